@@ -1,0 +1,41 @@
+"""Run benchmarks: ``python -m bench [NAME ...] [--size N] [--data DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+import traceback
+from pathlib import Path
+
+
+def available() -> list[str]:
+    """Names of every benchmark module in this package."""
+    here = Path(__file__).parent
+    return sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = available()
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"one of: {', '.join(names)}")
+    parser.add_argument("--size", type=int, default=None, help="problem size (e.g. accounts)")
+    parser.add_argument("--data", type=Path, default=None, help="folder of instance files")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in names]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(names)}")
+    failed = 0
+    for name in args.names or names:
+        module = importlib.import_module(f"bench.{name}")
+        try:
+            module.run(args.size, args.data)
+        except Exception:
+            failed += 1
+            print(f"{name}.error 1 count  # {traceback.format_exc().splitlines()[-1]}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
