@@ -1,0 +1,1 @@
+"""Reading and writing plans and their inputs (Qt-free)."""

@@ -1,0 +1,1 @@
+"""The Qt-free domain model: accounts, units, territories, reps, settings and balance."""

@@ -1,0 +1,298 @@
+"""Per-territory totals and balance, kept in step by adding and subtracting what moved.
+
+The engine holds one row of totals per territory plus a last row for Unassigned.
+A full recompute is one ``np.bincount`` per column; a change updates only the rows
+of the accounts and units that moved (``np.add.at``), so live balance costs time in
+proportion to the edit, not to the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.models.assignment import UNASSIGNED, Change
+from planner.models.geo import haversine_km
+from planner.models.settings import MeasureSpec, Settings
+
+#: BHH constant for the shortest tour through random points in the plane.
+BHH_CONSTANT = 0.7124
+
+# Fixed columns of the totals matrix; extra numeric measures follow.
+COL_ACCOUNTS, COL_REVENUE, COL_POTENTIAL, COL_VISIT_HOURS, COL_VISITS, COL_VISITED, COL_HOME_KM = (
+    range(7)
+)
+FIXED_COLUMNS = 7
+
+
+@dataclass
+class AccountWeights:
+    """Per-account inputs of the balance (all arrays of one length)."""
+
+    revenue: np.ndarray
+    potential: np.ndarray
+    visits_per_year: np.ndarray
+    visit_minutes: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    extra: dict[str, np.ndarray]
+
+
+@dataclass
+class BalanceTable:
+    """Balance of every territory on every measure.
+
+    ``values``, ``deviation`` and ``in_band`` have one row per territory and one
+    column per measure; ``deviation`` is a fraction of the target (0.05 = +5 %).
+    """
+
+    measures: list[MeasureSpec]
+    values: np.ndarray
+    unassigned: np.ndarray
+    targets: np.ndarray
+    deviation: np.ndarray
+    in_band: np.ndarray
+    travel_km: np.ndarray
+
+    def column(self, key: str) -> int:
+        """Column index of a measure key."""
+        return [m.key for m in self.measures].index(key)
+
+
+def balance_from_values(
+    values: np.ndarray, measures: list[MeasureSpec]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Targets, deviation and in-band flags for a ``(territories, measures)`` value matrix.
+
+    The target of a measure is its set target or, when none is set, the mean over
+    territories. A zero target gives zero deviation for zero values and infinite
+    deviation otherwise.
+    """
+    k, m = values.shape
+    targets = np.array(
+        [
+            spec.target if spec.target is not None else (values[:, j].mean() if k else 0.0)
+            for j, spec in enumerate(measures)
+        ],
+        dtype=float,
+    ).reshape(m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deviation = (values - targets) / targets
+    zero = targets == 0
+    if zero.any():
+        deviation[:, zero] = np.where(values[:, zero] == 0, 0.0, np.inf)
+    tolerance = np.array([spec.tolerance for spec in measures], dtype=float)
+    in_band = np.abs(deviation) <= tolerance + 1e-12
+    return targets, deviation, in_band
+
+
+class BalanceEngine:
+    """Totals per territory for the balance measures, updated incrementally.
+
+    Parameters
+    ----------
+    weights : AccountWeights
+        Per-account revenue, potential, visits, minutes, location and extra columns.
+    account_territory : ndarray of int
+        Territory index per account (``UNASSIGNED`` = -1).
+    n_territories : int
+        Number of territories.
+    unit_area_km2 : ndarray
+        Area of each unit (may be empty).
+    unit_territory : ndarray of int
+        Territory index per unit.
+    settings : Settings
+        Travel parameters and measures.
+    """
+
+    def __init__(
+        self,
+        weights: AccountWeights,
+        account_territory: np.ndarray,
+        n_territories: int,
+        unit_area_km2: np.ndarray,
+        unit_territory: np.ndarray,
+        settings: Settings,
+    ) -> None:
+        self.settings = settings
+        self.k = n_territories
+        self.lon = np.asarray(weights.lon, dtype=float)
+        self.lat = np.asarray(weights.lat, dtype=float)
+        self.extra_keys = list(weights.extra)
+        visits = np.nan_to_num(np.asarray(weights.visits_per_year, dtype=float))
+        minutes = np.nan_to_num(np.asarray(weights.visit_minutes, dtype=float))
+        n = len(visits)
+        columns = [
+            np.ones(n),
+            np.nan_to_num(np.asarray(weights.revenue, dtype=float)),
+            np.nan_to_num(np.asarray(weights.potential, dtype=float)),
+            visits * minutes / 60.0,
+            visits,
+            (visits > 0).astype(float),
+            np.zeros(n),
+        ]
+        columns += [
+            np.nan_to_num(np.asarray(weights.extra[key], dtype=float)) for key in self.extra_keys
+        ]
+        self.weights = np.column_stack(columns) if n else np.zeros((0, len(columns)))
+        self.unit_area = np.asarray(unit_area_km2, dtype=float)
+        self.home_lon = np.full(n_territories, np.nan)
+        self.home_lat = np.full(n_territories, np.nan)
+        #: Area used for travel where a territory has drawn geometry (NaN elsewhere).
+        self.area_override = np.full(n_territories, np.nan)
+        #: Routed travel hours per territory once routes exist (NaN = use the estimate).
+        self.routed_travel_hours = np.full(n_territories, np.nan)
+        self.totals = np.zeros((n_territories + 1, self.weights.shape[1]))
+        self.unit_area_totals = np.zeros(n_territories + 1)
+        self.hull_area = np.zeros(n_territories + 1)
+        self.recompute(account_territory, unit_territory)
+
+    # -- full and incremental ---------------------------------------------------------
+
+    def _rows(self, territory: np.ndarray) -> np.ndarray:
+        return np.where(territory < 0, self.k, territory)
+
+    def _home_km(self, idx: np.ndarray | slice, territory: np.ndarray) -> np.ndarray:
+        """Visits × great-circle km from each account to its territory's rep home."""
+        t = np.asarray(territory)
+        safe = np.where(t < 0, 0, t)
+        if self.k == 0:
+            return np.zeros(len(t))
+        hl, ht = self.home_lon[safe], self.home_lat[safe]
+        d = haversine_km(self.lon[idx], self.lat[idx], hl, ht)
+        d = np.where((t < 0) | ~np.isfinite(d), 0.0, d)
+        return d * self.weights[idx, COL_VISITS]
+
+    def recompute(self, account_territory: np.ndarray, unit_territory: np.ndarray) -> None:
+        """Recompute every total from scratch."""
+        terr = np.asarray(account_territory)
+        self.weights[:, COL_HOME_KM] = self._home_km(slice(None), terr)
+        rows = self._rows(terr)
+        self.totals = np.column_stack(
+            [
+                np.bincount(rows, weights=self.weights[:, j], minlength=self.k + 1)
+                for j in range(self.weights.shape[1])
+            ]
+        ).reshape(self.k + 1, self.weights.shape[1])
+        urows = self._rows(np.asarray(unit_territory))
+        self.unit_area_totals = np.bincount(urows, weights=self.unit_area, minlength=self.k + 1)[
+            : self.k + 1
+        ].astype(float)
+        self._refresh_hulls(range(self.k), terr)
+
+    def _refresh_hulls(self, territories: object, account_territory: np.ndarray) -> None:
+        """Hull areas for territories that have neither units nor drawn geometry."""
+        from planner.models.geo import hull_area_km2
+
+        for t in territories:  # type: ignore[attr-defined]
+            if self.unit_area_totals[t] > 0 or np.isfinite(self.area_override[t]):
+                continue
+            members = np.flatnonzero(account_territory == t)
+            self.hull_area[t] = hull_area_km2(self.lon[members], self.lat[members])
+
+    def delta(self, change: Change) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Totals, unit-area totals and per-account home-km after ``change``, as copies."""
+        totals = self.totals.copy()
+        areas = self.unit_area_totals.copy()
+        idx = change.account_indices
+        new_home_km = self._home_km(idx, change.account_after)
+        if len(idx):
+            w_old = self.weights[idx]
+            w_new = w_old.copy()
+            w_new[:, COL_HOME_KM] = new_home_km
+            np.subtract.at(totals, self._rows(change.account_before), w_old)
+            np.add.at(totals, self._rows(change.account_after), w_new)
+        if len(change.unit_indices):
+            ua = self.unit_area[change.unit_indices]
+            np.subtract.at(areas, self._rows(change.unit_before), ua)
+            np.add.at(areas, self._rows(change.unit_after), ua)
+        return totals, areas, new_home_km
+
+    def apply(self, change: Change, account_territory: np.ndarray) -> None:
+        """Update totals for a change already applied to ``account_territory``."""
+        totals, areas, new_home_km = self.delta(change)
+        self.totals = totals
+        self.unit_area_totals = areas
+        self.weights[change.account_indices, COL_HOME_KM] = new_home_km
+        if len(change.account_indices) and self.unit_area.size == 0:
+            touched = np.unique(np.concatenate([change.account_before, change.account_after]))
+            self._refresh_hulls([int(t) for t in touched if t >= 0], account_territory)
+
+    def set_homes(
+        self, home_lon: np.ndarray, home_lat: np.ndarray, account_territory: np.ndarray
+    ) -> None:
+        """Set rep home per territory and refresh the commute totals."""
+        self.home_lon = np.asarray(home_lon, dtype=float)
+        self.home_lat = np.asarray(home_lat, dtype=float)
+        self.weights[:, COL_HOME_KM] = self._home_km(slice(None), account_territory)
+        rows = self._rows(account_territory)
+        self.totals[:, COL_HOME_KM] = np.bincount(
+            rows, weights=self.weights[:, COL_HOME_KM], minlength=self.k + 1
+        )
+
+    # -- values -----------------------------------------------------------------------
+
+    def area_km2(self, unit_area_totals: np.ndarray | None = None) -> np.ndarray:
+        """Area per territory used for travel: drawn geometry, else its units, else hull."""
+        ua = self.unit_area_totals if unit_area_totals is None else unit_area_totals
+        area = np.where(ua[: self.k] > 0, ua[: self.k], self.hull_area[: self.k])
+        return np.where(np.isfinite(self.area_override), self.area_override, area)
+
+    def travel_km(
+        self, totals: np.ndarray, unit_area_totals: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Estimated annual road km per territory (BHH tour within days + commute)."""
+        s = self.settings
+        t = totals[: self.k]
+        n = np.maximum(t[:, COL_VISITED], 1.0)
+        area = self.area_km2(unit_area_totals)
+        tour = BHH_CONSTANT * t[:, COL_VISITS] * np.sqrt(area / n)
+        commute = 2.0 * t[:, COL_HOME_KM] / max(s.visits_per_day, 1e-9)
+        return s.circuity * (tour + commute)
+
+    def values(
+        self, totals: np.ndarray | None = None, unit_area_totals: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Measure values per territory, for Unassigned, and travel km per territory."""
+        totals = self.totals if totals is None else totals
+        travel_km = self.travel_km(totals, unit_area_totals)
+        travel_hours = np.where(
+            np.isfinite(self.routed_travel_hours),
+            self.routed_travel_hours,
+            travel_km / max(self.settings.speed_kmh, 1e-9),
+        )
+        measures = self.settings.measures
+        out = np.zeros((self.k + 1, len(measures)))
+        for j, spec in enumerate(measures):
+            if spec.key == "workload":
+                out[:, j] = totals[:, COL_VISIT_HOURS]
+                out[: self.k, j] += travel_hours
+            else:
+                out[:, j] = totals[:, self._column(spec.key)]
+        return out[: self.k], out[self.k], travel_km
+
+    def _column(self, key: str) -> int:
+        fixed = {"accounts": COL_ACCOUNTS, "revenue": COL_REVENUE, "potential": COL_POTENTIAL}
+        if key in fixed:
+            return fixed[key]
+        if key in self.extra_keys:
+            return FIXED_COLUMNS + self.extra_keys.index(key)
+        raise KeyError(f"no measure column {key!r}")
+
+    def table(
+        self, totals: np.ndarray | None = None, unit_area_totals: np.ndarray | None = None
+    ) -> BalanceTable:
+        """The balance table for the current totals (or for given ones, e.g. a preview)."""
+        values, unassigned, travel = self.values(totals, unit_area_totals)
+        measures = list(self.settings.measures)
+        targets, deviation, in_band = balance_from_values(values, measures)
+        return BalanceTable(measures, values, unassigned, targets, deviation, in_band, travel)
+
+    def preview(self, change: Change) -> BalanceTable:
+        """The balance table as it would be after ``change``, without applying it."""
+        totals, areas, _ = self.delta(change)
+        return self.table(totals, areas)
+
+
+__all__ = ["UNASSIGNED", "AccountWeights", "BalanceEngine", "BalanceTable", "balance_from_values"]

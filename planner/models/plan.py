@@ -1,0 +1,578 @@
+"""The plan: accounts, units, territories, reps, settings, and the live assignment.
+
+The plan owns the state. Edits are proposed as a :class:`Change` (pure; locks and
+pins already respected), then applied with :meth:`Plan.apply`, which updates the
+balance totals incrementally and announces an :class:`AssignmentChanged` event.
+Undo applies ``change.inverse()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.models.assignment import UNASSIGNED, Change
+from planner.models.balance import AccountWeights, BalanceEngine, BalanceTable
+from planner.models.events import (
+    AssignmentChanged,
+    EventEmitter,
+    LocksChanged,
+    SettingsChanged,
+    TerritoriesChanged,
+)
+from planner.models.geo import WGS84, area_km2
+from planner.models.schema import (
+    ACCOUNT_COLUMNS,
+    FLAG_COLUMNS,
+    NUMERIC_ACCOUNT_COLUMNS,
+    PLACED_BY_COORDINATES,
+    TERRITORY_COLUMNS,
+    palette_color,
+)
+from planner.models.settings import Settings
+
+
+class LockedError(ValueError):
+    """An edit was refused because an item it needs to change is locked."""
+
+
+@dataclass
+class Disruption:
+    """Change against the baseline alignment.
+
+    ``per_territory_*`` arrays count accounts (and their revenue) that are in a
+    territory now but were elsewhere in the baseline (gained) or were in it in the
+    baseline and are now elsewhere (lost).
+    """
+
+    accounts_moved: int
+    revenue_moved: float
+    accounts_total: int
+    revenue_total: float
+    gained_accounts: np.ndarray
+    lost_accounts: np.ndarray
+    gained_revenue: np.ndarray
+    lost_revenue: np.ndarray
+
+    @property
+    def accounts_fraction(self) -> float:
+        return self.accounts_moved / self.accounts_total if self.accounts_total else 0.0
+
+    @property
+    def revenue_fraction(self) -> float:
+        return self.revenue_moved / self.revenue_total if self.revenue_total else 0.0
+
+
+@dataclass
+class LoadNote:
+    """Something the plan noticed while it was built (e.g. an unknown territory id)."""
+
+    layer: str
+    row: int
+    column: str
+    message: str
+
+
+def _text(series: pd.Series) -> np.ndarray:
+    """Object array of str or None (missing values become None)."""
+    values = series.astype(object).to_numpy()
+    return np.array(
+        [None if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in values],
+        dtype=object,
+    )
+
+
+def _flags(series: pd.Series) -> np.ndarray:
+    return series.fillna(False).astype(bool).to_numpy()
+
+
+class Plan:
+    """A territory plan with a live, always-valid assignment.
+
+    Parameters
+    ----------
+    accounts : DataFrame
+        One row per account with the columns of :data:`planner.models.schema.ACCOUNT_COLUMNS`
+        (``territory_id`` may be missing or ``None`` = Unassigned), ``lon`` and ``lat``
+        in degrees (NaN when unplaced) and any extra columns, which are kept.
+    units : GeoDataFrame, optional
+        Unit polygons with ``unit_id``, ``name``, ``territory_id``, ``locked``.
+    territories : DataFrame or GeoDataFrame, optional
+        Territory table; ``geometry`` holds drawn shapes (``geometry_source == "drawn"``).
+    reps : DataFrame, optional
+        ``rep_id``, ``name``, ``capacity_hours``, ``lon``, ``lat`` (home).
+    settings : Settings, optional
+    name : str
+    tables : dict of DataFrame, optional
+        Non-spatial tables kept as they are (change log, scenarios...).
+    layers : dict of GeoDataFrame, optional
+        Further layers kept as they are (routes, route stops...).
+    """
+
+    def __init__(
+        self,
+        accounts: pd.DataFrame,
+        units: gpd.GeoDataFrame | None = None,
+        territories: pd.DataFrame | None = None,
+        reps: pd.DataFrame | None = None,
+        settings: Settings | None = None,
+        name: str = "Untitled plan",
+        tables: dict[str, pd.DataFrame] | None = None,
+        layers: dict[str, gpd.GeoDataFrame] | None = None,
+    ) -> None:
+        self.events = EventEmitter()
+        self.name = name
+        self.settings = settings or Settings()
+        self.tables: dict[str, pd.DataFrame] = dict(tables or {})
+        self.layers: dict[str, gpd.GeoDataFrame] = dict(layers or {})
+        self.notes: list[LoadNote] = []
+
+        self.territories = self._normalise_territories(territories)
+        self.territory_index = {tid: i for i, tid in enumerate(self.territories["territory_id"])}
+        self.reps = self._normalise_reps(reps)
+
+        accounts = accounts.reset_index(drop=True).copy()
+        account_territory = accounts.pop("territory_id") if "territory_id" in accounts else None
+        for col in NUMERIC_ACCOUNT_COLUMNS:
+            if col not in accounts:
+                accounts[col] = np.nan
+            accounts[col] = pd.to_numeric(accounts[col], errors="coerce").astype(float)
+        for col in FLAG_COLUMNS:
+            accounts[col] = _flags(accounts[col]) if col in accounts else False
+        for col in ("account_id", "name", "zip", "segment", "baseline_territory_id"):
+            if col not in accounts:
+                accounts[col] = None
+        if "placement" not in accounts:
+            accounts["placement"] = PLACED_BY_COORDINATES
+        for col in ("lon", "lat"):
+            if col not in accounts:
+                accounts[col] = np.nan
+            accounts[col] = accounts[col].astype(float)
+        core = [c for c in ACCOUNT_COLUMNS if c != "territory_id"]
+        extras = [c for c in accounts.columns if c not in core and c not in ("lon", "lat")]
+        self.accounts = accounts[core + extras + ["lon", "lat"]]
+        self.account_territory = self._map_territories(account_territory, len(accounts), "accounts")
+        self.account_locked = accounts["locked"].to_numpy(dtype=bool).copy()
+        self.account_pinned = accounts["pinned"].to_numpy(dtype=bool).copy()
+
+        if units is None:
+            units = gpd.GeoDataFrame(
+                {"unit_id": [], "name": [], "locked": []},
+                geometry=gpd.GeoSeries([], crs=WGS84),
+                crs=WGS84,
+            )
+        units = units.reset_index(drop=True).copy()
+        if units.crs is None:
+            units = units.set_crs(WGS84)
+        unit_territory = units.pop("territory_id") if "territory_id" in units else None
+        units["locked"] = _flags(units["locked"]) if "locked" in units else False
+        self.units = units
+        self.unit_territory = self._map_territories(unit_territory, len(units), "units")
+        self.unit_locked = units["locked"].to_numpy(dtype=bool).copy()
+        self.unit_area_km2 = area_km2(units.geometry.to_numpy()) if len(units) else np.zeros(0)
+        self.account_unit = self._locate_accounts()
+
+        self._geometry_cache: dict[int, Any] = {}
+        self.engine = BalanceEngine(
+            self._weights(),
+            self.account_territory,
+            len(self.territories),
+            self.unit_area_km2,
+            self.unit_territory,
+            self.settings,
+        )
+        self._refresh_homes()
+        self._refresh_drawn_areas()
+        self.baseline_territory = self._baseline_indices()
+
+    # -- construction helpers -------------------------------------------------------
+
+    @staticmethod
+    def _normalise_territories(territories: pd.DataFrame | None) -> gpd.GeoDataFrame:
+        if territories is None:
+            territories = pd.DataFrame({c: [] for c in TERRITORY_COLUMNS})
+        t = territories.reset_index(drop=True).copy()
+        geometry = (
+            t.pop("geometry") if "geometry" in t else gpd.GeoSeries([None] * len(t), crs=WGS84)
+        )
+        t["territory_id"] = [str(v) for v in t["territory_id"]]
+        if t["territory_id"].duplicated().any():
+            dupes = sorted(set(t.loc[t["territory_id"].duplicated(), "territory_id"]))
+            raise ValueError(f"territories: duplicate territory_id {', '.join(dupes)}")
+        defaults: dict[str, Any] = {
+            "name": None,
+            "rep_id": None,
+            "parent_id": None,
+            "color": None,
+            "locked": False,
+            "quota": np.nan,
+            "geometry_source": "units",
+        }
+        for col, default in defaults.items():
+            if col not in t:
+                t[col] = default
+        t["name"] = [
+            n if isinstance(n, str) and n else tid
+            for n, tid in zip(t["name"], t["territory_id"], strict=True)
+        ]
+        t["color"] = [
+            c if isinstance(c, str) and c.startswith("#") else palette_color(i)
+            for i, c in enumerate(t["color"])
+        ]
+        t["locked"] = _flags(t["locked"])
+        t["quota"] = pd.to_numeric(t["quota"], errors="coerce").astype(float)
+        t["geometry_source"] = [
+            g if g in ("drawn", "units") else "units" for g in t["geometry_source"]
+        ]
+        return gpd.GeoDataFrame(t, geometry=gpd.GeoSeries(list(geometry), crs=WGS84), crs=WGS84)
+
+    @staticmethod
+    def _normalise_reps(reps: pd.DataFrame | None) -> pd.DataFrame:
+        if reps is None:
+            reps = pd.DataFrame(
+                {"rep_id": [], "name": [], "capacity_hours": [], "lon": [], "lat": []}
+            )
+        r = reps.reset_index(drop=True).copy()
+        if isinstance(r, gpd.GeoDataFrame):
+            geom = r.geometry
+            r = pd.DataFrame(r.drop(columns=r.geometry.name))
+            r["lon"] = [g.x if g is not None and not g.is_empty else np.nan for g in geom]
+            r["lat"] = [g.y if g is not None and not g.is_empty else np.nan for g in geom]
+        r["rep_id"] = [str(v) for v in r["rep_id"]]
+        for col in ("lon", "lat", "capacity_hours"):
+            if col not in r:
+                r[col] = np.nan
+            r[col] = pd.to_numeric(r[col], errors="coerce").astype(float)
+        if "name" not in r:
+            r["name"] = r["rep_id"]
+        return r
+
+    def _map_territories(self, ids: pd.Series | None, n: int, layer: str) -> np.ndarray:
+        out = np.full(n, UNASSIGNED, dtype=np.int32)
+        if ids is None:
+            return out
+        text = _text(ids)
+        lookup = self.territory_index
+        for row, tid in enumerate(text):
+            if tid is None:
+                continue
+            index = lookup.get(tid)
+            if index is None:
+                self.notes.append(
+                    LoadNote(
+                        layer, row, "territory_id", f"unknown territory {tid!r}: kept as Unassigned"
+                    )
+                )
+            else:
+                out[row] = index
+        return out
+
+    def _baseline_indices(self) -> np.ndarray:
+        """Baseline territory index per account; ids no longer in the plan map to -2."""
+        text = _text(self.accounts["baseline_territory_id"])
+        lookup = self.territory_index
+        return np.array(
+            [UNASSIGNED if t is None else lookup.get(t, -2) for t in text], dtype=np.int32
+        )
+
+    def _locate_accounts(self) -> np.ndarray:
+        """Index of the unit containing each placed account (-1 outside every unit)."""
+        n = len(self.accounts)
+        out = np.full(n, -1, dtype=np.int32)
+        if n == 0 or len(self.units) == 0:
+            return out
+        lon = self.accounts["lon"].to_numpy()
+        lat = self.accounts["lat"].to_numpy()
+        placed = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+        tree = shapely.STRtree(self.units.geometry.to_numpy())
+        points = shapely.points(lon[placed], lat[placed])
+        point_idx, unit_idx = tree.query(points, predicate="intersects")
+        # A point on a shared border touches two units: keep the first, deterministically.
+        order = np.lexsort((unit_idx, point_idx))
+        point_idx, unit_idx = point_idx[order], unit_idx[order]
+        first = np.ones(len(point_idx), dtype=bool)
+        first[1:] = point_idx[1:] != point_idx[:-1]
+        out[placed[point_idx[first]]] = unit_idx[first]
+        return out
+
+    def _weights(self) -> AccountWeights:
+        a = self.accounts
+        extra = {
+            spec.key: a[spec.key].to_numpy(dtype=float)
+            for spec in self.settings.measures
+            if spec.key not in ("accounts", "revenue", "potential", "workload") and spec.key in a
+        }
+        return AccountWeights(
+            revenue=a["revenue"].to_numpy(dtype=float),
+            potential=a["potential"].to_numpy(dtype=float),
+            visits_per_year=a["visits_per_year"].to_numpy(dtype=float),
+            visit_minutes=a["visit_minutes"].to_numpy(dtype=float),
+            lon=a["lon"].to_numpy(dtype=float),
+            lat=a["lat"].to_numpy(dtype=float),
+            extra=extra,
+        )
+
+    def _refresh_homes(self) -> None:
+        reps = self.reps.set_index("rep_id")
+        lon = np.full(len(self.territories), np.nan)
+        lat = np.full(len(self.territories), np.nan)
+        for i, rep_id in enumerate(self.territories["rep_id"]):
+            if isinstance(rep_id, str) and rep_id in reps.index:
+                lon[i] = reps.at[rep_id, "lon"]
+                lat[i] = reps.at[rep_id, "lat"]
+        self.engine.set_homes(lon, lat, self.account_territory)
+
+    def _refresh_drawn_areas(self) -> None:
+        t = self.territories
+        drawn = (t["geometry_source"] == "drawn").to_numpy() & t.geometry.notna().to_numpy()
+        override = np.full(len(t), np.nan)
+        if drawn.any():
+            override[drawn] = area_km2(t.geometry.to_numpy()[drawn])
+        self.engine.area_override = override
+
+    # -- sizes and lookups ----------------------------------------------------------
+
+    @property
+    def n_accounts(self) -> int:
+        return len(self.accounts)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.units)
+
+    @property
+    def n_territories(self) -> int:
+        return len(self.territories)
+
+    @property
+    def territory_ids(self) -> list[str]:
+        return list(self.territories["territory_id"])
+
+    @property
+    def territory_locked(self) -> np.ndarray:
+        return self.territories["locked"].to_numpy(dtype=bool)
+
+    def territory_label(self, index: int) -> str:
+        """Name of a territory index, or "Unassigned"."""
+        return "Unassigned" if index < 0 else str(self.territories.at[index, "name"])
+
+    # -- proposing and applying changes ----------------------------------------------
+
+    def _check_target(self, territory: int) -> None:
+        if not (territory == UNASSIGNED or 0 <= territory < self.n_territories):
+            raise IndexError(f"territory index {territory} out of range")
+        if territory >= 0 and self.territory_locked[territory]:
+            raise LockedError(f"territory {self.territory_label(territory)} is locked")
+
+    def _movable_accounts(self, indices: np.ndarray) -> np.ndarray:
+        """Accounts that no lock, pin or locked territory holds in place."""
+        current = self.account_territory[indices]
+        held = self.account_locked[indices] | self.account_pinned[indices]
+        locked_terr = np.zeros(len(indices), dtype=bool)
+        inside = current >= 0
+        locked_terr[inside] = self.territory_locked[current[inside]]
+        return indices[~(held | locked_terr)]
+
+    def propose_account_move(self, indices: np.ndarray, territory: int) -> Change:
+        """The change moving these accounts to ``territory``, respecting locks and pins.
+
+        Raises
+        ------
+        LockedError
+            If the target territory is locked.
+        """
+        self._check_target(territory)
+        idx = np.unique(np.asarray(indices, dtype=np.int64))
+        idx = self._movable_accounts(idx)
+        before = self.account_territory[idx]
+        return Change.build(idx, before, np.full(len(idx), territory, dtype=np.int32))
+
+    def propose_unit_move(self, unit_indices: np.ndarray, territory: int) -> Change:
+        """The change moving these units, and the accounts inside them, to ``territory``.
+
+        Locked units, units of locked territories, and locked or pinned accounts stay.
+        """
+        self._check_target(territory)
+        uidx = np.unique(np.asarray(unit_indices, dtype=np.int64))
+        ucur = self.unit_territory[uidx]
+        held = self.unit_locked[uidx].copy()
+        inside = ucur >= 0
+        held[inside] |= self.territory_locked[ucur[inside]]
+        uidx = uidx[~held]
+        in_units = (
+            np.flatnonzero(np.isin(self.account_unit, uidx)) if len(uidx) else np.empty(0, np.int64)
+        )
+        aidx = self._movable_accounts(in_units)
+        return Change.build(
+            aidx,
+            self.account_territory[aidx],
+            np.full(len(aidx), territory, dtype=np.int32),
+            uidx,
+            self.unit_territory[uidx],
+            np.full(len(uidx), territory, dtype=np.int32),
+        )
+
+    def apply(self, change: Change) -> None:
+        """Apply a change exactly (no lock filtering: use the ``propose_*`` methods for that)."""
+        if change.is_empty:
+            return
+        current = self.account_territory[change.account_indices]
+        if not np.array_equal(current, change.account_before):
+            raise ValueError("change does not start from the current assignment")
+        if not np.array_equal(self.unit_territory[change.unit_indices], change.unit_before):
+            raise ValueError("change does not start from the current unit assignment")
+        self.account_territory[change.account_indices] = change.account_after
+        self.unit_territory[change.unit_indices] = change.unit_after
+        self.engine.apply(change, self.account_territory)
+        if len(change.unit_indices):
+            for t in np.unique(np.concatenate([change.unit_before, change.unit_after])):
+                self._geometry_cache.pop(int(t), None)
+        self.events.emit(AssignmentChanged(change))
+
+    def balance(self) -> BalanceTable:
+        """The current balance table."""
+        return self.engine.table()
+
+    def preview(self, change: Change) -> BalanceTable:
+        """The balance table as it would be after ``change`` (nothing is modified)."""
+        return self.engine.preview(change)
+
+    def recompute(self) -> None:
+        """Recompute every total from scratch (after bulk edits outside :meth:`apply`)."""
+        self.engine.recompute(self.account_territory, self.unit_territory)
+        self._refresh_homes()
+
+    # -- properties, locks, settings ----------------------------------------------------
+
+    def set_territory_field(self, index: int, field_name: str, value: Any) -> Any:
+        """Set one territory property; returns the previous value (for undo)."""
+        if field_name not in self.territories.columns or field_name == "territory_id":
+            raise KeyError(f"territories have no editable field {field_name!r}")
+        previous = self.territories.at[index, field_name]
+        self.territories.at[index, field_name] = value
+        if field_name == "rep_id":
+            self._refresh_homes()
+        self.events.emit(TerritoriesChanged((index,), (field_name,)))
+        return previous
+
+    def set_account_flags(
+        self,
+        indices: np.ndarray,
+        locked: np.ndarray | None = None,
+        pinned: np.ndarray | None = None,
+    ) -> None:
+        """Set lock and/or pin flags of accounts (arrays aligned with ``indices``)."""
+        idx = np.asarray(indices, dtype=np.int64)
+        if locked is not None:
+            self.account_locked[idx] = locked
+            self.accounts.loc[idx, "locked"] = locked
+        if pinned is not None:
+            self.account_pinned[idx] = pinned
+            self.accounts.loc[idx, "pinned"] = pinned
+        self.events.emit(LocksChanged(account_indices=idx))
+
+    def set_unit_locks(self, indices: np.ndarray, locked: np.ndarray) -> None:
+        """Set lock flags of units (array aligned with ``indices``)."""
+        idx = np.asarray(indices, dtype=np.int64)
+        self.unit_locked[idx] = locked
+        self.units.loc[idx, "locked"] = locked
+        self.events.emit(LocksChanged(unit_indices=idx))
+
+    def set_settings(self, settings: Settings) -> None:
+        """Replace the settings (measures, tolerances, travel model) and recompute."""
+        self.settings = settings
+        routed = self.engine.routed_travel_hours
+        override = self.engine.area_override
+        self.engine = BalanceEngine(
+            self._weights(),
+            self.account_territory,
+            self.n_territories,
+            self.unit_area_km2,
+            self.unit_territory,
+            settings,
+        )
+        self.engine.routed_travel_hours = routed
+        self.engine.area_override = override
+        self._refresh_homes()
+        self.events.emit(SettingsChanged())
+
+    # -- derived views ---------------------------------------------------------------
+
+    def disruption(self) -> Disruption:
+        """Accounts and revenue that changed territory against the baseline."""
+        k = self.n_territories
+        now = self.account_territory
+        base = self.baseline_territory
+        moved = now != base
+        revenue = np.nan_to_num(self.accounts["revenue"].to_numpy(dtype=float))
+        now_rows = np.where(now < 0, k, now)
+        base_rows = np.where(base < 0, k, base)
+        gained_a = np.bincount(now_rows[moved], minlength=k + 1)[:k]
+        lost_a = np.bincount(base_rows[moved], minlength=k + 1)[:k]
+        gained_r = np.bincount(now_rows[moved], weights=revenue[moved], minlength=k + 1)[:k]
+        lost_r = np.bincount(base_rows[moved], weights=revenue[moved], minlength=k + 1)[:k]
+        return Disruption(
+            int(moved.sum()),
+            float(revenue[moved].sum()),
+            self.n_accounts,
+            float(revenue.sum()),
+            gained_a,
+            lost_a,
+            gained_r,
+            lost_r,
+        )
+
+    def set_baseline_to_current(self) -> None:
+        """Make the current alignment the baseline of record."""
+        ids = np.array([None, *self.territory_ids], dtype=object)
+        self.accounts["baseline_territory_id"] = ids[self.account_territory + 1]
+        self.baseline_territory = self.account_territory.copy()
+
+    def territory_geometry(self, index: int) -> Any:
+        """The territory's shape: drawn geometry, or the union of its units (cached)."""
+        row = self.territories.iloc[index]
+        if row["geometry_source"] == "drawn":
+            return row.geometry
+        if index not in self._geometry_cache:
+            members = self.units.geometry.to_numpy()[self.unit_territory == index]
+            self._geometry_cache[index] = shapely.union_all(members) if len(members) else None
+        return self._geometry_cache[index]
+
+    def accounts_frame(self) -> pd.DataFrame:
+        """Accounts with ``territory_id`` filled from the live assignment."""
+        ids = np.array([None, *self.territory_ids], dtype=object)
+        out = self.accounts.copy()
+        out.insert(
+            8 if len(out.columns) >= 8 else len(out.columns),
+            "territory_id",
+            ids[self.account_territory + 1],
+        )
+        out["locked"] = self.account_locked
+        out["pinned"] = self.account_pinned
+        return out
+
+    def units_frame(self) -> gpd.GeoDataFrame:
+        """Units with ``territory_id`` filled from the live assignment."""
+        ids = np.array([None, *self.territory_ids], dtype=object)
+        out = self.units.copy()
+        out.insert(min(2, len(out.columns)), "territory_id", ids[self.unit_territory + 1])
+        out["locked"] = self.unit_locked
+        return out
+
+    def check_invariant(self) -> None:
+        """Raise ``AssertionError`` unless every account is in one territory or Unassigned."""
+        t = self.account_territory
+        assert t.shape == (self.n_accounts,)
+        assert ((t >= UNASSIGNED) & (t < self.n_territories)).all(), (
+            "account outside every territory"
+        )
+        u = self.unit_territory
+        assert ((u >= UNASSIGNED) & (u < self.n_territories)).all(), "unit outside every territory"
+
+
+__all__ = ["UNASSIGNED", "Change", "Disruption", "LockedError", "Plan"]
