@@ -1,0 +1,493 @@
+"""p-median solvers: uncapacitated and capacitated.
+
+The p-median is the compactness core of territory creation: open ``p`` centres among candidate
+units and assign every unit to one, minimising the weighted sum of distances. The capacitated
+form adds a capacity per centre, the simplest model of a workload cap per territory.
+
+Uncapacitated: greedy construction, then the Whitaker/Teitz-Bart interchange with the swap gains
+of all (candidate in, median out) pairs computed at once in numpy, restarted from perturbed
+solutions until the time limit (iterated local search). Small instances can be solved exactly by
+a MIP (HiGHS or SCIP through OR-Tools), which also proves optimality.
+
+Capacitated: for a set of medians, the assignment is a generalised assignment problem, solved
+by CP-SAT. Medians are improved by relocating each one within its cluster and by swaps, and small
+instances are closed by the exact MIP warm-started from the heuristic.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    from planner.models.progress import TaskState
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class PMedianResult:
+    """A p-median solution.
+
+    Attributes
+    ----------
+    medians : ndarray of int, shape (p,)
+        Column indices (candidates) of the open medians, sorted.
+    assignment : ndarray of int, shape (n,)
+        Candidate index each customer is assigned to.
+    cost : float
+        Weighted sum of assignment distances.
+    optimal : bool
+        True when a solver proved the cost optimal.
+    lower_bound : float
+        Best proven lower bound (``cost`` when optimal, ``0`` when none is known).
+    feasible : bool
+        False when no assignment respects the capacities (capacitated problem only).
+    """
+
+    medians: IntArray
+    assignment: IntArray
+    cost: float
+    optimal: bool = False
+    lower_bound: float = 0.0
+    feasible: bool = True
+
+
+def graph_distances(n: int, edges: ArrayLike) -> FloatArray:
+    """All-pairs shortest path lengths over an undirected weighted graph (Floyd-Warshall).
+
+    Parameters
+    ----------
+    n : int
+        Number of vertices.
+    edges : array_like, shape (m, 3)
+        Rows ``(i, j, cost)`` with 0-based vertices. When an edge is listed more than once the
+        **last** cost counts (the OR-Library convention), not the smallest.
+
+    Returns
+    -------
+    ndarray of float, shape (n, n)
+        ``inf`` between disconnected vertices.
+    """
+    e = np.asarray(edges, dtype=np.float64).reshape(-1, 3)
+    dist = np.full((n, n), np.inf)
+    i = e[:, 0].astype(np.int64)
+    j = e[:, 1].astype(np.int64)
+    # Both orientations interleaved in input order, so a later listing of an edge (in either
+    # direction) overrides an earlier one; assignment keeps the last of repeated indices.
+    rows = np.column_stack([i, j]).ravel()
+    cols = np.column_stack([j, i]).ravel()
+    dist[rows, cols] = np.repeat(e[:, 2], 2)
+    np.fill_diagonal(dist, 0.0)
+    for k in range(n):
+        np.minimum(dist, dist[:, k, None] + dist[None, k, :], out=dist)
+    return dist
+
+
+def _check_problem(
+    dist: ArrayLike, p: int, weights: ArrayLike | None
+) -> tuple[FloatArray, FloatArray]:
+    d = np.asarray(dist, dtype=np.float64)
+    if d.ndim != 2:
+        raise ValueError(f"dist must be a 2-D (customers x candidates) array, got {d.ndim}-D")
+    n, c = d.shape
+    if not 1 <= p <= c:
+        raise ValueError(f"p must be between 1 and the number of candidates ({c}), got {p}")
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if w.shape != (n,):
+        raise ValueError(f"weights must have shape ({n},), got {w.shape}")
+    if np.any(w < 0):
+        raise ValueError("weights must be non-negative")
+    return d, w
+
+
+def pmedian_cost(dist: ArrayLike, medians: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Weighted sum of each customer's distance to its nearest median."""
+    d = np.asarray(dist, dtype=np.float64)
+    w = np.ones(d.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+    return float(w @ d[:, np.asarray(medians, dtype=np.int64)].min(axis=1))
+
+
+class _Interchange:
+    """Teitz-Bart interchange with vectorised swap gains (Whitaker's fast interchange)."""
+
+    def __init__(self, dist: FloatArray, weights: FloatArray) -> None:
+        self.d = dist
+        self.w = weights
+        # Distances weighted once, so a swap evaluation is one minimum and one weighted sum.
+        self.n, self.c = dist.shape
+
+    def greedy(self, p: int, first: int | None = None) -> list[int]:
+        """Add medians one at a time, each the one that lowers the cost most."""
+        d, w = self.d, self.w
+        medians: list[int] = []
+        if first is None:
+            nearest = np.full(self.n, np.inf)
+        else:
+            medians.append(first)
+            nearest = d[:, first].copy()
+        while len(medians) < p:
+            costs = w @ d if np.isinf(nearest).all() else w @ np.minimum(d, nearest[:, None])
+            costs[medians] = np.inf
+            best = int(np.argmin(costs))
+            medians.append(best)
+            nearest = np.minimum(nearest, d[:, best])
+        return medians
+
+    def local_search(self, medians: list[int], deadline: float) -> tuple[list[int], float]:
+        """Best-improvement swaps until no swap lowers the cost (or the deadline passes)."""
+        d, w = self.d, self.w
+        meds = list(medians)
+        while True:
+            sub = d[:, meds]
+            order = np.argsort(sub, axis=1)[:, :2]
+            rows = np.arange(self.n)
+            d1 = sub[rows, order[:, 0]]
+            d2 = sub[rows, order[:, 1]] if len(meds) > 1 else np.full(self.n, np.inf)
+            c1 = order[:, 0]
+            current = float(w @ d1)
+            best_cost, best_swap = current, None
+            for r in range(len(meds)):
+                alt = np.where(c1 == r, d2, d1)
+                costs = w @ np.minimum(d, alt[:, None])
+                costs[meds] = np.inf
+                i = int(np.argmin(costs))
+                if costs[i] < best_cost - 1e-9:
+                    best_cost, best_swap = float(costs[i]), (r, i)
+            if best_swap is None or time.perf_counter() > deadline:
+                if best_swap is not None:
+                    meds[best_swap[0]] = best_swap[1]
+                    current = best_cost
+                return meds, current
+            meds[best_swap[0]] = best_swap[1]
+
+
+def _pmedian_mip(
+    dist: FloatArray,
+    p: int,
+    weights: FloatArray,
+    time_limit: float,
+    hint: list[int] | None,
+    capacity: tuple[FloatArray, FloatArray] | None = None,
+) -> tuple[list[int] | None, IntArray | None, bool, float]:
+    """Exact (capacitated) p-median MIP; returns (medians, assignment, optimal, bound)."""
+    from ortools.linear_solver import pywraplp
+
+    n, c = dist.shape
+    solver = None
+    for name in ("SCIP", "HIGHS", "CBC"):
+        solver = pywraplp.Solver.CreateSolver(name)
+        if solver is not None:
+            break
+    if solver is None:
+        return None, None, False, 0.0
+    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    y = [solver.BoolVar(f"y{j}") for j in range(c)]
+    # Uncapacitated: with y integral some optimal x is integral, so x can stay continuous.
+    # Capacitated: a customer cannot be split between centres, so x must be integral.
+    make = solver.BoolVar if capacity is not None else (lambda name: solver.NumVar(0, 1, name))
+    x = [[make(f"x{i}_{j}") for j in range(c)] for i in range(n)]
+    solver.Add(solver.Sum(y) == p)
+    for i in range(n):
+        solver.Add(solver.Sum(x[i]) == 1)
+        for j in range(c):
+            solver.Add(x[i][j] <= y[j])
+    if capacity is not None:
+        demand, cap = capacity
+        for j in range(c):
+            solver.Add(solver.Sum(demand[i] * x[i][j] for i in range(n)) <= cap[j] * y[j])
+    objective = solver.Objective()
+    for i in range(n):
+        for j in range(c):
+            objective.SetCoefficient(x[i][j], float(weights[i] * dist[i, j]))
+    objective.SetMinimization()
+    if hint is not None:
+        solver.SetHint(y, [1.0 if j in set(hint) else 0.0 for j in range(c)])
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return None, None, False, 0.0
+    meds = [j for j in range(c) if y[j].solution_value() > 0.5]
+    values = np.array([[x[i][j].solution_value() for j in range(c)] for i in range(n)])
+    assignment = values.argmax(axis=1).astype(np.int64)
+    return meds, assignment, status == pywraplp.Solver.OPTIMAL, float(objective.BestBound())
+
+
+def solve_pmedian(
+    dist: ArrayLike,
+    p: int,
+    weights: ArrayLike | None = None,
+    *,
+    seed: int = 0,
+    time_limit: float = 10.0,
+    exact: bool | None = None,
+    state: TaskState | None = None,
+) -> PMedianResult:
+    """Uncapacitated p-median: open ``p`` candidates minimising the weighted distance sum.
+
+    Parameters
+    ----------
+    dist : array_like, shape (n, c)
+        Distance from each customer to each candidate (for vertex p-median, ``c == n``).
+    p : int
+        Number of medians to open, ``1 <= p <= c``.
+    weights : array_like, shape (n,), optional
+        Customer weights (demand); ones when omitted.
+    seed : int
+        Seed of the perturbations; the same seed gives the same result.
+    time_limit : float
+        Seconds for the whole call (heuristic plus, when run, the exact MIP).
+    exact : bool, optional
+        Run the exact MIP after the heuristic to prove optimality. ``None`` (default) runs it
+        when ``n * c <= 12_000``.
+    state : TaskState, optional
+        Progress and cancellation; on cancel the best solution so far is returned.
+
+    Returns
+    -------
+    PMedianResult
+    """
+    d, w = _check_problem(dist, p, weights)
+    n, c = d.shape
+    start = time.perf_counter()
+    deadline = start + time_limit
+    if exact is None:
+        exact = n * c <= 12_000
+    heuristic_deadline = start + (0.5 if exact else 1.0) * time_limit
+    rng = np.random.default_rng(seed)
+    search = _Interchange(d, w)
+    best, best_cost = search.local_search(search.greedy(p), heuristic_deadline)
+    current, current_cost = list(best), best_cost
+    rounds = 0
+    # Iterated local search: perturb a few medians of the incumbent and descend again. The
+    # interchange is a strong local optimum already, so a few hundred rounds usually suffice.
+    max_rounds = 50 + 2000 // max(1, p)
+    while rounds < max_rounds and time.perf_counter() < heuristic_deadline:
+        if state is not None:
+            if state.is_cancelled():
+                break
+            state.report(min(0.9, rounds / max_rounds), "p-median: local search")
+        rounds += 1
+        trial = list(current)
+        kick = int(rng.integers(1, max(2, min(p, 3)) + 1))
+        outside = np.setdiff1d(np.arange(c), trial)
+        for pos in rng.choice(p, size=min(kick, p), replace=False):
+            choice = int(rng.choice(outside))
+            outside = outside[outside != choice]
+            trial[int(pos)] = choice
+        trial, trial_cost = search.local_search(trial, heuristic_deadline)
+        if trial_cost < best_cost - 1e-9:
+            best, best_cost = list(trial), trial_cost
+        if trial_cost <= current_cost + 1e-9 or rng.random() < 0.1:
+            current, current_cost = trial, trial_cost
+        else:
+            current, current_cost = list(best), best_cost
+    optimal, bound = False, 0.0
+    cancelled = state is not None and state.is_cancelled()
+    if exact and not cancelled and time.perf_counter() < deadline - 0.1:
+        meds, _, optimal, bound = _pmedian_mip(d, p, w, deadline - time.perf_counter(), hint=best)
+        if meds is not None and len(meds) == p:
+            cost = pmedian_cost(d, meds, w)
+            if cost < best_cost - 1e-9:
+                best, best_cost = meds, cost
+            if optimal:
+                bound = best_cost
+    medians = np.sort(np.asarray(best, dtype=np.int64))
+    assignment = medians[np.argmin(d[:, medians], axis=1)]
+    if state is not None:
+        state.report(1.0, "p-median: done")
+    return PMedianResult(
+        medians=medians,
+        assignment=assignment,
+        cost=float(w @ d[np.arange(n), assignment]),
+        optimal=bool(optimal),
+        lower_bound=float(bound),
+    )
+
+
+def _gap_assignment(
+    dist: FloatArray,
+    demand: FloatArray,
+    capacity: FloatArray,
+    medians: list[int],
+    time_limit: float,
+) -> tuple[IntArray | None, float]:
+    """Assign customers to fixed medians within capacity (generalised assignment, CP-SAT)."""
+    from ortools.sat.python import cp_model
+
+    n = dist.shape[0]
+    p = len(medians)
+    model = cp_model.CpModel()
+    # CP-SAT needs integers: costs scaled so rounding cannot reorder assignments that matter.
+    scale = 1.0 if np.allclose(dist, np.round(dist)) else 1000.0
+    cost = np.round(dist[:, medians] * scale).astype(np.int64)
+    dem_scale = 1.0 if np.allclose(demand, np.round(demand)) else 1000.0
+    dem = np.round(demand * dem_scale).astype(np.int64)
+    cap = np.floor(capacity[medians] * dem_scale + 1e-9).astype(np.int64)
+    x = [[model.new_bool_var(f"x{i}_{r}") for r in range(p)] for i in range(n)]
+    for i in range(n):
+        model.add_exactly_one(x[i])
+    for r in range(p):
+        model.add(sum(int(dem[i]) * x[i][r] for i in range(n)) <= int(cap[r]))
+    model.minimize(sum(int(cost[i, r]) * x[i][r] for i in range(n) for r in range(p)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.num_workers = 2
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, np.inf
+    assignment = np.array(
+        [medians[next(r for r in range(p) if solver.value(x[i][r]))] for i in range(n)],
+        dtype=np.int64,
+    )
+    return assignment, float(dist[np.arange(n), assignment].sum())
+
+
+def solve_capacitated_pmedian(
+    dist: ArrayLike,
+    p: int,
+    demand: ArrayLike,
+    capacity: ArrayLike,
+    *,
+    seed: int = 0,
+    time_limit: float = 10.0,
+    exact: bool | None = None,
+    state: TaskState | None = None,
+) -> PMedianResult:
+    """Capacitated p-median (single sourcing): every customer to one open centre within capacity.
+
+    Parameters
+    ----------
+    dist : array_like, shape (n, n)
+        Distance from each customer to each candidate centre (customers are the candidates).
+    p : int
+        Number of centres to open.
+    demand : array_like, shape (n,)
+        Demand of each customer; a customer's whole demand goes to one centre.
+    capacity : array_like, shape (n,) or scalar
+        Capacity of each candidate centre.
+    seed : int
+        Seed of the search; the same seed gives the same result.
+    time_limit : float
+        Seconds for the whole call.
+    exact : bool, optional
+        Finish with the exact MIP, warm-started from the heuristic. ``None`` (default) runs it
+        when ``n <= 60``.
+    state : TaskState, optional
+        Progress and cancellation; on cancel the best solution so far is returned.
+
+    Returns
+    -------
+    PMedianResult
+        ``cost`` is the unweighted sum of assignment distances; ``feasible`` is False when no
+        feasible assignment was found (for example total demand above the total capacity of
+        any ``p`` centres), in which case ``assignment`` is the uncapacitated nearest median.
+    """
+    d, _ = _check_problem(dist, p, None)
+    n, c = d.shape
+    if n != c:
+        raise ValueError("dist must be square: customers are the candidate centres")
+    q = np.asarray(demand, dtype=np.float64)
+    if q.shape != (n,):
+        raise ValueError(f"demand must have shape ({n},), got {q.shape}")
+    cap = np.broadcast_to(np.asarray(capacity, dtype=np.float64), (n,)).copy()
+    start = time.perf_counter()
+    deadline = start + time_limit
+    if exact is None:
+        exact = n <= 60
+    rng = np.random.default_rng(seed)
+    gap_time = 2.0
+
+    def evaluate(meds: list[int]) -> tuple[IntArray | None, float]:
+        if cap[meds].sum() < q.sum() - 1e-9:
+            return None, np.inf
+        left = deadline - time.perf_counter()
+        return _gap_assignment(d, q, cap, meds, min(gap_time, max(0.05, left)))
+
+    # Start from the demand-weighted uncapacitated optimum: capacity reshapes it only locally.
+    seed_result = solve_pmedian(d, p, q, seed=seed, time_limit=min(1.0, 0.1 * time_limit))
+    by_capacity = np.argsort(-cap, kind="stable")[:p].tolist()
+    best_meds: list[int] = seed_result.medians.tolist()
+    best_assign, best_cost = evaluate(best_meds)
+    if best_assign is None:
+        best_meds = by_capacity
+        best_assign, best_cost = evaluate(best_meds)
+    heuristic_deadline = start + (0.5 if exact else 0.95) * time_limit
+    improved = best_assign is not None
+    tried: set[tuple[int, ...]] = {tuple(sorted(best_meds))}
+    # Relocation: move each centre to the member of its cluster that serves the cluster best,
+    # then swaps of a centre with the nearest non-centres; re-assign by GAP after each change.
+    while improved and time.perf_counter() < heuristic_deadline:
+        if state is not None and state.is_cancelled():
+            break
+        improved = False
+        assert best_assign is not None
+        candidates: list[list[int]] = []
+        for r, m in enumerate(best_meds):
+            members = np.flatnonzero(best_assign == m)
+            within = d[np.ix_(members, members)].sum(axis=0)
+            for pos in np.argsort(within, kind="stable")[:3]:
+                centre = int(members[pos])
+                if centre != m:
+                    trial = list(best_meds)
+                    trial[r] = centre
+                    candidates.append(trial)
+            near = np.argsort(d[m], kind="stable")
+            for j in near[: 2 + p].tolist():
+                if j not in best_meds:
+                    trial = list(best_meds)
+                    trial[r] = int(j)
+                    candidates.append(trial)
+        order = rng.permutation(len(candidates))
+        for idx in order.tolist():
+            trial = candidates[idx]
+            key = tuple(sorted(trial))
+            if key in tried:
+                continue
+            tried.add(key)
+            if time.perf_counter() > heuristic_deadline:
+                break
+            assign, cost = evaluate(trial)
+            if assign is not None and cost < best_cost - 1e-9:
+                best_meds, best_assign, best_cost = trial, assign, cost
+                improved = True
+                break
+    optimal, bound = False, 0.0
+    cancelled = state is not None and state.is_cancelled()
+    if exact and not cancelled and time.perf_counter() < deadline - 0.2:
+        meds, assign, optimal, bound = _pmedian_mip(
+            d,
+            p,
+            np.ones(n),
+            deadline - time.perf_counter(),
+            hint=best_meds if best_assign is not None else None,
+            capacity=(q, cap),
+        )
+        if meds is not None and assign is not None:
+            cost = float(d[np.arange(n), assign].sum())
+            if cost < best_cost - 1e-9:
+                best_meds, best_assign, best_cost = meds, assign, cost
+            if optimal:
+                bound = best_cost
+    if state is not None:
+        state.report(1.0, "capacitated p-median: done")
+    medians = np.sort(np.asarray(best_meds, dtype=np.int64))
+    if best_assign is None:
+        assignment = medians[np.argmin(d[:, medians], axis=1)]
+        return PMedianResult(
+            medians=medians,
+            assignment=assignment,
+            cost=float(d[np.arange(n), assignment].sum()),
+            feasible=False,
+        )
+    return PMedianResult(
+        medians=medians,
+        assignment=best_assign,
+        cost=float(best_cost),
+        optimal=bool(optimal),
+        lower_bound=float(bound),
+    )
