@@ -1,0 +1,1371 @@
+"""The territory optimiser: contiguous, balanced, compact territories built from units.
+
+Formulation
+-----------
+Units ``i`` carry measures ``x[i, j]`` (workload, potential, account count, ...). A territory
+``t`` must hold each measure inside its own band ``[lower[t, j], upper[t, j]]`` (by default the
+target ``±`` a per-measure tolerance), be contiguous in the unit graph, and be compact:
+minimise ``sum_i w_i * dist(i, centre(t_i))`` (or the number of cut edges). Balance comes first:
+the search minimises a penalty that grows steeply outside each band, so compactness only
+decides between assignments with the same band violations.
+
+Search: a start (region growing from seeds, or the current alignment), then local search over
+boundary moves and swaps. A unit may leave a territory only if it is not an articulation point
+of it (cached per territory), so every move keeps territories connected. Small instances are
+finished by an exact CP-SAT model (contiguity by single-commodity flows) warm-started from the
+local search, which also proves when bands cannot be met.
+
+Modes: ``create`` (from seeds; every free unit may move), ``rebalance`` (from the current
+alignment with a disruption budget), ``subset`` (only the chosen territories exchange units).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from planner.optimise.graph import Adjacency, ContiguityCache, connected_components, n_pieces
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from planner.models.progress import TaskState
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+# Penalty weights (in units of "band half-widths"): outside a band costs BAND_WEIGHT per
+# half-width plus a quadratic term, which dwarfs the compactness term (a unit's distance in
+# territory radii); the small CENTRE_PULL keeps territories off the edges of their bands so a
+# neighbour can still take a unit later.
+BAND_WEIGHT = 50.0
+CENTRE_PULL = 0.02
+DISRUPTION_WEIGHT = 0.3
+
+
+class Mode(StrEnum):
+    """What the optimiser may change."""
+
+    CREATE = "create"
+    """Build territories from seeds; every unlocked unit may go anywhere."""
+    REBALANCE = "rebalance"
+    """Start from the current alignment; change at most the disruption budget."""
+    SUBSET = "subset"
+    """Only units of the chosen territories move, and only among them."""
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a band cannot be met.
+
+    Attributes
+    ----------
+    kind : str
+        ``"locked"`` (locked units fix too much or wall the territory in),
+        ``"indivisible_unit"`` (a unit is larger than the band is wide),
+        ``"disconnected"`` (the territory is in pieces, or too little is reachable),
+        ``"disruption_budget"`` (the budget is used up), ``"totals"`` (the territories'
+        totals cannot all fit their bands), ``"proven_infeasible"`` (the exact model proved no
+        contiguous assignment meets every band), ``"stopped"`` (cancelled or out of time),
+        ``"trade_off"`` (neighbours are at their own limits, or other measures would leave
+        their bands).
+    units : tuple of int
+        Units involved, if any.
+    detail : str
+        A sentence for the planner.
+    """
+
+    kind: str
+    units: tuple[int, ...]
+    detail: str
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A territory's measure left outside its band."""
+
+    territory: int
+    measure: int
+    measure_name: str
+    value: float
+    target: float
+    lower: float
+    upper: float
+    amount: float
+    """How far outside the band, in the measure's unit (always positive)."""
+    deviation_pct: float
+    blockers: tuple[Blocker, ...]
+
+    def describe(self) -> str:
+        """One line for the planner, e.g. ``territory 3: workload 1,210 above band by 40 ...``."""
+        side = "above" if self.value > self.upper else "below"
+        why = "; ".join(b.detail for b in self.blockers)
+        return (
+            f"territory {self.territory}: {self.measure_name} {self.value:,.4g} is {side} its band "
+            f"[{self.lower:,.4g}, {self.upper:,.4g}] by {self.amount:,.4g} "
+            f"({self.deviation_pct:+.1f} % from target). {why}"
+        )
+
+
+@dataclass(frozen=True)
+class MoveExplanation:
+    """Why a unit changed territory (against the current alignment)."""
+
+    unit: int
+    from_territory: int
+    to_territory: int
+    measures: tuple[int, ...]
+    """Measures whose imbalance this move reduced (both territories taken together)."""
+    compactness_gain: float
+    """Weight x distance saved against the final centres (negative: the unit is farther)."""
+    reason: str
+
+
+@dataclass
+class DistrictingResult:
+    """Outcome of :func:`optimise_territories`.
+
+    Attributes
+    ----------
+    assignment : ndarray of int, shape (n,)
+        Territory per unit.
+    values, targets, lower, upper : ndarray of float, shape (k, m)
+        Per territory and measure: value, target and band.
+    deviation_pct : ndarray of float, shape (k, m)
+        ``100 * (value - target) / target``.
+    in_band : ndarray of bool, shape (k, m)
+    contiguous : ndarray of bool, shape (k,)
+    centres : ndarray of float, shape (k, 2)
+        Centres the compactness was measured against.
+    compactness : float
+        ``sum_i w_i * dist(i, centre(t_i))``.
+    cut_edges : int
+    disruption : float
+        Fraction of the disruption weight whose territory differs from ``current`` (0 without).
+    shortfalls : list of Shortfall
+        One per band not met (in the optimised territories), with what blocks it.
+    moves : list of MoveExplanation
+        One per unit whose territory differs from ``current``.
+    messages : list of str
+        Request problems and notes (e.g. a seed that was locked elsewhere).
+    status : str
+        ``"ok"`` (every band met, all contiguous), ``"bands_not_met"``, ``"not_contiguous"``,
+        ``"infeasible"`` (the request itself cannot be served) or ``"cancelled"``.
+    proven_optimal : bool
+        The exact model proved the objective optimal under the bands.
+    elapsed : float
+        Seconds.
+    """
+
+    assignment: IntArray
+    values: FloatArray
+    targets: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    deviation_pct: FloatArray
+    in_band: BoolArray
+    contiguous: BoolArray
+    centres: FloatArray
+    compactness: float
+    cut_edges: int
+    disruption: float
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    moves: list[MoveExplanation] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    status: str = "ok"
+    proven_optimal: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def all_in_band(self) -> bool:
+        """Whether every measure of every territory is inside its band."""
+        return bool(self.in_band.all())
+
+    @property
+    def feasible(self) -> bool:
+        """Every band met and every territory contiguous."""
+        return self.all_in_band and bool(self.contiguous.all())
+
+
+@dataclass
+class _Problem:
+    """Validated inputs, shared by the search phases."""
+
+    x: FloatArray  # (n, m) measures
+    adjacency: Adjacency
+    lists: list[list[int]]
+    coords: FloatArray  # (n, 2)
+    k: int
+    lower: FloatArray  # (k, m)
+    upper: FloatArray  # (k, m)
+    targets: FloatArray  # (k, m)
+    fixed: IntArray  # (n,) territory a unit is locked to, -1 if free
+    movable: BoolArray  # (n,) may change territory
+    active: BoolArray  # (k,) may receive or lose units
+    current: IntArray | None
+    budget: float  # disruption weight budget (inf without)
+    dweight: FloatArray  # (n,)
+    cweight: FloatArray  # (n,) compactness weights, normalised to mean 1
+    scale: float  # km per "territory radius"
+    objective: str
+    fixed_centres: FloatArray | None
+    names: list[str]
+    rng: np.random.Generator
+    deadline: float
+    state: TaskState | None
+    stopped: bool = False
+
+    def out_of_time(self) -> bool:
+        if self.stopped:
+            return True
+        if (
+            self.state is not None and self.state.is_cancelled()
+        ) or time.perf_counter() > self.deadline:
+            self.stopped = True
+        return self.stopped
+
+
+def _penalty(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArray:
+    """Balance penalty per row (territory), summed over measures; works on (..., m) arrays."""
+    mid = 0.5 * (lower + upper)
+    half = np.maximum(0.5 * (upper - lower), 1e-12)
+    z = np.abs(values - mid) / half
+    out = np.maximum(z - 1.0, 0.0)
+    return np.asarray((CENTRE_PULL * z * z + BAND_WEIGHT * (out + out * out)).sum(axis=-1))
+
+
+def _as_int_array(name: str, value: ArrayLike, n: int) -> IntArray:
+    arr = np.asarray(value)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    return arr.astype(np.int64)
+
+
+def optimise_territories(
+    measures: ArrayLike,
+    adjacency: Adjacency,
+    coords: ArrayLike,
+    k: int | None = None,
+    *,
+    mode: Mode | str = Mode.CREATE,
+    seeds: ArrayLike | None = None,
+    centres: ArrayLike | None = None,
+    tolerance: float | ArrayLike = 0.05,
+    targets: ArrayLike | None = None,
+    bands: tuple[ArrayLike, ArrayLike] | None = None,
+    locked: ArrayLike | None = None,
+    current: ArrayLike | None = None,
+    max_disruption: float | None = None,
+    disruption_weight: ArrayLike | None = None,
+    territories: Sequence[int] | None = None,
+    compactness_weight: ArrayLike | None = None,
+    objective: Literal["distance", "cut_edges"] = "distance",
+    measure_names: Sequence[str] | None = None,
+    seed: int = 0,
+    time_limit: float = 60.0,
+    exact: bool | None = None,
+    state: TaskState | None = None,
+) -> DistrictingResult:
+    """Assign units to ``k`` contiguous territories, each measure within its band, compactly.
+
+    Parameters
+    ----------
+    measures : array_like, shape (n, m) or (n,)
+        Non-negative value of each measure per unit (workload, potential, accounts, ...).
+    adjacency : Adjacency
+        Unit graph (see :func:`planner.optimise.graph.adjacency_from_geometry`).
+    coords : array_like, shape (n, 2)
+        Unit centroids in a projected CRS (km).
+    k : int, optional
+        Number of territories; defaults to ``len(seeds)``, ``len(centres)`` or
+        ``current.max() + 1``.
+    mode : {"create", "rebalance", "subset"}
+        See :class:`Mode`. ``rebalance`` and ``subset`` need ``current``; ``subset`` needs
+        ``territories``.
+    seeds : array_like of int, shape (k,), optional
+        A unit per territory to grow from (create mode). Without seeds or centres, seeds are
+        the medians of a p-median over the unit coordinates.
+    centres : array_like of float, shape (k, 2), optional
+        Fixed territory centres, e.g. rep homes: compactness is measured to them and they seed
+        the territories in create mode. Without them the centres follow each territory's
+        weighted centroid.
+    tolerance : float or array_like of shape (m,)
+        Band half-width per measure as a fraction of the target (0.05 = ±5 %).
+    targets : array_like, shape (m,) or (k, m), optional
+        Target per measure (and territory). Default: the mean over the territories being
+        optimised.
+    bands : (lower, upper), optional
+        Explicit bands, each broadcastable to (k, m); overrides ``tolerance`` and ``targets``.
+    locked : array_like, shape (n,), optional
+        Bool (unit keeps its ``current`` territory) or int (territory the unit is fixed to,
+        ``-1`` for free).
+    current : array_like of int, shape (n,), optional
+        The current alignment (``-1`` = unassigned). Moves are explained against it.
+    max_disruption : float, optional
+        Largest fraction of ``disruption_weight`` allowed to change territory.
+    disruption_weight : array_like, shape (n,), optional
+        E.g. accounts or revenue per unit; ones when omitted.
+    territories : sequence of int, optional
+        Subset mode: the territories to re-optimise.
+    compactness_weight : array_like, shape (n,), optional
+        Weight of each unit's distance to its centre; ones when omitted.
+    objective : {"distance", "cut_edges"}
+        Compactness as weighted distance to the centre, or as the number of cut edges.
+    measure_names : sequence of str, optional
+        Names used in reports.
+    seed : int
+        Seed of every random choice: the same inputs and seed give the same result (unless the
+        time limit cuts the search short).
+    time_limit : float
+        Seconds; on timeout or cancel the best assignment so far is returned.
+    exact : bool, optional
+        Finish with the exact CP-SAT model; default when at most 150 units move.
+    state : TaskState, optional
+        Progress and cancellation.
+
+    Returns
+    -------
+    DistrictingResult
+        Never raises for a request that cannot be met (bands too tight, locked units in the
+        way, more territories than units): the result's ``status``, ``shortfalls`` and
+        ``messages`` say what stands in the way. Malformed arguments (wrong shapes) raise
+        ``ValueError``.
+    """
+    start = time.perf_counter()
+    mode = Mode(mode)
+    x = np.asarray(measures, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2:
+        raise ValueError(f"measures must be (n, m), got shape {x.shape}")
+    n, m = x.shape
+    if adjacency.n != n:
+        raise ValueError(f"adjacency has {adjacency.n} units but measures has {n}")
+    xy = np.asarray(coords, dtype=np.float64)
+    if xy.shape != (n, 2):
+        raise ValueError(f"coords must have shape ({n}, 2), got {xy.shape}")
+    if np.any(x < 0) or not np.all(np.isfinite(x)):
+        raise ValueError("measures must be finite and non-negative")
+    cur = None if current is None else _as_int_array("current", current, n)
+    seed_units = None if seeds is None else np.asarray(seeds, dtype=np.int64).ravel()
+    fixed_centres = None if centres is None else np.asarray(centres, dtype=np.float64)
+    if k is None:
+        if seed_units is not None:
+            k = len(seed_units)
+        elif fixed_centres is not None:
+            k = len(fixed_centres)
+        elif cur is not None and cur.max() >= 0:
+            k = int(cur.max()) + 1
+        else:
+            raise ValueError("k is needed when neither seeds, centres nor current are given")
+    names = list(measure_names) if measure_names is not None else [f"measure {j}" for j in range(m)]
+    if len(names) != m:
+        raise ValueError(f"measure_names must have {m} entries")
+    messages: list[str] = []
+
+    def refuse(reason: str) -> DistrictingResult:
+        base = cur.copy() if cur is not None else np.full(n, -1, dtype=np.int64)
+        return _empty_result(base, x, max(k or 0, 1), reason, start)
+
+    if k < 1:
+        return refuse(f"{k} territories requested; at least one is needed")
+    if fixed_centres is not None and fixed_centres.shape != (k, 2):
+        raise ValueError(f"centres must have shape ({k}, 2), got {fixed_centres.shape}")
+    if mode in (Mode.REBALANCE, Mode.SUBSET) and cur is None:
+        return refuse(f"{mode.value} mode needs the current alignment")
+    if cur is not None and cur.max() >= k:
+        return refuse(f"current alignment uses territory {int(cur.max())} but k is {k}")
+
+    # Locked units.
+    fixed = np.full(n, -1, dtype=np.int64)
+    if locked is not None:
+        lk = np.asarray(locked)
+        if lk.shape != (n,):
+            raise ValueError(f"locked must have shape ({n},), got {lk.shape}")
+        if lk.dtype == bool:
+            if cur is None:
+                return refuse("locked units given as a mask need the current alignment")
+            fixed = np.where(lk, cur, -1)
+            if np.any(lk & (cur < 0)):
+                messages.append(
+                    f"{int(np.count_nonzero(lk & (cur < 0)))} locked units have no territory; "
+                    "they are left free"
+                )
+        else:
+            fixed = lk.astype(np.int64)
+        if fixed.max(initial=-1) >= k:
+            return refuse(f"a unit is locked to territory {int(fixed.max())} but k is {k}")
+
+    # Territories being optimised.
+    active = np.ones(k, dtype=bool)
+    if mode is Mode.SUBSET:
+        if not territories:
+            return refuse("subset mode needs the territories to re-optimise")
+        active[:] = False
+        sel = np.asarray(list(territories), dtype=np.int64)
+        if sel.min() < 0 or sel.max() >= k:
+            return refuse(f"territories must be between 0 and {k - 1}")
+        active[sel] = True
+    movable = fixed < 0
+    if mode is Mode.SUBSET:
+        assert cur is not None
+        movable &= (cur >= 0) & active[np.maximum(cur, 0)]
+        # Unassigned units next to the chosen territories may join them.
+        movable |= (cur < 0) & (fixed < 0)
+    if int(np.count_nonzero(active)) > n:
+        return refuse(f"{int(active.sum())} territories requested but only {n} units exist")
+
+    # Targets and bands.
+    tol = np.broadcast_to(np.asarray(tolerance, dtype=np.float64), (m,)).copy()
+    if np.any(tol < 0):
+        raise ValueError("tolerance must be non-negative")
+    if mode is Mode.SUBSET:
+        assert cur is not None
+        pool = (cur >= 0) & active[np.maximum(cur, 0)] | (cur < 0)
+        pool_mean = x[pool].sum(axis=0) / max(1, int(active.sum()))
+        other_mean = x.sum(axis=0) / k
+        tgt = np.where(active[:, None], pool_mean[None, :], other_mean[None, :])
+    else:
+        tgt = np.broadcast_to(x.sum(axis=0) / k, (k, m)).copy()
+    if targets is not None:
+        tgt = np.broadcast_to(np.asarray(targets, dtype=np.float64), (k, m)).copy()
+    if bands is not None:
+        lo = np.broadcast_to(np.asarray(bands[0], dtype=np.float64), (k, m)).copy()
+        hi = np.broadcast_to(np.asarray(bands[1], dtype=np.float64), (k, m)).copy()
+        if np.any(lo > hi):
+            raise ValueError("bands: lower must not exceed upper")
+        if targets is None:
+            tgt = 0.5 * (lo + hi)
+    else:
+        lo = tgt * (1.0 - tol)
+        hi = tgt * (1.0 + tol)
+
+    dw = np.ones(n) if disruption_weight is None else np.asarray(disruption_weight, float)
+    if dw.shape != (n,):
+        raise ValueError(f"disruption_weight must have shape ({n},)")
+    budget = math.inf
+    if max_disruption is not None:
+        if cur is None:
+            messages.append("max_disruption ignored: there is no current alignment")
+        else:
+            budget = float(max_disruption) * float(dw.sum())
+    cw = np.ones(n) if compactness_weight is None else np.asarray(compactness_weight, float)
+    if cw.shape != (n,):
+        raise ValueError(f"compactness_weight must have shape ({n},)")
+    cw_norm = cw / max(float(cw.mean()), 1e-12)
+    extent = np.ptp(xy, axis=0) if n else np.zeros(2)
+    scale = max(math.sqrt(max(float(extent[0] * extent[1]), 1e-12) / k), 1e-9)
+
+    prob = _Problem(
+        x=x,
+        adjacency=adjacency,
+        lists=adjacency.to_lists(),
+        coords=xy,
+        k=k,
+        lower=lo,
+        upper=hi,
+        targets=tgt,
+        fixed=fixed,
+        movable=movable,
+        active=active,
+        current=cur,
+        budget=budget,
+        dweight=dw,
+        cweight=cw_norm,
+        scale=scale,
+        objective=objective,
+        fixed_centres=fixed_centres,
+        names=names,
+        rng=np.random.default_rng(seed),
+        deadline=start + time_limit,
+        state=state,
+    )
+    if state is not None:
+        state.report(0.0, "territories: starting")
+
+    # Start.
+    if mode is Mode.CREATE:
+        seed_list = _choose_seeds(prob, seed_units, messages, seed)
+        assignment = _grow(prob, seed_list)
+    else:
+        assert cur is not None
+        assignment = cur.copy()
+        assignment[fixed >= 0] = fixed[fixed >= 0]
+        if np.any(assignment < 0):
+            assignment = _fill_unassigned(prob, assignment)
+    if state is not None:
+        state.report(0.1, "territories: local search")
+
+    assignment = _local_search(prob, assignment, progress=(0.1, 0.8))
+
+    proven = proven_infeasible = False
+    n_free = int(np.count_nonzero(movable))
+    if exact is None:
+        exact = n_free <= 150 and k <= 12
+    if exact and not prob.out_of_time():
+        if state is not None:
+            state.report(0.8, "territories: exact model")
+        exact_assignment, proven, proven_infeasible = _solve_exact(prob, assignment)
+        if exact_assignment is not None:
+            assignment = exact_assignment
+        elif proven_infeasible:
+            messages.append("the exact model proved that no contiguous assignment meets every band")
+
+    result = _build_result(prob, assignment, messages, start, proven, proven_infeasible)
+    if state is not None:
+        state.report(1.0, "territories: done")
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Start solutions
+
+
+def _choose_seeds(
+    prob: _Problem, seed_units: IntArray | None, messages: list[str], seed: int
+) -> list[int]:
+    """One seed unit per territory: given, nearest to a fixed centre, locked, or p-median."""
+    k, n = prob.k, prob.x.shape[0]
+    seeds: list[int] = [-1] * k
+    taken: set[int] = set()
+    if seed_units is not None:
+        if len(seed_units) != k:
+            raise ValueError(f"seeds must have {k} entries, got {len(seed_units)}")
+        for t, u in enumerate(seed_units.tolist()):
+            if not 0 <= u < n:
+                raise ValueError(f"seed {u} is not a unit id")
+            if prob.fixed[u] >= 0 and prob.fixed[u] != t:
+                messages.append(
+                    f"seed unit {u} of territory {t} is locked to territory "
+                    f"{int(prob.fixed[u])}; another seed was chosen"
+                )
+                continue
+            if u in taken:
+                messages.append(f"seed unit {u} is given twice; another seed was chosen")
+                continue
+            seeds[t] = u
+            taken.add(u)
+    # Territories with locked units grow from them.
+    for t in range(k):
+        if seeds[t] < 0:
+            own = np.flatnonzero(prob.fixed == t)
+            if own.size:
+                seeds[t] = int(own[0])
+                taken.add(seeds[t])
+    free = np.flatnonzero(prob.fixed < 0)
+    missing = [t for t in range(k) if seeds[t] < 0]
+    if missing and prob.fixed_centres is not None:
+        for t in missing:
+            d = np.hypot(*(prob.coords[free] - prob.fixed_centres[t]).T)
+            for idx in np.argsort(d, kind="stable").tolist():
+                if int(free[idx]) not in taken:
+                    seeds[t] = int(free[idx])
+                    taken.add(seeds[t])
+                    break
+        missing = [t for t in range(k) if seeds[t] < 0]
+    if missing:
+        choices = _pmedian_seeds(prob, free, taken, len(missing), seed)
+        for t, u in zip(missing, choices, strict=False):
+            seeds[t] = u
+    return seeds
+
+
+def _pmedian_seeds(
+    prob: _Problem, free: IntArray, taken: set[int], count: int, seed: int
+) -> list[int]:
+    """Seeds as p-median medians over the free units (weighted by the first measure)."""
+    from planner.optimise.pmedian import solve_pmedian
+
+    pool = np.array([u for u in free.tolist() if u not in taken], dtype=np.int64)
+    if pool.size <= count:
+        return pool.tolist()
+    rng = np.random.default_rng(seed)
+    # Candidate medians: a random sample keeps the interchange fast on thousands of units.
+    cand = pool if pool.size <= 400 else np.sort(rng.choice(pool, size=400, replace=False))
+    xy = prob.coords
+    dist = np.hypot(
+        xy[pool, 0][:, None] - xy[cand, 0][None, :], xy[pool, 1][:, None] - xy[cand, 1][None, :]
+    )
+    weight = prob.x[pool] / np.maximum(prob.x.sum(axis=0), 1e-12)
+    result = solve_pmedian(
+        dist,
+        count,
+        weight.sum(axis=1) + 1e-6,
+        seed=seed,
+        time_limit=min(3.0, max(0.2, 0.05 * (prob.deadline - time.perf_counter()))),
+        exact=False,
+    )
+    return [int(cand[j]) for j in result.medians.tolist()]
+
+
+def _grow(prob: _Problem, seeds: list[int]) -> IntArray:
+    """Balanced region growing: the least-filled territory takes its nearest free neighbour."""
+    n, k = prob.x.shape[0], prob.k
+    assignment = prob.fixed.copy()
+    for t, u in enumerate(seeds):
+        if u >= 0:
+            assignment[u] = t
+    values = np.zeros((k, prob.x.shape[1]))
+    np.add.at(values, assignment[assignment >= 0], prob.x[assignment >= 0])
+    centres = (
+        prob.fixed_centres
+        if prob.fixed_centres is not None
+        else prob.coords[np.maximum(np.asarray(seeds), 0)]
+    )
+    share = np.maximum(prob.targets, 1e-12)
+    frontier: list[list[tuple[float, int]]] = [[] for _ in range(k)]
+
+    def push_neighbours(t: int, u: int) -> None:
+        for v in prob.lists[u]:
+            if assignment[v] < 0:
+                d = float(np.hypot(*(prob.coords[v] - centres[t])))
+                heapq.heappush(frontier[t], (d, v))
+
+    for u in np.flatnonzero(assignment >= 0).tolist():
+        push_neighbours(int(assignment[u]), u)
+    fill = [(float((values[t] / share[t]).mean()), t) for t in range(k)]
+    heapq.heapify(fill)
+    while fill:
+        _, t = heapq.heappop(fill)
+        while frontier[t] and assignment[frontier[t][0][1]] >= 0:
+            heapq.heappop(frontier[t])
+        if not frontier[t]:
+            continue  # walled in: the territory stops growing
+        _, u = heapq.heappop(frontier[t])
+        assignment[u] = t
+        values[t] += prob.x[u]
+        push_neighbours(t, u)
+        heapq.heappush(fill, (float((values[t] / share[t]).mean()), t))
+    if np.any(assignment < 0):
+        assignment = _fill_unassigned(prob, assignment)
+    assert assignment.shape == (n,)
+    return assignment
+
+
+def _fill_unassigned(prob: _Problem, assignment: IntArray) -> IntArray:
+    """Give unassigned units to an adjacent territory, else to the nearest one (islands)."""
+    a = assignment.copy()
+    allowed = prob.active
+    changed = True
+    while changed and np.any(a < 0):
+        changed = False
+        for u in np.flatnonzero(a < 0).tolist():
+            nbr = [a[v] for v in prob.lists[u] if a[v] >= 0 and allowed[a[v]]]
+            if nbr:
+                a[u] = min(nbr)
+                changed = True
+    rest = np.flatnonzero(a < 0)
+    if rest.size:
+        centres = _centres(prob, a)
+        d = np.hypot(
+            prob.coords[rest, 0][:, None] - centres[:, 0][None, :],
+            prob.coords[rest, 1][:, None] - centres[:, 1][None, :],
+        )
+        d[:, ~allowed] = np.inf
+        a[rest] = np.argmin(d, axis=1)
+    return a
+
+
+def _centres(prob: _Problem, assignment: IntArray) -> FloatArray:
+    """Fixed centres, else each territory's weighted centroid (empty: the overall centroid)."""
+    if prob.fixed_centres is not None:
+        return prob.fixed_centres
+    k = prob.k
+    ok = assignment >= 0
+    w = prob.cweight[ok] + 1e-9
+    tot = np.bincount(assignment[ok], weights=w, minlength=k)
+    cx = np.bincount(assignment[ok], weights=w * prob.coords[ok, 0], minlength=k)
+    cy = np.bincount(assignment[ok], weights=w * prob.coords[ok, 1], minlength=k)
+    mean = prob.coords.mean(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.column_stack([cx / tot, cy / tot])
+    out[tot == 0] = mean
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Local search
+
+
+class _State:
+    """Assignment plus running territory values, centres and disruption."""
+
+    def __init__(self, prob: _Problem, assignment: IntArray) -> None:
+        self.prob = prob
+        self.a = assignment.copy()
+        self.values = np.zeros((prob.k, prob.x.shape[1]))
+        np.add.at(self.values, self.a, prob.x)
+        self.cache = ContiguityCache(prob.adjacency, self.a)
+        self.recentre()
+        cur = prob.current
+        self.moved = 0.0 if cur is None else float(prob.dweight[self.a != cur].sum())
+
+    def recentre(self) -> None:
+        prob = self.prob
+        self.centres = _centres(prob, self.a)
+        # Distance of every unit to every centre, in territory radii, times its weight.
+        d = np.hypot(
+            prob.coords[:, 0][:, None] - self.centres[:, 0][None, :],
+            prob.coords[:, 1][:, None] - self.centres[:, 1][None, :],
+        )
+        self.dcost = prob.cweight[:, None] * d / prob.scale
+
+    def total_penalty(self) -> float:
+        p = self.prob
+        return float(_penalty(self.values, p.lower, p.upper)[p.active].sum())
+
+    def violation(self) -> float:
+        """Total distance outside the bands, in band half-widths (0 = all bands met)."""
+        p = self.prob
+        mid = 0.5 * (p.lower + p.upper)
+        half = np.maximum(0.5 * (p.upper - p.lower), 1e-12)
+        z = np.maximum(np.abs(self.values - mid) / half - 1.0, 0.0)
+        return float(z[p.active].sum())
+
+    def compact_cost(self) -> float:
+        if self.prob.objective == "cut_edges":
+            e = self.prob.adjacency.edges()
+            return float(np.count_nonzero(self.a[e[:, 0]] != self.a[e[:, 1]]))
+        return float(self.dcost[np.arange(self.a.size), self.a].sum())
+
+    def disruption_delta(self, u: IntArray, src: IntArray, dst: IntArray) -> FloatArray:
+        cur = self.prob.current
+        if cur is None:
+            return np.zeros(u.shape)
+        w = self.prob.dweight[u]
+        return np.where(src == cur[u], w, 0.0) - np.where(dst == cur[u], w, 0.0)
+
+    def move_delta(self, u: IntArray, src: IntArray, dst: IntArray) -> FloatArray:
+        """Objective change of moving each ``u[i]`` from ``src[i]`` to ``dst[i]`` (vectorised)."""
+        p = self.prob
+        xu = p.x[u]
+        va, vb = self.values[src], self.values[dst]
+        bal = (
+            _penalty(va - xu, p.lower[src], p.upper[src])
+            - _penalty(va, p.lower[src], p.upper[src])
+            + _penalty(vb + xu, p.lower[dst], p.upper[dst])
+            - _penalty(vb, p.lower[dst], p.upper[dst])
+        )
+        if p.objective == "cut_edges":
+            a = self.a
+            comp = np.array(
+                [
+                    sum(1 for v in p.lists[i] if a[v] == s)
+                    - sum(1 for v in p.lists[i] if a[v] == d)
+                    for i, s, d in zip(u.tolist(), src.tolist(), dst.tolist(), strict=True)
+                ],
+                dtype=np.float64,
+            )
+        else:
+            comp = self.dcost[u, dst] - self.dcost[u, src]
+        out = bal + comp
+        if p.current is not None:
+            dd = self.disruption_delta(u, src, dst)
+            out = out + DISRUPTION_WEIGHT * dd / max(float(p.dweight.mean()), 1e-12)
+        return np.asarray(out)
+
+    def apply(self, u: int, dst: int) -> None:
+        src = int(self.a[u])
+        cur = self.prob.current
+        if cur is not None:
+            w = float(self.prob.dweight[u])
+            self.moved += (w if src == cur[u] else 0.0) - (w if dst == cur[u] else 0.0)
+        self.values[src] -= self.prob.x[u]
+        self.values[dst] += self.prob.x[u]
+        self.a[u] = dst
+        self.cache.move(u, dst)
+
+    def boundary_moves(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Every (unit, from, to) move of a movable unit into an adjacent active territory."""
+        p = self.prob
+        e = p.adjacency.edges()
+        a = self.a
+        both = np.concatenate([e, e[:, ::-1]])
+        u, v = both[:, 0], both[:, 1]
+        keep = (a[u] != a[v]) & p.movable[u] & p.active[a[v]] & p.active[a[u]]
+        pairs = np.unique(np.column_stack([u[keep], a[v[keep]]]), axis=0)
+        if pairs.size == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return pairs[:, 0], a[pairs[:, 0]], pairs[:, 1]
+
+    def feasible_move(self, u: int, dst: int) -> bool:
+        if not self.cache.can_leave(u):
+            return False
+        if self.prob.current is not None and math.isfinite(self.prob.budget):
+            cur = self.prob.current[u]
+            src = self.a[u]
+            w = float(self.prob.dweight[u])
+            delta = (w if src == cur else 0.0) - (w if dst == cur else 0.0)
+            if delta > 0 and self.moved + delta > self.prob.budget + 1e-9:
+                return False
+        return True
+
+
+def _score(st: _State) -> tuple[float, float]:
+    return (round(st.violation(), 9), st.total_penalty() + _compact_and_disruption(st))
+
+
+def _compact_and_disruption(st: _State) -> float:
+    p = st.prob
+    extra = 0.0
+    if p.current is not None:
+        extra = DISRUPTION_WEIGHT * st.moved / max(float(p.dweight.mean()), 1e-12)
+    return st.compact_cost() + extra
+
+
+def _descend(st: _State) -> int:
+    """Apply improving boundary moves until none is left; returns the number applied."""
+    applied = 0
+    while not st.prob.out_of_time():
+        u, src, dst = st.boundary_moves()
+        if u.size == 0:
+            break
+        delta = st.move_delta(u, src, dst)
+        order = np.lexsort((st.prob.rng.random(u.size), delta))
+        order = order[delta[order] < -1e-9]
+        if order.size == 0:
+            break
+        done = 0
+        touched: set[int] = set()
+        for idx in order.tolist():
+            uu, s, d = int(u[idx]), int(src[idx]), int(dst[idx])
+            if st.a[uu] != s or s in touched or d in touched:
+                # Values of touched territories changed: re-evaluate exactly.
+                if st.a[uu] != s:
+                    continue
+                if st.move_delta(np.array([uu]), np.array([s]), np.array([d]))[0] >= -1e-9:
+                    continue
+            if not st.feasible_move(uu, d) or not st.cache.touches(uu, d):
+                continue
+            st.apply(uu, d)
+            touched.update((s, d))
+            done += 1
+        applied += done
+        if done == 0:
+            break
+        if st.prob.objective == "distance" and st.prob.fixed_centres is None:
+            st.recentre()
+    return applied
+
+
+def _swaps(st: _State) -> int:
+    """Pairwise exchanges across a border where single moves overshoot a band."""
+    p = st.prob
+    u, src, dst = st.boundary_moves()
+    if u.size == 0:
+        return 0
+    mid = 0.5 * (p.lower + p.upper)
+    half = np.maximum(0.5 * (p.upper - p.lower), 1e-12)
+    bad = np.any(np.abs(st.values - mid) / half > 1.0, axis=1)
+    applied = 0
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for i, (s, d) in enumerate(zip(src.tolist(), dst.tolist(), strict=True)):
+        pairs.setdefault((s, d), []).append(i)
+    for (s, d), out_idx in sorted(pairs.items()):
+        if s > d or not (bad[s] or bad[d]) or (d, s) not in pairs:
+            continue
+        if p.out_of_time():
+            break
+        a_units = u[out_idx]
+        b_units = u[pairs[(d, s)]]
+        xa, xb = p.x[a_units], p.x[b_units]
+        # Net transfer a->b for every pair, evaluated on the two territories at once.
+        net = xa[:, None, :] - xb[None, :, :]
+        va, vb = st.values[s], st.values[d]
+        before = _penalty(va, p.lower[s], p.upper[s]) + _penalty(vb, p.lower[d], p.upper[d])
+        after = _penalty(va - net, p.lower[s], p.upper[s]) + _penalty(
+            vb + net, p.lower[d], p.upper[d]
+        )
+        gain = after - before
+        flat = np.argsort(gain, axis=None, kind="stable")[:20]
+        for f in flat.tolist():
+            i, j = divmod(f, b_units.size)
+            if gain[i, j] >= -1e-9:
+                break
+            ua, ub = int(a_units[i]), int(b_units[j])
+            if st.a[ua] != s or st.a[ub] != d:
+                continue
+            if not st.feasible_move(ua, d):
+                continue
+            st.apply(ua, d)
+            if st.cache.touches(ub, s) and st.feasible_move(ub, s):
+                st.apply(ub, s)
+                applied += 1
+                break
+            st.apply(ua, s)
+    return applied
+
+
+def _kick(st: _State, strength: int) -> None:
+    """Random contiguity-keeping moves out of territories outside their bands (escape)."""
+    p = st.prob
+    mid = 0.5 * (p.lower + p.upper)
+    half = np.maximum(0.5 * (p.upper - p.lower), 1e-12)
+    z = (st.values - mid) / half
+    for _ in range(strength):
+        u, src, dst = st.boundary_moves()
+        if u.size == 0:
+            return
+        # Prefer moves that shift value from over-full to under-full territories.
+        push = (z[src] - z[dst]).clip(min=0).sum(axis=1) + 0.1
+        prob_w = push / push.sum()
+        idx = int(p.rng.choice(u.size, p=prob_w))
+        uu, d = int(u[idx]), int(dst[idx])
+        if st.feasible_move(uu, d):
+            st.apply(uu, d)
+            z = (st.values - mid) / half
+
+
+def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, float]) -> IntArray:
+    st = _State(prob, assignment)
+    _descend(st)
+    best = st.a.copy()
+    best_score = _score(st)
+    rounds = 0
+    stale = 0
+    max_rounds = 400
+    while rounds < max_rounds and not prob.out_of_time():
+        rounds += 1
+        if prob.state is not None:
+            prob.state.report(
+                progress[0] + (progress[1] - progress[0]) * rounds / max_rounds,
+                "territories: local search",
+            )
+        applied = _swaps(st)
+        if applied:
+            _descend(st)
+        score = _score(st)
+        if score < best_score:
+            best, best_score, stale = st.a.copy(), score, 0
+        else:
+            stale += 1
+        if best_score[0] == 0.0 and stale >= 3:
+            break
+        if stale >= 40:
+            break
+        if not applied:
+            if stale > 1:
+                # Restart the perturbation from the best assignment, not from a drifted one.
+                st = _State(prob, best)
+            _kick(st, 2 + min(stale, 10))
+            _descend(st)
+            score = _score(st)
+            if score < best_score:
+                best, best_score, stale = st.a.copy(), score, 0
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# Exact model
+
+
+def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool, bool]:
+    """CP-SAT: hard bands, flow contiguity, compactness objective, warm-started from ``hint``.
+
+    Returns ``(assignment or None, proven optimal, proven infeasible)``.
+    """
+    from ortools.sat.python import cp_model
+
+    m = prob.x.shape[1]
+    k = prob.k
+    terr = [t for t in range(k) if prob.active[t]]
+    model = cp_model.CpModel()
+    # Integer measures: exact when the data are integers, else scaled to ~1e7 per total.
+    xs = np.zeros_like(prob.x, dtype=np.int64)
+    lo = np.zeros((k, m), dtype=np.int64)
+    hi = np.zeros((k, m), dtype=np.int64)
+    for j in range(m):
+        col = prob.x[:, j]
+        total = max(float(col.sum()), 1e-12)
+        s = 1.0 if np.allclose(col, np.round(col)) and total < 2**40 else 1e7 / total
+        xs[:, j] = np.round(col * s).astype(np.int64)
+        lo[:, j] = np.ceil(prob.lower[:, j] * s - 1e-9).astype(np.int64)
+        hi[:, j] = np.floor(prob.upper[:, j] * s + 1e-9).astype(np.int64)
+    in_pool = prob.movable | np.isin(hint, terr)
+    units = np.flatnonzero(in_pool).tolist()
+    xv: dict[tuple[int, int], cp_model.IntVar] = {}
+    for i in units:
+        options = terr if prob.movable[i] else [int(hint[i])]
+        for t in options:
+            xv[i, t] = model.new_bool_var(f"x{i}_{t}")
+        model.add_exactly_one(xv[i, t] for t in options)
+
+    def var(i: int, t: int) -> cp_model.IntVar | int:
+        return xv.get((i, t), 0)
+
+    for t in terr:
+        for j in range(m):
+            expr = sum(int(xs[i, j]) * var(i, t) for i in units if (i, t) in xv)
+            model.add(expr >= int(lo[t, j]))
+            model.add(expr <= int(hi[t, j]))
+    # Contiguity: each territory has one root that sends one unit of flow to each member.
+    pool_set = set(units)
+    arcs = [(i, j) for i in units for j in prob.lists[i] if j in pool_set]
+    big = len(units)
+    symmetric = prob.fixed_centres is None and not np.any(prob.fixed >= 0) and prob.current is None
+    roots: dict[int, list[cp_model.IntVar]] = {}
+    for t in terr:
+        members = [i for i in units if (i, t) in xv]
+        r = {i: model.new_bool_var(f"r{i}_{t}") for i in members}
+        roots[t] = list(r.values())
+        model.add_exactly_one(r.values())
+        for i in members:
+            model.add_implication(r[i], xv[i, t])
+        if symmetric:
+            # The root is the territory's lowest unit id, so labels and roots are not
+            # interchangeable (removes k! equivalent copies of every solution).
+            for pos, i in enumerate(members):
+                for j in members[:pos]:
+                    model.add_implication(r[i], xv[j, t].Not())
+        f = {}
+        for i, j in arcs:
+            if (i, t) in xv and (j, t) in xv:
+                f[i, j] = model.new_int_var(0, big - 1, f"f{i}_{j}_{t}")
+                model.add(f[i, j] == 0).only_enforce_if(xv[i, t].Not())
+                model.add(f[i, j] == 0).only_enforce_if(xv[j, t].Not())
+        inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
+        outflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
+        for (i, j), var_f in f.items():
+            outflow[i].append(var_f)
+            inflow[j].append(var_f)
+        for i in members:
+            model.add(sum(inflow[i]) - sum(outflow[i]) >= xv[i, t] - big * r[i])
+    if symmetric and len(terr) > 1:
+        index = {}
+        for t in terr:
+            members = [i for i in units if (i, t) in xv]
+            index[t] = sum(i * rv for i, rv in zip(members, roots[t], strict=True))
+        for a, b in itertools.pairwise(terr):
+            model.add(index[a] < index[b])
+    if prob.current is not None and math.isfinite(prob.budget):
+        cur = prob.current
+        dws = np.round(prob.dweight * 1000).astype(np.int64)
+        stay = sum(int(dws[i]) * var(i, int(cur[i])) for i in units if cur[i] >= 0)
+        base = int(sum(int(dws[i]) for i in units if cur[i] >= 0))
+        model.add(base - stay <= math.floor(prob.budget * 1000 + 1e-6))
+    # Objective.
+    if prob.objective == "cut_edges":
+        cuts = []
+        for i, j in prob.adjacency.edges().tolist():
+            if i not in pool_set or j not in pool_set:
+                continue
+            c = model.new_bool_var(f"c{i}_{j}")
+            for t in terr:
+                if (i, t) in xv or (j, t) in xv:
+                    model.add(var(i, t) - var(j, t) <= c)
+            cuts.append(c)
+        model.minimize(sum(cuts))
+    else:
+        st = _State(prob, hint)
+        cost = np.round(st.dcost * 1000).astype(np.int64)
+        model.minimize(sum(int(cost[i, t]) * v for (i, t), v in xv.items()))
+    for (i, t), v in xv.items():
+        model.add_hint(v, bool(hint[i] == t))
+    solver = cp_model.CpSolver()
+    left = prob.deadline - time.perf_counter()
+    solver.parameters.max_time_in_seconds = max(0.1, left)
+    solver.parameters.num_workers = 2
+    solver.parameters.random_seed = int(prob.rng.integers(0, 2**31 - 1))
+
+    class _Stop(cp_model.CpSolverSolutionCallback):
+        def __init__(self) -> None:
+            super().__init__()
+
+        def on_solution_callback(self) -> None:
+            if prob.state is not None and prob.state.is_cancelled():
+                self.stop_search()
+
+    status = solver.solve(model, _Stop())
+    if status == cp_model.INFEASIBLE:
+        return None, False, True
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, False, False
+    out = hint.copy()
+    for (i, t), v in xv.items():
+        if solver.value(v):
+            out[i] = t
+    return out, status == cp_model.OPTIMAL, False
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting
+
+
+def _empty_result(
+    assignment: IntArray, x: FloatArray, k: int, reason: str, start: float
+) -> DistrictingResult:
+    m = x.shape[1]
+    values = np.zeros((k, m))
+    ok = (assignment >= 0) & (assignment < k)
+    np.add.at(values, assignment[ok], x[ok])
+    target = np.broadcast_to(x.sum(axis=0) / k, (k, m)).copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dev = np.where(target > 0, 100.0 * (values - target) / target, 0.0)
+    return DistrictingResult(
+        assignment=assignment,
+        values=values,
+        targets=target,
+        lower=target,
+        upper=target,
+        deviation_pct=dev,
+        in_band=np.zeros((k, m), dtype=bool),
+        contiguous=np.zeros(k, dtype=bool),
+        centres=np.zeros((k, 2)),
+        compactness=float("nan"),
+        cut_edges=0,
+        disruption=0.0,
+        messages=[reason],
+        status="infeasible",
+        elapsed=time.perf_counter() - start,
+    )
+
+
+def _build_result(
+    prob: _Problem,
+    assignment: IntArray,
+    messages: list[str],
+    start: float,
+    proven: bool,
+    proven_infeasible: bool,
+) -> DistrictingResult:
+    st = _State(prob, assignment)
+    k = prob.k
+    values = st.values
+    eps = 1e-9 * np.maximum(np.abs(prob.upper), 1.0)
+    in_band = (values >= prob.lower - eps) & (values <= prob.upper + eps)
+    contiguous = np.array([st.cache.is_contiguous(t) for t in range(k)], dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dev = np.where(prob.targets > 0, 100.0 * (values - prob.targets) / prob.targets, 0.0)
+    total_dw = float(prob.dweight.sum())
+    disruption = st.moved / total_dw if prob.current is not None and total_dw > 0 else 0.0
+    d_km = np.hypot(
+        prob.coords[:, 0] - st.centres[assignment, 0], prob.coords[:, 1] - st.centres[assignment, 1]
+    )
+    cw_raw = prob.cweight * 1.0
+    compactness = float((cw_raw * d_km).sum())
+    e = prob.adjacency.edges()
+    cuts = int(np.count_nonzero(assignment[e[:, 0]] != assignment[e[:, 1]]))
+    shortfalls = _shortfalls(prob, st, in_band, contiguous, proven_infeasible)
+    moves = _explain_moves(prob, st)
+    for t in np.flatnonzero(~contiguous & prob.active).tolist():
+        pieces = n_pieces(prob.lists, st.cache.members.get(t, ()))
+        messages.append(f"territory {t} is in {pieces} pieces")
+    if prob.state is not None and prob.state.is_cancelled():
+        status = "cancelled"
+    elif not in_band[prob.active].all():
+        status = "bands_not_met"
+    elif not contiguous[prob.active].all():
+        status = "not_contiguous"
+    else:
+        status = "ok"
+    return DistrictingResult(
+        assignment=assignment.copy(),
+        values=values.copy(),
+        targets=prob.targets.copy(),
+        lower=prob.lower.copy(),
+        upper=prob.upper.copy(),
+        deviation_pct=dev,
+        in_band=in_band,
+        contiguous=contiguous,
+        centres=np.asarray(st.centres, dtype=np.float64).copy(),
+        compactness=compactness,
+        cut_edges=cuts,
+        disruption=disruption,
+        shortfalls=shortfalls,
+        moves=moves,
+        messages=messages,
+        status=status,
+        proven_optimal=proven and status == "ok",
+        elapsed=time.perf_counter() - start,
+    )
+
+
+def _shortfalls(
+    prob: _Problem,
+    st: _State,
+    in_band: BoolArray,
+    contiguous: BoolArray,
+    proven_infeasible: bool,
+) -> list[Shortfall]:
+    out: list[Shortfall] = []
+    x = prob.x
+    width = prob.upper - prob.lower
+    # Units reachable by each territory: its own and the movable units connected to it.
+    pool_mask = prob.movable.copy()
+    comp = connected_components(prob.adjacency, pool_mask | (prob.fixed >= 0))
+    active_pool = prob.active[st.a]
+    totals_lo = prob.lower[prob.active].sum(axis=0)
+    totals_hi = prob.upper[prob.active].sum(axis=0)
+    pool_total = x[active_pool | prob.movable].sum(axis=0)
+    budget_used = math.isfinite(prob.budget) and st.moved >= 0.98 * prob.budget
+    for t, j in zip(*np.nonzero(~in_band), strict=True):
+        t, j = int(t), int(j)
+        if not prob.active[t]:
+            continue
+        value = float(st.values[t, j])
+        over = value > prob.upper[t, j]
+        amount = value - prob.upper[t, j] if over else prob.lower[t, j] - value
+        blockers: list[Blocker] = []
+        name = prob.names[j]
+        members = np.flatnonzero(st.a == t)
+        locked_here = members[prob.fixed[members] == t]
+        if pool_total[j] > totals_hi[j] + 1e-9 or pool_total[j] < totals_lo[j] - 1e-9:
+            blockers.append(
+                Blocker(
+                    "totals",
+                    (),
+                    f"the territories' {name} total {pool_total[j]:,.4g} cannot fit their bands "
+                    f"(sum {totals_lo[j]:,.4g} to {totals_hi[j]:,.4g})",
+                )
+            )
+        if over and x[locked_here, j].sum() > prob.upper[t, j]:
+            blockers.append(
+                Blocker(
+                    "locked",
+                    tuple(locked_here.tolist()),
+                    f"its {locked_here.size} locked units alone hold {x[locked_here, j].sum():,.4g}"
+                    f" {name}, above the band's upper {prob.upper[t, j]:,.4g}",
+                )
+            )
+        big = members[x[members, j] > width[t, j] + 1e-12] if over else np.zeros(0, int)
+        if not over:
+            nbrs = sorted({v for u in members.tolist() for v in prob.lists[u] if st.a[v] != t})
+            nb = np.asarray(nbrs, dtype=np.int64)
+            if nb.size:
+                locked_nb = nb[(prob.fixed[nb] >= 0) & (prob.fixed[nb] != t)]
+                if locked_nb.size == nb.size:
+                    blockers.append(
+                        Blocker(
+                            "locked",
+                            tuple(locked_nb.tolist()),
+                            "every neighbouring unit is locked to another territory",
+                        )
+                    )
+                big = nb[x[nb, j] > width[t, j] + 1e-12]
+            labels = set(comp[members].tolist()) - {-1}
+            reach = np.isin(comp, list(labels)) & (prob.movable | (st.a == t))
+            if x[reach, j].sum() < prob.lower[t, j]:
+                blockers.append(
+                    Blocker(
+                        "disconnected",
+                        (),
+                        f"only {x[reach, j].sum():,.4g} {name} is reachable through "
+                        "connected, movable units",
+                    )
+                )
+        if big.size:
+            blockers.append(
+                Blocker(
+                    "indivisible_unit",
+                    tuple(big.tolist()),
+                    f"{big.size} unit(s) at this border each hold more {name} than the band is "
+                    f"wide ({width[t, j]:,.4g}), so moving one jumps across the band",
+                )
+            )
+        if not contiguous[t]:
+            blockers.append(
+                Blocker(
+                    "disconnected",
+                    (),
+                    "the territory is in pieces (locked or island units), so units cannot "
+                    "flow between them",
+                )
+            )
+        if budget_used:
+            blockers.append(Blocker("disruption_budget", (), "the disruption budget is used up"))
+        if proven_infeasible:
+            blockers.append(
+                Blocker(
+                    "proven_infeasible",
+                    (),
+                    "no contiguous assignment meets every band (proved by the exact model)",
+                )
+            )
+        if prob.stopped:
+            blockers.append(Blocker("stopped", (), "the search was cancelled or ran out of time"))
+        if not blockers:
+            blockers.append(
+                Blocker(
+                    "trade_off",
+                    (),
+                    "neighbouring territories are at their own limits, or the moves that would "
+                    "fix this push another measure out of its band",
+                )
+            )
+        target = float(prob.targets[t, j])
+        out.append(
+            Shortfall(
+                territory=t,
+                measure=j,
+                measure_name=name,
+                value=value,
+                target=target,
+                lower=float(prob.lower[t, j]),
+                upper=float(prob.upper[t, j]),
+                amount=float(amount),
+                deviation_pct=100.0 * (value - target) / target if target > 0 else 0.0,
+                blockers=tuple(blockers),
+            )
+        )
+    return out
+
+
+def _explain_moves(prob: _Problem, st: _State) -> list[MoveExplanation]:
+    cur = prob.current
+    if cur is None:
+        return []
+    moved = np.flatnonzero((st.a != cur) & (cur >= 0))
+    if moved.size == 0:
+        return []
+    v = st.values
+    x = prob.x
+    tg = np.maximum(prob.targets, 1e-12)
+    dist_km = np.hypot(
+        prob.coords[:, 0][:, None] - st.centres[:, 0][None, :],
+        prob.coords[:, 1][:, None] - st.centres[:, 1][None, :],
+    )
+    out: list[MoveExplanation] = []
+    for u in moved.tolist():
+        a, b = int(cur[u]), int(st.a[u])
+        # Counterfactual: the same final plan with this one unit put back.
+        before_a, before_b = v[a] + x[u], v[b] - x[u]
+        gain = (
+            np.abs(before_a - prob.targets[a]) / tg[a]
+            + np.abs(before_b - prob.targets[b]) / tg[b]
+            - np.abs(v[a] - prob.targets[a]) / tg[a]
+            - np.abs(v[b] - prob.targets[b]) / tg[b]
+        )
+        improved = tuple(int(j) for j in np.flatnonzero(gain > 1e-9))
+        compact = float(prob.cweight[u] * (dist_km[u, a] - dist_km[u, b]))
+        parts = []
+        for j in improved:
+            parts.append(
+                f"{prob.names[j]}: territory {a} {100 * (before_a[j] / tg[a, j] - 1):+.1f} % → "
+                f"{100 * (v[a, j] / tg[a, j] - 1):+.1f} %, territory {b} "
+                f"{100 * (before_b[j] / tg[b, j] - 1):+.1f} % → {100 * (v[b, j] / tg[b, j] - 1):+.1f} %"
+            )
+        if compact > 1e-9:
+            parts.append(f"{dist_km[u, a] - dist_km[u, b]:.3g} km closer to its territory centre")
+        if not parts:
+            parts.append("made room for other moves (contiguity) at a small cost")
+        out.append(
+            MoveExplanation(
+                unit=u,
+                from_territory=a,
+                to_territory=b,
+                measures=improved,
+                compactness_gain=compact,
+                reason="; ".join(parts),
+            )
+        )
+    return out
