@@ -182,11 +182,13 @@ class BalanceEngine:
         self._refresh_hulls(range(self.k), terr)
 
     def _refresh_hulls(self, territories: object, account_territory: np.ndarray) -> None:
-        """Hull areas for territories that have neither units nor drawn geometry."""
+        """Hull areas of territories' accounts, the travel area of plans without units."""
         from planner.models.geo import hull_area_km2
 
+        if self.unit_area.size:
+            return
         for t in territories:  # type: ignore[attr-defined]
-            if self.unit_area_totals[t] > 0 or np.isfinite(self.area_override[t]):
+            if np.isfinite(self.area_override[t]):
                 continue
             members = np.flatnonzero(account_territory == t)
             self.hull_area[t] = hull_area_km2(self.lon[members], self.lat[members])
@@ -234,9 +236,12 @@ class BalanceEngine:
     # -- values -----------------------------------------------------------------------
 
     def area_km2(self, unit_area_totals: np.ndarray | None = None) -> np.ndarray:
-        """Area per territory used for travel: drawn geometry, else its units, else hull."""
+        """Area per territory used for travel: drawn geometry, else its units' area.
+
+        Plans without units use the convex hull of each territory's accounts.
+        """
         ua = self.unit_area_totals if unit_area_totals is None else unit_area_totals
-        area = np.where(ua[: self.k] > 0, ua[: self.k], self.hull_area[: self.k])
+        area = ua[: self.k] if self.unit_area.size else self.hull_area[: self.k]
         return np.where(np.isfinite(self.area_override), self.area_override, area)
 
     def travel_km(

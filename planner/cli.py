@@ -1,0 +1,181 @@
+"""The ``planner`` command: open the app, or run the same engine headless.
+
+Every subcommand prints a clear error and exits non-zero on bad input, and writes
+nothing partial (plan files are saved atomically).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {}
+
+
+def subcommand(name: str) -> Callable[[Callable[[list[str]], int]], Callable[[list[str]], int]]:
+    def register(fn: Callable[[list[str]], int]) -> Callable[[list[str]], int]:
+        SUBCOMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+class UserError(Exception):
+    """Bad input from the user: printed as ``planner: error: ...`` with exit code 2."""
+
+
+def _fail(message: str) -> int:
+    print(f"planner: error: {message}", file=sys.stderr)
+    return 2
+
+
+def demo_plan_path() -> Path:
+    """The bundled demo plan."""
+    return Path(__file__).resolve().parents[1] / "resources" / "demo_plan.gpkg"
+
+
+@subcommand("new")
+def cmd_new(argv: list[str]) -> int:
+    from planner.io.accounts_import import import_accounts
+    from planner.io.build import build_plan
+    from planner.io.planfile import save_plan
+    from planner.io.units_import import import_reps, import_units
+
+    parser = argparse.ArgumentParser(
+        prog="planner new", description="Build a plan from input files."
+    )
+    parser.add_argument("--accounts", required=True, type=Path, help="accounts CSV or XLSX")
+    parser.add_argument(
+        "--units", type=Path, help="unit polygons (GeoPackage, Shapefile, GeoJSON...)"
+    )
+    parser.add_argument(
+        "--reps", type=Path, help="reps CSV or XLSX (rep_id, name, home lat/lon or zip)"
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, help="plan file to write (.gpkg)"
+    )
+    parser.add_argument("--name", help="plan name (default: the output file name)")
+    args = parser.parse_args(argv)
+    result = import_accounts(args.accounts)
+    print(result.report.format())
+    units = None
+    if args.units:
+        units_result = import_units(args.units)
+        print(units_result.report.format())
+        units = units_result.units
+    reps = None
+    if args.reps:
+        reps, reps_report = import_reps(args.reps)
+        print(reps_report.format())
+    plan = build_plan(result.accounts, units, reps, name=args.name or args.output.stem)
+    for note in plan.notes:
+        print(f"note: {note.layer} row {note.row + 1}, {note.column}: {note.message}")
+    save_plan(plan, args.output)
+    print(
+        f"wrote {args.output}: {plan.n_accounts} accounts, {plan.n_units} units, "
+        f"{plan.n_territories} territories, {len(plan.reps)} reps"
+    )
+    return 0
+
+
+def balance_records(plan: object) -> list[dict[str, object]]:
+    """The balance table as records: one per territory and measure."""
+    from planner.models.plan import Plan
+
+    assert isinstance(plan, Plan)
+    table = plan.balance()
+    records: list[dict[str, object]] = []
+    for i in range(plan.n_territories):
+        for j, spec in enumerate(table.measures):
+            dev = float(table.deviation[i, j])
+            records.append(
+                {
+                    "territory_id": plan.territory_ids[i],
+                    "territory": plan.territory_label(i),
+                    "measure": spec.key,
+                    "value": round(float(table.values[i, j]), 4),
+                    "target": round(float(table.targets[j]), 4),
+                    "deviation_pct": round(dev * 100, 3) if np.isfinite(dev) else None,
+                    "tolerance_pct": spec.tolerance * 100,
+                    "in_band": bool(table.in_band[i, j]),
+                }
+            )
+    return records
+
+
+@subcommand("report")
+def cmd_report(argv: list[str]) -> int:
+    from planner.io.planfile import open_plan
+
+    parser = argparse.ArgumentParser(
+        prog="planner report", description="Balance per territory and measure."
+    )
+    parser.add_argument("plan", type=Path)
+    parser.add_argument("--json", action="store_true", help="print JSON records")
+    args = parser.parse_args(argv)
+    plan = open_plan(args.plan)
+    records = balance_records(plan)
+    if args.json:
+        unassigned = int((plan.account_territory < 0).sum())
+        print(
+            json.dumps(
+                {"plan": plan.name, "unassigned_accounts": unassigned, "balance": records}, indent=1
+            )
+        )
+        return 0
+    table = plan.balance()
+    measures = table.measures
+    header = f"{'Territory':<24}" + "".join(f"{m.label:>22}" for m in measures)
+    print(f"{plan.name}: {plan.n_territories} territories, {plan.n_accounts} accounts")
+    print(header)
+    for i in range(plan.n_territories):
+        cells = []
+        for j in range(len(measures)):
+            dev = table.deviation[i, j] * 100
+            flag = " " if table.in_band[i, j] else "!"
+            cells.append(f"{table.values[i, j]:>12,.0f} {dev:+6.1f}%{flag}")
+        print(f"{plan.territory_label(i)[:23]:<24}" + "".join(f"{c:>22}" for c in cells))
+    print(f"{'Target':<24}" + "".join(f"{t:>12,.0f}{'':>10}" for t in table.targets))
+    print(
+        f"Unassigned accounts: {int((plan.account_territory < 0).sum())}   (! = outside the tolerance band)"
+    )
+    return 0
+
+
+def open_app(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description="Territory Planner. Subcommands: " + ", ".join(sorted(SUBCOMMANDS)),
+    )
+    parser.add_argument(
+        "plan", nargs="?", type=Path, help="plan file to open (default: the demo plan)"
+    )
+    args = parser.parse_args(argv)
+    from planner.ui.app import run_app
+
+    return run_app(args.plan)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``planner`` console command."""
+    from planner.io.accounts_import import InputFileError
+    from planner.io.planfile import PlanFileError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            return SUBCOMMANDS[argv[0]](argv[1:])
+        return open_app(argv)
+    except (InputFileError, PlanFileError, UserError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Shared fixtures: small real-format plans built in memory."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from planner.models.plan import Plan
+
+
+def make_plan(n_accounts: int = 400, grid: int = 6, n_territories: int = 4, seed: int = 0) -> Plan:
+    """A plan over a grid of square units near Chicago, accounts spread at random."""
+    rng = np.random.default_rng(seed)
+    lon0, lat0, step = -88.0, 41.5, 0.1
+    boxes, ids, terr = [], [], []
+    for r in range(grid):
+        for c in range(grid):
+            boxes.append(
+                shapely.box(
+                    lon0 + c * step, lat0 + r * step, lon0 + (c + 1) * step, lat0 + (r + 1) * step
+                )
+            )
+            ids.append(f"U{r}{c}")
+            terr.append(f"T{(c * n_territories) // grid + 1}")
+    units = gpd.GeoDataFrame(
+        {"unit_id": ids, "name": [f"Unit {i}" for i in ids], "territory_id": terr, "locked": False},
+        geometry=boxes,
+        crs="EPSG:4326",
+    )
+    lon = rng.uniform(lon0 + 1e-4, lon0 + grid * step - 1e-4, n_accounts)
+    lat = rng.uniform(lat0 + 1e-4, lat0 + grid * step - 1e-4, n_accounts)
+    col = ((lon - lon0) / step).astype(int)
+    seg = rng.choice(["A", "B", "C"], n_accounts, p=[0.1, 0.3, 0.6])
+    accounts = pd.DataFrame(
+        {
+            "account_id": [f"A{i:05d}" for i in range(n_accounts)],
+            "name": [f"Account {i}" for i in range(n_accounts)],
+            "zip": "60601",
+            "segment": seg,
+            "revenue": rng.lognormal(10, 1, n_accounts).round(2),
+            "potential": rng.lognormal(11, 1, n_accounts).round(2),
+            "visits_per_year": np.select([seg == "A", seg == "B"], [24.0, 12.0], 4.0),
+            "visit_minutes": np.select([seg == "A", seg == "B"], [60.0, 45.0], 30.0),
+            "territory_id": [f"T{(c * n_territories) // grid + 1}" for c in col],
+            "baseline_territory_id": [f"T{(c * n_territories) // grid + 1}" for c in col],
+            "pinned": False,
+            "locked": False,
+            "placement": "coordinates",
+            "industry": rng.choice(["Retail", "Healthcare"], n_accounts),
+            "lon": lon,
+            "lat": lat,
+        }
+    )
+    territories = pd.DataFrame(
+        {
+            "territory_id": [f"T{i + 1}" for i in range(n_territories)],
+            "name": [f"Territory {i + 1}" for i in range(n_territories)],
+            "rep_id": [f"R{i + 1}" for i in range(n_territories)],
+        }
+    )
+    reps = pd.DataFrame(
+        {
+            "rep_id": [f"R{i + 1}" for i in range(n_territories)],
+            "name": [f"Rep {i + 1}" for i in range(n_territories)],
+            "capacity_hours": 1600.0,
+            "lon": [lon0 + (i + 0.5) * grid * step / n_territories for i in range(n_territories)],
+            "lat": lat0 + grid * step / 2,
+        }
+    )
+    return Plan(accounts, units, territories, reps, name="Test plan")
+
+
+@pytest.fixture
+def small_plan() -> Plan:
+    return make_plan()
