@@ -1,0 +1,103 @@
+"""p-median solvers checked against brute force on tiny instances."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from planner.optimise.pmedian import (
+    graph_distances,
+    pmedian_cost,
+    solve_capacitated_pmedian,
+    solve_pmedian,
+)
+
+
+def euclidean(rng: np.random.Generator, n: int) -> np.ndarray:
+    pts = rng.uniform(0, 100, size=(n, 2))
+    return np.round(np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)))
+
+
+def brute_pmedian(dist: np.ndarray, p: int, w: np.ndarray) -> float:
+    return min(
+        pmedian_cost(dist, list(c), w) for c in itertools.combinations(range(dist.shape[1]), p)
+    )
+
+
+def brute_capacitated(dist: np.ndarray, p: int, q: np.ndarray, cap: np.ndarray) -> float:
+    n = dist.shape[0]
+    best = np.inf
+    for meds in itertools.combinations(range(n), p):
+        for choice in itertools.product(range(p), repeat=n):
+            load = np.bincount(choice, weights=q, minlength=p)
+            if np.all(load <= cap[list(meds)]):
+                best = min(best, sum(dist[i, meds[c]] for i, c in enumerate(choice)))
+    return float(best)
+
+
+def test_graph_distances_use_shortest_paths_and_the_last_listed_cost() -> None:
+    # Edge 0-1 listed twice (last cost 7 counts, even though 5 is smaller), path 0-2-1 is 6.
+    d = graph_distances(3, [[0, 1, 5], [1, 0, 7], [0, 2, 2], [2, 1, 4]])
+    assert d[0, 1] == d[1, 0] == 6
+    d = graph_distances(3, [[0, 1, 5], [1, 0, 7], [0, 2, 9], [2, 1, 9]])
+    assert d[0, 1] == 7
+    assert np.isinf(graph_distances(2, np.zeros((0, 3)))[0, 1])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pmedian_heuristic_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, p = 14, 3
+    dist = euclidean(rng, n)
+    w = rng.integers(1, 10, n).astype(float)
+    result = solve_pmedian(dist, p, w, seed=seed, exact=False, time_limit=2)
+    assert result.medians.size == p
+    assert result.cost == pytest.approx(brute_pmedian(dist, p, w))
+    # The assignment is to the nearest open median and the cost is its weighted sum.
+    assert np.all(np.isin(result.assignment, result.medians))
+    assert result.cost == pytest.approx(float(w @ dist[np.arange(n), result.assignment]))
+
+
+def test_pmedian_exact_proves_the_optimum() -> None:
+    rng = np.random.default_rng(11)
+    dist = euclidean(rng, 12)
+    result = solve_pmedian(dist, 4, exact=True, time_limit=10)
+    assert result.optimal
+    assert result.cost == pytest.approx(brute_pmedian(dist, 4, np.ones(12)))
+    assert result.lower_bound == pytest.approx(result.cost)
+
+
+def test_pmedian_same_seed_same_result() -> None:
+    dist = euclidean(np.random.default_rng(3), 60)
+    a = solve_pmedian(dist, 6, seed=5, exact=False, time_limit=5)
+    b = solve_pmedian(dist, 6, seed=5, exact=False, time_limit=5)
+    assert a.medians.tolist() == b.medians.tolist()
+
+
+def test_pmedian_rejects_bad_p() -> None:
+    with pytest.raises(ValueError, match="p must be"):
+        solve_pmedian(np.zeros((3, 3)), 4)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_capacitated_pmedian_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n, p = 7, 2
+    dist = euclidean(rng, n)
+    q = rng.integers(1, 6, n).astype(float)
+    cap = np.full(n, float(np.ceil(q.sum() * 0.6)))
+    result = solve_capacitated_pmedian(dist, p, q, cap, seed=seed, time_limit=10)
+    assert result.feasible
+    load = np.bincount(result.assignment, weights=q, minlength=n)
+    assert np.all(load <= cap + 1e-9)
+    assert set(result.assignment.tolist()) <= set(result.medians.tolist())
+    assert result.cost == pytest.approx(brute_capacitated(dist, p, q, cap))
+
+
+def test_capacitated_pmedian_reports_infeasible_capacity() -> None:
+    dist = euclidean(np.random.default_rng(1), 6)
+    q = np.full(6, 10.0)
+    result = solve_capacitated_pmedian(dist, 2, q, capacity=20.0, time_limit=2)
+    assert not result.feasible
