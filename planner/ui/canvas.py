@@ -1,0 +1,990 @@
+"""The map canvas: units, territories, accounts and reps on a Web Mercator view.
+
+Drawing is split into three layers so that each kind of change redraws only what it must
+(measurements and the alternatives tried are in ``docs/canvas.md``):
+
+1. the *units layer*: background, basemap lines and unit fills with their borders, drawn with
+   ``QPainter`` from ``QPainterPath`` objects built once per :meth:`MapCanvas.set_units`. It covers
+   the view plus a margin, so a pan reuses it; zoom, new colours or new units redraw it.
+2. the *base image*: a copy of the units layer, with the accounts rasterised by numpy straight
+   into its buffer (:mod:`planner.ui.render`) and the territory outlines on top.
+3. *overlays*, painted on every ``paintEvent``: highlight, labels, rep markers, the active tool's
+   rubber band, legend, scale bar and attribution. Changing them never redraws layers 1 and 2.
+
+During a drag-pan the base image is shown shifted and rendered again once the view settles.
+
+World coordinates are Web Mercator metres (:func:`planner.models.geo.web_mercator`); every public
+method takes or returns WGS84 longitude/latitude in degrees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from planner.models.geo import inverse_web_mercator, web_mercator
+from planner.ui.render import composite_dots, hex_to_rgba, pack_rgba, scatter_points
+
+#: Contiguous US, shown when there is no data to fit.
+DEFAULT_BOUNDS = (-125.0, 24.0, -66.0, 50.0)
+BACKGROUND = 0xFFF2F1EC
+DEFAULT_UNIT_RGBA = (217, 217, 214, 255)
+#: Hidden pixels around the base image: dots near an edge grow into them (see render.py).
+PAD = 4
+#: A press that moves less than this many pixels before release is a click, not a drag.
+DRAG_THRESHOLD = 4
+#: Milliseconds without mouse movement after which a drag-pan renders the full view again.
+SETTLE_MS = 120
+WHEEL_STEP = 1.25
+KEY_ZOOM = 1.5
+
+_ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
+
+
+@dataclass(frozen=True)
+class MapEvent:
+    """A mouse or key event as offered to the active tool, in map and screen coordinates.
+
+    Attributes
+    ----------
+    lon, lat : float
+        Position under the cursor in degrees (NaN for key events without a cursor position).
+    x, y : float
+        Position in widget pixels.
+    button : Qt.MouseButton
+        The button that changed (``NoButton`` for moves and keys).
+    buttons : Qt.MouseButton
+        Buttons held down.
+    modifiers : Qt.KeyboardModifier
+        Shift, Control, Alt... held down.
+    key : int or None
+        ``Qt.Key`` value for key events.
+    """
+
+    lon: float
+    lat: float
+    x: float
+    y: float
+    button: Qt.MouseButton = Qt.MouseButton.NoButton
+    buttons: Qt.MouseButton = Qt.MouseButton.NoButton
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    key: int | None = None
+
+
+def geometry_paths(geoms: Sequence[Any] | np.ndarray) -> list[QPainterPath | None]:
+    """One ``QPainterPath`` in Web Mercator metres per geometry (None for missing or empty).
+
+    Polygon rings become closed subpaths (odd-even fill, so holes stay empty); lines become open
+    subpaths; points are ignored. The paths are deserialised from one numpy-built byte buffer
+    (``QDataStream`` layout of ``QPainterPath``), 20x faster than ``moveTo``/``lineTo`` calls.
+
+    Parameters
+    ----------
+    geoms : sequence of shapely geometry or None
+        Geometries in WGS84 longitude/latitude.
+
+    Returns
+    -------
+    list of QPainterPath or None
+    """
+    geoms = np.asarray(list(geoms) if not isinstance(geoms, np.ndarray) else geoms, dtype=object)
+    n = len(geoms)
+    if n == 0:
+        return []
+    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    kinds = shapely.get_type_id(parts)
+    polygon = kinds == 3
+    rings, ring_of = shapely.get_rings(parts[polygon], return_index=True)
+    line = (kinds == 1) | (kinds == 2)
+    pieces = np.concatenate([rings, parts[line]])
+    owners = np.concatenate([part_owner[polygon][ring_of], part_owner[line]])
+    order = np.argsort(owners, kind="stable")
+    pieces, owners = pieces[order], owners[order]
+    coords, piece_of = shapely.get_coordinates(pieces, return_index=True)
+    elements = np.empty(len(coords), dtype=_ELEMENT)
+    if len(coords):
+        first = np.r_[True, piece_of[1:] != piece_of[:-1]]
+        elements["type"] = np.where(first, 0, 1)  # MoveToElement, LineToElement
+        elements["x"], elements["y"] = web_mercator(coords[:, 0], coords[:, 1])
+    raw = elements.tobytes()
+    bounds = np.searchsorted(owners[piece_of], np.arange(n + 1))
+    size = _ELEMENT.itemsize
+    paths: list[QPainterPath | None] = []
+    for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        if stop - start < 2:
+            paths.append(None)
+            continue
+        data = QByteArray(
+            (stop - start).to_bytes(4, "big") + raw[start * size : stop * size] + bytes(4)
+        )
+        stream = QDataStream(data, QIODevice.OpenModeFlag.ReadOnly)
+        path = QPainterPath()
+        stream >> path
+        path.setFillRule(Qt.FillRule.OddEvenFill)
+        paths.append(path if not path.isEmpty() else None)
+    return paths
+
+
+def _world_bounds(geoms: np.ndarray) -> np.ndarray:
+    """``(n, 4)`` Web Mercator bounds ``x0, y0, x1, y1`` (NaN for missing geometries)."""
+    b = shapely.bounds(geoms)
+    x0, y0 = web_mercator(b[:, 0], b[:, 1])
+    x1, y1 = web_mercator(b[:, 2], b[:, 3])
+    return np.column_stack([x0, y0, x1, y1])
+
+
+def _union_bounds(boxes: Sequence[np.ndarray]) -> tuple[float, float, float, float] | None:
+    """Bounds enclosing every finite box, or None when there is none."""
+    stacked = [b for b in boxes if len(b)]
+    if not stacked:
+        return None
+    allb = np.vstack(stacked)
+    allb = allb[np.isfinite(allb).all(axis=1)]
+    if not len(allb):
+        return None
+    return (
+        float(allb[:, 0].min()),
+        float(allb[:, 1].min()),
+        float(allb[:, 2].max()),
+        float(allb[:, 3].max()),
+    )
+
+
+def _star_path(radius: float) -> QPainterPath:
+    """A five-pointed star centred on the origin (rep home marker)."""
+    points = []
+    for i in range(10):
+        r = radius if i % 2 == 0 else radius * 0.45
+        angle = -math.pi / 2 + i * math.pi / 5
+        points.append(QPointF(r * math.cos(angle), r * math.sin(angle)))
+    path = QPainterPath()
+    path.addPolygon(QPolygonF(points))
+    path.closeSubpath()
+    return path
+
+
+def _text_path(lines: Sequence[str], fonts: Sequence[QFont]) -> QPainterPath:
+    """Text lines as one path centred on the origin (each line centred horizontally)."""
+    path = QPainterPath()
+    metrics = [QFontMetricsF(f) for f in fonts]
+    heights = [m.height() for m in metrics]
+    y = -sum(heights[: len(lines)]) / 2
+    for i, text in enumerate(lines):
+        font = fonts[min(i, len(fonts) - 1)]
+        m = metrics[min(i, len(metrics) - 1)]
+        path.addText(QPointF(-m.horizontalAdvance(text) / 2, y + m.ascent()), font, text)
+        y += m.height()
+    return path
+
+
+class _Layer:
+    """A numpy-owned ``uint32`` image wrapped by a ``QImage`` that QPainter can draw into."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.pixels = np.empty((height, width), dtype=np.uint32)
+        self.image = QImage(self.pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
+
+
+class MapCanvas(QWidget):
+    """Interactive map of units, territories, accounts and reps.
+
+    Signals
+    -------
+    cursor_moved(lon, lat)
+        The mouse moved over the map.
+    clicked(lon, lat, modifiers)
+        A press and release without a drag (and not taken by the active tool).
+    view_changed()
+        The visible area changed (pan, zoom, resize).
+
+    Attributes
+    ----------
+    tool : object or None
+        The active map tool. Its optional methods ``press``, ``move``, ``release`` and ``key``
+        receive a :class:`MapEvent` before the canvas handles the event; returning True means the
+        tool took it (no pan, no ``clicked``). An optional ``paint(painter, canvas)`` is called
+        after the map and before the legend, with the painter in widget pixels, so tools can
+        draw rubber bands; use :meth:`lonlat_to_screen` to place them. Call ``update()`` after
+        changing what the tool draws.
+    """
+
+    cursor_moved = Signal(float, float)
+    clicked = Signal(float, float, object)
+    view_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMinimumSize(200, 150)
+        self.tool: Any = None
+        # View: centre in world metres and metres per pixel.
+        x0, y0 = web_mercator(np.array(DEFAULT_BOUNDS[0]), np.array(DEFAULT_BOUNDS[1]))
+        x1, y1 = web_mercator(np.array(DEFAULT_BOUNDS[2]), np.array(DEFAULT_BOUNDS[3]))
+        self._cx, self._cy = float(x0 + x1) / 2, float(y0 + y1) / 2
+        self._res = float(x1 - x0) / 640
+        # Units.
+        self._unit_paths: list[QPainterPath | None] = []
+        self._unit_bounds = np.zeros((0, 4))
+        self._unit_rgba = np.zeros((0, 4), dtype=np.uint8)
+        self._unit_brushes: list[QBrush] = []
+        self._unit_brush_of = np.zeros(0, dtype=np.intp)
+        self._unit_draw_order = np.zeros(0, dtype=np.intp)
+        self._unit_pen = QPen(QColor(40, 40, 40, 70), 0)
+        self._unit_pen.setCosmetic(True)
+        self._basemap_path: QPainterPath | None = None
+        self._basemap_bounds = np.zeros((0, 4))
+        self._basemap_pen = QPen(QColor(150, 150, 150), 0)
+        self._basemap_pen.setCosmetic(True)
+        # Accounts: float32 coordinates relative to an origin, sorted by descending y.
+        self._acc_origin = (0.0, 0.0)
+        self._acc_x = np.zeros(0, dtype=np.float32)
+        self._acc_y = np.zeros(0, dtype=np.float32)
+        self._acc_order = np.zeros(0, dtype=np.intp)
+        self._acc_count = 0
+        self._acc_colors = np.zeros(0, dtype=np.uint32)
+        self._acc_blend = False
+        self._acc_bounds = np.zeros((0, 4))
+        self.account_dot_px = 3
+        self.account_ring = True
+        # Territories.
+        self._terr_paths: list[QPainterPath | None] = []
+        self._terr_bounds = np.zeros((0, 4))
+        self._terr_anchor = np.zeros((0, 2))
+        self._terr_labels: list[QPainterPath | None] = []
+        self._terr_label_size = np.zeros((0, 2))
+        self._highlight: set[int] = set()
+        # Reps.
+        self._rep_xy = np.zeros((0, 2))
+        self._rep_names: list[QPainterPath] = []
+        self._rep_marker = _star_path(9.0)
+        # Decorations.
+        self._legend: list[tuple[str, QColor]] = []
+        self._attribution = ""
+        # Caches.
+        self._units_version = 0
+        self._base_version = 0
+        self._units_layer: _Layer | None = None
+        self._units_key: tuple[float, ...] = ()
+        self._base: _Layer | None = None
+        self._base_key: tuple[float, ...] = ()
+        self._blit = False
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._on_settle_timeout)
+        self._press_pos: QPointF | None = None
+        self._last_drag_pos: QPointF | None = None
+        self._dragging = False
+
+    # ------------------------------------------------------------------ data
+    def set_units(self, geoms: Sequence[Any] | np.ndarray) -> None:
+        """Set the unit polygons (WGS84 shapely (Multi)Polygons, one per unit).
+
+        Paths and bounds are built once here; colours reset to neutral grey until
+        :meth:`set_unit_colors` is called.
+        """
+        geoms = np.asarray(geoms, dtype=object)
+        self._unit_paths = geometry_paths(geoms)
+        self._unit_bounds = _world_bounds(geoms) if len(geoms) else np.zeros((0, 4))
+        rgba = np.tile(np.array(DEFAULT_UNIT_RGBA, dtype=np.uint8), (len(geoms), 1))
+        self.set_unit_colors(rgba)
+
+    def set_unit_colors(self, rgba: np.ndarray) -> None:
+        """Set the fill colour of every unit, ``(n_units, 4)`` uint8 RGBA (alpha is used).
+
+        Cheap: brushes are made for the distinct colours only, and only the units layer is
+        redrawn (on the next paint).
+        """
+        rgba = np.asarray(rgba, dtype=np.uint8)
+        if rgba.shape != (len(self._unit_paths), 4):
+            raise ValueError(
+                f"rgba must have shape ({len(self._unit_paths)}, 4) for the units set, "
+                f"got {rgba.shape}"
+            )
+        self._unit_rgba = rgba
+        if len(rgba):
+            distinct, brush_of = np.unique(rgba, axis=0, return_inverse=True)
+        else:
+            distinct, brush_of = np.zeros((0, 4), dtype=np.uint8), np.zeros(0, dtype=np.intp)
+        self._unit_brushes = [QBrush(QColor(*map(int, c))) for c in distinct]
+        self._unit_brush_of = brush_of.reshape(-1)
+        # Drawing units grouped by colour saves a setBrush call per unit.
+        self._unit_draw_order = np.argsort(self._unit_brush_of, kind="stable")
+        self._units_changed()
+
+    def set_basemap(self, geoms: Sequence[Any] | np.ndarray, color: str = "#9a9a9a") -> None:
+        """Set background lines drawn under the units (state or county boundaries).
+
+        Parameters
+        ----------
+        geoms : sequence of shapely geometry
+            Polygons (their rings are drawn) or lines, WGS84.
+        color : str
+            Line colour, ``'#rrggbb'``.
+        """
+        geoms = np.asarray(geoms, dtype=object)
+        if len(geoms):
+            combined = shapely.GeometryCollection(list(shapely.get_parts(geoms)))
+            self._basemap_path = geometry_paths([combined])[0]
+            self._basemap_bounds = _world_bounds(geoms)
+        else:
+            self._basemap_path = None
+            self._basemap_bounds = np.zeros((0, 4))
+        self._basemap_pen = QPen(QColor(*hex_to_rgba(color)), 0)
+        self._basemap_pen.setCosmetic(True)
+        self._units_changed()
+
+    def set_accounts(self, lon: np.ndarray, lat: np.ndarray, rgba: np.ndarray) -> None:
+        """Set the account dots: positions in degrees and ``(n, 4)`` uint8 RGBA colours.
+
+        Accounts with NaN coordinates are kept in the colour array but never drawn.
+        """
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        if lon.shape != lat.shape or lon.ndim != 1:
+            raise ValueError(
+                f"lon and lat must be 1-D of equal length, got {lon.shape}, {lat.shape}"
+            )
+        placed = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+        x, y = web_mercator(lon[placed], lat[placed])
+        # Descending y is screen row order: the scatter then writes memory almost sequentially.
+        order = np.argsort(-y, kind="stable")
+        self._acc_order = placed[order]
+        if len(x):
+            ox, oy = float(np.mean(x)), float(np.mean(y))
+            self._acc_bounds = np.array([[x.min(), y.min(), x.max(), y.max()]])
+        else:
+            ox = oy = 0.0
+            self._acc_bounds = np.zeros((0, 4))
+        self._acc_origin = (ox, oy)
+        self._acc_x = (x[order] - ox).astype(np.float32)
+        self._acc_y = (y[order] - oy).astype(np.float32)
+        self._acc_count = len(lon)
+        self.set_account_colors(rgba)
+
+    def set_account_colors(self, rgba: np.ndarray) -> None:
+        """Recolour the accounts, ``(n, 4)`` uint8 RGBA in the order given to set_accounts."""
+        rgba = np.asarray(rgba)
+        if rgba.shape != (self._acc_count, 4):
+            raise ValueError(
+                f"rgba must have shape ({self._acc_count}, 4) for the accounts set, "
+                f"got {rgba.shape}"
+            )
+        packed = pack_rgba(rgba)[self._acc_order]
+        self._acc_colors = packed
+        self._acc_blend = bool(np.any((packed >> 24) < 255))
+        self._base_changed()
+
+    def set_territory_outlines(
+        self, geoms: Sequence[Any | None], labels: Sequence[str] | None = None
+    ) -> None:
+        """Set the territory outlines and their labels (one of each per territory).
+
+        Parameters
+        ----------
+        geoms : sequence of shapely geometry or None
+            Territory geometry in WGS84; None draws nothing for that territory.
+        labels : sequence of str, optional
+            Label per territory; a second line (after ``\\n``) is drawn smaller, for key
+            numbers. Labels are hidden when the territory is smaller on screen than its label.
+        """
+        geoms_arr = np.asarray(list(geoms), dtype=object)
+        labels = list(labels) if labels is not None else [""] * len(geoms_arr)
+        if len(labels) != len(geoms_arr):
+            raise ValueError(f"labels has {len(labels)} entries for {len(geoms_arr)} geometries")
+        self._terr_paths = geometry_paths(geoms_arr)
+        n = len(geoms_arr)
+        self._terr_bounds = _world_bounds(geoms_arr) if n else np.zeros((0, 4))
+        anchor = np.full((n, 2), np.nan)
+        if n:
+            present = ~shapely.is_missing(geoms_arr) & ~shapely.is_empty(geoms_arr)
+            points = shapely.point_on_surface(geoms_arr[present])
+            ax, ay = web_mercator(shapely.get_x(points), shapely.get_y(points))
+            anchor[present] = np.column_stack([ax, ay])
+        self._terr_anchor = anchor
+        bold = QFont()
+        bold.setPixelSize(13)
+        bold.setBold(True)
+        small = QFont()
+        small.setPixelSize(11)
+        self._terr_labels = []
+        sizes = np.zeros((n, 2))
+        for i, text in enumerate(labels):
+            lines = [s for s in str(text).split("\n") if s]
+            if not lines:
+                self._terr_labels.append(None)
+                continue
+            path = _text_path(lines, [bold, small])
+            rect = path.boundingRect()
+            sizes[i] = rect.width(), rect.height()
+            self._terr_labels.append(path)
+        self._terr_label_size = sizes
+        self._highlight = {i for i in self._highlight if i < n}
+        self._base_changed()
+
+    def set_reps(self, lon: np.ndarray, lat: np.ndarray, names: Sequence[str]) -> None:
+        """Set rep home locations (star markers with names); NaN positions are skipped."""
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        if not (len(lon) == len(lat) == len(names)):
+            raise ValueError("lon, lat and names must have the same length")
+        x, y = web_mercator(lon, lat)
+        self._rep_xy = np.column_stack([x, y]).reshape(-1, 2)
+        font = QFont()
+        font.setPixelSize(12)
+        self._rep_names = []
+        for name in names:
+            path = QPainterPath()
+            path.addText(QPointF(12, 4), font, str(name))
+            self._rep_names.append(path)
+        self.update()
+
+    def set_highlight(self, territory_indices: set[int] | Sequence[int]) -> None:
+        """Emphasise these territories (bright thick outline, lighter fill); repaint only."""
+        self._highlight = {int(i) for i in territory_indices}
+        self.update()
+
+    def set_legend(self, entries: Sequence[tuple[str, str]]) -> None:
+        """Show a legend box of ``(label, '#rrggbb')`` entries in the top-right corner."""
+        self._legend = [(str(label), QColor(*hex_to_rgba(color))) for label, color in entries]
+        self.update()
+
+    def set_attribution(self, text: str) -> None:
+        """Small credit text in the bottom-right corner (empty hides it)."""
+        self._attribution = str(text)
+        self.update()
+
+    def refresh(self) -> None:
+        """Drop the cached layers and repaint (e.g. after changing ``account_dot_px``)."""
+        self._units_changed()
+
+    # ------------------------------------------------------------------ view
+    def view_bounds(self) -> tuple[float, float, float, float]:
+        """Visible area as ``(lon0, lat0, lon1, lat1)`` in degrees."""
+        w, h = self._size()
+        lon0, lat0 = inverse_web_mercator(
+            self._cx - w / 2 * self._res, self._cy - h / 2 * self._res
+        )
+        lon1, lat1 = inverse_web_mercator(
+            self._cx + w / 2 * self._res, self._cy + h / 2 * self._res
+        )
+        return float(lon0), float(lat0), float(lon1), float(lat1)
+
+    def screen_to_lonlat(self, pos: QPointF) -> tuple[float, float]:
+        """Degrees under a widget pixel position."""
+        w, h = self._size()
+        x = self._cx + (pos.x() - w / 2) * self._res
+        y = self._cy - (pos.y() - h / 2) * self._res
+        lon, lat = inverse_web_mercator(x, y)
+        return float(lon), float(lat)
+
+    def lonlat_to_screen(self, lon: float | np.ndarray, lat: float | np.ndarray) -> tuple[Any, Any]:
+        """Widget pixel position of degrees (scalars give floats, arrays give arrays)."""
+        w, h = self._size()
+        x, y = web_mercator(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        sx = (x - self._cx) / self._res + w / 2
+        sy = h / 2 - (y - self._cy) / self._res
+        if np.ndim(sx) == 0:
+            return float(sx), float(sy)
+        return sx, sy
+
+    def zoom_to_bounds(self, lon0: float, lat0: float, lon1: float, lat1: float) -> None:
+        """Fit the view exactly to a lon/lat box (the longer side touches the edges)."""
+        x0, y0 = web_mercator(np.array(min(lon0, lon1)), np.array(min(lat0, lat1)))
+        x1, y1 = web_mercator(np.array(max(lon0, lon1)), np.array(max(lat0, lat1)))
+        self._fit_world(float(x0), float(y0), float(x1), float(y1))
+
+    def zoom_to_extent(self) -> None:
+        """Fit all units, accounts, territories and reps, with a 5 % margin on every side."""
+        rep_boxes = np.column_stack([self._rep_xy, self._rep_xy]) if len(self._rep_xy) else []
+        box = _union_bounds(
+            [self._unit_bounds, self._acc_bounds, self._terr_bounds, np.asarray(rep_boxes)]
+        )
+        if box is None:
+            box = _union_bounds([self._basemap_bounds])
+        if box is None:
+            self.zoom_to_bounds(*DEFAULT_BOUNDS)
+            return
+        x0, y0, x1, y1 = box
+        span = max(x1 - x0, y1 - y0, 1000.0)
+        mx, my = max(x1 - x0, span * 0.02) * 0.05, max(y1 - y0, span * 0.02) * 0.05
+        self._fit_world(x0 - mx, y0 - my, x1 + mx, y1 + my)
+
+    def zoom_at(self, factor: float, pos: QPointF) -> None:
+        """Zoom in by ``factor`` (> 1 zooms in) keeping the point under ``pos`` fixed."""
+        if factor <= 0:
+            raise ValueError(f"factor must be positive, got {factor}")
+        w, h = self._size()
+        wx = self._cx + (pos.x() - w / 2) * self._res
+        wy = self._cy - (pos.y() - h / 2) * self._res
+        res = float(np.clip(self._res / factor, 0.05, 200_000.0))
+        self._cx = wx - (pos.x() - w / 2) * res
+        self._cy = wy + (pos.y() - h / 2) * res
+        self._res = res
+        self._view_moved()
+
+    def pan_by(self, dx_px: float, dy_px: float) -> None:
+        """Move the map content by ``(dx, dy)`` pixels, as a drag by that amount would."""
+        self._cx -= dx_px * self._res
+        self._cy += dy_px * self._res
+        self._view_moved()
+
+    def render_image(self, width: int, height: int) -> QImage:
+        """The whole map (layers and overlays) at the current view centre and scale.
+
+        Parameters
+        ----------
+        width, height : int
+            Image size in pixels (independent of the widget size).
+
+        Returns
+        -------
+        QImage
+            An ``RGB32`` image that owns its pixels (for PNG export or tests).
+        """
+        width, height = max(int(width), 1), max(int(height), 1)
+        base = self._render_base(width, height)
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        painter.drawImage(QRectF(0, 0, width, height), base.image, QRectF(PAD, PAD, width, height))
+        self._paint_overlays(painter, width, height)
+        painter.end()
+        return image
+
+    # ------------------------------------------------------------------ events
+    def paintEvent(self, event: QPaintEvent) -> None:
+        w, h = self._size()
+        painter = QPainter(self)
+        key = self._view_key(w, h)
+        base, shift = self._base, QPointF(0, 0)
+        if base is not None and self._blit and self._base_key[2:] == key[2:]:
+            # Drag in progress at the same scale: show the last render shifted.
+            shift = QPointF(
+                (self._base_key[0] - key[0]) / self._res, (key[1] - self._base_key[1]) / self._res
+            )
+            painter.fillRect(self.rect(), QColor.fromRgb(BACKGROUND))
+        else:
+            base = self._render_base(w, h)
+        painter.drawImage(QRectF(shift.x(), shift.y(), w, h), base.image, QRectF(PAD, PAD, w, h))
+        self._paint_overlays(painter, w, h)
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.view_changed.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        info = self._map_event(event, event.button())
+        if self._offer("press", info):
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_pos = event.position()
+            self._last_drag_pos = event.position()
+            self._dragging = False
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        info = self._map_event(event, Qt.MouseButton.NoButton)
+        self.cursor_moved.emit(info.lon, info.lat)
+        if self._offer("move", info):
+            return
+        if self._press_pos is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return
+        pos = event.position()
+        if not self._dragging:
+            moved = pos - self._press_pos
+            if abs(moved.x()) + abs(moved.y()) < DRAG_THRESHOLD:
+                return
+            self._dragging = True
+        assert self._last_drag_pos is not None
+        delta = pos - self._last_drag_pos
+        self._last_drag_pos = pos
+        self._blit = True
+        self._settle.start()
+        self.pan_by(delta.x(), delta.y())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        info = self._map_event(event, event.button())
+        if self._offer("release", info):
+            self._press_pos = None
+            return
+        if event.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
+            return
+        if self._dragging:
+            self._end_blit()
+        else:
+            self.clicked.emit(info.lon, info.lat, event.modifiers())
+        self._press_pos = None
+        self._dragging = False
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps == 0:
+            steps = event.pixelDelta().y() / 60.0
+        if steps:
+            self.zoom_at(WHEEL_STEP**steps, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        pos = self.mapFromGlobal(self.cursor().pos()).toPointF()
+        lon, lat = self.screen_to_lonlat(pos)
+        info = MapEvent(
+            lon, lat, pos.x(), pos.y(), modifiers=event.modifiers(), key=int(event.key())
+        )
+        if self._offer("key", info):
+            return
+        w, h = self._size()
+        centre = QPointF(w / 2, h / 2)
+        key = event.key()
+        step_x, step_y = w / 4, h / 4
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_at(KEY_ZOOM, centre)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_at(1 / KEY_ZOOM, centre)
+        elif key == Qt.Key.Key_Left:
+            self.pan_by(step_x, 0)
+        elif key == Qt.Key.Key_Right:
+            self.pan_by(-step_x, 0)
+        elif key == Qt.Key.Key_Up:
+            self.pan_by(0, step_y)
+        elif key == Qt.Key.Key_Down:
+            self.pan_by(0, -step_y)
+        elif key == Qt.Key.Key_Home:
+            self.zoom_to_extent()
+        else:
+            super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ internals
+    def _size(self) -> tuple[int, int]:
+        """Widget size, or 640x480 before the widget has one (fits made before show)."""
+        w, h = self.width(), self.height()
+        return (w, h) if w > 1 and h > 1 else (640, 480)
+
+    def _fit_world(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        w, h = self._size()
+        self._cx, self._cy = (x0 + x1) / 2, (y0 + y1) / 2
+        self._res = max((x1 - x0) / w, (y1 - y0) / h, 0.05)
+        self._view_moved()
+
+    def _view_moved(self) -> None:
+        self.update()
+        self.view_changed.emit()
+
+    def _units_changed(self) -> None:
+        self._units_version += 1
+        self._base_changed()
+
+    def _base_changed(self) -> None:
+        self._base_version += 1
+        self.update()
+
+    def _on_settle_timeout(self) -> None:
+        self._end_blit()
+
+    def _end_blit(self) -> None:
+        self._settle.stop()
+        self._blit = False
+        self.update()
+
+    def _map_event(self, event: QMouseEvent, button: Qt.MouseButton) -> MapEvent:
+        pos = event.position()
+        lon, lat = self.screen_to_lonlat(pos)
+        return MapEvent(
+            lon, lat, pos.x(), pos.y(), button, event.buttons(), event.modifiers(), None
+        )
+
+    def _offer(self, name: str, info: MapEvent) -> bool:
+        """Give an event to the active tool; True when the tool took it."""
+        handler = getattr(self.tool, name, None) if self.tool is not None else None
+        return bool(handler(info)) if callable(handler) else False
+
+    def _view_key(self, w: int, h: int) -> tuple[float, ...]:
+        return (self._cx, self._cy, self._res, w, h, self._units_version, self._base_version)
+
+    def _world_transform(self, left: float, top: float) -> QTransform:
+        """World metres to pixels of an image whose top-left pixel is at world ``(left, top)``."""
+        k = 1.0 / self._res
+        return QTransform(k, 0, 0, -k, -left * k, top * k)
+
+    def _render_base(self, w: int, h: int) -> _Layer:
+        """Units layer crop + accounts + territory outlines, ``PAD`` pixels wider on each side."""
+        key = self._view_key(w, h)
+        if self._base is not None and self._base_key == key:
+            return self._base
+        res = self._res
+        bw, bh = w + 2 * PAD, h + 2 * PAD
+        left = self._cx - (w / 2 + PAD) * res
+        top = self._cy + (h / 2 + PAD) * res
+        base = _Layer(bw, bh)
+        self._copy_units_layer(base.pixels, left, top)
+        if len(self._acc_x):
+            self._draw_accounts(base.pixels, left, top)
+        if any(p is not None for p in self._terr_paths):
+            painter = QPainter(base.image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setTransform(self._world_transform(left, top))
+            pen = QPen(QColor(30, 30, 30), 2.0)
+            pen.setCosmetic(True)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            visible = self._visible(self._terr_bounds, left, top, bw, bh)
+            for i in visible.tolist():
+                path = self._terr_paths[i]
+                if path is not None:
+                    painter.drawPath(path)
+            painter.end()
+        self._base, self._base_key = base, key
+        return base
+
+    def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
+        """Indices of boxes that meet the image area (NaN boxes never do)."""
+        if not len(bounds):
+            return np.zeros(0, dtype=np.intp)
+        right, bottom = left + w * self._res, top - h * self._res
+        meets = (
+            (bounds[:, 2] >= left)
+            & (bounds[:, 0] <= right)
+            & (bounds[:, 3] >= bottom)
+            & (bounds[:, 1] <= top)
+        )
+        return np.flatnonzero(meets)
+
+    def _copy_units_layer(self, target: np.ndarray, left: float, top: float) -> None:
+        """Fill ``target`` from the cached units layer, redrawing the layer when needed."""
+        bh, bw = target.shape
+        res = self._res
+        layer_key = self._units_key
+        if self._units_layer is not None and layer_key[:2] == (res, self._units_version):
+            col = (left - layer_key[2]) / res
+            row = (layer_key[3] - top) / res
+            lh, lw = self._units_layer.pixels.shape
+            aligned = abs(col - round(col)) < 1e-3 and abs(row - round(row)) < 1e-3
+            c, r = round(col), round(row)
+            if aligned and c >= 0 and c + bw <= lw and r >= 0 and r + bh <= lh:
+                target[:] = self._units_layer.pixels[r : r + bh, c : c + bw]
+                return
+        # Redraw with a margin so that the next pans reuse this layer.
+        margin = max(64, max(bw, bh) // 5)
+        lw, lh = bw + 2 * margin, bh + 2 * margin
+        lleft, ltop = left - margin * res, top + margin * res
+        layer = _Layer(lw, lh)
+        self._draw_units(layer, lleft, ltop)
+        self._units_layer = layer
+        self._units_key = (res, self._units_version, lleft, ltop)
+        target[:] = layer.pixels[margin : margin + bh, margin : margin + bw]
+
+    def _draw_units(self, layer: _Layer, left: float, top: float) -> None:
+        """Background, basemap lines and unit fills into a units layer."""
+        layer.pixels.fill(BACKGROUND)
+        lh, lw = layer.pixels.shape
+        painter = QPainter(layer.image)
+        painter.setTransform(self._world_transform(left, top))
+        if self._basemap_path is not None:
+            painter.setPen(self._basemap_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._basemap_path)
+        if self._unit_paths:
+            painter.setPen(self._unit_pen)
+            visible = np.zeros(len(self._unit_paths), dtype=bool)
+            visible[self._visible(self._unit_bounds, left, top, lw, lh)] = True
+            order = self._unit_draw_order[visible[self._unit_draw_order]]
+            paths, brushes, brush_of = self._unit_paths, self._unit_brushes, self._unit_brush_of
+            current = -1
+            for i in order.tolist():
+                path = paths[i]
+                if path is None:
+                    continue
+                b = brush_of[i]
+                if b != current:
+                    painter.setBrush(brushes[b])
+                    current = b
+                painter.drawPath(path)
+        painter.end()
+
+    def _draw_accounts(self, pixels: np.ndarray, left: float, top: float) -> None:
+        """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts)."""
+        bh, bw = pixels.shape
+        k = 1.0 / self._res
+        ox, oy = self._acc_origin
+        points = np.zeros(bw * bh + 1, dtype=np.uint32)
+        scatter_points(
+            points, bw, bh, self._acc_x, self._acc_y, self._acc_colors,
+            k, (ox - left) * k, (top - oy) * k,
+        )  # fmt: skip
+        composite_dots(
+            pixels.reshape(-1),
+            points[:-1],
+            bw,
+            dot_px=self.account_dot_px,
+            ring=self.account_ring,
+            blend=self._acc_blend,
+        )
+
+    # ------------------------------------------------------------------ overlays
+    def _paint_overlays(self, painter: QPainter, w: int, h: int) -> None:
+        """Highlight, labels, reps, the tool's drawing, legend, scale bar and attribution."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        left, top = self._cx - w / 2 * self._res, self._cy + h / 2 * self._res
+        world = self._world_transform(left, top)
+        if self._highlight:
+            self._paint_highlight(painter, world)
+        self._paint_labels(painter, left, top, w, h)
+        self._paint_reps(painter, left, top, w, h)
+        paint = getattr(self.tool, "paint", None) if self.tool is not None else None
+        if callable(paint):
+            painter.save()
+            paint(painter, self)
+            painter.restore()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_legend(painter, w)
+        self._paint_scale_bar(painter, h)
+        if self._attribution:
+            font = QFont()
+            font.setPixelSize(10)
+            painter.setFont(font)
+            painter.setPen(QColor(90, 90, 90))
+            painter.drawText(
+                QRectF(0, h - 18, w - 6, 16),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                self._attribution,
+            )
+
+    def _paint_highlight(self, painter: QPainter, world: QTransform) -> None:
+        painter.save()
+        painter.setTransform(world)
+        for width, color in ((7.0, QColor(20, 20, 20, 200)), (3.5, QColor(255, 204, 0))):
+            pen = QPen(color, width)
+            pen.setCosmetic(True)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            # The first pass also lightens the fill so the selected units stand out.
+            painter.setBrush(QColor(255, 255, 255, 70) if width > 5 else Qt.BrushStyle.NoBrush)
+            for i in sorted(self._highlight):
+                if 0 <= i < len(self._terr_paths) and self._terr_paths[i] is not None:
+                    painter.drawPath(self._terr_paths[i])
+        painter.restore()
+
+    def _paint_labels(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
+        if not self._terr_labels:
+            return
+        k = 1.0 / self._res
+        sx = (self._terr_anchor[:, 0] - left) * k
+        sy = (top - self._terr_anchor[:, 1]) * k
+        bw = (self._terr_bounds[:, 2] - self._terr_bounds[:, 0]) * k
+        bh = (self._terr_bounds[:, 3] - self._terr_bounds[:, 1]) * k
+        size = self._terr_label_size
+        show = (
+            np.isfinite(sx)
+            & (bw >= size[:, 0] * 0.8)
+            & (bh >= size[:, 1] * 1.2)
+            & (sx > -size[:, 0])
+            & (sx < w + size[:, 0])
+            & (sy > -size[:, 1])
+            & (sy < h + size[:, 1])
+        )
+        halo = QPen(QColor(255, 255, 255, 230), 3.5)
+        halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        ink = QColor(25, 25, 25)
+        for i in np.flatnonzero(show).tolist():
+            path = self._terr_labels[i]
+            if path is None:
+                continue
+            placed = path.translated(float(sx[i]), float(sy[i]))
+            painter.strokePath(placed, halo)
+            painter.fillPath(placed, ink)
+
+    def _paint_reps(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
+        if not len(self._rep_xy):
+            return
+        k = 1.0 / self._res
+        sx = (self._rep_xy[:, 0] - left) * k
+        sy = (top - self._rep_xy[:, 1]) * k
+        inside = np.isfinite(sx) & (sx > -60) & (sx < w + 60) & (sy > -20) & (sy < h + 20)
+        edge = QPen(QColor(20, 20, 20), 1.5)
+        halo = QPen(QColor(255, 255, 255, 230), 3.0)
+        fill = QColor(255, 210, 63)
+        for i in np.flatnonzero(inside).tolist():
+            at = QPointF(float(sx[i]), float(sy[i]))
+            painter.setPen(edge)
+            painter.setBrush(fill)
+            painter.drawPath(self._rep_marker.translated(at))
+            name = self._rep_names[i].translated(at)
+            painter.strokePath(name, halo)
+            painter.fillPath(name, QColor(20, 20, 20))
+
+    def _paint_legend(self, painter: QPainter, w: int) -> None:
+        if not self._legend:
+            return
+        font = QFont()
+        font.setPixelSize(12)
+        metrics = QFontMetricsF(font)
+        row = max(metrics.height(), 14) + 4
+        text_w = max(metrics.horizontalAdvance(label) for label, _ in self._legend)
+        box_w, box_h = text_w + 40, row * len(self._legend) + 12
+        x0, y0 = w - box_w - 10, 10
+        painter.setPen(QPen(QColor(120, 120, 120), 1))
+        painter.setBrush(QColor(255, 255, 255, 225))
+        painter.drawRoundedRect(QRectF(x0, y0, box_w, box_h), 4, 4)
+        painter.setFont(font)
+        for i, (label, color) in enumerate(self._legend):
+            y = y0 + 6 + i * row
+            painter.setPen(QPen(QColor(60, 60, 60), 1))
+            painter.setBrush(color)
+            painter.drawRect(QRectF(x0 + 10, y + (row - 12) / 2, 14, 12))
+            painter.setPen(QColor(25, 25, 25))
+            painter.drawText(
+                QRectF(x0 + 32, y, text_w + 4, row),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                label,
+            )
+
+    def _paint_scale_bar(self, painter: QPainter, h: int) -> None:
+        # Mercator stretches distances by 1/cos(latitude): measure at the view centre.
+        _, lat = inverse_web_mercator(self._cx, self._cy)
+        metres_per_px = self._res * math.cos(math.radians(float(lat)))
+        target_km = metres_per_px * 120 / 1000
+        if not math.isfinite(target_km) or target_km <= 0:
+            return
+        magnitude = 10 ** math.floor(math.log10(target_km))
+        length_km = max(s * magnitude for s in (1, 2, 5) if s * magnitude <= target_km)
+        length_px = length_km * 1000 / metres_per_px
+        x0, y0 = 12.0, h - 22.0
+        text = f"{length_km:g} km"
+        font = QFont()
+        font.setPixelSize(11)
+        painter.setFont(font)
+        text_w = QFontMetricsF(font).horizontalAdvance(text)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 200))
+        painter.drawRoundedRect(QRectF(x0 - 6, y0 - 16, length_px + text_w + 22, 26), 3, 3)
+        painter.setPen(QPen(QColor(25, 25, 25), 2))
+        painter.drawLine(QPointF(x0, y0), QPointF(x0 + length_px, y0))
+        painter.drawLine(QPointF(x0, y0 - 5), QPointF(x0, y0 + 1))
+        painter.drawLine(QPointF(x0 + length_px, y0 - 5), QPointF(x0 + length_px, y0 + 1))
+        painter.drawText(QPointF(x0 + length_px + 6, y0 + 4), text)
