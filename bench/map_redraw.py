@@ -1,0 +1,382 @@
+"""Map canvas redraw times: full, after a pan, after a recolour; and the drawing alternatives.
+
+Synthetic, seeded data: 3,000 Voronoi units over a Kansas-sized box, 40 territories (units
+nearest to 40 seeds), accounts half spread evenly and half around 30 towns. Times are medians of
+``render_image(1400, 900)`` (everything the widget paints, overlays included) on the offscreen
+Qt platform. ``--size N`` runs one account count instead of both 100,000 and 1,000,000.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from bench._common import figure, ratio, time_call
+
+WIDTH, HEIGHT = 1400, 900
+UNITS = 3000
+TERRITORIES = 40
+BOX = (-102.0, 37.0, -94.6, 40.0)
+BUDGET_FULL = {100_000: 50.0, 1_000_000: 250.0}
+BUDGET_PAN = 33.0
+
+
+def make_data(accounts: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """Units, territory of each unit, territory colours and accounts (all seeded)."""
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    lon0, lat0, lon1, lat1 = BOX
+    box = shapely.box(*BOX)
+    seeds = shapely.multipoints(
+        np.column_stack([rng.uniform(lon0, lon1, UNITS), rng.uniform(lat0, lat1, UNITS)])
+    )
+    cells = shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=box))
+    units = shapely.intersection(cells, box)
+    centre = shapely.centroid(units)
+    ux, uy = shapely.get_x(centre), shapely.get_y(centre)
+    tx, ty = rng.uniform(lon0, lon1, TERRITORIES), rng.uniform(lat0, lat1, TERRITORIES)
+    territory = np.argmin((ux[:, None] - tx) ** 2 + (uy[:, None] - ty) ** 2, axis=1)
+    hue = np.linspace(0, 1, TERRITORIES, endpoint=False)
+    palette = np.column_stack(
+        [
+            127 + 100 * np.cos(2 * np.pi * hue),
+            127 + 100 * np.cos(2 * np.pi * (hue - 1 / 3)),
+            127 + 100 * np.cos(2 * np.pi * (hue - 2 / 3)),
+        ]
+    ).astype(np.uint8)
+    spread = accounts // 2
+    towns = np.column_stack([rng.uniform(lon0, lon1, 30), rng.uniform(lat0, lat1, 30)])
+    town = rng.integers(0, 30, accounts - spread)
+    lon = np.r_[rng.uniform(lon0, lon1, spread), towns[town, 0] + rng.normal(0, 0.15, len(town))]
+    lat = np.r_[rng.uniform(lat0, lat1, spread), towns[town, 1] + rng.normal(0, 0.1, len(town))]
+    return {
+        "units": units,
+        "territory": territory,
+        "palette": palette,
+        "rep_lon": tx,
+        "rep_lat": ty,
+        "lon": lon,
+        "lat": lat,
+    }
+
+
+def _rgba(rgb: np.ndarray, alpha: int) -> np.ndarray:
+    out = np.empty((len(rgb), 4), dtype=np.uint8)
+    out[:, :3] = rgb
+    out[:, 3] = alpha
+    return out
+
+
+def _account_rgba(data: dict[str, np.ndarray]) -> np.ndarray:
+    """Accounts take a darker shade of their unit's territory colour (as in the app)."""
+    import shapely
+
+    tree = shapely.STRtree(data["units"])
+    hit = tree.query(shapely.points(data["lon"], data["lat"]), predicate="within")
+    unit = np.full(len(data["lon"]), -1)
+    unit[hit[0]] = hit[1]
+    rgb = np.full((len(unit), 3), 90, dtype=np.uint8)
+    ok = unit >= 0
+    rgb[ok] = (data["palette"][data["territory"][unit[ok]]] * 0.55).astype(np.uint8)
+    return _rgba(rgb, 255)
+
+
+def _binding_drops_none_refs() -> bool:
+    """True for Qt bindings that lose a reference to None on every void call (crash soon)."""
+    from PySide6.QtCore import QPointF
+
+    point = QPointF()
+    before = sys.getrefcount(None)
+    for _ in range(200):
+        point.setX(1.0)
+    return sys.getrefcount(None) < before - 100
+
+
+def build_canvas(data: dict[str, np.ndarray]):
+    """A canvas with every layer set, fitted to the data."""
+    import shapely
+
+    from planner.ui.canvas import MapCanvas
+
+    canvas = MapCanvas()
+    canvas.resize(WIDTH, HEIGHT)
+    canvas.set_units(data["units"])
+    canvas.set_unit_colors(_rgba(data["palette"][data["territory"]], 190))
+    canvas.set_accounts(data["lon"], data["lat"], _account_rgba(data))
+    outlines = [
+        shapely.union_all(data["units"][data["territory"] == t]) for t in range(TERRITORIES)
+    ]
+    labels = [
+        f"Territory {t + 1}\n{(data['territory'] == t).sum()} units" for t in range(TERRITORIES)
+    ]
+    canvas.set_territory_outlines(outlines, labels)
+    canvas.set_reps(data["rep_lon"], data["rep_lat"], [f"Rep {t + 1}" for t in range(TERRITORIES)])
+    canvas.set_legend(
+        [(f"Territory {t + 1}", "#%02x%02x%02x" % tuple(data["palette"][t])) for t in range(8)]
+    )
+    canvas.set_attribution("Synthetic units")
+    canvas.zoom_to_extent()
+    return canvas
+
+
+def bench_canvas(canvas, accounts: int, tag: str) -> None:
+    """Full, pan and recolour redraw times of the canvas."""
+
+    def full() -> None:
+        canvas.refresh()
+        canvas.render_image(WIDTH, HEIGHT)
+
+    budget = BUDGET_FULL.get(accounts)
+    value = time_call(full) * 1000
+    if budget:
+        ratio(f"map_redraw.full_{tag}", value, budget, "ms")
+    else:
+        figure(f"map_redraw.full_{tag}", value, "ms")
+
+    direction = [1]
+
+    def pan() -> None:
+        direction[0] = -direction[0]
+        canvas.pan_by(37 * direction[0], -23 * direction[0])
+        canvas.render_image(WIDTH, HEIGHT)
+
+    ratio(f"map_redraw.pan_{tag}", time_call(pan, repeat=9) * 1000, BUDGET_PAN, "ms")
+
+    def pan_cold() -> None:
+        canvas.pan_by(-211, 97)
+        canvas.refresh()
+        canvas.render_image(WIDTH, HEIGHT)
+
+    figure(
+        f"map_redraw.pan_cold_{tag}",
+        time_call(pan_cold) * 1000,
+        "ms",
+        "pan far enough that the units layer is redrawn too",
+    )
+    canvas.zoom_to_extent()
+    colors = canvas._unit_rgba.copy()
+    flips = [0]
+
+    def recolour() -> None:
+        flips[0] += 1
+        colors[flips[0] % len(colors), :3] = 255 - colors[flips[0] % len(colors), :3]
+        canvas.set_unit_colors(colors)
+        canvas.render_image(WIDTH, HEIGHT)
+
+    figure(
+        f"map_redraw.recolour_{tag}", time_call(recolour) * 1000, "ms", "set_unit_colors + redraw"
+    )
+    canvas.render_image(WIDTH, HEIGHT)
+    highlight = [0]
+
+    def highlight_change() -> None:
+        highlight[0] = (highlight[0] + 1) % TERRITORIES
+        canvas.set_highlight({highlight[0]})
+        canvas.render_image(WIDTH, HEIGHT)
+
+    figure(
+        f"map_redraw.highlight_{tag}",
+        time_call(highlight_change) * 1000,
+        "ms",
+        "overlays only; cached base image",
+    )
+
+
+def bench_alternatives(data: dict[str, np.ndarray], canvas) -> None:
+    """Other ways to draw 100,000 coloured dots and 3,000 units, for docs/canvas.md."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+    from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
+
+    from planner.models.geo import web_mercator
+    from planner.ui.canvas import geometry_paths
+
+    n = 100_000
+    lon, lat = data["lon"][:n], data["lat"][:n]
+    rgba = _account_rgba({**data, "lon": lon, "lat": lat})
+    x, y = web_mercator(lon, lat)
+    x0, x1, y0, y1 = x.min(), x.max(), y.min(), y.max()
+    k = min(WIDTH / (x1 - x0), HEIGHT / (y1 - y0)) * 0.95
+    sx, sy = (x - x0) * k + 20, HEIGHT - 20 - (y - y0) * k
+
+    fig = plt.figure(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.scatter(lon, lat, s=6, c=rgba / 255.0, linewidths=0.4, edgecolors="#2b2b2b")
+    figure(
+        "map_redraw.matplotlib_scatter_100k",
+        time_call(fig.canvas.draw, repeat=3) * 1000,
+        "ms",
+        "Agg draw of one scatter, accounts only",
+    )
+    plt.close(fig)
+
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
+    colors = [QColor(*map(int, c)) for c in rgba]
+    xs, ys = sx.tolist(), sy.tolist()
+
+    def per_point() -> None:
+        image.fill(0xFFFFFFFF)
+        painter = QPainter(image)
+        painter.setPen(QPen(QColor(43, 43, 43), 1))
+        for px, py, color in zip(xs, ys, colors, strict=True):
+            painter.setBrush(color)
+            painter.drawRect(QRectF(px - 1.5, py - 1.5, 3, 3))
+        painter.end()
+
+    figure(
+        "map_redraw.qpainter_points_100k",
+        time_call(per_point, repeat=3) * 1000,
+        "ms",
+        "one drawRect per account, accounts only",
+    )
+
+    packed = rgba[:, 0].astype(np.int64) << 16 | rgba[:, 1].astype(np.int64) << 8 | rgba[:, 2]
+    distinct, group = np.unique(packed, return_inverse=True)
+    groups = [np.flatnonzero(group == g) for g in range(len(distinct))]
+    pens = []
+    for value in distinct.tolist():
+        pen = QPen(QColor.fromRgb(int(value) | 0xFF000000), 3)
+        pens.append(pen)
+
+    def points_np() -> None:
+        image.fill(0xFFFFFFFF)
+        painter = QPainter(image)
+        for pen, members in zip(pens, groups, strict=True):
+            painter.setPen(pen)
+            painter.drawPointsNp(sx[members], sy[members])
+        painter.end()
+
+    figure(
+        "map_redraw.qpainter_points_np_100k",
+        time_call(points_np) * 1000,
+        "ms",
+        f"drawPointsNp per colour ({len(distinct)} colours), no ring, accounts only",
+    )
+
+    scene = QGraphicsScene()
+    scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+    ring = QPen(QColor(43, 43, 43), 0)
+    for px, py, color in zip(xs[:n], ys[:n], colors, strict=True):
+        item = QGraphicsRectItem(px - 1.5, py - 1.5, 3, 3)
+        item.setPen(ring)
+        item.setBrush(QBrush(color))
+        scene.addItem(item)
+
+    def graphics() -> None:
+        image.fill(0xFFFFFFFF)
+        painter = QPainter(image)
+        scene.render(painter, QRectF(0, 0, WIDTH, HEIGHT), QRectF(0, 0, WIDTH, HEIGHT))
+        painter.end()
+
+    figure(
+        "map_redraw.qgraphics_items_100k",
+        time_call(graphics, repeat=3) * 1000,
+        "ms",
+        "QGraphicsScene.render of one rect item per account, accounts only",
+    )
+    scene.clear()
+
+    canvas.zoom_to_extent()
+
+    def numpy_dots() -> None:
+        pixels = np.full((HEIGHT + 8, WIDTH + 8), 0xFFFFFFFF, dtype=np.uint32)
+        canvas._draw_accounts(
+            pixels,
+            canvas._cx - (WIDTH / 2 + 4) * canvas._res,
+            canvas._cy + (HEIGHT / 2 + 4) * canvas._res,
+        )
+
+    canvas.set_accounts(lon, lat, rgba)
+    figure(
+        "map_redraw.numpy_dots_100k",
+        time_call(numpy_dots) * 1000,
+        "ms",
+        "the canvas's numpy raster, accounts only",
+    )
+
+    from planner.ui.canvas import _Layer
+
+    left = canvas._cx - (WIDTH / 2) * canvas._res
+    top = canvas._cy + (HEIGHT / 2) * canvas._res
+    layer = _Layer(WIDTH, HEIGHT)
+    figure(
+        "map_redraw.units_per_unit",
+        time_call(lambda: canvas._draw_units(layer, left, top)) * 1000,
+        "ms",
+        f"{UNITS} units, one drawPath per unit (the canvas's way)",
+    )
+    combined = _grouped_paths(data, geometry_paths)
+    figure(
+        "map_redraw.units_group_build",
+        time_call(lambda: _grouped_paths(data, geometry_paths)) * 1000,
+        "ms",
+        "one path per colour, built on each recolour",
+    )
+    transform = canvas._world_transform(left, top)
+    pen = canvas._unit_pen
+
+    def grouped() -> None:
+        layer.pixels.fill(0xFFF2F1EC)
+        painter = QPainter(layer.image)
+        painter.setTransform(transform)
+        painter.setPen(pen)
+        for path, brush in combined:
+            painter.setBrush(brush)
+            painter.drawPath(path)
+        painter.end()
+
+    figure(
+        "map_redraw.units_grouped",
+        time_call(grouped) * 1000,
+        "ms",
+        f"{UNITS} units as one path per territory colour",
+    )
+
+
+def _grouped_paths(data, geometry_paths):
+    """One combined path per territory colour (the alternative to a path per unit)."""
+    import shapely
+    from PySide6.QtGui import QBrush, QColor
+
+    out = []
+    for t in range(TERRITORIES):
+        members = data["units"][data["territory"] == t]
+        path = geometry_paths([shapely.GeometryCollection(list(members))])[0]
+        if path is not None:
+            out.append((path, QBrush(QColor(*map(int, data["palette"][t]), 190))))
+    return out
+
+
+def run(size: int | None, data: Path | None) -> None:
+    """Print redraw figures for ``size`` accounts (default: 100,000 and 1,000,000)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    if _binding_drops_none_refs():
+        import PySide6
+
+        raise RuntimeError(
+            f"PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} loses a reference "
+            "to None on every void call and aborts after a few thousand; use PySide6 < 6.12 "
+            "or Python >= 3.12"
+        )
+    sizes = [size] if size else [100_000, 1_000_000]
+    for accounts in sizes:
+        tag = {100_000: "100k", 1_000_000: "1m"}.get(accounts, str(accounts))
+        sample = make_data(accounts)
+        canvas = build_canvas(sample)
+        bench_canvas(canvas, accounts, tag)
+        if accounts == sizes[0]:
+            bench_alternatives(sample, canvas)
+        canvas.deleteLater()
+    app.processEvents()
