@@ -116,7 +116,10 @@ def build_canvas(data: dict[str, np.ndarray]):
     canvas.set_territory_outlines(outlines, labels)
     canvas.set_reps(data["rep_lon"], data["rep_lat"], [f"Rep {t + 1}" for t in range(TERRITORIES)])
     canvas.set_legend(
-        [(f"Territory {t + 1}", "#%02x%02x%02x" % tuple(data["palette"][t])) for t in range(8)]
+        [
+            (f"Territory {t + 1}", "#{:02x}{:02x}{:02x}".format(*data["palette"][t]))
+            for t in range(8)
+        ]
     )
     canvas.set_attribution("Synthetic units")
     canvas.zoom_to_extent()

@@ -47,7 +47,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from planner.models.geo import inverse_web_mercator, web_mercator
-from planner.ui.render import composite_dots, hex_to_rgba, pack_rgba, scatter_points
+from planner.ui.render import (
+    color_codes,
+    composite_dots,
+    hex_to_rgba,
+    pack_rgba,
+    scatter_points,
+)
 
 #: Contiguous US, shown when there is no data to fit.
 DEFAULT_BOUNDS = (-125.0, 24.0, -66.0, 50.0)
@@ -325,6 +331,7 @@ class MapCanvas(QWidget):
         self._acc_order = np.zeros(0, dtype=np.intp)
         self._acc_count = 0
         self._acc_colors = np.zeros(0, dtype=np.uint32)
+        self._acc_palette: np.ndarray | None = None
         self._acc_blend = False
         self._acc_bounds = np.zeros((0, 4))
         self.account_dot_px = 3
@@ -455,7 +462,7 @@ class MapCanvas(QWidget):
                 f"got {rgba.shape}"
             )
         packed = pack_rgba(rgba)[self._acc_order]
-        self._acc_colors = packed
+        self._acc_colors, self._acc_palette = color_codes(packed)
         self._acc_blend = bool(np.any((packed >> 24) < 255))
         self._base_changed()
 
@@ -888,7 +895,7 @@ class MapCanvas(QWidget):
         bh, bw = pixels.shape
         k = 1.0 / self._res
         ox, oy = self._acc_origin
-        points = np.zeros(bw * bh + 1, dtype=np.uint32)
+        points = np.zeros(bw * bh + 1, dtype=self._acc_colors.dtype)
         scatter_points(
             points, bw, bh, self._acc_x, self._acc_y, self._acc_colors,
             k, (ox - left) * k, (top - oy) * k,
@@ -897,6 +904,7 @@ class MapCanvas(QWidget):
             pixels.reshape(-1),
             points[:-1],
             bw,
+            palette=self._acc_palette,
             dot_px=self.account_dot_px,
             ring=self.account_ring,
             blend=self._acc_blend,

@@ -6,8 +6,9 @@ written straight into an image buffer.
 
 Accounts are drawn as small square dots with a one-pixel dark ring. Writing every offset of every
 dot would cost ``N * dot_area`` scattered writes (0.8 s for a million points); instead each point
-is written once into a one-pixel buffer and the dots and rings are grown with whole-image maximum
-and bitwise operations, whose cost depends on the image size and not on the number of points.
+is written once (as a one-byte palette code) into a one-pixel buffer, and the dots and rings are
+grown with whole-image shifted maxima, whose cost depends on the image size, not on the number of
+points.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import numpy as np
 
 #: Ring colour around account dots (dark grey, opaque).
 DOT_RING = np.uint32(0xFF2B2B2B)
+#: Palette code reserved for the ring; colours get codes 1..254.
+RING_CODE = 255
 
 
 def pack_rgba(rgba: np.ndarray) -> np.ndarray:
@@ -68,14 +71,15 @@ def scatter_points(
     Parameters
     ----------
     buffer : numpy.ndarray
-        ``uint32`` array of ``width * height + 1`` elements, zeroed by the caller.
+        ``width * height + 1`` elements, zeroed by the caller.
     width, height : int
         Image size in pixels.
     x, y : numpy.ndarray
         ``float32`` world coordinates relative to the caller's origin; sorting them by
         descending ``y`` makes the writes nearly sequential in memory (6x faster at 1M points).
     colors : numpy.ndarray
-        Packed ``uint32`` colours; 0 (fully transparent) points are invisible.
+        Packed ``uint32`` colours or ``uint8`` palette codes (same dtype as ``buffer``);
+        0 means "no point".
     scale, offset_x, offset_y : float
         Pixels per world unit and the screen position of the world origin.
     """
@@ -112,6 +116,7 @@ def composite_dots(
     target: np.ndarray,
     points: np.ndarray,
     width: int,
+    palette: np.ndarray | None = None,
     dot_px: int = 3,
     ring: bool = True,
     blend: bool = False,
@@ -120,15 +125,20 @@ def composite_dots(
 
     Shifts are taken on the flat buffers, so a dot at the right edge wraps into the next row;
     the caller keeps a margin of at least ``dot_px // 2 + 2`` pixels that is never shown.
+    Where dots overlap, the larger code (or colour value) wins, which is arbitrary but stable.
 
     Parameters
     ----------
     target : numpy.ndarray
         Flat ``uint32`` image (``0xFFRRGGBB``), modified in place.
     points : numpy.ndarray
-        Flat ``uint32`` one-pixel point image of the same length (0 = no point).
+        Flat one-pixel point image of the same length, 0 where there is no point: either
+        ``uint8`` codes into ``palette`` (4x less memory to grow than colours) or ``uint32``
+        packed colours when ``palette`` is None.
     width : int
         Row length in pixels.
+    palette : numpy.ndarray, optional
+        ``uint32`` colour of each code (entry 0 unused).
     dot_px : int
         Side of the square dot, 1 to 7 pixels.
     ring : bool
@@ -139,6 +149,44 @@ def composite_dots(
     dot_px = int(np.clip(dot_px, 1, 7))
     offsets = range(-(dot_px // 2), dot_px - dot_px // 2)
     dots = _grow_max(_grow_max(points, 1, offsets), width, offsets)
+    if palette is None:
+        _composite_colors(target, dots, width, ring, blend)
+        return
+    # Codes stay one byte to the end: the ring becomes code RING_CODE, and two 256-entry
+    # look-ups (keep mask, colour) select every pixel at once, 3x faster than boolean indexing.
+    codes = dots
+    if ring:
+        one = range(-1, 2)
+        grown = _grow_max(_grow_max(dots, 1, one), width, one)
+        ring_only = (grown != 0) & (dots == 0)
+        codes = dots | ring_only.view(np.uint8) * np.uint8(RING_CODE)
+    colors = np.zeros(256, dtype=np.uint32)
+    colors[: len(palette)] = palette
+    colors[0] = 0
+    drawn = colors != 0
+    if not blend:
+        colors[drawn] |= np.uint32(0xFF000000)
+    colors[RING_CODE] = DOT_RING
+    drawn[RING_CODE] = True
+    if blend:
+        # Ring by look-up, then the translucent dots by the slower per-pixel blend.
+        colors_dot = colors.copy()
+        colors[:RING_CODE] = 0
+        drawn[:RING_CODE] = False
+    keep = np.where(drawn, np.uint32(0), np.uint32(0xFFFFFFFF))
+    # Index with intp: numpy would convert uint8 indices once per look-up (2x slower).
+    index = codes.astype(np.intp)
+    target &= keep[index]
+    target |= colors[index]
+    if blend:
+        where = np.flatnonzero(dots)
+        _blend_into(target, where, colors_dot[dots[where]])
+
+
+def _composite_colors(
+    target: np.ndarray, dots: np.ndarray, width: int, ring: bool, blend: bool
+) -> None:
+    """The ``uint32`` path of :func:`composite_dots`, for more than 254 distinct colours."""
     covered = dots != 0
     if ring:
         grown = covered.copy()
@@ -147,30 +195,37 @@ def composite_dots(
         ring_mask = grown.copy()
         ring_mask[width:] |= grown[:-width]
         ring_mask[:-width] |= grown[width:]
-        mask = _bool_to_mask(ring_mask)
-        target &= ~mask
-        target |= mask & DOT_RING
-    if blend:
-        _blend_into(target, dots, covered)
-    else:
-        mask = _bool_to_mask(covered)
-        target &= ~mask
-        target |= dots | np.uint32(0xFF000000) & mask
-
-
-def _bool_to_mask(flags: np.ndarray) -> np.ndarray:
-    """Boolean array to ``uint32`` 0 / 0xFFFFFFFF (bitwise select is 5x faster than where)."""
-    mask = flags.view(np.uint8).astype(np.uint32)
-    np.negative(mask, out=mask)
-    return mask
-
-
-def _blend_into(target: np.ndarray, dots: np.ndarray, covered: np.ndarray) -> None:
-    """Source-over blend of ``dots`` (``0xAARRGGBB``) into ``target`` where ``covered``."""
+        ring_mask &= ~covered
+        target[ring_mask] = DOT_RING
     where = np.flatnonzero(covered)
-    src = dots[where]
+    if blend:
+        _blend_into(target, where, dots[where])
+    else:
+        target[where] = dots[where] | np.uint32(0xFF000000)
+
+
+def color_codes(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Codes 1..254 and their palette for packed colours, or ``(packed, None)`` if too many.
+
+    Accounts usually take one of a few dozen territory colours; growing ``uint8`` codes into
+    dots is 4x cheaper than growing ``uint32`` colours.
+    """
+    import pandas as pd
+
+    codes, distinct = pd.factorize(packed, sort=False)
+    if len(distinct) >= RING_CODE:
+        return packed, None
+    palette = np.zeros(len(distinct) + 1, dtype=np.uint32)
+    palette[1:] = distinct
+    out = (codes + 1).astype(np.uint8)
+    out[packed == 0] = 0  # fully transparent: not drawn
+    return out, palette
+
+
+def _blend_into(target: np.ndarray, where: np.ndarray, src: np.ndarray) -> None:
+    """Source-over blend of ``src`` (``0xAARRGGBB``) into ``target[where]``, result opaque."""
     dst = target[where]
-    alpha = (src >> 24).astype(np.uint32)
+    alpha = src >> 24
     inv = 255 - alpha
     out = np.full(len(where), 0xFF000000, dtype=np.uint32)
     for shift in (16, 8, 0):
