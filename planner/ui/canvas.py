@@ -65,6 +65,8 @@ PAD = 4
 DRAG_THRESHOLD = 4
 #: Milliseconds without mouse movement after which a drag-pan renders the full view again.
 SETTLE_MS = 120
+#: Account dots lose their dark ring when more than this share of pixels hold an account.
+RING_MAX_OCCUPANCY = 0.015
 WHEEL_STEP = 1.25
 KEY_ZOOM = 1.5
 
@@ -334,6 +336,7 @@ class MapCanvas(QWidget):
         self._acc_palette: np.ndarray | None = None
         self._acc_blend = False
         self._acc_bounds = np.zeros((0, 4))
+        #: Side of an account dot in pixels, and whether sparse dots get a dark ring.
         self.account_dot_px = 3
         self.account_ring = True
         # Territories.
@@ -671,6 +674,7 @@ class MapCanvas(QWidget):
             if abs(moved.x()) + abs(moved.y()) < DRAG_THRESHOLD:
                 return
             self._dragging = True
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
         assert self._last_drag_pos is not None
         delta = pos - self._last_drag_pos
         self._last_drag_pos = pos
@@ -686,6 +690,7 @@ class MapCanvas(QWidget):
         if event.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
             return
         if self._dragging:
+            self.unsetCursor()
             self._end_blit()
         else:
             self.clicked.emit(info.lon, info.lat, event.modifiers())
@@ -907,9 +912,15 @@ class MapCanvas(QWidget):
             bw,
             palette=self._acc_palette,
             dot_px=self.account_dot_px,
-            ring=self.account_ring,
+            ring=self.account_ring and self._sparse(points),
             blend=self._acc_blend,
         )
+
+    @staticmethod
+    def _sparse(points: np.ndarray) -> bool:
+        """True when few pixels hold a point: rings help then, but make dense areas black."""
+        sample = points[:: max(1, len(points) // 200_000)]
+        return np.count_nonzero(sample) < RING_MAX_OCCUPANCY * len(sample)
 
     # ------------------------------------------------------------------ overlays
     def _paint_overlays(self, painter: QPainter, w: int, h: int) -> None:
