@@ -50,6 +50,9 @@ BoolArray = NDArray[np.bool_]
 BAND_WEIGHT = 50.0
 CENTRE_PULL = 0.02
 DISRUPTION_WEIGHT = 0.3
+# Create mode restarts: at most this many, stopping after RESTART_PATIENCE without a gain.
+MAX_RESTARTS = 100
+RESTART_PATIENCE = 40
 
 
 class Mode(StrEnum):
@@ -215,6 +218,7 @@ class _Problem:
     budget: float  # disruption weight budget (inf without)
     dweight: FloatArray  # (n,)
     cweight: FloatArray  # (n,) compactness weights, normalised to mean 1
+    cweight_mean: float  # the mean they were normalised by
     scale: float  # km per "territory radius"
     objective: str
     fixed_centres: FloatArray | None
@@ -273,6 +277,7 @@ def optimise_territories(
     seed: int = 0,
     time_limit: float = 60.0,
     exact: bool | None = None,
+    restarts: int | None = None,
     state: TaskState | None = None,
 ) -> DistrictingResult:
     """Assign units to ``k`` contiguous territories, each measure within its band, compactly.
@@ -329,6 +334,10 @@ def optimise_territories(
         Seconds; on timeout or cancel the best assignment so far is returned.
     exact : bool, optional
         Finish with the exact CP-SAT model; default when at most 150 units move.
+    restarts : int, optional
+        Create mode: extra starts from random seeds, each grown and improved, the best kept
+        (they use at most a quarter of ``time_limit``). Default: up to ``5000 / n`` (none at
+        thousands of units, where one descent already takes seconds).
     state : TaskState, optional
         Progress and cancellation.
 
@@ -481,6 +490,7 @@ def optimise_territories(
         budget=budget,
         dweight=dw,
         cweight=cw_norm,
+        cweight_mean=max(float(cw.mean()), 1e-12),
         scale=scale,
         objective=objective,
         fixed_centres=fixed_centres,
@@ -505,7 +515,9 @@ def optimise_territories(
     if state is not None:
         state.report(0.1, "territories: local search")
 
-    assignment = _local_search(prob, assignment, progress=(0.1, 0.8))
+    assignment = _local_search(prob, assignment, progress=(0.1, 0.5))
+    if mode is Mode.CREATE:
+        assignment = _restarts(prob, assignment, start, time_limit, restarts, progress=(0.5, 0.8))
 
     proven = proven_infeasible = False
     n_free = int(np.count_nonzero(movable))
@@ -707,7 +719,8 @@ class _State:
         self.cache = ContiguityCache(prob.adjacency, self.a)
         self.recentre()
         cur = prob.current
-        self.moved = 0.0 if cur is None else float(prob.dweight[self.a != cur].sum())
+        # Placing a unit that had no territory is not a disruption: nobody loses an account.
+        self.moved = 0.0 if cur is None else float(prob.dweight[(self.a != cur) & (cur >= 0)].sum())
 
     def recentre(self) -> None:
         prob = self.prob
@@ -965,6 +978,61 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
     return best
 
 
+def _restarts(
+    prob: _Problem,
+    best: IntArray,
+    start: float,
+    time_limit: float,
+    rounds: int | None,
+    progress: tuple[float, float],
+) -> IntArray:
+    """Create mode on small instances: grow and descend again from random seeds, keep the best.
+
+    One descent is a few hundred milliseconds at county scale, and territory shapes depend
+    strongly on where growth starts, so a handful of starts pays off before the exact model.
+    """
+    patience = rounds if rounds is not None else RESTART_PATIENCE
+    if rounds is None:
+        n_free = int(np.count_nonzero(prob.movable))
+        rounds = min(MAX_RESTARTS, 5000 // max(n_free, 1))
+    if rounds < 1:
+        return best
+    best_score = _score(_State(prob, best))
+    stop_at = start + 0.25 * time_limit
+    free = np.flatnonzero(prob.movable)
+    stale = 0
+    for r in range(rounds):
+        if prob.out_of_time() or time.perf_counter() > stop_at:
+            break
+        if prob.state is not None:
+            prob.state.report(
+                progress[0] + (progress[1] - progress[0]) * r / rounds, "territories: restarts"
+            )
+        seeds = [-1] * prob.k
+        taken: set[int] = set()
+        for t in range(prob.k):
+            own = np.flatnonzero(prob.fixed == t)
+            if own.size:
+                seeds[t] = int(own[0])
+                taken.add(seeds[t])
+        pool = np.array([u for u in free.tolist() if u not in taken], dtype=np.int64)
+        missing = [t for t in range(prob.k) if seeds[t] < 0]
+        if pool.size < len(missing):
+            break
+        chosen = prob.rng.choice(pool, size=len(missing), replace=False)
+        for t, u in zip(missing, chosen, strict=True):
+            seeds[t] = int(u)
+        trial = _local_search(prob, _grow(prob, seeds), progress=progress)
+        score = _score(_State(prob, trial))
+        if score < best_score:
+            best, best_score, stale = trial, score, 0
+        else:
+            stale += 1
+            if stale >= patience:
+                break
+    return best
+
+
 # --------------------------------------------------------------------------------------------
 # Exact model
 
@@ -1049,11 +1117,22 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
             model.add(index[a] < index[b])
     if prob.current is not None and math.isfinite(prob.budget):
         cur = prob.current
-        dws = np.round(prob.dweight * 1000).astype(np.int64)
+        # Weights as millionths of the total: integral for CP-SAT whatever the weight's unit.
+        per = 1e6 / max(float(prob.dweight.sum()), 1e-12)
+        dws = np.round(prob.dweight * per).astype(np.int64)
         stay = sum(int(dws[i]) * var(i, int(cur[i])) for i in units if cur[i] >= 0)
         base = int(sum(int(dws[i]) for i in units if cur[i] >= 0))
-        model.add(base - stay <= math.floor(prob.budget * 1000 + 1e-6))
-    # Objective.
+        model.add(base - stay <= math.floor(prob.budget * per + 1e-6))
+    # Objective, in thousandths so CP-SAT's integers keep three digits of the scores.
+    terms = []
+    if prob.current is not None:
+        # Rebalance: each move costs what it costs in the local search, so the exact model does
+        # not spend the disruption budget on tiny compactness gains.
+        cur = prob.current
+        unit_cost = DISRUPTION_WEIGHT * prob.dweight / max(float(prob.dweight.mean()), 1e-12)
+        for (i, t), v in xv.items():
+            if cur[i] >= 0 and t != cur[i]:
+                terms.append(round(1000 * float(unit_cost[i])) * v)
     if prob.objective == "cut_edges":
         cuts = []
         for i, j in prob.adjacency.edges().tolist():
@@ -1064,16 +1143,18 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
                 if (i, t) in xv or (j, t) in xv:
                     model.add(var(i, t) - var(j, t) <= c)
             cuts.append(c)
-        model.minimize(sum(cuts))
+        model.minimize(1000 * sum(cuts) + sum(terms))
     else:
         st = _State(prob, hint)
         cost = np.round(st.dcost * 1000).astype(np.int64)
-        model.minimize(sum(int(cost[i, t]) * v for (i, t), v in xv.items()))
+        model.minimize(sum(int(cost[i, t]) * v for (i, t), v in xv.items()) + sum(terms))
     for (i, t), v in xv.items():
         model.add_hint(v, bool(hint[i] == t))
     solver = cp_model.CpSolver()
     left = prob.deadline - time.perf_counter()
     solver.parameters.max_time_in_seconds = max(0.1, left)
+    # Two workers (portfolio) find far better cut-edge plans than one or an interleaved
+    # search; the price is that a time-limited exact phase may differ between runs.
     solver.parameters.num_workers = 2
     solver.parameters.random_seed = int(prob.rng.integers(0, 2**31 - 1))
 
@@ -1151,8 +1232,7 @@ def _build_result(
     d_km = np.hypot(
         prob.coords[:, 0] - st.centres[assignment, 0], prob.coords[:, 1] - st.centres[assignment, 1]
     )
-    cw_raw = prob.cweight * 1.0
-    compactness = float((cw_raw * d_km).sum())
+    compactness = float((prob.cweight * prob.cweight_mean * d_km).sum())
     e = prob.adjacency.edges()
     cuts = int(np.count_nonzero(assignment[e[:, 0]] != assignment[e[:, 1]]))
     shortfalls = _shortfalls(prob, st, in_band, contiguous, proven_infeasible)

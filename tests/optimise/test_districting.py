@@ -50,7 +50,9 @@ def assert_bands(result: DistrictingResult, x: np.ndarray) -> None:
 def test_create_meets_every_band_contiguously() -> None:
     adj, xy = grid(8, 8)
     x = measures(64)
-    result = optimise_territories(x, adj, xy, 4, tolerance=0.08, exact=False, time_limit=20)
+    result = optimise_territories(
+        x, adj, xy, 4, tolerance=0.08, exact=False, restarts=4, time_limit=20
+    )
     assert_bands(result, x)
     assert_contiguous(adj, result.assignment, 4)
     assert result.moves == []  # nothing to explain without a current alignment
@@ -62,7 +64,7 @@ def test_create_from_rep_homes_keeps_compact_territories() -> None:
     adj, xy = grid(8, 8)
     x = measures(64, seed=4)
     homes = np.array([[0.0, 0.0], [7.0, 0.0], [0.0, 7.0], [7.0, 7.0]])
-    result = optimise_territories(x, adj, xy, centres=homes, tolerance=0.1, exact=False)
+    result = optimise_territories(x, adj, xy, centres=homes, tolerance=0.1, exact=False, restarts=2)
     assert_bands(result, x)
     assert_contiguous(adj, result.assignment, 4)
     # Each corner unit belongs to the territory whose rep lives there.
@@ -73,7 +75,9 @@ def test_create_from_rep_homes_keeps_compact_territories() -> None:
 def test_exact_model_finishes_small_instances() -> None:
     adj, xy = grid(5, 5)
     x = measures(25, seed=2)
-    result = optimise_territories(x, adj, xy, 3, tolerance=0.1, exact=True, time_limit=20)
+    result = optimise_territories(
+        x, adj, xy, 3, tolerance=0.1, exact=True, restarts=2, time_limit=20
+    )
     assert_bands(result, x)
     assert_contiguous(adj, result.assignment, 3)
 
@@ -110,7 +114,7 @@ def test_locked_units_never_move() -> None:
     locked[[63, 62, 55]] = 3
     locked[[7, 15]] = 1
     result = optimise_territories(
-        x, adj, xy, 4, locked=locked, tolerance=0.1, exact=False, time_limit=20
+        x, adj, xy, 4, locked=locked, tolerance=0.1, exact=False, restarts=4, time_limit=20
     )
     assert np.all(result.assignment[locked >= 0] == locked[locked >= 0])
     assert_bands(result, x)
@@ -212,7 +216,9 @@ def test_same_seed_gives_the_same_result() -> None:
     adj, xy = grid(9, 9)
     x = measures(81, seed=8)
     runs = [
-        optimise_territories(x, adj, xy, 5, tolerance=0.05, seed=3, exact=False, time_limit=60)
+        optimise_territories(
+            x, adj, xy, 5, tolerance=0.05, seed=3, exact=False, restarts=3, time_limit=60
+        )
         for _ in range(2)
     ]
     assert np.array_equal(runs[0].assignment, runs[1].assignment)
@@ -222,7 +228,9 @@ def test_indivisible_unit_is_reported_not_raised() -> None:
     adj, xy = grid(5, 5)
     x = np.ones(25)
     x[12] = 20.0  # one unit holds almost half the total
-    result = optimise_territories(x, adj, xy, 3, tolerance=0.05, exact=False, time_limit=10)
+    result = optimise_territories(
+        x, adj, xy, 3, tolerance=0.05, exact=False, restarts=2, time_limit=10
+    )
     assert result.status == "bands_not_met"
     assert result.shortfalls
     over = [s for s in result.shortfalls if s.value > s.upper]
@@ -239,7 +247,7 @@ def test_locked_units_above_the_band_are_named_as_the_blocker() -> None:
     locked = np.full(36, -1)
     locked[:18] = 0  # half the units locked into one of three territories
     result = optimise_territories(
-        x, adj, xy, 3, locked=locked, tolerance=0.1, exact=False, time_limit=10
+        x, adj, xy, 3, locked=locked, tolerance=0.1, exact=False, restarts=2, time_limit=10
     )
     short = [s for s in result.shortfalls if s.territory == 0]
     assert short and short[0].amount == pytest.approx(18 - 12 * 1.1)
@@ -251,7 +259,9 @@ def test_exact_model_proves_impossible_bands() -> None:
     adj = Adjacency.from_edges(4, [[0, 1], [1, 2], [2, 3]])
     xy = np.column_stack([np.arange(4.0), np.zeros(4)])
     x = np.array([1.0, 1.0, 1.0, 5.0])
-    result = optimise_territories(x, adj, xy, 2, tolerance=0.1, exact=True, time_limit=10)
+    result = optimise_territories(
+        x, adj, xy, 2, tolerance=0.1, exact=True, restarts=0, time_limit=10
+    )
     assert result.status == "bands_not_met"
     assert any(b.kind == "proven_infeasible" for s in result.shortfalls for b in s.blockers)
     assert result.contiguous.all()
@@ -289,7 +299,7 @@ def test_progress_is_reported() -> None:
     adj, xy = grid(6, 6)
     seen: list[float] = []
     state = TaskState(lambda fraction, message: seen.append(fraction or 0.0))
-    optimise_territories(measures(36), adj, xy, 3, exact=False, state=state)
+    optimise_territories(measures(36), adj, xy, 3, exact=False, restarts=2, state=state)
     assert seen[0] == 0.0 and seen[-1] == 1.0
 
 
@@ -297,3 +307,26 @@ def test_bad_shapes_are_programming_errors() -> None:
     adj, xy = grid(3, 3)
     with pytest.raises(ValueError, match="coords"):
         optimise_territories(np.ones(9), adj, xy[:5], 2)
+
+
+def test_placing_unassigned_units_is_not_disruption() -> None:
+    adj, xy = grid(6, 6)
+    x = measures(36, seed=10)
+    current = striped(6, 6, [2, 2, 2])
+    current[[14, 15, 20]] = -1
+    result = optimise_territories(
+        x,
+        adj,
+        xy,
+        mode="rebalance",
+        current=current,
+        max_disruption=0.0,
+        tolerance=0.2,
+        exact=False,
+        time_limit=10,
+    )
+    assigned = current >= 0
+    assert np.array_equal(result.assignment[assigned], current[assigned])
+    assert np.all(result.assignment[~assigned] >= 0)
+    assert result.disruption == 0.0
+    assert_contiguous(adj, result.assignment, 3)
