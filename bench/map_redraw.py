@@ -24,7 +24,7 @@ BUDGET_FULL = {100_000: 50.0, 1_000_000: 250.0}
 BUDGET_PAN = 33.0
 
 
-def make_data(accounts: int, seed: int = 0) -> dict[str, np.ndarray]:
+def make_data(accounts: int, seed: int = 0, units: int = UNITS) -> dict[str, np.ndarray]:
     """Units, territory of each unit, territory colours and accounts (all seeded)."""
     import shapely
 
@@ -32,7 +32,7 @@ def make_data(accounts: int, seed: int = 0) -> dict[str, np.ndarray]:
     lon0, lat0, lon1, lat1 = BOX
     box = shapely.box(*BOX)
     seeds = shapely.multipoints(
-        np.column_stack([rng.uniform(lon0, lon1, UNITS), rng.uniform(lat0, lat1, UNITS)])
+        np.column_stack([rng.uniform(lon0, lon1, units), rng.uniform(lat0, lat1, units)])
     )
     cells = shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=box))
     units = shapely.intersection(cells, box)
@@ -398,8 +398,36 @@ def run(size: int | None, data: Path | None) -> None:
         tag = {100_000: "100k", 1_000_000: "1m"}.get(accounts, str(accounts))
         sample = make_data(accounts)
         canvas = build_canvas(sample)
+        account_rgba = _account_rgba(sample)
+        timed(
+            f"map_redraw.set_account_colors_{tag}",
+            lambda: canvas.set_account_colors(account_rgba),  # noqa: B023 (called right here)
+            None,
+            "pack, reorder, palette codes; called on every edit",
+        )
         bench_canvas(canvas, accounts, tag)
         if accounts == sizes[0]:
+            unit_rgba = _rgba(sample["palette"][sample["territory"]], 190)
+            timed(
+                "map_redraw.set_units_3000",
+                lambda: canvas.set_units(sample["units"]),  # noqa: B023
+                None,
+                "project and build one path per unit, once per plan",
+            )
+            timed(
+                "map_redraw.set_unit_colors_3000",
+                lambda: canvas.set_unit_colors(unit_rgba),  # noqa: B023
+                None,
+                "without the redraw",
+            )
             bench_alternatives(sample, canvas)
         canvas.deleteLater()
+    big = build_canvas(make_data(0, units=30_000))
+
+    def full_big() -> None:
+        big.refresh()
+        big.render_image(WIDTH, HEIGHT)
+
+    timed("map_redraw.full_30k_units", full_big, None, "30,000 units, no accounts, whole extent")
+    big.deleteLater()
     app.processEvents()
