@@ -938,7 +938,7 @@ class MapCanvas(QWidget):
             paint(painter, self)
             painter.restore()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_legend(painter, w)
+        self._paint_legend(painter, w, h)
         self._paint_scale_bar(painter, h)
         if self._attribution:
             font = QFont()
@@ -1009,25 +1009,31 @@ class MapCanvas(QWidget):
             name = self._rep_names[i]
             painter.drawImage(QPointF(x + half + 1, y - name.height() / 2), name)
 
-    def _paint_legend(self, painter: QPainter, w: int) -> None:
+    def _paint_legend(self, painter: QPainter, w: int, h: int) -> None:
         if not self._legend:
             return
         font = QFont()
         font.setPixelSize(12)
         metrics = QFontMetricsF(font)
         row = max(metrics.height(), 14) + 4
-        text_w = max(metrics.horizontalAdvance(label) for label, _ in self._legend)
-        box_w, box_h = text_w + 40, row * len(self._legend) + 12
+        entries: list[tuple[str, QColor | None]] = list(self._legend)
+        fits = max(1, int((h - 70) // row))
+        if len(entries) > fits:
+            # Keep the box inside the map: the rest is summarised on the last line.
+            entries = [*entries[: fits - 1], (f"… {len(entries) - fits + 1} more", None)]
+        text_w = max(metrics.horizontalAdvance(label) for label, _ in entries)
+        box_w, box_h = text_w + 40, row * len(entries) + 12
         x0, y0 = w - box_w - 10, 10
         painter.setPen(QPen(QColor(120, 120, 120), 1))
         painter.setBrush(QColor(255, 255, 255, 225))
         painter.drawRoundedRect(QRectF(x0, y0, box_w, box_h), 4, 4)
         painter.setFont(font)
-        for i, (label, color) in enumerate(self._legend):
+        for i, (label, color) in enumerate(entries):
             y = y0 + 6 + i * row
-            painter.setPen(QPen(QColor(60, 60, 60), 1))
-            painter.setBrush(color)
-            painter.drawRect(QRectF(x0 + 10, y + (row - 12) / 2, 14, 12))
+            if color is not None:
+                painter.setPen(QPen(QColor(60, 60, 60), 1))
+                painter.setBrush(color)
+                painter.drawRect(QRectF(x0 + 10, y + (row - 12) / 2, 14, 12))
             painter.setPen(QColor(25, 25, 25))
             painter.drawText(
                 QRectF(x0 + 32, y, text_w + 4, row),
