@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +34,11 @@ __all__ = [
     "UnplacedStop",
     "VehicleRoutes",
     "format_clock",
+    "plan_day_route",
     "solve_cvrp",
     "solve_tsp",
+    "solve_vrptw",
+    "stop_conflict",
 ]
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -689,3 +693,261 @@ def _solve_vehicle_routing(
     served = {node for route in routes for node in route}
     unserved = [node for node in range(n) if node != depot and node not in served]
     return VehicleRoutes(routes, _routes_cost(cost, routes, depot), unserved)
+
+
+# --------------------------------------------------------------------------------------------
+# The rep's day route
+
+
+def plan_day_route(
+    distance_km: ArrayLike,
+    minutes: ArrayLike,
+    stops: Sequence[RouteStop],
+    day: RepDay | None = None,
+    *,
+    home: int = 0,
+    time_limit_s: float = 0.5,
+) -> DayRoute:
+    """Order a rep's visits for one day: from home and back, within hours, windows and lunch.
+
+    Parameters
+    ----------
+    distance_km, minutes : array_like, shape (n, n)
+        Road distance and driving time between the places (see
+        :func:`planner.optimise.travel.travel_matrices`); ``home`` is the rep's row.
+    stops : sequence of RouteStop
+        The visits to place; each names its row in the matrices.
+    day : RepDay, optional
+        Working hours, lunch, longest day and weekday (default: 08:00-18:00, 9 h, 30 min lunch
+        between 11:30 and 13:30, Monday).
+    home : int, default 0
+        Row of the rep's home in the matrices.
+    time_limit_s : float, default 0.5
+        Wall time for guided local search.
+
+    Returns
+    -------
+    DayRoute
+        Visits in order with their times; every other stop is in ``unplaced`` with a reason
+        (closed that weekday, a window the rep cannot reach, or no room left in the day).
+
+    Raises
+    ------
+    RoutingError
+        If the matrices are not square and alike, or a stop names a row out of range.
+    """
+    day = day or RepDay()
+    day.validate()
+    km = np.asarray(distance_km, dtype=float)
+    mins = np.asarray(minutes, dtype=float)
+    n = km.shape[0] if km.ndim == 2 else 0
+    if km.ndim != 2 or km.shape != (n, n) or mins.shape != km.shape:
+        raise RoutingError(f"distance_km and minutes must be alike square matrices, got {km.shape}")
+    if not 0 <= home < n:
+        raise RoutingError(f"home must be a row in 0..{n - 1}, got {home}")
+    for i, stop in enumerate(stops):
+        if not 0 <= stop.node < n:
+            raise RoutingError(f"stops[{i}].node {stop.node} is not a row of the matrices")
+        if stop.service_minutes < 0:
+            raise RoutingError(f"stops[{i}].service_minutes must be >= 0")
+        if stop.window is not None and stop.window[0] > stop.window[1]:
+            raise RoutingError(f"stops[{i}].window opens after it closes: {stop.window}")
+
+    unplaced: dict[int, str] = {}
+    candidates: list[int] = []
+    for i, stop in enumerate(stops):
+        reason = stop_conflict(stop, day, km, mins, home)
+        if reason:
+            unplaced[i] = reason
+        else:
+            candidates.append(i)
+    if candidates:
+        order, times, lunch = _route_candidates(
+            km, mins, [stops[i] for i in candidates], day, home, time_limit_s
+        )
+        visited = [candidates[k] for k in order]
+    else:
+        visited, times, lunch = [], [], None
+    for i in candidates:
+        if i not in visited:
+            unplaced[i] = (
+                f"no room in the day: {len(visited)} other visits fill the hours "
+                f"{format_clock(day.start)}-{format_clock(day.end)} "
+                f"(at most {day.max_minutes / 60:g} h a day)"
+            )
+    return _schedule(km, mins, stops, visited, times, lunch, day, home, unplaced)
+
+
+def stop_conflict(
+    stop: RouteStop, day: RepDay, km: np.ndarray, mins: np.ndarray, home: int = 0
+) -> str | None:
+    """Why a stop cannot be visited on ``day`` whatever the other stops, or ``None``.
+
+    Parameters
+    ----------
+    stop : RouteStop
+    day : RepDay
+    km, mins : ndarray
+        Distance and time matrices (``km`` is unused today; kept for distance limits).
+    home : int, default 0
+        Row of the rep's home.
+
+    Returns
+    -------
+    str or None
+        The reason: closed that weekday, a visit longer than the day, or a window that closes
+        before the rep can arrive / opens too late to be home in time.
+    """
+    if day.weekday in stop.closed_weekdays:
+        return f"closed on {WEEKDAY_NAMES[day.weekday]}s"
+    out = float(mins[home, stop.node])
+    back = float(mins[stop.node, home])
+    earliest = day.start + out
+    latest_start = min(day.end, day.start + day.max_minutes) - back - stop.service_minutes
+    if out + stop.service_minutes + back > min(day.max_minutes, day.end - day.start):
+        return (
+            f"the visit ({stop.service_minutes:g} min) and the drive from home and back "
+            f"({out + back:.0f} min) do not fit in a working day"
+        )
+    if stop.window is not None:
+        open_, close = stop.window
+        text = f"time window {format_clock(open_)}-{format_clock(close)}"
+        if close < earliest:
+            return (
+                f"{text} closes before the rep can arrive "
+                f"(earliest {format_clock(earliest)}, leaving home at {format_clock(day.start)})"
+            )
+        if open_ > latest_start:
+            return (
+                f"{text} opens too late to finish the visit and be home by "
+                f"{format_clock(min(day.end, day.start + day.max_minutes))}"
+            )
+    return None
+
+
+def _route_candidates(
+    km: np.ndarray,
+    mins: np.ndarray,
+    stops: list[RouteStop],
+    day: RepDay,
+    home: int,
+    time_limit_s: float,
+) -> tuple[list[int], list[int], int | None]:
+    """Solve the day: order (positions in ``stops``), service starts (s), lunch start (s)."""
+    from ortools.constraint_solver import pywrapcp
+
+    nodes = [home, *(s.node for s in stops)]
+    sub = np.ix_(nodes, nodes)
+    metres = np.rint(km[sub] * 1000.0).astype(np.int64)
+    drive = np.rint(mins[sub] * 60.0).astype(np.int64)
+    service = np.array([0, *(round(s.service_minutes * 60.0) for s in stops)], dtype=np.int64)
+    count = len(nodes)
+    manager = pywrapcp.RoutingIndexManager(count, 1, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    arc = routing.RegisterTransitMatrix(metres.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(arc)
+    transit = routing.RegisterTransitMatrix((drive + service[:, None]).tolist())
+    day_end = 24 * 3600
+    routing.AddDimension(transit, day_end, day_end, False, "Time")
+    time_dim = routing.GetDimensionOrDie("Time")
+    start_s, end_s = day.start * 60, min(day.end, day.start + day.max_minutes) * 60
+    for k, stop in enumerate(stops, start=1):
+        low, high = start_s, end_s - int(service[k])
+        if stop.window is not None:
+            low, high = max(low, stop.window[0] * 60), min(high, stop.window[1] * 60)
+        index = manager.NodeToIndex(k)
+        time_dim.CumulVar(index).SetRange(int(low), int(max(low, high)))
+        routing.AddDisjunction([index], _DROP_PENALTY)
+    time_dim.CumulVar(routing.Start(0)).SetRange(start_s, end_s)
+    time_dim.CumulVar(routing.End(0)).SetRange(start_s, end_s)
+    time_dim.SetSpanUpperBoundForVehicle(day.max_minutes * 60, 0)
+    solver = routing.solver()
+    lunch_var = None
+    if day.lunch_minutes > 0:
+        lunch_var = solver.FixedDurationIntervalVar(
+            day.lunch_earliest * 60, day.lunch_latest * 60, day.lunch_minutes * 60, False, "lunch"
+        )
+        time_dim.SetBreakIntervalsOfVehicle([lunch_var], 0, service.tolist())
+    # Leave as late and return as early as the route allows: no idle time at either end.
+    routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(0)))
+    routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(0)))
+    params = _search_parameters(time_limit_s, "PATH_CHEAPEST_ARC")
+    solution = routing.SolveWithParameters(params)
+    if solution is None:
+        return [], [], None
+    order: list[int] = []
+    times: list[int] = []
+    index = routing.Start(0)
+    times.append(solution.Value(time_dim.CumulVar(index)))
+    index = solution.Value(routing.NextVar(index))
+    while not routing.IsEnd(index):
+        order.append(manager.IndexToNode(index) - 1)
+        times.append(solution.Value(time_dim.CumulVar(index)))
+        index = solution.Value(routing.NextVar(index))
+    times.append(solution.Value(time_dim.CumulVar(index)))
+    lunch = None
+    if lunch_var is not None:
+        container = solution.IntervalVarContainer()
+        for k in range(container.Size()):
+            element = container.Element(k)
+            if element.Var().Name() == "lunch" and element.PerformedValue():
+                lunch = int(element.StartValue())
+    return order, times, lunch
+
+
+def _schedule(
+    km: np.ndarray,
+    mins: np.ndarray,
+    stops: Sequence[RouteStop],
+    visited: list[int],
+    times: list[int],
+    lunch_s: int | None,
+    day: RepDay,
+    home: int,
+    unplaced: dict[int, str],
+) -> DayRoute:
+    """Times of the solved route in minutes, with legs, waits and totals."""
+    missing = [UnplacedStop(i, unplaced[i]) for i in range(len(stops)) if i not in set(visited)]
+    if not visited:
+        return DayRoute([], missing, day.start, day.start, None, 0.0, 0.0, 0.0, 0.0, 0.0)
+    nodes = [home, *(stops[i].node for i in visited), home]
+    legs_km = km[nodes[:-1], nodes[1:]]
+    legs_min = mins[nodes[:-1], nodes[1:]]
+    starts = np.asarray(times, dtype=float) / 60.0
+    leave, back = starts[0], starts[-1]
+    lunch = None if lunch_s is None else lunch_s / 60.0
+    lunch_taken = lunch is not None and leave <= lunch < back
+    scheduled = []
+    ready = leave
+    for k, i in enumerate(visited):
+        arrival = float(starts[k + 1])
+        reach = ready + float(legs_min[k])
+        idle = arrival - reach
+        if lunch_taken and lunch is not None and ready <= lunch < arrival:
+            idle -= day.lunch_minutes
+        departure = arrival + stops[i].service_minutes
+        scheduled.append(
+            ScheduledStop(
+                stop=i,
+                node=stops[i].node,
+                arrival=arrival,
+                departure=departure,
+                drive_minutes=float(legs_min[k]),
+                distance_km=float(legs_km[k]),
+                wait_minutes=max(0.0, idle),
+            )
+        )
+        ready = departure
+    return DayRoute(
+        stops=scheduled,
+        unplaced=missing,
+        leave_home=float(leave),
+        return_home=float(back),
+        lunch_start=lunch if lunch_taken else None,
+        return_drive_minutes=float(legs_min[-1]),
+        return_distance_km=float(legs_km[-1]),
+        distance_km=float(legs_km.sum()),
+        drive_minutes=float(legs_min.sum()),
+        visit_minutes=float(sum(stops[i].service_minutes for i in visited)),
+        lunch_minutes=float(day.lunch_minutes) if lunch_taken else 0.0,
+    )

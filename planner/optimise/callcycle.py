@@ -1,0 +1,749 @@
+"""Call cycles: which day a rep visits each account over a horizon of weeks, and the day routes.
+
+The planner turns each account's visits per year into visits due in the horizon, chooses visit
+days so that those visits are spaced evenly (within a stated slack, measured on the calendar
+and across the repeat of the cycle), keeps each day's workload even and its accounts close
+together, then orders each day with :func:`planner.optimise.routing.plan_day_route`. A visit
+that cannot be placed is reported with its reason; none is dropped silently.
+
+:func:`plan_call_cycle` is a pure function taking a
+:class:`~planner.models.progress.TaskState`: it reports progress, and on cancel returns the
+days routed so far with the rest reported as not routed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from planner.models.progress import TaskState
+from planner.optimise.routing import (
+    DayRoute,
+    RepDay,
+    RouteStop,
+    plan_day_route,
+    stop_conflict,
+)
+from planner.optimise.travel import TravelMatrices, TravelSettings, travel_matrices
+
+__all__ = [
+    "IRS_2024_RATE_PER_MILE",
+    "CallAccount",
+    "CallCyclePlan",
+    "CallCycleSettings",
+    "CycleDay",
+    "CycleStop",
+    "CycleTotals",
+    "RepSchedule",
+    "UnplacedVisit",
+    "plan_call_cycle",
+    "visits_in_horizon",
+]
+
+#: IRS standard business mileage rate for 2024, US dollars per mile.
+IRS_2024_RATE_PER_MILE = 0.67
+KM_PER_MILE = 1.609344
+# Golden-ratio phases spread accounts due less than once a horizon evenly over the cycles.
+_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+
+
+@dataclass(frozen=True)
+class CallAccount:
+    """An account to visit.
+
+    Attributes
+    ----------
+    lon, lat : float
+        WGS84 degrees.
+    visits_per_year : float
+    visit_minutes : float
+    window : tuple of int, optional
+        ``(open, close)`` minutes after midnight: visits start within it (every day).
+    closed_weekdays : frozenset of int
+        Weekdays (0 = Monday) the account cannot be visited.
+    """
+
+    lon: float
+    lat: float
+    visits_per_year: float
+    visit_minutes: float
+    window: tuple[int, int] | None = None
+    closed_weekdays: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class RepSchedule:
+    """The rep: home, working weekdays and the working day (hours, lunch, longest day).
+
+    ``day.weekday`` is ignored: each planned day sets its own.
+    """
+
+    home_lon: float
+    home_lat: float
+    working_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    day: RepDay = field(default_factory=RepDay)
+
+
+@dataclass(frozen=True)
+class CallCycleSettings:
+    """How the cycle is planned.
+
+    Attributes
+    ----------
+    weeks : int, default 4
+        Horizon length; the cycle is meant to repeat.
+    spacing_slack_days : int, default 2
+        Allowed difference, in calendar days, between the gap of two consecutive visits to an
+        account (including the gap across the repeat of the cycle) and the even gap
+        ``7 * weeks / visits``.
+    cycle_index : int, default 0
+        Which repeat of the horizon within the year is planned; accounts due less than once a
+        horizon are due in some repeats only.
+    mileage_rate_per_mile : float, default 0.67
+        Reimbursement per mile (IRS 2024 business rate).
+    travel : TravelSettings
+        Offline travel estimate, used when no matrices are given.
+    route_time_limit_s : float, default 0.3
+        Search time per day route.
+    balance_weight : float, default 1.0
+        Weight of even daily workload against compact days.
+    start_date : datetime.date, optional
+        Monday of the first week; gives each day its date.
+    seed : int, default 0
+    """
+
+    weeks: int = 4
+    spacing_slack_days: int = 2
+    cycle_index: int = 0
+    mileage_rate_per_mile: float = IRS_2024_RATE_PER_MILE
+    travel: TravelSettings = field(default_factory=TravelSettings)
+    route_time_limit_s: float = 0.3
+    balance_weight: float = 1.0
+    start_date: date | None = None
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class CycleStop:
+    """One visit in a planned day. Times are minutes after midnight.
+
+    ``visit`` counts the account's visits in the horizon from 0; ``drive_minutes`` and
+    ``distance_km`` are the leg from the previous stop (or home).
+    """
+
+    account: int
+    visit: int
+    arrival: float
+    departure: float
+    drive_minutes: float
+    distance_km: float
+    wait_minutes: float
+
+
+@dataclass(frozen=True)
+class CycleDay:
+    """A planned working day.
+
+    ``offset`` is the calendar day from the start of the horizon (week * 7 + weekday);
+    ``distance_km`` and ``drive_minutes`` include the drive back home.
+    """
+
+    index: int
+    week: int
+    weekday: int
+    offset: int
+    date: date | None
+    stops: list[CycleStop]
+    leave_home: float
+    return_home: float
+    lunch_start: float | None
+    return_drive_minutes: float
+    return_distance_km: float
+    distance_km: float
+    drive_minutes: float
+    visit_minutes: float
+    working_minutes: float
+
+
+@dataclass(frozen=True)
+class UnplacedVisit:
+    """Due visits of one account that are not in the plan, and why.
+
+    ``visits`` is how many of the account's due visits this reason covers.
+    """
+
+    account: int
+    visits: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class CycleTotals:
+    """The rep's totals over the horizon.
+
+    ``utilisation`` is (visit + drive hours) / ``capacity_hours``, where capacity is every
+    working day's hours less lunch.
+    """
+
+    distance_km: float
+    drive_hours: float
+    visit_hours: float
+    visits: int
+    capacity_hours: float
+    utilisation: float
+    miles: float
+    mileage_rate: float
+    mileage_reimbursement: float
+
+
+@dataclass(frozen=True)
+class CallCyclePlan:
+    """The result of :func:`plan_call_cycle`.
+
+    Attributes
+    ----------
+    days : list of CycleDay
+        Every working day of the horizon (routed so far, if cancelled).
+    totals : CycleTotals
+    unplaced : list of UnplacedVisit
+        Due visits not in any day, with reasons.
+    visits_due : ndarray of int
+        Visits due per account in this horizon.
+    not_due : list of int
+        Accounts with visits per year but none due in this repeat of the cycle.
+    spacing_slack_days : int
+        The slack the spacing was planned with.
+    cancelled : bool
+    """
+
+    days: list[CycleDay]
+    totals: CycleTotals
+    unplaced: list[UnplacedVisit]
+    visits_due: np.ndarray
+    not_due: list[int]
+    spacing_slack_days: int
+    cancelled: bool = False
+
+
+def visits_in_horizon(
+    visits_per_year: np.ndarray | Sequence[float], weeks: int, cycle_index: int = 0
+) -> np.ndarray:
+    """Visits due per account in one horizon of ``weeks`` weeks.
+
+    Over a year of consecutive horizons the counts add up to the yearly visits. An account due
+    ``e = visits_per_year * weeks / 52`` times per horizon gets
+    ``floor(e * (h + 1) + phase) - floor(e * h + phase)`` visits in horizon ``h``, with a
+    per-account phase (golden-ratio sequence) so that, say, quarterly accounts in a four-week
+    cycle are spread over the three repeats instead of all falling in the same one.
+
+    Parameters
+    ----------
+    visits_per_year : array_like of float
+    weeks : int
+    cycle_index : int, default 0
+
+    Returns
+    -------
+    ndarray of int
+    """
+    rate = np.asarray(visits_per_year, dtype=float) * weeks / 52.0
+    if np.any(~np.isfinite(rate)) or np.any(rate < 0):
+        raise ValueError("visits_per_year must be finite and >= 0")
+    phase = np.mod((np.arange(rate.size) + 1) * _GOLDEN, 1.0)
+    # The small epsilon keeps exact integers (12 a year over 52/12 weeks) from flickering.
+    due = np.floor(rate * (cycle_index + 1) + phase + 1e-9) - np.floor(
+        rate * cycle_index + phase + 1e-9
+    )
+    return due.astype(np.int64)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def plan_call_cycle(
+    accounts: Sequence[CallAccount],
+    rep: RepSchedule,
+    settings: CallCycleSettings | None = None,
+    state: TaskState | None = None,
+    travel: TravelMatrices | None = None,
+) -> CallCyclePlan:
+    """Plan a rep's call cycle: visit days for every account, then each day's route.
+
+    Parameters
+    ----------
+    accounts : sequence of CallAccount
+    rep : RepSchedule
+    settings : CallCycleSettings, optional
+    state : TaskState, optional
+        Progress and cancel. On cancel the days routed so far are returned and the remaining
+        visits are listed as unplaced ("planning was cancelled").
+    travel : TravelMatrices, optional
+        Distances and times with the rep's home as row 0 and account ``i`` as row ``i + 1``
+        (for example from an OSRM server); default the offline estimate.
+
+    Returns
+    -------
+    CallCyclePlan
+
+    Raises
+    ------
+    ValueError
+        On bad settings or a ``travel`` matrix of the wrong size.
+    """
+    settings = settings or CallCycleSettings()
+    state = state or TaskState()
+    if settings.weeks < 1:
+        raise ValueError(f"weeks must be >= 1, got {settings.weeks}")
+    if settings.spacing_slack_days < 0:
+        raise ValueError("spacing_slack_days must be >= 0")
+    weekdays = tuple(sorted(set(rep.working_weekdays)))
+    if not weekdays or not all(0 <= d <= 6 for d in weekdays):
+        raise ValueError(f"working_weekdays must be weekdays 0..6, got {rep.working_weekdays}")
+    rep.day.validate()
+    n = len(accounts)
+    lon = np.array([rep.home_lon, *(a.lon for a in accounts)], dtype=float)
+    lat = np.array([rep.home_lat, *(a.lat for a in accounts)], dtype=float)
+    if travel is None:
+        travel = travel_matrices(lon, lat, settings.travel)
+    elif travel.distance_km.shape != (n + 1, n + 1):
+        raise ValueError(f"travel matrices must be {(n + 1, n + 1)}: home then each account")
+    state.report(0.0, "Choosing visit days")
+
+    offsets = np.array([7 * w + d for w in range(settings.weeks) for d in weekdays])
+    day_weekday = offsets % 7
+    due = visits_in_horizon(
+        [a.visits_per_year for a in accounts], settings.weeks, settings.cycle_index
+    )
+    not_due = [i for i in range(n) if due[i] == 0 and accounts[i].visits_per_year > 0]
+    unplaced: list[UnplacedVisit] = []
+    patterns: dict[int, np.ndarray] = {}
+    horizon_days = 7 * settings.weeks
+    for i, account in enumerate(accounts):
+        k = int(due[i])
+        if k == 0:
+            continue
+        reason = _account_conflict(account, rep.day, travel, i + 1)
+        open_days = np.flatnonzero(~np.isin(day_weekday, list(account.closed_weekdays)))
+        if reason is None and open_days.size == 0:
+            reason = "closed every working day"
+        if reason is not None:
+            unplaced.append(UnplacedVisit(i, k, reason))
+            continue
+        if k > open_days.size:
+            unplaced.append(
+                UnplacedVisit(
+                    i,
+                    k - open_days.size,
+                    f"{k} visits due but open on only {open_days.size} working days",
+                )
+            )
+            k = open_days.size
+        options = _patterns(offsets, open_days, k, horizon_days, settings.spacing_slack_days)
+        if options.size == 0:
+            gap = horizon_days / k
+            unplaced.append(
+                UnplacedVisit(
+                    i,
+                    k,
+                    f"no {k} open working days spaced {gap:.1f}±{settings.spacing_slack_days} "
+                    "days apart",
+                )
+            )
+            continue
+        patterns[i] = options
+
+    chosen = _choose_days(accounts, patterns, offsets, rep, settings, travel, lon, lat)
+    if state.is_cancelled():
+        return _cancelled_plan(accounts, chosen, due, not_due, unplaced, settings, rep, offsets)
+    state.report(0.1, "Routing days")
+
+    day_visits: list[list[int]] = [[] for _ in offsets]
+    for i, days in chosen.items():
+        for d in days:
+            day_visits[int(d)].append(i)
+    routes: list[DayRoute | None] = [None] * len(offsets)
+    cancelled = False
+    for d in range(len(offsets)):
+        if state.is_cancelled():
+            cancelled = True
+            break
+        routes[d] = _route_day(accounts, day_visits[d], rep, int(day_weekday[d]), travel, settings)
+        route = routes[d]
+        assert route is not None
+        for dropped in route.unplaced:
+            dropped_account = day_visits[d][dropped.stop]
+            moved = _repair(
+                dropped_account,
+                d,
+                chosen,
+                day_visits,
+                routes,
+                accounts,
+                rep,
+                offsets,
+                day_weekday,
+                travel,
+                settings,
+            )
+            if not moved:
+                unplaced.append(
+                    UnplacedVisit(
+                        dropped_account,
+                        1,
+                        dropped.reason + "; no other day within the spacing slack has room",
+                    )
+                )
+                kept = chosen[dropped_account]
+                chosen[dropped_account] = kept[kept != d]
+        # Keep only the visits the route holds, so a later repair onto this day starts from them.
+        day_visits[d], routes[d] = _placed_only(day_visits[d], route)
+        state.report(0.1 + 0.9 * (d + 1) / len(offsets), f"Routed day {d + 1}")
+    if cancelled:
+        for d, route in enumerate(routes):
+            if route is None:
+                for i in day_visits[d]:
+                    unplaced.append(UnplacedVisit(i, 1, "not routed: planning was cancelled"))
+    return _assemble(
+        routes, day_visits, accounts, due, not_due, unplaced, settings, rep, offsets, cancelled
+    )
+
+
+def _account_conflict(
+    account: CallAccount, day: RepDay, travel: TravelMatrices, node: int
+) -> str | None:
+    """Reasons an account can never be visited (checked by routing one stop on a free day)."""
+    if account.visit_minutes < 0 or not math.isfinite(account.visit_minutes):
+        return f"visit minutes must be a number >= 0, got {account.visit_minutes}"
+    if account.window is not None and account.window[0] > account.window[1]:
+        return f"time window opens after it closes: {account.window}"
+    stop = RouteStop(node, account.visit_minutes, account.window)
+    return stop_conflict(stop, replace(day, weekday=0), travel.distance_km, travel.minutes, 0)
+
+
+def _patterns(
+    offsets: np.ndarray, open_days: np.ndarray, k: int, horizon: int, slack: int
+) -> np.ndarray:
+    """Candidate visit-day sets (rows of day indices) with every gap within the slack."""
+    gap = horizon / k
+    open_offsets = offsets[open_days]
+    rows = []
+    for first in open_days[open_offsets < offsets[open_days[0]] + gap]:
+        chosen = [int(first)]
+        for j in range(1, k):
+            target = offsets[first] + j * gap
+            later = open_days[open_offsets > offsets[chosen[-1]]]
+            if later.size == 0:
+                break
+            chosen.append(int(later[np.argmin(np.abs(offsets[later] - target))]))
+        if len(chosen) < k:
+            continue
+        days = offsets[chosen]
+        gaps = np.diff(np.r_[days, days[0] + horizon]) if k > 1 else np.array([gap])
+        if np.all(np.abs(gaps - gap) <= slack + 1e-9):
+            rows.append(chosen)
+    if not rows:
+        return np.empty((0, k), dtype=np.int64)
+    return np.unique(np.array(rows, dtype=np.int64), axis=0)
+
+
+def _spacing_ok(days: np.ndarray, offsets: np.ndarray, horizon: int, slack: int) -> bool:
+    k = days.size
+    if k <= 1:
+        return True
+    when = np.sort(offsets[days])
+    gaps = np.diff(np.r_[when, when[0] + horizon])
+    return bool(np.all(np.abs(gaps - horizon / k) <= slack + 1e-9)) and np.unique(when).size == k
+
+
+def _choose_days(
+    accounts: Sequence[CallAccount],
+    patterns: dict[int, np.ndarray],
+    offsets: np.ndarray,
+    rep: RepSchedule,
+    settings: CallCycleSettings,
+    travel: TravelMatrices,
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> dict[int, np.ndarray]:
+    """Pick one pattern per account: compact days (near the day's centre) and even workload.
+
+    Both terms are in minutes: the drive from an account to the centre of its day's accounts,
+    and a quadratic workload penalty whose marginal cost is twice the added minutes when the
+    day is at its capacity. Days are seeded by sectors around home (one wedge per weekday,
+    split by week) and then improved by reassigning accounts until nothing changes.
+    """
+    n_days = offsets.size
+    if not patterns:
+        return {}
+    ids = np.array(sorted(patterns))
+    # Local km coordinates around home; minutes per km for the clustering term.
+    x = (lon[1:] - lon[0]) * 111.32 * math.cos(math.radians(lat[0]))
+    y = (lat[1:] - lat[0]) * 110.57
+    minutes_per_km = settings.travel.circuity * 60.0 / settings.travel.speed_kmh
+    # A visit costs its minutes plus a share of driving: the mean drive to the nearest accounts.
+    near = np.sort(travel.minutes[1:, 1:] + np.eye(len(accounts)) * 1e9, axis=1)[:, :3]
+    per_visit_drive = float(np.median(near.mean(axis=1))) if len(accounts) > 3 else 10.0
+    work = np.array([a.visit_minutes for a in accounts]) + per_visit_drive
+    commute = float(np.median(travel.minutes[0, 1:] + travel.minutes[1:, 0]))
+    capacity = max(1.0, rep.day.working_minutes - commute)
+    weight = settings.balance_weight / capacity
+
+    # Seed centres: wedges around home with equal workload, one per weekday, split per week.
+    weekdays = sorted({int(o % 7) for o in offsets})
+    load_of = np.zeros(len(accounts))
+    for i, pats in patterns.items():
+        load_of[i] = work[i] * pats.shape[1]
+    angle = np.arctan2(y[ids], x[ids])
+    order = ids[np.argsort(angle)]
+    cum = np.cumsum(load_of[order]) / max(load_of[order].sum(), 1e-9)
+    centre_x = np.zeros(n_days)
+    centre_y = np.zeros(n_days)
+    for w_index, wd in enumerate(weekdays):
+        wedge = order[(cum > w_index / len(weekdays)) & (cum <= (w_index + 1) / len(weekdays))]
+        if wedge.size == 0:
+            wedge = order
+        radius = np.hypot(x[wedge], y[wedge])
+        by_radius = wedge[np.argsort(radius)]
+        parts = np.array_split(by_radius, settings.weeks)
+        for week in range(settings.weeks):
+            d = int(np.flatnonzero(offsets == 7 * week + wd)[0])
+            part = parts[week] if parts[week].size else wedge
+            centre_x[d], centre_y[d] = x[part].mean(), y[part].mean()
+
+    rng = np.random.default_rng(settings.seed)
+    loads = np.zeros(n_days)
+    chosen: dict[int, np.ndarray] = {}
+
+    def best_pattern(i: int) -> np.ndarray:
+        pats = patterns[i]
+        geo = np.hypot(x[i] - centre_x[pats], y[i] - centre_y[pats]).sum(axis=1)
+        now = loads[pats]
+        balance = weight * ((now + work[i]) ** 2 - now**2).sum(axis=1)
+        cost = geo * minutes_per_km + balance
+        return pats[int(np.argmin(cost))]
+
+    # Most constrained first: most visits, then longest.
+    first = sorted(patterns, key=lambda i: (-patterns[i].shape[1], -work[i]))
+    for i in first:
+        chosen[i] = best_pattern(i)
+        loads[chosen[i]] += work[i]
+    for _ in range(30):
+        # Move each day's centre to its accounts (k-means step), then reassign.
+        members_x = np.zeros(n_days)
+        members_y = np.zeros(n_days)
+        counts = np.zeros(n_days)
+        for i, days in chosen.items():
+            np.add.at(members_x, days, x[i])
+            np.add.at(members_y, days, y[i])
+            np.add.at(counts, days, 1.0)
+        filled = counts > 0
+        centre_x[filled] = members_x[filled] / counts[filled]
+        centre_y[filled] = members_y[filled] / counts[filled]
+        changed = 0
+        for i in rng.permutation(ids):
+            old = chosen[int(i)]
+            loads[old] -= work[i]
+            new = best_pattern(int(i))
+            loads[new] += work[i]
+            if not np.array_equal(np.sort(new), np.sort(old)):
+                changed += 1
+            chosen[int(i)] = new
+        if changed == 0:
+            break
+    return chosen
+
+
+def _route_day(
+    accounts: Sequence[CallAccount],
+    visits: list[int],
+    rep: RepSchedule,
+    weekday: int,
+    travel: TravelMatrices,
+    settings: CallCycleSettings,
+) -> DayRoute:
+    stops = [
+        RouteStop(i + 1, accounts[i].visit_minutes, accounts[i].window, accounts[i].closed_weekdays)
+        for i in visits
+    ]
+    day = replace(rep.day, weekday=weekday)
+    return plan_day_route(
+        travel.distance_km, travel.minutes, stops, day, time_limit_s=settings.route_time_limit_s
+    )
+
+
+def _placed_only(visits: list[int], route: DayRoute) -> tuple[list[int], DayRoute]:
+    """The day's accounts in route order, and the route re-indexed to match (nothing unplaced)."""
+    placed = [visits[s.stop] for s in route.stops]
+    stops = [replace(s, stop=k) for k, s in enumerate(route.stops)]
+    return placed, replace(route, stops=stops, unplaced=[])
+
+
+def _repair(
+    account: int,
+    day: int,
+    chosen: dict[int, np.ndarray],
+    day_visits: list[list[int]],
+    routes: list[DayRoute | None],
+    accounts: Sequence[CallAccount],
+    rep: RepSchedule,
+    offsets: np.ndarray,
+    day_weekday: np.ndarray,
+    travel: TravelMatrices,
+    settings: CallCycleSettings,
+) -> bool:
+    """Move a visit the day could not fit to another day that keeps the spacing and has room.
+
+    Days not routed yet take it on trust (their own routing will report it if it still does
+    not fit); routed days are rerouted with it and keep it only if everything still fits.
+    """
+    horizon = 7 * settings.weeks
+    current = chosen[account]
+    spare = []
+    for other in range(offsets.size):
+        if other in current or int(day_weekday[other]) in accounts[account].closed_weekdays:
+            continue
+        trial = np.where(current == day, other, current)
+        if not _spacing_ok(trial, offsets, horizon, settings.spacing_slack_days):
+            continue
+        route = routes[other]
+        used = (
+            route.working_minutes
+            if route is not None
+            else sum(accounts[i].visit_minutes for i in day_visits[other])
+        )
+        spare.append((used, other, trial))
+    for _, other, trial in sorted(spare, key=lambda item: item[0])[:4]:
+        route = routes[other]
+        if route is None:
+            day_visits[other].append(account)
+            chosen[account] = trial
+            return True
+        candidate = _route_day(
+            accounts, [*day_visits[other], account], rep, int(day_weekday[other]), travel, settings
+        )
+        if not candidate.unplaced:
+            day_visits[other], routes[other] = _placed_only(
+                [*day_visits[other], account], candidate
+            )
+            chosen[account] = trial
+            return True
+    return False
+
+
+def _make_day(
+    d: int,
+    route: DayRoute | None,
+    visits: list[int],
+    settings: CallCycleSettings,
+    offsets: np.ndarray,
+    visit_number: dict[int, int],
+    rep: RepSchedule,
+) -> CycleDay:
+    offset = int(offsets[d])
+    when = settings.start_date + timedelta(days=offset) if settings.start_date else None
+    stops = []
+    if route is not None:
+        for s in route.stops:
+            account = visits[s.stop]
+            number = visit_number.get(account, 0)
+            visit_number[account] = number + 1
+            stops.append(
+                CycleStop(
+                    account,
+                    number,
+                    s.arrival,
+                    s.departure,
+                    s.drive_minutes,
+                    s.distance_km,
+                    s.wait_minutes,
+                )
+            )
+    start = float(rep.day.start)
+    return CycleDay(
+        index=d,
+        week=offset // 7,
+        weekday=offset % 7,
+        offset=offset,
+        date=when,
+        stops=stops,
+        leave_home=route.leave_home if route else start,
+        return_home=route.return_home if route else start,
+        lunch_start=route.lunch_start if route else None,
+        return_drive_minutes=route.return_drive_minutes if route else 0.0,
+        return_distance_km=route.return_distance_km if route else 0.0,
+        distance_km=route.distance_km if route else 0.0,
+        drive_minutes=route.drive_minutes if route else 0.0,
+        visit_minutes=route.visit_minutes if route else 0.0,
+        working_minutes=route.working_minutes if route else 0.0,
+    )
+
+
+def _assemble(
+    routes: list[DayRoute | None],
+    day_visits: list[list[int]],
+    accounts: Sequence[CallAccount],
+    due: np.ndarray,
+    not_due: list[int],
+    unplaced: list[UnplacedVisit],
+    settings: CallCycleSettings,
+    rep: RepSchedule,
+    offsets: np.ndarray,
+    cancelled: bool,
+) -> CallCyclePlan:
+    visit_number: dict[int, int] = {}
+    days = [
+        _make_day(d, routes[d], day_visits[d], settings, offsets, visit_number, rep)
+        for d in range(offsets.size)
+    ]
+    distance = sum(day.distance_km for day in days)
+    drive = sum(day.drive_minutes for day in days) / 60.0
+    visit_hours = sum(day.visit_minutes for day in days) / 60.0
+    capacity = offsets.size * rep.day.working_minutes / 60.0
+    miles = distance / KM_PER_MILE
+    totals = CycleTotals(
+        distance_km=distance,
+        drive_hours=drive,
+        visit_hours=visit_hours,
+        visits=sum(len(day.stops) for day in days),
+        capacity_hours=capacity,
+        utilisation=(drive + visit_hours) / capacity if capacity > 0 else 0.0,
+        miles=miles,
+        mileage_rate=settings.mileage_rate_per_mile,
+        mileage_reimbursement=miles * settings.mileage_rate_per_mile,
+    )
+    return CallCyclePlan(
+        days, totals, unplaced, due, not_due, settings.spacing_slack_days, cancelled
+    )
+
+
+def _cancelled_plan(
+    accounts: Sequence[CallAccount],
+    chosen: dict[int, np.ndarray],
+    due: np.ndarray,
+    not_due: list[int],
+    unplaced: list[UnplacedVisit],
+    settings: CallCycleSettings,
+    rep: RepSchedule,
+    offsets: np.ndarray,
+) -> CallCyclePlan:
+    rest = [
+        UnplacedVisit(i, int(days.size), "not routed: planning was cancelled")
+        for i, days in chosen.items()
+    ]
+    routes: list[DayRoute | None] = [None] * offsets.size
+    return _assemble(
+        routes,
+        [[] for _ in offsets],
+        accounts,
+        due,
+        not_due,
+        unplaced + rest,
+        settings,
+        rep,
+        offsets,
+        True,
+    )
