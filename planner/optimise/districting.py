@@ -52,6 +52,7 @@ CENTRE_PULL = 0.02
 DISRUPTION_WEIGHT = 0.3
 # Create mode restarts: at most this many, stopping after RESTART_PATIENCE without a gain.
 MAX_RESTARTS = 100
+MAX_PASSES = 300
 RESTART_PATIENCE = 40
 
 
@@ -238,11 +239,17 @@ class _Problem:
         return self.stopped
 
 
+def _band_z(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArray:
+    """Signed distance from the band's middle in half-widths (``|z| <= 1`` is in band)."""
+    mid = 0.5 * (lower + upper)
+    # A zero-width band (tolerance 0) still needs a finite scale.
+    half = np.maximum(0.5 * (upper - lower), 1e-6 * np.abs(mid) + 1e-12)
+    return np.asarray((values - mid) / half)
+
+
 def _penalty(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArray:
     """Balance penalty per row (territory), summed over measures; works on (..., m) arrays."""
-    mid = 0.5 * (lower + upper)
-    half = np.maximum(0.5 * (upper - lower), 1e-12)
-    z = np.abs(values - mid) / half
+    z = np.abs(_band_z(values, lower, upper))
     out = np.maximum(z - 1.0, 0.0)
     return np.asarray((CENTRE_PULL * z * z + BAND_WEIGHT * (out + out * out)).sum(axis=-1))
 
@@ -739,9 +746,7 @@ class _State:
     def violation(self) -> float:
         """Total distance outside the bands, in band half-widths (0 = all bands met)."""
         p = self.prob
-        mid = 0.5 * (p.lower + p.upper)
-        half = np.maximum(0.5 * (p.upper - p.lower), 1e-12)
-        z = np.maximum(np.abs(self.values - mid) / half - 1.0, 0.0)
+        z = np.maximum(np.abs(_band_z(self.values, p.lower, p.upper)) - 1.0, 0.0)
         return float(z[p.active].sum())
 
     def compact_cost(self) -> float:
@@ -839,13 +844,19 @@ def _compact_and_disruption(st: _State) -> float:
 def _descend(st: _State) -> int:
     """Apply improving boundary moves until none is left; returns the number applied."""
     applied = 0
-    while not st.prob.out_of_time():
+    # Moving centres make the objective drift between passes, so cap the passes against
+    # cycling; real descents settle in far fewer.
+    for _ in range(MAX_PASSES):
+        if st.prob.out_of_time():
+            break
         u, src, dst = st.boundary_moves()
         if u.size == 0:
             break
         delta = st.move_delta(u, src, dst)
+        # Penalties far outside a band are huge; demand a gain above their rounding noise.
+        threshold = -1e-9 * max(1.0, st.total_penalty())
         order = np.lexsort((st.prob.rng.random(u.size), delta))
-        order = order[delta[order] < -1e-9]
+        order = order[delta[order] < threshold]
         if order.size == 0:
             break
         done = 0
@@ -856,7 +867,7 @@ def _descend(st: _State) -> int:
                 # Values of touched territories changed: re-evaluate exactly.
                 if st.a[uu] != s:
                     continue
-                if st.move_delta(np.array([uu]), np.array([s]), np.array([d]))[0] >= -1e-9:
+                if st.move_delta(np.array([uu]), np.array([s]), np.array([d]))[0] >= threshold:
                     continue
             if not st.feasible_move(uu, d) or not st.cache.touches(uu, d):
                 continue
@@ -877,9 +888,7 @@ def _swaps(st: _State) -> int:
     u, src, dst = st.boundary_moves()
     if u.size == 0:
         return 0
-    mid = 0.5 * (p.lower + p.upper)
-    half = np.maximum(0.5 * (p.upper - p.lower), 1e-12)
-    bad = np.any(np.abs(st.values - mid) / half > 1.0, axis=1)
+    bad = np.any(np.abs(_band_z(st.values, p.lower, p.upper)) > 1.0, axis=1)
     applied = 0
     pairs: dict[tuple[int, int], list[int]] = {}
     for i, (s, d) in enumerate(zip(src.tolist(), dst.tolist(), strict=True)):
@@ -900,10 +909,11 @@ def _swaps(st: _State) -> int:
             vb + net, p.lower[d], p.upper[d]
         )
         gain = after - before
+        threshold = -1e-9 * max(1.0, float(before))
         flat = np.argsort(gain, axis=None, kind="stable")[:20]
         for f in flat.tolist():
             i, j = divmod(f, b_units.size)
-            if gain[i, j] >= -1e-9:
+            if gain[i, j] >= threshold:
                 break
             ua, ub = int(a_units[i]), int(b_units[j])
             if st.a[ua] != s or st.a[ub] != d:
@@ -922,9 +932,7 @@ def _swaps(st: _State) -> int:
 def _kick(st: _State, strength: int) -> None:
     """Random contiguity-keeping moves out of territories outside their bands (escape)."""
     p = st.prob
-    mid = 0.5 * (p.lower + p.upper)
-    half = np.maximum(0.5 * (p.upper - p.lower), 1e-12)
-    z = (st.values - mid) / half
+    z = _band_z(st.values, p.lower, p.upper)
     for _ in range(strength):
         u, src, dst = st.boundary_moves()
         if u.size == 0:
@@ -936,7 +944,7 @@ def _kick(st: _State, strength: int) -> None:
         uu, d = int(u[idx]), int(dst[idx])
         if st.feasible_move(uu, d):
             st.apply(uu, d)
-            z = (st.values - mid) / half
+            z = _band_z(st.values, p.lower, p.upper)
 
 
 def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, float]) -> IntArray:

@@ -330,3 +330,16 @@ def test_placing_unassigned_units_is_not_disruption() -> None:
     assert np.all(result.assignment[~assigned] >= 0)
     assert result.disruption == 0.0
     assert_contiguous(adj, result.assignment, 3)
+
+
+def test_zero_tolerance_settles_instead_of_cycling() -> None:
+    # Nine units cannot split evenly into bands of width zero; the search must notice it is
+    # stuck and report, not churn until the time limit.
+    adj, xy = grid(5, 5)
+    result = optimise_territories(
+        np.ones(25), adj, xy, 3, tolerance=0.0, restarts=0, exact=False, time_limit=30
+    )
+    assert result.status == "bands_not_met"
+    kinds = {b.kind for s in result.shortfalls for b in s.blockers}
+    assert "stopped" not in kinds
+    assert "indivisible_unit" in kinds
