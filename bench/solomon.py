@@ -1,0 +1,152 @@
+"""Solomon VRPTW (100 customers): routes with time windows against reference distances.
+
+``python -m bench solomon [--size N] [--data DIR]`` solves every ``*.vrptw`` file (LKH-3 CVRPTW
+format) in the folder (default ``../shared/bench-data/solomon-vrptw/lkh_floor1dp``) with
+:func:`planner.optimise.routing.solve_vrptw`. The default folder uses the distance-only
+convention: distances truncated to one decimal (``floor(10 d) / 10``), travel time equal to
+distance, fleet free (25 vehicles), total distance minimised. Everything is scaled by 10 so the
+router works in integers. The reference is the distance in the tour file's name (the
+``lkh_floor1dp_tours`` folder beside the instances), which equals the proven optimum.
+
+For ``EXACT_2D`` files (the hierarchical convention) distances are scaled by 1000 and rounded,
+and a fixed cost per vehicle makes fewer vehicles the first objective; the reference is then the
+LKH tour cost in ``lkh_exact_tours``. ``--size N`` runs only the first N instances.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench._common import data_dir, figure
+from bench.tsplib import read_tsplib
+
+TIME_LIMIT_S = 25.0
+
+
+def reference_values(folder: Path) -> dict[str, float]:
+    """Distances from tour file names ``<name>.100.<veh>.<cost*scale>.tour`` beside ``folder``."""
+    values: dict[str, float] = {}
+    for tours in (folder.parent / f"{folder.name}_tours", folder / "tours"):
+        for path in sorted(tours.glob("*.tour")):
+            parts = path.name.split(".")
+            scale = 1000.0 if "exact" in tours.name else 10.0
+            values[parts[0]] = int(parts[3]) / scale
+    return values
+
+
+def instance_arrays(path: Path) -> dict:
+    """Integer arrays for :func:`solve_vrptw` and the scale they are in."""
+    inst = read_tsplib(path)
+    n = inst.dimension
+    assert inst.coords is not None
+    xy = inst.coords
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    kind = inst.edge_weight_type
+    if kind == "FLOOR_2D":
+        scale = int(inst.header.get("SCALE", "10"))
+        # floor(10 d) / 10 in units of 1/10; the tiny epsilon guards exact integers like 5.0.
+        cost = np.floor(d * scale + 1e-9).astype(np.int64)
+    elif kind == "EXACT_2D":
+        scale = 1000
+        cost = np.rint(d * scale).astype(np.int64)
+    else:
+        raise ValueError(f"{path.name}: EDGE_WEIGHT_TYPE {kind} is not supported")
+    demand = np.zeros(n, dtype=np.int64)
+    for node, value in inst.sections["DEMAND_SECTION"][:n]:
+        demand[int(node) - 1] = int(value)
+    windows = np.zeros((n, 2), dtype=np.int64)
+    for node, ready, due in inst.sections["TIME_WINDOW_SECTION"][:n]:
+        windows[int(node) - 1] = (int(ready) * scale, int(due) * scale)
+    depot = int(inst.sections.get("DEPOT_SECTION", [["1"]])[0][0]) - 1
+    service = np.full(n, int(inst.header.get("SERVICE_TIME", "0")) * scale, dtype=np.int64)
+    service[depot] = 0
+    return {
+        "name": inst.name,
+        "kind": kind,
+        "scale": scale,
+        "cost": cost,
+        "demand": demand,
+        "windows": windows,
+        "service": service,
+        "capacity": int(inst.header["CAPACITY"]),
+        "depot": depot,
+        "vehicles": int(inst.header.get("VEHICLES", "25")),
+    }
+
+
+def run(size: int | None, data: Path | None) -> None:
+    """Solve each instance and print the distance gap, vehicles and time."""
+    from planner.optimise.routing import solve_vrptw
+
+    folder = data_dir(data, "solomon-vrptw/lkh_floor1dp")
+    references = reference_values(folder)
+    files = sorted(folder.glob("*.vrptw"))
+    if size is not None:
+        files = files[:size]
+    print(f"# solomon: {len(files)} instances in {folder}", flush=True)
+    gaps = []
+    for path in files:
+        a = instance_arrays(path)
+        hierarchical = a["kind"] == "EXACT_2D"
+        # Distance-only: the fleet is free. Hierarchical: a vehicle costs more than any route.
+        fleet = 25 if not hierarchical else a["vehicles"] + 2
+        fixed = int(a["cost"].sum()) if hierarchical else 0
+        start = time.perf_counter()
+        result = solve_vrptw(
+            a["cost"],
+            a["cost"],
+            a["demand"],
+            a["capacity"],
+            a["windows"],
+            a["service"],
+            vehicles=fleet,
+            depot=a["depot"],
+            time_limit_s=TIME_LIMIT_S,
+            vehicle_fixed_cost=fixed,
+        )
+        elapsed = time.perf_counter() - start
+        _check(a, result.routes, result.cost)
+        distance = result.cost / a["scale"]
+        name = a["name"]
+        note = f"distance {distance:.1f}, {len(result.routes)} routes"
+        reference = references.get(name)
+        if reference is not None:
+            gap = 100.0 * (distance - reference) / reference
+            gaps.append(gap)
+            note += f", reference {reference:g}"
+            if distance < reference - 1e-9:
+                note += "; BELOW THE REFERENCE: check the distance rule"
+            figure(f"solomon.{name}.gap", gap, "%", note)
+        else:
+            print(f"# solomon.{name}: {note}, no reference", flush=True)
+        figure(f"solomon.{name}.time", elapsed, "s", f"time limit {TIME_LIMIT_S:g} s")
+    if gaps:
+        figure("solomon.mean_gap", float(np.mean(gaps)), "%", f"{len(gaps)} instances")
+        figure("solomon.max_gap", float(np.max(gaps)), "%")
+
+
+def _check(a: dict, routes: list[list[int]], cost: int) -> None:
+    """Recompute independently: everyone served once, capacity, windows, return, cost."""
+    depot, d = a["depot"], a["cost"]
+    served = sorted(c for r in routes for c in r)
+    if served != [i for i in range(len(a["demand"])) if i != depot]:
+        raise AssertionError(f"{a['name']}: customers not served exactly once")
+    total = 0
+    for route in routes:
+        if a["demand"][route].sum() > a["capacity"]:
+            raise AssertionError(f"{a['name']}: a route exceeds the capacity")
+        t, prev = int(a["windows"][depot, 0]), depot
+        for node in route:
+            t = max(t + a["service"][prev] + d[prev, node], a["windows"][node, 0])
+            if t > a["windows"][node, 1]:
+                raise AssertionError(f"{a['name']}: customer {node + 1} served after its window")
+            total += d[prev, node]
+            prev = node
+        total += d[prev, depot]
+        if t + a["service"][prev] + d[prev, depot] > a["windows"][depot, 1]:
+            raise AssertionError(f"{a['name']}: a route returns after the depot closes")
+    if total != cost:
+        raise AssertionError(f"{a['name']}: reported cost {cost} but routes sum to {total}")
