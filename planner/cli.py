@@ -34,11 +34,6 @@ def _fail(message: str) -> int:
     return 2
 
 
-def demo_plan_path() -> Path:
-    """The bundled demo plan."""
-    return Path(__file__).resolve().parents[1] / "resources" / "demo_plan.gpkg"
-
-
 @subcommand("new")
 def cmd_new(argv: list[str]) -> int:
     from planner.io.accounts_import import import_accounts

@@ -1,0 +1,266 @@
+"""The balance panel: territories × measures with value, deviation and in-band colouring."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.models.balance import BalanceTable
+from planner.models.plan import Disruption, Plan
+from planner.models.settings import MeasureSpec
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+IN_BAND = QColor("#d9f0d3")
+OVER = QColor("#f4c7c3")
+UNDER = QColor("#c6dbef")
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_value(value: float, spec: MeasureSpec, currency: str = "$") -> str:
+    """A measure value as a planner reads it: currency without cents, hours, counts."""
+    if not np.isfinite(value):
+        return "–"
+    if spec.kind == "currency":
+        return f"{currency}{value:,.0f}"
+    if spec.kind == "hours":
+        return f"{value:,.0f} h"
+    if spec.kind == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def format_deviation(dev: float) -> str:
+    if not np.isfinite(dev):
+        return "–"
+    return f"{dev * 100:+.1f} %"
+
+
+class BalanceModel(QAbstractTableModel):
+    """Rows are territories; per measure a value column and a deviation column."""
+
+    FIXED = 2  # territory, rep
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table: BalanceTable | None = None
+        self.names: list[str] = []
+        self.reps: list[str] = []
+        self.colors: list[str] = []
+        self.currency = "$"
+        self.preview = False
+
+    def set_plan_table(self, plan: Plan, table: BalanceTable, preview: bool = False) -> None:
+        """Show ``table`` for ``plan``; a structural reset only when the shape changes."""
+        names = [plan.territory_label(i) for i in range(plan.n_territories)]
+        rep_names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
+        reps = [str(rep_names.get(r, r or "")) for r in plan.territories["rep_id"]]
+        same_shape = (
+            self.table is not None
+            and self.table.values.shape == table.values.shape
+            and [m.key for m in self.table.measures] == [m.key for m in table.measures]
+        )
+        self.names, self.reps = names, reps
+        self.colors = list(plan.territories["color"])
+        self.currency = plan.settings.currency
+        self.preview = preview
+        if same_shape:
+            self.table = table
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        else:
+            self.beginResetModel()
+            self.table = table
+            self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.table is None else self.table.values.shape[0]
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return (
+            0
+            if parent.isValid() or self.table is None
+            else self.FIXED + 2 * len(self.table.measures)
+        )
+
+    def _measure(self, column: int) -> tuple[int, bool]:
+        """Measure index and whether the column is the deviation column."""
+        j = column - self.FIXED
+        return j // 2, bool(j % 2)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if self.table is None or orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == 0:
+                return "Territory"
+            if section == 1:
+                return "Rep"
+            j, is_dev = self._measure(section)
+            spec = self.table.measures[j]
+            if is_dev:
+                return f"Δ ±{spec.tolerance * 100:.0f}%"
+            return spec.label
+        if role == Qt.ItemDataRole.ToolTipRole and section >= self.FIXED:
+            j, _ = self._measure(section)
+            spec = self.table.measures[j]
+            target = format_value(self.table.targets[j], spec, self.currency)
+            how = "set target" if spec.target is not None else "mean of territories"
+            return f"{spec.label}: target {target} ({how}), band ±{spec.tolerance * 100:.0f} %"
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if self.table is None or not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if col < self.FIXED:
+            text = self.names[row] if col == 0 else self.reps[row]
+            if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+                return text
+            if role == Qt.ItemDataRole.DecorationRole and col == 0:
+                return QColor(self.colors[row])
+            return None
+        j, is_dev = self._measure(col)
+        spec = self.table.measures[j]
+        value = float(self.table.values[row, j])
+        dev = float(self.table.deviation[row, j])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_deviation(dev) if is_dev else format_value(value, spec, self.currency)
+        if role == SORT_ROLE:
+            return dev if is_dev else value
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and is_dev:
+            if self.table.in_band[row, j]:
+                return QBrush(IN_BAND)
+            return QBrush(OVER if dev > 0 else UNDER)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            band = "within" if self.table.in_band[row, j] else "outside"
+            target = format_value(self.table.targets[j], spec, self.currency)
+            return f"{self.names[row]}: {spec.label} {format_value(value, spec, self.currency)}, target {target}, {format_deviation(dev)} ({band} ±{spec.tolerance * 100:.0f} %)"
+        return None
+
+
+class BalancePanel(QWidget):
+    """A sortable balance table with a summary line; selection is kept in step with the map.
+
+    Signals
+    -------
+    territories_selected(list)
+        Territory indices the user selected in the table.
+    """
+
+    territories_selected = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = BalanceModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView(self)
+        self.view.setObjectName("balanceTable")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setAlternatingRowColors(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(False)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("balanceSummary")
+        self.summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.view)
+        layout.addWidget(self.summary)
+        self._syncing = False
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+    def show_balance(
+        self,
+        plan: Plan,
+        table: BalanceTable,
+        disruption: Disruption | None = None,
+        preview: bool = False,
+    ) -> None:
+        """Refresh the table (keeping sort and selection) and the summary line."""
+        selected = self.selected_territories()
+        self.model.set_plan_table(plan, table, preview)
+        if selected and not self.selected_territories():
+            self.select_territories(selected)
+        unassigned = int((plan.account_territory < 0).sum())
+        out = int((~table.in_band).any(axis=1).sum())
+        parts = [
+            f"{plan.n_territories} territories, {out} outside a band",
+            f"{unassigned:,} unassigned accounts",
+        ]
+        if disruption is not None:
+            parts.append(
+                f"disruption {disruption.accounts_moved:,} accounts ({disruption.accounts_fraction:.1%}), "
+                f"{plan.settings.currency}{disruption.revenue_moved:,.0f} revenue ({disruption.revenue_fraction:.1%})"
+            )
+        workload_note = "workload uses estimated travel"
+        if np.isfinite(plan.engine.routed_travel_hours).any():
+            workload_note = "workload uses routed travel"
+        parts.append(workload_note)
+        prefix = "PREVIEW — " if preview else ""
+        self.summary.setText(prefix + " · ".join(parts))
+        self.resize_columns()
+
+    def resize_columns(self) -> None:
+        self.view.resizeColumnsToContents()
+
+    def selected_territories(self) -> list[int]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        return sorted(rows)
+
+    def select_territories(self, indices: list[int]) -> None:
+        """Select rows for these territories without announcing it back."""
+        self._syncing = True
+        try:
+            selection = QItemSelection()
+            for row in indices:
+                if 0 <= row < self.model.rowCount():
+                    src = self.model.index(row, 0)
+                    proxy_index = self.proxy.mapFromSource(src)
+                    selection.select(proxy_index, proxy_index)
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.view.selectionModel().select(selection, flags)
+            if indices:
+                first = self.proxy.mapFromSource(self.model.index(indices[0], 0))
+                self.view.scrollTo(first)
+        finally:
+            self._syncing = False
+
+    def _on_selection_changed(self, *_: object) -> None:
+        if not self._syncing:
+            self.territories_selected.emit(self.selected_territories())

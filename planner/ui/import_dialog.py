@@ -1,0 +1,222 @@
+"""New plan from import: choose files, check the column mapping, see the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.io.accounts_import import (
+    FIELDS,
+    InputFileError,
+    RawTable,
+    check_mapping,
+    detect_mapping,
+    read_table,
+)
+
+NONE = "(not in file)"
+TABLE_FILTER = "Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
+VECTOR_FILTER = "Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)"
+
+
+@dataclass
+class ImportRequest:
+    """What the user chose: files and the column mapping."""
+
+    accounts: Path
+    mapping: dict[str, str | None]
+    table: RawTable
+    units: Path | None
+    reps: Path | None
+
+
+def _file_row(
+    parent: QWidget, placeholder: str, file_filter: str, on_change: object = None
+) -> tuple[QWidget, QLineEdit]:
+    row = QWidget(parent)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    edit = QLineEdit(row)
+    edit.setPlaceholderText(placeholder)
+    button = QPushButton("Browse…", row)
+
+    def browse() -> None:
+        path, _ = QFileDialog.getOpenFileName(parent, placeholder, edit.text(), file_filter)
+        if path:
+            edit.setText(path)
+            if callable(on_change):
+                on_change()
+
+    button.clicked.connect(browse)
+    if callable(on_change):
+        edit.editingFinished.connect(on_change)
+    layout.addWidget(edit)
+    layout.addWidget(button)
+    return row, edit
+
+
+class ImportDialog(QDialog):
+    """Choose the accounts file (and optional units and reps), then correct the mapping."""
+
+    def __init__(self, parent: QWidget | None = None, start_dir: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New plan from import")
+        self.resize(860, 640)
+        self.table: RawTable | None = None
+        self.start_dir = start_dir
+        files = QGroupBox("Files", self)
+        form = QFormLayout(files)
+        row, self.accounts_edit = _file_row(
+            self, "Accounts (CSV or XLSX)", TABLE_FILTER, self._load_accounts
+        )
+        form.addRow("Accounts:", row)
+        row, self.units_edit = _file_row(
+            self, "Units (optional: GeoPackage, Shapefile, GeoJSON)", VECTOR_FILTER
+        )
+        form.addRow("Units:", row)
+        row, self.reps_edit = _file_row(self, "Reps (optional: CSV or XLSX)", TABLE_FILTER)
+        form.addRow("Reps:", row)
+
+        mapping_box = QGroupBox(
+            "Column mapping (detected from the header; correct it if needed)", self
+        )
+        self.mapping_form = QFormLayout(mapping_box)
+        self.combos: dict[str, QComboBox] = {}
+        for spec in FIELDS:
+            combo = QComboBox(mapping_box)
+            combo.setObjectName(f"map_{spec.key}")
+            combo.addItem(NONE)
+            self.combos[spec.key] = combo
+            self.mapping_form.addRow(f"{spec.label}:", combo)
+
+        self.preview = QTableWidget(self)
+        self.preview.setObjectName("importPreview")
+        self.preview.setMinimumHeight(120)
+        self.status = QLabel("Choose an accounts file.", self)
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(mapping_box, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("First rows:"))
+        right.addWidget(self.preview, 1)
+        top.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(files)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    def set_accounts_file(self, path: str) -> None:
+        """Choose the accounts file (as if browsed) and detect its mapping."""
+        self.accounts_edit.setText(path)
+        self._load_accounts()
+
+    def _load_accounts(self) -> None:
+        path = self.accounts_edit.text().strip()
+        if not path:
+            return
+        try:
+            table = read_table(path)
+        except InputFileError as exc:
+            self.table = None
+            self.status.setText(f"<b>Cannot read:</b> {exc}")
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return
+        self.table = table
+        mapping = detect_mapping(table.columns)
+        for key, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(NONE)
+            combo.addItems(table.columns)
+            combo.setCurrentText(mapping.get(key) or NONE)
+            combo.blockSignals(False)
+        rows = table.rows[:8]
+        self.preview.setColumnCount(len(table.columns))
+        self.preview.setRowCount(len(rows))
+        self.preview.setHorizontalHeaderLabels(table.columns)
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                self.preview.setItem(r, c, QTableWidgetItem(str(value)))
+        self.preview.resizeColumnsToContents()
+        note = f"{len(table.rows):,} rows, {len(table.columns)} columns, encoding {table.encoding}."
+        if table.malformed:
+            note += f" {len(table.malformed)} malformed rows will be listed in the report."
+        self.status.setText(note)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def mapping(self) -> dict[str, str | None]:
+        """The mapping as the user set it."""
+        return {
+            key: (None if c.currentText() == NONE else c.currentText())
+            for key, c in self.combos.items()
+        }
+
+    def request(self) -> ImportRequest:
+        assert self.table is not None
+        units = self.units_edit.text().strip()
+        reps = self.reps_edit.text().strip()
+        return ImportRequest(
+            Path(self.accounts_edit.text().strip()),
+            self.mapping(),
+            self.table,
+            Path(units) if units else None,
+            Path(reps) if reps else None,
+        )
+
+    def _on_accept(self) -> None:
+        if self.table is None:
+            return
+        try:
+            check_mapping(self.table.file, self.mapping(), self.table.columns)
+        except InputFileError as exc:
+            QMessageBox.warning(self, "Column mapping", str(exc))
+            return
+        self.accept()
+
+
+class ReportDialog(QDialog):
+    """The import report: counts, then every unplaced, rejected or questionable row."""
+
+    def __init__(
+        self, text: str, parent: QWidget | None = None, title: str = "Import report"
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(760, 460)
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setPlainText(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.accept)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)

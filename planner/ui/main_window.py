@@ -1,0 +1,440 @@
+"""The main window: the map, the balance panel, the File menu and the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+)
+
+from planner.io.planfile import open_plan, save_plan
+from planner.models.events import PlanEvent
+from planner.models.plan import Plan
+from planner.models.progress import TaskState
+from planner.ui.balance_panel import BalancePanel
+from planner.ui.canvas import MapCanvas
+from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
+from planner.ui.map_presenter import PlanMapPresenter
+from planner.ui.worker import Task
+
+PLAN_FILTER = "Territory plans (*.gpkg);;All files (*)"
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    """Territory Planner's main window.
+
+    Signals
+    -------
+    plan_loaded()
+        A plan was opened or created and is shown.
+    """
+
+    plan_loaded = Signal()
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.plan: Plan | None = None
+        self.path: Path | None = None
+        self.dirty = False
+        self.tasks: list[Task] = []
+
+        self.canvas = MapCanvas(self)
+        self.canvas.setObjectName("mapCanvas")
+        self.setCentralWidget(self.canvas)
+        self.presenter = PlanMapPresenter(self.canvas)
+
+        self.balance = BalancePanel(self)
+        self.balance_dock = QDockWidget("Balance", self)
+        self.balance_dock.setObjectName("balanceDock")
+        self.balance_dock.setWidget(self.balance)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.balance_dock)
+        self.resizeDocks([self.balance_dock], [660], Qt.Orientation.Horizontal)
+
+        self.coords = QLabel("", self)
+        self.coords.setObjectName("cursorCoordinates")
+        self.coords.setMinimumWidth(190)
+        self.statusBar().addPermanentWidget(self.coords)
+
+        self._build_actions()
+        self.balance.territories_selected.connect(self._on_table_selection)
+        self.canvas.cursor_moved.connect(self._on_cursor_moved)
+        self.canvas.clicked.connect(self._on_map_clicked)
+
+        self._balance_timer = QTimer(self)
+        self._balance_timer.setSingleShot(True)
+        self._balance_timer.setInterval(0)
+        self._balance_timer.timeout.connect(self.refresh_balance)
+
+        self.resize(1500, 900)
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self._update_title()
+
+    # -- actions and menus -----------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            "&New from Import…",
+            self.new_from_import,
+            QKeySequence.StandardKey.New,
+            "Build a plan from accounts, units and reps files",
+        )
+        self.open_action = self._action(
+            "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a plan file (.gpkg)"
+        )
+        self.save_action = self._action(
+            "&Save", self.save, QKeySequence.StandardKey.Save, "Save the plan"
+        )
+        self.save_as_action = self._action(
+            "Save &As…",
+            self.save_as,
+            QKeySequence.StandardKey.SaveAs,
+            "Save the plan under a new name",
+        )
+        self.quit_action = self._action(
+            "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close Territory Planner"
+        )
+        self.zoom_extent_action = self._action(
+            "Zoom to &Extent", self.canvas.zoom_to_extent, "Ctrl+0", "Show the whole plan"
+        )
+        self.zoom_selection_action = self._action(
+            "Zoom to &Selection",
+            self.zoom_to_selection,
+            "Ctrl+Shift+0",
+            "Show the selected territories",
+        )
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.zoom_extent_action)
+        view_menu.addAction(self.zoom_selection_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.balance_dock.toggleViewAction())
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About Territory Planner", self._about))
+
+        toolbar = self.addToolBar("File")
+        toolbar.setObjectName("fileToolbar")
+        for action in (
+            self.new_action,
+            self.open_action,
+            self.save_action,
+            self.zoom_extent_action,
+        ):
+            toolbar.addAction(action)
+
+    # -- plan lifecycle ----------------------------------------------------------------
+
+    def set_plan(self, plan: Plan, path: Path | None, dirty: bool = False) -> None:
+        """Show ``plan`` (opened from ``path``, or new when ``path`` is None)."""
+        if self.plan is not None:
+            self.plan.events.unsubscribe(self._on_plan_event)
+        self.plan = plan
+        self.path = path
+        self.dirty = dirty
+        plan.events.subscribe(self._on_plan_event)
+        self.presenter.set_plan(plan)
+        self.refresh_balance()
+        self.balance.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        if path is not None:
+            self._add_recent(path)
+        self._update_title()
+        n_unplaced = int((~plan.accounts["lon"].notna()).sum())
+        self.statusBar().showMessage(
+            f"{plan.n_accounts:,} accounts ({n_unplaced:,} unplaced), {plan.n_units:,} units, "
+            f"{plan.n_territories} territories, {len(plan.reps)} reps",
+            8000,
+        )
+        self.plan_loaded.emit()
+
+    def refresh_balance(self) -> None:
+        if self.plan is None:
+            return
+        self.balance.show_balance(self.plan, self.plan.balance(), self.plan.disruption())
+
+    def _on_plan_event(self, _event: PlanEvent) -> None:
+        self.dirty = True
+        self._update_title()
+        self._balance_timer.start()
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else (self.plan.name if self.plan else "")
+        self.setWindowTitle(f"{name}[*] — Territory Planner" if name else "Territory Planner[*]")
+        self.setWindowModified(self.dirty)
+
+    def run_task(self, fn: object, title: str, on_done: object, show_dialog: bool = True) -> Task:
+        """Run ``fn(state)`` in the background with progress; ``on_done(result)`` on success."""
+        task = Task(fn, title, self, show_dialog=show_dialog)  # type: ignore[arg-type]
+        self.tasks.append(task)
+
+        def finished(result: object) -> None:
+            self.tasks.remove(task)
+            on_done(result)  # type: ignore[operator]
+
+        def failed(exc: object) -> None:
+            self.tasks.remove(task)
+            self.statusBar().showMessage(f"{title} failed", 8000)
+            QMessageBox.critical(self, title, str(exc))
+
+        def cancelled() -> None:
+            self.tasks.remove(task)
+            self.statusBar().showMessage(f"{title} cancelled; nothing changed", 8000)
+
+        task.finished.connect(finished)
+        task.failed.connect(failed)
+        task.cancelled.connect(cancelled)
+        task.start()
+        return task
+
+    def open_path(self, path: Path, show_dialog: bool = True) -> Task:
+        """Open a plan file in the background; the window stays responsive."""
+        path = Path(path)
+        self.statusBar().showMessage(f"Opening {path.name}…")
+        return self.run_task(
+            lambda state: open_plan(path, state),
+            f"Opening {path.name}",
+            lambda plan: self.set_plan(plan, path),
+            show_dialog,
+        )
+
+    def open_dialog(self) -> None:
+        if not self._confirm_discard():
+            return
+        start = str(self.path.parent) if self.path else str(self.settings.value("dirs/plans", ""))
+        name, _ = QFileDialog.getOpenFileName(self, "Open plan", start, PLAN_FILTER)
+        if name:
+            self.settings.setValue("dirs/plans", str(Path(name).parent))
+            self.open_path(Path(name))
+
+    def new_from_import(self) -> None:
+        if not self._confirm_discard():
+            return
+        dialog = ImportDialog(self, str(self.settings.value("dirs/imports", "")))
+        if dialog.exec() != ImportDialog.DialogCode.Accepted:
+            return
+        request = dialog.request()
+        self.settings.setValue("dirs/imports", str(request.accounts.parent))
+        self.import_request(request)
+
+    def import_request(self, request: ImportRequest) -> Task:
+        """Run an import in the background and show its report."""
+
+        def work(state: TaskState) -> tuple[Plan, str]:
+            from planner.io.accounts_import import import_accounts
+            from planner.io.build import build_plan
+            from planner.io.units_import import import_reps, import_units
+
+            result = import_accounts(
+                request.accounts, request.mapping, state=state.sub(0, 0.6), table=request.table
+            )
+            texts = [result.report.format(limit=500)]
+            units = None
+            if request.units:
+                state.report(0.65, f"Reading {request.units.name}")
+                units_result = import_units(request.units)
+                units = units_result.units
+                texts.append(units_result.report.format(limit=200))
+            reps = None
+            if request.reps:
+                reps, reps_report = import_reps(request.reps)
+                texts.append(reps_report.format(limit=200))
+            state.report(0.85, "Building the plan")
+            plan = build_plan(result.accounts, units, reps, name=request.accounts.stem)
+            texts += [f"note: {n.layer} row {n.row + 1}: {n.message}" for n in plan.notes]
+            return plan, "\n\n".join(texts)
+
+        def done(result: tuple[Plan, str]) -> None:
+            plan, text = result
+            self.set_plan(plan, None, dirty=True)
+            ReportDialog(text, self).exec()
+
+        return self.run_task(work, f"Importing {request.accounts.name}", done)
+
+    def save(self) -> bool:
+        if self.plan is None:
+            return False
+        if self.path is None:
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        if self.plan is None:
+            return False
+        start = (
+            str(self.path)
+            if self.path
+            else str(Path(str(self.settings.value("dirs/plans", ""))) / f"{self.plan.name}.gpkg")
+        )
+        name, _ = QFileDialog.getSaveFileName(self, "Save plan as", start, PLAN_FILTER)
+        if not name:
+            return False
+        path = Path(name)
+        if path.suffix.lower() != ".gpkg":
+            path = path.with_suffix(".gpkg")
+        self.settings.setValue("dirs/plans", str(path.parent))
+        return self.save_to(path)
+
+    def save_to(self, path: Path) -> bool:
+        """Save synchronously (the plan must not change mid-save); atomic on disk."""
+        assert self.plan is not None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            save_plan(self.plan, path)
+        except OSError as exc:
+            QMessageBox.critical(
+                self,
+                "Save plan",
+                f"Could not save {path}: {exc.strerror or exc}\nThe last saved file is unchanged.",
+            )
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.path = path
+        self.dirty = False
+        self._add_recent(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _confirm_discard(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to go on."""
+        if not self.dirty or self.plan is None:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save changes to {self.path.name if self.path else self.plan.name}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        for task in list(self.tasks):
+            task.cancel()
+            task.wait()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        event.accept()
+
+    # -- recent files -----------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recentFiles", [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        files = [f for f in self.recent_files() if f != text]
+        self.settings.setValue("recentFiles", [text, *files][:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        for i, name in enumerate(files):
+            action = self.recent_menu.addAction(f"&{i + 1} {name}")
+            action.triggered.connect(lambda _=False, n=name: self._open_recent(n))
+
+    def _open_recent(self, name: str) -> None:
+        if not Path(name).exists():
+            QMessageBox.warning(self, "Open recent", f"{name} no longer exists.")
+            self.settings.setValue("recentFiles", [f for f in self.recent_files() if f != name])
+            return
+        if self._confirm_discard():
+            self.open_path(Path(name))
+
+    # -- selection and cursor ---------------------------------------------------------
+
+    def _on_table_selection(self, indices: list[int]) -> None:
+        self.canvas.set_highlight(set(indices))
+
+    def _on_map_clicked(self, lon: float, lat: float, modifiers: object) -> None:
+        t = self.presenter.territory_at(lon, lat)
+        selected = set(self.balance.selected_territories())
+        shift = (
+            bool(modifiers & Qt.KeyboardModifier.ShiftModifier) if modifiers is not None else False
+        )  # type: ignore[operator]
+        if t is None:
+            selected = selected if shift else set()
+        elif shift:
+            selected ^= {t}
+        else:
+            selected = {t}
+        self.select_territories(sorted(selected))
+
+    def select_territories(self, indices: list[int]) -> None:
+        """Select territories in the table and highlight them on the map."""
+        self.balance.select_territories(indices)
+        self.canvas.set_highlight(set(indices))
+
+    def zoom_to_selection(self) -> None:
+        if self.plan is None:
+            return
+        geoms = [self.plan.territory_geometry(i) for i in self.balance.selected_territories()]
+        geoms = [g for g in geoms if g is not None]
+        if not geoms:
+            return
+        import shapely
+
+        x0, y0, x1, y1 = shapely.total_bounds(geoms)
+        self.canvas.zoom_to_bounds(x0, y0, x1, y1)
+
+    def _on_cursor_moved(self, lon: float, lat: float) -> None:
+        self.coords.setText(
+            f"{abs(lat):.5f}°{'N' if lat >= 0 else 'S'}  {abs(lon):.5f}°{'E' if lon >= 0 else 'W'}"
+        )
+
+    def _about(self) -> None:
+        from planner import __version__
+
+        QMessageBox.about(
+            self,
+            "About Territory Planner",
+            f"<b>Territory Planner</b> {__version__}<br>Sales territory design on the desktop.<br>"
+            "Map data: US Census ZCTA centroids and county outlines (public domain).",
+        )

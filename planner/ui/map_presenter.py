@@ -1,0 +1,139 @@
+"""Keeps the map canvas in step with the plan: colours, outlines, labels, highlight."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from planner.models.events import (
+    AssignmentChanged,
+    PlanEvent,
+    TerritoriesChanged,
+    TerritoryListChanged,
+)
+from planner.models.plan import Plan
+from planner.ui.canvas import MapCanvas
+
+UNASSIGNED_UNIT = (200, 200, 200, 120)
+UNASSIGNED_ACCOUNT = (227, 26, 28, 255)
+UNIT_ALPHA = 150
+
+
+def hex_rgb(color: str) -> tuple[int, int, int]:
+    c = color.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+class PlanMapPresenter:
+    """Pushes a plan's layers to a :class:`MapCanvas` and redraws only what an event touched."""
+
+    def __init__(self, canvas: MapCanvas) -> None:
+        self.canvas = canvas
+        self.plan: Plan | None = None
+        self._unit_tree: shapely.STRtree | None = None
+        self._label_numbers = True
+
+    def set_plan(self, plan: Plan) -> None:
+        """Show a new plan and zoom to it."""
+        if self.plan is not None:
+            self.plan.events.unsubscribe(self._on_plan_event)
+        self.plan = plan
+        plan.events.subscribe(self._on_plan_event)
+        self.canvas.set_units(plan.units.geometry.to_numpy())
+        lon = plan.accounts["lon"].to_numpy(dtype=float)
+        lat = plan.accounts["lat"].to_numpy(dtype=float)
+        self.canvas.set_accounts(lon, lat, self.account_colors())
+        self.canvas.set_unit_colors(self.unit_colors())
+        reps = plan.reps
+        self.canvas.set_reps(
+            reps["lon"].to_numpy(dtype=float), reps["lat"].to_numpy(dtype=float), list(reps["name"])
+        )
+        self._unit_tree = shapely.STRtree(plan.units.geometry.to_numpy()) if plan.n_units else None
+        self.refresh_outlines()
+        self.refresh_legend()
+        self.canvas.set_highlight(set())
+        self.canvas.zoom_to_extent()
+
+    # -- colours ----------------------------------------------------------------------
+
+    def _palette(self, alpha: int, darken: float = 1.0) -> np.ndarray:
+        """RGBA per territory index + 1 (row 0 is Unassigned)."""
+        assert self.plan is not None
+        rows = [UNASSIGNED_UNIT]
+        for color in self.plan.territories["color"]:
+            r, g, b = hex_rgb(color)
+            rows.append((int(r * darken), int(g * darken), int(b * darken), alpha))
+        return np.array(rows, dtype=np.uint8)
+
+    def unit_colors(self) -> np.ndarray:
+        assert self.plan is not None
+        return self._palette(UNIT_ALPHA)[self.plan.unit_territory + 1]
+
+    def account_colors(self) -> np.ndarray:
+        assert self.plan is not None
+        palette = self._palette(255, darken=0.55)
+        palette[0] = UNASSIGNED_ACCOUNT
+        return palette[self.plan.account_territory + 1]
+
+    # -- outlines, labels, legend ----------------------------------------------------
+
+    def label(self, index: int) -> str:
+        assert self.plan is not None
+        name = self.plan.territory_label(index)
+        if not self._label_numbers:
+            return name
+        table = self.plan.balance()
+        try:
+            j = table.column("workload")
+        except ValueError:
+            return name
+        dev = table.deviation[index, j]
+        dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
+        return f"{name}\n{table.values[index, j]:,.0f} h ({dev_text})"
+
+    def refresh_outlines(self) -> None:
+        assert self.plan is not None
+        plan = self.plan
+        geoms = [plan.territory_geometry(i) for i in range(plan.n_territories)]
+        self.canvas.set_territory_outlines(
+            geoms, [self.label(i) for i in range(plan.n_territories)]
+        )
+
+    def refresh_legend(self) -> None:
+        assert self.plan is not None
+        entries = [
+            (self.plan.territory_label(i), c) for i, c in enumerate(self.plan.territories["color"])
+        ]
+        entries.append(("Unassigned", "#c8c8c8"))
+        self.canvas.set_legend(entries)
+
+    # -- picking -----------------------------------------------------------------------
+
+    def territory_at(self, lon: float, lat: float) -> int | None:
+        """Territory of the unit under a point, else of the nearest account within reach."""
+        plan = self.plan
+        if plan is None:
+            return None
+        if self._unit_tree is not None:
+            hits = self._unit_tree.query(shapely.Point(lon, lat), predicate="intersects")
+            if len(hits):
+                t = int(plan.unit_territory[int(hits[0])])
+                return t if t >= 0 else None
+        return None
+
+    # -- events ------------------------------------------------------------------------
+
+    def _on_plan_event(self, event: PlanEvent) -> None:
+        if self.plan is None:
+            return
+        if isinstance(event, AssignmentChanged):
+            if len(event.change.unit_indices):
+                self.canvas.set_unit_colors(self.unit_colors())
+            if len(event.change.account_indices):
+                self.canvas.set_account_colors(self.account_colors())
+            self.refresh_outlines()
+        elif isinstance(event, TerritoriesChanged | TerritoryListChanged):
+            self.canvas.set_unit_colors(self.unit_colors())
+            self.canvas.set_account_colors(self.account_colors())
+            self.refresh_outlines()
+            self.refresh_legend()
