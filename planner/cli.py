@@ -156,11 +156,22 @@ def open_app(argv: list[str]) -> int:
     return run_app(args.plan)
 
 
+def _load_subcommands() -> None:
+    import importlib
+    import pkgutil
+
+    import planner.subcommands
+
+    for module in pkgutil.iter_modules(planner.subcommands.__path__):
+        importlib.import_module(f"planner.subcommands.{module.name}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``planner`` console command."""
     from planner.io.accounts_import import InputFileError
     from planner.io.planfile import PlanFileError
 
+    _load_subcommands()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
 )
 
@@ -47,6 +48,11 @@ class MainWindow(QMainWindow):
         self.path: Path | None = None
         self.dirty = False
         self.tasks: list[Task] = []
+        #: Every edit of the plan goes through this stack (see planner.ui.commands).
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        #: Menus by key ("file", "edit", "view", "plan", "help") for features to add actions to.
+        self.menus: dict[str, QMenu] = {}
 
         self.canvas = MapCanvas(self)
         self.canvas.setObjectName("mapCanvas")
@@ -129,7 +135,15 @@ class MainWindow(QMainWindow):
             "Show the selected territories",
         )
 
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(
+            [QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+        )
+
         file_menu = self.menuBar().addMenu("&File")
+        self.menus["file"] = file_menu
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
@@ -139,12 +153,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.menus["edit"] = edit_menu
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         view_menu = self.menuBar().addMenu("&View")
+        self.menus["view"] = view_menu
         view_menu.addAction(self.zoom_extent_action)
         view_menu.addAction(self.zoom_selection_action)
         view_menu.addSeparator()
         view_menu.addAction(self.balance_dock.toggleViewAction())
+        self.menus["plan"] = self.menuBar().addMenu("&Plan")
         help_menu = self.menuBar().addMenu("&Help")
+        self.menus["help"] = help_menu
         help_menu.addAction(self._action("&About Territory Planner", self._about))
 
         toolbar = self.addToolBar("File")
@@ -165,6 +187,7 @@ class MainWindow(QMainWindow):
             self.plan.events.unsubscribe(self._on_plan_event)
         self.plan = plan
         self.path = path
+        self.undo_stack.clear()
         self.dirty = dirty
         plan.events.subscribe(self._on_plan_event)
         self.presenter.set_plan(plan)
@@ -190,6 +213,12 @@ class MainWindow(QMainWindow):
         self.dirty = True
         self._update_title()
         self._balance_timer.start()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        # Undoing back to the saved state makes the plan clean again.
+        if clean and self.path is not None:
+            self.dirty = False
+            self._update_title()
 
     def _update_title(self) -> None:
         name = self.path.name if self.path else (self.plan.name if self.plan else "")
@@ -325,6 +354,7 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self.path = path
         self.dirty = False
+        self.undo_stack.setClean()
         self._add_recent(path)
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 5000)
