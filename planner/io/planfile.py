@@ -182,7 +182,7 @@ def _geometry_type(frame: gpd.GeoDataFrame) -> str:
 def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
     import pyogrio
 
-    frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=False)
+    frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
     if frame.crs is None:
         frame = frame.set_crs(WGS84)
     elif not frame.crs.equals(WGS84):

@@ -114,6 +114,8 @@ class BalanceEngine:
         unit_area_km2: np.ndarray,
         unit_territory: np.ndarray,
         settings: Settings,
+        home_lon: np.ndarray | None = None,
+        home_lat: np.ndarray | None = None,
     ) -> None:
         self.settings = settings
         self.k = n_territories
@@ -135,10 +137,17 @@ class BalanceEngine:
         columns += [
             np.nan_to_num(np.asarray(weights.extra[key], dtype=float)) for key in self.extra_keys
         ]
-        self.weights = np.column_stack(columns) if n else np.zeros((0, len(columns)))
+        # Column-major, so the per-column bincounts of a full recompute read contiguous memory.
+        self.weights = (
+            np.asfortranarray(np.column_stack(columns)) if n else np.zeros((0, len(columns)))
+        )
         self.unit_area = np.asarray(unit_area_km2, dtype=float)
-        self.home_lon = np.full(n_territories, np.nan)
-        self.home_lat = np.full(n_territories, np.nan)
+        self.home_lon = (
+            np.full(n_territories, np.nan) if home_lon is None else np.asarray(home_lon, float)
+        )
+        self.home_lat = (
+            np.full(n_territories, np.nan) if home_lat is None else np.asarray(home_lat, float)
+        )
         #: Area used for travel where a territory has drawn geometry (NaN elsewhere).
         self.area_override = np.full(n_territories, np.nan)
         #: Routed travel hours per territory once routes exist (NaN = use the estimate).

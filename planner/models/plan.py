@@ -32,6 +32,7 @@ from planner.models.schema import (
     NUMERIC_ACCOUNT_COLUMNS,
     PLACED_BY_COORDINATES,
     TERRITORY_COLUMNS,
+    TEXT_ACCOUNT_COLUMNS,
     palette_color,
 )
 from planner.models.settings import Settings
@@ -78,13 +79,20 @@ class LoadNote:
     message: str
 
 
-def _text(series: pd.Series) -> np.ndarray:
-    """Object array of str or None (missing values become None)."""
-    values = series.astype(object).to_numpy()
-    return np.array(
-        [None if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in values],
-        dtype=object,
-    )
+def _text(series: pd.Series) -> pd.Series:
+    """Strings with missing values as ``None`` (vectorised)."""
+    text = series.astype(object)
+    missing = series.isna().to_numpy()
+    if missing.any():
+        text = text.where(~missing, None)
+    return text.map(str, na_action="ignore") if not missing.all() else text
+
+
+def _as_text_columns(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> None:
+    """Make these columns pandas' string dtype in place, so a file round trip keeps dtypes."""
+    for col in columns:
+        if col in frame:
+            frame[col] = _text(frame[col]).astype("str")
 
 
 def _flags(series: pd.Series) -> np.ndarray:
@@ -153,6 +161,7 @@ class Plan:
             if col not in accounts:
                 accounts[col] = np.nan
             accounts[col] = accounts[col].astype(float)
+        _as_text_columns(accounts, TEXT_ACCOUNT_COLUMNS)
         core = [c for c in ACCOUNT_COLUMNS if c != "territory_id"]
         extras = [c for c in accounts.columns if c not in core and c not in ("lon", "lat")]
         self.accounts = accounts[core + extras + ["lon", "lat"]]
@@ -171,6 +180,7 @@ class Plan:
             units = units.set_crs(WGS84)
         unit_territory = units.pop("territory_id") if "territory_id" in units else None
         units["locked"] = _flags(units["locked"]) if "locked" in units else False
+        _as_text_columns(units, ["unit_id", "name"])
         self.units = units
         self.unit_territory = self._map_territories(unit_territory, len(units), "units")
         self.unit_locked = units["locked"].to_numpy(dtype=bool).copy()
@@ -178,6 +188,7 @@ class Plan:
         self.account_unit = self._locate_accounts()
 
         self._geometry_cache: dict[int, Any] = {}
+        home_lon, home_lat = self._homes()
         self.engine = BalanceEngine(
             self._weights(),
             self.account_territory,
@@ -185,8 +196,9 @@ class Plan:
             self.unit_area_km2,
             self.unit_territory,
             self.settings,
+            home_lon,
+            home_lat,
         )
-        self._refresh_homes()
         self._refresh_drawn_areas()
         self.baseline_territory = self._baseline_indices()
 
@@ -200,7 +212,7 @@ class Plan:
         geometry = (
             t.pop("geometry") if "geometry" in t else gpd.GeoSeries([None] * len(t), crs=WGS84)
         )
-        t["territory_id"] = [str(v) for v in t["territory_id"]]
+        t["territory_id"] = t["territory_id"].astype(object).map(str)
         if t["territory_id"].duplicated().any():
             dupes = sorted(set(t.loc[t["territory_id"].duplicated(), "territory_id"]))
             raise ValueError(f"territories: duplicate territory_id {', '.join(dupes)}")
@@ -229,6 +241,9 @@ class Plan:
         t["geometry_source"] = [
             g if g in ("drawn", "units") else "units" for g in t["geometry_source"]
         ]
+        _as_text_columns(
+            t, ["territory_id", "name", "rep_id", "parent_id", "color", "geometry_source"]
+        )
         return gpd.GeoDataFrame(t, geometry=gpd.GeoSeries(list(geometry), crs=WGS84), crs=WGS84)
 
     @staticmethod
@@ -250,35 +265,35 @@ class Plan:
             r[col] = pd.to_numeric(r[col], errors="coerce").astype(float)
         if "name" not in r:
             r["name"] = r["rep_id"]
+        _as_text_columns(r, ["rep_id", "name"])
         return r
 
     def _map_territories(self, ids: pd.Series | None, n: int, layer: str) -> np.ndarray:
         out = np.full(n, UNASSIGNED, dtype=np.int32)
         if ids is None:
             return out
-        text = _text(ids)
-        lookup = self.territory_index
-        for row, tid in enumerate(text):
-            if tid is None:
-                continue
-            index = lookup.get(tid)
-            if index is None:
-                self.notes.append(
-                    LoadNote(
-                        layer, row, "territory_id", f"unknown territory {tid!r}: kept as Unassigned"
-                    )
+        text = _text(ids.reset_index(drop=True))
+        index = pd.Index(self.territory_ids).get_indexer(pd.Index(text))
+        present = text.notna().to_numpy()
+        out[present] = index[present]
+        for row in np.flatnonzero(present & (index < 0)).tolist():
+            self.notes.append(
+                LoadNote(
+                    layer,
+                    row,
+                    "territory_id",
+                    f"unknown territory {text.iloc[row]!r}: kept as Unassigned",
                 )
-            else:
-                out[row] = index
+            )
+        out[present & (index < 0)] = UNASSIGNED
         return out
 
     def _baseline_indices(self) -> np.ndarray:
         """Baseline territory index per account; ids no longer in the plan map to -2."""
         text = _text(self.accounts["baseline_territory_id"])
-        lookup = self.territory_index
-        return np.array(
-            [UNASSIGNED if t is None else lookup.get(t, -2) for t in text], dtype=np.int32
-        )
+        index = pd.Index(self.territory_ids).get_indexer(pd.Index(text)).astype(np.int32)
+        present = text.notna().to_numpy()
+        return np.where(present, np.where(index < 0, -2, index), UNASSIGNED).astype(np.int32)
 
     def _locate_accounts(self) -> np.ndarray:
         """Index of the unit containing each placed account (-1 outside every unit)."""
@@ -289,9 +304,10 @@ class Plan:
         lon = self.accounts["lon"].to_numpy()
         lat = self.accounts["lat"].to_numpy()
         placed = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-        tree = shapely.STRtree(self.units.geometry.to_numpy())
-        points = shapely.points(lon[placed], lat[placed])
-        point_idx, unit_idx = tree.query(points, predicate="intersects")
+        # Querying a tree of the points with each unit is about twice as fast as the reverse.
+        points = np.asarray(shapely.points(lon[placed], lat[placed]), dtype=object)
+        tree = shapely.STRtree(points)
+        unit_idx, point_idx = tree.query(self.units.geometry.to_numpy(), predicate="intersects")
         # A point on a shared border touches two units: keep the first, deterministically.
         order = np.lexsort((unit_idx, point_idx))
         point_idx, unit_idx = point_idx[order], unit_idx[order]
@@ -317,14 +333,19 @@ class Plan:
             extra=extra,
         )
 
-    def _refresh_homes(self) -> None:
-        reps = self.reps.set_index("rep_id")
+    def _homes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Home of each territory's rep (NaN where it has none)."""
+        reps = self.reps.drop_duplicates("rep_id").set_index("rep_id")
         lon = np.full(len(self.territories), np.nan)
         lat = np.full(len(self.territories), np.nan)
         for i, rep_id in enumerate(self.territories["rep_id"]):
             if isinstance(rep_id, str) and rep_id in reps.index:
                 lon[i] = reps.at[rep_id, "lon"]
                 lat[i] = reps.at[rep_id, "lat"]
+        return lon, lat
+
+    def _refresh_homes(self) -> None:
+        lon, lat = self._homes()
         self.engine.set_homes(lon, lat, self.account_territory)
 
     def _refresh_drawn_areas(self) -> None:
@@ -445,7 +466,6 @@ class Plan:
     def recompute(self) -> None:
         """Recompute every total from scratch (after bulk edits outside :meth:`apply`)."""
         self.engine.recompute(self.account_territory, self.unit_territory)
-        self._refresh_homes()
 
     # -- properties, locks, settings ----------------------------------------------------
 
@@ -488,6 +508,7 @@ class Plan:
         self.settings = settings
         routed = self.engine.routed_travel_hours
         override = self.engine.area_override
+        home_lon, home_lat = self._homes()
         self.engine = BalanceEngine(
             self._weights(),
             self.account_territory,
@@ -495,10 +516,11 @@ class Plan:
             self.unit_area_km2,
             self.unit_territory,
             settings,
+            home_lon,
+            home_lat,
         )
         self.engine.routed_travel_hours = routed
         self.engine.area_override = override
-        self._refresh_homes()
         self.events.emit(SettingsChanged())
 
     # -- derived views ---------------------------------------------------------------
