@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@scripts/ensure-qt-display-libs.sh
 	$(BIN)/planner
 
 lint: $(STAMP)

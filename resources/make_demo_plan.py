@@ -38,7 +38,7 @@ DEFAULT_BASEMAP = ROOT / "resources" / "basemap"
 
 #: Georgia, Alabama, Tennessee, South Carolina: about 2,500 ZIP areas.
 REGION = {"13": "GA", "01": "AL", "47": "TN", "45": "SC"}
-N_ACCOUNTS = 12_000
+N_ACCOUNTS = 9_000
 
 #: Territory name, the rep's home ZIP (a real city centre), and how far today's
 #: alignment leaves it from the mean workload and potential: the legacy imbalance the
@@ -56,6 +56,14 @@ TERRITORIES = [
     ("Greenville & Upstate", "29601", 0.00),
     ("Columbia & Midlands", "29201", +0.25),
     ("Charleston & Lowcountry", "29401", -0.05),
+    ("Huntsville & North Alabama", "35801", +0.15),
+    ("Montgomery & River Region", "36104", -0.10),
+    ("Chattanooga", "37402", +0.10),
+    ("Augusta & CSRA", "30901", -0.15),
+    ("Columbus & West Georgia", "31901", 0.00),
+    ("Albany & Southwest Georgia", "31701", +0.20),
+    ("Jackson & Northwest Tennessee", "38301", -0.05),
+    ("Myrtle Beach & Pee Dee", "29577", 0.00),
 ]
 #: Rounds of growth-rate calibration towards the deviations above.
 CALIBRATION_ROUNDS = 60
@@ -67,8 +75,9 @@ SEGMENT_SHARE = np.array([0.10, 0.30, 0.60])
 #: Median last-12-month revenue per segment, and the spread of its lognormal.
 SEGMENT_MEDIAN_REVENUE = np.array([150_000.0, 40_000.0, 8_000.0])
 REVENUE_SIGMA = 0.55
-SEGMENT_VISITS = np.array([24.0, 12.0, 4.0])
-SEGMENT_MINUTES = np.array([60.0, 45.0, 30.0])
+#: Visits per year: monthly for A, quarterly for B, yearly for C (field-sales norms).
+SEGMENT_VISITS = np.array([12.0, 4.0, 1.0])
+SEGMENT_MINUTES = np.array([45.0, 30.0, 20.0])
 PROSPECT_SHARE = 0.20
 
 INDUSTRIES = np.array(
@@ -391,7 +400,7 @@ def build_accounts(
 
     visit_factor = rng.choice([0.5, 0.75, 1.0, 1.0, 1.0, 1.0, 1.25, 1.5], size=n)
     visits = np.maximum(1.0, np.round(SEGMENT_VISITS[segment_idx] * visit_factor))
-    minutes = SEGMENT_MINUTES[segment_idx] + rng.choice([-15.0, 0.0, 0.0, 0.0, 0.0, 15.0], n)
+    minutes = SEGMENT_MINUTES[segment_idx] + rng.choice([-10.0, 0.0, 0.0, 0.0, 0.0, 10.0], n)
 
     industry = rng.choice(INDUSTRIES, size=n, p=INDUSTRY_SHARE)
     placement = np.where(rng.random(n) < 0.05, PLACED_BY_ZIP, PLACED_BY_COORDINATES)

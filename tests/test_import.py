@@ -32,7 +32,7 @@ def test_good_csv_loads_every_row_with_detected_mapping(tmp_path: Path) -> None:
     a = result.accounts
     assert list(a["account_id"]) == ["C001", "C002", "C003"]
     assert a.loc[0, "revenue"] == 120000.0
-    assert a.loc[0, "visits_per_year"] == 24.0  # segment A default
+    assert a.loc[0, "visits_per_year"] == 12.0  # segment A default
     assert list(a["territory_id"]) == ["T1", "T1", "T2"]
     assert result.mapping["lat"] == "Latitude" and result.mapping["zip"] == "Zip Code"
 

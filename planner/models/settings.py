@@ -68,12 +68,12 @@ class Settings:
     mileage_rate_per_mile: float = 0.67
     currency: str = "$"
     segment_visits_per_year: dict[str, float] = field(
-        default_factory=lambda: {"A": 24.0, "B": 12.0, "C": 4.0}
+        default_factory=lambda: {"A": 12.0, "B": 4.0, "C": 1.0}
     )
     segment_visit_minutes: dict[str, float] = field(
-        default_factory=lambda: {"A": 60.0, "B": 45.0, "C": 30.0}
+        default_factory=lambda: {"A": 45.0, "B": 30.0, "C": 20.0}
     )
-    default_visits_per_year: float = 4.0
+    default_visits_per_year: float = 2.0
     default_visit_minutes: float = 30.0
 
     def measure(self, key: str) -> MeasureSpec:

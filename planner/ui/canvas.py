@@ -313,6 +313,7 @@ class MapCanvas(QWidget):
         x1, y1 = web_mercator(np.array(DEFAULT_BOUNDS[2]), np.array(DEFAULT_BOUNDS[3]))
         self._cx, self._cy = float(x0 + x1) / 2, float(y0 + y1) / 2
         self._res = float(x1 - x0) / 640
+        self._fitted_to_extent = False
         # Units.
         self._unit_paths: list[QPainterPath | None] = []
         self._unit_bounds = np.zeros((0, 4))
@@ -588,11 +589,15 @@ class MapCanvas(QWidget):
         span = max(x1 - x0, y1 - y0, 1000.0)
         mx, my = max(x1 - x0, span * 0.02) * 0.05, max(y1 - y0, span * 0.02) * 0.05
         self._fit_world(x0 - mx, y0 - my, x1 + mx, y1 + my)
+        # Until the user moves the view, a resize (docks laid out, window maximised)
+        # fits the whole plan again instead of cropping it.
+        self._fitted_to_extent = True
 
     def zoom_at(self, factor: float, pos: QPointF) -> None:
         """Zoom in by ``factor`` (> 1 zooms in) keeping the point under ``pos`` fixed."""
         if factor <= 0:
             raise ValueError(f"factor must be positive, got {factor}")
+        self._fitted_to_extent = False
         w, h = self._size()
         wx = self._cx + (pos.x() - w / 2) * self._res
         wy = self._cy - (pos.y() - h / 2) * self._res
@@ -604,6 +609,7 @@ class MapCanvas(QWidget):
 
     def pan_by(self, dx_px: float, dy_px: float) -> None:
         """Move the map content by ``(dx, dy)`` pixels, as a drag by that amount would."""
+        self._fitted_to_extent = False
         self._cx -= dx_px * self._res
         self._cy += dy_px * self._res
         self._view_moved()
@@ -650,6 +656,8 @@ class MapCanvas(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self._fitted_to_extent:
+            self.zoom_to_extent()
         self.view_changed.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -753,6 +761,7 @@ class MapCanvas(QWidget):
         return (w, h) if w > 1 and h > 1 else (640, 480)
 
     def _fit_world(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self._fitted_to_extent = False
         w, h = self._size()
         self._cx, self._cy = (x0 + x1) / 2, (y0 + y1) / 2
         self._res = max((x1 - x0) / w, (y1 - y0) / h, 0.05)

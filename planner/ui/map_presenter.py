@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from PySide6.QtCore import QTimer
 
 from planner.models.events import (
     AssignmentChanged,
@@ -17,6 +18,7 @@ from planner.ui.canvas import MapCanvas
 UNASSIGNED_UNIT = (200, 200, 200, 120)
 UNASSIGNED_ACCOUNT = (227, 26, 28, 255)
 UNIT_ALPHA = 150
+LEGEND_MAX_TERRITORIES = 12
 
 
 def hex_rgb(color: str) -> tuple[int, int, int]:
@@ -53,6 +55,8 @@ class PlanMapPresenter:
         self.refresh_legend()
         self.canvas.set_highlight(set())
         self.canvas.zoom_to_extent()
+        # Fit again once the window has laid out its docks and the canvas has its real size.
+        QTimer.singleShot(0, self.canvas.zoom_to_extent)
 
     # -- colours ----------------------------------------------------------------------
 
@@ -100,11 +104,18 @@ class PlanMapPresenter:
         )
 
     def refresh_legend(self) -> None:
+        """Territory colours when few enough to read; always the symbols' meaning.
+
+        With many territories the map labels and the balance table's swatches name
+        them, and a long legend would hide the map.
+        """
         assert self.plan is not None
-        entries = [
-            (self.plan.territory_label(i), c) for i, c in enumerate(self.plan.territories["color"])
-        ]
-        entries.append(("Unassigned", "#c8c8c8"))
+        entries: list[tuple[str, str]] = []
+        if self.plan.n_territories <= LEGEND_MAX_TERRITORIES:
+            colors = self.plan.territories["color"]
+            entries = [(self.plan.territory_label(i), c) for i, c in enumerate(colors)]
+        entries.append(("Unassigned unit", "#c8c8c8"))
+        entries.append(("Unassigned account", "#e31a1c"))
         self.canvas.set_legend(entries)
 
     # -- picking -----------------------------------------------------------------------
