@@ -217,6 +217,7 @@ class _Problem:
     active: BoolArray  # (k,) may receive or lose units
     current: IntArray | None
     budget: float  # disruption weight budget (inf without)
+    territory_budget: FloatArray | None  # (k,) churn budget per territory, None without
     dweight: FloatArray  # (n,)
     cweight: FloatArray  # (n,) compactness weights, normalised to mean 1
     cweight_mean: float  # the mean they were normalised by
@@ -227,6 +228,8 @@ class _Problem:
     rng: np.random.Generator
     deadline: float
     state: TaskState | None
+    exact_time_limit: float | None = None
+    reproducible: bool = False
     stopped: bool = False
 
     def out_of_time(self) -> bool:
@@ -275,8 +278,10 @@ def optimise_territories(
     bands: tuple[ArrayLike, ArrayLike] | None = None,
     locked: ArrayLike | None = None,
     current: ArrayLike | None = None,
+    initial: ArrayLike | None = None,
     max_disruption: float | None = None,
     disruption_weight: ArrayLike | None = None,
+    max_disruption_per_territory: float | ArrayLike | None = None,
     territories: Sequence[int] | None = None,
     compactness_weight: ArrayLike | None = None,
     objective: Literal["distance", "cut_edges"] = "distance",
@@ -284,6 +289,8 @@ def optimise_territories(
     seed: int = 0,
     time_limit: float = 60.0,
     exact: bool | None = None,
+    exact_time_limit: float | None = None,
+    reproducible: bool = False,
     restarts: int | None = None,
     state: TaskState | None = None,
 ) -> DistrictingResult:
@@ -322,10 +329,17 @@ def optimise_territories(
         ``-1`` for free).
     current : array_like of int, shape (n,), optional
         The current alignment (``-1`` = unassigned). Moves are explained against it.
+    initial : array_like of int, shape (n,), optional
+        Rebalance and subset: the assignment the search starts from (default: ``current``),
+        e.g. the result of an earlier run to refine. Moves, disruption and its budget are
+        still counted against ``current``.
     max_disruption : float, optional
         Largest fraction of ``disruption_weight`` allowed to change territory.
     disruption_weight : array_like, shape (n,), optional
         E.g. accounts or revenue per unit; ones when omitted.
+    max_disruption_per_territory : float or array_like of shape (k,), optional
+        Largest churn of each territory (disruption weight it loses plus weight it gains),
+        as a fraction of the weight it holds in ``current``: the "per rep" budget.
     territories : sequence of int, optional
         Subset mode: the territories to re-optimise.
     compactness_weight : array_like, shape (n,), optional
@@ -341,6 +355,15 @@ def optimise_territories(
         Seconds; on timeout or cancel the best assignment so far is returned.
     exact : bool, optional
         Finish with the exact CP-SAT model; default when at most 150 units move.
+    exact_time_limit : float, optional
+        Seconds the exact phase may use at most (default: whatever is left of ``time_limit``,
+        which it uses up unless it proves optimality). Interactive callers pass a few seconds.
+    reproducible : bool
+        Run the exact phase on one worker bounded by CP-SAT's deterministic time (about
+        ``exact_time_limit`` seconds on a typical machine) instead of a two-worker portfolio
+        bounded by wall time, so the same inputs and seed give the same plan on any machine
+        load. The portfolio finds better plans on hard instances; this is for planners who
+        need to re-run a result.
     restarts : int, optional
         Create mode: extra starts from random seeds, each grown and improved, the best kept
         (they use at most a quarter of ``time_limit``). Default: up to ``5000 / n`` (none at
@@ -372,6 +395,7 @@ def optimise_territories(
     if np.any(x < 0) or not np.all(np.isfinite(x)):
         raise ValueError("measures must be finite and non-negative")
     cur = None if current is None else _as_int_array("current", current, n)
+    start_from = None if initial is None else _as_int_array("initial", initial, n)
     seed_units = None if seeds is None else np.asarray(seeds, dtype=np.int64).ravel()
     fixed_centres = None if centres is None else np.asarray(centres, dtype=np.float64)
     if k is None:
@@ -474,6 +498,16 @@ def optimise_territories(
             messages.append("max_disruption ignored: there is no current alignment")
         else:
             budget = float(max_disruption) * float(dw.sum())
+    territory_budget = None
+    if max_disruption_per_territory is not None:
+        if cur is None:
+            messages.append("max_disruption_per_territory ignored: there is no current alignment")
+        else:
+            frac = np.broadcast_to(
+                np.asarray(max_disruption_per_territory, dtype=np.float64), (k,)
+            ).copy()
+            held = np.bincount(cur[cur >= 0], weights=dw[cur >= 0], minlength=k)[:k]
+            territory_budget = frac * held
     cw = np.ones(n) if compactness_weight is None else np.asarray(compactness_weight, float)
     if cw.shape != (n,):
         raise ValueError(f"compactness_weight must have shape ({n},)")
@@ -495,6 +529,7 @@ def optimise_territories(
         active=active,
         current=cur,
         budget=budget,
+        territory_budget=territory_budget,
         dweight=dw,
         cweight=cw_norm,
         cweight_mean=max(float(cw.mean()), 1e-12),
@@ -505,6 +540,8 @@ def optimise_territories(
         rng=np.random.default_rng(seed),
         deadline=start + time_limit,
         state=state,
+        exact_time_limit=exact_time_limit,
+        reproducible=reproducible,
     )
     if state is not None:
         state.report(0.0, "territories: starting")
@@ -515,7 +552,7 @@ def optimise_territories(
         assignment = _grow(prob, seed_list)
     else:
         assert cur is not None
-        assignment = cur.copy()
+        assignment = (cur if start_from is None else start_from).copy()
         assignment[fixed >= 0] = fixed[fixed >= 0]
         if np.any(assignment < 0):
             assignment = _fill_unassigned(prob, assignment)
@@ -728,6 +765,13 @@ class _State:
         cur = prob.current
         # Placing a unit that had no territory is not a disruption: nobody loses an account.
         self.moved = 0.0 if cur is None else float(prob.dweight[(self.a != cur) & (cur >= 0)].sum())
+        #: Per territory: disruption weight lost plus gained against ``current``.
+        self.churn = np.zeros(prob.k)
+        if cur is not None:
+            away = (self.a != cur) & (cur >= 0)
+            w = prob.dweight[away]
+            self.churn += np.bincount(cur[away], weights=w, minlength=prob.k)[: prob.k]
+            self.churn += np.bincount(self.a[away], weights=w, minlength=prob.k)[: prob.k]
 
     def recentre(self) -> None:
         prob = self.prob
@@ -794,9 +838,11 @@ class _State:
     def apply(self, u: int, dst: int) -> None:
         src = int(self.a[u])
         cur = self.prob.current
-        if cur is not None:
+        if cur is not None and cur[u] >= 0:
             w = float(self.prob.dweight[u])
             self.moved += (w if src == cur[u] else 0.0) - (w if dst == cur[u] else 0.0)
+            for t, d in self._churn_delta(int(cur[u]), src, dst, w):
+                self.churn[t] += d
         self.values[src] -= self.prob.x[u]
         self.values[dst] += self.prob.x[u]
         self.a[u] = dst
@@ -816,16 +862,30 @@ class _State:
             return empty, empty, empty
         return pairs[:, 0], a[pairs[:, 0]], pairs[:, 1]
 
+    @staticmethod
+    def _churn_delta(home: int, src: int, dst: int, w: float) -> list[tuple[int, float]]:
+        """Churn changes of moving a unit of weight ``w`` (current territory ``home``)."""
+        if src == home:
+            return [(home, w), (dst, w)]
+        if dst == home:
+            return [(home, -w), (src, -w)]
+        return [(src, -w), (dst, w)]
+
     def feasible_move(self, u: int, dst: int) -> bool:
         if not self.cache.can_leave(u):
             return False
-        if self.prob.current is not None and math.isfinite(self.prob.budget):
-            cur = self.prob.current[u]
-            src = self.a[u]
-            w = float(self.prob.dweight[u])
+        p = self.prob
+        if p.current is not None and p.current[u] >= 0:
+            cur = int(p.current[u])
+            src = int(self.a[u])
+            w = float(p.dweight[u])
             delta = (w if src == cur else 0.0) - (w if dst == cur else 0.0)
-            if delta > 0 and self.moved + delta > self.prob.budget + 1e-9:
+            if math.isfinite(p.budget) and delta > 0 and self.moved + delta > p.budget + 1e-9:
                 return False
+            if p.territory_budget is not None:
+                for t, d in self._churn_delta(cur, src, dst, w):
+                    if d > 0 and self.churn[t] + d > p.territory_budget[t] + 1e-9:
+                        return False
         return True
 
 
@@ -947,20 +1007,30 @@ def _kick(st: _State, strength: int) -> None:
             z = _band_z(st.values, p.lower, p.upper)
 
 
+def _bands_missed(st: _State) -> int:
+    """Number of (territory, measure) bands the state misses, over the active territories."""
+    p = st.prob
+    z = np.abs(_band_z(st.values, p.lower, p.upper))[p.active]
+    return int(np.count_nonzero(z > 1.0 + 1e-9))
+
+
 def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, float]) -> IntArray:
     st = _State(prob, assignment)
     _descend(st)
     best = st.a.copy()
     best_score = _score(st)
+    best_missed = _bands_missed(st)
+    n_bands = int(prob.active.sum()) * prob.x.shape[1]
     rounds = 0
     stale = 0
     max_rounds = 400
     while rounds < max_rounds and not prob.out_of_time():
         rounds += 1
         if prob.state is not None:
+            # The message carries the best balance so far, for a progress bar to show.
             prob.state.report(
                 progress[0] + (progress[1] - progress[0]) * rounds / max_rounds,
-                "territories: local search",
+                f"territories: local search, best so far {best_missed} of {n_bands} bands missed",
             )
         applied = _swaps(st)
         if applied:
@@ -968,6 +1038,7 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
         score = _score(st)
         if score < best_score:
             best, best_score, stale = st.a.copy(), score, 0
+            best_missed = _bands_missed(st)
         else:
             stale += 1
         if best_score[0] == 0.0 and stale >= 3:
@@ -983,6 +1054,7 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
             score = _score(st)
             if score < best_score:
                 best, best_score, stale = st.a.copy(), score, 0
+                best_missed = _bands_missed(st)
     return best
 
 
@@ -1131,6 +1203,14 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
         stay = sum(int(dws[i]) * var(i, int(cur[i])) for i in units if cur[i] >= 0)
         base = int(sum(int(dws[i]) for i in units if cur[i] >= 0))
         model.add(base - stay <= math.floor(prob.budget * per + 1e-6))
+    if prob.current is not None and prob.territory_budget is not None:
+        cur = prob.current
+        per = 1e6 / max(float(prob.dweight.sum()), 1e-12)
+        dws = np.round(prob.dweight * per).astype(np.int64)
+        for t in terr:
+            lost = [int(dws[i]) * (1 - var(i, t)) for i in units if cur[i] == t]
+            gained = [int(dws[i]) * var(i, t) for i in units if cur[i] >= 0 and cur[i] != t]
+            model.add(sum(lost) + sum(gained) <= math.floor(prob.territory_budget[t] * per + 1e-6))
     # Objective, in thousandths so CP-SAT's integers keep three digits of the scores.
     terms = []
     if prob.current is not None:
@@ -1160,10 +1240,19 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
         model.add_hint(v, bool(hint[i] == t))
     solver = cp_model.CpSolver()
     left = prob.deadline - time.perf_counter()
+    if prob.exact_time_limit is not None:
+        left = min(left, prob.exact_time_limit)
     solver.parameters.max_time_in_seconds = max(0.1, left)
-    # Two workers (portfolio) find far better cut-edge plans than one or an interleaved
-    # search; the price is that a time-limited exact phase may differ between runs.
-    solver.parameters.num_workers = 2
+    if prob.reproducible:
+        # Deterministic time does not depend on machine load, so one worker bounded by it
+        # gives the same plan on every run; the wall-time bound above only guards the deadline.
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = max(0.1, left)
+        solver.parameters.max_time_in_seconds = max(0.1, prob.deadline - time.perf_counter())
+    else:
+        # Two workers (portfolio) find far better cut-edge plans than one or an interleaved
+        # search; the price is that a time-limited exact phase may differ between runs.
+        solver.parameters.num_workers = 2
     solver.parameters.random_seed = int(prob.rng.integers(0, 2**31 - 1))
 
     class _Stop(cp_model.CpSolverSolutionCallback):
@@ -1371,6 +1460,13 @@ def _shortfalls(
             )
         if budget_used:
             blockers.append(Blocker("disruption_budget", (), "the disruption budget is used up"))
+        elif (
+            prob.territory_budget is not None
+            and st.churn[t] >= 0.98 * prob.territory_budget[t] - 1e-9
+        ):
+            blockers.append(
+                Blocker("disruption_budget", (), "its own (per rep) disruption budget is used up")
+            )
         if proven_infeasible:
             blockers.append(
                 Blocker(
