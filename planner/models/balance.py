@@ -261,7 +261,8 @@ class BalanceEngine:
         t = totals[: self.k]
         n = np.maximum(t[:, COL_VISITED], 1.0)
         area = self.area_km2(unit_area_totals)
-        tour = BHH_CONSTANT * t[:, COL_VISITS] * np.sqrt(area / n)
+        # Unit areas are added and subtracted as territories change: clip rounding below zero.
+        tour = BHH_CONSTANT * t[:, COL_VISITS] * np.sqrt(np.maximum(area, 0.0) / n)
         commute = 2.0 * t[:, COL_HOME_KM] / max(s.visits_per_day, 1e-9)
         return s.circuity * (tour + commute)
 

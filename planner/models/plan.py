@@ -24,6 +24,7 @@ from planner.models.events import (
     LocksChanged,
     SettingsChanged,
     TerritoriesChanged,
+    TerritoryListChanged,
 )
 from planner.models.geo import WGS84, area_km2
 from planner.models.schema import (
@@ -522,6 +523,85 @@ class Plan:
         self.engine.routed_travel_hours = routed
         self.engine.area_override = override
         self.events.emit(SettingsChanged())
+
+    # -- adding and removing territories ---------------------------------------------
+
+    def new_territory_id(self, prefix: str = "T") -> str:
+        """A territory id not used yet (``T21``, ``T22``...)."""
+        used = set(self.territory_ids)
+        n = self.n_territories + 1
+        while f"{prefix}{n:02d}" in used:
+            n += 1
+        return f"{prefix}{n:02d}"
+
+    def insert_territory(self, index: int, row: dict[str, Any], geometry: Any = None) -> None:
+        """Insert a territory at ``index``; later territories' indices shift up by one.
+
+        ``row`` holds the territory columns (``territory_id`` required). Nothing is
+        assigned to the new territory.
+        """
+        if not 0 <= index <= self.n_territories:
+            raise IndexError(f"territory index {index} out of range")
+        if str(row["territory_id"]) in self.territory_index:
+            raise ValueError(f"territory id {row['territory_id']!r} already exists")
+        frame = pd.DataFrame(self.territories.drop(columns=self.territories.geometry.name))
+        geoms = list(self.territories.geometry)
+        new = {c: row.get(c) for c in frame.columns}
+        frame = pd.concat(
+            [frame.iloc[:index], pd.DataFrame([new]), frame.iloc[index:]], ignore_index=True
+        )
+        geoms.insert(index, geometry)
+        frame["geometry"] = geoms
+        for arr in (self.account_territory, self.unit_territory):
+            arr[arr >= index] += 1
+        self._rebuild_territories(frame)
+
+    def remove_territory(self, index: int) -> tuple[dict[str, Any], Any]:
+        """Remove an empty territory; returns its row and geometry (for undo).
+
+        Raises
+        ------
+        ValueError
+            If accounts or units are still assigned to it.
+        """
+        if (self.account_territory == index).any() or (self.unit_territory == index).any():
+            raise ValueError(f"territory {self.territory_label(index)} still has accounts or units")
+        row = {
+            c: self.territories.at[index, c] for c in self.territories.columns if c != "geometry"
+        }
+        geometry = self.territories.geometry.iloc[index]
+        frame = pd.DataFrame(self.territories.drop(columns=self.territories.geometry.name))
+        geoms = list(self.territories.geometry)
+        frame = frame.drop(index=index).reset_index(drop=True)
+        del geoms[index]
+        frame["geometry"] = geoms
+        for arr in (self.account_territory, self.unit_territory):
+            arr[arr > index] -= 1
+        self._rebuild_territories(frame)
+        return row, geometry
+
+    def _rebuild_territories(self, frame: pd.DataFrame) -> None:
+        self.territories = self._normalise_territories(frame)
+        self.territory_index = {tid: i for i, tid in enumerate(self.territories["territory_id"])}
+        self.baseline_territory = self._baseline_indices()
+        self._geometry_cache.clear()
+        routed = self.engine.routed_travel_hours
+        self.set_settings(self.settings)
+        if len(routed) != self.n_territories:
+            self.engine.routed_travel_hours = np.full(self.n_territories, np.nan)
+        self._refresh_drawn_areas()
+        self.events.emit(TerritoryListChanged())
+
+    def set_territory_geometry(self, index: int, geometry: Any) -> Any:
+        """Set a drawn territory's shape; returns the previous one (for undo)."""
+        previous = self.territories.geometry.iloc[index]
+        geoms = self.territories.geometry.to_numpy().copy()
+        geoms[index] = geometry
+        self.territories = self.territories.set_geometry(gpd.GeoSeries(geoms, crs=WGS84))
+        self._geometry_cache.pop(index, None)
+        self._refresh_drawn_areas()
+        self.events.emit(TerritoriesChanged((index,), ("geometry",)))
+        return previous
 
     # -- derived views ---------------------------------------------------------------
 

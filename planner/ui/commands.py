@@ -52,3 +52,137 @@ class SetTerritoryFieldCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.plan.set_territory_field(self.index, self.field, self.previous)
+
+
+class DrawTerritoryCommand(QUndoCommand):
+    """Create a drawn territory; its shape cuts overlapping drawn territories.
+
+    The accounts inside the new shape (not locked or pinned) move to it. Undo
+    restores the cut shapes, moves the accounts back and removes the territory.
+    """
+
+    def __init__(
+        self, plan: Plan, row: dict[str, Any], geometry: Any, text: str = "Draw territory"
+    ) -> None:
+        super().__init__(text)
+        self.plan = plan
+        self.row = row
+        self.geometry = geometry
+        self.index = plan.n_territories
+        self.cut: dict[int, tuple[Any, Any]] = {}
+        self.change: Change | None = None
+
+    def redo(self) -> None:
+        import numpy as np
+        import shapely
+
+        from planner.models.editing import accounts_inside
+
+        plan = self.plan
+        plan.insert_territory(self.index, self.row, self.geometry)
+        if not self.cut:
+            for i in range(plan.n_territories):
+                if i == self.index or plan.territories.at[i, "geometry_source"] != "drawn":
+                    continue
+                old = plan.territories.geometry.iloc[i]
+                if old is not None and shapely.intersects(old, self.geometry):
+                    self.cut[i] = (old, shapely.difference(old, self.geometry))
+        for i, (_old, new) in self.cut.items():
+            plan.set_territory_geometry(i, new)
+        if self.change is None:
+            inside = accounts_inside(plan, self.geometry)
+            self.change = plan.propose_account_move(np.asarray(inside), self.index)
+        plan.apply(self.change)
+
+    def undo(self) -> None:
+        assert self.change is not None
+        self.plan.apply(self.change.inverse())
+        for i, (old, _new) in self.cut.items():
+            self.plan.set_territory_geometry(i, old)
+        self.plan.remove_territory(self.index)
+
+
+class MergeTerritoriesCommand(QUndoCommand):
+    """Merge territories into the first one: their units and accounts move, then they go."""
+
+    def __init__(self, plan: Plan, indices: list[int]) -> None:
+        names = ", ".join(plan.territory_label(i) for i in indices)
+        super().__init__(f"Merge {names}")
+        self.plan = plan
+        self.target_id = plan.territory_ids[indices[0]]
+        self.merged_ids = [plan.territory_ids[i] for i in indices[1:]]
+        self.removed: list[tuple[int, dict[str, Any], Any]] = []
+        self.change: Change | None = None
+
+    def redo(self) -> None:
+        import numpy as np
+
+        plan = self.plan
+        target = plan.territory_index[self.target_id]
+        merged = [plan.territory_index[t] for t in self.merged_ids]
+        if self.change is None:
+            acc = np.flatnonzero(np.isin(plan.account_territory, merged))
+            units = np.flatnonzero(np.isin(plan.unit_territory, merged))
+            self.change = Change.build(
+                acc,
+                plan.account_territory[acc],
+                np.full(len(acc), target, dtype=np.int32),
+                units,
+                plan.unit_territory[units],
+                np.full(len(units), target, dtype=np.int32),
+            )
+        plan.apply(self.change)
+        self.removed = []
+        for tid in self.merged_ids:
+            index = plan.territory_index[tid]
+            row, geometry = plan.remove_territory(index)
+            self.removed.append((index, row, geometry))
+
+    def undo(self) -> None:
+        for index, row, geometry in reversed(self.removed):
+            self.plan.insert_territory(index, row, geometry)
+        assert self.change is not None
+        self.plan.apply(self.change.inverse())
+
+
+class SetLocksCommand(QUndoCommand):
+    """Lock or unlock territories, units or accounts; pin accounts to their territory."""
+
+    def __init__(self, plan: Plan, kind: str, indices: Any, value: bool, text: str) -> None:
+        import numpy as np
+
+        super().__init__(text)
+        self.plan = plan
+        self.kind = kind
+        self.indices = np.asarray(indices, dtype=np.int64)
+        self.value = value
+        if kind == "territories":
+            self.before = plan.territory_locked[self.indices].copy()
+        elif kind == "units":
+            self.before = plan.unit_locked[self.indices].copy()
+        elif kind == "accounts":
+            self.before = plan.account_locked[self.indices].copy()
+        elif kind == "pins":
+            self.before = plan.account_pinned[self.indices].copy()
+        else:
+            raise ValueError(f"unknown lock kind {kind!r}")
+
+    def _set(self, values: Any) -> None:
+        import numpy as np
+
+        values = np.broadcast_to(np.asarray(values, dtype=bool), self.indices.shape)
+        if self.kind == "territories":
+            for i, v in zip(self.indices.tolist(), values.tolist(), strict=True):
+                self.plan.set_territory_field(i, "locked", bool(v))
+        elif self.kind == "units":
+            self.plan.set_unit_locks(self.indices, values)
+        elif self.kind == "accounts":
+            self.plan.set_account_flags(self.indices, locked=values)
+        else:
+            self.plan.set_account_flags(self.indices, pinned=values)
+
+    def redo(self) -> None:
+        self._set(self.value)
+
+    def undo(self) -> None:
+        self._set(self.before)

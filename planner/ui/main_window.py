@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QUndoView,
 )
 
 from planner.io.planfile import open_plan, save_plan
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.coords)
 
         self._build_actions()
+        self._build_tools()
         self.balance.territories_selected.connect(self._on_table_selection)
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
         self.canvas.clicked.connect(self._on_map_clicked)
@@ -175,9 +178,155 @@ class MainWindow(QMainWindow):
             self.new_action,
             self.open_action,
             self.save_action,
+            self.undo_action,
+            self.redo_action,
             self.zoom_extent_action,
         ):
             toolbar.addAction(action)
+        self.file_toolbar = toolbar
+
+    def _build_tools(self) -> None:
+        from planner.ui.commands import MergeTerritoriesCommand, SetLocksCommand
+        from planner.ui.tools import ALL_TOOLS
+
+        toolbar = self.addToolBar("Tools")
+        toolbar.setObjectName("toolsToolbar")
+        self.tools = {cls.tool_id: cls(self) for cls in ALL_TOOLS}
+        self.tool_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        tools_menu = QMenu("&Tools", self)
+        self.menuBar().insertMenu(self.menus["plan"].menuAction(), tools_menu)
+        self.menus["tools"] = tools_menu
+        for tool_id, tool in self.tools.items():
+            action = QAction(tool.label, self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(tool.shortcut))
+            action.setStatusTip(tool.tip)
+            action.setToolTip(f"{tool.label} ({tool.shortcut})")
+            action.triggered.connect(lambda _=False, t=tool_id: self.set_tool(t))
+            group.addAction(action)
+            toolbar.addAction(action)
+            tools_menu.addAction(action)
+            self.tool_actions[tool_id] = action
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Assign to: "))
+        self.target_combo = QComboBox(self)
+        self.target_combo.setObjectName("activeTerritory")
+        self.target_combo.setMinimumContentsLength(18)
+        self.target_combo.setToolTip(
+            "The territory that lasso, brush and reassignments move items to"
+        )
+        toolbar.addWidget(self.target_combo)
+        toolbar.addWidget(QLabel(" Scope: "))
+        self.scope_combo = QComboBox(self)
+        self.scope_combo.setObjectName("editScope")
+        for text, key in (
+            ("Units and accounts", "both"),
+            ("Units", "units"),
+            ("Accounts", "accounts"),
+        ):
+            self.scope_combo.addItem(text, key)
+        self.scope_combo.setToolTip(
+            "What a lasso picks up: units (centroid inside), accounts, or both"
+        )
+        toolbar.addWidget(self.scope_combo)
+        self.tools_toolbar = toolbar
+
+        def merge() -> None:
+            selected = self.balance.selected_territories()
+            if self.plan is None or len(selected) < 2:
+                self.statusBar().showMessage(
+                    "Select two or more territories to merge (Shift-click).", 5000
+                )
+                return
+            if self.plan.territory_locked[selected].any():
+                self.statusBar().showMessage("Refused: a locked territory cannot be merged.", 6000)
+                return
+            self.push(MergeTerritoriesCommand(self.plan, selected))
+            self.select_territories([min(selected)])
+
+        def lock(value: bool) -> None:
+            selected = self.balance.selected_territories()
+            if self.plan is None or not selected:
+                self.statusBar().showMessage("Select territories first.", 5000)
+                return
+            verb = "Lock" if value else "Unlock"
+            names = ", ".join(self.plan.territory_label(i) for i in selected)
+            self.push(SetLocksCommand(self.plan, "territories", selected, value, f"{verb} {names}"))
+
+        self.merge_action = self._action(
+            "&Merge Selected Territories",
+            merge,
+            "Ctrl+M",
+            "Merge the selected territories into the first",
+        )
+        self.lock_action = self._action(
+            "&Lock Selected Territories",
+            lambda: lock(True),
+            "Ctrl+L",
+            "Locked territories never change by any tool or optimiser",
+        )
+        self.unlock_action = self._action(
+            "&Unlock Selected Territories",
+            lambda: lock(False),
+            "Ctrl+Shift+L",
+            "Allow edits to the selected territories again",
+        )
+        for action in (self.merge_action, self.lock_action, self.unlock_action):
+            self.menus["edit"].addAction(action)
+
+        self.undo_view = QUndoView(self.undo_stack, self)
+        self.undo_view.setEmptyLabel("Plan as opened")
+        self.history_dock = QDockWidget("Undo history", self)
+        self.history_dock.setObjectName("historyDock")
+        self.history_dock.setWidget(self.undo_view)
+        self.add_dock(self.history_dock)
+        self.tabifyDockWidget(self.balance_dock, self.history_dock)
+        self.balance_dock.raise_()
+        self.set_tool("pan")
+
+    def set_tool(self, tool_id: str) -> None:
+        """Make one tool the canvas's active tool (the previous one is cancelled)."""
+        current = getattr(self.canvas, "tool", None)
+        if current is not None:
+            current.deactivate()
+        tool = self.tools[tool_id]
+        self.canvas.tool = None if tool_id == "pan" else tool
+        self.tool_actions[tool_id].setChecked(True)
+        tool.activate()
+
+    def active_territory(self) -> int:
+        """Territory index that tools assign to (-1 = Unassigned)."""
+        data = self.target_combo.currentData()
+        return int(data) if data is not None else -1
+
+    def edit_scope(self) -> str:
+        return str(self.scope_combo.currentData())
+
+    def _fill_target_combo(self) -> None:
+        if self.plan is None:
+            return
+        keep = self.target_combo.currentData()
+        self.target_combo.blockSignals(True)
+        self.target_combo.clear()
+        for i in range(self.plan.n_territories):
+            self.target_combo.addItem(self.plan.territory_label(i), i)
+        self.target_combo.addItem("Unassigned", -1)
+        index = self.target_combo.findData(keep) if keep is not None else 0
+        self.target_combo.setCurrentIndex(max(index, 0))
+        self.target_combo.blockSignals(False)
+
+    def add_dock(
+        self, dock: QDockWidget, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
+    ) -> None:
+        """Add a feature's dock panel and list it in the View menu."""
+        self.addDockWidget(area, dock)
+        self.menus["view"].addAction(dock.toggleViewAction())
+
+    def push(self, command: object) -> None:
+        """Apply an edit as one undoable step (a ``QUndoCommand``)."""
+        self.undo_stack.push(command)  # type: ignore[arg-type]
 
     # -- plan lifecycle ----------------------------------------------------------------
 
@@ -191,6 +340,7 @@ class MainWindow(QMainWindow):
         self.dirty = dirty
         plan.events.subscribe(self._on_plan_event)
         self.presenter.set_plan(plan)
+        self._fill_target_combo()
         self.refresh_balance()
         self.balance.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         if path is not None:
@@ -209,7 +359,11 @@ class MainWindow(QMainWindow):
             return
         self.balance.show_balance(self.plan, self.plan.balance(), self.plan.disruption())
 
-    def _on_plan_event(self, _event: PlanEvent) -> None:
+    def _on_plan_event(self, event: PlanEvent) -> None:
+        from planner.models.events import TerritoriesChanged, TerritoryListChanged
+
+        if isinstance(event, TerritoryListChanged | TerritoriesChanged):
+            self._fill_target_combo()
         self.dirty = True
         self._update_title()
         self._balance_timer.start()
@@ -422,6 +576,7 @@ class MainWindow(QMainWindow):
 
     def _on_table_selection(self, indices: list[int]) -> None:
         self.canvas.set_highlight(set(indices))
+        self._target_follows(indices)
 
     def _on_map_clicked(self, lon: float, lat: float, modifiers: object) -> None:
         t = self.presenter.territory_at(lon, lat)
@@ -441,6 +596,14 @@ class MainWindow(QMainWindow):
         """Select territories in the table and highlight them on the map."""
         self.balance.select_territories(indices)
         self.canvas.set_highlight(set(indices))
+        self._target_follows(indices)
+
+    def _target_follows(self, indices: list[int]) -> None:
+        # The last territory picked becomes the one tools assign to.
+        if len(indices) == 1:
+            index = self.target_combo.findData(indices[0])
+            if index >= 0:
+                self.target_combo.setCurrentIndex(index)
 
     def zoom_to_selection(self) -> None:
         if self.plan is None:

@@ -1,0 +1,511 @@
+"""Map tools: one active at a time, each with an id, a shortcut and a status-bar tip.
+
+A tool turns mouse and key events on the canvas into requests: it previews the
+result in the balance panel while the gesture goes on, and on release pushes ONE
+undoable command. Esc or a right-click cancels a gesture and restores the view.
+The geometry behind each tool lives in :mod:`planner.models.editing`, free of Qt.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
+
+from planner.models.assignment import UNASSIGNED, Change
+from planner.models.editing import (
+    GestureError,
+    lasso_change,
+    lasso_polygon,
+    units_in_circle,
+    units_inside,
+)
+from planner.models.plan import LockedError
+from planner.ui.canvas import MapCanvas, MapEvent
+from planner.ui.commands import ApplyChangeCommand, DrawTerritoryCommand
+
+if TYPE_CHECKING:
+    from planner.ui.main_window import MainWindow
+
+DRAG_PX = 4.0
+
+
+class MapTool:
+    """Base tool: takes no events, so the canvas pans."""
+
+    tool_id = "pan"
+    label = "Pan"
+    shortcut = "H"
+    tip = "Pan: drag to move the map, wheel to zoom towards the cursor."
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def activate(self) -> None:
+        self.window.statusBar().showMessage(self.tip)
+
+    def deactivate(self) -> None:
+        self.cancel()
+
+    def cancel(self) -> None:
+        """Abort the gesture in progress, if any, leaving the plan untouched."""
+
+    def press(self, e: MapEvent) -> bool:
+        return False
+
+    def move(self, e: MapEvent) -> bool:
+        return False
+
+    def release(self, e: MapEvent) -> bool:
+        return False
+
+    def key(self, e: MapEvent) -> bool:
+        if e.key == int(Qt.Key.Key_Escape):
+            self.cancel()
+            return True
+        return False
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        """Draw the gesture in progress (screen pixels)."""
+
+
+class PanTool(MapTool):
+    pass
+
+
+class SelectTool(MapTool):
+    """Click selects the territory under the cursor (Shift adds); drag a box to select several."""
+
+    tool_id = "select"
+    label = "Select"
+    shortcut = "S"
+    tip = "Select: click a territory (Shift adds), or drag a box to select every territory it touches."
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.start: MapEvent | None = None
+        self.current: MapEvent | None = None
+
+    def cancel(self) -> None:
+        self.start = self.current = None
+        self.window.canvas.update()
+
+    def press(self, e: MapEvent) -> bool:
+        if e.button != Qt.MouseButton.LeftButton:
+            return False
+        self.start = self.current = e
+        return True
+
+    def move(self, e: MapEvent) -> bool:
+        if self.start is None:
+            return False
+        self.current = e
+        self.window.canvas.update()
+        return True
+
+    def release(self, e: MapEvent) -> bool:
+        if self.start is None:
+            return False
+        start, self.start, self.current = self.start, None, None
+        if abs(e.x - start.x) < DRAG_PX and abs(e.y - start.y) < DRAG_PX:
+            self.window._on_map_clicked(e.lon, e.lat, e.modifiers)
+            return True
+        plan = self.window.plan
+        if plan is not None:
+            import shapely
+
+            box = shapely.box(
+                min(start.lon, e.lon),
+                min(start.lat, e.lat),
+                max(start.lon, e.lon),
+                max(start.lat, e.lat),
+            )
+            units = units_inside(plan, box)
+            found = {int(t) for t in plan.unit_territory[units] if t >= 0}
+            if e.modifiers & Qt.KeyboardModifier.ShiftModifier:
+                found |= set(self.window.balance.selected_territories())
+            self.window.select_territories(sorted(found))
+        self.window.canvas.update()
+        return True
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        if self.start is None or self.current is None:
+            return
+        painter.setPen(QPen(QColor(20, 20, 20), 1, Qt.PenStyle.DashLine))
+        painter.setBrush(QBrush(QColor(255, 255, 255, 60)))
+        painter.drawRect(
+            QRectF(QPointF(self.start.x, self.start.y), QPointF(self.current.x, self.current.y))
+        )
+
+
+class _GestureTool(MapTool):
+    """Shared by the lasso, brush and draw tools: a path in progress with a live preview."""
+
+    preview_interval_s = 0.0
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.lon: list[float] = []
+        self.lat: list[float] = []
+        self.xy: list[tuple[float, float]] = []
+        self.active = False
+        self._last_preview = 0.0
+
+    def begin(self, e: MapEvent) -> None:
+        self.active = True
+        self.lon, self.lat, self.xy = [e.lon], [e.lat], [(e.x, e.y)]
+
+    def extend(self, e: MapEvent) -> bool:
+        last = self.xy[-1]
+        if abs(e.x - last[0]) < 2 and abs(e.y - last[1]) < 2:
+            return False
+        self.lon.append(e.lon)
+        self.lat.append(e.lat)
+        self.xy.append((e.x, e.y))
+        return True
+
+    def cancel(self) -> None:
+        was_active = self.active
+        self.active = False
+        self.lon, self.lat, self.xy = [], [], []
+        if was_active:
+            self.window.refresh_balance()
+            self.window.statusBar().showMessage(f"{self.label} cancelled; nothing changed", 4000)
+        self.window.canvas.update()
+
+    def press(self, e: MapEvent) -> bool:
+        if e.button == Qt.MouseButton.RightButton:
+            self.cancel()
+            return True
+        if e.button != Qt.MouseButton.LeftButton or self.window.plan is None:
+            return False
+        self.begin(e)
+        return True
+
+    def show_preview(self, change: Change) -> None:
+        """Show the balance as it would be after ``change`` (nothing is applied)."""
+        plan = self.window.plan
+        assert plan is not None
+        self.window.balance.show_balance(
+            plan, plan.preview(change), plan.disruption(), preview=True
+        )
+
+    def paint_path(self, painter: QPainter, closed: bool) -> None:
+        if len(self.xy) < 2:
+            return
+        poly = QPolygonF([QPointF(x, y) for x, y in self.xy])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor(20, 20, 20), 2, Qt.PenStyle.DashLine))
+        if closed:
+            painter.setBrush(QBrush(QColor(255, 215, 0, 70)))
+            painter.drawPolygon(poly)
+        else:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPolyline(poly)
+
+
+class LassoAssignTool(_GestureTool):
+    """Draw freehand; enclosed units (centroid inside) and/or accounts go to the active territory."""
+
+    tool_id = "lasso"
+    label = "Lasso assign"
+    shortcut = "L"
+    tip = (
+        "Lasso assign: drag around units/accounts to move them to the active territory "
+        "(toolbar). The balance previews while you draw; release applies, Esc or right-click cancels."
+    )
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.change: Change | None = None
+
+    def proposed(self) -> tuple[Change, int] | None:
+        plan = self.window.plan
+        if plan is None:
+            return None
+        lasso = lasso_polygon(np.array(self.lon), np.array(self.lat))
+        change, held = lasso_change(
+            plan, lasso.polygon, self.window.active_territory(), self.window.edit_scope()
+        )
+        return change, held  # type: ignore[return-value]
+
+    def move(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        if self.extend(e) and len(self.lon) >= 3:
+            now = time.perf_counter()
+            if now - self._last_preview >= self.preview_interval_s:
+                self._last_preview = now
+                try:
+                    result = self.proposed()
+                except (GestureError, LockedError):
+                    result = None
+                if result is not None:
+                    self.change = result[0]
+                    self.show_preview(result[0])
+        self.window.canvas.update()
+        return True
+
+    def release(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        self.extend(e)
+        try:
+            result = self.proposed()
+        except GestureError as exc:
+            self.cancel()
+            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+            return True
+        except LockedError as exc:
+            self.cancel()
+            self.window.statusBar().showMessage(f"Refused: {exc}", 6000)
+            return True
+        self.active = False
+        self.lon, self.lat, self.xy = [], [], []
+        self.window.canvas.update()
+        assert result is not None
+        change, held = result
+        plan = self.window.plan
+        assert plan is not None
+        target = plan.territory_label(self.window.active_territory())
+        note = f"; {held} locked or pinned items kept" if held else ""
+        if change.is_empty:
+            self.window.refresh_balance()
+            self.window.statusBar().showMessage(f"Nothing to move to {target}{note}", 6000)
+            return True
+        text = f"Lasso {len(change.unit_indices)} units, {len(change.account_indices)} accounts to {target}"
+        self.window.push(ApplyChangeCommand(plan, change, text))
+        self.window.statusBar().showMessage(text + note, 6000)
+        return True
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        if self.active:
+            self.paint_path(painter, closed=True)
+
+
+class BrushTool(_GestureTool):
+    """Paint units into the active territory with a round brush ([ and ] change its size)."""
+
+    tool_id = "brush"
+    label = "Brush"
+    shortcut = "B"
+    tip = "Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels."
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.radius_km = 10.0
+        self.units: set[int] = set()
+        self.cursor: MapEvent | None = None
+
+    def begin(self, e: MapEvent) -> None:
+        super().begin(e)
+        self.units = set()
+        self._paint_at(e)
+
+    def cancel(self) -> None:
+        self.units = set()
+        super().cancel()
+
+    def _paint_at(self, e: MapEvent) -> None:
+        plan = self.window.plan
+        assert plan is not None
+        found = units_in_circle(plan, e.lon, e.lat, self.radius_km)
+        if len(found):
+            self.units.update(found.tolist())
+            try:
+                change = plan.propose_unit_move(
+                    np.array(sorted(self.units)), self.window.active_territory()
+                )
+            except LockedError:
+                return
+            self.show_preview(change)
+
+    def move(self, e: MapEvent) -> bool:
+        self.cursor = e
+        if self.active and self.extend(e):
+            self._paint_at(e)
+        self.window.canvas.update()
+        return self.active
+
+    def release(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        plan = self.window.plan
+        assert plan is not None
+        units = np.array(sorted(self.units), dtype=np.int64)
+        self.active = False
+        self.units = set()
+        try:
+            change = plan.propose_unit_move(units, self.window.active_territory())
+        except LockedError as exc:
+            self.window.refresh_balance()
+            self.window.statusBar().showMessage(f"Refused: {exc}", 6000)
+            return True
+        if change.is_empty:
+            self.window.refresh_balance()
+            return True
+        text = f"Brush {len(change.unit_indices)} units to {plan.territory_label(self.window.active_territory())}"
+        self.window.push(ApplyChangeCommand(plan, change, text))
+        self.window.canvas.update()
+        return True
+
+    def key(self, e: MapEvent) -> bool:
+        if e.key == int(Qt.Key.Key_BracketRight):
+            self.radius_km = min(self.radius_km * 1.25, 500.0)
+        elif e.key == int(Qt.Key.Key_BracketLeft):
+            self.radius_km = max(self.radius_km / 1.25, 0.5)
+        else:
+            return super().key(e)
+        self.window.statusBar().showMessage(f"Brush size {self.radius_km:.1f} km", 3000)
+        self.window.canvas.update()
+        return True
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        if self.cursor is None:
+            return
+        # Radius in pixels: the distance on screen of a point radius_km to the east.
+        dlon = self.radius_km / (111.32 * max(np.cos(np.radians(self.cursor.lat)), 0.01))
+        x1, _ = canvas.lonlat_to_screen(self.cursor.lon + dlon, self.cursor.lat)
+        r = abs(float(x1) - self.cursor.x)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor(20, 20, 20), 1.5))
+        painter.setBrush(QBrush(QColor(255, 215, 0, 50 if self.active else 20)))
+        painter.drawEllipse(QPointF(self.cursor.x, self.cursor.y), r, r)
+
+
+class DrawTerritoryTool(_GestureTool):
+    """Draw a new territory: drag freehand, or click corner by corner and press Enter."""
+
+    tool_id = "draw"
+    label = "Draw territory"
+    shortcut = "D"
+    tip = (
+        "Draw territory: drag a freehand shape, or click corners and press Enter. "
+        "The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels."
+    )
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.clicking = False
+        self.press_at: MapEvent | None = None
+
+    def cancel(self) -> None:
+        self.clicking = False
+        super().cancel()
+
+    def press(self, e: MapEvent) -> bool:
+        if e.button == Qt.MouseButton.RightButton:
+            self.cancel()
+            return True
+        if e.button != Qt.MouseButton.LeftButton or self.window.plan is None:
+            return False
+        self.press_at = e
+        if self.clicking:
+            return True
+        self.begin(e)
+        return True
+
+    def move(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        if not self.clicking and self.press_at is not None:
+            self.extend(e)
+        self.window.canvas.update()
+        return True
+
+    def release(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        dragged = self.press_at is not None and (
+            abs(e.x - self.press_at.x) >= DRAG_PX or abs(e.y - self.press_at.y) >= DRAG_PX
+        )
+        self.press_at = None
+        if self.clicking:
+            self.lon.append(e.lon)
+            self.lat.append(e.lat)
+            self.xy.append((e.x, e.y))
+            self.window.canvas.update()
+            return True
+        if not dragged:
+            self.clicking = True  # a click starts a corner-by-corner polygon
+            self.window.statusBar().showMessage(
+                "Click the next corners; Enter finishes, Esc cancels."
+            )
+            return True
+        self.finish()
+        return True
+
+    def key(self, e: MapEvent) -> bool:
+        if e.key in (int(Qt.Key.Key_Return), int(Qt.Key.Key_Enter)) and self.active:
+            self.finish()
+            return True
+        return super().key(e)
+
+    def finish(self) -> None:
+        plan = self.window.plan
+        assert plan is not None
+        lon, lat = np.array(self.lon), np.array(self.lat)
+        self.active = self.clicking = False
+        self.lon, self.lat, self.xy = [], [], []
+        self.window.canvas.update()
+        try:
+            lasso = lasso_polygon(lon, lat)
+        except GestureError as exc:
+            self.window.statusBar().showMessage(f"Territory not drawn: {exc}", 6000)
+            return
+        import shapely
+
+        from planner.models.schema import palette_color
+
+        tid = plan.new_territory_id()
+        row = {
+            "territory_id": tid,
+            "name": f"New territory {tid}",
+            "color": palette_color(plan.n_territories),
+            "geometry_source": "drawn",
+            "locked": False,
+        }
+        geom = (
+            lasso.polygon
+            if lasso.polygon.geom_type == "MultiPolygon"
+            else shapely.MultiPolygon([lasso.polygon])
+        )
+        command = DrawTerritoryCommand(plan, row, geom, f"Draw territory {tid}")
+        self.window.push(command)
+        cut = len(command.cut)
+        note = (
+            f"; it cut {cut} overlapping drawn territor{'y' if cut == 1 else 'ies'}" if cut else ""
+        )
+        repaired = " (self-crossing outline repaired)" if lasso.repaired else ""
+        moved = len(command.change.account_indices) if command.change is not None else 0
+        self.window.statusBar().showMessage(
+            f"Drew {row['name']}{repaired}: {moved} accounts moved to it{note}", 8000
+        )
+        self.window.select_territories([plan.territory_index[tid]])
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        if self.active:
+            self.paint_path(painter, closed=not self.clicking or len(self.xy) >= 3)
+
+
+ALL_TOOLS: tuple[type[MapTool], ...] = (
+    PanTool,
+    SelectTool,
+    LassoAssignTool,
+    BrushTool,
+    DrawTerritoryTool,
+)
+
+__all__ = [
+    "ALL_TOOLS",
+    "UNASSIGNED",
+    "BrushTool",
+    "DrawTerritoryTool",
+    "LassoAssignTool",
+    "MapTool",
+    "PanTool",
+    "SelectTool",
+]

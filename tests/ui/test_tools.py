@@ -1,0 +1,295 @@
+"""UI tier: editing tools driven by real mouse and key events on the canvas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+
+from planner.models.plan import Plan
+from planner.ui.main_window import MainWindow
+from tests.conftest import make_plan
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_plan(make_plan(), None)
+    w.canvas.zoom_to_extent()
+    yield w
+    w.dirty = False
+    w.close()
+    w.deleteLater()
+
+
+def screen(window: MainWindow, lon: float, lat: float) -> QPoint:
+    x, y = window.canvas.lonlat_to_screen(lon, lat)
+    return QPoint(round(float(x)), round(float(y)))
+
+
+def drag(qtbot, window: MainWindow, path: list[tuple[float, float]], release: bool = True) -> None:  # type: ignore[no-untyped-def]
+    canvas = window.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=screen(window, *path[0]))
+    for lon, lat in path[1:]:
+        qtbot.mouseMove(canvas, screen(window, lon, lat))
+    if release:
+        qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=screen(window, *path[-1]))
+
+
+# The test plan's units are 0.1° squares from (-88.0, 41.5); unit U{r}{c} spans
+# lon -88 + c/10 .. and lat 41.5 + r/10 ...
+BOX_2x2 = [(-87.99, 41.51), (-87.81, 41.51), (-87.81, 41.69), (-87.99, 41.69), (-87.99, 41.515)]
+
+
+def set_target(window: MainWindow, territory: int) -> None:
+    window.target_combo.setCurrentIndex(window.target_combo.findData(territory))
+
+
+def test_lasso_moves_enclosed_units_and_accounts_as_one_undo_step(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    before = plan.account_territory.copy()
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2)
+    moved_units = np.flatnonzero(plan.unit_territory == 3)
+    assert {"U00", "U01", "U10", "U11"} <= set(plan.units["unit_id"].to_numpy()[moved_units])
+    inside = (plan.accounts["lon"] < -87.8) & (plan.accounts["lat"] < 41.7)
+    assert (plan.account_territory[inside.to_numpy()] == 3).all()
+    assert window.undo_stack.count() == 1
+    window.undo_action.trigger()
+    assert np.array_equal(plan.account_territory, before)
+    window.redo_action.trigger()
+    assert (plan.account_territory[inside.to_numpy()] == 3).all()
+
+
+def test_lasso_preview_shows_before_release_and_escape_restores(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    model = window.balance.model
+    j = plan.balance().column("accounts")
+    col = model.FIXED + 2 * j
+    shown_before = model.index(3, col).data()
+    drag(qtbot, window, BOX_2x2, release=False)
+    assert model.preview and "PREVIEW" in window.balance.summary.text()
+    assert model.index(3, col).data() != shown_before
+    snapshot = plan.account_territory.copy()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+    assert not model.preview and model.index(3, col).data() == shown_before
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[-1]))
+    assert np.array_equal(plan.account_territory, snapshot)
+    assert window.undo_stack.count() == 0
+
+
+def test_bad_lassos_change_nothing_and_say_why(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    snapshot = plan.account_territory.copy()
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, [(-87.9, 41.6), (-87.85, 41.6)])  # two points
+    assert "at least three points" in window.statusBar().currentMessage()
+    drag(qtbot, window, [(-87.9, 41.6), (-87.8, 41.6), (-87.7, 41.6)])  # a straight line: no area
+    assert "no area" in window.statusBar().currentMessage()
+    assert np.array_equal(plan.account_territory, snapshot)
+    # A lasso partly off the data only takes what is inside.
+    drag(qtbot, window, [(-89.5, 41.51), (-87.91, 41.51), (-87.91, 41.59), (-89.5, 41.59)])
+    assert plan.unit_territory[plan.units["unit_id"].to_numpy() == "U00"][0] == 3
+
+
+def test_self_crossing_lasso_is_repaired(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    bowtie = [(-87.99, 41.51), (-87.81, 41.69), (-87.81, 41.51), (-87.99, 41.69)]
+    drag(qtbot, window, bowtie)
+    assert window.undo_stack.count() == 1  # applied, not an error
+
+
+def test_locked_territory_refuses_the_lasso(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.select_territories([3])
+    window.lock_action.trigger()
+    assert plan.territory_locked[3]
+    snapshot = plan.account_territory.copy()
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2)
+    assert "locked" in window.statusBar().currentMessage()
+    assert np.array_equal(plan.account_territory, snapshot)
+    window.undo_action.trigger()  # unlock is undoable too
+    assert not plan.territory_locked[3]
+
+
+def test_brush_paints_units_and_brackets_resize(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("brush")
+    set_target(window, 2)
+    tool = window.tools["brush"]
+    size = tool.radius_km
+    qtbot.mouseMove(window.canvas, screen(window, -87.95, 41.55))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketLeft)
+    assert tool.radius_km < size
+    tool.radius_km = 3.0
+    drag(qtbot, window, [(-87.95, 41.55), (-87.95, 41.65), (-87.95, 41.75)])
+    ids = set(plan.units["unit_id"].to_numpy()[plan.unit_territory == 2])
+    assert {"U00", "U10", "U20"} <= ids
+    assert window.undo_stack.count() == 1
+
+
+def test_draw_territory_creates_a_drawn_territory_and_cuts_overlaps(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    k = plan.n_territories
+    window.set_tool("draw")
+    drag(qtbot, window, BOX_2x2)
+    assert plan.n_territories == k + 1
+    first = plan.n_territories - 1
+    assert plan.territories.at[first, "geometry_source"] == "drawn"
+    # Well inside the drawn box (screen pixels round the outline by a few metres).
+    lon, lat = plan.accounts["lon"], plan.accounts["lat"]
+    inside = ((lon < -87.82) & (lat < 41.68) & (lon > -87.98) & (lat > 41.52)).to_numpy()
+    assert (plan.account_territory[inside] == first).all()
+    # A second, overlapping shape cuts the first; the overlap's accounts move to the new one.
+    drag(
+        qtbot,
+        window,
+        [(-87.90, 41.60), (-87.70, 41.60), (-87.70, 41.80), (-87.90, 41.80), (-87.90, 41.605)],
+    )
+    assert plan.n_territories == k + 2
+    assert "cut 1 overlapping" in window.statusBar().currentMessage()
+    first_geom = plan.territories.geometry.iloc[first]
+    second_geom = plan.territories.geometry.iloc[first + 1]
+    assert first_geom.intersection(second_geom).area < 1e-9
+    # Undo both: the plan is as it was.
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert plan.n_territories == k
+    assert np.array_equal(plan.account_territory, make_plan().account_territory)
+
+
+def test_click_by_click_polygon_with_enter(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    k = plan.n_territories
+    window.set_tool("draw")
+    for lon, lat in [(-87.99, 41.51), (-87.81, 41.51), (-87.81, 41.69), (-87.99, 41.69)]:
+        qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, lon, lat))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Return)
+    assert plan.n_territories == k + 1
+
+
+def test_merge_selected_territories_is_one_undo_step(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    before_ids = plan.territory_ids
+    before = plan.account_territory.copy()
+    window.select_territories([0, 1])
+    window.merge_action.trigger()
+    assert plan.n_territories == len(before_ids) - 1
+    assert (plan.account_territory[before == 1] == 0).all()
+    window.undo_action.trigger()
+    assert plan.territory_ids == before_ids
+    assert np.array_equal(plan.account_territory, before)
+
+
+def test_select_tool_box_selects_touched_territories(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.set_tool("select")
+    drag(qtbot, window, [(-87.99, 41.51), (-87.70, 41.55)])
+    assert window.balance.selected_territories() == [0, 1]
+    assert window.canvas._highlight == {0, 1}
+
+
+def test_tool_shortcuts_switch_tools(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.tool_actions["lasso"].trigger()
+    assert window.canvas.tool is window.tools["lasso"]
+    window.tool_actions["pan"].trigger()
+    assert window.canvas.tool is None
+    assert window.tool_actions["lasso"].shortcut().toString() == "L"
+
+
+def test_random_edits_undo_all_restores_and_redo_all_replays(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Property: any sequence of edits, all undone, gives the plan back exactly."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from planner.ui.commands import ApplyChangeCommand, MergeTerritoriesCommand, SetLocksCommand
+
+    def state(p: Plan) -> tuple:
+        return (
+            p.account_territory.copy().tobytes(),
+            p.unit_territory.copy().tobytes(),
+            tuple(p.territory_ids),
+            p.territory_locked.tobytes(),
+            p.unit_locked.tobytes(),
+        )
+
+    edit = st.one_of(
+        st.tuples(
+            st.just("units"),
+            st.lists(st.integers(0, 35), min_size=1, max_size=8),
+            st.integers(-1, 3),
+        ),
+        st.tuples(
+            st.just("accounts"),
+            st.lists(st.integers(0, 399), min_size=1, max_size=30),
+            st.integers(-1, 3),
+        ),
+        st.tuples(
+            st.just("lock"), st.lists(st.integers(0, 35), min_size=1, max_size=4), st.booleans()
+        ),
+        st.tuples(st.just("merge"), st.just([]), st.integers(0, 2)),
+    )
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.lists(edit, min_size=1, max_size=8))
+    def check(edits: list) -> None:
+        plan = make_plan()
+        window.set_plan(plan, None)
+        start = state(plan)
+        after_each = []
+        for kind, items, arg in edits:
+            k = plan.n_territories
+            if kind == "units":
+                target = arg if arg < k else -1
+                command = ApplyChangeCommand(
+                    plan, plan.propose_unit_move(np.array(items), target), "units"
+                )
+            elif kind == "accounts":
+                target = arg if arg < k else -1
+                command = ApplyChangeCommand(
+                    plan, plan.propose_account_move(np.array(items), target), "accounts"
+                )
+            elif kind == "lock":
+                command = SetLocksCommand(plan, "units", np.unique(items), arg, "lock")
+            else:
+                if k < 2 or arg + 1 >= k:
+                    continue
+                command = MergeTerritoriesCommand(plan, [arg, arg + 1])
+            window.push(command)
+            after_each.append(state(plan))
+        end = state(plan)
+        while window.undo_stack.canUndo():
+            window.undo_stack.undo()
+        assert state(plan) == start
+        while window.undo_stack.canRedo():
+            window.undo_stack.redo()
+        assert state(plan) == end
+        plan.check_invariant()
+
+    check()
