@@ -599,9 +599,13 @@ def _repair(
 
     Days not routed yet take it on trust (their own routing will report it if it still does
     not fit); routed days are rerouted with it and keep it only if everything still fits.
+    Days whose busy time (visits, and the driving of routed days) leaves less room than the
+    visit itself are skipped without rerouting: for a rep with more work than hours, trying
+    them made every dropped visit cost several futile reroutes (minutes per rep).
     """
     horizon = 7 * settings.weeks
     current = chosen[account]
+    need = accounts[account].visit_minutes
     spare = []
     for other in range(offsets.size):
         if other in current or int(day_weekday[other]) in accounts[account].closed_weekdays:
@@ -610,11 +614,13 @@ def _repair(
         if not _spacing_ok(trial, offsets, horizon, settings.spacing_slack_days):
             continue
         route = routes[other]
-        used = (
-            route.working_minutes
-            if route is not None
-            else sum(accounts[i].visit_minutes for i in day_visits[other])
-        )
+        if route is not None:
+            used = route.working_minutes
+            busy = used - sum(s.wait_minutes for s in route.stops)
+        else:
+            used = busy = sum(accounts[i].visit_minutes for i in day_visits[other])
+        if busy + need > _room_minutes(rep.day, busy + need):
+            continue
         spare.append((used, other, trial))
     for _, other, trial in sorted(spare, key=lambda item: item[0])[:4]:
         route = routes[other]
@@ -632,6 +638,16 @@ def _repair(
             chosen[account] = trial
             return True
     return False
+
+
+def _room_minutes(day: RepDay, busy: float) -> float:
+    """Most minutes of visits and driving a day can hold, once ``busy`` minutes are planned.
+
+    A day whose work runs past the earliest lunch start must take lunch inside it.
+    """
+    span = float(min(day.max_minutes, day.end - day.start))
+    needs_lunch = day.start + busy > day.lunch_earliest
+    return span - (day.lunch_minutes if needs_lunch else 0.0)
 
 
 def _make_day(
