@@ -1,0 +1,208 @@
+"""``planner optimise``: build or rebalance territories and write the result to a new file."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from planner.cli import UserError, subcommand
+
+
+def _fraction(name: str) -> object:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a fraction between 0 and 1 (0.05 = 5 %), got {text}"
+            )
+        return value
+
+    return parse
+
+
+def _positive(name: str, kind: type) -> object:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not value > 0 or not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
+        return value  # type: ignore[no-any-return]
+
+    return parse
+
+
+class _Progress:
+    """Prints a progress line when the message changes or another tenth of the work is done."""
+
+    def __init__(self) -> None:
+        self.message = ""
+        self.tenth = -1
+
+    def __call__(self, fraction: float | None, message: str) -> None:
+        tenth = -1 if fraction is None else int(fraction * 10)
+        text = message.removeprefix("territories: ")
+        if text != self.message or tenth != self.tenth:
+            pct = "" if fraction is None else f"{100 * fraction:3.0f} % "
+            print(f"  {pct}{text}", flush=True)
+            self.message, self.tenth = text, tenth
+
+
+@subcommand("optimise")
+def cmd_optimise(argv: list[str]) -> int:
+    from planner.io.planfile import open_plan, save_plan
+    from planner.models.progress import TaskState
+    from planner.optimise.plan_optimiser import (
+        OptimiseOptions,
+        OptionsError,
+        optimise_plan,
+        record_moves,
+        snapshot_plan,
+        store_scenario,
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="planner optimise",
+        description=(
+            "Build (create) or rebalance territories: every balanced measure within its "
+            "tolerance band, contiguous and compact, within a disruption budget. Prints the "
+            "balance before and after, the disruption and what could not be met."
+        ),
+    )
+    parser.add_argument("plan", type=Path, help="plan file (.gpkg)")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="plan file to write")
+    parser.add_argument(
+        "--mode",
+        choices=("create", "rebalance", "subset"),
+        default="rebalance",
+        help="create from scratch (seeded at rep homes), rebalance the current alignment "
+        "(default), or re-optimise the territories named by --subset",
+    )
+    parser.add_argument(
+        "--territories",
+        type=_positive("--territories", int),
+        help="create mode: number of territories to fill (default: every unlocked one)",
+    )
+    parser.add_argument(
+        "--subset",
+        help="subset mode: comma-separated territory ids to re-optimise among themselves",
+    )
+    parser.add_argument(
+        "--measures",
+        help="comma-separated measures to balance (default: all of the plan's measures)",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=_fraction("--tolerance"),
+        help="band half-width for every balanced measure, e.g. 0.05 for ±5 %% "
+        "(default: each measure's tolerance in the plan)",
+    )
+    parser.add_argument(
+        "--max-disruption",
+        type=_fraction("--max-disruption"),
+        help="largest share of accounts that may change territory (default 0.10 when "
+        "rebalancing; 1 for no limit)",
+    )
+    parser.add_argument(
+        "--disruption-by",
+        choices=("accounts", "revenue"),
+        default="accounts",
+        help="count the disruption budget in accounts (default) or revenue",
+    )
+    parser.add_argument(
+        "--max-disruption-per-rep",
+        type=_fraction("--max-disruption-per-rep"),
+        help="largest share of each territory's own accounts it may lose plus gain",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=_positive("--time-limit", float),
+        default=30.0,
+        help="seconds (default 30); the best plan found by then is kept",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--scenario",
+        help="store the result as a named scenario and keep the plan's alignment as it is",
+    )
+    args = parser.parse_args(argv)
+
+    if args.territories is not None and args.mode != "create":
+        raise UserError("--territories applies to --mode create only")
+    if args.subset and args.mode != "subset":
+        raise UserError("--subset applies to --mode subset only")
+    if args.mode == "subset" and not args.subset:
+        raise UserError("--mode subset needs --subset with the territory ids to re-optimise")
+    if args.scenario is not None and not args.scenario.strip():
+        raise UserError("--scenario needs a name")
+    if args.output.suffix.lower() != ".gpkg":
+        raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
+
+    plan = open_plan(args.plan)
+    subset: tuple[int, ...] = ()
+    if args.subset:
+        ids = [t.strip() for t in args.subset.split(",") if t.strip()]
+        unknown = [t for t in ids if t not in plan.territory_index]
+        if unknown:
+            raise UserError(
+                f"--subset: {args.plan} has no territory {unknown[0]!r} "
+                f"(territory ids: {', '.join(plan.territory_ids[:10])}"
+                f"{', …' if plan.n_territories > 10 else ''})"
+            )
+        subset = tuple(plan.territory_index[t] for t in ids)
+    keys = [m.key for m in plan.settings.measures]
+    measures = None
+    if args.measures:
+        measures = tuple(m.strip() for m in args.measures.split(",") if m.strip())
+    chosen = measures or tuple(keys)
+    tolerances = {key: args.tolerance for key in chosen} if args.tolerance is not None else {}
+    max_disruption = args.max_disruption
+    if max_disruption is None and args.mode != "create":
+        max_disruption = 0.10
+    options = OptimiseOptions(
+        mode=args.mode,
+        territories=args.territories,
+        subset=subset,
+        measures=measures,
+        tolerances={k: v for k, v in tolerances.items() if k in keys},
+        max_disruption=None if max_disruption == 1.0 else max_disruption,
+        disruption_basis=args.disruption_by,
+        max_disruption_per_rep=args.max_disruption_per_rep,
+        time_limit=args.time_limit,
+        seed=args.seed,
+    )
+    try:
+        options.validate(plan.settings, plan.n_territories)
+    except OptionsError as exc:
+        raise UserError(str(exc)) from None
+
+    print(
+        f"{plan.name}: {plan.n_accounts:,} accounts, {plan.n_units:,} units, "
+        f"{plan.n_territories} territories; {args.mode}, time limit {args.time_limit:g} s",
+        flush=True,
+    )
+    result = optimise_plan(snapshot_plan(plan), options, TaskState(_Progress()))
+    if result.status == "infeasible":
+        print(f"planner: error: nothing written: {'; '.join(result.messages)}", file=sys.stderr)
+        return 1
+    for line in result.summary_lines():
+        print(line)
+    if args.scenario:
+        store_scenario(plan, result, args.scenario)
+        record_moves(plan, result, args.scenario.strip())
+        where = f"as scenario {args.scenario.strip()!r} (the plan's alignment is unchanged)"
+    else:
+        plan.apply(result.change)
+        record_moves(plan, result)
+        where = "with the new alignment"
+    save_plan(plan, args.output)
+    print(
+        f"wrote {args.output} {where}; {len(result.moves):,} explained moves (run {result.run_id})"
+    )
+    return 0

@@ -1,0 +1,93 @@
+"""``planner optimise`` in-process: exit codes, the written file, and nothing partial."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planner.cli import main
+from planner.io.planfile import open_plan, save_plan
+from tests.conftest import make_plan
+
+
+@pytest.fixture(scope="module")
+def plan_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "plan.gpkg"
+    save_plan(make_plan(n_accounts=300, grid=6, n_territories=3, seed=3), path)
+    return path
+
+
+def test_rebalance_writes_the_new_alignment_and_its_explanations(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.gpkg"
+    code = main(
+        [
+            *("optimise", str(plan_file), "-o", str(out), "--max-disruption", "0.2"),
+            *("--tolerance", "0.12", "--time-limit", "2", "--seed", "4"),
+        ]
+    )
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "territories in band:" in text and "disruption:" in text and "wrote" in text
+    before, after = open_plan(plan_file), open_plan(out)
+    moved = before.account_territory != after.account_territory
+    assert moved.any() and moved.mean() <= 0.2 + 1e-9
+    moves = after.tables["optimiser_moves"]
+    assert int((moves["kind"] == "account").sum()) == int(moved.sum())
+
+
+def test_scenario_keeps_the_alignment(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "scenario.gpkg"
+    code = main(
+        [
+            *("optimise", str(plan_file), "-o", str(out), "--mode", "create"),
+            *("--time-limit", "2", "--scenario", "Fresh start"),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    before, after = open_plan(plan_file), open_plan(out)
+    assert np.array_equal(before.account_territory, after.account_territory)
+    assert list(after.tables["scenarios"]["scenario"]) == ["Fresh start"]
+    rows = after.tables["scenario_assignments"]
+    assert len(rows) == after.n_accounts + after.n_units
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tolerance", "2"], "--tolerance must be a fraction"),
+        (["--time-limit", "0"], "--time-limit must be positive"),
+        (["--territories", "2"], "--territories applies to --mode create"),
+        (["--mode", "create", "--territories", "9"], "only 3 unlocked territories"),
+        (["--mode", "subset", "--subset", "T1,T9"], "no territory 'T9'"),
+        (["--measures", "travel"], "measure 'travel' is not one of"),
+    ],
+)
+def test_bad_input_exits_non_zero_and_writes_nothing(
+    plan_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    out = tmp_path / "out.gpkg"
+    try:
+        code = main(["optimise", str(plan_file), "-o", str(out), "--time-limit", "1", *args])
+    except SystemExit as exc:  # argparse rejects malformed values itself
+        code = int(exc.code or 0)
+    assert code != 0
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_missing_plan_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["optimise", str(tmp_path / "nope.gpkg"), "-o", str(tmp_path / "out.gpkg")])
+    assert code == 2
+    assert "nope.gpkg" in capsys.readouterr().err
