@@ -1,0 +1,591 @@
+"""The "Optimise territories" dialog: settings, a background run, a preview, one-step apply.
+
+The dialog snapshots the plan on the GUI thread, runs
+:func:`planner.optimise.plan_optimiser.optimise_plan` in a worker thread with a progress
+bar that shows the best balance found so far, previews the result beside the current
+balance (per territory and measure, before → after), and applies it as one undoable
+command that also records the explanations in the plan's ``optimiser_moves`` table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.models.plan import Plan
+from planner.models.progress import TaskState
+from planner.optimise.plan_optimiser import (
+    OptimiseOptions,
+    OptionsError,
+    PlanOptimisation,
+    PlanSnapshot,
+    forget_moves,
+    optimise_plan,
+    record_moves,
+    snapshot_plan,
+)
+from planner.ui.commands import ApplyChangeCommand
+from planner.ui.worker import Task
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planner.ui.main_window import MainWindow
+
+IN_BAND = QColor("#d9f0d3")
+OUT_OF_BAND = QColor("#f4c7c3")
+MODES = [
+    ("rebalance", "Rebalance the current alignment"),
+    ("create", "Create territories from scratch (seeded at rep homes)"),
+    ("subset", "Re-optimise the selected territories only"),
+]
+SETTINGS_PREFIX = "optimise"
+
+
+class ApplyOptimisationCommand(ApplyChangeCommand):
+    """Apply an optimiser result and record its explanations; undo removes both."""
+
+    def __init__(self, plan: Plan, result: PlanOptimisation, text: str) -> None:
+        super().__init__(plan, result.change, text)
+        self.result = result
+        self._previous_moves: pd.DataFrame | None = None
+
+    def redo(self) -> None:
+        super().redo()
+        self._previous_moves = record_moves(self.plan, self.result)
+
+    def undo(self) -> None:
+        super().undo()
+        forget_moves(self.plan, self._previous_moves)
+
+
+class OptimiseDialog(QDialog):
+    """Settings, progress, preview and Apply for an optimiser run on the window's plan.
+
+    Signals
+    -------
+    result_ready(object)
+        A run finished (or was cancelled) and its :class:`PlanOptimisation` is shown.
+    """
+
+    result_ready = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Optimise territories")
+        self.setObjectName("optimiseDialog")
+        self.window_ = window
+        self.settings: QSettings = window.settings
+        self.task: Task | None = None
+        self.snapshot: PlanSnapshot | None = None
+        self.result: PlanOptimisation | None = None
+        self._plan: Plan | None = None
+
+        self.mode = QComboBox()
+        for key, text in MODES:
+            self.mode.addItem(text, key)
+        self.territories = QSpinBox()
+        self.territories.setRange(1, 10_000)
+        self.territories.setToolTip("Create mode: how many territories to fill")
+        self.subset_label = QLabel()
+        self.subset_label.setWordWrap(True)
+
+        self.measures = QTableWidget(0, 2)
+        self.measures.setHorizontalHeaderLabels(["Balance", "Tolerance ±%"])
+        self.measures.verticalHeader().setVisible(False)
+        self.measures.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.measures.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.measures.setMaximumHeight(150)
+
+        self.limit_disruption = QCheckBox("Limit disruption to")
+        self.disruption = QDoubleSpinBox()
+        self.disruption.setRange(0.0, 100.0)
+        self.disruption.setSuffix(" %")
+        self.disruption.setDecimals(1)
+        self.basis = QComboBox()
+        self.basis.addItem("of accounts", "accounts")
+        self.basis.addItem("of revenue", "revenue")
+        self.per_rep = QDoubleSpinBox()
+        self.per_rep.setRange(0.0, 100.0)
+        self.per_rep.setSuffix(" %")
+        self.per_rep.setDecimals(1)
+        self.per_rep.setSpecialValueText("no limit")
+        self.per_rep.setToolTip("Largest share of each territory's accounts it may lose plus gain")
+        self.time_limit = QDoubleSpinBox()
+        self.time_limit.setRange(1.0, 3600.0)
+        self.time_limit.setSuffix(" s")
+        self.time_limit.setDecimals(0)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+
+        disruption_row = QHBoxLayout()
+        disruption_row.addWidget(self.limit_disruption)
+        disruption_row.addWidget(self.disruption)
+        disruption_row.addWidget(self.basis)
+        disruption_row.addStretch(1)
+
+        form = QFormLayout()
+        form.addRow("Mode", self.mode)
+        form.addRow("Territories", self.territories)
+        form.addRow("", self.subset_label)
+        form.addRow("Measures", self.measures)
+        form.addRow("Disruption", disruption_row)
+        form.addRow("Per rep at most", self.per_rep)
+        form.addRow("Time limit", self.time_limit)
+        form.addRow("Seed", self.seed)
+        settings_box = QGroupBox("Settings")
+        settings_box.setLayout(form)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.status = QLabel("Set the options and press Run.")
+        self.status.setObjectName("optimiseStatus")
+        self.status.setWordWrap(True)
+
+        self.preview = QTableWidget(0, 0)
+        self.preview.setObjectName("optimisePreview")
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.verticalHeader().setVisible(False)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes = QPlainTextEdit()
+        self.notes.setReadOnly(True)
+        self.notes.setPlaceholderText("Shortfalls and notes appear here after a run.")
+        self.notes.setMaximumHeight(140)
+        result_box = QGroupBox("Result: before → after deviation from target")
+        result_layout = QVBoxLayout(result_box)
+        result_layout.addWidget(self.preview, 1)
+        result_layout.addWidget(self.summary)
+        result_layout.addWidget(self.notes)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(settings_box)
+        left_layout.addStretch(1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(result_box)
+        splitter.setStretchFactor(1, 1)
+
+        self.buttons = QDialogButtonBox()
+        self.run_button = QPushButton("Run")
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("Stop")
+        self.cancel_button.setToolTip("Stop the search and keep the best plan found so far")
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setToolTip("Apply the proposal to the plan (one undo step)")
+        self.close_button = QPushButton("Close")
+        for button, role in (
+            (self.run_button, QDialogButtonBox.ButtonRole.ActionRole),
+            (self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole),
+            (self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole),
+            (self.close_button, QDialogButtonBox.ButtonRole.RejectRole),
+        ):
+            self.buttons.addButton(button, role)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.apply_button.clicked.connect(self.apply)
+        self.close_button.clicked.connect(self.close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
+        self.limit_disruption.toggled.connect(self.disruption.setEnabled)
+        self.limit_disruption.toggled.connect(self.basis.setEnabled)
+        self.resize(1250, 680)
+        self.reload()
+
+    # -- settings ----------------------------------------------------------------------
+
+    def _value(self, key: str, default: Any) -> Any:
+        value = self.settings.value(f"{SETTINGS_PREFIX}/{key}", default)
+        try:
+            return type(default)(value) if not isinstance(default, bool) else _as_bool(value)
+        except (TypeError, ValueError):
+            return default
+
+    def reload(self) -> None:
+        """Fill the form from the window's plan and the remembered settings."""
+        plan = self.window_.plan
+        self._plan = plan
+        mode = self._value("mode", "rebalance")
+        self.mode.setCurrentIndex(max(0, self.mode.findData(mode)))
+        n = plan.n_territories if plan is not None else 1
+        self.territories.setValue(max(1, min(self._value("territories", n), n)))
+        self.territories.setMaximum(max(1, n))
+        self.limit_disruption.setChecked(self._value("limit_disruption", True))
+        self.disruption.setValue(self._value("max_disruption_pct", 10.0))
+        self.basis.setCurrentIndex(max(0, self.basis.findData(self._value("basis", "accounts"))))
+        self.per_rep.setValue(self._value("per_rep_pct", 0.0))
+        self.time_limit.setValue(self._value("time_limit", 20.0))
+        self.seed.setValue(self._value("seed", 0))
+        try:
+            remembered = json.loads(str(self._value("measures", "{}")))
+        except ValueError:
+            remembered = {}
+        self.measures.setRowCount(0)
+        if plan is not None:
+            for spec in plan.settings.measures:
+                row = self.measures.rowCount()
+                self.measures.insertRow(row)
+                check = QTableWidgetItem(spec.label)
+                check.setData(Qt.ItemDataRole.UserRole, spec.key)
+                check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+                saved = remembered.get(spec.key, {})
+                on = bool(saved.get("on", True))
+                check.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                self.measures.setItem(row, 0, check)
+                spin = QDoubleSpinBox()
+                spin.setRange(0.0, 99.0)
+                spin.setDecimals(1)
+                spin.setSuffix(" %")
+                spin.setValue(float(saved.get("tolerance_pct", 100 * spec.tolerance)))
+                self.measures.setCellWidget(row, 1, spin)
+        self.disruption.setEnabled(self.limit_disruption.isChecked())
+        self.basis.setEnabled(self.limit_disruption.isChecked())
+        self._on_mode_changed()
+        self._set_running(False)
+
+    def _save_settings(self) -> None:
+        put = self.settings.setValue
+        put(f"{SETTINGS_PREFIX}/mode", self.mode.currentData())
+        put(f"{SETTINGS_PREFIX}/territories", self.territories.value())
+        put(f"{SETTINGS_PREFIX}/limit_disruption", self.limit_disruption.isChecked())
+        put(f"{SETTINGS_PREFIX}/max_disruption_pct", self.disruption.value())
+        put(f"{SETTINGS_PREFIX}/basis", self.basis.currentData())
+        put(f"{SETTINGS_PREFIX}/per_rep_pct", self.per_rep.value())
+        put(f"{SETTINGS_PREFIX}/time_limit", self.time_limit.value())
+        put(f"{SETTINGS_PREFIX}/seed", self.seed.value())
+        put(f"{SETTINGS_PREFIX}/measures", json.dumps(self._measure_choices()))
+
+    def _measure_choices(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for row in range(self.measures.rowCount()):
+            item = self.measures.item(row, 0)
+            spin = self.measures.cellWidget(row, 1)
+            assert isinstance(spin, QDoubleSpinBox)
+            out[str(item.data(Qt.ItemDataRole.UserRole))] = {
+                "on": item.checkState() == Qt.CheckState.Checked,
+                "tolerance_pct": spin.value(),
+            }
+        return out
+
+    def _subset(self) -> list[int]:
+        return self.window_.balance.selected_territories()
+
+    def _on_mode_changed(self) -> None:
+        mode = self.mode.currentData()
+        self.territories.setEnabled(mode == "create")
+        rebalance = mode != "create"
+        self.limit_disruption.setEnabled(rebalance)
+        self.disruption.setEnabled(rebalance and self.limit_disruption.isChecked())
+        self.basis.setEnabled(rebalance and self.limit_disruption.isChecked())
+        self.per_rep.setEnabled(rebalance)
+        plan = self.window_.plan
+        if mode == "subset" and plan is not None:
+            chosen = self._subset()
+            names = ", ".join(plan.territory_label(t) for t in chosen) or "none"
+            self.subset_label.setText(
+                f"Selected in the balance table: {names}. Select at least two territories."
+            )
+            self.subset_label.show()
+        else:
+            self.subset_label.hide()
+
+    def options(self) -> OptimiseOptions:
+        """The options the form describes."""
+        choices = self._measure_choices()
+        mode = str(self.mode.currentData())
+        create = mode == "create"
+        return OptimiseOptions(
+            mode=mode,
+            territories=self.territories.value() if create else None,
+            subset=tuple(self._subset()) if mode == "subset" else (),
+            measures=tuple(k for k, c in choices.items() if c["on"]),
+            tolerances={k: c["tolerance_pct"] / 100.0 for k, c in choices.items()},
+            max_disruption=(
+                self.disruption.value() / 100.0
+                if self.limit_disruption.isChecked() and not create
+                else None
+            ),
+            disruption_basis=str(self.basis.currentData()),
+            max_disruption_per_rep=(
+                self.per_rep.value() / 100.0 if self.per_rep.value() > 0 and not create else None
+            ),
+            time_limit=self.time_limit.value(),
+            seed=self.seed.value(),
+        )
+
+    # -- running -----------------------------------------------------------------------
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running and self.window_.plan is not None)
+        self.cancel_button.setEnabled(running)
+        self.apply_button.setEnabled(
+            not running and self.result is not None and not self.result.change.is_empty
+        )
+        for widget in (
+            self.mode,
+            self.territories,
+            self.measures,
+            self.limit_disruption,
+            self.disruption,
+            self.basis,
+            self.per_rep,
+            self.time_limit,
+            self.seed,
+        ):
+            widget.setEnabled(not running)
+        if not running:
+            self._on_mode_changed()
+
+    def run(self) -> Task | None:
+        """Snapshot the plan and start the optimiser in the background."""
+        plan = self.window_.plan
+        if plan is None or (self.task is not None and self.task.is_running()):
+            return None
+        options = self.options()
+        try:
+            options.validate(plan.settings, plan.n_territories)
+        except OptionsError as exc:
+            QMessageBox.warning(self, "Optimise territories", str(exc))
+            return None
+        self._save_settings()
+        # Snapshot on the GUI thread: the plan may be edited while the worker runs.
+        self.snapshot = snapshot = snapshot_plan(plan)
+        self._plan = plan
+        self.result = None
+        self.progress.setValue(0)
+        self.status.setText("Starting…")
+
+        def work(state: TaskState) -> PlanOptimisation:
+            return optimise_plan(snapshot, options, state)
+
+        task = Task(work, "Optimise territories", self, show_dialog=False)
+        self.task = task
+        self.window_.tasks.append(task)
+        task.progress.connect(self._on_progress)
+        task.finished.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        self._set_running(True)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        """Stop the search; the best plan found so far is shown."""
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText("Stopping: keeping the best plan found so far…")
+
+    def _forget_task(self) -> None:
+        if self.task is not None and self.task in self.window_.tasks:
+            self.window_.tasks.remove(self.task)
+
+    def _on_progress(self, fraction: float | None, message: str) -> None:
+        if fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * fraction))
+        text = message.removeprefix("territories: ")
+        best = re.search(r"best so far (\d+) of (\d+) bands missed", text)
+        if best:
+            missed, total = int(best.group(1)), int(best.group(2))
+            text = f"Searching… best so far: {total - missed} of {total} bands in tolerance"
+        self.status.setText(text[:1].upper() + text[1:])
+
+    def _on_failed(self, exc: object) -> None:
+        self._forget_task()
+        self._set_running(False)
+        self.status.setText("The optimiser failed.")
+        QMessageBox.critical(self, "Optimise territories", str(exc))
+
+    def _on_finished(self, result: object) -> None:
+        self._forget_task()
+        assert isinstance(result, PlanOptimisation)
+        self.result = result
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(1000)
+        self.show_result(result)
+        self._set_running(False)
+        self.result_ready.emit(result)
+
+    # -- preview and apply -------------------------------------------------------------
+
+    def show_result(self, result: PlanOptimisation) -> None:
+        """Fill the preview: per territory and measure before → after, totals, shortfalls."""
+        after, before = result.after, result.before
+        cols = [after.column(k) for k in result.balanced]
+        rows = np.flatnonzero(result.optimised).tolist()
+        self.preview.clear()
+        self.preview.setColumnCount(1 + len(cols))
+        self.preview.setRowCount(len(rows))
+        self.preview.setHorizontalHeaderLabels(
+            ["Territory"]
+            + [f"{after.measures[c].label} ±{100 * after.measures[c].tolerance:g} %" for c in cols]
+        )
+        for r, t in enumerate(rows):
+            self.preview.setItem(r, 0, QTableWidgetItem(result.territory_names[t]))
+            for i, c in enumerate(cols):
+                b, a = before.deviation[t, c], after.deviation[t, c]
+                item = QTableWidgetItem(f"{_pct(b)} → {_pct(a)}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setBackground(QBrush(IN_BAND if after.in_band[t, c] else OUT_OF_BAND))
+                item.setToolTip(
+                    f"value {before.values[t, c]:,.0f} → {after.values[t, c]:,.0f} "
+                    f"(target {after.targets[c]:,.0f})"
+                )
+                self.preview.setItem(r, 1 + i, item)
+        header = self.preview.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for i in range(1, 1 + len(cols)):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        verdict = {
+            "ok": "Every band met.",
+            "bands_not_met": "Some bands are not met (see below).",
+            "not_contiguous": "Some territories are in pieces.",
+            "cancelled": "Stopped: this is the best plan found so far.",
+            "infeasible": "The request cannot be served; nothing would change.",
+        }.get(result.status, result.status)
+        self.summary.setText(
+            f"{verdict}  Territories in band: {result.in_band_before} → {result.in_band_after} "
+            f"of {result.n_optimised}.  Disruption: {result.accounts_moved:,} accounts "
+            f"({100 * result.disruption_accounts:.1f} %), {100 * result.disruption_revenue:.1f} % "
+            f"of revenue, {result.units_moved:,} units.  Compactness: "
+            f"{result.compactness_before_km:.1f} → {result.compactness_after_km:.1f} km mean "
+            f"to the rep's home.  Contiguous: {result.contiguous_before} → "
+            f"{result.contiguous_after}.  ({result.elapsed:.1f} s)"
+        )
+        lines = [f"Shortfall: {s.describe()}" for s in result.shortfalls]
+        lines += [f"Note: {m}" for m in result.messages]
+        units = [m for m in result.moves if m.kind == "unit"]
+        if units:
+            lines.append(f"Moves ({len(units)} units; every move is saved with the plan):")
+            lines += [
+                f"  {m.item_id}: {_label(result, m.from_territory)} → "
+                f"{_label(result, m.to_territory)}: {m.reason}"
+                for m in units[:200]
+            ]
+        self.notes.setPlainText("\n".join(lines))
+        self.status.setText(
+            "Done. Review the proposal and press Apply, or change the options and run again."
+            if not result.change.is_empty
+            else "Done. Nothing to change."
+        )
+
+    def apply(self) -> bool:
+        """Apply the previewed result as one undoable step."""
+        plan = self.window_.plan
+        result = self.result
+        if plan is None or result is None or result.change.is_empty:
+            return False
+        snapshot = self.snapshot
+        assert snapshot is not None
+        if (
+            plan is not self._plan
+            or not np.array_equal(plan.account_territory, snapshot.account_territory)
+            or not np.array_equal(plan.unit_territory, snapshot.unit_territory)
+        ):
+            QMessageBox.warning(
+                self,
+                "Optimise territories",
+                "The plan changed while the optimiser ran, so its proposal no longer fits. "
+                "Run it again.",
+            )
+            return False
+        command = ApplyOptimisationCommand(
+            plan, result, f"Optimise territories ({result.options.mode})"
+        )
+        push = getattr(self.window_, "push", None)
+        if callable(push):
+            push(command)
+        else:
+            self.window_.undo_stack.push(command)
+        self.result = None
+        self.apply_button.setEnabled(False)
+        self.status.setText("Applied. Edit ▸ Undo takes the whole run back.")
+        return True
+
+    def closeEvent(self, event: Any) -> None:
+        if self.task is not None and self.task.is_running():
+            self.task.cancel()
+        super().closeEvent(event)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:+.1f} %" if np.isfinite(value) else "–"
+
+
+def _label(result: PlanOptimisation, territory: int) -> str:
+    return "Unassigned" if territory < 0 else result.territory_names[territory]
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes")
+    return bool(value)
+
+
+def open_dialog(window: MainWindow) -> OptimiseDialog | None:
+    """Show the window's optimiser dialog (one per window), refreshed for its plan."""
+    if window.plan is None:
+        window.statusBar().showMessage("Open a plan first.", 5000)
+        return None
+    dialog = window.findChild(OptimiseDialog)
+    if dialog is None:
+        dialog = OptimiseDialog(window)
+    elif not (dialog.task is not None and dialog.task.is_running()):
+        dialog.reload()
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
+
+
+def install(window: MainWindow) -> QAction:
+    """Add "Optimise territories…" (Ctrl+Shift+O) to the window's Plan menu."""
+    action = QAction("&Optimise territories…", window)
+    action.setObjectName("optimiseAction")
+    action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+    action.setStatusTip("Build or rebalance territories automatically, within a disruption budget")
+    action.triggered.connect(lambda _checked=False: open_dialog(window))
+    window.menus["plan"].addAction(action)
+    return action
+
+
+__all__ = ["ApplyOptimisationCommand", "OptimiseDialog", "install", "open_dialog"]
