@@ -765,6 +765,8 @@ def optimise_plan(
         out.messages = [*messages, message]
         return out
 
+    if state is not None:
+        state.report(0.0, "preparing the units, their measures and neighbours")
     if snapshot.n_units == 0:
         return refuse("the plan has no units: the optimiser assigns units (ZIP areas, counties)")
     if pool_t.size == 0:
