@@ -123,7 +123,9 @@ def lasso_change(
         acc = accounts_inside(plan, polygon)
         requested += len(acc)
         if len(change.account_indices):
-            acc = np.setdiff1d(acc, change.account_indices)
+            taken = np.zeros(plan.n_accounts, dtype=bool)
+            taken[change.account_indices] = True
+            acc = acc[~taken[acc]]
         extra = plan.propose_account_move(acc, territory)
         if len(extra.account_indices):
             change = Change(

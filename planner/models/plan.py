@@ -89,6 +89,14 @@ def _text(series: pd.Series) -> pd.Series:
     return text.map(str, na_action="ignore") if not missing.all() else text
 
 
+def _sorted_unique(indices: np.ndarray) -> np.ndarray:
+    """Indices as sorted unique int64, skipping the sort when they already are (lassos)."""
+    idx = np.asarray(indices, dtype=np.int64)
+    if len(idx) < 2 or bool(np.all(idx[1:] > idx[:-1])):
+        return idx
+    return np.unique(idx)
+
+
 def _as_text_columns(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> None:
     """Make these columns pandas' string dtype in place, so a file round trip keeps dtypes."""
     for col in columns:
@@ -409,7 +417,7 @@ class Plan:
             If the target territory is locked.
         """
         self._check_target(territory)
-        idx = np.unique(np.asarray(indices, dtype=np.int64))
+        idx = _sorted_unique(indices)
         idx = self._movable_accounts(idx)
         before = self.account_territory[idx]
         return Change.build(idx, before, np.full(len(idx), territory, dtype=np.int32))
@@ -420,15 +428,19 @@ class Plan:
         Locked units, units of locked territories, and locked or pinned accounts stay.
         """
         self._check_target(territory)
-        uidx = np.unique(np.asarray(unit_indices, dtype=np.int64))
+        uidx = _sorted_unique(unit_indices)
         ucur = self.unit_territory[uidx]
         held = self.unit_locked[uidx].copy()
         inside = ucur >= 0
         held[inside] |= self.territory_locked[ucur[inside]]
         uidx = uidx[~held]
-        in_units = (
-            np.flatnonzero(np.isin(self.account_unit, uidx)) if len(uidx) else np.empty(0, np.int64)
-        )
+        if len(uidx):
+            # A boolean lookup per unit beats np.isin over every account by ~10x.
+            chosen = np.zeros(self.n_units + 1, dtype=bool)
+            chosen[uidx] = True
+            in_units = np.flatnonzero(chosen[self.account_unit])  # -1 hits the spare False slot
+        else:
+            in_units = np.empty(0, np.int64)
         aidx = self._movable_accounts(in_units)
         return Change.build(
             aidx,
