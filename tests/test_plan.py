@@ -166,3 +166,14 @@ def test_workload_grows_with_travel_when_home_is_far(small_plan: Plan) -> None:
     plan.set_territory_field(0, "rep_id", "R1")
     far = plan.balance().values[0, j]
     assert far > near * 1.5
+
+
+def test_disruption_preview_matches_disruption_after_apply(small_plan: Plan) -> None:
+    plan = small_plan
+    change = plan.propose_account_move(np.flatnonzero(plan.account_territory == 2)[:11], 0)
+    preview = plan.disruption(change)
+    assert plan.disruption().accounts_moved == 0
+    plan.apply(change)
+    after = plan.disruption()
+    assert preview.accounts_moved == after.accounts_moved == 11
+    assert preview.revenue_moved == pytest.approx(after.revenue_moved)

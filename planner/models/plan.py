@@ -617,10 +617,16 @@ class Plan:
 
     # -- derived views ---------------------------------------------------------------
 
-    def disruption(self) -> Disruption:
-        """Accounts and revenue that changed territory against the baseline."""
+    def disruption(self, change: Change | None = None) -> Disruption:
+        """Accounts and revenue that changed territory against the baseline.
+
+        With ``change``, the disruption as it would be after that change (a preview).
+        """
         k = self.n_territories
         now = self.account_territory
+        if change is not None and len(change.account_indices):
+            now = now.copy()
+            now[change.account_indices] = change.account_after
         base = self.baseline_territory
         moved = now != base
         revenue = np.nan_to_num(self.accounts["revenue"].to_numpy(dtype=float))

@@ -190,7 +190,7 @@ class _GestureTool(MapTool):
         plan = self.window.plan
         assert plan is not None
         self.window.balance.show_balance(
-            plan, plan.preview(change), plan.disruption(), preview=True
+            plan, plan.preview(change), plan.disruption(change), preview=True
         )
 
     def paint_path(self, painter: QPainter, closed: bool) -> None:
