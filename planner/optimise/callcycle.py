@@ -599,9 +599,12 @@ def _repair(
 
     Days not routed yet take it on trust (their own routing will report it if it still does
     not fit); routed days are rerouted with it and keep it only if everything still fits.
-    Days whose busy time (visits, and the driving of routed days) leaves less room than the
-    visit itself are skipped without rerouting: for a rep with more work than hours, trying
-    them made every dropped visit cost several futile reroutes (minutes per rep).
+    Days that cannot hold the visit are skipped without rerouting: a day not routed yet whose
+    visits leave less room than this one, and a routed day whose busy time (visits and
+    driving, waits excluded) plus the visit and its cheapest insertion detour exceeds the
+    day's hours. For a rep with more work than hours (or far-flung accounts), trying them made
+    every dropped visit cost several futile reroutes: minutes per rep instead of seconds. The
+    detour test is a heuristic (a reroute may reorder the day), traded for that speed.
     """
     horizon = 7 * settings.weeks
     current = chosen[account]
@@ -617,9 +620,11 @@ def _repair(
         if route is not None:
             used = route.working_minutes
             busy = used - sum(s.wait_minutes for s in route.stops)
+            extra = need + _insertion_minutes(travel.minutes, day_visits[other], account)
         else:
             used = busy = sum(accounts[i].visit_minutes for i in day_visits[other])
-        if busy + need > _room_minutes(rep.day, busy + need):
+            extra = need
+        if busy + extra > _room_minutes(rep.day, busy + extra):
             continue
         spare.append((used, other, trial))
     for _, other, trial in sorted(spare, key=lambda item: item[0])[:4]:
@@ -638,6 +643,14 @@ def _repair(
             chosen[account] = trial
             return True
     return False
+
+
+def _insertion_minutes(minutes: np.ndarray, route_order: list[int], account: int) -> float:
+    """Cheapest added driving to put ``account`` between two stops of a day (home is row 0)."""
+    nodes = np.array([0, *(i + 1 for i in route_order), 0])
+    a = account + 1
+    detour = minutes[nodes[:-1], a] + minutes[a, nodes[1:]] - minutes[nodes[:-1], nodes[1:]]
+    return float(max(0.0, detour.min()))
 
 
 def _room_minutes(day: RepDay, busy: float) -> float:
