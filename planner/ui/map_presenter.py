@@ -16,6 +16,11 @@ from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
 
 UNASSIGNED_UNIT = (200, 200, 200, 120)
+#: Colour by deviation: near white inside the tolerance band, then light to deep blue
+#: (under target) or red (over target), deepest at three band widths beyond the band.
+IN_BAND_RGB = (247, 247, 247)
+UNDER_LIGHT, UNDER_DEEP = (209, 229, 240), (33, 102, 172)
+OVER_LIGHT, OVER_DEEP = (253, 219, 199), (178, 24, 43)
 UNASSIGNED_ACCOUNT = (227, 26, 28, 255)
 UNIT_ALPHA = 150
 LEGEND_MAX_TERRITORIES = 12
@@ -26,6 +31,24 @@ def hex_rgb(color: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
+def deviation_rgb(deviation: np.ndarray, tolerance: float) -> np.ndarray:
+    """Diverging blue-white-red ``(n, 3)`` uint8 colours for deviations (fractions of target).
+
+    Inside the band (``|d| <= tolerance``) colours are near white; beyond it they deepen
+    with the distance from the band, fully saturated at three band widths (at least 30 %).
+    NaN gives the colour of the band.
+    """
+    d = np.nan_to_num(np.asarray(deviation, dtype=float), nan=0.0, posinf=1e9, neginf=-1e9)
+    outside = np.abs(d) > tolerance + 1e-12
+    reach = max(3 * tolerance, 0.3)
+    s = np.clip((np.abs(d) - tolerance) / reach, 0.0, 1.0)[:, None]
+    under = np.array(UNDER_LIGHT) + s * (np.array(UNDER_DEEP) - np.array(UNDER_LIGHT))
+    over = np.array(OVER_LIGHT) + s * (np.array(OVER_DEEP) - np.array(OVER_LIGHT))
+    rgb = np.where((d > 0)[:, None], over, under)
+    rgb = np.where(outside[:, None], rgb, np.array(IN_BAND_RGB))
+    return np.rint(rgb).astype(np.uint8)
+
+
 class PlanMapPresenter:
     """Pushes a plan's layers to a :class:`MapCanvas` and redraws only what an event touched."""
 
@@ -34,6 +57,32 @@ class PlanMapPresenter:
         self.plan: Plan | None = None
         self._unit_tree: shapely.STRtree | None = None
         self._label_numbers = True
+        #: ``"territory"`` (each territory its colour) or ``("deviation", measure_key)``.
+        self.color_mode: str | tuple[str, str] = "territory"
+
+    def set_color_mode(self, mode: str | tuple[str, str]) -> None:
+        """Colour territories by their own colour or by deviation of a measure.
+
+        Parameters
+        ----------
+        mode : "territory" or ("deviation", measure_key)
+        """
+        if mode != "territory" and not (
+            isinstance(mode, tuple) and len(mode) == 2 and mode[0] == "deviation"
+        ):
+            raise ValueError(f"mode must be 'territory' or ('deviation', key), got {mode!r}")
+        if isinstance(mode, tuple) and self.plan is not None:
+            self.plan.settings.measure(mode[1])  # KeyError names an unknown measure
+        self.color_mode = mode
+        if self.plan is not None:
+            self.canvas.set_unit_colors(self.unit_colors())
+            self.canvas.set_account_colors(self.account_colors())
+            self.refresh_outlines()
+            self.refresh_legend()
+
+    def _deviation_key(self) -> str | None:
+        mode = self.color_mode
+        return mode[1] if isinstance(mode, tuple) else None
 
     def set_plan(self, plan: Plan) -> None:
         """Show a new plan and zoom to it."""
@@ -63,9 +112,16 @@ class PlanMapPresenter:
     def _palette(self, alpha: int, darken: float = 1.0) -> np.ndarray:
         """RGBA per territory index + 1 (row 0 is Unassigned)."""
         assert self.plan is not None
+        key = self._deviation_key()
+        if key is not None:
+            table = self.plan.balance()
+            j = table.column(key)
+            rgb = deviation_rgb(table.deviation[:, j], table.measures[j].tolerance)
+            colors = [tuple(int(v) for v in c) for c in rgb]
+        else:
+            colors = [hex_rgb(c) for c in self.plan.territories["color"]]
         rows = [UNASSIGNED_UNIT]
-        for color in self.plan.territories["color"]:
-            r, g, b = hex_rgb(color)
+        for r, g, b in colors:
             rows.append((int(r * darken), int(g * darken), int(b * darken), alpha))
         return np.array(rows, dtype=np.uint8)
 
@@ -87,6 +143,17 @@ class PlanMapPresenter:
         if not self._label_numbers:
             return name
         table = self.plan.balance()
+        key = self._deviation_key()
+        if key is not None:
+            from planner.ui.balance_panel import format_value
+
+            j = table.column(key)
+            dev = table.deviation[index, j]
+            dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
+            value = format_value(
+                table.values[index, j], table.measures[j], self.plan.settings.currency
+            )
+            return f"{name}\n{value} ({dev_text})"
         try:
             j = table.column("workload")
         except ValueError:
@@ -137,7 +204,12 @@ class PlanMapPresenter:
     def _on_plan_event(self, event: PlanEvent) -> None:
         if self.plan is None:
             return
-        if isinstance(event, AssignmentChanged):
+        if isinstance(event, AssignmentChanged) and self._deviation_key() is not None:
+            # Any move changes deviations (and targets) of territories beyond the moved units.
+            self.canvas.set_unit_colors(self.unit_colors())
+            self.canvas.set_account_colors(self.account_colors())
+            self.refresh_outlines()
+        elif isinstance(event, AssignmentChanged):
             if len(event.change.unit_indices):
                 self.canvas.set_unit_colors(self.unit_colors())
             if len(event.change.account_indices):

@@ -1,0 +1,150 @@
+"""Disruption against the baseline: accounts and revenue moved, per territory and in total."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.models.plan import Disruption, Plan
+from planner.ui.problems_panel import PlanFollower, add_panel_dock
+
+COLUMNS = (
+    "Territory",
+    "Accounts in",
+    "Accounts out",
+    "Revenue in",
+    "Revenue out",
+)
+#: Rows of territories that changed are tinted, so the eye finds them in a long table.
+CHANGED = QColor("#fdebd3")
+
+
+class _NumberItem(QTableWidgetItem):
+    """A cell that sorts by its number, not its text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine = self.data(Qt.ItemDataRole.UserRole)
+        theirs = other.data(Qt.ItemDataRole.UserRole)
+        if isinstance(mine, float) and isinstance(theirs, float):
+            return mine < theirs
+        return super().__lt__(other)
+
+
+class DisruptionPanel(QWidget):
+    """Accounts and revenue that changed territory against the plan's baseline alignment.
+
+    The summary line gives the totals and their share of the plan; the table gives, per
+    territory, what it gained (in) and lost (out).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.disruption: Disruption | None = None
+        self.follower: PlanFollower | None = None
+        self.currency = "$"
+        self.summary = QLabel("No plan", self)
+        self.summary.setObjectName("disruptionSummary")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setObjectName("disruptionTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+
+    def show_disruption(self, plan: Plan, disruption: Disruption | None = None) -> None:
+        """Show ``disruption`` (computed from ``plan`` when not given)."""
+        d = disruption if disruption is not None else plan.disruption()
+        self.disruption = d
+        self.currency = plan.settings.currency
+        money = self._money
+        self.summary.setText(
+            f"<b>{d.accounts_moved:,}</b> of {d.accounts_total:,} accounts "
+            f"({d.accounts_fraction * 100:.1f} %) and <b>{money(d.revenue_moved)}</b> of "
+            f"{money(d.revenue_total)} revenue ({d.revenue_fraction * 100:.1f} %) "
+            "moved against the baseline"
+        )
+        k = plan.n_territories
+        sort_column = self.table.horizontalHeader().sortIndicatorSection()
+        sort_order = self.table.horizontalHeader().sortIndicatorOrder()
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(k)
+        for i in range(k):
+            values = (
+                float(d.gained_accounts[i]),
+                float(d.lost_accounts[i]),
+                float(d.gained_revenue[i]),
+                float(d.lost_revenue[i]),
+            )
+            name = QTableWidgetItem(plan.territory_label(i))
+            name.setData(Qt.ItemDataRole.UserRole + 1, i)
+            self.table.setItem(i, 0, name)
+            texts = (
+                f"{values[0]:,.0f}",
+                f"{values[1]:,.0f}",
+                money(values[2]),
+                money(values[3]),
+            )
+            changed = any(values)
+            for c, (value, text) in enumerate(zip(values, texts, strict=True), start=1):
+                item = _NumberItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, value)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if changed:
+                    item.setBackground(CHANGED)
+                self.table.setItem(i, c, item)
+            if changed:
+                name.setBackground(CHANGED)
+        self.table.setSortingEnabled(True)
+        if sort_column >= 0:
+            self.table.sortByColumn(sort_column, sort_order)
+
+    def row_values(self) -> dict[str, tuple[float, float, float, float]]:
+        """What the table shows: territory name to (accounts in, out, revenue in, out)."""
+        out = {}
+        for r in range(self.table.rowCount()):
+            name = self.table.item(r, 0).text()
+            out[name] = tuple(
+                float(self.table.item(r, c).data(Qt.ItemDataRole.UserRole)) for c in range(1, 5)
+            )
+        return out  # type: ignore[return-value]
+
+    def _money(self, value: float) -> str:
+        return f"{self.currency}{value:,.0f}" if np.isfinite(value) else "–"
+
+
+def install(window: Any) -> DisruptionPanel:
+    """Add the "Disruption" dock to a :class:`~planner.ui.main_window.MainWindow`.
+
+    The panel follows the plan: it is refreshed once after every burst of plan events.
+    """
+    panel = DisruptionPanel(window)
+    panel.setObjectName("disruptionPanel")
+    window.disruption_panel = panel
+    window.disruption_dock = add_panel_dock(window, "Disruption", panel, "disruptionDock")
+    panel.follower = PlanFollower(window, panel.show_disruption, panel)
+    return panel
+
+
+__all__ = ["DisruptionPanel", "install"]
