@@ -144,3 +144,135 @@ def lasso_change(
             - np.sum(plan.unit_territory[unit_idx] == territory)
         )
     return change, max(held, 0)
+
+
+def boundary_change(
+    plan: Plan, territory: int, old: shapely.Geometry | None, new: shapely.Geometry
+) -> object:
+    """The account moves when a drawn territory's shape changes from ``old`` to ``new``.
+
+    Accounts now inside ``new`` join the territory; its accounts no longer inside go
+    to Unassigned (a gap the planner sees in the problems list). Locked and pinned
+    accounts stay.
+    """
+    from planner.models.assignment import UNASSIGNED, Change
+
+    shapes = [g for g in (old, new) if g is not None]
+    x0, y0, x1, y1 = shapely.total_bounds(shapes).tolist()
+    lon = plan.accounts["lon"].to_numpy(dtype=float)
+    lat = plan.accounts["lat"].to_numpy(dtype=float)
+    cand = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+    shapely.prepare(new)
+    in_new = shapely.contains_xy(new, lon[cand], lat[cand])
+    current = plan.account_territory[cand]
+    joining = cand[in_new & (current != territory)]
+    leaving = cand[~in_new & (current == territory)]
+    join = plan.propose_account_move(joining, territory)
+    leave = plan.propose_account_move(leaving, UNASSIGNED)
+    idx = np.concatenate([join.account_indices, leave.account_indices])
+    order = np.argsort(idx, kind="stable")
+    return Change(
+        idx[order],
+        np.concatenate([join.account_before, leave.account_before])[order],
+        np.concatenate([join.account_after, leave.account_after])[order],
+    )
+
+
+def move_vertex(
+    geometry: shapely.Geometry, part: int, vertex: int, lon: float, lat: float
+) -> shapely.Geometry:
+    """The geometry with one exterior-ring vertex of one polygon part moved (kept valid)."""
+    return _edit_ring(geometry, part, lambda ring: _set(ring, vertex, (lon, lat)))
+
+
+def insert_vertex(
+    geometry: shapely.Geometry, part: int, after: int, lon: float, lat: float
+) -> shapely.Geometry:
+    """The geometry with a vertex inserted after ring position ``after``."""
+    return _edit_ring(geometry, part, lambda ring: np.insert(ring, after + 1, (lon, lat), axis=0))
+
+
+def delete_vertex(geometry: shapely.Geometry, part: int, vertex: int) -> shapely.Geometry:
+    """The geometry without one vertex.
+
+    Raises
+    ------
+    GestureError
+        When the ring would have fewer than three corners.
+    """
+
+    def drop(ring: np.ndarray) -> np.ndarray:
+        if len(ring) <= 3:
+            raise GestureError("a polygon needs at least three corners")
+        return np.delete(ring, vertex, axis=0)
+
+    return _edit_ring(geometry, part, drop)
+
+
+def _set(ring: np.ndarray, vertex: int, xy: tuple[float, float]) -> np.ndarray:
+    ring = ring.copy()
+    ring[vertex] = xy
+    return ring
+
+
+def _edit_ring(geometry: shapely.Geometry, part: int, edit: object) -> shapely.Geometry:
+    parts = list(shapely.get_parts(geometry))
+    polygon = parts[part]
+    ring = np.asarray(shapely.get_coordinates(shapely.get_exterior_ring(polygon)))[:-1]
+    ring = edit(ring)  # type: ignore[operator]
+    holes = [
+        shapely.get_coordinates(shapely.get_interior_ring(polygon, h))
+        for h in range(shapely.get_num_interior_rings(polygon))
+    ]
+    new_polygon = shapely.Polygon(np.vstack([ring, ring[:1]]), holes)
+    if not shapely.is_valid(new_polygon):
+        fixed = shapely.make_valid(new_polygon)
+        pieces = [p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"]
+        new_polygon = max(pieces, key=lambda p: p.area) if pieces else polygon
+    parts[part] = new_polygon
+    return shapely.MultiPolygon(parts)
+
+
+def ring_vertices(geometry: shapely.Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exterior-ring vertices of every polygon part: lon/lat (n, 2), part index, vertex index."""
+    coords, parts, verts = [], [], []
+    for p, polygon in enumerate(shapely.get_parts(geometry)):
+        ring = np.asarray(shapely.get_coordinates(shapely.get_exterior_ring(polygon)))[:-1]
+        coords.append(ring)
+        parts.append(np.full(len(ring), p))
+        verts.append(np.arange(len(ring)))
+    if not coords:
+        return np.zeros((0, 2)), np.zeros(0, int), np.zeros(0, int)
+    return np.vstack(coords), np.concatenate(parts), np.concatenate(verts)
+
+
+def split_units(
+    plan: Plan, territory: int, line_lon: np.ndarray, line_lat: np.ndarray
+) -> np.ndarray:
+    """Units of a territory on the left of a drawn line (by their representative points).
+
+    The line is extended far beyond its ends, so it cuts the territory in two; the
+    side is the sign of the cross product with the nearest line segment.
+
+    Raises
+    ------
+    GestureError
+        When the line has fewer than two points or leaves one side empty.
+    """
+    pts = np.column_stack([line_lon, line_lat])
+    if len(np.unique(pts, axis=0)) < 2:
+        raise GestureError("a split line needs two points")
+    members = np.flatnonzero(plan.unit_territory == territory)
+    x, y = unit_centroids(plan)
+    line = shapely.LineString(pts)
+    dists = shapely.line_locate_point(line, shapely.points(x[members], y[members]))
+    # Side of each unit against the segment at its nearest position along the line.
+    seg_starts = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(pts, axis=0).T))])
+    seg = np.clip(np.searchsorted(seg_starts, dists, side="right") - 1, 0, len(pts) - 2)
+    ax, ay = pts[seg, 0], pts[seg, 1]
+    bx, by = pts[seg + 1, 0], pts[seg + 1, 1]
+    cross = (bx - ax) * (y[members] - ay) - (by - ay) * (x[members] - ax)
+    left = members[cross > 0]
+    if len(left) == 0 or len(left) == len(members):
+        raise GestureError("the line does not cut the territory in two")
+    return left

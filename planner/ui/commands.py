@@ -186,3 +186,46 @@ class SetLocksCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._set(self.before)
+
+
+class EditShapeCommand(QUndoCommand):
+    """Change a drawn territory's shape; the accounts follow the new boundary."""
+
+    def __init__(self, plan: Plan, index: int, geometry: Any, change: Change, text: str) -> None:
+        super().__init__(text)
+        self.plan = plan
+        self.index = index
+        self.geometry = geometry
+        self.previous = plan.territories.geometry.iloc[index]
+        self.change = change
+
+    def redo(self) -> None:
+        self.plan.set_territory_geometry(self.index, self.geometry)
+        self.plan.apply(self.change)
+
+    def undo(self) -> None:
+        self.plan.apply(self.change.inverse())
+        self.plan.set_territory_geometry(self.index, self.previous)
+
+
+class SplitTerritoryCommand(QUndoCommand):
+    """Split a unit-based territory: units on one side of a line go to a new territory."""
+
+    def __init__(self, plan: Plan, territory: int, unit_indices: Any, row: dict[str, Any]) -> None:
+        super().__init__(f"Split {plan.territory_label(territory)}")
+        self.plan = plan
+        self.unit_indices = unit_indices
+        self.row = row
+        self.index = plan.n_territories
+        self.change: Change | None = None
+
+    def redo(self) -> None:
+        self.plan.insert_territory(self.index, self.row, None)
+        if self.change is None:
+            self.change = self.plan.propose_unit_move(self.unit_indices, self.index)
+        self.plan.apply(self.change)
+
+    def undo(self) -> None:
+        assert self.change is not None
+        self.plan.apply(self.change.inverse())
+        self.plan.remove_territory(self.index)

@@ -18,14 +18,25 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.editing import (
     GestureError,
+    boundary_change,
+    delete_vertex,
+    insert_vertex,
     lasso_change,
     lasso_polygon,
+    move_vertex,
+    ring_vertices,
+    split_units,
     units_in_circle,
     units_inside,
 )
 from planner.models.plan import LockedError
 from planner.ui.canvas import MapCanvas, MapEvent
-from planner.ui.commands import ApplyChangeCommand, DrawTerritoryCommand
+from planner.ui.commands import (
+    ApplyChangeCommand,
+    DrawTerritoryCommand,
+    EditShapeCommand,
+    SplitTerritoryCommand,
+)
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
@@ -491,12 +502,251 @@ class DrawTerritoryTool(_GestureTool):
             self.paint_path(painter, closed=not self.clicking or len(self.xy) >= 3)
 
 
+class VertexEditTool(MapTool):
+    """Drag a corner of a drawn territory; Ctrl+click an edge inserts one, Shift+click deletes."""
+
+    tool_id = "vertex"
+    label = "Edit vertices"
+    shortcut = "V"
+    tip = (
+        "Edit vertices of drawn territories: drag a corner; Ctrl+click on an edge inserts a corner; "
+        "Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag."
+    )
+    pick_px = 8.0
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.drag: tuple[int, int, int] | None = None
+        self.original: object = None
+        self.geometry: object = None
+        self.change: Change | None = None
+
+    def _drawn(self) -> list[int]:
+        plan = self.window.plan
+        if plan is None:
+            return []
+        t = plan.territories
+        return [
+            i
+            for i in range(plan.n_territories)
+            if t.at[i, "geometry_source"] == "drawn" and t.geometry.iloc[i] is not None
+        ]
+
+    def _nearest_vertex(self, e: MapEvent) -> tuple[int, int, int] | None:
+        plan = self.window.plan
+        assert plan is not None
+        best: tuple[float, int, int, int] | None = None
+        for i in self._drawn():
+            xy, parts, verts = ring_vertices(plan.territories.geometry.iloc[i])
+            sx, sy = self.window.canvas.lonlat_to_screen(xy[:, 0], xy[:, 1])
+            d = np.hypot(np.asarray(sx) - e.x, np.asarray(sy) - e.y)
+            j = int(np.argmin(d))
+            if d[j] <= self.pick_px and (best is None or d[j] < best[0]):
+                best = (float(d[j]), i, int(parts[j]), int(verts[j]))
+        return None if best is None else best[1:]
+
+    def _nearest_edge(self, e: MapEvent) -> tuple[int, int, int] | None:
+        import shapely
+
+        plan = self.window.plan
+        assert plan is not None
+        point = shapely.Point(e.lon, e.lat)
+        edge_lon, _ = self.window.canvas.screen_to_lonlat(QPointF(e.x + self.pick_px, e.y))
+        tolerance = abs(edge_lon - e.lon)
+        for i in self._drawn():
+            xy, parts, verts = ring_vertices(plan.territories.geometry.iloc[i])
+            for p in np.unique(parts):
+                ring = xy[parts == p]
+                for k in range(len(ring)):
+                    seg = shapely.LineString([ring[k], ring[(k + 1) % len(ring)]])
+                    if seg.distance(point) <= tolerance:
+                        return i, int(p), int(verts[parts == p][k])
+        return None
+
+    def _refuse_locked(self, index: int) -> bool:
+        plan = self.window.plan
+        assert plan is not None
+        if plan.territory_locked[index]:
+            self.window.statusBar().showMessage(
+                f"Refused: {plan.territory_label(index)} is locked", 6000
+            )
+            return True
+        return False
+
+    def _push_shape(self, index: int, new: object, text: str) -> None:
+        plan = self.window.plan
+        assert plan is not None
+        old = plan.territories.geometry.iloc[index]
+        change = boundary_change(plan, index, old, new)  # type: ignore[arg-type]
+        self.window.push(EditShapeCommand(plan, index, new, change, text))  # type: ignore[arg-type]
+
+    def press(self, e: MapEvent) -> bool:
+        plan = self.window.plan
+        if plan is None or e.button != Qt.MouseButton.LeftButton:
+            return False
+        if e.modifiers & Qt.KeyboardModifier.ControlModifier:
+            hit = self._nearest_edge(e)
+            if hit is not None and not self._refuse_locked(hit[0]):
+                i, part, after = hit
+                new = insert_vertex(plan.territories.geometry.iloc[i], part, after, e.lon, e.lat)
+                self._push_shape(i, new, f"Insert corner in {plan.territory_label(i)}")
+            return True
+        hit = self._nearest_vertex(e)
+        if hit is None:
+            return False  # not on a corner: pan as usual
+        i, part, vertex = hit
+        if self._refuse_locked(i):
+            return True
+        if e.modifiers & Qt.KeyboardModifier.ShiftModifier:
+            try:
+                new = delete_vertex(plan.territories.geometry.iloc[i], part, vertex)
+            except GestureError as exc:
+                self.window.statusBar().showMessage(f"Corner kept: {exc}", 6000)
+                return True
+            self._push_shape(i, new, f"Delete corner of {plan.territory_label(i)}")
+            return True
+        self.drag = (i, part, vertex)
+        self.original = self.geometry = plan.territories.geometry.iloc[i]
+        return True
+
+    def move(self, e: MapEvent) -> bool:
+        if self.drag is None:
+            return False
+        plan = self.window.plan
+        assert plan is not None
+        i, part, vertex = self.drag
+        self.geometry = move_vertex(self.original, part, vertex, e.lon, e.lat)  # type: ignore[arg-type]
+        change = boundary_change(plan, i, self.original, self.geometry)  # type: ignore[arg-type]
+        self.change = change  # type: ignore[assignment]
+        self.window.balance.show_balance(
+            plan, plan.preview(change), plan.disruption(change), preview=True
+        )  # type: ignore[arg-type]
+        self.window.canvas.update()
+        return True
+
+    def release(self, e: MapEvent) -> bool:
+        if self.drag is None:
+            return False
+        plan = self.window.plan
+        assert plan is not None
+        i = self.drag[0]
+        geometry, change = self.geometry, self.change
+        self.drag, self.change = None, None
+        self.window.canvas.update()
+        if change is not None and geometry is not None:
+            self.window.push(
+                EditShapeCommand(
+                    plan, i, geometry, change, f"Move corner of {plan.territory_label(i)}"
+                )
+            )
+        return True
+
+    def cancel(self) -> None:
+        if self.drag is not None:
+            self.drag, self.change = None, None
+            self.window.refresh_balance()
+            self.window.canvas.update()
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        plan = self.window.plan
+        if plan is None:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for i in self._drawn():
+            dragging = self.drag is not None and self.drag[0] == i
+            geom = self.geometry if dragging else plan.territories.geometry.iloc[i]
+            xy, parts, _ = ring_vertices(geom)  # type: ignore[arg-type]
+            for p in np.unique(parts):
+                ring = xy[parts == p]
+                sx, sy = canvas.lonlat_to_screen(ring[:, 0], ring[:, 1])
+                points = [
+                    QPointF(float(a), float(b))
+                    for a, b in zip(np.asarray(sx), np.asarray(sy), strict=True)
+                ]
+                if dragging:
+                    painter.setPen(QPen(QColor(20, 20, 20), 2, Qt.PenStyle.DashLine))
+                    painter.setBrush(QBrush(QColor(255, 215, 0, 60)))
+                    painter.drawPolygon(QPolygonF(points))
+                painter.setPen(QPen(QColor(20, 20, 20), 1))
+                painter.setBrush(QBrush(QColor(255, 255, 255)))
+                for pt in points:
+                    painter.drawRect(QRectF(pt.x() - 3, pt.y() - 3, 6, 6))
+
+
+class SplitTool(_GestureTool):
+    """Draw a line across a territory: the units on its left go to a new territory."""
+
+    tool_id = "split"
+    label = "Split"
+    shortcut = "X"
+    tip = "Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory."
+
+    def move(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        self.extend(e)
+        self.window.canvas.update()
+        return True
+
+    def release(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        from planner.models.schema import palette_color
+
+        self.extend(e)
+        plan = self.window.plan
+        assert plan is not None
+        lon, lat = np.array(self.lon), np.array(self.lat)
+        self.active = False
+        self.lon, self.lat, self.xy = [], [], []
+        self.window.canvas.update()
+        selected = self.window.balance.selected_territories()
+        mid = len(lon) // 2
+        territory = (
+            selected[0]
+            if len(selected) == 1
+            else self.window.presenter.territory_at(float(lon[mid]), float(lat[mid]))
+        )
+        if territory is None or territory < 0:
+            self.window.statusBar().showMessage(
+                "Split: select a territory or draw the line across one.", 6000
+            )
+            return True
+        if plan.territory_locked[territory]:
+            self.window.statusBar().showMessage(
+                f"Refused: {plan.territory_label(territory)} is locked", 6000
+            )
+            return True
+        try:
+            left = split_units(plan, territory, lon, lat)
+        except GestureError as exc:
+            self.window.statusBar().showMessage(f"Not split: {exc}", 6000)
+            return True
+        tid = plan.new_territory_id()
+        row = {
+            "territory_id": tid,
+            "name": f"{plan.territory_label(territory)} (split)",
+            "color": palette_color(plan.n_territories),
+            "geometry_source": "units",
+            "locked": False,
+        }
+        self.window.push(SplitTerritoryCommand(plan, territory, left, row))
+        self.window.statusBar().showMessage(f"Split {len(left)} units into {row['name']}", 6000)
+        return True
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        if self.active:
+            self.paint_path(painter, closed=False)
+
+
 ALL_TOOLS: tuple[type[MapTool], ...] = (
     PanTool,
     SelectTool,
     LassoAssignTool,
     BrushTool,
     DrawTerritoryTool,
+    VertexEditTool,
+    SplitTool,
 )
 
 __all__ = [

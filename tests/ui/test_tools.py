@@ -293,3 +293,102 @@ def test_random_edits_undo_all_restores_and_redo_all_replays(qtbot, window: Main
         plan.check_invariant()
 
     check()
+
+
+def draw_square(window: MainWindow, lon0: float, lat0: float, lon1: float, lat1: float) -> int:
+    import shapely
+
+    from planner.ui.commands import DrawTerritoryCommand
+
+    plan = window.plan
+    assert plan is not None
+    row = {"territory_id": "D1", "name": "Drawn", "geometry_source": "drawn", "color": "#123456"}
+    window.push(
+        DrawTerritoryCommand(plan, row, shapely.MultiPolygon([shapely.box(lon0, lat0, lon1, lat1)]))
+    )
+    return plan.n_territories - 1
+
+
+def test_vertex_drag_moves_the_boundary_and_accounts_follow(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    t = draw_square(window, -87.9, 41.6, -87.7, 41.8)
+    count_before = int((plan.account_territory == t).sum())
+    window.set_tool("vertex")
+    # Drag the north-east corner further north-east: more accounts fall inside.
+    ne = (-87.7, 41.8)
+    drag(qtbot, window, [ne, (-87.6, 41.85), (-87.5, 41.9)])
+    geom = plan.territories.geometry.iloc[t]
+    assert geom.bounds[2] == pytest.approx(-87.5, abs=0.01)
+    assert int((plan.account_territory == t).sum()) > count_before
+    inside = np.flatnonzero(plan.account_territory == t)
+    import shapely
+
+    assert shapely.contains_xy(
+        geom, plan.accounts["lon"].to_numpy()[inside], plan.accounts["lat"].to_numpy()[inside]
+    ).all()
+    window.undo_action.trigger()
+    assert int((plan.account_territory == t).sum()) == count_before
+
+
+def test_vertex_insert_and_delete(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    t = draw_square(window, -87.9, 41.6, -87.7, 41.8)
+    window.set_tool("vertex")
+
+    def corners() -> int:
+        return len(plan.territories.geometry.iloc[t].geoms[0].exterior.coords) - 1
+
+    assert corners() == 4
+    qtbot.mouseClick(
+        window.canvas,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        screen(window, -87.8, 41.6),
+    )
+    assert corners() == 5
+    qtbot.mouseClick(
+        window.canvas,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ShiftModifier,
+        screen(window, -87.8, 41.6),
+    )
+    assert corners() == 4
+    # A triangle keeps its corners: deleting would leave no polygon.
+    for _ in range(1):
+        qtbot.mouseClick(
+            window.canvas,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ShiftModifier,
+            screen(window, -87.9, 41.6),
+        )
+    assert corners() == 3
+    qtbot.mouseClick(
+        window.canvas,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ShiftModifier,
+        screen(window, -87.7, 41.6),
+    )
+    assert corners() == 3
+    assert "at least three corners" in window.statusBar().currentMessage()
+
+
+def test_split_along_a_line_makes_a_new_territory(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    k = plan.n_territories
+    units_before = set(np.flatnonzero(plan.unit_territory == 0))
+    window.select_territories([0])
+    window.set_tool("split")
+    drag(
+        qtbot, window, [(-88.05, 41.8), (-87.9, 41.8), (-87.75, 41.8)]
+    )  # west to east: north is left
+    assert plan.n_territories == k + 1
+    new_units = set(np.flatnonzero(plan.unit_territory == k))
+    old_units = set(np.flatnonzero(plan.unit_territory == 0))
+    assert new_units and old_units and new_units | old_units == units_before
+    y = plan.units.geometry.bounds["miny"].to_numpy() + 0.05  # centre of each 0.1-degree square
+    assert (y[list(new_units)] > 41.8).all() and (y[list(old_units)] < 41.8).all()
+    window.undo_action.trigger()
+    assert plan.n_territories == k and set(np.flatnonzero(plan.unit_territory == 0)) == units_before
