@@ -531,11 +531,7 @@ class OptimiseDialog(QDialog):
         command = ApplyOptimisationCommand(
             plan, result, f"Optimise territories ({result.options.mode})"
         )
-        push = getattr(self.window_, "push", None)
-        if callable(push):
-            push(command)
-        else:
-            self.window_.undo_stack.push(command)
+        self.window_.push(command)
         self.result = None
         self.apply_button.setEnabled(False)
         self.status.setText("Applied. Edit ▸ Undo takes the whole run back.")
