@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_tools()
+        self._install_features()
         self.balance.territories_selected.connect(self._on_table_selection)
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
         self.canvas.clicked.connect(self._on_map_clicked)
@@ -285,6 +286,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.balance_dock, self.history_dock)
         self.balance_dock.raise_()
         self.set_tool("pan")
+
+    def _install_features(self) -> None:
+        """Add the feature panels and dialogs; each adds its own menu actions and docks."""
+        from planner.ui.optimise_dialog import install as install_optimiser
+
+        install_optimiser(self)
 
     def set_tool(self, tool_id: str) -> None:
         """Make one tool the canvas's active tool (the previous one is cancelled)."""

@@ -574,7 +574,10 @@ def open_dialog(window: MainWindow) -> OptimiseDialog | None:
 
 
 def install(window: MainWindow) -> QAction:
-    """Add "Optimise territories…" (Ctrl+Shift+O) to the window's Plan menu."""
+    """Add "Optimise territories…" (Ctrl+Shift+O) to the window's Plan menu (once)."""
+    existing = window.findChild(QAction, "optimiseAction")
+    if isinstance(existing, QAction):
+        return existing
     action = QAction("&Optimise territories…", window)
     action.setObjectName("optimiseAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+O"))
