@@ -42,7 +42,7 @@ def nice_limit(percent: float) -> float:
     return _NICE_STEPS[-1]
 
 
-def _short(name: str, width: int = 14) -> str:
+def _short(name: str, width: int = 13) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
@@ -137,7 +137,7 @@ class BalanceChart(QWidget):
             for need, have in zip(limits, self.limits, strict=True)
         ]
         self._set_bars(percent, table.in_band)
-        if self.preview_label.isVisible() != self.preview:
+        if self.preview_label.isHidden() == self.preview:
             self.preview_label.setVisible(self.preview)
             self.preview_label.raise_()
         if new_limits != self.limits:
@@ -169,15 +169,6 @@ class BalanceChart(QWidget):
 
     def _build(self, table: BalanceTable, names: list[str], limits: list[float]) -> None:
         self.figure.clear()
-        # A Qt label over the canvas: drawing the marker as matplotlib text would render its
-        # glyphs again on every blit (about 4 ms of a 10 ms budget).
-        self.preview_label = QLabel("PREVIEW", self)
-        self.preview_label.setObjectName("balanceChartPreview")
-        self.preview_label.setStyleSheet(
-            f"background: {PREVIEW_COLOR}; color: white; font-weight: bold; padding: 1px 6px;"
-        )
-        self.preview_label.adjustSize()
-        self.preview_label.hide()
         m = len(table.measures)
         k = len(names)
         ncols = 1 if m <= 1 else 2
@@ -228,7 +219,7 @@ class BalanceChart(QWidget):
         self.figure.subplots_adjust(
             left=min(46 / w, 0.4),
             right=1 - min(8 / w, 0.1),
-            bottom=min(78 / h, 0.6),
+            bottom=min(86 / h, 0.6),
             top=1 - min(24 / h, 0.2),
             hspace=min(30 / h * max(len(self.axes) // 2, 1), 0.8),
             wspace=min(60 / w * 2, 0.6),

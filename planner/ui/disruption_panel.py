@@ -67,6 +67,8 @@ class DisruptionPanel(QWidget):
             0, QHeaderView.ResizeMode.ResizeToContents
         )
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Plan order until the planner clicks a header.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -137,7 +137,7 @@ def test_chart_updates_bar_heights_in_place(qtbot) -> None:  # type: ignore[no-u
     chart.show(after, names, preview=True)
     assert chart.full_draws == draws, "an update blits, it does not draw the figure again"
     assert chart.bars == collections
-    assert chart.preview_label.isVisible()
+    assert not chart.preview_label.isHidden()
     assert chart.heights() == pytest.approx(after.deviation * 100)
     assert not np.allclose(chart.heights(), before.deviation * 100)
     # The drawn bars themselves: the top of territory 4's workload bar.
@@ -146,7 +146,7 @@ def test_chart_updates_bar_heights_in_place(qtbot) -> None:  # type: ignore[no-u
     assert top == pytest.approx(max(after.deviation[3, j] * 100, 0.0))
 
     chart.show(before, names)
-    assert not chart.preview_label.isVisible()
+    assert chart.preview_label.isHidden()
     assert chart.heights() == pytest.approx(before.deviation * 100)
 
 
