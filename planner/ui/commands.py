@@ -229,3 +229,26 @@ class SplitTerritoryCommand(QUndoCommand):
         assert self.change is not None
         self.plan.apply(self.change.inverse())
         self.plan.remove_territory(self.index)
+
+
+class PinAccountsCommand(QUndoCommand):
+    """Pin accounts to a territory (a key-account override that boundaries do not move)."""
+
+    def __init__(self, plan: Plan, indices: Any, territory: int) -> None:
+        import numpy as np
+
+        idx = np.asarray(indices, dtype=np.int64)
+        idx = idx[~plan.account_locked[idx]]
+        super().__init__(f"Pin {len(idx)} accounts to {plan.territory_label(territory)}")
+        self.plan = plan
+        self.indices = idx
+        self.pins_before = plan.account_pinned[idx].copy()
+        self.change = Change.build(idx, plan.account_territory[idx], np.full(len(idx), territory))
+
+    def redo(self) -> None:
+        self.plan.apply(self.change)
+        self.plan.set_account_flags(self.indices, pinned=True)
+
+    def undo(self) -> None:
+        self.plan.set_account_flags(self.indices, pinned=self.pins_before)
+        self.plan.apply(self.change.inverse())

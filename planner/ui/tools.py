@@ -739,6 +739,104 @@ class SplitTool(_GestureTool):
             self.paint_path(painter, closed=False)
 
 
+class LockTool(LassoAssignTool):
+    """Lasso units and accounts to lock them (Shift+lasso unlocks)."""
+
+    tool_id = "lock"
+    label = "Lock items"
+    shortcut = "K"
+    tip = "Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser."
+
+    def release(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        from planner.models.editing import accounts_inside
+        from planner.ui.commands import SetLocksCommand
+
+        self.extend(e)
+        plan = self.window.plan
+        assert plan is not None
+        lon, lat = np.array(self.lon), np.array(self.lat)
+        self.active = False
+        self.lon, self.lat, self.xy = [], [], []
+        self.window.canvas.update()
+        self.window.refresh_balance()
+        try:
+            polygon = lasso_polygon(lon, lat).polygon
+        except GestureError as exc:
+            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+            return True
+        value = not bool(e.modifiers & Qt.KeyboardModifier.ShiftModifier)
+        verb = "Lock" if value else "Unlock"
+        scope = self.window.edit_scope()
+        stack = self.window.undo_stack
+        units = units_inside(plan, polygon) if scope in ("units", "both") else np.empty(0, np.int64)
+        accounts = (
+            accounts_inside(plan, polygon)
+            if scope in ("accounts", "both")
+            else np.empty(0, np.int64)
+        )
+        stack.beginMacro(f"{verb} {len(units)} units, {len(accounts)} accounts")
+        if len(units):
+            self.window.push(SetLocksCommand(plan, "units", units, value, f"{verb} units"))
+        if len(accounts):
+            self.window.push(SetLocksCommand(plan, "accounts", accounts, value, f"{verb} accounts"))
+        stack.endMacro()
+        self.window.statusBar().showMessage(
+            f"{verb}ed {len(units)} units and {len(accounts)} accounts", 6000
+        )
+        return True
+
+    def move(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        self.extend(e)
+        self.window.canvas.update()
+        return True
+
+
+class PinTool(LockTool):
+    """Lasso accounts to pin them to the active territory regardless of boundaries."""
+
+    tool_id = "pin"
+    label = "Pin accounts"
+    shortcut = "P"
+    tip = "Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them."
+
+    def release(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        from planner.models.editing import accounts_inside
+        from planner.ui.commands import PinAccountsCommand
+
+        self.extend(e)
+        plan = self.window.plan
+        assert plan is not None
+        lon, lat = np.array(self.lon), np.array(self.lat)
+        self.active = False
+        self.lon, self.lat, self.xy = [], [], []
+        self.window.canvas.update()
+        try:
+            polygon = lasso_polygon(lon, lat).polygon
+        except GestureError as exc:
+            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+            return True
+        target = self.window.active_territory()
+        if target >= 0 and plan.territory_locked[target]:
+            self.window.statusBar().showMessage(
+                f"Refused: {plan.territory_label(target)} is locked", 6000
+            )
+            return True
+        accounts = accounts_inside(plan, polygon)
+        if len(accounts) == 0:
+            self.window.statusBar().showMessage("No accounts inside the lasso", 5000)
+            return True
+        command = PinAccountsCommand(plan, accounts, target)
+        self.window.push(command)
+        self.window.statusBar().showMessage(command.text(), 6000)
+        return True
+
+
 ALL_TOOLS: tuple[type[MapTool], ...] = (
     PanTool,
     SelectTool,
@@ -747,6 +845,8 @@ ALL_TOOLS: tuple[type[MapTool], ...] = (
     DrawTerritoryTool,
     VertexEditTool,
     SplitTool,
+    LockTool,
+    PinTool,
 )
 
 __all__ = [

@@ -392,3 +392,46 @@ def test_split_along_a_line_makes_a_new_territory(qtbot, window: MainWindow) -> 
     assert (y[list(new_units)] > 41.8).all() and (y[list(old_units)] < 41.8).all()
     window.undo_action.trigger()
     assert plan.n_territories == k and set(np.flatnonzero(plan.unit_territory == 0)) == units_before
+
+
+def test_lock_tool_locks_items_and_a_lasso_leaves_them(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lock")
+    drag(qtbot, window, BOX_2x2)
+    ids = plan.units["unit_id"].to_numpy()
+    locked_units = set(ids[plan.unit_locked])
+    assert {"U00", "U01", "U10", "U11"} <= locked_units
+    assert plan.account_locked.sum() > 0
+    assert window.undo_stack.count() == 1  # one gesture, one step
+    snapshot = plan.account_territory.copy()
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2)
+    locked = plan.account_locked
+    assert np.array_equal(plan.account_territory[locked], snapshot[locked])
+    assert np.array_equal(
+        plan.unit_territory[plan.unit_locked], make_plan().unit_territory[plan.unit_locked]
+    )
+
+
+def test_pin_tool_moves_accounts_and_boundaries_no_longer_move_them(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("pin")
+    set_target(window, 2)
+    drag(qtbot, window, BOX_2x2)
+    pinned = np.flatnonzero(plan.account_pinned)
+    assert len(pinned) > 0 and (plan.account_territory[pinned] == 2).all()
+    # Moving their units elsewhere leaves the pinned accounts in territory 2.
+    window.set_tool("lasso")
+    set_target(window, 0)
+    window.scope_combo.setCurrentIndex(window.scope_combo.findData("units"))
+    drag(qtbot, window, BOX_2x2)
+    assert (plan.account_territory[pinned] == 2).all()
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert not plan.account_pinned.any()
+    assert np.array_equal(plan.account_territory, make_plan().account_territory)
