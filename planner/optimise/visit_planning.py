@@ -1,0 +1,1126 @@
+"""Visit planning on a plan: each rep's call cycle and day routes, stored and fed back to balance.
+
+The call-cycle core (:mod:`planner.optimise.callcycle`) plans one rep over plain arrays. This
+module maps a :class:`~planner.models.plan.Plan` onto it and back:
+
+1. :func:`snapshot_for_routes` copies, on the caller's (GUI) thread, what planning needs: every
+   rep's home and capacity, the placed accounts of the rep's territories with their visits,
+   minutes and opening hours, and every account that cannot be routed with the reason why.
+2. :func:`plan_routes` runs the call cycle rep by rep (a pure function taking a
+   :class:`~planner.models.progress.TaskState`): totals per rep, the ``routes`` and
+   ``route_stops`` layers of the plan file (columns exactly as in DESIGN.md) and the visits
+   that could not be planned, with reasons. No account is dropped silently.
+3. :func:`apply_routes` stores the layers and the per-rep totals in the plan and sets the
+   balance engine's routed travel per territory, so workload uses routed travel instead of
+   the estimate; :func:`routed_travel_from_layers` does the same for a plan opened from a
+   file, and :func:`clear_routes` goes back to the estimate.
+
+Opening hours and closed weekdays come from optional account columns:
+
+``open_from``, ``open_to``
+    The time window a visit starts in: ``"HH:MM"`` text, a :class:`datetime.time`, or a
+    number of hours after midnight (``9.5`` = 09:30). A missing ``open_from`` means from
+    midnight and a missing ``open_to`` until midnight; both missing means no window.
+``closed_days``
+    Weekdays the account is closed: names or three-letter abbreviations (``"Sat, Sun"``,
+    ``"monday;friday"``) or ISO weekday numbers (1 = Monday ... 7 = Sunday), separated by
+    commas, semicolons, slashes or spaces.
+
+A value that cannot be read is reported for that account (naming the column and the value)
+and the account is listed as not planned; the rest of the plan is planned as usual.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.models.events import SettingsChanged
+from planner.models.geo import WGS84
+from planner.models.progress import TaskState
+from planner.models.settings import Settings
+from planner.optimise.callcycle import (
+    IRS_2024_RATE_PER_MILE,
+    CallAccount,
+    CallCyclePlan,
+    CallCycleSettings,
+    RepSchedule,
+    plan_call_cycle,
+    visits_in_horizon,
+)
+from planner.optimise.routing import RepDay, RoutingError, format_clock
+from planner.optimise.travel import OsrmClient, TravelSettings, travel_matrices
+
+if TYPE_CHECKING:
+    from planner.models.plan import Plan
+
+__all__ = [
+    "ROUTES_LAYER",
+    "ROUTE_COLUMNS",
+    "ROUTE_STOPS_LAYER",
+    "ROUTE_STOP_COLUMNS",
+    "ROUTE_TOTALS_TABLE",
+    "ROUTE_UNPLACED_TABLE",
+    "TOTALS_COLUMNS",
+    "UNPLACED_COLUMNS",
+    "RepRouteInput",
+    "RepRoutes",
+    "RoutesOptions",
+    "RoutesOptionsError",
+    "RoutesResult",
+    "RoutesSnapshot",
+    "SavedRoutes",
+    "apply_routes",
+    "clear_routes",
+    "next_monday",
+    "parse_closed_days",
+    "parse_time_of_day",
+    "plan_routes",
+    "reason_kind",
+    "restore_routes",
+    "routed_travel_from_layers",
+    "save_routes_state",
+    "snapshot_for_routes",
+]
+
+#: Plan layers written by visit planning (DESIGN.md "Plan file layers").
+ROUTES_LAYER = "routes"
+ROUTE_STOPS_LAYER = "route_stops"
+#: Their attribute columns, in order (the geometry column follows).
+ROUTE_COLUMNS = ("rep_id", "day", "distance_km", "drive_minutes", "visits")
+ROUTE_STOP_COLUMNS = (
+    "rep_id",
+    "day",
+    "seq",
+    "account_id",
+    "arrival",
+    "departure",
+    "distance_km",
+    "drive_minutes",
+)
+#: Plan tables: totals per planned rep (with the horizon, to annualise travel) and the
+#: visits that could not be planned.
+ROUTE_TOTALS_TABLE = "route_totals"
+ROUTE_UNPLACED_TABLE = "route_unplaced"
+TOTALS_COLUMNS = (
+    "rep_id",
+    "name",
+    "territories",
+    "start_date",
+    "weeks",
+    "days",
+    "accounts",
+    "visits_due",
+    "visits",
+    "unplaced_visits",
+    "distance_km",
+    "drive_hours",
+    "visit_hours",
+    "capacity_hours",
+    "utilisation",
+    "miles",
+    "mileage_rate",
+    "mileage_reimbursement",
+    "travel_source",
+)
+UNPLACED_COLUMNS = ("account_id", "name", "rep_id", "territory_id", "visits", "reason")
+
+_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+
+
+class RoutesOptionsError(ValueError):
+    """A visit-planning option is invalid; the message names the option."""
+
+
+def next_monday(today: date | None = None) -> date:
+    """The first Monday after ``today`` (default: the current date)."""
+    today = today or date.today()
+    return today + timedelta(days=7 - today.weekday())
+
+
+@dataclass(frozen=True)
+class RoutesOptions:
+    """How visits are planned.
+
+    Parameters
+    ----------
+    weeks : int, default 4
+        Planning horizon; the call cycle is meant to repeat.
+    working_weekdays : tuple of int, default Monday to Friday
+        0 = Monday ... 6 = Sunday.
+    day_start, day_end : int, default 08:00 and 18:00
+        Minutes after midnight: leave home no earlier, be back no later.
+    max_day_minutes : int, default 540
+        Longest working day from leaving home to returning, lunch included.
+    lunch_minutes : int, default 30
+        Length of the lunch break, taken between ``lunch_earliest`` and ``lunch_latest``
+        (minutes after midnight; defaults 11:30 and 13:30).
+    circuity : float, default 1.3
+        Road distance over great-circle distance (offline travel).
+    speed_kmh : float, default 60
+        Average driving speed (offline travel).
+    mileage_rate_per_mile : float, default 0.67
+        Reimbursement per mile; the default is the IRS 2024 business rate.
+    osrm_url : str, optional
+        Base URL of an OSRM-compatible server for road distances and times. When it cannot
+        be used the offline estimate is used and the result says why in ``warnings``.
+    start_date : datetime.date, optional
+        Monday of the first week; default the next Monday.
+    spacing_slack_days : int, default 2
+        Allowed deviation, in days, from evenly spaced visits to an account.
+    route_time_limit_s : float, default 0.3
+        Search time per day route.
+    cycle_index : int, default 0
+        Which repeat of the horizon within the year is planned (accounts due less than once a
+        horizon are due in some repeats only).
+    seed : int, default 0
+    """
+
+    weeks: int = 4
+    working_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    day_start: int = 8 * 60
+    day_end: int = 18 * 60
+    max_day_minutes: int = 9 * 60
+    lunch_minutes: int = 30
+    lunch_earliest: int = 11 * 60 + 30
+    lunch_latest: int = 13 * 60 + 30
+    circuity: float = 1.3
+    speed_kmh: float = 60.0
+    mileage_rate_per_mile: float = IRS_2024_RATE_PER_MILE
+    osrm_url: str | None = None
+    start_date: date | None = None
+    spacing_slack_days: int = 2
+    route_time_limit_s: float = 0.3
+    cycle_index: int = 0
+    seed: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **changes: Any) -> RoutesOptions:
+        """Options taking circuity, speed and mileage rate from the plan's settings."""
+        values: dict[str, Any] = {
+            "circuity": settings.circuity,
+            "speed_kmh": settings.speed_kmh,
+            "mileage_rate_per_mile": settings.mileage_rate_per_mile,
+        }
+        values.update(changes)
+        return cls(**values)
+
+    def rep_day(self) -> RepDay:
+        """The working day as the routing core takes it."""
+        return RepDay(
+            start=self.day_start,
+            end=self.day_end,
+            max_minutes=self.max_day_minutes,
+            lunch_minutes=self.lunch_minutes,
+            lunch_earliest=self.lunch_earliest,
+            lunch_latest=self.lunch_latest,
+        )
+
+    def validate(self) -> None:
+        """Raise :class:`RoutesOptionsError` naming the first invalid option."""
+        if not isinstance(self.weeks, int) or not 1 <= self.weeks <= 52:
+            raise RoutesOptionsError(f"weeks must be a whole number from 1 to 52, got {self.weeks}")
+        if not self.working_weekdays or not all(0 <= d <= 6 for d in self.working_weekdays):
+            raise RoutesOptionsError(
+                f"working_weekdays must be weekdays 0 (Monday) to 6, got {self.working_weekdays}"
+            )
+        try:
+            self.rep_day().validate()
+        except RoutingError as exc:
+            raise RoutesOptionsError(f"working day: {exc}") from None
+        if not (math.isfinite(self.circuity) and self.circuity >= 1.0):
+            raise RoutesOptionsError(f"circuity must be a number >= 1, got {self.circuity}")
+        if not (math.isfinite(self.speed_kmh) and self.speed_kmh > 0):
+            raise RoutesOptionsError(f"speed_kmh must be positive, got {self.speed_kmh}")
+        rate = self.mileage_rate_per_mile
+        if not (math.isfinite(rate) and rate >= 0):
+            raise RoutesOptionsError(f"mileage_rate_per_mile must be >= 0, got {rate}")
+        if self.spacing_slack_days < 0:
+            raise RoutesOptionsError("spacing_slack_days must be >= 0")
+        if not self.route_time_limit_s > 0:
+            raise RoutesOptionsError("route_time_limit_s must be positive")
+        if self.osrm_url is not None and not re.match(r"^https?://", self.osrm_url):
+            raise RoutesOptionsError(
+                f"osrm_url must start with http:// or https://, got {self.osrm_url!r}"
+            )
+
+    def call_cycle_settings(self, start: date) -> CallCycleSettings:
+        return CallCycleSettings(
+            weeks=self.weeks,
+            spacing_slack_days=self.spacing_slack_days,
+            cycle_index=self.cycle_index,
+            mileage_rate_per_mile=self.mileage_rate_per_mile,
+            travel=TravelSettings(self.circuity, self.speed_kmh),
+            route_time_limit_s=self.route_time_limit_s,
+            start_date=start,
+            seed=self.seed,
+        )
+
+
+# -- reading opening hours ---------------------------------------------------------------------
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def parse_time_of_day(value: object, column: str) -> int | None:
+    """Minutes after midnight of an ``open_from``/``open_to`` value (``None`` when missing).
+
+    Accepts ``"HH:MM"`` (or ``"HH:MM:SS"``) text, :class:`datetime.time`, and numbers of hours
+    (``9.5`` = 09:30).
+
+    Raises
+    ------
+    ValueError
+        Naming ``column`` and the value when it is not a time of day.
+    """
+    if _missing(value):
+        return None
+    if isinstance(value, time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        hours = float(value)
+        if 0.0 <= hours <= 24.0:
+            return round(hours * 60)
+        raise ValueError(f"{column} {value!r} is not an hour of the day (0-24)")
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{1,2})[:.h](\d{2})(?::\d{2})?", text)
+    if match:
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if hours * 60 + minutes <= 24 * 60 and minutes < 60:
+            return hours * 60 + minutes
+    raise ValueError(f"{column} {value!r} is not a time of day (HH:MM)")
+
+
+def parse_closed_days(value: object, column: str = "closed_days") -> frozenset[int]:
+    """Weekdays (0 = Monday) of a ``closed_days`` value (empty when missing).
+
+    Raises
+    ------
+    ValueError
+        Naming ``column`` and the part that is not a weekday.
+    """
+    if _missing(value):
+        return frozenset()
+    days = set()
+    for part in re.split(r"[,;/\s]+", str(value).strip().lower()):
+        if not part:
+            continue
+        if part in _WEEKDAYS:
+            days.add(_WEEKDAYS[part])
+        elif part.isdigit() and 1 <= int(part) <= 7:
+            days.add(int(part) - 1)
+        else:
+            raise ValueError(
+                f"{column} {value!r}: {part!r} is not a weekday (Mon..Sun, or 1 = Monday..7)"
+            )
+    return frozenset(days)
+
+
+def reason_kind(reason: str) -> str:
+    """A reason without its particulars, to count unplanned visits by kind.
+
+    ``"no room in the day: 7 other visits fill ..."`` gives ``"no room in the day"``; numbers
+    and clock times become ``N`` and ``HH:MM``, so reasons that differ only in them group.
+    """
+    head = str(reason).split(": ", 1)[0].split("; ", 1)[0]
+    head = re.sub(r"\b\d{1,2}:\d{2}\b", "HH:MM", head)
+    return re.sub(r"\d+(?:[.,]\d+)*", "N", head)
+
+
+# -- snapshot ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepRouteInput:
+    """One rep and the accounts to plan for them (copied from the plan).
+
+    Attributes
+    ----------
+    rep_id, name : str
+    territory_ids : tuple of str
+        The rep's territories.
+    territory_of : ndarray of int
+        Position in ``territory_ids`` of each account.
+    home_lon, home_lat : float
+    capacity_hours : float
+        Yearly working capacity (NaN when the plan does not say).
+    account_ids, account_names : ndarray of object
+    accounts : list of CallAccount
+        Placed accounts with visits, windows and closed weekdays, in plan order.
+    """
+
+    rep_id: str
+    name: str
+    territory_ids: tuple[str, ...]
+    territory_of: np.ndarray
+    home_lon: float
+    home_lat: float
+    capacity_hours: float
+    account_ids: np.ndarray
+    account_names: np.ndarray
+    accounts: list[CallAccount]
+
+
+@dataclass(frozen=True)
+class RoutesSnapshot:
+    """Everything :func:`plan_routes` needs, copied from the plan on the caller's thread.
+
+    Attributes
+    ----------
+    plan_name : str
+    reps : list of RepRouteInput
+        Reps to plan, in plan order.
+    rep_ids : tuple of str
+        The reps planned (their earlier routes are replaced when the result is applied).
+    all_reps : bool
+        Whether every rep is planned (then earlier routes of all reps are replaced).
+    excluded : DataFrame
+        Accounts that cannot be planned, with :data:`UNPLACED_COLUMNS` (``visits`` is filled
+        in by :func:`plan_routes` from the horizon).
+    excluded_visits_per_year : ndarray
+        Visits per year of each ``excluded`` row.
+    settings : Settings
+        The plan's settings (defaults for the options).
+    """
+
+    plan_name: str
+    reps: list[RepRouteInput]
+    rep_ids: tuple[str, ...]
+    all_reps: bool
+    excluded: pd.DataFrame
+    excluded_visits_per_year: np.ndarray
+    settings: Settings
+
+
+def _visit_numbers(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Visits per year and minutes per visit, missing values from the segment defaults."""
+    s = plan.settings
+    acc = plan.accounts
+    segment = acc["segment"].astype(object).to_numpy()
+    visits = acc["visits_per_year"].to_numpy(dtype=float).copy()
+    minutes = acc["visit_minutes"].to_numpy(dtype=float).copy()
+    for values, per_segment, default in (
+        (visits, s.segment_visits_per_year, s.default_visits_per_year),
+        (minutes, s.segment_visit_minutes, s.default_visit_minutes),
+    ):
+        gaps = np.flatnonzero(~np.isfinite(values))
+        for i in gaps:
+            seg = segment[i]
+            values[i] = per_segment.get(seg, default) if isinstance(seg, str) else default
+    return np.maximum(visits, 0.0), np.maximum(minutes, 0.0)
+
+
+def _opening(plan: Plan, rows: np.ndarray) -> tuple[list[Any], list[frozenset[int]], list[str]]:
+    """Windows, closed weekdays and read errors of the accounts at ``rows``."""
+    acc = plan.accounts
+    n = len(rows)
+    none: list[object] = [None] * n
+
+    def column(name: str) -> list[object]:
+        return list(acc[name].to_numpy(dtype=object)[rows]) if name in acc else none
+
+    opens, closes, closed = column("open_from"), column("open_to"), column("closed_days")
+    windows: list[Any] = []
+    weekdays: list[frozenset[int]] = []
+    errors: list[str] = []
+    for k in range(n):
+        error = ""
+        window = None
+        days: frozenset[int] = frozenset()
+        try:
+            low = parse_time_of_day(opens[k], "open_from")
+            high = parse_time_of_day(closes[k], "open_to")
+            if low is not None or high is not None:
+                window = (0 if low is None else low, 24 * 60 if high is None else high)
+            days = parse_closed_days(closed[k])
+        except ValueError as exc:
+            error = str(exc)
+        windows.append(window)
+        weekdays.append(days)
+        errors.append(error)
+    return windows, weekdays, errors
+
+
+def snapshot_for_routes(plan: Plan, rep_ids: Iterable[str] | None = None) -> RoutesSnapshot:
+    """Copy what visit planning needs from ``plan`` (call on the thread that owns the plan).
+
+    Parameters
+    ----------
+    plan : Plan
+    rep_ids : iterable of str, optional
+        Reps to plan; default every rep that has a territory.
+
+    Returns
+    -------
+    RoutesSnapshot
+
+    Raises
+    ------
+    ValueError
+        If ``rep_ids`` names a rep the plan does not have, or a rep with no territory.
+    """
+    reps = plan.reps
+    known = {str(r): i for i, r in enumerate(reps["rep_id"])}
+    terr = plan.territories
+    terr_rep = [r if isinstance(r, str) and r else None for r in terr["rep_id"]]
+    with_territory = [r for r in dict.fromkeys(terr_rep) if r is not None and r in known]
+    all_reps = rep_ids is None
+    if rep_ids is None:
+        chosen = with_territory
+    else:
+        chosen = list(dict.fromkeys(str(r) for r in rep_ids))
+        if not chosen:
+            raise ValueError("rep_ids: name at least one rep")
+        for rep in chosen:
+            if rep not in known:
+                raise ValueError(f"rep_ids: the plan has no rep {rep!r}")
+            if rep not in with_territory:
+                raise ValueError(f"rep_ids: rep {rep!r} has no territory")
+        all_reps = set(chosen) >= set(with_territory)
+    visits, minutes = _visit_numbers(plan)
+    acc = plan.accounts
+    ids = acc["account_id"].astype(object).to_numpy()
+    names = acc["name"].astype(object).to_numpy()
+    lon = acc["lon"].to_numpy(dtype=float)
+    lat = acc["lat"].to_numpy(dtype=float)
+    placed = np.isfinite(lon) & np.isfinite(lat)
+    territory = plan.account_territory
+    territory_ids = np.array(plan.territory_ids, dtype=object)
+    excluded: list[tuple[int, str | None, str | None, str]] = []
+
+    inputs: list[RepRouteInput] = []
+    for rep in chosen:
+        row = reps.iloc[known[rep]]
+        t_idx = [i for i, r in enumerate(terr_rep) if r == rep]
+        rows = np.flatnonzero(np.isin(territory, t_idx))
+        home_lon, home_lat = float(row["lon"]), float(row["lat"])
+        has_home = math.isfinite(home_lon) and math.isfinite(home_lat)
+        if not has_home:
+            for i in rows:
+                excluded.append(
+                    (int(i), rep, territory_ids[territory[i]], f"rep {rep} has no home")
+                )
+            rows = rows[:0]
+        for i in rows[~placed[rows]]:
+            placement = acc["placement"].iat[int(i)]
+            why = f": {placement}" if isinstance(placement, str) and placement else ""
+            excluded.append((int(i), rep, territory_ids[territory[i]], f"no location{why}"))
+        rows = rows[placed[rows]]
+        windows, closed, errors = _opening(plan, rows)
+        keep = np.array([not e for e in errors], dtype=bool)
+        for i, error in zip(rows[~keep], (e for e in errors if e), strict=True):
+            excluded.append((int(i), rep, territory_ids[territory[i]], error))
+        accounts = [
+            CallAccount(
+                float(lon[i]),
+                float(lat[i]),
+                float(visits[i]),
+                float(minutes[i]),
+                windows[k],
+                closed[k],
+            )
+            for k, i in enumerate(rows)
+            if keep[k]
+        ]
+        rows = rows[keep]
+        position = {t: p for p, t in enumerate(t_idx)}
+        inputs.append(
+            RepRouteInput(
+                rep_id=rep,
+                name=str(row["name"]) if isinstance(row["name"], str) else rep,
+                territory_ids=tuple(str(territory_ids[t]) for t in t_idx),
+                territory_of=np.array([position[int(t)] for t in territory[rows]], dtype=np.int64),
+                home_lon=home_lon,
+                home_lat=home_lat,
+                capacity_hours=float(row["capacity_hours"]),
+                account_ids=ids[rows].copy(),
+                account_names=names[rows].copy(),
+                accounts=accounts,
+            )
+        )
+    if all_reps:
+        for t, owner in enumerate(terr_rep):
+            if owner is None or owner not in known:
+                why = (
+                    "territory has no rep"
+                    if owner is None
+                    else f"territory's rep {owner} is not in the reps table"
+                )
+                for i in np.flatnonzero(territory == t):
+                    excluded.append((int(i), None, str(territory_ids[t]), why))
+        for i in np.flatnonzero(territory < 0):
+            excluded.append((int(i), None, None, "Unassigned: in no territory"))
+    rows_ex = np.array([e[0] for e in excluded], dtype=np.int64)
+    frame = pd.DataFrame(
+        {
+            "account_id": ids[rows_ex],
+            "name": names[rows_ex],
+            "rep_id": [e[1] for e in excluded],
+            "territory_id": [e[2] for e in excluded],
+            "visits": np.zeros(len(excluded), dtype=np.int64),
+            "reason": [e[3] for e in excluded],
+        },
+        columns=list(UNPLACED_COLUMNS),
+    )
+    # Accounts that need no visits are not "unplanned": nothing is due for them.
+    needs = visits[rows_ex] > 0
+    return RoutesSnapshot(
+        plan_name=plan.name,
+        reps=inputs,
+        rep_ids=tuple(chosen),
+        all_reps=all_reps,
+        excluded=frame[needs].reset_index(drop=True),
+        excluded_visits_per_year=visits[rows_ex][needs],
+        settings=plan.settings,
+    )
+
+
+# -- planning ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepRoutes:
+    """One rep's planned horizon.
+
+    Attributes
+    ----------
+    rep : RepRouteInput
+    cycle : CallCyclePlan
+        The core's result (account indices refer to ``rep.accounts``).
+    capacity_hours : float
+        Working hours in the horizon: the rep's yearly capacity × weeks / 52, or, when the
+        plan gives none, every working day's hours less lunch.
+    utilisation : float
+        (Visit + drive hours) / ``capacity_hours``.
+    travel_source : str
+        ``"great-circle"`` or ``"osrm"``.
+    """
+
+    rep: RepRouteInput
+    cycle: CallCyclePlan
+    capacity_hours: float
+    utilisation: float
+    travel_source: str
+
+
+@dataclass
+class RoutesResult:
+    """The result of :func:`plan_routes`.
+
+    Attributes
+    ----------
+    options : RoutesOptions
+    start_date : datetime.date
+        Monday of the first week.
+    rep_ids : tuple of str
+        Reps planned.
+    all_reps : bool
+        Every rep was planned.
+    reps : list of RepRoutes
+    totals : DataFrame
+        One row per planned rep, :data:`TOTALS_COLUMNS`.
+    routes : GeoDataFrame
+        LineString per rep and day with stops: :data:`ROUTE_COLUMNS`.
+    route_stops : GeoDataFrame
+        Point per visit: :data:`ROUTE_STOP_COLUMNS` (``arrival``/``departure`` as ``HH:MM``,
+        ``distance_km``/``drive_minutes`` of the leg from the previous stop or home).
+    unplaced : DataFrame
+        Visits not planned, :data:`UNPLACED_COLUMNS`.
+    warnings : list of str
+        For example an OSRM server that could not be used.
+    cancelled : bool
+        Planning stopped early; reps not reached are missing from ``reps``.
+    """
+
+    options: RoutesOptions
+    start_date: date
+    rep_ids: tuple[str, ...]
+    all_reps: bool
+    reps: list[RepRoutes]
+    totals: pd.DataFrame
+    routes: gpd.GeoDataFrame
+    route_stops: gpd.GeoDataFrame
+    unplaced: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def visits_planned(self) -> int:
+        return int(self.totals["visits"].sum()) if len(self.totals) else 0
+
+    @property
+    def visits_unplaced(self) -> int:
+        return int(self.unplaced["visits"].sum()) if len(self.unplaced) else 0
+
+
+def _empty_routes() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "rep_id": pd.Series([], dtype=object),
+            "day": pd.Series([], dtype=object),
+            "distance_km": pd.Series([], dtype=float),
+            "drive_minutes": pd.Series([], dtype=float),
+            "visits": pd.Series([], dtype=np.int64),
+        },
+        geometry=gpd.GeoSeries([], crs=WGS84),
+        crs=WGS84,
+    )
+
+
+def _empty_stops() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "rep_id": pd.Series([], dtype=object),
+            "day": pd.Series([], dtype=object),
+            "seq": pd.Series([], dtype=np.int64),
+            "account_id": pd.Series([], dtype=object),
+            "arrival": pd.Series([], dtype=object),
+            "departure": pd.Series([], dtype=object),
+            "distance_km": pd.Series([], dtype=float),
+            "drive_minutes": pd.Series([], dtype=float),
+        },
+        geometry=gpd.GeoSeries([], crs=WGS84),
+        crs=WGS84,
+    )
+
+
+def _rep_layers(
+    rep: RepRouteInput, cycle: CallCyclePlan, start: date
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    routes: dict[str, list[Any]] = {c: [] for c in (*ROUTE_COLUMNS, "geometry")}
+    stops: dict[str, list[Any]] = {c: [] for c in (*ROUTE_STOP_COLUMNS, "geometry")}
+    home = (rep.home_lon, rep.home_lat)
+    for day in cycle.days:
+        if not day.stops:
+            continue
+        iso = (day.date or start + timedelta(days=day.offset)).isoformat()
+        points = [(rep.accounts[s.account].lon, rep.accounts[s.account].lat) for s in day.stops]
+        routes["rep_id"].append(rep.rep_id)
+        routes["day"].append(iso)
+        routes["distance_km"].append(float(day.distance_km))
+        routes["drive_minutes"].append(float(day.drive_minutes))
+        routes["visits"].append(len(day.stops))
+        routes["geometry"].append(shapely.LineString([home, *points, home]))
+        for seq, (stop, point) in enumerate(zip(day.stops, points, strict=True), start=1):
+            stops["rep_id"].append(rep.rep_id)
+            stops["day"].append(iso)
+            stops["seq"].append(seq)
+            stops["account_id"].append(str(rep.account_ids[stop.account]))
+            stops["arrival"].append(format_clock(stop.arrival))
+            stops["departure"].append(format_clock(stop.departure))
+            stops["distance_km"].append(float(stop.distance_km))
+            stops["drive_minutes"].append(float(stop.drive_minutes))
+            stops["geometry"].append(shapely.Point(point))
+    return routes, stops
+
+
+def _plan_rep(
+    rep: RepRouteInput, options: RoutesOptions, start: date, state: TaskState
+) -> tuple[RepRoutes, str | None]:
+    settings = options.call_cycle_settings(start)
+    schedule = RepSchedule(
+        rep.home_lon, rep.home_lat, tuple(sorted(set(options.working_weekdays))), options.rep_day()
+    )
+    travel = None
+    warning = None
+    if options.osrm_url and rep.accounts:
+        lon = np.array([rep.home_lon, *(a.lon for a in rep.accounts)])
+        lat = np.array([rep.home_lat, *(a.lat for a in rep.accounts)])
+        travel = travel_matrices(lon, lat, settings.travel, OsrmClient(options.osrm_url))
+        if travel.warning:
+            warning = f"{rep.name}: {travel.warning}"
+    cycle = plan_call_cycle(rep.accounts, schedule, settings, state, travel)
+    if math.isfinite(rep.capacity_hours) and rep.capacity_hours > 0:
+        capacity = rep.capacity_hours * options.weeks / 52.0
+    else:
+        capacity = cycle.totals.capacity_hours
+    work = cycle.totals.drive_hours + cycle.totals.visit_hours
+    source = travel.source if travel is not None else "great-circle"
+    return RepRoutes(
+        rep, cycle, capacity, work / capacity if capacity > 0 else 0.0, source
+    ), warning
+
+
+class _RepProgress(TaskState):
+    """One rep's share of the progress bar, its messages prefixed with the rep; cancel shared."""
+
+    def __init__(self, parent: TaskState, index: int, count: int, prefix: str) -> None:
+        super().__init__()
+        self._parent = parent
+        self._start = index / max(count, 1)
+        self._width = 1.0 / max(count, 1)
+        self._prefix = prefix
+
+    def report(self, fraction: float | None, message: str = "") -> None:
+        mapped = None if fraction is None else self._start + self._width * fraction
+        self._parent.report(mapped, f"{self._prefix}: {message}" if message else self._prefix)
+
+    def cancel(self) -> None:
+        self._parent.cancel()
+
+    def is_cancelled(self) -> bool:
+        return self._parent.is_cancelled()
+
+    def raise_if_cancelled(self) -> None:
+        self._parent.raise_if_cancelled()
+
+
+def plan_routes(
+    snapshot: RoutesSnapshot, options: RoutesOptions | None = None, state: TaskState | None = None
+) -> RoutesResult:
+    """Plan every snapshotted rep's call cycle and day routes.
+
+    Parameters
+    ----------
+    snapshot : RoutesSnapshot
+        From :func:`snapshot_for_routes`.
+    options : RoutesOptions, optional
+        Default: :meth:`RoutesOptions.from_settings` of the snapshot's settings.
+    state : TaskState, optional
+        Progress (``"Rep 3/20 Jane Doe: Routing day 4"``) and cancel. On cancel the reps done
+        so far are returned with ``cancelled`` set; the visits of the rep in progress that
+        were not routed are listed as unplaced.
+
+    Returns
+    -------
+    RoutesResult
+
+    Raises
+    ------
+    RoutesOptionsError
+        On an invalid option.
+    """
+    options = options or RoutesOptions.from_settings(snapshot.settings)
+    options.validate()
+    state = state or TaskState()
+    start = options.start_date or next_monday()
+    if start.weekday() != 0:
+        start = start - timedelta(days=start.weekday())
+    n = len(snapshot.reps)
+    done: list[RepRoutes] = []
+    warnings: list[str] = []
+    route_cols: dict[str, list[Any]] = {c: [] for c in (*ROUTE_COLUMNS, "geometry")}
+    stop_cols: dict[str, list[Any]] = {c: [] for c in (*ROUTE_STOP_COLUMNS, "geometry")}
+    unplaced_parts = []
+    cancelled = False
+    for k, rep in enumerate(snapshot.reps):
+        if state.is_cancelled():
+            cancelled = True
+            break
+        forward = _RepProgress(state, k, n, f"Rep {k + 1}/{n} {rep.name}")
+        rep_routes, warning = _plan_rep(rep, options, start, forward)
+        done.append(rep_routes)
+        if warning:
+            warnings.append(warning)
+        routes, stops = _rep_layers(rep, rep_routes.cycle, start)
+        for key, values in routes.items():
+            route_cols[key] += values
+        for key, values in stops.items():
+            stop_cols[key] += values
+        cycle = rep_routes.cycle
+        if cycle.unplaced:
+            idx = np.array([u.account for u in cycle.unplaced], dtype=np.int64)
+            unplaced_parts.append(
+                pd.DataFrame(
+                    {
+                        "account_id": rep.account_ids[idx],
+                        "name": rep.account_names[idx],
+                        "rep_id": rep.rep_id,
+                        "territory_id": [rep.territory_ids[t] for t in rep.territory_of[idx]],
+                        "visits": [u.visits for u in cycle.unplaced],
+                        "reason": [u.reason for u in cycle.unplaced],
+                    }
+                )
+            )
+        if cycle.cancelled:
+            cancelled = True
+            break
+    excluded = snapshot.excluded.copy()
+    if len(excluded):
+        excluded["visits"] = visits_in_horizon(
+            snapshot.excluded_visits_per_year, options.weeks, options.cycle_index
+        )
+    planned_ids = {r.rep.rep_id for r in done}
+    if cancelled:
+        # Reps not reached keep no routes; their accounts are listed so nothing goes missing.
+        for rep in snapshot.reps:
+            if rep.rep_id in planned_ids or not rep.accounts:
+                continue
+            due = visits_in_horizon(
+                [a.visits_per_year for a in rep.accounts], options.weeks, options.cycle_index
+            )
+            unplaced_parts.append(
+                pd.DataFrame(
+                    {
+                        "account_id": rep.account_ids,
+                        "name": rep.account_names,
+                        "rep_id": rep.rep_id,
+                        "territory_id": [rep.territory_ids[t] for t in rep.territory_of],
+                        "visits": due,
+                        "reason": "not planned: planning was cancelled",
+                    }
+                )[due > 0]
+            )
+    unplaced = (
+        pd.concat([excluded, *unplaced_parts], ignore_index=True) if unplaced_parts else excluded
+    )
+    unplaced = unplaced.reindex(columns=list(UNPLACED_COLUMNS)).reset_index(drop=True)
+    unplaced["visits"] = unplaced["visits"].astype(np.int64)
+    routes_frame = (
+        gpd.GeoDataFrame(route_cols, geometry="geometry", crs=WGS84)
+        if route_cols["rep_id"]
+        else _empty_routes()
+    )
+    stops_frame = (
+        gpd.GeoDataFrame(stop_cols, geometry="geometry", crs=WGS84)
+        if stop_cols["rep_id"]
+        else _empty_stops()
+    )
+    routes_frame["visits"] = routes_frame["visits"].astype(np.int64)
+    stops_frame["seq"] = stops_frame["seq"].astype(np.int64)
+    state.report(1.0, "Cancelled" if cancelled else "Routes planned")
+    return RoutesResult(
+        options=options,
+        start_date=start,
+        rep_ids=snapshot.rep_ids,
+        all_reps=snapshot.all_reps,
+        reps=done,
+        totals=_totals_frame(done, options, start),
+        routes=routes_frame,
+        route_stops=stops_frame,
+        unplaced=unplaced,
+        warnings=warnings,
+        cancelled=cancelled,
+    )
+
+
+def _totals_frame(reps: Sequence[RepRoutes], options: RoutesOptions, start: date) -> pd.DataFrame:
+    rows = []
+    for r in reps:
+        t = r.cycle.totals
+        rows.append(
+            {
+                "rep_id": r.rep.rep_id,
+                "name": r.rep.name,
+                "territories": ",".join(r.rep.territory_ids),
+                "start_date": start.isoformat(),
+                "weeks": options.weeks,
+                "days": sum(1 for d in r.cycle.days if d.stops),
+                "accounts": len(r.rep.accounts),
+                "visits_due": int(r.cycle.visits_due.sum()),
+                "visits": t.visits,
+                "unplaced_visits": sum(u.visits for u in r.cycle.unplaced),
+                "distance_km": t.distance_km,
+                "drive_hours": t.drive_hours,
+                "visit_hours": t.visit_hours,
+                "capacity_hours": r.capacity_hours,
+                "utilisation": r.utilisation,
+                "miles": t.miles,
+                "mileage_rate": t.mileage_rate,
+                "mileage_reimbursement": t.mileage_reimbursement,
+                "travel_source": r.travel_source,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(TOTALS_COLUMNS))
+    for col in ("weeks", "days", "accounts", "visits_due", "visits", "unplaced_visits"):
+        frame[col] = frame[col].astype(np.int64)
+    return frame
+
+
+# -- applying to the plan ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedRoutes:
+    """The routes part of a plan, as :func:`save_routes_state` copied it (for undo)."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    tables: dict[str, pd.DataFrame]
+    routed_travel_hours: np.ndarray
+
+
+def save_routes_state(plan: Plan) -> SavedRoutes:
+    """Copy the plan's routes layers, route tables and routed travel hours."""
+    return SavedRoutes(
+        {k: plan.layers[k].copy() for k in (ROUTES_LAYER, ROUTE_STOPS_LAYER) if k in plan.layers},
+        {
+            k: plan.tables[k].copy()
+            for k in (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE)
+            if k in plan.tables
+        },
+        plan.engine.routed_travel_hours.copy(),
+    )
+
+
+def restore_routes(plan: Plan, saved: SavedRoutes) -> None:
+    """Put back what :func:`save_routes_state` copied, and announce it."""
+    for key in (ROUTES_LAYER, ROUTE_STOPS_LAYER):
+        if key in saved.layers:
+            plan.layers[key] = saved.layers[key].copy()
+        else:
+            plan.layers.pop(key, None)
+    for key in (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE):
+        if key in saved.tables:
+            plan.tables[key] = saved.tables[key].copy()
+        else:
+            plan.tables.pop(key, None)
+    hours = saved.routed_travel_hours
+    if hours.shape == (plan.n_territories,):
+        plan.engine.routed_travel_hours = hours.copy()
+    else:
+        routed_travel_from_layers(plan)
+    plan.events.emit(SettingsChanged())
+
+
+def _merge(
+    old: pd.DataFrame | None, new: pd.DataFrame, replaced: set[str], everything: bool
+) -> Any:
+    if old is None or everything or not len(old):
+        return new.copy()
+    keep = old[~old["rep_id"].isin(replaced)]
+    if not len(keep):
+        return new.copy()
+    if not len(new):
+        return keep.reset_index(drop=True)
+    merged = pd.concat([keep, new], ignore_index=True)
+    if isinstance(new, gpd.GeoDataFrame):
+        return gpd.GeoDataFrame(merged, geometry=new.geometry.name, crs=WGS84)
+    return merged
+
+
+def apply_routes(plan: Plan, result: RoutesResult) -> np.ndarray:
+    """Store a result in the plan and make the balance's workload use routed travel.
+
+    The ``routes`` and ``route_stops`` layers and the ``route_totals`` and ``route_unplaced``
+    tables get the result's rows; rows of reps not planned this time are kept (when every rep
+    was planned, everything is replaced). Then :func:`routed_travel_from_layers` sets the
+    routed travel per territory and a :class:`~planner.models.events.SettingsChanged` event
+    tells listeners (the balance panel) to refresh.
+
+    Returns
+    -------
+    ndarray
+        Routed travel hours per year for each territory (NaN where its rep has no routes).
+    """
+    replaced = set(result.rep_ids)
+    everything = result.all_reps
+    plan.layers[ROUTES_LAYER] = _merge(
+        plan.layers.get(ROUTES_LAYER), result.routes, replaced, everything
+    )
+    plan.layers[ROUTE_STOPS_LAYER] = _merge(
+        plan.layers.get(ROUTE_STOPS_LAYER), result.route_stops, replaced, everything
+    )
+    plan.tables[ROUTE_TOTALS_TABLE] = _merge(
+        plan.tables.get(ROUTE_TOTALS_TABLE), result.totals, replaced, everything
+    )
+    old_unplaced = plan.tables.get(ROUTE_UNPLACED_TABLE)
+    if old_unplaced is not None and not everything:
+        # Rows without a rep (no rep, Unassigned) belong to the all-reps run that made them.
+        old_unplaced = old_unplaced[old_unplaced["rep_id"].notna()]
+    plan.tables[ROUTE_UNPLACED_TABLE] = _merge(old_unplaced, result.unplaced, replaced, everything)
+    hours = routed_travel_from_layers(plan)
+    plan.events.emit(SettingsChanged())
+    return hours
+
+
+def clear_routes(plan: Plan) -> None:
+    """Remove the routes from the plan: workload goes back to the travel estimate."""
+    for key in (ROUTES_LAYER, ROUTE_STOPS_LAYER):
+        plan.layers.pop(key, None)
+    for key in (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE):
+        plan.tables.pop(key, None)
+    plan.engine.routed_travel_hours = np.full(plan.n_territories, np.nan)
+    plan.events.emit(SettingsChanged())
+
+
+def _weeks_by_rep(plan: Plan, routes: pd.DataFrame) -> dict[str, float]:
+    """Horizon weeks of each rep's routes: from the totals table, else from the days' dates."""
+    weeks: dict[str, float] = {}
+    totals = plan.tables.get(ROUTE_TOTALS_TABLE)
+    if totals is not None and {"rep_id", "weeks"} <= set(totals.columns):
+        for rep, value in zip(totals["rep_id"], totals["weeks"], strict=True):
+            if pd.notna(value) and float(value) > 0:
+                weeks[str(rep)] = float(value)
+    for rep, days in routes.groupby("rep_id")["day"]:
+        if str(rep) in weeks:
+            continue
+        dates = pd.to_datetime(days, errors="coerce").dropna()
+        if len(dates):
+            first = dates.min() - pd.Timedelta(days=int(dates.min().weekday()))
+            weeks[str(rep)] = float(max(1, math.ceil(((dates.max() - first).days + 1) / 7)))
+    return weeks
+
+
+def routed_travel_from_layers(plan: Plan) -> np.ndarray:
+    """Set the balance engine's routed travel from the plan's ``routes`` layer.
+
+    Each rep's drive hours over the horizon are annualised (× 52 / weeks; the weeks come
+    from the ``route_totals`` table, or from the days' dates when it is missing) and given to
+    the rep's territories in proportion to the routed visits of their accounts (all to the
+    one territory in the usual case of one territory per rep). Territories whose rep has no
+    planned routes keep the estimate (NaN). Call after opening a plan file; nothing is
+    announced (the caller shows the plan afterwards).
+
+    Returns
+    -------
+    ndarray
+        The hours set, one per territory.
+    """
+    hours = np.full(plan.n_territories, np.nan)
+    routes = plan.layers.get(ROUTES_LAYER)
+    if routes is None or "rep_id" not in routes or "drive_minutes" not in routes:
+        plan.engine.routed_travel_hours = hours
+        return hours
+    weeks = _weeks_by_rep(plan, routes)
+    drive = routes.groupby(routes["rep_id"].astype(str))["drive_minutes"].sum() / 60.0
+    totals = plan.tables.get(ROUTE_TOTALS_TABLE)
+    planned = set(drive.index)
+    if totals is not None and "rep_id" in totals:
+        planned |= {str(r) for r in totals["rep_id"]}  # reps planned with no visits: 0 h
+    stops = plan.layers.get(ROUTE_STOPS_LAYER)
+    row_of = {str(a): i for i, a in enumerate(plan.accounts["account_id"])}
+    terr_rep = list(plan.territories["rep_id"])
+    for rep in planned:
+        mine = [t for t, r in enumerate(terr_rep) if r == rep]
+        if not mine:
+            continue
+        annual = float(drive.get(rep, 0.0)) * 52.0 / weeks.get(rep, 4.0)
+        share = np.ones(len(mine))
+        if len(mine) > 1 and stops is not None and len(stops):
+            ids = stops.loc[stops["rep_id"].astype(str) == rep, "account_id"].astype(str)
+            rows = np.array([row_of[a] for a in ids if a in row_of], dtype=np.int64)
+            counts = np.array([(plan.account_territory[rows] == t).sum() for t in mine], float)
+            if counts.sum() > 0:
+                share = counts
+        hours[mine] = annual * share / share.sum()
+    plan.engine.routed_travel_hours = hours
+    return hours
