@@ -1,0 +1,208 @@
+"""``planner routes``: plan each rep's visits and day routes and write them to a new plan file."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from datetime import date
+from pathlib import Path
+
+from planner.cli import UserError, subcommand
+
+
+def _number(name: str, kind: type, low: float, high: float | None = None) -> object:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
+            limits = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+            raise argparse.ArgumentTypeError(f"{name} must be {limits}, got {text}")
+        return value  # type: ignore[no-any-return]
+
+    return parse
+
+
+def _monday(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--start must be a date as YYYY-MM-DD, got {text!r}"
+        ) from None
+    if day.weekday() != 0:
+        raise argparse.ArgumentTypeError(f"--start must be a Monday, {text} is a {day:%A}")
+    return day
+
+
+def _clock(text: str) -> int:
+    from planner.optimise.visit_planning import parse_time_of_day
+
+    try:
+        minutes = parse_time_of_day(text, "time")
+    except ValueError:
+        minutes = None
+    if minutes is None:
+        raise argparse.ArgumentTypeError(f"times must be HH:MM, got {text!r}")
+    return minutes
+
+
+class _Progress:
+    """Prints a line when the rep changes or another quarter of a rep's work is done."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, fraction: float | None, message: str) -> None:
+        rep = message.split(":", 1)[0]
+        step = message.split(":", 1)[1].strip() if ":" in message else ""
+        key = rep if not step.startswith("Routed day") else f"{rep}:{step}"
+        if step.startswith("Routed day"):
+            # Only every fifth day, to keep the output short.
+            number = step.removeprefix("Routed day ").strip()
+            if not number.isdigit() or int(number) % 5:
+                return
+        if key != self.last:
+            pct = "" if fraction is None else f"{100 * fraction:3.0f} % "
+            print(f"  {pct}{message}", flush=True)
+            self.last = key
+
+
+@subcommand("routes")
+def cmd_routes(argv: list[str]) -> int:
+    from planner.io.planfile import open_plan, save_plan
+    from planner.models.progress import TaskState
+    from planner.optimise.visit_planning import (
+        RoutesOptions,
+        RoutesOptionsError,
+        apply_routes,
+        plan_routes,
+        snapshot_for_routes,
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="planner routes",
+        description=(
+            "Plan each rep's visits over a horizon of weeks: which day each account is "
+            "visited (evenly spaced) and each day's route from home and back, within working "
+            "hours, lunch and opening hours (account columns open_from, open_to, closed_days). "
+            "Writes the routes and route_stops layers; the workload balance then uses routed "
+            "travel. Prints totals per rep and the visits that could not be planned."
+        ),
+    )
+    parser.add_argument("plan", type=Path, help="plan file (.gpkg)")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="plan file to write")
+    parser.add_argument(
+        "--weeks", type=_number("--weeks", int, 1, 52), default=4, help="horizon (default 4)"
+    )
+    parser.add_argument("--reps", help="comma-separated rep ids to plan (default: every rep)")
+    parser.add_argument("--osrm", metavar="URL", help="OSRM server for road distances and times")
+    parser.add_argument(
+        "--start", type=_monday, help="Monday of the first week (default: next Monday)"
+    )
+    parser.add_argument("--day-start", type=_clock, default=8 * 60, help="default 08:00")
+    parser.add_argument("--day-end", type=_clock, default=18 * 60, help="default 18:00")
+    parser.add_argument(
+        "--max-day-hours",
+        type=_number("--max-day-hours", float, 0.5, 24),
+        default=9.0,
+        help="longest working day, lunch included (default 9)",
+    )
+    parser.add_argument(
+        "--lunch-minutes",
+        type=_number("--lunch-minutes", int, 0, 240),
+        default=30,
+        help="lunch break, taken between 11:30 and 13:30 (default 30)",
+    )
+    parser.add_argument(
+        "--mileage-rate",
+        type=_number("--mileage-rate", float, 0),
+        help="reimbursement per mile (default: the plan's setting, IRS 2024 $0.67)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=_number("--time-limit", float, 0.01),
+        default=0.3,
+        help="search seconds per day route (default 0.3)",
+    )
+    args = parser.parse_args(argv)
+    if args.output.suffix.lower() != ".gpkg":
+        raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
+
+    plan = open_plan(args.plan)
+    rep_ids = None
+    if args.reps is not None:
+        rep_ids = [r.strip() for r in args.reps.split(",") if r.strip()]
+        if not rep_ids:
+            raise UserError("--reps needs at least one rep id")
+    try:
+        snapshot = snapshot_for_routes(plan, rep_ids)
+    except ValueError as exc:
+        raise UserError(f"--reps: {str(exc).removeprefix('rep_ids: ')}") from None
+    if not snapshot.reps:
+        raise UserError(f"{args.plan}: no rep has a territory; nothing to plan")
+    changes: dict[str, object] = {
+        "weeks": args.weeks,
+        "osrm_url": args.osrm,
+        "start_date": args.start,
+        "day_start": args.day_start,
+        "day_end": args.day_end,
+        "max_day_minutes": round(args.max_day_hours * 60),
+        "lunch_minutes": args.lunch_minutes,
+        "route_time_limit_s": args.time_limit,
+    }
+    if args.mileage_rate is not None:
+        changes["mileage_rate_per_mile"] = args.mileage_rate
+    try:
+        options = RoutesOptions.from_settings(plan.settings, **changes)
+        options.validate()
+    except RoutesOptionsError as exc:
+        raise UserError(str(exc)) from None
+
+    print(
+        f"{plan.name}: planning {len(snapshot.reps)} rep(s) over {options.weeks} week(s)",
+        flush=True,
+    )
+    result = plan_routes(snapshot, options, TaskState(_Progress()))
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    _print_totals(result, plan.settings.currency)
+    apply_routes(plan, result)
+    save_plan(plan, args.output)
+    print(f"wrote {args.output}: {len(result.routes)} day routes, {len(result.route_stops)} stops")
+    return 0
+
+
+def _print_totals(result: object, currency: str) -> None:
+    from planner.optimise.visit_planning import RoutesResult, reason_kind
+
+    assert isinstance(result, RoutesResult)
+    t = result.totals
+    print(
+        f"{'Rep':<24}{'Visits':>8}{'Unplaced':>10}{'Distance km':>13}{'Drive h':>9}"
+        f"{'Utilisation':>13}{'Mileage':>12}"
+    )
+    for row in t.itertuples():
+        print(
+            f"{str(row.name)[:23]:<24}{row.visits:>8,}{row.unplaced_visits:>10,}"
+            f"{row.distance_km:>13,.0f}{row.drive_hours:>9,.1f}{row.utilisation:>13.0%}"
+            f"{f'{currency}{row.mileage_reimbursement:,.0f}':>12}"
+        )
+    if len(t):
+        print(
+            f"{'Total':<24}{int(t.visits.sum()):>8,}{int(t.unplaced_visits.sum()):>10,}"
+            f"{t.distance_km.sum():>13,.0f}{t.drive_hours.sum():>9,.1f}{'':>13}"
+            f"{f'{currency}{t.mileage_reimbursement.sum():,.0f}':>12}"
+        )
+    unplaced = result.unplaced
+    print(
+        f"Visits planned: {result.visits_planned:,}; not planned: {result.visits_unplaced:,} "
+        f"({len(unplaced):,} account rows)"
+    )
+    if len(unplaced):
+        reasons = unplaced.assign(kind=unplaced["reason"].map(reason_kind))
+        for kind, group in reasons.groupby("kind", sort=False):
+            print(f"  {int(group['visits'].sum()):>6,} visits, {len(group):>5,} accounts: {kind}")
+    if result.cancelled:
+        print("Planning was cancelled; reps not reached are listed as not planned.")
