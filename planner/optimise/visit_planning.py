@@ -291,7 +291,7 @@ def _missing(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def parse_time_of_day(value: object, column: str) -> int | None:
+def parse_time_of_day(value: object, column: str = "time") -> int | None:
     """Minutes after midnight of an ``open_from``/``open_to`` value (``None`` when missing).
 
     Accepts ``"HH:MM"`` (or ``"HH:MM:SS"``) text, :class:`datetime.time`, and numbers of hours

@@ -1,0 +1,307 @@
+"""Visit planning on plans: what is planned, what is reported, layers, files and balance."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.io.planfile import open_plan, save_plan
+from planner.models.events import SettingsChanged
+from planner.models.plan import Plan
+from planner.models.progress import TaskState
+from planner.optimise.callcycle import visits_in_horizon
+from planner.optimise.travel import great_circle_km
+from planner.optimise.visit_planning import (
+    ROUTE_COLUMNS,
+    ROUTE_STOP_COLUMNS,
+    ROUTE_TOTALS_TABLE,
+    ROUTE_UNPLACED_TABLE,
+    ROUTES_LAYER,
+    RoutesOptions,
+    RoutesOptionsError,
+    RoutesResult,
+    apply_routes,
+    clear_routes,
+    parse_closed_days,
+    parse_time_of_day,
+    plan_routes,
+    reason_kind,
+    restore_routes,
+    routed_travel_from_layers,
+    save_routes_state,
+    snapshot_for_routes,
+)
+from tests.conftest import make_plan
+
+START = date(2025, 1, 6)  # a Monday
+OPTIONS = RoutesOptions(weeks=2, start_date=START, route_time_limit_s=0.05)
+
+
+def _plan_with_extras() -> Plan:
+    """Two reps, plus an unplaced account, a territory without a rep and opening hours."""
+    plan = make_plan(180, n_territories=2, seed=11)
+    acc = plan.accounts
+    # Opening hours on a few accounts (columns as an import would keep them).
+    acc["open_from"] = None
+    acc["open_to"] = None
+    acc["closed_days"] = None
+    acc.loc[3, ["open_from", "open_to"]] = ["13:00", "15:30"]
+    acc.loc[4, "closed_days"] = "Mon, Tue"
+    # An impossible window: closes before anyone can get there from home at 08:00.
+    acc.loc[5, ["open_from", "open_to"]] = ["06:00", "06:15"]
+    acc.loc[5, "visits_per_year"] = 52.0
+    acc.loc[6, "open_from"] = "soon"
+    acc.loc[8, "visits_per_year"] = 52.0
+    # An account without a location.
+    acc.loc[7, ["lon", "lat"]] = np.nan
+    acc.loc[7, "placement"] = "unplaced: ZIP not found"
+    acc.loc[7, "visits_per_year"] = 52.0
+    plan.accounts = acc
+    return plan
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return _plan_with_extras()
+
+
+@pytest.fixture(scope="module")
+def result(plan: Plan) -> RoutesResult:
+    return plan_routes(snapshot_for_routes(plan), OPTIONS, TaskState())
+
+
+def _planned_visits(result: RoutesResult) -> pd.Series:
+    return result.route_stops.groupby("account_id").size()
+
+
+def test_frequencies_met_for_every_account(plan: Plan, result: RoutesResult) -> None:
+    snapshot = snapshot_for_routes(plan)
+    planned = _planned_visits(result)
+    unplaced = result.unplaced.groupby("account_id")["visits"].sum()
+    checked = 0
+    for rep in snapshot.reps:
+        due = visits_in_horizon([a.visits_per_year for a in rep.accounts], OPTIONS.weeks)
+        for account_id, k in zip(rep.account_ids, due, strict=True):
+            got = int(planned.get(account_id, 0))
+            missing = int(unplaced.get(account_id, 0))
+            assert got + missing == k, account_id
+            checked += int(k > 0)
+    assert checked > 40
+    # A feasible load: everything due is planned except the accounts set up to fail.
+    assert set(result.unplaced["account_id"]) <= {"A00005", "A00006", "A00007"}
+    # A weekly account is seen once a week, a week apart within the spacing slack.
+    days = pd.to_datetime(result.route_stops.loc[result.route_stops.account_id == "A00008", "day"])
+    assert len(days) == 2
+    assert abs((days.max() - days.min()).days - 7) <= OPTIONS.spacing_slack_days
+
+
+def test_every_stop_is_an_account_of_the_reps_territory(plan: Plan, result: RoutesResult) -> None:
+    territory_of = dict(zip(plan.accounts["account_id"], plan.account_territory, strict=True))
+    rep_of = dict(zip(plan.territories.index, plan.territories["rep_id"], strict=True))
+    stops = result.route_stops
+    assert len(stops) > 0
+    for rep_id, account_id in zip(stops["rep_id"], stops["account_id"], strict=True):
+        assert rep_of[int(territory_of[account_id])] == rep_id
+    # Stops are numbered 1..n in each day and lie on the account's location.
+    for _, day in stops.groupby(["rep_id", "day"]):
+        assert list(day["seq"]) == list(range(1, len(day) + 1))
+    row = plan.accounts.set_index("account_id").loc[stops["account_id"]]
+    assert np.allclose(stops.geometry.x, row["lon"]) and np.allclose(stops.geometry.y, row["lat"])
+
+
+def test_days_respect_hours_windows_and_closed_days(plan: Plan, result: RoutesResult) -> None:
+    stops = result.route_stops
+    minutes = stops["arrival"].map(parse_time_of_day)
+    assert (minutes >= OPTIONS.day_start).all()
+    assert (stops["departure"].map(parse_time_of_day) <= OPTIONS.day_end).all()
+    windowed = stops[stops.account_id == "A00003"]
+    assert len(windowed) and windowed["arrival"].map(parse_time_of_day).between(780, 930).all()
+    closed = stops[stops.account_id == "A00004"]
+    assert not pd.to_datetime(closed["day"]).dt.day_of_week.isin([0, 1]).any()
+    # Routes never run past the longest day (lunch included).
+    for rep_id, day in stops.groupby(["rep_id", "day"]):
+        first = parse_time_of_day(day["arrival"].iloc[0], "arrival")
+        last = parse_time_of_day(day["departure"].iloc[-1], "departure")
+        assert last - first <= OPTIONS.max_day_minutes, rep_id
+
+
+def test_distances_add_up_to_the_totals(plan: Plan, result: RoutesResult) -> None:
+    routes, stops, totals = result.routes, result.route_stops, result.totals.set_index("rep_id")
+    homes = plan.reps.set_index("rep_id")
+    for (rep_id, day), legs in stops.groupby(["rep_id", "day"]):
+        route = routes[(routes.rep_id == rep_id) & (routes.day == day)].iloc[0]
+        assert route["visits"] == len(legs)
+        last = legs.sort_values("seq").iloc[-1].geometry
+        home = homes.loc[rep_id]
+        back = float(great_circle_km([last.x], [last.y], [home.lon], [home.lat])[0, 0])
+        assert legs["distance_km"].sum() + back * OPTIONS.circuity == pytest.approx(
+            route["distance_km"], rel=1e-6
+        )
+        assert route["drive_minutes"] == pytest.approx(
+            route["distance_km"] / OPTIONS.speed_kmh * 60.0, rel=1e-6
+        )
+    for rep_id, row in totals.iterrows():
+        mine = routes[routes.rep_id == rep_id]
+        assert mine["distance_km"].sum() == pytest.approx(row["distance_km"], rel=1e-9)
+        assert mine["drive_minutes"].sum() / 60 == pytest.approx(row["drive_hours"], rel=1e-9)
+        assert mine["visits"].sum() == row["visits"]
+        assert row["mileage_reimbursement"] == pytest.approx(
+            row["distance_km"] / 1.609344 * 0.67, rel=1e-9
+        )
+        capacity = float(homes.loc[rep_id, "capacity_hours"]) * OPTIONS.weeks / 52
+        assert row["utilisation"] == pytest.approx(
+            (row["drive_hours"] + row["visit_hours"]) / capacity, rel=1e-9
+        )
+
+
+def test_accounts_that_cannot_be_routed_are_reported_with_reasons(result: RoutesResult) -> None:
+    reasons = result.unplaced.set_index("account_id")["reason"]
+    assert "closes before the rep can arrive" in reasons["A00005"]
+    assert reasons["A00006"] == "open_from 'soon' is not a time of day (HH:MM)"
+    assert reasons["A00007"] == "no location: unplaced: ZIP not found"
+    weekly = result.unplaced.set_index("account_id")["visits"]
+    assert weekly["A00005"] == 2 and weekly["A00007"] == 2  # 52 a year over 2 weeks
+    assert reason_kind(reasons["A00007"]) == "no location"
+
+
+def test_territory_without_rep_and_unassigned_accounts_are_listed() -> None:
+    plan = make_plan(120, n_territories=3, seed=2)
+    plan.territories.at[2, "rep_id"] = None
+    plan.account_territory[:3] = -1
+    snapshot = snapshot_for_routes(plan)
+    assert [r.rep_id for r in snapshot.reps] == ["R1", "R2"]
+    reasons = dict(zip(snapshot.excluded["account_id"], snapshot.excluded["reason"], strict=True))
+    in_t3 = plan.accounts["account_id"][plan.account_territory == 2]
+    assert len(in_t3) and all(reasons[a] == "territory has no rep" for a in in_t3)
+    assert all(reasons[a] == "Unassigned: in no territory" for a in ("A00000", "A00001"))
+    # Planning one rep lists only that rep's accounts.
+    one = snapshot_for_routes(plan, ["R1"])
+    assert not one.all_reps and one.excluded.empty
+    with pytest.raises(ValueError, match="no rep 'R9'"):
+        snapshot_for_routes(plan, ["R9"])
+
+
+def test_layers_have_the_design_columns_and_survive_a_round_trip(
+    plan: Plan, result: RoutesResult, tmp_path: Path
+) -> None:
+    target = make_plan(180, n_territories=2, seed=11)
+    apply_routes(target, result)
+    assert list(target.layers["routes"].columns) == [*ROUTE_COLUMNS, "geometry"]
+    assert list(target.layers["route_stops"].columns) == [*ROUTE_STOP_COLUMNS, "geometry"]
+    path = tmp_path / "routed.gpkg"
+    save_plan(target, path)
+    opened = open_plan(path)
+    for name, columns in (("routes", ROUTE_COLUMNS), ("route_stops", ROUTE_STOP_COLUMNS)):
+        layer = opened.layers[name]
+        assert [c for c in layer.columns if c != layer.geometry.name] == list(columns)
+        assert len(layer) == len(target.layers[name])
+    assert set(opened.layers["routes"].geom_type) == {"LineString"}
+    assert set(opened.layers["route_stops"].geom_type) == {"Point"}
+    stops = opened.layers["route_stops"].sort_values(["rep_id", "day", "seq"])
+    before = target.layers["route_stops"].sort_values(["rep_id", "day", "seq"])
+    assert list(stops["account_id"]) == list(before["account_id"])
+    assert list(stops["arrival"]) == list(before["arrival"])
+    assert np.allclose(stops["distance_km"], before["distance_km"])
+    assert opened.layers["routes"]["day"].iloc[0] >= START.isoformat()
+    # Routed travel comes back from the file.
+    hours = routed_travel_from_layers(opened)
+    assert np.allclose(hours, target.engine.routed_travel_hours)
+    assert np.allclose(opened.balance().values, target.balance().values)
+
+
+def test_balance_workload_switches_to_routed_travel_and_back(result: RoutesResult) -> None:
+    target = make_plan(180, n_territories=2, seed=11)
+    workload = target.balance().column("workload")
+    estimated = target.balance().values[:, workload].copy()
+    events: list[object] = []
+    target.events.subscribe(events.append)
+    hours = apply_routes(target, result)
+    assert any(isinstance(e, SettingsChanged) for e in events)
+    totals = result.totals.set_index("rep_id")
+    for t, rep in enumerate(target.territories["rep_id"]):
+        assert hours[t] == pytest.approx(totals.loc[rep, "drive_hours"] * 52 / OPTIONS.weeks)
+    visit_hours = target.engine.totals[:2, 3]  # visits × minutes, independent of travel
+    assert np.allclose(target.balance().values[:, workload], visit_hours + hours)
+    assert not np.allclose(target.balance().values[:, workload], estimated)
+    clear_routes(target)
+    assert ROUTES_LAYER not in target.layers and ROUTE_TOTALS_TABLE not in target.tables
+    assert np.allclose(target.balance().values[:, workload], estimated)
+
+
+def test_planning_one_rep_keeps_the_others_routes_and_undo_state_restores(
+    result: RoutesResult,
+) -> None:
+    target = make_plan(180, n_territories=2, seed=11)
+    apply_routes(target, result)
+    saved = save_routes_state(target)
+    r2_before = target.layers["routes"].query("rep_id == 'R2'")
+    again = plan_routes(
+        snapshot_for_routes(target, ["R1"]),
+        RoutesOptions(weeks=1, start_date=START, route_time_limit_s=0.05),
+    )
+    apply_routes(target, again)
+    routes = target.layers["routes"]
+    assert pd.to_datetime(routes.query("rep_id == 'R1'")["day"]).max() < pd.Timestamp(
+        START
+    ) + pd.Timedelta(days=7)
+    assert len(routes.query("rep_id == 'R2'")) == len(r2_before)
+    totals = target.tables[ROUTE_TOTALS_TABLE].set_index("rep_id")
+    assert totals.loc["R1", "weeks"] == 1 and totals.loc["R2", "weeks"] == 2
+    restore_routes(target, saved)
+    assert target.layers["routes"].equals(saved.layers["routes"])
+    assert np.array_equal(target.engine.routed_travel_hours, saved.routed_travel_hours)
+    assert ROUTE_UNPLACED_TABLE in target.tables
+
+
+def test_cancel_returns_reps_done_and_lists_the_rest() -> None:
+    plan = make_plan(120, n_territories=3, seed=3)
+    snapshot = snapshot_for_routes(plan)
+    state = TaskState()
+    messages: list[str] = []
+
+    def progress(_fraction: float | None, message: str) -> None:
+        messages.append(message)
+        if message.startswith("Rep 2/3"):
+            state.cancel()
+
+    state = TaskState(progress)
+    out = plan_routes(snapshot, OPTIONS, state)
+    assert out.cancelled
+    assert [r.rep.rep_id for r in out.reps] == ["R1", "R2"]
+    r3 = out.unplaced[out.unplaced.rep_id == "R3"]
+    assert len(r3) and set(r3["reason"]) == {"not planned: planning was cancelled"}
+    assert messages[0].startswith("Rep 1/3 Rep 1: ")
+
+
+def test_options_and_opening_hours_are_validated() -> None:
+    with pytest.raises(RoutesOptionsError, match="weeks"):
+        RoutesOptions(weeks=0).validate()
+    with pytest.raises(RoutesOptionsError, match="working day"):
+        RoutesOptions(day_start=18 * 60, day_end=8 * 60).validate()
+    with pytest.raises(RoutesOptionsError, match="osrm_url"):
+        RoutesOptions(osrm_url="localhost:5000").validate()
+    assert RoutesOptions().mileage_rate_per_mile == 0.67
+    assert parse_time_of_day("9:30", "open_from") == 570
+    assert parse_time_of_day(13.5, "open_to") == 810
+    assert parse_time_of_day(None, "open_to") is None
+    with pytest.raises(ValueError, match="open_to '25:00'"):
+        parse_time_of_day("25:00", "open_to")
+    assert parse_closed_days("Sat, sunday") == frozenset({5, 6})
+    assert parse_closed_days("1;7") == frozenset({0, 6})
+    with pytest.raises(ValueError, match="'funday' is not a weekday"):
+        parse_closed_days("mon funday")
+
+
+def test_unreachable_osrm_server_falls_back_with_a_warning() -> None:
+    plan = make_plan(40, n_territories=1, seed=1)
+    options = RoutesOptions(
+        weeks=1, start_date=START, route_time_limit_s=0.05, osrm_url="http://127.0.0.1:9"
+    )
+    out = plan_routes(snapshot_for_routes(plan), options)
+    assert out.warnings and "could not be reached" in out.warnings[0]
+    assert out.totals["travel_source"].iloc[0] == "great-circle"
+    assert out.visits_planned > 0
