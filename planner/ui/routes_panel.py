@@ -1,0 +1,800 @@
+"""The "Visit routes" panel: plan reps' call cycles in the background, show and draw the routes.
+
+The panel only requests: planning runs as a pure function
+(:func:`planner.optimise.visit_planning.plan_routes`) on a snapshot taken on the GUI thread, in
+the window's background task with progress and Cancel, and the result is applied as one
+:class:`ApplyRoutesCommand` on the undo stack. What it shows (totals per rep, each day's
+itinerary, the visits not planned, the routes on the map) is read from the plan's ``routes`` and
+``route_stops`` layers and route tables, so undo, redo and opening a saved plan show the same.
+
+The map drawing is a :class:`RouteOverlay` with ``paint(painter, canvas)``. When the canvas
+offers ``add_overlay(overlay)`` it is registered there; otherwise it is painted by a transparent
+child widget laid over the canvas that ignores the mouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QUndoCommand,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.models.events import PlanEvent
+from planner.models.plan import Plan
+from planner.models.progress import Cancelled, TaskState
+from planner.optimise.visit_planning import (
+    ROUTE_STOPS_LAYER,
+    ROUTE_TOTALS_TABLE,
+    ROUTE_UNPLACED_TABLE,
+    ROUTES_LAYER,
+    RoutesOptions,
+    RoutesResult,
+    SavedRoutes,
+    apply_routes,
+    clear_routes,
+    plan_routes,
+    restore_routes,
+    save_routes_state,
+    snapshot_for_routes,
+)
+
+ALL = ""  # rep and day selectors: everything
+#: Day colours when one rep is shown (colour-blind friendly, distinct on the pale map).
+DAY_COLORS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#7f7f7f",
+)
+#: Above this many visible stops only the selected day's stops are numbered.
+MAX_NUMBERED_STOPS = 400
+
+
+class ApplyRoutesCommand(QUndoCommand):
+    """Store a visit-planning result in the plan (or clear the routes); undo restores.
+
+    Redo stores the ``routes`` and ``route_stops`` layers and route tables and sets routed
+    travel per territory (:func:`~planner.optimise.visit_planning.apply_routes`); with
+    ``result=None`` it removes them, so workload goes back to the estimate. Undo puts back
+    exactly what was there before, routed travel hours included.
+    """
+
+    def __init__(self, plan: Plan, result: RoutesResult | None, text: str) -> None:
+        super().__init__(text)
+        self.plan = plan
+        self.result = result
+        self.before: SavedRoutes | None = None
+
+    def redo(self) -> None:
+        if self.before is None:
+            self.before = save_routes_state(self.plan)
+        if self.result is None:
+            clear_routes(self.plan)
+        else:
+            apply_routes(self.plan, self.result)
+
+    def undo(self) -> None:
+        assert self.before is not None
+        restore_routes(self.plan, self.before)
+
+
+# -- drawing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Route:
+    rep_id: str
+    day: str
+    lon: np.ndarray
+    lat: np.ndarray
+    color: QColor
+
+
+class RouteOverlay:
+    """Routes and numbered stops drawn over the map (a canvas overlay).
+
+    ``paint(painter, canvas)`` draws in widget pixels with ``canvas.lonlat_to_screen``. The
+    selected day's route is drawn wider, with its stops numbered in visiting order.
+    """
+
+    def __init__(self) -> None:
+        self.routes: list[_Route] = []
+        self.stops: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.selected: tuple[str, str] | None = None
+        self.visible = True
+
+    def set_routes(
+        self,
+        routes: list[_Route],
+        stops: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+        selected: tuple[str, str] | None,
+    ) -> None:
+        """Routes to draw, stop positions per (rep, day) in order, and the highlighted day."""
+        self.routes = routes
+        self.stops = stops
+        self.selected = selected
+
+    def paint(self, painter: QPainter, canvas: Any) -> None:
+        if not self.visible or not self.routes:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        numbered_all = sum(len(self.stops.get((r.rep_id, r.day), ((),))[0]) for r in self.routes)
+        number_everything = numbered_all <= MAX_NUMBERED_STOPS
+        chosen = [r for r in self.routes if (r.rep_id, r.day) == self.selected]
+        others = [r for r in self.routes if (r.rep_id, r.day) != self.selected]
+        for route in others:
+            self._paint_route(painter, canvas, route, 2.0, number_everything)
+        for route in chosen:
+            self._paint_route(painter, canvas, route, 4.0, True)
+
+    def _paint_route(
+        self, painter: QPainter, canvas: Any, route: _Route, width: float, numbered: bool
+    ) -> None:
+        sx, sy = canvas.lonlat_to_screen(route.lon, route.lat)
+        polygon = QPolygonF([QPointF(float(x), float(y)) for x, y in zip(sx, sy, strict=True)])
+        halo = QPen(QColor(255, 255, 255, 200), width + 2.5)
+        halo.setCapStyle(Qt.PenCapStyle.RoundCap)
+        halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(halo)
+        painter.drawPolyline(polygon)
+        pen = QPen(route.color, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPolyline(polygon)
+        lon, lat = self.stops.get((route.rep_id, route.day), (np.empty(0), np.empty(0)))
+        if not len(lon):
+            return
+        px, py = canvas.lonlat_to_screen(lon, lat)
+        if not numbered:
+            painter.setPen(QPen(QColor(255, 255, 255), 1.0))
+            painter.setBrush(route.color)
+            for x, y in zip(px, py, strict=True):
+                painter.drawEllipse(QPointF(float(x), float(y)), 3.0, 3.0)
+            return
+        font = QFont()
+        font.setPixelSize(10)
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        for seq, (x, y) in enumerate(zip(px, py, strict=True), start=1):
+            text = str(seq)
+            radius = max(7.0, metrics.horizontalAdvance(text) / 2 + 3.0)
+            painter.setPen(QPen(QColor(255, 255, 255), 1.5))
+            painter.setBrush(route.color)
+            painter.drawEllipse(QPointF(float(x), float(y)), radius, radius)
+            painter.setPen(QColor(255, 255, 255))
+            box = QRectF(float(x) - radius, float(y) - radius, 2 * radius, 2 * radius)
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+
+
+class _OverlayHost(QWidget):
+    """A transparent widget over the canvas that paints an overlay and lets the mouse through."""
+
+    def __init__(self, canvas: QWidget, overlay: RouteOverlay) -> None:
+        super().__init__(canvas)
+        self.canvas = canvas
+        self.overlay = overlay
+        self.setObjectName("routeOverlayHost")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setGeometry(canvas.rect())
+        canvas.installEventFilter(self)
+        view_changed = getattr(canvas, "view_changed", None)
+        if view_changed is not None:
+            view_changed.connect(self.update)
+        self.show()
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.canvas and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.canvas.rect())
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.overlay.paint(painter, self.canvas)
+        painter.end()
+
+
+def attach_overlay(canvas: QWidget, overlay: RouteOverlay) -> QWidget | None:
+    """Draw ``overlay`` over ``canvas``: through its overlay hook if it has one, else a host."""
+    add_overlay = getattr(canvas, "add_overlay", None)
+    if callable(add_overlay):
+        add_overlay(overlay)
+        return None
+    return _OverlayHost(canvas, overlay)
+
+
+# -- the panel ----------------------------------------------------------------------------------
+
+
+def _item(value: object, align_right: bool = False, sort_key: float | None = None) -> Any:
+    item = QTableWidgetItem(str(value))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if sort_key is not None:
+        item.setData(Qt.ItemDataRole.UserRole, sort_key)
+    return item
+
+
+def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class RoutesPanel(QWidget):
+    """Plan visit routes for one rep or all, and show totals, itineraries and the routes.
+
+    Signals
+    -------
+    run_finished(object)
+        A planning run ended: the applied and shown :class:`RoutesResult`, or ``None`` when it
+        failed, was cancelled or the plan changed meanwhile.
+    """
+
+    run_finished = Signal(object)
+
+    TOTALS_HEADERS = (
+        "Rep",
+        "Visits",
+        "Not planned",
+        "Distance (km)",
+        "Drive (h)",
+        "Utilisation",
+        "Mileage",
+    )
+    ITINERARY_HEADERS = (
+        "Day",
+        "Order",
+        "Account",
+        "Arrival",
+        "Departure",
+        "Drive (min)",
+        "Distance (km)",
+    )
+    UNPLACED_HEADERS = ("Account", "Rep", "Visits", "Reason")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.plan: Plan | None = None
+        self.task: Any = None
+        #: Options for runs beyond the panel's own (e.g. a shorter search in tests).
+        self.extra_options: dict[str, Any] = {}
+        #: What the last run planned (shown above the travel note until another plan opens).
+        self.run_note = ""
+        self.overlay = RouteOverlay()
+        self.overlay_host = attach_overlay(window.canvas, self.overlay)
+        self._names: dict[str, str] = {}
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self.rep_combo = QComboBox()
+        self.rep_combo.setObjectName("routesRep")
+        self.rep_combo.setToolTip("Plan and show one rep, or every rep")
+        self.weeks_spin = QSpinBox()
+        self.weeks_spin.setObjectName("routesWeeks")
+        self.weeks_spin.setRange(1, 13)
+        self.weeks_spin.setValue(4)
+        self.weeks_spin.setSuffix(" weeks")
+        self.weeks_spin.setToolTip("Planning horizon: the call cycle repeats after it")
+        self.run_button = QPushButton("Plan routes")
+        self.run_button.setObjectName("routesRun")
+        self.run_button.setToolTip(
+            "Choose visit days and plan each day's route for the selected rep(s), in the background"
+        )
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("routesCancel")
+        self.cancel_button.setEnabled(False)
+        self.clear_button = QPushButton("Clear routes")
+        self.clear_button.setObjectName("routesClear")
+        self.clear_button.setToolTip("Remove the routes: workload goes back to estimated travel")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setVisible(False)
+        self.status = QLabel("")
+        self.status.setObjectName("routesStatus")
+        self.status.setWordWrap(True)
+
+        self.totals_table = _table(self.TOTALS_HEADERS, "routesTotals")
+        self.day_combo = QComboBox()
+        self.day_combo.setObjectName("routesDay")
+        self.itinerary_table = _table(self.ITINERARY_HEADERS, "routesItinerary")
+        self.unplaced_table = _table(self.UNPLACED_HEADERS, "routesUnplaced")
+
+        form = QFormLayout()
+        form.addRow("Rep", self.rep_combo)
+        form.addRow("Horizon", self.weeks_spin)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        itinerary = QWidget()
+        itinerary_layout = QVBoxLayout(itinerary)
+        itinerary_layout.setContentsMargins(0, 0, 0, 0)
+        day_row = QHBoxLayout()
+        day_row.addWidget(QLabel("Day"))
+        day_row.addWidget(self.day_combo, 1)
+        itinerary_layout.addLayout(day_row)
+        itinerary_layout.addWidget(self.itinerary_table)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(itinerary, "Itinerary")
+        self.tabs.addTab(self.unplaced_table, "Not planned")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.totals_table, 2)
+        layout.addWidget(self.tabs, 3)
+
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.clear_button.clicked.connect(self.clear)
+        self.rep_combo.currentIndexChanged.connect(self._on_rep_changed)
+        self.day_combo.currentIndexChanged.connect(self._on_day_changed)
+        self.totals_table.itemSelectionChanged.connect(self._on_totals_selection_changed)
+        window.plan_loaded.connect(self._on_plan_loaded)
+        if window.plan is not None:
+            self._on_plan_loaded()
+
+    # -- plan binding --------------------------------------------------------------------
+
+    def _on_plan_loaded(self) -> None:
+        if self.plan is not None:
+            self.plan.events.unsubscribe(self._on_plan_event)
+        self.plan = self.window_.plan
+        self.run_note = ""
+        if self.plan is not None:
+            self.plan.events.subscribe(self._on_plan_event)
+        self._fill_reps()
+        self.refresh()
+
+    def _on_plan_event(self, _event: PlanEvent) -> None:
+        self._refresh_timer.start()
+
+    def _fill_reps(self) -> None:
+        current = self.selected_rep()
+        self.rep_combo.blockSignals(True)
+        self.rep_combo.clear()
+        self.rep_combo.addItem("All reps", ALL)
+        self._names = {}
+        if self.plan is not None:
+            with_territory = {r for r in self.plan.territories["rep_id"] if isinstance(r, str)}
+            for rep_id, name in zip(self.plan.reps["rep_id"], self.plan.reps["name"], strict=True):
+                self._names[str(rep_id)] = str(name)
+                if rep_id in with_territory:
+                    self.rep_combo.addItem(f"{name} ({rep_id})", str(rep_id))
+        index = self.rep_combo.findData(current)
+        self.rep_combo.setCurrentIndex(max(index, 0))
+        self.rep_combo.blockSignals(False)
+
+    def selected_rep(self) -> str:
+        """Rep id chosen in the selector, or ``""`` for all reps."""
+        data = self.rep_combo.currentData()
+        return str(data) if data else ALL
+
+    def selected_day(self) -> str:
+        """ISO date chosen in the day selector, or ``""`` for every day."""
+        data = self.day_combo.currentData()
+        return str(data) if data else ALL
+
+    # -- running -------------------------------------------------------------------------
+
+    def options(self) -> RoutesOptions:
+        """The options of the next run: the plan's travel settings and the panel's horizon."""
+        assert self.plan is not None
+        return RoutesOptions.from_settings(
+            self.plan.settings, weeks=self.weeks_spin.value(), **self.extra_options
+        )
+
+    def run(self) -> None:
+        """Snapshot the plan and plan routes in the background; the result is one undo step."""
+        if self.plan is None or self.task is not None:
+            return
+        plan = self.plan
+        rep = self.selected_rep()
+        try:
+            snapshot = snapshot_for_routes(plan, None if rep == ALL else [rep])
+            options = self.options()
+            options.validate()
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return
+        if not snapshot.reps:
+            self.status.setText("No rep has a territory: nothing to plan.")
+            return
+
+        def work(state: TaskState) -> RoutesResult:
+            result = plan_routes(snapshot, options, state)
+            if result.cancelled:
+                raise Cancelled()
+            return result
+
+        who = "all reps" if rep == ALL else self._names.get(rep, rep)
+        self.run_button.setEnabled(False)
+        self.clear_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.status.setText(f"Planning {options.weeks} weeks of visits for {who}…")
+        self.task = self.window_.run_task(
+            work, f"Planning visit routes for {who}", lambda result: self._on_done(plan, result)
+        )
+        self.task.progress.connect(self._on_progress)
+        self.task.failed.connect(lambda _exc: self._finish(None))
+        self.task.cancelled.connect(self._on_cancelled)
+
+    def cancel(self) -> None:
+        """Stop the run in progress; nothing changes in the plan."""
+        if self.task is not None:
+            self.task.cancel()
+
+    def clear(self) -> None:
+        """Remove the routes (one undoable step)."""
+        if self.plan is None or ROUTES_LAYER not in self.plan.layers:
+            return
+        self._push(ApplyRoutesCommand(self.plan, None, "Clear visit routes"))
+
+    def _push(self, command: QUndoCommand) -> None:
+        push = getattr(self.window_, "push", None)
+        if callable(push):
+            push(command)
+        else:
+            self.window_.undo_stack.push(command)
+
+    def _on_progress(self, fraction: float | None, message: str) -> None:
+        if fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+        if message:
+            self.status.setText(message)
+
+    def _on_done(self, plan: Plan, result: RoutesResult) -> None:
+        if plan is not self.window_.plan:
+            self.status.setText("Another plan was opened meanwhile: the routes were not applied.")
+            self._finish(None)
+            return
+        who = "all reps" if result.all_reps else ", ".join(result.rep_ids)
+        self._push(ApplyRoutesCommand(plan, result, f"Plan visit routes ({who})"))
+        note = f"{result.visits_planned:,} visits planned, {result.visits_unplaced:,} not planned."
+        if result.warnings:
+            note += " " + "; ".join(result.warnings) + "."
+        self.run_note = note
+        self.task = None
+        self.refresh()
+        self._finish(result)
+
+    def _on_cancelled(self) -> None:
+        self.status.setText("Cancelled: the plan is unchanged.")
+        self._finish(None)
+
+    def _finish(self, result: RoutesResult | None) -> None:
+        self.task = None
+        self.progress.setVisible(False)
+        self.run_button.setEnabled(True)
+        self.clear_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.run_finished.emit(result)
+
+    # -- showing -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the plan's routes: totals, days of the selected rep, itinerary, map."""
+        plan = self.plan
+        totals = plan.tables.get(ROUTE_TOTALS_TABLE) if plan is not None else None
+        self._fill_totals(totals)
+        self._fill_unplaced(plan.tables.get(ROUTE_UNPLACED_TABLE) if plan is not None else None)
+        self._fill_days()
+        self._fill_itinerary()
+        self._update_overlay()
+        if plan is not None and self.task is None:
+            routed = int(np.isfinite(plan.engine.routed_travel_hours).sum())
+            if not routed:
+                travel = "No routes planned: workload uses estimated travel."
+            elif routed < plan.n_territories:
+                travel = (
+                    f"Workload uses routed travel for {routed} of {plan.n_territories} "
+                    "territories (estimated travel for the rest)."
+                )
+            else:
+                travel = "Workload uses routed travel for every territory."
+            self.status.setText(f"{self.run_note} {travel}".strip())
+
+    def _fill_totals(self, totals: pd.DataFrame | None) -> None:
+        table = self.totals_table
+        table.blockSignals(True)
+        table.setSortingEnabled(False)
+        table.setRowCount(0)
+        currency = self.plan.settings.currency if self.plan is not None else "$"
+        if totals is not None and len(totals):
+            table.setRowCount(len(totals))
+            for r, row in enumerate(totals.itertuples(index=False)):
+                rep_item = _item(f"{row.name} ({row.rep_id})")
+                rep_item.setData(Qt.ItemDataRole.UserRole, str(row.rep_id))
+                cells = [
+                    rep_item,
+                    _item(f"{int(row.visits):,}", True),
+                    _item(f"{int(row.unplaced_visits):,}", True),
+                    _item(f"{float(row.distance_km):,.0f}", True),
+                    _item(f"{float(row.drive_hours):,.1f}", True),
+                    _item(f"{float(row.utilisation):.0%}", True),
+                    _item(f"{currency}{float(row.mileage_reimbursement):,.0f}", True),
+                ]
+                for c, cell in enumerate(cells):
+                    table.setItem(r, c, cell)
+        table.blockSignals(False)
+        self._select_totals_row(self.selected_rep())
+
+    def _select_totals_row(self, rep: str) -> None:
+        table = self.totals_table
+        table.blockSignals(True)
+        table.clearSelection()
+        for r in range(table.rowCount()):
+            item = table.item(r, 0)
+            if rep and item is not None and item.data(Qt.ItemDataRole.UserRole) == rep:
+                table.selectRow(r)
+                break
+        table.blockSignals(False)
+
+    def _fill_unplaced(self, unplaced: pd.DataFrame | None) -> None:
+        table = self.unplaced_table
+        table.setRowCount(0)
+        if unplaced is None or not len(unplaced):
+            self.tabs.setTabText(1, "Not planned")
+            return
+        rep = self.selected_rep()
+        rows = unplaced if rep == ALL else unplaced[unplaced["rep_id"] == rep]
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows.itertuples(index=False)):
+            name = row.name if isinstance(row.name, str) else ""
+            table.setItem(r, 0, _item(f"{name} ({row.account_id})" if name else row.account_id))
+            rep_id = row.rep_id if isinstance(row.rep_id, str) else "—"
+            table.setItem(r, 1, _item(self._names.get(rep_id, rep_id)))
+            table.setItem(r, 2, _item(int(row.visits), True))
+            table.setItem(r, 3, _item(row.reason))
+        self.tabs.setTabText(1, f"Not planned ({int(rows['visits'].sum()):,} visits)")
+
+    def _days(self) -> list[str]:
+        routes = self.plan.layers.get(ROUTES_LAYER) if self.plan is not None else None
+        rep = self.selected_rep()
+        if routes is None or not len(routes) or rep == ALL:
+            return []
+        return sorted(set(routes.loc[routes["rep_id"] == rep, "day"].astype(str)))
+
+    def _fill_days(self) -> None:
+        current = self.selected_day()
+        days = self._days()
+        self.day_combo.blockSignals(True)
+        self.day_combo.clear()
+        if not days:
+            self.day_combo.addItem(
+                "Choose a rep to see their days" if self.selected_rep() == ALL else "No routes",
+                ALL,
+            )
+        else:
+            self.day_combo.addItem("Every day", ALL)
+            for day in days:
+                label = pd.Timestamp(day).strftime("%a %d %b %Y")
+                self.day_combo.addItem(label, day)
+        index = self.day_combo.findData(current)
+        self.day_combo.setCurrentIndex(index if index > 0 else (1 if days else 0))
+        self.day_combo.setEnabled(bool(days))
+        self.day_combo.blockSignals(False)
+
+    def _fill_itinerary(self) -> None:
+        table = self.itinerary_table
+        table.setRowCount(0)
+        plan = self.plan
+        stops = plan.layers.get(ROUTE_STOPS_LAYER) if plan is not None else None
+        rep, day = self.selected_rep(), self.selected_day()
+        if plan is None or stops is None or not len(stops) or rep == ALL:
+            return
+        mine = stops[stops["rep_id"] == rep]
+        if day != ALL:
+            mine = mine[mine["day"] == day]
+        mine = mine.sort_values(["day", "seq"])
+        names = dict(
+            zip(plan.accounts["account_id"].astype(str), plan.accounts["name"], strict=False)
+        )
+        table.setRowCount(len(mine))
+        for r, row in enumerate(mine.itertuples(index=False)):
+            name = names.get(str(row.account_id))
+            account = f"{name} ({row.account_id})" if isinstance(name, str) else row.account_id
+            cells = [
+                _item(pd.Timestamp(row.day).strftime("%a %d %b")),
+                _item(int(row.seq), True),
+                _item(account),
+                _item(row.arrival, True),
+                _item(row.departure, True),
+                _item(f"{float(row.drive_minutes):.0f}", True),
+                _item(f"{float(row.distance_km):.1f}", True),
+            ]
+            for c, cell in enumerate(cells):
+                table.setItem(r, c, cell)
+
+    def _rep_colors(self) -> dict[str, QColor]:
+        colors: dict[str, QColor] = {}
+        if self.plan is None:
+            return colors
+        for rep, color in zip(
+            self.plan.territories["rep_id"], self.plan.territories["color"], strict=True
+        ):
+            if isinstance(rep, str) and rep not in colors:
+                colors[rep] = QColor(str(color)).darker(160)
+        return colors
+
+    def _update_overlay(self) -> None:
+        plan = self.plan
+        routes = plan.layers.get(ROUTES_LAYER) if plan is not None else None
+        stops = plan.layers.get(ROUTE_STOPS_LAYER) if plan is not None else None
+        drawn: list[_Route] = []
+        positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        rep, day = self.selected_rep(), self.selected_day()
+        selected = (rep, day) if rep != ALL and day != ALL else None
+        if routes is not None and len(routes):
+            shown = routes if rep == ALL else routes[routes["rep_id"] == rep]
+            if rep != ALL and day != ALL:
+                shown = shown[shown["day"] == day]
+            colors = self._rep_colors()
+            days = sorted(set(shown["day"].astype(str)))
+            for row in shown.itertuples(index=False):
+                geom = row.geometry
+                if geom is None or geom.is_empty:
+                    continue
+                xy = np.asarray(geom.coords)
+                if rep == ALL:
+                    color = colors.get(str(row.rep_id), QColor("#333333"))
+                else:
+                    color = QColor(DAY_COLORS[days.index(str(row.day)) % len(DAY_COLORS)])
+                drawn.append(_Route(str(row.rep_id), str(row.day), xy[:, 0], xy[:, 1], color))
+            if stops is not None and len(stops):
+                wanted = {(r.rep_id, r.day) for r in drawn}
+                sub = stops[stops["rep_id"].isin({r for r, _ in wanted})]
+                for (rep_id, d), group in sub.groupby(["rep_id", "day"]):
+                    if (rep_id, d) in wanted:
+                        group = group.sort_values("seq")
+                        positions[(str(rep_id), str(d))] = (
+                            group.geometry.x.to_numpy(),
+                            group.geometry.y.to_numpy(),
+                        )
+        self.overlay.set_routes(drawn, positions, selected)
+        self._repaint_map()
+
+    def _repaint_map(self) -> None:
+        if self.overlay_host is not None:
+            self.overlay_host.update()
+        self.window_.canvas.update()
+
+    def _on_rep_changed(self, _index: int) -> None:
+        self._select_totals_row(self.selected_rep())
+        self._fill_unplaced(
+            self.plan.tables.get(ROUTE_UNPLACED_TABLE) if self.plan is not None else None
+        )
+        self._fill_days()
+        self._fill_itinerary()
+        self._update_overlay()
+
+    def _on_day_changed(self, _index: int) -> None:
+        self._fill_itinerary()
+        self._update_overlay()
+
+    def _on_totals_selection_changed(self) -> None:
+        rows = self.totals_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        item = self.totals_table.item(rows[0].row(), 0)
+        rep = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        index = self.rep_combo.findData(rep)
+        if index >= 0:
+            self.rep_combo.setCurrentIndex(index)
+
+
+def _add_dock(window: Any, panel: QWidget) -> QDockWidget:
+    """Dock ``panel`` on the right, tabbed with the balance panel, and list it in View."""
+    dock = QDockWidget("Visit routes", window)
+    dock.setObjectName("routesDock")
+    dock.setWidget(panel)
+    add_dock = getattr(window, "add_dock", None)
+    if callable(add_dock):
+        add_dock(dock)
+    else:
+        assert isinstance(window, QMainWindow)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        menus = getattr(window, "menus", {})
+        if "view" in menus:
+            menus["view"].addAction(dock.toggleViewAction())
+    balance_dock = getattr(window, "balance_dock", None)
+    if isinstance(balance_dock, QDockWidget):
+        window.tabifyDockWidget(balance_dock, dock)
+        balance_dock.raise_()
+    return dock
+
+
+def install(window: Any) -> RoutesPanel:
+    """Add the "Visit routes" dock and "Plan visit routes…" (Ctrl+Shift+R) to the Plan menu.
+
+    The action shows and raises the dock; planning starts from the panel's "Plan routes".
+    """
+    panel = RoutesPanel(window)
+    panel.setObjectName("routesPanel")
+    window.routes_panel = panel
+    dock = _add_dock(window, panel)
+    window.routes_dock = dock
+    action = QAction("Plan visit &routes…", window)
+    action.setObjectName("planRoutesAction")
+    action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    action.setStatusTip("Plan each rep's visit days and day routes; workload then uses them")
+
+    def show_panel() -> None:
+        dock.show()
+        dock.raise_()
+        panel.run_button.setFocus()
+
+    action.triggered.connect(lambda _checked=False: show_panel())
+    menus = getattr(window, "menus", {})
+    if "plan" in menus:
+        menus["plan"].addAction(action)
+    else:
+        window.addAction(action)
+    window.plan_routes_action = action
+    return panel
+
+
+__all__ = ["ApplyRoutesCommand", "RouteOverlay", "RoutesPanel", "attach_overlay", "install"]
