@@ -314,6 +314,8 @@ class MapCanvas(QWidget):
         self._cx, self._cy = float(x0 + x1) / 2, float(y0 + y1) / 2
         self._res = float(x1 - x0) / 640
         self._fitted_to_extent = False
+        #: Optional provider of background images: ``images_for_view(bounds, zoom, size)``.
+        self.underlay: Any = None
         # Units.
         self._unit_paths: list[QPainterPath | None] = []
         self._unit_bounds = np.zeros((0, 4))
@@ -882,6 +884,15 @@ class MapCanvas(QWidget):
         layer.pixels.fill(BACKGROUND)
         lh, lw = layer.pixels.shape
         painter = QPainter(layer.image)
+        underlay = self.underlay
+        if underlay is not None:
+            # Background images (online tiles) in layer pixels, under everything else.
+            lon0, lat0 = inverse_web_mercator(left, top - lh * self._res)
+            lon1, lat1 = inverse_web_mercator(left + lw * self._res, top)
+            zoom = math.log2(2 * 20037508.342789244 / 256 / self._res)
+            view = (float(lon0), float(lat0), float(lon1), float(lat1))
+            for image, rect in underlay.images_for_view(view, zoom, (lw, lh)):
+                painter.drawImage(rect, image)
         painter.setTransform(self._world_transform(left, top))
         if self._basemap_path is not None:
             painter.setPen(self._basemap_pen)

@@ -289,9 +289,36 @@ class MainWindow(QMainWindow):
 
     def _install_features(self) -> None:
         """Add the feature panels and dialogs; each adds its own menu actions and docks."""
+        from planner.ui import balance_chart, basemap, disruption_panel, problems_panel, tiles
         from planner.ui.optimise_dialog import install as install_optimiser
 
+        basemap.install(self)
+        tiles.install(self)
+        problems_panel.install(self)
+        self.balance_chart = balance_chart.install(self)
+        self.disruption_panel = disruption_panel.install(self)
         install_optimiser(self)
+        self.balance_dock.raise_()
+
+        colour_menu = self.menus["view"].addMenu("Colour Territories By")
+        group = QActionGroup(self)
+        modes: list[tuple[str, str | tuple[str, str]]] = [("Territory", "territory")]
+        modes += [
+            (f"Deviation of {label}", ("deviation", key))
+            for key, label in (
+                ("workload", "Workload"),
+                ("potential", "Potential"),
+                ("revenue", "Revenue"),
+                ("accounts", "Accounts"),
+            )
+        ]
+        for text, mode in modes:
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setChecked(mode == "territory")
+            action.triggered.connect(lambda _=False, m=mode: self.presenter.set_color_mode(m))
+            group.addAction(action)
+            colour_menu.addAction(action)
 
     def set_tool(self, tool_id: str) -> None:
         """Make one tool the canvas's active tool (the previous one is cancelled)."""
@@ -362,9 +389,31 @@ class MainWindow(QMainWindow):
         self.plan_loaded.emit()
 
     def refresh_balance(self) -> None:
+        """Show the plan's current balance everywhere (ends any preview)."""
         if self.plan is None:
             return
-        self.balance.show_balance(self.plan, self.plan.balance(), self.plan.disruption())
+        table = self.plan.balance()
+        disruption = self.plan.disruption()
+        self.balance.show_balance(self.plan, table, disruption)
+        self._show_feedback(table, disruption, preview=False)
+
+    def show_preview(self, change: object) -> None:
+        """Show the balance and disruption as they would be after ``change`` (nothing applied)."""
+        if self.plan is None:
+            return
+        table = self.plan.preview(change)  # type: ignore[arg-type]
+        disruption = self.plan.disruption(change)  # type: ignore[arg-type]
+        self.balance.show_balance(self.plan, table, disruption, preview=True)
+        self._show_feedback(table, disruption, preview=True)
+
+    def _show_feedback(self, table: object, disruption: object, preview: bool) -> None:
+        chart = getattr(self, "balance_chart", None)
+        if chart is not None and self.plan is not None:
+            names = [self.plan.territory_label(i) for i in range(self.plan.n_territories)]
+            chart.show(table, names, preview=preview)
+        panel = getattr(self, "disruption_panel", None)
+        if panel is not None and self.plan is not None:
+            panel.show_disruption(self.plan, disruption)
 
     def _on_plan_event(self, event: PlanEvent) -> None:
         from planner.models.events import TerritoriesChanged, TerritoryListChanged

@@ -198,11 +198,7 @@ class _GestureTool(MapTool):
 
     def show_preview(self, change: Change) -> None:
         """Show the balance as it would be after ``change`` (nothing is applied)."""
-        plan = self.window.plan
-        assert plan is not None
-        self.window.balance.show_balance(
-            plan, plan.preview(change), plan.disruption(change), preview=True
-        )
+        self.window.show_preview(change)
 
     def paint_path(self, painter: QPainter, closed: bool) -> None:
         if len(self.xy) < 2:
@@ -618,9 +614,7 @@ class VertexEditTool(MapTool):
         self.geometry = move_vertex(self.original, part, vertex, e.lon, e.lat)  # type: ignore[arg-type]
         change = boundary_change(plan, i, self.original, self.geometry)  # type: ignore[arg-type]
         self.change = change  # type: ignore[assignment]
-        self.window.balance.show_balance(
-            plan, plan.preview(change), plan.disruption(change), preview=True
-        )  # type: ignore[arg-type]
+        self.window.show_preview(change)  # type: ignore[arg-type]
         self.window.canvas.update()
         return True
 
