@@ -1,0 +1,69 @@
+"""The alignment as CSV for upload to a CRM: one row per account.
+
+Columns ``account_id``, ``territory_id``, ``rep_id``; Unassigned accounts and
+territories without a rep leave their cells empty. The file is UTF-8 with a byte
+order mark so Excel opens accented names correctly, and ids are written exactly as
+they are in the plan (a CRM matches on them), quoted where CSV needs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import numpy as np
+
+from planner.io.export_xlsx import atomic_output
+from planner.models.plan import Plan
+from planner.models.progress import TaskState
+
+CSV_COLUMNS = ("account_id", "territory_id", "rep_id")
+
+
+def write_crm_csv(plan: Plan, path: str | os.PathLike[str], state: TaskState | None = None) -> Path:
+    """Write ``account_id, territory_id, rep_id`` for every account (atomically).
+
+    Parameters
+    ----------
+    plan : Plan
+    path : path-like
+        The ``.csv`` file; an existing one is replaced only once the new one is complete.
+    state : TaskState, optional
+        Progress and cancellation.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    state = state or TaskState()
+    target = Path(path)
+    territory_ids = np.array(["", *plan.territory_ids], dtype=object)
+    reps = np.array(
+        ["", *[r if isinstance(r, str) else "" for r in plan.territories["rep_id"]]],
+        dtype=object,
+    )
+    rows = plan.account_territory + 1
+    account_ids = ["" if v is None else str(v) for v in plan.accounts["account_id"].tolist()]
+    with atomic_output(target) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        step = 50_000
+        for start in range(0, len(account_ids), step):
+            state.raise_if_cancelled()
+            stop = min(start + step, len(account_ids))
+            writer.writerows(
+                zip(
+                    account_ids[start:stop],
+                    territory_ids[rows[start:stop]],
+                    reps[rows[start:stop]],
+                    strict=True,
+                )
+            )
+            state.report(stop / max(len(account_ids), 1), f"Writing {target.name}")
+    state.report(1.0, f"Wrote {target.name}")
+    return target
+
+
+__all__ = ["CSV_COLUMNS", "write_crm_csv"]
