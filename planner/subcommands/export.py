@@ -1,0 +1,68 @@
+"""``planner export PLAN.gpkg [--xlsx FILE] [--html FILE] [--csv FILE] [--png FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from planner.cli import UserError, subcommand
+
+SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "csv": ".csv", "png": ".png"}
+
+
+@subcommand("export")
+def cmd_export(argv: list[str]) -> int:
+    """Write the manager's workbook, the HTML map, the CRM CSV and/or a PNG of the map."""
+    parser = argparse.ArgumentParser(
+        prog="planner export",
+        description=(
+            "Export a plan: the Excel workbook for managers, an interactive HTML map, "
+            "CSV for CRM upload (account_id, territory_id, rep_id) and a PNG of the map. "
+            "Each file is written completely or not at all."
+        ),
+    )
+    parser.add_argument("plan", type=Path, help="plan file (.gpkg)")
+    parser.add_argument("--xlsx", type=Path, help="Excel workbook to write")
+    parser.add_argument("--html", type=Path, help="interactive map to write (one HTML file)")
+    parser.add_argument("--csv", type=Path, help="CRM upload CSV to write")
+    parser.add_argument("--png", type=Path, help="map image to write")
+    args = parser.parse_args(argv)
+    outputs = {kind: getattr(args, kind) for kind in SUFFIXES if getattr(args, kind)}
+    if not outputs:
+        raise UserError("nothing to export: give at least one of --xlsx, --html, --csv, --png")
+    for kind, path in outputs.items():
+        if path.suffix.lower() != SUFFIXES[kind]:
+            raise UserError(f"--{kind} {path}: the file name must end in {SUFFIXES[kind]}")
+        if path.resolve() == args.plan.resolve():
+            raise UserError(f"--{kind} {path}: would overwrite the plan file")
+        if path.exists() and path.is_dir():
+            raise UserError(f"--{kind} {path}: is a folder")
+
+    from planner.io.planfile import open_plan
+
+    plan = open_plan(args.plan)
+    png: bytes | None = None
+    if "png" in outputs or "xlsx" in outputs:
+        from planner.io.map_image import render_map_png
+
+        png = render_map_png(plan, outputs.get("png"))
+        if "png" in outputs:
+            print(f"wrote {outputs['png']}: map of {plan.n_territories} territories")
+    if "xlsx" in outputs:
+        from planner.io.export_xlsx import write_workbook
+
+        write_workbook(plan, outputs["xlsx"], map_png=png)
+        print(f"wrote {outputs['xlsx']}: workbook with {plan.n_accounts:,} accounts")
+    if "html" in outputs:
+        from planner.io.export_html import write_html_map
+
+        write_html_map(plan, outputs["html"])
+        print(f"wrote {outputs['html']}: interactive map")
+    if "csv" in outputs:
+        from planner.io.export_csv import write_crm_csv
+
+        write_crm_csv(plan, outputs["csv"])
+        print(
+            f"wrote {outputs['csv']}: {plan.n_accounts:,} rows (account_id, territory_id, rep_id)"
+        )
+    return 0
