@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         from planner.ui.commands import MergeTerritoriesCommand, SetLocksCommand
         from planner.ui.tools import ALL_TOOLS
 
+        self.addToolBarBreak()  # tools on their own row, so the target and scope boxes fit
         toolbar = self.addToolBar("Tools")
         toolbar.setObjectName("toolsToolbar")
         self.tools = {cls.tool_id: cls(self) for cls in ALL_TOOLS}
