@@ -122,6 +122,18 @@ def test_days_respect_hours_windows_and_closed_days(plan: Plan, result: RoutesRe
     assert len(windowed) and windowed["arrival"].map(parse_time_of_day).between(780, 930).all()
     closed = stops[stops.account_id == "A00004"]
     assert not pd.to_datetime(closed["day"]).dt.day_of_week.isin([0, 1]).any()
+    # Without windows, the rep drives straight on: a visit starts when the drive from the
+    # previous one ends, or after the lunch break (times are whole minutes).
+    plain = ~stops.account_id.isin(["A00003"])
+    for _, day in stops[plain].groupby(["rep_id", "day"]):
+        day = day.sort_values("seq")
+        ready = day["departure"].map(parse_time_of_day).to_numpy()[:-1]
+        legs = day["drive_minutes"].to_numpy()[1:]
+        starts = day["arrival"].map(parse_time_of_day).to_numpy()[1:]
+        idle = starts - ready - legs
+        consecutive = np.diff(day["seq"].to_numpy()) == 1
+        ok = (np.abs(idle) <= 1.0) | (np.abs(idle - OPTIONS.lunch_minutes) <= 1.0)
+        assert (ok | ~consecutive).all(), idle
     # Routes never run past the longest day (lunch included).
     for rep_id, day in stops.groupby(["rep_id", "day"]):
         first = parse_time_of_day(day["arrival"].iloc[0], "arrival")
