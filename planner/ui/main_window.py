@@ -299,6 +299,9 @@ class MainWindow(QMainWindow):
         self.balance_chart = balance_chart.install(self)
         self.disruption_panel = disruption_panel.install(self)
         install_optimiser(self)
+        from planner.ui import territory_dialog
+
+        territory_dialog.install(self)
         self.balance_dock.raise_()
 
         colour_menu = self.menus["view"].addMenu("Colour Territories By")

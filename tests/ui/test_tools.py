@@ -435,3 +435,29 @@ def test_pin_tool_moves_accounts_and_boundaries_no_longer_move_them(
     window.undo_action.trigger()
     assert not plan.account_pinned.any()
     assert np.array_equal(plan.account_territory, make_plan().account_territory)
+
+
+def test_territory_name_rep_and_colour_edits_are_undoable(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from planner.ui.territory_dialog import TerritoryDialog, apply_territory_edits
+
+    plan = window.plan
+    assert plan is not None
+    dialog = TerritoryDialog(window, 1)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Lakefront")
+    dialog.rep.setCurrentIndex(dialog.rep.findData("R3"))
+    values = dialog.values()
+    values["color"] = "#ff0000"
+    workload_before = plan.balance().values[1, plan.balance().column("workload")]
+    assert apply_territory_edits(window, 1, values) == 3
+    assert plan.territory_label(1) == "Lakefront" and plan.territories.at[1, "rep_id"] == "R3"
+    assert plan.territories.at[1, "color"] == "#ff0000"
+    assert window.target_combo.itemText(1) == "Lakefront"
+    # The rep's home moved, so travel and workload changed.
+    assert plan.balance().values[1, plan.balance().column("workload")] != workload_before
+    assert window.undo_stack.count() == 1
+    window.undo_action.trigger()
+    assert plan.territory_label(1) == "Territory 2" and plan.territories.at[1, "rep_id"] == "R2"
+    assert plan.balance().values[1, plan.balance().column("workload")] == pytest.approx(
+        workload_before
+    )

@@ -1,0 +1,120 @@
+"""Editing a territory's name, rep and colour; each change is one undoable command."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from planner.ui.commands import SetTerritoryFieldCommand
+
+if TYPE_CHECKING:
+    from planner.ui.main_window import MainWindow
+
+
+class TerritoryDialog(QDialog):
+    """Name, rep and colour of one territory."""
+
+    def __init__(self, window: MainWindow, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        plan = window.plan
+        assert plan is not None
+        self.setWindowTitle(f"Territory {plan.territory_ids[index]}")
+        self.name = QLineEdit(plan.territory_label(index), self)
+        self.rep = QComboBox(self)
+        self.rep.addItem("(no rep)", None)
+        for rep_id, name in zip(plan.reps["rep_id"], plan.reps["name"], strict=True):
+            self.rep.addItem(f"{name} ({rep_id})", rep_id)
+        current = plan.territories.at[index, "rep_id"]
+        self.rep.setCurrentIndex(max(self.rep.findData(current), 0))
+        self.color = QColor(str(plan.territories.at[index, "color"]))
+        self.color_button = QPushButton(self)
+        self._show_color()
+        self.color_button.clicked.connect(self._pick_color)
+        form = QFormLayout(self)
+        form.addRow("Name:", self.name)
+        form.addRow("Rep:", self.rep)
+        form.addRow("Colour:", self.color_button)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _show_color(self) -> None:
+        self.color_button.setText(self.color.name())
+        self.color_button.setStyleSheet(f"background-color: {self.color.name()};")
+
+    def _pick_color(self) -> None:
+        color = QColorDialog.getColor(self.color, self, "Territory colour")
+        if color.isValid():
+            self.color = color
+            self._show_color()
+
+    def values(self) -> dict[str, object]:
+        return {
+            "name": self.name.text().strip(),
+            "rep_id": self.rep.currentData(),
+            "color": self.color.name(),
+        }
+
+
+def apply_territory_edits(window: MainWindow, index: int, values: dict[str, object]) -> int:
+    """Push one command per changed field (grouped as one undo step); returns how many changed."""
+    plan = window.plan
+    assert plan is not None
+    changed = {
+        k: v
+        for k, v in values.items()
+        if v != plan.territories.at[index, k] and not (k == "name" and not v)
+    }
+    if not changed:
+        return 0
+    stack = window.undo_stack
+    stack.beginMacro(f"Edit territory {plan.territory_label(index)}")
+    for field, value in changed.items():
+        window.push(SetTerritoryFieldCommand(plan, index, field, value))
+    stack.endMacro()
+    return len(changed)
+
+
+def edit_territory(window: MainWindow, index: int) -> None:
+    """Open the dialog for a territory and apply what the user changed."""
+    dialog = TerritoryDialog(window, index)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        apply_territory_edits(window, index, dialog.values())
+
+
+def install(window: MainWindow) -> None:
+    """Double-click a balance row, or Edit > Territory Properties (F2), to edit a territory."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    def edit_selected() -> None:
+        selected = window.balance.selected_territories()
+        if window.plan is None or len(selected) != 1:
+            window.statusBar().showMessage("Select one territory to edit its properties.", 5000)
+            return
+        edit_territory(window, selected[0])
+
+    action = QAction("Territory &Properties…", window)
+    action.setShortcut(QKeySequence("F2"))
+    action.setStatusTip("Rename a territory, change its rep or colour (undoable)")
+    action.triggered.connect(edit_selected)
+    window.menus["edit"].addAction(action)
+    window.territory_properties_action = action  # type: ignore[attr-defined]
+    window.balance.view.doubleClicked.connect(
+        lambda proxy_index: edit_territory(
+            window, window.balance.proxy.mapToSource(proxy_index).row()
+        )
+    )
