@@ -177,3 +177,19 @@ def test_disruption_preview_matches_disruption_after_apply(small_plan: Plan) -> 
     after = plan.disruption()
     assert preview.accounts_moved == after.accounts_moved == 11
     assert preview.revenue_moved == pytest.approx(after.revenue_moved)
+
+
+def test_disruption_preview_equals_recount_for_random_changes() -> None:
+    plan = make_plan()
+    rng = np.random.default_rng(3)
+    for _ in range(15):
+        idx = rng.choice(plan.n_accounts, size=25, replace=False)
+        change = plan.propose_account_move(idx, int(rng.integers(-1, plan.n_territories)))
+        preview = plan.disruption(change)
+        plan.apply(change)
+        after = plan.disruption()
+        assert preview.accounts_moved == after.accounts_moved
+        assert preview.revenue_moved == pytest.approx(after.revenue_moved)
+        np.testing.assert_array_equal(preview.gained_accounts, after.gained_accounts)
+        np.testing.assert_array_equal(preview.lost_accounts, after.lost_accounts)
+        np.testing.assert_allclose(preview.gained_revenue, after.gained_revenue)

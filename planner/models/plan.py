@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from planner.models.assignment import UNASSIGNED, Change
-from planner.models.balance import AccountWeights, BalanceEngine, BalanceTable
+from planner.models.balance import COL_REVENUE, AccountWeights, BalanceEngine, BalanceTable
 from planner.models.events import (
     AssignmentChanged,
     EventEmitter,
@@ -620,32 +620,51 @@ class Plan:
     def disruption(self, change: Change | None = None) -> Disruption:
         """Accounts and revenue that changed territory against the baseline.
 
-        With ``change``, the disruption as it would be after that change (a preview).
+        With ``change``, the disruption as it would be after that change (a preview):
+        the current figures adjusted by only the accounts the change touches.
         """
         k = self.n_territories
-        now = self.account_territory
-        if change is not None and len(change.account_indices):
-            now = now.copy()
-            now[change.account_indices] = change.account_after
+        revenue = self._revenue()
         base = self.baseline_territory
+        now = self.account_territory
         moved = now != base
-        revenue = np.nan_to_num(self.accounts["revenue"].to_numpy(dtype=float))
         now_rows = np.where(now < 0, k, now)
         base_rows = np.where(base < 0, k, base)
-        gained_a = np.bincount(now_rows[moved], minlength=k + 1)[:k]
-        lost_a = np.bincount(base_rows[moved], minlength=k + 1)[:k]
-        gained_r = np.bincount(now_rows[moved], weights=revenue[moved], minlength=k + 1)[:k]
-        lost_r = np.bincount(base_rows[moved], weights=revenue[moved], minlength=k + 1)[:k]
+        # float throughout: bincount of an empty selection returns ints.
+        counts = [
+            np.bincount(now_rows[moved], minlength=k + 1).astype(float),
+            np.bincount(base_rows[moved], minlength=k + 1).astype(float),
+            np.bincount(now_rows[moved], weights=revenue[moved], minlength=k + 1).astype(float),
+            np.bincount(base_rows[moved], weights=revenue[moved], minlength=k + 1).astype(float),
+        ]
+        total_a, total_r = float(moved.sum()), float(revenue[moved].sum())
+        if change is not None and len(change.account_indices):
+            idx = change.account_indices
+            b = base[idx]
+            r = revenue[idx]
+            brow = base_rows[idx]
+            for territory, sign in ((change.account_before, -1.0), (change.account_after, 1.0)):
+                m = territory != b
+                rows = np.where(territory < 0, k, territory)[m]
+                counts[0] += sign * np.bincount(rows, minlength=k + 1)
+                counts[1] += sign * np.bincount(brow[m], minlength=k + 1)
+                counts[2] += sign * np.bincount(rows, weights=r[m], minlength=k + 1)
+                counts[3] += sign * np.bincount(brow[m], weights=r[m], minlength=k + 1)
+                total_a += sign * float(m.sum())
+                total_r += sign * float(r[m].sum())
         return Disruption(
-            int(moved.sum()),
-            float(revenue[moved].sum()),
+            round(total_a),
+            total_r,
             self.n_accounts,
             float(revenue.sum()),
-            gained_a,
-            lost_a,
-            gained_r,
-            lost_r,
+            np.rint(counts[0][:k]).astype(np.int64),
+            np.rint(counts[1][:k]).astype(np.int64),
+            counts[2][:k],
+            counts[3][:k],
         )
+
+    def _revenue(self) -> np.ndarray:
+        return self.engine.weights[:, COL_REVENUE]  # missing revenue already counts as 0
 
     def set_baseline_to_current(self) -> None:
         """Make the current alignment the baseline of record."""
