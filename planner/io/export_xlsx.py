@@ -207,7 +207,7 @@ def _excel_days(values: Any) -> np.ndarray:
 def _day_fraction(values: Any) -> np.ndarray:
     """Times as fractions of a day: minutes after midnight, ``HH:MM`` or ISO date-times."""
     series = pd.Series(values, dtype=object)
-    minutes = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    minutes = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, copy=True)
     text = series[np.isnan(minutes) & series.notna().to_numpy()]
     if len(text):
         stamps = pd.to_datetime(text.astype(str), errors="coerce", format="mixed")

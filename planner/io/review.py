@@ -35,8 +35,9 @@ import html
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -492,7 +493,16 @@ class _Lookup:
         return self.by_name.get(folded)
 
 
-def _check_columns(sheet: SheetRows, required: tuple[str, ...]) -> list[ReviewIssue]:
+def _exported_headers(plan: Plan, sheet: str) -> set[str]:
+    from planner.io.export_xlsx import accounts_sheet, units_sheet
+
+    table = accounts_sheet(plan) if sheet == "Accounts" else units_sheet(plan)
+    return {c.header for c in table.columns}
+
+
+def _check_columns(
+    sheet: SheetRows, required: tuple[str, ...], exported: Callable[[], set[str]]
+) -> list[ReviewIssue]:
     problems = []
     if not sheet.header_row:
         return [ReviewIssue(sheet.sheet, 0, "", "the sheet is empty (no header row)")]
@@ -500,7 +510,10 @@ def _check_columns(sheet: SheetRows, required: tuple[str, ...]) -> list[ReviewIs
     for name in required:
         count = present.count(name)
         if count == 0:
-            close = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
+            # A renamed column is most likely one whose name the export did not write.
+            known = exported()
+            strangers = [h for h in present if h not in known]
+            close = difflib.get_close_matches(name, strangers, n=1, cutoff=0.5)
             hint = f" (is '{close[0]}' it, renamed?)" if close else ""
             problems.append(
                 ReviewIssue(
@@ -746,7 +759,9 @@ def read_review(plan: Plan, path: str | os.PathLike[str], state: TaskState | Non
                 NUMBER_COLUMNS[sheet],
                 sub,
             )
-            problems += _check_columns(rows, (id_header, TERRITORY_ID))
+            problems += _check_columns(
+                rows, (id_header, TERRITORY_ID), partial(_exported_headers, plan, sheet)
+            )
             sheets.append((rows, "account" if sheet == "Accounts" else "unit", id_header))
     if problems:
         raise ReviewError(label, problems)
