@@ -1,0 +1,276 @@
+"""File > Export…: the manager's workbook, the HTML map, CRM CSV and a PNG of the map.
+
+The dialog only collects choices. :func:`export_files` copies what the exporters
+read on the GUI thread (the plan's frames, and the map picture, which only the
+canvas can draw) and writes the files in the background with progress and Cancel,
+so later edits never leak into a half-written export. Each file is written whole
+or not at all.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.models.plan import Plan
+from planner.models.progress import TaskState
+
+if TYPE_CHECKING:
+    from planner.ui.main_window import MainWindow
+    from planner.ui.worker import Task
+
+#: Output kinds: (label, suffix, file filter).
+KINDS: dict[str, tuple[str, str, str]] = {
+    "xlsx": ("Excel workbook for managers", ".xlsx", "Excel workbooks (*.xlsx)"),
+    "html": ("Interactive map (HTML)", ".html", "Web pages (*.html)"),
+    "csv": ("CSV for CRM upload", ".csv", "CSV files (*.csv)"),
+    "png": ("Map picture as shown (PNG)", ".png", "PNG images (*.png)"),
+}
+
+
+@dataclass
+class ExportRequest:
+    """Which files to write: kind (``xlsx``, ``html``, ``csv``, ``png``) to path."""
+
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def plan_copy(plan: Plan) -> Callable[[], Plan]:
+    """Copy what the exporters read now; the returned function builds the copy later.
+
+    Copying the frames is quick and happens on the caller's (GUI) thread; building
+    the plan (indexes, balance) is the slow part and runs in the worker.
+    """
+    accounts = plan.accounts_frame()
+    units = plan.units_frame()
+    territories = plan.territories.copy()
+    reps = plan.reps.copy()
+    settings = copy.deepcopy(plan.settings)
+    tables = dict(plan.tables)
+    layers = dict(plan.layers)
+    routed = plan.engine.routed_travel_hours.copy()
+    name = plan.name
+
+    def build() -> Plan:
+        snapshot = Plan(
+            accounts, units, territories, reps, settings, name=name, tables=tables, layers=layers
+        )
+        snapshot.engine.routed_travel_hours = routed
+        return snapshot
+
+    return build
+
+
+def _png_bytes(window: MainWindow) -> bytes:
+    canvas = window.canvas
+    image = canvas.render_image(max(canvas.width(), 800), max(canvas.height(), 500))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def export_files(window: MainWindow, request: ExportRequest) -> Task | None:
+    """Write the requested files in the background; the status bar reports the result."""
+    plan = window.plan
+    if plan is None or not request.outputs:
+        return None
+    build = plan_copy(plan)
+    png = _png_bytes(window) if "png" in request.outputs else None
+    outputs = dict(request.outputs)
+
+    def work(state: TaskState) -> list[Path]:
+        from planner.io.export_csv import write_crm_csv
+        from planner.io.export_html import write_html_map
+        from planner.io.export_xlsx import atomic_output, write_workbook
+
+        state.report(0.0, "Copying the plan")
+        snapshot = build()
+        steps = [k for k in ("png", "csv", "html", "xlsx") if k in outputs]
+        weights = {"png": 1, "csv": 1, "html": 3, "xlsx": 10}
+        total = sum(weights[k] for k in steps)
+        done = 0.05
+        written: list[Path] = []
+        for kind in steps:
+            state.raise_if_cancelled()
+            share = 0.95 * weights[kind] / total
+            sub = state.sub(done, done + share)
+            path = outputs[kind]
+            if kind == "png":
+                assert png is not None
+                with atomic_output(path) as tmp:
+                    tmp.write_bytes(png)
+            elif kind == "csv":
+                write_crm_csv(snapshot, path, sub)
+            elif kind == "html":
+                write_html_map(snapshot, path, sub)
+            else:
+                write_workbook(snapshot, path, sub)
+            written.append(path)
+            done += share
+        return written
+
+    def done(written: list[Path]) -> None:
+        names = ", ".join(p.name for p in written)
+        window.statusBar().showMessage(f"Exported {names} to {written[0].parent}", 10000)
+
+    return window.run_task(work, "Exporting", done)
+
+
+class ExportDialog(QDialog):
+    """Choose the outputs and where they go."""
+
+    def __init__(self, parent: QWidget | None, folder: Path, stem: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.checks: dict[str, QCheckBox] = {}
+        self.paths: dict[str, QLineEdit] = {}
+        grid = QGridLayout()
+        for row, (kind, (label, suffix, file_filter)) in enumerate(KINDS.items()):
+            check = QCheckBox(label, self)
+            check.setObjectName(f"export_{kind}_check")
+            check.setChecked(kind == "xlsx")
+            edit = QLineEdit(str(folder / f"{stem}{suffix}"), self)
+            edit.setObjectName(f"export_{kind}_path")
+            edit.setMinimumWidth(360)
+            browse = QPushButton("Browse…", self)
+            browse.clicked.connect(
+                lambda _=False, e=edit, f=file_filter, c=check: self._browse(e, f, c)
+            )
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(browse.setEnabled)
+            check.toggled.connect(self._update_ok)
+            edit.setEnabled(check.isChecked())
+            browse.setEnabled(check.isChecked())
+            grid.addWidget(check, row, 0)
+            grid.addWidget(edit, row, 1)
+            grid.addWidget(browse, row, 2)
+            self.checks[kind] = check
+            self.paths[kind] = edit
+        note = QLabel(
+            "The workbook has a summary, every account's territory and rep, routes and the "
+            "changes against the baseline. Managers can edit the Territory ID column and send "
+            "it back (File > Review Edited Workbook…).",
+            self,
+        )
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(note)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        layout.addLayout(row)
+        self._update_ok()
+
+    def request(self) -> ExportRequest:
+        """The checked outputs, each path with its proper suffix."""
+        outputs = {}
+        for kind, check in self.checks.items():
+            text = self.paths[kind].text().strip()
+            if check.isChecked() and text:
+                path = Path(text).expanduser()
+                suffix = KINDS[kind][1]
+                if path.suffix.lower() != suffix:
+                    path = path.with_name(path.name + suffix)
+                outputs[kind] = path
+        return ExportRequest(outputs)
+
+    def _update_ok(self) -> None:
+        any_checked = any(c.isChecked() for c in self.checks.values())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(any_checked)
+
+    def _browse(self, edit: QLineEdit, file_filter: str, check: QCheckBox) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", edit.text(), file_filter)
+        if name:
+            edit.setText(name)
+            check.setChecked(True)
+
+    def _on_accept(self) -> None:
+        request = self.request()
+        if not request.outputs:
+            return
+        folders = [p.parent for p in request.outputs.values() if not p.parent.is_dir()]
+        if folders:
+            QMessageBox.warning(self, "Export", f"There is no folder {folders[0]}.")
+            return
+        existing = [p for p in request.outputs.values() if p.exists()]
+        if existing:
+            answer = QMessageBox.question(
+                self,
+                "Export",
+                "Replace "
+                + ", ".join(p.name for p in existing)
+                + "?\nThe old file is kept until the new one is complete.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.accept()
+
+
+def open_dialog(window: MainWindow) -> Task | None:
+    """Ask for the outputs and export them in the background."""
+    if window.plan is None:
+        return None
+    folder = Path(
+        str(window.settings.value("dirs/exports", ""))
+        or (str(window.path.parent) if window.path else str(Path.home()))
+    )
+    stem = window.path.stem if window.path else window.plan.name
+    dialog = ExportDialog(window, folder, stem)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    request = dialog.request()
+    window.settings.setValue("dirs/exports", str(next(iter(request.outputs.values())).parent))
+    return export_files(window, request)
+
+
+def install(window: MainWindow) -> QAction:
+    """Add "Export…" (Ctrl+E) to the window's File menu (once)."""
+    existing = window.findChild(QAction, "exportAction")
+    if isinstance(existing, QAction):
+        return existing
+    action = QAction("&Export…", window)
+    action.setObjectName("exportAction")
+    action.setShortcut(QKeySequence("Ctrl+E"))
+    action.setStatusTip("Write the manager's workbook, an HTML map, CRM CSV or a map picture")
+    action.triggered.connect(lambda _checked=False: open_dialog(window))
+    menu = window.menus["file"]
+    quit_action = getattr(window, "quit_action", None)
+    if isinstance(quit_action, QAction) and quit_action in menu.actions():
+        menu.insertAction(quit_action, action)
+        menu.insertSeparator(quit_action)
+    else:
+        menu.addAction(action)
+    return action
+
+
+__all__ = ["ExportDialog", "ExportRequest", "export_files", "install", "open_dialog", "plan_copy"]
