@@ -134,6 +134,83 @@ class MoveExplanation:
     reason: str
 
 
+@dataclass(frozen=True)
+class Travel:
+    """Travel added to one measure, which then is not a sum over units.
+
+    A rep's workload is visit hours plus travel, and travel depends on the territory as a
+    whole: the tour within days grows with the square root of its area per stop, and the
+    commute depends on which home the territory is served from. With ``travel`` the value of
+    measure ``measure`` of territory ``t`` is the sum of its units' ``x`` plus ``fixed[t]``
+    where that is finite (e.g. routed travel), else
+
+        ``tour * V_t * sqrt(A_t / max(N_t, 1)) + H_t``
+
+    with ``V_t`` the visits, ``N_t`` the visited stops, ``A_t`` the area (``area_fixed[t]``
+    where finite, else the sum of its units' ``area``) and ``H_t`` the commute (the sum of
+    ``home[u, t]`` over its units); ``offset`` adds what stays in a territory whatever moves.
+    Every move is scored exactly on the two territories it touches.
+
+    Attributes
+    ----------
+    measure : int
+        Column of ``measures`` the travel is added to (its ``x`` holds the additive part).
+    visits, stops, area : ndarray, shape (n,)
+        Per unit: visits, visited stops, area.
+    home : ndarray, shape (n, k)
+        Commute (in the measure's unit) of unit ``u`` when served from territory ``t``.
+    tour : float
+        Converts ``V * sqrt(A / N)`` into the measure's unit.
+    offset : ndarray, shape (k, 3), optional
+        Visits, stops and commute per territory that never move.
+    area_fixed, fixed : ndarray, shape (k,), optional
+        Area and whole travel per territory where known (NaN elsewhere).
+    """
+
+    measure: int
+    visits: FloatArray
+    stops: FloatArray
+    area: FloatArray
+    home: FloatArray
+    tour: float
+    offset: FloatArray | None = None
+    area_fixed: FloatArray | None = None
+    fixed: FloatArray | None = None
+
+    def contribution(self, u: IntArray, t: IntArray | int) -> FloatArray:
+        """Aggregates ``(visits, stops, area, commute)`` unit ``u`` brings to territory ``t``."""
+        return np.stack([self.visits[u], self.stops[u], self.area[u], self.home[u, t]], axis=-1)
+
+    def hours(self, agg: FloatArray, t: IntArray | int) -> FloatArray:
+        """Travel of territory ``t`` holding aggregates ``agg`` (shape (..., 4))."""
+        area = agg[..., 2]
+        if self.area_fixed is not None:
+            af = self.area_fixed[t]
+            area = np.where(np.isfinite(af), af, area)
+        est = (
+            self.tour * agg[..., 0] * np.sqrt(np.maximum(area, 0.0) / np.maximum(agg[..., 1], 1.0))
+            + agg[..., 3]
+        )
+        if self.fixed is not None:
+            fx = self.fixed[t]
+            est = np.where(np.isfinite(fx), fx, est)
+        return np.asarray(est, dtype=np.float64)
+
+    def totals(self, assignment: IntArray, k: int) -> FloatArray:
+        """Aggregates per territory, shape (k, 4)."""
+        agg = np.zeros((k, 4))
+        if self.offset is not None:
+            agg[:, [0, 1, 3]] = self.offset
+        ok = assignment >= 0
+        a = assignment[ok]
+        idx = np.flatnonzero(ok)
+        agg[:, 0] += np.bincount(a, weights=self.visits[ok], minlength=k)[:k]
+        agg[:, 1] += np.bincount(a, weights=self.stops[ok], minlength=k)[:k]
+        agg[:, 2] += np.bincount(a, weights=self.area[ok], minlength=k)[:k]
+        agg[:, 3] += np.bincount(a, weights=self.home[idx, a], minlength=k)[:k]
+        return agg
+
+
 @dataclass
 class DistrictingResult:
     """Outcome of :func:`optimise_territories`.
@@ -230,6 +307,7 @@ class _Problem:
     state: TaskState | None
     exact_time_limit: float | None = None
     reproducible: bool = False
+    travel: Travel | None = None
     stopped: bool = False
 
     def out_of_time(self) -> bool:
@@ -292,6 +370,7 @@ def optimise_territories(
     exact_time_limit: float | None = None,
     reproducible: bool = False,
     restarts: int | None = None,
+    travel: Travel | None = None,
     state: TaskState | None = None,
 ) -> DistrictingResult:
     """Assign units to ``k`` contiguous territories, each measure within its band, compactly.
@@ -368,6 +447,12 @@ def optimise_territories(
         Create mode: extra starts from random seeds, each grown and improved, the best kept
         (they use at most a quarter of ``time_limit``). Default: up to ``5000 / n`` (none at
         thousands of units, where one descent already takes seconds).
+    travel : Travel, optional
+        Travel added to one measure (a rep's workload): scored exactly per move from the
+        territories' visits, stops, area and the commute to the receiving territory's home,
+        instead of a per-unit value. Needs ``targets`` or ``bands``. The exact phase uses it
+        linearised around the local-search plan and keeps its plan only if the exact travel
+        does not find it worse.
     state : TaskState, optional
         Progress and cancellation.
 
@@ -407,6 +492,16 @@ def optimise_territories(
             k = int(cur.max()) + 1
         else:
             raise ValueError("k is needed when neither seeds, centres nor current are given")
+    if travel is not None:
+        if not 0 <= travel.measure < m:
+            raise ValueError(f"travel.measure must be a column of measures, got {travel.measure}")
+        if targets is None and bands is None:
+            raise ValueError("travel needs explicit targets or bands")
+        for label, arr in (("visits", travel.visits), ("stops", travel.stops)):
+            if np.shape(arr) != (n,):
+                raise ValueError(f"travel.{label} must have shape ({n},)")
+        if np.shape(travel.area) != (n,):
+            raise ValueError(f"travel.area must have shape ({n},)")
     names = list(measure_names) if measure_names is not None else [f"measure {j}" for j in range(m)]
     if len(names) != m:
         raise ValueError(f"measure_names must have {m} entries")
@@ -542,7 +637,10 @@ def optimise_territories(
         state=state,
         exact_time_limit=exact_time_limit,
         reproducible=reproducible,
+        travel=travel,
     )
+    if travel is not None and np.shape(travel.home) != (n, k):
+        raise ValueError(f"travel.home must have shape ({n}, {k})")
     if state is not None:
         state.report(0.0, "territories: starting")
 
@@ -571,6 +669,13 @@ def optimise_territories(
         if state is not None:
             state.report(0.8, "territories: exact model")
         exact_assignment, proven, proven_infeasible = _solve_exact(prob, assignment)
+        if (
+            exact_assignment is not None
+            and travel is not None
+            and _score(_State(prob, exact_assignment))[0] > _score(_State(prob, assignment))[0]
+        ):
+            # The exact model's linearised travel was off: keep the local-search plan.
+            exact_assignment, proven = None, False
         if exact_assignment is not None:
             assignment = exact_assignment
         elif proven_infeasible:
@@ -760,6 +865,12 @@ class _State:
         self.a = assignment.copy()
         self.values = np.zeros((prob.k, prob.x.shape[1]))
         np.add.at(self.values, self.a, prob.x)
+        tr = prob.travel
+        if tr is not None:
+            #: Travel aggregates (visits, stops, area, commute) and travel per territory.
+            self.agg = tr.totals(self.a, prob.k)
+            self.travel = tr.hours(self.agg, np.arange(prob.k))
+            self.values[:, tr.measure] += self.travel
         self.cache = ContiguityCache(prob.adjacency, self.a)
         self.recentre()
         cur = prob.current
@@ -806,15 +917,30 @@ class _State:
         w = self.prob.dweight[u]
         return np.where(src == cur[u], w, 0.0) - np.where(dst == cur[u], w, 0.0)
 
+    def after_move(
+        self, u: IntArray, src: IntArray, dst: IntArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Values of ``src`` and ``dst`` after moving each ``u[i]`` (exact, with travel)."""
+        p = self.prob
+        xu = p.x[u]
+        va = self.values[src] - xu
+        vb = self.values[dst] + xu
+        tr = p.travel
+        if tr is not None:
+            j = tr.measure
+            va[:, j] += tr.hours(self.agg[src] - tr.contribution(u, src), src) - self.travel[src]
+            vb[:, j] += tr.hours(self.agg[dst] + tr.contribution(u, dst), dst) - self.travel[dst]
+        return va, vb
+
     def move_delta(self, u: IntArray, src: IntArray, dst: IntArray) -> FloatArray:
         """Objective change of moving each ``u[i]`` from ``src[i]`` to ``dst[i]`` (vectorised)."""
         p = self.prob
-        xu = p.x[u]
         va, vb = self.values[src], self.values[dst]
+        na, nb = self.after_move(u, src, dst)
         bal = (
-            _penalty(va - xu, p.lower[src], p.upper[src])
+            _penalty(na, p.lower[src], p.upper[src])
             - _penalty(va, p.lower[src], p.upper[src])
-            + _penalty(vb + xu, p.lower[dst], p.upper[dst])
+            + _penalty(nb, p.lower[dst], p.upper[dst])
             - _penalty(vb, p.lower[dst], p.upper[dst])
         )
         if p.objective == "cut_edges":
@@ -845,6 +971,14 @@ class _State:
                 self.churn[t] += d
         self.values[src] -= self.prob.x[u]
         self.values[dst] += self.prob.x[u]
+        tr = self.prob.travel
+        if tr is not None:
+            self.agg[src] -= tr.contribution(np.array([u]), src)[0]
+            self.agg[dst] += tr.contribution(np.array([u]), dst)[0]
+            for t in (src, dst):
+                new = float(tr.hours(self.agg[t], t))
+                self.values[t, tr.measure] += new - self.travel[t]
+                self.travel[t] = new
         self.a[u] = dst
         self.cache.move(u, dst)
 
@@ -915,7 +1049,13 @@ def _descend(st: _State) -> int:
         delta = st.move_delta(u, src, dst)
         # Penalties far outside a band are huge; demand a gain above their rounding noise.
         threshold = -1e-9 * max(1.0, st.total_penalty())
-        order = np.lexsort((st.prob.rng.random(u.size), delta))
+        rank = delta
+        p = st.prob
+        if p.current is not None and math.isfinite(p.budget):
+            # A budget to spend: best gain per unit of disruption first.
+            dd = st.disruption_delta(u, src, dst) / max(float(p.dweight.mean()), 1e-12)
+            rank = np.where(dd > 0, delta / np.maximum(dd, 0.25), delta)
+        order = np.lexsort((st.prob.rng.random(u.size), rank))
         order = order[delta[order] < threshold]
         if order.size == 0:
             break
@@ -964,10 +1104,16 @@ def _swaps(st: _State) -> int:
         # Net transfer a->b for every pair, evaluated on the two territories at once.
         net = xa[:, None, :] - xb[None, :, :]
         va, vb = st.values[s], st.values[d]
+        new_s, new_d = va - net, vb + net
+        tr = p.travel
+        if tr is not None:
+            j = tr.measure
+            agg_s = st.agg[s] - tr.contribution(a_units, s)[:, None] + tr.contribution(b_units, s)
+            agg_d = st.agg[d] + tr.contribution(a_units, d)[:, None] - tr.contribution(b_units, d)
+            new_s[..., j] += tr.hours(agg_s, s) - st.travel[s]
+            new_d[..., j] += tr.hours(agg_d, d) - st.travel[d]
         before = _penalty(va, p.lower[s], p.upper[s]) + _penalty(vb, p.lower[d], p.upper[d])
-        after = _penalty(va - net, p.lower[s], p.upper[s]) + _penalty(
-            vb + net, p.lower[d], p.upper[d]
-        )
+        after = _penalty(new_s, p.lower[s], p.upper[s]) + _penalty(new_d, p.lower[d], p.upper[d])
         gain = after - before
         threshold = -1e-9 * max(1.0, float(before))
         flat = np.argsort(gain, axis=None, kind="stable")[:20]
@@ -993,6 +1139,10 @@ def _kick(st: _State, strength: int) -> None:
     """Random contiguity-keeping moves out of territories outside their bands (escape)."""
     p = st.prob
     z = _band_z(st.values, p.lower, p.upper)
+    if p.current is not None and math.isfinite(p.budget) and st.moved > 0.9 * p.budget:
+        # The budget is (nearly) spent: put some moved units back, so the next descent can
+        # spend what they held where it buys more.
+        _put_back(st, max(1, strength // 2))
     for _ in range(strength):
         u, src, dst = st.boundary_moves()
         if u.size == 0:
@@ -1005,6 +1155,77 @@ def _kick(st: _State, strength: int) -> None:
         if st.feasible_move(uu, d):
             st.apply(uu, d)
             z = _band_z(st.values, p.lower, p.upper)
+
+
+def _exchange(st: _State, limit: int = 50) -> int:
+    """With the disruption budget spent: put one moved unit back and spend what it held on a
+    better move elsewhere (a budget-neutral pair), while that lowers the objective."""
+    p = st.prob
+    if p.current is None or not math.isfinite(p.budget):
+        return 0
+    applied = 0
+    for _ in range(limit):
+        if p.out_of_time():
+            break
+        u, src, dst = st.boundary_moves()
+        if u.size == 0:
+            break
+        delta = st.move_delta(u, src, dst)
+        dd = st.disruption_delta(u, src, dst)
+        back = np.flatnonzero(dd < 0)
+        fwd = np.flatnonzero((dd > 0) & (delta < 0))
+        if back.size == 0 or fwd.size == 0:
+            break
+        back = back[np.argsort(delta[back], kind="stable")[:40]]
+        fwd = fwd[np.argsort(delta[fwd], kind="stable")[:120]]
+        room = p.budget - st.moved
+        pair = delta[back][:, None] + delta[fwd][None, :]
+        ok = (dd[back][:, None] + dd[fwd][None, :] <= room + 1e-9) & (
+            u[back][:, None] != u[fwd][None, :]
+        )
+        pair = np.where(ok, pair, np.inf)
+        threshold = -1e-9 * max(1.0, st.total_penalty())
+        found = False
+        for f in np.argsort(pair, axis=None, kind="stable")[:30].tolist():
+            i, j = divmod(f, fwd.size)
+            if not pair[i, j] < threshold:
+                break
+            r, v = int(back[i]), int(fwd[j])
+            ur, sr, dr = int(u[r]), int(src[r]), int(dst[r])
+            uv, sv, dv = int(u[v]), int(src[v]), int(dst[v])
+            if st.a[ur] != sr or not (st.cache.touches(ur, dr) and st.feasible_move(ur, dr)):
+                continue
+            st.apply(ur, dr)
+            if st.a[uv] == sv and st.cache.touches(uv, dv) and st.feasible_move(uv, dv):
+                gain = float(delta[r]) + float(
+                    st.move_delta(np.array([uv]), np.array([sv]), np.array([dv]))[0]
+                )
+                if gain < threshold:
+                    st.apply(uv, dv)
+                    applied += 1
+                    found = True
+                    break
+            st.apply(ur, sr)
+        if not found:
+            break
+    return applied
+
+
+def _put_back(st: _State, count: int) -> None:
+    """Return up to ``count`` random moved units to their current territory (if contiguous)."""
+    p = st.prob
+    cur = p.current
+    assert cur is not None
+    moved = np.flatnonzero((st.a != cur) & (cur >= 0) & p.movable)
+    if moved.size == 0:
+        return
+    for u in p.rng.permutation(moved).tolist():
+        if count <= 0:
+            break
+        home = int(cur[u])
+        if st.a[u] != home and st.cache.touches(u, home) and st.feasible_move(u, home):
+            st.apply(u, home)
+            count -= 1
 
 
 def _bands_missed(st: _State) -> int:
@@ -1033,6 +1254,8 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
                 f"territories: local search, best so far {best_missed} of {n_bands} bands missed",
             )
         applied = _swaps(st)
+        if prob.current is not None and st.moved > 0.9 * prob.budget:
+            applied += _exchange(st)
         if applied:
             _descend(st)
         score = _score(st)
@@ -1132,10 +1355,35 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
     xs = np.zeros_like(prob.x, dtype=np.int64)
     lo = np.zeros((k, m), dtype=np.int64)
     hi = np.zeros((k, m), dtype=np.int64)
+    tr = prob.travel
+    # Travel, linearised around the hint: the commute per (unit, territory) is exact, the tour
+    # is the hint's tour per visit of the receiving territory; what never moves is a constant.
+    travel_coef = np.zeros((0, k), dtype=np.int64)
     for j in range(m):
         col = prob.x[:, j]
         total = max(float(col.sum()), 1e-12)
         s = 1.0 if np.allclose(col, np.round(col)) and total < 2**40 else 1e7 / total
+        if tr is not None and j == tr.measure:
+            hs = _State(prob, hint)
+            tour = np.where(np.isfinite(tr.fixed), 0.0, 1.0) if tr.fixed is not None else 1.0
+            commute = hs.agg[:, 3]
+            rate = np.where(
+                hs.agg[:, 0] > 0, (hs.travel - commute) / np.maximum(hs.agg[:, 0], 1e-12), 0.0
+            )
+            rate = np.maximum(rate * tour, 0.0)
+            coef = col[:, None] + (tr.home * tour) + rate[None, :] * tr.visits[:, None]
+            off = (
+                np.zeros(k)
+                if tr.offset is None
+                else tr.offset[:, 2] * tour + rate * tr.offset[:, 0]
+            )
+            if tr.fixed is not None:
+                off = np.where(np.isfinite(tr.fixed), tr.fixed, off)
+            s = 1e7 / max(float(coef.sum()) / max(k, 1), 1e-12)
+            travel_coef = np.round(coef * s).astype(np.int64)
+            lo[:, j] = np.ceil((prob.lower[:, j] - off) * s - 1e-9).astype(np.int64)
+            hi[:, j] = np.floor((prob.upper[:, j] - off) * s + 1e-9).astype(np.int64)
+            continue
         xs[:, j] = np.round(col * s).astype(np.int64)
         lo[:, j] = np.ceil(prob.lower[:, j] * s - 1e-9).astype(np.int64)
         hi[:, j] = np.floor(prob.upper[:, j] * s + 1e-9).astype(np.int64)
@@ -1153,7 +1401,10 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
 
     for t in terr:
         for j in range(m):
-            expr = sum(int(xs[i, j]) * var(i, t) for i in units if (i, t) in xv)
+            if tr is not None and j == tr.measure:
+                expr = sum(int(travel_coef[i, t]) * var(i, t) for i in units if (i, t) in xv)
+            else:
+                expr = sum(int(xs[i, j]) * var(i, t) for i in units if (i, t) in xv)
             model.add(expr >= int(lo[t, j]))
             model.add(expr <= int(hi[t, j]))
     # Contiguity: each territory has one root that sends one unit of flow to each member.
@@ -1396,7 +1647,10 @@ def _shortfalls(
         name = prob.names[j]
         members = np.flatnonzero(st.a == t)
         locked_here = members[prob.fixed[members] == t]
-        if pool_total[j] > totals_hi[j] + 1e-9 or pool_total[j] < totals_lo[j] - 1e-9:
+        travel_column = prob.travel is not None and j == prob.travel.measure
+        if not travel_column and (
+            pool_total[j] > totals_hi[j] + 1e-9 or pool_total[j] < totals_lo[j] - 1e-9
+        ):
             blockers.append(
                 Blocker(
                     "totals",

@@ -44,6 +44,7 @@ from planner.models.balance import (
 )
 from planner.models.geo import EARTH_RADIUS_KM, haversine_km
 from planner.models.settings import MeasureSpec, Settings
+from planner.optimise.districting import Travel
 from planner.optimise.graph import Adjacency, adjacency_from_geometry, n_pieces
 
 if TYPE_CHECKING:
@@ -67,6 +68,9 @@ EXACT_MAX_TERRITORIES = 12
 MAX_ROUNDS = 4
 #: Share of the workload band kept free as a margin for the estimate's error.
 WORKLOAD_MARGIN = 0.1
+#: The same with the exact travel term: only the target moves (the mean workload changes as
+#: travel changes), which the next round corrects.
+TARGET_MARGIN = 0.03
 
 
 class OptionsError(ValueError):
@@ -599,6 +603,73 @@ def _workload_estimate(snapshot: PlanSnapshot, home_km: np.ndarray) -> np.ndarra
     return np.asarray(hours + s.circuity * (tour + commute) / max(s.speed_kmh, 1e-9))
 
 
+def _travel_term(
+    snapshot: PlanSnapshot,
+    balanced: list[str],
+    used_t: np.ndarray,
+    units: np.ndarray,
+    unit_local: np.ndarray,
+    follows: np.ndarray,
+) -> Travel | None:
+    """The balance engine's travel model for the core, scored exactly per move.
+
+    Per taking-part unit: the visits, visited stops and area of what moves with it, and per
+    (unit, territory) the commute of its accounts to that territory's rep home; per territory
+    the same for the accounts that stay (offsets), the drawn area and the routed travel. The
+    core then evaluates ``circuity * (0.7124 * V * sqrt(A / N) + 2 * Σ visits * km /
+    visits_per_day) / speed`` for the two territories a move touches: exactly the engine's.
+    """
+    if "workload" not in balanced or units.size == 0:
+        return None
+    s = snapshot.settings
+    w = snapshot.weights
+    k = int(used_t.size)
+    nu = int(units.size)
+    speed = max(s.speed_kmh, 1e-9)
+    per_km = s.circuity / speed
+    commute = 2.0 / max(s.visits_per_day, 1e-9) * per_km
+    visits = np.nan_to_num(w.visits_per_year)
+    stops = (visits > 0).astype(float)
+    at = snapshot.account_territory
+    au = snapshot.account_unit
+    mover = np.flatnonzero(follows)
+    mu = unit_local[au[mover]]
+    local_of = np.full(snapshot.n_territories, -1, dtype=np.int64)
+    local_of[used_t] = np.arange(k)
+
+    def visit_km(idx: np.ndarray, territory: np.ndarray) -> np.ndarray:
+        d = haversine_km(
+            w.lon[idx], w.lat[idx], snapshot.home_lon[territory], snapshot.home_lat[territory]
+        )
+        return np.where(np.isfinite(d), d, 0.0) * visits[idx]
+
+    home = np.zeros((nu, k))
+    for t_local, t in enumerate(used_t.tolist()):
+        km = visit_km(mover, np.full(mover.size, t))
+        home[:, t_local] = commute * np.bincount(mu, weights=km, minlength=nu)[:nu]
+    stay = np.flatnonzero(~follows & (at >= 0))
+    stay = stay[local_of[at[stay]] >= 0]
+    st = local_of[at[stay]]
+    offset = np.column_stack(
+        [
+            np.bincount(st, weights=visits[stay], minlength=k)[:k],
+            np.bincount(st, weights=stops[stay], minlength=k)[:k],
+            commute * np.bincount(st, weights=visit_km(stay, at[stay]), minlength=k)[:k],
+        ]
+    ).reshape(k, 3)
+    return Travel(
+        measure=balanced.index("workload"),
+        visits=np.bincount(mu, weights=visits[mover], minlength=nu)[:nu].astype(float),
+        stops=np.bincount(mu, weights=stops[mover], minlength=nu)[:nu].astype(float),
+        area=np.asarray(snapshot.unit_area_km2[units], dtype=float),
+        home=home,
+        tour=BHH_CONSTANT * per_km,
+        offset=offset,
+        area_fixed=np.asarray(snapshot.area_override[used_t], dtype=float),
+        fixed=np.asarray(snapshot.routed_travel_hours[used_t], dtype=float),
+    )
+
+
 def _retarget(table: BalanceTable, n_kept: int) -> BalanceTable:
     """The table with each measure's target the total over ``n_kept`` territories."""
     measures = [
@@ -846,6 +917,11 @@ def optimise_plan(
     m = len(balanced)
     tol = np.array([spec.tolerance for spec in specs])
     columns = _account_columns(snapshot, balanced)
+    visit_hours = (
+        np.nan_to_num(snapshot.weights.visits_per_year)
+        * np.nan_to_num(snapshot.weights.visit_minutes)
+        / 60.0
+    )
     alon, alat = snapshot.weights.lon, snapshot.weights.lat
     nearest_km = _nearest_home_km(snapshot, used_t)
 
@@ -947,9 +1023,11 @@ def optimise_plan(
     # and the search continues from it (docs/optimiser.md, "Workload during the search").
     # Estimated workload is searched in a slightly narrower band, so the estimate's error
     # does not carry territories just past the real band's edge.
+    travel = _travel_term(snapshot, balanced, used_t, units, unit_local, follows)
     search_tol = tol.copy()
     if "workload" in balanced:
-        search_tol[balanced.index("workload")] *= 1.0 - WORKLOAD_MARGIN
+        margin = WORKLOAD_MARGIN if travel is None else TARGET_MARGIN
+        search_tol[balanced.index("workload")] *= 1.0 - margin
     align_at, align_ut = at, ut
     table_now = before
     local: np.ndarray | None = None
@@ -983,22 +1061,39 @@ def optimise_plan(
                 for j, spec in enumerate(specs)
             ]
         )
+        # With the travel term the core scores workload exactly: its additive part is the
+        # visit hours and no calibration is needed.
+        search_values = values
+        band_ratio = ratio
+        if travel is not None:
+            search_values = values.copy()
+            search_values[:, balanced.index("workload")] = visit_hours
+            band_ratio = np.ones((k_all, m))
         # Fixed offsets per territory: accounts that stay whatever happens to the units.
-        offset = totals(values, at, ~follows)
-        lo = (targets * (1 - search_tol))[None, :] / ratio[used_t] - offset[used_t]
-        hi = (targets * (1 + search_tol))[None, :] / ratio[used_t] - offset[used_t]
-        mid = targets[None, :] / ratio[used_t] - offset[used_t]
-        x = np.column_stack(
-            [
-                np.bincount(unit_local[au[follows]], weights=values[follows, j], minlength=nu)[:nu]
-                for j in range(m)
-            ]
-        ).reshape(nu, m)
-        x = np.maximum(x, 0.0)
+        offset = totals(search_values, at, ~follows)
+        lo = (targets * (1 - search_tol))[None, :] / band_ratio[used_t] - offset[used_t]
+        hi = (targets * (1 + search_tol))[None, :] / band_ratio[used_t] - offset[used_t]
+        mid = targets[None, :] / band_ratio[used_t] - offset[used_t]
+
+        def per_unit(v: np.ndarray) -> np.ndarray:
+            return np.maximum(
+                np.column_stack(
+                    [
+                        np.bincount(unit_local[au[follows]], weights=v[follows, j], minlength=nu)[
+                            :nu
+                        ]
+                        for j in range(m)
+                    ]
+                ).reshape(nu, m),
+                0.0,
+            )
+
+        x = per_unit(values)
+        x_search = x if travel is None else per_unit(search_values)
         refine = r > 0
         sub_state = state.sub(r / rounds, (r + 1) / rounds) if state is not None else None
         result = optimise_territories(
-            x,
+            x_search,
             sub_adjacency,
             uxy[units],
             k,
@@ -1019,6 +1114,7 @@ def optimise_plan(
             exact=exact,
             exact_time_limit=max(0.5, limit / 3),
             reproducible=True,
+            travel=travel,
             state=sub_state,
         )
         if r == 0:
@@ -1087,7 +1183,9 @@ def optimise_plan(
         status=result.status,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    out.shortfalls = _shortfalls(out, result, used_t, units, snapshot, specs, ratio)
+    # With the exact travel term a workload miss the core did not see is the target moving.
+    estimated = ratio if travel is None else np.ones_like(ratio)
+    out.shortfalls = _shortfalls(out, result, used_t, units, snapshot, specs, estimated)
     if out.status == "ok" and out.shortfalls:
         out.status = "bands_not_met"
     out.moves = _explain(

@@ -343,3 +343,45 @@ def test_zero_tolerance_settles_instead_of_cycling() -> None:
     kinds = {b.kind for s in result.shortfalls for b in s.blockers}
     assert "stopped" not in kinds
     assert "indivisible_unit" in kinds
+
+
+def test_travel_term_is_scored_exactly_on_the_territories_it_depends_on() -> None:
+    from planner.optimise.districting import Travel
+
+    adj, xy = grid(6, 6)
+    n, k = 36, 3
+    rng = np.random.default_rng(4)
+    hours = rng.uniform(5, 15, n)
+    visits = rng.uniform(10, 30, n)
+    stops = np.ones(n)
+    area = rng.uniform(20, 80, n)
+    homes = np.array([[0.0, 0.0], [5.0, 5.0], [0.0, 5.0]])
+    home = np.hypot(xy[:, 0, None] - homes[None, :, 0], xy[:, 1, None] - homes[None, :, 1])
+    travel = Travel(0, visits, stops, area, home * visits[:, None] * 0.01, tour=0.002)
+    current = (np.arange(n) % 6 >= 2).astype(np.int64) + (np.arange(n) % 6 >= 4)
+    target = float(hours.sum()) / k + 30.0
+    result = optimise_territories(
+        hours,
+        adj,
+        xy,
+        k,
+        mode="rebalance",
+        current=current,
+        centres=homes,
+        targets=target,
+        tolerance=0.1,
+        travel=travel,
+        time_limit=3.0,
+        exact=False,
+        seed=0,
+    )
+    a = result.assignment
+    for t in range(k):
+        own = a == t
+        expected = (
+            hours[own].sum()
+            + 0.002 * visits[own].sum() * np.sqrt(area[own].sum() / own.sum())
+            + (home[own, t] * visits[own] * 0.01).sum()
+        )
+        assert result.values[t, 0] == pytest.approx(expected)
+    assert_contiguous(adj, a, k)
