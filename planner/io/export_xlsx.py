@@ -626,6 +626,7 @@ class _Styles:
         italic: bool = False,
         center: bool = False,
         right: bool = False,
+        indent: int = 0,
     ) -> Any:
         """An openpyxl cell for the Summary or a header; strings are always text."""
         from openpyxl.styles import Alignment, Font
@@ -648,8 +649,9 @@ class _Styles:
             c.font = Font(bold=bold, size=size, italic=italic, color="595959" if italic else None)
         if total:
             c.border = self.total_border
-        if center or right:
-            c.alignment = Alignment(horizontal="center" if center else "right")
+        if center or right or indent:
+            horizontal = "center" if center else "right" if right else "left"
+            c.alignment = Alignment(horizontal=horizontal, indent=indent)
         return c
 
 
@@ -1063,13 +1065,13 @@ def _write_summary(
         c("Accounts changing territory", bold=True),
         c(float(disruption.accounts_moved), "int"),
         c(disruption.accounts_fraction, "percent"),
-        c("of all accounts", italic=True),
+        c("of all accounts", italic=True, indent=1),
     )
     put(
         c("Revenue changing territory", bold=True),
         c(disruption.revenue_moved, "currency"),
         c(disruption.revenue_fraction, "percent"),
-        c("of all revenue", italic=True),
+        c("of all revenue", italic=True, indent=1),
     )
     if disruption.accounts_moved:
         put()
@@ -1123,7 +1125,7 @@ def _write_summary(
         )
         # About the table's width (a character of width is ~0.19 cm), and tall enough
         # for every bar to stay readable.
-        chart.width = 0.19 * sum(widths)
+        chart.width = 0.24 * sum(widths)
         chart.height = min(40.0, 3.0 + 0.22 * k * len(measures))
         ws.add_chart(chart, f"A{row + 1}")
 
