@@ -620,6 +620,7 @@ class RoutesPanel(QWidget):
 
     def _fill_days(self) -> None:
         current = self.selected_day()
+        every_day_chosen = self.day_combo.isEnabled() and current == ALL
         days = self._days()
         self.day_combo.blockSignals(True)
         self.day_combo.clear()
@@ -633,8 +634,11 @@ class RoutesPanel(QWidget):
             for day in days:
                 label = pd.Timestamp(day).strftime("%a %d %b %Y")
                 self.day_combo.addItem(label, day)
-        index = self.day_combo.findData(current)
-        self.day_combo.setCurrentIndex(index if index > 0 else (1 if days else 0))
+        # Keep the day (or "Every day") shown; else start at the first day.
+        index = self.day_combo.findData(current) if current != ALL else -1
+        if index < 0:
+            index = 1 if days and not every_day_chosen else 0
+        self.day_combo.setCurrentIndex(index)
         self.day_combo.setEnabled(bool(days))
         self.day_combo.blockSignals(False)
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
+from planner.models.events import SettingsChanged
 from planner.models.plan import Plan
 from planner.optimise.visit_planning import ROUTE_STOPS_LAYER, ROUTES_LAYER
 from planner.ui.main_window import MainWindow
@@ -96,10 +97,14 @@ def test_run_for_one_rep_shows_totals_itinerary_and_undo_restores(
     assert len(panel.overlay.routes) == 1
     lon, _lat = panel.overlay.stops[("R1", first_day)]
     assert np.allclose(lon, expected.geometry.x.to_numpy())
-    # Choosing "Every day" lists all of the rep's stops and draws every day.
+    # Choosing "Every day" lists all of the rep's stops and draws every day, and stays chosen
+    # when the plan announces a change.
     panel.day_combo.setCurrentIndex(0)
     assert panel.itinerary_table.rowCount() == len(stops)
     assert len(panel.overlay.routes) == len(routes)
+    small.events.emit(SettingsChanged())
+    qtbot.waitUntil(lambda: not panel._refresh_timer.isActive())
+    assert panel.selected_day() == "" and panel.itinerary_table.rowCount() == len(stops)
 
     # One undo step takes the routes out and the estimate back.
     assert window.undo_stack.count() == 1
