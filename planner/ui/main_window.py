@@ -299,7 +299,10 @@ class MainWindow(QMainWindow):
         self.balance_chart = balance_chart.install(self)
         self.disruption_panel = disruption_panel.install(self)
         install_optimiser(self)
-        from planner.ui import territory_dialog
+        from planner.ui import export_dialog, review_dialog, territory_dialog
+
+        export_dialog.install(self)
+        review_dialog.install(self)
 
         territory_dialog.install(self)
         self.balance_dock.raise_()
