@@ -565,7 +565,8 @@ class RoutesPanel(QWidget):
         currency = self.plan.settings.currency if self.plan is not None else "$"
         if totals is not None and len(totals):
             table.setRowCount(len(totals))
-            for r, row in enumerate(totals.itertuples(index=False)):
+            rows: list[Any] = list(totals.itertuples(index=False))
+            for r, row in enumerate(rows):
                 rep_item = _item(f"{row.name} ({row.rep_id})")
                 rep_item.setData(Qt.ItemDataRole.UserRole, str(row.rep_id))
                 cells = [
@@ -602,7 +603,8 @@ class RoutesPanel(QWidget):
         rep = self.selected_rep()
         rows = unplaced if rep == ALL else unplaced[unplaced["rep_id"] == rep]
         table.setRowCount(len(rows))
-        for r, row in enumerate(rows.itertuples(index=False)):
+        listed: list[Any] = list(rows.itertuples(index=False))
+        for r, row in enumerate(listed):
             name = row.name if isinstance(row.name, str) else ""
             table.setItem(r, 0, _item(f"{name} ({row.account_id})" if name else row.account_id))
             rep_id = row.rep_id if isinstance(row.rep_id, str) else "—"
