@@ -200,6 +200,24 @@ class _GestureTool(MapTool):
         """Show the balance as it would be after ``change`` (nothing is applied)."""
         self.window.show_preview(change)
 
+    def end_path(self, e: MapEvent) -> tuple[np.ndarray, np.ndarray]:
+        """Finish the gesture at ``e``: the path's lon/lat, with the tool reset."""
+        self.extend(e)
+        lon, lat = np.array(self.lon), np.array(self.lat)
+        self.active = False
+        self.lon, self.lat, self.xy = [], [], []
+        self.window.canvas.update()
+        return lon, lat
+
+    def end_lasso(self, e: MapEvent) -> object | None:
+        """Finish a lasso gesture: its valid polygon, or None with the reason in the status bar."""
+        lon, lat = self.end_path(e)
+        try:
+            return lasso_polygon(lon, lat).polygon
+        except GestureError as exc:
+            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+            return None
+
     def paint_path(self, painter: QPainter, closed: bool) -> None:
         if len(self.xy) < 2:
             return
@@ -687,13 +705,9 @@ class SplitTool(_GestureTool):
             return False
         from planner.models.schema import palette_color
 
-        self.extend(e)
         plan = self.window.plan
         assert plan is not None
-        lon, lat = np.array(self.lon), np.array(self.lat)
-        self.active = False
-        self.lon, self.lat, self.xy = [], [], []
-        self.window.canvas.update()
+        lon, lat = self.end_path(e)
         selected = self.window.balance.selected_territories()
         mid = len(lon) // 2
         territory = (
@@ -747,18 +761,11 @@ class LockTool(LassoAssignTool):
         from planner.models.editing import accounts_inside
         from planner.ui.commands import SetLocksCommand
 
-        self.extend(e)
         plan = self.window.plan
         assert plan is not None
-        lon, lat = np.array(self.lon), np.array(self.lat)
-        self.active = False
-        self.lon, self.lat, self.xy = [], [], []
-        self.window.canvas.update()
+        polygon = self.end_lasso(e)
         self.window.refresh_balance()
-        try:
-            polygon = lasso_polygon(lon, lat).polygon
-        except GestureError as exc:
-            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+        if polygon is None:
             return True
         value = not bool(e.modifiers & Qt.KeyboardModifier.ShiftModifier)
         verb = "Lock" if value else "Unlock"
@@ -803,17 +810,10 @@ class PinTool(LockTool):
         from planner.models.editing import accounts_inside
         from planner.ui.commands import PinAccountsCommand
 
-        self.extend(e)
         plan = self.window.plan
         assert plan is not None
-        lon, lat = np.array(self.lon), np.array(self.lat)
-        self.active = False
-        self.lon, self.lat, self.xy = [], [], []
-        self.window.canvas.update()
-        try:
-            polygon = lasso_polygon(lon, lat).polygon
-        except GestureError as exc:
-            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+        polygon = self.end_lasso(e)
+        if polygon is None:
             return True
         target = self.window.active_territory()
         if target >= 0 and plan.territory_locked[target]:
