@@ -266,5 +266,10 @@ def open_plan(path: str | os.PathLike[str], state: TaskState | None = None) -> P
     plan = Plan(
         accounts, units, territories, reps, settings, name=name, tables=tables, layers=layers
     )
+    if "routes" in layers:
+        # Planned routes replace the travel estimate in the workload balance.
+        from planner.optimise.visit_planning import routed_travel_from_layers
+
+        routed_travel_from_layers(plan)
     state.report(1.0, "Opened")
     return plan

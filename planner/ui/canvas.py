@@ -316,6 +316,8 @@ class MapCanvas(QWidget):
         self._fitted_to_extent = False
         #: Optional provider of background images: ``images_for_view(bounds, zoom, size)``.
         self.underlay: Any = None
+        #: Objects drawn above the map and below the tool (e.g. planned routes).
+        self._overlays: list[Any] = []
         # Units.
         self._unit_paths: list[QPainterPath | None] = []
         self._unit_bounds = np.zeros((0, 4))
@@ -524,6 +526,12 @@ class MapCanvas(QWidget):
     def set_highlight(self, territory_indices: set[int] | Sequence[int]) -> None:
         """Emphasise these territories (bright thick outline, lighter fill); repaint only."""
         self._highlight = {int(i) for i in territory_indices}
+        self.update()
+
+    def add_overlay(self, overlay: Any) -> None:
+        """Draw ``overlay.paint(painter, canvas)`` above the map on every paint (and export)."""
+        if overlay not in self._overlays:
+            self._overlays.append(overlay)
         self.update()
 
     def set_legend(self, entries: Sequence[tuple[str, str]]) -> None:
@@ -952,6 +960,10 @@ class MapCanvas(QWidget):
             self._paint_highlight(painter, world)
         self._paint_labels(painter, left, top, w, h)
         self._paint_reps(painter, left, top, w, h)
+        for overlay in self._overlays:
+            painter.save()
+            overlay.paint(painter, self)
+            painter.restore()
         paint = getattr(self.tool, "paint", None) if self.tool is not None else None
         if callable(paint):
             painter.save()

@@ -303,6 +303,9 @@ class MainWindow(QMainWindow):
 
         export_dialog.install(self)
         review_dialog.install(self)
+        from planner.ui.routes_panel import install as install_routes
+
+        install_routes(self)
 
         territory_dialog.install(self)
         self.balance_dock.raise_()
