@@ -32,8 +32,7 @@ def run_app(path: Path | None = None) -> int:
     window.show()
     target = path or demo_plan_path()
     if target.exists():
-        task = window.open_path(target)
-        task.failed.connect(lambda exc: None)
+        window.open_path(target)
     elif path is not None:
         QMessageBox.critical(window, "Open plan", f"{path}: no such file")
     else:
