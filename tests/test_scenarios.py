@@ -1,0 +1,206 @@
+"""Scenarios: storage in the plan tables, and comparison figures against a recomputation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planner.cli import main
+from planner.io.planfile import open_plan, save_plan
+from planner.models.assignment import Change
+from planner.models.geo import haversine_km
+from planner.models.plan import Plan
+from planner.models.scenarios import (
+    BASELINE,
+    CURRENT,
+    ScenarioError,
+    compare_scenarios,
+    delete_scenario,
+    duplicate_scenario,
+    rename_scenario,
+    scenario_alignment,
+    scenario_names,
+    scenario_unit_alignment,
+    write_scenario,
+)
+from tests.conftest import make_plan
+
+ARGS = {"n_accounts": 500, "grid": 6, "n_territories": 4, "seed": 5}
+
+
+def _set_alignment(plan: Plan, accounts: np.ndarray, units: np.ndarray) -> None:
+    n, u = plan.n_accounts, plan.n_units
+    plan.apply(
+        Change(
+            np.arange(n),
+            plan.account_territory.copy(),
+            np.asarray(accounts, dtype=np.int32),
+            np.arange(u),
+            plan.unit_territory.copy(),
+            np.asarray(units, dtype=np.int32),
+        )
+    )
+
+
+def _proposals(plan: Plan) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(11)
+    out = {}
+    for name in ("North", "South", "Wide"):
+        units = plan.unit_territory.copy()
+        flip = rng.random(plan.n_units) < 0.25
+        units[flip] = rng.integers(0, plan.n_territories, int(flip.sum()))
+        accounts = np.where(plan.account_unit >= 0, units[plan.account_unit], -1)
+        accounts[rng.random(plan.n_accounts) < 0.02] = -1  # some left Unassigned
+        out[name] = (accounts.astype(np.int32), units.astype(np.int32))
+    return out
+
+
+@pytest.fixture
+def plan_with_scenarios() -> tuple[Plan, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    plan = make_plan(**ARGS)
+    proposals = _proposals(plan)
+    for name, (a, u) in proposals.items():
+        write_scenario(plan, name, a, u, description=f"proposal {name}")
+    # The live alignment drifts from the baseline of record.
+    a, u = _proposals(make_plan(**ARGS))["Wide"]
+    _set_alignment(plan, a, u)
+    edited = plan.account_territory.copy()
+    edited[:40] = (edited[:40] + 1) % plan.n_territories
+    _set_alignment(plan, edited, plan.unit_territory)
+    return plan, proposals
+
+
+def test_names_and_alignments(plan_with_scenarios: tuple[Plan, dict]) -> None:
+    plan, proposals = plan_with_scenarios
+    assert scenario_names(plan) == [CURRENT, BASELINE, "North", "South", "Wide"]
+    for name, (a, u) in proposals.items():
+        assert np.array_equal(scenario_alignment(plan, name), a)
+        assert np.array_equal(scenario_unit_alignment(plan, name), u)
+    assert np.array_equal(scenario_alignment(plan, CURRENT), plan.account_territory)
+    assert np.array_equal(scenario_alignment(plan, BASELINE), plan.baseline_territory)
+    with pytest.raises(ScenarioError, match="no scenario"):
+        scenario_alignment(plan, "Nope")
+    with pytest.raises(ScenarioError, match="reserved"):
+        write_scenario(plan, "baseline", plan.account_territory)
+
+
+def test_rename_duplicate_delete(plan_with_scenarios: tuple[Plan, dict]) -> None:
+    plan, proposals = plan_with_scenarios
+    rename_scenario(plan, "North", "Northern")
+    assert "North" not in scenario_names(plan)
+    assert np.array_equal(scenario_alignment(plan, "Northern"), proposals["North"][0])
+    duplicate_scenario(plan, CURRENT, "Snapshot")
+    assert np.array_equal(scenario_alignment(plan, "Snapshot"), plan.account_territory)
+    delete_scenario(plan, "South")
+    assert scenario_names(plan) == [CURRENT, BASELINE, "Northern", "Wide", "Snapshot"]
+    with pytest.raises(ScenarioError):
+        rename_scenario(plan, "Wide", "Northern")
+    with pytest.raises(ScenarioError):
+        delete_scenario(plan, CURRENT)
+
+
+def test_round_trip_through_the_plan_file_is_exact(
+    plan_with_scenarios: tuple[Plan, dict], tmp_path: Path
+) -> None:
+    plan, _ = plan_with_scenarios
+    save_plan(plan, tmp_path / "p.gpkg")
+    back = open_plan(tmp_path / "p.gpkg")
+    assert scenario_names(back) == scenario_names(plan)
+    for name in scenario_names(plan):
+        assert np.array_equal(scenario_alignment(back, name), scenario_alignment(plan, name))
+        assert np.array_equal(
+            scenario_unit_alignment(back, name), scenario_unit_alignment(plan, name)
+        )
+
+
+def test_comparison_equals_an_independent_recomputation(
+    plan_with_scenarios: tuple[Plan, dict],
+) -> None:
+    plan, _ = plan_with_scenarios
+    totals_before = plan.engine.totals.copy()
+    alignment_before = plan.account_territory.copy()
+    comparison = compare_scenarios(plan)
+    # Comparing never changes the plan.
+    assert np.array_equal(plan.engine.totals, totals_before)
+    assert np.array_equal(plan.account_territory, alignment_before)
+    assert [s.name for s in comparison.scenarios] == scenario_names(plan)
+    keys = [m.key for m in plan.settings.measures]
+    base = plan.baseline_territory
+    for fig in comparison.scenarios:
+        other = make_plan(**ARGS)
+        _set_alignment(
+            other, scenario_alignment(plan, fig.name), scenario_unit_alignment(plan, fig.name)
+        )
+        table = other.balance()
+        np.testing.assert_allclose(fig.values, table.values, rtol=1e-9, atol=1e-6)
+        for j, key in enumerate(keys):
+            assert fig.worst_deviation[key] == pytest.approx(np.abs(table.deviation[:, j]).max())
+            assert fig.spread[key] == pytest.approx(table.values[:, j].std())
+            assert fig.out_of_band[key] == int((~table.in_band[:, j]).sum())
+        assert fig.travel_km == pytest.approx(table.travel_km.sum())
+        d = other.disruption()
+        assert fig.disruption_accounts == pytest.approx(d.accounts_fraction)
+        assert fig.disruption_revenue == pytest.approx(d.revenue_fraction)
+        base_counts = np.bincount(base[base >= 0], minlength=other.n_territories)
+        np.testing.assert_allclose(
+            fig.disruption_per_territory, (d.gained_accounts + d.lost_accounts) / base_counts
+        )
+        homes = other.reps.set_index("rep_id").loc[other.territories["rep_id"]]
+        at = other.account_territory
+        ok = at >= 0
+        km = haversine_km(
+            other.accounts["lon"].to_numpy()[ok],
+            other.accounts["lat"].to_numpy()[ok],
+            homes["lon"].to_numpy()[at[ok]],
+            homes["lat"].to_numpy()[at[ok]],
+        )
+        assert fig.compactness_km == pytest.approx(km.mean())
+        hours = table.values[:, keys.index("workload")]
+        assert fig.max_utilisation == pytest.approx((hours / 1600.0).max())
+    current = comparison.scenarios[0]
+    assert current.disruption_accounts > 0
+    assert comparison.scenarios[1].disruption_accounts == 0.0
+    frame = comparison.frame()
+    assert list(frame.columns) == ["label", *scenario_names(plan), "best"]
+    row = frame.loc["disruption.accounts_pct"]
+    assert row["best"] == BASELINE
+
+
+def test_compare_command(
+    plan_with_scenarios: tuple[Plan, dict], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan, _ = plan_with_scenarios
+    path = tmp_path / "p.gpkg"
+    save_plan(plan, path)
+    assert main(["compare", str(path), "--scenarios", "baseline,North,current", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scenarios"] == ["baseline", "North", "current"]
+    rows = {r["figure"]: r for r in data["rows"]}
+    assert rows["disruption.accounts_pct"]["baseline"] == 0.0
+    assert main(["compare", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "Wide" in text and "Disruption: accounts %" in text
+    assert main(["compare", str(path), "--scenarios", "Nowhere"]) == 2
+    assert "no scenario 'Nowhere'" in capsys.readouterr().err
+
+
+def test_plans_without_units_compare_by_account_hulls() -> None:
+    def build() -> Plan:
+        src = make_plan(**ARGS)
+        accounts = src.accounts_frame()
+        return Plan(accounts, None, src.territories.drop(columns="geometry"), src.reps)
+
+    plan = build()
+    assert plan.n_units == 0
+    rng = np.random.default_rng(3)
+    proposal = rng.integers(0, plan.n_territories, plan.n_accounts).astype(np.int32)
+    write_scenario(plan, "Shuffled", proposal)
+    fig = compare_scenarios(plan, ["Shuffled"]).scenarios[0]
+    other = build()
+    _set_alignment(other, proposal, other.unit_territory)
+    table = other.balance()
+    np.testing.assert_allclose(fig.values, table.values, rtol=1e-9, atol=1e-6)
+    assert fig.travel_km == pytest.approx(table.travel_km.sum())
