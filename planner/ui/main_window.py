@@ -306,6 +306,9 @@ class MainWindow(QMainWindow):
         from planner.ui.routes_panel import install as install_routes
 
         install_routes(self)
+        from planner.ui import scenarios_panel
+
+        scenarios_panel.install(self)
 
         territory_dialog.install(self)
         self.balance_dock.raise_()

@@ -1,0 +1,281 @@
+"""Scenarios dock: save, switch, duplicate, rename, delete (all undoable) and compare side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.models.assignment import Change
+from planner.models.plan import Plan
+from planner.models.scenarios import (
+    SCENARIO_ASSIGNMENTS_TABLE,
+    SCENARIOS_TABLE,
+    ScenarioError,
+    compare_scenarios,
+    delete_scenario,
+    duplicate_scenario,
+    rename_scenario,
+    scenario_alignment,
+    scenario_names,
+    scenario_unit_alignment,
+    write_scenario,
+)
+from planner.ui.commands import ApplyChangeCommand
+
+if TYPE_CHECKING:
+    from planner.ui.main_window import MainWindow
+
+BEST = QColor("#d9f0d3")
+
+
+class ScenarioTablesCommand(QUndoCommand):
+    """An edit of the stored scenarios, already made; undo puts the tables back as they were."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        text: str,
+        on_change: Callable[[], None],
+    ) -> None:
+        super().__init__(text)
+        self.plan = plan
+        self.before = before
+        self.after = after
+        self.on_change = on_change
+
+    def _set(self, tables: dict[str, Any]) -> None:
+        for name, frame in tables.items():
+            if frame is None:
+                self.plan.tables.pop(name, None)
+            else:
+                self.plan.tables[name] = frame
+        self.on_change()
+
+    def redo(self) -> None:
+        self._set(self.after)
+
+    def undo(self) -> None:
+        self._set(self.before)
+
+
+def _scenario_tables(plan: Plan) -> dict[str, Any]:
+    return {t: plan.tables.get(t) for t in (SCENARIOS_TABLE, SCENARIO_ASSIGNMENTS_TABLE)}
+
+
+def switch_change(plan: Plan, name: str) -> Change:
+    """The change that makes scenario ``name`` the active alignment (locks are not checked)."""
+    accounts = scenario_alignment(plan, name).astype(np.int32)
+    units = scenario_unit_alignment(plan, name).astype(np.int32)
+    a_idx = np.arange(plan.n_accounts)
+    u_idx = np.arange(plan.n_units)
+    return Change.build(a_idx, plan.account_territory, accounts, u_idx, plan.unit_territory, units)
+
+
+class ScenariosPanel(QWidget):
+    """Stored scenarios with their actions, and the comparison table."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.list = QListWidget(self)
+        self.list.setObjectName("scenarioList")
+        self.table = QTableWidget(self)
+        self.table.setObjectName("comparisonTable")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.note = QLabel(
+            "Tick scenarios to compare; lower is better on every row, best in green.", self
+        )
+        self.note.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("Save current as…", self.save_current),
+            ("Switch to", self.switch_selected),
+            ("Duplicate…", self.duplicate_selected),
+            ("Rename…", self.rename_selected),
+            ("Delete", self.delete_selected),
+        ):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.note)
+        layout.addWidget(self.table, 3)
+        self.list.itemChanged.connect(lambda _item: self._compare_timer.start())
+        self._compare_timer = QTimer(self)
+        self._compare_timer.setSingleShot(True)
+        self._compare_timer.setInterval(0)
+        self._compare_timer.timeout.connect(self.compare)
+        # "current" changes with every edit: recompare after each undoable step.
+        window.undo_stack.indexChanged.connect(lambda _index: self._compare_timer.start())
+
+    # -- list -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        plan = self.window.plan
+        checked = set(self.checked()) or {"current", "baseline"}
+        self.list.blockSignals(True)
+        self.list.clear()
+        if plan is not None:
+            for name in scenario_names(plan):
+                item = QListWidgetItem(name, self.list)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(
+                    Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked
+                )
+        self.list.blockSignals(False)
+        self.compare()
+
+    def checked(self) -> list[str]:
+        return [
+            self.list.item(i).text()
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def selected(self) -> str | None:
+        item = self.list.currentItem()
+        return item.text() if item is not None else None
+
+    # -- comparison -------------------------------------------------------------------
+
+    def compare(self) -> None:
+        plan = self.window.plan
+        names = self.checked()
+        if plan is None or not names:
+            self.table.clear()
+            return
+        comparison = compare_scenarios(plan, names)
+        rows = comparison.rows()
+        self.table.clear()
+        self.table.setRowCount(len(rows))
+        self.table.setColumnCount(len(names))
+        self.table.setHorizontalHeaderLabels([s.name for s in comparison.scenarios])
+        self.table.setVerticalHeaderLabels([label for _key, label, _values in rows])
+        bold = QFont()
+        bold.setBold(True)
+        for r, (_key, _label, values) in enumerate(rows):
+            arr = np.asarray(values, dtype=float)
+            best = np.nanmin(arr) if np.isfinite(arr).any() else np.nan
+            for c, value in enumerate(arr):
+                item = QTableWidgetItem("–" if not np.isfinite(value) else f"{value:,.1f}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if np.isfinite(value) and value == best and len(arr) > 1:
+                    item.setBackground(QBrush(BEST))
+                    item.setFont(bold)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+
+    # -- actions (each one undoable) ----------------------------------------------------
+
+    def _edit(self, edit: Callable[[], None], text: str) -> None:
+        """Make a scenario edit now; on success push it as one undoable step."""
+        plan = self.window.plan
+        if plan is None:
+            return
+        before = _scenario_tables(plan)
+        try:
+            edit()
+        except ScenarioError as exc:
+            for name, frame in before.items():
+                if frame is None:
+                    plan.tables.pop(name, None)
+                else:
+                    plan.tables[name] = frame
+            QMessageBox.warning(self, "Scenarios", str(exc))
+            return
+        self.window.push(
+            ScenarioTablesCommand(plan, before, _scenario_tables(plan), text, self.refresh)
+        )
+        self.window.dirty = True
+
+    def _ask(self, title: str, label: str, text: str = "") -> str | None:
+        name, ok = QInputDialog.getText(self, title, label, text=text)
+        return name.strip() if ok and name.strip() else None
+
+    def save_current(self, name: str | None = None) -> None:
+        plan = self.window.plan
+        if plan is None:
+            return
+        name = name or self._ask("Save scenario", "Name for the current alignment:")
+        if name:
+            at, ut = plan.account_territory.copy(), plan.unit_territory.copy()
+            self._edit(
+                lambda: write_scenario(plan, name, at, ut, source="edit"), f"Save scenario {name}"
+            )
+
+    def switch_selected(self, name: str | None = None) -> None:
+        plan = self.window.plan
+        name = name or self.selected()
+        if plan is None or not name:
+            return
+        change = switch_change(plan, name)
+        if change.is_empty:
+            self.window.statusBar().showMessage(
+                f"The plan already has the alignment of {name}", 5000
+            )
+            return
+        self.window.push(ApplyChangeCommand(plan, change, f"Switch to scenario {name}"))
+
+    def duplicate_selected(self, new: str | None = None) -> None:
+        plan = self.window.plan
+        name = self.selected()
+        if plan is None or not name:
+            return
+        new = new or self._ask(
+            "Duplicate scenario", f"Name for the copy of {name}:", f"{name} copy"
+        )
+        if new:
+            self._edit(
+                lambda: duplicate_scenario(plan, name, new), f"Duplicate scenario {name} as {new}"
+            )
+
+    def rename_selected(self, new: str | None = None) -> None:
+        plan = self.window.plan
+        name = self.selected()
+        if plan is None or not name:
+            return
+        new = new or self._ask("Rename scenario", f"New name for {name}:", name)
+        if new and new != name:
+            self._edit(lambda: rename_scenario(plan, name, new), f"Rename scenario {name} to {new}")
+
+    def delete_selected(self) -> None:
+        plan = self.window.plan
+        name = self.selected()
+        if plan is None or not name:
+            return
+        self._edit(lambda: delete_scenario(plan, name), f"Delete scenario {name}")
+
+
+def install(window: MainWindow) -> ScenariosPanel:
+    """Add the Scenarios dock (View menu) and refresh it when a plan is shown."""
+    panel = ScenariosPanel(window)
+    dock = QDockWidget("Scenarios", window)
+    dock.setObjectName("scenariosDock")
+    dock.setWidget(panel)
+    window.add_dock(dock)
+    window.tabifyDockWidget(window.balance_dock, dock)
+    window.plan_loaded.connect(panel.refresh)
+    window.scenarios_panel = panel  # type: ignore[attr-defined]
+    return panel

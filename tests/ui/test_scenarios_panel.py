@@ -1,0 +1,80 @@
+"""Scenarios dock: save, switch, rename, duplicate, delete are undoable; the comparison is right."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from planner.models.scenarios import compare_scenarios, scenario_names
+from planner.ui.main_window import MainWindow
+from tests.conftest import make_plan
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_plan(make_plan(), None)
+    yield w
+    w.dirty = False
+    w.close()
+    w.deleteLater()
+
+
+def select(panel, name: str) -> None:  # type: ignore[no-untyped-def]
+    for i in range(panel.list.count()):
+        if panel.list.item(i).text() == name:
+            panel.list.setCurrentRow(i)
+
+
+def test_save_switch_and_compare_four_scenarios(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    original = plan.account_territory.copy()
+    plan.apply(plan.propose_unit_move(np.arange(6), 3))
+    panel.save_current("East grab")
+    plan.apply(plan.propose_unit_move(np.arange(6, 12), 0))
+    panel.save_current("West grab")
+    assert {"current", "baseline", "East grab", "West grab"} <= set(scenario_names(plan))
+    for i in range(panel.list.count()):
+        panel.list.item(i).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: panel.table.columnCount() == 4)
+    comparison = compare_scenarios(plan, panel.checked())
+    _key, label, values = comparison.rows()[0]
+    assert panel.table.verticalHeaderItem(0).text() == label
+    assert panel.table.item(0, 0).text() == f"{values[0]:,.1f}"
+    # Switching is one undoable step; undo returns to the previous alignment.
+    select(panel, "baseline")
+    before = plan.account_territory.copy()
+    panel.switch_selected()
+    assert np.array_equal(plan.account_territory, original)
+    window.undo_action.trigger()
+    assert np.array_equal(plan.account_territory, before)
+
+
+def test_rename_duplicate_delete_are_undoable(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    panel.save_current("A")
+    select(panel, "A")
+    panel.rename_selected("B")
+    assert "B" in scenario_names(plan) and "A" not in scenario_names(plan)
+    select(panel, "B")
+    panel.duplicate_selected("C")
+    select(panel, "C")
+    panel.delete_selected()
+    assert "C" not in scenario_names(plan)
+    window.undo_action.trigger()  # delete
+    assert "C" in scenario_names(plan)
+    window.undo_action.trigger()  # duplicate
+    window.undo_action.trigger()  # rename
+    assert "A" in scenario_names(plan) and "B" not in scenario_names(plan)
+    window.undo_action.trigger()  # save
+    assert "A" not in scenario_names(plan)
