@@ -99,6 +99,7 @@ class ScenariosPanel(QWidget):
         self.window = window
         self.list = QListWidget(self)
         self.list.setObjectName("scenarioList")
+        self.list.setMaximumHeight(130)  # the comparison table gets the room
         self.table = QTableWidget(self)
         self.table.setObjectName("comparisonTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -134,7 +135,11 @@ class ScenariosPanel(QWidget):
 
     def refresh(self) -> None:
         plan = self.window.plan
-        checked = set(self.checked()) or {"current", "baseline"}
+        checked = set(self.checked())
+        if not checked and plan is not None:
+            # First look at a plan: compare everything when it fits on screen.
+            names = scenario_names(plan)
+            checked = set(names) if len(names) <= 6 else {"current", "baseline"}
         self.list.blockSignals(True)
         self.list.clear()
         if plan is not None:
