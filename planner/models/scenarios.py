@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from planner.models.assignment import UNASSIGNED
+from planner.models.assignment import UNASSIGNED, Change
 from planner.models.balance import (
     COL_HOME_KM,
     COL_REVENUE,
@@ -505,3 +505,20 @@ __all__ = [
     "stored_scenarios",
     "write_scenario",
 ]
+
+
+def switch_change(plan: Plan, name: str) -> Change:
+    """The change that makes scenario ``name`` the active alignment (locks are not checked).
+
+    Applying it (and its inverse to undo) is how the window switches scenarios.
+    """
+    accounts = scenario_alignment(plan, name).astype(np.int32)
+    units = scenario_unit_alignment(plan, name).astype(np.int32)
+    return Change.build(
+        np.arange(plan.n_accounts),
+        plan.account_territory,
+        accounts,
+        np.arange(plan.n_units),
+        plan.unit_territory,
+        units,
+    )

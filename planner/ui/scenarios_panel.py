@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.models.assignment import Change
 from planner.models.plan import Plan
 from planner.models.scenarios import (
     SCENARIO_ASSIGNMENTS_TABLE,
@@ -33,9 +32,8 @@ from planner.models.scenarios import (
     delete_scenario,
     duplicate_scenario,
     rename_scenario,
-    scenario_alignment,
     scenario_names,
-    scenario_unit_alignment,
+    switch_change,
     write_scenario,
 )
 from planner.ui.commands import ApplyChangeCommand
@@ -80,15 +78,6 @@ class ScenarioTablesCommand(QUndoCommand):
 
 def _scenario_tables(plan: Plan) -> dict[str, Any]:
     return {t: plan.tables.get(t) for t in (SCENARIOS_TABLE, SCENARIO_ASSIGNMENTS_TABLE)}
-
-
-def switch_change(plan: Plan, name: str) -> Change:
-    """The change that makes scenario ``name`` the active alignment (locks are not checked)."""
-    accounts = scenario_alignment(plan, name).astype(np.int32)
-    units = scenario_unit_alignment(plan, name).astype(np.int32)
-    a_idx = np.arange(plan.n_accounts)
-    u_idx = np.arange(plan.n_units)
-    return Change.build(a_idx, plan.account_territory, accounts, u_idx, plan.unit_territory, units)
 
 
 class ScenariosPanel(QWidget):
