@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QHBoxLayout,
     QInputDialog,
@@ -103,6 +104,7 @@ class ScenariosPanel(QWidget):
             ("Duplicate…", self.duplicate_selected),
             ("Rename…", self.rename_selected),
             ("Delete", self.delete_selected),
+            ("Maps", self.show_maps),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
@@ -254,12 +256,39 @@ class ScenariosPanel(QWidget):
         if new and new != name:
             self._edit(lambda: rename_scenario(plan, name, new), f"Rename scenario {name} to {new}")
 
+    def show_maps(self) -> ScenarioMapsDialog | None:
+        """Open small-multiple maps of the ticked scenarios."""
+        plan = self.window.plan
+        names = self.checked()
+        if plan is None or not names:
+            return None
+        dialog = ScenarioMapsDialog(plan, names, self)
+        dialog.show()
+        return dialog
+
     def delete_selected(self) -> None:
         plan = self.window.plan
         name = self.selected()
         if plan is None or not name:
             return
         self._edit(lambda: delete_scenario(plan, name), f"Delete scenario {name}")
+
+
+class ScenarioMapsDialog(QDialog):
+    """The ticked scenarios as small maps side by side."""
+
+    def __init__(self, plan: Plan, names: list[str], parent: QWidget | None = None) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        from planner.io.scenario_maps import scenario_figure
+
+        super().__init__(parent)
+        self.setWindowTitle("Scenarios side by side")
+        self.figure = scenario_figure(plan, names)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.canvas)
+        self.resize(1100, 700)
 
 
 def install(window: MainWindow) -> ScenariosPanel:

@@ -78,3 +78,21 @@ def test_rename_duplicate_delete_are_undoable(qtbot, window: MainWindow) -> None
     assert "A" in scenario_names(plan) and "B" not in scenario_names(plan)
     window.undo_action.trigger()  # save
     assert "A" not in scenario_names(plan)
+
+
+def test_small_multiple_maps_colour_units_by_each_scenario(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    plan.apply(plan.propose_unit_move(np.arange(6), 3))
+    panel.save_current("Moved")
+    for i in range(panel.list.count()):
+        panel.list.item(i).setCheckState(Qt.CheckState.Checked)
+    dialog = panel.show_maps()
+    qtbot.addWidget(dialog)
+    axes = dialog.figure.axes
+    assert [ax.get_title() for ax in axes] == panel.checked()
+    baseline = axes[panel.checked().index("baseline")].collections[0].get_facecolors()
+    moved = axes[panel.checked().index("Moved")].collections[0].get_facecolors()
+    assert len(baseline) == plan.n_units
+    assert not np.allclose(baseline[:6], moved[:6]) and np.allclose(baseline[6:], moved[6:])
