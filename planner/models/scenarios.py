@@ -522,3 +522,56 @@ def switch_change(plan: Plan, name: str) -> Change:
         plan.unit_territory,
         units,
     )
+
+
+def realignment_report(plan: Plan, name: str) -> pd.DataFrame:
+    """Every account and unit that scenario ``name`` moves against the baseline.
+
+    Columns: ``kind`` (account or unit), ``item_id``, ``name``, ``from_territory``,
+    ``to_territory``, ``revenue`` (accounts; for units the revenue of their accounts) and
+    ``reason``: the optimiser's explanation when the scenario came from a run, else
+    "edit".
+    """
+    labels = np.array(
+        ["Unassigned", *[plan.territory_label(i) for i in range(plan.n_territories)]], dtype=object
+    )
+    revenue = np.nan_to_num(plan.accounts["revenue"].to_numpy(dtype=float))
+    base_a = scenario_alignment(plan, BASELINE)
+    new_a = scenario_alignment(plan, name)
+    base_u = scenario_unit_alignment(plan, BASELINE)
+    new_u = scenario_unit_alignment(plan, name)
+    moved_a = np.flatnonzero(base_a != new_a)
+    moved_u = np.flatnonzero(base_u != new_u)
+    unit_revenue = np.bincount(
+        np.where(plan.account_unit >= 0, plan.account_unit, plan.n_units),
+        weights=revenue,
+        minlength=plan.n_units + 1,
+    )[: plan.n_units]
+    frame = pd.DataFrame(
+        {
+            "kind": ["account"] * len(moved_a) + ["unit"] * len(moved_u),
+            "item_id": [str(v) for v in plan.accounts["account_id"].to_numpy()[moved_a]]
+            + [str(v) for v in plan.units["unit_id"].to_numpy()[moved_u]],
+            "name": [str(v) for v in plan.accounts["name"].to_numpy()[moved_a]]
+            + [str(v) for v in plan.units["name"].to_numpy()[moved_u]],
+            "from_territory": np.concatenate(
+                [labels[base_a[moved_a] + 1], labels[base_u[moved_u] + 1]]
+            ),
+            "to_territory": np.concatenate(
+                [labels[new_a[moved_a] + 1], labels[new_u[moved_u] + 1]]
+            ),
+            "revenue": np.concatenate([revenue[moved_a], unit_revenue[moved_u]]),
+        }
+    )
+    reasons: dict[tuple[str, str], str] = {}
+    moves = plan.tables.get("optimiser_moves")
+    if moves is not None and {"scenario", "kind", "item_id", "reason"} <= set(moves.columns):
+        mine = moves[moves["scenario"].astype(str) == name]
+        reasons = {
+            (str(k), str(i)): str(r)
+            for k, i, r in zip(mine["kind"], mine["item_id"], mine["reason"], strict=True)
+        }
+    frame["reason"] = [
+        reasons.get((k, i), "edit") for k, i in zip(frame["kind"], frame["item_id"], strict=True)
+    ]
+    return frame

@@ -105,6 +105,7 @@ class ScenariosPanel(QWidget):
             ("Rename…", self.rename_selected),
             ("Delete", self.delete_selected),
             ("Maps", self.show_maps),
+            ("Realignment", self.show_realignment),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
@@ -266,12 +267,60 @@ class ScenariosPanel(QWidget):
         dialog.show()
         return dialog
 
+    def show_realignment(self, name: str | None = None) -> RealignmentDialog | None:
+        """Every account and unit the selected scenario moves against the baseline, with why."""
+        plan = self.window.plan
+        name = name or self.selected()
+        if plan is None or not name:
+            self.window.statusBar().showMessage(
+                "Select a scenario for its realignment report.", 5000
+            )
+            return None
+        dialog = RealignmentDialog(plan, name, self)
+        dialog.show()
+        return dialog
+
     def delete_selected(self) -> None:
         plan = self.window.plan
         name = self.selected()
         if plan is None or not name:
             return
         self._edit(lambda: delete_scenario(plan, name), f"Delete scenario {name}")
+
+
+class RealignmentDialog(QDialog):
+    """The realignment report of one scenario against the baseline."""
+
+    COLUMNS = ("kind", "item_id", "name", "from_territory", "to_territory", "revenue", "reason")
+
+    def __init__(self, plan: Plan, name: str, parent: QWidget | None = None) -> None:
+        from planner.models.scenarios import realignment_report
+
+        super().__init__(parent)
+        self.setWindowTitle(f"Realignment: {name} against the baseline")
+        self.report = realignment_report(plan, name)
+        accounts = self.report[self.report["kind"] == "account"]
+        summary = QLabel(
+            f"{len(accounts):,} accounts ({plan.settings.currency}{accounts['revenue'].sum():,.0f} revenue) "
+            f"and {int((self.report['kind'] == 'unit').sum()):,} units change territory.",
+            self,
+        )
+        self.table = QTableWidget(len(self.report), len(self.COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(
+            ["Kind", "Id", "Name", "From", "To", "Revenue", "Reason"]
+        )
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, row in enumerate(self.report.itertuples(index=False)):
+            for c, key in enumerate(self.COLUMNS):
+                value = getattr(row, key)
+                text = f"{plan.settings.currency}{value:,.0f}" if key == "revenue" else str(value)
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.table)
+        self.resize(1100, 600)
 
 
 class ScenarioMapsDialog(QDialog):

@@ -96,3 +96,20 @@ def test_small_multiple_maps_colour_units_by_each_scenario(qtbot, window: MainWi
     moved = axes[panel.checked().index("Moved")].collections[0].get_facecolors()
     assert len(baseline) == plan.n_units
     assert not np.allclose(baseline[:6], moved[:6]) and np.allclose(baseline[6:], moved[6:])
+
+
+def test_realignment_report_lists_every_move_with_a_reason(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    change = plan.propose_unit_move(np.arange(6), 3)
+    plan.apply(change)
+    panel.save_current("Moved")
+    dialog = panel.show_realignment("Moved")
+    qtbot.addWidget(dialog)
+    report = dialog.report
+    assert (report["kind"] == "account").sum() == len(change.account_indices)
+    assert (report["kind"] == "unit").sum() == len(change.unit_indices)
+    assert set(report["to_territory"]) == {plan.territory_label(3)}
+    assert (report["reason"] == "edit").all()
+    assert dialog.table.rowCount() == len(report)
