@@ -57,7 +57,7 @@ def format_deviation(dev: float) -> str:
 class BalanceModel(QAbstractTableModel):
     """Rows are territories; per measure a value column and a deviation column."""
 
-    FIXED = 2  # territory, rep
+    FIXED = 3  # territory, rep, quota
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,6 +65,7 @@ class BalanceModel(QAbstractTableModel):
         self.names: list[str] = []
         self.reps: list[str] = []
         self.colors: list[str] = []
+        self.quotas = np.zeros(0)
         self.currency = "$"
         self.preview = False
 
@@ -79,6 +80,7 @@ class BalanceModel(QAbstractTableModel):
             and [m.key for m in self.table.measures] == [m.key for m in table.measures]
         )
         self.names, self.reps = names, reps
+        self.quotas = plan.territories["quota"].to_numpy(dtype=float)
         self.colors = list(plan.territories["color"])
         self.currency = plan.settings.currency
         self.preview = preview
@@ -118,6 +120,8 @@ class BalanceModel(QAbstractTableModel):
                 return "Territory"
             if section == 1:
                 return "Rep"
+            if section == 2:
+                return "Quota"
             j, is_dev = self._measure(section)
             spec = self.table.measures[j]
             if is_dev:
@@ -135,6 +139,15 @@ class BalanceModel(QAbstractTableModel):
         if self.table is None or not index.isValid():
             return None
         row, col = index.row(), index.column()
+        if col == 2:
+            quota = float(self.quotas[row]) if row < len(self.quotas) else float("nan")
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{self.currency}{quota:,.0f}" if np.isfinite(quota) else "–"
+            if role == SORT_ROLE:
+                return quota if np.isfinite(quota) else -1.0
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
         if col < self.FIXED:
             text = self.names[row] if col == 0 else self.reps[row]
             if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):

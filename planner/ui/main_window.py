@@ -309,6 +309,9 @@ class MainWindow(QMainWindow):
         from planner.ui import scenarios_panel
 
         scenarios_panel.install(self)
+        from planner.ui import redesign_dialogs
+
+        redesign_dialogs.install(self)
 
         territory_dialog.install(self)
         self.balance_dock.raise_()

@@ -1,0 +1,294 @@
+"""Redesign-session dialogs: quotas (top-down meets bottom-up) and rep matching."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.models.plan import Plan
+from planner.ui.commands import SetTerritoryFieldCommand
+
+if TYPE_CHECKING:
+    from planner.ui.main_window import MainWindow
+
+
+class SetQuotasCommand(QUndoCommand):
+    """Set every territory's quota at once."""
+
+    def __init__(self, plan: Plan, quotas: np.ndarray, text: str = "Set quotas") -> None:
+        super().__init__(text)
+        self.plan = plan
+        self.quotas = np.asarray(quotas, dtype=float)
+        self.previous = plan.territories["quota"].to_numpy(dtype=float).copy()
+
+    def _set(self, values: np.ndarray) -> None:
+        from planner.models.quotas import set_quotas
+
+        set_quotas(self.plan, values)
+
+    def redo(self) -> None:
+        self._set(self.quotas)
+
+    def undo(self) -> None:
+        self._set(self.previous)
+
+
+class QuotaDialog(QDialog):
+    """Split a company target top-down, see bottom-up beside it, set the final quotas."""
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.window = window
+        plan = window.plan
+        assert plan is not None
+        self.plan = plan
+        self.setWindowTitle("Quotas")
+        self.target = QDoubleSpinBox(self)
+        self.target.setRange(0, 1e13)
+        self.target.setDecimals(0)
+        self.target.setSingleStep(100_000)
+        self.target.setPrefix(plan.settings.currency)
+        self.target.setGroupSeparatorShown(True)
+        history = float(np.nan_to_num(plan.accounts["revenue"].to_numpy(dtype=float)).sum())
+        self.target.setValue(round(history * 1.1, -3))
+        self.method = QComboBox(self)
+        for text, key in (
+            ("Share of potential", "potential"),
+            ("Share of history (L12M revenue)", "history"),
+            ("Blend", "blend"),
+        ):
+            self.method.addItem(text, key)
+        self.blend = QDoubleSpinBox(self)
+        self.blend.setRange(0, 1)
+        self.blend.setSingleStep(0.1)
+        self.blend.setValue(0.5)
+        self.blend.setToolTip("Weight of potential in the blend (the rest is history)")
+        self.growth = QDoubleSpinBox(self)
+        self.growth.setRange(-100, 1000)
+        self.growth.setSuffix(" %")
+        self.growth.setValue(10)
+        self.growth.setToolTip("Bottom-up: last-12-month revenue × (1 + growth)")
+        compute = QPushButton("Compute", self)
+        compute.clicked.connect(self.compute)
+        form = QFormLayout()
+        form.addRow("Company target:", self.target)
+        form.addRow("Top-down by:", self.method)
+        form.addRow("Blend (potential weight):", self.blend)
+        form.addRow("Bottom-up growth:", self.growth)
+        form.addRow(compute)
+        self.table = QTableWidget(self)
+        self.table.setObjectName("quotaTable")
+        self.status = QLabel(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.table)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.table.itemChanged.connect(lambda _item: self._check_sum())
+        self.resize(820, 640)
+        self.compute()
+
+    def compute(self) -> None:
+        from planner.models.quotas import QuotaError, quota_table
+
+        segments = {str(s) for s in self.plan.accounts["segment"].dropna().unique()}
+        growth = dict.fromkeys(segments, self.growth.value() / 100)
+        try:
+            table = quota_table(
+                self.plan,
+                self.target.value(),
+                str(self.method.currentData()),
+                self.blend.value(),
+                1.0,
+                growth,
+            )
+        except QuotaError as exc:
+            self.status.setText(str(exc))
+            return
+        self.table.blockSignals(True)
+        self.table.clear()
+        self.table.setRowCount(len(table))
+        self.table.setColumnCount(5)
+        self.table.setHorizontalHeaderLabels(
+            ["Territory", "Top-down", "Bottom-up", "Gap", "Final quota (edit)"]
+        )
+        cur = self.plan.settings.currency
+        for r, row in enumerate(table.itertuples(index=False)):
+            cells = [
+                row.territory,
+                f"{cur}{row.top_down:,.0f}",
+                f"{cur}{row.bottom_up:,.0f}",
+                f"{cur}{row.gap:,.0f}",
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(r, c, item)
+            self.table.setItem(r, 4, QTableWidgetItem(f"{row.top_down:.0f}"))
+        self.table.blockSignals(False)
+        self.table.resizeColumnsToContents()
+        self._check_sum()
+
+    def finals(self) -> np.ndarray | None:
+        values = []
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, 4)
+            try:
+                values.append(
+                    float(
+                        str(item.text()).replace(",", "").replace(self.plan.settings.currency, "")
+                    )
+                )
+            except (ValueError, AttributeError):
+                return None
+        return np.array(values)
+
+    def _check_sum(self) -> bool:
+        finals = self.finals()
+        apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        cur = self.plan.settings.currency
+        if finals is None:
+            self.status.setText("A final quota is not a number.")
+            apply.setEnabled(False)
+            return False
+        total, target = float(finals.sum()), self.target.value()
+        ok = abs(total - target) < 0.5
+        self.status.setText(
+            f"Final quotas add up to {cur}{total:,.0f}; target {cur}{target:,.0f}"
+            + ("  ✓" if ok else f"  — off by {cur}{total - target:+,.0f}")
+        )
+        apply.setEnabled(ok)
+        return ok
+
+    def apply(self) -> None:
+        finals = self.finals()
+        if finals is None or not self._check_sum():
+            return
+        self.window.push(
+            SetQuotasCommand(
+                self.plan,
+                finals,
+                f"Set quotas (target {self.plan.settings.currency}{self.target.value():,.0f})",
+            )
+        )
+        self.window.statusBar().showMessage("Quotas set", 5000)
+        self.accept()
+
+
+class RepMatchDialog(QDialog):
+    """Suggested rep for each territory, explained; accept the ticked ones as one undo step."""
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        from planner.optimise.rep_matching import suggest_reps
+
+        super().__init__(parent or window)
+        self.window = window
+        plan = window.plan
+        assert plan is not None
+        self.plan = plan
+        self.setWindowTitle("Rep matching")
+        self.suggestions: list[Any] = suggest_reps(plan)
+        names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
+        self.table = QTableWidget(len(self.suggestions), 4, self)
+        self.table.setObjectName("repMatchTable")
+        self.table.setHorizontalHeaderLabels(["Territory", "Suggested rep", "Now", "Why"])
+        for r, s in enumerate(self.suggestions):
+            index = plan.territory_index[s.territory_id]
+            current = plan.territories.at[index, "rep_id"]
+            item = QTableWidgetItem(plan.territory_label(index))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if not s.current else Qt.CheckState.Unchecked)
+            self.table.setItem(r, 0, item)
+            self.table.setItem(r, 1, QTableWidgetItem(str(names.get(s.rep_id, s.rep_id))))
+            self.table.setItem(r, 2, QTableWidgetItem(str(names.get(current, current or "—"))))
+            self.table.setItem(r, 3, QTableWidgetItem(s.explanation))
+        self.table.resizeColumnsToContents()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("Ticked rows give the territory the suggested rep (one undo step).")
+        )
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(1000, 560)
+
+    def apply(self) -> int:
+        plan = self.plan
+        stack = self.window.undo_stack
+        changed = 0
+        stack.beginMacro("Assign reps from matching")
+        for r, s in enumerate(self.suggestions):
+            if self.table.item(r, 0).checkState() != Qt.CheckState.Checked:
+                continue
+            index = plan.territory_index[s.territory_id]
+            if plan.territories.at[index, "rep_id"] != s.rep_id:
+                self.window.push(SetTerritoryFieldCommand(plan, index, "rep_id", s.rep_id))
+                changed += 1
+        stack.endMacro()
+        if changed == 0:
+            stack.undo()  # an empty macro is not worth an undo step
+        self.window.statusBar().showMessage(f"{changed} territories got a new rep", 5000)
+        self.accept()
+        return changed
+
+
+def install(window: MainWindow) -> None:
+    """Plan > Quotas… and Plan > Match Reps to Territories…."""
+
+    def open_quotas() -> None:
+        if window.plan is None or window.plan.n_territories == 0:
+            QMessageBox.information(window, "Quotas", "Open a plan with territories first.")
+            return
+        QuotaDialog(window).exec()
+
+    def open_matching() -> None:
+        if window.plan is None or len(window.plan.reps) == 0:
+            QMessageBox.information(window, "Rep matching", "The plan has no reps.")
+            return
+        RepMatchDialog(window).exec()
+
+    for text, slot, key, tip in (
+        (
+            "&Quotas…",
+            open_quotas,
+            "Ctrl+Shift+Q",
+            "Split a company target across territories (top-down beside bottom-up)",
+        ),
+        (
+            "Match &Reps to Territories…",
+            open_matching,
+            "Ctrl+Shift+M",
+            "Suggest which rep takes which territory, explained",
+        ),
+    ):
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(key))
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        window.menus["plan"].addAction(action)
