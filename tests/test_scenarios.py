@@ -204,3 +204,29 @@ def test_plans_without_units_compare_by_account_hulls() -> None:
     table = other.balance()
     np.testing.assert_allclose(fig.values, table.values, rtol=1e-9, atol=1e-6)
     assert fig.travel_km == pytest.approx(table.travel_km.sum())
+
+
+def test_workbook_has_comparison_and_realignment_sheets_when_scenarios_exist(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    from planner.io.export_xlsx import write_workbook
+    from planner.models.scenarios import compare_scenarios, realignment_report, write_scenario
+    from tests.conftest import make_plan
+
+    plan = make_plan()
+    plain = write_workbook(plan, tmp_path / "plain.xlsx", map_png=None)
+    assert "Comparison" not in openpyxl.load_workbook(plain, read_only=True).sheetnames
+    change = plan.propose_unit_move(np.arange(5), 2)
+    at, ut = plan.account_territory.copy(), plan.unit_territory.copy()
+    at[change.account_indices] = change.account_after
+    ut[change.unit_indices] = change.unit_after
+    write_scenario(plan, "Proposal", at, ut)
+    path = write_workbook(plan, tmp_path / "scen.xlsx", map_png=None)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb["Comparison"].iter_rows(values_only=True))
+    assert rows[0] == ("Figure", "current", "baseline", "Proposal", "Best")
+    expected = compare_scenarios(plan, ["current", "baseline", "Proposal"]).rows()
+    assert len(rows) - 1 == len(expected)
+    assert rows[1][3] == pytest.approx(expected[0][2][2])
+    realign = list(wb["Realignment"].iter_rows(values_only=True))
+    assert len(realign) - 1 == len(realignment_report(plan, "Proposal"))

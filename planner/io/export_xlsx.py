@@ -817,6 +817,55 @@ def _fill_rows(
             done += size
 
 
+def scenario_sheets(plan: Plan) -> list[TableSheet]:
+    """Comparison and Realignment sheets, when the plan stores scenarios besides its own.
+
+    Comparison: one row per figure, one column per scenario (lower is better), and the
+    best. Realignment: every account and unit each stored scenario moves against the
+    baseline, with the reason.
+    """
+    from planner.models.scenarios import (
+        compare_scenarios,
+        realignment_report,
+        scenario_names,
+        stored_scenarios,
+    )
+
+    stored = stored_scenarios(plan)
+    if not stored:
+        return []
+    comparison = compare_scenarios(plan, scenario_names(plan))
+    rows = comparison.rows()
+    names = [s.name for s in comparison.scenarios]
+    columns = [Column("Figure", "text", [label for _key, label, _values in rows], 38)]
+    for j, name in enumerate(names):
+        columns.append(Column(name, "number", [float(values[j]) for _k, _l, values in rows]))
+    best = []
+    for _key, _label, values in rows:
+        arr = np.asarray(values, dtype=float)
+        best.append(names[int(np.nanargmin(arr))] if np.isfinite(arr).any() else None)
+    columns.append(Column("Best", "text", best))
+    comparison_sheet = TableSheet(
+        "Comparison", columns, note="Lower is better on every row.", freeze="B2"
+    )
+    reports = [realignment_report(plan, name).assign(scenario=name) for name in stored]
+    report = pd.concat(reports, ignore_index=True)
+    realignment = TableSheet(
+        "Realignment",
+        [
+            Column("Scenario", "text", _text_values(report["scenario"])),
+            Column("Kind", "text", _text_values(report["kind"])),
+            Column("ID", "text", _text_values(report["item_id"])),
+            Column("Name", "text", _text_values(report["name"])),
+            Column("From territory", "text", _text_values(report["from_territory"])),
+            Column("To territory", "text", _text_values(report["to_territory"])),
+            Column("Revenue moved", "currency", report["revenue"].to_numpy(dtype=float)),
+            Column("Reason", "text", _text_values(report["reason"]), 60),
+        ],
+    )
+    return [comparison_sheet, realignment]
+
+
 def write_workbook(
     plan: Plan,
     path: str | os.PathLike[str],
@@ -861,6 +910,7 @@ def write_workbook(
         reps_sheet(plan, table),
         routes_sheet(plan),
         changes_sheet(plan),
+        *scenario_sheets(plan),
     ]
     state.raise_if_cancelled()
     if map_png is None:
