@@ -65,6 +65,18 @@ TERRITORIES = [
     ("Jackson & Northwest Tennessee", "38301", -0.05),
     ("Myrtle Beach & Pee Dee", "29577", 0.00),
 ]
+def district_of(zip_code: str) -> str:
+    """The sales district (the home state) of a rep's home ZIP, for the hierarchy."""
+    prefix = zip_code[:2]
+    if prefix in ("30", "31"):
+        return "Georgia"
+    if prefix in ("35", "36"):
+        return "Alabama"
+    if prefix in ("37", "38"):
+        return "Tennessee"
+    return "South Carolina"
+
+
 #: Rounds of growth-rate calibration towards the deviations above.
 CALIBRATION_ROUNDS = 60
 #: Head start (km) a territory gains per unit of relative shortfall in a round.
@@ -479,7 +491,7 @@ def build_plan(seed: int) -> Plan:
             "territory_id": territory_ids,
             "name": names,
             "rep_id": rep_ids,
-            "parent_id": None,
+            "parent_id": [district_of(home_zip) for _name, home_zip, _dev in TERRITORIES],
             "color": [palette_color(i) for i in range(k)],
             "locked": False,
             "quota": np.nan,

@@ -16,6 +16,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -69,19 +71,39 @@ class BalanceModel(QAbstractTableModel):
         self.currency = "$"
         self.preview = False
 
-    def set_plan_table(self, plan: Plan, table: BalanceTable, preview: bool = False) -> None:
-        """Show ``table`` for ``plan``; a structural reset only when the shape changes."""
-        names = [plan.territory_label(i) for i in range(plan.n_territories)]
+    def set_plan_table(
+        self,
+        plan: Plan,
+        table: BalanceTable,
+        preview: bool = False,
+        groups: tuple[list[str], list[list[int]]] | None = None,
+    ) -> None:
+        """Show ``table`` for ``plan``; a structural reset only when the shape changes.
+
+        With ``groups`` (parent names and their territory indices) the rows are those
+        parents and ``table`` is their rolled-up balance.
+        """
         rep_names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
-        reps = [str(rep_names.get(r, r or "")) for r in plan.territories["rep_id"]]
+        quotas = plan.territories["quota"].to_numpy(dtype=float)
+        colors = list(plan.territories["color"])
+        if groups is None:
+            names = [plan.territory_label(i) for i in range(plan.n_territories)]
+            reps = [str(rep_names.get(r, r or "")) for r in plan.territories["rep_id"]]
+        else:
+            names, members = groups
+            reps = [f"{len(m)} territories" for m in members]
+            quotas = np.array(
+                [np.nansum(quotas[m]) if np.isfinite(quotas[m]).any() else np.nan for m in members]
+            )
+            colors = [colors[m[0]] if m else "#c8c8c8" for m in members]
         same_shape = (
             self.table is not None
             and self.table.values.shape == table.values.shape
             and [m.key for m in self.table.measures] == [m.key for m in table.measures]
         )
         self.names, self.reps = names, reps
-        self.quotas = plan.territories["quota"].to_numpy(dtype=float)
-        self.colors = list(plan.territories["color"])
+        self.quotas = quotas
+        self.colors = colors
         self.currency = plan.settings.currency
         self.preview = preview
         if same_shape:
@@ -205,11 +227,25 @@ class BalancePanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(False)
+        self.group_combo = QComboBox(self)
+        self.group_combo.setObjectName("balanceGroupBy")
+        self.group_combo.addItem("Territories", "territory")
+        self.group_combo.addItem("Districts / regions (parent)", "parent")
+        self.group_combo.setToolTip("Roll territories up to their parents (parent_id)")
+        self.group_combo.currentIndexChanged.connect(lambda _i: self._regroup())
+        #: Territory indices behind each row when rows are parents (None: rows are territories).
+        self.members: list[list[int]] | None = None
+        self._last: tuple[Plan, BalanceTable, Disruption | None, bool] | None = None
         self.summary = QLabel(self)
         self.summary.setObjectName("balanceSummary")
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show:", self))
+        top.addWidget(self.group_combo)
+        top.addStretch(1)
+        layout.addLayout(top)
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
         self._syncing = False
@@ -224,7 +260,16 @@ class BalancePanel(QWidget):
     ) -> None:
         """Refresh the table (keeping sort and selection) and the summary line."""
         selected = self.selected_territories()
-        self.model.set_plan_table(plan, table, preview)
+        self._last = (plan, table, disruption, preview)
+        if self.group_combo.currentData() == "parent":
+            from planner.models.hierarchy import rollup
+
+            rolled = rollup(plan, table)
+            self.members = rolled.members
+            self.model.set_plan_table(plan, rolled.table, preview, (rolled.names, rolled.members))
+        else:
+            self.members = None
+            self.model.set_plan_table(plan, table, preview)
         if selected and not self.selected_territories():
             self.select_territories(selected)
         unassigned = int((plan.account_territory < 0).sum())
@@ -249,8 +294,15 @@ class BalancePanel(QWidget):
     def resize_columns(self) -> None:
         self.view.resizeColumnsToContents()
 
+    def _regroup(self) -> None:
+        if self._last is not None:
+            self.show_balance(*self._last)
+
     def selected_territories(self) -> list[int]:
+        """Territory indices of the selected rows (a parent row stands for its children)."""
         rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        if self.members is not None:
+            return sorted({t for r in rows if r < len(self.members) for t in self.members[r]})
         return sorted(rows)
 
     def select_territories(self, indices: list[int]) -> None:
@@ -258,6 +310,9 @@ class BalancePanel(QWidget):
         self._syncing = True
         try:
             selection = QItemSelection()
+            if self.members is not None:
+                wanted = set(indices)
+                indices = [r for r, m in enumerate(self.members) if wanted & set(m)]
             for row in indices:
                 if 0 <= row < self.model.rowCount():
                     src = self.model.index(row, 0)

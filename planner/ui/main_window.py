@@ -318,7 +318,10 @@ class MainWindow(QMainWindow):
 
         colour_menu = self.menus["view"].addMenu("Colour Territories By")
         group = QActionGroup(self)
-        modes: list[tuple[str, str | tuple[str, str]]] = [("Territory", "territory")]
+        modes: list[tuple[str, str | tuple[str, str]]] = [
+            ("Territory", "territory"),
+            ("District / Region (parent)", "parent"),
+        ]
         modes += [
             (f"Deviation of {label}", ("deviation", key))
             for key, label in (

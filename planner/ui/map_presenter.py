@@ -67,10 +67,12 @@ class PlanMapPresenter:
         ----------
         mode : "territory" or ("deviation", measure_key)
         """
-        if mode != "territory" and not (
+        if mode not in ("territory", "parent") and not (
             isinstance(mode, tuple) and len(mode) == 2 and mode[0] == "deviation"
         ):
-            raise ValueError(f"mode must be 'territory' or ('deviation', key), got {mode!r}")
+            raise ValueError(
+                f"mode must be 'territory', 'parent' or ('deviation', key), got {mode!r}"
+            )
         if isinstance(mode, tuple) and self.plan is not None:
             self.plan.settings.measure(mode[1])  # KeyError names an unknown measure
         self.color_mode = mode
@@ -118,6 +120,15 @@ class PlanMapPresenter:
             j = table.column(key)
             rgb = deviation_rgb(table.deviation[:, j], table.measures[j].tolerance)
             colors = [tuple(int(v) for v in c) for c in rgb]
+        elif self.color_mode == "parent":
+            # One colour per district/region: every territory takes its parent's colour.
+            from planner.models.schema import palette_color
+
+            parents = [
+                p if isinstance(p, str) and p else "" for p in self.plan.territories["parent_id"]
+            ]
+            order = list(dict.fromkeys(parents))
+            colors = [hex_rgb(palette_color(order.index(p))) for p in parents]
         else:
             colors = [hex_rgb(c) for c in self.plan.territories["color"]]
         rows = [UNASSIGNED_UNIT]
