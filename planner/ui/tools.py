@@ -29,7 +29,7 @@ from planner.models.editing import (
     units_in_circle,
     units_inside,
 )
-from planner.models.plan import LockedError
+from planner.models.plan import LockedError, Plan
 from planner.ui.canvas import MapCanvas, MapEvent
 from planner.ui.commands import (
     ApplyChangeCommand,
@@ -747,7 +747,35 @@ class SplitTool(_GestureTool):
             self.paint_path(painter, closed=False)
 
 
-class LockTool(LassoAssignTool):
+class _LassoActionTool(_GestureTool):
+    """A lasso whose enclosed items get an action on release (no balance preview)."""
+
+    def move(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        self.extend(e)
+        self.window.canvas.update()
+        return True
+
+    def release(self, e: MapEvent) -> bool:
+        if not self.active:
+            return False
+        plan = self.window.plan
+        assert plan is not None
+        polygon = self.end_lasso(e)
+        if polygon is not None:
+            self.act(plan, polygon, e)
+        return True
+
+    def act(self, plan: Plan, polygon: object, e: MapEvent) -> None:
+        raise NotImplementedError
+
+    def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
+        if self.active:
+            self.paint_path(painter, closed=True)
+
+
+class LockTool(_LassoActionTool):
     """Lasso units and accounts to lock them (Shift+lasso unlocks)."""
 
     tool_id = "lock"
@@ -755,28 +783,17 @@ class LockTool(LassoAssignTool):
     shortcut = "K"
     tip = "Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser."
 
-    def release(self, e: MapEvent) -> bool:
-        if not self.active:
-            return False
+    def act(self, plan: Plan, polygon: object, e: MapEvent) -> None:
         from planner.models.editing import accounts_inside
         from planner.ui.commands import SetLocksCommand
 
-        plan = self.window.plan
-        assert plan is not None
-        polygon = self.end_lasso(e)
-        self.window.refresh_balance()
-        if polygon is None:
-            return True
         value = not bool(e.modifiers & Qt.KeyboardModifier.ShiftModifier)
         verb = "Lock" if value else "Unlock"
         scope = self.window.edit_scope()
+        none = np.empty(0, np.int64)
+        units = units_inside(plan, polygon) if scope in ("units", "both") else none  # type: ignore[arg-type]
+        accounts = accounts_inside(plan, polygon) if scope in ("accounts", "both") else none  # type: ignore[arg-type]
         stack = self.window.undo_stack
-        units = units_inside(plan, polygon) if scope in ("units", "both") else np.empty(0, np.int64)
-        accounts = (
-            accounts_inside(plan, polygon)
-            if scope in ("accounts", "both")
-            else np.empty(0, np.int64)
-        )
         stack.beginMacro(f"{verb} {len(units)} units, {len(accounts)} accounts")
         if len(units):
             self.window.push(SetLocksCommand(plan, "units", units, value, f"{verb} units"))
@@ -786,17 +803,9 @@ class LockTool(LassoAssignTool):
         self.window.statusBar().showMessage(
             f"{verb}ed {len(units)} units and {len(accounts)} accounts", 6000
         )
-        return True
-
-    def move(self, e: MapEvent) -> bool:
-        if not self.active:
-            return False
-        self.extend(e)
-        self.window.canvas.update()
-        return True
 
 
-class PinTool(LockTool):
+class PinTool(_LassoActionTool):
     """Lasso accounts to pin them to the active territory regardless of boundaries."""
 
     tool_id = "pin"
@@ -804,31 +813,23 @@ class PinTool(LockTool):
     shortcut = "P"
     tip = "Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them."
 
-    def release(self, e: MapEvent) -> bool:
-        if not self.active:
-            return False
+    def act(self, plan: Plan, polygon: object, e: MapEvent) -> None:
         from planner.models.editing import accounts_inside
         from planner.ui.commands import PinAccountsCommand
 
-        plan = self.window.plan
-        assert plan is not None
-        polygon = self.end_lasso(e)
-        if polygon is None:
-            return True
         target = self.window.active_territory()
         if target >= 0 and plan.territory_locked[target]:
             self.window.statusBar().showMessage(
                 f"Refused: {plan.territory_label(target)} is locked", 6000
             )
-            return True
-        accounts = accounts_inside(plan, polygon)
+            return
+        accounts = accounts_inside(plan, polygon)  # type: ignore[arg-type]
         if len(accounts) == 0:
             self.window.statusBar().showMessage("No accounts inside the lasso", 5000)
-            return True
+            return
         command = PinAccountsCommand(plan, accounts, target)
         self.window.push(command)
         self.window.statusBar().showMessage(command.text(), 6000)
-        return True
 
 
 ALL_TOOLS: tuple[type[MapTool], ...] = (
