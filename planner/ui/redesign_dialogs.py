@@ -221,7 +221,12 @@ class RepMatchDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if not s.current else Qt.CheckState.Unchecked)
             self.table.setItem(r, 0, item)
-            self.table.setItem(r, 1, QTableWidgetItem(str(names.get(s.rep_id, s.rep_id))))
+            # The suggestion is preselected; the planner may pick any other rep instead.
+            combo = QComboBox(self.table)
+            for rep_id, rep_name in names.items():
+                combo.addItem(str(rep_name), rep_id)
+            combo.setCurrentIndex(max(combo.findData(s.rep_id), 0))
+            self.table.setCellWidget(r, 1, combo)
             self.table.setItem(r, 2, QTableWidgetItem(str(names.get(current, current or "—"))))
             self.table.setItem(r, 3, QTableWidgetItem(s.explanation))
         self.table.resizeColumnsToContents()
@@ -238,6 +243,12 @@ class RepMatchDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(1000, 560)
 
+    def chosen_rep(self, row: int) -> str:
+        """The rep picked for a row (the suggestion unless the planner changed it)."""
+        combo = self.table.cellWidget(row, 1)
+        assert isinstance(combo, QComboBox)
+        return str(combo.currentData())
+
     def apply(self) -> int:
         plan = self.plan
         stack = self.window.undo_stack
@@ -247,8 +258,9 @@ class RepMatchDialog(QDialog):
             if self.table.item(r, 0).checkState() != Qt.CheckState.Checked:
                 continue
             index = plan.territory_index[s.territory_id]
-            if plan.territories.at[index, "rep_id"] != s.rep_id:
-                self.window.push(SetTerritoryFieldCommand(plan, index, "rep_id", s.rep_id))
+            rep_id = self.chosen_rep(r)
+            if plan.territories.at[index, "rep_id"] != rep_id:
+                self.window.push(SetTerritoryFieldCommand(plan, index, "rep_id", rep_id))
                 changed += 1
         stack.endMacro()
         if changed == 0:

@@ -66,3 +66,21 @@ def test_rep_matching_applies_ticked_suggestions_as_one_step(qtbot, window: Main
     assert list(plan.territories["rep_id"]) == ["R1", "R2", "R3", "R4"]  # each rep lives in its own
     window.undo_action.trigger()
     assert list(plan.territories["rep_id"]) == ["R4", "R3", "R2", "R1"]
+
+
+def test_rep_matching_lets_the_planner_pick_another_rep(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    dialog = RepMatchDialog(window)
+    qtbot.addWidget(dialog)
+    row = next(r for r, s in enumerate(dialog.suggestions) if s.territory_id == "T1")
+    for r in range(dialog.table.rowCount()):
+        dialog.table.item(r, 0).setCheckState(
+            Qt.CheckState.Checked if r == row else Qt.CheckState.Unchecked
+        )
+    combo = dialog.table.cellWidget(row, 1)
+    combo.setCurrentIndex(combo.findData("R4"))
+    assert dialog.apply() == 1
+    assert plan.territories.at[0, "rep_id"] == "R4"
+    window.undo_action.trigger()
+    assert plan.territories.at[0, "rep_id"] == "R1"
