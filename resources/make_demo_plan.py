@@ -65,6 +65,8 @@ TERRITORIES = [
     ("Jackson & Northwest Tennessee", "38301", -0.05),
     ("Myrtle Beach & Pee Dee", "29577", 0.00),
 ]
+
+
 def district_of(zip_code: str) -> str:
     """The sales district (the home state) of a rep's home ZIP, for the hierarchy."""
     prefix = zip_code[:2]
