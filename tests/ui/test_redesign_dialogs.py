@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from planner.ui.main_window import MainWindow
 from planner.ui.redesign_dialogs import QuotaDialog, RepMatchDialog
-from tests.conftest import make_plan
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w.show()
-    qtbot.waitExposed(w)
-    w.set_plan(make_plan(), None)
-    yield w
-    w.dirty = False
-    w.close()
-    w.deleteLater()
 
 
 def test_quota_dialog_sums_exactly_and_apply_is_undoable(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

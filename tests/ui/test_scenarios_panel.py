@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from planner.models.scenarios import compare_scenarios, scenario_names
 from planner.ui.main_window import MainWindow
-from tests.conftest import make_plan
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w.show()
-    qtbot.waitExposed(w)
-    w.set_plan(make_plan(), None)
-    yield w
-    w.dirty = False
-    w.close()
-    w.deleteLater()
 
 
 def select(panel, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 
 from planner.models.plan import Plan
 from planner.ui.main_window import MainWindow
 from tests.conftest import make_plan
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.set_plan(make_plan(), None)
-    w.canvas.zoom_to_extent()
-    yield w
-    w.dirty = False
-    w.close()
-    w.deleteLater()
 
 
 def screen(window: MainWindow, lon: float, lat: float) -> QPoint:

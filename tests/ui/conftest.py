@@ -1,0 +1,27 @@
+"""A main window on the small test plan, shared by the UI tests that edit a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from planner.ui.main_window import MainWindow
+from tests.conftest import make_plan
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """The window on ``make_plan()``, settings in a temporary file; closed without prompting."""
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_plan(make_plan(), None)
+    w.canvas.zoom_to_extent()
+    yield w
+    w.dirty = False
+    w.close()
+    w.deleteLater()
