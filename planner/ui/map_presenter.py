@@ -6,6 +6,7 @@ import numpy as np
 import shapely
 from PySide6.QtCore import QTimer
 
+from planner.models.balance import BalanceTable
 from planner.models.events import (
     AssignmentChanged,
     PlanEvent,
@@ -148,12 +149,13 @@ class PlanMapPresenter:
 
     # -- outlines, labels, legend ----------------------------------------------------
 
-    def label(self, index: int) -> str:
+    def label(self, index: int, table: BalanceTable | None = None) -> str:
+        """Territory name and its key number (workload, or the measure coloured by)."""
         assert self.plan is not None
         name = self.plan.territory_label(index)
         if not self._label_numbers:
             return name
-        table = self.plan.balance()
+        table = table if table is not None else self.plan.balance()
         key = self._deviation_key()
         if key is not None:
             from planner.ui.balance_panel import format_value
@@ -177,8 +179,9 @@ class PlanMapPresenter:
         assert self.plan is not None
         plan = self.plan
         geoms = [plan.territory_geometry(i) for i in range(plan.n_territories)]
+        table = plan.balance()  # once per refresh, not once per label
         self.canvas.set_territory_outlines(
-            geoms, [self.label(i) for i in range(plan.n_territories)]
+            geoms, [self.label(i, table) for i in range(plan.n_territories)]
         )
 
     def refresh_legend(self) -> None:
