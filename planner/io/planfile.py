@@ -32,6 +32,10 @@ FORMAT_VERSION = 1
 SPATIAL_LAYERS = ("accounts", "units", "territories", "reps")
 META_TABLE = "planner_meta"
 SETTINGS_TABLE = "settings"
+#: Routed hours per territory and the membership fingerprint (16 hex digits) of the
+#: accounts they were routed for, so travel routed before an edit stays an estimate after
+#: save and open (see :mod:`planner.models.balance`).
+ROUTED_TRAVEL_TABLE = "routed_travel"
 
 
 class PlanFileError(Exception):
@@ -107,6 +111,42 @@ def _write_table(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> Non
     )
 
 
+def _routed_travel_table(plan: Plan) -> pd.DataFrame | None:
+    """The engine's routed hours and fingerprints, by territory id (None without routes)."""
+    hours, fingerprints = plan.engine.routed_state()
+    routed = np.isfinite(hours)
+    if not routed.any():
+        return None
+    ids = np.asarray(plan.territory_ids, dtype=object)
+    return pd.DataFrame(
+        {
+            "territory_id": ids[routed],
+            "hours": hours[routed],
+            "fingerprint": [f"{int(f):016x}" for f in fingerprints[routed]],
+        }
+    )
+
+
+def _restore_routed_fingerprints(plan: Plan, table: pd.DataFrame | None) -> None:
+    """Give routed territories the fingerprints they were saved with.
+
+    Without the table (older files) routes count as planned for today's accounts.
+    Unreadable rows are skipped: their territories keep that assumption.
+    """
+    if table is None or not {"territory_id", "fingerprint"} <= set(table.columns):
+        return
+    hours, fingerprints = plan.engine.routed_state()
+    for tid, text in zip(table["territory_id"], table["fingerprint"], strict=True):
+        t = plan.territory_index.get(str(tid))
+        if t is None or not np.isfinite(hours[t]):
+            continue
+        try:
+            fingerprints[t] = np.uint64(int(str(text), 16))
+        except (TypeError, ValueError, OverflowError):
+            continue
+    plan.engine.set_routed_travel(hours, fingerprints)
+
+
 def save_plan(plan: Plan, path: str | os.PathLike[str], state: TaskState | None = None) -> None:
     """Save ``plan`` to ``path`` atomically.
 
@@ -155,7 +195,11 @@ def save_plan(plan: Plan, path: str | os.PathLike[str], state: TaskState | None 
                 pd.DataFrame({"key": ["settings"], "value": [plan.settings.to_json()]}),
             )
             for name, frame in plan.tables.items():
-                _write_table(con, name, frame)
+                if name != ROUTED_TRAVEL_TABLE:
+                    _write_table(con, name, frame)
+            routed = _routed_travel_table(plan)
+            if routed is not None:
+                _write_table(con, ROUTED_TRAVEL_TABLE, routed)
             con.commit()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -256,6 +300,7 @@ def open_plan(path: str | os.PathLike[str], state: TaskState | None = None) -> P
         for layer in extra_layer_names
         if layer in names and layer not in SPATIAL_LAYERS
     }
+    routed_table = tables.pop(ROUTED_TRAVEL_TABLE, None)
     state.report(0.7, "Building the plan")
     if territories is not None:
         territories = territories.copy()
@@ -271,5 +316,6 @@ def open_plan(path: str | os.PathLike[str], state: TaskState | None = None) -> P
         from planner.optimise.visit_planning import routed_travel_from_layers
 
         routed_travel_from_layers(plan)
+        _restore_routed_fingerprints(plan, routed_table)
     state.report(1.0, "Opened")
     return plan

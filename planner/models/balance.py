@@ -4,6 +4,13 @@ The engine holds one row of totals per territory plus a last row for Unassigned.
 A full recompute is one ``np.bincount`` per column; a change updates only the rows
 of the accounts and units that moved (``np.add.at``), so live balance costs time in
 proportion to the edit, not to the plan.
+
+Routed travel never goes stale: every account has a fixed random 64-bit key, and a
+territory's membership fingerprint is the wrapping sum of its accounts' keys (Zobrist
+hashing), kept in step by the same delta as the totals. Routed hours remember the
+fingerprint of the territory they were routed for and count only while the territory
+still has it: an edit that moves accounts in or out reverts it to the estimate, and
+undoing the edit brings the routed hours back.
 """
 
 from __future__ import annotations
@@ -24,6 +31,31 @@ COL_ACCOUNTS, COL_REVENUE, COL_POTENTIAL, COL_VISIT_HOURS, COL_VISITS, COL_VISIT
     range(7)
 )
 FIXED_COLUMNS = 7
+
+#: Seed of the accounts' fingerprint keys: fixed, so the same account index has the same
+#: key in every session (fingerprints saved with a plan stay comparable when it reopens).
+FINGERPRINT_SEED = 0x5EED_F1E1D
+
+
+def account_keys(n: int) -> np.ndarray:
+    """The fixed random uint64 key of each of ``n`` accounts (key ``i`` depends on ``i`` only)."""
+    return np.random.default_rng(FINGERPRINT_SEED).bit_generator.random_raw(n).astype(np.uint64)
+
+
+def membership_fingerprints(keys: np.ndarray, rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """Wrapping sum of the keys per row: the fingerprint of each territory's set of accounts.
+
+    Parameters
+    ----------
+    keys : ndarray of uint64
+        Key per account (:func:`account_keys`).
+    rows : ndarray of int
+        Row per account, ``0 <= row < n_rows`` (Unassigned already mapped to its row).
+    n_rows : int
+    """
+    out = np.zeros(n_rows, dtype=np.uint64)
+    np.add.at(out, rows, keys)  # uint64 addition wraps: the sum is exact modulo 2**64
+    return out
 
 
 @dataclass
@@ -150,8 +182,13 @@ class BalanceEngine:
         )
         #: Area used for travel where a territory has drawn geometry (NaN elsewhere).
         self.area_override = np.full(n_territories, np.nan)
-        #: Routed travel hours per territory once routes exist (NaN = use the estimate).
-        self.routed_travel_hours = np.full(n_territories, np.nan)
+        #: Fingerprint key per account (see :func:`account_keys`).
+        self.keys = account_keys(n)
+        #: Membership fingerprint per territory row (last row: Unassigned).
+        self.fingerprint = np.zeros(n_territories + 1, dtype=np.uint64)
+        # Routed hours as set, and the fingerprint of each territory they were routed for.
+        self._routed_hours = np.full(n_territories, np.nan)
+        self._routed_fingerprint = np.zeros(n_territories, dtype=np.uint64)
         self.totals = np.zeros((n_territories + 1, self.weights.shape[1]))
         self.unit_area_totals = np.zeros(n_territories + 1)
         self.hull_area = np.zeros(n_territories + 1)
@@ -188,6 +225,7 @@ class BalanceEngine:
         self.unit_area_totals = np.bincount(urows, weights=self.unit_area, minlength=self.k + 1)[
             : self.k + 1
         ].astype(float)
+        self.fingerprint = membership_fingerprints(self.keys, rows, self.k + 1)
         self._refresh_hulls(range(self.k), terr)
 
     def _refresh_hulls(self, territories: object, account_territory: np.ndarray) -> None:
@@ -224,9 +262,20 @@ class BalanceEngine:
             areas += np.bincount(self._rows(change.unit_after), weights=ua, minlength=self.k + 1)
         return totals, areas, new_home_km
 
+    def fingerprint_after(self, change: Change) -> np.ndarray:
+        """Membership fingerprints after ``change``, as a copy (only the moved keys count)."""
+        fingerprint = self.fingerprint.copy()
+        idx = change.account_indices
+        if len(idx):
+            keys = self.keys[idx]
+            np.subtract.at(fingerprint, self._rows(change.account_before), keys)
+            np.add.at(fingerprint, self._rows(change.account_after), keys)
+        return fingerprint
+
     def apply(self, change: Change, account_territory: np.ndarray) -> None:
         """Update totals for a change already applied to ``account_territory``."""
         totals, areas, new_home_km = self.delta(change)
+        self.fingerprint = self.fingerprint_after(change)
         self.totals = totals
         self.unit_area_totals = areas
         self.weights[change.account_indices, COL_HOME_KM] = new_home_km
@@ -244,6 +293,72 @@ class BalanceEngine:
         rows = self._rows(account_territory)
         self.totals[:, COL_HOME_KM] = np.bincount(
             rows, weights=self.weights[:, COL_HOME_KM], minlength=self.k + 1
+        )
+
+    # -- routed travel ----------------------------------------------------------------
+
+    @property
+    def routed_travel_hours(self) -> np.ndarray:
+        """Routed travel hours per territory where they are current (NaN = use the estimate).
+
+        A territory's routed hours count only while it has the accounts it was routed
+        with. Setting the property routes every territory with its current accounts; use
+        :meth:`set_routed_travel` to give the fingerprints explicitly.
+        """
+        return self.routed_hours_for(self.fingerprint)
+
+    @routed_travel_hours.setter
+    def routed_travel_hours(self, hours: np.ndarray) -> None:
+        self.set_routed_travel(hours)
+
+    def set_routed_travel(self, hours: np.ndarray, fingerprints: np.ndarray | None = None) -> None:
+        """Set routed travel hours per territory and the memberships they were routed for.
+
+        Parameters
+        ----------
+        hours : ndarray of float
+            Hours per territory, NaN where it has no routes.
+        fingerprints : ndarray of uint64, optional
+            Fingerprint per territory of the accounts routed (default: the current ones).
+        """
+        hours = np.array(hours, dtype=float, copy=True).reshape(-1)
+        if hours.shape != (self.k,):
+            raise ValueError(f"routed hours: expected {self.k} territories, got {hours.shape[0]}")
+        if fingerprints is None:
+            fingerprints = self.fingerprint[: self.k]
+        fingerprints = np.array(fingerprints, dtype=np.uint64, copy=True).reshape(-1)
+        if fingerprints.shape != (self.k,):
+            raise ValueError(
+                f"routed fingerprints: expected {self.k} territories, got {fingerprints.shape[0]}"
+            )
+        self._routed_hours = hours
+        self._routed_fingerprint = fingerprints
+
+    def routed_state(self) -> tuple[np.ndarray, np.ndarray]:
+        """Routed hours as set and the fingerprints they were routed for (copies).
+
+        Hours of territories edited since are kept here, so undoing the edit revives them.
+        """
+        return self._routed_hours.copy(), self._routed_fingerprint.copy()
+
+    def has_routed_travel(self) -> bool:
+        """Whether any territory has routed hours, current or not."""
+        return bool(np.isfinite(self._routed_hours).any())
+
+    def routed_hours_for(self, fingerprint: np.ndarray) -> np.ndarray:
+        """Routed hours of the territories whose fingerprint still matches, NaN elsewhere.
+
+        ``fingerprint`` has one entry per territory (an Unassigned row after them is
+        ignored), e.g. of another scenario's alignment.
+        """
+        current = np.asarray(fingerprint)[: self.k] == self._routed_fingerprint
+        return np.where(current, self._routed_hours, np.nan)
+
+    def stale_routed(self, fingerprint: np.ndarray | None = None) -> np.ndarray:
+        """Territories with routed hours whose accounts changed since they were routed."""
+        fp = self.fingerprint if fingerprint is None else fingerprint
+        return np.isfinite(self._routed_hours) & (
+            np.asarray(fp)[: self.k] != self._routed_fingerprint
         )
 
     # -- values -----------------------------------------------------------------------
@@ -271,15 +386,21 @@ class BalanceEngine:
         return s.circuity * (tour + commute)
 
     def values(
-        self, totals: np.ndarray | None = None, unit_area_totals: np.ndarray | None = None
+        self,
+        totals: np.ndarray | None = None,
+        unit_area_totals: np.ndarray | None = None,
+        fingerprint: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Measure values per territory, for Unassigned, and travel km per territory."""
+        """Measure values per territory, for Unassigned, and travel km per territory.
+
+        Workload takes routed travel where the territory's ``fingerprint`` (default: the
+        current one) is the one its routes were planned for, else the estimate.
+        """
         totals = self.totals if totals is None else totals
         travel_km = self.travel_km(totals, unit_area_totals)
+        routed = self.routed_hours_for(self.fingerprint if fingerprint is None else fingerprint)
         travel_hours = np.where(
-            np.isfinite(self.routed_travel_hours),
-            self.routed_travel_hours,
-            travel_km / max(self.settings.speed_kmh, 1e-9),
+            np.isfinite(routed), routed, travel_km / max(self.settings.speed_kmh, 1e-9)
         )
         measures = self.settings.measures
         out = np.zeros((self.k + 1, len(measures)))
@@ -300,10 +421,13 @@ class BalanceEngine:
         raise KeyError(f"no measure column {key!r}")
 
     def table(
-        self, totals: np.ndarray | None = None, unit_area_totals: np.ndarray | None = None
+        self,
+        totals: np.ndarray | None = None,
+        unit_area_totals: np.ndarray | None = None,
+        fingerprint: np.ndarray | None = None,
     ) -> BalanceTable:
         """The balance table for the current totals (or for given ones, e.g. a preview)."""
-        values, unassigned, travel = self.values(totals, unit_area_totals)
+        values, unassigned, travel = self.values(totals, unit_area_totals, fingerprint)
         measures = list(self.settings.measures)
         targets, deviation, in_band = balance_from_values(values, measures)
         return BalanceTable(measures, values, unassigned, targets, deviation, in_band, travel)
@@ -311,7 +435,15 @@ class BalanceEngine:
     def preview(self, change: Change) -> BalanceTable:
         """The balance table as it would be after ``change``, without applying it."""
         totals, areas, _ = self.delta(change)
-        return self.table(totals, areas)
+        return self.table(totals, areas, self.fingerprint_after(change))
 
 
-__all__ = ["UNASSIGNED", "AccountWeights", "BalanceEngine", "BalanceTable", "balance_from_values"]
+__all__ = [
+    "UNASSIGNED",
+    "AccountWeights",
+    "BalanceEngine",
+    "BalanceTable",
+    "account_keys",
+    "balance_from_values",
+    "membership_fingerprints",
+]

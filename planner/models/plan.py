@@ -519,7 +519,7 @@ class Plan:
     def set_settings(self, settings: Settings) -> None:
         """Replace the settings (measures, tolerances, travel model) and recompute."""
         self.settings = settings
-        routed = self.engine.routed_travel_hours
+        routed, routed_fingerprint = self.engine.routed_state()
         override = self.engine.area_override
         home_lon, home_lat = self._homes()
         self.engine = BalanceEngine(
@@ -532,7 +532,9 @@ class Plan:
             home_lon,
             home_lat,
         )
-        self.engine.routed_travel_hours = routed
+        if len(routed) == self.n_territories:
+            # Hours of territories edited since routing stay remembered, not current.
+            self.engine.set_routed_travel(routed, routed_fingerprint)
         self.engine.area_override = override
         self.events.emit(SettingsChanged())
 
@@ -593,14 +595,21 @@ class Plan:
         return row, geometry
 
     def _rebuild_territories(self, frame: pd.DataFrame) -> None:
+        old_ids = self.territory_ids
+        routed, routed_fingerprint = self.engine.routed_state()
         self.territories = self._normalise_territories(frame)
         self.territory_index = {tid: i for i, tid in enumerate(self.territories["territory_id"])}
         self.baseline_territory = self._baseline_indices()
         self._geometry_cache.clear()
-        routed = self.engine.routed_travel_hours
         self.set_settings(self.settings)
-        if len(routed) != self.n_territories:
-            self.engine.routed_travel_hours = np.full(self.n_territories, np.nan)
+        # Routed travel follows each territory by id: the territories left keep theirs.
+        hours = np.full(self.n_territories, np.nan)
+        fingerprint = np.zeros(self.n_territories, dtype=np.uint64)
+        for old, tid in enumerate(old_ids):
+            new = self.territory_index.get(tid)
+            if new is not None and old < len(routed):
+                hours[new], fingerprint[new] = routed[old], routed_fingerprint[old]
+        self.engine.set_routed_travel(hours, fingerprint)
         self._refresh_drawn_areas()
         self.events.emit(TerritoryListChanged())
 

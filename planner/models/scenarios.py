@@ -10,6 +10,8 @@ keep them: ``scenarios`` (scenario, created, source, description) and
 
 :func:`compare_scenarios` computes every figure from the alignment arrays with
 ``np.bincount`` over the balance engine's per-account weights; the plan is not modified.
+Workload takes routed travel for every territory, in any scenario, whose accounts are the
+ones its routes were planned for (the same membership fingerprint), else the estimate.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from planner.models.balance import (
     COL_VISITS,
     BalanceEngine,
     balance_from_values,
+    membership_fingerprints,
 )
 from planner.models.geo import haversine_km, hull_area_km2
 from planner.models.plan import Plan
@@ -393,20 +396,23 @@ def _figures(
     unit_rows = np.where(units < 0, k, units)
     unit_area = np.bincount(unit_rows, weights=engine.unit_area, minlength=k + 1).astype(float)
 
-    # A shallow copy reads the same weights; only its per-scenario areas and routes differ.
+    # Routed travel counts for every territory whose accounts are the ones it was routed
+    # with, in whichever scenario: the fingerprint of the scenario's alignment says which.
+    fingerprint = (
+        membership_fingerprints(engine.keys, rows, k + 1) if engine.has_routed_travel() else None
+    )
+    # A shallow copy reads the same weights; only its per-scenario areas differ.
     view: BalanceEngine = copy.copy(engine)
-    if name != CURRENT:
-        view.routed_travel_hours = np.full(k, np.nan)
-        if engine.unit_area.size == 0:
-            view.hull_area = np.zeros(k + 1)
-            order = np.argsort(accounts, kind="stable")
-            bounds = np.searchsorted(accounts[order], np.arange(k + 1))
-            for t in range(k):
-                if np.isfinite(engine.area_override[t]):
-                    continue
-                members = order[bounds[t] : bounds[t + 1]]
-                view.hull_area[t] = hull_area_km2(engine.lon[members], engine.lat[members])
-    values, _unassigned, travel = view.values(totals, unit_area)
+    if name != CURRENT and engine.unit_area.size == 0:
+        view.hull_area = np.zeros(k + 1)
+        order = np.argsort(accounts, kind="stable")
+        bounds = np.searchsorted(accounts[order], np.arange(k + 1))
+        for t in range(k):
+            if np.isfinite(engine.area_override[t]):
+                continue
+            members = order[bounds[t] : bounds[t + 1]]
+            view.hull_area[t] = hull_area_km2(engine.lon[members], engine.lat[members])
+    values, _unassigned, travel = view.values(totals, unit_area, fingerprint)
     measures = list(plan.settings.measures)
     _targets, deviation, in_band = balance_from_values(values, measures)
 

@@ -1090,6 +1090,12 @@ def routed_travel_from_layers(plan: Plan) -> np.ndarray:
     planned routes keep the estimate (NaN). Call after opening a plan file; nothing is
     announced (the caller shows the plan afterwards).
 
+    The routes count as planned for each territory's current accounts (the engine
+    remembers its membership fingerprint), so a later edit that moves accounts in or out
+    reverts the territory to the estimate. A territory whose routed hours come out the
+    same as before (its rep was not re-planned) keeps the fingerprint it was routed for,
+    so re-planning one rep does not make another rep's outdated routes count again.
+
     Returns
     -------
     ndarray
@@ -1098,7 +1104,7 @@ def routed_travel_from_layers(plan: Plan) -> np.ndarray:
     hours = np.full(plan.n_territories, np.nan)
     routes = plan.layers.get(ROUTES_LAYER)
     if routes is None or "rep_id" not in routes or "drive_minutes" not in routes:
-        plan.engine.routed_travel_hours = hours
+        plan.engine.set_routed_travel(hours)
         return hours
     weeks = _weeks_by_rep(plan, routes)
     drive = routes.groupby(routes["rep_id"].astype(str))["drive_minutes"].sum() / 60.0
@@ -1122,5 +1128,10 @@ def routed_travel_from_layers(plan: Plan) -> np.ndarray:
             if counts.sum() > 0:
                 share = counts
         hours[mine] = annual * share / share.sum()
-    plan.engine.routed_travel_hours = hours
+    before, routed_for = plan.engine.routed_state()
+    fingerprints = plan.engine.fingerprint[: plan.n_territories].copy()
+    if before.shape == hours.shape:
+        unchanged = np.isfinite(hours) & (before == hours)
+        fingerprints[unchanged] = routed_for[unchanged]
+    plan.engine.set_routed_travel(hours, fingerprints)
     return hours
