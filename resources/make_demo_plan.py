@@ -7,7 +7,8 @@ The geography is real: ZIP areas of Georgia, Alabama, Tennessee and South Caroli
 county and state outlines of the contiguous US. Everything else is synthetic and
 seeded: about 12,000 accounts placed inside their ZIP areas, twelve reps living in
 real cities, and a current alignment grown unevenly from the reps' homes so the
-optimiser has something to fix.
+optimiser has something to fix. Territories roll up into the four states as districts,
+and those into two regions, East (Georgia, South Carolina) and West (Alabama, Tennessee).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ if str(ROOT) not in sys.path:
 from planner.io import geography  # noqa: E402
 from planner.io.planfile import save_plan  # noqa: E402
 from planner.models.geo import WGS84, area_km2, haversine_km  # noqa: E402
+from planner.models.hierarchy import HIERARCHY_TABLE, hierarchy_table  # noqa: E402
 from planner.models.plan import Plan  # noqa: E402
 from planner.models.schema import PLACED_BY_COORDINATES, PLACED_BY_ZIP, palette_color  # noqa: E402
 from planner.models.settings import Settings  # noqa: E402
@@ -65,6 +67,17 @@ TERRITORIES = [
     ("Jackson & Northwest Tennessee", "38301", -0.05),
     ("Myrtle Beach & Pee Dee", "29577", 0.00),
 ]
+
+
+#: The regions above the state districts: the plan's ``hierarchy`` table.
+REGIONS = {"Georgia": "East", "South Carolina": "East", "Alabama": "West", "Tennessee": "West"}
+
+
+def hierarchy_nodes() -> pd.DataFrame:
+    """Districts (the states, as territories' parent_id names them) under two regions."""
+    districts = [(d, d, "District", region) for d, region in REGIONS.items()]
+    regions = [(r, r, "Region", None) for r in dict.fromkeys(REGIONS.values())]
+    return hierarchy_table([*districts, *regions])
 
 
 def district_of(zip_code: str) -> str:
@@ -546,6 +559,7 @@ def build_plan(seed: int) -> Plan:
         reps,
         Settings(),
         name="Southeast region (demo)",
+        tables={HIERARCHY_TABLE: hierarchy_nodes()},
     )
 
 

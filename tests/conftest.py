@@ -76,3 +76,29 @@ def make_plan(n_accounts: int = 400, grid: int = 6, n_territories: int = 4, seed
 @pytest.fixture
 def small_plan() -> Plan:
     return make_plan()
+
+
+def add_hierarchy(plan: Plan) -> Plan:
+    """Give a ``make_plan()`` plan (four territories) two levels above its territories.
+
+    Districts ``D1`` "North" (T1, T2), ``D2`` "Central" (T3), ``D3`` "South" (T4); regions
+    ``RE`` "East" (D1, D2) and ``RW`` "West" (D3). Ids differ from names on purpose.
+    """
+    from planner.models.hierarchy import HIERARCHY_TABLE, hierarchy_table
+
+    plan.territories["parent_id"] = ["D1", "D1", "D2", "D3"][: plan.n_territories]
+    plan.tables[HIERARCHY_TABLE] = hierarchy_table(
+        [
+            ("D1", "North", "District", "RE"),
+            ("D2", "Central", "District", "RE"),
+            ("D3", "South", "District", "RW"),
+            ("RE", "East", "Region", None),
+            ("RW", "West", "Region", None),
+        ]
+    )
+    return plan
+
+
+@pytest.fixture
+def hierarchy_plan() -> Plan:
+    return add_hierarchy(make_plan())

@@ -82,7 +82,7 @@ def cmd_optimise(argv: list[str]) -> int:
         choices=("create", "rebalance", "subset"),
         default="rebalance",
         help="create from scratch (seeded at rep homes), rebalance the current alignment "
-        "(default), or re-optimise the territories named by --subset",
+        "(default), or re-optimise the territories named by --subset and/or --under",
     )
     parser.add_argument(
         "--territories",
@@ -92,6 +92,12 @@ def cmd_optimise(argv: list[str]) -> int:
     parser.add_argument(
         "--subset",
         help="subset mode: comma-separated territory ids to re-optimise among themselves",
+    )
+    parser.add_argument(
+        "--under",
+        metavar="NODE",
+        help="subset mode: the territories under these comma-separated districts or "
+        "regions of the plan's hierarchy (ids or names, e.g. East or Georgia)",
     )
     parser.add_argument(
         "--measures",
@@ -137,8 +143,13 @@ def cmd_optimise(argv: list[str]) -> int:
         raise UserError("--territories applies to --mode create only")
     if args.subset and args.mode != "subset":
         raise UserError("--subset applies to --mode subset only")
-    if args.mode == "subset" and not args.subset:
-        raise UserError("--mode subset needs --subset with the territory ids to re-optimise")
+    if args.under and args.mode != "subset":
+        raise UserError("--under applies to --mode subset only")
+    if args.mode == "subset" and not (args.subset or args.under):
+        raise UserError(
+            "--mode subset needs --subset with the territory ids to re-optimise, "
+            "or --under with a district or region"
+        )
     if args.scenario is not None and not args.scenario.strip():
         raise UserError("--scenario needs a name")
     if args.output.suffix.lower() != ".gpkg":
@@ -156,6 +167,28 @@ def cmd_optimise(argv: list[str]) -> int:
                 f"{', …' if plan.n_territories > 10 else ''})"
             )
         subset = tuple(plan.territory_index[t] for t in ids)
+    if args.under:
+        from planner.models.hierarchy import HierarchyError, hierarchy
+
+        tree = hierarchy(plan)
+        for problem in tree.problems:
+            print(f"planner: warning: {args.plan}: {problem}", file=sys.stderr)
+        chosen_nodes = [n.strip() for n in args.under.split(",") if n.strip()]
+        if not chosen_nodes:
+            raise UserError("--under needs a district or region")
+        for node in chosen_nodes:
+            try:
+                under = tree.territories_under(node)
+            except HierarchyError as exc:
+                raise UserError(f"--under: {args.plan}: {exc}") from None
+            if not under:
+                raise UserError(f"--under: {args.plan}: no territory is under {node!r}")
+            subset += tuple(t for t in under if t not in subset)
+        print(
+            f"subset: {len(subset)} territories "
+            f"({', '.join(plan.territory_label(t) for t in subset)})",
+            flush=True,
+        )
     keys = [m.key for m in plan.settings.measures]
     measures = None
     if args.measures:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.models.balance import BalanceTable
+from planner.models.hierarchy import TERRITORY_LEVEL, Hierarchy, hierarchy, plural, rollup
 from planner.models.plan import Disruption, Plan
 from planner.models.settings import MeasureSpec
 
@@ -56,6 +57,29 @@ def format_deviation(dev: float) -> str:
     return f"{dev * 100:+.1f} %"
 
 
+def workload_note(plan: Plan) -> tuple[str, list[str]]:
+    """How the workload's travel is counted, and the routed territories edited since.
+
+    Routed hours count only while a territory has the accounts it was routed with; the
+    names returned are those now back on the estimate.
+    """
+    engine = plan.engine
+    if not engine.has_routed_travel():
+        return "workload uses estimated travel", []
+    stale = np.flatnonzero(engine.stale_routed())
+    names = [plan.territory_label(int(t)) for t in stale]
+    routed = int(np.isfinite(engine.routed_travel_hours).sum())
+    if not routed:
+        return (
+            f"workload uses estimated travel (routes of {len(stale)} territories outdated by edits)",
+            names,
+        )
+    if not len(stale):
+        return "workload uses routed travel", names
+    word = "territory" if len(stale) == 1 else "territories"
+    return f"workload uses routed travel ({len(stale)} {word} estimated since edits)", names
+
+
 class BalanceModel(QAbstractTableModel):
     """Rows are territories; per measure a value column and a deviation column."""
 
@@ -64,6 +88,8 @@ class BalanceModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.table: BalanceTable | None = None
+        #: What a row is: "Territory", or a hierarchy level ("District", "Region"...).
+        self.level = "Territory"
         self.names: list[str] = []
         self.reps: list[str] = []
         self.colors: list[str] = []
@@ -77,11 +103,13 @@ class BalanceModel(QAbstractTableModel):
         table: BalanceTable,
         preview: bool = False,
         groups: tuple[list[str], list[list[int]]] | None = None,
+        level: str = "Territory",
+        group_colors: list[str] | None = None,
     ) -> None:
         """Show ``table`` for ``plan``; a structural reset only when the shape changes.
 
-        With ``groups`` (parent names and their territory indices) the rows are those
-        parents and ``table`` is their rolled-up balance.
+        With ``groups`` (node names and their territory indices) the rows are the nodes
+        of hierarchy ``level`` and ``table`` is their rolled-up balance.
         """
         rep_names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
         quotas = plan.territories["quota"].to_numpy(dtype=float)
@@ -91,16 +119,18 @@ class BalanceModel(QAbstractTableModel):
             reps = [str(rep_names.get(r, r or "")) for r in plan.territories["rep_id"]]
         else:
             names, members = groups
-            reps = [f"{len(m)} territories" for m in members]
+            reps = [f"{len(m)} {'territory' if len(m) == 1 else 'territories'}" for m in members]
             quotas = np.array(
                 [np.nansum(quotas[m]) if np.isfinite(quotas[m]).any() else np.nan for m in members]
             )
-            colors = [colors[m[0]] if m else "#c8c8c8" for m in members]
+            colors = group_colors or [colors[m[0]] if m else "#c8c8c8" for m in members]
         same_shape = (
             self.table is not None
             and self.table.values.shape == table.values.shape
             and [m.key for m in self.table.measures] == [m.key for m in table.measures]
+            and self.level == level
         )
+        self.level = level
         self.names, self.reps = names, reps
         self.quotas = quotas
         self.colors = colors
@@ -139,9 +169,9 @@ class BalanceModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == 0:
-                return "Territory"
+                return self.level
             if section == 1:
-                return "Rep"
+                return "Rep" if self.level == "Territory" else "Territories"
             if section == 2:
                 return "Quota"
             j, is_dev = self._measure(section)
@@ -229,10 +259,13 @@ class BalancePanel(QWidget):
         self.view.horizontalHeader().setStretchLastSection(False)
         self.group_combo = QComboBox(self)
         self.group_combo.setObjectName("balanceGroupBy")
-        self.group_combo.addItem("Territories", "territory")
-        self.group_combo.addItem("Districts / regions (parent)", "parent")
-        self.group_combo.setToolTip("Roll territories up to their parents (parent_id)")
+        self.group_combo.addItem("Territories", TERRITORY_LEVEL)
+        self.group_combo.setToolTip(
+            "One row per territory, or per district, region... of the plan's hierarchy, "
+            "with the totals of the territories under it"
+        )
         self.group_combo.currentIndexChanged.connect(lambda _i: self._regroup())
+        self._levels: list[str] = [TERRITORY_LEVEL]
         #: Territory indices behind each row when rows are parents (None: rows are territories).
         self.members: list[list[int]] | None = None
         self._last: tuple[Plan, BalanceTable, Disruption | None, bool] | None = None
@@ -261,12 +294,20 @@ class BalancePanel(QWidget):
         """Refresh the table (keeping sort and selection) and the summary line."""
         selected = self.selected_territories()
         self._last = (plan, table, disruption, preview)
-        if self.group_combo.currentData() == "parent":
-            from planner.models.hierarchy import rollup
-
-            rolled = rollup(plan, table)
+        tree = hierarchy(plan)
+        self._fill_levels(tree)
+        level = self.level()
+        if level != TERRITORY_LEVEL:
+            rolled = rollup(plan, table, level, tree)
             self.members = rolled.members
-            self.model.set_plan_table(plan, rolled.table, preview, (rolled.names, rolled.members))
+            self.model.set_plan_table(
+                plan,
+                rolled.table,
+                preview,
+                (rolled.names, rolled.members),
+                level=level,
+                group_colors=rolled.colors,
+            )
         else:
             self.members = None
             self.model.set_plan_table(plan, table, preview)
@@ -283,13 +324,56 @@ class BalancePanel(QWidget):
                 f"disruption {disruption.accounts_moved:,} accounts ({disruption.accounts_fraction:.1%}), "
                 f"{plan.settings.currency}{disruption.revenue_moved:,.0f} revenue ({disruption.revenue_fraction:.1%})"
             )
-        workload_note = "workload uses estimated travel"
-        if np.isfinite(plan.engine.routed_travel_hours).any():
-            workload_note = "workload uses routed travel"
-        parts.append(workload_note)
+        note, stale_names = workload_note(plan)
+        parts.append(note)
+        tips = []
+        if stale_names:
+            tips.append(
+                "Estimated since edits moved accounts in or out (plan routes again, or undo "
+                "the edits, to use routed travel): " + ", ".join(stale_names)
+            )
+        if tree.problems:
+            fallback = " (grouped by parent_id only)" if tree.fallback else ""
+            more = f" and {len(tree.problems) - 1} more" if len(tree.problems) > 1 else ""
+            parts.append(f"hierarchy: {tree.problems[0]}{more}{fallback}")
+            tips.append("Hierarchy table problems:\n" + "\n".join(tree.problems))
         prefix = "PREVIEW — " if preview else ""
         self.summary.setText(prefix + " · ".join(parts))
+        self.summary.setToolTip("\n\n".join(tips))
         self.resize_columns()
+
+    def level(self) -> str:
+        """The level the rows show: "Territory", or a hierarchy level."""
+        data = self.group_combo.currentData()
+        return str(data) if data else TERRITORY_LEVEL
+
+    def set_level(self, level: str) -> bool:
+        """Show the rows of ``level``; False when the plan has no such level."""
+        i = self.group_combo.findData(level)
+        if i < 0:
+            return False
+        self.group_combo.setCurrentIndex(i)
+        return True
+
+    def _fill_levels(self, tree: Hierarchy) -> None:
+        """Offer the plan's levels in the Show box, keeping the chosen one when it is there."""
+        levels = tree.all_levels()
+        if levels == self._levels and self.group_combo.count() == len(levels):
+            return
+        current = self.level()
+        self.group_combo.blockSignals(True)
+        try:
+            self.group_combo.clear()
+            for level in levels:
+                text = plural(level)
+                if tree.implicit and level != TERRITORY_LEVEL:
+                    text += " (parent_id)"
+                self.group_combo.addItem(text, level)
+            self.group_combo.setCurrentIndex(max(0, self.group_combo.findData(current)))
+        finally:
+            self.group_combo.blockSignals(False)
+        self.group_combo.setEnabled(len(levels) > 1)
+        self._levels = levels
 
     def resize_columns(self) -> None:
         self.view.resizeColumnsToContents()

@@ -316,12 +316,24 @@ class MainWindow(QMainWindow):
         territory_dialog.install(self)
         self.balance_dock.raise_()
 
-        colour_menu = self.menus["view"].addMenu("Colour Territories By")
-        group = QActionGroup(self)
-        modes: list[tuple[str, str | tuple[str, str]]] = [
-            ("Territory", "territory"),
-            ("District / Region (parent)", "parent"),
-        ]
+        self.colour_menu = self.menus["view"].addMenu("Colour Territories By")
+        self.colour_menu.setObjectName("colourMenu")
+        self.colour_group = QActionGroup(self)
+        self.colour_actions: dict[str | tuple[str, str], QAction] = {}
+        self._fill_colour_menu()
+        self.plan_loaded.connect(self._fill_colour_menu)
+
+    def _fill_colour_menu(self) -> None:
+        """View ▸ Colour Territories By: territory, each hierarchy level, each deviation.
+
+        Rebuilt for every plan, since the levels (District, Region...) are the plan's.
+        """
+        from planner.models.hierarchy import hierarchy
+
+        tree = hierarchy(self.plan) if self.plan is not None else None
+        levels = tree.levels if tree is not None else []
+        modes: list[tuple[str, str | tuple[str, str]]] = [("Territory", "territory")]
+        modes += [(level, ("level", level)) for level in levels]
         modes += [
             (f"Deviation of {label}", ("deviation", key))
             for key, label in (
@@ -331,13 +343,26 @@ class MainWindow(QMainWindow):
                 ("accounts", "Accounts"),
             )
         ]
+        current = self.presenter.color_mode
+        if current == "parent" and levels:
+            current = ("level", levels[0])
+        if current not in dict(modes).values():
+            current = "territory"
+            if self.plan is not None:
+                self.presenter.set_color_mode(current)
+        for action in self.colour_actions.values():
+            self.colour_group.removeAction(action)
+            self.colour_menu.removeAction(action)
+            action.deleteLater()
+        self.colour_actions = {}
         for text, mode in modes:
             action = QAction(text, self)
             action.setCheckable(True)
-            action.setChecked(mode == "territory")
+            action.setChecked(mode == current)
             action.triggered.connect(lambda _=False, m=mode: self.presenter.set_color_mode(m))
-            group.addAction(action)
-            colour_menu.addAction(action)
+            self.colour_group.addAction(action)
+            self.colour_menu.addAction(action)
+            self.colour_actions[mode] = action
 
     def set_tool(self, tool_id: str) -> None:
         """Make one tool the canvas's active tool (the previous one is cancelled)."""

@@ -13,6 +13,7 @@ from planner.models.events import (
     TerritoriesChanged,
     TerritoryListChanged,
 )
+from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
 
@@ -58,24 +59,34 @@ class PlanMapPresenter:
         self.plan: Plan | None = None
         self._unit_tree: shapely.STRtree | None = None
         self._label_numbers = True
-        #: ``"territory"`` (each territory its colour) or ``("deviation", measure_key)``.
+        #: ``"territory"`` (each territory its colour), ``("level", level)`` (one colour per
+        #: district, region...) or ``("deviation", measure_key)``.
         self.color_mode: str | tuple[str, str] = "territory"
 
     def set_color_mode(self, mode: str | tuple[str, str]) -> None:
-        """Colour territories by their own colour or by deviation of a measure.
+        """Colour territories by their own colour, by a hierarchy level, or by deviation.
 
         Parameters
         ----------
-        mode : "territory" or ("deviation", measure_key)
+        mode : "territory", ("level", level), "parent" or ("deviation", measure_key)
+            ``("level", "Region")`` gives every territory the colour of its region;
+            ``"parent"`` is the lowest level above territories (what ``parent_id`` names).
         """
         if mode not in ("territory", "parent") and not (
-            isinstance(mode, tuple) and len(mode) == 2 and mode[0] == "deviation"
+            isinstance(mode, tuple) and len(mode) == 2 and mode[0] in ("deviation", "level")
         ):
             raise ValueError(
-                f"mode must be 'territory', 'parent' or ('deviation', key), got {mode!r}"
+                "mode must be 'territory', 'parent', ('level', level) or ('deviation', key), "
+                f"got {mode!r}"
             )
-        if isinstance(mode, tuple) and self.plan is not None:
+        if isinstance(mode, tuple) and mode[0] == "deviation" and self.plan is not None:
             self.plan.settings.measure(mode[1])  # KeyError names an unknown measure
+        if isinstance(mode, tuple) and mode[0] == "level" and self.plan is not None:
+            levels = hierarchy(self.plan).levels
+            if mode[1] not in levels:
+                raise HierarchyError(
+                    f"no hierarchy level {mode[1]!r} (levels: {', '.join(levels) or 'none'})"
+                )
         self.color_mode = mode
         if self.plan is not None:
             self.canvas.set_unit_colors(self.unit_colors())
@@ -85,7 +96,24 @@ class PlanMapPresenter:
 
     def _deviation_key(self) -> str | None:
         mode = self.color_mode
-        return mode[1] if isinstance(mode, tuple) else None
+        return mode[1] if isinstance(mode, tuple) and mode[0] == "deviation" else None
+
+    def _level_groups(self) -> tuple[list[str], list[str], np.ndarray] | None:
+        """Names, colours and group per territory when colouring by a level, else None.
+
+        A level the plan does not have (e.g. after opening another plan) colours by
+        territory.
+        """
+        assert self.plan is not None
+        mode = self.color_mode
+        if mode != "parent" and not (isinstance(mode, tuple) and mode[0] == "level"):
+            return None
+        tree = hierarchy(self.plan)
+        level = mode[1] if isinstance(mode, tuple) else (tree.levels[:1] or [None])[0]
+        if level is None or level not in tree.levels:
+            return None
+        ids, names, index = tree.groups(level)
+        return names, group_colors(ids), index
 
     def set_plan(self, plan: Plan) -> None:
         """Show a new plan and zoom to it."""
@@ -116,20 +144,16 @@ class PlanMapPresenter:
         """RGBA per territory index + 1 (row 0 is Unassigned)."""
         assert self.plan is not None
         key = self._deviation_key()
+        groups = self._level_groups() if key is None else None
         if key is not None:
             table = self.plan.balance()
             j = table.column(key)
             rgb = deviation_rgb(table.deviation[:, j], table.measures[j].tolerance)
             colors = [tuple(int(v) for v in c) for c in rgb]
-        elif self.color_mode == "parent":
-            # One colour per district/region: every territory takes its parent's colour.
-            from planner.models.schema import palette_color
-
-            parents = [
-                p if isinstance(p, str) and p else "" for p in self.plan.territories["parent_id"]
-            ]
-            order = list(dict.fromkeys(parents))
-            colors = [hex_rgb(palette_color(order.index(p))) for p in parents]
+        elif groups is not None:
+            # One colour per district/region: every territory takes its node's colour.
+            _names, group_rgb, index = groups
+            colors = [hex_rgb(group_rgb[g]) for g in index]
         else:
             colors = [hex_rgb(c) for c in self.plan.territories["color"]]
         rows = [UNASSIGNED_UNIT]
@@ -192,7 +216,10 @@ class PlanMapPresenter:
         """
         assert self.plan is not None
         entries: list[tuple[str, str]] = []
-        if self.plan.n_territories <= LEGEND_MAX_TERRITORIES:
+        groups = self._level_groups() if self._deviation_key() is None else None
+        if groups is not None and len(groups[0]) <= LEGEND_MAX_TERRITORIES:
+            entries = list(zip(groups[0], groups[1], strict=True))
+        elif groups is None and self.plan.n_territories <= LEGEND_MAX_TERRITORIES:
             colors = self.plan.territories["color"]
             entries = [(self.plan.territory_label(i), c) for i, c in enumerate(colors)]
         entries.append(("Unassigned unit", "#c8c8c8"))

@@ -117,6 +117,12 @@ class OptimiseDialog(QDialog):
         self.territories.setToolTip("Create mode: how many territories to fill")
         self.subset_label = QLabel()
         self.subset_label.setWordWrap(True)
+        self.subset_under = QComboBox()
+        self.subset_under.setObjectName("optimiseSubsetUnder")
+        self.subset_under.setToolTip(
+            "Subset mode: the territories selected in the balance table, or every "
+            "territory under a district or region of the plan's hierarchy"
+        )
 
         self.measures = QTableWidget(0, 2)
         self.measures.setHorizontalHeaderLabels(["Balance", "Tolerance ±%"])
@@ -153,8 +159,10 @@ class OptimiseDialog(QDialog):
         disruption_row.addStretch(1)
 
         form = QFormLayout()
+        self.form = form
         form.addRow("Mode", self.mode)
         form.addRow("Territories", self.territories)
+        form.addRow("Territories under", self.subset_under)
         form.addRow("", self.subset_label)
         form.addRow("Measures", self.measures)
         form.addRow("Disruption", disruption_row)
@@ -225,6 +233,7 @@ class OptimiseDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.mode.currentIndexChanged.connect(self._on_mode_changed)
+        self.subset_under.currentIndexChanged.connect(self._on_mode_changed)
         self.limit_disruption.toggled.connect(self.disruption.setEnabled)
         self.limit_disruption.toggled.connect(self.basis.setEnabled)
         self.resize(1250, 680)
@@ -278,8 +287,40 @@ class OptimiseDialog(QDialog):
                 self.measures.setCellWidget(row, 1, spin)
         self.disruption.setEnabled(self.limit_disruption.isChecked())
         self.basis.setEnabled(self.limit_disruption.isChecked())
+        self._fill_subset_nodes(plan)
         self._on_mode_changed()
         self._set_running(False)
+
+    def _fill_subset_nodes(self, plan: Plan | None) -> None:
+        """Offer the balance table's selection and every node of the plan's hierarchy."""
+        from planner.models.hierarchy import hierarchy
+
+        current = self.subset_under.currentData()
+        self.subset_under.blockSignals(True)
+        try:
+            self.subset_under.clear()
+            self.subset_under.addItem("the territories selected in the balance table", None)
+            if plan is not None:
+                tree = hierarchy(plan)
+                for level in reversed(tree.levels):  # regions before districts
+                    for node in tree.nodes_at(level):
+                        n = len(tree.territories_under(node.node_id))
+                        if n:
+                            self.subset_under.addItem(
+                                f"{level}: {node.name} ({n} {'territory' if n == 1 else 'territories'})",
+                                node.node_id,
+                            )
+            self.subset_under.setCurrentIndex(max(0, self.subset_under.findData(current)))
+        finally:
+            self.subset_under.blockSignals(False)
+
+    def set_subset_node(self, node: str | None) -> bool:
+        """Re-optimise the territories under this node id (None: the table's selection)."""
+        i = self.subset_under.findData(node)
+        if i < 0:
+            return False
+        self.subset_under.setCurrentIndex(i)
+        return True
 
     def _save_settings(self) -> None:
         put = self.settings.setValue
@@ -306,7 +347,16 @@ class OptimiseDialog(QDialog):
         return out
 
     def _subset(self) -> list[int]:
-        return self.window_.balance.selected_territories()
+        node = self.subset_under.currentData()
+        plan = self.window_.plan
+        if node is None or plan is None:
+            return self.window_.balance.selected_territories()
+        from planner.models.hierarchy import HierarchyError, territories_under
+
+        try:
+            return territories_under(plan, str(node))
+        except HierarchyError:  # the node went away with a hierarchy edit
+            return []
 
     def _on_mode_changed(self) -> None:
         mode = self.mode.currentData()
@@ -317,12 +367,15 @@ class OptimiseDialog(QDialog):
         self.basis.setEnabled(rebalance and self.limit_disruption.isChecked())
         self.per_rep.setEnabled(rebalance)
         plan = self.window_.plan
+        self.form.setRowVisible(self.subset_under, mode == "subset")
         if mode == "subset" and plan is not None:
             chosen = self._subset()
             names = ", ".join(plan.territory_label(t) for t in chosen) or "none"
-            self.subset_label.setText(
-                f"Selected in the balance table: {names}. Select at least two territories."
-            )
+            if self.subset_under.currentData() is None:
+                text = f"Selected in the balance table: {names}. Select at least two territories."
+            else:
+                text = f"{self.subset_under.currentText()}: {names}."
+            self.subset_label.setText(text)
             self.subset_label.show()
         else:
             self.subset_label.hide()
@@ -361,6 +414,7 @@ class OptimiseDialog(QDialog):
         )
         for widget in (
             self.mode,
+            self.subset_under,
             self.territories,
             self.measures,
             self.limit_disruption,

@@ -1,4 +1,4 @@
-"""Editing a territory's name, rep and colour; each change is one undoable command."""
+"""Editing a territory's name, rep, colour and parent; each change is one undoable command."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class TerritoryDialog(QDialog):
-    """Name, rep and colour of one territory."""
+    """Name, rep, colour and parent (district) of one territory."""
 
     def __init__(self, window: MainWindow, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
@@ -37,6 +37,9 @@ class TerritoryDialog(QDialog):
             self.rep.addItem(f"{name} ({rep_id})", rep_id)
         current = plan.territories.at[index, "rep_id"]
         self.rep.setCurrentIndex(max(self.rep.findData(current), 0))
+        self.parent_combo = QComboBox(self)
+        self.parent_combo.setObjectName("territoryParent")
+        self._fill_parents(window, index)
         self.color = QColor(str(plan.territories.at[index, "color"]))
         self.color_button = QPushButton(self)
         self._show_color()
@@ -45,12 +48,39 @@ class TerritoryDialog(QDialog):
         form.addRow("Name:", self.name)
         form.addRow("Rep:", self.rep)
         form.addRow("Colour:", self.color_button)
+        form.addRow(f"{self.parent_level}:", self.parent_combo)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _fill_parents(self, window: MainWindow, index: int) -> None:
+        """The nodes of the lowest hierarchy level, each with the path above it."""
+        from planner.models.hierarchy import IMPLICIT_LEVEL, hierarchy
+
+        plan = window.plan
+        assert plan is not None
+        tree = hierarchy(plan)
+        self.parent_level = tree.levels[0] if tree.levels else IMPLICIT_LEVEL
+        self.parent_combo.addItem("(none)", None)
+        nodes = tree.nodes_at(self.parent_level) if tree.levels else []
+        for node in nodes:
+            path, up = [node.name], node.parent
+            while up is not None and up in tree.nodes:
+                path.append(tree.nodes[up].name)
+                up = tree.nodes[up].parent
+            self.parent_combo.addItem(" ‹ ".join(path), node.node_id)
+        current = plan.territories.at[index, "parent_id"]
+        current = current if isinstance(current, str) and current else None
+        if current is not None and self.parent_combo.findData(current) < 0:
+            self.parent_combo.addItem(current, current)  # not among the nodes: keep it
+        self.parent_combo.setCurrentIndex(max(self.parent_combo.findData(current), 0))
+        self.parent_combo.setToolTip(
+            f"The {self.parent_level.lower()} this territory rolls up into (its parent_id); "
+            "the levels above come from the plan's hierarchy table"
+        )
 
     def _show_color(self) -> None:
         self.color_button.setText(self.color.name())
@@ -67,7 +97,17 @@ class TerritoryDialog(QDialog):
             "name": self.name.text().strip(),
             "rep_id": self.rep.currentData(),
             "color": self.color.name(),
+            "parent_id": self.parent_combo.currentData(),
         }
+
+
+def _same(new: object, old: object) -> bool:
+    """Equal values, with every missing value (None, NaN, "") equal to the others."""
+
+    def missing(v: object) -> bool:
+        return v is None or v == "" or (isinstance(v, float) and v != v)
+
+    return (missing(new) and missing(old)) or new == old
 
 
 def apply_territory_edits(window: MainWindow, index: int, values: dict[str, object]) -> int:
@@ -77,7 +117,7 @@ def apply_territory_edits(window: MainWindow, index: int, values: dict[str, obje
     changed = {
         k: v
         for k, v in values.items()
-        if v != plan.territories.at[index, k] and not (k == "name" and not v)
+        if not _same(v, plan.territories.at[index, k]) and not (k == "name" and not v)
     }
     if not changed:
         return 0
@@ -113,8 +153,13 @@ def install(window: MainWindow) -> None:
     action.triggered.connect(edit_selected)
     window.menus["edit"].addAction(action)
     window.territory_properties_action = action  # type: ignore[attr-defined]
-    window.balance.view.doubleClicked.connect(
-        lambda proxy_index: edit_territory(
-            window, window.balance.proxy.mapToSource(proxy_index).row()
-        )
-    )
+
+    def edit_row(proxy_index: object) -> None:
+        if window.balance.members is not None:  # rows are districts/regions, not territories
+            window.statusBar().showMessage(
+                "Show territories in the Balance panel to edit one's properties.", 5000
+            )
+            return
+        edit_territory(window, window.balance.proxy.mapToSource(proxy_index).row())  # type: ignore[arg-type]
+
+    window.balance.view.doubleClicked.connect(edit_row)
