@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from planner.optimise.cvrp_search import string_removal_search
 from planner.optimise.routing import (
     RepDay,
     RouteStop,
@@ -67,6 +68,85 @@ def test_cvrp_serves_everyone_within_capacity() -> None:
     assert total == result.cost
     with pytest.raises(RoutingError, match="capacity"):
         solve_cvrp(cost, demand, capacity=5)
+
+
+def _best_cvrp_by_enumeration(cost: np.ndarray, demand: np.ndarray, capacity: int) -> int:
+    """Optimal CVRP cost: every giant tour, split optimally into routes within capacity."""
+    n = cost.shape[0]
+    best = None
+    for perm in itertools.permutations(range(1, n)):
+        # split[i]: least cost of serving perm[:i] with whole routes.
+        split = [0] + [None] * (n - 1)
+        for i in range(n - 1):
+            if split[i] is None:
+                continue
+            load, inner = 0, 0
+            for j in range(i, n - 1):
+                load += demand[perm[j]]
+                if load > capacity:
+                    break
+                if j > i:
+                    inner += cost[perm[j - 1], perm[j]]
+                route = cost[0, perm[i]] + inner + cost[perm[j], 0]
+                total = split[i] + route
+                if split[j + 1] is None or total < split[j + 1]:
+                    split[j + 1] = total
+        if split[-1] is not None and (best is None or split[-1] < best):
+            best = split[-1]
+    assert best is not None
+    return int(best)
+
+
+def _check_routes(routes, cost, demand, capacity) -> int:
+    """Every customer once, every route within capacity; the recomputed cost."""
+    assert sorted(c for r in routes for c in r) == list(range(1, cost.shape[0]))
+    assert all(demand[r].sum() <= capacity for r in routes)
+    return sum(int(cost[np.r_[0, r], np.r_[r, 0]].sum()) for r in routes)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_string_removal_finds_the_optimum_of_a_small_instance(seed: int) -> None:
+    cost = _points(8, seed)
+    demand = np.random.default_rng(seed).integers(2, 6, 8)
+    demand[0] = 0
+    capacity = 9  # two or three customers a route
+    start = [[c] for c in range(1, 8)]  # one route each: far from the optimum
+    routes = string_removal_search(cost, demand, capacity, 7, 0, start, iterations=600, seed=1)
+    assert routes is not None
+    assert _check_routes(routes, cost, demand, capacity) == _best_cvrp_by_enumeration(
+        cost, demand, capacity
+    )
+
+
+def test_string_removal_is_feasible_and_deterministic_on_a_tight_fleet() -> None:
+    # 40 customers filling 5 vehicles to 96 %: the search may overload routes on its way,
+    # but never in what it returns.
+    rng = np.random.default_rng(8)
+    cost = _points(41, 8)
+    demand = np.r_[0, rng.integers(1, 20, 40)]
+    capacity = int(np.ceil(demand.sum() / 5 / 0.96))
+    # An empty start: cheapest insertion overloads some routes, the rounds repair them.
+    start = string_removal_search(cost, demand, capacity, 5, 0, [], iterations=300, seed=0)
+    assert start is not None
+
+    def run(seed: int) -> list[list[int]] | None:
+        return string_removal_search(cost, demand, capacity, 5, 0, start, iterations=400, seed=seed)
+
+    first = run(3)
+    assert first is not None and len(first) <= 5
+    assert _check_routes(first, cost, demand, capacity) <= _check_routes(
+        start, cost, demand, capacity
+    )
+    assert run(3) == first
+    assert run(4) != first
+
+
+def test_cvrp_routes_cost_what_they_report_with_a_free_fleet() -> None:
+    cost = _points(30, 9)
+    demand = np.r_[0, np.random.default_rng(9).integers(1, 10, 29)]
+    result = solve_cvrp(cost, demand, capacity=30, time_limit_s=0.3, seed=2)
+    assert _check_routes(result.routes, cost, demand, 30) == result.cost
+    assert result.unserved == []
 
 
 def test_vrptw_respects_windows() -> None:
