@@ -14,7 +14,10 @@ from pathlib import Path
 from bench._common import figure, ratio
 
 BUDGET = 0.10
-TIME_LIMIT_S = 60.0
+# The issue sets no time for this figure. The run starts from the mixed-integer model of the
+# borders (planner/optimise/rebalance_mip.py), which needs about a minute on a 2-core machine
+# to use a tight budget well; the local search polishes in the rest.
+TIME_LIMIT_S = 120.0
 
 
 def _plan_path(data: Path | None) -> Path:

@@ -48,6 +48,21 @@ BoolArray = NDArray[np.bool_]
 # territory radii); the small CENTRE_PULL keeps territories off the edges of their bands so a
 # neighbour can still take a unit later.
 BAND_WEIGHT = 50.0
+LS_PATIENCE = 40
+# Ejection chains: borders per chain, candidate units per border, chains tried per call.
+CHAIN_MAX_EDGES = 4
+CHAIN_PER_EDGE = 25
+CHAIN_TRIES = 20
+CHAIN_BUDGET_PRICE = 3.0
+CHAIN_GIVE_BACK_PRICE = 20.0
+# Rebalance with a disruption budget: the search may exceed it up to BUDGET_RELAX times,
+# paying BUDGET_OVER_WEIGHT per mean unit weight over it, for the first SOFT_SHARE of the time.
+BUDGET_RELAX = 1.5
+BUDGET_OVER_WEIGHT = 3.0
+SOFT_SHARE = 0.75
+# Rebalance with a disruption budget starts from the mixed-integer model (rebalance_mip.py),
+# which gets this share of the time; the local search polishes its plan.
+MIP_SHARE = 0.6
 CENTRE_PULL = 0.02
 DISRUPTION_WEIGHT = 0.3
 # Create mode restarts: at most this many, stopping after RESTART_PATIENCE without a gain.
@@ -309,6 +324,8 @@ class _Problem:
     reproducible: bool = False
     travel: Travel | None = None
     stopped: bool = False
+    #: Disruption weight above which each further unit costs BUDGET_OVER_WEIGHT more.
+    soft_budget: float = math.inf
 
     def out_of_time(self) -> bool:
         if self.stopped:
@@ -657,7 +674,18 @@ def optimise_territories(
     if state is not None:
         state.report(0.1, "territories: local search")
 
-    assignment = _local_search(prob, assignment, progress=(0.1, 0.5))
+    if mode is not Mode.CREATE and cur is not None and math.isfinite(budget) and start_from is None:
+        from planner.optimise.rebalance_mip import solve_rebalance_mip
+
+        if state is not None:
+            state.report(0.1, "territories: mixed-integer model of the borders")
+        mip = solve_rebalance_mip(prob, assignment, time_limit=MIP_SHARE * time_limit)
+        base = _local_search(prob, assignment if mip is None else mip, progress=(0.5, 0.8))
+        assignment = base
+    elif mode is not Mode.CREATE and cur is not None and math.isfinite(budget):
+        assignment = _soft_budget_search(prob, assignment, progress=(0.1, 0.8))
+    else:
+        assignment = _local_search(prob, assignment, progress=(0.1, 0.5))
     if mode is Mode.CREATE:
         assignment = _restarts(prob, assignment, start, time_limit, restarts, progress=(0.5, 0.8))
 
@@ -958,7 +986,7 @@ class _State:
         out = bal + comp
         if p.current is not None:
             dd = self.disruption_delta(u, src, dst)
-            out = out + DISRUPTION_WEIGHT * dd / max(float(p.dweight.mean()), 1e-12)
+            out = out + _disruption_cost(p, self.moved + dd) - _disruption_cost(p, self.moved)
         return np.asarray(out)
 
     def apply(self, u: int, dst: int) -> None:
@@ -1027,11 +1055,20 @@ def _score(st: _State) -> tuple[float, float]:
     return (round(st.violation(), 9), st.total_penalty() + _compact_and_disruption(st))
 
 
+def _disruption_cost(p: _Problem, moved: FloatArray | float) -> FloatArray:
+    """Objective cost of a disruption weight ``moved`` (more per unit above a soft budget)."""
+    moved = np.asarray(moved, dtype=np.float64)
+    cost = DISRUPTION_WEIGHT * moved
+    if math.isfinite(p.soft_budget):
+        cost = cost + BUDGET_OVER_WEIGHT * np.maximum(moved - p.soft_budget, 0.0)
+    return np.asarray(cost / max(float(p.dweight.mean()), 1e-12))
+
+
 def _compact_and_disruption(st: _State) -> float:
     p = st.prob
     extra = 0.0
     if p.current is not None:
-        extra = DISRUPTION_WEIGHT * st.moved / max(float(p.dweight.mean()), 1e-12)
+        extra = float(_disruption_cost(p, st.moved))
     return st.compact_cost() + extra
 
 
@@ -1133,6 +1170,192 @@ def _swaps(st: _State) -> int:
                 break
             st.apply(ua, s)
     return applied
+
+
+def _territory_cost(
+    st: _State, t: int, gain: FloatArray, gain_agg: FloatArray | None
+) -> FloatArray:
+    """Penalty change of territory ``t`` receiving net measures ``gain`` (shape (..., m)).
+
+    ``gain_agg`` is the matching net change of the travel aggregates (shape (..., 4)).
+    """
+    p = st.prob
+    new = st.values[t] + gain
+    tr = p.travel
+    if tr is not None and gain_agg is not None:
+        new[..., tr.measure] += tr.hours(st.agg[t] + gain_agg, t) - st.travel[t]
+    before = float(_penalty(st.values[t], p.lower[t], p.upper[t]))
+    return np.asarray(_penalty(new, p.lower[t], p.upper[t]) - before)
+
+
+def _chains(
+    st: _State,
+    max_edges: int | None = None,
+    per_edge: int | None = None,
+    give_back: bool = False,
+) -> int:
+    """Ejection chains towards (or away from) territories outside a band.
+
+    A territory short of accounts on the coast cannot take a unit from a neighbour that is
+    itself at the edge of its band, and that neighbour cannot take one from the next: every
+    single move makes things worse, although moving one unit along each border of a path
+    T0 -> T1 -> ... -> TL leaves the territories in between nearly as they were and brings TL
+    (or T0) into band. For every path of 2..``max_edges`` borders that starts or ends at a
+    territory outside a band, the best unit per border is chosen by dynamic programming over
+    the path (the middle territories' penalties depend on the unit coming in and the one
+    going out), scored exactly (penalties with travel, compactness, disruption); the best
+    improving chain is applied if every move in it keeps its territories contiguous and the
+    disruption budget, else it is undone. Returns the number of chains applied.
+    """
+    p = st.prob
+    max_edges = CHAIN_MAX_EDGES if max_edges is None else max_edges
+    per_edge = CHAIN_PER_EDGE if per_edge is None else per_edge
+    u, src, dst = st.boundary_moves()
+    if u.size == 0:
+        return 0
+    bad = np.flatnonzero(
+        np.any(np.abs(_band_z(st.values, p.lower, p.upper)) > 1.0 + 1e-9, axis=1) & p.active
+    )
+    if give_back:
+        # Giving disruption back: chains from anywhere, priced so put-backs come first.
+        bad = np.flatnonzero(p.active)
+        max_edges = min(max_edges, 2)
+    if bad.size == 0:
+        return 0
+    single = st.move_delta(u, src, dst)
+    # Per border (s, d): its candidate moves, the best ``per_edge`` by their own score.
+    by_edge: dict[tuple[int, int], IntArray] = {}
+    order = np.lexsort((single, dst, src))
+    keys = src[order] * p.k + dst[order]
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    for group in np.split(order, cuts):
+        s, d = int(src[group[0]]), int(dst[group[0]])
+        by_edge[(s, d)] = group[:per_edge]
+    out_of: dict[int, list[int]] = {}
+    for s, d in by_edge:
+        out_of.setdefault(s, []).append(d)
+    into: dict[int, list[int]] = {}
+    for s, d in by_edge:
+        into.setdefault(d, []).append(s)
+
+    mean_dw = max(float(p.dweight.mean()), 1e-12)
+    tr = p.travel
+    # With the disruption budget (nearly) spent, chains are also searched with disruption
+    # priced high, which favours chains that put moved units back where they were.
+    lambdas = [0.0]
+    if give_back:
+        lambdas = [CHAIN_GIVE_BACK_PRICE]
+    elif (
+        p.current is not None
+        and math.isfinite(p.budget)
+        and p.budget - st.moved < max_edges * mean_dw * 2
+    ):
+        lambdas.append(CHAIN_BUDGET_PRICE)
+
+    def move_cost(idx: IntArray, lam: float) -> FloatArray:
+        uu, ss, dd = u[idx], src[idx], dst[idx]
+        if p.objective == "cut_edges":
+            comp = np.zeros(idx.size)
+        else:
+            comp = st.dcost[uu, dd] - st.dcost[uu, ss]
+        if p.current is not None:
+            comp = comp + (DISRUPTION_WEIGHT + lam) * st.disruption_delta(uu, ss, dd) / mean_dw
+        return np.asarray(comp)
+
+    def contrib(idx: IntArray, t: int) -> FloatArray | None:
+        return None if tr is None else tr.contribution(u[idx], t)
+
+    def best_chain(path: list[int], lam: float) -> tuple[float, list[int]]:
+        edges = [by_edge[(path[i], path[i + 1])] for i in range(len(path) - 1)]
+        first = edges[0]
+        agg0 = contrib(first, path[0])
+        cost = _territory_cost(st, path[0], -p.x[u[first]], None if agg0 is None else -agg0)
+        cost = cost + move_cost(first, lam)
+        back: list[IntArray] = []
+        for i in range(1, len(edges)):
+            t = path[i]
+            inc, out = edges[i - 1], edges[i]
+            gain = p.x[u[inc]][:, None, :] - p.x[u[out]][None, :, :]
+            ci, co = contrib(inc, t), contrib(out, t)
+            gagg = None if ci is None or co is None else ci[:, None, :] - co[None, :, :]
+            total = cost[:, None] + _territory_cost(st, t, gain, gagg)
+            arg = np.argmin(total, axis=0)
+            back.append(arg)
+            cost = total[arg, np.arange(out.size)] + move_cost(out, lam)
+        last = edges[-1]
+        agg_l = contrib(last, path[-1])
+        cost = cost + _territory_cost(st, path[-1], p.x[u[last]], agg_l)
+        j = int(np.argmin(cost))
+        best = float(cost[j])
+        picks = [int(last[j])]
+        for i in range(len(edges) - 1, 0, -1):
+            j = int(back[i - 1][j])
+            picks.append(int(edges[i - 1][j]))
+        return best, picks[::-1]
+
+    def paths_from(t: int, graph: dict[int, list[int]]) -> list[list[int]]:
+        found: list[list[int]] = []
+        stack = [[t]]
+        while stack:
+            path = stack.pop()
+            if len(path) >= (2 if give_back else 3):
+                found.append(path)
+            if len(path) > max_edges:
+                continue
+            for nxt in graph.get(path[-1], []):
+                if nxt not in path:
+                    stack.append([*path, nxt])
+        return found
+
+    candidates: list[tuple[float, list[int]]] = []
+    for t in bad.tolist():
+        # Chains ending at t (it receives) and starting at t (it gives).
+        paths = paths_from(t, out_of)
+        if not give_back:
+            paths += [path[::-1] for path in paths_from(t, into)]
+        for path in paths:
+            if p.out_of_time():
+                break
+            for lam in lambdas:
+                candidates.append(best_chain(path, lam))
+    if not candidates:
+        return 0
+    candidates.sort(key=lambda c: c[0])
+    seen: set[tuple[int, ...]] = set()
+    tried = 0
+    for _score_dp, picks in candidates:
+        if tried >= CHAIN_TRIES:
+            break
+        key = tuple(picks)
+        if key in seen or any(st.a[u[i]] != src[i] for i in picks):
+            continue
+        seen.add(key)
+        tried += 1
+        before = _score(st)
+        missed_before = _bands_missed(st)
+        moved_before = st.moved
+        done: list[tuple[int, int]] = []
+        ok = True
+        for i in picks:
+            uu, d = int(u[i]), int(dst[i])
+            # Contiguity move by move; the budget is checked on the whole chain below.
+            if not (st.cache.touches(uu, d) and st.cache.can_leave(uu)):
+                ok = False
+                break
+            done.append((uu, int(st.a[uu])))
+            st.apply(uu, d)
+        if ok:
+            ok = st.moved <= max(p.budget, moved_before) + 1e-9
+            if ok and p.territory_budget is not None:
+                ok = bool(np.all(st.churn <= p.territory_budget + 1e-9))
+        if give_back:
+            if ok and st.moved < moved_before - 1e-9 and _bands_missed(st) <= missed_before:
+                return 1
+        elif ok and _score(st) < before:
+            return 1
+        for uu, s in reversed(done):
+            st.apply(uu, s)
+    return 0
 
 
 def _kick(st: _State, strength: int) -> None:
@@ -1256,6 +1479,7 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
         applied = _swaps(st)
         if prob.current is not None and st.moved > 0.9 * prob.budget:
             applied += _exchange(st)
+        applied += _chains(st)
         if applied:
             _descend(st)
         score = _score(st)
@@ -1266,7 +1490,7 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
             stale += 1
         if best_score[0] == 0.0 and stale >= 3:
             break
-        if stale >= 40:
+        if stale >= LS_PATIENCE:
             break
         if not applied:
             if stale > 1:
@@ -1279,6 +1503,83 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
                 best, best_score, stale = st.a.copy(), score, 0
                 best_missed = _bands_missed(st)
     return best
+
+
+def _squeeze(st: _State) -> bool:
+    """Put moved units back, cheapest first, until the disruption is within the budget.
+
+    Cheapest is the least objective cost per unit of disruption given back; only moves that
+    keep both territories contiguous are taken. Returns whether the budget is met.
+    """
+    p = st.prob
+    cur = p.current
+    if cur is None:
+        return True
+    while st.moved > p.budget + 1e-9:
+        if p.stopped:
+            return False
+        if _chains(st, give_back=True):
+            continue
+        u, src, dst = st.boundary_moves()
+        home = (cur[u] == dst) & (p.dweight[u] > 0)
+        if not home.any():
+            return False
+        u, src, dst = u[home], src[home], dst[home]
+        rank = st.move_delta(u, src, dst) / p.dweight[u]
+        for i in np.argsort(rank, kind="stable").tolist():
+            uu = int(u[i])
+            if st.cache.can_leave(uu) and st.cache.touches(uu, int(dst[i])):
+                st.apply(uu, int(dst[i]))
+                break
+        else:
+            return False
+    return True
+
+
+def _soft_budget_search(
+    prob: _Problem, assignment: IntArray, progress: tuple[float, float]
+) -> IntArray:
+    """Rebalance within a disruption budget, the budget held softly first.
+
+    A search that may never exceed the budget spends it on the first gains it finds and is
+    then stuck: the chains of moves a last out-of-band territory needs cost disruption it no
+    longer has. Here the search may go up to BUDGET_RELAX times over the budget, paying
+    BUDGET_OVER_WEIGHT per unit of weight over it on top of the usual disruption cost, so it
+    exceeds the budget only for band gains and comes back under it where it can. What is
+    still over at the end is put back, cheapest first (:func:`_squeeze`), and a last search
+    within the hard budget repairs what that broke. The result replaces ``assignment`` only
+    if it is within the budget and misses fewer bands (or as many, scoring better).
+    """
+    cur = prob.current
+    if cur is None or not math.isfinite(prob.budget) or prob.out_of_time():
+        return assignment
+    real = prob.budget
+    held = float(prob.dweight[cur >= 0].sum())
+    relaxed = min(held, real * BUDGET_RELAX)
+    if relaxed <= real:
+        return assignment
+    deadline = prob.deadline
+    total = deadline - time.perf_counter()
+    try:
+        prob.budget, prob.soft_budget = relaxed, real
+        prob.deadline = time.perf_counter() + SOFT_SHARE * total
+        soft = _local_search(prob, assignment, progress=progress)
+    finally:
+        prob.budget, prob.soft_budget = real, math.inf
+        prob.deadline = deadline
+        prob.stopped = bool(prob.state is not None and prob.state.is_cancelled())
+    st = _State(prob, soft)
+    if st.moved > real + 1e-9:
+        if not _squeeze(st):
+            return assignment
+        st = _State(prob, _local_search(prob, st.a, progress=progress))
+    before = _State(prob, assignment)
+    if st.moved <= real + 1e-9 and (_bands_missed(st), _score(st)) < (
+        _bands_missed(before),
+        _score(before),
+    ):
+        return st.a.copy()
+    return assignment
 
 
 def _restarts(

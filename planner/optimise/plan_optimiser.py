@@ -1039,7 +1039,10 @@ def optimise_plan(
         left = options.time_limit - elapsed
         if r > 0 and (left < 0.5 or (state is not None and state.is_cancelled())):
             break
-        share = 0.6 if r == 0 else 1.0 / (rounds - r)
+        # Later rounds recalibrate the workload estimate; with the exact travel term there is
+        # nothing to recalibrate and the first round takes nearly all the time.
+        first = 0.6 if travel is None else 0.9
+        share = first if r == 0 else 1.0 / (rounds - r)
         limit = max(0.5, left * share)
         values = per_account_values(align_at)
         real = table_now.values[:, cols]

@@ -1,0 +1,236 @@
+"""Rebalancing as a mixed-integer program: bands, a disruption budget, star contiguity.
+
+The local search moves one unit (or a short chain) at a time. With a disruption budget that
+is tight it spends the budget on the first gains it finds and then cannot afford the long
+chains of moves a territory at the far end of the map needs (docs/optimiser.md). This model
+decides every border unit at once: each unit takes one territory among its own and those
+within a few hops, and it is linear, so an LP-based branch-and-bound solver (SCIP, shipped
+with OR-Tools) finds plans that use the budget far better.
+
+- Contiguity, "star" form: every territory has a root unit (its deepest interior unit
+  today); a unit may belong to a territory only if one of its neighbours that is closer to
+  that root (breadth-first distance over the territory's candidate units) does too. Every
+  member then has a path to the root inside the territory. Today's alignment satisfies it,
+  so the model is always feasible.
+- Bands are soft: the objective is the distance outside each band (in band half-widths,
+  searched in a band narrowed by ``margin`` so the linearised travel does not leave
+  territories just past the real edge), then disruption.
+- Workload travel is linearised around today's plan as in the exact model: the commute of
+  each unit to each territory's rep home is exact, the tour is today's tour per visit.
+
+The result is then polished by the local search on the exact travel model.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from planner.optimise.districting import _Problem
+
+IntArray = np.ndarray
+
+
+def _options(prob: _Problem, assignment: IntArray, hops: int) -> list[set[int]]:
+    """Per unit: its territory and, if movable, the active ones within ``hops`` units."""
+    n = assignment.size
+    lists = prob.lists
+    options = [{int(assignment[u])} for u in range(n)]
+    for t in np.flatnonzero(prob.active).tolist():
+        dist = np.full(n, -1, dtype=np.int64)
+        queue: deque[int] = deque()
+        for u in np.flatnonzero(assignment == t).tolist():
+            dist[u] = 0
+            queue.append(u)
+        while queue:
+            u = queue.popleft()
+            if dist[u] >= hops:
+                continue
+            for v in lists[u]:
+                if dist[v] < 0:
+                    dist[v] = dist[u] + 1
+                    queue.append(v)
+        for u in np.flatnonzero(dist > 0).tolist():
+            if prob.movable[u] and prob.active[assignment[u]]:
+                options[u].add(t)
+    return options
+
+
+def _root(lists: list[list[int]], members: list[int]) -> int:
+    """The unit deepest inside ``members`` (most steps from any unit on its edge)."""
+    inside = set(members)
+    depth: dict[int, int] = {}
+    queue: deque[int] = deque()
+    for u in members:
+        if any(v not in inside for v in lists[u]):
+            depth[u] = 0
+            queue.append(u)
+    while queue:
+        u = queue.popleft()
+        for v in lists[u]:
+            if v in inside and v not in depth:
+                depth[v] = depth[u] + 1
+                queue.append(v)
+    return max(members, key=lambda u: (depth.get(u, 0), -u))
+
+
+def _solve_interruptibly(solver: Any, prob: _Problem) -> int:
+    """``solver.Solve()``, interrupted from a watcher thread when the run is cancelled."""
+    state = prob.state
+    if state is None:
+        return int(solver.Solve())
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.1):
+            if state.is_cancelled():
+                solver.InterruptSolve()
+                return
+
+    watcher = threading.Thread(target=watch, name="rebalance-mip-cancel", daemon=True)
+    watcher.start()
+    try:
+        return int(solver.Solve())
+    finally:
+        done.set()
+        watcher.join()
+
+
+def solve_rebalance_mip(
+    prob: _Problem,
+    assignment: IntArray,
+    *,
+    time_limit: float,
+    hops: int = 4,
+    budget_share: float = 0.95,
+    margin: float = 0.06,
+) -> IntArray | None:
+    """Rebalance ``assignment`` within ``prob``'s disruption budget; None if no solver/plan.
+
+    ``budget_share`` of the budget is given to the model, the rest is left for the polish.
+    """
+    from ortools.linear_solver import pywraplp
+
+    from planner.optimise.districting import _State
+
+    start = time.perf_counter()
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:
+        return None
+    k = prob.k
+    n, m = prob.x.shape
+    lists = prob.lists
+    a = assignment
+    options = _options(prob, a, hops)
+    # Roots and breadth-first distances over each territory's candidate units.
+    root = np.full(k, -1, dtype=np.int64)
+    dist: dict[int, dict[int, int]] = {}
+    for t in np.flatnonzero(prob.active).tolist():
+        members = np.flatnonzero(a == t).tolist()
+        if not members:
+            return None
+        locked = [u for u in members if not prob.movable[u]]
+        root[t] = locked[0] if locked else _root(lists, members)
+        cand = {u for u in range(n) if t in options[u]}
+        d = {int(root[t]): 0}
+        queue = deque([int(root[t])])
+        while queue:
+            u = queue.popleft()
+            for v in lists[u]:
+                if v in cand and v not in d:
+                    d[v] = d[u] + 1
+                    queue.append(v)
+        dist[t] = d
+    for u in range(n):
+        options[u] = {t for t in options[u] if not prob.active[t] or u in dist[t]}
+    x: dict[tuple[int, int], Any] = {}
+    for u in range(n):
+        if len(options[u]) == 1:
+            continue
+        for t in sorted(options[u]):
+            x[u, t] = solver.BoolVar(f"x{u}_{t}")
+        solver.Add(sum(x[u, t] for t in sorted(options[u])) == 1)
+
+    def var(u: int, t: int) -> Any:
+        if (u, t) in x:
+            return x[u, t]
+        return 1 if int(a[u]) == t and len(options[u]) == 1 else 0
+
+    for (u, t), v in x.items():
+        if u == root[t]:
+            solver.Add(v == 1)
+            continue
+        du = dist[t][u]
+        closer = [var(w, t) for w in lists[u] if t in options[w] and dist[t].get(w, du) < du]
+        solver.Add(v <= sum(closer))
+    # Measures per territory: linear coefficients, travel linearised around today's plan.
+    st = _State(prob, a)
+    coef = np.repeat(prob.x[:, None, :], k, axis=1)
+    const = np.zeros((k, m))
+    tr = prob.travel
+    if tr is not None:
+        j = tr.measure
+        rate = np.where(
+            st.agg[:, 0] > 0, (st.travel - st.agg[:, 3]) / np.maximum(st.agg[:, 0], 1e-12), 0.0
+        )
+        rate = np.maximum(rate, 0.0)
+        coef[:, :, j] += tr.home + rate[None, :] * tr.visits[:, None]
+        if tr.offset is not None:
+            const[:, j] = tr.offset[:, 2] + rate * tr.offset[:, 0]
+        if tr.fixed is not None:
+            routed = np.isfinite(tr.fixed)
+            coef[:, routed, j] = prob.x[:, j][:, None]
+            const[routed, j] = tr.fixed[routed]
+    half = np.maximum(0.5 * (prob.upper - prob.lower), 1e-9)
+    slack = []
+    members_of: dict[int, list[int]] = {t: [] for t in range(k)}
+    for u in range(n):
+        for t in options[u]:
+            members_of[t].append(u)
+    active = np.flatnonzero(prob.active).tolist()
+    exprs: dict[tuple[int, int], Any] = {}
+    for t in active:
+        us = members_of[t]
+        for j in range(m):
+            exprs[t, j] = solver.Sum([float(coef[u, t, j]) * var(u, t) for u in us]) + float(
+                const[t, j]
+            )
+    for t in active:
+        for j in range(m):
+            scale = 1.0 / half[t, j]
+            expr = exprs[t, j]
+            mid = 0.5 * (prob.lower[t, j] + prob.upper[t, j])
+            width = (1.0 - margin) * half[t, j]
+            under = solver.NumVar(0.0, solver.infinity(), f"under{t}_{j}")
+            over = solver.NumVar(0.0, solver.infinity(), f"over{t}_{j}")
+            solver.Add(expr + under >= mid - width)
+            solver.Add(expr - over <= mid + width)
+            slack += [scale * under, scale * over]
+    cur = prob.current
+    moved: Any = 0.0
+    if cur is not None:
+        moved = solver.Sum(
+            [float(prob.dweight[u]) * (1 - var(u, int(cur[u]))) for u in range(n) if cur[u] >= 0]
+        )
+        if np.isfinite(prob.budget):
+            solver.Add(moved <= prob.budget * budget_share)
+    mean_dw = max(float(prob.dweight.mean()), 1e-12)
+    solver.Minimize(1000.0 * solver.Sum(slack) + 0.01 * moved / mean_dw)
+    hint_vars = list(x.values())
+    hint_vals = [1.0 if int(a[u]) == t else 0.0 for (u, t) in x]
+    solver.SetHint(hint_vars, hint_vals)
+    left = time_limit - (time.perf_counter() - start)
+    solver.SetTimeLimit(max(100, int(1000 * left)))
+    status = _solve_interruptibly(solver, prob)
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return None
+    out = a.copy()
+    for (u, t), v in x.items():
+        if v.solution_value() > 0.5:
+            out[u] = t
+    return out
