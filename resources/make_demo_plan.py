@@ -5,7 +5,7 @@
 The geography is real: ZIP areas of Georgia, Alabama, Tennessee and South Carolina
 (Voronoi cells of the Census ZCTA centroids, clipped to the state outlines) and the
 county and state outlines of the contiguous US. Everything else is synthetic and
-seeded: about 12,000 accounts placed inside their ZIP areas, twelve reps living in
+seeded: 9,000 accounts placed inside their ZIP areas, twenty reps living in
 real cities, and a current alignment grown unevenly from the reps' homes so the
 optimiser has something to fix. Territories roll up into the four states as districts,
 and those into two regions, East (Georgia, South Carolina) and West (Alabama, Tennessee).

@@ -209,3 +209,20 @@ def test_files_without_the_fingerprints_take_routes_as_current(
     save_plan(plan, path)
     opened = open_plan(path)
     np.testing.assert_allclose(workload(opened), visit_hours(opened) + ROUTED)
+
+
+def test_undoing_a_route_run_keeps_outdated_routes_outdated(routed_plan: Plan) -> None:
+    from planner.optimise.visit_planning import restore_routes, save_routes_state
+
+    plan = routed_plan
+    change = move(plan, 0, 1)
+    plan.apply(change)
+    saved = save_routes_state(plan)  # what undoing a route run goes back to
+    plan.engine.routed_travel_hours = np.array([1.0, 2.0, 3.0, 4.0])  # a route run
+    restore_routes(plan, saved)
+    # Territories 0 and 1 were edited after routing: still on the estimate, not revived...
+    assert np.isnan(plan.engine.routed_travel_hours[:2]).all()
+    np.testing.assert_allclose(plan.engine.routed_travel_hours[2:], ROUTED[2:])
+    # ...until the edit itself is undone.
+    plan.apply(change.inverse())
+    np.testing.assert_allclose(plan.engine.routed_travel_hours, ROUTED)

@@ -965,7 +965,9 @@ class SavedRoutes:
 
     layers: dict[str, gpd.GeoDataFrame]
     tables: dict[str, pd.DataFrame]
+    #: Routed hours as set (outdated ones included) and the memberships they were routed for.
     routed_travel_hours: np.ndarray
+    routed_fingerprints: np.ndarray | None = None
 
 
 def save_routes_state(plan: Plan) -> SavedRoutes:
@@ -977,7 +979,7 @@ def save_routes_state(plan: Plan) -> SavedRoutes:
             for k in (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE)
             if k in plan.tables
         },
-        plan.engine.routed_travel_hours.copy(),
+        *plan.engine.routed_state(),
     )
 
 
@@ -995,7 +997,9 @@ def restore_routes(plan: Plan, saved: SavedRoutes) -> None:
             plan.tables.pop(key, None)
     hours = saved.routed_travel_hours
     if hours.shape == (plan.n_territories,):
-        plan.engine.routed_travel_hours = hours.copy()
+        # With the fingerprints, territories edited since they were routed stay outdated,
+        # and come back once the edit is undone.
+        plan.engine.set_routed_travel(hours, saved.routed_fingerprints)
     else:
         routed_travel_from_layers(plan)
     plan.events.emit(SettingsChanged())
