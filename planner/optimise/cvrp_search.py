@@ -32,8 +32,10 @@ import numpy as np
 
 __all__ = ["StringRemovalSettings", "string_removal_search"]
 
-#: Insertion cost that marks a place as unavailable.
+#: Insertion cost added to a place skipped by a blink (exact in float64 with any arc cost).
 _BLOCKED = float(1 << 50)
+#: Insertion cost of a place that does not exist: after a customer not in a route, or the depot.
+_ABSENT = float(1 << 60)
 
 
 @dataclass(frozen=True)
@@ -415,18 +417,19 @@ def _recreate(
     loads = np.array(linked.loads, dtype=np.int64)
     excess = np.maximum(loads - capacity, 0)
     extra = (into + out[:, next_of] - arc[np.arange(next_of.size), next_of]).astype(np.float64)
-    extra[:, chosen] = _BLOCKED  # not in a route (yet)
-    extra[:, depot] = _BLOCKED  # stands for no route: vehicles start at their own nodes
-    blinks = np.where(rng.random(extra.shape) < blink_rate, _BLOCKED, 0.0)
+    extra[:, chosen] = _ABSENT  # not in a route (yet)
+    extra[:, depot] = _ABSENT  # stands for no route: vehicles start at their own nodes
+    # Blinks: skipped places, drawn once a round (the two arcs an insertion makes never blink).
+    extra[rng.random(extra.shape) < blink_rate] += _BLOCKED
     added = 0
     demand = linked.demand
     count = len(removed)
     for j, c in enumerate(removed):
         growth = penalty * (np.maximum(loads + (demand[c] - capacity), 0) - excess)
         place = extra[j] + growth[route_of]
-        v = int(np.argmin(place + blinks[j]))
-        if place[v] + blinks[j, v] >= _BLOCKED:
-            v = int(np.argmin(place))  # every place blinked (a tiny instance)
+        # A blink adds the same cost to any place, so when every place blinked (a tiny
+        # instance) this is still the cheapest; the start nodes always exist.
+        v = int(place.argmin())
         w, r = succ[v], route[v]
         added += int(arc[v, c] + arc[c, w] - arc[v, w])
         succ[v], pred[c], succ[c], pred[w], route[c] = c, v, w, c, r
