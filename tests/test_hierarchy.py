@@ -252,3 +252,16 @@ def test_optimise_under_bad_input_is_a_clear_error(
     assert code != 0
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_node_is_judged_against_its_territories_targets_added_up(
+    hierarchy_plan: Plan,
+) -> None:
+    plan = hierarchy_plan
+    table = plan.balance()
+    for level, sizes in (("District", [2, 1, 1]), ("Region", [3, 1])):
+        rolled = rollup(plan, table, level=level)
+        expected = rolled.table.values / (np.array(sizes)[:, None] * table.targets[None, :]) - 1
+        np.testing.assert_allclose(rolled.table.deviation, expected)
+        tol = np.array([m.tolerance for m in table.measures])
+        assert np.array_equal(rolled.table.in_band, np.abs(expected) <= tol + 1e-12)

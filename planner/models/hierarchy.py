@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.models.balance import BalanceTable, balance_from_values
+from planner.models.balance import BalanceTable
 from planner.models.plan import Plan
 from planner.models.schema import palette_color
 
@@ -465,18 +465,18 @@ def rollup(
         if len(index)
         else np.zeros(0)
     )
-    # A node's target is the mean over nodes (set targets are per territory: scale them).
-    measures = [
-        type(spec)(
-            spec.key,
-            spec.label,
-            spec.tolerance,
-            None if spec.target is None else spec.target * len(index) / max(n_groups, 1),
-            spec.kind,
-        )
-        for spec in table.measures
-    ]
-    targets, deviation, in_band = balance_from_values(values, measures)
+    # A node's target is its territories' targets added up: a region of eleven territories
+    # is judged against eleven territories' worth, not against the mean over regions.
+    measures = list(table.measures)
+    sizes = np.bincount(index, minlength=n_groups)[:n_groups].astype(float)
+    node_targets = sizes[:, None] * np.asarray(table.targets, dtype=float)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deviation = (values - node_targets) / node_targets
+    zero = node_targets == 0
+    deviation[zero] = np.where(values[zero] == 0, 0.0, np.inf)
+    tolerance = np.array([spec.tolerance for spec in measures], dtype=float)
+    in_band = np.abs(deviation) <= tolerance[None, :] + 1e-12
+    targets = node_targets.mean(axis=0) if n_groups else np.zeros(len(measures))
     return Rollup(
         names,
         members,

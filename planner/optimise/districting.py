@@ -50,7 +50,7 @@ BoolArray = NDArray[np.bool_]
 BAND_WEIGHT = 50.0
 LS_PATIENCE = 40
 # Ejection chains: borders per chain, candidate units per border, chains tried per call.
-CHAIN_MAX_EDGES = 4
+CHAIN_MAX_EDGES = 3
 CHAIN_PER_EDGE = 25
 CHAIN_TRIES = 20
 CHAIN_BUDGET_PRICE = 3.0
