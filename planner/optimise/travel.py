@@ -142,23 +142,45 @@ class OsrmClient:
     base_url : str
         Server root, e.g. ``"http://localhost:5000"``; ``/table/v1/driving/...`` is appended.
     timeout_s : float, default 10.0
-        Seconds to wait for the answer.
+        Seconds to wait for each answer.
     profile : str, default "driving"
+    max_points : int, default 100
+        Most coordinates in one request: OSRM's ``--max-table-size`` defaults to 100, so a
+        larger table is asked for in blocks (sources × destinations) and put together.
     """
 
     base_url: str
     timeout_s: float = 10.0
     profile: str = "driving"
+    max_points: int = 100
 
-    def table_url(self, lon: np.ndarray, lat: np.ndarray) -> str:
-        """The request URL for distances and durations between all the points."""
+    def table_url(
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        sources: list[int] | None = None,
+        destinations: list[int] | None = None,
+    ) -> str:
+        """The request URL for distances and durations between the points.
+
+        With ``sources``/``destinations`` (indices into the points) only those rows and
+        columns are asked for.
+        """
         coords = ";".join(f"{x:.6f},{y:.6f}" for x, y in zip(lon, lat, strict=True))
-        query = urllib.parse.urlencode({"annotations": "distance,duration"})
+        params = {"annotations": "distance,duration"}
+        if sources is not None:
+            params["sources"] = ";".join(str(i) for i in sources)
+        if destinations is not None:
+            params["destinations"] = ";".join(str(i) for i in destinations)
+        query = urllib.parse.urlencode(params, safe=";")
         base = self.base_url.rstrip("/")
         return f"{base}/table/v1/{urllib.parse.quote(self.profile)}/{coords}?{query}"
 
     def table(self, lon: ArrayLike, lat: ArrayLike) -> TravelMatrices:
         """Road distance (km) and driving time (minutes) between every pair of points.
+
+        Tables over ``max_points`` points are asked for in blocks of at most ``max_points``
+        coordinates each (half sources, half destinations).
 
         Raises
         ------
@@ -167,7 +189,36 @@ class OsrmClient:
             without a route; the message names the server and the cause.
         """
         x, y = _lon_lat(lon, lat, "points")
-        url = self.table_url(x, y)
+        n = x.size
+        if n <= max(self.max_points, 2):
+            km, minutes = self._block(x, y, None, None, (n, n))
+            return TravelMatrices(km, minutes, "osrm")
+        size = max(self.max_points // 2, 1)
+        blocks = [np.arange(i, min(i + size, n)) for i in range(0, n, size)]
+        km = np.empty((n, n))
+        minutes = np.empty((n, n))
+        for rows in blocks:
+            for cols in blocks:
+                if rows[0] == cols[0]:
+                    pts, src, dst = rows, None, None
+                else:
+                    pts = np.concatenate([rows, cols])
+                    src = list(range(rows.size))
+                    dst = list(range(rows.size, pts.size))
+                block = self._block(x[pts], y[pts], src, dst, (rows.size, cols.size))
+                km[np.ix_(rows, cols)], minutes[np.ix_(rows, cols)] = block
+        return TravelMatrices(km, minutes, "osrm")
+
+    def _block(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        sources: list[int] | None,
+        destinations: list[int] | None,
+        shape: tuple[int, int],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One ``table`` request: (km, minutes) of shape ``shape``."""
+        url = self.table_url(x, y, sources, destinations)
         where = f"OSRM server {self.base_url}"
         try:
             with urllib.request.urlopen(url, timeout=self.timeout_s) as response:
@@ -183,19 +234,20 @@ class OsrmClient:
         if payload.get("code") != "Ok":
             message = payload.get("message", "no message")
             raise TravelError(f"{where} answered {payload.get('code')!r}: {message}")
-        n = x.size
         try:
             seconds = np.array(payload["durations"], dtype=float)
             metres = np.array(payload["distances"], dtype=float)
         except (KeyError, TypeError, ValueError) as exc:
             raise TravelError(f"{where} answer lacks durations/distances: {exc}") from exc
-        if seconds.shape != (n, n) or metres.shape != (n, n):
-            raise TravelError(f"{where} answered a {seconds.shape} table for {n} points")
+        if seconds.shape != shape or metres.shape != shape:
+            raise TravelError(f"{where} answered a {seconds.shape} table, expected {shape}")
         missing = ~(np.isfinite(seconds) & np.isfinite(metres))
         if missing.any():
             i, j = np.argwhere(missing)[0]
+            i = sources[i] if sources is not None else i
+            j = destinations[j] if destinations is not None else j
             raise TravelError(f"{where} found no route from point {i} to point {j}")
-        return TravelMatrices(metres / 1000.0, seconds / 60.0, "osrm")
+        return metres / 1000.0, seconds / 60.0
 
 
 def _error_message(exc: urllib.error.HTTPError) -> str:

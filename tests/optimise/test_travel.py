@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
@@ -115,3 +116,71 @@ def test_osrm_unreachable_server_is_a_clear_error() -> None:
     client = OsrmClient(f"http://127.0.0.1:{port}", timeout_s=2.0)
     with pytest.raises(TravelError, match="could not be reached"):
         client.table([-83.0, -82.9], [40.0, 40.1])
+
+
+class _PlanarOsrm(BaseHTTPRequestHandler):
+    """Answers any table request from its own coordinates (1 km per 0.01 degree, 1 km/min),
+    honouring ``sources``/``destinations`` and refusing more than ``limit`` coordinates as
+    OSRM's ``--max-table-size`` does."""
+
+    limit: ClassVar[int] = 10
+    sizes: ClassVar[list[int]] = []
+
+    def do_GET(self) -> None:
+        parsed = urllib.parse.urlsplit(self.path)
+        coords = parsed.path.rsplit("/", 1)[-1].split(";")
+        pts = np.array([[float(v) for v in c.split(",")] for c in coords])
+        type(self).sizes.append(len(pts))
+        query = urllib.parse.parse_qs(parsed.query)
+        if len(pts) > self.limit:
+            body: dict[str, object] = {"code": "TooBig", "message": "Too many table coordinates"}
+            status = 400
+        else:
+            src = [int(i) for i in query["sources"][0].split(";")] if "sources" in query else None
+            dst = (
+                [int(i) for i in query["destinations"][0].split(";")]
+                if "destinations" in query
+                else None
+            )
+            a = pts[src] if src is not None else pts
+            b = pts[dst] if dst is not None else pts
+            km = np.abs(a[:, None, :] - b[None, :, :]).sum(axis=2) * 100.0
+            body = {
+                "code": "Ok",
+                "durations": (km * 60.0).tolist(),
+                "distances": (km * 1000.0).tolist(),
+            }
+            status = 200
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_large_osrm_tables_are_asked_for_in_blocks_within_the_server_limit() -> None:
+    server = HTTPServer(("127.0.0.1", 0), _PlanarOsrm)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        rng = np.random.default_rng(1)
+        lon, lat = rng.uniform(-84, -83, 25), rng.uniform(33, 34, 25)
+        _PlanarOsrm.sizes.clear()
+        with pytest.raises(TravelError, match="Too many table coordinates"):
+            OsrmClient(url, max_points=100).table(lon, lat)  # one request: over the limit
+        _PlanarOsrm.sizes.clear()
+        tm = OsrmClient(url, max_points=10).table(lon, lat)
+        assert max(_PlanarOsrm.sizes) <= 10 and len(_PlanarOsrm.sizes) == 25  # 5 x 5 blocks
+        pts = np.round(np.column_stack([lon, lat]), 6)  # as the request carries them
+        expected = np.abs(pts[:, None, :] - pts[None, :, :]).sum(axis=2) * 100.0
+        np.testing.assert_allclose(tm.distance_km, expected, atol=1e-6)
+        np.testing.assert_allclose(tm.minutes, expected, atol=1e-6)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
