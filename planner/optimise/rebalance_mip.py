@@ -36,27 +36,34 @@ if TYPE_CHECKING:
 IntArray = np.ndarray
 
 
+def _depths(
+    lists: list[list[int]],
+    starts: list[int],
+    allowed: set[int] | None = None,
+    limit: int | None = None,
+) -> dict[int, int]:
+    """Breadth-first steps from ``starts`` to every unit reached (within ``allowed``, at most
+    ``limit`` steps)."""
+    depth = dict.fromkeys(starts, 0)
+    queue: deque[int] = deque(starts)
+    while queue:
+        u = queue.popleft()
+        if limit is not None and depth[u] >= limit:
+            continue
+        for v in lists[u]:
+            if v not in depth and (allowed is None or v in allowed):
+                depth[v] = depth[u] + 1
+                queue.append(v)
+    return depth
+
+
 def _options(prob: _Problem, assignment: IntArray, hops: int) -> list[set[int]]:
     """Per unit: its territory and, if movable, the active ones within ``hops`` units."""
-    n = assignment.size
-    lists = prob.lists
-    options = [{int(assignment[u])} for u in range(n)]
+    options = [{int(t)} for t in assignment.tolist()]
     for t in np.flatnonzero(prob.active).tolist():
-        dist = np.full(n, -1, dtype=np.int64)
-        queue: deque[int] = deque()
-        for u in np.flatnonzero(assignment == t).tolist():
-            dist[u] = 0
-            queue.append(u)
-        while queue:
-            u = queue.popleft()
-            if dist[u] >= hops:
-                continue
-            for v in lists[u]:
-                if dist[v] < 0:
-                    dist[v] = dist[u] + 1
-                    queue.append(v)
-        for u in np.flatnonzero(dist > 0).tolist():
-            if prob.movable[u] and prob.active[assignment[u]]:
+        near = _depths(prob.lists, np.flatnonzero(assignment == t).tolist(), limit=hops)
+        for u, steps in near.items():
+            if steps > 0 and prob.movable[u] and prob.active[assignment[u]]:
                 options[u].add(t)
     return options
 
@@ -64,18 +71,8 @@ def _options(prob: _Problem, assignment: IntArray, hops: int) -> list[set[int]]:
 def _root(lists: list[list[int]], members: list[int]) -> int:
     """The unit deepest inside ``members`` (most steps from any unit on its edge)."""
     inside = set(members)
-    depth: dict[int, int] = {}
-    queue: deque[int] = deque()
-    for u in members:
-        if any(v not in inside for v in lists[u]):
-            depth[u] = 0
-            queue.append(u)
-    while queue:
-        u = queue.popleft()
-        for v in lists[u]:
-            if v in inside and v not in depth:
-                depth[v] = depth[u] + 1
-                queue.append(v)
+    edge = [u for u in members if any(v not in inside for v in lists[u])]
+    depth = _depths(lists, edge, allowed=inside)
     return max(members, key=lambda u: (depth.get(u, 0), -u))
 
 
@@ -137,15 +134,7 @@ def solve_rebalance_mip(
         locked = [u for u in members if not prob.movable[u]]
         root[t] = locked[0] if locked else _root(lists, members)
         cand = {u for u in range(n) if t in options[u]}
-        d = {int(root[t]): 0}
-        queue = deque([int(root[t])])
-        while queue:
-            u = queue.popleft()
-            for v in lists[u]:
-                if v in cand and v not in d:
-                    d[v] = d[u] + 1
-                    queue.append(v)
-        dist[t] = d
+        dist[t] = _depths(lists, [int(root[t])], allowed=cand)
     for u in range(n):
         options[u] = {t for t in options[u] if not prob.active[t] or u in dist[t]}
     x: dict[tuple[int, int], Any] = {}

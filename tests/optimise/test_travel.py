@@ -48,6 +48,15 @@ def test_offline_time_uses_circuity_and_speed() -> None:
         TravelSettings(circuity=0.5)
 
 
+def _reply(handler: BaseHTTPRequestHandler, status: int, body: dict[str, object]) -> None:
+    data = json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class _CannedOsrm(BaseHTTPRequestHandler):
     """Answers ``/table/v1/driving/...`` with a fixed 2x2 OSRM table; anything else with 400."""
 
@@ -65,12 +74,7 @@ class _CannedOsrm(BaseHTTPRequestHandler):
         else:
             body = {"code": "InvalidUrl", "message": "URL string malformed"}
             status = 400
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        _reply(self, status, body)
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output clean
         pass
@@ -151,12 +155,7 @@ class _PlanarOsrm(BaseHTTPRequestHandler):
                 "distances": (km * 1000.0).tolist(),
             }
             status = 200
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        _reply(self, status, body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
