@@ -144,3 +144,11 @@ def test_apply_refuses_a_proposal_for_a_changed_plan(
     assert not dialog.apply()
     assert warnings and "changed" in warnings[0]
     assert window.undo_stack.count() == 0
+
+
+def test_time_limit_default_grows_with_the_plan(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_from_menu(window)
+    assert window.plan.n_units < 1000 and dialog.time_limit.value() == 20
+    window.set_plan(make_plan(n_accounts=2000, grid=40, n_territories=4, seed=3), None)
+    dialog.reload()
+    assert window.plan.n_units >= 1000 and dialog.time_limit.value() == 90
