@@ -91,3 +91,12 @@ def test_missing_plan_file_is_a_clear_error(
     code = main(["optimise", str(tmp_path / "nope.gpkg"), "-o", str(tmp_path / "out.gpkg")])
     assert code == 2
     assert "nope.gpkg" in capsys.readouterr().err
+
+
+def test_default_time_limit_follows_the_plan_size(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.gpkg"
+    code = main(["optimise", str(plan_file), "-o", str(out), "--tolerance", "0.2"])
+    assert code == 0
+    assert "time limit 30 s" in capsys.readouterr().out  # 36 units: the small-plan default

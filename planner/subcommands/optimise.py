@@ -129,8 +129,9 @@ def cmd_optimise(argv: list[str]) -> int:
     parser.add_argument(
         "--time-limit",
         type=_positive("--time-limit", float),
-        default=30.0,
-        help="seconds (default 30); the best plan found by then is kept",
+        default=None,
+        help="seconds (default 30, or 90 for plans of 1,000 units or more); the best plan "
+        "found by then is kept",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
@@ -198,6 +199,10 @@ def cmd_optimise(argv: list[str]) -> int:
     max_disruption = args.max_disruption
     if max_disruption is None and args.mode != "create":
         max_disruption = 0.10
+    time_limit = args.time_limit
+    if time_limit is None:
+        # Big plans: the rebalance model of every border needs about a minute.
+        time_limit = 90.0 if plan.n_units >= 1000 else 30.0
     options = OptimiseOptions(
         mode=args.mode,
         territories=args.territories,
@@ -207,7 +212,7 @@ def cmd_optimise(argv: list[str]) -> int:
         max_disruption=None if max_disruption == 1.0 else max_disruption,
         disruption_basis=args.disruption_by,
         max_disruption_per_rep=args.max_disruption_per_rep,
-        time_limit=args.time_limit,
+        time_limit=time_limit,
         seed=args.seed,
     )
     try:
@@ -217,7 +222,7 @@ def cmd_optimise(argv: list[str]) -> int:
 
     print(
         f"{plan.name}: {plan.n_accounts:,} accounts, {plan.n_units:,} units, "
-        f"{plan.n_territories} territories; {args.mode}, time limit {args.time_limit:g} s",
+        f"{plan.n_territories} territories; {args.mode}, time limit {time_limit:g} s",
         flush=True,
     )
     result = optimise_plan(snapshot_plan(plan), options, TaskState(_Progress()))
