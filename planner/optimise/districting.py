@@ -48,7 +48,6 @@ BoolArray = NDArray[np.bool_]
 # territory radii); the small CENTRE_PULL keeps territories off the edges of their bands so a
 # neighbour can still take a unit later.
 BAND_WEIGHT = 50.0
-LS_PATIENCE = 40
 # Ejection chains: borders per chain, candidate units per border, chains tried per call.
 CHAIN_MAX_EDGES = 3
 CHAIN_PER_EDGE = 25
@@ -674,15 +673,15 @@ def optimise_territories(
     if state is not None:
         state.report(0.1, "territories: local search")
 
-    if mode is not Mode.CREATE and cur is not None and math.isfinite(budget) and start_from is None:
+    budgeted = mode is not Mode.CREATE and cur is not None and math.isfinite(budget)
+    if budgeted and start_from is None:
         from planner.optimise.rebalance_mip import solve_rebalance_mip
 
         if state is not None:
             state.report(0.1, "territories: mixed-integer model of the borders")
         mip = solve_rebalance_mip(prob, assignment, time_limit=MIP_SHARE * time_limit)
-        base = _local_search(prob, assignment if mip is None else mip, progress=(0.5, 0.8))
-        assignment = base
-    elif mode is not Mode.CREATE and cur is not None and math.isfinite(budget):
+        assignment = _local_search(prob, assignment if mip is None else mip, progress=(0.5, 0.8))
+    elif budgeted:
         assignment = _soft_budget_search(prob, assignment, progress=(0.1, 0.8))
     else:
         assignment = _local_search(prob, assignment, progress=(0.1, 0.5))
@@ -1213,13 +1212,14 @@ def _chains(
     u, src, dst = st.boundary_moves()
     if u.size == 0:
         return 0
-    bad = np.flatnonzero(
-        np.any(np.abs(_band_z(st.values, p.lower, p.upper)) > 1.0 + 1e-9, axis=1) & p.active
-    )
     if give_back:
         # Giving disruption back: chains from anywhere, priced so put-backs come first.
         bad = np.flatnonzero(p.active)
         max_edges = min(max_edges, 2)
+    else:
+        bad = np.flatnonzero(
+            np.any(np.abs(_band_z(st.values, p.lower, p.upper)) > 1.0 + 1e-9, axis=1) & p.active
+        )
     if bad.size == 0:
         return 0
     single = st.move_delta(u, src, dst)
@@ -1490,7 +1490,7 @@ def _local_search(prob: _Problem, assignment: IntArray, progress: tuple[float, f
             stale += 1
         if best_score[0] == 0.0 and stale >= 3:
             break
-        if stale >= LS_PATIENCE:
+        if stale >= 40:
             break
         if not applied:
             if stale > 1:
