@@ -76,11 +76,20 @@ def _root(lists: list[list[int]], members: list[int]) -> int:
     return max(members, key=lambda u: (depth.get(u, 0), -u))
 
 
+def _exact_gap() -> Any:
+    """Solve to optimality (no relative gap), so where the model finishes it is reproducible."""
+    from ortools.linear_solver import pywraplp
+
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
+    return params
+
+
 def _solve_interruptibly(solver: Any, prob: _Problem) -> int:
     """``solver.Solve()``, interrupted from a watcher thread when the run is cancelled."""
     state = prob.state
     if state is None:
-        return int(solver.Solve())
+        return int(solver.Solve(_exact_gap()))
     done = threading.Event()
 
     def watch() -> None:
@@ -92,7 +101,7 @@ def _solve_interruptibly(solver: Any, prob: _Problem) -> int:
     watcher = threading.Thread(target=watch, name="rebalance-mip-cancel", daemon=True)
     watcher.start()
     try:
-        return int(solver.Solve())
+        return int(solver.Solve(_exact_gap()))
     finally:
         done.set()
         watcher.join()
@@ -124,7 +133,12 @@ def solve_rebalance_mip(
     lists = prob.lists
     a = assignment
     options = _options(prob, a, hops)
-    # Roots and breadth-first distances over each territory's candidate units.
+    candidates: dict[int, list[int]] = {t: [] for t in range(k)}
+    for u in range(n):
+        for t in options[u]:
+            candidates[t].append(u)
+    # Roots and breadth-first distances over each territory's candidate units; a unit the
+    # root cannot reach through them is no candidate.
     root = np.full(k, -1, dtype=np.int64)
     dist: dict[int, dict[int, int]] = {}
     for t in np.flatnonzero(prob.active).tolist():
@@ -133,10 +147,11 @@ def solve_rebalance_mip(
             return None
         locked = [u for u in members if not prob.movable[u]]
         root[t] = locked[0] if locked else _root(lists, members)
-        cand = {u for u in range(n) if t in options[u]}
-        dist[t] = _depths(lists, [int(root[t])], allowed=cand)
-    for u in range(n):
-        options[u] = {t for t in options[u] if not prob.active[t] or u in dist[t]}
+        dist[t] = _depths(lists, [int(root[t])], allowed=set(candidates[t]))
+        for u in candidates[t]:
+            if u not in dist[t]:
+                options[u].discard(t)
+        candidates[t] = [u for u in candidates[t] if u in dist[t]]
     x: dict[tuple[int, int], Any] = {}
     for u in range(n):
         if len(options[u]) == 1:
@@ -177,22 +192,11 @@ def solve_rebalance_mip(
             const[routed, j] = tr.fixed[routed]
     half = np.maximum(0.5 * (prob.upper - prob.lower), 1e-9)
     slack = []
-    members_of: dict[int, list[int]] = {t: [] for t in range(k)}
-    for u in range(n):
-        for t in options[u]:
-            members_of[t].append(u)
-    active = np.flatnonzero(prob.active).tolist()
-    exprs: dict[tuple[int, int], Any] = {}
-    for t in active:
-        us = members_of[t]
-        for j in range(m):
-            exprs[t, j] = solver.Sum([float(coef[u, t, j]) * var(u, t) for u in us]) + float(
-                const[t, j]
-            )
-    for t in active:
+    for t in np.flatnonzero(prob.active).tolist():
         for j in range(m):
             scale = 1.0 / half[t, j]
-            expr = exprs[t, j]
+            expr = solver.Sum([float(coef[u, t, j]) * var(u, t) for u in candidates[t]])
+            expr += float(const[t, j])
             mid = 0.5 * (prob.lower[t, j] + prob.upper[t, j])
             width = (1.0 - margin) * half[t, j]
             under = solver.NumVar(0.0, solver.infinity(), f"under{t}_{j}")
@@ -209,7 +213,11 @@ def solve_rebalance_mip(
         if np.isfinite(prob.budget):
             solver.Add(moved <= prob.budget * budget_share)
     mean_dw = max(float(prob.dweight.mean()), 1e-12)
-    solver.Minimize(1000.0 * solver.Sum(slack) + 0.01 * moved / mean_dw)
+    # Compactness last: it also makes the optimum unique, so the same plan comes back on
+    # every run (with only disruption below the bands, many plans tie and SCIP's choice
+    # among them varied between runs).
+    compact = solver.Sum([float(st.dcost[u, t]) * v for (u, t), v in x.items()])
+    solver.Minimize(1000.0 * solver.Sum(slack) + 0.01 * moved / mean_dw + 1e-3 * compact)
     hint_vars = list(x.values())
     hint_vals = [1.0 if int(a[u]) == t else 0.0 for (u, t) in x]
     solver.SetHint(hint_vars, hint_vals)

@@ -166,3 +166,24 @@ def test_cancelling_during_the_mixed_integer_model_returns_promptly() -> None:
     assert result.status == "cancelled"
     assert_contiguous(adj, result.assignment, 5)
     assert x[result.assignment != current, 1].sum() <= 0.2 * x[:, 1].sum() + 1e-9
+
+
+def test_the_mixed_integer_model_gives_the_same_plan_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Many plans tie on disruption alone; compactness breaks the ties, so SCIP's choice
+    # among them cannot vary between runs.
+    adj, xy = grid(8, 8)
+    x = measures(64, seed=3)
+    current = striped(8, 8, [1, 2, 2, 3])
+    plans: list[np.ndarray] = []
+    solve = rebalance_mip.solve_rebalance_mip
+
+    def twice(prob, assignment, **kw):  # type: ignore[no-untyped-def]
+        for _ in range(3):
+            plans.append(solve(prob, assignment, **kw))
+        return plans[0]
+
+    monkeypatch.setattr(rebalance_mip, "solve_rebalance_mip", twice)
+    rebalance(x, adj, xy, current, max_disruption=0.3, disruption_weight=x[:, 1])
+    assert all(np.array_equal(plans[0], p) for p in plans[1:])
