@@ -73,6 +73,17 @@ WORKLOAD_MARGIN = 0.1
 TARGET_MARGIN = 0.03
 
 
+#: Plans with at least this many units get BIG_PLAN_TIME_LIMIT seconds by default: the
+#: rebalance model of every border needs about a minute at the demo's 2,469 units.
+BIG_PLAN_UNITS = 1000
+BIG_PLAN_TIME_LIMIT = 90.0
+
+
+def default_time_limit(n_units: int, small: float) -> float:
+    """The time limit to offer for a plan of ``n_units`` units (``small`` below BIG_PLAN_UNITS)."""
+    return BIG_PLAN_TIME_LIMIT if n_units >= BIG_PLAN_UNITS else small
+
+
 class OptionsError(ValueError):
     """An optimiser option a user set is invalid (the message names the option)."""
 

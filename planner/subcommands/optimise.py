@@ -61,6 +61,7 @@ def cmd_optimise(argv: list[str]) -> int:
     from planner.optimise.plan_optimiser import (
         OptimiseOptions,
         OptionsError,
+        default_time_limit,
         optimise_plan,
         record_moves,
         snapshot_plan,
@@ -201,8 +202,7 @@ def cmd_optimise(argv: list[str]) -> int:
         max_disruption = 0.10
     time_limit = args.time_limit
     if time_limit is None:
-        # Big plans: the rebalance model of every border needs about a minute.
-        time_limit = 90.0 if plan.n_units >= 1000 else 30.0
+        time_limit = default_time_limit(plan.n_units, small=30.0)
     options = OptimiseOptions(
         mode=args.mode,
         territories=args.territories,

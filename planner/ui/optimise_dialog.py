@@ -47,6 +47,7 @@ from planner.optimise.plan_optimiser import (
     OptionsError,
     PlanOptimisation,
     PlanSnapshot,
+    default_time_limit,
     forget_moves,
     optimise_plan,
     record_moves,
@@ -261,10 +262,8 @@ class OptimiseDialog(QDialog):
         self.disruption.setValue(self._value("max_disruption_pct", 10.0))
         self.basis.setCurrentIndex(max(0, self.basis.findData(self._value("basis", "accounts"))))
         self.per_rep.setValue(self._value("per_rep_pct", 0.0))
-        # Big plans: the rebalance model of every border needs about a minute at 2,500 units.
         units = plan.n_units if plan is not None else 0
-        default_limit = 20.0 if units < 1000 else 90.0
-        self.time_limit.setValue(self._value("time_limit", default_limit))
+        self.time_limit.setValue(self._value("time_limit", default_time_limit(units, small=20.0)))
         self.seed.setValue(self._value("seed", 0))
         try:
             remembered = json.loads(str(self._value("measures", "{}")))
