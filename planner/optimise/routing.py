@@ -581,7 +581,6 @@ def _ruin_and_recreate(
     seed: int,
     removed_share: float = 0.25,
     acceptance: float = 0.03,
-    chains: int = 1,
 ) -> VehicleRoutes:
     """Improve routes by removing a cluster of customers and re-inserting them.
 
@@ -594,18 +593,8 @@ def _ruin_and_recreate(
     the deadline, so the search first crosses ridges and ends in a descent (a fixed 1 %
     stalled 2-4 % above three Augerat optima). With time windows, half the rounds pick
     neighbours by cost plus the gap between the windows' openings, so customers served at
-    about the same time and place leave together. ``chains`` independent runs with their own
-    seeds share the time, and the best is kept.
+    about the same time and place leave together.
     """
-    if chains > 1:
-        # Independent chains from the same start: one run of the rounds sometimes settles in
-        # a valley 2-4 % above the optimum, and which run does depends on its seed.
-        ended = time.perf_counter() + time_limit_s
-        results = []
-        for k in range(chains):
-            share = (ended - time.perf_counter()) / (chains - k)
-            results.append(_ruin_and_recreate(fleet, initial, share, seed * chains + k, chains=1))
-        return min(results, key=lambda r: (len(r.unserved), fleet.objective(r.routes)))
     rng = np.random.default_rng(seed)
     deadline = time.perf_counter() + time_limit_s
     cost, depot, vehicles = fleet.cost, fleet.depot, fleet.vehicles
