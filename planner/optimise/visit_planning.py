@@ -47,6 +47,7 @@ import shapely
 from planner.models.events import SettingsChanged
 from planner.models.geo import WGS84
 from planner.models.progress import TaskState
+from planner.models.schema import ROUTE_COLUMNS, ROUTE_STOP_COLUMNS
 from planner.models.settings import Settings
 from planner.optimise.callcycle import (
     IRS_2024_RATE_PER_MILE,
@@ -95,18 +96,8 @@ __all__ = [
 #: Plan layers written by visit planning (DESIGN.md "Plan file layers").
 ROUTES_LAYER = "routes"
 ROUTE_STOPS_LAYER = "route_stops"
-#: Their attribute columns, in order (the geometry column follows).
-ROUTE_COLUMNS = ("rep_id", "day", "distance_km", "drive_minutes", "visits")
-ROUTE_STOP_COLUMNS = (
-    "rep_id",
-    "day",
-    "seq",
-    "account_id",
-    "arrival",
-    "departure",
-    "distance_km",
-    "drive_minutes",
-)
+#: Their attribute columns, in order (the geometry column follows), are the plan schema's
+#: ROUTE_COLUMNS and ROUTE_STOP_COLUMNS.
 #: Plan tables: totals per planned rep (with the horizon, to annualise travel) and the
 #: visits that could not be planned.
 ROUTE_TOTALS_TABLE = "route_totals"
