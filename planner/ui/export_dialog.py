@@ -37,7 +37,8 @@ from planner.models.progress import TaskState
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
-    from planner.ui.worker import Task
+from planner.ui.folders import start_folder
+from planner.ui.worker import Task
 
 #: Output kinds: (label, suffix, file filter).
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -240,10 +241,7 @@ def open_dialog(window: MainWindow) -> Task | None:
     """Ask for the outputs and export them in the background."""
     if window.plan is None:
         return None
-    folder = Path(
-        str(window.settings.value("dirs/exports", ""))
-        or (str(window.path.parent) if window.path else str(Path.home()))
-    )
+    folder = start_folder(window.settings, "dirs/exports", window.path)
     stem = window.path.stem if window.path else window.plan.name
     dialog = ExportDialog(window, folder, stem)
     if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -24,6 +24,7 @@ from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.ui.balance_panel import BalancePanel
 from planner.ui.canvas import MapCanvas
+from planner.ui.folders import is_bundled, start_folder
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
 from planner.ui.map_presenter import PlanMapPresenter
 from planner.ui.worker import Task
@@ -476,6 +477,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = self.path.name if self.path else (self.plan.name if self.plan else "")
+        if name and self.read_only:
+            name += " (demo, read-only: Save asks for a new place)"
         self.setWindowTitle(f"{name}[*] — Territory Planner" if name else "Territory Planner[*]")
         self.setWindowModified(self.dirty)
 
@@ -517,7 +520,7 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self._confirm_discard():
             return
-        start = str(self.path.parent) if self.path else str(self.settings.value("dirs/plans", ""))
+        start = str(start_folder(self.settings, "dirs/plans", self.path))
         name, _ = QFileDialog.getOpenFileName(self, "Open plan", start, PLAN_FILTER)
         if name:
             self.settings.setValue("dirs/plans", str(Path(name).parent))
@@ -570,24 +573,36 @@ class MainWindow(QMainWindow):
     def save(self) -> bool:
         if self.plan is None:
             return False
-        if self.path is None:
+        if self.path is None or self.read_only:
+            # The bundled demo (or a new plan) is saved to a place the user chooses.
             return self.save_as()
         return self.save_to(self.path)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the plan was opened from the application's own folder (the demo)."""
+        return is_bundled(self.path)
 
     def save_as(self) -> bool:
         if self.plan is None:
             return False
-        start = (
-            str(self.path)
-            if self.path
-            else str(Path(str(self.settings.value("dirs/plans", ""))) / f"{self.plan.name}.gpkg")
-        )
+        stem = self.path.stem if self.path else self.plan.name
+        folder = start_folder(self.settings, "dirs/plans", None if self.read_only else self.path)
+        start = str(folder / f"{stem}.gpkg")
         name, _ = QFileDialog.getSaveFileName(self, "Save plan as", start, PLAN_FILTER)
         if not name:
             return False
         path = Path(name)
         if path.suffix.lower() != ".gpkg":
             path = path.with_suffix(".gpkg")
+        if is_bundled(path):
+            QMessageBox.warning(
+                self,
+                "Save plan as",
+                f"{path.parent} is the application's own folder, which holds the demo plan. "
+                "Choose another folder (e.g. your documents).",
+            )
+            return False
         self.settings.setValue("dirs/plans", str(path.parent))
         return self.save_to(path)
 

@@ -38,7 +38,8 @@ from planner.ui.commands import ApplyChangeCommand
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
-    from planner.ui.worker import Task
+from planner.ui.folders import start_folder
+from planner.ui.worker import Task
 
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
 _Index = QModelIndex | QPersistentModelIndex
@@ -285,9 +286,7 @@ def open_dialog(window: MainWindow) -> Task | None:
     """Ask for an edited workbook and review it."""
     if window.plan is None:
         return None
-    start = str(window.settings.value("dirs/exports", "")) or (
-        str(window.path.parent) if window.path else ""
-    )
+    start = str(start_folder(window.settings, "dirs/exports", window.path))
     name, _ = QFileDialog.getOpenFileName(window, "Review edited workbook", start, WORKBOOK_FILTER)
     if not name:
         return None
