@@ -34,6 +34,12 @@ from planner.io.accounts_import import (
 )
 
 NONE = "(not in file)"
+#: Built-in geographies offered when no units file is given: (key, label).
+GEOGRAPHIES = (
+    ("zip", "ZIP areas (built in, offline)"),
+    ("county", "Counties (built in, offline)"),
+    ("state", "States (built in, offline)"),
+)
 TABLE_FILTER = "Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
 VECTOR_FILTER = "Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)"
 
@@ -47,6 +53,8 @@ class ImportRequest:
     table: RawTable
     units: Path | None
     reps: Path | None
+    #: Built-in geography when no units file is given: "zip", "county" or "state".
+    geography: str = "zip"
 
 
 def _file_row(
@@ -89,9 +97,22 @@ class ImportDialog(QDialog):
             self, "Accounts (CSV or XLSX)", TABLE_FILTER, self._load_accounts
         )
         form.addRow("Accounts:", row)
-        row, self.units_edit = _file_row(
-            self, "Units (optional: GeoPackage, Shapefile, GeoJSON)", VECTOR_FILTER
+        self.geography = QComboBox(self)
+        self.geography.setObjectName("importGeography")
+        for key, label in GEOGRAPHIES:
+            self.geography.addItem(label, key)
+        self.geography.setToolTip(
+            "The units territories are built from when no units file is given: "
+            "the bundled US geography covering the accounts"
         )
+        form.addRow("Geography:", self.geography)
+        row, self.units_edit = _file_row(
+            self,
+            "Units file (optional, instead of the built-in geography)",
+            VECTOR_FILTER,
+            self._on_units_changed,
+        )
+        self.units_edit.textChanged.connect(self._on_units_changed)
         form.addRow("Units:", row)
         row, self.reps_edit = _file_row(self, "Reps (optional: CSV or XLSX)", TABLE_FILTER)
         form.addRow("Reps:", row)
@@ -132,6 +153,16 @@ class ImportDialog(QDialog):
         layout.addLayout(top, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+
+    def _on_units_changed(self) -> None:
+        has_file = bool(self.units_edit.text().strip())
+        self.geography.setEnabled(not has_file)
+        self.geography.setToolTip(
+            "A units file is chosen: its polygons are the units"
+            if has_file
+            else "The units territories are built from when no units file is given: "
+            "the bundled US geography covering the accounts"
+        )
 
     def set_accounts_file(self, path: str) -> None:
         """Choose the accounts file (as if browsed) and detect its mapping."""
@@ -189,6 +220,7 @@ class ImportDialog(QDialog):
             self.table,
             Path(units) if units else None,
             Path(reps) if reps else None,
+            str(self.geography.currentData()),
         )
 
     def _on_accept(self) -> None:
