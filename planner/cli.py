@@ -79,13 +79,20 @@ def cmd_new(argv: list[str]) -> int:
 
 
 def balance_records(plan: object) -> list[dict[str, object]]:
-    """The balance table as records: one per territory and measure."""
+    """The balance table as records: one per territory and measure.
+
+    Every record also carries its territory's utilisation (workload ÷ its rep's capacity,
+    in %, the default capacity without a rep) and whether that is over 100 %.
+    """
+    from planner.models.capacity import territory_utilisation
     from planner.models.plan import Plan
 
     assert isinstance(plan, Plan)
     table = plan.balance()
+    share, over = territory_utilisation(plan)
     records: list[dict[str, object]] = []
     for i in range(plan.n_territories):
+        use = float(share[i])
         for j, spec in enumerate(table.measures):
             dev = float(table.deviation[i, j])
             records.append(
@@ -98,6 +105,8 @@ def balance_records(plan: object) -> list[dict[str, object]]:
                     "deviation_pct": round(dev * 100, 3) if np.isfinite(dev) else None,
                     "tolerance_pct": spec.tolerance * 100,
                     "in_band": bool(table.in_band[i, j]),
+                    "utilisation_pct": round(use * 100, 1) if np.isfinite(use) else None,
+                    "over_capacity": bool(over[i]),
                 }
             )
     return records
@@ -123,21 +132,26 @@ def cmd_report(argv: list[str]) -> int:
             )
         )
         return 0
+    from planner.models.capacity import territory_utilisation
+
     table = plan.balance()
+    share, over = territory_utilisation(plan)
     measures = table.measures
     header = f"{'Territory':<24}" + "".join(f"{m.label:>22}" for m in measures)
     print(f"{plan.name}: {plan.n_territories} territories, {plan.n_accounts} accounts")
-    print(header)
+    print(header + f"{'Utilisation':>13}")
     for i in range(plan.n_territories):
         cells = []
         for j in range(len(measures)):
             dev = table.deviation[i, j] * 100
             flag = " " if table.in_band[i, j] else "!"
             cells.append(f"{table.values[i, j]:>12,.0f} {dev:+6.1f}%{flag}")
-        print(f"{plan.territory_label(i)[:23]:<24}" + "".join(f"{c:>22}" for c in cells))
+        use = f"{share[i] * 100:>10.0f} %{'!' if over[i] else ' '}"
+        print(f"{plan.territory_label(i)[:23]:<24}" + "".join(f"{c:>22}" for c in cells) + use)
     print(f"{'Target':<24}" + "".join(f"{t:>12,.0f}{'':>10}" for t in table.targets))
     print(
-        f"Unassigned accounts: {int((plan.account_territory < 0).sum())}   (! = outside the tolerance band)"
+        f"Unassigned accounts: {int((plan.account_territory < 0).sum())}   "
+        "(! = outside the tolerance band; utilisation ! = over its rep's capacity)"
     )
     return 0
 

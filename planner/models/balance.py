@@ -438,6 +438,24 @@ class BalanceEngine:
         return self.table(totals, areas, self.fingerprint_after(change))
 
 
+def utilisation(
+    workload_hours: np.ndarray, capacity_hours: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Utilisation (workload ÷ capacity, a fraction) and whether it is over 100 %.
+
+    Parameters
+    ----------
+    workload_hours, capacity_hours : ndarray
+        Per territory; a capacity that is not positive gives NaN utilisation, not flagged.
+    """
+    load = np.asarray(workload_hours, dtype=float)
+    cap = np.asarray(capacity_hours, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(cap > 0, load / cap, np.nan)
+    over = np.nan_to_num(share, nan=0.0) > 1.0 + 1e-12
+    return share, over
+
+
 __all__ = [
     "UNASSIGNED",
     "AccountWeights",
@@ -446,4 +464,5 @@ __all__ = [
     "account_keys",
     "balance_from_values",
     "membership_fingerprints",
+    "utilisation",
 ]

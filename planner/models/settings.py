@@ -75,6 +75,9 @@ class Settings:
     )
     default_visits_per_year: float = 2.0
     default_visit_minutes: float = 30.0
+    #: Working hours a year of a rep whose capacity the plan does not give (and of a
+    #: territory without a rep), for utilisation and capacity planning.
+    default_capacity_hours: float = 1600.0
 
     def measure(self, key: str) -> MeasureSpec:
         """The measure with this key; ``KeyError`` if the plan does not balance it."""

@@ -390,6 +390,27 @@ class PlanShortfall:
         )
 
 
+@dataclass(frozen=True)
+class SuggestedHome:
+    """Where a territory's rep could live: its workload-weighted centre snapped to a unit.
+
+    Attributes
+    ----------
+    lon, lat : float
+        The centroid (point on surface) of ``unit_id``, the territory's unit nearest to the
+        workload-weighted centre of its units.
+    unit_id : str
+    """
+
+    lon: float
+    lat: float
+    unit_id: str
+
+    def describe(self) -> str:
+        """One line: the unit and its coordinates."""
+        return f"unit {self.unit_id} ({self.lon:.4f}, {self.lat:.4f})"
+
+
 @dataclass
 class PlanOptimisation:
     """Outcome of :func:`optimise_plan`.
@@ -427,6 +448,13 @@ class PlanOptimisation:
         served; nothing changes) or ``cancelled`` (the best plan found so far).
     elapsed : float
         Seconds.
+    new_territories : list of dict
+        Create mode on a plan without territories: the rows of the territories the run
+        creates (``territory_id`` T001…, ``name`` "Territory 1"…, ``color``, ``home_lon``,
+        ``home_lat``), in the order of the indices the change uses. Add them to the plan with
+        :func:`add_created_territories` before applying the change.
+    suggested_homes : dict of int to SuggestedHome
+        Per optimised territory without a rep home: where a rep could be based.
     """
 
     run_id: str
@@ -453,6 +481,8 @@ class PlanOptimisation:
     status: str = "ok"
     elapsed: float = 0.0
     created: str = ""
+    new_territories: list[dict[str, object]] = field(default_factory=list)
+    suggested_homes: dict[int, SuggestedHome] = field(default_factory=dict)
 
     def in_band(self, table: BalanceTable) -> np.ndarray:
         """Per optimised territory: every balanced measure in its band."""
@@ -543,6 +573,16 @@ class PlanOptimisation:
             f"contiguous {self.contiguous_before} → {self.contiguous_after} of {self.n_optimised}"
         )
         lines += [f"note: {m}" for m in self.messages]
+        if self.new_territories:
+            lines.append(
+                f"creates {len(self.new_territories)} territories "
+                f"({self.territory_ids[0]}…{self.territory_ids[-1]}); suggested rep homes "
+                "(stored as home_lon/home_lat):"
+            )
+        elif self.suggested_homes:
+            lines.append("suggested rep homes of the territories without a rep:")
+        for t, home in sorted(self.suggested_homes.items()):
+            lines.append(f"  {self.territory_names[t]}: {home.describe()}")
         if self.shortfalls:
             lines.append(f"shortfalls ({len(self.shortfalls)}):")
             lines += [f"  {s.describe()}" for s in self.shortfalls]
@@ -681,11 +721,18 @@ def _travel_term(
     )
 
 
-def _retarget(table: BalanceTable, n_kept: int) -> BalanceTable:
-    """The table with each measure's target the total over ``n_kept`` territories."""
+def _retarget(table: BalanceTable, n_kept: int, extra: np.ndarray | None = None) -> BalanceTable:
+    """The table with each measure's target the total over ``n_kept`` territories.
+
+    ``extra`` adds to each measure's total (per measure of the table), e.g. the accounts a
+    create run will share out that no territory holds yet.
+    """
+    totals = table.values.sum(axis=0)
+    if extra is not None:
+        totals = totals + extra
     measures = [
         spec if spec.target is not None else replace(spec, target=float(total) / n_kept)
-        for spec, total in zip(table.measures, table.values.sum(axis=0), strict=True)
+        for spec, total in zip(table.measures, totals, strict=True)
     ]
     targets, deviation, in_band = balance_from_values(table.values, measures)
     return replace(table, targets=targets, deviation=deviation, in_band=in_band)
@@ -816,9 +863,13 @@ def optimise_plan(
 
     start = time.perf_counter()
     run_id = uuid.uuid4().hex[:12]
-    k_all = snapshot.n_territories
     settings = snapshot.settings
-    options.validate(settings, k_all)
+    options.validate(settings, snapshot.n_territories)
+    new_rows: list[dict[str, object]] = []
+    if options.mode == "create" and snapshot.n_territories == 0 and options.territories:
+        # A freshly imported plan: the run creates the territories it fills.
+        snapshot, new_rows = _with_new_territories(snapshot, options.territories)
+    k_all = snapshot.n_territories
     keys = [m.key for m in settings.measures]
     balanced = [k for k in keys if options.measures is None or k in options.measures]
     eval_settings = replace(
@@ -851,6 +902,11 @@ def optimise_plan(
         state.report(0.0, "preparing the units, their measures and neighbours")
     if snapshot.n_units == 0:
         return refuse("the plan has no units: the optimiser assigns units (ZIP areas, counties)")
+    if k_all == 0 and options.mode == "create":
+        return refuse(
+            "the plan has no territories: say how many to create (--territories N); "
+            "`planner capacity` suggests a number"
+        )
     if pool_t.size == 0:
         return refuse("every territory the request names is locked: nothing can change")
     create = options.mode == "create"
@@ -907,6 +963,12 @@ def optimise_plan(
     follows = in_unit & ~snapshot.account_held & (unit_local[np.maximum(au, 0)] >= 0)
     if create:
         follows &= (at < 0) | np.isin(at, pool_t)
+        outside = int(np.count_nonzero((at < 0) & ~in_unit))
+        if outside:
+            messages.append(
+                f"{outside:,} Unassigned accounts lie in no unit (outside every unit, or "
+                "unplaced) and stay Unassigned"
+            )
     else:
         follows &= (at >= 0) & (at == unit_t)
 
@@ -923,8 +985,6 @@ def optimise_plan(
         table = snap_eval.engine(account_t, unit_t).table()
         return table if n_kept == k_all else _retarget(table, n_kept)
 
-    before = balance_of(at, ut)
-    cols = [before.column(key) for key in balanced]
     m = len(balanced)
     tol = np.array([spec.tolerance for spec in specs])
     columns = _account_columns(snapshot, balanced)
@@ -935,6 +995,20 @@ def optimise_plan(
     )
     alon, alat = snapshot.weights.lon, snapshot.weights.lat
     nearest_km = _nearest_home_km(snapshot, used_t)
+    # Create mode shares out every account that moves with a unit, Unassigned ones too (a
+    # freshly imported plan has nothing else): they count in the targets from the start.
+    newcomers = follows & (at < 0) if create else np.zeros(snapshot.n_accounts, dtype=bool)
+    keys_all = [spec.key for spec in eval_settings.measures]
+    newcomer_totals = np.zeros(len(keys_all))
+    if newcomers.any():
+        every = _account_columns(snapshot, keys_all)
+        if "workload" in keys_all:
+            every["workload"] = _workload_estimate(snapshot, nearest_km)
+        newcomer_totals = np.array([float(every[key][newcomers].sum()) for key in keys_all])
+    before = balance_of(at, ut)
+    if newcomers.any():
+        before = _retarget(before, n_kept, newcomer_totals)
+    cols = [before.column(key) for key in balanced]
 
     def per_account_values(alignment: np.ndarray) -> np.ndarray:
         """Per-account measure values, workload estimated with the alignment's rep homes."""
@@ -994,7 +1068,12 @@ def optimise_plan(
 
     # Centres: rep homes (create seeds there); without every home, centroids follow.
     centres = homes[used_t] if home_ok[used_t].all() else None
-    if centres is None and create:
+    if centres is None and create and not home_ok[used_t].any():
+        messages.append(
+            "no territory has a rep home: seeded at well-spread centres of the units' "
+            "measures (p-median), with a suggested home per territory"
+        )
+    elif centres is None and create:
         messages.append("some territories have no rep home: seeds chosen by p-median instead")
     elif centres is None:
         # Fixed for the run: the homes that exist, the current centroids for the rest.
@@ -1069,9 +1148,16 @@ def optimise_plan(
                 with np.errstate(invalid="ignore", divide="ignore"):
                     rt = np.where(est[:, j] > 0, real[:, j] / est[:, j], 1.0)
                 ratio[:, j] = np.clip(np.nan_to_num(rt, nan=1.0), 0.5, 2.0)
+        # Accounts still Unassigned in this round's starting alignment join territories.
+        joining = newcomers & (align_at < 0)
+        joining_total = (
+            values[joining].sum(axis=0) * ratio[used_t[0]] if joining.any() else np.zeros(m)
+        )
         targets = np.array(
             [
-                spec.target if spec.target is not None else float(real[:, j].sum()) / n_kept
+                spec.target
+                if spec.target is not None
+                else (float(real[:, j].sum()) + float(joining_total[j])) / n_kept
                 for j, spec in enumerate(specs)
             ]
         )
@@ -1200,8 +1286,30 @@ def optimise_plan(
     # With the exact travel term a workload miss the core did not see is the target moving.
     estimated = ratio if travel is None else np.ones_like(ratio)
     out.shortfalls = _shortfalls(out, result, used_t, units, snapshot, specs, estimated)
-    if out.status == "ok" and out.shortfalls:
-        out.status = "bands_not_met"
+    if out.status in ("ok", "bands_not_met", "not_contiguous"):
+        # The status speaks of the plan's own figures, as the table and shortfalls do (the
+        # core's may differ: it searched with estimated targets).
+        if out.shortfalls:
+            out.status = "bands_not_met"
+        elif out.contiguous_after < k:
+            out.status = "not_contiguous"
+        else:
+            out.status = "ok"
+    out.new_territories = new_rows
+    out.suggested_homes = _suggest_homes(
+        snapshot,
+        used_t,
+        new_ut,
+        x[:, balanced.index("workload")] if "workload" in balanced else None,
+        units,
+        unit_local,
+        ulon,
+        ulat,
+        uxy,
+    )
+    for t, home in out.suggested_homes.items():
+        if t < len(new_rows):
+            new_rows[t]["home_lon"], new_rows[t]["home_lat"] = home.lon, home.lat
     out.moves = _explain(
         out,
         snapshot,
@@ -1222,6 +1330,112 @@ def optimise_plan(
         state.report(1.0, f"done: {out.in_band_after} of {out.n_optimised} territories in band")
     out.elapsed = time.perf_counter() - start
     return out
+
+
+def created_territory_id(i: int) -> str:
+    """Id of the ``i``-th (0-based) territory a create run makes on an empty plan: T001…"""
+    return f"T{i + 1:03d}"
+
+
+def _with_new_territories(
+    snapshot: PlanSnapshot, n: int
+) -> tuple[PlanSnapshot, list[dict[str, object]]]:
+    """The snapshot with ``n`` new, empty, unlocked territories without reps, and their rows."""
+    from planner.models.schema import palette_color
+
+    rows: list[dict[str, object]] = [
+        {
+            "territory_id": created_territory_id(i),
+            "name": f"Territory {i + 1}",
+            "color": palette_color(i),
+            "locked": False,
+            "geometry_source": "units",
+            "home_lon": float("nan"),
+            "home_lat": float("nan"),
+        }
+        for i in range(n)
+    ]
+    nan = np.full(n, np.nan)
+    extended = replace(
+        snapshot,
+        territory_ids=tuple(str(r["territory_id"]) for r in rows),
+        territory_names=tuple(str(r["name"]) for r in rows),
+        territory_locked=np.zeros(n, dtype=bool),
+        home_lon=nan.copy(),
+        home_lat=nan.copy(),
+        area_override=nan.copy(),
+        routed_travel_hours=nan.copy(),
+    )
+    return extended, rows
+
+
+def _suggest_homes(
+    snapshot: PlanSnapshot,
+    used_t: np.ndarray,
+    new_ut: np.ndarray,
+    unit_workload: np.ndarray | None,
+    units: np.ndarray,
+    unit_local: np.ndarray,
+    ulon: np.ndarray,
+    ulat: np.ndarray,
+    uxy: np.ndarray,
+) -> dict[int, SuggestedHome]:
+    """A home per filled territory without a rep: its workload centre snapped to its units.
+
+    The centre is the mean of the territory's unit centroids weighted by workload (else by
+    accounts); the home is the centroid of the territory's unit nearest to it, so it lies
+    inside the territory even when the territory is not convex.
+    """
+    au = snapshot.account_unit
+    inside = au >= 0
+    weight = np.zeros(snapshot.n_units)
+    if unit_workload is not None:
+        weight[units] = unit_workload
+    else:
+        weight += np.bincount(au[inside], minlength=snapshot.n_units)[: snapshot.n_units]
+    weight += 1e-9
+    out: dict[int, SuggestedHome] = {}
+    for t in used_t.tolist():
+        if np.isfinite(snapshot.home_lon[t]) and np.isfinite(snapshot.home_lat[t]):
+            continue
+        members = np.flatnonzero(new_ut == t)
+        if members.size == 0:
+            continue
+        w = weight[members]
+        centre = (uxy[members] * w[:, None]).sum(axis=0) / w.sum()
+        nearest = members[int(np.argmin(np.hypot(*(uxy[members] - centre).T)))]
+        out[t] = SuggestedHome(
+            float(ulon[nearest]), float(ulat[nearest]), str(snapshot.unit_ids[nearest])
+        )
+    return out
+
+
+def add_created_territories(plan: Plan, result: PlanOptimisation) -> list[int]:
+    """Add the territories a create run made (``result.new_territories``) to ``plan``.
+
+    Call it before applying ``result.change``, whose territory indices count them. The
+    territories get ``home_lon``/``home_lat`` columns holding the suggested rep home, so a
+    rep can be assigned later; other territories have NaN there.
+
+    Returns
+    -------
+    list of int
+        Indices of the added territories (remove them in reverse order to undo).
+    """
+    added: list[int] = []
+    if not result.new_territories:
+        return added
+    if plan.n_territories:
+        raise ValueError("created territories go into a plan without territories")
+    for column in ("home_lon", "home_lat"):
+        if column not in plan.territories:
+            # An extra territory column, kept by the plan file like any imported column.
+            plan.territories[column] = np.nan
+    for row in result.new_territories:
+        index = plan.n_territories
+        plan.insert_territory(index, dict(row))
+        added.append(index)
+    return added
 
 
 def _localise(message: str, snapshot: PlanSnapshot, used_t: np.ndarray) -> str:
@@ -1475,6 +1689,9 @@ __all__ = [
     "PlanOptimisation",
     "PlanShortfall",
     "PlanSnapshot",
+    "SuggestedHome",
+    "add_created_territories",
+    "created_territory_id",
     "forget_moves",
     "optimise_plan",
     "record_moves",

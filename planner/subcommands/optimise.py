@@ -61,6 +61,7 @@ def cmd_optimise(argv: list[str]) -> int:
     from planner.optimise.plan_optimiser import (
         OptimiseOptions,
         OptionsError,
+        add_created_territories,
         default_time_limit,
         optimise_plan,
         record_moves,
@@ -82,13 +83,15 @@ def cmd_optimise(argv: list[str]) -> int:
         "--mode",
         choices=("create", "rebalance", "subset"),
         default="rebalance",
-        help="create from scratch (seeded at rep homes), rebalance the current alignment "
+        help="create from scratch (seeded at rep homes, else at well-spread centres of "
+        "workload), rebalance the current alignment "
         "(default), or re-optimise the territories named by --subset and/or --under",
     )
     parser.add_argument(
         "--territories",
         type=_positive("--territories", int),
-        help="create mode: number of territories to fill (default: every unlocked one)",
+        help="create mode: number of territories to fill (default: every unlocked one); on a "
+        "plan without territories, how many to create (T001…, with a suggested rep home each)",
     )
     parser.add_argument(
         "--subset",
@@ -231,6 +234,9 @@ def cmd_optimise(argv: list[str]) -> int:
         return 1
     for line in result.summary_lines():
         print(line)
+    if result.new_territories:
+        # A plan without territories: the run made them (empty until the change applies).
+        add_created_territories(plan, result)
     if args.scenario:
         store_scenario(plan, result, args.scenario)
         record_moves(plan, result, args.scenario.strip())

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.models.balance import BalanceTable
+from planner.models.balance import BalanceTable, utilisation
+from planner.models.capacity import territory_capacity_hours
 from planner.models.hierarchy import TERRITORY_LEVEL, Hierarchy, hierarchy, plural, rollup
 from planner.models.plan import Disruption, Plan
 from planner.models.settings import MeasureSpec
@@ -81,7 +82,12 @@ def workload_note(plan: Plan) -> tuple[str, list[str]]:
 
 
 class BalanceModel(QAbstractTableModel):
-    """Rows are territories; per measure a value column and a deviation column."""
+    """Rows are territories; per measure a value column and a deviation column.
+
+    The last column is the utilisation: workload ÷ the capacity of the row's rep (the
+    plan's default capacity without a rep; summed over the territories of a parent row),
+    flagged "!" and shaded above 100 %.
+    """
 
     FIXED = 3  # territory, rep, quota
 
@@ -96,6 +102,10 @@ class BalanceModel(QAbstractTableModel):
         self.quotas = np.zeros(0)
         self.currency = "$"
         self.preview = False
+        #: Utilisation per row (fraction; NaN when the plan balances no workload).
+        self.utilisation = np.zeros(0)
+        self.over_capacity = np.zeros(0, dtype=bool)
+        self.capacity = np.zeros(0)
 
     def set_plan_table(
         self,
@@ -124,6 +134,17 @@ class BalanceModel(QAbstractTableModel):
                 [np.nansum(quotas[m]) if np.isfinite(quotas[m]).any() else np.nan for m in members]
             )
             colors = group_colors or [colors[m[0]] if m else "#c8c8c8" for m in members]
+        capacity = territory_capacity_hours(plan)
+        if groups is not None:
+            capacity = np.array([float(capacity[m].sum()) for m in groups[1]])
+        keys = [m.key for m in table.measures]
+        load = (
+            table.values[:, keys.index("workload")]
+            if "workload" in keys
+            else np.full(len(capacity), np.nan)
+        )
+        self.capacity = capacity
+        self.utilisation, self.over_capacity = utilisation(load, capacity)
         same_shape = (
             self.table is not None
             and self.table.values.shape == table.values.shape
@@ -154,8 +175,12 @@ class BalanceModel(QAbstractTableModel):
         return (
             0
             if parent.isValid() or self.table is None
-            else self.FIXED + 2 * len(self.table.measures)
+            else self.FIXED + 2 * len(self.table.measures) + 1
         )
+
+    def utilisation_column(self) -> int:
+        """Index of the utilisation column (the last)."""
+        return self.FIXED + 2 * (len(self.table.measures) if self.table is not None else 0)
 
     def _measure(self, column: int) -> tuple[int, bool]:
         """Measure index and whether the column is the deviation column."""
@@ -174,11 +199,18 @@ class BalanceModel(QAbstractTableModel):
                 return "Rep" if self.level == "Territory" else "Territories"
             if section == 2:
                 return "Quota"
+            if section == self.utilisation_column():
+                return "Utilisation"
             j, is_dev = self._measure(section)
             spec = self.table.measures[j]
             if is_dev:
                 return f"Δ ±{spec.tolerance * 100:.0f}%"
             return spec.label
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.utilisation_column():
+            return (
+                "Workload ÷ the rep's capacity (hours a year; the plan's default capacity "
+                "without a rep). ! = over 100 %"
+            )
         if role == Qt.ItemDataRole.ToolTipRole and section >= self.FIXED:
             j, _ = self._measure(section)
             spec = self.table.measures[j]
@@ -207,6 +239,8 @@ class BalanceModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DecorationRole and col == 0:
                 return QColor(self.colors[row])
             return None
+        if col == self.utilisation_column():
+            return self._utilisation_data(row, role)
         j, is_dev = self._measure(col)
         spec = self.table.measures[j]
         value = float(self.table.values[row, j])
@@ -225,6 +259,23 @@ class BalanceModel(QAbstractTableModel):
             band = "within" if self.table.in_band[row, j] else "outside"
             target = format_value(self.table.targets[j], spec, self.currency)
             return f"{self.names[row]}: {spec.label} {format_value(value, spec, self.currency)}, target {target}, {format_deviation(dev)} ({band} ±{spec.tolerance * 100:.0f} %)"
+        return None
+
+    def _utilisation_data(self, row: int, role: int) -> object:
+        share = float(self.utilisation[row]) if row < len(self.utilisation) else float("nan")
+        over = bool(self.over_capacity[row]) if row < len(self.over_capacity) else False
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{share * 100:.0f} %{' !' if over else ''}" if np.isfinite(share) else "–"
+        if role == SORT_ROLE:
+            return share if np.isfinite(share) else -1.0
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and over:
+            return QBrush(OVER)
+        if role == Qt.ItemDataRole.ToolTipRole and np.isfinite(share):
+            cap = float(self.capacity[row])
+            state = "over capacity" if over else "within capacity"
+            return f"{self.names[row]}: {share:.0%} of {cap:,.0f} h a year ({state})"
         return None
 
 
@@ -317,6 +368,11 @@ class BalancePanel(QWidget):
         out = int((~table.in_band).any(axis=1).sum())
         parts = [
             f"{plan.n_territories} territories, {out} outside a band",
+        ]
+        over = int(self.model.over_capacity.sum()) if self.members is None else 0
+        if over:
+            parts.append(f"{over} over capacity")
+        parts += [
             f"{unassigned:,} unassigned accounts",
         ]
         if disruption is not None:

@@ -313,6 +313,9 @@ class MainWindow(QMainWindow):
         from planner.ui import redesign_dialogs
 
         redesign_dialogs.install(self)
+        from planner.ui import capacity_dialog
+
+        capacity_dialog.install(self)
 
         territory_dialog.install(self)
         self.balance_dock.raise_()
