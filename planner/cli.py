@@ -45,8 +45,16 @@ def cmd_new(argv: list[str]) -> int:
         prog="planner new", description="Build a plan from input files."
     )
     parser.add_argument("--accounts", required=True, type=Path, help="accounts CSV or XLSX")
-    parser.add_argument(
+    geography = parser.add_mutually_exclusive_group()
+    geography.add_argument(
         "--units", type=Path, help="unit polygons (GeoPackage, Shapefile, GeoJSON...)"
+    )
+    geography.add_argument(
+        "--geography",
+        choices=("zip", "county", "state"),
+        default="zip",
+        help="without --units: bundled US units of this level covering the accounts' states "
+        "(default: zip)",
     )
     parser.add_argument(
         "--reps", type=Path, help="reps CSV or XLSX (rep_id, name, home lat/lon or zip)"
@@ -55,14 +63,27 @@ def cmd_new(argv: list[str]) -> int:
         "-o", "--output", required=True, type=Path, help="plan file to write (.gpkg)"
     )
     parser.add_argument("--name", help="plan name (default: the output file name)")
+    parser.add_argument(
+        "--strict-coverage",
+        action="store_true",
+        help="write nothing and exit 2 when many accounts lie outside every unit",
+    )
     args = parser.parse_args(argv)
     result = import_accounts(args.accounts)
     print(result.report.format())
-    units = None
     if args.units:
         units_result = import_units(args.units)
         print(units_result.report.format())
         units = units_result.units
+    else:
+        from planner.io.us_units import units_for_accounts
+
+        units, selection = units_for_accounts(
+            result.accounts["lon"].to_numpy(dtype=float),
+            result.accounts["lat"].to_numpy(dtype=float),
+            args.geography,
+        )
+        print(selection.format())
     reps = None
     if args.reps:
         reps, reps_report = import_reps(args.reps)
@@ -70,6 +91,12 @@ def cmd_new(argv: list[str]) -> int:
     plan = build_plan(result.accounts, units, reps, name=args.name or args.output.stem)
     for note in plan.notes:
         print(f"note: {note.layer} row {note.row + 1}, {note.column}: {note.message}")
+    from planner.io.coverage import plan_coverage
+
+    coverage = plan_coverage(plan)
+    print(coverage.format())
+    if args.strict_coverage and coverage.is_warning:
+        raise UserError(f"--strict-coverage: {args.output} not written")
     save_plan(plan, args.output)
     print(
         f"wrote {args.output}: {plan.n_accounts} accounts, {plan.n_units} units, "

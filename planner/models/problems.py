@@ -1,5 +1,5 @@
-"""Problems a planner must see and resolve: unassigned and unplaced items, overlaps,
-non-contiguous and empty territories.
+"""Problems a planner must see and resolve: unassigned and unplaced items, accounts
+outside every unit, overlaps, non-contiguous and empty territories.
 
 :func:`find_problems` looks at a :class:`~planner.models.plan.Plan` as it is now and returns
 one :class:`Problem` per finding, each with the territories and items involved and a box to
@@ -31,6 +31,7 @@ ProblemKind = Literal[
     "non_contiguous",
     "empty_territory",
     "unplaced_accounts",
+    "outside_units",
 ]
 ItemKind = Literal["accounts", "units", "none"]
 BBox = tuple[float, float, float, float]
@@ -43,6 +44,7 @@ PROBLEM_KINDS: tuple[ProblemKind, ...] = (
     "non_contiguous",
     "empty_territory",
     "unplaced_accounts",
+    "outside_units",
 )
 
 #: Overlaps smaller than this are digitising noise (shared edges drawn twice), not conflicts.
@@ -231,6 +233,21 @@ def _unassigned_and_unplaced(plan: Plan) -> list[Problem]:
                 item_kind="accounts",
             )
         )
+    if plan.n_units:
+        # A unit move cannot carry these accounts: the planner must assign them by hand or
+        # fix the units (see planner.io.coverage for the likely cause when there are many).
+        outside = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat) & (plan.account_unit < 0))
+        if len(outside):
+            problems.append(
+                Problem(
+                    "outside_units",
+                    f"{_plural(len(outside), 'account')} outside every unit "
+                    "(unit edits do not move them; assign them directly or fix the units)",
+                    items=outside,
+                    item_kind="accounts",
+                    bbox=_points_bbox(lon[outside], lat[outside]),
+                )
+            )
     # Units are the building blocks of unit-based territories only; in a plan of drawn
     # territories every unit is unassigned and saying so would be noise.
     unit_based = (plan.territories["geometry_source"] == "units").to_numpy()
@@ -428,7 +445,9 @@ def find_problems(plan: Plan) -> list[Problem]:
           along an edge are one piece; a drawn shape's polygons are its pieces), with its
           parts, largest first;
         - ``empty_territory``: one per territory holding no accounts;
-        - ``unplaced_accounts``: one for all accounts without coordinates.
+        - ``unplaced_accounts``: one for all accounts without coordinates;
+        - ``outside_units``: one for all placed accounts inside no unit (only when the
+          plan has units).
     """
     if not hasattr(plan, "account_territory"):
         raise TypeError(f"plan must be a Plan, got {type(plan).__name__}")

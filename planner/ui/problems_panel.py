@@ -28,6 +28,7 @@ KIND_TITLES: dict[ProblemKind, str] = {
     "non_contiguous": "Territories in separate parts",
     "empty_territory": "Empty territories",
     "unplaced_accounts": "Accounts without a location",
+    "outside_units": "Accounts outside every unit",
 }
 
 #: Data roles of a row: the box to zoom to, and (item kind, indices) to select.

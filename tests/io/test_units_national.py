@@ -1,0 +1,215 @@
+"""Bundled US units for a new plan: the states of the accounts, cached, with a report.
+
+The national ZIP layer takes seconds to build (``python -m bench national_units``), so
+these tests build the ZIP areas of the few states they use only; counties and states are
+the real national layers. Every test writes its cache into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import shapely
+
+from planner.cli import main
+from planner.io import geography, units_cache, us_units
+from planner.io.coverage import check_coverage
+from planner.io.planfile import open_plan
+from planner.models.problems import find_problems
+
+#: GA, TX, NY, CA, and the non-contiguous AK and HI.
+TEST_STATES = ("13", "48", "36", "06", "02", "15")
+SPREAD = ("GA", "TX", "NY", "CA")
+
+
+@pytest.fixture(scope="module")
+def small_zip_layer():
+    return geography.zip_area_units(list(TEST_STATES), offshore_km=us_units.OFFSHORE_KM)[
+        ["unit_id", "name", "state", "geometry"]
+    ]
+
+
+@pytest.fixture
+def us_cache(tmp_path, monkeypatch, small_zip_layer):
+    """A fresh cache folder, and a national ZIP layer of the test states only."""
+    monkeypatch.setenv(units_cache.CACHE_ENV, str(tmp_path / "cache"))
+    builds: list[str] = []
+
+    def build(state=None):
+        builds.append("zip")
+        return small_zip_layer.copy()
+
+    monkeypatch.setattr(us_units, "_build_zip_layer", build)
+    return builds
+
+
+def spread_accounts(per_state: int = 150, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Accounts in GA, TX, NY and CA: half at ZIP centroids, half anywhere in the state."""
+    rng = np.random.default_rng(seed)
+    zips = geography.zip_centroids()
+    outlines = geography.state_outlines(["13", "48", "36", "06"])
+    lon, lat = [], []
+    for postal, outline in zip(outlines["state"], outlines.geometry, strict=True):
+        own = zips[zips["state"] == postal].sample(per_state // 2, random_state=seed)
+        lon.append(own["lon"].to_numpy())
+        lat.append(own["lat"].to_numpy())
+        x0, y0, x1, y1 = outline.bounds
+        x = rng.uniform(x0, x1, per_state * 20)
+        y = rng.uniform(y0, y1, per_state * 20)
+        inside = shapely.contains_xy(outline, x, y)
+        lon.append(x[inside][: per_state - per_state // 2])
+        lat.append(y[inside][: per_state - per_state // 2])
+    return np.concatenate(lon), np.concatenate(lat)
+
+
+@pytest.mark.parametrize("level", us_units.LEVELS)
+def test_units_of_every_level_cover_accounts_in_several_states(us_cache, level):
+    lon, lat = spread_accounts()
+    lon[5] = np.nan  # an unplaced account is ignored, not an error
+    units, selection = us_units.units_for_accounts(lon, lat, level)
+    assert selection.states == sorted(SPREAD)
+    assert sorted(units["state"].unique()) == sorted(SPREAD)
+    assert {"unit_id", "name", "state"} <= set(units.columns)
+    assert units["unit_id"].is_unique
+    assert units.crs.to_epsg() == 4326
+    assert (units.geom_type == "MultiPolygon").all()
+    assert selection.n_units == len(units)
+    assert selection.n_placed == len(lon) - 1
+    coverage = check_coverage(lon, lat, units.geometry.to_numpy())
+    assert coverage.n_placed == len(lon) - 1
+    assert coverage.fraction <= 0.01
+    assert not coverage.is_warning
+    expected = {"zip": (3000, 8000), "county": (500, 700), "state": (4, 4)}[level]
+    assert expected[0] <= len(units) <= expected[1]
+
+
+def test_zip_units_are_every_zip_area_of_the_accounts_states(us_cache):
+    # Two accounts in Georgia give all of Georgia's ZIP areas, not just two.
+    atlanta, savannah = (-84.39, 33.75), (-81.10, 32.08)
+    units, selection = us_units.units_for_accounts(
+        np.array([atlanta[0], savannah[0]]), np.array([atlanta[1], savannah[1]])
+    )
+    assert selection.states == ["GA"]
+    georgia = geography.zip_centroids(["13"])
+    assert len(units) > 0.95 * len(georgia)
+    assert units["unit_id"].str.fullmatch(r"\d{5}").all()
+    assert (units["name"] == "ZIP " + units["unit_id"]).all()
+
+
+def test_alaska_and_hawaii_accounts_get_their_states_units(us_cache):
+    anchorage, honolulu = (-149.90, 61.22), (-157.86, 21.31)
+    lon = np.array([anchorage[0], honolulu[0]])
+    lat = np.array([anchorage[1], honolulu[1]])
+    for level in us_units.LEVELS:
+        units, selection = us_units.units_for_accounts(lon, lat, level)
+        assert selection.states == ["AK", "HI"]
+        assert check_coverage(lon, lat, units.geometry.to_numpy()).n_outside == 0
+
+
+def test_accounts_far_from_every_state_are_reported_not_dropped(us_cache):
+    guam, paris, atlanta = (144.79, 13.44), (2.35, 48.86), (-84.39, 33.75)
+    lon = np.array([guam[0], paris[0], atlanta[0]])
+    lat = np.array([guam[1], paris[1], atlanta[1]])
+    _, selection = us_units.units_for_accounts(lon, lat, "county")
+    assert selection.states == ["GA"]
+    assert selection.far_accounts.tolist() == [0, 1]
+    assert selection.far_bbox == pytest.approx((2.35, 13.44, 144.79, 48.86))
+    assert "2 account(s) far from every US state" in selection.format()
+
+
+def test_an_account_just_off_the_coast_brings_its_state(us_cache):
+    # A few km off Tybee Island, Georgia: in no state, but Georgia's units are taken.
+    _, selection = us_units.units_for_accounts(np.array([-80.80]), np.array([32.00]))
+    assert selection.states == ["GA"]
+    assert selection.near_state == 1
+
+
+def test_the_national_layer_is_cached_and_not_rebuilt(us_cache):
+    first = us_units.national_units("zip")
+    assert first.built and first.path.exists()
+    stamp = first.path.stat().st_mtime_ns
+    second = us_units.national_units("zip")
+    assert not second.built
+    assert us_cache == ["zip"]  # built once
+    assert second.path.stat().st_mtime_ns == stamp
+    assert len(second.frame) == len(first.frame)
+    assert second.frame["unit_id"].tolist() == first.frame["unit_id"].tolist()
+    assert shapely.equals(
+        second.frame.geometry.to_numpy()[:50], first.frame.geometry.to_numpy()[:50]
+    ).all()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a parquet file at all", b"PAR1\x00\x01garbage"])
+def test_a_corrupt_cache_is_rebuilt_not_a_crash(us_cache, damage):
+    path = us_units.national_units("zip").path
+    path.write_bytes(damage)
+    layer = us_units.national_units("zip")
+    assert layer.built
+    assert "unreadable cached layer rebuilt" in layer.note
+    assert us_cache == ["zip", "zip"]
+    assert not us_units.national_units("zip").built  # the rebuilt file is good again
+
+
+def test_a_failed_build_leaves_no_file_behind(tmp_path, monkeypatch):
+    monkeypatch.setenv(units_cache.CACHE_ENV, str(tmp_path))
+
+    def broken():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        units_cache.cached_layer("broken", broken)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cache_folder_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv(units_cache.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    if os.name == "posix" and os.uname().sysname != "Darwin":
+        assert units_cache.cache_dir() == tmp_path / "territory-planner" / "units"
+    key = units_cache.cache_path("us-zip").name
+    assert key.startswith("us-zip-") and key.endswith(".parquet")
+
+
+def test_unknown_level_is_named(us_cache):
+    with pytest.raises(ValueError, match="level"):
+        us_units.units_for_accounts(np.array([-84.0]), np.array([33.0]), "city")  # type: ignore[arg-type]
+
+
+def test_planner_new_without_units_gives_every_account_a_unit_or_a_report(
+    us_cache, tmp_path, capsys
+):
+    csv = tmp_path / "accounts.csv"
+    csv.write_text(
+        "id,name,zip,lat,lon,revenue\n"
+        "1,Atlanta,30303,,,100\n"  # placed by ZIP
+        "2,Austin,,30.27,-97.74,200\n"
+        "3,Albany,,42.65,-73.75,300\n"
+        "4,Anchorage,,61.22,-149.90,400\n"
+        "5,Honolulu,96813,,,500\n"
+        "6,Guam,,13.44,144.79,600\n"  # far from every state
+        "7,Nowhere,,,,700\n"  # unplaced
+    )
+    out = tmp_path / "plan.gpkg"
+    assert main(["new", "--accounts", str(csv), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "units:" in printed and "far from every US state" in printed
+    assert "1 of 6 placed accounts" in printed  # Guam, listed rather than dropped
+    plan = open_plan(out)
+    assert plan.n_accounts == 7
+    assert sorted(plan.units["state"].unique()) == ["AK", "GA", "HI", "NY", "TX"]
+    assert (plan.account_unit[:5] >= 0).all()
+    outside = [p for p in find_problems(plan) if p.kind == "outside_units"]
+    assert outside[0].items.tolist() == [5]
+
+
+def test_planner_new_takes_counties_on_request(us_cache, tmp_path, capsys):
+    csv = tmp_path / "accounts.csv"
+    csv.write_text("id,lat,lon\n1,33.75,-84.39\n2,32.08,-81.10\n")
+    out = tmp_path / "plan.gpkg"
+    assert main(["new", "--accounts", str(csv), "--geography", "county", "-o", str(out)]) == 0
+    plan = open_plan(out)
+    assert plan.n_units == 159  # Georgia's counties
+    assert "Fulton, GA" in set(plan.units["name"])
+    assert "coverage: all 2 placed accounts are inside a unit" in capsys.readouterr().out
