@@ -174,6 +174,8 @@ class FirstPlanGuide(QWizard):
         self.coverage_text = coverage_text
         self.task: Task | None = None
         self.result_: Any = None
+        #: Seconds the optimiser may take (None: the optimiser dialog's default for the size).
+        self.time_limit: float | None = None
         self.coverage_page = _CoveragePage(self)
         self.count_page = _CountPage(self)
         self.create_page = _CreatePage(self)
@@ -189,10 +191,10 @@ class FirstPlanGuide(QWizard):
 
     def capacity_summary(self) -> tuple[str, int]:
         """The capacity arithmetic as rich text, and the suggested number of territories."""
-        from planner.models.capacity import capacity_plan
+        from planner.models.capacity import plan_capacity
 
-        estimate = capacity_plan(self.plan)
-        suggested = estimate.suggested_territories
+        estimate = plan_capacity(self.plan)
+        suggested = estimate.territories
         if len(self.plan.reps):
             suggested = len(self.plan.reps)
         lines = [line.replace("&", "&amp;").replace("<", "&lt;") for line in estimate.lines()]
@@ -223,7 +225,7 @@ class FirstPlanGuide(QWizard):
         options = OptimiseOptions(
             mode="create",
             territories=n,
-            time_limit=default_time_limit(self.plan.n_units, 20.0),
+            time_limit=self.time_limit or default_time_limit(self.plan.n_units, 20.0),
         )
         snapshot = snapshot_plan(self.plan)
         page = self.create_page

@@ -68,7 +68,8 @@ def _file_row(
     button = QPushButton("Browse…", row)
 
     def browse() -> None:
-        path, _ = QFileDialog.getOpenFileName(parent, placeholder, edit.text(), file_filter)
+        start = edit.text() or str(getattr(parent, "start_dir", ""))
+        path, _ = QFileDialog.getOpenFileName(parent, placeholder, start, file_filter)
         if path:
             edit.setText(path)
             if callable(on_change):
@@ -163,6 +164,17 @@ class ImportDialog(QDialog):
             else "The units territories are built from when no units file is given: "
             "the bundled US geography covering the accounts"
         )
+
+    def set_request(self, request: ImportRequest) -> None:
+        """Fill the form in from an earlier request (going back to fix an import)."""
+        self.units_edit.setText(str(request.units) if request.units else "")
+        self.reps_edit.setText(str(request.reps) if request.reps else "")
+        index = self.geography.findData(request.geography)
+        if index >= 0:
+            self.geography.setCurrentIndex(index)
+        self.set_accounts_file(str(request.accounts))
+        for key, combo in self.combos.items():
+            combo.setCurrentText(request.mapping.get(key) or NONE)
 
     def set_accounts_file(self, path: str) -> None:
         """Choose the accounts file (as if browsed) and detect its mapping."""

@@ -24,6 +24,7 @@ from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.ui.balance_panel import BalancePanel
 from planner.ui.canvas import MapCanvas
+from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.folders import is_bundled, start_folder
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
 from planner.ui.map_presenter import PlanMapPresenter
@@ -529,49 +530,87 @@ class MainWindow(QMainWindow):
             self.settings.setValue("dirs/plans", str(Path(name).parent))
             self.open_path(Path(name))
 
-    def new_from_import(self) -> None:
+    def new_from_import(self, previous: ImportRequest | None = None) -> None:
+        """Ask for the files and mapping of a new plan (``previous`` fills the form in)."""
         if not self._confirm_discard():
             return
-        dialog = ImportDialog(self, str(self.settings.value("dirs/imports", "")))
+        start = str(start_folder(self.settings, "dirs/imports"))
+        dialog = ImportDialog(self, start)
+        if previous is not None:
+            dialog.set_request(previous)
         if dialog.exec() != ImportDialog.DialogCode.Accepted:
             return
         request = dialog.request()
         self.settings.setValue("dirs/imports", str(request.accounts.parent))
         self.import_request(request)
 
-    def import_request(self, request: ImportRequest) -> Task:
-        """Run an import in the background and show its report."""
+    def import_request(self, request: ImportRequest, guide: bool = True) -> Task:
+        """Run an import in the background, show its report, then the first-plan guide."""
 
-        def work(state: TaskState) -> tuple[Plan, str]:
+        def work(state: TaskState) -> tuple[Plan, str, str, str]:
             from planner.io.accounts_import import import_accounts
             from planner.io.build import build_plan
+            from planner.io.coverage import plan_coverage
             from planner.io.units_import import import_reps, import_units
+            from planner.io.us_units import LEVEL_LABELS, units_for_accounts
 
             result = import_accounts(
-                request.accounts, request.mapping, state=state.sub(0, 0.6), table=request.table
+                request.accounts, request.mapping, state=state.sub(0, 0.5), table=request.table
             )
             texts = [result.report.format(limit=500)]
-            units = None
             if request.units:
-                state.report(0.65, f"Reading {request.units.name}")
+                state.report(0.55, f"Reading {request.units.name}")
                 units_result = import_units(request.units)
                 units = units_result.units
                 texts.append(units_result.report.format(limit=200))
+                units_label = f"from {request.units.name}"
+            else:
+                state.report(0.55, "Choosing the units that cover the accounts")
+                accounts = result.accounts
+                units, selection = units_for_accounts(
+                    accounts["lon"].to_numpy(dtype=float),
+                    accounts["lat"].to_numpy(dtype=float),
+                    request.geography,  # type: ignore[arg-type]
+                    state.sub(0.55, 0.8),
+                )
+                texts.append(selection.format())
+                units_label = f"bundled US geography: {LEVEL_LABELS[request.geography]}"
             reps = None
             if request.reps:
                 reps, reps_report = import_reps(request.reps)
                 texts.append(reps_report.format(limit=200))
             state.report(0.85, "Building the plan")
             plan = build_plan(result.accounts, units, reps, name=request.accounts.stem)
+            coverage = plan_coverage(plan)
+            texts.append(coverage.format())
             texts += [f"note: {n.layer} row {n.row + 1}: {n.message}" for n in plan.notes]
-            return plan, "\n\n".join(texts)
+            warning = coverage.format() if coverage.is_warning else ""
+            return plan, "\n\n".join(texts), units_label, warning
 
-        def done(result: tuple[Plan, str]) -> None:
-            plan, text = result
+        def done(result: tuple[Plan, str, str, str]) -> None:
+            plan, text, units_label, warning = result
             self.set_plan(plan, None, dirty=True)
             ReportDialog(text, self).exec()
+            if guide and plan.n_units and self.plan is plan:
+                self.show_first_plan_guide(plan, units_label, warning, request)
 
         return self.run_task(work, f"Importing {request.accounts.name}", done)
+
+    def show_first_plan_guide(
+        self,
+        plan: Plan,
+        units_label: str,
+        coverage_warning: str = "",
+        request: ImportRequest | None = None,
+    ) -> FirstPlanGuide:
+        """Lead on from an import: geography, how many territories, create."""
+        guide = FirstPlanGuide(self, plan, units_label, coverage_warning)
+        if request is not None:
+            guide.reimport_requested.connect(lambda: self.new_from_import(request))
+        guide.created.connect(lambda: self.canvas.zoom_to_extent())
+        guide.setModal(False)
+        guide.show()
+        return guide
 
     def save(self) -> bool:
         if self.plan is None:

@@ -47,6 +47,7 @@ from planner.optimise.plan_optimiser import (
     OptionsError,
     PlanOptimisation,
     PlanSnapshot,
+    add_created_territories,
     default_time_limit,
     forget_moves,
     optimise_plan,
@@ -72,20 +73,29 @@ SETTINGS_PREFIX = "optimise"
 
 
 class ApplyOptimisationCommand(ApplyChangeCommand):
-    """Apply an optimiser result and record its explanations; undo removes both."""
+    """Apply an optimiser result and record its explanations; undo removes both.
+
+    A create run on a plan without territories brings its territories with it: they are
+    added before the change and removed again by undo.
+    """
 
     def __init__(self, plan: Plan, result: PlanOptimisation, text: str) -> None:
         super().__init__(plan, result.change, text)
         self.result = result
         self._previous_moves: pd.DataFrame | None = None
+        self._added: list[int] = []
 
     def redo(self) -> None:
+        self._added = add_created_territories(self.plan, self.result)
         super().redo()
         self._previous_moves = record_moves(self.plan, self.result)
 
     def undo(self) -> None:
         super().undo()
         forget_moves(self.plan, self._previous_moves)
+        for index in reversed(self._added):
+            self.plan.remove_territory(index)
+        self._added = []
 
 
 class OptimiseDialog(QDialog):
