@@ -145,6 +145,8 @@ class CoverageReport:
 
     def format(self) -> str:
         """The check as command-line lines: one line when fine, a warning block otherwise."""
+        if not self.n_placed:
+            return "coverage: no account has a location, so none can lie in a unit"
         if not self.n_outside:
             return f"coverage: all {self.n_placed:,} placed accounts are inside a unit"
         share = f"{self.n_outside:,} of {self.n_placed:,} placed accounts ({self.fraction:.1%})"

@@ -202,6 +202,8 @@ class UnitsSelection:
         lines = [
             f"units: {self.n_units:,} {label}{of_states} holding the accounts ({where}); "
             f"bundled US geography {source} ({self.cache_path})"
+            if self.states
+            else "units: none, as no account lies in or near a US state"
         ]
         if self.near_state:
             lines.append(

@@ -213,3 +213,13 @@ def test_planner_new_takes_counties_on_request(us_cache, tmp_path, capsys):
     assert plan.n_units == 159  # Georgia's counties
     assert "Fulton, GA" in set(plan.units["name"])
     assert "coverage: all 2 placed accounts are inside a unit" in capsys.readouterr().out
+
+
+def test_no_placed_account_gives_no_units_and_says_so(us_cache):
+    units, selection = us_units.units_for_accounts(np.array([np.nan]), np.array([np.nan]))
+    assert len(units) == 0
+    assert selection.states == []
+    assert selection.format() == "units: none, as no account lies in or near a US state"
+    assert check_coverage(
+        np.array([np.nan]), np.array([np.nan]), units.geometry.to_numpy()
+    ).format() == ("coverage: no account has a location, so none can lie in a unit")
