@@ -173,8 +173,9 @@ def _diagnose(
     units_box, accounts_box = report.units_bbox, report.accounts_bbox
     if units_box is None:
         return (
-            "beyond_extent",
-            "the plan has no units: add a units file or use the bundled geography",
+            "elsewhere",
+            "the plan has no units: the accounts lie where there is no bundled US geography "
+            "(check their coordinates), or the units file holds no polygon.",
             None,
         )
     if _not_degrees(units_box):

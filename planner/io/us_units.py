@@ -222,6 +222,8 @@ class UnitsSelection:
         Accounts farther than that from every state: no units were taken for them.
     far_bbox : tuple of float or None
         ``(lon0, lat0, lon1, lat1)`` of those accounts.
+    far_swapped : int
+        How many of them would lie in a state with latitude and longitude swapped.
     cache_path : Path or None
         The cache file of the layer, or the cache folder for ZIP areas (a file per state).
     built : bool
@@ -237,6 +239,7 @@ class UnitsSelection:
     near_state: int = 0
     far_accounts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     far_bbox: tuple[float, float, float, float] | None = None
+    far_swapped: int = 0
     cache_path: Path | None = None
     built: bool = False
     note: str = ""
@@ -266,6 +269,11 @@ class UnitsSelection:
                 f"(lon {x0:.2f}..{x1:.2f}, lat {y0:.2f}..{y1:.2f}): no units for them "
                 "(Guam, the Virgin Islands and other territories have no bundled geography)"
             )
+            if self.far_swapped:
+                lines.append(
+                    f"  {self.far_swapped:,} of them would lie in a US state with latitude "
+                    "and longitude swapped: check the accounts file's lat/lon columns"
+                )
         if self.note:
             lines.append(f"  note: {self.note}")
         return "\n".join(lines)
@@ -326,6 +334,17 @@ def units_for_accounts(
     postal = states["state"].to_numpy(dtype=object)
     chosen = sorted({str(p) for p in postal[np.unique(found[found >= 0])]})
     far = placed[found < 0]
+    # Accounts far from every state may only have latitude and longitude swapped: say so,
+    # rather than leave the planner to wonder why a US address lies off Antarctica.
+    swapped = 0
+    if len(far):
+        far_points = np.flatnonzero(found_xy < 0)
+        in_us, _ = _state_of_points(
+            points.imag[far_points].copy(),
+            points.real[far_points].copy(),
+            states.geometry.to_numpy(),
+        )
+        swapped = int(np.isin(inverse, far_points[in_us >= 0]).sum())
     rest = state.sub(0.1, 1.0) if state is not None else None
     if level == "zip":
         fips = states["state_fips"].to_numpy(dtype=object)[np.isin(postal, chosen)]
@@ -342,6 +361,7 @@ def units_for_accounts(
         near_state=int(snapped.sum()),
         far_accounts=far.astype(np.int64),
         far_bbox=_bbox(lon[far], lat[far]),
+        far_swapped=swapped,
         cache_path=layer.path,
         built=layer.built,
         note=layer.note,

@@ -229,3 +229,16 @@ def test_no_placed_account_gives_no_units_and_says_so(us_cache):
     assert check_coverage(
         np.array([np.nan]), np.array([np.nan]), units.geometry.to_numpy()
     ).format() == ("coverage: no account has a location, so none can lie in a unit")
+
+
+def test_swapped_coordinates_far_from_every_state_are_named(us_cache):
+    # Atlanta and Austin with latitude and longitude exchanged, and Paris as it is.
+    lon = np.array([33.75, 30.27, 2.35])
+    lat = np.array([-84.39, -97.74, 48.86])
+    units, selection = us_units.units_for_accounts(lon, lat, "state")
+    assert len(units) == 0
+    assert selection.far_accounts.tolist() == [0, 1, 2]
+    assert selection.far_swapped == 2
+    assert "2 of them would lie in a US state with latitude and longitude swapped" in (
+        selection.format()
+    )
