@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -134,6 +135,15 @@ def _write_atomically(frame: gpd.GeoDataFrame, path: Path) -> None:
         raise
 
 
+def _remove_other_versions(name: str, keep: Path) -> None:
+    """Delete the files of layer ``name`` left by other versions: they are never read again."""
+    pattern = re.compile(re.escape(name) + r"-[0-9a-f]{12}\.parquet")
+    for old in keep.parent.glob(f"{name}-*.parquet"):
+        if old != keep and pattern.fullmatch(old.name):
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
 def cached_layer(
     name: str,
     build: Callable[[], gpd.GeoDataFrame],
@@ -170,6 +180,7 @@ def cached_layer(
     frame = build()
     try:
         _write_atomically(frame, path)
+        _remove_other_versions(name, path)
     except OSError as exc:
         # A read-only or full disk costs the next plan a rebuild, not this one its units.
         note = (note + "; " if note else "") + f"{path}: not cached ({exc.strerror or exc})"

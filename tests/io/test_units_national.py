@@ -242,3 +242,15 @@ def test_swapped_coordinates_far_from_every_state_are_named(us_cache):
     assert "2 of them would lie in a US state with latitude and longitude swapped" in (
         selection.format()
     )
+
+
+def test_a_new_version_removes_the_files_of_older_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv(units_cache.CACHE_ENV, str(tmp_path))
+    stale = tmp_path / "us-county-000000000000.parquet"
+    stale.write_bytes(b"an older version")
+    other = tmp_path / "us-county-13-000000000000.parquet"  # another layer: kept
+    other.write_bytes(b"another layer")
+    layer = us_units.national_units("county")
+    assert layer.built and layer.path.exists()
+    assert not stale.exists()
+    assert other.exists()
