@@ -40,6 +40,7 @@ def cmd_new(argv: list[str]) -> int:
     from planner.io.build import build_plan
     from planner.io.planfile import save_plan
     from planner.io.units_import import import_reps, import_units
+    from planner.io.us_units import LEVELS, units_for_accounts
 
     parser = argparse.ArgumentParser(
         prog="planner new", description="Build a plan from input files."
@@ -51,8 +52,8 @@ def cmd_new(argv: list[str]) -> int:
     )
     geography.add_argument(
         "--geography",
-        choices=("zip", "county", "state"),
-        default="zip",
+        choices=LEVELS,
+        default=LEVELS[0],
         help="without --units: bundled US units of this level covering the accounts' states "
         "(default: zip)",
     )
@@ -76,8 +77,6 @@ def cmd_new(argv: list[str]) -> int:
         print(units_result.report.format())
         units = units_result.units
     else:
-        from planner.io.us_units import units_for_accounts
-
         units, selection = units_for_accounts(
             result.accounts["lon"].to_numpy(dtype=float),
             result.accounts["lat"].to_numpy(dtype=float),

@@ -102,3 +102,19 @@ def add_hierarchy(plan: Plan) -> Plan:
 @pytest.fixture
 def hierarchy_plan() -> Plan:
     return add_hierarchy(make_plan())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _units_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Bundled unit layers are cached in a folder of the test run, never the user's cache."""
+    import os
+
+    from planner.io.units_cache import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("units-cache"))
+    yield
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before

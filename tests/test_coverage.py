@@ -106,6 +106,8 @@ def _accounts_csv(path, lon, lat):
     return path
 
 
+# Metres read as degrees have no area on the sphere: the plan's unit areas warn, as expected.
+@pytest.mark.filterwarnings("ignore:invalid value encountered in area:RuntimeWarning")
 def test_a_shapefile_without_its_prj_warns_and_still_writes_the_plan(
     counties, accounts, tmp_path, capsys
 ):
@@ -159,3 +161,29 @@ def test_a_correct_units_file_prints_no_warning(counties, accounts, tmp_path, ca
     printed = capsys.readouterr().out
     assert "warning" not in printed
     assert "coverage: all 100 placed accounts are inside a unit" in printed
+
+
+def test_accounts_sharing_points_are_located_like_distinct_ones():
+    # Many accounts at few points (ZIP centroids) take the plan's shortcut: locate each
+    # distinct point once. The answer must be the one of locating every account.
+    from planner.models.plan import Plan
+    from tests.conftest import make_plan
+
+    base = make_plan(n_accounts=2000)
+    accounts = base.accounts_frame()
+    rng = np.random.default_rng(3)
+    points = rng.integers(0, 40, len(accounts))
+    accounts["lon"] = accounts["lon"].to_numpy()[points]
+    accounts["lat"] = accounts["lat"].to_numpy()[points]
+    accounts.loc[5, ["lon", "lat"]] = np.nan
+    accounts.loc[6, ["lon", "lat"]] = [-80.0, 30.0]  # outside every unit
+    plan = Plan(accounts, base.units_frame(), base.territories, base.reps)
+    geoms = plan.units.geometry.to_numpy()
+    lon, lat = accounts["lon"].to_numpy(), accounts["lat"].to_numpy()
+    for i in range(len(accounts)):
+        unit = plan.account_unit[i]
+        if i in (5, 6):
+            assert unit == -1
+        else:
+            assert shapely.intersects_xy(geoms[unit], lon[i], lat[i])
+    assert plan_coverage(plan).outside.tolist() == [6]

@@ -97,3 +97,25 @@ def test_bad_state_codes_are_named():
         geography.state_outlines(["99"])
     with pytest.raises(TypeError, match="state_fips"):
         geography.zip_centroids("10")  # type: ignore[arg-type]
+
+
+def test_off_coast_zip_centroids_keep_a_small_area_around_them():
+    maine = "23"  # a rocky coast: several ZIP centroids lie just off the outline
+    centroids = geography.zip_centroids([maine])
+    outline = geography.state_outlines([maine]).geometry.iloc[0]
+    off = ~shapely.contains_xy(outline, centroids["lon"], centroids["lat"])
+    assert off.sum() >= 3
+    clipped = geography.zip_area_units([maine]).set_index("unit_id")
+    padded = geography.zip_area_units([maine], offshore_km=1.0).set_index("unit_id")
+    off_zips = sorted(set(centroids.loc[off, "zip"]) & set(padded.index))
+    own = padded.loc[off_zips]
+    assert shapely.intersects_xy(own.geometry.to_numpy(), own["lon"], own["lat"]).all()
+    # Inland areas are the same either way; the padding is a 1 km disc at most.
+    inland = sorted(set(clipped.index) - set(off_zips))
+    assert shapely.equals(
+        clipped.loc[inland].geometry.to_numpy(), padded.loc[inland].geometry.to_numpy()
+    ).all()
+    # What an area gains beyond the coast is at most the 1 km disc around its centroid.
+    grown = area_km2(shapely.difference(own.geometry.to_numpy(), outline))
+    assert (grown > 0).any()
+    assert (grown <= np.pi * 1.0**2 * 1.01).all()

@@ -145,6 +145,8 @@ class CoverageReport:
 
     def format(self) -> str:
         """The check as command-line lines: one line when fine, a warning block otherwise."""
+        if not self.n_placed:
+            return "coverage: no account has a location, so none can lie in a unit"
         if not self.n_outside:
             return f"coverage: all {self.n_placed:,} placed accounts are inside a unit"
         share = f"{self.n_outside:,} of {self.n_placed:,} placed accounts ({self.fraction:.1%})"
@@ -171,8 +173,9 @@ def _diagnose(
     units_box, accounts_box = report.units_bbox, report.accounts_bbox
     if units_box is None:
         return (
-            "beyond_extent",
-            "the plan has no units: add a units file or use the bundled geography",
+            "elsewhere",
+            "the plan has no units: the accounts lie where there is no bundled US geography "
+            "(check their coordinates), or the units file holds no polygon.",
             None,
         )
     if _not_degrees(units_box):

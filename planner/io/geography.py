@@ -138,7 +138,12 @@ def _state_outline(code: str) -> tuple[str, shapely.Geometry]:
     members = counties[counties["state_fips"] == code]
     if members.empty:
         raise ValueError(f"state_fips: no state with FIPS code {code!r}")
-    outline = shapely.union_all(members.geometry.to_numpy())
+    geoms = members.geometry.to_numpy()
+    # The counties tile each state edge to edge, so a coverage union (ten times faster than
+    # a general overlay) gives the same outline; a result it cannot make valid falls back.
+    outline = shapely.coverage_union_all(geoms)
+    if not shapely.is_valid(outline):
+        outline = shapely.union_all(geoms)
     return str(members["state"].iloc[0]), _polygonal(outline)
 
 
@@ -363,7 +368,11 @@ def zip_area_units(
         lat = own["lat"].to_numpy(dtype=float)
         cells = _voronoi_cells(lon, lat, outline)
         shapely.prepare(outline)
-        clipped = shapely.intersection(cells, outline)
+        # Only the cells on the state line need the (costly) overlay with the outline; a
+        # prepared containment test sorts out the inner ones, most of them, at once.
+        clipped = cells.copy()
+        edge = np.flatnonzero(~shapely.contains_properly(outline, cells))
+        clipped[edge] = shapely.intersection(cells[edge], outline)
         if offshore_km > 0:
             # A centroid just off the coast (an island ZIP, a pier) keeps a small disc of
             # its own cell around it, so an account placed at that ZIP lies in its area.

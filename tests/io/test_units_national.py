@@ -1,8 +1,8 @@
 """Bundled US units for a new plan: the states of the accounts, cached, with a report.
 
-The national ZIP layer takes seconds to build (``python -m bench national_units``), so
-these tests build the ZIP areas of the few states they use only; counties and states are
-the real national layers. Every test writes its cache into a temporary folder.
+ZIP areas are cached per state, so these tests build only the states they use (once per
+run: a fixture keeps what was built); counties and states are the real national layers.
+Every test starts with an empty cache folder of its own.
 """
 
 from __future__ import annotations
@@ -19,29 +19,26 @@ from planner.io.coverage import check_coverage
 from planner.io.planfile import open_plan
 from planner.models.problems import find_problems
 
-#: GA, TX, NY, CA, and the non-contiguous AK and HI.
-TEST_STATES = ("13", "48", "36", "06", "02", "15")
 SPREAD = ("GA", "TX", "NY", "CA")
 
-
-@pytest.fixture(scope="module")
-def small_zip_layer():
-    return geography.zip_area_units(list(TEST_STATES), offshore_km=us_units.OFFSHORE_KM)[
-        ["unit_id", "name", "state", "geometry"]
-    ]
+#: ZIP areas built once per test run and state, whatever cache folder a test starts with.
+_BUILT: dict[str, object] = {}
+_REAL_BUILD = us_units._build_zip_state
 
 
 @pytest.fixture
-def us_cache(tmp_path, monkeypatch, small_zip_layer):
-    """A fresh cache folder, and a national ZIP layer of the test states only."""
+def us_cache(tmp_path, monkeypatch):
+    """A fresh cache folder; returns the list of states whose ZIP areas get built."""
     monkeypatch.setenv(units_cache.CACHE_ENV, str(tmp_path / "cache"))
     builds: list[str] = []
 
-    def build(state=None):
-        builds.append("zip")
-        return small_zip_layer.copy()
+    def build(code):
+        builds.append(code)
+        if code not in _BUILT:
+            _BUILT[code] = _REAL_BUILD(code)
+        return _BUILT[code].copy()
 
-    monkeypatch.setattr(us_units, "_build_zip_layer", build)
+    monkeypatch.setattr(us_units, "_build_zip_state", build)
     return builds
 
 
@@ -126,30 +123,39 @@ def test_an_account_just_off_the_coast_brings_its_state(us_cache):
     assert selection.near_state == 1
 
 
-def test_the_national_layer_is_cached_and_not_rebuilt(us_cache):
-    first = us_units.national_units("zip")
-    assert first.built and first.path.exists()
-    stamp = first.path.stat().st_mtime_ns
-    second = us_units.national_units("zip")
-    assert not second.built
-    assert us_cache == ["zip"]  # built once
-    assert second.path.stat().st_mtime_ns == stamp
-    assert len(second.frame) == len(first.frame)
-    assert second.frame["unit_id"].tolist() == first.frame["unit_id"].tolist()
-    assert shapely.equals(
-        second.frame.geometry.to_numpy()[:50], first.frame.geometry.to_numpy()[:50]
-    ).all()
+def _georgia_file():
+    return units_cache.cache_path("us-zip-13")
+
+
+def test_zip_areas_are_cached_per_state_and_not_rebuilt(us_cache):
+    atlanta = (np.array([-84.39]), np.array([33.75]))
+    first, selection = us_units.units_for_accounts(*atlanta)
+    assert selection.built
+    assert us_cache == ["13"]  # only Georgia was built, not the whole country
+    path = _georgia_file()
+    stamp = path.stat().st_mtime_ns
+    second, selection = us_units.units_for_accounts(*atlanta)
+    assert not selection.built
+    assert us_cache == ["13"]
+    assert path.stat().st_mtime_ns == stamp
+    assert second["unit_id"].tolist() == first["unit_id"].tolist()
+    assert shapely.equals(second.geometry.to_numpy(), first.geometry.to_numpy()).all()
+    # Counties and states: one national file each, built once too.
+    assert us_units.national_units("county").built
+    assert not us_units.national_units("county").built
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a parquet file at all", b"PAR1\x00\x01garbage"])
 def test_a_corrupt_cache_is_rebuilt_not_a_crash(us_cache, damage):
-    path = us_units.national_units("zip").path
-    path.write_bytes(damage)
-    layer = us_units.national_units("zip")
-    assert layer.built
-    assert "unreadable cached layer rebuilt" in layer.note
-    assert us_cache == ["zip", "zip"]
-    assert not us_units.national_units("zip").built  # the rebuilt file is good again
+    atlanta = (np.array([-84.39]), np.array([33.75]))
+    good, _ = us_units.units_for_accounts(*atlanta)
+    _georgia_file().write_bytes(damage)
+    units, selection = us_units.units_for_accounts(*atlanta)
+    assert selection.built
+    assert "unreadable cached layer rebuilt" in selection.note
+    assert us_cache == ["13", "13"]
+    assert units["unit_id"].tolist() == good["unit_id"].tolist()
+    assert not us_units.units_for_accounts(*atlanta)[1].built  # the rebuilt file is good
 
 
 def test_a_failed_build_leaves_no_file_behind(tmp_path, monkeypatch):
@@ -168,8 +174,8 @@ def test_the_cache_folder_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     if os.name == "posix" and os.uname().sysname != "Darwin":
         assert units_cache.cache_dir() == tmp_path / "territory-planner" / "units"
-    key = units_cache.cache_path("us-zip").name
-    assert key.startswith("us-zip-") and key.endswith(".parquet")
+    key = units_cache.cache_path("us-zip-13").name
+    assert key.startswith("us-zip-13-") and key.endswith(".parquet")
 
 
 def test_unknown_level_is_named(us_cache):
@@ -213,3 +219,38 @@ def test_planner_new_takes_counties_on_request(us_cache, tmp_path, capsys):
     assert plan.n_units == 159  # Georgia's counties
     assert "Fulton, GA" in set(plan.units["name"])
     assert "coverage: all 2 placed accounts are inside a unit" in capsys.readouterr().out
+
+
+def test_no_placed_account_gives_no_units_and_says_so(us_cache):
+    units, selection = us_units.units_for_accounts(np.array([np.nan]), np.array([np.nan]))
+    assert len(units) == 0
+    assert selection.states == []
+    assert selection.format() == "units: none, as no account lies in or near a US state"
+    assert check_coverage(
+        np.array([np.nan]), np.array([np.nan]), units.geometry.to_numpy()
+    ).format() == ("coverage: no account has a location, so none can lie in a unit")
+
+
+def test_swapped_coordinates_far_from_every_state_are_named(us_cache):
+    # Atlanta and Austin with latitude and longitude exchanged, and Paris as it is.
+    lon = np.array([33.75, 30.27, 2.35])
+    lat = np.array([-84.39, -97.74, 48.86])
+    units, selection = us_units.units_for_accounts(lon, lat, "state")
+    assert len(units) == 0
+    assert selection.far_accounts.tolist() == [0, 1, 2]
+    assert selection.far_swapped == 2
+    assert "2 of them would lie in a US state with latitude and longitude swapped" in (
+        selection.format()
+    )
+
+
+def test_a_new_version_removes_the_files_of_older_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv(units_cache.CACHE_ENV, str(tmp_path))
+    stale = tmp_path / "us-county-000000000000.parquet"
+    stale.write_bytes(b"an older version")
+    other = tmp_path / "us-county-13-000000000000.parquet"  # another layer: kept
+    other.write_bytes(b"another layer")
+    layer = us_units.national_units("county")
+    assert layer.built and layer.path.exists()
+    assert not stale.exists()
+    assert other.exists()
