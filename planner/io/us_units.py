@@ -44,6 +44,14 @@ LEVEL_LABELS: dict[Level, str] = {"zip": "ZIP areas", "county": "Counties", "sta
 #: An account this close (degrees, about 50 km) to a state but inside none brings that state in.
 NEAR_STATE_DEGREES = 0.5
 
+#: A state holding fewer accounts than this (and under WHOLE_STATE_SHARE of them) brings only
+#: the units its accounts lie in, not all of its units: a Georgia plan with a handful of
+#: customers across the line in North Carolina should not get 800 empty NC ZIP areas that a
+#: create run would then have to hand to some territory.
+WHOLE_STATE_MIN_ACCOUNTS = 25
+#: ... or at least this share of the placed accounts.
+WHOLE_STATE_SHARE = 0.01
+
 #: Radius (km) of the area an off-coast ZIP centroid keeps around itself (see zip_area_units).
 OFFSHORE_KM = 1.0
 
@@ -224,6 +232,9 @@ class UnitsSelection:
         ``(lon0, lat0, lon1, lat1)`` of those accounts.
     far_swapped : int
         How many of them would lie in a state with latitude and longitude swapped.
+    partial_states : dict of str to (int, int)
+        States with few accounts (see :data:`WHOLE_STATE_MIN_ACCOUNTS`): postal code →
+        (accounts there, units taken: only the ones those accounts lie in).
     cache_path : Path or None
         The cache file of the layer, or the cache folder for ZIP areas (a file per state).
     built : bool
@@ -240,6 +251,7 @@ class UnitsSelection:
     far_accounts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     far_bbox: tuple[float, float, float, float] | None = None
     far_swapped: int = 0
+    partial_states: dict[str, tuple[int, int]] = field(default_factory=dict)
     cache_path: Path | None = None
     built: bool = False
     note: str = ""
@@ -257,6 +269,11 @@ class UnitsSelection:
             if self.states
             else "units: none, as no account lies in or near a US state"
         ]
+        for postal, (n_accounts, n_units) in sorted(self.partial_states.items()):
+            lines.append(
+                f"  {postal}: only {n_accounts:,} account(s), so only the {n_units:,} "
+                f"{label} they lie in were taken, not the whole state"
+            )
         if self.near_state:
             lines.append(
                 f"  {self.near_state:,} account(s) just outside a state's outline: "
@@ -279,6 +296,46 @@ class UnitsSelection:
         return "\n".join(lines)
 
 
+def _trim_sparse_states(
+    units: gpd.GeoDataFrame,
+    found: np.ndarray,
+    postal: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> tuple[gpd.GeoDataFrame, dict[str, tuple[int, int]]]:
+    """Keep, of a state with few accounts, only the units those accounts lie in.
+
+    ``found`` is each placed account's state (an index into ``postal``, -1 for none).
+    """
+    n_placed = len(found)
+    counts = np.bincount(found[found >= 0], minlength=len(postal))
+    sparse = [
+        i
+        for i in np.flatnonzero(counts)
+        if counts[i] < WHOLE_STATE_MIN_ACCOUNTS and counts[i] < WHOLE_STATE_SHARE * n_placed
+    ]
+    if not sparse or len(np.flatnonzero(counts)) == len(sparse):
+        # Every state is sparse (a small plan): take the states whole.
+        return units, {}
+    keep = np.ones(len(units), dtype=bool)
+    partial: dict[str, tuple[int, int]] = {}
+    unit_state = units["state"].to_numpy(dtype=object)
+    geoms = units.geometry.to_numpy()
+    for i in sparse:
+        code = str(postal[i])
+        own = np.flatnonzero(unit_state == code)
+        if not len(own):
+            continue
+        members = np.flatnonzero(found == i)
+        tree = shapely.STRtree(geoms[own])
+        _, hit = tree.query(shapely.points(lon[members], lat[members]), predicate="intersects")
+        holding = np.zeros(len(own), dtype=bool)
+        holding[np.unique(hit)] = True
+        keep[own[~holding]] = False
+        partial[code] = (len(members), int(holding.sum()))
+    return units[keep].reset_index(drop=True), partial
+
+
 def units_for_accounts(
     lon: np.ndarray,
     lat: np.ndarray,
@@ -286,6 +343,9 @@ def units_for_accounts(
     state: TaskState | None = None,
 ) -> tuple[gpd.GeoDataFrame, UnitsSelection]:
     """Bundled US units of a level covering the accounts: all units of their states.
+
+    A state holding only a few of the accounts (fewer than :data:`WHOLE_STATE_MIN_ACCOUNTS`
+    and under :data:`WHOLE_STATE_SHARE` of them) brings only the units they lie in.
 
     Parameters
     ----------
@@ -353,6 +413,7 @@ def units_for_accounts(
     else:
         layer = national_units(level, rest)
         units = layer.frame[layer.frame["state"].isin(chosen)].reset_index(drop=True)
+    units, partial = _trim_sparse_states(units, found, postal, lon[placed], lat[placed])
     selection = UnitsSelection(
         level=level,
         states=chosen,
@@ -362,6 +423,7 @@ def units_for_accounts(
         far_accounts=far.astype(np.int64),
         far_bbox=_bbox(lon[far], lat[far]),
         far_swapped=swapped,
+        partial_states=partial,
         cache_path=layer.path,
         built=layer.built,
         note=layer.note,

@@ -254,3 +254,23 @@ def test_a_new_version_removes_the_files_of_older_ones(tmp_path, monkeypatch):
     assert layer.built and layer.path.exists()
     assert not stale.exists()
     assert other.exists()
+
+
+def test_a_state_with_few_accounts_brings_only_the_units_they_lie_in() -> None:
+    zips = geography.zip_centroids(["10", "24"])  # Delaware, Maryland
+    delaware = zips[zips["state"] == "DE"].sample(600, replace=True, random_state=1)
+    maryland = zips[zips["state"] == "MD"].head(3)
+    lon = np.r_[delaware["lon"].to_numpy(), maryland["lon"].to_numpy()]
+    lat = np.r_[delaware["lat"].to_numpy(), maryland["lat"].to_numpy()]
+    units, selection = us_units.units_for_accounts(lon, lat, "zip")
+    assert selection.states == ["DE", "MD"]
+    n_md, n_md_units = selection.partial_states["MD"]
+    assert n_md == 3 and 1 <= n_md_units <= 3
+    assert (units["state"] == "MD").sum() == n_md_units
+    all_de = (geography.zip_centroids(["10"])["zip"]).nunique()
+    assert (units["state"] == "DE").sum() >= all_de - 5  # Delaware whole
+    assert "MD: only 3 account(s)" in selection.format()
+    # Every account still lies in a unit.
+    tree = shapely.STRtree(units.geometry.to_numpy())
+    hit, _ = tree.query(shapely.points(lon, lat), predicate="intersects")
+    assert len(np.unique(hit)) == len(lon)

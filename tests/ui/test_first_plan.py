@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import planner.ui.main_window as mw
-from planner.io import geography, units_cache, us_units
+from planner.io import geography
 from planner.models.capacity import plan_capacity
 from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.import_dialog import ImportRequest
@@ -17,14 +17,6 @@ from planner.ui.main_window import MainWindow
 HEADER = (
     "Account ID,Account Name,City,ZIP,Segment,Industry,Revenue 12m,Potential,Visits/yr,Visit min"
 )
-
-
-@pytest.fixture
-def delaware_geography(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cache of its own, and a 'national' ZIP layer of Delaware only (fast to build)."""
-    monkeypatch.setenv(units_cache.CACHE_ENV, str(tmp_path / "cache"))
-    layer = geography.zip_area_units(["10"])[["unit_id", "name", "state", "geometry"]]
-    monkeypatch.setattr(us_units, "_build_zip_layer", lambda state=None: layer.copy())
 
 
 def _crm_export(path: Path, n: int = 240) -> Path:
@@ -46,7 +38,6 @@ def test_csv_without_units_or_reps_reaches_a_created_plan(
     window: MainWindow,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    delaware_geography: None,
 ) -> None:
     from planner.io.accounts_import import detect_mapping, read_table
 
