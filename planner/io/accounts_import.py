@@ -446,12 +446,8 @@ def _cell_text(value: Any) -> str | None:
 def _text_values(series: pd.Series) -> np.ndarray:
     """Cells as stripped text, ``None`` where empty; vectorised for text columns."""
     values = series.to_numpy(dtype=object)
-    if (
-        len(values)
-        and all(isinstance(v, str) for v in values[:1000])
-        and all(isinstance(v, str) for v in values)
-    ):
-        stripped = pd.Series(values, dtype=object).str.strip()
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        stripped = pd.Series(values, dtype="str").str.strip()
         out = stripped.to_numpy(dtype=object, copy=True)
         out[(stripped == "").to_numpy(dtype=bool)] = None
         return out
@@ -602,6 +598,8 @@ def import_accounts(
         what = f"header {sources[i]!r} repeats an earlier one" if sources[i] else "blank header"
         report.notes.append(f"column {i + 1}: {what}; named {new!r}")
     frame = raw.frame()
+    if table is None:
+        raw.rows = []  # the frame holds the cells now; nobody else sees this table
     rownum = np.asarray(raw.row_numbers, dtype=np.int64)
     spans = np.asarray(raw.row_spans, dtype=np.int64)
     state.report(0.2, "Checking rows")

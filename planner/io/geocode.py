@@ -49,7 +49,8 @@ def _zip_index() -> tuple[pd.Index, np.ndarray, np.ndarray]:
 
 def normalise_zips(zips: pd.Series) -> np.ndarray:
     """:func:`normalise_zip` over a column, vectorised: 5-digit text or ``None``."""
-    values = zips.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(pd.Series(zips.to_numpy(dtype=object), dtype=object))
+    values = np.asarray(uniques, dtype=object)
     if not all(isinstance(v, str) for v in values):
         values = np.array(
             [normalise_zip(v) if not isinstance(v, str) and v is not None else v for v in values],
@@ -60,7 +61,8 @@ def normalise_zips(zips: pd.Series) -> np.ndarray:
     found = found.str.zfill(5)
     out = found.to_numpy(dtype=object, copy=True)
     out[pd.isna(found).to_numpy()] = None
-    return out
+    out = np.append(out, None)  # code -1: a missing cell
+    return out[codes]
 
 
 def zip_centroids(zips: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -246,7 +246,7 @@ def _pick_delimiter(line: str) -> str:
 
 
 def _blank(cells: list[str]) -> bool:
-    return not any(c.strip() for c in cells)
+    return not "".join(cells).strip()
 
 
 def _dedupe_header(header: list[str]) -> tuple[list[str], dict[int, str]]:
@@ -310,6 +310,7 @@ def read_table(
     data = path.read_bytes()
     _check_binary(name, data)
     lines, encoding, decoded_as = _decode_lines(name, data)
+    del data  # the decoded lines replace it; a large file should not be held twice
     if not any(line.strip() for line in lines):
         raise InputFileError(f"{name}: the file is empty")
     nul_lines = [i + 1 for i, line in enumerate(lines) if "\x00" in line]
@@ -443,7 +444,7 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
             continue
         start, end = last, pos
         last = pos
-        if _blank(record):
+        if not "".join(record).strip():
             blank_lines += end - start
             continue
         if header is None:
@@ -454,6 +455,11 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
             header_lines = end  # leading blank lines are counted as header lines
             continue
         if end - start == 1:
+            if len(record) == ncols:
+                rows.append(record)
+                numbers.append(end)
+                spans.append(1)
+                continue
             cells = fits(record)
             if cells is not None:
                 rows.append(cells)
