@@ -61,7 +61,7 @@ def normalise_zips(zips: pd.Series) -> np.ndarray:
     found = found.str.zfill(5)
     out = found.to_numpy(dtype=object, copy=True)
     out[pd.isna(found).to_numpy()] = None
-    out = np.append(out, None)  # code -1: a missing cell
+    out = np.append(out, np.array([None], dtype=object))  # code -1: a missing cell
     return out[codes]
 
 
