@@ -404,9 +404,13 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
                 rows.append(cells)
                 numbers.append(k + 1)
                 spans.append(1)
-                warnings.append(
-                    Issue(name, k + 1, "", f"{why}; this line parses on its own and was loaded")
+                column = open_quote_column(line)
+                how = (
+                    f"its stray quote in column '{column}' was read as a literal character"
+                    if column
+                    else "it parses on its own"
                 )
+                warnings.append(Issue(name, k + 1, column, f"{why}; {how}, line loaded"))
             else:
                 n = len(alone(line))
                 col = open_quote_column(line) if k == start else ""
@@ -452,7 +456,7 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
             while header and not header[-1]:
                 header.pop()
             ncols = len(header)
-            header_lines = end  # leading blank lines are counted as header lines
+            header_lines = end - start
             continue
         if end - start == 1:
             if len(record) == ncols:
@@ -648,7 +652,7 @@ def _read_xlsx(path: Path, sheet: str | None, limits: ReadLimits) -> RawTable:
         wb.close()
     if not stored:
         raise InputFileError(f"{name}: the sheet '{title}' is empty")
-    header_row, header_cells = stored[0]
+    _, header_cells = stored[0]
     # Columns: the header's, and any column beyond it that holds a value somewhere.
     used_columns = sorted(set(range(1, max(header_cells) + 1)) | {c for _, v in stored for c in v})
     if len(used_columns) > limits.max_columns:
@@ -687,8 +691,8 @@ def _read_xlsx(path: Path, sheet: str | None, limits: ReadLimits) -> RawTable:
         numbers,
         "xlsx",
         lines_total=last_row,
-        lines_header=header_row,
-        lines_blank=last_row - header_row - len(rows),
+        lines_header=1,
+        lines_blank=last_row - 1 - len(rows),
         warnings=warnings,
         notes=notes,
         renamed_columns=renamed,
