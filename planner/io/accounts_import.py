@@ -379,9 +379,9 @@ class ImportReport:
     def summary(self) -> str:
         """A short, human summary of the counts."""
         text = (
-            f"{self.file}: {self.rows_read:,} rows read = {self.rows_loaded:,} loaded + "
-            f"{self.rows_rejected:,} rejected; placed {self.placed_by_coordinates:,} by "
-            f"coordinates, {self.placed_by_zip:,} by ZIP centroid, {len(self.unplaced):,} unplaced"
+            f"{self.file}: {self.rows_read:,} rows read, {self.rows_loaded:,} loaded "
+            f"({self.placed_by_coordinates:,} by coordinates, {self.placed_by_zip:,} by ZIP "
+            f"centroid, {len(self.unplaced):,} unplaced), {self.rows_rejected:,} rejected"
         )
         extras = []
         if self.warnings:
@@ -391,6 +391,12 @@ class ImportReport:
         if self.defaults:
             extras.append(f"defaults applied to {len({d.field for d in self.defaults})} field(s)")
         return text + (f"; {', '.join(extras)}" if extras else "")
+
+    def rows_summary(self) -> str:
+        return (
+            f"Rows: {self.rows_read:,} read = {self.rows_loaded:,} loaded + "
+            f"{self.rows_rejected:,} rejected"
+        )
 
     def lines_summary(self) -> str:
         return (
@@ -404,7 +410,7 @@ class ImportReport:
 
         ``limit`` caps the rows listed per section.
         """
-        lines = [self.summary()]
+        lines = [self.summary(), self.rows_summary()]
         if self.lines_read:
             lines.append(self.lines_summary())
         if self.notes:
