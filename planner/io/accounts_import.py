@@ -450,14 +450,26 @@ def _cell_text(value: Any) -> str | None:
 
 
 def _text_values(series: pd.Series) -> np.ndarray:
-    """Cells as stripped text, ``None`` where empty; vectorised for text columns."""
+    """Cells as stripped text, ``None`` where empty; vectorised for text columns.
+
+    Cells that need no stripping keep their string objects, so a million-row column
+    is not copied string by string.
+    """
     values = series.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        stripped = pd.Series(values, dtype="str").str.strip()
-        out = stripped.to_numpy(dtype=object, copy=True)
-        out[(stripped == "").to_numpy(dtype=bool)] = None
+        text = pd.Series(values, dtype="str")
+        stripped = text.str.strip()
+        out = np.array(values, dtype=object, copy=True)
+        changed = (stripped.str.len() != text.str.len()).to_numpy(dtype=bool)
+        if changed.any():
+            out[changed] = stripped[changed].to_numpy(dtype=object)
+        out[(stripped.str.len() == 0).to_numpy(dtype=bool)] = None
         return out
     return np.array([_cell_text(v) for v in values], dtype=object)
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    return np.asarray(pd.isna(values), dtype=bool)
 
 
 @dataclass
@@ -474,11 +486,6 @@ def check_mapping(file: str, mapping: dict[str, str | None], columns: list[str])
     for key, col in mapping.items():
         if col is not None and col not in columns:
             raise InputFileError(f"{file}: column '{col}' mapped to {key} is not in the file")
-    used = [c for c in mapping.values() if c is not None]
-    for c in set(used):
-        if used.count(c) > 1:
-            keys = [k for k, v in mapping.items() if v == c]
-            raise InputFileError(f"{file}: column '{c}' is mapped to {' and '.join(keys)}")
     columns_hint = (
         f" Columns: {', '.join(repr(c) for c in columns)}; map one with --map 'COLUMN=field'."
     )
@@ -617,7 +624,7 @@ def import_accounts(
     # Account ids: a row without one, or with one already seen, is rejected.
     id_col = mapping["account_id"] or ""
     ids = _text_values(frame[id_col])
-    missing = pd.isna(pd.Series(ids, dtype=object)).to_numpy()
+    missing = _missing(ids)
     duplicate = pd.Series(ids, dtype=object).duplicated(keep="first").to_numpy() & ~missing
     for i in np.flatnonzero(missing).tolist():
         report.rejected.append(Issue(file, int(rownum[i]), id_col, "no account id: row not loaded"))
@@ -641,6 +648,18 @@ def import_accounts(
         ids, rownum = ids[keep], rownum[keep]
     n = len(frame)
     out = pd.DataFrame({"account_id": ids})
+    texts: dict[str, np.ndarray] = {id_col: ids}
+
+    def text_of(column: str) -> np.ndarray:
+        """A column's cells as stripped text, computed once per import."""
+        if column not in texts:
+            texts[column] = _text_values(frame[column])
+        return texts[column]
+
+    def field_text(key: str) -> np.ndarray:
+        column = mapping[key]
+        assert column is not None, key
+        return text_of(column)
 
     def note(bucket: list[Issue], i: int, key: str, reason: str) -> None:
         bucket.append(Issue(file, int(rownum[i]), mapping.get(key) or key, reason, ids[i]))
@@ -654,8 +673,8 @@ def import_accounts(
     # Names: the account id stands in for a missing name.
     name = col("name")
     if name is not None:
-        names = _text_values(name)
-        no_name = pd.isna(pd.Series(names, dtype=object)).to_numpy()
+        names = field_text("name")
+        no_name = _missing(names)
         out["name"] = np.where(no_name, ids, names)
         default("name", no_name, "the account id", "cell empty")
     else:
@@ -697,9 +716,8 @@ def import_accounts(
 
     segment = col("segment")
     if segment is not None:
-        seg_text = pd.Series(_text_values(segment), dtype=object).str.upper()
-        seg = seg_text.to_numpy(dtype=object, copy=True)
-        seg[pd.isna(seg_text).to_numpy()] = None
+        codes, names_seen = pd.factorize(pd.Series(field_text("segment"), dtype=object))
+        seg = np.array([str(x).upper() for x in names_seen] + [None], dtype=object)[codes]
     else:
         seg = np.full(n, None, dtype=object)
     out["segment"] = seg
@@ -708,7 +726,9 @@ def import_accounts(
         ("visits_per_year", settings.segment_visits_per_year, settings.default_visits_per_year),
         ("visit_minutes", settings.segment_visit_minutes, settings.default_visit_minutes),
     ):
-        defaults = seg_series.map(by_segment).astype(float).fillna(fallback).to_numpy()
+        codes, segments = pd.factorize(seg_series)
+        per_code = np.array([by_segment.get(x, fallback) for x in segments] + [fallback])
+        defaults = per_code[codes].astype(float)
         given = numbers[key]
         need = np.isnan(given)
         numbers[key] = np.where(need, defaults, given)
@@ -730,8 +750,8 @@ def import_accounts(
     zip_series = col("zip")
     if zip_series is not None:
         zlon, zlat, zips = zip_centroids(zip_series)
-        zip_raw = _text_values(zip_series)
-        out["zip"] = np.where(pd.isna(pd.Series(zips, dtype=object)).to_numpy(), zip_raw, zips)
+        zip_raw = field_text("zip")
+        out["zip"] = np.where(_missing(zips), zip_raw, zips)
     else:
         zlon = zlat = np.full(n, np.nan)
         zips = np.full(n, None, dtype=object)
@@ -739,12 +759,9 @@ def import_accounts(
         out["zip"] = None
     coord_problem = np.full(n, None, dtype=object)
     if has_coords:
-        lat_raw = _text_values(col("lat"))  # type: ignore[arg-type]
-        lon_raw = _text_values(col("lon"))  # type: ignore[arg-type]
-        both_empty = (
-            pd.isna(pd.Series(lat_raw, dtype=object)).to_numpy()
-            & pd.isna(pd.Series(lon_raw, dtype=object)).to_numpy()
-        )
+        lat_raw = field_text("lat")
+        lon_raw = field_text("lon")
+        both_empty = _missing(lat_raw) & _missing(lon_raw)
         _check_swaps(lat, lon, zlat, zlon, zips, swap_latlon, report, note)
         finite = np.isfinite(lat) & np.isfinite(lon)
         in_range = finite & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
@@ -808,7 +825,7 @@ def import_accounts(
     out["visits_per_year"] = numbers["visits_per_year"]
     out["visit_minutes"] = numbers["visit_minutes"]
     territory = col("territory_id")
-    out["territory_id"] = _text_values(territory) if territory is not None else None
+    out["territory_id"] = field_text("territory_id") if territory is not None else None
     out["baseline_territory_id"] = out["territory_id"]
     for key in ("pinned", "locked"):
         series = col(key)
@@ -832,9 +849,9 @@ def import_accounts(
     for key in TEXT_FIELDS:
         series = col(key)
         if series is not None:
-            out[key] = _text_values(series)
+            out[key] = field_text(key)
 
-    _extra_columns(raw, frame, mapping, overrides, out, report)
+    _extra_columns(raw, text_of, mapping, overrides, out, report)
     out["lon"] = final_lon
     out["lat"] = final_lat
 
@@ -894,21 +911,25 @@ def _check_swaps(
 
 def _extra_columns(
     raw: RawTable,
-    frame: pd.DataFrame,
+    text_of: Any,
     mapping: dict[str, str | None],
     overrides: dict[str, str],
     out: pd.DataFrame,
     report: ImportReport,
 ) -> None:
     """Keep every unmapped column as it came, and record every column's fate."""
-    field_of = {c: k for k, c in mapping.items() if c is not None}
+    field_of: dict[str, str] = {}
+    for k, c in mapping.items():
+        if c is not None:  # one column may feed two fields, e.g. the id and the name
+            field_of[c] = f"{field_of[c]}, {k}" if c in field_of else k
     sources = raw.source_headers or raw.columns
     for position, (c, original) in enumerate(zip(raw.columns, sources, strict=True), start=1):
         if c in field_of:
             key = field_of[c]
-            stored = key if key in out.columns else None
+            stored = key if "," not in key else None
             fate = ColumnFate(original, position, "mapped", key, stored)
-            if len(frame) and pd.isna(pd.Series(_text_values(frame[c]), dtype=object)).all():
+            cells = text_of(c)
+            if len(cells) and _missing(cells).all():
                 fate.note = "every cell is empty"
             report.columns.append(fate)
             continue
@@ -917,8 +938,8 @@ def _extra_columns(
                 ColumnFate(original, position, "ignored", note="--map set it to ignore")
             )
             continue
-        values = _text_values(frame[c])
-        present = ~pd.isna(pd.Series(values, dtype=object)).to_numpy()
+        values = text_of(c)
+        present = ~_missing(values)
         if not present.any():
             why = "blank header and every cell is empty" if not original else "every cell is empty"
             report.columns.append(ColumnFate(original, position, "ignored", note=why))

@@ -131,11 +131,18 @@ class ParsedColumn:
 
 def column_evidence(series: pd.Series, sample: int = 20_000) -> tuple[int, int]:
     """How many distinct values only read with a decimal comma, and with a point."""
-    text = _as_text(series)
-    uniques = pd.unique(text[text.str.contains(r"[.,]", regex=True, na=False)])
+    values = series.to_numpy(dtype=object)
+    text = pd.Series(
+        values
+        if pd.api.types.infer_dtype(values, skipna=False) == "string"
+        else [v for v in values if isinstance(v, str)],
+        dtype="str",
+    )
+    candidates = text[text.str.contains(r"\d[.,]|[.,]\d", regex=True)]
+    uniques = pd.unique(candidates.iloc[: sample * 5])[:sample]
     comma = point = 0
-    for value in uniques[:sample]:
-        mark = decimal_evidence(value)
+    for value in uniques:
+        mark = decimal_evidence(str(value))
         if mark == COMMA:
             comma += 1
         elif mark == POINT:
@@ -143,22 +150,19 @@ def column_evidence(series: pd.Series, sample: int = 20_000) -> tuple[int, int]:
     return comma, point
 
 
-def _as_text(series: pd.Series) -> pd.Series:
-    values = series.to_numpy(dtype=object)
-    return pd.Series(
-        [v if isinstance(v, str) else ("" if v is None else str(v)) for v in values]
-        if not all(isinstance(v, str) for v in values[:1000])
-        else values,
-        dtype=object,
-    )
+_GROUPED = {
+    POINT: r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?",
+    COMMA: r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?",
+}
 
 
 def parse_number_column(series: pd.Series, decimal: str = POINT) -> ParsedColumn:
     """Parse a column of cells as numbers with one decimal mark, vectorised.
 
-    Plain numbers go through :func:`pandas.to_numeric`; only the distinct values it
-    cannot read (currency, groups, brackets, percent, decimal commas) are parsed one
-    by one.
+    Three passes, each on what the one before could not read: plain numbers through
+    :func:`pandas.to_numeric`; currency and digit groups (``$1,200.50``,
+    ``1.234,50``) with vectorised string operations; and the rest (brackets,
+    percent, junk) one distinct value at a time, which also words the reasons.
     """
     n = len(series)
     raw = series.to_numpy(dtype=object)
@@ -167,30 +171,51 @@ def parse_number_column(series: pd.Series, decimal: str = POINT) -> ParsedColumn
     reasons: dict[int, str] = {}
     if n == 0:
         return ParsedColumn(values, invalid, reasons, decimal)
-    is_num = np.fromiter(
-        (isinstance(v, int | float) and not isinstance(v, bool) for v in raw), bool, n
-    )
-    if is_num.any():
+    if pd.api.types.infer_dtype(raw, skipna=False) == "string":
+        text_idx = np.arange(n)
+        text_obj = raw
+    else:  # cells from a workbook: numbers as numbers, the rest as text
+        is_num = np.fromiter(
+            (isinstance(v, int | float) and not isinstance(v, bool) for v in raw), bool, n
+        )
         nums = raw[is_num].astype(float)
         bad = ~np.isfinite(nums) & ~np.isnan(nums)
         values[is_num] = np.where(bad, np.nan, nums)
         for i in np.flatnonzero(is_num)[bad].tolist():
             invalid[i] = True
             reasons[i] = "is not a finite number"
-    text_idx = np.flatnonzero(~is_num)
+        text_idx = np.flatnonzero(~is_num)
+        text_obj = np.array(
+            ["" if v is None else v if isinstance(v, str) else str(v) for v in raw[text_idx]],
+            dtype=object,
+        )
     if len(text_idx) == 0:
         return ParsedColumn(values, invalid, reasons, decimal)
-    text = pd.Series(raw[text_idx], dtype=object).map(
-        lambda v: "" if v is None else v if isinstance(v, str) else str(v)
-    )
-    fast = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    plain = np.isfinite(fast)
+    fast = pd.to_numeric(pd.Series(text_obj, dtype=object), errors="coerce").to_numpy(float)
+    done = np.isfinite(fast)
+    text = pd.Series(text_obj, dtype="str")
     if decimal == COMMA:
-        plain &= ~text.str.contains(".", regex=False).to_numpy(dtype=bool)
-    values[text_idx[plain]] = fast[plain]
-    rest = ~plain
-    if rest.any():
-        codes, uniques = pd.factorize(text[rest])
+        done &= ~text.str.contains(".", regex=False).to_numpy(dtype=bool)
+    values[text_idx[done]] = fast[done]
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        cleaned = text.iloc[rest].str.replace(r"[\s$€£¥₹]+", "", regex=True)
+        grouped = np.array(
+            cleaned.str.fullmatch(_GROUPED[decimal]).to_numpy(dtype=bool, na_value=False)
+        )
+        if grouped.any():
+            plain = cleaned[grouped]
+            if decimal == POINT:
+                plain = plain.str.replace(",", "", regex=False)
+            else:
+                plain = plain.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            numbers = pd.to_numeric(plain, errors="coerce").to_numpy(dtype=float)
+            ok = np.isfinite(numbers)
+            values[text_idx[rest[grouped][ok]]] = numbers[ok]
+            grouped[np.flatnonzero(grouped)[~ok]] = False
+        rest = rest[~grouped]
+    if len(rest):
+        codes, uniques = pd.factorize(pd.Series(text_obj[rest], dtype=object))
         parsed = np.full(len(uniques), np.nan)
         why = [""] * len(uniques)
         for k, value in enumerate(uniques):

@@ -597,7 +597,7 @@ def _read_xlsx(path: Path, sheet: str | None, limits: ReadLimits) -> RawTable:
             if cell["value"] is None:
                 formula = element.find(FORMULA_TAG)
                 if formula is not None:
-                    cell["formula"] = formula.text or "(shared formula)"
+                    cell["formula"] = f"={formula.text.lstrip('=')}" if formula.text else ""
             return cell
 
     try:
@@ -679,8 +679,9 @@ def _read_xlsx(path: Path, sheet: str | None, limits: ReadLimits) -> RawTable:
             name,
             r,
             column_names.get(c, _column_letter(c)),
-            f"sheet '{title}', cell {_column_letter(c)}{r}: formula ={text.lstrip('=')} has no "
-            "saved value; open and save the file in Excel or LibreOffice",
+            f"sheet '{title}', cell {_column_letter(c)}{r}: "
+            f"{f'formula {text}' if text else 'a shared formula'} has no saved value; "
+            "open and save the file in Excel or LibreOffice",
         )
         for r, c, text in formulas
     ]

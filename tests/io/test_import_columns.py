@@ -201,3 +201,12 @@ def test_cli_decimal_comma(tmp_path: Path) -> None:
     assert main(["new", "--accounts", str(path), "--decimal-comma", "-o", str(out)]) == 0
     revenue = open_plan(out).accounts.sort_values("account_id")["revenue"].to_numpy()
     assert np.allclose(revenue, [1234.0, 2000.0])
+
+
+def test_one_column_may_feed_the_id_and_the_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "Customer,Zip\nAcme,60601\n")
+    mapping = {spec.key: None for spec in FIELDS} | {"account_id": "Customer", "name": "Customer"}
+    mapping["zip"] = "Zip"
+    result = import_accounts(path, mapping)
+    assert result.accounts.loc[0, "name"] == "Acme"
+    assert result.report.columns[0].field == "account_id, name"
