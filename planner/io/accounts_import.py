@@ -606,10 +606,6 @@ def import_accounts(
     if raw.encoding == "xlsx":
         report.warnings.extend(raw.warnings)
     report.notes.extend(raw.notes)
-    sources = raw.source_headers or raw.columns
-    for i, new in raw.renamed_columns.items():
-        what = f"header {sources[i]!r} repeats an earlier one" if sources[i] else "blank header"
-        report.notes.append(f"column {i + 1}: {what}; named {new!r}")
     frame = raw.frame()
     if table is None:
         raw.rows = []  # the frame holds the cells now; nobody else sees this table
@@ -958,4 +954,6 @@ def _extra_columns(
             )
         elif not original:
             fate.note = "blank header"
+        elif original != c:
+            fate.note = "the header repeats an earlier column's"
         report.columns.append(fate)

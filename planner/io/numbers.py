@@ -130,18 +130,19 @@ class ParsedColumn:
 
 
 def column_evidence(series: pd.Series, sample: int = 20_000) -> tuple[int, int]:
-    """How many distinct values only read with a decimal comma, and with a point."""
+    """How many distinct values only read with a decimal comma, and with a point.
+
+    Looks at up to ``20 * sample`` cells spread evenly over the column: enough to
+    see a file's convention, and a value the sample misses that does not fit the
+    column's decimal mark is still reported, never misread.
+    """
     values = series.to_numpy(dtype=object)
-    text = pd.Series(
-        values
-        if pd.api.types.infer_dtype(values, skipna=False) == "string"
-        else [v for v in values if isinstance(v, str)],
-        dtype="str",
-    )
+    if len(values) > 20 * sample:
+        values = values[np.linspace(0, len(values) - 1, 20 * sample).astype(np.int64)]
+    text = pd.Series([v for v in values if isinstance(v, str)], dtype="str")
     candidates = text[text.str.contains(r"\d[.,]|[.,]\d", regex=True)]
-    uniques = pd.unique(candidates.iloc[: sample * 5])[:sample]
     comma = point = 0
-    for value in uniques:
+    for value in pd.unique(candidates)[:sample]:
         mark = decimal_evidence(str(value))
         if mark == COMMA:
             comma += 1
@@ -193,13 +194,14 @@ def parse_number_column(series: pd.Series, decimal: str = POINT) -> ParsedColumn
         return ParsedColumn(values, invalid, reasons, decimal)
     fast = pd.to_numeric(pd.Series(text_obj, dtype=object), errors="coerce").to_numpy(float)
     done = np.isfinite(fast)
-    text = pd.Series(text_obj, dtype="str")
-    if decimal == COMMA:
-        done &= ~text.str.contains(".", regex=False).to_numpy(dtype=bool)
+    if decimal == COMMA:  # "1.234" reads as a number, but not the one meant
+        dotted = pd.Series(text_obj[done], dtype="str").str.contains(".", regex=False)
+        done[np.flatnonzero(done)[dotted.to_numpy(dtype=bool)]] = False
     values[text_idx[done]] = fast[done]
     rest = np.flatnonzero(~done)
     if len(rest):
-        cleaned = text.iloc[rest].str.replace(r"[\s$€£¥₹]+", "", regex=True)
+        text = pd.Series(text_obj[rest], dtype="str")
+        cleaned = text.str.replace(r"[\s$€£¥₹]+", "", regex=True)
         grouped = np.array(
             cleaned.str.fullmatch(_GROUPED[decimal]).to_numpy(dtype=bool, na_value=False)
         )

@@ -141,7 +141,8 @@ def test_duplicate_headers_are_kept_under_new_names(tmp_path: Path) -> None:
     data = b"id,zip,Note,Note\n1,60601,a,b\n"
     result = import_accounts(write_bytes(tmp_path, data))
     assert result.accounts.loc[0, "Note"] == "a" and result.accounts.loc[0, "Note_2"] == "b"
-    assert any("'Note' repeats" in note for note in result.report.notes)
+    fate = result.report.columns[3]
+    assert (fate.column, fate.stored_as) == ("Note", "Note_2") and "repeats" in fate.note
 
 
 def test_bare_carriage_returns_are_line_ends(tmp_path: Path) -> None:
