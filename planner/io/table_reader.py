@@ -369,6 +369,7 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
     spans: list[int] = []
     malformed: list[Issue] = []
     warnings: list[Issue] = []
+    wide: list[tuple[int, list[str]]] = []  # (index in malformed, cells) of too-wide lines
 
     def alone(line: str) -> list[str]:
         """A line parsed on its own; a quote it leaves open is read literally."""
@@ -470,6 +471,8 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
                 numbers.append(end)
                 spans.append(1)
             else:
+                if len(record) > ncols:
+                    wide.append((len(malformed), record))
                 malformed.append(
                     Issue(
                         name,
@@ -501,6 +504,24 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
         raise InputFileError(f"{name}: no header row")
     blank_lines += blank_counter[0]
     _check_header(name, header)
+    width = _common_width(wide, len(rows))
+    if width:
+        # Most lines carry columns the header does not name (an export that left the
+        # last headers blank): widen the header rather than reject those lines.
+        header = header + [""] * (width - ncols)
+        moved = {k for k, cells in wide if len(cells) <= width or _blank(cells[width:])}
+        padding = [""] * (width - ncols)
+        rows = [r + padding for r in rows]
+        for k, cells in wide:
+            if k in moved:
+                rows.append((cells + padding)[:width])
+                numbers.append(malformed[k].row)
+                spans.append(1)
+        malformed = [issue for k, issue in enumerate(malformed) if k not in moved]
+        order = sorted(range(len(rows)), key=numbers.__getitem__)
+        rows = [rows[k] for k in order]
+        numbers = [numbers[k] for k in order]
+        spans = [spans[k] for k in order]
     columns, renamed = _dedupe_header(header)
     table = RawTable(
         name,
@@ -517,6 +538,17 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
         source_headers=header,
     )
     return table
+
+
+def _common_width(wide: list[tuple[int, list[str]]], fitting: int) -> int:
+    """The field count most too-wide lines share, when they outnumber the lines that fit."""
+    if not wide or len(wide) < fitting:
+        return 0
+    counts: dict[int, int] = {}
+    for _, cells in wide:
+        counts[len(cells)] = counts.get(len(cells), 0) + 1
+    width = max(counts, key=lambda w: counts[w])
+    return width if counts[width] * 2 > len(wide) and counts[width] >= fitting else 0
 
 
 def _check_header(name: str, header: list[str]) -> None:

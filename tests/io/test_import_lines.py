@@ -150,3 +150,14 @@ def test_bare_carriage_returns_are_line_ends(tmp_path: Path) -> None:
     report = import_accounts(write_bytes(tmp_path, data)).report
     assert report.rows_loaded == 3
     assert_adds_up(report, data)
+
+
+def test_unnamed_trailing_column_widens_the_header(tmp_path: Path) -> None:
+    data = b"id,zip\n1,60601,Kim\n2,60614,Lee\n3,60601\n4,60601,a,b,c\n"
+    result = import_accounts(write_bytes(tmp_path, data))
+    report = result.report
+    owners = result.accounts["column_3"]
+    assert list(owners[:2]) == ["Kim", "Lee"] and owners.isna()[2]
+    assert [i.row for i in report.rejected] == [5]
+    assert report.columns[2].fate == "extra" and report.columns[2].note == "blank header"
+    assert_adds_up(report, data)
