@@ -694,7 +694,7 @@ def import_accounts(
         empty_cells[key] = np.isnan(parsed.values) & ~parsed.invalid
         if key in ("lat", "lon"):
             continue
-        label = FIELD_BY_KEY[key].label.lower()
+        label = key
         raw_values = series.to_numpy(dtype=object)
         for i, why in parsed.reasons.items():
             note(
