@@ -387,25 +387,28 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
         return None
 
     def open_quote_column(line: str) -> str:
-        literal = next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
-        for i, cell in enumerate(literal):
-            if cell.count('"') % 2 and header is not None and i < len(header):
-                return header[i]
-        return ""
+        """The column whose quote the line leaves open, or "" when its quotes balance."""
+        if line.count('"') % 2 == 0 or header is None:
+            return ""
+        cells = next(csv.reader([line], **fmt), [])  # type: ignore[arg-type]
+        # The open quote's field runs to the end of the line: it is the last one.
+        return header[len(cells) - 1] if 0 < len(cells) <= len(header) else ""
 
     def resolve_span(start: int, end: int, why: str) -> None:
         """Read each line of a broken multi-line record on its own."""
+        nonlocal blank_lines
         for k in range(start, end):
             line = lines[k]
-            if not line.strip():
-                blank_lines_add()
+            parsed = alone(line)
+            if _blank(parsed):
+                blank_lines += 1
                 continue
-            cells = fits(alone(line))
+            cells = fits(parsed)
+            column = open_quote_column(line)
             if cells is not None:
                 rows.append(cells)
                 numbers.append(k + 1)
                 spans.append(1)
-                column = open_quote_column(line)
                 how = (
                     f"its stray quote in column '{column}' was read as a literal character"
                     if column
@@ -413,22 +416,15 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
                 )
                 warnings.append(Issue(name, k + 1, column, f"{why}; {how}, line loaded"))
             else:
-                n = len(alone(line))
-                col = open_quote_column(line) if k == start else ""
                 malformed.append(
                     Issue(
                         name,
                         k + 1,
-                        col,
-                        f"{why}; on its own this line has {n} field(s), the header has "
-                        f"{ncols}: line not loaded",
+                        column,
+                        f"{why}; on its own this line has {len(parsed)} field(s), the header "
+                        f"has {ncols}: line not loaded",
                     )
                 )
-
-    blank_counter = [0]
-
-    def blank_lines_add() -> None:
-        blank_counter[0] += 1
 
     last = 0
     reader = csv.reader(feed(), **fmt)  # type: ignore[arg-type]
@@ -502,7 +498,6 @@ def _parse_csv_lines(name: str, lines: list[str]) -> RawTable:
         )
     if header is None:
         raise InputFileError(f"{name}: no header row")
-    blank_lines += blank_counter[0]
     _check_header(name, header)
     width = _common_width(wide, len(rows))
     if width:

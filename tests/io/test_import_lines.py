@@ -161,3 +161,14 @@ def test_unnamed_trailing_column_widens_the_header(tmp_path: Path) -> None:
     assert [i.row for i in report.rejected] == [5]
     assert report.columns[2].fate == "extra" and report.columns[2].note == "blank header"
     assert_adds_up(report, data)
+
+
+def test_balanced_quotes_in_a_swallowed_line_are_not_called_stray(tmp_path: Path) -> None:
+    data = (HEADER + 'C001,"Open,60601\n' + 'C002,"Smith, Inc",60601,5\n').encode()
+    report = import_accounts(write_bytes(tmp_path, data)).report
+    (rejected,) = report.rejected
+    assert rejected.row == 2 and rejected.column == "name"
+    (recovered,) = report.recovered
+    assert recovered.row == 3 and recovered.column == ""
+    assert "parses on its own" in recovered.reason
+    assert_adds_up(report, data)
