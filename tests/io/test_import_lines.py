@@ -172,3 +172,9 @@ def test_balanced_quotes_in_a_swallowed_line_are_not_called_stray(tmp_path: Path
     assert recovered.row == 3 and recovered.column == ""
     assert "parses on its own" in recovered.reason
     assert_adds_up(report, data)
+
+
+def test_import_accounts_passes_its_limits_to_the_reader(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, (HEADER + rows(0, 50)).encode())
+    with pytest.raises(InputFileError, match="max_csv_bytes"):
+        import_accounts(path, limits=ReadLimits(max_csv_bytes=100))
