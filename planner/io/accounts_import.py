@@ -729,7 +729,7 @@ def import_accounts(
         need = np.isnan(given)
         numbers[key] = np.where(need, defaults, given)
         if need.any():
-            counts = seg_series[need].fillna("(none)").value_counts()
+            counts = seg_series[need].fillna("no segment").value_counts()
             parts = [f"{s}: {by_segment.get(s, fallback):g} x{c:,}" for s, c in counts.items()][:8]
             value = "segment default (" + ", ".join(parts) + ")"
             if mapping.get(key) is None:
