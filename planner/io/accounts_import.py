@@ -821,7 +821,12 @@ def import_accounts(
     out["visits_per_year"] = numbers["visits_per_year"]
     out["visit_minutes"] = numbers["visit_minutes"]
     territory = col("territory_id")
-    out["territory_id"] = field_text("territory_id") if territory is not None else None
+    if territory is not None:
+        out["territory_id"] = field_text("territory_id")
+        default("territory_id", _missing(field_text("territory_id")), "Unassigned", "cell empty")
+    else:
+        out["territory_id"] = None
+        default("territory_id", np.ones(n, bool), "Unassigned", "no column mapped")
     out["baseline_territory_id"] = out["territory_id"]
     for key in ("pinned", "locked"):
         series = col(key)
