@@ -36,7 +36,7 @@ def _fail(message: str) -> int:
 
 @subcommand("new")
 def cmd_new(argv: list[str]) -> int:
-    from planner.io.accounts_import import import_accounts
+    from planner.io.accounts_import import import_accounts, parse_map_options, read_table
     from planner.io.build import build_plan
     from planner.io.planfile import save_plan
     from planner.io.units_import import import_reps, import_units
@@ -69,8 +69,27 @@ def cmd_new(argv: list[str]) -> int:
         action="store_true",
         help="write nothing and exit 2 when many accounts lie outside every unit",
     )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=field",
+        help="map an accounts column to a field (repeatable), or COLUMN=ignore",
+    )
+    parser.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="numbers use a decimal comma (1.234,50); detected per column by default",
+    )
     args = parser.parse_args(argv)
-    result = import_accounts(args.accounts)
+    table = read_table(args.accounts)
+    overrides = parse_map_options(args.map, table.columns, table.file)
+    result = import_accounts(
+        args.accounts,
+        table=table,
+        overrides=overrides,
+        decimal="," if args.decimal_comma else None,
+    )
     print(result.report.format())
     if args.units:
         units_result = import_units(args.units)

@@ -1,16 +1,20 @@
 """Importing accounts from CSV or XLSX, with a column mapping and a report of every problem.
 
-Nothing a user supplies is silently dropped: rows that cannot be placed on the map
-are kept as unplaced with a reason, and rows that cannot be loaded at all (no
-account id, a duplicate id, a malformed CSV line) are listed in the report with
-the file, row number, column and reason.
+Nothing a user supplies is silently dropped. Every input column is mapped to a
+field, kept as an extra column, or listed as ignored with the reason; every line
+of the file is an account in the plan or named in the report; every default the
+importer fills in is counted; rows that cannot be placed on the map are kept as
+unplaced with a reason. The report's line and row counts always add up.
+
+Reading the file (encodings, quoting errors, XLSX limits) lives in
+:mod:`planner.io.table_reader`; reading numbers in :mod:`planner.io.numbers`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,19 +22,63 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.io.geocode import zip_centroids
+from planner.io.geocode import distance_km, zip_centroids
+from planner.io.numbers import (
+    COMMA,
+    POINT,
+    column_evidence,
+    parse_flag,
+    parse_number,
+    parse_number_column,
+)
+from planner.io.table_reader import (
+    DEFAULT_LIMITS,
+    InputFileError,
+    Issue,
+    RawTable,
+    ReadLimits,
+    read_table,
+)
 from planner.models.progress import TaskState
 from planner.models.schema import PLACED_BY_COORDINATES, PLACED_BY_ZIP, UNPLACED_PREFIX
 from planner.models.settings import Settings
 
+__all__ = [
+    "DEFAULT_LIMITS",
+    "FIELDS",
+    "FIELD_BY_KEY",
+    "IGNORE",
+    "ColumnFate",
+    "DefaultApplied",
+    "FieldSpec",
+    "ImportReport",
+    "ImportResult",
+    "InputFileError",
+    "Issue",
+    "RawTable",
+    "ReadLimits",
+    "check_mapping",
+    "detect_mapping",
+    "import_accounts",
+    "parse_flag",
+    "parse_map_options",
+    "parse_number",
+    "read_table",
+]
 
-class InputFileError(Exception):
-    """A file cannot be imported at all; the message names the file and the problem."""
+#: Coordinates farther than this from their ZIP's centroid are flagged.
+FAR_FROM_ZIP_KM = 150.0
+#: The ``--map`` target that keeps a column out of automatic detection.
+IGNORE = "ignore"
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """A field the importer understands, with the header names it recognises."""
+    """A field the importer understands, with the header names it recognises.
+
+    Headers are compared without case, spaces or punctuation (``Visits/yr`` reads as
+    ``visitsyr``), with ``#`` read as "no" and ``%`` as "pct".
+    """
 
     key: str
     label: str
@@ -39,70 +87,261 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("account_id", "Account id", ("account id", "accountid", "account", "id", "acct id", "account number", "account no", "customer id", "customer number", "crm id")),
-    FieldSpec("name", "Name", ("name", "account name", "company", "company name", "customer", "customer name", "business name")),
-    FieldSpec("zip", "ZIP / postcode", ("zip", "zipcode", "zip code", "zip5", "postal code", "postalcode", "postcode", "post code"), "zip"),
-    FieldSpec("lat", "Latitude", ("lat", "latitude", "y", "lat dd"), "lat"),
-    FieldSpec("lon", "Longitude", ("lon", "lng", "long", "longitude", "x", "lon dd"), "lon"),
-    FieldSpec("segment", "Segment", ("segment", "tier", "class", "abc", "abc class", "account segment")),
-    FieldSpec("industry", "Industry", ("industry", "vertical", "sector", "sic description")),
-    FieldSpec("revenue", "Revenue (L12M)", ("revenue", "l12m revenue", "revenue l12m", "sales", "annual revenue", "last 12 months revenue", "ltm revenue", "sales l12m"), "number"),
-    FieldSpec("potential", "Revenue potential", ("potential", "revenue potential", "opportunity", "sales potential", "wallet"), "number"),
-    FieldSpec("visits_per_year", "Visits per year", ("visits per year", "visits", "call frequency", "frequency", "calls per year", "visit frequency"), "number"),
-    FieldSpec("visit_minutes", "Minutes per visit", ("visit minutes", "minutes per visit", "call duration", "visit duration", "duration", "minutes"), "number"),
-    FieldSpec("territory_id", "Territory", ("territory id", "territory", "territoryid", "terr", "territory code")),
+    FieldSpec("account_id", "Account id", (
+        "account id", "accountid", "account", "id", "acct id", "acct", "acct no", "acct number",
+        "account number", "account no", "account code", "customer id", "customer no",
+        "customer number", "customer code", "cust id", "cust no", "client id", "client no",
+        "crm id", "sfdc id", "salesforce id", "record id", "sold to", "ship to id", "account key",
+    )),
+    FieldSpec("name", "Name", (
+        "name", "account name", "acct name", "company", "company name", "customer",
+        "customer name", "cust name", "business name", "client", "client name",
+        "organization", "organisation", "organization name", "dba", "legal name", "store name",
+    )),
+    FieldSpec("zip", "ZIP / postcode", (
+        "zip", "zipcode", "zip code", "zip5", "zip 5", "zip4", "zip+4", "postal", "postal code",
+        "postalcode", "postcode", "post code", "zip postal code", "zip postal", "postal zip",
+        "billing zip", "billing postal code", "billing zip postal code", "shipping zip",
+        "shipping postal code", "mailing zip", "zip cd",
+    ), "zip"),
+    FieldSpec("lat", "Latitude", (
+        "lat", "latitude", "y", "lat dd", "lat deg", "geo lat", "geolat", "gps lat",
+        "billing latitude", "shipping latitude", "y coord", "y coordinate",
+    ), "lat"),
+    FieldSpec("lon", "Longitude", (
+        "lon", "lng", "long", "longitude", "x", "lon dd", "long dd", "lon deg", "geo lon",
+        "geo long", "geolng", "gps lon", "gps long", "billing longitude", "shipping longitude",
+        "x coord", "x coordinate",
+    ), "lon"),
+    FieldSpec("address", "Address", (
+        "address", "street", "street address", "address 1", "address1", "address line 1",
+        "addr", "addr1", "billing street", "billing address", "shipping street",
+        "shipping address", "mailing address", "street 1",
+    )),
+    FieldSpec("city", "City", (
+        "city", "town", "billing city", "shipping city", "mailing city", "locality", "city name",
+    )),
+    FieldSpec("state", "State", (
+        "state", "st", "state code", "province", "state province", "billing state",
+        "billing state province", "shipping state", "mailing state", "state abbr",
+    )),
+    FieldSpec("segment", "Segment", (
+        "segment", "tier", "class", "abc", "abc class", "account segment", "account tier",
+        "customer segment", "customer tier", "classification", "priority",
+    )),
+    FieldSpec("industry", "Industry", (
+        "industry", "vertical", "sector", "sic description", "naics description", "industry name",
+    )),
+    FieldSpec("revenue", "Revenue (L12M)", (
+        "revenue", "revenue 12m", "revenue 12 m", "12m revenue", "revenue l12m", "l12m revenue",
+        "revenue ltm", "ltm revenue", "revenue ttm", "ttm revenue", "revenue ly", "ly revenue",
+        "revenue last year", "last year revenue", "revenue last 12 months",
+        "last 12 months revenue", "trailing 12 month revenue", "annual revenue",
+        "annual sales", "sales", "sales ly", "ly sales", "sales last year", "last year sales",
+        "sales 12m", "12m sales", "sales l12m", "l12m sales", "sales ltm", "ltm sales",
+        "sales ttm", "ttm sales", "total sales", "net sales", "revenue usd", "sales usd",
+        "revenue amount", "sales amount",
+    ), "number"),
+    FieldSpec("potential", "Revenue potential", (
+        "potential", "revenue potential", "potential revenue", "sales potential",
+        "potential sales", "opportunity", "opportunity value", "wallet", "wallet size",
+        "market potential", "total potential", "annual potential",
+    ), "number"),
+    FieldSpec("visits_per_year", "Visits per year", (
+        "visits per year", "visits yr", "visits per yr", "visits a year", "visits year",
+        "visits annual", "annual visits", "yearly visits", "visits", "call frequency",
+        "call freq", "calls per year", "calls per yr", "calls yr", "calls year", "annual calls",
+        "calls", "frequency", "visit frequency", "visit freq", "freq",
+    ), "number"),
+    FieldSpec("visit_minutes", "Minutes per visit", (
+        "visit minutes", "visit min", "visit mins", "visit length", "visit duration",
+        "minutes per visit", "mins per visit", "min per visit", "minutes visit", "mins visit",
+        "call duration", "call length", "call minutes", "call mins", "duration",
+        "duration min", "duration mins", "duration minutes", "minutes", "mins",
+    ), "number"),
+    FieldSpec("territory_id", "Territory", (
+        "territory id", "territory", "territoryid", "terr", "terr id", "territory code",
+        "territory no", "territory number", "current territory",
+    )),
     FieldSpec("pinned", "Pinned", ("pinned", "pin", "key account"), "flag"),
     FieldSpec("locked", "Locked", ("locked", "lock"), "flag"),
 )  # fmt: skip
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
+NUMBER_FIELDS = tuple(f.key for f in FIELDS if f.kind == "number")
+TEXT_FIELDS = ("address", "city", "state", "industry")
 
 
 def _norm_header(text: object) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+    """A header as compared: lower case, ``#`` as "no", ``%`` as "pct", no punctuation."""
+    text = str(text).lower().replace("#", " no ").replace("%", " pct ").replace("&", " and ")
+    return re.sub(r"[^a-z0-9+]+", "", text)
 
 
-def detect_mapping(columns: list[str]) -> dict[str, str | None]:
+_ALIASES: dict[str, tuple[str, int]] = {}
+for _spec in FIELDS:
+    for _rank, _alias in enumerate((_spec.key, *_spec.aliases)):
+        _ALIASES.setdefault(_norm_header(_alias), (_spec.key, _rank))
+
+
+def detect_mapping(columns: list[str], exclude: Iterable[str] = ()) -> dict[str, str | None]:
     """Guess which column holds each field from common header names.
+
+    Headers are compared without case, spaces or punctuation, so ``Visits/yr``,
+    ``Revenue (L12M)`` and ``Acct #`` are recognised. Columns in ``exclude`` are
+    left alone.
 
     Returns a dict ``field key -> column name or None``; a column is used once.
     """
-    normalised = {_norm_header(c): c for c in columns}
-    used: set[str] = set()
-    mapping: dict[str, str | None] = {}
+    skip = set(exclude)
+    best: dict[str, tuple[int, int, str]] = {}
+    for position, column in enumerate(columns):
+        if column in skip:
+            continue
+        hit = _ALIASES.get(_norm_header(column))
+        if hit is None:
+            continue
+        key, rank = hit
+        if key not in best or (rank, position) < best[key][:2]:
+            best[key] = (rank, position, column)
+    return {spec.key: (best[spec.key][2] if spec.key in best else None) for spec in FIELDS}
+
+
+def _find_field(text: str) -> str | None:
+    if text in FIELD_BY_KEY or text == IGNORE:
+        return text
+    norm = _norm_header(text)
+    if norm == IGNORE:
+        return IGNORE
     for spec in FIELDS:
-        found = None
-        for alias in spec.aliases:
-            col = normalised.get(alias)
-            if col is not None and col not in used:
-                found = col
-                break
-        mapping[spec.key] = found
-        if found is not None:
-            used.add(found)
-    return mapping
+        if norm in (_norm_header(spec.key), _norm_header(spec.label)):
+            return spec.key
+    hit = _ALIASES.get(norm)
+    return hit[0] if hit else None
+
+
+def parse_map_options(options: Iterable[str], columns: list[str], file: str = "") -> dict[str, str]:
+    """Read ``COLUMN=field`` options (the ``--map`` of ``planner new``) into a dict.
+
+    Parameters
+    ----------
+    options : iterable of str
+        Each ``COLUMN=field``; ``field`` is a key of :data:`FIELDS` (or its label)
+        or ``ignore`` to keep the column out of automatic detection. The column
+        may differ from the header in case and spacing when that is unambiguous.
+    columns : list of str
+        The file's columns.
+    file : str, optional
+        The file name, for messages.
+
+    Returns
+    -------
+    dict
+        ``column -> field key or "ignore"``.
+
+    Raises
+    ------
+    InputFileError
+        On an option without ``=``, an unknown column or field, or two columns
+        mapped to the same field; the message lists the valid ones.
+    """
+    where = f"{file}: " if file else ""
+    valid_fields = ", ".join([f.key for f in FIELDS] + [IGNORE])
+    valid_columns = ", ".join(repr(c) for c in columns)
+    out: dict[str, str] = {}
+    for option in options:
+        column, sep, target = option.rpartition("=")
+        column, target = column.strip(), target.strip()
+        if not sep or not column or not target:
+            raise InputFileError(
+                f"{where}--map {option!r}: expected COLUMN=field, e.g. --map 'Revenue 12m=revenue'"
+            )
+        if column not in columns:
+            matches = [c for c in columns if _norm_header(c) == _norm_header(column)]
+            if len(matches) != 1:
+                raise InputFileError(
+                    f"{where}--map {option!r}: no column {column!r} in the file "
+                    f"(columns: {valid_columns})"
+                )
+            column = matches[0]
+        key = _find_field(target)
+        if key is None:
+            raise InputFileError(
+                f"{where}--map {option!r}: {target!r} is not a field (fields: {valid_fields})"
+            )
+        if key != IGNORE:
+            taken = [c for c, k in out.items() if k == key and c != column]
+            if taken:
+                raise InputFileError(
+                    f"{where}--map {option!r}: {key} is already mapped to {taken[0]!r}"
+                )
+        out[column] = key
+    return out
+
+
+def apply_overrides(
+    columns: list[str],
+    overrides: dict[str, str],
+    mapping: dict[str, str | None] | None = None,
+) -> dict[str, str | None]:
+    """A mapping with ``column -> field`` overrides applied over ``mapping`` (or detection)."""
+    chosen = {key: col for col, key in overrides.items() if key != IGNORE}
+    if mapping is None:
+        mapping = detect_mapping(columns, exclude=overrides)
+    out: dict[str, str | None] = {}
+    for spec in FIELDS:
+        col = chosen.get(spec.key, mapping.get(spec.key))
+        out[spec.key] = None if col in overrides and overrides[col] != spec.key else col
+    return out
 
 
 @dataclass
-class Issue:
-    """One problem with one row: where it is and what happened to the row."""
+class ColumnFate:
+    """What became of one input column."""
 
-    file: str
-    row: int
-    column: str
-    reason: str
-    account_id: str | None = None
+    column: str  # the header as in the file ("" when blank)
+    position: int  # 1-based
+    fate: str  # "mapped", "extra" or "ignored"
+    field: str | None = None  # the field key, when mapped
+    stored_as: str | None = None  # the column name in the plan, when kept
+    note: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" + (
-            f", column '{self.column}'" if self.column else ""
-        )
-        who = f" (account {self.account_id})" if self.account_id else ""
-        return f"{where}{who}: {self.reason}"
+        head = f"{self.column!r}" if self.column else f"(blank header, column {self.position})"
+        if self.fate == "mapped":
+            text = f"{head} -> {self.field}"
+        elif self.fate == "extra":
+            text = f"{head} -> kept as extra column {self.stored_as!r}"
+        else:
+            text = f"{head} -> ignored"
+        return text + (f" ({self.note})" if self.note else "")
+
+
+@dataclass
+class DefaultApplied:
+    """A default the importer filled in for some rows of one field."""
+
+    field: str
+    rows: int
+    value: str  # what was filled in, e.g. "segment default (A: 12, B: 6, other: 4)"
+    reason: str  # e.g. "no column mapped", "cell empty"
+    row_numbers: list[int] = dataclasses.field(default_factory=list)  # empty when every row
+
+    def __str__(self) -> str:
+        text = f"{self.field}: {self.value} for {self.rows:,} row(s) — {self.reason}"
+        if self.row_numbers:
+            shown = ", ".join(str(r) for r in self.row_numbers[:10])
+            more = len(self.row_numbers) - 10
+            text += f" (rows {shown}{f' and {more:,} more' if more > 0 else ''})"
+        return text
 
 
 @dataclass
 class ImportReport:
-    """What an import did: counts, and every unplaced, rejected or questionable row."""
+    """What an import did: counts, every column's fate, defaults, and every problem row.
+
+    The counts add up: ``rows_read == rows_loaded + rows_rejected`` and
+    ``lines_read == lines_header + lines_loaded + lines_rejected + lines_blank``.
+    """
 
     file: str
     rows_read: int = 0
@@ -112,216 +351,125 @@ class ImportReport:
     unplaced: list[Issue] = field(default_factory=list)
     rejected: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    lines_read: int = 0
+    lines_header: int = 0
+    lines_loaded: int = 0
+    lines_rejected: int = 0
+    lines_blank: int = 0
+    columns: list[ColumnFate] = field(default_factory=list)
+    defaults: list[DefaultApplied] = field(default_factory=list)
+    recovered: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    coordinates_swapped: int = 0
+    coordinates_far_from_zip: int = 0
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def adds_up(self) -> bool:
+        """True when every row and line is accounted for."""
+        rows = self.rows_read == self.rows_loaded + self.rows_rejected
+        if not self.lines_read:
+            return rows
+        lines = self.lines_header + self.lines_loaded + self.lines_rejected + self.lines_blank
+        return rows and self.lines_read == lines
 
     def summary(self) -> str:
         """A short, human summary of the counts."""
+        text = (
+            f"{self.file}: {self.rows_read:,} rows read, {self.rows_loaded:,} loaded "
+            f"({self.placed_by_coordinates:,} by coordinates, {self.placed_by_zip:,} by ZIP "
+            f"centroid, {len(self.unplaced):,} unplaced), {self.rows_rejected:,} rejected"
+        )
+        extras = []
+        if self.warnings:
+            extras.append(f"{len(self.warnings):,} warnings")
+        if self.recovered:
+            extras.append(f"{len(self.recovered):,} lines recovered after a quoting error")
+        if self.defaults:
+            extras.append(f"defaults applied to {len({d.field for d in self.defaults})} field(s)")
+        return text + (f"; {', '.join(extras)}" if extras else "")
+
+    def rows_summary(self) -> str:
         return (
-            f"{self.file}: {self.rows_read} rows read, {self.rows_loaded} loaded "
-            f"({self.placed_by_coordinates} by coordinates, {self.placed_by_zip} by ZIP centroid, "
-            f"{len(self.unplaced)} unplaced), {len(self.rejected)} rejected, "
-            f"{len(self.warnings)} values left empty"
+            f"Rows: {self.rows_read:,} read = {self.rows_loaded:,} loaded + "
+            f"{self.rows_rejected:,} rejected"
+        )
+
+    def lines_summary(self) -> str:
+        return (
+            f"Lines: {self.lines_read:,} read = {self.lines_header:,} header + "
+            f"{self.lines_loaded:,} loaded + {self.lines_rejected:,} rejected + "
+            f"{self.lines_blank:,} blank"
         )
 
     def format(self, limit: int | None = None) -> str:
-        """The summary followed by every listed row (``limit`` per section)."""
-        lines = [self.summary()]
+        """Everything: counts, every column's fate, defaults, notes and every listed row.
+
+        ``limit`` caps the rows listed per section.
+        """
+        lines = [self.summary(), self.rows_summary()]
+        if self.lines_read:
+            lines.append(self.lines_summary())
+        if self.notes:
+            lines.append("Notes:")
+            lines += [f"  {note}" for note in self.notes]
+        if self.columns:
+            lines.append("Columns:")
+            lines += [f"  {fate}" for fate in self.columns]
+        if self.defaults:
+            lines.append("Defaults applied:")
+            lines += [f"  {d}" for d in self.defaults]
         for title, issues in (
             ("Rejected", self.rejected),
+            ("Recovered", self.recovered),
             ("Unplaced", self.unplaced),
-            ("Values left empty", self.warnings),
+            ("Warnings", self.warnings),
         ):
             if issues:
                 lines.append(f"{title}:")
                 shown = issues if limit is None else issues[:limit]
                 lines += [f"  {issue}" for issue in shown]
                 if len(shown) < len(issues):
-                    lines.append(f"  ... and {len(issues) - len(shown)} more")
+                    lines.append(f"  ... and {len(issues) - len(shown):,} more")
         return "\n".join(lines)
-
-
-@dataclass
-class RawTable:
-    """A file's header and rows as text, with each row's number as a user sees it."""
-
-    file: str
-    columns: list[str]
-    rows: list[list[Any]]
-    row_numbers: list[int]
-    encoding: str = "utf-8"
-    malformed: list[Issue] = field(default_factory=list)
-
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=self.columns, dtype=object)
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte string")
-
-
-def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
-    """Read a CSV (any common encoding and delimiter) or an XLSX sheet as text rows.
-
-    Raises
-    ------
-    InputFileError
-        When the file is missing, empty, unreadable, or has no header row.
-    """
-    path = Path(path)
-    name = path.name
-    if not path.exists():
-        raise InputFileError(f"{name}: no such file")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputFileError(f"{name}: the file is empty")
-    text, encoding = _decode(data)
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header: list[str] | None = None
-    rows: list[list[Any]] = []
-    numbers: list[int] = []
-    malformed: list[Issue] = []
-    try:
-        for record in reader:
-            if header is None:
-                if not any(cell.strip() for cell in record):
-                    continue
-                header = [cell.strip() for cell in record]
-                continue
-            if not any(cell.strip() for cell in record):
-                continue
-            line = reader.line_num
-            if len(record) != len(header):
-                if len(record) > len(header) and not any(c.strip() for c in record[len(header) :]):
-                    record = record[: len(header)]
-                else:
-                    malformed.append(
-                        Issue(
-                            name,
-                            line,
-                            "",
-                            f"has {len(record)} fields, the header has {len(header)}: row not loaded",
-                        )
-                    )
-                    continue
-            rows.append(record)
-            numbers.append(line)
-    except csv.Error as exc:
-        raise InputFileError(
-            f"{name}, row {reader.line_num}: cannot be parsed as CSV ({exc})"
-        ) from exc
-    if header is None:
-        raise InputFileError(f"{name}: no header row")
-    _check_header(name, header)
-    return RawTable(name, header, rows, numbers, encoding, malformed)
-
-
-def _check_header(name: str, header: list[str]) -> None:
-    blank = [i + 1 for i, h in enumerate(header) if not h]
-    if blank and len(blank) == len(header):
-        raise InputFileError(f"{name}: the header row is empty")
-    seen: set[str] = set()
-    for h in header:
-        if h and h in seen:
-            raise InputFileError(f"{name}: column '{h}' appears twice in the header")
-        seen.add(h)
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
-    import openpyxl
-
-    name = path.name
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException...
-        raise InputFileError(f"{name}: not a readable XLSX workbook ({exc})") from exc
-    try:
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                raise InputFileError(
-                    f"{name}: no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})"
-                )
-            ws = wb[sheet]
-        else:
-            ws = wb["Accounts"] if "Accounts" in wb.sheetnames else wb.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[Any]] = []
-        numbers: list[int] = []
-        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else v for v in values]
-            if not any(str(c).strip() for c in cells):
-                continue
-            if header is None:
-                header = [str(c).strip() for c in cells]
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            cells = (cells + [""] * len(header))[: len(header)]
-            rows.append(cells)
-            numbers.append(r)
-    finally:
-        wb.close()
-    if header is None:
-        raise InputFileError(f"{name}: the sheet is empty")
-    _check_header(name, header)
-    return RawTable(name, header, rows, numbers, "xlsx")
-
-
-_NUMBER_JUNK = re.compile(r"[\s$€£,]")
-
-
-def parse_number(value: Any) -> float | None:
-    """A float from a cell (``'$1,200.50'``, ``'12%'``, ``7``); ``nan`` if empty, ``None`` if invalid."""
-    if value is None:
-        return float("nan")
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip()
-    if not text:
-        return float("nan")
-    negative = text.startswith("(") and text.endswith(")")
-    text = _NUMBER_JUNK.sub("", text.strip("()"))
-    try:
-        number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        return None
-    return -number if negative else number
-
-
-def parse_flag(value: Any) -> bool | None:
-    """True/False from yes/no, true/false, 1/0, y/n, x/blank; ``None`` if unclear."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return False
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "1.0", "yes", "y", "true", "t", "x"):
-        return True
-    if text in ("0", "0.0", "no", "n", "false", "f"):
-        return False
-    return None
 
 
 def _cell_text(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        if value.is_integer():
+            value = int(value)
     text = str(value).strip()
     return text or None
+
+
+def _text_values(series: pd.Series) -> np.ndarray:
+    """Cells as stripped text, ``None`` where empty; vectorised for text columns.
+
+    Cells that need no stripping keep their string objects, so a million-row column
+    is not copied string by string.
+    """
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        text = pd.Series(values, dtype="str")
+        stripped = text.str.strip()
+        out = np.array(values, dtype=object, copy=True)
+        changed = (stripped.str.len() != text.str.len()).to_numpy(dtype=bool)
+        if changed.any():
+            out[changed] = stripped[changed].to_numpy(dtype=object)
+        out[(stripped.str.len() == 0).to_numpy(dtype=bool)] = None
+        return out
+    return np.array([_cell_text(v) for v in values], dtype=object)
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    return np.asarray(pd.isna(values), dtype=bool)
 
 
 @dataclass
@@ -338,15 +486,56 @@ def check_mapping(file: str, mapping: dict[str, str | None], columns: list[str])
     for key, col in mapping.items():
         if col is not None and col not in columns:
             raise InputFileError(f"{file}: column '{col}' mapped to {key} is not in the file")
+    columns_hint = (
+        f" Columns: {', '.join(repr(c) for c in columns)}; map one with --map 'COLUMN=field'."
+    )
     if mapping.get("account_id") is None:
         raise InputFileError(
-            f"{file}: no column for the account id (looked for: {', '.join(FIELD_BY_KEY['account_id'].aliases)})"
+            f"{file}: no column for the account id (looked for: "
+            f"{', '.join(FIELD_BY_KEY['account_id'].aliases)}).{columns_hint}"
         )
     has_coords = mapping.get("lat") is not None and mapping.get("lon") is not None
     if not has_coords and mapping.get("zip") is None:
         raise InputFileError(
-            f"{file}: no columns to place accounts: need latitude and longitude, or a ZIP/postcode column"
+            f"{file}: no columns to place accounts: need latitude and longitude, or a "
+            f"ZIP/postcode column.{columns_hint}"
         )
+
+
+def _decide_decimals(
+    frame: pd.DataFrame, mapping: dict[str, str | None], decimal: str | None
+) -> tuple[dict[str, str], list[str]]:
+    """The decimal mark of each mapped number column, and notes on what was detected."""
+    keys = [k for k in (*NUMBER_FIELDS, "lat", "lon") if mapping.get(k) is not None]
+    if decimal is not None:
+        if decimal not in (POINT, COMMA):
+            raise ValueError(f"decimal must be '.', ',' or None, not {decimal!r}")
+        return {k: decimal for k in keys}, []
+    evidence = {k: column_evidence(frame[mapping[k]]) for k in keys}
+    decided: dict[str, str] = {}
+    notes: list[str] = []
+    for k, (comma, point) in evidence.items():
+        if comma and not point:
+            decided[k] = COMMA
+        elif point and not comma:
+            decided[k] = POINT
+        elif comma and point:
+            decided[k] = COMMA if comma > point else POINT
+            notes.append(
+                f"column '{mapping[k]}' mixes decimal commas ({comma} values) and decimal "
+                f"points ({point}); read with a decimal {'comma' if comma > point else 'point'}, "
+                "the other values are listed as not numbers"
+            )
+    file_mark = COMMA if COMMA in decided.values() and POINT not in decided.values() else POINT
+    for k in keys:
+        decided.setdefault(k, file_mark)
+        if decided[k] == COMMA:
+            notes.append(f"column '{mapping[k]}' read with a decimal comma (e.g. 1.234,50)")
+    return decided, notes
+
+
+_US_LAT = (17.0, 72.0)
+_US_LON = (-180.0, -64.0)
 
 
 def import_accounts(
@@ -355,6 +544,11 @@ def import_accounts(
     settings: Settings | None = None,
     state: TaskState | None = None,
     table: RawTable | None = None,
+    *,
+    overrides: dict[str, str] | None = None,
+    decimal: str | None = None,
+    swap_latlon: str = "auto",
+    limits: ReadLimits | None = None,
 ) -> ImportResult:
     """Import accounts from a CSV or XLSX file.
 
@@ -370,142 +564,209 @@ def import_accounts(
         Progress and cancellation.
     table : RawTable, optional
         The file already read with :func:`read_table` (the mapping dialog reads it first).
+    overrides : dict, optional
+        ``column -> field key or "ignore"`` (from :func:`parse_map_options`), applied
+        over ``mapping`` or the detected mapping.
+    decimal : {",", ".", None}
+        The decimal mark of number columns; ``None`` detects it per column.
+    swap_latlon : {"auto", "never"}
+        ``"auto"`` swaps a latitude/longitude pair that is evidently swapped (and
+        reports it); ``"never"`` only reports it.
+    limits : ReadLimits, optional
+        Size limits for reading the file.
 
     Raises
     ------
     InputFileError
         When the file cannot be read or the mapping lacks an id or a location.
     """
+    if swap_latlon not in ("auto", "never"):
+        raise ValueError(f"swap_latlon must be 'auto' or 'never', not {swap_latlon!r}")
     state = state or TaskState()
     settings = settings or Settings()
     state.report(0.0, f"Reading {Path(path).name}")
-    raw = table or read_table(path)
+    raw = table or read_table(path, limits=limits)
+    overrides = dict(overrides or {})
+    if overrides:
+        mapping = apply_overrides(raw.columns, overrides, mapping)
     mapping = dict(mapping) if mapping is not None else detect_mapping(raw.columns)
+    for spec in FIELDS:
+        mapping.setdefault(spec.key, None)
     check_mapping(raw.file, mapping, raw.columns)
-    report = ImportReport(raw.file, rows_read=len(raw.rows) + len(raw.malformed))
+    file = raw.file
+    report = ImportReport(
+        file,
+        rows_read=len(raw.rows) + len(raw.malformed),
+        lines_read=raw.lines_total,
+        lines_header=raw.lines_header,
+        lines_blank=raw.lines_blank,
+    )
     report.rejected.extend(raw.malformed)
+    report.recovered.extend(raw.warnings if raw.encoding != "xlsx" else [])
+    if raw.encoding == "xlsx":
+        report.warnings.extend(raw.warnings)
+    report.notes.extend(raw.notes)
     frame = raw.frame()
-    rownum = np.array(raw.row_numbers, dtype=np.int64)
+    if table is None:
+        raw.rows = []  # the frame holds the cells now; nobody else sees this table
+    rownum = np.asarray(raw.row_numbers, dtype=np.int64)
+    spans = np.asarray(raw.row_spans, dtype=np.int64)
     state.report(0.2, "Checking rows")
 
     def col(key: str) -> pd.Series | None:
         c = mapping.get(key)
         return frame[c] if c is not None else None
 
-    id_series = frame[mapping["account_id"]]
-    ids = np.array([_cell_text(v) for v in id_series], dtype=object)
-    keep = np.ones(len(frame), dtype=bool)
+    # Account ids: a row without one, or with one already seen, is rejected.
     id_col = mapping["account_id"] or ""
-    first_row: dict[str, int] = {}
-    for i, account_id in enumerate(ids):
-        if account_id is None:
-            keep[i] = False
-            report.rejected.append(
-                Issue(raw.file, int(rownum[i]), id_col, "no account id: row not loaded")
-            )
-        elif account_id in first_row:
-            keep[i] = False
+    ids = _text_values(frame[id_col])
+    missing = _missing(ids)
+    duplicate = pd.Series(ids, dtype=object).duplicated(keep="first").to_numpy() & ~missing
+    for i in np.flatnonzero(missing).tolist():
+        report.rejected.append(Issue(file, int(rownum[i]), id_col, "no account id: row not loaded"))
+    if duplicate.any():
+        first = pd.Series(rownum[~missing & ~duplicate], index=ids[~missing & ~duplicate])
+        for i in np.flatnonzero(duplicate).tolist():
             report.rejected.append(
                 Issue(
-                    raw.file,
+                    file,
                     int(rownum[i]),
                     id_col,
-                    f"duplicate account id (first on row {first_row[account_id]}): row not loaded",
-                    account_id,
+                    f"duplicate account id (first on row {int(first[ids[i]])}): row not loaded",
+                    ids[i],
                 )
             )
-        else:
-            first_row[account_id] = int(rownum[i])
-    frame = frame[keep].reset_index(drop=True)
-    ids, rownum = ids[keep], rownum[keep]
+    keep = ~missing & ~duplicate
+    report.lines_rejected = int(spans[~keep].sum()) + len(raw.malformed)
+    report.lines_loaded = int(spans[keep].sum())
+    if not keep.all():
+        frame = frame[keep].reset_index(drop=True)
+        ids, rownum = ids[keep], rownum[keep]
     n = len(frame)
     out = pd.DataFrame({"account_id": ids})
+    texts: dict[str, np.ndarray] = {id_col: ids}
+
+    def text_of(column: str) -> np.ndarray:
+        """A column's cells as stripped text, computed once per import."""
+        if column not in texts:
+            texts[column] = _text_values(frame[column])
+        return texts[column]
+
+    def field_text(key: str) -> np.ndarray:
+        column = mapping[key]
+        assert column is not None, key
+        return text_of(column)
 
     def note(bucket: list[Issue], i: int, key: str, reason: str) -> None:
-        bucket.append(Issue(raw.file, int(rownum[i]), mapping.get(key) or key, reason, ids[i]))
+        bucket.append(Issue(file, int(rownum[i]), mapping.get(key) or key, reason, ids[i]))
 
+    def default(key: str, mask: np.ndarray, value: str, reason: str) -> None:
+        count = int(mask.sum())
+        if count:
+            rows = [] if count == n and reason == "no column mapped" else rownum[mask].tolist()
+            report.defaults.append(DefaultApplied(key, count, value, reason, rows))
+
+    # Names: the account id stands in for a missing name.
     name = col("name")
-    out["name"] = (
-        [(_cell_text(v) or ids[i]) for i, v in enumerate(name)] if name is not None else ids
-    )
+    if name is not None:
+        names = field_text("name")
+        no_name = _missing(names)
+        out["name"] = np.where(no_name, ids, names)
+        default("name", no_name, "the account id", "cell empty")
+    else:
+        out["name"] = ids
+        default("name", np.ones(n, bool), "the account id", "no column mapped")
 
+    # Numbers: one decimal mark per column, detected unless given.
+    state.report(0.3, "Reading numbers")
+    decimals, decimal_notes = _decide_decimals(frame, mapping, decimal)
+    report.notes.extend(decimal_notes)
     numbers: dict[str, np.ndarray] = {}
-    for key in ("revenue", "potential", "visits_per_year", "visit_minutes", "lat", "lon"):
+    empty_cells: dict[str, np.ndarray] = {}
+    for key in (*NUMBER_FIELDS, "lat", "lon"):
         series = col(key)
-        values = np.full(n, np.nan)
-        if series is not None:
-            for i, v in enumerate(series.to_numpy(dtype=object)):
-                parsed = parse_number(v)
-                if parsed is None:
-                    if key not in ("lat", "lon"):
-                        note(
-                            report.warnings,
-                            i,
-                            key,
-                            f"{FIELD_BY_KEY[key].label.lower()} {str(v)!r} is not a number; left empty",
-                        )
-                    values[i] = np.nan
-                    numbers.setdefault(f"bad_{key}", np.zeros(n, dtype=bool))[i] = True
-                else:
-                    values[i] = parsed
-        numbers[key] = values
-    for key in ("revenue", "potential", "visits_per_year", "visit_minutes"):
-        v = numbers[key]
-        negative = v < 0
-        for j in np.flatnonzero(negative).tolist():
+        if series is None:
+            numbers[key] = np.full(n, np.nan)
+            empty_cells[key] = np.ones(n, bool)
+            continue
+        parsed = parse_number_column(series, decimals[key])
+        numbers[key] = parsed.values
+        empty_cells[key] = np.isnan(parsed.values) & ~parsed.invalid
+        if key in ("lat", "lon"):
+            continue
+        label = key
+        raw_values = series.to_numpy(dtype=object)
+        for i, why in parsed.reasons.items():
             note(
-                report.warnings,
-                j,
-                key,
-                f"{FIELD_BY_KEY[key].label.lower()} {v[j]:g} is negative; left empty",
+                report.warnings, i, key, f"{label} {str(raw_values[i]).strip()!r} {why}; left empty"
             )
-        v[negative] = np.nan
+        negative = parsed.values < 0
+        for j in np.flatnonzero(negative).tolist():
+            note(report.warnings, j, key, f"{label} {parsed.values[j]:g} is negative; left empty")
+        numbers[key] = np.where(negative, np.nan, parsed.values)
+    for key in ("revenue", "potential"):
+        if mapping.get(key) is None:
+            default(key, np.ones(n, bool), "left empty", "no column mapped")
+        else:
+            default(key, empty_cells[key], "left empty", "cell empty")
 
     segment = col("segment")
-    seg = (
-        np.array([(_cell_text(s) or "").upper() or None for s in segment], dtype=object)
-        if segment is not None
-        else np.full(n, None, dtype=object)
-    )
+    if segment is not None:
+        codes, names_seen = pd.factorize(pd.Series(field_text("segment"), dtype=object))
+        seg = np.array([str(x).upper() for x in names_seen] + [None], dtype=object)[codes]
+    else:
+        seg = np.full(n, None, dtype=object)
     out["segment"] = seg
-    default_visits = np.array(
-        [
-            settings.segment_visits_per_year.get(s or "", settings.default_visits_per_year)
-            for s in seg
-        ],
-        dtype=float,
-    )
-    default_minutes = np.array(
-        [settings.segment_visit_minutes.get(s or "", settings.default_visit_minutes) for s in seg],
-        dtype=float,
-    )
-    visits = np.where(
-        np.isnan(numbers["visits_per_year"]), default_visits, numbers["visits_per_year"]
-    )
-    minutes = np.where(
-        np.isnan(numbers["visit_minutes"]), default_minutes, numbers["visit_minutes"]
-    )
+    seg_series = pd.Series(seg, dtype=object)
+    for key, by_segment, fallback in (
+        ("visits_per_year", settings.segment_visits_per_year, settings.default_visits_per_year),
+        ("visit_minutes", settings.segment_visit_minutes, settings.default_visit_minutes),
+    ):
+        codes, segments = pd.factorize(seg_series)
+        per_code = np.array([by_segment.get(x, fallback) for x in segments] + [fallback])
+        defaults = per_code[codes].astype(float)
+        given = numbers[key]
+        need = np.isnan(given)
+        numbers[key] = np.where(need, defaults, given)
+        if need.any():
+            counts = seg_series[need].fillna("no segment").value_counts()
+            parts = [f"{s}: {by_segment.get(s, fallback):g} x{c:,}" for s, c in counts.items()][:8]
+            value = "segment default (" + ", ".join(parts) + ")"
+            if mapping.get(key) is None:
+                default(key, need, value, "no column mapped")
+            else:
+                invalid = need & ~empty_cells[key]
+                default(key, need & empty_cells[key], value, "cell empty")
+                default(key, invalid, value, "value not usable (see warnings)")
 
     # Placement: coordinates when valid, else the ZIP centroid, else unplaced with the reason.
     state.report(0.5, "Placing accounts")
-    lat, lon = numbers["lat"], numbers["lon"]
+    lat, lon = numbers["lat"].copy(), numbers["lon"].copy()
+    has_coords = mapping.get("lat") is not None and mapping.get("lon") is not None
+    zip_series = col("zip")
+    if zip_series is not None:
+        zlon, zlat, zips = zip_centroids(zip_series)
+        zip_raw = field_text("zip")
+        out["zip"] = np.where(_missing(zips), zip_raw, zips)
+    else:
+        zlon = zlat = np.full(n, np.nan)
+        zips = np.full(n, None, dtype=object)
+        zip_raw = np.full(n, None, dtype=object)
+        out["zip"] = None
     coord_problem = np.full(n, None, dtype=object)
-    has_any = (col("lat") is not None) and (col("lon") is not None)
-    if has_any:
-        lat_raw = col("lat").to_numpy(dtype=object)  # type: ignore[union-attr]
-        lon_raw = col("lon").to_numpy(dtype=object)  # type: ignore[union-attr]
-        for i in range(n):
-            empty = _cell_text(lat_raw[i]) is None and _cell_text(lon_raw[i]) is None
-            if empty:
-                continue
-            if not (np.isfinite(lat[i]) and np.isfinite(lon[i])):
-                coord_problem[i] = (
-                    f"coordinates ({_cell_text(lat_raw[i])}, {_cell_text(lon_raw[i])}) are not numbers"
-                )
-            elif not (-90 <= lat[i] <= 90 and -180 <= lon[i] <= 180):
-                coord_problem[i] = f"coordinates ({lat[i]:g}, {lon[i]:g}) are out of range"
-            elif lat[i] == 0 and lon[i] == 0:
-                coord_problem[i] = "coordinates (0, 0) are not a real location"
+    if has_coords:
+        lat_raw = field_text("lat")
+        lon_raw = field_text("lon")
+        both_empty = _missing(lat_raw) & _missing(lon_raw)
+        _check_swaps(lat, lon, zlat, zlon, zips, swap_latlon, report, note)
+        finite = np.isfinite(lat) & np.isfinite(lon)
+        in_range = finite & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+        for i in np.flatnonzero(~both_empty & ~finite).tolist():
+            coord_problem[i] = f"coordinates ({lat_raw[i]}, {lon_raw[i]}) are not numbers"
+        for i in np.flatnonzero(finite & ~in_range).tolist():
+            coord_problem[i] = f"coordinates ({lat[i]:g}, {lon[i]:g}) are out of range"
+        for i in np.flatnonzero(in_range & (lat == 0) & (lon == 0)).tolist():
+            coord_problem[i] = "coordinates (0, 0) are not a real location"
     valid = (
         np.isfinite(lat)
         & np.isfinite(lon)
@@ -513,16 +774,20 @@ def import_accounts(
         & (np.abs(lon) <= 180)
         & ~((lat == 0) & (lon == 0))
     )
-    zip_series = col("zip")
-    if zip_series is not None:
-        zlon, zlat, zips = zip_centroids(zip_series)
-        out["zip"] = [
-            z if z is not None else _cell_text(v) for z, v in zip(zips, zip_series, strict=True)
-        ]
-    else:
-        zlon = zlat = np.full(n, np.nan)
-        zips = np.full(n, None, dtype=object)
-        out["zip"] = None
+    if has_coords and zip_series is not None:
+        far = valid & np.isfinite(zlat)
+        dist = np.full(n, np.nan)
+        dist[far] = distance_km(lat[far], lon[far], zlat[far], zlon[far])
+        far &= dist > FAR_FROM_ZIP_KM
+        report.coordinates_far_from_zip = int(far.sum())
+        for i in np.flatnonzero(far).tolist():
+            note(
+                report.warnings,
+                i,
+                "lat",
+                f"coordinates ({lat[i]:g}, {lon[i]:g}) are {dist[i]:,.0f} km from the centre of "
+                f"ZIP {zips[i]}; placed by the coordinates, check them",
+            )
     by_zip = ~valid & np.isfinite(zlon)
     final_lon = np.where(valid, lon, np.where(by_zip, zlon, np.nan))
     final_lat = np.where(valid, lat, np.where(by_zip, zlat, np.nan))
@@ -533,61 +798,61 @@ def import_accounts(
         reasons = []
         if coord_problem[i]:
             reasons.append(coord_problem[i])
-        elif has_any:
+        elif has_coords:
             reasons.append("no coordinates")
-        raw_zip = _cell_text(zip_series.iloc[i]) if zip_series is not None else None
         if zip_series is None:
             pass
-        elif raw_zip is None:
+        elif zip_raw[i] is None:
             reasons.append("no ZIP")
         elif zips[i] is None:
-            reasons.append(f"{raw_zip!r} is not a US ZIP")
+            reasons.append(f"{zip_raw[i]!r} is not a US ZIP")
         else:
             reasons.append(f"unknown ZIP {zips[i]}")
         reason = " and ".join(reasons) or "no location"
         placement[i] = UNPLACED_PREFIX + reason
         note(
-            report.unplaced,
-            int(i),
-            "lat" if coord_problem[i] else "zip",
-            f"{reason}: kept as unplaced",
+            report.unplaced, i, "lat" if coord_problem[i] else "zip", f"{reason}: kept as unplaced"
         )
     for i in np.flatnonzero(by_zip & (coord_problem != None)).tolist():  # noqa: E711
-        note(
-            report.warnings,
-            int(i),
-            "lat",
-            f"{coord_problem[i]}; placed at the ZIP centroid instead",
-        )
+        note(report.warnings, i, "lat", f"{coord_problem[i]}; placed at the ZIP centroid instead")
 
     out["revenue"] = numbers["revenue"]
     out["potential"] = numbers["potential"]
-    out["visits_per_year"] = visits
-    out["visit_minutes"] = minutes
+    out["visits_per_year"] = numbers["visits_per_year"]
+    out["visit_minutes"] = numbers["visit_minutes"]
     territory = col("territory_id")
-    out["territory_id"] = [_cell_text(v) for v in territory] if territory is not None else None
+    if territory is not None:
+        out["territory_id"] = field_text("territory_id")
+        default("territory_id", _missing(field_text("territory_id")), "Unassigned", "cell empty")
+    else:
+        out["territory_id"] = None
+        default("territory_id", np.ones(n, bool), "Unassigned", "no column mapped")
     out["baseline_territory_id"] = out["territory_id"]
     for key in ("pinned", "locked"):
         series = col(key)
         flags = np.zeros(n, dtype=bool)
         if series is not None:
-            for i, v in enumerate(series.to_numpy(dtype=object)):
-                parsed = parse_flag(v)
-                if parsed is None:
-                    note(report.warnings, i, key, f"{key} {str(v)!r} is not yes/no; taken as no")
-                flags[i] = bool(parsed)
+            codes, uniques = pd.factorize(pd.Series(series.to_numpy(dtype=object), dtype=object))
+            parsed_flags = [parse_flag(v) for v in uniques]
+            table_flags = np.array([bool(p) for p in parsed_flags] + [False], dtype=bool)
+            flags = table_flags[codes]
+            unclear = np.array([p is None for p in parsed_flags] + [False], dtype=bool)[codes]
+            raw_values = series.to_numpy(dtype=object)
+            for i in np.flatnonzero(unclear).tolist():
+                note(
+                    report.warnings,
+                    i,
+                    key,
+                    f"{key} {str(raw_values[i])!r} is not yes/no; taken as no",
+                )
         out[key] = flags
     out["placement"] = placement
-    industry = col("industry")
-    if industry is not None:
-        out["industry"] = [_cell_text(v) for v in industry]
-    mapped = {c for c in mapping.values() if c is not None}
-    for c in raw.columns:
-        if c and c not in mapped:
-            target = (
-                c if c not in out.columns and c not in ("lon", "lat", "geometry") else f"{c}_source"
-            )
-            out[target] = [_cell_text(v) for v in frame[c]]
+    for key in TEXT_FIELDS:
+        series = col(key)
+        if series is not None:
+            out[key] = field_text(key)
+
+    _extra_columns(raw, text_of, mapping, overrides, out, report)
     out["lon"] = final_lon
     out["lat"] = final_lat
 
@@ -596,3 +861,104 @@ def import_accounts(
     report.placed_by_zip = int(by_zip.sum())
     state.report(1.0, report.summary())
     return ImportResult(out, report, mapping)
+
+
+def _check_swaps(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    zlat: np.ndarray,
+    zlon: np.ndarray,
+    zips: np.ndarray,
+    swap_latlon: str,
+    report: ImportReport,
+    note: Any,
+) -> None:
+    """Find latitude/longitude pairs given the wrong way round; swap them in place if asked."""
+    finite = np.isfinite(lat) & np.isfinite(lon)
+    has_zip = finite & np.isfinite(zlat)
+    swapped = np.zeros(len(lat), dtype=bool)
+    if has_zip.any():
+        d_as_given = np.full(len(lat), np.inf)
+        d_swapped = np.full(len(lat), np.inf)
+        d_as_given[has_zip] = distance_km(lat[has_zip], lon[has_zip], zlat[has_zip], zlon[has_zip])
+        d_swapped[has_zip] = distance_km(lon[has_zip], lat[has_zip], zlat[has_zip], zlon[has_zip])
+        swapped |= has_zip & (d_as_given > FAR_FROM_ZIP_KM) & (d_swapped <= FAR_FROM_ZIP_KM)
+    # Without a ZIP to compare: a "latitude" that only makes sense as a US longitude.
+    looks_swapped = (
+        finite
+        & ~has_zip
+        & (((lat >= _US_LON[0]) & (lat <= _US_LON[1])) | (np.abs(lat) > 90))
+        & (lon >= _US_LAT[0])
+        & (lon <= _US_LAT[1])
+    )
+    swapped |= looks_swapped
+    report.coordinates_swapped = int(swapped.sum()) if swap_latlon == "auto" else 0
+    for i in np.flatnonzero(swapped).tolist():
+        why = f"lie near the centre of ZIP {zips[i]}" if has_zip[i] else "give a US location"
+        if swap_latlon == "auto":
+            reason = (
+                f"latitude {lat[i]:g} and longitude {lon[i]:g} are swapped (swapped, they "
+                f"{why}); swapped"
+            )
+        else:
+            reason = (
+                f"latitude {lat[i]:g} and longitude {lon[i]:g} look swapped (swapped, they "
+                f"{why}); left as given"
+            )
+        note(report.warnings, i, "lat", reason)
+    if swap_latlon == "auto" and swapped.any():
+        lat[swapped], lon[swapped] = lon[swapped].copy(), lat[swapped].copy()
+
+
+def _extra_columns(
+    raw: RawTable,
+    text_of: Any,
+    mapping: dict[str, str | None],
+    overrides: dict[str, str],
+    out: pd.DataFrame,
+    report: ImportReport,
+) -> None:
+    """Keep every unmapped column as it came, and record every column's fate."""
+    field_of: dict[str, str] = {}
+    for k, c in mapping.items():
+        if c is not None:  # one column may feed two fields, e.g. the id and the name
+            field_of[c] = f"{field_of[c]}, {k}" if c in field_of else k
+    sources = raw.source_headers or raw.columns
+    for position, (c, original) in enumerate(zip(raw.columns, sources, strict=True), start=1):
+        if c in field_of:
+            key = field_of[c]
+            stored = key if "," not in key else None
+            fate = ColumnFate(original, position, "mapped", key, stored)
+            cells = text_of(c)
+            if len(cells) and _missing(cells).all():
+                fate.note = "every cell is empty"
+            report.columns.append(fate)
+            continue
+        if overrides.get(c) == IGNORE:
+            report.columns.append(
+                ColumnFate(original, position, "ignored", note="--map set it to ignore")
+            )
+            continue
+        values = text_of(c)
+        present = ~_missing(values)
+        if not present.any():
+            why = "blank header and every cell is empty" if not original else "every cell is empty"
+            report.columns.append(ColumnFate(original, position, "ignored", note=why))
+            continue
+        target = (
+            c if c not in out.columns and c not in ("lon", "lat", "geometry") else f"{c}_source"
+        )
+        out[target] = values
+        fate = ColumnFate(original, position, "extra", stored_as=target)
+        sample = values[present][:2000]
+        numeric = sum(1 for v in sample if (p := parse_number(v)) is not None and np.isfinite(p))
+        if numeric >= 0.9 * len(sample):
+            fate.note = (
+                f"numeric, not mapped — map it with --map '{c}=field' if it is one of "
+                + ", ".join(NUMBER_FIELDS)
+            )
+        elif not original:
+            fate.note = "blank header"
+        elif original != c:
+            fate.note = "the header repeats an earlier column's"
+        report.columns.append(fate)
