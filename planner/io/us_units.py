@@ -258,7 +258,7 @@ class UnitsSelection:
 
     def format(self) -> str:
         """The selection as a few lines for the command line."""
-        label = LEVEL_LABELS[self.level].lower()
+        label = LEVEL_LABELS[self.level].replace("Counties", "counties").replace("States", "states")
         shown = self.states if len(self.states) <= 12 else [*self.states[:10], "..."]
         where = ", ".join(shown) if self.states else "none"
         source = "built and cached" if self.built else "read from the cache"
