@@ -696,6 +696,8 @@ def _travel_term(
 
     home = np.zeros((nu, k))
     for t_local, t in enumerate(used_t.tolist()):
+        if not (np.isfinite(snapshot.home_lon[t]) and np.isfinite(snapshot.home_lat[t])):
+            continue  # no rep home yet: no commute (a million distances to NaN cost seconds)
         km = visit_km(mover, np.full(mover.size, t))
         home[:, t_local] = commute * np.bincount(mu, weights=km, minlength=nu)[:nu]
     stay = np.flatnonzero(~follows & (at >= 0))
@@ -1438,6 +1440,18 @@ def add_created_territories(plan: Plan, result: PlanOptimisation) -> list[int]:
     return added
 
 
+def remove_created_territories(plan: Plan, added: Sequence[int]) -> None:
+    """Undo :func:`add_created_territories` (after the change has been undone).
+
+    Raises
+    ------
+    ValueError
+        If accounts or units are still assigned to one of them.
+    """
+    for index in sorted(added, reverse=True):
+        plan.remove_territory(index)
+
+
 def _localise(message: str, snapshot: PlanSnapshot, used_t: np.ndarray) -> str:
     """Replace the core's local territory numbers ("territory 3") by territory names."""
     import re
@@ -1695,6 +1709,7 @@ __all__ = [
     "forget_moves",
     "optimise_plan",
     "record_moves",
+    "remove_created_territories",
     "snapshot_plan",
     "store_scenario",
 ]

@@ -88,7 +88,10 @@ def test_create_without_reps_or_territories_makes_n_contiguous_territories(
     from planner.io.planfile import open_plan, save_plan
     from planner.models.schema import palette_color
     from planner.optimise.graph import n_pieces
-    from planner.optimise.plan_optimiser import add_created_territories
+    from planner.optimise.plan_optimiser import (
+        add_created_territories,
+        remove_created_territories,
+    )
 
     plan = delaware_plan()
     assert plan.n_territories == 0 and len(plan.reps) == 0
@@ -130,6 +133,10 @@ def test_create_without_reps_or_territories_makes_n_contiguous_territories(
     save_plan(plan, tmp_path / "de.gpkg")
     reopened = open_plan(tmp_path / "de.gpkg")
     assert np.allclose(reopened.territories["home_lat"], plan.territories["home_lat"])
+    # Undo: the change, then the territories, gives the imported plan back.
+    plan.apply(result.change.inverse())
+    remove_created_territories(plan, added)
+    assert plan.n_territories == 0 and (plan.account_territory < 0).all()
 
 
 def test_create_on_an_empty_plan_needs_the_number_of_territories() -> None:
