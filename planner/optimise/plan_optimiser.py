@@ -454,7 +454,7 @@ class PlanOptimisation:
         ``home_lat``), in the order of the indices the change uses. Add them to the plan with
         :func:`add_created_territories` before applying the change.
     suggested_homes : dict of int to SuggestedHome
-        Per optimised territory without a rep home: where a rep could be based.
+        Create mode: per filled territory without a rep home, where a rep could be based.
     """
 
     run_id: str
@@ -1298,17 +1298,18 @@ def optimise_plan(
         else:
             out.status = "ok"
     out.new_territories = new_rows
-    out.suggested_homes = _suggest_homes(
-        snapshot,
-        used_t,
-        new_ut,
-        x[:, balanced.index("workload")] if "workload" in balanced else None,
-        units,
-        unit_local,
-        ulon,
-        ulat,
-        uxy,
-    )
+    if create:
+        out.suggested_homes = _suggest_homes(
+            snapshot,
+            used_t,
+            new_ut,
+            x[:, balanced.index("workload")] if "workload" in balanced else None,
+            units,
+            unit_local,
+            ulon,
+            ulat,
+            uxy,
+        )
     for t, home in out.suggested_homes.items():
         if t < len(new_rows):
             new_rows[t]["home_lon"], new_rows[t]["home_lat"] = home.lon, home.lat
