@@ -971,6 +971,9 @@ def optimise_plan(
                 f"{outside:,} Unassigned accounts lie in no unit (outside every unit, or "
                 "unplaced) and stay Unassigned"
             )
+        held = int(np.count_nonzero((at < 0) & in_unit & snapshot.account_held))
+        if held:
+            messages.append(f"{held:,} Unassigned accounts are locked or pinned and stay so")
     else:
         follows &= (at >= 0) & (at == unit_t)
 
