@@ -125,6 +125,8 @@ class CapacityPlan:
     territories: int
     current_territories: int
     split: SplitTravel | None = None
+    #: Territories without a rep home: the balance counts no commute for them.
+    without_home: int = 0
     sensitivity: list[CapacityRow] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
@@ -138,15 +140,21 @@ class CapacityPlan:
         return (
             f"visit hours {self.visit_hours:,.0f} + travel {self.travel_hours:,.0f} = "
             f"{self.workload_hours:,.0f} h ÷ {self.capacity_hours:,.0f} h per rep = "
-            f"{self.needed:,.1f} → {self.territories} territories"
+            f"{self.needed:,.1f} → {self.territories} "
+            f"{'territory' if self.territories == 1 else 'territories'}"
         )
 
     def travel_lines(self) -> list[str]:
         """How the travel figure was made."""
         if self.travel_basis == "territories":
+            note = (
+                f"; no commute for the {self.without_home} without a rep home"
+                if self.without_home
+                else ""
+            )
             return [
                 f"travel {self.travel_hours:,.0f} h: the balance's estimate over the "
-                f"{self.current_territories} current territories (routed where planned)"
+                f"{self.current_territories} current territories (routed where planned{note})"
             ]
         lines = []
         if self.split is not None:
@@ -195,6 +203,7 @@ class CapacityPlan:
             "needed": round(self.needed, 3),
             "territories": self.territories,
             "current_territories": self.current_territories,
+            "territories_without_rep_home": self.without_home,
             "arithmetic": self.arithmetic(),
             "steps": list(self.travel_lines()),
             "sensitivity": [
@@ -333,6 +342,9 @@ def plan_capacity(
             travel_basis="territories",
             needed=main.needed,
             territories=main.territories,
+            without_home=int(
+                np.count_nonzero(~(np.isfinite(engine.home_lon) & np.isfinite(engine.home_lat)))
+            ),
         )
     else:
         steps: list[str] = []

@@ -454,7 +454,7 @@ class PlanOptimisation:
         ``home_lat``), in the order of the indices the change uses. Add them to the plan with
         :func:`add_created_territories` before applying the change.
     suggested_homes : dict of int to SuggestedHome
-        Per optimised territory without a rep home: where a rep could be based.
+        Create mode: per filled territory without a rep home, where a rep could be based.
     """
 
     run_id: str
@@ -696,6 +696,8 @@ def _travel_term(
 
     home = np.zeros((nu, k))
     for t_local, t in enumerate(used_t.tolist()):
+        if not (np.isfinite(snapshot.home_lon[t]) and np.isfinite(snapshot.home_lat[t])):
+            continue  # no rep home yet: no commute (a million distances to NaN cost seconds)
         km = visit_km(mover, np.full(mover.size, t))
         home[:, t_local] = commute * np.bincount(mu, weights=km, minlength=nu)[:nu]
     stay = np.flatnonzero(~follows & (at >= 0))
@@ -969,6 +971,9 @@ def optimise_plan(
                 f"{outside:,} Unassigned accounts lie in no unit (outside every unit, or "
                 "unplaced) and stay Unassigned"
             )
+        held = int(np.count_nonzero((at < 0) & in_unit & snapshot.account_held))
+        if held:
+            messages.append(f"{held:,} Unassigned accounts are locked or pinned and stay so")
     else:
         follows &= (at >= 0) & (at == unit_t)
 
@@ -1296,17 +1301,18 @@ def optimise_plan(
         else:
             out.status = "ok"
     out.new_territories = new_rows
-    out.suggested_homes = _suggest_homes(
-        snapshot,
-        used_t,
-        new_ut,
-        x[:, balanced.index("workload")] if "workload" in balanced else None,
-        units,
-        unit_local,
-        ulon,
-        ulat,
-        uxy,
-    )
+    if create:
+        out.suggested_homes = _suggest_homes(
+            snapshot,
+            used_t,
+            new_ut,
+            x[:, balanced.index("workload")] if "workload" in balanced else None,
+            units,
+            unit_local,
+            ulon,
+            ulat,
+            uxy,
+        )
     for t, home in out.suggested_homes.items():
         if t < len(new_rows):
             new_rows[t]["home_lon"], new_rows[t]["home_lat"] = home.lon, home.lat
@@ -1436,6 +1442,18 @@ def add_created_territories(plan: Plan, result: PlanOptimisation) -> list[int]:
         plan.insert_territory(index, dict(row))
         added.append(index)
     return added
+
+
+def remove_created_territories(plan: Plan, added: Sequence[int]) -> None:
+    """Undo :func:`add_created_territories` (after the change has been undone).
+
+    Raises
+    ------
+    ValueError
+        If accounts or units are still assigned to one of them.
+    """
+    for index in sorted(added, reverse=True):
+        plan.remove_territory(index)
 
 
 def _localise(message: str, snapshot: PlanSnapshot, used_t: np.ndarray) -> str:
@@ -1695,6 +1713,7 @@ __all__ = [
     "forget_moves",
     "optimise_plan",
     "record_moves",
+    "remove_created_territories",
     "snapshot_plan",
     "store_scenario",
 ]

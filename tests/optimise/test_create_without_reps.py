@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from planner.models.plan import Plan
 from planner.optimise.plan_optimiser import OptimiseOptions, optimise_plan, snapshot_plan
@@ -88,7 +89,10 @@ def test_create_without_reps_or_territories_makes_n_contiguous_territories(
     from planner.io.planfile import open_plan, save_plan
     from planner.models.schema import palette_color
     from planner.optimise.graph import n_pieces
-    from planner.optimise.plan_optimiser import add_created_territories
+    from planner.optimise.plan_optimiser import (
+        add_created_territories,
+        remove_created_territories,
+    )
 
     plan = delaware_plan()
     assert plan.n_territories == 0 and len(plan.reps) == 0
@@ -130,6 +134,10 @@ def test_create_without_reps_or_territories_makes_n_contiguous_territories(
     save_plan(plan, tmp_path / "de.gpkg")
     reopened = open_plan(tmp_path / "de.gpkg")
     assert np.allclose(reopened.territories["home_lat"], plan.territories["home_lat"])
+    # Undo: the change, then the territories, gives the imported plan back.
+    plan.apply(result.change.inverse())
+    remove_created_territories(plan, added)
+    assert plan.n_territories == 0 and (plan.account_territory < 0).all()
 
 
 def test_create_on_an_empty_plan_needs_the_number_of_territories() -> None:
@@ -149,4 +157,24 @@ def test_create_with_reps_on_a_fresh_plan_still_seeds_at_rep_homes() -> None:
     assert not result.new_territories and not result.suggested_homes
     assert not any("p-median" in m for m in result.messages)
     plan.apply(result.change)
+    assert (plan.account_territory[plan.account_unit >= 0] >= 0).all()
+
+
+def test_planner_optimise_creates_territories_on_a_plan_without_any(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+    from planner.io.planfile import open_plan, save_plan
+
+    source, out = tmp_path / "de.gpkg", tmp_path / "de3.gpkg"
+    save_plan(delaware_plan(400), source)
+    args = ["optimise", str(source), "--mode", "create", "--territories", "3", "-o", str(out)]
+    assert main([*args, "--time-limit", "4", "--measures", "accounts"]) == 0
+    text = capsys.readouterr().out
+    assert "creates 3 territories (T001…T003)" in text
+    assert "Territory 3: unit" in text
+    assert "4 Unassigned accounts lie in no unit" in text
+    plan = open_plan(out)
+    assert plan.territory_ids == ["T001", "T002", "T003"]
+    assert np.isfinite(plan.territories["home_lon"].to_numpy(dtype=float)).all()
     assert (plan.account_territory[plan.account_unit >= 0] >= 0).all()
