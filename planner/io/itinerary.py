@@ -26,9 +26,9 @@ formula. openpyxl is imported inside the functions, so importing this module is 
 
 from __future__ import annotations
 
+import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -56,21 +56,23 @@ __all__ = [
 
 #: The stop columns of every day section: heading, ``route_stops`` field, width, number format.
 ITINERARY_COLUMNS: tuple[tuple[str, str, float, str | None], ...] = (
-    ("#", "seq", 5, "0"),
-    ("Account ID", "account_id", 12, None),
-    ("Account", "account_name", 30, None),
-    ("Address", "address", 28, None),
-    ("City", "city", 16, None),
-    ("State", "state", 7, None),
-    ("ZIP", "zip", 8, None),
-    ("Latitude", "lat", 10, "0.00000"),
-    ("Longitude", "lon", 11, "0.00000"),
-    ("Arrive", "arrival", 8, None),
-    ("Depart", "departure", 8, None),
-    ("Visit (min)", "visit_minutes", 8, "0"),
-    ("Drive from previous (min)", "drive_minutes", 11, "0"),
-    ("Distance from previous (km)", "distance_km", 11, "0.0"),
+    ("#", "seq", 4, "0"),
+    ("Account ID", "account_id", 11, None),
+    ("Account", "account_name", 27, None),
+    ("Address", "address", 24, None),
+    ("City", "city", 13, None),
+    ("State", "state", 6, None),
+    ("ZIP", "zip", 7, None),
+    ("Latitude", "lat", 9, "0.00000"),
+    ("Longitude", "lon", 10.5, "0.00000"),
+    ("Arrive", "arrival", 7, None),
+    ("Depart", "departure", 7, None),
+    ("Visit (min)", "visit_minutes", 7, "0"),
+    ("Drive from previous (min)", "drive_minutes", 9, "0"),
+    ("Km from previous", "distance_km", 9, "0.0"),
 )
+# The widths add up to about one landscape Letter or A4 page at 10 pt, so fitting to the
+# page width prints the text at 9 pt or more.
 #: The row of column headings (repeated at the top of every printed page).
 HEADING_ROW = 5
 FONT_SIZE = 10
@@ -249,6 +251,8 @@ def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
     heading_fill = PatternFill("solid", fgColor="DDE5F0")
     day_fill = PatternFill("solid", fgColor="EEF2F7")
     thin = Border(bottom=Side(style="thin", color="BBBBBB"))
+    centred = Alignment(horizontal="center")
+    top_left = Alignment(horizontal="left", vertical="top")
 
     start = rep.totals.get("start_date") or (str(rep.stops["day"].min()))
     end = rep.totals.get("end_date") or (str(rep.stops["day"].max()))
@@ -286,6 +290,7 @@ def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
         cell.fill = heading_fill
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         ws.column_dimensions[cell.column_letter].width = width
+    ws.row_dimensions[HEADING_ROW].height = 3 * 13.5  # the longest heading wraps to 3 lines
     ws.freeze_panes = ws.cell(row=HEADING_ROW + 1, column=1)
 
     off = {
@@ -309,12 +314,14 @@ def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
         sheet.put(1, f"{when:%A} {when.day} {when:%B %Y}", sheet.bold)
         sheet.row += 1
         sheet.put(name_col, "Leave home", sheet.italic)
-        sheet.put(depart_col, _text(route.get("leave_home")))
+        sheet.put(depart_col, _text(route.get("leave_home"))).alignment = centred
         sheet.row += 1
         for values in stops.to_dict("records"):
             for col, (_heading, field, _width, fmt) in enumerate(ITINERARY_COLUMNS, start=1):
                 value = values.get(field)
-                if fmt is None:
+                if field in ("arrival", "departure"):
+                    sheet.put(col, _text(value)).alignment = centred
+                elif fmt is None:
                     sheet.put(col, _text(value))
                 else:
                     number = _number(value)
@@ -323,7 +330,7 @@ def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
                 ws.cell(row=sheet.row, column=col).border = thin
             sheet.row += 1
         sheet.put(name_col, "Return home", sheet.italic)
-        sheet.put(arrive_col, _text(route.get("return_home")))
+        sheet.put(arrive_col, _text(route.get("return_home"))).alignment = centred
         sheet.put(drive_col, _number(route.get("return_drive_minutes")), number_format="0")
         sheet.put(km_col, _number(route.get("return_distance_km")), number_format="0.0")
         sheet.row += 1
@@ -348,15 +355,25 @@ def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
         sheet.fill_row(day_fill, sheet.bold)
         sheet.put(1, "Not planned: visits due in the horizon that are not in a day", sheet.bold)
         sheet.row += 1
-        for col, heading in ((2, "Account ID"), (name_col, "Account"), (4, "Reason")):
+        # Account, visits, then the reason across the rest of the row (wrapped).
+        reason_col, last_col = 5, len(ITINERARY_COLUMNS)
+        reason_width = sum(w for _h, _f, w, _n in ITINERARY_COLUMNS[reason_col - 1 :])
+        for col, heading in ((2, "Account ID"), (3, "Account"), (4, "Visits"), (5, "Reason")):
             sheet.put(col, heading, sheet.bold)
-        sheet.put(visit_col, "Visits", sheet.bold)
         sheet.row += 1
-        for row in rep.unplaced.itertuples(index=False):
-            sheet.put(2, _text(row.account_id))
-            sheet.put(name_col, _text(row.name))
-            sheet.put(4, _text(row.reason))
-            sheet.put(visit_col, _number(row.visits), number_format="0")
+        for record in rep.unplaced.to_dict("records"):
+            sheet.put(2, _text(record.get("account_id"))).alignment = top_left
+            sheet.put(3, _text(record.get("name"))).alignment = top_left
+            sheet.put(4, _number(record.get("visits")), number_format="0").alignment = top_left
+            reason = _text(record.get("reason"))
+            sheet.put(reason_col, reason).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(
+                start_row=sheet.row, start_column=reason_col, end_row=sheet.row, end_column=last_col
+            )
+            # 10 pt text fits about 1.2 characters per unit of column width.
+            lines = max(1, math.ceil(len(reason) / (1.2 * reason_width)))
+            if lines > 1:
+                ws.row_dimensions[sheet.row].height = 13.5 * lines
             sheet.row += 1
 
     setup = ws.page_setup
@@ -365,8 +382,9 @@ def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
     setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_options.horizontalCentered = True
     # Header and footer text is Excel's own mini-language: '&' starts a code.
     safe_name = f"{rep.name} ({rep.rep_id})".replace("&", "&&")
@@ -445,8 +463,9 @@ def write_itineraries(
         state.report(k / max(len(wanted), 1), f"Itinerary {k + 1}/{len(wanted)}: {rep}")
         workbook = itinerary_workbook(plan, rep)
         target = folder / itinerary_file_name(plan, rep)
-        handle, temp = tempfile.mkstemp(suffix=".xlsx", dir=folder)
-        os.close(handle)
+        # Beside the target (same file system, so the rename is atomic); not mkstemp, whose
+        # owner-only permissions would stay on the file.
+        temp = folder / f".{target.stem}.{os.getpid()}.tmp.xlsx"
         try:
             workbook.save(temp)
             os.replace(temp, target)

@@ -122,12 +122,12 @@ def test_a_section_per_day_with_every_column_and_a_page_break(
             assert row[headings.index("Arrive")] == stop.arrival
             assert row[headings.index("Depart")] == stop.departure
             assert np.isclose(row[headings.index("Latitude")], stop.lat)
-            assert np.isclose(row[headings.index("Distance from previous (km)")], stop.distance_km)
+            assert np.isclose(row[headings.index("Km from previous")], stop.distance_km)
             assert np.isclose(row[headings.index("Drive from previous (min)")], stop.drive_minutes)
         totals = rows[total - 1]
         assert totals[name_col].startswith(f"Day total: {len(day_stops)} visits; working ")
         assert np.isclose(
-            totals[headings.index("Distance from previous (km)")], by_day.loc[day, "distance_km"]
+            totals[headings.index("Km from previous")], by_day.loc[day, "distance_km"]
         )
         assert np.isclose(
             totals[headings.index("Drive from previous (min)")], by_day.loc[day, "drive_minutes"]
@@ -178,3 +178,38 @@ def test_errors_name_the_rep_and_nothing_is_written(routed: Plan, tmp_path: Path
     assert expected <= names and INJECTED not in names
     addresses = {c.value for c in ws["D"]} - {None}
     assert addresses <= {"", "Address"}  # the old plan has no address column
+
+
+def test_planner_routes_writes_itineraries_and_keeps_the_calendar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+    from planner.io.planfile import open_plan, save_plan
+
+    source = tmp_path / "plan.gpkg"
+    save_plan(make_plan(80, n_territories=2, seed=3), source)
+    out, folder = tmp_path / "routed.gpkg", tmp_path / "itineraries"
+    common = ["routes", str(source), "-o", str(out), "--weeks", "1", "--time-limit", "0.05"]
+    # A bad calendar is a clear error and writes nothing.
+    assert main([*common, "--holidays", "XX", "--itineraries", str(folder)]) == 2
+    assert "unknown country 'XX'" in capsys.readouterr().err
+    assert not out.exists() and not folder.exists()
+
+    args = [*common, "--start", "2026-12-21", "--holidays", "US:NY", "--itineraries", str(folder)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "Horizon from Mon 21 Dec 2026; public holidays: US-NY" in text
+    assert "wrote 2 itineraries" in text
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "R1 Rep 1 itinerary 2026-12-21.xlsx",
+        "R2 Rep 2 itinerary 2026-12-21.xlsx",
+    ]
+    opened = open_plan(out)
+    settings = opened.settings
+    assert (settings.routes_start_date, settings.holiday_country) == ("2026-12-21", "US")
+    assert settings.holiday_subdivision == "NY"
+    assert "2026-12-25" not in set(opened.layers["route_stops"]["day"])
+    # The next run starts from the saved calendar.
+    again = tmp_path / "again.gpkg"
+    assert main(["routes", str(out), "-o", str(again), "--weeks", "1", "--time-limit", "0.05"]) == 0
+    assert "Horizon from Mon 21 Dec 2026; public holidays: US-NY" in capsys.readouterr().out
