@@ -30,7 +30,7 @@ import math
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from planner.models.progress import TaskState
+from planner.models.settings import Settings
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -49,7 +50,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ITINERARY_COLUMNS",
     "ItineraryError",
+    "ItinerarySource",
     "itinerary_file_name",
+    "itinerary_source",
     "itinerary_workbook",
     "write_itineraries",
 ]
@@ -85,6 +88,39 @@ class ItineraryError(ValueError):
 
 
 @dataclass(frozen=True)
+class ItinerarySource:
+    """What itineraries are written from, copied from a plan (see :func:`itinerary_source`)."""
+
+    name: str
+    settings: Settings
+    accounts: pd.DataFrame
+    reps: pd.DataFrame
+    layers: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame]
+
+
+_ROUTE_LAYERS = ("routes", "route_stops")
+_ROUTE_TABLES = ("route_totals", "route_days_off", "route_unplaced")
+
+
+def itinerary_source(plan: Plan) -> ItinerarySource:
+    """Copy what itineraries need from ``plan`` (on its thread), to write them in the background."""
+    columns = [
+        c
+        for c in ("account_id", "name", "address", "city", "state", "zip", "lon", "lat")
+        if c in plan.accounts
+    ]
+    return ItinerarySource(
+        name=plan.name,
+        settings=replace(plan.settings),
+        accounts=plan.accounts[columns].copy(),
+        reps=plan.reps[["rep_id", "name"]].copy(),
+        layers={k: plan.layers[k].copy() for k in _ROUTE_LAYERS if k in plan.layers},
+        tables={k: plan.tables[k].copy() for k in _ROUTE_TABLES if k in plan.tables},
+    )
+
+
+@dataclass(frozen=True)
 class _RepRoutes:
     rep_id: str
     name: str
@@ -103,7 +139,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _frame(plan: Plan, name: str) -> pd.DataFrame:
+def _frame(plan: Plan | ItinerarySource, name: str) -> pd.DataFrame:
     frame = plan.layers.get(name)
     if frame is None:
         frame = plan.tables.get(name)
@@ -112,7 +148,7 @@ def _frame(plan: Plan, name: str) -> pd.DataFrame:
     return pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
 
 
-def _rep_routes(plan: Plan, rep_id: str) -> _RepRoutes:
+def _rep_routes(plan: Plan | ItinerarySource, rep_id: str) -> _RepRoutes:
     stops = _frame(plan, "route_stops")
     if not len(stops) or not (stops["rep_id"].astype(str) == rep_id).any():
         raise ItineraryError(f"rep {rep_id!r} has no planned routes in this plan")
@@ -218,7 +254,7 @@ def _column_sum(frame: pd.DataFrame, column: str) -> float:
     return float(pd.to_numeric(frame[column], errors="coerce").sum())
 
 
-def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
+def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
     """The itinerary workbook of one rep (not saved).
 
     Parameters
@@ -395,7 +431,7 @@ def itinerary_workbook(plan: Plan, rep_id: str) -> Workbook:
     return wb
 
 
-def itinerary_file_name(plan: Plan, rep_id: str) -> str:
+def itinerary_file_name(plan: Plan | ItinerarySource, rep_id: str) -> str:
     """``"R01 Jane Doe itinerary 2026-12-21.xlsx"``: a file name safe on every system."""
     totals = _frame(plan, "route_totals")
     name = ""
@@ -414,7 +450,7 @@ def itinerary_file_name(plan: Plan, rep_id: str) -> str:
 
 
 def write_itineraries(
-    plan: Plan,
+    plan: Plan | ItinerarySource,
     directory: str | os.PathLike[str],
     rep_ids: Iterable[str] | None = None,
     state: TaskState | None = None,
