@@ -78,6 +78,13 @@ class Settings:
     #: Working hours a year of a rep whose capacity the plan does not give (and of a
     #: territory without a rep), for utilisation and capacity planning.
     default_capacity_hours: float = 1600.0
+    #: Visit-planning calendar. The Monday the route horizon starts (ISO date; empty: the
+    #: next Monday when planning), and the public holidays no visit is booked on: a country
+    #: code of the ``holidays`` library (empty: none) and optionally its state or province.
+    #: Reps' own days off are the reps column ``days_off``.
+    routes_start_date: str = ""
+    holiday_country: str = "US"
+    holiday_subdivision: str = ""
 
     def measure(self, key: str) -> MeasureSpec:
         """The measure with this key; ``KeyError`` if the plan does not balance it."""

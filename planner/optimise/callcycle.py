@@ -77,15 +77,18 @@ class CallAccount:
 
 @dataclass(frozen=True)
 class RepSchedule:
-    """The rep: home, working weekdays and the working day (hours, lunch, longest day).
+    """The rep: home, working weekdays, the working day (hours, lunch, longest day), days off.
 
-    ``day.weekday`` is ignored: each planned day sets its own.
+    ``day.weekday`` is ignored: each planned day sets its own. ``days_off`` are dates the rep
+    does not work although they fall on a working weekday (public holidays, leave); no visit
+    is booked on them. They need :attr:`CallCycleSettings.start_date` to place them.
     """
 
     home_lon: float
     home_lat: float
     working_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     day: RepDay = field(default_factory=RepDay)
+    days_off: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,8 @@ class CallCyclePlan:
     Attributes
     ----------
     days : list of CycleDay
-        Every working day of the horizon (routed so far, if cancelled).
+        Every working day of the horizon (routed so far, if cancelled); days off are not
+        working days.
     totals : CycleTotals
     unplaced : list of UnplacedVisit
         Due visits not in any day, with reasons.
@@ -218,6 +222,8 @@ class CallCyclePlan:
     spacing_slack_days : int
         The slack the spacing was planned with.
     cancelled : bool
+    days_off : list of datetime.date
+        The rep's days off that fell on a working weekday of the horizon, in date order.
     """
 
     days: list[CycleDay]
@@ -227,6 +233,7 @@ class CallCyclePlan:
     not_due: list[int]
     spacing_slack_days: int
     cancelled: bool = False
+    days_off: list[date] = field(default_factory=list)
 
 
 def visits_in_horizon(
@@ -292,7 +299,8 @@ def plan_call_cycle(
     Raises
     ------
     ValueError
-        On bad settings or a ``travel`` matrix of the wrong size.
+        On bad settings, a ``travel`` matrix of the wrong size, or days off without a
+        ``start_date``.
     """
     settings = settings or CallCycleSettings()
     state = state or TaskState()
@@ -304,6 +312,8 @@ def plan_call_cycle(
     if not weekdays or not all(0 <= d <= 6 for d in weekdays):
         raise ValueError(f"working_weekdays must be weekdays 0..6, got {rep.working_weekdays}")
     rep.day.validate()
+    if rep.days_off and settings.start_date is None:
+        raise ValueError("days_off need settings.start_date to place them in the horizon")
     n = len(accounts)
     lon = np.array([rep.home_lon, *(a.lon for a in accounts)], dtype=float)
     lat = np.array([rep.home_lat, *(a.lat for a in accounts)], dtype=float)
@@ -314,6 +324,15 @@ def plan_call_cycle(
     state.report(0.0, "Choosing visit days")
 
     offsets = np.array([7 * w + d for w in range(settings.weeks) for d in weekdays])
+    days_off: list[date] = []
+    if rep.days_off and settings.start_date is not None:
+        # Days off are simply not working days: spacing is still measured on the calendar,
+        # so a visit due on a holiday moves to a neighbouring day within the slack.
+        start = settings.start_date
+        when = [start + timedelta(days=int(o)) for o in offsets]
+        working = np.array([d not in rep.days_off for d in when], dtype=bool)
+        days_off = [d for d, ok in zip(when, working, strict=True) if not ok]
+        offsets = offsets[working]
     day_weekday = offsets % 7
     due = visits_in_horizon(
         [a.visits_per_year for a in accounts], settings.weeks, settings.cycle_index
@@ -328,7 +347,9 @@ def plan_call_cycle(
             continue
         reason = _account_conflict(account, rep.day, travel, i + 1)
         open_days = np.flatnonzero(~np.isin(day_weekday, list(account.closed_weekdays)))
-        if reason is None and open_days.size == 0:
+        if reason is None and offsets.size == 0:
+            reason = "no working day in the horizon: every day is a day off"
+        elif reason is None and open_days.size == 0:
             reason = "closed every working day"
         if reason is not None:
             unplaced.append(UnplacedVisit(i, k, reason))
@@ -358,7 +379,8 @@ def plan_call_cycle(
 
     chosen = _choose_days(accounts, patterns, offsets, rep, settings, travel, lon, lat)
     if state.is_cancelled():
-        return _cancelled_plan(accounts, chosen, due, not_due, unplaced, settings, rep, offsets)
+        plan = _cancelled_plan(accounts, chosen, due, not_due, unplaced, settings, rep, offsets)
+        return replace(plan, days_off=days_off)
     state.report(0.1, "Routing days")
 
     day_visits: list[list[int]] = [[] for _ in offsets]
@@ -407,9 +429,10 @@ def plan_call_cycle(
             if route is None:
                 for i in day_visits[d]:
                     unplaced.append(UnplacedVisit(i, 1, "not routed: planning was cancelled"))
-    return _assemble(
+    plan = _assemble(
         routes, day_visits, accounts, due, not_due, unplaced, settings, rep, offsets, cancelled
     )
+    return replace(plan, days_off=days_off)
 
 
 def _account_conflict(
@@ -510,7 +533,10 @@ def _choose_days(
         by_radius = wedge[np.argsort(radius)]
         parts = np.array_split(by_radius, settings.weeks)
         for week in range(settings.weeks):
-            d = int(np.flatnonzero(offsets == 7 * week + wd)[0])
+            found = np.flatnonzero(offsets == 7 * week + wd)
+            if not found.size:
+                continue  # a day off
+            d = int(found[0])
             part = parts[week] if parts[week].size else wedge
             centre_x[d], centre_y[d] = x[part].mean(), y[part].mean()
 

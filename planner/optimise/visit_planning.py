@@ -28,15 +28,23 @@ Opening hours and closed weekdays come from optional account columns:
 
 A value that cannot be read is reported for that account (naming the column and the value)
 and the account is listed as not planned; the rest of the plan is planned as usual.
+
+The working calendar: no visit is booked on a public holiday (the ``holidays`` library; the
+plan settings ``holiday_country``, default ``"US"`` federal, and ``holiday_subdivision``, a
+state or province) nor on a rep's day off, read from the optional reps column ``days_off``:
+ISO dates and ranges (``"2026-12-28..2026-12-31; 2027-01-08"``, a range also as
+``start/end``), separated by commas, semicolons or spaces. The horizon starts on the settings'
+``routes_start_date`` (default: the next Monday).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -65,10 +73,14 @@ if TYPE_CHECKING:
     from planner.models.plan import Plan
 
 __all__ = [
+    "DAYS_OFF_COLUMNS",
     "ROUTES_LAYER",
     "ROUTE_COLUMNS",
+    "ROUTE_DAYS_OFF_TABLE",
+    "ROUTE_DAY_FIELDS",
     "ROUTE_STOPS_LAYER",
     "ROUTE_STOP_COLUMNS",
+    "ROUTE_STOP_FIELDS",
     "ROUTE_TOTALS_TABLE",
     "ROUTE_UNPLACED_TABLE",
     "TOTALS_COLUMNS",
@@ -81,11 +93,15 @@ __all__ = [
     "RoutesSnapshot",
     "SavedRoutes",
     "apply_routes",
+    "calendar_label",
     "clear_routes",
     "next_monday",
     "parse_closed_days",
+    "parse_days_off",
+    "parse_holiday_calendar",
     "parse_time_of_day",
     "plan_routes",
+    "public_holidays",
     "reason_kind",
     "restore_routes",
     "routed_travel_from_layers",
@@ -102,6 +118,41 @@ ROUTE_STOPS_LAYER = "route_stops"
 #: visits that could not be planned.
 ROUTE_TOTALS_TABLE = "route_totals"
 ROUTE_UNPLACED_TABLE = "route_unplaced"
+#: Per rep, the working weekdays of the horizon with no visits booked, and why.
+ROUTE_DAYS_OFF_TABLE = "route_days_off"
+DAYS_OFF_COLUMNS = ("rep_id", "day", "reason")
+#: Columns the ``route_stops`` layer carries after the contract's: what a rep needs at the
+#: door (account name and address; the address columns are empty when the plan has none),
+#: the coordinates, the wait before the visit and the visit's minutes.
+ROUTE_STOP_FIELDS = (
+    *ROUTE_STOP_COLUMNS,
+    "account_name",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "lon",
+    "lat",
+    "wait_minutes",
+    "visit_minutes",
+)
+#: Columns the ``routes`` layer carries after the contract's: the day's clock (``HH:MM``;
+#: ``lunch_start`` empty when the day needs no lunch), its minutes (``working_minutes``:
+#: leaving home to returning, lunch excluded) and the drive home.
+ROUTE_DAY_FIELDS = (
+    *ROUTE_COLUMNS,
+    "weekday",
+    "leave_home",
+    "return_home",
+    "lunch_start",
+    "lunch_minutes",
+    "visit_minutes",
+    "working_minutes",
+    "return_drive_minutes",
+    "return_distance_km",
+)
+#: Account columns copied onto each stop when the plan has them.
+_ADDRESS_COLUMNS = ("address", "city", "state", "zip")
 TOTALS_COLUMNS = (
     "rep_id",
     "name",
@@ -122,6 +173,12 @@ TOTALS_COLUMNS = (
     "mileage_rate",
     "mileage_reimbursement",
     "travel_source",
+    "end_date",
+    "calendar",
+    "working_days",
+    "days_off",
+    "drive_minutes",
+    "working_minutes",
 )
 UNPLACED_COLUMNS = ("account_id", "name", "rep_id", "territory_id", "visits", "reason")
 
@@ -152,6 +209,120 @@ def next_monday(today: date | None = None) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
+def _as_date(value: object) -> date | None:
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def parse_days_off(value: object, column: str = "days_off") -> frozenset[date]:
+    """Dates of a ``days_off`` value: ISO dates and ranges (empty when missing).
+
+    ``"2026-12-28..2026-12-31; 2027-01-08"`` gives five dates; a range may also be written
+    ``2026-12-28/2026-12-31``. Entries are separated by commas, semicolons or spaces. A date
+    (or timestamp) value is one day.
+
+    Raises
+    ------
+    ValueError
+        Naming ``column`` and the part that is not a date or range.
+    """
+    if _missing(value):
+        return frozenset()
+    single = _as_date(value)
+    if single is not None:
+        return frozenset({single})
+    days: set[date] = set()
+    for part in re.split(r"[,;\s]+", str(value).strip()):
+        if not part:
+            continue
+        ends = re.split(r"\.\.|/", part)
+        try:
+            if len(ends) == 1:
+                days.add(date.fromisoformat(ends[0]))
+                continue
+            if len(ends) != 2:
+                raise ValueError
+            first, last = date.fromisoformat(ends[0]), date.fromisoformat(ends[1])
+        except ValueError:
+            raise ValueError(
+                f"{column} {value!r}: {part!r} is not a date or range "
+                "(YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)"
+            ) from None
+        if last < first:
+            raise ValueError(f"{column} {value!r}: the range {part!r} ends before it starts")
+        if (last - first).days > 366:
+            raise ValueError(f"{column} {value!r}: the range {part!r} is longer than a year")
+        days.update(first + timedelta(days=k) for k in range((last - first).days + 1))
+    return frozenset(days)
+
+
+def parse_holiday_calendar(text: str) -> tuple[str, str]:
+    """``(country, subdivision)`` of ``"US"``, ``"US:CA"`` (or ``"US-CA"``), or ``"none"``.
+
+    ``"none"`` (or an empty text) gives ``("", "")``: no public holidays. The codes are
+    checked by :func:`public_holidays`.
+    """
+    text = str(text).strip()
+    if not text or text.lower() == "none":
+        return "", ""
+    parts = re.split(r"[:-]", text, maxsplit=1)
+    country = parts[0].strip().upper()
+    subdivision = parts[1].strip().upper() if len(parts) > 1 else ""
+    return country, subdivision
+
+
+def calendar_label(country: str, subdivision: str = "") -> str:
+    """``"US"``, ``"US-CA"`` or ``"none"``: the holiday calendar as the outputs name it."""
+    if not country:
+        return "none"
+    return f"{country}-{subdivision}" if subdivision else country
+
+
+def public_holidays(country: str, subdivision: str, first: date, last: date) -> dict[date, str]:
+    """Public holidays from ``first`` to ``last`` (inclusive), with their names.
+
+    Parameters
+    ----------
+    country : str
+        ISO 3166 code the ``holidays`` library knows (``"US"``, ``"CA"``, ``"GB"``...); empty
+        for none.
+    subdivision : str
+        State or province code of that country (``"CA"`` for California), or empty for the
+        country's national holidays (US: the federal ones).
+    first, last : datetime.date
+
+    Raises
+    ------
+    RoutesOptionsError
+        When the library does not know the country or subdivision.
+    """
+    if not country:
+        return {}
+    import holidays
+
+    try:
+        calendar = holidays.country_holidays(
+            country, subdiv=subdivision or None, years=range(first.year, last.year + 1)
+        )
+    except NotImplementedError as exc:
+        known = holidays.list_supported_countries()
+        if country not in known:
+            raise RoutesOptionsError(
+                f"holiday calendar: unknown country {country!r} (use an ISO code such as US, "
+                "CA, GB, DE, or none)"
+            ) from None
+        raise RoutesOptionsError(
+            f"holiday calendar: {country} has no state or province {subdivision!r} "
+            f"(known: {', '.join(known[country][:60])})"
+        ) from exc
+    return {day: str(name) for day, name in sorted(calendar.items()) if first <= day <= last}
+
+
 @dataclass(frozen=True)
 class RoutesOptions:
     """How visits are planned.
@@ -180,6 +351,11 @@ class RoutesOptions:
         be used the offline estimate is used and the result says why in ``warnings``.
     start_date : datetime.date, optional
         Monday of the first week; default the next Monday.
+    holiday_country : str, default "US"
+        Public holidays no visit is booked on (a ``holidays`` library country code; empty:
+        none).
+    holiday_subdivision : str, default ""
+        State or province of ``holiday_country`` (empty: the national holidays; US federal).
     spacing_slack_days : int, default 2
         Allowed deviation, in days, from evenly spaced visits to an account.
     route_time_limit_s : float, default 0.3
@@ -203,6 +379,8 @@ class RoutesOptions:
     mileage_rate_per_mile: float = IRS_2024_RATE_PER_MILE
     osrm_url: str | None = None
     start_date: date | None = None
+    holiday_country: str = "US"
+    holiday_subdivision: str = ""
     spacing_slack_days: int = 2
     route_time_limit_s: float = 0.3
     cycle_index: int = 0
@@ -210,12 +388,19 @@ class RoutesOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings, **changes: Any) -> RoutesOptions:
-        """Options taking circuity, speed and mileage rate from the plan's settings."""
+        """Options taking travel, mileage rate and the calendar from the plan's settings.
+
+        A ``routes_start_date`` setting that is not an ISO date is ignored (next Monday).
+        """
         values: dict[str, Any] = {
             "circuity": settings.circuity,
             "speed_kmh": settings.speed_kmh,
             "mileage_rate_per_mile": settings.mileage_rate_per_mile,
+            "holiday_country": str(settings.holiday_country or "").strip().upper(),
+            "holiday_subdivision": str(settings.holiday_subdivision or "").strip().upper(),
         }
+        with contextlib.suppress(ValueError):
+            values["start_date"] = date.fromisoformat(str(settings.routes_start_date).strip())
         values.update(changes)
         return cls(**values)
 
@@ -257,6 +442,20 @@ class RoutesOptions:
             raise RoutesOptionsError(
                 f"osrm_url must start with http:// or https://, got {self.osrm_url!r}"
             )
+        if self.holiday_subdivision and not self.holiday_country:
+            raise RoutesOptionsError("holiday_subdivision needs a holiday_country")
+        first = self.start_date or next_monday()
+        public_holidays(self.holiday_country, self.holiday_subdivision, first, first)
+
+    def horizon(self) -> tuple[date, date]:
+        """First (a Monday) and last day of the horizon."""
+        start = self.start_date or next_monday()
+        start = start - timedelta(days=start.weekday())
+        return start, start + timedelta(days=7 * self.weeks - 1)
+
+    def holidays_in_horizon(self) -> dict[date, str]:
+        """The public holidays of the horizon, with their names."""
+        return public_holidays(self.holiday_country, self.holiday_subdivision, *self.horizon())
 
     def call_cycle_settings(self, start: date) -> CallCycleSettings:
         return CallCycleSettings(
@@ -367,6 +566,11 @@ class RepRouteInput:
     account_ids, account_names : ndarray of object
     accounts : list of CallAccount
         Placed accounts with visits, windows and closed weekdays, in plan order.
+    addresses : dict of str to ndarray
+        ``address``, ``city``, ``state`` and ``zip`` text of each account (empty strings
+        where the plan has no such column or value).
+    days_off : frozenset of datetime.date
+        The rep's own days off (the reps column ``days_off``).
     """
 
     rep_id: str
@@ -379,6 +583,8 @@ class RepRouteInput:
     account_ids: np.ndarray
     account_names: np.ndarray
     accounts: list[CallAccount]
+    addresses: dict[str, np.ndarray] = field(default_factory=dict)
+    days_off: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -461,6 +667,19 @@ def _opening(plan: Plan, rows: np.ndarray) -> tuple[list[Any], list[frozenset[in
     return windows, weekdays, errors
 
 
+def _text(values: np.ndarray) -> np.ndarray:
+    """Text of each value; missing ones (None, NaN) become empty strings."""
+    out = np.empty(len(values), dtype=object)
+    for k, value in enumerate(values):
+        if _missing(value):
+            out[k] = ""
+        elif isinstance(value, (float, np.floating)) and float(value).is_integer():
+            out[k] = str(int(value))  # a ZIP read as a number
+        else:
+            out[k] = str(value).strip()
+    return out
+
+
 def snapshot_for_routes(plan: Plan, rep_ids: Iterable[str] | None = None) -> RoutesSnapshot:
     """Copy what visit planning needs from ``plan`` (call on the thread that owns the plan).
 
@@ -478,6 +697,11 @@ def snapshot_for_routes(plan: Plan, rep_ids: Iterable[str] | None = None) -> Rou
     ------
     ValueError
         If ``rep_ids`` names a rep the plan does not have, or a rep with no territory.
+
+    Notes
+    -----
+    A rep whose ``days_off`` cannot be read is not planned: their accounts are listed with
+    the reason (naming the column and value), as for a rep without a home.
     """
     reps = plan.reps
     known = {str(r): i for i, r in enumerate(reps["rep_id"])}
@@ -507,6 +731,10 @@ def snapshot_for_routes(plan: Plan, rep_ids: Iterable[str] | None = None) -> Rou
     territory = plan.account_territory
     territory_ids = np.array(plan.territory_ids, dtype=object)
     excluded: list[tuple[int, str | None, str | None, str]] = []
+    address_text = {
+        col: _text(acc[col].to_numpy(dtype=object)) if col in acc else np.full(len(acc), "")
+        for col in _ADDRESS_COLUMNS
+    }
 
     inputs: list[RepRouteInput] = []
     for rep in chosen:
@@ -515,11 +743,16 @@ def snapshot_for_routes(plan: Plan, rep_ids: Iterable[str] | None = None) -> Rou
         rows = np.flatnonzero(np.isin(territory, t_idx))
         home_lon, home_lat = float(row["lon"]), float(row["lat"])
         has_home = math.isfinite(home_lon) and math.isfinite(home_lat)
-        if not has_home:
+        days_off: frozenset[date] = frozenset()
+        problem = "" if has_home else f"rep {rep} has no home"
+        if "days_off" in reps and not problem:
+            try:
+                days_off = parse_days_off(row["days_off"])
+            except ValueError as exc:
+                problem = f"rep {rep} {exc}"
+        if problem:
             for i in rows:
-                excluded.append(
-                    (int(i), rep, territory_ids[territory[i]], f"rep {rep} has no home")
-                )
+                excluded.append((int(i), rep, territory_ids[territory[i]], problem))
             rows = rows[:0]
         for i in rows[~placed[rows]]:
             placement = acc["placement"].iat[int(i)]
@@ -556,6 +789,8 @@ def snapshot_for_routes(plan: Plan, rep_ids: Iterable[str] | None = None) -> Rou
                 account_ids=ids[rows].copy(),
                 account_names=names[rows].copy(),
                 accounts=accounts,
+                addresses={col: values[rows].copy() for col, values in address_text.items()},
+                days_off=days_off,
             )
         )
     if all_reps:
@@ -640,12 +875,16 @@ class RoutesResult:
     totals : DataFrame
         One row per planned rep, :data:`TOTALS_COLUMNS`.
     routes : GeoDataFrame
-        LineString per rep and day with stops: :data:`ROUTE_COLUMNS`.
+        LineString per rep and day with stops: :data:`ROUTE_DAY_FIELDS`.
     route_stops : GeoDataFrame
-        Point per visit: :data:`ROUTE_STOP_COLUMNS` (``arrival``/``departure`` as ``HH:MM``,
+        Point per visit: :data:`ROUTE_STOP_FIELDS` (``arrival``/``departure`` as ``HH:MM``,
         ``distance_km``/``drive_minutes`` of the leg from the previous stop or home).
     unplaced : DataFrame
         Visits not planned, :data:`UNPLACED_COLUMNS`.
+    days_off : DataFrame
+        Per rep, the working weekdays with no visits because of a public holiday or the
+        rep's day off: :data:`DAYS_OFF_COLUMNS` (``reason``: the holiday's name, or
+        ``"day off"``).
     warnings : list of str
         For example an OSRM server that could not be used.
     cancelled : bool
@@ -661,6 +900,9 @@ class RoutesResult:
     routes: gpd.GeoDataFrame
     route_stops: gpd.GeoDataFrame
     unplaced: pd.DataFrame
+    days_off: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(DAYS_OFF_COLUMNS))
+    )
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
 
@@ -673,73 +915,113 @@ class RoutesResult:
         return int(self.unplaced["visits"].sum()) if len(self.unplaced) else 0
 
 
-def _empty_routes() -> gpd.GeoDataFrame:
+_INTEGER_FIELDS = ("visits", "seq")
+_NUMBER_FIELDS = (
+    "distance_km",
+    "drive_minutes",
+    "lon",
+    "lat",
+    "wait_minutes",
+    "lunch_minutes",
+    "visit_minutes",
+    "working_minutes",
+    "return_drive_minutes",
+    "return_distance_km",
+)
+
+
+def _empty_layer(columns: Sequence[str]) -> gpd.GeoDataFrame:
+    def dtype(col: str) -> Any:
+        if col in _INTEGER_FIELDS:
+            return np.int64
+        return float if col in _NUMBER_FIELDS else object
+
     return gpd.GeoDataFrame(
-        {
-            "rep_id": pd.Series([], dtype=object),
-            "day": pd.Series([], dtype=object),
-            "distance_km": pd.Series([], dtype=float),
-            "drive_minutes": pd.Series([], dtype=float),
-            "visits": pd.Series([], dtype=np.int64),
-        },
+        {col: pd.Series([], dtype=dtype(col)) for col in columns},
         geometry=gpd.GeoSeries([], crs=WGS84),
         crs=WGS84,
     )
+
+
+def _empty_routes() -> gpd.GeoDataFrame:
+    return _empty_layer(ROUTE_DAY_FIELDS)
 
 
 def _empty_stops() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {
-            "rep_id": pd.Series([], dtype=object),
-            "day": pd.Series([], dtype=object),
-            "seq": pd.Series([], dtype=np.int64),
-            "account_id": pd.Series([], dtype=object),
-            "arrival": pd.Series([], dtype=object),
-            "departure": pd.Series([], dtype=object),
-            "distance_km": pd.Series([], dtype=float),
-            "drive_minutes": pd.Series([], dtype=float),
-        },
-        geometry=gpd.GeoSeries([], crs=WGS84),
-        crs=WGS84,
-    )
+    return _empty_layer(ROUTE_STOP_FIELDS)
 
 
 def _rep_layers(
     rep: RepRouteInput, cycle: CallCyclePlan, start: date
 ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-    routes: dict[str, list[Any]] = {c: [] for c in (*ROUTE_COLUMNS, "geometry")}
-    stops: dict[str, list[Any]] = {c: [] for c in (*ROUTE_STOP_COLUMNS, "geometry")}
+    routes: dict[str, list[Any]] = {c: [] for c in (*ROUTE_DAY_FIELDS, "geometry")}
+    stops: dict[str, list[Any]] = {c: [] for c in (*ROUTE_STOP_FIELDS, "geometry")}
     home = (rep.home_lon, rep.home_lat)
+    no_address = np.full(len(rep.accounts), "", dtype=object)
+    address = {col: rep.addresses.get(col, no_address) for col in _ADDRESS_COLUMNS}
     for day in cycle.days:
         if not day.stops:
             continue
-        iso = (day.date or start + timedelta(days=day.offset)).isoformat()
+        when = day.date or start + timedelta(days=day.offset)
+        iso = when.isoformat()
         points = [(rep.accounts[s.account].lon, rep.accounts[s.account].lat) for s in day.stops]
-        routes["rep_id"].append(rep.rep_id)
-        routes["day"].append(iso)
-        routes["distance_km"].append(float(day.distance_km))
-        routes["drive_minutes"].append(float(day.drive_minutes))
-        routes["visits"].append(len(day.stops))
-        routes["geometry"].append(shapely.LineString([home, *points, home]))
+        day_row = {
+            "rep_id": rep.rep_id,
+            "day": iso,
+            "distance_km": float(day.distance_km),
+            "drive_minutes": float(day.drive_minutes),
+            "visits": len(day.stops),
+            "weekday": f"{when:%a}",
+            "leave_home": format_clock(day.leave_home),
+            "return_home": format_clock(day.return_home),
+            "lunch_start": "" if day.lunch_start is None else format_clock(day.lunch_start),
+            "lunch_minutes": float(day.return_home - day.leave_home - day.working_minutes),
+            "visit_minutes": float(day.visit_minutes),
+            "working_minutes": float(day.working_minutes),
+            "return_drive_minutes": float(day.return_drive_minutes),
+            "return_distance_km": float(day.return_distance_km),
+            "geometry": shapely.LineString([home, *points, home]),
+        }
+        for key, value in day_row.items():
+            routes[key].append(value)
         for seq, (stop, point) in enumerate(zip(day.stops, points, strict=True), start=1):
-            stops["rep_id"].append(rep.rep_id)
-            stops["day"].append(iso)
-            stops["seq"].append(seq)
-            stops["account_id"].append(str(rep.account_ids[stop.account]))
-            stops["arrival"].append(format_clock(stop.arrival))
-            stops["departure"].append(format_clock(stop.departure))
-            stops["distance_km"].append(float(stop.distance_km))
-            stops["drive_minutes"].append(float(stop.drive_minutes))
-            stops["geometry"].append(shapely.Point(point))
+            a = stop.account
+            stop_row = {
+                "rep_id": rep.rep_id,
+                "day": iso,
+                "seq": seq,
+                "account_id": str(rep.account_ids[a]),
+                "arrival": format_clock(stop.arrival),
+                "departure": format_clock(stop.departure),
+                "distance_km": float(stop.distance_km),
+                "drive_minutes": float(stop.drive_minutes),
+                "account_name": "" if _missing(rep.account_names[a]) else str(rep.account_names[a]),
+                **{col: str(address[col][a]) for col in _ADDRESS_COLUMNS},
+                "lon": float(point[0]),
+                "lat": float(point[1]),
+                "wait_minutes": float(stop.wait_minutes),
+                "visit_minutes": float(stop.departure - stop.arrival),
+                "geometry": shapely.Point(point),
+            }
+            for key, value in stop_row.items():
+                stops[key].append(value)
     return routes, stops
 
 
 def _plan_rep(
-    rep: RepRouteInput, options: RoutesOptions, start: date, state: TaskState
+    rep: RepRouteInput,
+    options: RoutesOptions,
+    start: date,
+    state: TaskState,
+    holidays: dict[date, str] | None = None,
 ) -> tuple[RepRoutes, str | None]:
     settings = options.call_cycle_settings(start)
     schedule = RepSchedule(
-        rep.home_lon, rep.home_lat, tuple(sorted(set(options.working_weekdays))), options.rep_day()
+        rep.home_lon,
+        rep.home_lat,
+        tuple(sorted(set(options.working_weekdays))),
+        options.rep_day(),
+        days_off=frozenset(holidays or ()) | rep.days_off,
     )
     travel = None
     warning = None
@@ -813,14 +1095,14 @@ def plan_routes(
     options = options or RoutesOptions.from_settings(snapshot.settings)
     options.validate()
     state = state or TaskState()
-    start = options.start_date or next_monday()
-    if start.weekday() != 0:
-        start = start - timedelta(days=start.weekday())
+    start, _last = options.horizon()
+    holidays = options.holidays_in_horizon()
     n = len(snapshot.reps)
     done: list[RepRoutes] = []
     warnings: list[str] = []
-    route_cols: dict[str, list[Any]] = {c: [] for c in (*ROUTE_COLUMNS, "geometry")}
-    stop_cols: dict[str, list[Any]] = {c: [] for c in (*ROUTE_STOP_COLUMNS, "geometry")}
+    route_cols: dict[str, list[Any]] = {c: [] for c in (*ROUTE_DAY_FIELDS, "geometry")}
+    stop_cols: dict[str, list[Any]] = {c: [] for c in (*ROUTE_STOP_FIELDS, "geometry")}
+    off_cols: dict[str, list[Any]] = {c: [] for c in DAYS_OFF_COLUMNS}
     unplaced_parts = []
     cancelled = False
     for k, rep in enumerate(snapshot.reps):
@@ -828,8 +1110,12 @@ def plan_routes(
             cancelled = True
             break
         forward = _RepProgress(state, k, n, f"Rep {k + 1}/{n} {rep.name}")
-        rep_routes, warning = _plan_rep(rep, options, start, forward)
+        rep_routes, warning = _plan_rep(rep, options, start, forward, holidays)
         done.append(rep_routes)
+        for day in rep_routes.cycle.days_off:
+            off_cols["rep_id"].append(rep.rep_id)
+            off_cols["day"].append(day.isoformat())
+            off_cols["reason"].append(holidays.get(day, "day off"))
         if warning:
             warnings.append(warning)
         routes, stops = _rep_layers(rep, rep_routes.cycle, start)
@@ -909,6 +1195,7 @@ def plan_routes(
         routes=routes_frame,
         route_stops=stops_frame,
         unplaced=unplaced,
+        days_off=pd.DataFrame(off_cols, columns=list(DAYS_OFF_COLUMNS)),
         warnings=warnings,
         cancelled=cancelled,
     )
@@ -916,6 +1203,8 @@ def plan_routes(
 
 def _totals_frame(reps: Sequence[RepRoutes], options: RoutesOptions, start: date) -> pd.DataFrame:
     rows = []
+    _first, last = options.horizon()
+    label = calendar_label(options.holiday_country, options.holiday_subdivision)
     for r in reps:
         t = r.cycle.totals
         rows.append(
@@ -939,15 +1228,33 @@ def _totals_frame(reps: Sequence[RepRoutes], options: RoutesOptions, start: date
                 "mileage_rate": t.mileage_rate,
                 "mileage_reimbursement": t.mileage_reimbursement,
                 "travel_source": r.travel_source,
+                "end_date": last.isoformat(),
+                "calendar": label,
+                "working_days": len(r.cycle.days),
+                "days_off": len(r.cycle.days_off),
+                "drive_minutes": sum(d.drive_minutes for d in r.cycle.days),
+                "working_minutes": sum(d.working_minutes for d in r.cycle.days),
             }
         )
     frame = pd.DataFrame(rows, columns=list(TOTALS_COLUMNS))
-    for col in ("weeks", "days", "accounts", "visits_due", "visits", "unplaced_visits"):
+    for col in (
+        "weeks",
+        "days",
+        "accounts",
+        "visits_due",
+        "visits",
+        "unplaced_visits",
+        "working_days",
+        "days_off",
+    ):
         frame[col] = frame[col].astype(np.int64)
     return frame
 
 
 # -- applying to the plan ------------------------------------------------------------------------
+
+
+_ROUTE_TABLES = (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE, ROUTE_DAYS_OFF_TABLE)
 
 
 @dataclass(frozen=True)
@@ -965,11 +1272,7 @@ def save_routes_state(plan: Plan) -> SavedRoutes:
     """Copy the plan's routes layers, route tables and routed travel hours."""
     return SavedRoutes(
         {k: plan.layers[k].copy() for k in (ROUTES_LAYER, ROUTE_STOPS_LAYER) if k in plan.layers},
-        {
-            k: plan.tables[k].copy()
-            for k in (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE)
-            if k in plan.tables
-        },
+        {k: plan.tables[k].copy() for k in _ROUTE_TABLES if k in plan.tables},
         *plan.engine.routed_state(),
     )
 
@@ -981,7 +1284,7 @@ def restore_routes(plan: Plan, saved: SavedRoutes) -> None:
             plan.layers[key] = saved.layers[key].copy()
         else:
             plan.layers.pop(key, None)
-    for key in (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE):
+    for key in _ROUTE_TABLES:
         if key in saved.tables:
             plan.tables[key] = saved.tables[key].copy()
         else:
@@ -1015,8 +1318,8 @@ def _merge(
 def apply_routes(plan: Plan, result: RoutesResult) -> np.ndarray:
     """Store a result in the plan and make the balance's workload use routed travel.
 
-    The ``routes`` and ``route_stops`` layers and the ``route_totals`` and ``route_unplaced``
-    tables get the result's rows; rows of reps not planned this time are kept (when every rep
+    The ``routes`` and ``route_stops`` layers and the ``route_totals``, ``route_unplaced`` and
+    ``route_days_off`` tables get the result's rows; rows of reps not planned this time are kept (when every rep
     was planned, everything is replaced). Then :func:`routed_travel_from_layers` sets the
     routed travel per territory and a :class:`~planner.models.events.SettingsChanged` event
     tells listeners (the balance panel) to refresh.
@@ -1042,6 +1345,9 @@ def apply_routes(plan: Plan, result: RoutesResult) -> np.ndarray:
         # Rows without a rep (no rep, Unassigned) belong to the all-reps run that made them.
         old_unplaced = old_unplaced[old_unplaced["rep_id"].notna()]
     plan.tables[ROUTE_UNPLACED_TABLE] = _merge(old_unplaced, result.unplaced, replaced, everything)
+    plan.tables[ROUTE_DAYS_OFF_TABLE] = _merge(
+        plan.tables.get(ROUTE_DAYS_OFF_TABLE), result.days_off, replaced, everything
+    )
     hours = routed_travel_from_layers(plan)
     plan.events.emit(SettingsChanged())
     return hours
@@ -1051,7 +1357,7 @@ def clear_routes(plan: Plan) -> None:
     """Remove the routes from the plan: workload goes back to the travel estimate."""
     for key in (ROUTES_LAYER, ROUTE_STOPS_LAYER):
         plan.layers.pop(key, None)
-    for key in (ROUTE_TOTALS_TABLE, ROUTE_UNPLACED_TABLE):
+    for key in _ROUTE_TABLES:
         plan.tables.pop(key, None)
     plan.engine.routed_travel_hours = np.full(plan.n_territories, np.nan)
     plan.events.emit(SettingsChanged())

@@ -126,6 +126,20 @@ def cmd_routes(argv: list[str]) -> int:
         default=0.3,
         help="search seconds per day route (default 0.3)",
     )
+    parser.add_argument(
+        "--holidays",
+        metavar="US[:STATE]|none",
+        help=(
+            "public holidays with no visits: a country code, optionally with a state or "
+            "province (US:CA), or none (default: the plan's setting, US federal)"
+        ),
+    )
+    parser.add_argument(
+        "--itineraries",
+        metavar="DIR",
+        type=Path,
+        help="also write one itinerary workbook (.xlsx) per planned rep into DIR",
+    )
     args = parser.parse_args(argv)
     if args.output.suffix.lower() != ".gpkg":
         raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
@@ -154,6 +168,7 @@ def cmd_routes(argv: list[str]) -> int:
     }
     if args.mileage_rate is not None:
         changes["mileage_rate_per_mile"] = args.mileage_rate
+    _calendar_changes(plan, args, changes)
     try:
         options = RoutesOptions.from_settings(plan.settings, **changes)
         options.validate()
@@ -171,7 +186,58 @@ def cmd_routes(argv: list[str]) -> int:
     apply_routes(plan, result)
     save_plan(plan, args.output)
     print(f"wrote {args.output}: {len(result.routes)} day routes, {len(result.route_stops)} stops")
+    if args.itineraries is not None:
+        _write_itineraries(plan, args.itineraries, result)
     return 0
+
+
+def _calendar_changes(plan: object, args: argparse.Namespace, changes: dict[str, object]) -> None:
+    """The horizon start and holiday calendar: from the options, else the plan's settings.
+
+    What is used is kept in the output plan's settings, so the next run (and the window)
+    plans with the same calendar.
+    """
+    from planner.models.plan import Plan
+    from planner.optimise.visit_planning import (
+        RoutesOptions,
+        calendar_label,
+        next_monday,
+        parse_holiday_calendar,
+    )
+
+    assert isinstance(plan, Plan)
+    settings = plan.settings
+    if args.start is None:
+        changes["start_date"] = RoutesOptions.from_settings(settings).start_date or next_monday()
+    if args.holidays is not None:
+        country, subdivision = parse_holiday_calendar(args.holidays)
+        changes["holiday_country"] = country
+        changes["holiday_subdivision"] = subdivision
+    start = changes["start_date"]
+    assert isinstance(start, date)
+    settings.routes_start_date = start.isoformat()
+    if args.holidays is not None:
+        settings.holiday_country = str(changes["holiday_country"])
+        settings.holiday_subdivision = str(changes["holiday_subdivision"])
+    label = calendar_label(settings.holiday_country, settings.holiday_subdivision)
+    print(f"Horizon from {start:%a %d %b %Y}; public holidays: {label}", flush=True)
+
+
+def _write_itineraries(plan: object, folder: Path, result: object) -> None:
+    from planner.io.itinerary import ItineraryError, write_itineraries
+    from planner.models.plan import Plan
+    from planner.optimise.visit_planning import RoutesResult
+
+    assert isinstance(plan, Plan) and isinstance(result, RoutesResult)
+    reps = [r for r in dict.fromkeys(result.route_stops["rep_id"].astype(str))]
+    if not reps:
+        print(f"no itineraries written to {folder}: no visits were planned")
+        return
+    try:
+        files = write_itineraries(plan, folder, reps)
+    except ItineraryError as exc:
+        raise UserError(str(exc)) from None
+    print(f"wrote {len(files)} itineraries to {folder}")
 
 
 def _print_totals(result: object, currency: str) -> None:

@@ -15,11 +15,12 @@ child widget laid over the canvas that ignores the mouse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -35,11 +36,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDockWidget,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QProgressBar,
     QPushButton,
@@ -51,7 +55,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.models.events import PlanEvent
+from planner.models.events import PlanEvent, SettingsChanged
 from planner.models.plan import Plan
 from planner.models.progress import Cancelled, TaskState
 from planner.optimise.visit_planning import (
@@ -60,11 +64,16 @@ from planner.optimise.visit_planning import (
     ROUTE_UNPLACED_TABLE,
     ROUTES_LAYER,
     RoutesOptions,
+    RoutesOptionsError,
     RoutesResult,
     SavedRoutes,
     apply_routes,
+    calendar_label,
     clear_routes,
+    next_monday,
+    parse_holiday_calendar,
     plan_routes,
+    public_holidays,
     restore_routes,
     save_routes_state,
     snapshot_for_routes,
@@ -114,6 +123,40 @@ class ApplyRoutesCommand(QUndoCommand):
     def undo(self) -> None:
         assert self.before is not None
         restore_routes(self.plan, self.before)
+
+
+class SetRoutesCalendarCommand(QUndoCommand):
+    """Change the plan's visit-planning calendar settings (start date, holiday calendar).
+
+    ``changes`` maps :class:`~planner.models.settings.Settings` fields (``routes_start_date``,
+    ``holiday_country``, ``holiday_subdivision``) to their new values; undo puts the old ones
+    back. Both announce :class:`~planner.models.events.SettingsChanged`.
+    """
+
+    def __init__(self, plan: Plan, changes: dict[str, str], text: str) -> None:
+        super().__init__(text)
+        self.plan = plan
+        self.changes = dict(changes)
+        self.before = {key: getattr(plan.settings, key) for key in changes}
+
+    def _set(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            setattr(self.plan.settings, key, value)
+        self.plan.events.emit(SettingsChanged())
+
+    def redo(self) -> None:
+        self._set(self.changes)
+
+    def undo(self) -> None:
+        self._set(self.before)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
 
 
 # -- drawing ------------------------------------------------------------------------------------
@@ -272,6 +315,17 @@ def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     return table
 
 
+def _address(stop: dict[str, Any]) -> str:
+    """``"12 Main St, Columbus OH 43004"`` from a stop's address fields (blank ones left out)."""
+
+    def text(key: str) -> str:
+        value = stop.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    place = " ".join(p for p in (text("city"), text("state"), text("zip")) if p)
+    return ", ".join(p for p in (text("address"), place) if p)
+
+
 class RoutesPanel(QWidget):
     """Plan visit routes for one rep or all, and show totals, itineraries and the routes.
 
@@ -280,9 +334,13 @@ class RoutesPanel(QWidget):
     run_finished(object)
         A planning run ended: the applied and shown :class:`RoutesResult`, or ``None`` when it
         failed, was cancelled or the plan changed meanwhile.
+    itineraries_written(object)
+        The list of itinerary files written by :meth:`write_itineraries`.
     """
 
     run_finished = Signal(object)
+    #: The itinerary files written (a list of paths).
+    itineraries_written = Signal(object)
 
     TOTALS_HEADERS = (
         "Rep",
@@ -301,6 +359,7 @@ class RoutesPanel(QWidget):
         "Departure",
         "Drive (min)",
         "Distance (km)",
+        "Address",
     )
     UNPLACED_HEADERS = ("Account", "Rep", "Visits", "Reason")
 
@@ -330,6 +389,31 @@ class RoutesPanel(QWidget):
         self.weeks_spin.setValue(4)
         self.weeks_spin.setSuffix(" weeks")
         self.weeks_spin.setToolTip("Planning horizon: the call cycle repeats after it")
+        self.start_edit = QDateEdit()
+        self.start_edit.setObjectName("routesStart")
+        self.start_edit.setCalendarPopup(True)
+        # One undo step per date chosen, not one per digit typed.
+        self.start_edit.setKeyboardTracking(False)
+        self.start_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.start_edit.setToolTip(
+            "Monday the horizon starts (saved with the plan); another day picks its week's Monday"
+        )
+        self.holidays_edit = QLineEdit()
+        self.holidays_edit.setObjectName("routesHolidays")
+        self.holidays_edit.setPlaceholderText("US, US:CA, CA:ON, GB, none")
+        self.holidays_edit.setToolTip(
+            "Public holidays with no visits: a country code, optionally :state or :province, "
+            "or none (saved with the plan). Reps' own days off: the reps column days_off, "
+            "e.g. 2026-12-28..2026-12-31; 2027-01-08"
+        )
+        self.horizon_label = QLabel("")
+        self.horizon_label.setObjectName("routesHorizon")
+        self.horizon_label.setWordWrap(True)
+        self.itineraries_button = QPushButton("Write itineraries…")
+        self.itineraries_button.setObjectName("routesItineraries")
+        self.itineraries_button.setToolTip(
+            "Write one Excel itinerary per rep with routes (a page per day) into a folder"
+        )
         self.run_button = QPushButton("Plan routes")
         self.run_button.setObjectName("routesRun")
         self.run_button.setToolTip(
@@ -352,16 +436,22 @@ class RoutesPanel(QWidget):
         self.totals_table = _table(self.TOTALS_HEADERS, "routesTotals")
         self.day_combo = QComboBox()
         self.day_combo.setObjectName("routesDay")
+        self.day_label = QLabel("")
+        self.day_label.setObjectName("routesDaySummary")
         self.itinerary_table = _table(self.ITINERARY_HEADERS, "routesItinerary")
         self.unplaced_table = _table(self.UNPLACED_HEADERS, "routesUnplaced")
 
         form = QFormLayout()
         form.addRow("Rep", self.rep_combo)
         form.addRow("Horizon", self.weeks_spin)
+        form.addRow("Starts", self.start_edit)
+        form.addRow("Holidays", self.holidays_edit)
+        form.addRow("", self.horizon_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.itineraries_button)
         buttons.addWidget(self.clear_button)
         itinerary = QWidget()
         itinerary_layout = QVBoxLayout(itinerary)
@@ -370,6 +460,7 @@ class RoutesPanel(QWidget):
         day_row.addWidget(QLabel("Day"))
         day_row.addWidget(self.day_combo, 1)
         itinerary_layout.addLayout(day_row)
+        itinerary_layout.addWidget(self.day_label)
         itinerary_layout.addWidget(self.itinerary_table)
         self.tabs = QTabWidget()
         self.tabs.addTab(itinerary, "Itinerary")
@@ -385,6 +476,10 @@ class RoutesPanel(QWidget):
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self.clear_button.clicked.connect(self.clear)
+        self.itineraries_button.clicked.connect(lambda _checked=False: self.write_itineraries())
+        self.start_edit.dateChanged.connect(self._on_start_changed)
+        self.holidays_edit.editingFinished.connect(self._on_holidays_changed)
+        self.weeks_spin.valueChanged.connect(lambda _value: self._show_horizon())
         self.rep_combo.currentIndexChanged.connect(self._on_rep_changed)
         self.day_combo.currentIndexChanged.connect(self._on_day_changed)
         self.totals_table.itemSelectionChanged.connect(self._on_totals_selection_changed)
@@ -406,6 +501,101 @@ class RoutesPanel(QWidget):
 
     def _on_plan_event(self, _event: PlanEvent) -> None:
         self._refresh_timer.start()
+
+    # -- calendar ------------------------------------------------------------------------
+
+    def start_date(self) -> date:
+        """The horizon's first Monday: the plan's setting, else the next Monday."""
+        if self.plan is not None:
+            start = RoutesOptions.from_settings(self.plan.settings).start_date
+            if start is not None:
+                return start - timedelta(days=start.weekday())
+        return next_monday()
+
+    def _show_calendar(self) -> None:
+        """Model to widgets: the start date and holiday calendar of the plan's settings."""
+        self.start_edit.blockSignals(True)
+        self.start_edit.setDate(_qdate(self.start_date()))
+        self.start_edit.blockSignals(False)
+        if self.plan is not None:
+            s = self.plan.settings
+            text = calendar_label(s.holiday_country, s.holiday_subdivision).replace("-", ":", 1)
+            if not self.holidays_edit.hasFocus():
+                self.holidays_edit.setText(text)
+        self._show_horizon()
+
+    def _show_horizon(self) -> None:
+        """The horizon's dates and the public holidays in it (no visits on them)."""
+        if self.plan is None:
+            self.horizon_label.setText("")
+            return
+        options = RoutesOptions.from_settings(
+            self.plan.settings, weeks=self.weeks_spin.value(), start_date=self.start_date()
+        )
+        first, last = options.horizon()
+        try:
+            holidays = options.holidays_in_horizon()
+        except RoutesOptionsError as exc:
+            self.horizon_label.setText(str(exc))
+            return
+        weekdays = set(options.working_weekdays)
+        skipped = [
+            f"{name} ({day:%a %d %b})"
+            for day, name in holidays.items()
+            if day.weekday() in weekdays
+        ]
+        text = f"{first:%a %d %b %Y} – {last:%a %d %b %Y}."
+        if skipped:
+            text += " No visits on " + ", ".join(skipped) + "."
+        elif options.holiday_country:
+            text += " No public holidays on working days."
+        self.horizon_label.setText(text)
+
+    def _on_start_changed(self, value: QDate) -> None:
+        """Widget to model: a new start date (its week's Monday) as one undo step."""
+        if self.plan is None:
+            return
+        chosen = _pydate(value)
+        monday = chosen - timedelta(days=chosen.weekday())
+        if monday != chosen:
+            self.start_edit.blockSignals(True)
+            self.start_edit.setDate(_qdate(monday))
+            self.start_edit.blockSignals(False)
+        if monday.isoformat() == self.plan.settings.routes_start_date:
+            return
+        self._push(
+            SetRoutesCalendarCommand(
+                self.plan,
+                {"routes_start_date": monday.isoformat()},
+                f"Routes start {monday:%a %d %b %Y}",
+            )
+        )
+        self._show_horizon()
+
+    def _on_holidays_changed(self) -> None:
+        """Widget to model: a holiday calendar the library knows, as one undo step."""
+        if self.plan is None:
+            return
+        country, subdivision = parse_holiday_calendar(self.holidays_edit.text())
+        s = self.plan.settings
+        if (country, subdivision) == (s.holiday_country, s.holiday_subdivision):
+            self._show_calendar()
+            return
+        try:
+            first = self.start_date()
+            public_holidays(country, subdivision, first, first)
+        except RoutesOptionsError as exc:
+            self.status.setText(str(exc))
+            self._show_calendar()
+            return
+        self._push(
+            SetRoutesCalendarCommand(
+                self.plan,
+                {"holiday_country": country, "holiday_subdivision": subdivision},
+                f"Public holidays: {calendar_label(country, subdivision)}",
+            )
+        )
+        self._show_calendar()
 
     def _fill_reps(self) -> None:
         current = self.selected_rep()
@@ -438,8 +628,10 @@ class RoutesPanel(QWidget):
     def options(self) -> RoutesOptions:
         """The options of the next run: the plan's travel settings and the panel's horizon."""
         assert self.plan is not None
+        changes: dict[str, Any] = {"start_date": self.start_date()}
+        changes.update(self.extra_options)
         return RoutesOptions.from_settings(
-            self.plan.settings, weeks=self.weeks_spin.value(), **self.extra_options
+            self.plan.settings, weeks=self.weeks_spin.value(), **changes
         )
 
     def run(self) -> None:
@@ -544,6 +736,12 @@ class RoutesPanel(QWidget):
         self._fill_days()
         self._fill_itinerary()
         self._update_overlay()
+        self._show_calendar()
+        self.itineraries_button.setEnabled(
+            plan is not None
+            and ROUTE_STOPS_LAYER in plan.layers
+            and len(plan.layers[ROUTE_STOPS_LAYER]) > 0
+        )
         if plan is not None and self.task is None:
             routed = int(np.isfinite(plan.engine.routed_travel_hours).sum())
             if not routed:
@@ -659,6 +857,7 @@ class RoutesPanel(QWidget):
         names = dict(
             zip(plan.accounts["account_id"].astype(str), plan.accounts["name"], strict=False)
         )
+        self._show_day_summary(rep, day)
         table.setRowCount(len(mine))
         for r, row in enumerate(mine.itertuples(index=False)):
             name = names.get(str(row.account_id))
@@ -671,9 +870,65 @@ class RoutesPanel(QWidget):
                 _item(row.departure, True),
                 _item(f"{float(row.drive_minutes):.0f}", True),
                 _item(f"{float(row.distance_km):.1f}", True),
+                _item(_address(row._asdict())),
             ]
             for c, cell in enumerate(cells):
                 table.setItem(r, c, cell)
+
+    def _show_day_summary(self, rep: str, day: str) -> None:
+        """Leave and return home and the day's totals, from the ``routes`` layer."""
+        self.day_label.setText("")
+        routes = self.plan.layers.get(ROUTES_LAYER) if self.plan is not None else None
+        if routes is None or day == ALL or "leave_home" not in routes:
+            return
+        rows = routes[(routes["rep_id"] == rep) & (routes["day"] == day)]
+        if not len(rows):
+            return
+        r = rows.iloc[0]
+        working = float(r["working_minutes"])
+        self.day_label.setText(
+            f"Leave home {r['leave_home']}, back {r['return_home']}: {int(r['visits'])} visits, "
+            f"{float(r['distance_km']):,.0f} km, {float(r['drive_minutes']):.0f} min driving, "
+            f"working {int(working // 60)} h {round(working % 60):02d}"
+        )
+
+    def write_itineraries(self, folder: str | None = None) -> Any:
+        """Write each routed rep's itinerary workbook into a folder, in the background.
+
+        Without ``folder`` the user picks one. Only the selected rep's is written when one
+        rep is chosen. Returns the task (``None`` when nothing is to be written).
+        """
+        from pathlib import Path
+
+        from planner.io.itinerary import itinerary_source, write_itineraries
+
+        plan = self.plan
+        if plan is None or self.task is not None:
+            return None
+        stops = plan.layers.get(ROUTE_STOPS_LAYER)
+        if stops is None or not len(stops):
+            self.status.setText("No routes planned: plan them first.")
+            return None
+        rep = self.selected_rep()
+        reps = None if rep == ALL else [rep]
+        if reps is not None and not (stops["rep_id"] == rep).any():
+            self.status.setText(f"{self._names.get(rep, rep)} has no routes planned.")
+            return None
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "Write itineraries into folder")
+            if not folder:
+                return None
+        source = itinerary_source(plan)  # a copy: the plan may change while files are written
+        target = Path(folder)
+
+        def work(state: TaskState) -> list[Path]:
+            return write_itineraries(source, target, reps, state)
+
+        def done(files: list[Path]) -> None:
+            self.status.setText(f"Wrote {len(files)} itineraries to {target}.")
+            self.itineraries_written.emit(files)
+
+        return self.window_.run_task(work, "Writing itineraries", done, show_dialog=False)
 
     def _rep_colors(self) -> dict[str, QColor]:
         colors: dict[str, QColor] = {}
@@ -803,4 +1058,11 @@ def install(window: Any) -> RoutesPanel:
     return panel
 
 
-__all__ = ["ApplyRoutesCommand", "RouteOverlay", "RoutesPanel", "attach_overlay", "install"]
+__all__ = [
+    "ApplyRoutesCommand",
+    "RouteOverlay",
+    "RoutesPanel",
+    "SetRoutesCalendarCommand",
+    "attach_overlay",
+    "install",
+]

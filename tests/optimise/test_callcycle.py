@@ -151,3 +151,49 @@ def test_cancel_returns_what_is_done(accounts) -> None:
     assert plan.cancelled
     assert sum(len(d.stops) for d in plan.days) == 0
     assert sum(u.visits for u in plan.unplaced) == int(plan.visits_due.sum())
+
+
+def test_days_off_are_not_working_days_and_spacing_still_holds(
+    accounts: list[CallAccount],
+) -> None:
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    start = date(2026, 12, 21)
+    off = frozenset({date(2026, 12, 25), date(2027, 1, 1), date(2026, 12, 29)})
+    rep = RepSchedule(*HOME, day=DAY, days_off=off)
+    settings = replace(SETTINGS, start_date=start)
+    plan = plan_call_cycle(accounts, rep, settings, TaskState())
+    assert plan.days_off == sorted(off)
+    assert len(plan.days) == 20 - 3
+    assert not {d.date for d in plan.days} & off
+    assert all(d.date == start + timedelta(days=d.offset) for d in plan.days)
+    # Capacity counts working days only.
+    assert np.isclose(plan.totals.capacity_hours, 17 * DAY.working_minutes / 60)
+    # Each account's visits keep their spacing on the calendar, within the slack.
+    when: dict[int, list[int]] = {}
+    for day in plan.days:
+        for stop in day.stops:
+            when.setdefault(stop.account, []).append(day.offset)
+    for account, offsets in when.items():
+        k = len(offsets)
+        if k > 1:
+            gaps = np.diff([*sorted(offsets), sorted(offsets)[0] + 28])
+            assert np.all(np.abs(gaps - 28 / k) <= SETTINGS.spacing_slack_days + 1e-9), account
+    # No visit goes missing: placed plus reported equals due.
+    placed = sum(len(d.stops) for d in plan.days)
+    assert placed + sum(u.visits for u in plan.unplaced) == int(plan.visits_due.sum())
+
+
+def test_every_day_off_leaves_no_working_day() -> None:
+    from datetime import date, timedelta
+
+    start = date(2026, 12, 21)
+    off = frozenset(start + timedelta(days=k) for k in range(7))
+    rep = RepSchedule(*HOME, day=DAY, days_off=off)
+    settings = CallCycleSettings(weeks=1, route_time_limit_s=0.05, start_date=start)
+    plan = plan_call_cycle([CallAccount(HOME[0] + 0.02, HOME[1], 52.0, 30.0)], rep, settings)
+    assert plan.days == [] and len(plan.days_off) == 5
+    assert plan.unplaced[0].reason.startswith("no working day in the horizon")
+    with pytest.raises(ValueError, match="start_date"):
+        plan_call_cycle([], rep, CallCycleSettings(weeks=1))

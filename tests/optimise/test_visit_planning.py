@@ -17,7 +17,9 @@ from planner.optimise.callcycle import visits_in_horizon
 from planner.optimise.travel import great_circle_km
 from planner.optimise.visit_planning import (
     ROUTE_COLUMNS,
+    ROUTE_DAY_FIELDS,
     ROUTE_STOP_COLUMNS,
+    ROUTE_STOP_FIELDS,
     ROUTE_TOTALS_TABLE,
     ROUTE_UNPLACED_TABLE,
     ROUTES_LAYER,
@@ -202,12 +204,15 @@ def test_layers_have_the_design_columns_and_survive_a_round_trip(
 ) -> None:
     target = make_plan(180, n_territories=2, seed=11)
     apply_routes(target, result)
-    assert list(target.layers["routes"].columns) == [*ROUTE_COLUMNS, "geometry"]
-    assert list(target.layers["route_stops"].columns) == [*ROUTE_STOP_COLUMNS, "geometry"]
+    # The DESIGN.md contract columns come first, in order; the itinerary fields follow.
+    assert ROUTE_DAY_FIELDS[: len(ROUTE_COLUMNS)] == ROUTE_COLUMNS
+    assert ROUTE_STOP_FIELDS[: len(ROUTE_STOP_COLUMNS)] == ROUTE_STOP_COLUMNS
+    assert list(target.layers["routes"].columns) == [*ROUTE_DAY_FIELDS, "geometry"]
+    assert list(target.layers["route_stops"].columns) == [*ROUTE_STOP_FIELDS, "geometry"]
     path = tmp_path / "routed.gpkg"
     save_plan(target, path)
     opened = open_plan(path)
-    for name, columns in (("routes", ROUTE_COLUMNS), ("route_stops", ROUTE_STOP_COLUMNS)):
+    for name, columns in (("routes", ROUTE_DAY_FIELDS), ("route_stops", ROUTE_STOP_FIELDS)):
         layer = opened.layers[name]
         assert [c for c in layer.columns if c != layer.geometry.name] == list(columns)
         assert len(layer) == len(target.layers[name])
@@ -317,3 +322,169 @@ def test_unreachable_osrm_server_falls_back_with_a_warning() -> None:
     assert out.warnings and "could not be reached" in out.warnings[0]
     assert out.totals["travel_source"].iloc[0] == "great-circle"
     assert out.visits_planned > 0
+
+
+# -- working calendar and itinerary fields -------------------------------------------------
+
+HOLIDAY_START = date(2026, 12, 21)  # a Monday; four weeks reach Sunday 2027-01-17
+
+
+@pytest.fixture(scope="module")
+def holiday_plan() -> Plan:
+    """One rep with weekly accounts over Christmas and New Year, days off, and addresses."""
+    plan = make_plan(120, n_territories=2, seed=5)
+    acc = plan.accounts
+    acc["visits_per_year"] = np.where(np.arange(len(acc)) % 4 == 0, 52.0, 12.0)
+    acc["address"] = [f"{i} Main St" for i in range(len(acc))]
+    acc["city"] = "Springfield"
+    acc.loc[0, "name"] = "=HYPERLINK(1)"
+    plan.accounts = acc
+    reps = plan.reps.copy()
+    reps["days_off"] = ["2026-12-28..2026-12-29; 2027-01-12", None]
+    plan.reps = reps
+    plan.settings.routes_start_date = HOLIDAY_START.isoformat()
+    return plan
+
+
+@pytest.fixture(scope="module")
+def holiday_result(holiday_plan: Plan) -> RoutesResult:
+    options = RoutesOptions.from_settings(holiday_plan.settings, weeks=4, route_time_limit_s=0.05)
+    return plan_routes(snapshot_for_routes(holiday_plan, ["R1"]), options, TaskState())
+
+
+def test_no_visit_on_a_public_holiday_or_a_reps_day_off(holiday_result: RoutesResult) -> None:
+    days = set(holiday_result.route_stops["day"])
+    assert days, "the rep has visits"
+    # US federal holidays in the horizon, by default.
+    assert "2026-12-25" not in days and "2027-01-01" not in days
+    assert not days & {"2026-12-28", "2026-12-29", "2027-01-12"}
+    off = holiday_result.days_off.set_index("day")["reason"].to_dict()
+    assert off == {
+        "2026-12-25": "Christmas Day",
+        "2026-12-28": "day off",
+        "2026-12-29": "day off",
+        "2027-01-01": "New Year's Day",
+        "2027-01-12": "day off",
+    }
+    totals = holiday_result.totals.iloc[0]
+    assert (totals["working_days"], totals["days_off"]) == (20 - 5, 5)
+    assert totals["calendar"] == "US"
+    # Weekly accounts are still seen every week: the visit moves to a neighbouring day.
+    stops = holiday_result.route_stops
+    weekly = stops[stops["account_id"].str[1:].astype(int) % 4 == 0]
+    assert weekly["account_id"].nunique() > 5
+    assert (weekly.groupby("account_id").size() == 4).all()
+    assert holiday_result.unplaced.empty
+
+
+def test_the_start_date_setting_is_honoured(holiday_result: RoutesResult) -> None:
+    assert holiday_result.start_date == HOLIDAY_START
+    days = pd.to_datetime(holiday_result.routes["day"])
+    assert days.min() >= pd.Timestamp(HOLIDAY_START)
+    assert days.max() <= pd.Timestamp("2027-01-17")
+    totals = holiday_result.totals.iloc[0]
+    assert (totals["start_date"], totals["end_date"]) == ("2026-12-21", "2027-01-17")
+    # Without the setting: the next Monday; a value that is not a date is ignored.
+    from planner.models.settings import Settings
+
+    assert RoutesOptions.from_settings(Settings()).start_date is None
+    assert RoutesOptions.from_settings(Settings(routes_start_date="soon")).start_date is None
+
+
+def test_holiday_calendar_settings(holiday_plan: Plan) -> None:
+    from planner.optimise.visit_planning import parse_holiday_calendar, public_holidays
+
+    assert parse_holiday_calendar("US:CA") == ("US", "CA")
+    assert parse_holiday_calendar("none") == ("", "")
+    first, last = date(2027, 3, 1), date(2027, 4, 30)
+    # A state adds its own holidays to the federal ones (California: Cesar Chavez Day).
+    assert date(2027, 3, 31) in public_holidays("US", "CA", first, last)
+    assert date(2027, 3, 31) not in public_holidays("US", "", first, last)
+    assert public_holidays("", "", first, last) == {}
+    with pytest.raises(RoutesOptionsError, match="unknown country 'XX'"):
+        RoutesOptions(holiday_country="XX").validate()
+    with pytest.raises(RoutesOptionsError, match="no state or province 'ZZ'"):
+        RoutesOptions(holiday_country="US", holiday_subdivision="ZZ").validate()
+    # No holidays: Christmas is a working day again.
+    options = RoutesOptions.from_settings(
+        holiday_plan.settings, weeks=1, route_time_limit_s=0.05, holiday_country=""
+    )
+    snapshot = snapshot_for_routes(holiday_plan, ["R2"])
+    assert "2026-12-25" in set(plan_routes(snapshot, options).route_stops["day"])
+
+
+def test_days_off_are_read_and_bad_values_reported(holiday_plan: Plan) -> None:
+    from planner.optimise.visit_planning import parse_days_off
+
+    assert parse_days_off("2026-12-28..2026-12-30, 2027-01-08") == {
+        date(2026, 12, 28),
+        date(2026, 12, 29),
+        date(2026, 12, 30),
+        date(2027, 1, 8),
+    }
+    assert parse_days_off("2026-12-28/2026-12-29") == {date(2026, 12, 28), date(2026, 12, 29)}
+    assert parse_days_off(None) == frozenset()
+    with pytest.raises(ValueError, match="'next' is not a date"):
+        parse_days_off("2026-12-28 next week")
+    with pytest.raises(ValueError, match="ends before it starts"):
+        parse_days_off("2026-12-28..2026-12-01")
+    plan = make_plan(60, n_territories=1, seed=2)
+    reps = plan.reps.copy()
+    reps["days_off"] = ["Christmas"]
+    plan.reps = reps
+    snapshot = snapshot_for_routes(plan)
+    assert not snapshot.reps[0].accounts  # the rep is not planned on a guess
+    assert snapshot.excluded["reason"].str.contains("days_off 'Christmas'").all()
+    assert len(snapshot.excluded) == int((plan.accounts["visits_per_year"] > 0).sum())
+
+
+def test_stops_and_days_carry_the_itinerary_fields(
+    holiday_plan: Plan, holiday_result: RoutesResult
+) -> None:
+    stops = holiday_result.route_stops
+    accounts = holiday_plan.accounts.set_index("account_id").loc[stops["account_id"]]
+    assert list(stops["account_name"]) == list(accounts["name"])
+    assert list(stops["address"]) == list(accounts["address"])
+    assert set(stops["city"]) == {"Springfield"}
+    assert set(stops["state"]) == {""}  # the plan has no such column
+    assert np.allclose(stops["lon"], accounts["lon"]) and np.allclose(stops["lat"], accounts["lat"])
+    arrival = stops["arrival"].map(parse_time_of_day)
+    departure = stops["departure"].map(parse_time_of_day)
+    assert np.allclose(departure - arrival, stops["visit_minutes"], atol=1)
+    routes = holiday_result.routes.set_index("day")
+    for day, group in stops.groupby("day"):
+        route = routes.loc[day]
+        assert route["weekday"] == pd.Timestamp(day).strftime("%a")
+        assert parse_time_of_day(route["leave_home"]) <= arrival[group.index].min()
+        assert parse_time_of_day(route["return_home"]) >= departure[group.index].max()
+        # Day totals: the legs between stops plus the drive home.
+        assert np.isclose(
+            group["distance_km"].sum() + route["return_distance_km"], route["distance_km"]
+        )
+        assert np.isclose(
+            group["drive_minutes"].sum() + route["return_drive_minutes"], route["drive_minutes"]
+        )
+        span = parse_time_of_day(route["return_home"]) - parse_time_of_day(route["leave_home"])
+        assert abs(span - route["lunch_minutes"] - route["working_minutes"]) <= 1
+    totals = holiday_result.totals.iloc[0]
+    assert np.isclose(totals["drive_minutes"], holiday_result.routes["drive_minutes"].sum())
+    assert np.isclose(totals["mileage_rate"], holiday_plan.settings.mileage_rate_per_mile)
+
+
+def test_days_off_table_is_stored_undone_and_saved(
+    holiday_plan: Plan, holiday_result: RoutesResult, tmp_path: Path
+) -> None:
+    from planner.optimise.visit_planning import ROUTE_DAYS_OFF_TABLE
+
+    target = make_plan(120, n_territories=2, seed=5)
+    saved = save_routes_state(target)
+    apply_routes(target, holiday_result)
+    assert len(target.tables[ROUTE_DAYS_OFF_TABLE]) == 5
+    path = tmp_path / "calendar.gpkg"
+    target.settings.holiday_subdivision = "NY"
+    save_plan(target, path)
+    opened = open_plan(path)
+    assert len(opened.tables[ROUTE_DAYS_OFF_TABLE]) == 5
+    assert opened.settings.holiday_subdivision == "NY"
+    restore_routes(target, saved)
+    assert ROUTE_DAYS_OFF_TABLE not in target.tables

@@ -160,3 +160,61 @@ def test_overlay_paints_numbered_stops_on_the_map(qtbot, window: MainWindow, sma
     # The first stop is a filled disc in the day's colour with a white number.
     color = image.pixelColor(round(x) - 5, round(y))
     assert color.alpha() > 0 and (color.red(), color.green(), color.blue()) != (255, 255, 255)
+
+
+def test_start_date_is_shown_and_changed_as_an_undo_step(
+    qtbot, window: MainWindow, small: Plan, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    small.settings.routes_start_date = "2026-12-21"
+    panel = _panel(window, small)
+    panel.extra_options = {"route_time_limit_s": 0.05}  # the start date comes from the plan
+    # Model to widget: the setting, and the holidays the horizon skips.
+    assert panel.start_edit.date() == QDate(2026, 12, 21)
+    panel.weeks_spin.setValue(2)
+    assert "Mon 21 Dec 2026 – Sun 03 Jan 2027" in panel.horizon_label.text()
+    assert "Christmas Day (Fri 25 Dec)" in panel.horizon_label.text()
+    assert panel.holidays_edit.text() == "US"
+    assert panel.options().start_date == date(2026, 12, 21)
+    # Widget to model: a Wednesday picks its week's Monday, as one undo step.
+    panel.start_edit.setDate(QDate(2027, 1, 6))
+    assert small.settings.routes_start_date == "2027-01-04"
+    assert panel.start_edit.date() == QDate(2027, 1, 4)
+    assert panel.options().start_date == date(2027, 1, 4)
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert small.settings.routes_start_date == "2026-12-21"
+    qtbot.waitUntil(lambda: panel.start_edit.date() == QDate(2026, 12, 21))
+    # The run plans from the shown date and books nothing on the holidays.
+    panel.rep_combo.setCurrentIndex(panel.rep_combo.findData("R1"))
+    result = _run(qtbot, panel)
+    assert result is not None and result.start_date == date(2026, 12, 21)
+    days = set(small.layers[ROUTE_STOPS_LAYER]["day"])
+    assert days and not days & {"2026-12-25", "2027-01-01"}
+    assert min(days) >= "2026-12-21"
+    # The day's summary: leaving and returning home, totals.
+    assert panel.day_label.text().startswith("Leave home ")
+    # Itineraries for the chosen rep, written in the background.
+    with qtbot.waitSignal(panel.itineraries_written, timeout=30000) as blocker:
+        panel.write_itineraries(str(tmp_path / "itineraries"))
+    files = blocker.args[0]
+    assert [f.name for f in files] == ["R1 Rep 1 itinerary 2026-12-21.xlsx"]
+    assert files[0].exists()
+
+
+def test_holiday_calendar_is_edited_in_the_panel(qtbot, window: MainWindow, small: Plan) -> None:  # type: ignore[no-untyped-def]
+    panel = _panel(window, small)
+    panel.holidays_edit.setText("US:CA")
+    panel.holidays_edit.editingFinished.emit()
+    assert (small.settings.holiday_country, small.settings.holiday_subdivision) == ("US", "CA")
+    assert window.undo_stack.count() == 1
+    panel.holidays_edit.setText("XX")
+    panel.holidays_edit.editingFinished.emit()
+    assert "unknown country 'XX'" in panel.status.text()
+    assert small.settings.holiday_country == "US" and panel.holidays_edit.text() == "US:CA"
+    panel.holidays_edit.setText("none")
+    panel.holidays_edit.editingFinished.emit()
+    assert small.settings.holiday_country == ""
+    window.undo_stack.undo()
+    assert small.settings.holiday_subdivision == "CA"
