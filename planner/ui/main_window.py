@@ -590,6 +590,7 @@ class MainWindow(QMainWindow):
         def done(result: tuple[Plan, str, str, str]) -> None:
             plan, text, units_label, warning = result
             self.set_plan(plan, None, dirty=True)
+            self.canvas.zoom_to_extent()
             ReportDialog(text, self).exec()
             if guide and plan.n_units and self.plan is plan:
                 self.show_first_plan_guide(plan, units_label, warning, request)
