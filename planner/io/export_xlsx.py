@@ -65,8 +65,9 @@ TERRITORY = "Territory"
 #: Account columns copied to the Accounts sheet when the plan has them (after the core ones).
 EXTRA_ACCOUNT_COLUMNS = ("industry", "address", "street", "city", "county", "state", "status")
 
-#: Text that a spreadsheet would read as the start of a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+#: Text that a spreadsheet would read as the start of a formula (OWASP's CSV-injection
+#: list, and the full-width forms some spreadsheets also accept).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 HEADER_FILL = "1F4E79"
 HEADER_FONT = "FFFFFF"
