@@ -76,12 +76,37 @@ BAND_BAD_FILL, BAND_BAD_FONT = "FFC7CE", "9C0006"
 
 _ROWS_PER_CHUNK = 5000
 
-# XML 1.0 forbids most control characters; escaping and dropping them in one pass.
-_XML_TEXT = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-    | {chr(c): None for c in range(32) if c not in (9, 10, 13)}
-    | {"\ufffe": None, "\uffff": None}
+# XML 1.0 cannot hold most control characters (nor lone surrogates, U+FFFE, U+FFFF):
+# a workbook shows them as the Unicode "control pictures" (U+0007 as U+2407 '␇'), so
+# nothing is silently lost and the export never fails on them.
+_XML_VISIBLE = (
+    {chr(c): chr(0x2400 + c) for c in range(32) if c not in (9, 10, 13)}
+    | {chr(c): "\ufffd" for c in range(0xD800, 0xE000)}
+    | {"\ufffe": "\ufffd", "\uffff": "\ufffd"}
 )
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_VISIBLE_TABLE = str.maketrans(_XML_VISIBLE)
+# Escaping and making control characters visible in one pass (a carriage return as a
+# character reference, which XML parsers keep instead of turning it into a line feed).
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"} | _XML_VISIBLE)
+
+
+def xml_visible(text: str) -> str:
+    """``text`` with the characters a workbook cannot store shown as visible symbols.
+
+    Control characters other than tab, line feed and carriage return become their
+    Unicode control pictures (U+0007 becomes ``␇``); lone surrogates, U+FFFE and
+    U+FFFF become U+FFFD. Other text is returned unchanged.
+    """
+    return text.translate(_XML_VISIBLE_TABLE) if _XML_ILLEGAL.search(text) else text
+
+
+def has_invisible(values: Any) -> bool:
+    """Whether any text of ``values`` holds a character :func:`xml_visible` replaces."""
+    texts = pd.unique(pd.Series(values, dtype=object).dropna().astype(str))
+    return any(_XML_ILLEGAL.search(t) for t in texts)
+
+
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -634,6 +659,8 @@ class _Styles:
 
         if isinstance(value, float) and not np.isfinite(value):
             value = None
+        if isinstance(value, str):
+            value = xml_visible(value)
         c = self._cell(self.ws, value=value)
         if isinstance(value, str):
             c.data_type = "s"  # never a formula, whatever the text starts with
@@ -666,7 +693,7 @@ def _page_setup(ws: Any, plan_name: str, title_rows: str | None = "1:1") -> None
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddHeader.left.text = plan_name.replace("&", "&&")
+    ws.oddHeader.left.text = xml_visible(plan_name).replace("&", "&&")
     ws.oddHeader.right.text = "&A"
     ws.oddFooter.center.text = "Page &P of &N"
     if title_rows:
@@ -704,7 +731,7 @@ def _add_table_sheet(wb: Any, sheet: TableSheet, styles_ws: Any, plan_name: str)
     # Write-only sheets cannot read the header back from their cells: name the columns here.
     table._initialise_columns()
     for col, column in zip(table.tableColumns, sheet.columns, strict=True):
-        col.name = column.header
+        col.name = xml_visible(column.header)
     with warnings.catch_warnings():
         # openpyxl warns that write-only tables need their columns named: done above.
         warnings.simplefilter("ignore", UserWarning)
@@ -913,6 +940,22 @@ def write_workbook(
         changes_sheet(plan),
         *scenario_sheets(plan),
     ]
+    notes = []
+    summary_texts: list[str | None] = [
+        plan.name,
+        *map(plan.territory_label, range(plan.n_territories)),
+    ]
+    summary_texts += [m.label for m in table.measures] + _territory_reps(plan)[1]
+    if has_invisible(summary_texts) or any(
+        has_invisible(column.values)
+        for sheet in sheets
+        for column in sheet.columns
+        if column.kind == "text"
+    ):
+        notes.append(
+            "Some texts of this plan hold control characters, which a workbook cannot "
+            "store: they are shown as symbols (U+0007 as \u2407, and so on)."
+        )
     state.raise_if_cancelled()
     if map_png is None:
         from planner.io.map_image import render_map_png
@@ -925,7 +968,7 @@ def write_workbook(
     wb = Workbook(write_only=True)
     summary_ws = wb.create_sheet("Summary")
     styles = _Styles(summary_ws, plan.settings.currency)
-    _write_summary(summary_ws, styles, plan, table, disruption, created)
+    _write_summary(summary_ws, styles, plan, table, disruption, created, notes)
     for sheet in sheets:
         _add_table_sheet(wb, sheet, styles, plan.name)
     _write_map_sheet(wb, styles, plan, map_png)
@@ -933,7 +976,7 @@ def write_workbook(
     for kind in number_formats(plan.settings.currency):
         styles.data_style(kind)
     styles.data_style("text", quoted=True)
-    wb.properties.title = plan.name
+    wb.properties.title = xml_visible(plan.name)
     wb.properties.creator = "Territory Planner"
 
     with atomic_output(target) as final, tempfile.TemporaryDirectory() as scratch:
@@ -952,8 +995,12 @@ def _write_summary(
     table: BalanceTable,
     disruption: Disruption,
     created: datetime,
+    notes: Sequence[str] = (),
 ) -> None:
-    """The Summary sheet: what a manager reads first, on screen or on paper."""
+    """The Summary sheet: what a manager reads first, on screen or on paper.
+
+    ``notes`` are printed under the title (how the workbook differs from the plan).
+    """
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.series import SeriesLabel
     from openpyxl.formatting.rule import CellIsRule
@@ -995,6 +1042,8 @@ def _write_summary(
 
     put(c(plan.name, bold=True, size=16), height=24)
     put(c(f"Territory plan summary, {created:%d %B %Y}", italic=True))
+    for note in notes:
+        put(c(note, italic=True))
     put()
     facts: list[tuple[str, float, str]] = [
         ("Accounts", float(plan.n_accounts), "int"),
@@ -1170,7 +1219,7 @@ def _write_summary(
             col = first_measure + 2 * j + 1
             data = Reference(ws, min_col=col, min_row=header_row + 1, max_row=last_territory_row)
             chart.add_data(data, titles_from_data=False)
-            chart.series[-1].tx = SeriesLabel(v=spec.label)
+            chart.series[-1].tx = SeriesLabel(v=xml_visible(spec.label))
         chart.set_categories(
             Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_territory_row)
         )

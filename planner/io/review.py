@@ -46,7 +46,14 @@ import numpy as np
 import pandas as pd
 
 from planner.io.accounts_import import InputFileError
-from planner.io.export_xlsx import ACCOUNT_ID, TERRITORY, TERRITORY_ID, UNIT_ID, sheet_parts
+from planner.io.export_xlsx import (
+    ACCOUNT_ID,
+    TERRITORY,
+    TERRITORY_ID,
+    UNIT_ID,
+    sheet_parts,
+    xml_visible,
+)
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
@@ -471,14 +478,16 @@ class _Lookup:
 
     @classmethod
     def of(cls, plan: Plan) -> _Lookup:
+        # The workbook shows control characters as visible symbols (xml_visible): an
+        # id or name is found both as it is in the plan and as the workbook shows it.
         by_name: dict[str, int] = {}
         for i in range(plan.n_territories):
             by_name.setdefault(plan.territory_label(i).strip().casefold(), i)
-        return cls(
-            dict(plan.territory_index),
-            by_name,
-            {t.casefold(): i for t, i in plan.territory_index.items()},
-        )
+            by_name.setdefault(xml_visible(plan.territory_label(i)).strip().casefold(), i)
+        by_id = dict(plan.territory_index)
+        for t, i in plan.territory_index.items():
+            by_id.setdefault(xml_visible(t), i)
+        return cls(by_id, by_name, {t.casefold(): i for t, i in by_id.items()})
 
     def find(self, text: str | None) -> int | None:
         """Territory index of an id or name; -1 for Unassigned; None when unknown."""
@@ -546,13 +555,13 @@ def _review_sheet(
     """Changes and conflicts of one sheet, and the plan indices whose row was edited."""
     name = sheet.sheet
     if kind == "account":
-        ids = plan.accounts["account_id"].astype(str)
+        ids = plan.accounts["account_id"].astype(str).map(xml_visible)
         names = plan.accounts["name"]
         current = plan.account_territory
         locked = plan.account_locked
         pinned = plan.account_pinned
     else:
-        ids = plan.units["unit_id"].astype(str)
+        ids = plan.units["unit_id"].astype(str).map(xml_visible)
         names = plan.units["name"] if "name" in plan.units else pd.Series([None] * plan.n_units)
         current = plan.unit_territory
         locked = plan.unit_locked
