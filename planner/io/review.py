@@ -74,6 +74,7 @@ _VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)</", re.S)
 _TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?t>", re.S)
 _PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", re.S)
 _SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData(?:\s[^>]*)?(/?)>")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^>]*?)?(?:/>|>([^<]*)</(?:[\w.-]+:)?f>)", re.S)
 _SHARED_ITEM = re.compile(rb"<(?:[\w.-]+:)?si(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?si>", re.S)
 
 
@@ -269,10 +270,33 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class FormulaCell:
+    """A cell holding a formula: what it computes is not a manager's value.
+
+    ``cached`` is the value the spreadsheet last computed (``None`` when the file
+    has none, e.g. written by a script and never opened).
+    """
+
+    formula: str
+    cached: Any
+
+    def describe(self) -> str:
+        text = self.formula if len(self.formula) <= 60 else self.formula[:57] + "..."
+        return f"formula, not a value (={text})" if text else "formula, not a value"
+
+
 def _cell_value(cell_type: bytes, content: bytes | None, shared: list[str]) -> Any:
-    """The Python value of a cell: str, float, bool or None."""
+    """The Python value of a cell: str, float, bool, :class:`FormulaCell` or None."""
     if not content:
         return None
+    if b"<f" in content or b":f" in content:
+        formula = _FORMULA.search(content)
+        if formula is not None:
+            text = (formula.group(1) or b"").decode("utf-8")
+            rest = content[: formula.start()] + content[formula.end() :]
+            cached = _clean(_cell_value(cell_type, rest, shared))
+            return FormulaCell(html.unescape(text) if "&" in text else text, cached)
     if cell_type == b"inlineStr":
         if content.startswith(b"<is><t>") and content.endswith(b"</t></is>"):
             text = content[7:-9].decode("utf-8")
@@ -404,6 +428,9 @@ def read_sheet_columns(
     for name in [*wanted, *numbers]:
         column = letters_of.get(name)
         values[name] = [found_rows[r].get(column) if column else None for r in rows]
+    for name in numbers:
+        # A formula in a number column computes a number: not a damaged row.
+        values[name] = [None if isinstance(v, FormulaCell) else v for v in values[name]]
     return SheetRows(sheet, header_row, headers, rows, values)
 
 
@@ -457,7 +484,13 @@ def _scan_columns(
 
 
 def _id_text(value: Any) -> str | None:
-    """An id cell as text: whole numbers lose the ``.0`` a spreadsheet may have added."""
+    """An id cell as text: whole numbers lose the ``.0`` a spreadsheet may have added.
+
+    A formula cell gives its cached value (to name the row in a conflict; a formula
+    is never applied).
+    """
+    if isinstance(value, FormulaCell):
+        value = value.cached
     if value is None:
         return None
     if isinstance(value, bool):
@@ -569,6 +602,17 @@ def _review_sheet(
     territory_locked = plan.territory_locked
     n_rows = len(sheet.rows)
     id_cells = [_id_text(v) for v in sheet.values[id_header]]
+    name_cells = sheet.values.get(TERRITORY) or [None] * n_rows
+    # Formulas are never read as a manager's value: a formula in an id or Territory ID
+    # cell is a conflict (even when it computes an id, and when it has no value at all).
+    formulas = {
+        header: np.array([isinstance(v, FormulaCell) for v in cells], dtype=bool)
+        for header, cells in (
+            (id_header, sheet.values[id_header]),
+            (TERRITORY_ID, sheet.values[TERRITORY_ID]),
+            (TERRITORY, name_cells),
+        )
+    }
     where_all = pd.Index(ids).get_indexer(pd.Index(id_cells, dtype=object))
     duplicated = pd.Series(id_cells, dtype=object).duplicated(keep=False).to_numpy() & np.array(
         [i is not None for i in id_cells], dtype=bool
@@ -578,13 +622,15 @@ def _review_sheet(
     for col in numbers:
         damaged |= np.array([v is not None for v in sheet.values[col]], dtype=bool)
     id_texts = [_id_text(v) for v in sheet.values[TERRITORY_ID]]
-    name_cells = sheet.values.get(TERRITORY) or [None] * n_rows
     name_texts = [_id_text(v) for v in name_cells]
-    # -99: the text names no territory.
+    # -99: the text names no territory; -98: a formula in Territory ID.
     targets = np.array([_or(lookup.find(t), -99) for t in id_texts], dtype=np.int64)
+    targets[formulas[TERRITORY_ID]] = -98
     by_names = np.array(
         [-100 if t is None else _or(lookup.find(t), -99) for t in name_texts], dtype=np.int64
     )
+    # A name formula without a value differs from every territory (-97).
+    by_names[formulas[TERRITORY] & (by_names == -100)] = -97
     now_all = np.where(where_all >= 0, current[np.maximum(where_all, 0)], -100)
     # Only rows that differ from the plan, or are damaged, need a closer look.
     name_edited = (by_names != -100) & (by_names != now_all)
@@ -594,6 +640,7 @@ def _review_sheet(
         | duplicated
         | (targets != now_all)
         | name_edited
+        | formulas[id_header]
         | np.array([i is None for i in id_cells], dtype=bool)
     )
 
@@ -608,6 +655,12 @@ def _review_sheet(
         row = sheet.rows[n]
         item = id_cells[n]
         where = int(where_all[n])
+        if formulas[id_header][n]:
+            formula = sheet.values[id_header][n]
+            conflict(row, id_header, f"{formula.describe()}: row not used", item)
+            if where >= 0:
+                touched.append(where)
+            continue
         if item is None:
             conflict(row, id_header, f"no {id_header}: row not used", None)
             continue
@@ -627,18 +680,33 @@ def _review_sheet(
             continue
         now = int(current[where])
         target, by_name, column = int(targets[n]), int(by_names[n]), TERRITORY_ID
+        if target == -98:
+            formula = sheet.values[TERRITORY_ID][n]
+            conflict(row, TERRITORY_ID, f"{formula.describe()}: not applied", item)
+            touched.append(where)
+            continue
         if target == -99:
             conflict(row, TERRITORY_ID, f"unknown territory '{id_texts[n]}'", item)
             touched.append(where)
             continue
         if target == now and name_edited[n]:
             # Only the Territory (name) column was edited: take the name.
+            if formulas[TERRITORY][n]:
+                formula = name_cells[n]
+                conflict(row, TERRITORY, f"{formula.describe()}: not applied", item)
+                touched.append(where)
+                continue
             if by_name == -99:
                 conflict(row, TERRITORY, f"unknown territory '{name_texts[n]}'", item)
                 touched.append(where)
                 continue
             target, column = by_name, TERRITORY
-        elif target != now and name_edited[n] and by_name not in (target, -99):
+        elif (
+            target != now
+            and name_edited[n]
+            and by_name not in (target, -99)
+            and not formulas[TERRITORY][n]
+        ):
             conflict(
                 row,
                 TERRITORY,
@@ -893,6 +961,7 @@ def review_to_change(
 
 
 __all__ = [
+    "FormulaCell",
     "Review",
     "ReviewChange",
     "ReviewError",
