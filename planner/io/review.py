@@ -35,6 +35,7 @@ import html
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -54,6 +55,13 @@ from planner.io.export_xlsx import (
     sheet_parts,
     xml_visible,
 )
+from planner.io.xlsx_limits import (
+    WorkbookLimitError,
+    XlsxLimits,
+    check_archive,
+    check_empty_rows,
+    check_sheets,
+)
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
@@ -63,6 +71,11 @@ NUMBER_COLUMNS = {
     "Accounts": ("Revenue", "Potential", "Visits / year", "Minutes / visit", "Visit hours / year"),
     "Units": ("Accounts", "Area (km²)"),
 }
+# What reading a damaged archive raises (a bad CRC, a truncated or corrupt stream).
+_DAMAGED: tuple[type[Exception], ...] = (zipfile.BadZipFile, zlib.error, EOFError)
+_NOT_A_ZIP: tuple[type[Exception], ...] = (*_DAMAGED, OSError)
+_NOT_A_BOOK: tuple[type[Exception], ...] = (KeyError, ElementTree.ParseError, *_DAMAGED)
+_BAD_PART: tuple[type[Exception], ...] = (*_NOT_A_BOOK, UnicodeDecodeError, ValueError)
 _UNASSIGNED_WORDS = {"", "unassigned", "(unassigned)", "none"}
 
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c(\s[^>]*?)?(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
@@ -236,6 +249,8 @@ class SheetRows:
     headers: dict[str, str]  # column letters -> header text
     rows: list[int]
     values: dict[str, list[Any]]  # header -> one value per entry of ``rows`` (None = empty)
+    #: The sheet of each row when continuation sheets were joined (None: all ``sheet``).
+    row_sheets: list[str] | None = None
 
 
 def _column_number(letters: str) -> int:
@@ -373,6 +388,7 @@ def read_sheet_columns(
     shared: list[str],
     numbers: Iterable[str] = (),
     state: TaskState | None = None,
+    limits: XlsxLimits | None = None,
 ) -> SheetRows:
     """Read the header row and some columns of a worksheet part.
 
@@ -390,6 +406,7 @@ def read_sheet_columns(
         return empty
     end = data.find(b"sheetData>", opening.end())
     end = len(data) if end < 0 else end
+    check_empty_rows(data, sheet, limits, opening.end(), end)
     header_row, headers, body = 0, {}, end
     for number, start, stop in _iter_rows(data, opening.end(), end):
         cells = _row_cells(data, start, stop, shared)
@@ -653,6 +670,8 @@ def _review_sheet(
 
     for n in look.tolist():
         row = sheet.rows[n]
+        if sheet.row_sheets is not None:
+            name = sheet.row_sheets[n]
         item = id_cells[n]
         where = int(where_all[n])
         if formulas[id_header][n]:
@@ -766,7 +785,12 @@ def _followers(plan: Plan, unit: int, held: frozenset[int]) -> np.ndarray:
     return inside[keep]
 
 
-def read_review(plan: Plan, path: str | os.PathLike[str], state: TaskState | None = None) -> Review:
+def read_review(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    state: TaskState | None = None,
+    limits: XlsxLimits | None = None,
+) -> Review:
     """Compare an edited workbook with ``plan``.
 
     Parameters
@@ -777,6 +801,9 @@ def read_review(plan: Plan, path: str | os.PathLike[str], state: TaskState | Non
         The edited ``.xlsx`` workbook.
     state : TaskState, optional
         Progress and cancellation.
+    limits : XlsxLimits, optional
+        Size and shape limits checked before reading (default: the constants of
+        :mod:`planner.io.xlsx_limits`).
 
     Returns
     -------
@@ -786,63 +813,139 @@ def read_review(plan: Plan, path: str | os.PathLike[str], state: TaskState | Non
     Raises
     ------
     ReviewError
-        When the file is not a readable workbook, or a sheet or column the review
-        needs is missing; every problem found is listed.
+        When the file is not a readable workbook, exceeds a limit, or a sheet or
+        column the review needs is missing; every problem found is listed.
     """
     state = state or TaskState()
+    limits = limits or XlsxLimits()
     source = Path(path)
     label = source.name
     if not source.exists():
         raise ReviewError(label, [ReviewIssue(label, 0, "", "no such file")])
     try:
+        size = source.stat().st_size
+        if size > limits.max_file_bytes:
+            raise WorkbookLimitError(
+                "MAX_FILE_BYTES",
+                "",
+                f"the file is {size / 1e6:,.1f} MB, more than the limit of "
+                f"{limits.max_file_bytes / 1e6:,.1f} MB (MAX_FILE_BYTES)",
+            )
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except WorkbookLimitError as exc:
+        raise ReviewError(label, [ReviewIssue(label, 0, "", str(exc))]) from exc
+    except _NOT_A_ZIP as exc:
         raise ReviewError(
             label, [ReviewIssue(label, 0, "", f"not an Excel workbook (.xlsx): {exc}")]
         ) from exc
     with archive:
         try:
+            check_archive(archive, limits)
             parts = sheet_parts(archive)
-        except (KeyError, ElementTree.ParseError) as exc:
+        except WorkbookLimitError as exc:
+            raise ReviewError(label, [ReviewIssue(label, 0, "", str(exc))]) from exc
+        except _NOT_A_BOOK as exc:
             raise ReviewError(
                 label, [ReviewIssue(label, 0, "", f"not an Excel workbook (.xlsx): {exc}")]
             ) from exc
-        needed = [("Accounts", ACCOUNT_ID)]
-        if plan.n_units:
-            needed.append(("Units", UNIT_ID))
-        problems = [
-            ReviewIssue(
-                sheet,
-                0,
-                "",
-                f"no sheet '{sheet}' in the workbook (sheets: {', '.join(parts) or 'none'}); "
-                "it must keep its exported name",
-            )
-            for sheet, _ in needed
-            if sheet not in parts
-        ]
-        if problems:
-            raise ReviewError(label, problems)
-        shared = _shared_strings(archive)
-        sheets: list[tuple[SheetRows, str, str]] = []
-        for i, (sheet, id_header) in enumerate(needed):
-            sub = state.sub(i / len(needed) * 0.8, (i + 1) / len(needed) * 0.8)
+        try:
+            sheets, problems = _read_sheets(plan, archive, parts, limits, state)
+        except WorkbookLimitError as exc:
+            raise ReviewError(label, [ReviewIssue(exc.where or label, 0, "", str(exc))]) from exc
+        except _BAD_PART as exc:
+            raise ReviewError(
+                label, [ReviewIssue(label, 0, "", f"the workbook is damaged: {exc}")]
+            ) from exc
+    if problems:
+        raise ReviewError(label, problems)
+    return _compare(plan, label, sheets, state)
+
+
+def continuation_sheets(parts: Iterable[str], sheet: str) -> list[str]:
+    """``sheet`` and the sheets it continues on past Excel's row limit, in order.
+
+    A sheet too long for one Excel sheet is written as ``Accounts``, ``Accounts (2)``,
+    ``Accounts (3)``...; the numbering stops at the first missing one.
+    """
+    present = set(parts)
+    out = [sheet]
+    while f"{sheet} ({len(out) + 1})" in present:
+        out.append(f"{sheet} ({len(out) + 1})")
+    return out
+
+
+def _read_sheets(
+    plan: Plan,
+    archive: zipfile.ZipFile,
+    parts: dict[str, str],
+    limits: XlsxLimits,
+    state: TaskState,
+) -> tuple[list[tuple[SheetRows, str, str]], list[ReviewIssue]]:
+    """The Accounts (and Units) rows, continuation sheets joined, and the problems found."""
+    needed = [("Accounts", ACCOUNT_ID)]
+    if plan.n_units:
+        needed.append(("Units", UNIT_ID))
+    problems = [
+        ReviewIssue(
+            sheet,
+            0,
+            "",
+            f"no sheet '{sheet}' in the workbook (sheets: {', '.join(parts) or 'none'}); "
+            "it must keep its exported name",
+        )
+        for sheet, _ in needed
+        if sheet not in parts
+    ]
+    if problems:
+        return [], problems
+    titles = {sheet: continuation_sheets(parts, sheet) for sheet, _ in needed}
+    check_sheets(archive, {t: parts[t] for ts in titles.values() for t in ts}, limits)
+    shared = _shared_strings(archive)
+    sheets: list[tuple[SheetRows, str, str]] = []
+    steps = sum(len(ts) for ts in titles.values())
+    done = 0
+    for sheet, id_header in needed:
+        pieces = []
+        for title in titles[sheet]:
+            sub = state.sub(done / steps * 0.8, (done + 1) / steps * 0.8)
+            done += 1
             rows = read_sheet_columns(
                 archive,
-                parts[sheet],
-                sheet,
+                parts[title],
+                title,
                 [id_header, TERRITORY_ID, TERRITORY],
                 shared,
                 NUMBER_COLUMNS[sheet],
                 sub,
+                limits,
             )
             problems += _check_columns(
                 rows, (id_header, TERRITORY_ID), partial(_exported_headers, plan, sheet)
             )
-            sheets.append((rows, "account" if sheet == "Accounts" else "unit", id_header))
-    if problems:
-        raise ReviewError(label, problems)
+            pieces.append(rows)
+        sheets.append((_join(pieces), "account" if sheet == "Accounts" else "unit", id_header))
+    return sheets, problems
 
+
+def _join(pieces: list[SheetRows]) -> SheetRows:
+    """One sheet's rows and its continuation sheets' rows as one (each row keeps its sheet)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    first = pieces[0]
+    return SheetRows(
+        first.sheet,
+        first.header_row,
+        first.headers,
+        [r for p in pieces for r in p.rows],
+        {k: [v for p in pieces for v in p.values[k]] for k in first.values},
+        [p.sheet for p in pieces for _ in p.rows],
+    )
+
+
+def _compare(
+    plan: Plan, label: str, sheets: list[tuple[SheetRows, str, str]], state: TaskState
+) -> Review:
+    """The review of sheets read from a workbook."""
     state.report(0.85, "Comparing with the plan")
     lookup = _Lookup.of(plan)
     review = Review(label)
