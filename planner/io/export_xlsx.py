@@ -74,6 +74,10 @@ HEADER_FONT = "FFFFFF"
 BAND_GOOD_FILL, BAND_GOOD_FONT = "C6EFCE", "006100"
 BAND_BAD_FILL, BAND_BAD_FONT = "FFC7CE", "9C0006"
 
+#: Rows an Excel sheet holds (header included); longer table sheets continue on
+#: "Accounts (2)", "Accounts (3)"... which ``planner review`` reads back as one.
+EXCEL_MAX_ROWS = 1_048_576
+
 _ROWS_PER_CHUNK = 5000
 
 # XML 1.0 cannot hold most control characters (nor lone surrogates, U+FFFE, U+FFFF):
@@ -739,6 +743,29 @@ def _add_table_sheet(wb: Any, sheet: TableSheet, styles_ws: Any, plan_name: str)
     return ws
 
 
+def split_long_sheet(sheet: TableSheet, max_rows: int | None = None) -> list[TableSheet]:
+    """``sheet``, or its pieces when it has more rows than an Excel sheet holds.
+
+    Each piece has the same header and at most ``max_rows - 1`` data rows (default
+    :data:`EXCEL_MAX_ROWS`); they are titled ``Accounts``, ``Accounts (2)``, ...
+    """
+    limit = (EXCEL_MAX_ROWS if max_rows is None else max_rows) - 1
+    if limit < 1:
+        raise ValueError(f"max_rows must be at least 2, got {limit + 1}")
+    n = sheet.n_rows
+    if n <= limit:
+        return [sheet]
+    pieces = []
+    for k, start in enumerate(range(0, n, limit), start=1):
+        title = sheet.title if k == 1 else f"{sheet.title} ({k})"
+        columns = [
+            Column(c.header, c.kind, c.values[start : start + limit], c.width or _guess_width(c))
+            for c in sheet.columns
+        ]
+        pieces.append(TableSheet(title, columns, sheet.note, sheet.freeze))
+    return pieces
+
+
 def _encode_column(column: Column, styles: _Styles) -> tuple[np.ndarray, list[str]]:
     """Codes per row into the distinct cell endings of a column (-1 = empty cell).
 
@@ -941,6 +968,17 @@ def write_workbook(
         *scenario_sheets(plan),
     ]
     notes = []
+    split = []
+    for sheet in sheets:
+        pieces = split_long_sheet(sheet)
+        if len(pieces) > 1:
+            more = ", ".join(p.title for p in pieces[1:])
+            notes.append(
+                f"The {sheet.title} sheet has {sheet.n_rows:,} rows, more than an Excel sheet "
+                f"holds ({EXCEL_MAX_ROWS:,} with the header): it continues on {more}."
+            )
+        split += pieces
+    sheets = split
     summary_texts: list[str | None] = [
         plan.name,
         *map(plan.territory_label, range(plan.n_territories)),
@@ -1255,6 +1293,7 @@ def _write_map_sheet(wb: Any, styles: _Styles, plan: Plan, png: bytes) -> None:
 
 __all__ = [
     "ACCOUNT_ID",
+    "EXCEL_MAX_ROWS",
     "SHEETS",
     "TERRITORY",
     "TERRITORY_ID",
@@ -1267,7 +1306,9 @@ __all__ = [
     "move_reasons",
     "number_formats",
     "sheet_parts",
+    "split_long_sheet",
     "unit_baseline",
     "workload_hours",
     "write_workbook",
+    "xml_visible",
 ]
