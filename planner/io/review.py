@@ -540,8 +540,12 @@ class _Lookup:
         return cls(by_id, by_name, {t.casefold(): i for t, i in by_id.items()})
 
     def find(self, text: str | None) -> int | None:
-        """Territory index of an id or name; -1 for Unassigned; None when unknown."""
-        if text is None or text.strip().casefold() in _UNASSIGNED_WORDS:
+        """Territory index of an id or name; -1 for Unassigned; None when unknown.
+
+        A territory's id or name wins over the words meaning Unassigned, so a
+        territory named "None" is that territory.
+        """
+        if text is None or not text.strip():
             return UNASSIGNED
         text = text.strip()
         if text in self.by_id:
@@ -549,7 +553,9 @@ class _Lookup:
         folded = text.casefold()
         if folded in self.by_id_folded:
             return self.by_id_folded[folded]
-        return self.by_name.get(folded)
+        if folded in self.by_name:
+            return self.by_name[folded]
+        return UNASSIGNED if folded in _UNASSIGNED_WORDS else None
 
 
 def _exported_headers(plan: Plan, sheet: str) -> set[str]:
@@ -605,13 +611,13 @@ def _review_sheet(
     """Changes and conflicts of one sheet, and the plan indices whose row was edited."""
     name = sheet.sheet
     if kind == "account":
-        ids = plan.accounts["account_id"].astype(str).map(xml_visible)
+        ids = plan.accounts["account_id"].astype(str)
         names = plan.accounts["name"]
         current = plan.account_territory
         locked = plan.account_locked
         pinned = plan.account_pinned
     else:
-        ids = plan.units["unit_id"].astype(str).map(xml_visible)
+        ids = plan.units["unit_id"].astype(str)
         names = plan.units["name"] if "name" in plan.units else pd.Series([None] * plan.n_units)
         current = plan.unit_territory
         locked = plan.unit_locked
@@ -630,7 +636,7 @@ def _review_sheet(
             (TERRITORY, name_cells),
         )
     }
-    where_all = pd.Index(ids).get_indexer(pd.Index(id_cells, dtype=object))
+    where_all = _find_ids(ids.tolist(), id_cells)
     duplicated = pd.Series(id_cells, dtype=object).duplicated(keep=False).to_numpy() & np.array(
         [i is not None for i in id_cells], dtype=bool
     )
@@ -649,6 +655,22 @@ def _review_sheet(
     # A name formula without a value differs from every territory (-97).
     by_names[formulas[TERRITORY] & (by_names == -100)] = -97
     now_all = np.where(where_all >= 0, current[np.maximum(where_all, 0)], -100)
+    # A name that is the current territory's own is no edit, even when another
+    # territory has the same name (or the name is also another territory's id).
+    differs = (by_names != -100) & (by_names != now_all) & (where_all >= 0)
+    differs &= ~formulas[TERRITORY]
+    if differs.any():
+        labels = [
+            {
+                plan.territory_label(i).strip().casefold(),
+                xml_visible(plan.territory_label(i)).strip().casefold(),
+            }
+            for i in range(-1, plan.n_territories)
+        ]
+        for n in np.flatnonzero(differs).tolist():
+            text = name_texts[n]
+            if text is not None and text.casefold() in labels[int(now_all[n]) + 1]:
+                by_names[n] = now_all[n]
     # Only rows that differ from the plan, or are damaged, need a closer look.
     name_edited = (by_names != -100) & (by_names != now_all)
     look = np.flatnonzero(
@@ -765,6 +787,23 @@ def _review_sheet(
             )
         )
     return changes, conflicts, touched
+
+
+def _find_ids(ids: list[str], cells: list[str | None]) -> np.ndarray:
+    """Index of each cell's id in ``ids`` (-1 when not found).
+
+    A cell matches an id as it is, or as the workbook shows it: stripped of
+    surrounding spaces and with control characters as visible symbols.
+    """
+    where = pd.Index(ids).get_indexer(pd.Index(cells, dtype=object))
+    missing = np.flatnonzero((where < 0) & np.array([c is not None for c in cells], dtype=bool))
+    if len(missing):
+        shown: dict[str, int] = {}
+        for i, item in enumerate(ids):
+            shown.setdefault(xml_visible(item).strip(), i)
+        for n in missing.tolist():
+            where[n] = shown.get(str(cells[n]), -1)
+    return where
 
 
 def _or(value: int | None, default: int) -> int:
