@@ -39,9 +39,12 @@ UNASSIGNED_COLOR = "#9e9e9e"
 #: Colours written into the page as they are; anything else becomes UNASSIGNED_COLOR.
 _SAFE_COLOR = re.compile(r"#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?(?:[0-9A-Fa-f]{2})?|[A-Za-z]{3,20}")
 # Characters that are plain text in HTML but code in a JavaScript template literal
-# (backquote, '${', backslash), as numeric character references: the browser shows them
-# as the characters once the literal becomes HTML.
-_TEMPLATE_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+# (backquote, '${', backslash) or in the Jinja templates folium renders our page
+# elements with ('{{ ... }}', '{% ... %}' would run in this process), as numeric
+# character references: the browser shows them as the characters.
+_TEMPLATE_SAFE = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
 
 
 def html_text(value: object) -> str:
@@ -49,7 +52,7 @@ def html_text(value: object) -> str:
 
     HTML-escaped (``&<>"'``), and ``` ` ``, ``$`` and ``\\`` written as character
     references, which folium's ``bindTooltip(`...`)`` and ``$(`...`)`` (popups) would
-    otherwise evaluate.
+    otherwise evaluate; so are ``{`` and ``}``, which folium's Jinja templates would.
     """
     return _html_escape(str(value), quote=True).translate(_TEMPLATE_SAFE)
 

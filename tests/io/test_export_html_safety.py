@@ -21,6 +21,7 @@ PAYLOADS = (
     "\\`;alert(1);//",
     "'-alert(1)-'",
     "<img src=x onerror=alert(1)>",
+    "{{ 7 * 7 }}{% if true %}jinja{% endif %}",
 )
 
 #: The only ``${...}`` substitutions folium's own scripts contain (the GeoJSON tooltip).
@@ -108,6 +109,17 @@ def test_hostile_names_never_run(hostile_plan: Plan, tmp_path: Path) -> None:
     assert "red;}</style>" not in page, "a colour that is not a colour is not written"
 
 
+def test_names_are_not_jinja_templates(hostile_plan: Plan, tmp_path: Path) -> None:
+    """folium renders page elements with Jinja: a name must not be evaluated there."""
+    hostile_plan.name = "{{ 7 * 7 }}{% if true %}jinja{% endif %}"
+    hostile_plan.set_territory_field(0, "name", "{{ self }}{# x #}")
+    page = write_html_map(hostile_plan, tmp_path / "map.html").read_text(encoding="utf-8")
+    shown = html.unescape(page)
+    assert "{{ 7 * 7 }}{% if true %}jinja{% endif %}" in shown
+    assert "{{ self }}{# x #}" in shown
+    assert "49jinja" not in shown
+
+
 def test_every_payload_reaches_the_page_as_text(hostile_plan: Plan, tmp_path: Path) -> None:
     """The check above would pass on a page without the names: make sure they are there."""
     page = write_html_map(hostile_plan, tmp_path / "map.html").read_text(encoding="utf-8")
@@ -136,7 +148,7 @@ def test_the_check_catches_folium_as_it_was(tmp_path: Path) -> None:
 
 def test_html_text_and_safe_color() -> None:
     assert html_text("${x}`\\<a href='y'>&") == (
-        "&#36;{x}&#96;&#92;&lt;a href=&#x27;y&#x27;&gt;&amp;"
+        "&#36;&#123;x&#125;&#96;&#92;&lt;a href=&#x27;y&#x27;&gt;&amp;"
     )
     assert html.unescape(html_text("${x}`\\")) == "${x}`\\"
     assert safe_color("#4e79a7") == "#4e79a7"
