@@ -405,7 +405,9 @@ def read_sheet_columns(
     if opening is None or opening.group(2) == b"/":
         return empty
     end = data.find(b"sheetData>", opening.end())
-    end = len(data) if end < 0 else end
+    if end < 0:
+        # A sheet cut short would read its last row without the cells after the cut.
+        raise ValueError(f"sheet '{sheet}' ends in the middle of its data (the file is cut short)")
     check_empty_rows(data, sheet, limits, opening.end(), end)
     header_row, headers, body = 0, {}, end
     for number, start, stop in _iter_rows(data, opening.end(), end):
