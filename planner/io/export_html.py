@@ -26,7 +26,12 @@ from typing import Any
 import numpy as np
 import shapely
 
-from planner.io.export_xlsx import atomic_output, workload_hours
+from planner.io.export_xlsx import (
+    atomic_output,
+    shown_deviation,
+    shown_in_band,
+    workload_hours,
+)
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 
@@ -87,8 +92,8 @@ def territory_popup(plan: Plan, index: int, table: Any) -> str:
     if np.isfinite(quota):
         rows.append(f"<tr><th>Quota</th><td colspan='2'>{currency}{quota:,.0f}</td></tr>")
     for j, spec in enumerate(table.measures):
-        dev = float(table.deviation[index, j])
-        colour = "#006100" if table.in_band[index, j] else "#9c0006"
+        dev = shown_deviation(float(table.deviation[index, j]))
+        colour = "#006100" if shown_in_band(dev, spec.tolerance) else "#9c0006"
         dev_text = f"{dev * 100:+.1f} %" if np.isfinite(dev) else "n/a"
         rows.append(
             f"<tr><th>{html_text(spec.label)}</th>"

@@ -27,6 +27,7 @@ import contextlib
 import io
 import os
 import re
+import secrets
 import tempfile
 import warnings
 import zipfile
@@ -159,13 +160,21 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it over ``path`` only on success.
 
     A failed or cancelled export never leaves a half-written file, and never damages
-    an existing one.
+    an existing one. The file gets the permissions the user's umask gives new files
+    (``tempfile.mkstemp`` would make it readable by its owner only).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    for _attempt in range(100):
+        tmp = target.parent / f".{target.stem}-{secrets.token_hex(6)}{target.suffix}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        break
+    else:
+        raise FileExistsError(f"no free temporary name beside {target}")
     try:
         yield tmp
         os.replace(tmp, target)
@@ -194,6 +203,21 @@ def number_formats(currency: str) -> dict[str, str]:
         "date": "yyyy-mm-dd",
         "time": "hh:mm",
     }
+
+
+def shown_deviation(deviation: float) -> float:
+    """A deviation as the workbook and the map show it: rounded to 0.1 %, never -0.0.
+
+    Colours and "in band" are decided on this value, so a cell showing ``+10.0%`` is
+    inside a ±10 % band and ``-0.0%`` never appears.
+    """
+    return round(float(deviation), 3) + 0.0
+
+
+def shown_in_band(deviation: float, tolerance: float) -> bool:
+    """Whether the shown deviation lies inside ±``tolerance`` (NaN: not in band)."""
+    shown = shown_deviation(deviation)
+    return bool(np.isfinite(shown) and abs(shown) <= tolerance + 1e-9)
 
 
 def _text_values(series: pd.Series | Sequence[Any]) -> list[str | None]:
@@ -1142,13 +1166,15 @@ def _write_summary(
         cells = [c(plan.territory_label(i)), c(rep_names[i] or "")]
         if has_quota:
             cells.append(c(float(quota[i]), "currency"))
+        in_band = 0
         for j, kind in enumerate(kinds):
             dev = float(table.deviation[i, j])
+            in_band += shown_in_band(dev, measures[j].tolerance)
             cells += [
                 c(float(table.values[i, j]), kind),
-                c(dev, "deviation") if np.isfinite(dev) else c("n/a"),
+                c(shown_deviation(dev), "deviation") if np.isfinite(dev) else c("n/a"),
             ]
-        cells.append(c(f"{int(table.in_band[i].sum())} of {len(measures)}", center=True))
+        cells.append(c(f"{in_band} of {len(measures)}", center=True))
         put(*cells)
     last_territory_row = row
     if n_unassigned or np.any(table.unassigned):
@@ -1306,6 +1332,8 @@ __all__ = [
     "move_reasons",
     "number_formats",
     "sheet_parts",
+    "shown_deviation",
+    "shown_in_band",
     "split_long_sheet",
     "unit_baseline",
     "workload_hours",

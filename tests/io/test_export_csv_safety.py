@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,20 @@ def test_planner_export_csv_raw(
     assert main(["export", str(plan_path), "--csv", str(raw), "--csv-raw"]) == 0
     assert rows(safe)[1][0] == "'" + DANGEROUS[0]
     assert rows(raw)[1][0] == DANGEROUS[0]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_exported_files_respect_the_umask(plan: Plan, tmp_path: Path, umask: int) -> None:
+    from planner.io.export_html import write_html_map
+
+    old = os.umask(umask)
+    try:
+        paths = [
+            write_crm_csv(plan, tmp_path / "crm.csv"),
+            write_html_map(plan, tmp_path / "map.html"),
+        ]
+    finally:
+        os.umask(old)
+    for path in paths:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary left"

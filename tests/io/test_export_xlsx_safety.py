@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +97,32 @@ def test_xml_visible() -> None:
     assert xml_visible("\x00\x07\x1f") == "\u2400\u2407\u241f"
     assert xml_visible("\ud800\uffff") == "\ufffd\ufffd"
     assert xml_visible("plain") == "plain"
+
+
+def test_deviation_cells_agree_with_their_band(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """+10.0 % inside a ±10 % band is in band (green), and -0.0 % is never shown."""
+    from planner.io.export_html import territory_popup
+
+    plan = make_plan(n_accounts=60, grid=3, n_territories=3, seed=7)
+    table = plan.balance()
+    tolerance = table.measures[0].tolerance
+    table.deviation[0, 0] = tolerance + 0.00004  # shows as +10.0 %
+    table.deviation[1, 0] = -0.00004  # shows as 0.0 %, not -0.0 %
+    table.deviation[2, 0] = tolerance + 0.0006  # shows as +10.1 %: out of band
+    monkeypatch.setattr(plan, "balance", lambda *a, **k: table)
+    popups = [territory_popup(plan, i, table) for i in range(3)]
+    assert "color:#006100'>+10.0 %" in popups[0]
+    assert "-0.0 %" not in popups[1] and "+0.0 %" in popups[1]
+    assert "color:#9c0006'>+10.1 %" in popups[2]
+    book = write_workbook(plan, tmp_path / "plan.xlsx", map_png=tiny_png())
+    ws = openpyxl.load_workbook(book)["Summary"]
+    rows = {r[0].value: r for r in ws.iter_rows() if r[0].value in set(plan.territories["name"])}
+    devs = [rows[plan.territory_label(i)][3].value for i in range(3)]
+    assert devs[0] == pytest.approx(tolerance)
+    assert devs[1] == 0 and math.copysign(1.0, devs[1]) > 0, "no negative zero"
+    in_band = [rows[plan.territory_label(i)][-1].value for i in range(3)]
+    n = len(table.measures)
+    assert in_band[0] == f"{int(table.in_band[0, 1:].sum()) + 1} of {n}"
+    assert in_band[2] == f"{int(table.in_band[2, 1:].sum())} of {n}"
