@@ -108,8 +108,8 @@ def xml_visible(text: str) -> str:
 
 def has_invisible(values: Any) -> bool:
     """Whether any text of ``values`` holds a character :func:`xml_visible` replaces."""
-    texts = pd.unique(pd.Series(values, dtype=object).dropna().astype(str))
-    return any(_XML_ILLEGAL.search(t) for t in texts)
+    # One pass of the pattern over all texts joined (a line feed is not replaced).
+    return _XML_ILLEGAL.search("\n".join(v for v in values if isinstance(v, str))) is not None
 
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
