@@ -305,9 +305,12 @@ def _cell_value(cell_type: bytes, content: bytes | None, shared: list[str]) -> A
     """The Python value of a cell: str, float, bool, :class:`FormulaCell` or None."""
     if not content:
         return None
-    if b"<f" in content or b":f" in content:
-        formula = _FORMULA.search(content)
+    # A cell's <f> comes before its <v> or <is>: most cells are ruled out by one byte.
+    if content[1:2] not in (b"v", b"i"):
+        stripped = content.lstrip()
+        formula = _FORMULA.match(stripped)
         if formula is not None:
+            content = stripped
             text = (formula.group(1) or b"").decode("utf-8")
             rest = content[: formula.start()] + content[formula.end() :]
             cached = _clean(_cell_value(cell_type, rest, shared))
