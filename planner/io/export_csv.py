@@ -2,8 +2,15 @@
 
 Columns ``account_id``, ``territory_id``, ``rep_id``; Unassigned accounts and
 territories without a rep leave their cells empty. The file is UTF-8 with a byte
-order mark so Excel opens accented names correctly, and ids are written exactly as
-they are in the plan (a CRM matches on them), quoted where CSV needs it.
+order mark so Excel opens accented names correctly (see ``docs/workbook.md`` for
+what LibreOffice does with it).
+
+A CSV opened in a spreadsheet turns ``=HYPERLINK(...)`` into a live formula and
+``-00042`` into the number -42. By default every cell that a spreadsheet would read
+as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
+or their full-width forms) is written with a leading single quote, as OWASP's
+CSV-injection guidance recommends. ``raw=True`` writes the values exactly as they
+are in the plan, for a CRM loader that matches on them and never evaluates cells.
 """
 
 from __future__ import annotations
@@ -14,14 +21,29 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.io.export_xlsx import atomic_output
+from planner.io.export_xlsx import FORMULA_PREFIXES, atomic_output
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 
 CSV_COLUMNS = ("account_id", "territory_id", "rep_id")
 
 
-def write_crm_csv(plan: Plan, path: str | os.PathLike[str], state: TaskState | None = None) -> Path:
+def neutralise_formula(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would read it as a formula.
+
+    Cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return (and the
+    full-width ``＝＋－＠``) are prefixed, per OWASP's CSV-injection guidance; a
+    spreadsheet then shows the text, and ``-00042`` stays ``-00042``.
+    """
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def write_crm_csv(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    state: TaskState | None = None,
+    raw: bool = False,
+) -> Path:
     """Write ``account_id, territory_id, rep_id`` for every account (atomically).
 
     Parameters
@@ -31,6 +53,10 @@ def write_crm_csv(plan: Plan, path: str | os.PathLike[str], state: TaskState | N
         The ``.csv`` file; an existing one is replaced only once the new one is complete.
     state : TaskState, optional
         Progress and cancellation.
+    raw : bool
+        Write values exactly as they are, for a CRM loader (default: cells a
+        spreadsheet would read as a formula get a leading ``'``; see
+        :func:`neutralise_formula`).
 
     Returns
     -------
@@ -46,6 +72,10 @@ def write_crm_csv(plan: Plan, path: str | os.PathLike[str], state: TaskState | N
     )
     rows = plan.account_territory + 1
     account_ids = ["" if v is None else str(v) for v in plan.accounts["account_id"].tolist()]
+    if not raw:
+        territory_ids = np.array([neutralise_formula(str(v)) for v in territory_ids], dtype=object)
+        reps = np.array([neutralise_formula(str(v)) for v in reps], dtype=object)
+        account_ids = [neutralise_formula(v) for v in account_ids]
     with atomic_output(target) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
@@ -66,4 +96,4 @@ def write_crm_csv(plan: Plan, path: str | os.PathLike[str], state: TaskState | N
     return target
 
 
-__all__ = ["CSV_COLUMNS", "write_crm_csv"]
+__all__ = ["CSV_COLUMNS", "neutralise_formula", "write_crm_csv"]

@@ -7,22 +7,31 @@ are markers, and planned routes are lines. Layers can be switched on and off.
 The file has no companion files; Leaflet and the background map load from the web
 when it is opened.
 
-Every text that came from an input file (names, ids) is HTML-escaped: a name
-cannot inject markup or script into the page.
+Every text that came from an input file (names, ids, colours) is escaped for the
+place it lands in: HTML text and attributes, and folium's JavaScript template
+literals (popups and tooltips are built with backquoted strings, where ``${...}``
+would run and a backquote would end the string). A name cannot inject markup or
+script into the page; see :func:`html_text`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from html import escape
+import re
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 
-from planner.io.export_xlsx import atomic_output, workload_hours
+from planner.io.export_xlsx import (
+    atomic_output,
+    shown_deviation,
+    shown_in_band,
+    workload_hours,
+)
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 
@@ -31,6 +40,33 @@ MAX_ACCOUNTS = 5000
 #: Route lines drawn at most.
 MAX_ROUTES = 3000
 UNASSIGNED_COLOR = "#9e9e9e"
+
+#: Colours written into the page as they are; anything else becomes UNASSIGNED_COLOR.
+_SAFE_COLOR = re.compile(r"#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?(?:[0-9A-Fa-f]{2})?|[A-Za-z]{3,20}")
+# Characters that are plain text in HTML but code in a JavaScript template literal
+# (backquote, '${', backslash) or in the Jinja templates folium renders our page
+# elements with ('{{ ... }}', '{% ... %}' would run in this process), as numeric
+# character references: the browser shows them as the characters.
+_TEMPLATE_SAFE = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
+
+
+def html_text(value: object) -> str:
+    """``value`` as text safe in HTML text, in attributes and inside a JS template literal.
+
+    HTML-escaped (``&<>"'``), and ``` ` ``, ``$`` and ``\\`` written as character
+    references, which folium's ``bindTooltip(`...`)`` and ``$(`...`)`` (popups) would
+    otherwise evaluate; so are ``{`` and ``}``, which folium's Jinja templates would.
+    """
+    return _html_escape(str(value), quote=True).translate(_TEMPLATE_SAFE)
+
+
+def safe_color(value: object, default: str = UNASSIGNED_COLOR) -> str:
+    """A CSS colour from the plan (``#rrggbb`` or a colour name), else ``default``."""
+    if isinstance(value, str) and _SAFE_COLOR.fullmatch(value.strip()):
+        return value.strip()
+    return default
 
 
 def _format(value: float, kind: str, currency: str) -> str:
@@ -45,26 +81,26 @@ def _format(value: float, kind: str, currency: str) -> str:
 
 def territory_popup(plan: Plan, index: int, table: Any) -> str:
     """The popup HTML of one territory: rep, quota and each measure against its target."""
-    currency = escape(plan.settings.currency)
+    currency = html_text(plan.settings.currency)
     t = plan.territories.iloc[index]
     rep_id = t["rep_id"] if isinstance(t["rep_id"], str) else None
     reps = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
     rows = [
-        f"<tr><th>Rep</th><td colspan='2'>{escape(str(reps.get(rep_id, rep_id or '–')))}</td></tr>"
+        f"<tr><th>Rep</th><td colspan='2'>{html_text(str(reps.get(rep_id, rep_id or '–')))}</td></tr>"
     ]
     quota = float(t["quota"])
     if np.isfinite(quota):
         rows.append(f"<tr><th>Quota</th><td colspan='2'>{currency}{quota:,.0f}</td></tr>")
     for j, spec in enumerate(table.measures):
-        dev = float(table.deviation[index, j])
-        colour = "#006100" if table.in_band[index, j] else "#9c0006"
+        dev = shown_deviation(float(table.deviation[index, j]))
+        colour = "#006100" if shown_in_band(dev, spec.tolerance) else "#9c0006"
         dev_text = f"{dev * 100:+.1f} %" if np.isfinite(dev) else "n/a"
         rows.append(
-            f"<tr><th>{escape(spec.label)}</th>"
+            f"<tr><th>{html_text(spec.label)}</th>"
             f"<td style='text-align:right'>{_format(float(table.values[index, j]), spec.kind, currency)}</td>"
             f"<td style='text-align:right;color:{colour}'>{dev_text}</td></tr>"
         )
-    title = escape(f"{plan.territory_label(index)} ({plan.territory_ids[index]})")
+    title = html_text(f"{plan.territory_label(index)} ({plan.territory_ids[index]})")
     return (
         f"<div style='font-family:sans-serif;font-size:12px'><b>{title}</b>"
         "<table style='border-collapse:collapse;margin-top:4px'>"
@@ -115,7 +151,7 @@ def write_html_map(
     state = state or TaskState()
     target = Path(path)
     table = plan.balance()
-    colors = list(plan.territories["color"])
+    colors = [safe_color(c) for c in plan.territories["color"]]
 
     lon = plan.accounts["lon"].to_numpy(dtype=float)
     lat = plan.accounts["lat"].to_numpy(dtype=float)
@@ -155,7 +191,7 @@ def write_html_map(
                 "properties": {"territory_id": plan.territory_ids[i]},
                 "geometry": shape,
             },
-            name=plan.territory_label(i),
+            name=html_text(plan.territory_label(i)),
             style_function=lambda _f, c=color: {
                 "fillColor": c,
                 "color": "#333333",
@@ -163,7 +199,7 @@ def write_html_map(
                 "fillOpacity": 0.45,
             },
             highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.6},
-            tooltip=folium.Tooltip(escape(plan.territory_label(i))),
+            tooltip=folium.Tooltip(html_text(plan.territory_label(i))),
         )
         folium.Popup(territory_popup(plan, i, table), max_width=420).add_to(layer)
         layer.add_to(territories)
@@ -188,10 +224,10 @@ def write_html_map(
                     "coordinates": [round(float(lon[a]), 5), round(float(lat[a]), 5)],
                 },
                 "properties": {
-                    "account": escape(
+                    "account": html_text(
                         f"{ids[a]} {names[a] if isinstance(names[a], str) else ''}".strip()
                     ),
-                    "territory": escape(plan.territory_label(t)),
+                    "territory": html_text(plan.territory_label(t)),
                     "color": colors[t] if t >= 0 else UNASSIGNED_COLOR,
                 },
             }
@@ -225,7 +261,7 @@ def write_html_map(
                 continue
             rep_id = str(route.get("rep_id", ""))
             colour = rep_colour.get(rep_id, "#333333")
-            text = escape(
+            text = html_text(
                 f"{rep_id} {route.get('day', '')}: {float(route.get('distance_km', np.nan)):,.1f} km, "
                 f"{float(route.get('drive_minutes', np.nan)):,.0f} min driving"
             )
@@ -247,14 +283,14 @@ def write_html_map(
         capacity = float(rep["capacity_hours"])
         use = f"{load / capacity * 100:.0f} %" if capacity > 0 and mine else "–"
         html = (
-            f"<div style='font-family:sans-serif;font-size:12px'><b>{escape(str(rep['name']))}</b>"
-            f" ({escape(str(rep['rep_id']))})<br>"
-            f"Territories: {escape(', '.join(plan.territory_label(i) for i in mine) or '–')}<br>"
+            f"<div style='font-family:sans-serif;font-size:12px'><b>{html_text(str(rep['name']))}</b>"
+            f" ({html_text(str(rep['rep_id']))})<br>"
+            f"Territories: {html_text(', '.join(plan.territory_label(i) for i in mine) or '–')}<br>"
             f"Workload {load:,.0f} h of {capacity:,.0f} h capacity ({use})</div>"
         )
         folium.Marker(
             [float(rep["lat"]), float(rep["lon"])],
-            tooltip=folium.Tooltip(escape(str(rep["name"]))),
+            tooltip=folium.Tooltip(html_text(str(rep["name"]))),
             popup=folium.Popup(html, max_width=320),
             icon=folium.Icon(color="black", icon="home"),
         ).add_to(homes)
@@ -263,14 +299,14 @@ def write_html_map(
 
     legend = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;background:{colors[i]};"
-        f"border:1px solid #333;margin-right:6px'></span>{escape(plan.territory_label(i))}</div>"
+        f"border:1px solid #333;margin-right:6px'></span>{html_text(plan.territory_label(i))}</div>"
         for i in range(plan.n_territories)
     )
     unit_note = f", {plan.n_units:,} units" if plan.n_units else ""
     header = (
         "<div style='position:fixed;top:10px;left:60px;z-index:9999;background:white;"
         "padding:6px 10px;border:1px solid #999;border-radius:4px;font-family:sans-serif;"
-        f"font-size:13px'><b>{escape(plan.name)}</b><br>{plan.n_territories} territories"
+        f"font-size:13px'><b>{html_text(plan.name)}</b><br>{plan.n_territories} territories"
         f"{unit_note}; map shows {sample_note}. Click a territory for its numbers.</div>"
         "<div style='position:fixed;bottom:24px;left:10px;z-index:9999;background:white;"
         "padding:6px 10px;border:1px solid #999;border-radius:4px;font-family:sans-serif;"
@@ -278,7 +314,7 @@ def write_html_map(
     )
     root: Any = fmap.get_root()
     root.html.add_child(folium.Element(header))
-    root.header.add_child(folium.Element(f"<title>{escape(plan.name)}: territory map</title>"))
+    root.header.add_child(folium.Element(f"<title>{html_text(plan.name)}: territory map</title>"))
 
     state.report(0.9, f"Writing {target.name}")
     with atomic_output(target) as tmp:
@@ -287,4 +323,4 @@ def write_html_map(
     return target
 
 
-__all__ = ["MAX_ACCOUNTS", "territory_popup", "write_html_map"]
+__all__ = ["MAX_ACCOUNTS", "html_text", "safe_color", "territory_popup", "write_html_map"]

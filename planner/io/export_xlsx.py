@@ -27,6 +27,7 @@ import contextlib
 import io
 import os
 import re
+import secrets
 import tempfile
 import warnings
 import zipfile
@@ -65,22 +66,52 @@ TERRITORY = "Territory"
 #: Account columns copied to the Accounts sheet when the plan has them (after the core ones).
 EXTRA_ACCOUNT_COLUMNS = ("industry", "address", "street", "city", "county", "state", "status")
 
-#: Text that a spreadsheet would read as the start of a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+#: Text that a spreadsheet would read as the start of a formula (OWASP's CSV-injection
+#: list, and the full-width forms some spreadsheets also accept).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 HEADER_FILL = "1F4E79"
 HEADER_FONT = "FFFFFF"
 BAND_GOOD_FILL, BAND_GOOD_FONT = "C6EFCE", "006100"
 BAND_BAD_FILL, BAND_BAD_FONT = "FFC7CE", "9C0006"
 
+#: Rows an Excel sheet holds (header included); longer table sheets continue on
+#: "Accounts (2)", "Accounts (3)"... which ``planner review`` reads back as one.
+EXCEL_MAX_ROWS = 1_048_576
+
 _ROWS_PER_CHUNK = 5000
 
-# XML 1.0 forbids most control characters; escaping and dropping them in one pass.
-_XML_TEXT = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-    | {chr(c): None for c in range(32) if c not in (9, 10, 13)}
-    | {"\ufffe": None, "\uffff": None}
+# XML 1.0 cannot hold most control characters (nor lone surrogates, U+FFFE, U+FFFF):
+# a workbook shows them as the Unicode "control pictures" (U+0007 as U+2407 '␇'), so
+# nothing is silently lost and the export never fails on them.
+_XML_VISIBLE = (
+    {chr(c): chr(0x2400 + c) for c in range(32) if c not in (9, 10, 13)}
+    | {chr(c): "\ufffd" for c in range(0xD800, 0xE000)}
+    | {"\ufffe": "\ufffd", "\uffff": "\ufffd"}
 )
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_VISIBLE_TABLE = str.maketrans(_XML_VISIBLE)
+# Escaping and making control characters visible in one pass (a carriage return as a
+# character reference, which XML parsers keep instead of turning it into a line feed).
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"} | _XML_VISIBLE)
+
+
+def xml_visible(text: str) -> str:
+    """``text`` with the characters a workbook cannot store shown as visible symbols.
+
+    Control characters other than tab, line feed and carriage return become their
+    Unicode control pictures (U+0007 becomes ``␇``); lone surrogates, U+FFFE and
+    U+FFFF become U+FFFD. Other text is returned unchanged.
+    """
+    return text.translate(_XML_VISIBLE_TABLE) if _XML_ILLEGAL.search(text) else text
+
+
+def has_invisible(values: Any) -> bool:
+    """Whether any text of ``values`` holds a character :func:`xml_visible` replaces."""
+    # One pass of the pattern over all texts joined (a line feed is not replaced).
+    return _XML_ILLEGAL.search("\n".join(v for v in values if isinstance(v, str))) is not None
+
+
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -129,13 +160,21 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it over ``path`` only on success.
 
     A failed or cancelled export never leaves a half-written file, and never damages
-    an existing one.
+    an existing one. The file gets the permissions the user's umask gives new files
+    (``tempfile.mkstemp`` would make it readable by its owner only).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    for _attempt in range(100):
+        tmp = target.parent / f".{target.stem}-{secrets.token_hex(6)}{target.suffix}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        break
+    else:
+        raise FileExistsError(f"no free temporary name beside {target}")
     try:
         yield tmp
         os.replace(tmp, target)
@@ -164,6 +203,21 @@ def number_formats(currency: str) -> dict[str, str]:
         "date": "yyyy-mm-dd",
         "time": "hh:mm",
     }
+
+
+def shown_deviation(deviation: float) -> float:
+    """A deviation as the workbook and the map show it: rounded to 0.1 %, never -0.0.
+
+    Colours and "in band" are decided on this value, so a cell showing ``+10.0%`` is
+    inside a ±10 % band and ``-0.0%`` never appears.
+    """
+    return round(float(deviation), 3) + 0.0
+
+
+def shown_in_band(deviation: float, tolerance: float) -> bool:
+    """Whether the shown deviation lies inside ±``tolerance`` (NaN: not in band)."""
+    shown = shown_deviation(deviation)
+    return bool(np.isfinite(shown) and abs(shown) <= tolerance + 1e-9)
 
 
 def _text_values(series: pd.Series | Sequence[Any]) -> list[str | None]:
@@ -633,6 +687,8 @@ class _Styles:
 
         if isinstance(value, float) and not np.isfinite(value):
             value = None
+        if isinstance(value, str):
+            value = xml_visible(value)
         c = self._cell(self.ws, value=value)
         if isinstance(value, str):
             c.data_type = "s"  # never a formula, whatever the text starts with
@@ -665,7 +721,7 @@ def _page_setup(ws: Any, plan_name: str, title_rows: str | None = "1:1") -> None
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddHeader.left.text = plan_name.replace("&", "&&")
+    ws.oddHeader.left.text = xml_visible(plan_name).replace("&", "&&")
     ws.oddHeader.right.text = "&A"
     ws.oddFooter.center.text = "Page &P of &N"
     if title_rows:
@@ -703,12 +759,35 @@ def _add_table_sheet(wb: Any, sheet: TableSheet, styles_ws: Any, plan_name: str)
     # Write-only sheets cannot read the header back from their cells: name the columns here.
     table._initialise_columns()
     for col, column in zip(table.tableColumns, sheet.columns, strict=True):
-        col.name = column.header
+        col.name = xml_visible(column.header)
     with warnings.catch_warnings():
         # openpyxl warns that write-only tables need their columns named: done above.
         warnings.simplefilter("ignore", UserWarning)
         ws.add_table(table)
     return ws
+
+
+def split_long_sheet(sheet: TableSheet, max_rows: int | None = None) -> list[TableSheet]:
+    """``sheet``, or its pieces when it has more rows than an Excel sheet holds.
+
+    Each piece has the same header and at most ``max_rows - 1`` data rows (default
+    :data:`EXCEL_MAX_ROWS`); they are titled ``Accounts``, ``Accounts (2)``, ...
+    """
+    limit = (EXCEL_MAX_ROWS if max_rows is None else max_rows) - 1
+    if limit < 1:
+        raise ValueError(f"max_rows must be at least 2, got {limit + 1}")
+    n = sheet.n_rows
+    if n <= limit:
+        return [sheet]
+    pieces = []
+    for k, start in enumerate(range(0, n, limit), start=1):
+        title = sheet.title if k == 1 else f"{sheet.title} ({k})"
+        columns = [
+            Column(c.header, c.kind, c.values[start : start + limit], c.width or _guess_width(c))
+            for c in sheet.columns
+        ]
+        pieces.append(TableSheet(title, columns, sheet.note, sheet.freeze))
+    return pieces
 
 
 def _encode_column(column: Column, styles: _Styles) -> tuple[np.ndarray, list[str]]:
@@ -912,6 +991,33 @@ def write_workbook(
         changes_sheet(plan),
         *scenario_sheets(plan),
     ]
+    notes = []
+    split = []
+    for sheet in sheets:
+        pieces = split_long_sheet(sheet)
+        if len(pieces) > 1:
+            more = ", ".join(p.title for p in pieces[1:])
+            notes.append(
+                f"The {sheet.title} sheet has {sheet.n_rows:,} rows, more than an Excel sheet "
+                f"holds ({EXCEL_MAX_ROWS:,} with the header): it continues on {more}."
+            )
+        split += pieces
+    sheets = split
+    summary_texts: list[str | None] = [
+        plan.name,
+        *map(plan.territory_label, range(plan.n_territories)),
+    ]
+    summary_texts += [m.label for m in table.measures] + _territory_reps(plan)[1]
+    if has_invisible(summary_texts) or any(
+        has_invisible(column.values)
+        for sheet in sheets
+        for column in sheet.columns
+        if column.kind == "text"
+    ):
+        notes.append(
+            "Some texts of this plan hold control characters, which a workbook cannot "
+            "store: they are shown as symbols (U+0007 as \u2407, and so on)."
+        )
     state.raise_if_cancelled()
     if map_png is None:
         from planner.io.map_image import render_map_png
@@ -924,7 +1030,7 @@ def write_workbook(
     wb = Workbook(write_only=True)
     summary_ws = wb.create_sheet("Summary")
     styles = _Styles(summary_ws, plan.settings.currency)
-    _write_summary(summary_ws, styles, plan, table, disruption, created)
+    _write_summary(summary_ws, styles, plan, table, disruption, created, notes)
     for sheet in sheets:
         _add_table_sheet(wb, sheet, styles, plan.name)
     _write_map_sheet(wb, styles, plan, map_png)
@@ -932,7 +1038,7 @@ def write_workbook(
     for kind in number_formats(plan.settings.currency):
         styles.data_style(kind)
     styles.data_style("text", quoted=True)
-    wb.properties.title = plan.name
+    wb.properties.title = xml_visible(plan.name)
     wb.properties.creator = "Territory Planner"
 
     with atomic_output(target) as final, tempfile.TemporaryDirectory() as scratch:
@@ -951,8 +1057,12 @@ def _write_summary(
     table: BalanceTable,
     disruption: Disruption,
     created: datetime,
+    notes: Sequence[str] = (),
 ) -> None:
-    """The Summary sheet: what a manager reads first, on screen or on paper."""
+    """The Summary sheet: what a manager reads first, on screen or on paper.
+
+    ``notes`` are printed under the title (how the workbook differs from the plan).
+    """
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.series import SeriesLabel
     from openpyxl.formatting.rule import CellIsRule
@@ -994,6 +1104,8 @@ def _write_summary(
 
     put(c(plan.name, bold=True, size=16), height=24)
     put(c(f"Territory plan summary, {created:%d %B %Y}", italic=True))
+    for note in notes:
+        put(c(note, italic=True))
     put()
     facts: list[tuple[str, float, str]] = [
         ("Accounts", float(plan.n_accounts), "int"),
@@ -1054,13 +1166,15 @@ def _write_summary(
         cells = [c(plan.territory_label(i)), c(rep_names[i] or "")]
         if has_quota:
             cells.append(c(float(quota[i]), "currency"))
+        in_band = 0
         for j, kind in enumerate(kinds):
             dev = float(table.deviation[i, j])
+            in_band += shown_in_band(dev, measures[j].tolerance)
             cells += [
                 c(float(table.values[i, j]), kind),
-                c(dev, "deviation") if np.isfinite(dev) else c("n/a"),
+                c(shown_deviation(dev), "deviation") if np.isfinite(dev) else c("n/a"),
             ]
-        cells.append(c(f"{int(table.in_band[i].sum())} of {len(measures)}", center=True))
+        cells.append(c(f"{in_band} of {len(measures)}", center=True))
         put(*cells)
     last_territory_row = row
     if n_unassigned or np.any(table.unassigned):
@@ -1169,7 +1283,7 @@ def _write_summary(
             col = first_measure + 2 * j + 1
             data = Reference(ws, min_col=col, min_row=header_row + 1, max_row=last_territory_row)
             chart.add_data(data, titles_from_data=False)
-            chart.series[-1].tx = SeriesLabel(v=spec.label)
+            chart.series[-1].tx = SeriesLabel(v=xml_visible(spec.label))
         chart.set_categories(
             Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_territory_row)
         )
@@ -1205,6 +1319,7 @@ def _write_map_sheet(wb: Any, styles: _Styles, plan: Plan, png: bytes) -> None:
 
 __all__ = [
     "ACCOUNT_ID",
+    "EXCEL_MAX_ROWS",
     "SHEETS",
     "TERRITORY",
     "TERRITORY_ID",
@@ -1217,7 +1332,11 @@ __all__ = [
     "move_reasons",
     "number_formats",
     "sheet_parts",
+    "shown_deviation",
+    "shown_in_band",
+    "split_long_sheet",
     "unit_baseline",
     "workload_hours",
     "write_workbook",
+    "xml_visible",
 ]

@@ -25,6 +25,22 @@ MAX_ACCOUNT_DOTS = 40_000
 MAX_LEGEND_ENTRIES = 24
 
 
+def plain_text(text: object) -> str:
+    """``text`` for a matplotlib label, shown as it is.
+
+    matplotlib reads text between two ``$`` as mathematical notation (and fails on
+    some); escaped dollars are shown as dollars.
+    """
+    return str(text).replace("$", r"\$")
+
+
+def safe_colors(values: Any, default: str = UNASSIGNED_COLOR) -> list[Any]:
+    """The plan's territory colours, ``default`` for any matplotlib cannot draw."""
+    from matplotlib.colors import is_color_like
+
+    return [v if isinstance(v, str) and is_color_like(v) else default for v in values]
+
+
 def _path(geom: Any) -> Any:
     """A matplotlib path of a (multi)polygon, holes included."""
     from matplotlib.path import Path as MplPath
@@ -71,7 +87,7 @@ def render_map(plan: Plan, width_px: int = 1800, height_px: int = 1200, dpi: int
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.01, 0.74, 0.92))
     ax.set_axis_off()
-    colors = list(plan.territories["color"])
+    colors = safe_colors(plan.territories["color"])
     k = plan.n_territories
 
     if plan.n_units:
@@ -125,7 +141,7 @@ def render_map(plan: Plan, width_px: int = 1800, height_px: int = 1200, dpi: int
             ]
         largest = max(parts, key=lambda g: g.area)
         spot = shapely.point_on_surface(largest)
-        labels.append((spot.x, spot.y, plan.territory_label(i)))
+        labels.append((spot.x, spot.y, plain_text(plan.territory_label(i))))
         gx0, gy0, gx1, gy1 = shapely.bounds(geom)
         xmin, ymin, xmax, ymax = min(xmin, gx0), min(ymin, gy0), max(xmax, gx1), max(ymax, gy1)
     if outlines:
@@ -168,13 +184,13 @@ def render_map(plan: Plan, width_px: int = 1800, height_px: int = 1200, dpi: int
     ax.set_xlim(xmin - pad_x, xmax + pad_x)
     ax.set_ylim(ymin - pad_y, ymax + pad_y)
 
-    fig.suptitle(plan.name, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig.suptitle(plain_text(plan.name), x=0.01, ha="left", fontsize=12, fontweight="bold")
     handles: list[Any] = [
         Patch(
             facecolor=colors[i],
             edgecolor=BORDER_COLOR,
             linewidth=0.5,
-            label=plan.territory_label(i),
+            label=plain_text(plan.territory_label(i)),
         )
         for i in range(min(k, MAX_LEGEND_ENTRIES))
     ]
@@ -232,4 +248,4 @@ def render_map_png(
     return data
 
 
-__all__ = ["render_map", "render_map_png"]
+__all__ = ["plain_text", "render_map", "render_map_png", "safe_colors"]

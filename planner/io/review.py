@@ -35,6 +35,7 @@ import html
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -46,7 +47,21 @@ import numpy as np
 import pandas as pd
 
 from planner.io.accounts_import import InputFileError
-from planner.io.export_xlsx import ACCOUNT_ID, TERRITORY, TERRITORY_ID, UNIT_ID, sheet_parts
+from planner.io.export_xlsx import (
+    ACCOUNT_ID,
+    TERRITORY,
+    TERRITORY_ID,
+    UNIT_ID,
+    sheet_parts,
+    xml_visible,
+)
+from planner.io.xlsx_limits import (
+    WorkbookLimitError,
+    XlsxLimits,
+    check_archive,
+    check_empty_rows,
+    check_sheets,
+)
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
@@ -56,6 +71,11 @@ NUMBER_COLUMNS = {
     "Accounts": ("Revenue", "Potential", "Visits / year", "Minutes / visit", "Visit hours / year"),
     "Units": ("Accounts", "Area (km²)"),
 }
+# What reading a damaged archive raises (a bad CRC, a truncated or corrupt stream).
+_DAMAGED: tuple[type[Exception], ...] = (zipfile.BadZipFile, zlib.error, EOFError)
+_NOT_A_ZIP: tuple[type[Exception], ...] = (*_DAMAGED, OSError)
+_NOT_A_BOOK: tuple[type[Exception], ...] = (KeyError, ElementTree.ParseError, *_DAMAGED)
+_BAD_PART: tuple[type[Exception], ...] = (*_NOT_A_BOOK, UnicodeDecodeError, ValueError)
 _UNASSIGNED_WORDS = {"", "unassigned", "(unassigned)", "none"}
 
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c(\s[^>]*?)?(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
@@ -67,6 +87,7 @@ _VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)</", re.S)
 _TEXT = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?t>", re.S)
 _PHONETIC = re.compile(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", re.S)
 _SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData(?:\s[^>]*)?(/?)>")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^>]*?)?(?:/>|>([^<]*)</(?:[\w.-]+:)?f>)", re.S)
 _SHARED_ITEM = re.compile(rb"<(?:[\w.-]+:)?si(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?si>", re.S)
 
 
@@ -228,6 +249,8 @@ class SheetRows:
     headers: dict[str, str]  # column letters -> header text
     rows: list[int]
     values: dict[str, list[Any]]  # header -> one value per entry of ``rows`` (None = empty)
+    #: The sheet of each row when continuation sheets were joined (None: all ``sheet``).
+    row_sheets: list[str] | None = None
 
 
 def _column_number(letters: str) -> int:
@@ -262,10 +285,36 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class FormulaCell:
+    """A cell holding a formula: what it computes is not a manager's value.
+
+    ``cached`` is the value the spreadsheet last computed (``None`` when the file
+    has none, e.g. written by a script and never opened).
+    """
+
+    formula: str
+    cached: Any
+
+    def describe(self) -> str:
+        text = self.formula if len(self.formula) <= 60 else self.formula[:57] + "..."
+        return f"formula, not a value (={text})" if text else "formula, not a value"
+
+
 def _cell_value(cell_type: bytes, content: bytes | None, shared: list[str]) -> Any:
-    """The Python value of a cell: str, float, bool or None."""
+    """The Python value of a cell: str, float, bool, :class:`FormulaCell` or None."""
     if not content:
         return None
+    # A cell's <f> comes before its <v> or <is>: most cells are ruled out by one byte.
+    if content[1:2] not in (b"v", b"i"):
+        stripped = content.lstrip()
+        formula = _FORMULA.match(stripped)
+        if formula is not None:
+            content = stripped
+            text = (formula.group(1) or b"").decode("utf-8")
+            rest = content[: formula.start()] + content[formula.end() :]
+            cached = _clean(_cell_value(cell_type, rest, shared))
+            return FormulaCell(html.unescape(text) if "&" in text else text, cached)
     if cell_type == b"inlineStr":
         if content.startswith(b"<is><t>") and content.endswith(b"</t></is>"):
             text = content[7:-9].decode("utf-8")
@@ -342,6 +391,7 @@ def read_sheet_columns(
     shared: list[str],
     numbers: Iterable[str] = (),
     state: TaskState | None = None,
+    limits: XlsxLimits | None = None,
 ) -> SheetRows:
     """Read the header row and some columns of a worksheet part.
 
@@ -358,7 +408,10 @@ def read_sheet_columns(
     if opening is None or opening.group(2) == b"/":
         return empty
     end = data.find(b"sheetData>", opening.end())
-    end = len(data) if end < 0 else end
+    if end < 0:
+        # A sheet cut short would read its last row without the cells after the cut.
+        raise ValueError(f"sheet '{sheet}' ends in the middle of its data (the file is cut short)")
+    check_empty_rows(data, sheet, limits, opening.end(), end)
     header_row, headers, body = 0, {}, end
     for number, start, stop in _iter_rows(data, opening.end(), end):
         cells = _row_cells(data, start, stop, shared)
@@ -397,6 +450,9 @@ def read_sheet_columns(
     for name in [*wanted, *numbers]:
         column = letters_of.get(name)
         values[name] = [found_rows[r].get(column) if column else None for r in rows]
+    for name in numbers:
+        # A formula in a number column computes a number: not a damaged row.
+        values[name] = [None if isinstance(v, FormulaCell) else v for v in values[name]]
     return SheetRows(sheet, header_row, headers, rows, values)
 
 
@@ -450,7 +506,13 @@ def _scan_columns(
 
 
 def _id_text(value: Any) -> str | None:
-    """An id cell as text: whole numbers lose the ``.0`` a spreadsheet may have added."""
+    """An id cell as text: whole numbers lose the ``.0`` a spreadsheet may have added.
+
+    A formula cell gives its cached value (to name the row in a conflict; a formula
+    is never applied).
+    """
+    if isinstance(value, FormulaCell):
+        value = value.cached
     if value is None:
         return None
     if isinstance(value, bool):
@@ -471,18 +533,24 @@ class _Lookup:
 
     @classmethod
     def of(cls, plan: Plan) -> _Lookup:
+        # The workbook shows control characters as visible symbols (xml_visible): an
+        # id or name is found both as it is in the plan and as the workbook shows it.
         by_name: dict[str, int] = {}
         for i in range(plan.n_territories):
             by_name.setdefault(plan.territory_label(i).strip().casefold(), i)
-        return cls(
-            dict(plan.territory_index),
-            by_name,
-            {t.casefold(): i for t, i in plan.territory_index.items()},
-        )
+            by_name.setdefault(xml_visible(plan.territory_label(i)).strip().casefold(), i)
+        by_id = dict(plan.territory_index)
+        for t, i in plan.territory_index.items():
+            by_id.setdefault(xml_visible(t), i)
+        return cls(by_id, by_name, {t.casefold(): i for t, i in by_id.items()})
 
     def find(self, text: str | None) -> int | None:
-        """Territory index of an id or name; -1 for Unassigned; None when unknown."""
-        if text is None or text.strip().casefold() in _UNASSIGNED_WORDS:
+        """Territory index of an id or name; -1 for Unassigned; None when unknown.
+
+        A territory's id or name wins over the words meaning Unassigned, so a
+        territory named "None" is that territory.
+        """
+        if text is None or not text.strip():
             return UNASSIGNED
         text = text.strip()
         if text in self.by_id:
@@ -490,7 +558,9 @@ class _Lookup:
         folded = text.casefold()
         if folded in self.by_id_folded:
             return self.by_id_folded[folded]
-        return self.by_name.get(folded)
+        if folded in self.by_name:
+            return self.by_name[folded]
+        return UNASSIGNED if folded in _UNASSIGNED_WORDS else None
 
 
 def _exported_headers(plan: Plan, sheet: str) -> set[str]:
@@ -560,7 +630,18 @@ def _review_sheet(
     territory_locked = plan.territory_locked
     n_rows = len(sheet.rows)
     id_cells = [_id_text(v) for v in sheet.values[id_header]]
-    where_all = pd.Index(ids).get_indexer(pd.Index(id_cells, dtype=object))
+    name_cells = sheet.values.get(TERRITORY) or [None] * n_rows
+    # Formulas are never read as a manager's value: a formula in an id or Territory ID
+    # cell is a conflict (even when it computes an id, and when it has no value at all).
+    formulas = {
+        header: np.array([isinstance(v, FormulaCell) for v in cells], dtype=bool)
+        for header, cells in (
+            (id_header, sheet.values[id_header]),
+            (TERRITORY_ID, sheet.values[TERRITORY_ID]),
+            (TERRITORY, name_cells),
+        )
+    }
+    where_all = _find_ids(ids.tolist(), id_cells)
     duplicated = pd.Series(id_cells, dtype=object).duplicated(keep=False).to_numpy() & np.array(
         [i is not None for i in id_cells], dtype=bool
     )
@@ -569,14 +650,32 @@ def _review_sheet(
     for col in numbers:
         damaged |= np.array([v is not None for v in sheet.values[col]], dtype=bool)
     id_texts = [_id_text(v) for v in sheet.values[TERRITORY_ID]]
-    name_cells = sheet.values.get(TERRITORY) or [None] * n_rows
     name_texts = [_id_text(v) for v in name_cells]
-    # -99: the text names no territory.
+    # -99: the text names no territory; -98: a formula in Territory ID.
     targets = np.array([_or(lookup.find(t), -99) for t in id_texts], dtype=np.int64)
+    targets[formulas[TERRITORY_ID]] = -98
     by_names = np.array(
         [-100 if t is None else _or(lookup.find(t), -99) for t in name_texts], dtype=np.int64
     )
+    # A name formula without a value differs from every territory (-97).
+    by_names[formulas[TERRITORY] & (by_names == -100)] = -97
     now_all = np.where(where_all >= 0, current[np.maximum(where_all, 0)], -100)
+    # A name that is the current territory's own is no edit, even when another
+    # territory has the same name (or the name is also another territory's id).
+    differs = (by_names != -100) & (by_names != now_all) & (where_all >= 0)
+    differs &= ~formulas[TERRITORY]
+    if differs.any():
+        labels = [
+            {
+                plan.territory_label(i).strip().casefold(),
+                xml_visible(plan.territory_label(i)).strip().casefold(),
+            }
+            for i in range(-1, plan.n_territories)
+        ]
+        for n in np.flatnonzero(differs).tolist():
+            text = name_texts[n]
+            if text is not None and text.casefold() in labels[int(now_all[n]) + 1]:
+                by_names[n] = now_all[n]
     # Only rows that differ from the plan, or are damaged, need a closer look.
     name_edited = (by_names != -100) & (by_names != now_all)
     look = np.flatnonzero(
@@ -585,6 +684,7 @@ def _review_sheet(
         | duplicated
         | (targets != now_all)
         | name_edited
+        | formulas[id_header]
         | np.array([i is None for i in id_cells], dtype=bool)
     )
 
@@ -597,8 +697,16 @@ def _review_sheet(
 
     for n in look.tolist():
         row = sheet.rows[n]
+        if sheet.row_sheets is not None:
+            name = sheet.row_sheets[n]
         item = id_cells[n]
         where = int(where_all[n])
+        if formulas[id_header][n]:
+            formula = sheet.values[id_header][n]
+            conflict(row, id_header, f"{formula.describe()}: row not used", item)
+            if where >= 0:
+                touched.append(where)
+            continue
         if item is None:
             conflict(row, id_header, f"no {id_header}: row not used", None)
             continue
@@ -618,18 +726,33 @@ def _review_sheet(
             continue
         now = int(current[where])
         target, by_name, column = int(targets[n]), int(by_names[n]), TERRITORY_ID
+        if target == -98:
+            formula = sheet.values[TERRITORY_ID][n]
+            conflict(row, TERRITORY_ID, f"{formula.describe()}: not applied", item)
+            touched.append(where)
+            continue
         if target == -99:
             conflict(row, TERRITORY_ID, f"unknown territory '{id_texts[n]}'", item)
             touched.append(where)
             continue
         if target == now and name_edited[n]:
             # Only the Territory (name) column was edited: take the name.
+            if formulas[TERRITORY][n]:
+                formula = name_cells[n]
+                conflict(row, TERRITORY, f"{formula.describe()}: not applied", item)
+                touched.append(where)
+                continue
             if by_name == -99:
                 conflict(row, TERRITORY, f"unknown territory '{name_texts[n]}'", item)
                 touched.append(where)
                 continue
             target, column = by_name, TERRITORY
-        elif target != now and name_edited[n] and by_name not in (target, -99):
+        elif (
+            target != now
+            and name_edited[n]
+            and by_name not in (target, -99)
+            and not formulas[TERRITORY][n]
+        ):
             conflict(
                 row,
                 TERRITORY,
@@ -671,6 +794,23 @@ def _review_sheet(
     return changes, conflicts, touched
 
 
+def _find_ids(ids: list[str], cells: list[str | None]) -> np.ndarray:
+    """Index of each cell's id in ``ids`` (-1 when not found).
+
+    A cell matches an id as it is, or as the workbook shows it: stripped of
+    surrounding spaces and with control characters as visible symbols.
+    """
+    where = pd.Index(ids).get_indexer(pd.Index(cells, dtype=object))
+    missing = np.flatnonzero((where < 0) & np.array([c is not None for c in cells], dtype=bool))
+    if len(missing):
+        shown: dict[str, int] = {}
+        for i, item in enumerate(ids):
+            shown.setdefault(xml_visible(item).strip(), i)
+        for n in missing.tolist():
+            where[n] = shown.get(str(cells[n]), -1)
+    return where
+
+
 def _or(value: int | None, default: int) -> int:
     return default if value is None else value
 
@@ -689,7 +829,12 @@ def _followers(plan: Plan, unit: int, held: frozenset[int]) -> np.ndarray:
     return inside[keep]
 
 
-def read_review(plan: Plan, path: str | os.PathLike[str], state: TaskState | None = None) -> Review:
+def read_review(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    state: TaskState | None = None,
+    limits: XlsxLimits | None = None,
+) -> Review:
     """Compare an edited workbook with ``plan``.
 
     Parameters
@@ -700,6 +845,9 @@ def read_review(plan: Plan, path: str | os.PathLike[str], state: TaskState | Non
         The edited ``.xlsx`` workbook.
     state : TaskState, optional
         Progress and cancellation.
+    limits : XlsxLimits, optional
+        Size and shape limits checked before reading (default: the constants of
+        :mod:`planner.io.xlsx_limits`).
 
     Returns
     -------
@@ -709,63 +857,139 @@ def read_review(plan: Plan, path: str | os.PathLike[str], state: TaskState | Non
     Raises
     ------
     ReviewError
-        When the file is not a readable workbook, or a sheet or column the review
-        needs is missing; every problem found is listed.
+        When the file is not a readable workbook, exceeds a limit, or a sheet or
+        column the review needs is missing; every problem found is listed.
     """
     state = state or TaskState()
+    limits = limits or XlsxLimits()
     source = Path(path)
     label = source.name
     if not source.exists():
         raise ReviewError(label, [ReviewIssue(label, 0, "", "no such file")])
     try:
+        size = source.stat().st_size
+        if size > limits.max_file_bytes:
+            raise WorkbookLimitError(
+                "MAX_FILE_BYTES",
+                "",
+                f"the file is {size / 1e6:,.1f} MB, more than the limit of "
+                f"{limits.max_file_bytes / 1e6:,.1f} MB (MAX_FILE_BYTES)",
+            )
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except WorkbookLimitError as exc:
+        raise ReviewError(label, [ReviewIssue(label, 0, "", str(exc))]) from exc
+    except _NOT_A_ZIP as exc:
         raise ReviewError(
             label, [ReviewIssue(label, 0, "", f"not an Excel workbook (.xlsx): {exc}")]
         ) from exc
     with archive:
         try:
+            check_archive(archive, limits)
             parts = sheet_parts(archive)
-        except (KeyError, ElementTree.ParseError) as exc:
+        except WorkbookLimitError as exc:
+            raise ReviewError(label, [ReviewIssue(label, 0, "", str(exc))]) from exc
+        except _NOT_A_BOOK as exc:
             raise ReviewError(
                 label, [ReviewIssue(label, 0, "", f"not an Excel workbook (.xlsx): {exc}")]
             ) from exc
-        needed = [("Accounts", ACCOUNT_ID)]
-        if plan.n_units:
-            needed.append(("Units", UNIT_ID))
-        problems = [
-            ReviewIssue(
-                sheet,
-                0,
-                "",
-                f"no sheet '{sheet}' in the workbook (sheets: {', '.join(parts) or 'none'}); "
-                "it must keep its exported name",
-            )
-            for sheet, _ in needed
-            if sheet not in parts
-        ]
-        if problems:
-            raise ReviewError(label, problems)
-        shared = _shared_strings(archive)
-        sheets: list[tuple[SheetRows, str, str]] = []
-        for i, (sheet, id_header) in enumerate(needed):
-            sub = state.sub(i / len(needed) * 0.8, (i + 1) / len(needed) * 0.8)
+        try:
+            sheets, problems = _read_sheets(plan, archive, parts, limits, state)
+        except WorkbookLimitError as exc:
+            raise ReviewError(label, [ReviewIssue(exc.where or label, 0, "", str(exc))]) from exc
+        except _BAD_PART as exc:
+            raise ReviewError(
+                label, [ReviewIssue(label, 0, "", f"the workbook is damaged: {exc}")]
+            ) from exc
+    if problems:
+        raise ReviewError(label, problems)
+    return _compare(plan, label, sheets, state)
+
+
+def continuation_sheets(parts: Iterable[str], sheet: str) -> list[str]:
+    """``sheet`` and the sheets it continues on past Excel's row limit, in order.
+
+    A sheet too long for one Excel sheet is written as ``Accounts``, ``Accounts (2)``,
+    ``Accounts (3)``...; the numbering stops at the first missing one.
+    """
+    present = set(parts)
+    out = [sheet]
+    while f"{sheet} ({len(out) + 1})" in present:
+        out.append(f"{sheet} ({len(out) + 1})")
+    return out
+
+
+def _read_sheets(
+    plan: Plan,
+    archive: zipfile.ZipFile,
+    parts: dict[str, str],
+    limits: XlsxLimits,
+    state: TaskState,
+) -> tuple[list[tuple[SheetRows, str, str]], list[ReviewIssue]]:
+    """The Accounts (and Units) rows, continuation sheets joined, and the problems found."""
+    needed = [("Accounts", ACCOUNT_ID)]
+    if plan.n_units:
+        needed.append(("Units", UNIT_ID))
+    problems = [
+        ReviewIssue(
+            sheet,
+            0,
+            "",
+            f"no sheet '{sheet}' in the workbook (sheets: {', '.join(parts) or 'none'}); "
+            "it must keep its exported name",
+        )
+        for sheet, _ in needed
+        if sheet not in parts
+    ]
+    if problems:
+        return [], problems
+    titles = {sheet: continuation_sheets(parts, sheet) for sheet, _ in needed}
+    check_sheets(archive, {t: parts[t] for ts in titles.values() for t in ts}, limits)
+    shared = _shared_strings(archive)
+    sheets: list[tuple[SheetRows, str, str]] = []
+    steps = sum(len(ts) for ts in titles.values())
+    done = 0
+    for sheet, id_header in needed:
+        pieces = []
+        for title in titles[sheet]:
+            sub = state.sub(done / steps * 0.8, (done + 1) / steps * 0.8)
+            done += 1
             rows = read_sheet_columns(
                 archive,
-                parts[sheet],
-                sheet,
+                parts[title],
+                title,
                 [id_header, TERRITORY_ID, TERRITORY],
                 shared,
                 NUMBER_COLUMNS[sheet],
                 sub,
+                limits,
             )
             problems += _check_columns(
                 rows, (id_header, TERRITORY_ID), partial(_exported_headers, plan, sheet)
             )
-            sheets.append((rows, "account" if sheet == "Accounts" else "unit", id_header))
-    if problems:
-        raise ReviewError(label, problems)
+            pieces.append(rows)
+        sheets.append((_join(pieces), "account" if sheet == "Accounts" else "unit", id_header))
+    return sheets, problems
 
+
+def _join(pieces: list[SheetRows]) -> SheetRows:
+    """One sheet's rows and its continuation sheets' rows as one (each row keeps its sheet)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    first = pieces[0]
+    return SheetRows(
+        first.sheet,
+        first.header_row,
+        first.headers,
+        [r for p in pieces for r in p.rows],
+        {k: [v for p in pieces for v in p.values[k]] for k in first.values},
+        [p.sheet for p in pieces for _ in p.rows],
+    )
+
+
+def _compare(
+    plan: Plan, label: str, sheets: list[tuple[SheetRows, str, str]], state: TaskState
+) -> Review:
+    """The review of sheets read from a workbook."""
     state.report(0.85, "Comparing with the plan")
     lookup = _Lookup.of(plan)
     review = Review(label)
@@ -884,6 +1108,7 @@ def review_to_change(
 
 
 __all__ = [
+    "FormulaCell",
     "Review",
     "ReviewChange",
     "ReviewError",

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from planner.io.map_image import plain_text, safe_colors
 from planner.models.plan import Plan
 
 
@@ -36,7 +37,8 @@ def scenario_figure(plan: Plan, names: list[str], columns: int = 3) -> Any:
 
     rings, owner = unit_rings(plan)
     palette = np.array(
-        [to_rgba("#d0d0d0")] + [to_rgba(c) for c in plan.territories["color"]], dtype=float
+        [to_rgba("#d0d0d0")] + [to_rgba(c) for c in safe_colors(plan.territories["color"])],
+        dtype=float,
     )
     n = max(len(names), 1)
     cols = min(columns, n)
@@ -51,7 +53,7 @@ def scenario_figure(plan: Plan, names: list[str], columns: int = 3) -> Any:
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect(1 / np.cos(np.radians((y0 + y1) / 2)))
-        ax.set_title(name, fontsize=10)
+        ax.set_title(plain_text(name), fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
     return figure

@@ -26,6 +26,12 @@ def cmd_export(argv: list[str]) -> int:
     parser.add_argument("--html", type=Path, help="interactive map to write (one HTML file)")
     parser.add_argument("--csv", type=Path, help="CRM upload CSV to write")
     parser.add_argument("--png", type=Path, help="map image to write")
+    parser.add_argument(
+        "--csv-raw",
+        action="store_true",
+        help="write CSV values exactly as in the plan, for a CRM loader (default: cells a "
+        "spreadsheet would read as a formula start with ')",
+    )
     args = parser.parse_args(argv)
     outputs = {kind: getattr(args, kind) for kind in SUFFIXES if getattr(args, kind)}
     if not outputs:
@@ -61,7 +67,7 @@ def cmd_export(argv: list[str]) -> int:
     if "csv" in outputs:
         from planner.io.export_csv import write_crm_csv
 
-        write_crm_csv(plan, outputs["csv"])
+        write_crm_csv(plan, outputs["csv"], raw=args.csv_raw)
         print(
             f"wrote {outputs['csv']}: {plan.n_accounts:,} rows (account_id, territory_id, rep_id)"
         )
