@@ -353,12 +353,40 @@ def _title(fig: Any, title: str, subtitle: str) -> None:
     fig.text(0.03, 0.915, subtitle, fontsize=9, color="#444444", va="top")
 
 
-def _balance_cells(plan: Plan, table: BalanceTable, i: int) -> list[str]:
-    cells = []
+def _plan_summary(fig: Any, map_ax: Any, plan: Plan, table: BalanceTable) -> None:
+    """Plan totals under the overview map: what a manager asks first."""
+    map_ax.apply_aspect()  # the map's box shrinks to the region's shape; sit just below it
+    below = map_ax.get_position().y0 - 0.03
+    if below < 0.2:
+        return
+    currency = plan.settings.currency
+    in_band_all = int(table.in_band.all(axis=1).sum()) if table.in_band.size else 0
+    disruption = plan.disruption()
+    rows = [["Territories within every band", f"{in_band_all} of {plan.n_territories}"]]
     for j, spec in enumerate(table.measures):
-        value = format_value(table.values[i, j], spec, plan.settings.currency)
-        cells.append(f"{value} ({format_deviation(table.deviation[i, j])})")
-    return cells
+        total = float(np.nansum(table.values[:, j])) + float(np.nansum(table.unassigned[j]))
+        out = int((~table.in_band[:, j]).sum())
+        rows.append([f"{spec.label}: plan total", compact_value(total, spec, currency)])
+        rows.append([f"{spec.label}: territories out of band", f"{out}"])
+    rows.append(["Unassigned accounts", f"{int((plan.account_territory < 0).sum()):,}"])
+    rows.append(
+        [
+            "Accounts moved from the baseline",
+            f"{disruption.accounts_moved:,} ({disruption.accounts_fraction * 100:.1f} %)",
+        ]
+    )
+    rows = rows[: max(1, int((below - 0.06) / 0.022) - 1)]
+    fig.text(0.02, below, "Plan totals", fontsize=9, fontweight="bold")
+    _table(
+        fig,
+        (0.02, 0.06, 0.35, below - 0.075),
+        rows[1:],
+        rows[0],  # the headline figure, in bold
+        font=6.5,
+        align=["left", "right"],
+        col_widths=[0.7, 0.3],
+        row_height=0.022,
+    )
 
 
 def _overview_page(plan: Plan, data: _MapData, table: BalanceTable) -> Any:
@@ -398,6 +426,7 @@ def _overview_page(plan: Plan, data: _MapData, table: BalanceTable) -> Any:
         Line2D([], [], marker="*", ls="", mfc="#ffd92f", mec="black", ms=9, label="Rep home")
     )
     ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=True, framealpha=0.85)
+    _plan_summary(fig, ax, plan, table)
 
     reps = _rep_rows(plan)
     shown = min(k, MAX_OVERVIEW_ROWS)
