@@ -113,6 +113,7 @@ class _MapData:
         self.paths: list[Any] = []
         self.bounds = np.full((plan.n_territories, 4), np.nan)
         self.spots: list[tuple[float, float] | None] = []
+        self.geoms: dict[int, Any] = {}
         for i in range(plan.n_territories):
             geom = plan.territory_geometry(i)
             if geom is None or shapely.is_empty(geom):
@@ -120,6 +121,7 @@ class _MapData:
                 self.spots.append(None)
                 continue
             self.paths.append(_path(geom))
+            self.geoms[i] = geom
             self.bounds[i] = shapely.bounds(geom)
             parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"]
             spot = shapely.point_on_surface(max(parts, key=lambda g: g.area)) if parts else None
@@ -132,6 +134,25 @@ class _MapData:
         self.home_lon = plan.reps["lon"].to_numpy(dtype=float)
         self.home_lat = plan.reps["lat"].to_numpy(dtype=float)
         self.rep_row = {str(r): j for j, r in enumerate(plan.reps["rep_id"])}
+
+    def spot_within(
+        self, territory: int, view: tuple[float, float, float, float]
+    ) -> tuple[float, float] | None:
+        """A point inside the part of a territory that lies in ``view``, if any shows."""
+        geom = self.geoms.get(territory)
+        b = self.bounds[territory]
+        if geom is None or b[0] > view[2] or b[2] < view[0] or b[1] > view[3] or b[3] < view[1]:
+            return None
+        window = shapely.box(*view)
+        part = shapely.intersection(geom, window)
+        polys = [g for g in shapely.get_parts(part) if g.geom_type == "Polygon"]
+        if not polys:
+            return None
+        largest = max(polys, key=lambda g: g.area)
+        if largest.area < 0.01 * window.area:
+            return None  # a sliver at the edge: a label would cover the territory's own
+        spot = shapely.point_on_surface(largest)
+        return spot.x, spot.y
 
     def extent(self, territory: int | None) -> tuple[float, float, float, float]:
         """Bounds of one territory (its shape, else its accounts) or of the whole plan."""
@@ -260,7 +281,10 @@ def _draw_map(
         if view is not None and not (
             view[0] <= spot[0] <= view[2] and view[1] <= spot[1] <= view[3]
         ):
-            continue  # off this page's map: drawing it would only cost time
+            # A neighbour whose middle is off the page: label the part that shows.
+            spot = data.spot_within(i, view)
+            if spot is None:
+                continue
         own = focus is None or i == focus
         ax.text(
             spot[0],
@@ -503,7 +527,9 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
 
     ax = fig.add_axes((0.03, 0.06, 0.55, 0.82))
     extent = data.extent(i)
-    _draw_map(ax, data, i, view=extent)
+    dx, dy = (extent[2] - extent[0]) * 0.12, (extent[3] - extent[1]) * 0.12
+    view = (extent[0] - dx, extent[1] - dy, extent[2] + dx, extent[3] + dy)
+    _draw_map(ax, data, i, view=view)
     _frame(ax, extent, 0.12)
 
     rows = []
