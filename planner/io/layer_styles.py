@@ -75,6 +75,7 @@ UNASSIGNED_UNIT = "#c8c8c8"
 UNASSIGNED_ACCOUNT = "#e31a1c"
 OUTLINE = "#333333"
 ACCOUNT_DARKEN = 0.55
+ROUTE_DARKEN = 0.6
 QGIS_VERSION = "3.22.0"
 SLD = "http://www.opengis.net/sld"
 SE = "http://www.opengis.net/se"
@@ -215,7 +216,11 @@ def layer_style(plan: Plan, layer: str) -> LayerStyle:
     if layer == "routes":
         frame = plan.layers.get("routes")
         reps = _rep_colors(plan, frame["rep_id"] if frame is not None else [])
-        cats = [Category(rep, name, Symbol("line", color, width=0.6)) for rep, name, color in reps]
+        # Darker than the territory's fill, so the line shows on top of it.
+        cats = [
+            Category(rep, name, Symbol("line", _darken(color, ROUTE_DARKEN), width=0.8))
+            for rep, name, color in reps
+        ]
         cats.append(Category(None, "Other", Symbol("line", "#666666", width=0.6)))
         return LayerStyle(layer, "rep_id", cats)
     if layer == "route_stops":
@@ -334,7 +339,9 @@ def _qml_labeling(root: ET.Element, style: LayerStyle, polygon: bool) -> None:
     ET.SubElement(
         settings,
         "rendering",
-        obstacle="1",
+        # A territory is not an obstacle: its whole area would push the reps' and
+        # stops' labels off the map.
+        obstacle="0" if polygon else "1",
         displayAll="1" if polygon else "0",
         upsidedownLabels="0",
         labelPerPart="0",

@@ -17,7 +17,9 @@ import shapely
 
 from planner.io.layer_styles import (
     COLUMNS,
+    ROUTE_DARKEN,
     STYLE_NAME,
+    _darken,
     layer_style,
     layer_style_qml,
     layer_style_sld,
@@ -167,7 +169,8 @@ def test_routes_are_coloured_per_rep_and_stops_numbered(small_plan: Plan) -> Non
     assert [c.value for c in routes.categories] == ["R1", "R2", None]
     assert [c.label for c in routes.categories[:2]] == ["Rep 1", "Rep 2"]
     # Each rep's line has the colour of the rep's territory.
-    assert routes.categories[0].symbol.color == plan.territories["color"].iloc[0]
+    color = plan.territories["color"].iloc[0]
+    assert routes.categories[0].symbol.color == _darken(color, ROUTE_DARKEN)
     stops = layer_style(plan, "route_stops")
     assert stops.label_field == "seq"
 
