@@ -620,7 +620,8 @@ def write_map_book(
     Parameters
     ----------
     plan : Plan
-        Read only; take a snapshot (``copy``) first when the user can edit meanwhile.
+        Read only; pass a snapshot when the user can edit meanwhile (the window
+        copies the plan on its thread first, as for the other exports).
     path : path-like
         The ``.pdf`` to write. It appears only once complete; a failed or cancelled
         export leaves an existing file as it was.
