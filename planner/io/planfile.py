@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner.io.layer_styles import LAYER_STYLES_TABLE, write_layer_styles
 from planner.models.geo import WGS84
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
@@ -200,6 +201,7 @@ def save_plan(plan: Plan, path: str | os.PathLike[str], state: TaskState | None 
             routed = _routed_travel_table(plan)
             if routed is not None:
                 _write_table(con, ROUTED_TRAVEL_TABLE, routed)
+            write_layer_styles(con, plan, keep_from=target)
             con.commit()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -293,7 +295,11 @@ def open_plan(path: str | os.PathLike[str], state: TaskState | None = None) -> P
                 except (ValueError, TypeError) as exc:
                     raise PlanFileError(f"{source}: settings table is damaged ({exc})") from exc
         for table, kind in contents.items():
-            if kind == "attributes" and table not in (META_TABLE, SETTINGS_TABLE):
+            if kind == "attributes" and table not in (
+                META_TABLE,
+                SETTINGS_TABLE,
+                LAYER_STYLES_TABLE,
+            ):
                 tables[table] = pd.read_sql(f'SELECT * FROM "{table}"', con)
     layers = {
         layer: _read_layer(source, layer)

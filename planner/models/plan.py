@@ -18,6 +18,7 @@ import shapely
 
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.balance import COL_REVENUE, AccountWeights, BalanceEngine, BalanceTable
+from planner.models.dissolve import dissolve_units
 from planner.models.events import (
     AssignmentChanged,
     EventEmitter,
@@ -701,13 +702,16 @@ class Plan:
         self.baseline_territory = self.account_territory.copy()
 
     def territory_geometry(self, index: int) -> Any:
-        """The territory's shape: drawn geometry, or the union of its units (cached)."""
+        """The territory's shape: drawn geometry, or the dissolve of its units (cached).
+
+        The dissolve fills the sliver gaps between units (see :mod:`planner.models.dissolve`).
+        """
         row = self.territories.iloc[index]
         if row["geometry_source"] == "drawn":
             return row.geometry
         if index not in self._geometry_cache:
             members = self.units.geometry.to_numpy()[self.unit_territory == index]
-            self._geometry_cache[index] = shapely.union_all(members) if len(members) else None
+            self._geometry_cache[index] = dissolve_units(members)
         return self._geometry_cache[index]
 
     def accounts_frame(self) -> pd.DataFrame:

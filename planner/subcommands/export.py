@@ -7,7 +7,7 @@ from pathlib import Path
 
 from planner.cli import UserError, subcommand
 
-SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "csv": ".csv", "png": ".png"}
+SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "csv": ".csv", "png": ".png", "pdf": ".pdf"}
 
 
 @subcommand("export")
@@ -32,10 +32,11 @@ def cmd_export(argv: list[str]) -> int:
         help="write CSV values exactly as in the plan, for a CRM loader (default: cells a "
         "spreadsheet would read as a formula start with ')",
     )
+    parser.add_argument("--pdf", type=Path, help="map book to write: a page per territory")
     args = parser.parse_args(argv)
     outputs = {kind: getattr(args, kind) for kind in SUFFIXES if getattr(args, kind)}
     if not outputs:
-        raise UserError("nothing to export: give at least one of --xlsx, --html, --csv, --png")
+        raise UserError(f"nothing to export: give at least one of --{', --'.join(SUFFIXES)}")
     for kind, path in outputs.items():
         if path.suffix.lower() != SUFFIXES[kind]:
             raise UserError(f"--{kind} {path}: the file name must end in {SUFFIXES[kind]}")
@@ -71,4 +72,9 @@ def cmd_export(argv: list[str]) -> int:
         print(
             f"wrote {outputs['csv']}: {plan.n_accounts:,} rows (account_id, territory_id, rep_id)"
         )
+    if "pdf" in outputs:
+        from planner.io.map_book import write_map_book
+
+        pages = write_map_book(plan, outputs["pdf"])
+        print(f"wrote {outputs['pdf']}: map book of {pages} pages")
     return 0
