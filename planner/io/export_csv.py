@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.io.export_xlsx import atomic_output
+from planner.io.files import atomic_output
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 

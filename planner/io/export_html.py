@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import shapely
 
-from planner.io.export_xlsx import atomic_output, workload_hours
+from planner.io.export_xlsx import workload_hours
+from planner.io.files import atomic_output
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 

@@ -23,14 +23,13 @@ themselves are a simple, fixed pattern of ``<c>`` elements (see
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +39,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
+from planner.io.files import atomic_output
 from planner.models.balance import COL_VISIT_HOURS, BalanceTable
 from planner.models.plan import Disruption, Plan
 from planner.models.progress import TaskState
@@ -122,26 +122,6 @@ class TableSheet:
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it over ``path`` only on success.
-
-    A failed or cancelled export never leaves a half-written file, and never damages
-    an existing one.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def currency_format(symbol: str) -> str:
