@@ -322,7 +322,8 @@ def _read_layer(
     import pyogrio
 
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
+        # Indexed by feature id, so problems found in SQL map back to rows.
+        frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, fid_as_index=True)
         if frame.crs is None:
             frame = frame.set_crs(WGS84)
         elif not frame.crs.equals(WGS84):
@@ -474,21 +475,6 @@ def _id_problems(
 ) -> pd.Series:
     """Make ``column`` unique non-empty text; report what had to change. Returns the ids."""
     raw = frame[column].reset_index(drop=True)
-    present = raw.notna().to_numpy(dtype=bool)
-    not_text = present & np.array([not isinstance(v, str) for v in raw], dtype=bool)
-    if not_text.any():
-        rows = np.flatnonzero(not_text)
-        problems.append(
-            PlanProblem(
-                layer,
-                column,
-                "wrong_type",
-                tuple(rows.tolist()),
-                tuple(_show(raw.iloc[r]) for r in rows[:4]),
-                "read as text",
-                "saved as text",
-            )
-        )
     ids = raw.map(_as_text, na_action="ignore").astype(object)
     ids = ids.where(raw.notna(), None)
     ids = ids.map(lambda v: v if isinstance(v, str) and v.strip() else None)
@@ -543,7 +529,7 @@ def _id_problems(
 
 def _as_text(value: object) -> str:
     if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
+        return value.hex()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -630,6 +616,75 @@ def _number_or_none(value: object) -> object:
     return value
 
 
+def _storage_type_problems(
+    con: sqlite3.Connection,
+    layer: str,
+    frame: pd.DataFrame,
+    numeric: tuple[str, ...],
+    problems: list[PlanProblem],
+) -> None:
+    """Values stored with another type than their column's (SQLite allows it; GDAL hides it).
+
+    GDAL reads such a value as its column's type (text in a number column becomes 0), so
+    the check asks SQLite itself and puts the value the planner uses into ``frame``
+    (indexed by feature id): numbers that are not numbers become empty, ids text.
+    """
+    info = con.execute(f'PRAGMA table_info("{layer}")').fetchall()
+    pk = next((str(row[1]) for row in info if row[5]), None)
+    names = {str(row[1]) for row in info}
+    if pk is None:
+        return
+    id_column = _ID_COLUMNS[layer]
+    for column in (*numeric, id_column):
+        if column not in names or column not in frame:
+            continue
+        allowed = ("integer", "real") if column in numeric else ("text",)
+        found = con.execute(
+            f'SELECT "{pk}", "{column}" FROM "{layer}" '
+            f"WHERE typeof(\"{column}\") NOT IN ('null', ?, ?)",
+            (allowed[0], allowed[-1]),
+        ).fetchall()
+        if column in numeric:
+            found = [(fid, v) for fid, v in found if not _is_number_text(v)]
+        if not found:
+            continue
+        where = frame.index.get_indexer(pd.Index([fid for fid, _ in found]))
+        keep = where >= 0
+        rows = tuple(sorted(where[keep].tolist()))
+        values = tuple(_show(v) for (_, v), k in zip(found, keep, strict=True) if k)[:4]
+        if not rows:
+            continue
+        if column in numeric:
+            numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float).copy()
+            numbers[list(rows)] = np.nan
+            frame[column] = numbers
+            problems.append(
+                PlanProblem(
+                    layer, column, "wrong_type", rows, values, "read as empty", "saved empty"
+                )
+            )
+        else:
+            text = frame[column].astype(object).to_numpy().copy()
+            for (_, value), row, k in zip(found, where, keep, strict=True):
+                if k:
+                    text[int(row)] = _as_text(value)
+            frame[column] = text
+            problems.append(
+                PlanProblem(
+                    layer, column, "wrong_type", rows, values, "read as text", "saved as text"
+                )
+            )
+
+
+def _is_number_text(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return bool(np.isfinite(float(value)))
+    except ValueError:
+        return False
+
+
 #: Id columns the planner cannot do without, per layer.
 _ID_COLUMNS = {
     "accounts": "account_id",
@@ -656,15 +711,21 @@ def validate_frames(
     units: pd.DataFrame | None,
     territories: pd.DataFrame | None,
     reps: pd.DataFrame | None,
+    problems: list[PlanProblem] | None = None,
 ) -> PlanValidation:
     """Check ids, references and column types; fix the frames in place; report each fix.
+
+    Parameters
+    ----------
+    problems : list of PlanProblem, optional
+        Problems found before (in the file's storage types); the report starts with them.
 
     Raises
     ------
     PlanFileError
         When a layer lacks its id column.
     """
-    problems: list[PlanProblem] = []
+    problems = list(problems or [])
     _require(accounts, path, "accounts")
     if territories is not None:
         _require(territories, path, "territories")
@@ -775,8 +836,18 @@ def _read_plan(source: Path, state: TaskState) -> OpenedPlan:
     name = source.stem
     extra_layer_names: list[str] = []
     tables: dict[str, pd.DataFrame] = {}
+    stored: list[PlanProblem] = []
     with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as con:
         contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall())
+        for layer, frame, numeric in (
+            ("territories", territories, ("quota",)),
+            ("accounts", accounts, NUMERIC_ACCOUNT_COLUMNS),
+            ("units", units, ()),
+            ("reps", reps, ("capacity_hours",)),
+        ):
+            if frame is not None:
+                _require(frame, source, layer)
+                _storage_type_problems(con, layer, frame, numeric, stored)
         if META_TABLE in contents:
             meta = {
                 str(k): v for k, v in con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall()
@@ -818,7 +889,7 @@ def _read_plan(source: Path, state: TaskState) -> OpenedPlan:
     }
     routed_table = tables.pop(ROUTED_TRAVEL_TABLE, None)
     state.report(0.7, "Building the plan")
-    validation = validate_frames(source, accounts, units, territories, reps)
+    validation = validate_frames(source, accounts, units, territories, reps, stored)
     if territories is not None:
         territories = territories.copy()
         if "geometry_source" in territories:

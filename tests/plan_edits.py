@@ -1,0 +1,29 @@
+"""Damaging a saved plan file the way other tools and crashes do, for the tests."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from pathlib import Path
+
+# GeoPackage triggers call these SpatiaLite-style functions; plain sqlite3 lacks them.
+_GPKG_FUNCTIONS = ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY", "ST_GeometryType")
+
+
+def edit_gpkg(path: Path, sql: str) -> None:
+    """Run ``sql`` on a GeoPackage as a foreign tool would (no GDAL involved)."""
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        for name in _GPKG_FUNCTIONS:
+            con.create_function(name, 1, lambda _geom: 0)
+        con.executescript(sql)
+        con.commit()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every file in ``folder`` (hidden ones too) with its hash."""
+    return {p.name: file_hash(p) for p in sorted(folder.iterdir()) if p.is_file()}
