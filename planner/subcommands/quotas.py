@@ -16,9 +16,11 @@ from planner.cli import (
     subcommand,
 )
 
-#: Limits of the numeric options: a quadrillion is beyond any company target, and a
-#: growth rate of 10 is +1,000 %.
-MAX_TARGET = 1e15
+#: Limits of the numeric options: a trillion is beyond any company target, and a growth
+#: rate of 10 is +1,000 %. The target in rounding units (at most 1e15) must stay an exact
+#: whole number in a float and in a 64-bit integer.
+MAX_TARGET = 1e12
+MIN_ROUND = 0.001
 MAX_GROWTH = 10.0
 
 
@@ -78,7 +80,7 @@ def cmd_quotas(argv: list[str]) -> int:
     parser.add_argument(
         "--round",
         dest="round_to",
-        type=_amount("--round", low=0.0, high=MAX_TARGET, low_open=True),
+        type=_amount("--round", low=MIN_ROUND, high=MAX_TARGET),
         default=1.0,
         help="rounding unit: 1 for whole units (default), 0.01 for cents, 1000 for thousands",
     )

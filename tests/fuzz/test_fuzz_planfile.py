@@ -9,7 +9,6 @@ written opens again without needing a repair.
 from __future__ import annotations
 
 import contextlib
-import io
 import shutil
 import sqlite3
 import tempfile
@@ -20,10 +19,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.cli import main
 from planner.io.planfile import read_plan, save_plan
 from tests.conftest import make_plan
-from tests.plan_edits import edit_gpkg, file_hash, folder_state
+from tests.plan_edits import edit_gpkg, file_hash, folder_state, run_cli
 
 #: What other tools, scripts and crashes do to a plan file.
 EDITS = (
@@ -121,16 +119,6 @@ def foreign_gpkg(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         {"account_id": ["x"], "fid2": [1]}, geometry=[shapely.Point(0, 0)], crs=3857
     ).to_file(path, layer="roads")
     return path.read_bytes()
-
-
-def run_cli(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exc:
-            code = int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    return code, err.getvalue()
 
 
 def _apply_edits(path: Path, edits: list[str]) -> None:
