@@ -165,3 +165,23 @@ def test_stale_partials_elsewhere_are_left_alone(tmp_path: Path) -> None:
     assert remove_stale_partials(tmp_path) == []
     assert leftover.exists()
     assert remove_stale_partials(other) == [leftover]
+
+
+def test_a_gdal_error_names_the_users_file_not_the_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyogrio.errors
+
+    plan = make_plan(20, 2, 2)
+    target = tmp_path / "plan.gpkg"
+
+    def refuse(frame: object, path: Path, layer: str, gtype: str) -> None:
+        raise pyogrio.errors.FieldError(f"Error adding field 'x' to layer in {path}")
+
+    monkeypatch.setattr(planfile, "_write_layer", refuse)
+    with pytest.raises(planfile.PlanFileError) as caught:
+        save_plan(plan, target)
+    message = str(caught.value)
+    assert message.startswith(f"{target}: cannot save the 'accounts' layer")
+    assert ".partial" not in message
+    assert list(tmp_path.iterdir()) == []

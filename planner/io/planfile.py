@@ -267,6 +267,7 @@ def save_plan(
         for layer, frame in plan.layers.items()
     ]
     with atomic_output(target) as tmp:
+        layer = ""
         try:
             for i, (layer, frame, gtype) in enumerate(built):
                 state.report(i / (len(steps) + 2), f"Writing {layer}")
@@ -274,9 +275,14 @@ def save_plan(
             for layer, frame, gtype in extra:
                 _write_layer(frame, tmp, layer, gtype)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-            if "full" in str(exc).lower() or "space" in str(exc).lower():
-                raise OSError(errno.ENOSPC, str(exc)) from exc
-            raise
+            text = str(exc).replace(str(tmp), str(target)).replace(tmp.name, target.name)
+            if "full" in text.lower() or "no space" in text.lower():
+                raise OSError(errno.ENOSPC, text) from exc
+            # GDAL's message names the temporary file; the user knows only theirs.
+            raise PlanFileError(
+                f"{target}: cannot save the '{layer}' layer ({_short(text)}); "
+                "the previous file is unchanged"
+            ) from exc
         state.report(len(steps) / (len(steps) + 2), "Writing settings and tables")
         with contextlib.closing(sqlite3.connect(tmp)) as con:
             meta = pd.DataFrame(
@@ -341,7 +347,7 @@ def _read_layer(
     return frame
 
 
-def _short(exc: BaseException, limit: int = 300) -> str:
+def _short(exc: BaseException | str, limit: int = 300) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
