@@ -244,3 +244,21 @@ def test_a_layer_with_too_many_columns_is_refused_before_writing(tmp_path: Path)
     with pytest.raises(PlanFileError, match=r"wide\.gpkg: cannot save: the accounts layer has"):
         save_plan(plan, path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_numbers_and_locations_out_of_range_are_reported_and_read_as_empty(
+    plan_copy: Path,
+) -> None:
+    edit_gpkg(
+        plan_copy,
+        "UPDATE accounts SET visits_per_year = -1e308 WHERE fid = 2;"
+        "UPDATE accounts SET revenue = 9e999 WHERE fid = 3;"
+        "UPDATE reps SET capacity_hours = 1e300 WHERE fid = 1;",
+    )
+    found = problems_by_column(plan_copy)
+    assert found[("accounts", "visits_per_year", "out_of_range")] == (1,)
+    assert found[("accounts", "revenue", "out_of_range")] == (2,)
+    assert found[("reps", "capacity_hours", "out_of_range")] == (0,)
+    plan = open_plan(plan_copy)
+    assert pd.isna(plan.accounts.loc[1, "visits_per_year"])
+    assert pd.isna(plan.accounts.loc[2, "revenue"])

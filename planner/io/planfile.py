@@ -379,7 +379,8 @@ class PlanProblem:
     layer, column : str
         Where it is (``accounts``, ``account_id``).
     kind : str
-        ``"missing_id"``, ``"duplicate_id"``, ``"dangling_reference"``, ``"wrong_type"``.
+        ``"missing_id"``, ``"duplicate_id"``, ``"dangling_reference"``, ``"wrong_type"``,
+        ``"out_of_range"``.
     rows : tuple of int
         0-based positions of the affected features in the layer (shown 1-based).
     values : tuple of str
@@ -411,6 +412,7 @@ class PlanProblem:
             "duplicate_id": "duplicate id",
             "dangling_reference": "id pointing to no territory",
             "wrong_type": "value of the wrong type",
+            "out_of_range": "value out of range",
         }.get(self.kind, self.kind)
         n = len(self.rows)
         values = ", ".join(repr(v) for v in self.values[:3]) + (
@@ -589,6 +591,18 @@ def _reference_problems(
         )
 
 
+#: Plausible range of each number column: beyond it a value is damage, not data (a
+#: revenue of 1e308 or -1 visits a year would only break the balance and the optimiser).
+NUMBER_LIMITS: dict[str, tuple[float, float]] = {
+    "revenue": (-1e15, 1e15),
+    "potential": (-1e15, 1e15),
+    "visits_per_year": (0.0, 10_000.0),
+    "visit_minutes": (0.0, 10_000.0),
+    "quota": (-1e15, 1e15),
+    "capacity_hours": (0.0, 8_784.0),
+}
+
+
 def _number_problems(
     frame: pd.DataFrame, layer: str, columns: tuple[str, ...], problems: list[PlanProblem]
 ) -> None:
@@ -597,23 +611,69 @@ def _number_problems(
             continue
         raw = frame[column].reset_index(drop=True)
         if raw.dtype.kind in "biuf":
-            continue
-        numbers = pd.to_numeric(raw.map(_number_or_none, na_action="ignore"), errors="coerce")
-        bad = (raw.notna() & numbers.isna()).to_numpy(dtype=bool)
-        if bad.any():
-            rows = np.flatnonzero(bad)
+            numbers = pd.Series(raw.to_numpy(dtype=float))
+        else:
+            numbers = pd.to_numeric(raw.map(_number_or_none, na_action="ignore"), errors="coerce")
+            bad = (raw.notna() & numbers.isna()).to_numpy(dtype=bool)
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                problems.append(
+                    PlanProblem(
+                        layer,
+                        column,
+                        "wrong_type",
+                        tuple(rows.tolist()),
+                        tuple(_show(raw.iloc[r]) for r in rows[:4]),
+                        "read as empty",
+                        "saved empty",
+                    )
+                )
+        values = numbers.to_numpy(dtype=float).copy()
+        low, high = NUMBER_LIMITS.get(column, (-np.inf, np.inf))
+        with np.errstate(invalid="ignore"):
+            outside = ~np.isnan(values) & ~((values >= low) & (values <= high))
+        if outside.any():
+            rows = np.flatnonzero(outside)
             problems.append(
                 PlanProblem(
                     layer,
                     column,
-                    "wrong_type",
+                    "out_of_range",
                     tuple(rows.tolist()),
-                    tuple(_show(raw.iloc[r]) for r in rows[:4]),
-                    "read as empty",
+                    tuple(f"{values[r]:g}" for r in rows[:4]),
+                    f"read as empty (allowed: {low:g} to {high:g})",
                     "saved empty",
                 )
             )
-        frame[column] = numbers.to_numpy(dtype=float) if len(frame) else frame[column]
+            values[outside] = np.nan
+        if len(frame):
+            frame[column] = values
+
+
+def _coordinate_problems(frame: pd.DataFrame, layer: str, problems: list[PlanProblem]) -> None:
+    """Points outside WGS84's range (or infinite) are treated as unplaced."""
+    lon = frame["lon"].to_numpy(dtype=float).copy()
+    lat = frame["lat"].to_numpy(dtype=float).copy()
+    with np.errstate(invalid="ignore"):
+        placed = ~(np.isnan(lon) | np.isnan(lat))
+        outside = placed & ~((np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+    if outside.any():
+        rows = np.flatnonzero(outside)
+        problems.append(
+            PlanProblem(
+                layer,
+                "geometry",
+                "out_of_range",
+                tuple(rows.tolist()),
+                tuple(f"{lon[r]:g} {lat[r]:g}" for r in rows[:4]),
+                "shown unplaced (longitude -180 to 180, latitude -90 to 90)",
+                "saved without a location",
+            )
+        )
+        lon[outside] = np.nan
+        lat[outside] = np.nan
+        frame["lon"] = lon
+        frame["lat"] = lat
 
 
 def _number_or_none(value: object) -> object:
@@ -748,6 +808,7 @@ def validate_frames(
         accounts, "accounts", "baseline_territory_id", known, problems, baseline=True
     )
     _number_problems(accounts, "accounts", NUMERIC_ACCOUNT_COLUMNS, problems)
+    _coordinate_problems(accounts, "accounts", problems)
     if units is not None:
         _require(units, path, "units")
         units["unit_id"] = _id_problems(units, "units", "unit_id", problems).to_numpy()
@@ -756,6 +817,7 @@ def validate_frames(
         _require(reps, path, "reps")
         reps["rep_id"] = _id_problems(reps, "reps", "rep_id", problems).to_numpy()
         _number_problems(reps, "reps", ("capacity_hours",), problems)
+        _coordinate_problems(reps, "reps", problems)
     return PlanValidation(path, problems)
 
 

@@ -102,11 +102,18 @@ EDITS = (
 COMMANDS: dict[str, tuple[int, ...]] = {"report": (0, 2), "optimise": (0, 1, 2), "export": (0, 2)}
 
 
+class Blob(bytes):
+    """File content that a failing example prints by size, not in full."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self):,} bytes>"
+
+
 @pytest.fixture(scope="session")
 def base_plan(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("fuzzbase") / "plan.gpkg"
     save_plan(make_plan(40, 3, 2), path)
-    return path.read_bytes()
+    return Blob(path.read_bytes())
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +125,7 @@ def foreign_gpkg(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     gpd.GeoDataFrame(
         {"account_id": ["x"], "fid2": [1]}, geometry=[shapely.Point(0, 0)], crs=3857
     ).to_file(path, layer="roads")
-    return path.read_bytes()
+    return Blob(path.read_bytes())
 
 
 def _apply_edits(path: Path, edits: list[str]) -> None:
