@@ -302,3 +302,13 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_70(
     err = capsys.readouterr().err
     assert "planner: internal error: ZeroDivisionError: boom (please report" in err
     assert "Traceback" not in err
+
+
+def test_optimise_refuses_a_plan_without_any_located_account(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_gpkg(plan_file, "UPDATE accounts SET geom = NULL;")
+    out = tmp_path / "out.gpkg"
+    assert run(["optimise", str(plan_file), "-o", str(out), "--time-limit", "1"]) == 2
+    assert "no account has a location; nothing to optimise" in capsys.readouterr().err
+    assert not out.exists()

@@ -262,3 +262,16 @@ def test_numbers_and_locations_out_of_range_are_reported_and_read_as_empty(
     plan = open_plan(plan_copy)
     assert pd.isna(plan.accounts.loc[1, "visits_per_year"])
     assert pd.isna(plan.accounts.loc[2, "revenue"])
+
+
+def test_unreadable_geometries_are_reported_not_silently_unplaced(plan_copy: Path) -> None:
+    edit_gpkg(
+        plan_copy,
+        "UPDATE accounts SET geom = x'00' WHERE fid IN (2, 3);"
+        "UPDATE units SET geom = x'4750' WHERE fid = 1;",
+    )
+    found = problems_by_column(plan_copy)
+    assert found[("accounts", "geometry", "damaged_geometry")] == (1, 2)
+    assert found[("units", "geometry", "damaged_geometry")] == (0,)
+    line = next(x for x in validate_plan_file(plan_copy).lines() if "accounts.geometry" in x)
+    assert "2 unreadable geometries in rows 2, 3: shown unplaced" in line

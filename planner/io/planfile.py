@@ -380,7 +380,7 @@ class PlanProblem:
         Where it is (``accounts``, ``account_id``).
     kind : str
         ``"missing_id"``, ``"duplicate_id"``, ``"dangling_reference"``, ``"wrong_type"``,
-        ``"out_of_range"``.
+        ``"out_of_range"``, ``"damaged_geometry"``.
     rows : tuple of int
         0-based positions of the affected features in the layer (shown 1-based).
     values : tuple of str
@@ -407,20 +407,22 @@ class PlanProblem:
 
     def describe(self) -> str:
         """One line: where, what, how many, and what the planner does."""
-        what = {
-            "missing_id": "empty id",
-            "duplicate_id": "duplicate id",
-            "dangling_reference": "id pointing to no territory",
-            "wrong_type": "value of the wrong type",
-            "out_of_range": "value out of range",
-        }.get(self.kind, self.kind)
         n = len(self.rows)
+        one, many = {
+            "missing_id": ("empty id", "empty ids"),
+            "duplicate_id": ("duplicate id", "duplicate ids"),
+            "dangling_reference": ("id pointing to no territory", "ids pointing to no territory"),
+            "wrong_type": ("value of the wrong type", "values of the wrong type"),
+            "out_of_range": ("value out of range", "values out of range"),
+            "damaged_geometry": ("unreadable geometry", "unreadable geometries"),
+        }.get(self.kind, (self.kind, self.kind))
+        what = one if n == 1 else many
         values = ", ".join(repr(v) for v in self.values[:3]) + (
             ", …" if len(self.values) > 3 else ""
         )
         shown = f" ({values})" if values else ""
         return (
-            f"{self.layer}.{self.column}: {n:,} {what}{'s' if n != 1 else ''}{shown} in row"
+            f"{self.layer}.{self.column}: {n:,} {what}{shown} in row"
             f"{'s' if n != 1 else ''} {_row_list(list(self.rows))}: {self.shown_as}"
         )
 
@@ -742,6 +744,45 @@ def _storage_type_problems(
             )
 
 
+def _damaged_geometry_problems(
+    con: sqlite3.Connection,
+    layer: str,
+    frame: pd.DataFrame,
+    read: pd.Index,
+    problems: list[PlanProblem],
+) -> None:
+    """Geometry blobs GDAL could not read (it returns none): reported, not silently lost."""
+    row = con.execute(
+        "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+    ).fetchone()
+    info = con.execute(f'PRAGMA table_info("{layer}")').fetchall()
+    pk = next((str(r[1]) for r in info if r[5]), None)
+    if row is None or pk is None:
+        return
+    stored = [
+        fid for (fid,) in con.execute(f'SELECT "{pk}" FROM "{layer}" WHERE "{row[0]}" IS NOT NULL')
+    ]
+    lost = pd.Index(stored).difference(read)
+    if not len(lost):
+        return
+    where = frame.index.get_indexer(lost)
+    rows = tuple(sorted(int(r) for r in where if r >= 0))
+    if not rows:
+        return
+    points = layer in ("accounts", "reps")
+    problems.append(
+        PlanProblem(
+            layer,
+            "geometry",
+            "damaged_geometry",
+            rows,
+            (),
+            "shown unplaced" if points else "shown without a shape",
+            "saved without a location" if points else "saved without a shape",
+        )
+    )
+
+
 def _is_number_text(value: object) -> bool:
     if not isinstance(value, str):
         return False
@@ -894,11 +935,21 @@ def _read_plan(source: Path, state: TaskState) -> OpenedPlan:
         raise PlanFileError(f"{source}: no 'accounts' layer; is this a Territory Planner plan?")
 
     state.report(0.05, "Reading accounts")
-    accounts = _point_columns(_read_layer(source, "accounts", _POINT))
+    read_geometries: dict[str, pd.Index] = {}
+    accounts_layer = _read_layer(source, "accounts", _POINT)
+    read_geometries["accounts"] = accounts_layer.index[accounts_layer.geometry.notna()]
+    accounts = _point_columns(accounts_layer)
     state.report(0.45, "Reading units")
     units = _read_layer(source, "units", _POLYGONS) if "units" in names else None
     territories = _read_layer(source, "territories", _POLYGONS) if "territories" in names else None
-    reps = _point_columns(_read_layer(source, "reps", _POINT)) if "reps" in names else None
+    reps = None
+    if "reps" in names:
+        reps_layer = _read_layer(source, "reps", _POINT)
+        read_geometries["reps"] = reps_layer.index[reps_layer.geometry.notna()]
+        reps = _point_columns(reps_layer)
+    for layer, frame in (("units", units), ("territories", territories)):
+        if frame is not None:
+            read_geometries[layer] = frame.index[frame.geometry.notna()]
 
     settings = Settings()
     name = source.stem
@@ -916,6 +967,7 @@ def _read_plan(source: Path, state: TaskState) -> OpenedPlan:
             if frame is not None:
                 _require(frame, source, layer)
                 _storage_type_problems(con, layer, frame, numeric, stored)
+                _damaged_geometry_problems(con, layer, frame, read_geometries[layer], stored)
         if META_TABLE in contents:
             meta = {
                 str(k): v for k, v in con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall()

@@ -150,6 +150,8 @@ def cmd_optimise(argv: list[str]) -> int:
     refuse_overwriting_inputs({"plan file": args.plan}, {"-o": args.output})
 
     plan = open_checked_plan(args.plan, writes=True, repair=args.repair)
+    if plan.n_accounts and not plan.accounts["lon"].notna().any():
+        raise UserError(f"{args.plan}: no account has a location; nothing to optimise")
     subset: tuple[int, ...] = ()
     if args.subset:
         ids = [t.strip() for t in args.subset.split(",") if t.strip()]
