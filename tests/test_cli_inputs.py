@@ -312,3 +312,13 @@ def test_optimise_refuses_a_plan_without_any_located_account(
     assert run(["optimise", str(plan_file), "-o", str(out), "--time-limit", "1"]) == 2
     assert "no account has a location; nothing to optimise" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_optimise_refuses_units_without_a_shape(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_gpkg(plan_file, "UPDATE units SET geom = NULL WHERE fid = 1;")
+    out = tmp_path / "out.gpkg"
+    assert run(["optimise", str(plan_file), "-o", str(out), "--time-limit", "1"]) == 2
+    assert "1 unit(s) have no shape (U00)" in capsys.readouterr().err
+    assert not out.exists()

@@ -152,6 +152,13 @@ def cmd_optimise(argv: list[str]) -> int:
     plan = open_checked_plan(args.plan, writes=True, repair=args.repair)
     if plan.n_accounts and not plan.accounts["lon"].notna().any():
         raise UserError(f"{args.plan}: no account has a location; nothing to optimise")
+    shapeless = plan.units.geometry.isna().to_numpy() | plan.units.geometry.is_empty.to_numpy()
+    if shapeless.any():
+        ids = plan.units["unit_id"][shapeless].astype(str).tolist()
+        raise UserError(
+            f"{args.plan}: {len(ids):,} unit(s) have no shape ({', '.join(ids[:5])}"
+            f"{', …' if len(ids) > 5 else ''}); the optimiser needs every unit's polygon"
+        )
     subset: tuple[int, ...] = ()
     if args.subset:
         ids = [t.strip() for t in args.subset.split(",") if t.strip()]
