@@ -322,3 +322,13 @@ def test_optimise_refuses_units_without_a_shape(
     assert run(["optimise", str(plan_file), "-o", str(out), "--time-limit", "1"]) == 2
     assert "1 unit(s) have no shape (U00)" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_optimise_says_so_when_every_account_is_locked(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_gpkg(plan_file, "UPDATE accounts SET locked = 1;")
+    out = tmp_path / "out.gpkg"
+    assert run(["optimise", str(plan_file), "-o", str(out), "--time-limit", "1"]) == 1
+    assert "every account of" in capsys.readouterr().err
+    assert not out.exists()

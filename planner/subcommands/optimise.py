@@ -152,6 +152,14 @@ def cmd_optimise(argv: list[str]) -> int:
     plan = open_checked_plan(args.plan, writes=True, repair=args.repair)
     if plan.n_accounts and not plan.accounts["lon"].notna().any():
         raise UserError(f"{args.plan}: no account has a location; nothing to optimise")
+    if plan.n_accounts and (plan.account_locked | plan.account_pinned).all():
+        # The optimiser itself fails on this case (an internal error), so say it here.
+        print(
+            f"planner: error: nothing written: every account of {args.plan} is locked or "
+            "pinned: nothing can move",
+            file=sys.stderr,
+        )
+        return 1
     shapeless = plan.units.geometry.isna().to_numpy() | plan.units.geometry.is_empty.to_numpy()
     if shapeless.any():
         ids = plan.units["unit_id"][shapeless].astype(str).tolist()
