@@ -109,7 +109,8 @@ def number_option(
                 f"{name} must be {what} {span}{hint}, got {shown!r}"
             ) from None
         inside = (
-            math.isfinite(value)
+            # math.isfinite would overflow on a huge int; ints are always finite.
+            (isinstance(value, int) or math.isfinite(value))
             and (value > low if low_open else value >= low)
             and (value < high if high_open else value <= high)
         )

@@ -332,3 +332,11 @@ def test_optimise_says_so_when_every_account_is_locked(
     assert run(["optimise", str(plan_file), "-o", str(out), "--time-limit", "1"]) == 1
     assert "every account of" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_huge_whole_numbers_are_refused_not_overflowed(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.gpkg"
+    assert run(["routes", str(plan_file), "-o", str(out), "--weeks", "9" * 400]) == 2
+    assert "--weeks must be between 1 and 52, got 9999" in capsys.readouterr().err
