@@ -116,7 +116,7 @@ def test_capacity_command_prints_the_arithmetic_and_json(
     with pytest.raises(SystemExit) as exc:
         main(["capacity", str(path), "--capacity-hours", "0"])
     assert exc.value.code == 2
-    assert "--capacity-hours must be positive" in capsys.readouterr().err
+    assert "--capacity-hours must be greater than 0" in capsys.readouterr().err
 
 
 def test_utilisation_flags_territories_over_capacity(

@@ -60,8 +60,8 @@ def test_scenario_keeps_the_alignment(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--tolerance", "2"], "--tolerance must be a fraction"),
-        (["--time-limit", "0"], "--time-limit must be positive"),
+        (["--tolerance", "2"], "--tolerance must be at least 0 and less than 1"),
+        (["--time-limit", "0"], "--time-limit must be greater than 0"),
         (["--territories", "2"], "--territories applies to --mode create"),
         (["--mode", "create", "--territories", "9"], "only 3 unlocked territories"),
         (["--mode", "subset", "--subset", "T1,T9"], "no territory 'T9'"),

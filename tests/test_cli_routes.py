@@ -76,7 +76,7 @@ def test_one_rep_only(plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFix
     [
         (["--reps", "R9"], "--reps: the plan has no rep 'R9'"),
         (["--reps", "R3"], "--reps: rep 'R3' has no territory"),
-        (["--weeks", "0"], "--weeks must be from 1 to 52, got 0"),
+        (["--weeks", "0"], "--weeks must be between 1 and 52, got 0"),
         (["--start", "2025-01-07"], "--start must be a Monday, 2025-01-07 is a Tuesday"),
         (["--day-start", "soon"], "times must be HH:MM, got 'soon'"),
         (["--osrm", "localhost"], "osrm_url must start with http:// or https://"),

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.io.export_xlsx import FORMULA_PREFIXES, atomic_output
+from planner.io.export_xlsx import FORMULA_PREFIXES
+from planner.io.files import atomic_output
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 

@@ -27,11 +27,11 @@ import numpy as np
 import shapely
 
 from planner.io.export_xlsx import (
-    atomic_output,
     shown_deviation,
     shown_in_band,
     workload_hours,
 )
+from planner.io.files import atomic_output
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 

@@ -23,15 +23,13 @@ themselves are a simple, fixed pattern of ``<c>`` elements (see
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
-import secrets
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +39,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
+from planner.io.files import atomic_output
 from planner.models.balance import COL_VISIT_HOURS, BalanceTable
 from planner.models.plan import Disruption, Plan
 from planner.models.progress import TaskState
@@ -153,34 +152,6 @@ class TableSheet:
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it over ``path`` only on success.
-
-    A failed or cancelled export never leaves a half-written file, and never damages
-    an existing one. The file gets the permissions the user's umask gives new files
-    (``tempfile.mkstemp`` would make it readable by its owner only).
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for _attempt in range(100):
-        tmp = target.parent / f".{target.stem}-{secrets.token_hex(6)}{target.suffix}"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        break
-    else:
-        raise FileExistsError(f"no free temporary name beside {target}")
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def currency_format(symbol: str) -> str:

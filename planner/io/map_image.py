@@ -241,7 +241,7 @@ def render_map_png(
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     data = buffer.getvalue()
     if path is not None:
-        from planner.io.export_xlsx import atomic_output
+        from planner.io.files import atomic_output
 
         with atomic_output(path) as tmp:
             Path(tmp).write_bytes(data)

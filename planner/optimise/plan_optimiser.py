@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.balance import (
@@ -904,6 +905,19 @@ def optimise_plan(
         state.report(0.0, "preparing the units, their measures and neighbours")
     if snapshot.n_units == 0:
         return refuse("the plan has no units: the optimiser assigns units (ZIP areas, counties)")
+    if snapshot.n_accounts and not np.isfinite(snapshot.weights.lon).any():
+        return refuse("no account has a location: nothing to optimise")
+    if snapshot.n_accounts and snapshot.account_held.all():
+        return refuse("every account is locked, pinned or in a locked territory: nothing can move")
+    shapeless = np.array(
+        [g is None or shapely.is_empty(g) for g in snapshot.unit_geometry], dtype=bool
+    )
+    if shapeless.any():
+        ids = [str(u) for u in snapshot.unit_ids[shapeless][:5]]
+        return refuse(
+            f"{int(shapeless.sum()):,} unit(s) have no shape ({', '.join(ids)}"
+            f"{', …' if shapeless.sum() > 5 else ''}): the optimiser needs every unit's polygon"
+        )
     if k_all == 0 and options.mode == "create":
         return refuse(
             "the plan has no territories: say how many to create (--territories N); "

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
-from planner.cli import subcommand
-
-
-def _hours(text: str) -> float:
-    try:
-        value = float(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--capacity-hours must be a number of hours, got {text!r}"
-        ) from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"--capacity-hours must be positive, got {text}")
-    return value
+from planner.cli import number_option, open_checked_plan, subcommand
 
 
 @subcommand("capacity")
 def cmd_capacity(argv: list[str]) -> int:
-    from planner.io.planfile import open_plan
     from planner.models.capacity import plan_capacity
 
     parser = argparse.ArgumentParser(
@@ -37,13 +23,13 @@ def cmd_capacity(argv: list[str]) -> int:
     parser.add_argument("plan", type=Path, help="plan file (.gpkg)")
     parser.add_argument(
         "--capacity-hours",
-        type=_hours,
+        type=number_option("--capacity-hours", low=0, high=8784, low_open=True),
         help="working hours a year per rep (default: the reps' capacity_hours, else the "
         "plan's default of 1,600 h)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    plan = open_plan(args.plan)
+    plan = open_checked_plan(args.plan)
     result = plan_capacity(plan, args.capacity_hours)
     if args.json:
         print(json.dumps({"plan": plan.name, **result.to_dict()}, indent=1, ensure_ascii=False))

@@ -7,12 +7,11 @@ import json
 import math
 from pathlib import Path
 
-from planner.cli import UserError, subcommand
+from planner.cli import UserError, open_checked_plan, subcommand
 
 
 @subcommand("compare")
 def cmd_compare(argv: list[str]) -> int:
-    from planner.io.planfile import open_plan
     from planner.models.scenarios import ScenarioError, compare_scenarios, scenario_names
 
     parser = argparse.ArgumentParser(
@@ -30,7 +29,7 @@ def cmd_compare(argv: list[str]) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
-    plan = open_plan(args.plan)
+    plan = open_checked_plan(args.plan)
     names = None
     if args.scenarios is not None:
         names = [n.strip() for n in args.scenarios.split(",") if n.strip()]

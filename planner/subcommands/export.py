@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from planner.cli import UserError, subcommand
+from planner.cli import UserError, open_checked_plan, refuse_overwriting_inputs, subcommand
 
 SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "csv": ".csv", "png": ".png", "pdf": ".pdf"}
 
@@ -40,14 +40,11 @@ def cmd_export(argv: list[str]) -> int:
     for kind, path in outputs.items():
         if path.suffix.lower() != SUFFIXES[kind]:
             raise UserError(f"--{kind} {path}: the file name must end in {SUFFIXES[kind]}")
-        if path.resolve() == args.plan.resolve():
-            raise UserError(f"--{kind} {path}: would overwrite the plan file")
-        if path.exists() and path.is_dir():
-            raise UserError(f"--{kind} {path}: is a folder")
+    refuse_overwriting_inputs(
+        {"plan file": args.plan}, {f"--{kind}": path for kind, path in outputs.items()}
+    )
 
-    from planner.io.planfile import open_plan
-
-    plan = open_plan(args.plan)
+    plan = open_checked_plan(args.plan)
     png: bytes | None = None
     if "png" in outputs or "xlsx" in outputs:
         from planner.io.map_image import render_map_png

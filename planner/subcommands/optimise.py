@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
-from planner.cli import UserError, subcommand
+from planner.cli import (
+    UserError,
+    add_repair_option,
+    fraction_option,
+    number_option,
+    open_checked_plan,
+    print_save_notes,
+    refuse_overwriting_inputs,
+    subcommand,
+)
 
-
-def _fraction(name: str) -> object:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-            raise argparse.ArgumentTypeError(
-                f"{name} must be a fraction between 0 and 1 (0.05 = 5 %), got {text}"
-            )
-        return value
-
-    return parse
-
-
-def _positive(name: str, kind: type) -> object:
-    def parse(text: str) -> float | int:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not value > 0 or not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
-        return value  # type: ignore[no-any-return]
-
-    return parse
+#: Limits of the numeric options (CP-SAT takes a 32-bit seed).
+MAX_TERRITORIES = 10_000
+MAX_TIME_LIMIT_S = 86_400.0
+MAX_SEED = 2**31 - 1
 
 
 class _Progress:
@@ -56,7 +41,7 @@ class _Progress:
 
 @subcommand("optimise")
 def cmd_optimise(argv: list[str]) -> int:
-    from planner.io.planfile import open_plan, save_plan
+    from planner.io.planfile import save_plan
     from planner.models.progress import TaskState
     from planner.optimise.plan_optimiser import (
         OptimiseOptions,
@@ -89,7 +74,7 @@ def cmd_optimise(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--territories",
-        type=_positive("--territories", int),
+        type=number_option("--territories", int, low=1, high=MAX_TERRITORIES),
         help="create mode: number of territories to fill (default: every unlocked one); on a "
         "plan without territories, how many to create (T001…, with a suggested rep home each)",
     )
@@ -109,13 +94,13 @@ def cmd_optimise(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--tolerance",
-        type=_fraction("--tolerance"),
+        type=fraction_option("--tolerance", high_open=True),
         help="band half-width for every balanced measure, e.g. 0.05 for ±5 %% "
         "(default: each measure's tolerance in the plan)",
     )
     parser.add_argument(
         "--max-disruption",
-        type=_fraction("--max-disruption"),
+        type=fraction_option("--max-disruption"),
         help="largest share of accounts that may change territory (default 0.10 when "
         "rebalancing; 1 for no limit)",
     )
@@ -127,21 +112,27 @@ def cmd_optimise(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--max-disruption-per-rep",
-        type=_fraction("--max-disruption-per-rep"),
+        type=fraction_option("--max-disruption-per-rep"),
         help="largest share of each territory's own accounts it may lose plus gain",
     )
     parser.add_argument(
         "--time-limit",
-        type=_positive("--time-limit", float),
+        type=number_option("--time-limit", low=0.0, high=MAX_TIME_LIMIT_S, low_open=True),
         default=None,
         help="seconds (default 30, or 90 for plans of 1,000 units or more); the best plan "
         "found by then is kept",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--seed",
+        type=number_option("--seed", int, low=0, high=MAX_SEED),
+        default=0,
+        help="random seed (default 0)",
+    )
     parser.add_argument(
         "--scenario",
         help="store the result as a named scenario and keep the plan's alignment as it is",
     )
+    add_repair_option(parser)
     args = parser.parse_args(argv)
 
     if args.territories is not None and args.mode != "create":
@@ -159,8 +150,26 @@ def cmd_optimise(argv: list[str]) -> int:
         raise UserError("--scenario needs a name")
     if args.output.suffix.lower() != ".gpkg":
         raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
+    refuse_overwriting_inputs({"plan file": args.plan}, {"-o": args.output})
 
-    plan = open_plan(args.plan)
+    plan = open_checked_plan(args.plan, writes=True, repair=args.repair)
+    if plan.n_accounts and not plan.accounts["lon"].notna().any():
+        raise UserError(f"{args.plan}: no account has a location; nothing to optimise")
+    if plan.n_accounts and (plan.account_locked | plan.account_pinned).all():
+        # The optimiser itself fails on this case (an internal error), so say it here.
+        print(
+            f"planner: error: nothing written: every account of {args.plan} is locked or "
+            "pinned: nothing can move",
+            file=sys.stderr,
+        )
+        return 1
+    shapeless = plan.units.geometry.isna().to_numpy() | plan.units.geometry.is_empty.to_numpy()
+    if shapeless.any():
+        ids = plan.units["unit_id"][shapeless].astype(str).tolist()
+        raise UserError(
+            f"{args.plan}: {len(ids):,} unit(s) have no shape ({', '.join(ids[:5])}"
+            f"{', …' if len(ids) > 5 else ''}); the optimiser needs every unit's polygon"
+        )
     subset: tuple[int, ...] = ()
     if args.subset:
         ids = [t.strip() for t in args.subset.split(",") if t.strip()]
@@ -245,7 +254,7 @@ def cmd_optimise(argv: list[str]) -> int:
         plan.apply(result.change)
         record_moves(plan, result)
         where = "with the new alignment"
-    save_plan(plan, args.output)
+    print_save_notes(save_plan(plan, args.output))
     print(
         f"wrote {args.output} {where}; {len(result.moves):,} explained moves (run {result.run_id})"
     )

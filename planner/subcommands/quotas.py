@@ -6,20 +6,32 @@ import argparse
 import math
 from pathlib import Path
 
-from planner.cli import UserError, subcommand
+from planner.cli import (
+    UserError,
+    add_repair_option,
+    number_option,
+    open_checked_plan,
+    print_save_notes,
+    refuse_overwriting_inputs,
+    subcommand,
+)
+
+#: Limits of the numeric options: a trillion is beyond any company target, and a growth
+#: rate of 10 is +1,000 %. The target in rounding units (at most 1e15) must stay an exact
+#: whole number in a float and in a 64-bit integer.
+MAX_TARGET = 1e12
+MIN_ROUND = 0.001
+MAX_GROWTH = 10.0
 
 
-def _number(name: str) -> object:
-    def parse(text: str) -> float:
-        try:
-            value = float(text.replace(",", "").replace("_", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{name} must be finite, got {text}")
-        return value
+def _amount(name: str, *, low: float, high: float, low_open: bool = False) -> object:
+    """A number in a range; thousands separators (``2,500,000``) are allowed."""
+    parse = number_option(name, low=low, high=high, low_open=low_open)
 
-    return parse
+    def amount(text: str) -> float:
+        return float(parse(text.replace(",", "").replace("_", "")))
+
+    return amount
 
 
 def _growth(text: str) -> dict[str, float]:
@@ -28,20 +40,22 @@ def _growth(text: str) -> dict[str, float]:
         if not part.strip():
             continue
         seg, sep, rate = part.partition("=")
-        try:
-            out[seg.strip()] = float(rate)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"--growth takes SEGMENT=RATE pairs such as A=0.05,B=0.03, got {part!r}"
-            ) from None
         if not sep:
             raise argparse.ArgumentTypeError(f"--growth: {part!r} has no '='")
+        try:
+            out[seg.strip()] = float(
+                number_option(f"--growth {seg.strip()}", low=-1.0, high=MAX_GROWTH)(rate)
+            )
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(
+                f"{exc} (SEGMENT=RATE pairs such as A=0.05,B=0.03)"
+            ) from None
     return out
 
 
 @subcommand("quotas")
 def cmd_quotas(argv: list[str]) -> int:
-    from planner.io.planfile import open_plan, save_plan
+    from planner.io.planfile import save_plan
     from planner.models.quotas import METHODS, QuotaError, quota_table, set_quotas
 
     parser = argparse.ArgumentParser(
@@ -53,18 +67,20 @@ def cmd_quotas(argv: list[str]) -> int:
         ),
     )
     parser.add_argument("plan", type=Path, help="plan file (.gpkg)")
-    parser.add_argument("--target", required=True, type=_number("--target"), help="amount")
+    parser.add_argument(
+        "--target", required=True, type=_amount("--target", low=0.0, high=MAX_TARGET), help="amount"
+    )
     parser.add_argument("--method", required=True, choices=METHODS)
     parser.add_argument(
         "--blend",
-        type=_number("--blend"),
+        type=_amount("--blend", low=0.0, high=1.0),
         default=0.5,
         help="blend: weight of potential (0..1, default 0.5); history gets the rest",
     )
     parser.add_argument(
         "--round",
         dest="round_to",
-        type=_number("--round"),
+        type=_amount("--round", low=MIN_ROUND, high=MAX_TARGET),
         default=1.0,
         help="rounding unit: 1 for whole units (default), 0.01 for cents, 1000 for thousands",
     )
@@ -72,12 +88,14 @@ def cmd_quotas(argv: list[str]) -> int:
         "--growth", type=_growth, default={}, help="bottom-up growth per segment: A=0.05,B=0.03"
     )
     parser.add_argument("-o", "--output", required=True, type=Path, help="plan file to write")
+    add_repair_option(parser)
     args = parser.parse_args(argv)
     if args.method != "blend" and args.blend != 0.5:
         raise UserError("--blend applies to --method blend only")
     if args.output.suffix.lower() != ".gpkg":
         raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
-    plan = open_plan(args.plan)
+    refuse_overwriting_inputs({"plan file": args.plan}, {"-o": args.output})
+    plan = open_checked_plan(args.plan, writes=True, repair=args.repair)
     if plan.n_territories == 0:
         raise UserError(f"{args.plan} has no territories")
     try:
@@ -94,6 +112,6 @@ def cmd_quotas(argv: list[str]) -> int:
     total = math.fsum(table["top_down"])
     print(f"{'Total':<28}{total:>16,.2f}{math.fsum(table['bottom_up']):>16,.2f}")
     set_quotas(plan, table["top_down"].to_numpy())
-    save_plan(plan, args.output)
+    print_save_notes(save_plan(plan, args.output))
     print(f"wrote {args.output} with {plan.n_territories} quotas")
     return 0

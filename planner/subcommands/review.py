@@ -6,7 +6,14 @@ import argparse
 import json
 from pathlib import Path
 
-from planner.cli import UserError, subcommand
+from planner.cli import (
+    UserError,
+    add_repair_option,
+    open_checked_plan,
+    print_save_notes,
+    refuse_overwriting_inputs,
+    subcommand,
+)
 
 
 @subcommand("review")
@@ -30,6 +37,7 @@ def cmd_review(argv: list[str]) -> int:
     parser.add_argument(
         "--all", action="store_true", help="list every change and conflict (default: 200 each)"
     )
+    add_repair_option(parser)
     args = parser.parse_args(argv)
     if args.apply and args.output is None:
         raise UserError("--apply needs -o OUT.gpkg (the plan file to write)")
@@ -38,10 +46,16 @@ def cmd_review(argv: list[str]) -> int:
     if args.output is not None and args.output.suffix.lower() != ".gpkg":
         raise UserError(f"-o {args.output}: the plan file name must end in .gpkg")
 
-    from planner.io.planfile import open_plan, save_plan
+    if args.repair and not args.apply:
+        raise UserError("--repair is only used with --apply")
+    refuse_overwriting_inputs(
+        {"plan file": args.plan, "workbook": args.workbook}, {"-o": args.output}
+    )
+
+    from planner.io.planfile import save_plan
     from planner.io.review import read_review, review_to_change
 
-    plan = open_plan(args.plan)
+    plan = open_checked_plan(args.plan, writes=args.apply, repair=args.repair)
     review = read_review(plan, args.workbook)
     if args.json:
         print(json.dumps(review.to_dict(plan), indent=1, ensure_ascii=False))
@@ -51,7 +65,7 @@ def cmd_review(argv: list[str]) -> int:
         change = review_to_change(plan, review)
         plan.apply(change)
         plan.check_invariant()
-        save_plan(plan, args.output)
+        print_save_notes(save_plan(plan, args.output))
         message = (
             f"wrote {args.output}: {len(change.account_indices):,} accounts and "
             f"{len(change.unit_indices):,} units moved; {len(review.conflicts)} conflicts "

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import math
 from datetime import date
 from pathlib import Path
 
-from planner.cli import UserError, subcommand
-
-
-def _number(name: str, kind: type, low: float, high: float | None = None) -> object:
-    def parse(text: str) -> float | int:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not math.isfinite(value) or value < low or (high is not None and value > high):
-            limits = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
-            raise argparse.ArgumentTypeError(f"{name} must be {limits}, got {text}")
-        return value  # type: ignore[no-any-return]
-
-    return parse
+from planner.cli import (
+    UserError,
+    add_repair_option,
+    number_option,
+    open_checked_plan,
+    print_save_notes,
+    refuse_overwriting_inputs,
+    subcommand,
+)
 
 
 def _monday(text: str) -> date:
@@ -71,7 +64,7 @@ class _Progress:
 
 @subcommand("routes")
 def cmd_routes(argv: list[str]) -> int:
-    from planner.io.planfile import open_plan, save_plan
+    from planner.io.planfile import save_plan
     from planner.models.progress import TaskState
     from planner.optimise.visit_planning import (
         RoutesOptions,
@@ -94,7 +87,10 @@ def cmd_routes(argv: list[str]) -> int:
     parser.add_argument("plan", type=Path, help="plan file (.gpkg)")
     parser.add_argument("-o", "--output", required=True, type=Path, help="plan file to write")
     parser.add_argument(
-        "--weeks", type=_number("--weeks", int, 1, 52), default=4, help="horizon (default 4)"
+        "--weeks",
+        type=number_option("--weeks", int, low=1, high=52),
+        default=4,
+        help="horizon (default 4)",
     )
     parser.add_argument("--reps", help="comma-separated rep ids to plan (default: every rep)")
     parser.add_argument("--osrm", metavar="URL", help="OSRM server for road distances and times")
@@ -105,24 +101,24 @@ def cmd_routes(argv: list[str]) -> int:
     parser.add_argument("--day-end", type=_clock, default=18 * 60, help="default 18:00")
     parser.add_argument(
         "--max-day-hours",
-        type=_number("--max-day-hours", float, 0.5, 24),
+        type=number_option("--max-day-hours", low=0.5, high=24),
         default=9.0,
         help="longest working day, lunch included (default 9)",
     )
     parser.add_argument(
         "--lunch-minutes",
-        type=_number("--lunch-minutes", int, 0, 240),
+        type=number_option("--lunch-minutes", int, low=0, high=240),
         default=30,
         help="lunch break, taken between 11:30 and 13:30 (default 30)",
     )
     parser.add_argument(
         "--mileage-rate",
-        type=_number("--mileage-rate", float, 0),
+        type=number_option("--mileage-rate", low=0, high=1000),
         help="reimbursement per mile (default: the plan's setting, IRS 2024 $0.67)",
     )
     parser.add_argument(
         "--time-limit",
-        type=_number("--time-limit", float, 0.01),
+        type=number_option("--time-limit", low=0.01, high=600),
         default=0.3,
         help="search seconds per day route (default 0.3)",
     )
@@ -140,11 +136,13 @@ def cmd_routes(argv: list[str]) -> int:
         type=Path,
         help="also write one itinerary workbook (.xlsx) per planned rep into DIR",
     )
+    add_repair_option(parser)
     args = parser.parse_args(argv)
     if args.output.suffix.lower() != ".gpkg":
         raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
+    refuse_overwriting_inputs({"plan file": args.plan}, {"-o": args.output})
 
-    plan = open_plan(args.plan)
+    plan = open_checked_plan(args.plan, writes=True, repair=args.repair)
     rep_ids = None
     if args.reps is not None:
         rep_ids = [r.strip() for r in args.reps.split(",") if r.strip()]
@@ -184,7 +182,7 @@ def cmd_routes(argv: list[str]) -> int:
         print(f"warning: {warning}")
     _print_totals(result, plan.settings.currency)
     apply_routes(plan, result)
-    save_plan(plan, args.output)
+    print_save_notes(save_plan(plan, args.output))
     print(f"wrote {args.output}: {len(result.routes)} day routes, {len(result.route_stops)} stops")
     if args.itineraries is not None:
         _write_itineraries(plan, args.itineraries, result)

@@ -18,7 +18,14 @@ from PySide6.QtWidgets import (
     QUndoView,
 )
 
-from planner.io.planfile import open_plan, save_plan
+from planner.io.planfile import (
+    OpenedPlan,
+    PlanFileError,
+    PlanValidation,
+    read_plan,
+    repair,
+    save_plan,
+)
 from planner.models.events import PlanEvent
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
@@ -50,6 +57,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.plan: Plan | None = None
         self.path: Path | None = None
+        #: Why the open plan may not be saved over its file (None: it may).
+        self._read_only_reason: str | None = None
         self.dirty = False
         self.tasks: list[Task] = []
         #: Every edit of the plan goes through this stack (see planner.ui.commands).
@@ -419,6 +428,7 @@ class MainWindow(QMainWindow):
             self.plan.events.unsubscribe(self._on_plan_event)
         self.plan = plan
         self.path = path
+        self._read_only_reason = None
         self.undo_stack.clear()
         self.dirty = dirty
         plan.events.subscribe(self._on_plan_event)
@@ -482,7 +492,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.path.name if self.path else (self.plan.name if self.plan else "")
         if name and self.read_only:
-            name += " (demo, read-only: Save asks for a new place)"
+            why = self._read_only_reason or "demo"
+            name += f" ({why}, read-only: Save asks for a new place)"
         self.setWindowTitle(f"{name}[*] — Territory Planner" if name else "Territory Planner[*]")
         self.setWindowModified(self.dirty)
 
@@ -511,15 +522,60 @@ class MainWindow(QMainWindow):
         return task
 
     def open_path(self, path: Path, show_dialog: bool = True) -> Task:
-        """Open a plan file in the background; the window stays responsive."""
+        """Open a plan file in the background; the window stays responsive.
+
+        A file with duplicate, empty or dangling ids or values of the wrong type is never
+        repaired silently: the user opens it read-only (Save asks for a new place) or
+        accepts the repairs, which the next Save writes.
+        """
         path = Path(path)
         self.statusBar().showMessage(f"Opening {path.name}…")
         return self.run_task(
-            lambda state: open_plan(path, state),
+            lambda state: read_plan(path, state),
             f"Opening {path.name}",
-            lambda plan: self.set_plan(plan, path),
+            lambda opened: self._on_plan_read(opened, path),
             show_dialog,
         )
+
+    def _on_plan_read(self, opened: OpenedPlan, path: Path) -> None:
+        validation = opened.validation
+        choice = self.ask_repair(path, validation) if validation.needs_repair else "open"
+        if choice == "cancel":
+            self.statusBar().showMessage(f"{path.name} not opened; nothing changed", 8000)
+            return
+        repaired = repair(opened.plan, validation) if choice == "repair" else []
+        # Repairs live in the plan until saved: the plan differs from its file.
+        self.set_plan(opened.plan, path, dirty=bool(repaired))
+        if choice == "read_only":
+            self._read_only_reason = "problems in the file"
+            self._update_title()
+        elif repaired:
+            self.statusBar().showMessage(
+                f"{len(repaired)} repair(s) made; Save writes them: " + "; ".join(repaired), 15000
+            )
+
+    def ask_repair(self, path: Path, validation: PlanValidation) -> str:
+        """Ask how to open a damaged plan file: ``"read_only"``, ``"repair"`` or ``"cancel"``."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Problems in the plan file")
+        box.setText(
+            f"{path.name} has {len(validation.problems)} problem(s). Nothing has been "
+            "changed in the file. Open it read-only (Save asks for a new place), or repair "
+            "it (the repairs are made now; Save writes them; the baseline is never changed)."
+        )
+        box.setDetailedText("\n".join(validation.lines()))
+        read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+        repair_button = box.addButton("Repair", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(read_only)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is read_only:
+            return "read_only"
+        if clicked is repair_button:
+            return "repair"
+        return "cancel"
 
     def open_dialog(self) -> None:
         if not self._confirm_discard():
@@ -623,8 +679,8 @@ class MainWindow(QMainWindow):
 
     @property
     def read_only(self) -> bool:
-        """True when the plan was opened from the application's own folder (the demo)."""
-        return is_bundled(self.path)
+        """True for the bundled demo, and for a damaged file opened read-only."""
+        return is_bundled(self.path) or self._read_only_reason is not None
 
     def save_as(self) -> bool:
         if self.plan is None:
@@ -662,9 +718,13 @@ class MainWindow(QMainWindow):
                 f"Could not save {path}: {exc.strerror or exc}\nThe last saved file is unchanged.",
             )
             return False
+        except PlanFileError as exc:
+            QMessageBox.critical(self, "Save plan", f"{exc}\nThe last saved file is unchanged.")
+            return False
         finally:
             QApplication.restoreOverrideCursor()
         self.path = path
+        self._read_only_reason = None
         self.dirty = False
         self.undo_stack.setClean()
         self._add_recent(path)
