@@ -16,14 +16,12 @@ failures (which must be 0) and time.
 from __future__ import annotations
 
 import os
-import time
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-KINDS = ("success", "clear_error", "failure")
+from tests.fuzz.tally import TALLY, FuzzTally
 
 
 def _examples(default: int) -> int:
@@ -50,46 +48,7 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-class FuzzTally:
-    """Counts of what fuzzed inputs led to, summed over the session."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.by_input: Counter[tuple[str, str]] = Counter()
-        self.failures: list[str] = []
-        self.started = time.monotonic()
-
-    def record(self, kind: str, what: str = "input", detail: str = "") -> None:
-        """Count one input: a clean success, a clear error, or a failure (with its detail)."""
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        self.counts[kind] += 1
-        self.by_input[(what, kind)] += 1
-        if kind == "failure":
-            self.failures.append(f"{what}: {detail}"[:500])
-
-    @property
-    def tried(self) -> int:
-        return sum(self.counts.values())
-
-    def summary_lines(self) -> list[str]:
-        seconds = time.monotonic() - self.started
-        c = self.counts
-        lines = [
-            f"fuzz: {self.tried:,} inputs tried, {c['success']:,} clean successes, "
-            f"{c['clear_error']:,} clear errors, {c['failure']:,} failures, {seconds:.1f} s"
-        ]
-        for what in sorted({w for w, _ in self.by_input}):
-            n = {k: self.by_input[(what, k)] for k in KINDS}
-            lines.append(
-                f"  {what}: {sum(n.values()):,} tried, {n['success']:,} clean successes, "
-                f"{n['clear_error']:,} clear errors, {n['failure']:,} failures"
-            )
-        lines += [f"  failure: {f}" for f in self.failures[:20]]
-        return lines
-
-
-_TALLY = FuzzTally()
+_TALLY = TALLY
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from planner.io.map_image import render_map_png
 from planner.io.review import read_review
 from planner.models.plan import Plan
 from tests.conftest import make_plan
+from tests.fuzz.tally import tallied
 from tests.io.test_export_html_safety import assert_nothing_runs
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -129,6 +130,7 @@ def tiny_png() -> bytes:
     plan_name=hostile,
     colour=st.one_of(st.just("#4e79a7"), hostile),
 )
+@tallied("hostile names: HTML map and PNG")
 def test_html_and_png(names: list[str], ids: list[str], plan_name: str, colour: str) -> None:
     plan = hostile_plan(names, ids, plan_name, colour)
     with tempfile.TemporaryDirectory() as folder:
@@ -145,6 +147,7 @@ def test_html_and_png(names: list[str], ids: list[str], plan_name: str, colour: 
 
 @FUZZ
 @given(ids=st.lists(hostile, min_size=1, max_size=8), rep=hostile)
+@tallied("hostile ids: CRM CSV")
 def test_csv(ids: list[str], rep: str) -> None:
     plan = hostile_plan(["x"], ids, "p", "#000000")
     plan.territories.loc[0, "rep_id"] = rep or None
@@ -169,6 +172,7 @@ def test_csv(ids: list[str], rep: str) -> None:
     ids=st.lists(hostile, max_size=5),
     plan_name=hostile,
 )
+@tallied("hostile names: workbook and review")
 def test_xlsx_round_trip(names: list[str], ids: list[str], plan_name: str) -> None:
     plan = hostile_plan(names, ids, plan_name, "#4e79a7")
     with tempfile.TemporaryDirectory() as folder:

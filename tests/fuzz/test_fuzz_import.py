@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from planner.io.accounts_import import InputFileError, import_accounts
+from tests.fuzz.tally import CLEAR_ERROR, tallied
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SEED = int(os.environ.get("FUZZ_SEED", "0"))  # 0: the same examples on every run
@@ -96,9 +97,10 @@ STEPS = st.lists(
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(steps=STEPS, rows=st.integers(1, 40))
+@tallied("accounts CSV")
 def test_mutated_csv_is_refused_clearly_or_fully_accounted_for(
     steps: list[tuple[str, str, int, int]], rows: int
-) -> None:
+) -> str | None:
     data = mutate(base_csv(rows), steps)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "accounts.csv"
@@ -108,7 +110,7 @@ def test_mutated_csv_is_refused_clearly_or_fully_accounted_for(
             result = import_accounts(path)
         except InputFileError as exc:
             assert str(exc).startswith("accounts.csv")
-            return
+            return CLEAR_ERROR
         finally:
             assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
         report = result.report
@@ -120,3 +122,4 @@ def test_mutated_csv_is_refused_clearly_or_fully_accounted_for(
         assert len(result.accounts) == report.rows_loaded
         assert result.accounts["account_id"].is_unique
         assert report.format()
+        return None

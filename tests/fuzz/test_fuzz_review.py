@@ -23,6 +23,7 @@ from planner.io.export_xlsx import sheet_parts, write_workbook
 from planner.io.review import ReviewError, read_review
 from planner.models.plan import Plan
 from tests.conftest import make_plan
+from tests.fuzz.tally import CLEAR_ERROR, tallied
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 FUZZ = settings(
@@ -184,7 +185,10 @@ def damage(
 
 @FUZZ
 @given(mutations=st.lists(MUTATION, min_size=1, max_size=6))
-def test_damaged_workbooks(exported: tuple[Plan, bytes, list[str]], mutations: list[tuple]) -> None:
+@tallied("damaged workbook: review")
+def test_damaged_workbooks(
+    exported: tuple[Plan, bytes, list[str]], mutations: list[tuple]
+) -> str | None:
     plan, book, headers = exported
     data, formulas, edited = damage(book, headers, mutations)
     with tempfile.TemporaryDirectory() as folder:
@@ -194,7 +198,7 @@ def test_damaged_workbooks(exported: tuple[Plan, bytes, list[str]], mutations: l
             review = read_review(plan, path)
         except ReviewError as error:
             assert str(error).strip(), "the error says what is wrong"
-            return
+            return CLEAR_ERROR
     text = review.format(plan)
     assert text
     # Garbage bytes inside the XML can break a cell apart unnoticed (the sheets are
@@ -206,3 +210,4 @@ def test_damaged_workbooks(exported: tuple[Plan, bytes, list[str]], mutations: l
             assert change.row in edited, f"unassigned without a literal edit: {change}"
     if not garbage:
         assert {c.row for c in review.changes} <= edited, "only edited rows change"
+    return None
