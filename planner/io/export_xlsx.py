@@ -84,10 +84,10 @@ MAX_TEXT_WIDTH = 50.0
 #: Widest a wrapping text column is made from the room left on a narrow sheet's page.
 MAX_WRAPPED_WIDTH = 110.0
 #: Narrowest a text column is made to fit the page; it wraps its texts instead.
-MIN_WRAPPED_WIDTH = 12.0
-#: Pixels of column width across a landscape Letter page inside 0.4" margins at 100 %
-#: (10.2 in at 96 px per inch); A4 is wider.
-PAGE_WIDTH_PX = 979.0
+MIN_WRAPPED_WIDTH = 10.0
+#: Pixels of column width across a landscape Letter page inside 0.25" margins at 100 %
+#: (10.5 in at 96 px per inch); A4 is wider.
+PAGE_WIDTH_PX = 1008.0
 #: Smallest print scale that "fit to page width" may use: 11 pt text prints at 8 pt.
 MIN_PRINT_SCALE = 8.0 / 11.0
 #: Text width cap of a sheet too wide for one page even with narrow text columns.
@@ -279,13 +279,21 @@ def _longest_text(column: Column) -> int:
 def _guess_width(column: Column) -> float:
     if column.width is not None:
         return column.width
-    longest = max(len(w) for w in column.header.split())
+    # Headers wrap at spaces (the header row is as tall as its longest header needs).
+    word = max(len(w) for w in column.header.split()) + 1
     if column.kind == "text":
         # The longest value, not a percentile: a narrower column cuts names on paper.
-        longest = max(longest, _longest_text(column))
-        return float(min(max(longest + 2, 6), MAX_TEXT_WIDTH))
-    widths = {"date": 11, "time": 7, "percent": 8, "int": 9, "hours": 9, "km": 10}
-    return float(max(widths.get(column.kind, 12), min(longest + 2, 16)))
+        longest = max(_longest_text(column) + 2, 7)
+        return float(min(max(word, longest), MAX_TEXT_WIDTH))
+    fixed = {"date": 11, "time": 7, "percent": 7, "degrees": 10}
+    if column.kind in fixed:
+        return float(max(fixed[column.kind], word))
+    # As wide as the largest value formatted (a narrower number shows as ####).
+    numbers = np.abs(np.asarray(column.values, dtype=float))
+    largest = float(np.nanmax(numbers)) if np.isfinite(numbers).any() else 0.0
+    decimals = {"number": 1, "km": 1, "rate": 2}.get(column.kind, 0)
+    shown = len(f"{largest:,.{decimals}f}") + (2 if column.kind in ("currency", "rate") else 1)
+    return float(min(max(word, shown + 1, 6), 16))
 
 
 def _pixels(width: float) -> float:
@@ -369,9 +377,10 @@ def _row_lines(sheet: TableSheet, start: int, stop: int) -> np.ndarray:
             continue
         series = pd.Series(column.values[start:stop], dtype=object).str.len()
         lengths = series.fillna(0).to_numpy(dtype=float)
-        # Calibri's letters average under its digit width, which makes up for the ragged
-        # right edge of whole words.
-        per_line = max(column.width - 1, 1.0)
+        # Whole words wrap, leaving a ragged right edge, and LibreOffice's substitute
+        # for Calibri is wider: count 85 % of the width per line, so no line is cut
+        # (Excel may show a little space under some texts).
+        per_line = max((column.width - 1) * 0.85, 1.0)
         lines = np.maximum(lines, np.ceil(lengths / per_line).astype(int))
     return lines
 
@@ -607,8 +616,8 @@ def accounts_sheet(plan: Plan) -> TableSheet:
     columns = [
         Column(ACCOUNT_ID, "text", _text_values(a["account_id"])),
         Column("Name", "text", _text_values(a["name"])),
-        Column("ZIP", "text", _text_values(a["zip"]), 8),
-        Column("Segment", "text", _text_values(a["segment"]), 9),
+        Column("ZIP", "text", _text_values(a["zip"])),
+        Column("Segment", "text", _text_values(a["segment"])),
     ]
     columns += [
         Column(_title(c), "text", _text_values(a[c])) for c in EXTRA_ACCOUNT_COLUMNS if c in a
@@ -616,16 +625,16 @@ def accounts_sheet(plan: Plan) -> TableSheet:
     columns += [
         Column("Revenue", "currency", _numbers(a["revenue"])),
         Column("Potential", "currency", _numbers(a["potential"])),
-        Column("Visits / year", "number", visits, 9),
-        Column("Minutes / visit", "int", minutes, 9),
-        Column("Visit hours / year", "number", visits * minutes / 60.0, 10),
-        Column(TERRITORY_ID, "text", list(ids[terr]), 11),
+        Column("Visits / year", "number", visits),
+        Column("Minutes / visit", "int", minutes),
+        Column("Visit hours / year", "number", visits * minutes / 60.0),
+        Column(TERRITORY_ID, "text", list(ids[terr])),
         Column(TERRITORY, "text", list(names[terr])),
         Column("Rep", "text", list(reps[terr])),
-        Column("Baseline territory ID", "text", baseline, 11),
-        Column("Moved", "text", _flag_text(moved), 8),
-        Column("Pinned", "text", _flag_text(plan.account_pinned), 8),
-        Column("Locked", "text", _flag_text(plan.account_locked), 8),
+        Column("Baseline territory ID", "text", baseline),
+        Column("Moved", "text", _flag_text(moved)),
+        Column("Pinned", "text", _flag_text(plan.account_pinned)),
+        Column("Locked", "text", _flag_text(plan.account_locked)),
         Column("Placement", "text", _text_values(a["placement"])),
     ]
     return TableSheet("Accounts", columns)
@@ -1152,7 +1161,7 @@ def _page_setup(ws: Any, plan_name: str, title_rows: str | None = "1:1") -> None
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = 0.25
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.left.text = xml_visible(plan_name).replace("&", "&&")
@@ -1166,6 +1175,18 @@ def _page_setup(ws: Any, plan_name: str, title_rows: str | None = "1:1") -> None
     ws.page_setup.useFirstPageNumber = True
     if title_rows:
         ws.print_title_rows = title_rows
+
+
+def _header_lines(header: str, width: float) -> int:
+    """Lines a header takes wrapped at spaces in a column ``width`` characters wide."""
+    lines, used = 1, 0
+    for word in header.split():
+        need = len(word) + (1 if used else 0)
+        if used and used + need > width - 1:
+            lines, used = lines + 1, len(word)
+        else:
+            used += need
+    return lines
 
 
 def _safe_table_name(title: str) -> str:
@@ -1188,16 +1209,20 @@ def _add_table_sheet(wb: Any, sheet: TableSheet, styles_ws: Any, plan_name: str)
         ws.column_dimensions[get_column_letter(j)].width = _guess_width(column)
     ws.freeze_panes = sheet.freeze
     ws.print_options.gridLines = True
-    ws.row_dimensions[1].height = 30
+    # The header row as tall as its most wrapped header (words never split).
+    header_lines = max(_header_lines(c.header, c.width or _guess_width(c)) for c in sheet.columns)
+    ws.row_dimensions[1].height = max(2, header_lines) * LINE_HEIGHT_PT
+    if sheet.pages_wide > 1:
+        # Across pages at the smallest readable scale, the id column on every page.
+        # (Before the first row: a write-only sheet writes its properties with it.)
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+        ws.page_setup.scale = int(np.ceil(MIN_PRINT_SCALE * 100))
+        ws.print_title_cols = "A:A"
     ws.append([styles.cell(c.header, header=True) for c in sheet.columns])
     last = get_column_letter(len(sheet.columns))
     # Only the table prints: no empty gridded columns or rows beside it.
     ws.print_area = f"A1:{last}{sheet.n_rows + 1}"
-    if sheet.pages_wide > 1:
-        # Across pages at the smallest readable scale, the id column on every page.
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
-        ws.page_setup.scale = int(np.ceil(MIN_PRINT_SCALE * 100))
-        ws.print_title_cols = "A:A"
     table = Table(
         displayName=_safe_table_name(sheet.title),
         ref=f"A1:{last}{sheet.n_rows + 1}",
