@@ -75,14 +75,16 @@ def plan_copy(plan: Plan) -> Callable[[], Plan]:
     settings = copy.deepcopy(plan.settings)
     tables = dict(plan.tables)
     layers = dict(plan.layers)
-    routed = plan.engine.routed_travel_hours.copy()
+    # Routed hours with the memberships they were routed for, so the copy knows which
+    # territories are back on the estimate since edits (the Summary says so).
+    routed, fingerprints = plan.engine.routed_state()
     name = plan.name
 
     def build() -> Plan:
         snapshot = Plan(
             accounts, units, territories, reps, settings, name=name, tables=tables, layers=layers
         )
-        snapshot.engine.routed_travel_hours = routed
+        snapshot.engine.set_routed_travel(routed, fingerprints)
         return snapshot
 
     return build

@@ -10,8 +10,9 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QTableWidget
 
+from planner.io.export_xlsx import workload_note
 from planner.ui.balance_panel import IN_BAND, BalanceModel
-from planner.ui.export_dialog import ExportDialog
+from planner.ui.export_dialog import ExportDialog, plan_copy
 from planner.ui.optimise_dialog import IN_BAND as PREVIEW_IN_BAND
 from planner.ui.optimise_dialog import OptimiseDialog
 from tests.conftest import make_plan
@@ -101,3 +102,13 @@ def test_export_dialog_asks_for_a_raw_csv(qtbot, tmp_path: Path) -> None:  # typ
     assert dialog.request().csv_raw is True
     dialog.checks["csv"].setChecked(False)
     assert not raw.isEnabled() and dialog.request().csv_raw is False
+
+
+def test_the_export_copy_keeps_which_routes_are_outdated() -> None:
+    plan = make_plan(n_accounts=80, grid=4, n_territories=3, seed=2)
+    plan.engine.set_routed_travel(np.full(plan.n_territories, 50.0))
+    moved = np.flatnonzero(plan.account_territory == 0)[:1]
+    plan.apply(plan.propose_account_move(moved, 1))
+    snapshot = plan_copy(plan)()
+    assert workload_note(snapshot) == workload_note(plan)
+    assert "estimated since edits" in workload_note(snapshot)[0]
