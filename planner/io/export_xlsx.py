@@ -90,6 +90,10 @@ MIN_WRAPPED_WIDTH = 10.0
 PAGE_WIDTH_PX = 1008.0
 #: Smallest print scale that "fit to page width" may use: 11 pt text prints at 8 pt.
 MIN_PRINT_SCALE = 8.0 / 11.0
+#: Widest a column is kept so that its longest word is not split.
+MAX_WORD_FLOOR = 12.0
+#: Most a text column's width is divided by to fit the page (then it prints across pages).
+MAX_WRAP_FACTOR = 5.0
 #: Text width cap of a sheet too wide for one page even with narrow text columns.
 WIDE_SHEET_TEXT_WIDTH = 24.0
 #: Points per line of an 11 pt row (Excel's default row height).
@@ -276,6 +280,13 @@ def _longest_text(column: Column) -> int:
     return int(longest) if np.isfinite(longest) else 0
 
 
+def _longest_word(column: Column) -> int:
+    """Characters of the longest word (text between spaces) of the column's texts."""
+    words = pd.Series(column.values, dtype=object).dropna().astype(str).str.split().explode()
+    longest = words.str.len().max() if len(words) else np.nan
+    return int(longest) if np.isfinite(longest) else 0
+
+
 def _guess_width(column: Column) -> float:
     if column.width is not None:
         return column.width
@@ -293,7 +304,7 @@ def _guess_width(column: Column) -> float:
     largest = float(np.nanmax(numbers)) if np.isfinite(numbers).any() else 0.0
     decimals = {"number": 1, "km": 1, "rate": 2}.get(column.kind, 0)
     shown = len(f"{largest:,.{decimals}f}") + (2 if column.kind in ("currency", "rate") else 1)
-    return float(min(max(word, shown + 1, 6), 16))
+    return float(min(max(word, shown, 6), 16))
 
 
 def _pixels(width: float) -> float:
@@ -324,28 +335,44 @@ def fit_print_widths(sheet: TableSheet) -> TableSheet:
     fixed = sum(_pixels(w) for j, w in enumerate(widths) if j not in text)
     room = budget - fixed
 
-    def text_pixels(level: float) -> float:
-        return sum(_pixels(min(widths[j], level)) for j in text)
+    # Narrowing divides every long text column by the same factor, so their longest
+    # texts wrap onto about as many lines each: a row is as tall as its most wrapped
+    # cell, and squeezing only the widest column made names three lines tall while
+    # short columns kept room they did not need.
+    # Not narrower than a column's longest word (Excel and LibreOffice would split it),
+    # up to MAX_WORD_FLOOR: the demo's Accounts sheet would not fit one page otherwise,
+    # and "Manufacturi-ng" on one page reads better than each row across two.
+    floor = {
+        j: max(
+            max(len(w) for w in columns[j].header.split()) + 1,
+            min(_longest_word(columns[j]) + 2, MAX_WORD_FLOOR),
+            min(widths[j], MIN_WRAPPED_WIDTH),
+        )
+        for j in text
+    }
 
-    level = max((widths[j] for j in text), default=0.0)
-    if text and text_pixels(level) > room:
-        if text_pixels(MIN_WRAPPED_WIDTH) <= room:
-            # The largest cap on text widths that fits (bisection: the sum is monotone).
-            low, high = MIN_WRAPPED_WIDTH, level
+    def narrowed(factor: float) -> dict[int, float]:
+        return {j: max(floor[j], float(np.ceil((widths[j] - 1) / factor)) + 1) for j in text}
+
+    def text_pixels(factor: float) -> float:
+        return sum(_pixels(w) for w in narrowed(factor).values())
+
+    factor = 1.0
+    if text and text_pixels(1.0) > room:
+        if text_pixels(MAX_WRAP_FACTOR) <= room:
+            low, high = 1.0, MAX_WRAP_FACTOR  # bisection: the sum falls as the factor grows
             for _ in range(30):
                 mid = (low + high) / 2
-                low, high = (mid, high) if text_pixels(mid) <= room else (low, mid)
-            level = float(int(low))
+                low, high = (low, mid) if text_pixels(mid) <= room else (mid, high)
+            factor = high
         else:
             # Too many columns for one page at 8 pt: the sheet prints across pages at
             # 8 pt, and its texts need not be squeezed as much.
-            level = max(MIN_WRAPPED_WIDTH, min(level, WIDE_SHEET_TEXT_WIDTH))
+            factor = max(1.0, max(widths[j] for j in text) / WIDE_SHEET_TEXT_WIDTH)
     longest = {j: _longest_text(columns[j]) + 2 for j in text}
+    final = narrowed(factor)
     for j, column in enumerate(columns):
-        width = widths[j]
-        if column.kind == "text":
-            width = min(width, max(level, MIN_WRAPPED_WIDTH))
-        column.width = width
+        column.width = final[j] if j in final else widths[j]
     # A sheet narrower than the page prints at 100 %: the room left goes to the text
     # columns that wrap, so their rows take fewer lines.
     spare = (PAGE_WIDTH_PX - sum(_pixels(c.width or 0.0) for c in columns)) / 7.0
@@ -381,7 +408,8 @@ def _row_lines(sheet: TableSheet, start: int, stop: int) -> np.ndarray:
         # for Calibri is wider: count 85 % of the width per line, so no line is cut
         # (Excel may show a little space under some texts).
         per_line = max((column.width - 1) * 0.85, 1.0)
-        lines = np.maximum(lines, np.ceil(lengths / per_line).astype(int))
+        wrapped = np.where(lengths <= column.width - 1, 1.0, np.ceil(lengths / per_line))
+        lines = np.maximum(lines, wrapped.astype(int))
     return lines
 
 
@@ -968,23 +996,23 @@ def route_totals_sheet(plan: Plan) -> TableSheet:
         Column("Territories", "text", _text_values(_column(t, "territories"))),
         Column("First day", "date", _excel_days(_column(t, "start_date"))),
         Column("Last day", "date", _excel_days(_column(t, "end_date"))),
-        Column("Holidays", "text", _text_values(_column(t, "calendar")), 9),
-        Column("Working days", "int", number("working_days"), 8),
-        Column("Days off", "int", number("days_off"), 6),
-        Column("Days routed", "int", number("days"), 7),
-        Column("Accounts", "int", number("accounts"), 9),
-        Column("Visits due", "int", number("visits_due"), 7),
-        Column("Visits planned", "int", number("visits"), 8),
-        Column("Not planned", "int", number("unplaced_visits"), 8),
-        Column("Distance (km)", "km", number("distance_km"), 10),
-        Column("Miles", "km", number("miles"), 9),
-        Column("Drive (h)", "hours", drive_h, 8),
-        Column("Visits (h)", "hours", number("visit_hours"), 8),
-        Column("Working (h)", "hours", number("working_minutes", 1 / 60), 8),
-        Column("Capacity (h)", "hours", number("capacity_hours"), 8),
-        Column("Utilisation", "percent", number("utilisation"), 9),
-        Column("Mileage rate", "rate", number("mileage_rate"), 8),
-        Column("Mileage", "currency", number("mileage_reimbursement"), 10),
+        Column("Holidays", "text", _text_values(_column(t, "calendar"))),
+        Column("Working days", "int", number("working_days")),
+        Column("Days off", "int", number("days_off")),
+        Column("Days routed", "int", number("days")),
+        Column("Accounts", "int", number("accounts")),
+        Column("Visits due", "int", number("visits_due")),
+        Column("Visits planned", "int", number("visits")),
+        Column("Not planned", "int", number("unplaced_visits")),
+        Column("Distance (km)", "km", number("distance_km")),
+        Column("Miles", "km", number("miles")),
+        Column("Drive (h)", "hours", drive_h),
+        Column("Visits (h)", "hours", number("visit_hours")),
+        Column("Working (h)", "hours", number("working_minutes", 1 / 60)),
+        Column("Capacity (h)", "hours", number("capacity_hours")),
+        Column("Utilisation", "percent", number("utilisation")),
+        Column("Mileage rate", "rate", number("mileage_rate")),
+        Column("Mileage", "currency", number("mileage_reimbursement")),
         Column("Travel", "text", _text_values(_column(t, "travel_source"))),
     ]
     return TableSheet(ROUTE_TOTALS, columns, freeze="C2")
