@@ -1016,7 +1016,6 @@ def route_totals_sheet(plan: Plan) -> TableSheet:
         Column("Holidays", "text", _text_values(_column(t, "calendar"))),
         Column("Working days", "int", number("working_days")),
         Column("Days off", "int", number("days_off")),
-        Column("Days routed", "int", number("days")),
         Column("Accounts", "int", number("accounts")),
         Column("Visits due", "int", number("visits_due")),
         Column("Visits planned", "int", number("visits")),
