@@ -30,7 +30,7 @@ import tempfile
 import warnings
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,9 +52,13 @@ SHEETS = (
     "Units",
     "Reps",
     "Routes",
+    "Route totals",
+    "Unplanned visits",
     "Changes",
     "Map",
 )
+ROUTE_TOTALS = "Route totals"
+UNPLANNED_VISITS = "Unplanned visits"
 
 #: Headers the review reads back from the Accounts and Units sheets.
 ACCOUNT_ID = "Account ID"
@@ -73,6 +77,26 @@ HEADER_FILL = "1F4E79"
 HEADER_FONT = "FFFFFF"
 BAND_GOOD_FILL, BAND_GOOD_FONT = "C6EFCE", "006100"
 BAND_BAD_FILL, BAND_BAD_FONT = "FFC7CE", "9C0006"
+
+#: Widest a text column starts (characters); longer texts wrap.
+MAX_TEXT_WIDTH = 50.0
+#: Widest a wrapping text column is made from the room left on a narrow sheet's page.
+MAX_WRAPPED_WIDTH = 110.0
+#: Narrowest a text column is made to fit the page; it wraps its texts instead.
+MIN_WRAPPED_WIDTH = 10.0
+#: Pixels of column width across a landscape Letter page inside 0.25" margins at 100 %
+#: (10.5 in at 96 px per inch); A4 is wider.
+PAGE_WIDTH_PX = 1008.0
+#: Smallest print scale that "fit to page width" may use: 11 pt text prints at 8 pt.
+MIN_PRINT_SCALE = 8.0 / 11.0
+#: Widest a column is kept so that its longest word is not split.
+MAX_WORD_FLOOR = 12.0
+#: Most a text column's width is divided by to fit the page (then it prints across pages).
+MAX_WRAP_FACTOR = 5.0
+#: Text width cap of a sheet too wide for one page even with narrow text columns.
+WIDE_SHEET_TEXT_WIDTH = 24.0
+#: Points per line of an 11 pt row (Excel's default row height).
+LINE_HEIGHT_PT = 15.0
 
 #: Rows an Excel sheet holds (header included); longer table sheets continue on
 #: "Accounts (2)", "Accounts (3)"... which ``planner review`` reads back as one.
@@ -129,12 +153,18 @@ class Column:
         One value per row: ``str``/``None`` for text, numbers (NaN = empty) otherwise.
     width : float, optional
         Column width in characters; guessed from the header and values when omitted.
+    wrap : bool
+        Wrap long texts onto more lines (set by :func:`fit_print_widths` for a text
+        column narrower than its longest value, so no text is cut on paper).
     """
 
     header: str
     kind: str
     values: Any
     width: float | None = None
+    wrap: bool = False
+    #: Length of the longest text, measured once (a column's values never change).
+    longest: int | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -145,6 +175,10 @@ class TableSheet:
     columns: list[Column]
     note: str = ""
     freeze: str = "B2"
+    #: Data rows (0-based) that start a printed page: e.g. each rep's section on Routes.
+    page_breaks: list[int] = field(default_factory=list)
+    #: Pages the sheet prints across (1 = fit to one page wide); see fit_print_widths.
+    pages_wide: int = 1
 
     @property
     def n_rows(self) -> int:
@@ -171,6 +205,8 @@ def number_formats(currency: str) -> dict[str, str]:
         "deviation": "+0.0%;-0.0%;0.0%",
         "hours": "#,##0",
         "km": "#,##0.0",
+        "degrees": "0.00000",
+        "rate": currency_format(currency).replace("#,##0", "#,##0.00"),
         "date": "yyyy-mm-dd",
         "time": "hh:mm",
     }
@@ -210,17 +246,159 @@ def _title(column: str) -> str:
     return column.replace("_", " ").strip().capitalize()
 
 
+def _longest_text(column: Column) -> int:
+    """Characters of the column's longest text (0 when it has none)."""
+    if column.longest is None:
+        column.longest = max((len(t) for t in _distinct_texts(column)), default=0)
+    return column.longest
+
+
+def _distinct_texts(column: Column) -> list[str]:
+    """The column's distinct texts (most columns repeat a few: territories, flags...)."""
+    values = pd.unique(np.asarray(column.values, dtype=object))
+    return [v for v in values.tolist() if isinstance(v, str)]
+
+
+def _longest_word(column: Column, at_most: int) -> int:
+    """Characters of the longest word (between spaces) of the column's texts, up to ``at_most``.
+
+    Splitting 100,000 names into words takes seconds; most columns have a word of
+    ``at_most`` characters or are short, which a pattern search finds in milliseconds.
+    """
+    if _longest_text(column) <= at_most:
+        return _longest_text(column)
+    texts = pd.Series(_distinct_texts(column), dtype=object)
+    if texts.str.contains(rf"\S{{{at_most}}}", regex=True).any():
+        return at_most
+    words = texts.str.split().explode()
+    longest = words.str.len().max() if len(words) else np.nan
+    return int(longest) if np.isfinite(longest) else 0
+
+
 def _guess_width(column: Column) -> float:
     if column.width is not None:
         return column.width
-    longest = max(len(w) for w in column.header.split())
+    # Headers wrap at spaces (the header row is as tall as its longest header needs).
+    word = max(len(w) for w in column.header.split()) + 1
     if column.kind == "text":
-        sample = [v for v in list(column.values[:2000]) if v]
-        if sample:
-            longest = max(longest, int(np.percentile([len(v) for v in sample], 95)))
-        return float(min(max(longest + 2, 8), 42))
-    widths = {"date": 11, "time": 7, "percent": 8, "int": 9, "hours": 9, "km": 10}
-    return float(max(widths.get(column.kind, 12), min(longest + 2, 16)))
+        # The longest value, not a percentile: a narrower column cuts names on paper.
+        longest = max(_longest_text(column) + 2, 7)
+        return float(min(max(word, longest), MAX_TEXT_WIDTH))
+    fixed = {"date": 11, "time": 7, "percent": 7, "degrees": 10}
+    if column.kind in fixed:
+        return float(max(fixed[column.kind], word))
+    # As wide as the largest value formatted (a narrower number shows as ####).
+    numbers = np.abs(np.asarray(column.values, dtype=float))
+    largest = float(np.nanmax(numbers)) if np.isfinite(numbers).any() else 0.0
+    decimals = {"number": 1, "km": 1, "rate": 2}.get(column.kind, 0)
+    shown = len(f"{largest:,.{decimals}f}") + (2 if column.kind in ("currency", "rate") else 1)
+    return float(min(max(word, shown, 6), 16))
+
+
+def _pixels(width: float) -> float:
+    """Screen pixels of a column ``width`` characters wide (Calibri 11's 7 px digit).
+
+    The stored width already includes the cell padding (ECMA-376, ``col/@width``).
+    """
+    return 7.0 * width
+
+
+def fit_print_widths(sheet: TableSheet) -> TableSheet:
+    """Set the sheet's column widths so it prints one page wide at 8 pt or more.
+
+    A landscape Letter page with the workbook's margins holds :data:`PAGE_WIDTH_PX`
+    pixels of columns at 100 %; "fit to one page wide" shrinks a wider sheet, and below
+    :data:`MIN_PRINT_SCALE` (8 pt type) it is unreadable. Text columns wider than the
+    page allows are narrowed, the widest first and never below
+    :data:`MIN_WRAPPED_WIDTH`, and wrap their long texts onto more lines (nothing is
+    cut). A sheet that still does not fit prints across several pages, its first
+    column repeated on each (:attr:`TableSheet.pages_wide`). Returns ``sheet``.
+    """
+    columns = sheet.columns
+    if not columns:
+        return sheet
+    widths = [_guess_width(c) for c in columns]
+    budget = PAGE_WIDTH_PX / MIN_PRINT_SCALE
+    text = [j for j, c in enumerate(columns) if c.kind == "text"]
+    fixed = sum(_pixels(w) for j, w in enumerate(widths) if j not in text)
+    room = budget - fixed
+
+    # Narrowing divides every long text column by the same factor, so their longest
+    # texts wrap onto about as many lines each: a row is as tall as its most wrapped
+    # cell, and squeezing only the widest column made names three lines tall while
+    # short columns kept room they did not need.
+    # Not narrower than a column's longest word (Excel and LibreOffice would split it),
+    # up to MAX_WORD_FLOOR: the demo's Accounts sheet would not fit one page otherwise,
+    # and "Manufacturi-ng" on one page reads better than each row across two.
+    floor = {
+        j: max(
+            max(len(w) for w in columns[j].header.split()) + 1,
+            min(_longest_word(columns[j], int(MAX_WORD_FLOOR) - 2) + 2, MAX_WORD_FLOOR),
+            min(widths[j], MIN_WRAPPED_WIDTH),
+        )
+        for j in text
+    }
+
+    def narrowed(factor: float) -> dict[int, float]:
+        return {j: max(floor[j], float(np.ceil((widths[j] - 1) / factor)) + 1) for j in text}
+
+    def text_pixels(factor: float) -> float:
+        return sum(_pixels(w) for w in narrowed(factor).values())
+
+    factor = 1.0
+    if text and text_pixels(1.0) > room:
+        if text_pixels(MAX_WRAP_FACTOR) <= room:
+            low, high = 1.0, MAX_WRAP_FACTOR  # bisection: the sum falls as the factor grows
+            for _ in range(30):
+                mid = (low + high) / 2
+                low, high = (low, mid) if text_pixels(mid) <= room else (mid, high)
+            factor = high
+        else:
+            # Too many columns for one page at 8 pt: the sheet prints across pages at
+            # 8 pt, and its texts need not be squeezed as much.
+            factor = max(1.0, max(widths[j] for j in text) / WIDE_SHEET_TEXT_WIDTH)
+    longest = {j: _longest_text(columns[j]) + 2 for j in text}
+    final = narrowed(factor)
+    for j, column in enumerate(columns):
+        column.width = final[j] if j in final else widths[j]
+    # A sheet narrower than the page prints at 100 %: the room left goes to the text
+    # columns that wrap, so their rows take fewer lines.
+    spare = (PAGE_WIDTH_PX - sum(_pixels(c.width or 0.0) for c in columns)) / 7.0
+    wrapped = [j for j in text if longest[j] > (columns[j].width or 0.0)]
+    while spare >= 1 and wrapped:
+        share = spare / len(wrapped)
+        for j in list(wrapped):
+            column = columns[j]
+            grow = min(share, min(longest[j], MAX_WRAPPED_WIDTH) - (column.width or 0.0))
+            column.width = (column.width or 0.0) + max(grow, 0.0)
+            spare -= max(grow, 0.0)
+            if grow < share:
+                wrapped.remove(j)
+        spare = float(int(spare))
+    for j in text:
+        column = columns[j]
+        column.width = float(int(column.width or 0.0))
+        column.wrap = column.wrap or longest[j] - 1 > column.width
+    total = sum(_pixels(w) for w in (c.width or 0.0 for c in columns))
+    sheet.pages_wide = max(1, int(np.ceil(total / budget - 1e-9)))
+    return sheet
+
+
+def _row_lines(sheet: TableSheet, start: int, stop: int) -> np.ndarray:
+    """Lines each row's wrapped texts take (1 without wrapped columns), rows start:stop."""
+    lines = np.ones(stop - start, dtype=int)
+    for column in sheet.columns:
+        if not (column.wrap and column.width):
+            continue
+        series = pd.Series(column.values[start:stop], dtype=object).str.len()
+        lengths = series.fillna(0).to_numpy(dtype=float)
+        # Whole words wrap, leaving a ragged right edge, and LibreOffice's substitute
+        # for Calibri is wider: count 85 % of the width per line, so no line is cut
+        # (Excel may show a little space under some texts).
+        per_line = max((column.width - 1) * 0.85, 1.0)
+        wrapped = np.where(lengths <= column.width - 1, 1.0, np.ceil(lengths / per_line))
+        lines = np.maximum(lines, wrapped.astype(int))
+    return lines
 
 
 def _excel_days(values: Any) -> np.ndarray:
@@ -270,6 +448,30 @@ def workload_hours(plan: Plan, table: BalanceTable) -> np.ndarray:
             np.isfinite(routed), routed, travel_km / max(plan.settings.speed_kmh, 1e-9)
         )
         return np.asarray(visit + travel, dtype=float)
+
+
+def workload_note(plan: Plan) -> tuple[str, list[str]]:
+    """How the workload's travel is counted, and the routed territories edited since.
+
+    Routed hours count only while a territory has the accounts it was routed with; the
+    names returned are those now back on the estimate. The Balance panel and the
+    workbook's Summary both say this (one rule, here, free of Qt).
+    """
+    engine = plan.engine
+    if not engine.has_routed_travel():
+        return "workload uses estimated travel", []
+    stale = np.flatnonzero(engine.stale_routed())
+    names = [plan.territory_label(int(t)) for t in stale]
+    routed = int(np.isfinite(engine.routed_travel_hours).sum())
+    if not routed:
+        return (
+            f"workload uses estimated travel (routes of {len(stale)} territories outdated by edits)",
+            names,
+        )
+    if not len(stale):
+        return "workload uses routed travel", names
+    word = "territory" if len(stale) == 1 else "territories"
+    return f"workload uses routed travel ({len(stale)} {word} estimated since edits)", names
 
 
 def move_reasons(plan: Plan) -> tuple[dict[str, str], dict[str, str]]:
@@ -370,6 +572,25 @@ def unit_baseline(plan: Plan) -> np.ndarray:
 # -- the sheets as data -----------------------------------------------------------------------
 
 
+def hierarchy_columns(plan: Plan) -> list[Column]:
+    """A column per level above territories, named as the plan's hierarchy names it.
+
+    ``District`` then ``Region`` (lowest first) for a plan with a ``hierarchy`` table;
+    a plan without one has the one implicit level of its ``parent_id`` values.
+    """
+    from planner.models.hierarchy import IMPLICIT_LEVEL, hierarchy
+
+    tree = hierarchy(plan)
+    columns = []
+    for level in tree.levels:
+        names = [
+            tree.nodes[node].name if node in tree.nodes else node for node in tree.ancestors(level)
+        ]
+        columns.append(Column(level, "text", _text_values(names)))
+    # A plan without parents still gets the column (empty): the sheet keeps its shape.
+    return columns or [Column(IMPLICIT_LEVEL, "text", [None] * plan.n_territories)]
+
+
 def territories_sheet(plan: Plan, table: BalanceTable) -> TableSheet:
     """Territories: rep, region, quota, size and the measure values."""
     t = plan.territories
@@ -379,7 +600,7 @@ def territories_sheet(plan: Plan, table: BalanceTable) -> TableSheet:
     columns = [
         Column(TERRITORY_ID, "text", _text_values(t["territory_id"])),
         Column(TERRITORY, "text", _text_values(t["name"])),
-        Column("Region", "text", _text_values(t["parent_id"])),
+        *hierarchy_columns(plan),
         Column("Rep ID", "text", rep_ids),
         Column("Rep", "text", rep_names),
         Column("Quota", "currency", _numbers(t["quota"])),
@@ -411,8 +632,8 @@ def accounts_sheet(plan: Plan) -> TableSheet:
     columns = [
         Column(ACCOUNT_ID, "text", _text_values(a["account_id"])),
         Column("Name", "text", _text_values(a["name"])),
-        Column("ZIP", "text", _text_values(a["zip"]), 8),
-        Column("Segment", "text", _text_values(a["segment"]), 9),
+        Column("ZIP", "text", _text_values(a["zip"])),
+        Column("Segment", "text", _text_values(a["segment"])),
     ]
     columns += [
         Column(_title(c), "text", _text_values(a[c])) for c in EXTRA_ACCOUNT_COLUMNS if c in a
@@ -420,16 +641,16 @@ def accounts_sheet(plan: Plan) -> TableSheet:
     columns += [
         Column("Revenue", "currency", _numbers(a["revenue"])),
         Column("Potential", "currency", _numbers(a["potential"])),
-        Column("Visits / year", "number", visits, 9),
-        Column("Minutes / visit", "int", minutes, 9),
-        Column("Visit hours / year", "number", visits * minutes / 60.0, 10),
-        Column(TERRITORY_ID, "text", list(ids[terr]), 11),
+        Column("Visits / year", "number", visits),
+        Column("Minutes / visit", "int", minutes),
+        Column("Visit hours / year", "number", visits * minutes / 60.0),
+        Column(TERRITORY_ID, "text", list(ids[terr])),
         Column(TERRITORY, "text", list(names[terr])),
         Column("Rep", "text", list(reps[terr])),
-        Column("Baseline territory ID", "text", baseline, 11),
-        Column("Moved", "text", _flag_text(moved), 8),
-        Column("Pinned", "text", _flag_text(plan.account_pinned), 8),
-        Column("Locked", "text", _flag_text(plan.account_locked), 8),
+        Column("Baseline territory ID", "text", baseline),
+        Column("Moved", "text", _flag_text(moved)),
+        Column("Pinned", "text", _flag_text(plan.account_pinned)),
+        Column("Locked", "text", _flag_text(plan.account_locked)),
         Column("Placement", "text", _text_values(a["placement"])),
     ]
     return TableSheet("Accounts", columns)
@@ -491,8 +712,8 @@ def reps_sheet(plan: Plan, table: BalanceTable) -> TableSheet:
                 Column(_title(extra).replace("zip", "ZIP"), "text", _text_values(reps[extra]))
             )
     columns += [
-        Column("Home latitude", "number", _numbers(reps["lat"]), 10),
-        Column("Home longitude", "number", _numbers(reps["lon"]), 10),
+        Column("Home latitude", "degrees", _numbers(reps["lat"]), 10),
+        Column("Home longitude", "degrees", _numbers(reps["lon"]), 10),
         Column("Capacity (h/yr)", "hours", capacity, 10),
         Column("Workload (h/yr)", "hours", load, 10),
         Column("Utilisation", "percent", utilisation, 10),
@@ -502,48 +723,310 @@ def reps_sheet(plan: Plan, table: BalanceTable) -> TableSheet:
     )
 
 
-def routes_sheet(plan: Plan) -> TableSheet:
-    """Routes: each planned stop (rep, day, order, account, times, leg distance and drive)."""
-    stops = plan.layers.get("route_stops")
-    if stops is None or len(stops) == 0:
-        return TableSheet(
-            "Routes",
-            [],
-            note=(
-                "No visit routes are planned yet. Plan them in Territory Planner "
-                "(call cycles and day routes) or with `planner routes`."
-            ),
-        )
-    frame = pd.DataFrame(stops.drop(columns=stops.geometry.name, errors="ignore"))
-    for col in ("rep_id", "day", "seq", "account_id", "arrival", "departure"):
-        if col not in frame:
-            frame[col] = None
-    frame["_seq"] = pd.to_numeric(frame["seq"], errors="coerce")
-    frame = frame.sort_values(["rep_id", "day", "_seq"], kind="stable").reset_index(drop=True)
-    reps = _rep_names(plan)
+_NO_ROUTES = (
+    "No visit routes are planned yet. Plan them in Territory Planner "
+    "(call cycles and day routes) or with `planner routes`."
+)
+
+
+def _layer_frame(plan: Plan, name: str) -> pd.DataFrame | None:
+    layer = plan.layers.get(name)
+    if layer is None or len(layer) == 0:
+        return None
+    return pd.DataFrame(layer.drop(columns=layer.geometry.name, errors="ignore"))
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """``frame[name]``, or an empty column for plans routed before the column existed."""
+    if name in frame:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _minutes(values: Any) -> np.ndarray:
+    return _day_fraction(values) * 1440.0
+
+
+def _clock(minutes: float) -> str:
+    if not np.isfinite(minutes):
+        return "–"
+    whole = round(float(minutes))
+    return f"{whole // 60:d}:{whole % 60:02d}"
+
+
+def route_events(plan: Plan) -> pd.DataFrame | None:
+    """The rows of the Routes sheet, in printing order, or ``None`` without routes.
+
+    Per rep a title row, then per working day: leaving home, each visit (and lunch)
+    in time order, returning home and the day's totals; holidays and days off as a
+    row of their own on their date. Columns: ``rep_id, day, rank, minute, stop,
+    seq, account_id, name, address, city, state, zip, lat, lon, arrival,
+    departure, wait, visit, drive, km`` (times in minutes after midnight).
+    """
+    from planner.optimise.visit_planning import ROUTE_DAYS_OFF_TABLE, ROUTE_TOTALS_TABLE
+
+    stops = _layer_frame(plan, "route_stops")
+    if stops is None:
+        return None
+    days = _layer_frame(plan, "routes")
+    days = days if days is not None else pd.DataFrame({"rep_id": [], "day": []})
+    reps = plan.reps.set_index(plan.reps["rep_id"].astype(str))
+    reps = reps[~reps.index.duplicated()]
+    names = _rep_names(plan)
     accounts = plan.accounts.set_index(plan.accounts["account_id"].astype(str))
     accounts = accounts[~accounts.index.duplicated()]
-    account_ids = _text_values(frame["account_id"])
-    rep_ids = _text_values(frame["rep_id"])
+    account_ids = stops["account_id"].astype(str)
+
+    def stop_text(column: str) -> pd.Series:
+        # Stops carry the account's address since routes carry it; older plans look it up.
+        given = _column(stops, column)
+        source = "name" if column == "account_name" else column
+        known = (
+            accounts[source].reindex(account_ids).to_numpy()
+            if source in accounts
+            else np.full(len(stops), None, dtype=object)
+        )
+        text = given.where(given.notna() & (given.astype(str) != ""), None).to_numpy(dtype=object)
+        return pd.Series(np.where(pd.isna(text), known, text), dtype=object)
+
+    def coordinate(column: str) -> np.ndarray:
+        given = _numbers(_column(stops, column))
+        known = _numbers(accounts[column].reindex(account_ids)) if column in accounts else given
+        return np.where(np.isfinite(given), given, known)
+
+    arrival = _minutes(stops["arrival"])
+    visits = pd.DataFrame(
+        {
+            "rep_id": stops["rep_id"].astype(str).to_numpy(),
+            "day": stops["day"].astype(str).to_numpy(),
+            "rank": 2,
+            "minute": arrival,
+            "stop": "Visit",
+            "seq": _numbers(stops["seq"]),
+            "account_id": account_ids.to_numpy(),
+            "name": stop_text("account_name").to_numpy(),
+            "address": stop_text("address").to_numpy(),
+            "city": stop_text("city").to_numpy(),
+            "state": stop_text("state").to_numpy(),
+            "zip": stop_text("zip").to_numpy(),
+            "lat": coordinate("lat"),
+            "lon": coordinate("lon"),
+            "arrival": arrival,
+            "departure": _minutes(stops["departure"]),
+            "wait": _numbers(_column(stops, "wait_minutes")),
+            "visit": _numbers(_column(stops, "visit_minutes")),
+            "drive": _numbers(_column(stops, "drive_minutes")),
+            "km": _numbers(_column(stops, "distance_km")),
+        }
+    )
+    frames = [visits]
+    if len(days):
+        rep = days["rep_id"].astype(str)
+        home_lat = _numbers(reps["lat"].reindex(rep)) if "lat" in reps else np.nan
+        home_lon = _numbers(reps["lon"].reindex(rep)) if "lon" in reps else np.nan
+        leave = _minutes(_column(days, "leave_home"))
+        back = _minutes(_column(days, "return_home"))
+        common = {"rep_id": rep.to_numpy(), "day": days["day"].astype(str).to_numpy()}
+        frames.append(
+            pd.DataFrame(
+                common
+                | {"rank": 1, "minute": leave, "stop": "Leave home", "name": "Home"}
+                | {"lat": home_lat, "lon": home_lon, "departure": leave}
+            )
+        )
+        lunch_start = _minutes(_column(days, "lunch_start"))
+        lunch = _numbers(_column(days, "lunch_minutes"))
+        has_lunch = np.isfinite(lunch_start) & (np.nan_to_num(lunch) > 0)
+        frames.append(
+            pd.DataFrame(
+                {k: np.asarray(v)[has_lunch] for k, v in common.items()}
+                | {"rank": 2, "minute": lunch_start[has_lunch], "stop": "Lunch"}
+                | {
+                    "arrival": lunch_start[has_lunch],
+                    "departure": (lunch_start + lunch)[has_lunch],
+                    "visit": lunch[has_lunch],
+                }
+            )
+        )
+        frames.append(
+            pd.DataFrame(
+                common
+                | {"rank": 3, "minute": back, "stop": "Return home", "name": "Home"}
+                | {"lat": home_lat, "lon": home_lon, "arrival": back}
+                | {
+                    "drive": _numbers(_column(days, "return_drive_minutes")),
+                    "km": _numbers(_column(days, "return_distance_km")),
+                }
+            )
+        )
+        n_visits = _numbers(_column(days, "visits"))
+        working = _numbers(_column(days, "working_minutes"))
+        # Leaving and returning are the row's Arrival and Departure.
+        summary = [
+            f"{v:,.0f} visits, {_clock(w)} h working" if np.isfinite(v) else None
+            for v, w in zip(n_visits, working, strict=True)
+        ]
+        frames.append(
+            pd.DataFrame(
+                common
+                | {"rank": 4, "minute": back, "stop": "Day total", "name": summary}
+                | {"arrival": leave, "departure": back}
+                | {
+                    "visit": _numbers(_column(days, "visit_minutes")),
+                    "drive": _numbers(_column(days, "drive_minutes")),
+                    "km": _numbers(_column(days, "distance_km")),
+                }
+            )
+        )
+    off = plan.tables.get(ROUTE_DAYS_OFF_TABLE)
+    if off is not None and len(off):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "rep_id": off["rep_id"].astype(str).to_numpy(),
+                    "day": off["day"].astype(str).to_numpy(),
+                    "rank": 1,
+                    "stop": "Day off",
+                    "name": _text_values(_column(off, "reason")),
+                }
+            )
+        )
+    events = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    # A title row per rep: who, the horizon, and the totals of the Route totals sheet.
+    totals = plan.tables.get(ROUTE_TOTALS_TABLE)
+    totals = totals.set_index(totals["rep_id"].astype(str)) if totals is not None else None
+    titles = []
+    for rep_id in sorted(events["rep_id"].unique()):
+        days_of = events.loc[events["rep_id"] == rep_id, "day"]
+        text = f"{rep_id} {names.get(rep_id, '')}".strip()
+        text += f", {days_of.min()} to {days_of.max()}"
+        if totals is not None and rep_id in totals.index:
+            row = totals.loc[rep_id]
+            row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
+            figures = _numbers([row.get("distance_km"), row.get("miles"), row.get("visits")])
+            km, miles, n = (float(x) for x in figures)
+            text += f": {n:,.0f} visits, {km:,.0f} km ({miles:,.0f} miles)"
+        titles.append({"rep_id": rep_id, "day": "", "rank": 0, "stop": "Rep", "name": text})
+    events = pd.concat([pd.DataFrame(titles), events], ignore_index=True)
+    events["rep_name"] = [names.get(r, r) for r in events["rep_id"]]
+    events["_minute"] = pd.to_numeric(events["minute"], errors="coerce")
+    events["_seq"] = pd.to_numeric(events["seq"], errors="coerce")
+    events = events.sort_values(
+        ["rep_id", "day", "rank", "_minute", "_seq"], kind="stable", na_position="first"
+    )
+    return events.drop(columns=["_minute", "_seq"]).reset_index(drop=True)
+
+
+def routes_sheet(plan: Plan) -> TableSheet:
+    """Routes: per rep, a section of every day's itinerary, each rep on new pages.
+
+    One row per event (see :func:`route_events`): the rep's title, then per day leaving
+    home, each visit with the account's address and coordinates, lunch, returning home
+    and the day's totals; days off on their date. A manual page break starts each rep.
+    """
+    events = route_events(plan)
+    if events is None:
+        return TableSheet("Routes", [], note=_NO_ROUTES)
+    frame = events.reindex(
+        columns=[
+            "rep_id", "rep_name", "day", "stop", "seq", "account_id", "name", "address",
+            "city", "state", "zip", "lat", "lon", "arrival", "departure", "wait", "visit",
+            "drive", "km",
+        ]
+    )  # fmt: skip
+    text = {c: _text_values(frame[c]) for c in ("rep_id", "rep_name", "stop", "account_id")}
+    text |= {c: _text_values(frame[c]) for c in ("name", "address", "city", "state", "zip")}
+    columns = [
+        Column("Rep ID", "text", text["rep_id"]),
+        Column("Rep", "text", text["rep_name"]),
+        Column("Day", "date", _excel_days(frame["day"])),
+        Column("Stop", "text", text["stop"], 13),
+        Column("Order", "int", _numbers(frame["seq"]), 6),
+        Column(ACCOUNT_ID, "text", text["account_id"]),
+        Column("Account", "text", text["name"]),
+        Column("Address", "text", text["address"]),
+        Column("City", "text", text["city"]),
+        Column("State", "text", text["state"], 6),
+        Column("ZIP", "text", text["zip"], 7),
+        Column("Latitude", "degrees", _numbers(frame["lat"]), 9),
+        Column("Longitude", "degrees", _numbers(frame["lon"]), 10),
+        Column("Arrival", "time", _numbers(frame["arrival"]) / 1440.0),
+        Column("Departure", "time", _numbers(frame["departure"]) / 1440.0, 10),
+        Column("Wait (min)", "int", _numbers(frame["wait"]), 6),
+        Column("Visit (min)", "int", _numbers(frame["visit"]), 6),
+        Column("Drive (min)", "int", _numbers(frame["drive"]), 6),
+        Column("Distance (km)", "km", _numbers(frame["km"]), 9),
+    ]
+    breaks = np.flatnonzero((frame["stop"] == "Rep").to_numpy())
+    return TableSheet("Routes", columns, freeze="C2", page_breaks=[int(b) for b in breaks[1:]])
+
+
+def route_totals_sheet(plan: Plan) -> TableSheet:
+    """Route totals: per rep, the horizon, visits, distance, hours and mileage."""
+    from planner.optimise.visit_planning import ROUTE_TOTALS_TABLE
+
+    totals = plan.tables.get(ROUTE_TOTALS_TABLE)
+    if totals is None or len(totals) == 0:
+        return TableSheet(ROUTE_TOTALS, [], note=_NO_ROUTES)
+    t = totals.sort_values("rep_id", kind="stable").reset_index(drop=True)
+    names = _rep_names(plan)
+    rep_ids = _text_values(t["rep_id"])
+
+    def number(column: str, scale: float = 1.0) -> np.ndarray:
+        return _numbers(_column(t, column)) * scale
+
+    drive_h = number("drive_hours")
+    if not np.isfinite(drive_h).any():
+        drive_h = number("drive_minutes", 1 / 60)
     columns = [
         Column("Rep ID", "text", rep_ids),
-        Column("Rep", "text", [reps.get(r, r) if r else None for r in rep_ids]),
-        Column("Day", "date", _excel_days(frame["day"])),
-        Column("Order", "int", frame["_seq"].to_numpy(dtype=float), 7),
-        Column(ACCOUNT_ID, "text", account_ids),
-        Column("Account", "text", _text_values(accounts["name"].reindex(account_ids))),
+        Column("Rep", "text", [names.get(r or "", r) for r in rep_ids]),
+        Column("Territories", "text", _text_values(_column(t, "territories"))),
+        Column("First day", "date", _excel_days(_column(t, "start_date"))),
+        Column("Last day", "date", _excel_days(_column(t, "end_date"))),
+        Column("Holidays", "text", _text_values(_column(t, "calendar"))),
+        Column("Working days", "int", number("working_days")),
+        Column("Days off", "int", number("days_off")),
+        Column("Accounts", "int", number("accounts")),
+        Column("Visits due", "int", number("visits_due")),
+        Column("Visits planned", "int", number("visits")),
+        Column("Not planned", "int", number("unplaced_visits")),
+        Column("Distance (km)", "km", number("distance_km")),
+        Column("Miles", "km", number("miles")),
+        Column("Drive (h)", "hours", drive_h),
+        Column("Visits (h)", "hours", number("visit_hours")),
+        Column("Working (h)", "hours", number("working_minutes", 1 / 60)),
+        Column("Capacity (h)", "hours", number("capacity_hours")),
+        Column("Utilisation", "percent", number("utilisation")),
+        Column("Mileage rate", "rate", number("mileage_rate")),
+        Column("Mileage", "currency", number("mileage_reimbursement")),
+        Column("Travel", "text", _text_values(_column(t, "travel_source"))),
     ]
-    if "address" in accounts:
-        columns.append(
-            Column("Address", "text", _text_values(accounts["address"].reindex(account_ids)))
-        )
-    columns += [
-        Column("Arrival", "time", _day_fraction(frame["arrival"])),
-        Column("Departure", "time", _day_fraction(frame["departure"])),
-        Column("Distance (km)", "km", _numbers(frame.get("distance_km")), 10),
-        Column("Drive (min)", "int", _numbers(frame.get("drive_minutes")), 9),
+    return TableSheet(ROUTE_TOTALS, columns, freeze="C2")
+
+
+def unplanned_visits_sheet(plan: Plan) -> TableSheet:
+    """Unplanned visits: every account visit the routes could not fit, with the reason."""
+    from planner.optimise.visit_planning import ROUTE_UNPLACED_TABLE
+
+    if _layer_frame(plan, "route_stops") is None and ROUTE_UNPLACED_TABLE not in plan.tables:
+        return TableSheet(UNPLANNED_VISITS, [], note=_NO_ROUTES)
+    unplaced = plan.tables.get(ROUTE_UNPLACED_TABLE)
+    if unplaced is None or len(unplaced) == 0:
+        return TableSheet(UNPLANNED_VISITS, [], note="Every visit due is planned.")
+    u = unplaced.sort_values(["rep_id", "account_id"], kind="stable", na_position="last")
+    names = _rep_names(plan)
+    rep_ids = _text_values(_column(u, "rep_id"))
+    columns = [
+        Column("Rep ID", "text", rep_ids),
+        Column("Rep", "text", [names.get(r, r) if r else None for r in rep_ids]),
+        Column(TERRITORY_ID, "text", _text_values(_column(u, "territory_id"))),
+        Column(ACCOUNT_ID, "text", _text_values(_column(u, "account_id"))),
+        Column("Account", "text", _text_values(_column(u, "name"))),
+        Column("Visits", "int", _numbers(_column(u, "visits")), 7),
+        Column("Reason", "text", _text_values(_column(u, "reason")), 70),
     ]
-    return TableSheet("Routes", columns, freeze="E2")
+    return TableSheet(UNPLANNED_VISITS, columns, freeze="B2")
 
 
 def changes_sheet(plan: Plan) -> TableSheet:
@@ -627,16 +1110,20 @@ class _Styles:
         self.header_border = Border(bottom=thin)
         self.bold = Font(bold=True)
         self.total_border = Border(top=thin, bottom=Side(style="double", color="808080"))
-        self._ids: dict[tuple[str, bool], int] = {}
+        self._ids: dict[tuple[str, bool, bool], int] = {}
 
-    def data_style(self, kind: str, quoted: bool = False) -> int:
+    def data_style(self, kind: str, quoted: bool = False, wrap: bool = False) -> int:
         """Style id (``s`` attribute) of a data cell of this kind."""
-        key = (kind, quoted)
+        from openpyxl.styles import Alignment
+
+        key = (kind, quoted, wrap)
         if key not in self._ids:
             cell = self._cell(self.ws)
             cell.number_format = self.formats[kind]
             if quoted:
                 cell.quotePrefix = True
+            # Top-aligned, so a row made taller by a wrapped text reads as one line.
+            cell.alignment = Alignment(wrap_text=wrap, vertical="top")
             self._ids[key] = int(cell.style_id)
         return self._ids[key]
 
@@ -689,14 +1176,32 @@ def _page_setup(ws: Any, plan_name: str, title_rows: str | None = "1:1") -> None
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = 0.25
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.left.text = xml_visible(plan_name).replace("&", "&&")
     ws.oddHeader.right.text = "&A"
-    ws.oddFooter.center.text = "Page &P of &N"
+    # Each sheet numbers its own pages, as Excel does; LibreOffice continues the numbers
+    # of the sheet before unless the sheet says where it starts, and its &N counts the
+    # whole workbook's pages: "page 3 of 213" on every sheet. "Accounts, page 3"
+    # reads right in both.
+    ws.oddFooter.center.text = "&A, page &P"
+    ws.page_setup.firstPageNumber = 1
+    ws.page_setup.useFirstPageNumber = True
     if title_rows:
         ws.print_title_rows = title_rows
+
+
+def _header_lines(header: str, width: float) -> int:
+    """Lines a header takes wrapped at spaces in a column ``width`` characters wide."""
+    lines, used = 1, 0
+    for word in header.split():
+        need = len(word) + (1 if used else 0)
+        if used and used + need > width - 1:
+            lines, used = lines + 1, len(word)
+        else:
+            used += need
+    return lines
 
 
 def _safe_table_name(title: str) -> str:
@@ -719,9 +1224,20 @@ def _add_table_sheet(wb: Any, sheet: TableSheet, styles_ws: Any, plan_name: str)
         ws.column_dimensions[get_column_letter(j)].width = _guess_width(column)
     ws.freeze_panes = sheet.freeze
     ws.print_options.gridLines = True
-    ws.row_dimensions[1].height = 30
+    # The header row as tall as its most wrapped header (words never split).
+    header_lines = max(_header_lines(c.header, c.width or _guess_width(c)) for c in sheet.columns)
+    ws.row_dimensions[1].height = max(2, header_lines) * LINE_HEIGHT_PT
+    if sheet.pages_wide > 1:
+        # Across pages at the smallest readable scale, the id column on every page.
+        # (Before the first row: a write-only sheet writes its properties with it.)
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+        ws.page_setup.scale = int(np.ceil(MIN_PRINT_SCALE * 100))
+        ws.print_title_cols = "A:A"
     ws.append([styles.cell(c.header, header=True) for c in sheet.columns])
     last = get_column_letter(len(sheet.columns))
+    # Only the table prints: no empty gridded columns or rows beside it.
+    ws.print_area = f"A1:{last}{sheet.n_rows + 1}"
     table = Table(
         displayName=_safe_table_name(sheet.title),
         ref=f"A1:{last}{sheet.n_rows + 1}",
@@ -754,10 +1270,19 @@ def split_long_sheet(sheet: TableSheet, max_rows: int | None = None) -> list[Tab
     for k, start in enumerate(range(0, n, limit), start=1):
         title = sheet.title if k == 1 else f"{sheet.title} ({k})"
         columns = [
-            Column(c.header, c.kind, c.values[start : start + limit], c.width or _guess_width(c))
+            Column(
+                c.header,
+                c.kind,
+                c.values[start : start + limit],
+                c.width or _guess_width(c),
+                c.wrap,
+            )
             for c in sheet.columns
         ]
-        pieces.append(TableSheet(title, columns, sheet.note, sheet.freeze))
+        breaks = [b - start for b in sheet.page_breaks if start < b < start + limit]
+        pieces.append(
+            TableSheet(title, columns, sheet.note, sheet.freeze, breaks, sheet.pages_wide)
+        )
     return pieces
 
 
@@ -770,8 +1295,8 @@ def _encode_column(column: Column, styles: _Styles) -> tuple[np.ndarray, list[st
     """
     if column.kind == "text":
         codes, uniques = pd.factorize(pd.Series(column.values, dtype=object))
-        plain = styles.data_style("text")
-        quoted = styles.data_style("text", quoted=True)
+        plain = styles.data_style("text", wrap=column.wrap)
+        quoted = styles.data_style("text", quoted=True, wrap=column.wrap)
         endings = []
         for value in uniques.tolist():
             v = str(value)
@@ -812,9 +1337,15 @@ def _stream_rows(
             ]
             for prefix, codes, endings in encoded
         ]
+        # Rows with wrapped texts get their height: LibreOffice keeps 15 pt otherwise
+        # and the lines overlap the next row.
+        heights = [
+            f' ht="{n * LINE_HEIGHT_PT:g}" customHeight="1"' if n > 1 else ""
+            for n in _row_lines(sheet, start, stop).tolist()
+        ]
         text = "".join(
-            f'<row r="{r}">{"".join(row)}</row>'
-            for r, row in zip(rows, zip(*cells, strict=True), strict=True)
+            f'<row r="{r}"{h}>{"".join(row)}</row>'
+            for r, h, row in zip(rows, heights, zip(*cells, strict=True), strict=True)
         )
         out.write(text.encode("utf-8"))
         state.report(stop / max(n, 1), f"Writing {sheet.title}")
@@ -837,6 +1368,24 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         )
     return out
+
+
+def _with_row_breaks(tail: str, sheet: TableSheet) -> str:
+    """The sheet XML after ``sheetData`` with a manual page break before each given row.
+
+    ``rowBreaks`` follows ``headerFooter`` in the schema's element order (openpyxl's
+    write-only sheets cannot hold breaks, so they are added here).
+    """
+    rows = sorted({b for b in sheet.page_breaks if 0 < b < sheet.n_rows})
+    if not rows:
+        return tail
+    # <brk id="n"> breaks after sheet row n: data row b is sheet row b + 2.
+    breaks = "".join(f'<brk id="{b + 1}" max="16383" man="1"/>' for b in rows)
+    element = f'<rowBreaks count="{len(rows)}" manualBreakCount="{len(rows)}">{breaks}</rowBreaks>'
+    for anchor in ("</headerFooter>", "<headerFooter/>"):
+        if anchor in tail:
+            return tail.replace(anchor, anchor + element, 1)
+    raise ValueError(f"no headerFooter in the {sheet.title} sheet to place page breaks after")
 
 
 def _fill_rows(
@@ -863,7 +1412,7 @@ def _fill_rows(
                 size = sheet.n_rows * len(sheet.columns)
                 sub = state.sub(0.35 + 0.6 * done / total, 0.35 + 0.6 * (done + size) / total)
                 _stream_rows(out, sheet, styles, sub)
-                out.write(("</sheetData>" + tail).encode("utf-8"))
+                out.write(("</sheetData>" + _with_row_breaks(tail, sheet)).encode("utf-8"))
             done += size
 
 
@@ -959,13 +1508,15 @@ def write_workbook(
         units_sheet(plan),
         reps_sheet(plan, table),
         routes_sheet(plan),
+        route_totals_sheet(plan),
+        unplanned_visits_sheet(plan),
         changes_sheet(plan),
         *scenario_sheets(plan),
     ]
     notes = []
     split = []
     for sheet in sheets:
-        pieces = split_long_sheet(sheet)
+        pieces = split_long_sheet(fit_print_widths(sheet))
         if len(pieces) > 1:
             more = ", ".join(p.title for p in pieces[1:])
             notes.append(
@@ -1008,7 +1559,9 @@ def write_workbook(
     # Register every data style before openpyxl writes styles.xml.
     for kind in number_formats(plan.settings.currency):
         styles.data_style(kind)
-    styles.data_style("text", quoted=True)
+    for quoted in (False, True):
+        for wrap in (False, True):
+            styles.data_style("text", quoted=quoted, wrap=wrap)
     wb.properties.title = xml_visible(plan.name)
     wb.properties.creator = "Territory Planner"
 
@@ -1019,6 +1572,23 @@ def write_workbook(
         _fill_rows(skeleton, final, sheets, styles, state)
     state.report(1.0, f"Wrote {target.name}")
     return target
+
+
+def _workload_model(plan: Plan) -> str:
+    """The Summary's words for the workload model the balance table used."""
+    note, stale = workload_note(plan)
+    base = "visits × minutes per visit + "
+    if not note.startswith("workload uses routed travel"):
+        outdated = " (planned routes outdated by edits)" if stale else ""
+        return f"{base}estimated travel{outdated}, h/yr"
+    routed = int(np.isfinite(plan.engine.routed_travel_hours).sum())
+    if routed == plan.n_territories:
+        return f"{base}routed travel from the planned routes, h/yr"
+    others = "the others" if not stale else f"the others ({len(stale)} edited since routing)"
+    return (
+        f"{base}routed travel for {routed} of {plan.n_territories} territories, "
+        f"estimated travel for {others}, h/yr"
+    )
 
 
 def _write_summary(
@@ -1092,7 +1662,7 @@ def _write_summary(
         target = "mean over territories" if spec.target is None else f"{spec.target:,.0f}"
         settings.append((spec.label, f"target {target}, band ± {spec.tolerance * 100:g} %"))
     settings += [
-        ("Workload", "visits × minutes per visit + estimated travel, h/yr"),
+        ("Workload", _workload_model(plan)),
         (
             "Travel",
             f"{s.visits_per_day:g} visits a day, {s.speed_kmh:g} km/h, road = "

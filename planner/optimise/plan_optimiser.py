@@ -384,10 +384,16 @@ class PlanShortfall:
         """One line for the planner."""
         side = "above" if self.value > self.upper else "below"
         why = "; ".join(self.blockers)
+        # Enough decimals that the amount is not "0" and the value differs from the edge
+        # it crossed: a miss by 0.3 h printed as "by 0" read as a contradiction.
+        decimals = 0
+        if np.isfinite(self.amount) and 0 < self.amount < 1:
+            decimals = min(4, -int(np.floor(np.log10(self.amount))))
+        f = f",.{decimals}f"
         return (
-            f"{self.territory_name}: {self.measure_label} {self.value:,.0f} is {side} its band "
-            f"[{self.lower:,.0f}, {self.upper:,.0f}] by {self.amount:,.0f} "
-            f"({self.deviation_pct:+.1f} % from target). {why}"
+            f"{self.territory_name}: {self.measure_label} {self.value:{f}} is {side} its band "
+            f"[{self.lower:{f}}, {self.upper:{f}}] by {self.amount:{f}} "
+            f"({self.deviation_pct:+.{max(1, decimals - 1)}f} % from target). {why}"
         )
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.io.export_xlsx import shown_deviation, shown_in_band, workload_note
 from planner.models.balance import BalanceTable, utilisation
 from planner.models.capacity import territory_capacity_hours
 from planner.models.hierarchy import TERRITORY_LEVEL, Hierarchy, hierarchy, plural, rollup
@@ -53,32 +54,28 @@ def format_value(value: float, spec: MeasureSpec, currency: str = "$") -> str:
 
 
 def format_deviation(dev: float) -> str:
-    if not np.isfinite(dev):
+    """``+4.2 %``: rounded to 0.1 % as the workbook shows it, never ``-0.0 %``."""
+    shown = shown_deviation(dev)
+    if not np.isfinite(shown):
         return "–"
-    return f"{dev * 100:+.1f} %"
+    return f"{shown * 100:+.1f} %"
 
 
-def workload_note(plan: Plan) -> tuple[str, list[str]]:
-    """How the workload's travel is counted, and the routed territories edited since.
+def shown_band(table: BalanceTable) -> np.ndarray:
+    """Per territory and measure, whether the *shown* deviation is inside its band.
 
-    Routed hours count only while a territory has the accounts it was routed with; the
-    names returned are those now back on the estimate.
+    Decided on the rounded value, so a cell reading ``+10.0 %`` is green in a ±10 %
+    band (the workbook and the HTML map use the same rule).
     """
-    engine = plan.engine
-    if not engine.has_routed_travel():
-        return "workload uses estimated travel", []
-    stale = np.flatnonzero(engine.stale_routed())
-    names = [plan.territory_label(int(t)) for t in stale]
-    routed = int(np.isfinite(engine.routed_travel_hours).sum())
-    if not routed:
-        return (
-            f"workload uses estimated travel (routes of {len(stale)} territories outdated by edits)",
-            names,
-        )
-    if not len(stale):
-        return "workload uses routed travel", names
-    word = "territory" if len(stale) == 1 else "territories"
-    return f"workload uses routed travel ({len(stale)} {word} estimated since edits)", names
+    tolerances = [m.tolerance for m in table.measures]
+    deviation = np.asarray(table.deviation, dtype=float)
+    return np.array(
+        [
+            [shown_in_band(float(d), t) for d, t in zip(row, tolerances, strict=True)]
+            for row in deviation.reshape(len(deviation), len(tolerances))
+        ],
+        dtype=bool,
+    ).reshape(len(deviation), len(tolerances))
 
 
 class BalanceModel(QAbstractTableModel):
@@ -251,12 +248,13 @@ class BalanceModel(QAbstractTableModel):
             return dev if is_dev else value
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        in_band = shown_in_band(dev, spec.tolerance)
         if role == Qt.ItemDataRole.BackgroundRole and is_dev:
-            if self.table.in_band[row, j]:
+            if in_band:
                 return QBrush(IN_BAND)
             return QBrush(OVER if dev > 0 else UNDER)
         if role == Qt.ItemDataRole.ToolTipRole:
-            band = "within" if self.table.in_band[row, j] else "outside"
+            band = "within" if in_band else "outside"
             target = format_value(self.table.targets[j], spec, self.currency)
             return f"{self.names[row]}: {spec.label} {format_value(value, spec, self.currency)}, target {target}, {format_deviation(dev)} ({band} ±{spec.tolerance * 100:.0f} %)"
         return None
@@ -365,7 +363,7 @@ class BalancePanel(QWidget):
         if selected and not self.selected_territories():
             self.select_territories(selected)
         unassigned = int((plan.account_territory < 0).sum())
-        out = int((~table.in_band).any(axis=1).sum())
+        out = int((~shown_band(table)).any(axis=1).sum())
         parts = [
             f"{plan.n_territories} territories, {out} outside a band",
         ]

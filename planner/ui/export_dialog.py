@@ -51,9 +51,15 @@ KINDS: dict[str, tuple[str, str, str]] = {
 
 @dataclass
 class ExportRequest:
-    """Which files to write: kind (``xlsx``, ``html``, ``csv``, ``png``) to path."""
+    """Which files to write: kind (``xlsx``, ``html``, ``csv``, ``png``) to path.
+
+    ``csv_raw`` writes the CSV for a CRM loader: values exactly as in the plan, with
+    no quote before text a spreadsheet would read as a formula (``planner export
+    --csv-raw``).
+    """
 
     outputs: dict[str, Path] = field(default_factory=dict)
+    csv_raw: bool = False
 
 
 def plan_copy(plan: Plan) -> Callable[[], Plan]:
@@ -69,14 +75,16 @@ def plan_copy(plan: Plan) -> Callable[[], Plan]:
     settings = copy.deepcopy(plan.settings)
     tables = dict(plan.tables)
     layers = dict(plan.layers)
-    routed = plan.engine.routed_travel_hours.copy()
+    # Routed hours with the memberships they were routed for, so the copy knows which
+    # territories are back on the estimate since edits (the Summary says so).
+    routed, fingerprints = plan.engine.routed_state()
     name = plan.name
 
     def build() -> Plan:
         snapshot = Plan(
             accounts, units, territories, reps, settings, name=name, tables=tables, layers=layers
         )
-        snapshot.engine.routed_travel_hours = routed
+        snapshot.engine.set_routed_travel(routed, fingerprints)
         return snapshot
 
     return build
@@ -101,6 +109,7 @@ def export_files(window: MainWindow, request: ExportRequest) -> Task | None:
     build = plan_copy(plan)
     png = _png_bytes(window) if "png" in request.outputs else None
     outputs = dict(request.outputs)
+    csv_raw = request.csv_raw
 
     def work(state: TaskState) -> list[Path]:
         from planner.io.export_csv import write_crm_csv
@@ -124,7 +133,7 @@ def export_files(window: MainWindow, request: ExportRequest) -> Task | None:
                 with atomic_output(path) as tmp:
                     tmp.write_bytes(png)
             elif kind == "csv":
-                write_crm_csv(snapshot, path, sub)
+                write_crm_csv(snapshot, path, sub, raw=csv_raw)
             elif kind == "html":
                 write_html_map(snapshot, path, sub)
             else:
@@ -170,6 +179,16 @@ class ExportDialog(QDialog):
             grid.addWidget(browse, row, 2)
             self.checks[kind] = check
             self.paths[kind] = edit
+        self.csv_raw = QCheckBox("CRM CSV for loaders (raw ids, no formula protection)", self)
+        self.csv_raw.setObjectName("export_csv_raw_check")
+        self.csv_raw.setToolTip(
+            "Write every id exactly as in the plan, for a CRM loader that never evaluates "
+            "cells. Without it, cells starting with = + - @ get a leading ' so a "
+            "spreadsheet opening the CSV shows them as text."
+        )
+        self.csv_raw.setEnabled(self.checks["csv"].isChecked())
+        self.checks["csv"].toggled.connect(self.csv_raw.setEnabled)
+        grid.addWidget(self.csv_raw, len(KINDS), 1, 1, 2)
         note = QLabel(
             "The workbook has a summary, every account's territory and rep, routes and the "
             "changes against the baseline. Managers can edit the Territory ID column and send "
@@ -203,7 +222,8 @@ class ExportDialog(QDialog):
                 if path.suffix.lower() != suffix:
                     path = path.with_name(path.name + suffix)
                 outputs[kind] = path
-        return ExportRequest(outputs)
+        raw = "csv" in outputs and self.csv_raw.isChecked()
+        return ExportRequest(outputs, csv_raw=raw)
 
     def _update_ok(self) -> None:
         any_checked = any(c.isChecked() for c in self.checks.values())

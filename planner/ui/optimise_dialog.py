@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.io.export_xlsx import shown_deviation, shown_in_band
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.optimise.plan_optimiser import (
@@ -531,7 +532,9 @@ class OptimiseDialog(QDialog):
                 b, a = before.deviation[t, c], after.deviation[t, c]
                 item = QTableWidgetItem(f"{_pct(b)} → {_pct(a)}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                item.setBackground(QBrush(IN_BAND if after.in_band[t, c] else OUT_OF_BAND))
+                # The colour follows the rounded value shown, as in the Balance panel.
+                shown_ok = shown_in_band(float(a), float(after.measures[c].tolerance))
+                item.setBackground(QBrush(IN_BAND if shown_ok else OUT_OF_BAND))
                 item.setToolTip(
                     f"value {before.values[t, c]:,.0f} → {after.values[t, c]:,.0f} "
                     f"(target {after.targets[c]:,.0f})"
@@ -610,7 +613,9 @@ class OptimiseDialog(QDialog):
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:+.1f} %" if np.isfinite(value) else "–"
+    """A deviation rounded to 0.1 % as everywhere else (never ``-0.0 %``)."""
+    shown = shown_deviation(value)
+    return f"{100 * shown:+.1f} %" if np.isfinite(shown) else "–"
 
 
 def _label(result: PlanOptimisation, territory: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -63,7 +64,9 @@ def assert_nothing_runs(page: str, payloads: tuple[str, ...] = PAYLOADS) -> None
         for name, _value in attrs:
             assert not name.lower().startswith("on"), f"event handler attribute on <{tag}>"
         if tag == "script":
-            assert all(n in ("src", "integrity", "crossorigin", "type") for n, _ in attrs), attrs
+            assert all(n in ("src", "integrity", "crossorigin", "type", "id") for n, _ in attrs), (
+                attrs
+            )
     for script in parsed.scripts:
         assert script.count("`") % 2 == 0, "an unbalanced template literal"
         parts = script.split("`")
@@ -120,11 +123,27 @@ def test_names_are_not_jinja_templates(hostile_plan: Plan, tmp_path: Path) -> No
     assert "49jinja" not in shown
 
 
+def plan_data(page: str) -> dict:
+    """The map's data: the JSON document the page's script reads."""
+    found = re.search(r"<script type='application/json' id='plan-data'>(.*?)</script>", page, re.S)
+    assert found, "the page carries its data as JSON"
+    return json.loads(found.group(1))
+
+
 def test_every_payload_reaches_the_page_as_text(hostile_plan: Plan, tmp_path: Path) -> None:
     """The check above would pass on a page without the names: make sure they are there."""
     page = write_html_map(hostile_plan, tmp_path / "map.html").read_text(encoding="utf-8")
-    popups = re.findall(r"\$\(`(.*?)`\)\[0\]", page, re.S)
+    data = plan_data(page)
+    popups = [f["properties"]["popup"] for f in data["territories"]["features"]]
     assert len(popups) >= hostile_plan.n_territories
+    # Shown as HTML by Leaflet: a payload is escaped text there, never markup.
+    for popup in popups:
+        inner = _Page()
+        inner.feed(popup)
+        assert {t for t, _ in inner.tags} <= {"div", "b", "table", "tr", "th", "td", "br"}
+    labels = data["accounts"]["label"]
+    assert any("alert(2)" in html.unescape(label) for label in labels)
+    assert not any("<" in label or "`" in label for label in labels)
     texts = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in popups]
     assert any("${alert(document.domain)}" in t for t in texts)
     assert any("`+alert(1)+`" in t for t in texts)

@@ -95,7 +95,7 @@ def test_every_sheet_in_order_with_its_headers(exported: tuple[Plan, Path]) -> N
     assert wb.sheetnames == list(SHEETS)
     headers = {name: [c.value for c in wb[name][1]] for name in SHEETS[1:-1]}
     assert headers["Territories"][:8] == [
-        "Territory ID", "Territory", "Region", "Rep ID", "Rep", "Quota", "Locked", "Units",
+        "Territory ID", "Territory", "District", "Rep ID", "Rep", "Quota", "Locked", "Units",
     ]  # fmt: skip
     assert [m.label for m in plan.settings.measures] == headers["Territories"][8:-1]
     accounts = headers["Accounts"]
@@ -111,8 +111,9 @@ def test_every_sheet_in_order_with_its_headers(exported: tuple[Plan, Path]) -> N
     assert headers["Reps"][:3] == ["Rep ID", "Rep", "Territories"]
     assert headers["Reps"][-3:] == ["Capacity (h/yr)", "Workload (h/yr)", "Utilisation"]
     assert headers["Routes"] == [
-        "Rep ID", "Rep", "Day", "Order", "Account ID", "Account", "Arrival", "Departure",
-        "Distance (km)", "Drive (min)",
+        "Rep ID", "Rep", "Day", "Stop", "Order", "Account ID", "Account", "Address", "City",
+        "State", "ZIP", "Latitude", "Longitude", "Arrival", "Departure", "Wait (min)",
+        "Visit (min)", "Drive (min)", "Distance (km)",
     ]  # fmt: skip
     assert headers["Changes"] == [
         "Type", "ID", "Name", "From territory ID", "From", "To territory ID", "To",
@@ -187,12 +188,20 @@ def test_number_formats_frozen_headers_tables_and_print_setup(exported: tuple[Pl
     reps = wb["Reps"]
     assert reps.cell(2, [c.value for c in reps[1]].index("Utilisation") + 1).number_format == "0.0%"
     routes = wb["Routes"]
-    assert routes.cell(2, 3).number_format == "yyyy-mm-dd"
-    assert routes.cell(2, 3).value == datetime(2025, 3, 3)
-    assert routes.cell(2, 7).number_format == "hh:mm"
-    assert routes.cell(2, 7).value.hour == 8 and routes.cell(2, 7).value.minute == 30
+    route_header = [c.value for c in routes[1]]
+    first_visit = next(
+        r for r in range(2, routes.max_row + 1) if routes.cell(r, 4).value == "Visit"
+    )
+    assert routes.cell(2, 4).value == "Rep", "each rep's section starts with a title row"
+    assert routes.cell(first_visit, 3).number_format == "yyyy-mm-dd"
+    assert routes.cell(first_visit, 3).value == datetime(2025, 3, 3)
+    arrival = routes.cell(first_visit, route_header.index("Arrival") + 1)
+    assert arrival.number_format == "hh:mm"
+    assert arrival.value.hour == 8 and arrival.value.minute == 30
     for name in SHEETS[1:-1]:
         ws = wb[name]
+        if name in ("Route totals", "Unplanned visits") and not ws.tables:
+            continue  # routes planned before these tables existed: a note
         assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2"), name
         (table,) = ws.tables.values()
         assert table.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
@@ -201,7 +210,10 @@ def test_number_formats_frozen_headers_tables_and_print_setup(exported: tuple[Pl
         assert ws.print_title_rows == "$1:$1"
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        if ws.title != "Accounts":
+            assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.center.text == "&A, page &P", "pages numbered per sheet"
+        assert ws.page_setup.useFirstPageNumber and ws.page_setup.firstPageNumber == 1
     summary = wb["Summary"]
     dev_formats = {
         c.number_format for row in summary.iter_rows() for c in row if "%" in str(c.number_format)
