@@ -46,6 +46,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "html": ("Interactive map (HTML)", ".html", "Web pages (*.html)"),
     "csv": ("CSV for CRM upload", ".csv", "CSV files (*.csv)"),
     "png": ("Map picture as shown (PNG)", ".png", "PNG images (*.png)"),
+    "pdf": ("Map book for managers (PDF, a page per territory)", ".pdf", "PDF files (*.pdf)"),
 }
 
 
@@ -118,8 +119,8 @@ def export_files(window: MainWindow, request: ExportRequest) -> Task | None:
 
         state.report(0.0, "Copying the plan")
         snapshot = build()
-        steps = [k for k in ("png", "csv", "html", "xlsx") if k in outputs]
-        weights = {"png": 1, "csv": 1, "html": 3, "xlsx": 10}
+        steps = [k for k in ("png", "csv", "html", "pdf", "xlsx") if k in outputs]
+        weights = {"png": 1, "csv": 1, "html": 3, "pdf": 8, "xlsx": 10}
         total = sum(weights[k] for k in steps)
         done = 0.05
         written: list[Path] = []
@@ -136,6 +137,10 @@ def export_files(window: MainWindow, request: ExportRequest) -> Task | None:
                 write_crm_csv(snapshot, path, sub, raw=csv_raw)
             elif kind == "html":
                 write_html_map(snapshot, path, sub)
+            elif kind == "pdf":
+                from planner.io.map_book import write_map_book
+
+                write_map_book(snapshot, path, sub)
             else:
                 write_workbook(snapshot, path, sub)
             written.append(path)

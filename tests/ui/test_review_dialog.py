@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,11 +77,18 @@ def test_menu_actions_and_the_export_dialog(qtbot, window: MainWindow, tmp_path:
 def test_export_runs_in_the_background_and_writes_every_file(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    outputs = {k: tmp_path / f"plan.{k}" for k in ("xlsx", "html", "csv", "png")}
+    outputs = {k: tmp_path / f"plan.{k}" for k in ("xlsx", "html", "csv", "png", "pdf")}
     export(qtbot, window, outputs)
     for path in outputs.values():
         assert path.exists() and path.stat().st_size > 0, path
     assert outputs["png"].read_bytes()[:4] == b"\x89PNG"
+    book = outputs["pdf"].read_bytes()
+    assert book[:5] == b"%PDF-"
+    plan = window.plan
+    assert plan is not None
+    # The map book: an overview page and one page per territory.
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", book))
+    assert pages == plan.n_territories + 1
     assert "Exported" in window.statusBar().currentMessage()
 
 
