@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -55,6 +56,10 @@ class ImportRequest:
     reps: Path | None
     #: Built-in geography when no units file is given: "zip", "county" or "state".
     geography: str = "zip"
+    #: Decimal mark of the numbers: None (detected per column), "." or ",".
+    decimal: str | None = None
+    #: "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".
+    swap_latlon: str = "auto"
 
 
 def _file_row(
@@ -133,6 +138,21 @@ class ImportDialog(QDialog):
         self.preview = QTableWidget(self)
         self.preview.setObjectName("importPreview")
         self.preview.setMinimumHeight(120)
+        self.decimal = QComboBox(self)
+        self.decimal.setObjectName("importDecimal")
+        for label, value in (
+            ("Detect per column", None),
+            ("Point: 1,234.50", "."),
+            ("Comma: 1.234,50", ","),
+        ):
+            self.decimal.addItem(label, value)
+        self.swap = QCheckBox("Swap latitude and longitude where the ZIP shows they are swapped")
+        self.swap.setObjectName("importSwapLatLon")
+        self.swap.setChecked(True)
+        self.swap.setToolTip("Every swapped row is listed in the import report")
+        options = QFormLayout()
+        options.addRow("Decimal mark:", self.decimal)
+        options.addRow("", self.swap)
         self.status = QLabel("Choose an accounts file.", self)
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -152,6 +172,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(files)
         layout.addLayout(top, 1)
+        layout.addLayout(options)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
 
@@ -172,6 +193,8 @@ class ImportDialog(QDialog):
         index = self.geography.findData(request.geography)
         if index >= 0:
             self.geography.setCurrentIndex(index)
+        self.decimal.setCurrentIndex(max(0, self.decimal.findData(request.decimal)))
+        self.swap.setChecked(request.swap_latlon != "never")
         self.set_accounts_file(str(request.accounts))
         for key, combo in self.combos.items():
             combo.setCurrentText(request.mapping.get(key) or NONE)
@@ -233,6 +256,8 @@ class ImportDialog(QDialog):
             Path(units) if units else None,
             Path(reps) if reps else None,
             str(self.geography.currentData()),
+            self.decimal.currentData(),
+            "auto" if self.swap.isChecked() else "never",
         )
 
     def _on_accept(self) -> None:

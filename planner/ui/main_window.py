@@ -611,7 +611,12 @@ class MainWindow(QMainWindow):
             from planner.io.us_units import LEVEL_LABELS, units_for_accounts
 
             result = import_accounts(
-                request.accounts, request.mapping, state=state.sub(0, 0.5), table=request.table
+                request.accounts,
+                request.mapping,
+                state=state.sub(0, 0.5),
+                table=request.table,
+                decimal=request.decimal,
+                swap_latlon=request.swap_latlon,
             )
             texts = [result.report.format(limit=500)]
             if request.units:

@@ -105,3 +105,46 @@ def test_coverage_warning_offers_the_way_back(
     guide.coverage_page.back_button.click()
     assert "signal" in asked
     assert not guide.isVisible()
+
+
+def test_dialog_passes_decimal_mark_and_swap_choice_to_the_import(
+    qtbot,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.ui.import_dialog import ImportDialog
+
+    zips = geography.zip_centroids(["10"])
+    first = zips.iloc[0]
+    path = tmp_path / "semicolons.csv"
+    # Row 1 has latitude and longitude the wrong way round; revenue uses a decimal comma.
+    path.write_text(
+        "id;ZIP;Latitude;Longitude;Revenue\n"
+        f"X1;{first['zip']};{first['lon']:.5f};{first['lat']:.5f};1.234,50\n"
+        f"X2;{first['zip']};{first['lat']:.5f};{first['lon']:.5f};99,5\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(window, str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.set_accounts_file(str(path))
+    dialog.decimal.setCurrentIndex(dialog.decimal.findData(","))
+    request = dialog.request()
+    assert request.decimal == "," and request.swap_latlon == "auto"
+    dialog.swap.setChecked(False)
+    assert dialog.request().swap_latlon == "never"
+    dialog.swap.setChecked(True)
+
+    class Quiet:
+        def __init__(self, *a: object, **k: object) -> None:
+            pass
+
+        def exec(self) -> int:
+            return 0
+
+    monkeypatch.setattr(mw, "ReportDialog", Quiet)
+    window.import_request(dialog.request(), guide=False)
+    qtbot.waitUntil(lambda: window.plan is not None and window.plan.n_accounts == 2, timeout=60_000)
+    accounts = window.plan.accounts
+    assert list(accounts["revenue"]) == [1234.5, 99.5]
+    assert accounts["lat"].round(4).tolist() == [round(first["lat"], 4)] * 2
