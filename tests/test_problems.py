@@ -220,3 +220,11 @@ def test_accounts_without_units_are_not_outside_units() -> None:
     base = make_plan()
     plan = Plan(base.accounts_frame(), None, base.territories, base.reps)
     assert "outside_units" not in kinds(plan)
+
+
+def test_optimiser_and_problems_share_the_plan_adjacency() -> None:
+    from planner.optimise.plan_optimiser import snapshot_plan
+
+    plan = make_plan()
+    built_by_problems = unit_adjacency(plan)
+    assert snapshot_plan(plan).adjacency() is built_by_problems
