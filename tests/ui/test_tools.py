@@ -542,3 +542,60 @@ def test_lasso_status_counts_held_accounts(qtbot, window: MainWindow) -> None:  
     window.scope_combo.setCurrentIndex(window.scope_combo.findData("accounts"))
     drag(qtbot, window, BOX_2x2)
     assert "4 locked or pinned items kept" in window.statusBar().currentMessage()
+
+
+def test_redo_shortcuts_are_unique_across_the_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction, QKeySequence
+
+    redo = [k.toString() for k in window.redo_action.shortcuts()]
+    assert "Ctrl+Y" in redo and "Ctrl+Shift+Z" in redo
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo):
+        assert key.toString() in redo
+    owners: dict[str, list[str]] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), []).append(action.text())
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_ctrl_shift_z_and_ctrl_y_redo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2)
+    after = plan.account_territory.copy()
+    window.undo_action.trigger()
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert np.array_equal(plan.account_territory, after)
+    window.undo_action.trigger()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(plan.account_territory, after)
+
+
+def test_ampersand_in_a_territory_name_shows_in_undo_and_redo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    plan.set_territory_field(3, "name", "R&D")
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2)
+    # Qt shows "&&" as "&"; a single "&" would vanish and underline the next letter.
+    assert window.undo_action.text().endswith("to R&&D")
+    assert window.undo_action.text().startswith("&Undo ")
+    assert window.undo_stack.text(0).endswith("to R&D")  # the history list shows it as typed
+    window.undo_action.trigger()
+    assert window.redo_action.text().endswith("to R&&D")
+
+
+def test_ampersand_in_a_recent_file_name_shows_in_the_menu(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.settings.setValue("recentFiles", ["/plans/R&D east.gpkg"])
+    window._fill_recent_menu()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert texts == ["&1 /plans/R&&D east.gpkg"]
