@@ -579,10 +579,10 @@ class Plan:
     def set_account_flags(
         self,
         indices: np.ndarray,
-        locked: np.ndarray | None = None,
-        pinned: np.ndarray | None = None,
+        locked: np.ndarray | bool | None = None,
+        pinned: np.ndarray | bool | None = None,
     ) -> None:
-        """Set lock and/or pin flags of accounts (arrays aligned with ``indices``)."""
+        """Set lock and/or pin flags of accounts (arrays aligned with ``indices``, or one value)."""
         idx = np.asarray(indices, dtype=np.int64)
         if locked is not None:
             self.account_locked[idx] = locked

@@ -126,7 +126,11 @@ class MainWindow(QMainWindow):
     # -- actions and menus -----------------------------------------------------------
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -677,7 +681,7 @@ class MainWindow(QMainWindow):
                     state.sub(0.55, 0.8),
                 )
                 texts.append(selection.format())
-                units_label = f"bundled US geography: {LEVEL_LABELS[request.geography]}"
+                units_label = f"bundled US geography: {LEVEL_LABELS[request.geography]}"  # type: ignore[index]
             reps = None
             if request.reps:
                 reps, reps_report = import_reps(request.reps)
@@ -843,12 +847,14 @@ class MainWindow(QMainWindow):
         self.canvas.set_highlight(set(indices))
         self._target_follows(indices)
 
-    def _on_map_clicked(self, lon: float, lat: float, modifiers: object) -> None:
+    def _on_map_clicked(
+        self, lon: float, lat: float, modifiers: Qt.KeyboardModifier | None
+    ) -> None:
         t = self.presenter.territory_at(lon, lat)
         selected = set(self.balance.selected_territories())
         shift = (
             bool(modifiers & Qt.KeyboardModifier.ShiftModifier) if modifiers is not None else False
-        )  # type: ignore[operator]
+        )
         if t is None:
             selected = selected if shift else set()
         elif shift:

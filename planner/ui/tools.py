@@ -590,8 +590,8 @@ class VertexEditTool(MapTool):
         plan = self.window.plan
         assert plan is not None
         old = plan.territories.geometry.iloc[index]
-        change = boundary_change(plan, index, old, new)  # type: ignore[arg-type]
-        self.window.push(EditShapeCommand(plan, index, new, change, text))  # type: ignore[arg-type]
+        change = boundary_change(plan, index, old, new)
+        self.window.push(EditShapeCommand(plan, index, new, change, text))
 
     def press(self, e: MapEvent) -> bool:
         plan = self.window.plan
@@ -628,10 +628,10 @@ class VertexEditTool(MapTool):
         plan = self.window.plan
         assert plan is not None
         i, part, vertex = self.drag
-        self.geometry = move_vertex(self.original, part, vertex, e.lon, e.lat)  # type: ignore[arg-type]
-        change = boundary_change(plan, i, self.original, self.geometry)  # type: ignore[arg-type]
-        self.change = change  # type: ignore[assignment]
-        self.window.show_preview(change)  # type: ignore[arg-type]
+        self.geometry = move_vertex(self.original, part, vertex, e.lon, e.lat)
+        change = boundary_change(plan, i, self.original, self.geometry)
+        self.change = change
+        self.window.show_preview(change)
         self.window.canvas.update()
         return True
 
@@ -666,7 +666,7 @@ class VertexEditTool(MapTool):
         for i in self._drawn():
             dragging = self.drag is not None and self.drag[0] == i
             geom = self.geometry if dragging else plan.territories.geometry.iloc[i]
-            xy, parts, _ = ring_vertices(geom)  # type: ignore[arg-type]
+            xy, parts, _ = ring_vertices(geom)
             for p in np.unique(parts):
                 ring = xy[parts == p]
                 sx, sy = canvas.lonlat_to_screen(ring[:, 0], ring[:, 1])
@@ -790,8 +790,8 @@ class LockTool(_LassoActionTool):
         verb = "Lock" if value else "Unlock"
         scope = self.window.edit_scope()
         none = np.empty(0, np.int64)
-        units = units_inside(plan, polygon) if scope in ("units", "both") else none  # type: ignore[arg-type]
-        accounts = accounts_inside(plan, polygon) if scope in ("accounts", "both") else none  # type: ignore[arg-type]
+        units = units_inside(plan, polygon) if scope in ("units", "both") else none
+        accounts = accounts_inside(plan, polygon) if scope in ("accounts", "both") else none
         # Only the items whose flag changes: a gesture that changes nothing is no undo step.
         units = units[plan.unit_locked[units] != value]
         accounts = accounts[plan.account_locked[accounts] != value]
@@ -826,7 +826,7 @@ class PinTool(_LassoActionTool):
         from planner.ui.commands import PinAccountsCommand
 
         target = self.window.active_territory()
-        accounts = accounts_inside(plan, polygon)  # type: ignore[arg-type]
+        accounts = accounts_inside(plan, polygon)
         if len(accounts) == 0:
             self.window.statusBar().showMessage("No accounts inside the lasso", 5000)
             return
