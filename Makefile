@@ -19,7 +19,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests bench resources
 	$(BIN)/ruff format --check planner tests bench resources
-	$(BIN)/mypy planner/models planner/optimise planner/io
+	$(BIN)/mypy planner
 	$(BIN)/lint-imports
 
 test: lint

@@ -13,14 +13,9 @@ import shapely
 
 from planner.models.assignment import UNASSIGNED
 from planner.models.geo import area_km2
+from planner.models.graph import adjacency_from_geometry, plan_adjacency_cache, unit_adjacency
 from planner.models.plan import Plan
-from planner.models.problems import (
-    count_by_kind,
-    find_problems,
-    rook_adjacency,
-    unit_adjacency,
-)
-from planner.optimise.graph import adjacency_from_geometry
+from planner.models.problems import count_by_kind, find_problems
 from tests.conftest import make_plan
 
 LON0, LAT0, STEP = -88.0, 41.5, 0.1
@@ -182,12 +177,20 @@ def test_drawn_shape_holding_no_accounts_is_empty_with_its_box() -> None:
 def test_unit_adjacency_is_rook_and_cached_per_plan() -> None:
     plan = make_plan()
     geoms = plan.units.geometry.to_numpy()
-    ours = rook_adjacency(geoms)
-    reference = adjacency_from_geometry(geoms, "rook")
-    assert np.array_equal(ours.indptr, reference.indptr)
-    assert np.array_equal(ours.indices, reference.indices)
-    assert ours.n_edges == 2 * 6 * 5  # a 6 x 6 grid, edges only
-    assert unit_adjacency(plan) is unit_adjacency(plan)
+    rook = unit_adjacency(plan)
+    assert rook.n_edges == 2 * 6 * 5  # a 6 x 6 grid: shared edges only, not corners
+    assert adjacency_from_geometry(geoms, "queen").n_edges == 2 * 6 * 5 + 2 * 5 * 5
+    assert unit_adjacency(plan) is rook
+    # One cache per plan: whoever asks with the plan's units gets the graph already built.
+    assert plan_adjacency_cache(plan).get(geoms.copy()) is rook
+
+
+def test_overlapping_units_are_rook_neighbours() -> None:
+    overlapping = np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)], dtype=object)
+    corner = np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 1, 2, 2)], dtype=object)
+    assert adjacency_from_geometry(overlapping, "rook").n_edges == 1
+    assert adjacency_from_geometry(corner, "rook").n_edges == 0
+    assert adjacency_from_geometry(corner, "queen").n_edges == 1
 
 
 def test_find_problems_rejects_what_is_not_a_plan() -> None:
@@ -217,3 +220,11 @@ def test_accounts_without_units_are_not_outside_units() -> None:
     base = make_plan()
     plan = Plan(base.accounts_frame(), None, base.territories, base.reps)
     assert "outside_units" not in kinds(plan)
+
+
+def test_optimiser_and_problems_share_the_plan_adjacency() -> None:
+    from planner.optimise.plan_optimiser import snapshot_plan
+
+    plan = make_plan()
+    built_by_problems = unit_adjacency(plan)
+    assert snapshot_plan(plan).adjacency() is built_by_problems

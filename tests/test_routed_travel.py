@@ -15,8 +15,8 @@ from planner.io.planfile import open_plan, save_plan
 from planner.models.assignment import Change
 from planner.models.balance import COL_VISIT_HOURS, membership_fingerprints
 from planner.models.plan import Plan
+from planner.models.routes import routed_travel_from_layers
 from planner.models.scenarios import compare_scenarios, switch_change, write_scenario
-from planner.optimise.visit_planning import routed_travel_from_layers
 from tests.conftest import make_plan
 
 ROUTED = np.array([111.0, 222.0, 333.0, 444.0])

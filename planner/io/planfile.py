@@ -1030,7 +1030,7 @@ def _read_plan(source: Path, state: TaskState) -> OpenedPlan:
     )
     if "routes" in layers:
         # Planned routes replace the travel estimate in the workload balance.
-        from planner.optimise.visit_planning import routed_travel_from_layers
+        from planner.models.routes import routed_travel_from_layers
 
         routed_travel_from_layers(plan)
         _restore_routed_fingerprints(plan, routed_table)

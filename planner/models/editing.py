@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from planner.models.assignment import Change
 from planner.models.geo import haversine_km
 from planner.models.plan import Plan
 
@@ -105,23 +106,44 @@ def units_in_circle(plan: Plan, lon: float, lat: float, radius_km: float) -> np.
 
 def lasso_change(
     plan: Plan, polygon: shapely.Geometry, territory: int, scope: str
-) -> tuple[object, int]:
+) -> tuple[Change, int]:
     """The change a lasso makes, and how many enclosed items locks or pins held back.
 
-    ``scope`` is ``"units"``, ``"accounts"`` or ``"both"`` (units with their accounts,
-    plus accounts outside any enclosed unit).
-    """
-    from planner.models.assignment import Change
+    Parameters
+    ----------
+    plan : Plan
+    polygon : shapely.Geometry
+        The lasso, in lon/lat.
+    territory : int
+        Target territory index (``-1`` = Unassigned).
+    scope : {"units", "accounts", "both"}
+        ``"both"`` is units with their accounts, plus accounts outside any enclosed unit.
 
-    requested = 0
-    unit_idx = units_inside(plan, polygon) if scope in ("units", "both") else np.empty(0, np.int64)
-    change = Change()
+    Returns
+    -------
+    change : Change
+    held : int
+        Enclosed units the plan's lock rule holds, plus enclosed accounts (inside the moving
+        units, or inside the lasso in an account scope) its lock and pin rule holds; items
+        already in ``territory`` are not counted, since nothing held them back.
+
+    Raises
+    ------
+    LockedError
+        If the target territory is locked.
+    """
+    none = np.empty(0, np.int64)
+    unit_idx = units_inside(plan, polygon) if scope in ("units", "both") else none
+    change = plan.propose_unit_move(unit_idx, territory) if len(unit_idx) else Change()
+    held_units = plan.held_units(unit_idx)
+    asked = none
     if len(unit_idx):
-        change = plan.propose_unit_move(unit_idx, territory)
-        requested += len(unit_idx)
+        moving = np.zeros(plan.n_units + 1, dtype=bool)
+        moving[unit_idx[~held_units]] = True
+        asked = np.flatnonzero(moving[plan.account_unit])  # -1 hits the spare False slot
     if scope in ("accounts", "both"):
         acc = accounts_inside(plan, polygon)
-        requested += len(acc)
+        asked = np.union1d(asked, acc)
         if len(change.account_indices):
             taken = np.zeros(plan.n_accounts, dtype=bool)
             taken[change.account_indices] = True
@@ -136,26 +158,23 @@ def lasso_change(
                 change.unit_before,
                 change.unit_after,
             )
-    held = 0
-    if scope in ("units", "both"):
-        held += int(
-            len(unit_idx)
-            - len(change.unit_indices)
-            - np.sum(plan.unit_territory[unit_idx] == territory)
-        )
-    return change, max(held, 0)
+    elsewhere_u = plan.unit_territory[unit_idx] != territory
+    elsewhere_a = plan.account_territory[asked] != territory
+    held = int(np.count_nonzero(held_units & elsewhere_u))
+    held += int(np.count_nonzero(plan.held_accounts(asked) & elsewhere_a))
+    return change, held
 
 
 def boundary_change(
     plan: Plan, territory: int, old: shapely.Geometry | None, new: shapely.Geometry
-) -> object:
+) -> Change:
     """The account moves when a drawn territory's shape changes from ``old`` to ``new``.
 
     Accounts now inside ``new`` join the territory; its accounts no longer inside go
     to Unassigned (a gap the planner sees in the problems list). Locked and pinned
     accounts stay.
     """
-    from planner.models.assignment import UNASSIGNED, Change
+    from planner.models.assignment import UNASSIGNED
 
     shapes = [g for g in (old, new) if g is not None]
     x0, y0, x1, y1 = shapely.total_bounds(shapes).tolist()

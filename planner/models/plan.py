@@ -419,14 +419,53 @@ class Plan:
         if territory >= 0 and self.territory_locked[territory]:
             raise LockedError(f"territory {self.territory_label(territory)} is locked")
 
+    # The one lock and pin rule. Every tool, the optimiser snapshot and the status texts
+    # ask these two methods rather than combining the flags themselves, so they cannot drift.
+
+    def held_accounts(self, indices: np.ndarray, *, pins_hold: bool = True) -> np.ndarray:
+        """Which of these accounts no edit may move out of their territory.
+
+        Parameters
+        ----------
+        indices : ndarray of int
+            Account indices.
+        pins_hold : bool, default True
+            Whether a pin holds the account. It does for every reassignment (lasso, brush,
+            boundary edits, the optimiser); it does not for pinning, which may re-pin a pinned
+            account elsewhere.
+
+        Returns
+        -------
+        ndarray of bool, aligned with ``indices``
+            True for a locked account, an account in a locked territory, and (with
+            ``pins_hold``) a pinned account.
+        """
+        idx = np.asarray(indices, dtype=np.int64)
+        held = self.account_locked[idx].copy()
+        if pins_hold:
+            held |= self.account_pinned[idx]
+        current = self.account_territory[idx]
+        inside = current >= 0
+        held[inside] |= self.territory_locked[current[inside]]
+        return held
+
+    def held_units(self, unit_indices: np.ndarray) -> np.ndarray:
+        """Which of these units no edit may move: locked units and units of locked territories.
+
+        Returns
+        -------
+        ndarray of bool, aligned with ``unit_indices``
+        """
+        idx = np.asarray(unit_indices, dtype=np.int64)
+        held = self.unit_locked[idx].copy()
+        current = self.unit_territory[idx]
+        inside = current >= 0
+        held[inside] |= self.territory_locked[current[inside]]
+        return held
+
     def _movable_accounts(self, indices: np.ndarray) -> np.ndarray:
         """Accounts that no lock, pin or locked territory holds in place."""
-        current = self.account_territory[indices]
-        held = self.account_locked[indices] | self.account_pinned[indices]
-        locked_terr = np.zeros(len(indices), dtype=bool)
-        inside = current >= 0
-        locked_terr[inside] = self.territory_locked[current[inside]]
-        return indices[~(held | locked_terr)]
+        return indices[~self.held_accounts(indices)]
 
     def propose_account_move(self, indices: np.ndarray, territory: int) -> Change:
         """The change moving these accounts to ``territory``, respecting locks and pins.
@@ -449,10 +488,7 @@ class Plan:
         """
         self._check_target(territory)
         uidx = _sorted_unique(unit_indices)
-        ucur = self.unit_territory[uidx]
-        held = self.unit_locked[uidx].copy()
-        inside = ucur >= 0
-        held[inside] |= self.territory_locked[ucur[inside]]
+        held = self.held_units(uidx)
         uidx = uidx[~held]
         if len(uidx):
             # A boolean lookup per unit beats np.isin over every account by ~10x.
@@ -470,6 +506,33 @@ class Plan:
             self.unit_territory[uidx],
             np.full(len(uidx), territory, dtype=np.int32),
         )
+
+    def propose_pin(self, indices: np.ndarray, territory: int) -> tuple[Change, np.ndarray]:
+        """Pinning these accounts to ``territory``: the move, and the accounts to pin.
+
+        A pin is the planner's override of the boundaries, so an account already pinned may
+        be pinned again elsewhere; locks still hold (a locked account, an account in a
+        locked territory).
+
+        Returns
+        -------
+        change : Change
+            Moves the pinnable accounts not yet in ``territory``.
+        pins : ndarray of int
+            Every pinnable account, including those already in ``territory``.
+
+        Raises
+        ------
+        LockedError
+            If the target territory is locked.
+        """
+        self._check_target(territory)
+        idx = _sorted_unique(indices)
+        idx = idx[~self.held_accounts(idx, pins_hold=False)]
+        change = Change.build(
+            idx, self.account_territory[idx], np.full(len(idx), territory, dtype=np.int32)
+        )
+        return change, idx
 
     def apply(self, change: Change) -> None:
         """Apply a change exactly (no lock filtering: use the ``propose_*`` methods for that)."""
@@ -516,10 +579,10 @@ class Plan:
     def set_account_flags(
         self,
         indices: np.ndarray,
-        locked: np.ndarray | None = None,
-        pinned: np.ndarray | None = None,
+        locked: np.ndarray | bool | None = None,
+        pinned: np.ndarray | bool | None = None,
     ) -> None:
-        """Set lock and/or pin flags of accounts (arrays aligned with ``indices``)."""
+        """Set lock and/or pin flags of accounts (arrays aligned with ``indices``, or one value)."""
         idx = np.asarray(indices, dtype=np.int64)
         if locked is not None:
             self.account_locked[idx] = locked

@@ -10,7 +10,6 @@ traversal over the units.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,7 +18,7 @@ import shapely
 
 from planner.models.assignment import UNASSIGNED
 from planner.models.geo import area_km2
-from planner.optimise.graph import Adjacency, connected_components
+from planner.models.graph import Adjacency, connected_components, unit_adjacency
 
 if TYPE_CHECKING:
     from planner.models.plan import Plan
@@ -109,57 +108,6 @@ class Problem:
     bbox: BBox | None = None
     parts: tuple[ProblemPart, ...] = ()
     area_km2: float = 0.0
-
-
-# -- unit adjacency, cached per plan ------------------------------------------------------
-
-_ADJACENCY_CACHE: weakref.WeakKeyDictionary[Plan, tuple[int, Adjacency]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def rook_adjacency(geometries: np.ndarray) -> Adjacency:
-    """Units sharing a boundary of positive length (or overlapping) are neighbours.
-
-    The same graph as ``adjacency_from_geometry(geometries, "rook")`` of
-    :mod:`planner.optimise.graph`, so this panel and the optimiser agree on contiguity,
-    built with DE-9IM predicates instead of boundary intersections: four times faster
-    (0.23 s against 0.9 s for the 2,469 demo units), which matters when a plan opens.
-
-    Parameters
-    ----------
-    geometries : ndarray of shapely.Geometry
-        Unit polygons.
-
-    Returns
-    -------
-    Adjacency
-    """
-    geoms = np.asarray(geometries, dtype=object)
-    n = len(geoms)
-    if n == 0:
-        return Adjacency.from_edges(0, np.empty((0, 2), dtype=np.int64))
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
-    keep = left < right
-    left, right = left[keep], right[keep]
-    a, b = geoms[left], geoms[right]
-    shared_edge = shapely.relate_pattern(a, b, "****1****")
-    overlapping = shapely.relate_pattern(a, b, "2********")
-    rook = shared_edge | overlapping
-    return Adjacency.from_edges(n, np.column_stack([left[rook], right[rook]]))
-
-
-def unit_adjacency(plan: Plan) -> Adjacency:
-    """The rook adjacency of the plan's units, built once per plan and units layer."""
-    geoms = plan.units.geometry.to_numpy()
-    key = id(plan.units)
-    cached = _ADJACENCY_CACHE.get(plan)
-    if cached is not None and cached[0] == key and cached[1].n == len(geoms):
-        return cached[1]
-    adjacency = rook_adjacency(geoms)
-    _ADJACENCY_CACHE[plan] = (key, adjacency)
-    return adjacency
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -483,6 +431,4 @@ __all__ = [
     "ProblemPart",
     "count_by_kind",
     "find_problems",
-    "rook_adjacency",
-    "unit_adjacency",
 ]

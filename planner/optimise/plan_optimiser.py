@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import copy
 import math
-import threading
 import uuid
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -44,9 +42,9 @@ from planner.models.balance import (
     balance_from_values,
 )
 from planner.models.geo import EARTH_RADIUS_KM, haversine_km
+from planner.models.graph import Adjacency, AdjacencyCache, n_pieces, plan_adjacency_cache
 from planner.models.settings import MeasureSpec, Settings
 from planner.optimise.districting import Travel
-from planner.optimise.graph import Adjacency, adjacency_from_geometry, n_pieces
 
 if TYPE_CHECKING:
     from planner.models.plan import Plan
@@ -185,25 +183,6 @@ class OptimiseOptions:
 # Snapshot
 
 
-class _AdjacencyCache:
-    """Unit adjacency of one plan, computed once (unit polygons do not change in a plan)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.adjacency: Adjacency | None = None
-        self.n_units = -1
-
-    def get(self, geometries: np.ndarray) -> Adjacency:
-        with self.lock:
-            if self.adjacency is None or self.n_units != len(geometries):
-                self.adjacency = adjacency_from_geometry(geometries, kind="rook")
-                self.n_units = len(geometries)
-            return self.adjacency
-
-
-_ADJACENCY: weakref.WeakKeyDictionary[Plan, _AdjacencyCache] = weakref.WeakKeyDictionary()
-
-
 @dataclass(frozen=True)
 class PlanSnapshot:
     """Copies of the plan's arrays the optimiser reads, taken before it starts.
@@ -229,7 +208,7 @@ class PlanSnapshot:
     settings: Settings
     area_override: np.ndarray
     routed_travel_hours: np.ndarray
-    adjacency_cache: _AdjacencyCache
+    adjacency_cache: AdjacencyCache
 
     @property
     def n_territories(self) -> int:
@@ -307,9 +286,7 @@ def snapshot_plan(plan: Plan) -> PlanSnapshot:
         lat=a["lat"].to_numpy(dtype=float).copy(),
         extra=extra,
     )
-    cache = _ADJACENCY.get(plan)
-    if cache is None:
-        cache = _ADJACENCY[plan] = _AdjacencyCache()
+    cache = plan_adjacency_cache(plan)
     return PlanSnapshot(
         territory_ids=tuple(plan.territory_ids),
         territory_names=tuple(plan.territory_label(i) for i in range(plan.n_territories)),

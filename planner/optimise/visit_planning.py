@@ -55,7 +55,21 @@ import shapely
 from planner.models.events import SettingsChanged
 from planner.models.geo import WGS84
 from planner.models.progress import TaskState
-from planner.models.schema import ROUTE_COLUMNS, ROUTE_STOP_COLUMNS
+from planner.models.routes import routed_travel_from_layers
+from planner.models.schema import (
+    DAYS_OFF_COLUMNS,
+    ROUTE_COLUMNS,
+    ROUTE_DAY_FIELDS,
+    ROUTE_DAYS_OFF_TABLE,
+    ROUTE_STOP_COLUMNS,
+    ROUTE_STOP_FIELDS,
+    ROUTE_STOPS_LAYER,
+    ROUTE_TOTALS_TABLE,
+    ROUTE_UNPLACED_TABLE,
+    ROUTES_LAYER,
+    TOTALS_COLUMNS,
+    UNPLACED_COLUMNS,
+)
 from planner.models.settings import Settings
 from planner.optimise.callcycle import (
     IRS_2024_RATE_PER_MILE,
@@ -109,78 +123,8 @@ __all__ = [
     "snapshot_for_routes",
 ]
 
-#: Plan layers written by visit planning (DESIGN.md "Plan file layers").
-ROUTES_LAYER = "routes"
-ROUTE_STOPS_LAYER = "route_stops"
-#: Their attribute columns, in order (the geometry column follows), are the plan schema's
-#: ROUTE_COLUMNS and ROUTE_STOP_COLUMNS.
-#: Plan tables: totals per planned rep (with the horizon, to annualise travel) and the
-#: visits that could not be planned.
-ROUTE_TOTALS_TABLE = "route_totals"
-ROUTE_UNPLACED_TABLE = "route_unplaced"
-#: Per rep, the working weekdays of the horizon with no visits booked, and why.
-ROUTE_DAYS_OFF_TABLE = "route_days_off"
-DAYS_OFF_COLUMNS = ("rep_id", "day", "reason")
-#: Columns the ``route_stops`` layer carries after the contract's: what a rep needs at the
-#: door (account name and address; the address columns are empty when the plan has none),
-#: the coordinates, the wait before the visit and the visit's minutes.
-ROUTE_STOP_FIELDS = (
-    *ROUTE_STOP_COLUMNS,
-    "account_name",
-    "address",
-    "city",
-    "state",
-    "zip",
-    "lon",
-    "lat",
-    "wait_minutes",
-    "visit_minutes",
-)
-#: Columns the ``routes`` layer carries after the contract's: the day's clock (``HH:MM``;
-#: ``lunch_start`` empty when the day needs no lunch), its minutes (``working_minutes``:
-#: leaving home to returning, lunch excluded) and the drive home.
-ROUTE_DAY_FIELDS = (
-    *ROUTE_COLUMNS,
-    "weekday",
-    "leave_home",
-    "return_home",
-    "lunch_start",
-    "lunch_minutes",
-    "visit_minutes",
-    "working_minutes",
-    "return_drive_minutes",
-    "return_distance_km",
-)
 #: Account columns copied onto each stop when the plan has them.
 _ADDRESS_COLUMNS = ("address", "city", "state", "zip")
-TOTALS_COLUMNS = (
-    "rep_id",
-    "name",
-    "territories",
-    "start_date",
-    "weeks",
-    "days",
-    "accounts",
-    "visits_due",
-    "visits",
-    "unplaced_visits",
-    "distance_km",
-    "drive_hours",
-    "visit_hours",
-    "capacity_hours",
-    "utilisation",
-    "miles",
-    "mileage_rate",
-    "mileage_reimbursement",
-    "travel_source",
-    "end_date",
-    "calendar",
-    "working_days",
-    "days_off",
-    "drive_minutes",
-    "working_minutes",
-)
-UNPLACED_COLUMNS = ("account_id", "name", "rep_id", "territory_id", "visits", "reason")
 
 _WEEKDAYS = {
     name: i
@@ -1361,78 +1305,3 @@ def clear_routes(plan: Plan) -> None:
         plan.tables.pop(key, None)
     plan.engine.routed_travel_hours = np.full(plan.n_territories, np.nan)
     plan.events.emit(SettingsChanged())
-
-
-def _weeks_by_rep(plan: Plan, routes: pd.DataFrame) -> dict[str, float]:
-    """Horizon weeks of each rep's routes: from the totals table, else from the days' dates."""
-    weeks: dict[str, float] = {}
-    totals = plan.tables.get(ROUTE_TOTALS_TABLE)
-    if totals is not None and {"rep_id", "weeks"} <= set(totals.columns):
-        for rep, value in zip(totals["rep_id"], totals["weeks"], strict=True):
-            if pd.notna(value) and float(value) > 0:
-                weeks[str(rep)] = float(value)
-    for rep, days in routes.groupby("rep_id")["day"]:
-        if str(rep) in weeks:
-            continue
-        dates = pd.to_datetime(days, errors="coerce").dropna()
-        if len(dates):
-            first = dates.min() - pd.Timedelta(days=int(dates.min().weekday()))
-            weeks[str(rep)] = float(max(1, math.ceil(((dates.max() - first).days + 1) / 7)))
-    return weeks
-
-
-def routed_travel_from_layers(plan: Plan) -> np.ndarray:
-    """Set the balance engine's routed travel from the plan's ``routes`` layer.
-
-    Each rep's drive hours over the horizon are annualised (× 52 / weeks; the weeks come
-    from the ``route_totals`` table, or from the days' dates when it is missing) and given to
-    the rep's territories in proportion to the routed visits of their accounts (all to the
-    one territory in the usual case of one territory per rep). Territories whose rep has no
-    planned routes keep the estimate (NaN). Call after opening a plan file; nothing is
-    announced (the caller shows the plan afterwards).
-
-    The routes count as planned for each territory's current accounts (the engine
-    remembers its membership fingerprint), so a later edit that moves accounts in or out
-    reverts the territory to the estimate. A territory whose routed hours come out the
-    same as before (its rep was not re-planned) keeps the fingerprint it was routed for,
-    so re-planning one rep does not make another rep's outdated routes count again.
-
-    Returns
-    -------
-    ndarray
-        The hours set, one per territory.
-    """
-    hours = np.full(plan.n_territories, np.nan)
-    routes = plan.layers.get(ROUTES_LAYER)
-    if routes is None or "rep_id" not in routes or "drive_minutes" not in routes:
-        plan.engine.set_routed_travel(hours)
-        return hours
-    weeks = _weeks_by_rep(plan, routes)
-    drive = routes.groupby(routes["rep_id"].astype(str))["drive_minutes"].sum() / 60.0
-    totals = plan.tables.get(ROUTE_TOTALS_TABLE)
-    planned = set(drive.index)
-    if totals is not None and "rep_id" in totals:
-        planned |= {str(r) for r in totals["rep_id"]}  # reps planned with no visits: 0 h
-    stops = plan.layers.get(ROUTE_STOPS_LAYER)
-    row_of = {str(a): i for i, a in enumerate(plan.accounts["account_id"])}
-    terr_rep = list(plan.territories["rep_id"])
-    for rep in planned:
-        mine = [t for t, r in enumerate(terr_rep) if r == rep]
-        if not mine:
-            continue
-        annual = float(drive.get(rep, 0.0)) * 52.0 / weeks.get(rep, 4.0)
-        share = np.ones(len(mine))
-        if len(mine) > 1 and stops is not None and len(stops):
-            ids = stops.loc[stops["rep_id"].astype(str) == rep, "account_id"].astype(str)
-            rows = np.array([row_of[a] for a in ids if a in row_of], dtype=np.int64)
-            counts = np.array([(plan.account_territory[rows] == t).sum() for t in mine], float)
-            if counts.sum() > 0:
-                share = counts
-        hours[mine] = annual * share / share.sum()
-    before, routed_for = plan.engine.routed_state()
-    fingerprints = plan.engine.fingerprint[: plan.n_territories].copy()
-    if before.shape == hours.shape:
-        unchanged = np.isfinite(hours) & (before == hours)
-        fingerprints[unchanged] = routed_for[unchanged]
-    plan.engine.set_routed_travel(hours, fingerprints)
-    return hours

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from planner.cli import number_option, open_checked_plan, subcommand
+from planner.subcommands._base import number_option, open_checked_plan, subcommand
 
 
 @subcommand("capacity")

@@ -7,7 +7,7 @@ import json
 import math
 from pathlib import Path
 
-from planner.cli import UserError, open_checked_plan, subcommand
+from planner.subcommands._base import UserError, open_checked_plan, subcommand
 
 
 @subcommand("compare")

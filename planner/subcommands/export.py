@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from planner.cli import UserError, open_checked_plan, refuse_overwriting_inputs, subcommand
+from planner.subcommands._base import (
+    UserError,
+    open_checked_plan,
+    refuse_overwriting_inputs,
+    subcommand,
+)
 
 SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "csv": ".csv", "png": ".png", "pdf": ".pdf"}
 

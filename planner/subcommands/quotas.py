@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from pathlib import Path
 
-from planner.cli import (
+from planner.subcommands._base import (
     UserError,
     add_repair_option,
     number_option,
@@ -24,7 +25,9 @@ MIN_ROUND = 0.001
 MAX_GROWTH = 10.0
 
 
-def _amount(name: str, *, low: float, high: float, low_open: bool = False) -> object:
+def _amount(
+    name: str, *, low: float, high: float, low_open: bool = False
+) -> Callable[[str], float]:
     """A number in a range; thousands separators (``2,500,000``) are allowed."""
     parse = number_option(name, low=low, high=high, low_open=low_open)
 

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from planner.cli import (
+from planner.subcommands._base import (
     UserError,
     add_repair_option,
     number_option,

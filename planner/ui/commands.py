@@ -15,6 +15,15 @@ from planner.models.assignment import Change
 from planner.models.plan import Plan
 
 
+def action_text(text: str) -> str:
+    """``text`` for a QAction, QPushButton or QCheckBox, shown as typed.
+
+    Qt takes ``&`` in such texts as a mnemonic marker and hides it, so a territory named
+    "R&D" would show as "RD" with the D underlined; ``&&`` shows one ``&``.
+    """
+    return text.replace("&", "&&")
+
+
 class ApplyChangeCommand(QUndoCommand):
     """Reassign accounts and units as described by a :class:`Change`.
 
@@ -232,18 +241,20 @@ class SplitTerritoryCommand(QUndoCommand):
 
 
 class PinAccountsCommand(QUndoCommand):
-    """Pin accounts to a territory (a key-account override that boundaries do not move)."""
+    """Pin accounts to a territory (a key-account override that boundaries do not move).
 
-    def __init__(self, plan: Plan, indices: Any, territory: int) -> None:
+    Takes the result of :meth:`Plan.propose_pin`, which applies the plan's lock rule: locked
+    accounts and accounts of locked territories are never in it.
+    """
+
+    def __init__(self, plan: Plan, change: Change, pins: Any, text: str) -> None:
         import numpy as np
 
-        idx = np.asarray(indices, dtype=np.int64)
-        idx = idx[~plan.account_locked[idx]]
-        super().__init__(f"Pin {len(idx)} accounts to {plan.territory_label(territory)}")
+        super().__init__(text)
         self.plan = plan
-        self.indices = idx
-        self.pins_before = plan.account_pinned[idx].copy()
-        self.change = Change.build(idx, plan.account_territory[idx], np.full(len(idx), territory))
+        self.change = change
+        self.indices = np.asarray(pins, dtype=np.int64)
+        self.pins_before = plan.account_pinned[self.indices].copy()
 
     def redo(self) -> None:
         self.plan.apply(self.change)

@@ -31,6 +31,7 @@ from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.ui.balance_panel import BalancePanel
 from planner.ui.canvas import MapCanvas
+from planner.ui.commands import action_text
 from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.folders import is_bundled, start_folder
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
@@ -39,6 +40,23 @@ from planner.ui.worker import Task
 
 PLAN_FILTER = "Territory plans (*.gpkg);;All files (*)"
 MAX_RECENT = 8
+
+
+def unique_key_sequences(keys: list[QKeySequence]) -> list[QKeySequence]:
+    """The key sequences without repeats (first one kept), in order."""
+    seen: set[str] = set()
+    unique = []
+    for key in keys:
+        name = key.toString()
+        if name and name not in seen:
+            seen.add(name)
+            unique.append(key)
+    return unique
+
+
+def _prefixed(prefix: str, command_text: str) -> str:
+    """The Undo/Redo action's text: its own mnemonic, then the command's text escaped."""
+    return f"{prefix} {action_text(command_text)}" if command_text else prefix
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +126,11 @@ class MainWindow(QMainWindow):
     # -- actions and menus -----------------------------------------------------------
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -116,6 +138,27 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
+        return action
+
+    def _undo_stack_action(self, prefix: str, *, undo: bool) -> QAction:
+        """Undo or Redo, named after the command it would undo or redo.
+
+        Built here rather than with ``QUndoStack.createUndoAction`` so the command's text,
+        which holds territory names, has its ``&`` escaped: Qt would otherwise take it as a
+        mnemonic and drop it from the menu.
+        """
+        stack = self.undo_stack
+        action = QAction(prefix, self)
+        if undo:
+            action.triggered.connect(stack.undo)
+            stack.canUndoChanged.connect(action.setEnabled)
+            stack.undoTextChanged.connect(lambda text: action.setText(_prefixed(prefix, text)))
+            action.setEnabled(stack.canUndo())
+        else:
+            action.triggered.connect(stack.redo)
+            stack.canRedoChanged.connect(action.setEnabled)
+            stack.redoTextChanged.connect(lambda text: action.setText(_prefixed(prefix, text)))
+            action.setEnabled(stack.canRedo())
         return action
 
     def _build_actions(self) -> None:
@@ -150,11 +193,19 @@ class MainWindow(QMainWindow):
             "Show the selected territories",
         )
 
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action = self._undo_stack_action("&Undo", undo=True)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action = self._undo_stack_action("&Redo", undo=False)
+        # The platform's redo keys plus both common spellings, each bound once: a key
+        # bound twice is an ambiguous shortcut to Qt, which then triggers nothing.
         self.redo_action.setShortcuts(
-            [QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+            unique_key_sequences(
+                [
+                    *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+                    QKeySequence("Ctrl+Y"),
+                    QKeySequence("Ctrl+Shift+Z"),
+                ]
+            )
         )
 
         file_menu = self.menuBar().addMenu("&File")
@@ -370,7 +421,7 @@ class MainWindow(QMainWindow):
             action.deleteLater()
         self.colour_actions = {}
         for text, mode in modes:
-            action = QAction(text, self)
+            action = QAction(action_text(text), self)  # level names are the plan's
             action.setCheckable(True)
             action.setChecked(mode == current)
             action.triggered.connect(lambda _=False, m=mode: self.presenter.set_color_mode(m))
@@ -635,7 +686,7 @@ class MainWindow(QMainWindow):
                     state.sub(0.55, 0.8),
                 )
                 texts.append(selection.format())
-                units_label = f"bundled US geography: {LEVEL_LABELS[request.geography]}"
+                units_label = f"bundled US geography: {LEVEL_LABELS[request.geography]}"  # type: ignore[index]
             reps = None
             if request.reps:
                 reps, reps_report = import_reps(request.reps)
@@ -784,7 +835,7 @@ class MainWindow(QMainWindow):
         if not files:
             self.recent_menu.addAction("(none)").setEnabled(False)
         for i, name in enumerate(files):
-            action = self.recent_menu.addAction(f"&{i + 1} {name}")
+            action = self.recent_menu.addAction(f"&{i + 1} {action_text(name)}")
             action.triggered.connect(lambda _=False, n=name: self._open_recent(n))
 
     def _open_recent(self, name: str) -> None:
@@ -801,12 +852,14 @@ class MainWindow(QMainWindow):
         self.canvas.set_highlight(set(indices))
         self._target_follows(indices)
 
-    def _on_map_clicked(self, lon: float, lat: float, modifiers: object) -> None:
+    def _on_map_clicked(
+        self, lon: float, lat: float, modifiers: Qt.KeyboardModifier | None
+    ) -> None:
         t = self.presenter.territory_at(lon, lat)
         selected = set(self.balance.selected_territories())
         shift = (
             bool(modifiers & Qt.KeyboardModifier.ShiftModifier) if modifiers is not None else False
-        )  # type: ignore[operator]
+        )
         if t is None:
             selected = selected if shift else set()
         elif shift:

@@ -252,10 +252,9 @@ class LassoAssignTool(_GestureTool):
         if plan is None:
             return None
         lasso = lasso_polygon(np.array(self.lon), np.array(self.lat))
-        change, held = lasso_change(
+        return lasso_change(
             plan, lasso.polygon, self.window.active_territory(), self.window.edit_scope()
         )
-        return change, held  # type: ignore[return-value]
 
     def move(self, e: MapEvent) -> bool:
         if not self.active:
@@ -591,8 +590,8 @@ class VertexEditTool(MapTool):
         plan = self.window.plan
         assert plan is not None
         old = plan.territories.geometry.iloc[index]
-        change = boundary_change(plan, index, old, new)  # type: ignore[arg-type]
-        self.window.push(EditShapeCommand(plan, index, new, change, text))  # type: ignore[arg-type]
+        change = boundary_change(plan, index, old, new)
+        self.window.push(EditShapeCommand(plan, index, new, change, text))
 
     def press(self, e: MapEvent) -> bool:
         plan = self.window.plan
@@ -629,10 +628,10 @@ class VertexEditTool(MapTool):
         plan = self.window.plan
         assert plan is not None
         i, part, vertex = self.drag
-        self.geometry = move_vertex(self.original, part, vertex, e.lon, e.lat)  # type: ignore[arg-type]
-        change = boundary_change(plan, i, self.original, self.geometry)  # type: ignore[arg-type]
-        self.change = change  # type: ignore[assignment]
-        self.window.show_preview(change)  # type: ignore[arg-type]
+        self.geometry = move_vertex(self.original, part, vertex, e.lon, e.lat)
+        change = boundary_change(plan, i, self.original, self.geometry)
+        self.change = change
+        self.window.show_preview(change)
         self.window.canvas.update()
         return True
 
@@ -667,7 +666,7 @@ class VertexEditTool(MapTool):
         for i in self._drawn():
             dragging = self.drag is not None and self.drag[0] == i
             geom = self.geometry if dragging else plan.territories.geometry.iloc[i]
-            xy, parts, _ = ring_vertices(geom)  # type: ignore[arg-type]
+            xy, parts, _ = ring_vertices(geom)
             for p in np.unique(parts):
                 ring = xy[parts == p]
                 sx, sy = canvas.lonlat_to_screen(ring[:, 0], ring[:, 1])
@@ -791,8 +790,17 @@ class LockTool(_LassoActionTool):
         verb = "Lock" if value else "Unlock"
         scope = self.window.edit_scope()
         none = np.empty(0, np.int64)
-        units = units_inside(plan, polygon) if scope in ("units", "both") else none  # type: ignore[arg-type]
-        accounts = accounts_inside(plan, polygon) if scope in ("accounts", "both") else none  # type: ignore[arg-type]
+        units = units_inside(plan, polygon) if scope in ("units", "both") else none
+        accounts = accounts_inside(plan, polygon) if scope in ("accounts", "both") else none
+        # Only the items whose flag changes: a gesture that changes nothing is no undo step.
+        units = units[plan.unit_locked[units] != value]
+        accounts = accounts[plan.account_locked[accounts] != value]
+        if len(units) == 0 and len(accounts) == 0:
+            self.window.statusBar().showMessage(
+                f"Nothing to {verb.lower()}: no {'un' if value else ''}locked items in the lasso",
+                6000,
+            )
+            return
         stack = self.window.undo_stack
         stack.beginMacro(f"{verb} {len(units)} units, {len(accounts)} accounts")
         if len(units):
@@ -818,18 +826,24 @@ class PinTool(_LassoActionTool):
         from planner.ui.commands import PinAccountsCommand
 
         target = self.window.active_territory()
-        if target >= 0 and plan.territory_locked[target]:
-            self.window.statusBar().showMessage(
-                f"Refused: {plan.territory_label(target)} is locked", 6000
-            )
-            return
-        accounts = accounts_inside(plan, polygon)  # type: ignore[arg-type]
+        accounts = accounts_inside(plan, polygon)
         if len(accounts) == 0:
             self.window.statusBar().showMessage("No accounts inside the lasso", 5000)
             return
-        command = PinAccountsCommand(plan, accounts, target)
-        self.window.push(command)
-        self.window.statusBar().showMessage(command.text(), 6000)
+        try:
+            change, pins = plan.propose_pin(accounts, target)
+        except LockedError as exc:
+            self.window.statusBar().showMessage(f"Refused: {exc}", 6000)
+            return
+        held = len(accounts) - len(pins)
+        note = f"; {held} locked accounts kept" if held else ""
+        name = plan.territory_label(target)
+        if change.is_empty and plan.account_pinned[pins].all():
+            self.window.statusBar().showMessage(f"Nothing to pin to {name}{note}", 6000)
+            return
+        text = f"Pin {len(pins)} accounts to {name}"
+        self.window.push(PinAccountsCommand(plan, change, pins, text))
+        self.window.statusBar().showMessage(text + note, 6000)
 
 
 ALL_TOOLS: tuple[type[MapTool], ...] = (

@@ -444,3 +444,158 @@ def test_territory_name_rep_and_colour_edits_are_undoable(qtbot, window: MainWin
     assert plan.balance().values[1, plan.balance().column("workload")] == pytest.approx(
         workload_before
     )
+
+
+def release_with(
+    qtbot, window: MainWindow, path: list[tuple[float, float]], modifier: Qt.KeyboardModifier
+) -> None:  # type: ignore[no-untyped-def]
+    drag(qtbot, window, path, release=False)
+    qtbot.mouseRelease(
+        window.canvas, Qt.MouseButton.LeftButton, modifier, pos=screen(window, *path[-1])
+    )
+
+
+def test_pin_tool_leaves_accounts_of_a_locked_territory(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    plan.set_territory_field(0, "locked", True)  # the box lies in territory 0
+    before = plan.account_territory.copy()
+    window.set_tool("pin")
+    set_target(window, 2)
+    drag(qtbot, window, BOX_2x2)
+    assert np.array_equal(plan.account_territory, before)
+    assert not plan.account_pinned.any()
+    assert window.undo_stack.count() == 0
+    assert "locked" in window.statusBar().currentMessage()
+
+
+def test_pin_tool_leaves_locked_accounts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from planner.models.editing import accounts_inside, lasso_polygon
+
+    plan = window.plan
+    assert plan is not None
+    lon, lat = np.array(BOX_2x2).T
+    inside = accounts_inside(plan, lasso_polygon(lon, lat).polygon)
+    plan.set_account_flags(inside[:3], locked=np.ones(3, bool))
+    window.set_tool("pin")
+    set_target(window, 2)
+    drag(qtbot, window, BOX_2x2)
+    assert (plan.account_territory[inside[:3]] == 0).all()
+    assert not plan.account_pinned[inside[:3]].any()
+    assert plan.account_pinned[inside[3:]].all()
+    assert "3 locked" in window.statusBar().currentMessage()
+
+
+def test_lock_lasso_that_changes_nothing_adds_no_undo_step(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lock")
+    # Unlocking what is not locked changes nothing.
+    release_with(qtbot, window, BOX_2x2, Qt.KeyboardModifier.ShiftModifier)
+    assert window.undo_stack.count() == 0
+    assert window.statusBar().currentMessage().startswith("Nothing to unlock")
+    drag(qtbot, window, BOX_2x2)
+    assert window.undo_stack.count() == 1
+    # Locking it again changes nothing either.
+    drag(qtbot, window, BOX_2x2)
+    assert window.undo_stack.count() == 1
+    assert window.statusBar().currentMessage().startswith("Nothing to lock")
+
+
+def test_lock_lasso_over_empty_ground_adds_no_undo_step(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    # A small lasso around a spot that holds no account and no unit centre.
+    lon = plan.accounts["lon"].to_numpy()
+    lat = plan.accounts["lat"].to_numpy()
+    size = 0.01
+    spots = [(-88.0 + 0.1 * c + 0.03, 41.5 + 0.1 * r + 0.03) for r in range(6) for c in range(6)]
+    x0, y0 = next(
+        (x, y)
+        for x, y in spots
+        if not ((abs(lon - x) < 2 * size) & (abs(lat - y) < 2 * size)).any()
+    )
+    path = [
+        (x0 - size, y0 - size),
+        (x0 + size, y0 - size),
+        (x0 + size, y0 + size),
+        (x0 - size, y0 + size),
+        (x0 - size, y0 - size * 0.9),
+    ]
+    window.set_tool("lock")
+    drag(qtbot, window, path)
+    assert window.undo_stack.count() == 0
+    assert not plan.unit_locked.any() and not plan.account_locked.any()
+    assert window.statusBar().currentMessage().startswith("Nothing to lock")
+
+
+def test_lasso_status_counts_held_accounts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from planner.models.editing import accounts_inside, lasso_polygon
+
+    plan = window.plan
+    assert plan is not None
+    lon, lat = np.array(BOX_2x2).T
+    inside = accounts_inside(plan, lasso_polygon(lon, lat).polygon)
+    plan.set_account_flags(inside[:4], locked=np.ones(4, bool))
+    window.set_tool("lasso")
+    set_target(window, 3)
+    window.scope_combo.setCurrentIndex(window.scope_combo.findData("accounts"))
+    drag(qtbot, window, BOX_2x2)
+    assert "4 locked or pinned items kept" in window.statusBar().currentMessage()
+
+
+def test_redo_shortcuts_are_unique_across_the_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction, QKeySequence
+
+    redo = [k.toString() for k in window.redo_action.shortcuts()]
+    assert "Ctrl+Y" in redo and "Ctrl+Shift+Z" in redo
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo):
+        assert key.toString() in redo
+    owners: dict[str, list[str]] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), []).append(action.text())
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_ctrl_shift_z_and_ctrl_y_redo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2)
+    after = plan.account_territory.copy()
+    window.undo_action.trigger()
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert np.array_equal(plan.account_territory, after)
+    window.undo_action.trigger()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(plan.account_territory, after)
+
+
+def test_ampersand_in_a_territory_name_shows_in_undo_and_redo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    plan.set_territory_field(3, "name", "R&D")
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2)
+    # Qt shows "&&" as "&"; a single "&" would vanish and underline the next letter.
+    assert window.undo_action.text().endswith("to R&&D")
+    assert window.undo_action.text().startswith("&Undo ")
+    assert window.undo_stack.text(0).endswith("to R&D")  # the history list shows it as typed
+    window.undo_action.trigger()
+    assert window.redo_action.text().endswith("to R&&D")
+
+
+def test_ampersand_in_a_recent_file_name_shows_in_the_menu(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.settings.setValue("recentFiles", ["/plans/R&D east.gpkg"])
+    window._fill_recent_menu()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert texts == ["&1 /plans/R&&D east.gpkg"]
