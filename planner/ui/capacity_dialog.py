@@ -87,7 +87,7 @@ class CapacityDialog(QDialog):
         layout.addWidget(QLabel("Sensitivity:", self))
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.result: CapacityPlan | None = None
+        self.estimate: CapacityPlan | None = None
         self.capacity.valueChanged.connect(lambda _v: self.recompute())
         self.recompute()
         self.resize(640, 460)
@@ -97,7 +97,7 @@ class CapacityDialog(QDialog):
         hours = float(self.capacity.value())
         given = None if abs(hours - self.default_capacity) < 0.5 else hours
         result = plan_capacity(self.plan, given)
-        self.result = result
+        self.estimate = result
         lines = [
             f"{result.accounts:,} accounts, {result.visits:,.0f} visits a year",
             f"Workload: visit hours {result.visit_hours:,.0f} + travel "
@@ -128,8 +128,8 @@ class CapacityDialog(QDialog):
 
     def suggested_territories(self) -> int:
         """The number of territories suggested at the hours per rep in the box."""
-        assert self.result is not None
-        return self.result.territories
+        assert self.estimate is not None
+        return self.estimate.territories
 
 
 def install(window: MainWindow) -> None:

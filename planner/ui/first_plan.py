@@ -124,7 +124,7 @@ class _CreatePage(QWizardPage):
         self.create_button.setObjectName("guideCreate")
         self.cancel_button = QPushButton("Stop", self)
         self.cancel_button.setEnabled(False)
-        self.create_button.clicked.connect(guide.create)
+        self.create_button.clicked.connect(guide.create_territories)
         self.cancel_button.clicked.connect(guide.cancel_create)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -210,7 +210,7 @@ class FirstPlanGuide(QWizard):
     def running(self) -> bool:
         return self.task is not None and self.task.is_running()
 
-    def create(self) -> Task | None:
+    def create_territories(self) -> Task | None:
         """Run the optimiser's create mode in the background."""
         if self.running():
             return None

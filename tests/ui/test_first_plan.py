@@ -72,7 +72,7 @@ def test_csv_without_units_or_reps_reaches_a_created_plan(
     guide.next()
     # Step 3: create, in the background, as one undo step.
     guide.time_limit = 5.0
-    guide.create()
+    guide.create_territories()
     qtbot.waitUntil(lambda: guide.result_ is not None, timeout=120_000)
     assert plan.n_territories == 3
     in_unit = plan.account_unit >= 0
