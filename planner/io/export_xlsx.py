@@ -763,7 +763,7 @@ def route_events(plan: Plan) -> pd.DataFrame | None:
     seq, account_id, name, address, city, state, zip, lat, lon, arrival,
     departure, wait, visit, drive, km`` (times in minutes after midnight).
     """
-    from planner.optimise.visit_planning import ROUTE_DAYS_OFF_TABLE, ROUTE_TOTALS_TABLE
+    from planner.models.schema import ROUTE_DAYS_OFF_TABLE, ROUTE_TOTALS_TABLE
 
     stops = _layer_frame(plan, "route_stops")
     if stops is None:
@@ -963,7 +963,7 @@ def routes_sheet(plan: Plan) -> TableSheet:
 
 def route_totals_sheet(plan: Plan) -> TableSheet:
     """Route totals: per rep, the horizon, visits, distance, hours and mileage."""
-    from planner.optimise.visit_planning import ROUTE_TOTALS_TABLE
+    from planner.models.schema import ROUTE_TOTALS_TABLE
 
     totals = plan.tables.get(ROUTE_TOTALS_TABLE)
     if totals is None or len(totals) == 0:
@@ -1007,7 +1007,7 @@ def route_totals_sheet(plan: Plan) -> TableSheet:
 
 def unplanned_visits_sheet(plan: Plan) -> TableSheet:
     """Unplanned visits: every account visit the routes could not fit, with the reason."""
-    from planner.optimise.visit_planning import ROUTE_UNPLACED_TABLE
+    from planner.models.schema import ROUTE_UNPLACED_TABLE
 
     if _layer_frame(plan, "route_stops") is None and ROUTE_UNPLACED_TABLE not in plan.tables:
         return TableSheet(UNPLANNED_VISITS, [], note=_NO_ROUTES)
