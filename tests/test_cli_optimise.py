@@ -66,6 +66,10 @@ def test_scenario_keeps_the_alignment(
         (["--mode", "create", "--territories", "9"], "only 3 unlocked territories"),
         (["--mode", "subset", "--subset", "T1,T9"], "no territory 'T9'"),
         (["--measures", "travel"], "measure 'travel' is not one of"),
+        # The model reserves these names for the plan's own alignments: storing a proposal
+        # under one of them lost it (the scenario list never shows it).
+        (["--scenario", "current"], "'current' is reserved"),
+        (["--scenario", " baseline "], "'baseline' is reserved"),
     ],
 )
 def test_bad_input_exits_non_zero_and_writes_nothing(

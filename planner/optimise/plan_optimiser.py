@@ -44,6 +44,8 @@ from planner.models.balance import (
     balance_from_values,
 )
 from planner.models.geo import EARTH_RADIUS_KM, haversine_km
+from planner.models.scenarios import SCENARIO_ASSIGNMENTS_TABLE as _SCENARIO_ASSIGNMENTS_TABLE
+from planner.models.scenarios import SCENARIOS_TABLE as _SCENARIOS_TABLE
 from planner.models.settings import MeasureSpec, Settings
 from planner.optimise.districting import Travel
 from planner.optimise.graph import Adjacency, adjacency_from_geometry, n_pieces
@@ -58,9 +60,9 @@ MODES = ("create", "rebalance", "subset")
 DISRUPTION_BASES = ("accounts", "revenue")
 #: Plan table holding the explanation of every applied optimiser move.
 MOVES_TABLE = "optimiser_moves"
-#: Plan tables holding scenarios proposed by the optimiser (see :func:`store_scenario`).
-SCENARIOS_TABLE = "scenarios"
-SCENARIO_ASSIGNMENTS_TABLE = "scenario_assignments"
+#: Plan tables holding scenarios (the model's; see :func:`store_scenario`).
+SCENARIOS_TABLE = _SCENARIOS_TABLE
+SCENARIO_ASSIGNMENTS_TABLE = _SCENARIO_ASSIGNMENTS_TABLE
 #: Above this many movable units the exact CP-SAT finish is skipped by default: it rarely
 #: proves optimality there and would spend the planner's time budget.
 EXACT_MAX_UNITS = 150
@@ -1663,53 +1665,28 @@ def forget_moves(plan: Plan, previous: pd.DataFrame | None) -> None:
 def store_scenario(plan: Plan, result: PlanOptimisation, name: str, description: str = "") -> None:
     """Store the proposed alignment as a named scenario, leaving the plan's alignment as is.
 
-    Two tables hold it: ``scenarios`` (scenario, created, source, description) and
-    ``scenario_assignments`` (scenario, kind ``account`` or ``unit``, item_id,
-    territory_id; ``None`` = Unassigned), one row per account and unit of the plan. A
-    scenario of the same name is replaced.
+    The model stores it (:func:`planner.models.scenarios.write_scenario`, source
+    ``optimiser``), so its rules apply: a scenario of the same name is replaced, and the
+    names it reserves for the plan's own alignments (``current``, ``baseline``) are refused.
 
     Raises
     ------
-    ValueError
-        If ``name`` is empty.
+    ScenarioError
+        If ``name`` is empty or reserved (a ``ValueError``); nothing is stored.
     """
-    name = name.strip()
-    if not name:
-        raise ValueError("scenario name must not be empty")
+    from planner.models.scenarios import write_scenario
+
     change = result.change
     at = plan.account_territory.copy()
     ut = plan.unit_territory.copy()
     at[change.account_indices] = change.account_after
     ut[change.unit_indices] = change.unit_after
-    ids = np.array([None, *plan.territory_ids], dtype=object)
-    rows = pd.DataFrame(
-        {
-            "scenario": name,
-            "kind": ["account"] * plan.n_accounts + ["unit"] * plan.n_units,
-            "item_id": [str(v) for v in plan.accounts["account_id"]]
-            + [str(v) for v in plan.units["unit_id"]],
-            "territory_id": np.concatenate([ids[at + 1], ids[ut + 1]]),
-        }
-    )
     text = description or (
         f"{result.options.mode} run {result.run_id}: {result.in_band_after} of "
         f"{result.n_optimised} territories in band, {100 * result.disruption_accounts:.1f} % of "
         "accounts moved"
     )
-    meta = pd.DataFrame(
-        {
-            "scenario": [name],
-            "created": [result.created or datetime.now(UTC).isoformat(timespec="seconds")],
-            "source": ["optimiser"],
-            "description": [text],
-        }
-    )
-    for table, new in ((SCENARIO_ASSIGNMENTS_TABLE, rows), (SCENARIOS_TABLE, meta)):
-        old = plan.tables.get(table)
-        if old is not None and "scenario" in old:
-            old = old[old["scenario"] != name]
-            new = pd.concat([old, new], ignore_index=True)
-        plan.tables[table] = new.reset_index(drop=True)
+    write_scenario(plan, name, at, ut, source="optimiser", description=text)
 
 
 __all__ = [

@@ -146,8 +146,14 @@ def cmd_optimise(argv: list[str]) -> int:
             "--mode subset needs --subset with the territory ids to re-optimise, "
             "or --under with a district or region"
         )
-    if args.scenario is not None and not args.scenario.strip():
-        raise UserError("--scenario needs a name")
+    if args.scenario is not None:
+        from planner.models.scenarios import ScenarioError, check_scenario_name
+
+        # The model's rule, checked before the run so a refused name costs no wait.
+        try:
+            args.scenario = check_scenario_name(args.scenario)
+        except ScenarioError as exc:
+            raise UserError(f"--scenario: {exc}") from None
     if args.output.suffix.lower() != ".gpkg":
         raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
     refuse_overwriting_inputs({"plan file": args.plan}, {"-o": args.output})
@@ -248,8 +254,8 @@ def cmd_optimise(argv: list[str]) -> int:
         add_created_territories(plan, result)
     if args.scenario:
         store_scenario(plan, result, args.scenario)
-        record_moves(plan, result, args.scenario.strip())
-        where = f"as scenario {args.scenario.strip()!r} (the plan's alignment is unchanged)"
+        record_moves(plan, result, args.scenario)
+        where = f"as scenario {args.scenario!r} (the plan's alignment is unchanged)"
     else:
         plan.apply(result.change)
         record_moves(plan, result)
