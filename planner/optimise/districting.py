@@ -376,6 +376,8 @@ def optimise_territories(
     max_disruption: float | None = None,
     disruption_weight: ArrayLike | None = None,
     max_disruption_per_territory: float | ArrayLike | None = None,
+    churn_budget: ArrayLike | None = None,
+    border_model: bool | None = None,
     territories: Sequence[int] | None = None,
     compactness_weight: ArrayLike | None = None,
     objective: Literal["distance", "cut_edges"] = "distance",
@@ -435,6 +437,13 @@ def optimise_territories(
     max_disruption_per_territory : float or array_like of shape (k,), optional
         Largest churn of each territory (disruption weight it loses plus weight it gains),
         as a fraction of the weight it holds in ``current``: the "per rep" budget.
+    churn_budget : array_like of shape (k,), optional
+        The same budget in disruption weight per territory (overrides
+        ``max_disruption_per_territory``), for callers that count part of it elsewhere.
+    border_model : bool, optional
+        Start a budgeted rebalance from the mixed-integer model of the borders
+        (:mod:`planner.optimise.rebalance_mip`). Default: when there is no ``initial``
+        (a first run, not a refinement of an earlier one).
     territories : sequence of int, optional
         Subset mode: the territories to re-optimise.
     compactness_weight : array_like, shape (n,), optional
@@ -610,7 +619,14 @@ def optimise_territories(
         else:
             budget = float(max_disruption) * float(dw.sum())
     territory_budget = None
-    if max_disruption_per_territory is not None:
+    if churn_budget is not None:
+        if cur is None:
+            messages.append("churn_budget ignored: there is no current alignment")
+        else:
+            territory_budget = np.broadcast_to(
+                np.asarray(churn_budget, dtype=np.float64), (k,)
+            ).copy()
+    elif max_disruption_per_territory is not None:
         if cur is None:
             messages.append("max_disruption_per_territory ignored: there is no current alignment")
         else:
@@ -674,7 +690,9 @@ def optimise_territories(
         state.report(0.1, "territories: local search")
 
     budgeted = mode is not Mode.CREATE and cur is not None and math.isfinite(budget)
-    if budgeted and start_from is None:
+    if border_model is None:
+        border_model = start_from is None
+    if budgeted and border_model:
         from planner.optimise.rebalance_mip import solve_rebalance_mip
 
         if state is not None:

@@ -212,6 +212,19 @@ def solve_rebalance_mip(
         )
         if np.isfinite(prob.budget):
             solver.Add(moved <= prob.budget * budget_share)
+        if prob.territory_budget is not None:
+            # Each territory's churn (weight lost plus gained) within its per-rep budget, or
+            # within what the start already has where that is more (the start stays feasible).
+            dw = prob.dweight
+            for t in np.flatnonzero(prob.active).tolist():
+                lost = [float(dw[u]) * (1 - var(u, t)) for u in np.flatnonzero(cur == t).tolist()]
+                gained = [
+                    float(dw[u]) * var(u, t)
+                    for u in candidates[t]
+                    if cur[u] >= 0 and cur[u] != t and dw[u] > 0
+                ]
+                limit = max(float(prob.territory_budget[t]), float(st.churn[t]))
+                solver.Add(solver.Sum([*lost, *gained]) <= limit + 1e-9)
     mean_dw = max(float(prob.dweight.mean()), 1e-12)
     # Compactness last: it also makes the optimum unique, so the same plan comes back on
     # every run (with only disruption below the bands, many plans tie and SCIP's choice
