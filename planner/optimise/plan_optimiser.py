@@ -1034,9 +1034,16 @@ def optimise_plan(
     """
     import time
 
-    from planner.optimise.districting import optimise_territories
+    from planner.optimise.districting import (
+        WALL_GRACE,
+        WALL_SAFETY,
+        WORK_PER_SECOND,
+        optimise_territories,
+        work_ticks,
+    )
 
     start = time.perf_counter()
+    work_start = work_ticks()
     run_id = uuid.uuid4().hex[:12]
     settings = snapshot.settings
     options.validate(settings, snapshot.n_territories)
@@ -1309,9 +1316,15 @@ def optimise_plan(
     result = None
     rounds = 1 if "workload" not in balanced else MAX_ROUNDS
     for r in range(rounds):
-        elapsed = time.perf_counter() - start
-        left = options.time_limit - elapsed
-        if r > 0 and (left < 0.5 or (state is not None and state.is_cancelled())):
+        # Rounds share the time limit as counted work (the core's deterministic clock), so
+        # the machine's load does not change how the time is shared, nor the plan; the wall
+        # clock only stops a run far past its limit.
+        left = options.time_limit - (work_ticks() - work_start) / WORK_PER_SECOND
+        if r > 0 and (
+            left < 0.5
+            or (state is not None and state.is_cancelled())
+            or time.perf_counter() - start > WALL_SAFETY * options.time_limit + WALL_GRACE
+        ):
             break
         # Later rounds recalibrate the workload estimate; with the exact travel term there is
         # nothing to recalibrate and the first round takes nearly all the time.
