@@ -66,6 +66,10 @@ def test_scenario_keeps_the_alignment(
         (["--mode", "create", "--territories", "9"], "only 3 unlocked territories"),
         (["--mode", "subset", "--subset", "T1,T9"], "no territory 'T9'"),
         (["--measures", "travel"], "measure 'travel' is not one of"),
+        # The model reserves these names for the plan's own alignments: storing a proposal
+        # under one of them lost it (the scenario list never shows it).
+        (["--scenario", "current"], "'current' is reserved"),
+        (["--scenario", " baseline "], "'baseline' is reserved"),
     ],
 )
 def test_bad_input_exits_non_zero_and_writes_nothing(
@@ -100,3 +104,41 @@ def test_default_time_limit_follows_the_plan_size(
     code = main(["optimise", str(plan_file), "-o", str(out), "--tolerance", "0.2"])
     assert code == 0
     assert "time limit 30 s" in capsys.readouterr().out  # 36 units: the small-plan default
+
+
+def test_budget_counts_against_the_baseline_and_says_what_is_spent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = make_plan(n_accounts=300, grid=6, n_territories=3, seed=3)
+    plan.set_baseline_to_current()
+    plan.apply(plan.propose_account_move(np.flatnonzero(plan.account_territory == 0)[:15], 1))
+    edited, out = tmp_path / "edited.gpkg", tmp_path / "out.gpkg"
+    save_plan(plan, edited)
+    code = main(
+        [
+            *("optimise", str(edited), "-o", str(out), "--max-disruption", "0.1"),
+            *("--tolerance", "0.12", "--time-limit", "2", "--seed", "4"),
+        ]
+    )
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "already 5.0 % of accounts from the baseline; 5.0 % left of the 10 % budget" in text
+    # The per-rep limit is on by default.
+    assert "(limit 25 %)" in text
+    after = open_plan(out)
+    assert (after.account_territory != after.baseline_territory).mean() <= 0.10 + 1e-9
+
+
+@pytest.mark.parametrize(("value", "shown"), [("off", "no per-rep limit"), ("0", "limit 0 %")])
+def test_per_rep_limit_can_be_off_or_zero(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, shown: str
+) -> None:
+    out = tmp_path / "out.gpkg"
+    code = main(
+        [
+            *("optimise", str(plan_file), "-o", str(out), "--time-limit", "1"),
+            *("--max-disruption-per-rep", value),
+        ]
+    )
+    assert code == 0
+    assert shown in capsys.readouterr().out

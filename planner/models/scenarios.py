@@ -72,6 +72,22 @@ def scenario_names(plan: Plan) -> list[str]:
     return [CURRENT, BASELINE, *stored_scenarios(plan)]
 
 
+def check_scenario_name(name: str) -> str:
+    """The name a new scenario would be stored under (stripped), or :class:`ScenarioError`.
+
+    The one rule for naming a stored scenario: not empty, and not one of :data:`RESERVED`
+    (``current`` and ``baseline`` always mean the plan's own alignments, so a scenario
+    stored under either could never be shown). Everything that stores a scenario, and
+    every front end that asks for a name before a long run, calls this.
+    """
+    name = name.strip()
+    if not name:
+        raise ScenarioError("scenario name must not be empty")
+    if name in RESERVED:
+        raise ScenarioError(f"{name!r} is reserved for the plan's own alignment")
+    return name
+
+
 def _check_name(plan: Plan, name: str) -> str:
     if name not in scenario_names(plan):
         raise ScenarioError(f"no scenario {name!r} (scenarios: {', '.join(scenario_names(plan))})")
@@ -165,11 +181,7 @@ def write_scenario(
     description: str = "",
 ) -> None:
     """Store an alignment as scenario ``name`` (replacing one of the same name)."""
-    name = name.strip()
-    if not name:
-        raise ScenarioError("scenario name must not be empty")
-    if name in RESERVED:
-        raise ScenarioError(f"{name!r} is reserved for the plan's own alignment")
+    name = check_scenario_name(name)
     at = np.asarray(account_territory, dtype=np.int64)
     ut = np.asarray(
         plan.unit_territory if unit_territory is None else unit_territory, dtype=np.int64
@@ -501,6 +513,7 @@ __all__ = [
     "Comparison",
     "ScenarioError",
     "ScenarioFigures",
+    "check_scenario_name",
     "compare_scenarios",
     "delete_scenario",
     "duplicate_scenario",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -68,6 +69,43 @@ DISRUPTION_WEIGHT = 0.3
 MAX_RESTARTS = 100
 MAX_PASSES = 300
 RESTART_PATIENCE = 40
+
+
+# Deterministic work limits. Wall-clock limits made results depend on the machine's load
+# (a busy machine searched less and returned another plan), so every phase runs on counted
+# work instead: the search counts its elementary steps (penalty and travel evaluations,
+# applied moves with the contiguity bookkeeping they cause, candidate scans) and stops when
+# the count reaches ``time_limit`` times WORK_PER_SECOND. The rate was measured once, on the
+# demo plan on a quiet 2-core machine, and is fixed, so the same options give the same work,
+# and the same plan, on any machine and under any load; a slower machine simply takes longer.
+# A wall clock of WALL_SAFETY times the limit plus WALL_GRACE seconds stays as a safety net
+# only (the grace keeps short runs on a loaded machine from reaching it).
+WORK_PER_SECOND = 40_000.0
+WALL_SAFETY = 3.0
+WALL_GRACE = 10.0
+# Work charged per step (in the counter's units, about 25 microseconds each on that machine).
+WORK_APPLY = 40.0  # a move: values, travel, and the articulation points it invalidates
+WORK_PER_EDGE = 0.002  # a scan of the boundary moves, per unit-graph edge
+WORK_PER_UNIT = 0.01  # a fresh state or re-centring, per unit
+
+
+class _WorkCounter(threading.local):
+    """Work done by the search on this thread (each run has its own thread's count)."""
+
+    def __init__(self) -> None:
+        self.ticks = 0.0
+
+
+_WORK = _WorkCounter()
+
+
+def _charge(amount: float) -> None:
+    _WORK.ticks += amount
+
+
+def work_ticks() -> float:
+    """Work counted so far on this thread (see WORK_PER_SECOND); differences measure a run."""
+    return _WORK.ticks
 
 
 class Mode(StrEnum):
@@ -193,10 +231,12 @@ class Travel:
 
     def contribution(self, u: IntArray, t: IntArray | int) -> FloatArray:
         """Aggregates ``(visits, stops, area, commute)`` unit ``u`` brings to territory ``t``."""
+        _WORK.ticks += 1.0
         return np.stack([self.visits[u], self.stops[u], self.area[u], self.home[u, t]], axis=-1)
 
     def hours(self, agg: FloatArray, t: IntArray | int) -> FloatArray:
         """Travel of territory ``t`` holding aggregates ``agg`` (shape (..., 4))."""
+        _WORK.ticks += 1.0
         area = agg[..., 2]
         if self.area_fixed is not None:
             af = self.area_fixed[t]
@@ -317,7 +357,10 @@ class _Problem:
     fixed_centres: FloatArray | None
     names: list[str]
     rng: np.random.Generator
-    deadline: float
+    #: Work count (see WORK_PER_SECOND) at which the search stops, and the wall-clock
+    #: safety net (WALL_SAFETY times the time limit plus WALL_GRACE).
+    work_limit: float
+    wall_deadline: float
     state: TaskState | None
     exact_time_limit: float | None = None
     reproducible: bool = False
@@ -330,10 +373,16 @@ class _Problem:
         if self.stopped:
             return True
         if (
-            self.state is not None and self.state.is_cancelled()
-        ) or time.perf_counter() > self.deadline:
+            (self.state is not None and self.state.is_cancelled())
+            or _WORK.ticks >= self.work_limit
+            or time.perf_counter() > self.wall_deadline
+        ):
             self.stopped = True
         return self.stopped
+
+    def seconds_left(self) -> float:
+        """The work left, in seconds at WORK_PER_SECOND (not wall-clock seconds)."""
+        return (self.work_limit - _WORK.ticks) / WORK_PER_SECOND
 
 
 def _band_z(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArray:
@@ -346,6 +395,7 @@ def _band_z(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatAr
 
 def _penalty(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArray:
     """Balance penalty per row (territory), summed over measures; works on (..., m) arrays."""
+    _WORK.ticks += 1.0 + np.size(values) * 1e-3
     z = np.abs(_band_z(values, lower, upper))
     out = np.maximum(z - 1.0, 0.0)
     return np.asarray((CENTRE_PULL * z * z + BAND_WEIGHT * (out + out * out)).sum(axis=-1))
@@ -376,6 +426,8 @@ def optimise_territories(
     max_disruption: float | None = None,
     disruption_weight: ArrayLike | None = None,
     max_disruption_per_territory: float | ArrayLike | None = None,
+    churn_budget: ArrayLike | None = None,
+    border_model: bool | None = None,
     territories: Sequence[int] | None = None,
     compactness_weight: ArrayLike | None = None,
     objective: Literal["distance", "cut_edges"] = "distance",
@@ -435,6 +487,13 @@ def optimise_territories(
     max_disruption_per_territory : float or array_like of shape (k,), optional
         Largest churn of each territory (disruption weight it loses plus weight it gains),
         as a fraction of the weight it holds in ``current``: the "per rep" budget.
+    churn_budget : array_like of shape (k,), optional
+        The same budget in disruption weight per territory (overrides
+        ``max_disruption_per_territory``), for callers that count part of it elsewhere.
+    border_model : bool, optional
+        Start a budgeted rebalance from the mixed-integer model of the borders
+        (:mod:`planner.optimise.rebalance_mip`). Default: when there is no ``initial``
+        (a first run, not a refinement of an earlier one).
     territories : sequence of int, optional
         Subset mode: the territories to re-optimise.
     compactness_weight : array_like, shape (n,), optional
@@ -481,6 +540,7 @@ def optimise_territories(
         ``ValueError``.
     """
     start = time.perf_counter()
+    work_start = _WORK.ticks
     mode = Mode(mode)
     x = np.asarray(measures, dtype=np.float64)
     if x.ndim == 1:
@@ -610,7 +670,14 @@ def optimise_territories(
         else:
             budget = float(max_disruption) * float(dw.sum())
     territory_budget = None
-    if max_disruption_per_territory is not None:
+    if churn_budget is not None:
+        if cur is None:
+            messages.append("churn_budget ignored: there is no current alignment")
+        else:
+            territory_budget = np.broadcast_to(
+                np.asarray(churn_budget, dtype=np.float64), (k,)
+            ).copy()
+    elif max_disruption_per_territory is not None:
         if cur is None:
             messages.append("max_disruption_per_territory ignored: there is no current alignment")
         else:
@@ -649,7 +716,8 @@ def optimise_territories(
         fixed_centres=fixed_centres,
         names=names,
         rng=np.random.default_rng(seed),
-        deadline=start + time_limit,
+        work_limit=work_start + time_limit * WORK_PER_SECOND,
+        wall_deadline=start + WALL_SAFETY * time_limit + WALL_GRACE,
         state=state,
         exact_time_limit=exact_time_limit,
         reproducible=reproducible,
@@ -674,19 +742,24 @@ def optimise_territories(
         state.report(0.1, "territories: local search")
 
     budgeted = mode is not Mode.CREATE and cur is not None and math.isfinite(budget)
-    if budgeted and start_from is None:
+    if border_model is None:
+        border_model = start_from is None
+    if budgeted and border_model:
         from planner.optimise.rebalance_mip import solve_rebalance_mip
 
         if state is not None:
             state.report(0.1, "territories: mixed-integer model of the borders")
         mip = solve_rebalance_mip(prob, assignment, time_limit=MIP_SHARE * time_limit)
+        prob.stopped = bool(prob.state is not None and prob.state.is_cancelled())
         assignment = _local_search(prob, assignment if mip is None else mip, progress=(0.5, 0.8))
     elif budgeted:
         assignment = _soft_budget_search(prob, assignment, progress=(0.1, 0.8))
     else:
         assignment = _local_search(prob, assignment, progress=(0.1, 0.5))
     if mode is Mode.CREATE:
-        assignment = _restarts(prob, assignment, start, time_limit, restarts, progress=(0.5, 0.8))
+        assignment = _restarts(
+            prob, assignment, work_start, time_limit, restarts, progress=(0.5, 0.8)
+        )
 
     proven = proven_infeasible = False
     n_free = int(np.count_nonzero(movable))
@@ -789,7 +862,7 @@ def _pmedian_seeds(
         count,
         weight.sum(axis=1) + 1e-6,
         seed=seed,
-        time_limit=min(3.0, max(0.2, 0.05 * (prob.deadline - time.perf_counter()))),
+        time_limit=min(3.0, max(0.2, 0.05 * prob.seconds_left())),
         exact=False,
     )
     return [int(cand[j]) for j in result.medians.tolist()]
@@ -889,6 +962,7 @@ class _State:
 
     def __init__(self, prob: _Problem, assignment: IntArray) -> None:
         self.prob = prob
+        _WORK.ticks += WORK_PER_UNIT * assignment.size
         self.a = assignment.copy()
         self.values = np.zeros((prob.k, prob.x.shape[1]))
         np.add.at(self.values, self.a, prob.x)
@@ -913,6 +987,7 @@ class _State:
 
     def recentre(self) -> None:
         prob = self.prob
+        _WORK.ticks += WORK_PER_UNIT * prob.x.shape[0]
         self.centres = _centres(prob, self.a)
         # Distance of every unit to every centre, in territory radii, times its weight.
         d = np.hypot(
@@ -989,6 +1064,7 @@ class _State:
         return np.asarray(out)
 
     def apply(self, u: int, dst: int) -> None:
+        _WORK.ticks += WORK_APPLY
         src = int(self.a[u])
         cur = self.prob.current
         if cur is not None and cur[u] >= 0:
@@ -1013,6 +1089,7 @@ class _State:
         """Every (unit, from, to) move of a movable unit into an adjacent active territory."""
         p = self.prob
         e = p.adjacency.edges()
+        _WORK.ticks += 1.0 + WORK_PER_EDGE * e.shape[0]
         a = self.a
         both = np.concatenate([e, e[:, ::-1]])
         u, v = both[:, 0], both[:, 1]
@@ -1558,15 +1635,15 @@ def _soft_budget_search(
     relaxed = min(held, real * BUDGET_RELAX)
     if relaxed <= real:
         return assignment
-    deadline = prob.deadline
-    total = deadline - time.perf_counter()
+    work_limit = prob.work_limit
+    total = work_limit - _WORK.ticks
     try:
         prob.budget, prob.soft_budget = relaxed, real
-        prob.deadline = time.perf_counter() + SOFT_SHARE * total
+        prob.work_limit = _WORK.ticks + SOFT_SHARE * total
         soft = _local_search(prob, assignment, progress=progress)
     finally:
         prob.budget, prob.soft_budget = real, math.inf
-        prob.deadline = deadline
+        prob.work_limit = work_limit
         prob.stopped = bool(prob.state is not None and prob.state.is_cancelled())
     st = _State(prob, soft)
     if st.moved > real + 1e-9:
@@ -1585,7 +1662,7 @@ def _soft_budget_search(
 def _restarts(
     prob: _Problem,
     best: IntArray,
-    start: float,
+    work_start: float,
     time_limit: float,
     rounds: int | None,
     progress: tuple[float, float],
@@ -1602,11 +1679,11 @@ def _restarts(
     if rounds < 1:
         return best
     best_score = _score(_State(prob, best))
-    stop_at = start + 0.25 * time_limit
+    stop_at = work_start + 0.25 * time_limit * WORK_PER_SECOND
     free = np.flatnonzero(prob.movable)
     stale = 0
     for r in range(rounds):
-        if prob.out_of_time() or time.perf_counter() > stop_at:
+        if prob.out_of_time() or _WORK.ticks > stop_at:
             break
         if prob.state is not None:
             prob.state.report(
@@ -1791,7 +1868,7 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
     for (i, t), v in xv.items():
         model.add_hint(v, bool(hint[i] == t))
     solver = cp_model.CpSolver()
-    left = prob.deadline - time.perf_counter()
+    left = prob.seconds_left()
     if prob.exact_time_limit is not None:
         left = min(left, prob.exact_time_limit)
     solver.parameters.max_time_in_seconds = max(0.1, left)
@@ -1800,7 +1877,7 @@ def _solve_exact(prob: _Problem, hint: IntArray) -> tuple[IntArray | None, bool,
         # gives the same plan on every run; the wall-time bound above only guards the deadline.
         solver.parameters.num_workers = 1
         solver.parameters.max_deterministic_time = max(0.1, left)
-        solver.parameters.max_time_in_seconds = max(0.1, prob.deadline - time.perf_counter())
+        solver.parameters.max_time_in_seconds = max(0.1, prob.wall_deadline - time.perf_counter())
     else:
         # Two workers (portfolio) find far better cut-edge plans than one or an interleaved
         # search; the price is that a time-limited exact phase may differ between runs.

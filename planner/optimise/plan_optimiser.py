@@ -43,6 +43,8 @@ from planner.models.balance import (
 )
 from planner.models.geo import EARTH_RADIUS_KM, haversine_km
 from planner.models.graph import Adjacency, AdjacencyCache, n_pieces, plan_adjacency_cache
+from planner.models.scenarios import SCENARIO_ASSIGNMENTS_TABLE as _SCENARIO_ASSIGNMENTS_TABLE
+from planner.models.scenarios import SCENARIOS_TABLE as _SCENARIOS_TABLE
 from planner.models.settings import MeasureSpec, Settings
 from planner.optimise.districting import Travel
 
@@ -50,15 +52,18 @@ if TYPE_CHECKING:
     from planner.models.plan import Plan
     from planner.models.progress import TaskState
 
+#: Per-rep disruption limit the window and the command line offer by default: at most a
+#: quarter of a rep's baseline accounts lost plus gained (docs/optimiser.md says why).
+DEFAULT_MAX_DISRUPTION_PER_REP = 0.25
 #: Modes of :class:`OptimiseOptions`.
 MODES = ("create", "rebalance", "subset")
 #: What the disruption budget counts.
 DISRUPTION_BASES = ("accounts", "revenue")
 #: Plan table holding the explanation of every applied optimiser move.
 MOVES_TABLE = "optimiser_moves"
-#: Plan tables holding scenarios proposed by the optimiser (see :func:`store_scenario`).
-SCENARIOS_TABLE = "scenarios"
-SCENARIO_ASSIGNMENTS_TABLE = "scenario_assignments"
+#: Plan tables holding scenarios (the model's; see :func:`store_scenario`).
+SCENARIOS_TABLE = _SCENARIOS_TABLE
+SCENARIO_ASSIGNMENTS_TABLE = _SCENARIO_ASSIGNMENTS_TABLE
 #: Above this many movable units the exact CP-SAT finish is skipped by default: it rarely
 #: proves optimality there and would spend the planner's time budget.
 EXACT_MAX_UNITS = 150
@@ -209,6 +214,9 @@ class PlanSnapshot:
     area_override: np.ndarray
     routed_travel_hours: np.ndarray
     adjacency_cache: AdjacencyCache
+    #: Baseline territory per account (``-1`` Unassigned, ``-2`` a territory since removed):
+    #: disruption budgets count against it, as the balance panel and the workbook do.
+    account_baseline: np.ndarray
 
     @property
     def n_territories(self) -> int:
@@ -307,6 +315,7 @@ def snapshot_plan(plan: Plan) -> PlanSnapshot:
         area_override=np.asarray(plan.engine.area_override, dtype=float).copy(),
         routed_travel_hours=np.asarray(plan.engine.routed_travel_hours, dtype=float).copy(),
         adjacency_cache=cache,
+        account_baseline=np.asarray(plan.baseline_territory, dtype=np.int64).copy(),
     )
 
 
@@ -439,6 +448,13 @@ class PlanOptimisation:
         :func:`add_created_territories` before applying the change.
     suggested_homes : dict of int to SuggestedHome
         Create mode: per filled territory without a rep home, where a rep could be based.
+    baseline_before, baseline_after : float
+        Fractions of the plan's accounts (or revenue, as the budget counts) away from their
+        baseline territory before and after the change: what the disruption budget limits.
+    worst_rep_after : float
+        Largest churn of a territory against the baseline after the change (accounts or
+        revenue lost plus gained, as a fraction of its baseline's): what the per-rep
+        budget limits.
     """
 
     run_id: str
@@ -467,6 +483,9 @@ class PlanOptimisation:
     created: str = ""
     new_territories: list[dict[str, object]] = field(default_factory=list)
     suggested_homes: dict[int, SuggestedHome] = field(default_factory=dict)
+    baseline_before: float = 0.0
+    baseline_after: float = 0.0
+    worst_rep_after: float = 0.0
 
     def in_band(self, table: BalanceTable) -> np.ndarray:
         """Per optimised territory: every balanced measure in its band."""
@@ -519,6 +538,22 @@ class PlanOptimisation:
             ],
         )
 
+    def budget_line(self) -> str:
+        """The disruption against the baseline, before and after, with the budgets."""
+        o = self.options
+        what = "accounts" if o.disruption_basis == "accounts" else "revenue"
+        budget = "no budget" if o.max_disruption is None else f"budget {100 * o.max_disruption:g} %"
+        per_rep = (
+            "no per-rep limit"
+            if o.max_disruption_per_rep is None
+            else f"limit {100 * o.max_disruption_per_rep:g} %"
+        )
+        return (
+            f"against the baseline: {100 * self.baseline_before:.1f} % of {what} already moved "
+            f"before this run → {100 * self.baseline_after:.1f} % after ({budget}); "
+            f"worst rep {100 * self.worst_rep_after:.1f} % ({per_rep})"
+        )
+
     def summary_lines(self) -> list[str]:
         """A plain-text report: balance before and after, disruption, compactness, shortfalls."""
         lines = [
@@ -551,6 +586,8 @@ class PlanOptimisation:
             f"disruption: {self.accounts_moved:,} accounts ({100 * self.disruption_accounts:.1f} %), "
             f"{100 * self.disruption_revenue:.1f} % of revenue, {self.units_moved:,} units"
         )
+        if self.options.mode != "create":
+            lines.append(self.budget_line())
         lines.append(
             f"compactness (mean km from unit to rep home or centre): "
             f"{self.compactness_before_km:.1f} → {self.compactness_after_km:.1f} km; "
@@ -817,6 +854,141 @@ def _empty_result(
     )
 
 
+@dataclass
+class _BaselineBudget:
+    """The disruption budget of a run in the core's terms, counted against the baseline.
+
+    The core counts disruption per unit against one territory per unit. Here that territory
+    is the one holding most of the unit's accounts in the baseline (``base_local``), and
+    the unit's weight is those accounts' (``weight``). Everything the run cannot change is
+    a constant already spent: accounts that do not move with their unit and are away from
+    their baseline territory (moved by edits since the baseline), and the few accounts of a
+    unit whose baseline territory is not the unit's (counted as moved whatever happens, an
+    upper bound). ``units_budget`` and ``churn_budget`` are what is left for the units,
+    never less than what the start already uses: an exceeded budget allows only moves that
+    do not add disruption.
+    """
+
+    base_local: np.ndarray
+    weight: np.ndarray
+    units_budget: float
+    churn_budget: np.ndarray | None
+    spent: float
+    at_baseline: bool
+    messages: list[str]
+
+
+def _baseline_churn(
+    snapshot: PlanSnapshot, basis: np.ndarray, alignment: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Share of ``basis`` away from the baseline, and each territory's churn against it.
+
+    Churn is what a territory lost plus what it gained, as a fraction of what it held in
+    the baseline (of the average territory's, for one that held nothing).
+    """
+    k = snapshot.n_territories
+    base = snapshot.account_baseline
+    away = alignment != base
+    total = float(basis.sum())
+    lost, gained = base[away], alignment[away]
+    w = basis[away]
+    churn = np.bincount(lost[lost >= 0], weights=w[lost >= 0], minlength=k)[:k]
+    churn = churn + np.bincount(gained[gained >= 0], weights=w[gained >= 0], minlength=k)[:k]
+    own = np.bincount(base[base >= 0], weights=basis[base >= 0], minlength=k)[:k]
+    own = np.where(own > 0, own, float(own[own > 0].mean()) if (own > 0).any() else 1.0)
+    return (float(w.sum()) / total if total > 0 else 0.0), churn / own
+
+
+def _baseline_budget(
+    snapshot: PlanSnapshot,
+    options: OptimiseOptions,
+    basis: np.ndarray,
+    follows: np.ndarray,
+    units: np.ndarray,
+    unit_local: np.ndarray,
+    used_t: np.ndarray,
+    local_of: np.ndarray,
+    cur_local: np.ndarray,
+) -> _BaselineBudget:
+    at, au = snapshot.account_territory, snapshot.account_unit
+    nu, k = units.size, used_t.size
+    moving = follows & (at >= 0)
+    unit_weight = np.bincount(unit_local[au[moving]], weights=basis[moving], minlength=nu)[:nu]
+    if options.mode == "create":
+        return _BaselineBudget(cur_local, unit_weight, math.inf, None, 0.0, True, [])
+    base = snapshot.account_baseline
+    plan_weight = float(basis.sum())
+    away = at != base
+    spent = float(basis[away].sum())
+    base_t = np.where(base >= 0, local_of[np.maximum(base, 0)], -1)
+    # Per unit, its accounts' weight per baseline territory; the heaviest one is its
+    # baseline territory (ties: the unit's territory now, then the lowest index).
+    rows = np.flatnonzero(moving & (base_t >= 0))
+    u_of, t_of = unit_local[au[rows]], base_t[rows]
+    pair, inverse = np.unique(u_of * k + t_of, return_inverse=True)
+    sums = np.bincount(inverse, weights=basis[rows], minlength=pair.size)
+    pu, pt = pair // k, pair % k
+    order = np.lexsort((pt, pt != cur_local[pu], -sums, pu))
+    first = order[np.r_[True, pu[order][1:] != pu[order][:-1]]] if order.size else order
+    base_local = cur_local.copy()
+    weight = np.zeros(nu)
+    base_local[pu[first]] = pt[first]
+    weight[pu[first]] = sums[first]
+    # Spent whatever the run does: accounts that stay where they are, away from their
+    # baseline, and accounts whose baseline is not their unit's.
+    constant = float(basis[~follows & away].sum()) + float((unit_weight - weight).sum())
+    start_moved = (cur_local != base_local) & (weight > 0)
+    start_spent = float(weight[start_moved].sum())
+    messages: list[str] = []
+    what = "accounts" if options.disruption_basis == "accounts" else "revenue"
+    units_budget = math.inf
+    if options.max_disruption is not None:
+        allowed = options.max_disruption * plan_weight
+        units_budget = max(allowed - constant, start_spent)
+        if spent > allowed + 1e-9:
+            messages.append(
+                f"the disruption budget is already spent: {100 * spent / plan_weight:.1f} % of "
+                f"{what} are away from the baseline, more than the "
+                f"{100 * options.max_disruption:g} % budget; only moves that add no "
+                "disruption (or move accounts back) are made"
+            )
+    churn_budget = None
+    if options.max_disruption_per_rep is not None:
+        own = np.bincount(base_t[base_t >= 0], weights=basis[base_t >= 0], minlength=k)[:k]
+        # A territory without accounts in the baseline (added since) is measured against
+        # the average territory's, or it could never gain any.
+        own = np.where(own > 0, own, float(own[own > 0].mean()) if (own > 0).any() else 0.0)
+        cap = options.max_disruption_per_rep * own
+        fixed_away = ~follows & away
+        lost_t = base_t[fixed_away]
+        gain_t = np.where(at[fixed_away] >= 0, local_of[np.maximum(at[fixed_away], 0)], -1)
+        w = basis[fixed_away]
+        const_churn = np.bincount(lost_t[lost_t >= 0], weights=w[lost_t >= 0], minlength=k)[:k]
+        const_churn += np.bincount(gain_t[gain_t >= 0], weights=w[gain_t >= 0], minlength=k)[:k]
+        # Accounts of a unit whose baseline is elsewhere: lost to their baseline territory,
+        # gained by the unit's territory now (where it most likely stays).
+        odd = np.flatnonzero(moving & (base_t != base_local[np.maximum(unit_local[au], 0)]))
+        ot = base_t[odd]
+        const_churn += np.bincount(ot[ot >= 0], weights=basis[odd][ot >= 0], minlength=k)[:k]
+        here = cur_local[unit_local[au[odd]]]
+        const_churn += np.bincount(here[here >= 0], weights=basis[odd][here >= 0], minlength=k)[:k]
+        start_churn = np.zeros(k)
+        mv = np.flatnonzero(start_moved)
+        for t_idx in (base_local[mv], cur_local[mv]):
+            ok = t_idx >= 0
+            start_churn += np.bincount(t_idx[ok], weights=weight[mv][ok], minlength=k)[:k]
+        churn_budget = np.maximum(cap - const_churn, start_churn)
+    return _BaselineBudget(
+        base_local,
+        weight,
+        units_budget,
+        churn_budget,
+        spent / plan_weight if plan_weight > 0 else 0.0,
+        bool(np.array_equal(base_local, cur_local)),
+        messages,
+    )
+
+
 def optimise_plan(
     snapshot: PlanSnapshot, options: OptimiseOptions, state: TaskState | None = None
 ) -> PlanOptimisation:
@@ -845,9 +1017,16 @@ def optimise_plan(
     """
     import time
 
-    from planner.optimise.districting import optimise_territories
+    from planner.optimise.districting import (
+        WALL_GRACE,
+        WALL_SAFETY,
+        WORK_PER_SECOND,
+        optimise_territories,
+        work_ticks,
+    )
 
     start = time.perf_counter()
+    work_start = work_ticks()
     run_id = uuid.uuid4().hex[:12]
     settings = snapshot.settings
     options.validate(settings, snapshot.n_territories)
@@ -1045,26 +1224,19 @@ def optimise_plan(
         if options.disruption_basis == "accounts"
         else np.nan_to_num(snapshot.weights.revenue)
     )
-    moving = follows & (at >= 0)
-    dweight = np.bincount(unit_local[au[moving]], weights=basis[moving], minlength=nu)[:nu]
-    plan_weight = float(basis.sum())
+    budget = _baseline_budget(
+        snapshot, options, basis, follows, units, unit_local, used_t, local_of, cur_local
+    )
+    messages += budget.messages
+    base_local, dweight = budget.base_local, budget.weight
     sub_weight = float(dweight.sum())
     max_disruption = None
-    per_territory = None
+    churn_budget = None
     if not create and options.max_disruption is not None:
         # The core's budget is a fraction of the units' weight; the planner's, of the plan's.
-        max_disruption = (
-            options.max_disruption * plan_weight / sub_weight if sub_weight > 0 else 0.0
-        )
+        max_disruption = budget.units_budget / sub_weight if sub_weight > 0 else 0.0
     if not create and options.max_disruption_per_rep is not None:
-        own_total = np.bincount(at[at >= 0], weights=basis[at >= 0], minlength=k_all)[:k_all]
-        own_sub = np.bincount(
-            cur_local[cur_local >= 0], weights=dweight[cur_local >= 0], minlength=k
-        )[:k]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_territory = np.where(
-                own_sub > 0, options.max_disruption_per_rep * own_total[used_t] / own_sub, 0.0
-            )
+        churn_budget = budget.churn_budget
     if create and (options.max_disruption is not None or options.max_disruption_per_rep):
         messages.append("the disruption budget applies to rebalance and subset runs, not create")
 
@@ -1127,9 +1299,15 @@ def optimise_plan(
     result = None
     rounds = 1 if "workload" not in balanced else MAX_ROUNDS
     for r in range(rounds):
-        elapsed = time.perf_counter() - start
-        left = options.time_limit - elapsed
-        if r > 0 and (left < 0.5 or (state is not None and state.is_cancelled())):
+        # Rounds share the time limit as counted work (the core's deterministic clock), so
+        # the machine's load does not change how the time is shared, nor the plan; the wall
+        # clock only stops a run far past its limit.
+        left = options.time_limit - (work_ticks() - work_start) / WORK_PER_SECOND
+        if r > 0 and (
+            left < 0.5
+            or (state is not None and state.is_cancelled())
+            or time.perf_counter() - start > WALL_SAFETY * options.time_limit + WALL_GRACE
+        ):
             break
         # Later rounds recalibrate the workload estimate; with the exact travel term there is
         # nothing to recalibrate and the first round takes nearly all the time.
@@ -1204,11 +1382,12 @@ def optimise_plan(
             bands=(lo, hi),
             targets=mid,
             locked=fixed,
-            current=(local if create else cur_local) if (refine or not create) else None,
-            initial=local if refine else None,
+            current=(local if create else base_local) if (refine or not create) else None,
+            initial=local if refine else (None if create or budget.at_baseline else cur_local),
+            border_model=None if refine or create else True,
             max_disruption=max_disruption,
             disruption_weight=dweight,
-            max_disruption_per_territory=per_territory,
+            churn_budget=churn_budget,
             compactness_weight=cweight,
             measure_names=[spec.label for spec in specs],
             seed=options.seed + r,
@@ -1298,6 +1477,9 @@ def optimise_plan(
         else:
             out.status = "ok"
     out.new_territories = new_rows
+    out.baseline_before = budget.spent
+    out.baseline_after, churn = _baseline_churn(snapshot, basis, new_at)
+    out.worst_rep_after = float(churn[pool_t].max()) if pool_t.size else 0.0
     if create:
         out.suggested_homes = _suggest_homes(
             snapshot,
@@ -1646,56 +1828,32 @@ def forget_moves(plan: Plan, previous: pd.DataFrame | None) -> None:
 def store_scenario(plan: Plan, result: PlanOptimisation, name: str, description: str = "") -> None:
     """Store the proposed alignment as a named scenario, leaving the plan's alignment as is.
 
-    Two tables hold it: ``scenarios`` (scenario, created, source, description) and
-    ``scenario_assignments`` (scenario, kind ``account`` or ``unit``, item_id,
-    territory_id; ``None`` = Unassigned), one row per account and unit of the plan. A
-    scenario of the same name is replaced.
+    The model stores it (:func:`planner.models.scenarios.write_scenario`, source
+    ``optimiser``), so its rules apply: a scenario of the same name is replaced, and the
+    names it reserves for the plan's own alignments (``current``, ``baseline``) are refused.
 
     Raises
     ------
-    ValueError
-        If ``name`` is empty.
+    ScenarioError
+        If ``name`` is empty or reserved (a ``ValueError``); nothing is stored.
     """
-    name = name.strip()
-    if not name:
-        raise ValueError("scenario name must not be empty")
+    from planner.models.scenarios import write_scenario
+
     change = result.change
     at = plan.account_territory.copy()
     ut = plan.unit_territory.copy()
     at[change.account_indices] = change.account_after
     ut[change.unit_indices] = change.unit_after
-    ids = np.array([None, *plan.territory_ids], dtype=object)
-    rows = pd.DataFrame(
-        {
-            "scenario": name,
-            "kind": ["account"] * plan.n_accounts + ["unit"] * plan.n_units,
-            "item_id": [str(v) for v in plan.accounts["account_id"]]
-            + [str(v) for v in plan.units["unit_id"]],
-            "territory_id": np.concatenate([ids[at + 1], ids[ut + 1]]),
-        }
-    )
     text = description or (
         f"{result.options.mode} run {result.run_id}: {result.in_band_after} of "
         f"{result.n_optimised} territories in band, {100 * result.disruption_accounts:.1f} % of "
         "accounts moved"
     )
-    meta = pd.DataFrame(
-        {
-            "scenario": [name],
-            "created": [result.created or datetime.now(UTC).isoformat(timespec="seconds")],
-            "source": ["optimiser"],
-            "description": [text],
-        }
-    )
-    for table, new in ((SCENARIO_ASSIGNMENTS_TABLE, rows), (SCENARIOS_TABLE, meta)):
-        old = plan.tables.get(table)
-        if old is not None and "scenario" in old:
-            old = old[old["scenario"] != name]
-            new = pd.concat([old, new], ignore_index=True)
-        plan.tables[table] = new.reset_index(drop=True)
+    write_scenario(plan, name, at, ut, source="optimiser", description=text)
 
 
 __all__ = [
+    "DEFAULT_MAX_DISRUPTION_PER_REP",
     "MODES",
     "MOVES_TABLE",
     "MoveRecord",

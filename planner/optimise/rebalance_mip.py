@@ -24,7 +24,6 @@ The result is then polished by the local search on the exact travel model.
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,29 @@ if TYPE_CHECKING:
     from planner.optimise.districting import _Problem
 
 IntArray = np.ndarray
+
+# SCIP has no deterministic time limit, and a wall-clock limit made the plan depend on the
+# machine's load. The model is bounded by work instead: at most MIP_SEPARATION_ROUNDS rounds
+# of cuts at the root (the root node then takes about 14 s on the demo plan, 2,469 units and
+# about 6,400 binaries, on a quiet 2-core machine, against 44 s with SCIP's default; the
+# plans were as good) and MIP_NODES_PER_SECOND branch-and-bound nodes per second of the
+# share it is given (a node takes one to two seconds after the root there). The root is
+# always finished, so a model much larger than the demo's takes longer than its share.
+# Note: on models this large, SCIP as shipped with OR-Tools returned different plans for
+# the same model within one process (no time limit involved), so the border model of a
+# large plan is not yet reproducible; small models, solved to optimality, are. Its work is charged to the search by LP iterations at
+# MIP_ITERATIONS_PER_SECOND (the rate measured on the same run) plus MIP_WORK_PER_VARIABLE
+# for building the model. The wall clock (WALL_SAFETY times the share plus WALL_GRACE) is a
+# safety net.
+MIP_SEPARATION_ROUNDS = 5
+MIP_NODES_PER_SECOND = 0.1
+#: Models with at most this many binaries take MIP_SMALL_NODES_PER_SECOND instead: they
+#: solve to optimality in a few hundred nodes well under a second, and a proven optimum
+#: (unique, compactness breaks the ties) is the same plan on every run.
+MIP_SMALL_MODEL = 2000
+MIP_SMALL_NODES_PER_SECOND = 1000.0
+MIP_ITERATIONS_PER_SECOND = 2300.0
+MIP_WORK_PER_VARIABLE = 10.0
 
 
 def _depths(
@@ -122,9 +144,14 @@ def solve_rebalance_mip(
     """
     from ortools.linear_solver import pywraplp
 
-    from planner.optimise.districting import _State
+    from planner.optimise.districting import (
+        WALL_GRACE,
+        WALL_SAFETY,
+        WORK_PER_SECOND,
+        _charge,
+        _State,
+    )
 
-    start = time.perf_counter()
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
         return None
@@ -212,6 +239,19 @@ def solve_rebalance_mip(
         )
         if np.isfinite(prob.budget):
             solver.Add(moved <= prob.budget * budget_share)
+        if prob.territory_budget is not None:
+            # Each territory's churn (weight lost plus gained) within its per-rep budget, or
+            # within what the start already has where that is more (the start stays feasible).
+            dw = prob.dweight
+            for t in np.flatnonzero(prob.active).tolist():
+                lost = [float(dw[u]) * (1 - var(u, t)) for u in np.flatnonzero(cur == t).tolist()]
+                gained = [
+                    float(dw[u]) * var(u, t)
+                    for u in candidates[t]
+                    if cur[u] >= 0 and cur[u] != t and dw[u] > 0
+                ]
+                limit = max(float(prob.territory_budget[t]), float(st.churn[t]))
+                solver.Add(solver.Sum([*lost, *gained]) <= limit + 1e-9)
     mean_dw = max(float(prob.dweight.mean()), 1e-12)
     # Compactness last: it also makes the optimum unique, so the same plan comes back on
     # every run (with only disruption below the bands, many plans tie and SCIP's choice
@@ -221,9 +261,18 @@ def solve_rebalance_mip(
     hint_vars = list(x.values())
     hint_vals = [1.0 if int(a[u]) == t else 0.0 for (u, t) in x]
     solver.SetHint(hint_vars, hint_vals)
-    left = time_limit - (time.perf_counter() - start)
-    solver.SetTimeLimit(max(100, int(1000 * left)))
+    _charge(MIP_WORK_PER_VARIABLE * len(x))
+    per_second = MIP_NODES_PER_SECOND if len(x) > MIP_SMALL_MODEL else MIP_SMALL_NODES_PER_SECOND
+    nodes = max(1, int(per_second * time_limit))
+    solver.SetSolverSpecificParametersAsString(
+        f"limits/nodes = {nodes}\nseparating/maxroundsroot = {MIP_SEPARATION_ROUNDS}\n"
+    )
+    # A fixed value: SCIP passes what is left of it to its sub-MIP heuristics, so a limit
+    # that depended on how long building the model took changed the plan.
+    solver.SetTimeLimit(int(1000 * (WALL_SAFETY * time_limit + WALL_GRACE)))
     status = _solve_interruptibly(solver, prob)
+    used = min(time_limit, solver.iterations() / MIP_ITERATIONS_PER_SECOND)
+    _charge(used * WORK_PER_SECOND)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
     out = a.copy()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.subcommands._base import (
     UserError,
@@ -17,10 +18,25 @@ from planner.subcommands._base import (
     subcommand,
 )
 
+if TYPE_CHECKING:
+    from planner.models.plan import Plan
+    from planner.optimise.plan_optimiser import OptimiseOptions
+
 #: Limits of the numeric options (CP-SAT takes a 32-bit seed).
 MAX_TERRITORIES = 10_000
 MAX_TIME_LIMIT_S = 86_400.0
 MAX_SEED = 2**31 - 1
+
+
+#: ``--max-disruption-per-rep off``: no per-rep limit.
+_OFF = ("off", "none")
+
+
+def _per_rep_option(text: str) -> float | None:
+    """``--max-disruption-per-rep``: a share from 0 to 1, or ``off``."""
+    if text.strip().lower() in _OFF:
+        return None
+    return float(fraction_option("--max-disruption-per-rep")(text))
 
 
 class _Progress:
@@ -44,6 +60,7 @@ def cmd_optimise(argv: list[str]) -> int:
     from planner.io.planfile import save_plan
     from planner.models.progress import TaskState
     from planner.optimise.plan_optimiser import (
+        DEFAULT_MAX_DISRUPTION_PER_REP,
         OptimiseOptions,
         OptionsError,
         add_created_territories,
@@ -101,8 +118,8 @@ def cmd_optimise(argv: list[str]) -> int:
     parser.add_argument(
         "--max-disruption",
         type=fraction_option("--max-disruption"),
-        help="largest share of accounts that may change territory (default 0.10 when "
-        "rebalancing; 1 for no limit)",
+        help="largest share of accounts away from their baseline territory, edits since the "
+        "baseline included (default 0.10 when rebalancing; 1 for no limit)",
     )
     parser.add_argument(
         "--disruption-by",
@@ -112,8 +129,11 @@ def cmd_optimise(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--max-disruption-per-rep",
-        type=fraction_option("--max-disruption-per-rep"),
-        help="largest share of each territory's own accounts it may lose plus gain",
+        type=_per_rep_option,
+        default=DEFAULT_MAX_DISRUPTION_PER_REP,
+        help="largest share of each territory's baseline accounts it may lose plus gain "
+        f"(default {DEFAULT_MAX_DISRUPTION_PER_REP:g} when rebalancing; 0 keeps every rep's "
+        "accounts; off for no limit)",
     )
     parser.add_argument(
         "--time-limit",
@@ -146,8 +166,14 @@ def cmd_optimise(argv: list[str]) -> int:
             "--mode subset needs --subset with the territory ids to re-optimise, "
             "or --under with a district or region"
         )
-    if args.scenario is not None and not args.scenario.strip():
-        raise UserError("--scenario needs a name")
+    if args.scenario is not None:
+        from planner.models.scenarios import ScenarioError, check_scenario_name
+
+        # The model's rule, checked before the run so a refused name costs no wait.
+        try:
+            args.scenario = check_scenario_name(args.scenario)
+        except ScenarioError as exc:
+            raise UserError(f"--scenario: {exc}") from None
     if args.output.suffix.lower() != ".gpkg":
         raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
     refuse_overwriting_inputs({"plan file": args.plan}, {"-o": args.output})
@@ -223,7 +249,7 @@ def cmd_optimise(argv: list[str]) -> int:
         tolerances={k: v for k, v in tolerances.items() if k in keys},
         max_disruption=None if max_disruption == 1.0 else max_disruption,
         disruption_basis=args.disruption_by,
-        max_disruption_per_rep=args.max_disruption_per_rep,
+        max_disruption_per_rep=None if args.mode == "create" else args.max_disruption_per_rep,
         time_limit=time_limit,
         seed=args.seed,
     )
@@ -237,6 +263,8 @@ def cmd_optimise(argv: list[str]) -> int:
         f"{plan.n_territories} territories; {args.mode}, time limit {time_limit:g} s",
         flush=True,
     )
+    if args.mode != "create":
+        print(_spent_line(plan, options), flush=True)
     result = optimise_plan(snapshot_plan(plan), options, TaskState(_Progress()))
     if result.status == "infeasible":
         print(f"planner: error: nothing written: {'; '.join(result.messages)}", file=sys.stderr)
@@ -248,8 +276,8 @@ def cmd_optimise(argv: list[str]) -> int:
         add_created_territories(plan, result)
     if args.scenario:
         store_scenario(plan, result, args.scenario)
-        record_moves(plan, result, args.scenario.strip())
-        where = f"as scenario {args.scenario.strip()!r} (the plan's alignment is unchanged)"
+        record_moves(plan, result, args.scenario)
+        where = f"as scenario {args.scenario!r} (the plan's alignment is unchanged)"
     else:
         plan.apply(result.change)
         record_moves(plan, result)
@@ -259,3 +287,20 @@ def cmd_optimise(argv: list[str]) -> int:
         f"wrote {args.output} {where}; {len(result.moves):,} explained moves (run {result.run_id})"
     )
     return 0
+
+
+def _spent_line(plan: Plan, options: OptimiseOptions) -> str:
+    """What the edits since the baseline already spent of the disruption budget."""
+    disruption = plan.disruption()
+    by_revenue = options.disruption_basis == "revenue"
+    spent = disruption.revenue_fraction if by_revenue else disruption.accounts_fraction
+    text = f"already {100 * spent:.1f} % of {options.disruption_basis} from the baseline"
+    if options.max_disruption is None:
+        return text + " (no disruption budget)"
+    left = options.max_disruption - spent
+    if left < -1e-9:
+        return (
+            f"{text}: over the {100 * options.max_disruption:g} % budget; only moves that add "
+            "no disruption (or move accounts back) will be made"
+        )
+    return f"{text}; {100 * max(left, 0.0):.1f} % left of the {100 * options.max_disruption:g} % budget"

@@ -44,6 +44,7 @@ from planner.io.export_xlsx import shown_deviation, shown_in_band
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.optimise.plan_optimiser import (
+    DEFAULT_MAX_DISRUPTION_PER_REP,
     OptimiseOptions,
     OptionsError,
     PlanOptimisation,
@@ -151,12 +152,20 @@ class OptimiseDialog(QDialog):
         self.basis = QComboBox()
         self.basis.addItem("of accounts", "accounts")
         self.basis.addItem("of revenue", "revenue")
+        #: What edits since the baseline already spent of the budget (counted, like the
+        #: budget, against the baseline).
+        self.spent = QLabel()
+        self.spent.setObjectName("optimiseBudgetSpent")
+        self.spent.setWordWrap(True)
+        self.limit_per_rep = QCheckBox("Limit each rep to")
         self.per_rep = QDoubleSpinBox()
         self.per_rep.setRange(0.0, 100.0)
         self.per_rep.setSuffix(" %")
         self.per_rep.setDecimals(1)
-        self.per_rep.setSpecialValueText("no limit")
-        self.per_rep.setToolTip("Largest share of each territory's accounts it may lose plus gain")
+        self.per_rep.setToolTip(
+            "Largest share of each territory's baseline accounts it may lose plus gain "
+            "(0 % keeps every rep's accounts as they are)"
+        )
         self.time_limit = QDoubleSpinBox()
         self.time_limit.setRange(1.0, 3600.0)
         self.time_limit.setSuffix(" s")
@@ -169,6 +178,11 @@ class OptimiseDialog(QDialog):
         disruption_row.addWidget(self.disruption)
         disruption_row.addWidget(self.basis)
         disruption_row.addStretch(1)
+        per_rep_row = QHBoxLayout()
+        per_rep_row.addWidget(self.limit_per_rep)
+        per_rep_row.addWidget(self.per_rep)
+        per_rep_row.addWidget(QLabel("of its accounts, lost plus gained"))
+        per_rep_row.addStretch(1)
 
         form = QFormLayout()
         self.form = form
@@ -178,7 +192,8 @@ class OptimiseDialog(QDialog):
         form.addRow("", self.subset_label)
         form.addRow("Measures", self.measures)
         form.addRow("Disruption", disruption_row)
-        form.addRow("Per rep at most", self.per_rep)
+        form.addRow("", self.spent)
+        form.addRow("Per rep", per_rep_row)
         form.addRow("Time limit", self.time_limit)
         form.addRow("Seed", self.seed)
         settings_box = QGroupBox("Settings")
@@ -248,6 +263,10 @@ class OptimiseDialog(QDialog):
         self.subset_under.currentIndexChanged.connect(self._on_mode_changed)
         self.limit_disruption.toggled.connect(self.disruption.setEnabled)
         self.limit_disruption.toggled.connect(self.basis.setEnabled)
+        self.limit_per_rep.toggled.connect(self._on_mode_changed)
+        self.limit_disruption.toggled.connect(self._show_spent)
+        self.disruption.valueChanged.connect(self._show_spent)
+        self.basis.currentIndexChanged.connect(self._show_spent)
         self.resize(1250, 680)
         self.reload()
 
@@ -272,7 +291,10 @@ class OptimiseDialog(QDialog):
         self.limit_disruption.setChecked(self._value("limit_disruption", True))
         self.disruption.setValue(self._value("max_disruption_pct", 10.0))
         self.basis.setCurrentIndex(max(0, self.basis.findData(self._value("basis", "accounts"))))
-        self.per_rep.setValue(self._value("per_rep_pct", 0.0))
+        self.limit_per_rep.setChecked(self._value("limit_per_rep", True))
+        self.per_rep.setValue(
+            self._value("per_rep_limit_pct", 100 * DEFAULT_MAX_DISRUPTION_PER_REP)
+        )
         units = plan.n_units if plan is not None else 0
         self.time_limit.setValue(self._value("time_limit", default_time_limit(units, small=20.0)))
         self.seed.setValue(self._value("seed", 0))
@@ -342,7 +364,8 @@ class OptimiseDialog(QDialog):
         put(f"{SETTINGS_PREFIX}/limit_disruption", self.limit_disruption.isChecked())
         put(f"{SETTINGS_PREFIX}/max_disruption_pct", self.disruption.value())
         put(f"{SETTINGS_PREFIX}/basis", self.basis.currentData())
-        put(f"{SETTINGS_PREFIX}/per_rep_pct", self.per_rep.value())
+        put(f"{SETTINGS_PREFIX}/limit_per_rep", self.limit_per_rep.isChecked())
+        put(f"{SETTINGS_PREFIX}/per_rep_limit_pct", self.per_rep.value())
         put(f"{SETTINGS_PREFIX}/time_limit", self.time_limit.value())
         put(f"{SETTINGS_PREFIX}/seed", self.seed.value())
         put(f"{SETTINGS_PREFIX}/measures", json.dumps(self._measure_choices()))
@@ -378,7 +401,9 @@ class OptimiseDialog(QDialog):
         self.limit_disruption.setEnabled(rebalance)
         self.disruption.setEnabled(rebalance and self.limit_disruption.isChecked())
         self.basis.setEnabled(rebalance and self.limit_disruption.isChecked())
-        self.per_rep.setEnabled(rebalance)
+        self.limit_per_rep.setEnabled(rebalance)
+        self.per_rep.setEnabled(rebalance and self.limit_per_rep.isChecked())
+        self._show_spent()
         plan = self.window_.plan
         self.form.setRowVisible(self.subset_under, mode == "subset")
         if mode == "subset" and plan is not None:
@@ -392,6 +417,31 @@ class OptimiseDialog(QDialog):
             self.subset_label.show()
         else:
             self.subset_label.hide()
+
+    def _show_spent(self) -> None:
+        """How much of the disruption budget the edits since the baseline already spent."""
+        plan = self.window_.plan
+        if plan is None or self.mode.currentData() == "create":
+            self.spent.hide()
+            return
+        disruption = plan.disruption()
+        by_revenue = self.basis.currentData() == "revenue"
+        spent = disruption.revenue_fraction if by_revenue else disruption.accounts_fraction
+        what = "revenue" if by_revenue else "accounts"
+        text = f"Already {100 * spent:.1f} % of {what} from the baseline"
+        if self.limit_disruption.isChecked():
+            left = self.disruption.value() / 100.0 - spent
+            if left < -1e-9:
+                text += (
+                    f": over the {self.disruption.value():g} % budget. The run makes "
+                    "only moves that add no disruption (or move accounts back)."
+                )
+            else:
+                text += f"; {100 * max(left, 0.0):.1f} % left."
+        else:
+            text += "."
+        self.spent.setText(text)
+        self.spent.show()
 
     def options(self) -> OptimiseOptions:
         """The options the form describes."""
@@ -411,7 +461,9 @@ class OptimiseDialog(QDialog):
             ),
             disruption_basis=str(self.basis.currentData()),
             max_disruption_per_rep=(
-                self.per_rep.value() / 100.0 if self.per_rep.value() > 0 and not create else None
+                self.per_rep.value() / 100.0
+                if self.limit_per_rep.isChecked() and not create
+                else None
             ),
             time_limit=self.time_limit.value(),
             seed=self.seed.value(),
@@ -433,6 +485,7 @@ class OptimiseDialog(QDialog):
             self.limit_disruption,
             self.disruption,
             self.basis,
+            self.limit_per_rep,
             self.per_rep,
             self.time_limit,
             self.seed,
@@ -560,7 +613,8 @@ class OptimiseDialog(QDialog):
             f"to the rep's home.  Contiguous: {result.contiguous_before} → "
             f"{result.contiguous_after}.  ({result.elapsed:.1f} s)"
         )
-        lines = [f"Shortfall: {s.describe()}" for s in result.shortfalls]
+        lines = [] if result.options.mode == "create" else [f"Disruption {result.budget_line()}"]
+        lines += [f"Shortfall: {s.describe()}" for s in result.shortfalls]
         lines += [f"Note: {m}" for m in result.messages]
         units = [m for m in result.moves if m.kind == "unit"]
         if units:

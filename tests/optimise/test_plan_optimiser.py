@@ -10,6 +10,7 @@ import pytest
 from planner.io.planfile import open_plan, save_plan
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
+from planner.models.scenarios import ScenarioError
 from planner.optimise.graph import n_pieces
 from planner.optimise.plan_optimiser import (
     MOVES_TABLE,
@@ -228,6 +229,15 @@ def test_scenario_keeps_the_alignment_and_stores_the_proposal() -> None:
     accounts = rows[rows["kind"] == "account"].set_index("item_id")["territory_id"]
     i = int(result.change.account_indices[0])
     assert accounts[plan.accounts.at[i, "account_id"]] == plan.territory_ids[at[i]]
+
+
+@pytest.mark.parametrize("name", ["current", "baseline", " current "])
+def test_scenario_refuses_the_names_the_model_reserves(name: str) -> None:
+    plan = make_plan(n_accounts=120, grid=4, n_territories=2, seed=11)
+    result = run(plan, max_disruption=0.3, time_limit=0.5)
+    with pytest.raises(ScenarioError, match="reserved"):
+        store_scenario(plan, result, name)
+    assert "scenarios" not in plan.tables and MOVES_TABLE not in plan.tables
 
 
 def test_cancel_keeps_the_best_plan_found() -> None:

@@ -118,7 +118,8 @@ def path_problem(assignment: np.ndarray, x: np.ndarray, budget: float = math.inf
         fixed_centres=None,
         names=[f"T{t}" for t in range(k)],
         rng=np.random.default_rng(0),
-        deadline=time.perf_counter() + 30,
+        work_limit=math.inf,
+        wall_deadline=time.perf_counter() + 30,
         state=None,
     )
 

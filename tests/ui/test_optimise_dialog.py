@@ -152,3 +152,33 @@ def test_time_limit_default_grows_with_the_plan(qtbot, window: MainWindow) -> No
     window.set_plan(make_plan(n_accounts=2000, grid=40, n_territories=4, seed=3), None)
     dialog.reload()
     assert window.plan.n_units >= 1000 and dialog.time_limit.value() == 90
+
+
+def test_budget_already_spent_since_the_baseline_is_shown(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    plan.set_baseline_to_current()
+    moved = np.flatnonzero(plan.account_territory == 0)[:12]  # 4 % of 300 accounts
+    plan.apply(plan.propose_account_move(moved, 1))
+    dialog = open_from_menu(window)
+    dialog.disruption.setValue(10.0)
+    assert dialog.spent.isVisible()
+    assert dialog.spent.text() == "Already 4.0 % of accounts from the baseline; 6.0 % left."
+    dialog.disruption.setValue(3.0)
+    assert "over the 3 % budget" in dialog.spent.text()
+    assert "only moves that add no disruption" in dialog.spent.text()
+    dialog.mode.setCurrentIndex(dialog.mode.findData("create"))
+    assert not dialog.spent.isVisible()
+
+
+def test_per_rep_limit_defaults_to_a_quarter_and_can_be_off_or_zero(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_from_menu(window)
+    assert dialog.limit_per_rep.isChecked() and dialog.per_rep.value() == 25.0
+    assert dialog.options().max_disruption_per_rep == pytest.approx(0.25)
+    dialog.per_rep.setValue(0.0)
+    assert dialog.options().max_disruption_per_rep == 0.0
+    dialog.limit_per_rep.setChecked(False)
+    assert not dialog.per_rep.isEnabled()
+    assert dialog.options().max_disruption_per_rep is None
