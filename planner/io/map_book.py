@@ -25,7 +25,7 @@ import shapely
 from planner.models.balance import BalanceTable, utilisation
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
-from planner.models.settings import MeasureSpec
+from planner.models.settings import MeasureSpec, format_value
 
 PAGE_SIZE = (11.0, 8.5)  # US Letter, landscape (inches)
 NEIGHBOUR_FILL = "#e4e4e4"
@@ -37,19 +37,6 @@ NAME_CHARS = 34
 
 #: Text is drawn as typed: no mathtext ($...$), no LaTeX.
 PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False, "pdf.fonttype": 42}
-
-
-def format_value(value: float, spec: MeasureSpec, currency: str = "$") -> str:
-    """A measure value as a manager reads it: whole currency, hours, counts."""
-    if not np.isfinite(value):
-        return "–"
-    if spec.kind == "currency":
-        return f"{currency}{value:,.0f}"
-    if spec.kind == "hours":
-        return f"{value:,.0f} h"
-    if spec.kind == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
 
 
 def format_deviation(deviation: float, decimals: int = 1) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,6 +38,22 @@ class MeasureSpec:
     tolerance: float = 0.10
     target: float | None = None
     kind: str = "number"
+
+
+def format_value(value: float, spec: MeasureSpec, currency: str = "$") -> str:
+    """A measure value as planners and managers read it: whole currency, hours, counts.
+
+    One rule for the balance panel, the map labels and the map book.
+    """
+    if not math.isfinite(value):
+        return "–"
+    if spec.kind == "currency":
+        return f"{currency}{value:,.0f}"
+    if spec.kind == "hours":
+        return f"{value:,.0f} h"
+    if spec.kind == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
 
 
 def default_measures() -> list[MeasureSpec]:

@@ -963,7 +963,9 @@ def _baseline_budget(
         lost_t = base_t[fixed_away]
         gain_t = np.where(at[fixed_away] >= 0, local_of[np.maximum(at[fixed_away], 0)], -1)
         w = basis[fixed_away]
-        const_churn = np.bincount(lost_t[lost_t >= 0], weights=w[lost_t >= 0], minlength=k)[:k]
+        # Float from the start: bincount of no items returns integers even with weights.
+        const_churn = np.zeros(k)
+        const_churn += np.bincount(lost_t[lost_t >= 0], weights=w[lost_t >= 0], minlength=k)[:k]
         const_churn += np.bincount(gain_t[gain_t >= 0], weights=w[gain_t >= 0], minlength=k)[:k]
         # Accounts of a unit whose baseline is elsewhere: lost to their baseline territory,
         # gained by the unit's territory now (where it most likely stays).

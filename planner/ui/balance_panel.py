@@ -30,7 +30,7 @@ from planner.models.balance import BalanceTable, utilisation
 from planner.models.capacity import territory_capacity_hours
 from planner.models.hierarchy import TERRITORY_LEVEL, Hierarchy, hierarchy, plural, rollup
 from planner.models.plan import Disruption, Plan
-from planner.models.settings import MeasureSpec
+from planner.models.settings import format_value
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 IN_BAND = QColor("#d9f0d3")
@@ -38,19 +38,6 @@ OVER = QColor("#f4c7c3")
 UNDER = QColor("#c6dbef")
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def format_value(value: float, spec: MeasureSpec, currency: str = "$") -> str:
-    """A measure value as a planner reads it: currency without cents, hours, counts."""
-    if not np.isfinite(value):
-        return "–"
-    if spec.kind == "currency":
-        return f"{currency}{value:,.0f}"
-    if spec.kind == "hours":
-        return f"{value:,.0f} h"
-    if spec.kind == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
 
 
 def format_deviation(dev: float) -> str:

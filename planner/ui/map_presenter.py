@@ -182,7 +182,7 @@ class PlanMapPresenter:
         table = table if table is not None else self.plan.balance()
         key = self._deviation_key()
         if key is not None:
-            from planner.ui.balance_panel import format_value
+            from planner.models.settings import format_value
 
             j = table.column(key)
             dev = table.deviation[index, j]

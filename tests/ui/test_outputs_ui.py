@@ -71,10 +71,13 @@ def test_optimise_preview_shows_and_colours_the_rounded_deviation(qtbot) -> None
         messages=[],
         moves=[],
         change=SimpleNamespace(is_empty=True),
+        options=SimpleNamespace(mode="rebalance"),
+        budget_line=lambda: "0 accounts (0.0 %) from the baseline",
     )
     # Only the widgets show_result fills are needed (no window, no optimiser run).
     dialog = OptimiseDialog.__new__(OptimiseDialog)
     QDialog.__init__(dialog)
+    dialog.task = None
     qtbot.addWidget(dialog)
     dialog.preview = QTableWidget(dialog)
     dialog.summary = QLabel(dialog)
