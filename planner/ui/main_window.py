@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_action = self._action(
             "&New from Import…",
-            self.new_from_import,
+            # triggered(bool) would hand its "checked" flag over as the earlier request.
+            lambda _checked=False: self.new_from_import(),
             QKeySequence.StandardKey.New,
             "Build a plan from accounts, units and reps files",
         )

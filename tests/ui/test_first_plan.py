@@ -148,3 +148,22 @@ def test_dialog_passes_decimal_mark_and_swap_choice_to_the_import(
     accounts = window.plan.accounts
     assert list(accounts["revenue"]) == [1234.5, 99.5]
     assert accounts["lat"].round(4).tolist() == [round(first["lat"], 4)] * 2
+
+
+def test_the_menu_action_opens_an_empty_import_dialog(
+    qtbot,  # type: ignore[no-untyped-def]
+    window: MainWindow,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.ui.import_dialog import ImportDialog
+
+    shown: list[str] = []
+
+    def fake_exec(dialog: ImportDialog) -> int:
+        shown.append(dialog.accounts_edit.text())
+        return ImportDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ImportDialog, "exec", fake_exec)
+    window.dirty = False
+    window.new_action.trigger()
+    assert shown == [""]
