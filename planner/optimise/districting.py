@@ -857,13 +857,18 @@ def _pmedian_seeds(
         xy[pool, 0][:, None] - xy[cand, 0][None, :], xy[pool, 1][:, None] - xy[cand, 1][None, :]
     )
     weight = prob.x[pool] / np.maximum(prob.x.sum(axis=0), 1e-12)
+    # A counted number of rounds (about 4e7 distance evaluations in all, 5 at the least),
+    # not a wall-clock share: seeds that depend on the machine's load would make the whole
+    # plan depend on it. The wall clock is a safety net only.
+    rounds = int(np.clip(4e7 / max(1, dist.size), 5, 50 + 2000 // max(1, count)))
     result = solve_pmedian(
         dist,
         count,
         weight.sum(axis=1) + 1e-6,
         seed=seed,
-        time_limit=min(3.0, max(0.2, 0.05 * prob.seconds_left())),
+        time_limit=WALL_SAFETY * min(3.0, max(0.2, 0.05 * prob.seconds_left())) + WALL_GRACE,
         exact=False,
+        rounds=rounds,
     )
     return [int(cand[j]) for j in result.medians.tolist()]
 

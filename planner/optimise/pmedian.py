@@ -226,6 +226,7 @@ def solve_pmedian(
     time_limit: float = 10.0,
     exact: bool | None = None,
     state: TaskState | None = None,
+    rounds: int | None = None,
 ) -> PMedianResult:
     """Uncapacitated p-median: open ``p`` candidates minimising the weighted distance sum.
 
@@ -246,6 +247,10 @@ def solve_pmedian(
         when ``n * c <= 12_000``.
     state : TaskState, optional
         Progress and cancellation; on cancel the best solution so far is returned.
+    rounds : int, optional
+        Run exactly this many perturbation rounds (counted work, so the same inputs give
+        the same medians on a busy machine); ``time_limit`` is then only a safety net.
+        Default: as many rounds as fit in the time limit, up to ``50 + 2000 // p``.
 
     Returns
     -------
@@ -258,6 +263,7 @@ def solve_pmedian(
     if exact is None:
         exact = n * c <= 12_000
     heuristic_deadline = start + (0.5 if exact else 1.0) * time_limit
+    max_rounds = 50 + 2000 // max(1, p) if rounds is None else max(0, int(rounds))
     rng = np.random.default_rng(seed)
     search = _Interchange(d, w)
     best, best_cost = search.local_search(search.greedy(p), heuristic_deadline)
@@ -265,7 +271,6 @@ def solve_pmedian(
     rounds = 0
     # Iterated local search: perturb a few medians of the incumbent and descend again. The
     # interchange is a strong local optimum already, so a few hundred rounds usually suffice.
-    max_rounds = 50 + 2000 // max(1, p)
     while rounds < max_rounds and time.perf_counter() < heuristic_deadline:
         if state is not None:
             if state.is_cancelled():
