@@ -31,8 +31,6 @@ from planner.ui.worker import Task
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
 
-SETTINGS_KEY = "guide/show_after_import"
-
 
 class _CoveragePage(QWizardPage):
     def __init__(self, guide: FirstPlanGuide) -> None:
@@ -305,4 +303,4 @@ class FirstPlanGuide(QWizard):
         super().reject()
 
 
-__all__ = ["SETTINGS_KEY", "FirstPlanGuide"]
+__all__ = ["FirstPlanGuide"]
