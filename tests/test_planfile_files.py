@@ -75,22 +75,30 @@ def test_opening_a_plan_removes_leftovers_too(tmp_path: Path) -> None:
 
 def test_a_save_killed_outright_leaves_a_leftover_the_next_save_removes(tmp_path: Path) -> None:
     target = tmp_path / "plan.gpkg"
+    # The child stops inside its save (the temporary file written, the plan file not yet
+    # replaced), says so on stdout and waits there: the kill lands mid-save every time.
     script = (
         "import sys; sys.path.insert(0, sys.argv[2])\n"
         "from tests.conftest import make_plan\n"
-        "from planner.io.planfile import save_plan\n"
-        "plan = make_plan(3000, 12, 6)\n"
-        "while True:\n"
-        "    save_plan(plan, sys.argv[1])\n"
+        "from planner.io import planfile\n"
+        "real = planfile._write_layer\n"
+        "def held(frame, path, layer, gtype):\n"
+        "    real(frame, path, layer, gtype)\n"
+        "    print('in save', flush=True)\n"
+        "    sys.stdin.read()\n"
+        "planfile._write_layer = held\n"
+        "planfile.save_plan(make_plan(300, 6, 3), sys.argv[1])\n"
     )
     root = Path(__file__).resolve().parents[1]
-    child = subprocess.Popen([sys.executable, "-c", script, str(target), str(root)])
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(target), str(root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        deadline = time.monotonic() + 60
-        while not any(".partial" in p.name for p in tmp_path.iterdir()):
-            assert time.monotonic() < deadline, "the save never started"
-            assert child.poll() is None, "the saving process died"
-            time.sleep(0.005)
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "in save", "the saving process died"
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
