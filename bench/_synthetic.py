@@ -168,6 +168,42 @@ def cluster_units(
     return label
 
 
+def synthetic_accounts(
+    units: gpd.GeoDataFrame,
+    unit_of: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Accounts at ``lon``/``lat`` in ``units[unit_of]``: ids, names, segments, money, visits.
+
+    Segment shares, revenue, potential (a fifth with no revenue yet) and visit frequency
+    follow the segment tables above; draws come from ``rng`` in a fixed order.
+    """
+    n = len(unit_of)
+    segment = rng.choice(3, size=n, p=SEGMENT_SHARE)
+    revenue = SEGMENT_MEDIAN_REVENUE[segment] * rng.lognormal(0.0, 0.55, n)
+    potential = np.round(revenue * (1.0 + rng.lognormal(np.log(0.35), 0.6, n)), -2)
+    revenue = np.where(rng.random(n) < 0.2, 0.0, np.round(revenue, -1))
+    visits = np.maximum(1.0, np.round(SEGMENT_VISITS[segment] * rng.uniform(0.5, 1.5, n)))
+    numbers = pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7)
+    return pd.DataFrame(
+        {
+            "account_id": ("ACC-" + numbers).to_numpy(dtype=object),
+            "name": ("Company " + numbers).to_numpy(dtype=object),
+            "zip": units["unit_id"].to_numpy(dtype=object)[unit_of],
+            "segment": SEGMENTS[segment],
+            "revenue": revenue,
+            "potential": potential,
+            "visits_per_year": visits,
+            "visit_minutes": SEGMENT_MINUTES[segment],
+            "placement": "coordinates",
+            "lon": lon,
+            "lat": lat,
+        }
+    )
+
+
 def build_plan(n_accounts: int, n_units: int, n_territories: int, seed: int) -> Plan:
     """Generate the plan (no caching); vectorised throughout, so 1M accounts take seconds."""
     from planner.models.geo import area_km2
@@ -189,38 +225,15 @@ def build_plan(n_accounts: int, n_units: int, n_territories: int, seed: int) -> 
         rng,
     )
 
-    n = n_accounts
-    segment = rng.choice(3, size=n, p=SEGMENT_SHARE)
-    revenue = SEGMENT_MEDIAN_REVENUE[segment] * rng.lognormal(0.0, 0.55, n)
-    potential = np.round(revenue * (1.0 + rng.lognormal(np.log(0.35), 0.6, n)), -2)
-    revenue = np.where(rng.random(n) < 0.2, 0.0, np.round(revenue, -1))
-    visits = np.maximum(1.0, np.round(SEGMENT_VISITS[segment] * rng.uniform(0.5, 1.5, n)))
-
+    accounts = synthetic_accounts(units, unit_of, lon, lat, rng)
     expected = np.bincount(unit_of, minlength=u).astype(float) + 1.0
     unit_territory = cluster_units(unit_lon, unit_lat, expected, n_territories, rng)
     territory_ids = np.array([f"T{i + 1:03d}" for i in range(n_territories)], dtype=object)
     account_territory = territory_ids[unit_territory[unit_of]]
-    numbers = pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7)
-
-    accounts = pd.DataFrame(
-        {
-            "account_id": ("ACC-" + numbers).to_numpy(dtype=object),
-            "name": ("Company " + numbers).to_numpy(dtype=object),
-            "zip": units["unit_id"].to_numpy(dtype=object)[unit_of],
-            "segment": SEGMENTS[segment],
-            "revenue": revenue,
-            "potential": potential,
-            "visits_per_year": visits,
-            "visit_minutes": SEGMENT_MINUTES[segment],
-            "territory_id": account_territory,
-            "baseline_territory_id": account_territory,
-            "pinned": False,
-            "locked": False,
-            "placement": "coordinates",
-            "lon": lon,
-            "lat": lat,
-        }
-    )
+    accounts["territory_id"] = account_territory
+    accounts["baseline_territory_id"] = account_territory
+    accounts["pinned"] = False
+    accounts["locked"] = False
     # Each rep lives at the ZIP centroid nearest the account-weighted centre of the territory.
     mass = np.bincount(unit_territory, weights=expected, minlength=n_territories)
     cx = np.bincount(unit_territory, weights=expected * unit_lon, minlength=n_territories) / mass

@@ -19,18 +19,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from bench._common import figure
 from bench._synthetic import (
-    SEGMENT_MEDIAN_REVENUE,
-    SEGMENT_MINUTES,
-    SEGMENT_SHARE,
-    SEGMENT_VISITS,
-    SEGMENTS,
     cache_dir,
     sample_points,
     size_label,
+    synthetic_accounts,
 )
 
 NAME = "create_national"
@@ -74,29 +69,10 @@ def build_plan(n_accounts: int, seed: int = SEED) -> object:
         0.35 * np.sqrt(unit_area[unit_of]),
         rng,
     )
-    n = n_accounts
-    segment = rng.choice(3, size=n, p=SEGMENT_SHARE)
-    revenue = SEGMENT_MEDIAN_REVENUE[segment] * rng.lognormal(0.0, 0.55, n)
-    potential = np.round(revenue * (1.0 + rng.lognormal(np.log(0.35), 0.6, n)), -2)
-    revenue = np.where(rng.random(n) < 0.2, 0.0, np.round(revenue, -1))
-    visits = np.maximum(1.0, np.round(SEGMENT_VISITS[segment] * rng.uniform(0.5, 1.5, n)))
-    numbers = pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7)
-    accounts = pd.DataFrame(
-        {
-            "account_id": ("ACC-" + numbers).to_numpy(dtype=object),
-            "name": ("Company " + numbers).to_numpy(dtype=object),
-            "zip": units["unit_id"].to_numpy(dtype=object)[unit_of],
-            "segment": SEGMENTS[segment],
-            "revenue": revenue,
-            "potential": potential,
-            "visits_per_year": visits,
-            "visit_minutes": SEGMENT_MINUTES[segment],
-            "placement": "coordinates",
-            "lon": lon,
-            "lat": lat,
-        }
+    accounts = synthetic_accounts(units, unit_of, lon, lat, rng)
+    return Plan(
+        accounts, units, name=f"National ({size_label(n_accounts)} accounts, no territories)"
     )
-    return Plan(accounts, units, name=f"National ({size_label(n)} accounts, no territories)")
 
 
 def plan_path(n_accounts: int, seed: int = SEED) -> Path:
