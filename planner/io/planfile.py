@@ -570,29 +570,15 @@ def _reference_problems(
         return
     rows = np.flatnonzero(dangling)
     values = tuple(dict.fromkeys(str(text.iloc[r]) for r in rows))
-    if baseline:
-        problems.append(
-            PlanProblem(
-                layer,
-                column,
-                "dangling_reference",
-                tuple(rows.tolist()),
-                values,
-                "kept as it is (the baseline is never changed; these accounts count as moved)",
-            )
-        )
-    else:
-        problems.append(
-            PlanProblem(
-                layer,
-                column,
-                "dangling_reference",
-                tuple(rows.tolist()),
-                values,
-                "shown as Unassigned",
-                "saved as Unassigned",
-            )
-        )
+    # What a reader sees and what a save writes: the baseline is never repaired.
+    outcome = (
+        ("kept as it is (the baseline is never changed; these accounts count as moved)",)
+        if baseline
+        else ("shown as Unassigned", "saved as Unassigned")
+    )
+    problems.append(
+        PlanProblem(layer, column, "dangling_reference", tuple(rows.tolist()), values, *outcome)
+    )
 
 
 #: Plausible range of each number column: beyond it a value is damage, not data (a
