@@ -401,8 +401,13 @@ def territory_workload_hours(plan: Plan) -> np.ndarray:
 def territory_capacity_hours(plan: Plan) -> np.ndarray:
     """Capacity per territory: its rep's ``capacity_hours``, else the plan's default."""
     default = float(getattr(plan.settings, "default_capacity_hours", DEFAULT_CAPACITY_HOURS))
-    reps = plan.reps.drop_duplicates("rep_id").set_index("rep_id")["capacity_hours"]
-    cap = plan.territories["rep_id"].map(reps).to_numpy(dtype=float)
+    # Plain lookups: this runs on every balance refresh, previews during a drag included.
+    capacity_of: dict[object, float] = {}
+    for rep, hours in zip(plan.reps["rep_id"], plan.reps["capacity_hours"], strict=True):
+        capacity_of.setdefault(rep, float(hours) if hours is not None else np.nan)
+    cap = np.array(
+        [capacity_of.get(rep, np.nan) for rep in plan.territories["rep_id"]], dtype=float
+    )
     return np.where(np.isfinite(cap) & (cap > 0), cap, default)
 
 
