@@ -616,7 +616,11 @@ class MainWindow(QMainWindow):
             "changed in the file. Open it read-only (Save asks for a new place), or repair "
             "it (the repairs are made now; Save writes them; the baseline is never changed)."
         )
-        box.setDetailedText("\n".join(validation.lines()))
+        lines = validation.lines()
+        # The first problems at a glance; every one of them under Show Details.
+        shown = lines[:3] + ([f"… and {len(lines) - 3} more"] if len(lines) > 3 else [])
+        box.setInformativeText("\n".join(shown))
+        box.setDetailedText("\n".join(lines))
         read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
         repair_button = box.addButton("Repair", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
