@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -118,3 +120,50 @@ def _units_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory)
         os.environ.pop(CACHE_ENV, None)
     else:
         os.environ[CACHE_ENV] = before
+
+
+def threads_left_running(before: set[int | None], grace_s: float = 5.0) -> list[str]:
+    """Names of the threads started since ``before`` (idents) that are still running.
+
+    A thread that is ending (a cancelled task winding down) gets ``grace_s`` to finish: the
+    check joins it, it does not poll. Python threads come from ``threading``; Qt threads of
+    the application's tasks from :func:`planner.ui.worker.running_tasks`, and the global
+    ``QThreadPool`` must be idle.
+    """
+    import sys
+    import threading
+
+    left = []
+    for thread in threading.enumerate():
+        # Threads Qt started show up as "dummy" Python threads once they ran Python code;
+        # they are checked through Qt below.
+        if thread.ident in before or isinstance(thread, threading._DummyThread):
+            continue
+        thread.join(grace_s)
+        if thread.is_alive():
+            left.append(f"thread {thread.name!r}")
+    if "planner.ui.worker" in sys.modules:
+        from planner.ui.worker import running_tasks
+
+        for task in running_tasks():
+            if not task.wait(int(grace_s * 1000)):
+                left.append(f"task {task.title!r}")
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        pool = QThreadPool.globalInstance()
+        if not pool.waitForDone(int(grace_s * 1000)):
+            left.append(f"{pool.activeThreadCount()} QThreadPool thread(s)")
+    return left
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running() -> Iterator[None]:
+    """Fail the test that leaves a thread (Python, QThread task or thread pool) running."""
+    import threading
+
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    left = threads_left_running(before)
+    if left:
+        pytest.fail("the test left running: " + ", ".join(left), pytrace=False)

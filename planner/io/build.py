@@ -69,7 +69,6 @@ def build_plan(
             pair = plan.account_unit[placed].astype(np.int64) * k + plan.account_territory[placed]
             counts = np.bincount(pair, minlength=plan.n_units * k).reshape(plan.n_units, k)
             best = np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1).astype(np.int32)
-            plan.unit_territory[:] = best
-            plan.recompute()
+            plan.assign_all_units(best)
     plan.set_baseline_to_current()
     return plan

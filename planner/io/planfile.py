@@ -117,7 +117,7 @@ def _write_table(con: sqlite3.Connection, name: str, frame: pd.DataFrame) -> Non
 
 def _routed_travel_table(plan: Plan) -> pd.DataFrame | None:
     """The engine's routed hours and fingerprints, by territory id (None without routes)."""
-    hours, fingerprints = plan.engine.routed_state()
+    hours, fingerprints = plan.routed_state()
     routed = np.isfinite(hours)
     if not routed.any():
         return None
@@ -139,7 +139,7 @@ def _restore_routed_fingerprints(plan: Plan, table: pd.DataFrame | None) -> None
     """
     if table is None or not {"territory_id", "fingerprint"} <= set(table.columns):
         return
-    hours, fingerprints = plan.engine.routed_state()
+    hours, fingerprints = plan.routed_state()
     for tid, text in zip(table["territory_id"], table["fingerprint"], strict=True):
         t = plan.territory_index.get(str(tid))
         if t is None or not np.isfinite(hours[t]):
@@ -148,7 +148,7 @@ def _restore_routed_fingerprints(plan: Plan, table: pd.DataFrame | None) -> None
             fingerprints[t] = np.uint64(int(str(text), 16))
         except (TypeError, ValueError, OverflowError):
             continue
-    plan.engine.set_routed_travel(hours, fingerprints)
+    plan.set_routed_travel(hours, fingerprints)
 
 
 #: Column names GeoPackage layers reserve: the feature id and the geometry column.

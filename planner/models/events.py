@@ -47,8 +47,26 @@ class SettingsChanged:
     """Plan settings (measures, tolerances, travel parameters) changed."""
 
 
+@dataclass(frozen=True)
+class TablesChanged:
+    """These stored tables or layers (scenarios, routes, optimiser moves...) were replaced."""
+
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoutedTravelChanged:
+    """The routed travel hours behind the workload changed (routes planned, cleared, undone)."""
+
+
 PlanEvent = (
-    AssignmentChanged | TerritoriesChanged | TerritoryListChanged | LocksChanged | SettingsChanged
+    AssignmentChanged
+    | TerritoriesChanged
+    | TerritoryListChanged
+    | LocksChanged
+    | SettingsChanged
+    | TablesChanged
+    | RoutedTravelChanged
 )
 Listener = Callable[[PlanEvent], None]
 

@@ -8,7 +8,8 @@ Undo applies ``change.inverse()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -23,7 +24,9 @@ from planner.models.events import (
     AssignmentChanged,
     EventEmitter,
     LocksChanged,
+    RoutedTravelChanged,
     SettingsChanged,
+    TablesChanged,
     TerritoriesChanged,
     TerritoryListChanged,
 )
@@ -560,8 +563,77 @@ class Plan:
         return self.engine.preview(change)
 
     def recompute(self) -> None:
-        """Recompute every total from scratch (after bulk edits outside :meth:`apply`)."""
+        """Recompute every total from scratch."""
         self.engine.recompute(self.account_territory, self.unit_territory)
+
+    def assign_all_units(self, unit_territory: np.ndarray) -> None:
+        """Set every unit's territory at once (a plan being built, before anyone edits it).
+
+        Accounts keep theirs. Announced as one :class:`AssignmentChanged` of the units
+        that changed.
+        """
+        after = np.asarray(unit_territory, dtype=np.int32)
+        if after.shape != self.unit_territory.shape:
+            raise ValueError(
+                f"unit_territory must have shape {self.unit_territory.shape}, got {after.shape}"
+            )
+        if ((after < UNASSIGNED) | (after >= self.n_territories)).any():
+            raise ValueError("unit_territory holds a territory index out of range")
+        changed = np.flatnonzero(after != self.unit_territory)
+        empty = np.empty(0, np.int64)
+        self.apply(
+            Change.build(
+                empty,
+                np.empty(0, np.int32),
+                np.empty(0, np.int32),
+                changed,
+                self.unit_territory[changed],
+                after[changed],
+            )
+        )
+
+    # -- stored tables, layers and routed travel ----------------------------------------
+
+    def replace_tables(
+        self,
+        tables: Mapping[str, pd.DataFrame | None] | None = None,
+        layers: Mapping[str, gpd.GeoDataFrame | None] | None = None,
+    ) -> tuple[dict[str, pd.DataFrame | None], dict[str, gpd.GeoDataFrame | None]]:
+        """Replace (or, with None, remove) stored tables and layers; announce it once.
+
+        Scenarios, routes and the optimiser's explanations are kept this way: io and
+        optimise compute the frames, the plan stores them.
+
+        Returns
+        -------
+        tables, layers : dict
+            What each name held before (None: absent), to undo with another call.
+        """
+        previous_tables: dict[str, pd.DataFrame | None] = {}
+        previous_layers: dict[str, gpd.GeoDataFrame | None] = {}
+        for store, new, previous in (
+            (self.tables, tables or {}, previous_tables),
+            (self.layers, layers or {}, previous_layers),
+        ):
+            for name, frame in new.items():
+                previous[name] = store.get(name)
+                if frame is None:
+                    store.pop(name, None)
+                else:
+                    store[name] = frame
+        names = (*previous_tables, *previous_layers)
+        if names:
+            self.events.emit(TablesChanged(tuple(names)))
+        return previous_tables, previous_layers
+
+    def set_routed_travel(self, hours: np.ndarray, fingerprints: np.ndarray | None = None) -> None:
+        """Routed travel hours per territory (NaN: estimate) and the memberships routed for."""
+        self.engine.set_routed_travel(hours, fingerprints)
+        self.events.emit(RoutedTravelChanged())
+
+    def routed_state(self) -> tuple[np.ndarray, np.ndarray]:
+        """Routed travel hours as set, and the memberships they were routed for."""
+        return self.engine.routed_state()
 
     # -- properties, locks, settings ----------------------------------------------------
 
@@ -598,6 +670,18 @@ class Plan:
         self.unit_locked[idx] = locked
         self.units.loc[idx, "locked"] = locked
         self.events.emit(LocksChanged(unit_indices=idx))
+
+    def update_settings(self, **changes: Any) -> dict[str, Any]:
+        """Change some settings fields; returns their previous values (for undo)."""
+        previous = {key: getattr(self.settings, key) for key in changes}
+        self.set_settings(replace(self.settings, **changes))
+        return previous
+
+    def add_territory_column(self, name: str, default: Any = np.nan) -> None:
+        """Add an extra territory column (kept by the plan file) unless it exists."""
+        if name not in self.territories:
+            self.territories[name] = default
+            self.events.emit(TerritoriesChanged(tuple(range(self.n_territories)), (name,)))
 
     def set_settings(self, settings: Settings) -> None:
         """Replace the settings (measures, tolerances, travel model) and recompute."""

@@ -64,7 +64,7 @@ def routed_travel_from_layers(plan: Plan) -> np.ndarray:
     hours = np.full(plan.n_territories, np.nan)
     routes = plan.layers.get(ROUTES_LAYER)
     if routes is None or "rep_id" not in routes or "drive_minutes" not in routes:
-        plan.engine.set_routed_travel(hours)
+        plan.set_routed_travel(hours)
         return hours
     weeks = _weeks_by_rep(plan, routes)
     drive = routes.groupby(routes["rep_id"].astype(str))["drive_minutes"].sum() / 60.0
@@ -88,10 +88,10 @@ def routed_travel_from_layers(plan: Plan) -> np.ndarray:
             if counts.sum() > 0:
                 share = counts
         hours[mine] = annual * share / share.sum()
-    before, routed_for = plan.engine.routed_state()
+    before, routed_for = plan.routed_state()
     fingerprints = plan.engine.fingerprint[: plan.n_territories].copy()
     if before.shape == hours.shape:
         unchanged = np.isfinite(hours) & (before == hours)
         fingerprints[unchanged] = routed_for[unchanged]
-    plan.engine.set_routed_travel(hours, fingerprints)
+    plan.set_routed_travel(hours, fingerprints)
     return hours

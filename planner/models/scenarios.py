@@ -210,7 +210,7 @@ def write_scenario(
         old = plan.tables.get(table)
         if old is not None and "scenario" in old:
             new = pd.concat([old[old["scenario"] != name], new], ignore_index=True)
-        plan.tables[table] = new.reset_index(drop=True)
+        plan.replace_tables({table: new.reset_index(drop=True)})
 
 
 def delete_scenario(plan: Plan, name: str) -> None:
@@ -220,7 +220,7 @@ def delete_scenario(plan: Plan, name: str) -> None:
     for table in (SCENARIO_ASSIGNMENTS_TABLE, SCENARIOS_TABLE):
         old = plan.tables.get(table)
         if old is not None and "scenario" in old:
-            plan.tables[table] = old[old["scenario"] != name].reset_index(drop=True)
+            plan.replace_tables({table: old[old["scenario"] != name].reset_index(drop=True)})
 
 
 def rename_scenario(plan: Plan, old: str, new: str) -> None:
@@ -235,7 +235,7 @@ def rename_scenario(plan: Plan, old: str, new: str) -> None:
         if frame is not None and "scenario" in frame:
             frame = frame.copy()
             frame.loc[frame["scenario"] == old, "scenario"] = new
-            plan.tables[table] = frame
+            plan.replace_tables({table: frame})
 
 
 def duplicate_scenario(plan: Plan, name: str, new: str) -> None:

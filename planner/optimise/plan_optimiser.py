@@ -1615,9 +1615,8 @@ def add_created_territories(plan: Plan, result: PlanOptimisation) -> list[int]:
     if plan.n_territories:
         raise ValueError("created territories go into a plan without territories")
     for column in ("home_lon", "home_lat"):
-        if column not in plan.territories:
-            # An extra territory column, kept by the plan file like any imported column.
-            plan.territories[column] = np.nan
+        # An extra territory column, kept by the plan file like any imported column.
+        plan.add_territory_column(column)
     for row in result.new_territories:
         index = plan.n_territories
         plan.insert_territory(index, dict(row))
@@ -1813,18 +1812,19 @@ def record_moves(
     """
     previous = plan.tables.get(MOVES_TABLE)
     frame = result.moves_frame(scenario)
-    plan.tables[MOVES_TABLE] = (
-        frame if previous is None else pd.concat([previous, frame], ignore_index=True)
+    plan.replace_tables(
+        {
+            MOVES_TABLE: frame
+            if previous is None
+            else pd.concat([previous, frame], ignore_index=True)
+        }
     )
     return previous
 
 
 def forget_moves(plan: Plan, previous: pd.DataFrame | None) -> None:
     """Undo :func:`record_moves`: restore the table it returned."""
-    if previous is None:
-        plan.tables.pop(MOVES_TABLE, None)
-    else:
-        plan.tables[MOVES_TABLE] = previous
+    plan.replace_tables({MOVES_TABLE: previous})
 
 
 def store_scenario(plan: Plan, result: PlanOptimisation, name: str, description: str = "") -> None:

@@ -52,7 +52,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.models.events import SettingsChanged
 from planner.models.geo import WGS84
 from planner.models.progress import TaskState
 from planner.models.routes import routed_travel_from_layers
@@ -1217,30 +1216,25 @@ def save_routes_state(plan: Plan) -> SavedRoutes:
     return SavedRoutes(
         {k: plan.layers[k].copy() for k in (ROUTES_LAYER, ROUTE_STOPS_LAYER) if k in plan.layers},
         {k: plan.tables[k].copy() for k in _ROUTE_TABLES if k in plan.tables},
-        *plan.engine.routed_state(),
+        *plan.routed_state(),
     )
 
 
 def restore_routes(plan: Plan, saved: SavedRoutes) -> None:
     """Put back what :func:`save_routes_state` copied, and announce it."""
-    for key in (ROUTES_LAYER, ROUTE_STOPS_LAYER):
-        if key in saved.layers:
-            plan.layers[key] = saved.layers[key].copy()
-        else:
-            plan.layers.pop(key, None)
-    for key in _ROUTE_TABLES:
-        if key in saved.tables:
-            plan.tables[key] = saved.tables[key].copy()
-        else:
-            plan.tables.pop(key, None)
+    layers = saved.layers
+    tables = saved.tables
+    plan.replace_tables(
+        {k: tables[k].copy() if k in tables else None for k in _ROUTE_TABLES},
+        {k: layers[k].copy() if k in layers else None for k in (ROUTES_LAYER, ROUTE_STOPS_LAYER)},
+    )
     hours = saved.routed_travel_hours
     if hours.shape == (plan.n_territories,):
         # With the fingerprints, territories edited since they were routed stay outdated,
         # and come back once the edit is undone.
-        plan.engine.set_routed_travel(hours, saved.routed_fingerprints)
+        plan.set_routed_travel(hours, saved.routed_fingerprints)
     else:
         routed_travel_from_layers(plan)
-    plan.events.emit(SettingsChanged())
 
 
 def _merge(
@@ -1265,7 +1259,7 @@ def apply_routes(plan: Plan, result: RoutesResult) -> np.ndarray:
     The ``routes`` and ``route_stops`` layers and the ``route_totals``, ``route_unplaced`` and
     ``route_days_off`` tables get the result's rows; rows of reps not planned this time are kept (when every rep
     was planned, everything is replaced). Then :func:`routed_travel_from_layers` sets the
-    routed travel per territory and a :class:`~planner.models.events.SettingsChanged` event
+    routed travel per territory; the plan announces both changes (the balance refreshes)
     tells listeners (the balance panel) to refresh.
 
     Returns
@@ -1275,33 +1269,35 @@ def apply_routes(plan: Plan, result: RoutesResult) -> np.ndarray:
     """
     replaced = set(result.rep_ids)
     everything = result.all_reps
-    plan.layers[ROUTES_LAYER] = _merge(
-        plan.layers.get(ROUTES_LAYER), result.routes, replaced, everything
-    )
-    plan.layers[ROUTE_STOPS_LAYER] = _merge(
-        plan.layers.get(ROUTE_STOPS_LAYER), result.route_stops, replaced, everything
-    )
-    plan.tables[ROUTE_TOTALS_TABLE] = _merge(
-        plan.tables.get(ROUTE_TOTALS_TABLE), result.totals, replaced, everything
-    )
     old_unplaced = plan.tables.get(ROUTE_UNPLACED_TABLE)
     if old_unplaced is not None and not everything:
         # Rows without a rep (no rep, Unassigned) belong to the all-reps run that made them.
         old_unplaced = old_unplaced[old_unplaced["rep_id"].notna()]
-    plan.tables[ROUTE_UNPLACED_TABLE] = _merge(old_unplaced, result.unplaced, replaced, everything)
-    plan.tables[ROUTE_DAYS_OFF_TABLE] = _merge(
-        plan.tables.get(ROUTE_DAYS_OFF_TABLE), result.days_off, replaced, everything
+    plan.replace_tables(
+        {
+            ROUTE_TOTALS_TABLE: _merge(
+                plan.tables.get(ROUTE_TOTALS_TABLE), result.totals, replaced, everything
+            ),
+            ROUTE_UNPLACED_TABLE: _merge(old_unplaced, result.unplaced, replaced, everything),
+            ROUTE_DAYS_OFF_TABLE: _merge(
+                plan.tables.get(ROUTE_DAYS_OFF_TABLE), result.days_off, replaced, everything
+            ),
+        },
+        {
+            ROUTES_LAYER: _merge(
+                plan.layers.get(ROUTES_LAYER), result.routes, replaced, everything
+            ),
+            ROUTE_STOPS_LAYER: _merge(
+                plan.layers.get(ROUTE_STOPS_LAYER), result.route_stops, replaced, everything
+            ),
+        },
     )
-    hours = routed_travel_from_layers(plan)
-    plan.events.emit(SettingsChanged())
-    return hours
+    return routed_travel_from_layers(plan)
 
 
 def clear_routes(plan: Plan) -> None:
     """Remove the routes from the plan: workload goes back to the travel estimate."""
-    for key in (ROUTES_LAYER, ROUTE_STOPS_LAYER):
-        plan.layers.pop(key, None)
-    for key in _ROUTE_TABLES:
-        plan.tables.pop(key, None)
-    plan.engine.routed_travel_hours = np.full(plan.n_territories, np.nan)
-    plan.events.emit(SettingsChanged())
+    plan.replace_tables(
+        dict.fromkeys(_ROUTE_TABLES), dict.fromkeys((ROUTES_LAYER, ROUTE_STOPS_LAYER))
+    )
+    plan.set_routed_travel(np.full(plan.n_territories, np.nan))

@@ -19,10 +19,12 @@ import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from planner.models.balance import BalanceTable
-from planner.ui.problems_panel import PlanFollower, add_panel_dock
+from planner.ui.context import AppContext
+from planner.ui.problems_panel import add_panel_dock
+from planner.ui.refresh import Refresh
 
 IN_BAND_COLOR = "#a6a6a6"
 OVER_COLOR = "#d6604d"
@@ -77,7 +79,8 @@ class BalanceChart(QWidget):
         self.limits: list[float] = []
         self.full_draws = 0
         self.preview = False
-        self.follower: PlanFollower | None = None
+        #: The dock holding the chart (set by :func:`install`).
+        self.dock: QDockWidget | None = None
         self._key: tuple[Any, ...] | None = None
         self._background: Any = None
         # A Qt label over the canvas: drawing the marker as matplotlib text would render its
@@ -93,7 +96,7 @@ class BalanceChart(QWidget):
 
     # -- public ------------------------------------------------------------------------
 
-    def show(  # type: ignore[override]
+    def show(
         self,
         table: BalanceTable | None = None,
         names: list[str] | None = None,
@@ -234,8 +237,8 @@ class BalanceChart(QWidget):
         for j, bars in enumerate(self.bars):
             boxes = self._boxes.copy()
             boxes[:, 1:3, 1] = percent[:, j][:, None]
-            bars.set_verts(boxes)
-            bars.set_facecolors(list(colors[:, j]))
+            bars.set_verts(list(boxes))
+            bars.set_facecolor(list(colors[:, j]))
         self._heights = percent.copy()
 
     def _full_draw(self) -> None:
@@ -264,23 +267,16 @@ class BalanceChart(QWidget):
         self.preview_label.move(self.width() - self.preview_label.width() - 4, 4)
 
 
-def install(window: Any) -> BalanceChart:
-    """Add the "Balance chart" dock to a :class:`~planner.ui.main_window.MainWindow`.
-
-    The chart follows the plan after every change. A tool previewing an edit calls
-    ``window.balance_chart.show(plan.preview(change), names, preview=True)`` on each move and
-    ``show(plan.balance(), names)`` when the gesture ends or is cancelled.
-    """
-    chart = BalanceChart(window)
+def install(ctx: AppContext) -> BalanceChart:
+    """Add the "Balance chart" dock: it follows the plan and the previews of gestures."""
+    chart = BalanceChart(ctx.parent)
     chart.setObjectName("balanceChart")
-    window.balance_chart = chart
-    window.balance_chart_dock = add_panel_dock(window, "Balance chart", chart, "balanceChartDock")
+    chart.dock = add_panel_dock(ctx, "Balance chart", chart, "balanceChartDock")
 
-    def refresh(plan: Any) -> None:
-        names = [plan.territory_label(i) for i in range(plan.n_territories)]
-        chart.show(plan.balance(), names)
+    def refresh(r: Refresh) -> None:
+        chart.show(r.balance, r.names, preview=r.preview is not None)
 
-    chart.follower = PlanFollower(window, refresh, chart)
+    ctx.refresh.add_view(refresh, widget=chart)
     return chart
 
 

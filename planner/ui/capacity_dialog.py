@@ -28,7 +28,7 @@ from planner.models.capacity import CapacityPlan, plan_capacity, rep_capacity
 from planner.models.plan import Plan
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 
 
 class CapacityDialog(QDialog):
@@ -132,17 +132,17 @@ class CapacityDialog(QDialog):
         return self.estimate.territories
 
 
-def install(window: MainWindow) -> None:
+def install(ctx: AppContext) -> None:
     """Plan ▸ Capacity…"""
 
     def open_capacity() -> None:
-        if window.plan is None:
-            QMessageBox.information(window, "Capacity", "Open a plan first.")
+        if ctx.plan is None:
+            QMessageBox.information(ctx.parent, "Capacity", "Open a plan first.")
             return
-        CapacityDialog(window.plan, window).exec()
+        CapacityDialog(ctx.plan, ctx.parent).exec()
 
-    action = QAction("&Capacity…", window)
+    action = QAction("&Capacity…", ctx.parent)
     action.setObjectName("capacityAction")
     action.setStatusTip("How many territories the workload needs at a capacity per rep")
     action.triggered.connect(open_capacity)
-    window.menus["plan"].addAction(action)
+    ctx.menus["plan"].addAction(action)

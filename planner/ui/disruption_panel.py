@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -18,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from planner.models.plan import Disruption, Plan
-from planner.ui.problems_panel import PlanFollower, add_panel_dock
+from planner.ui.context import AppContext
+from planner.ui.problems_panel import add_panel_dock
+from planner.ui.refresh import Refresh
 
 COLUMNS = (
     "Territory",
@@ -28,7 +29,8 @@ COLUMNS = (
     "Revenue out",
 )
 #: Rows of territories that changed are tinted, so the eye finds them in a long table.
-CHANGED = QColor("#fdebd3")
+CHANGED = QBrush(QColor("#fdebd3"))
+_PLAIN = QBrush()
 
 
 class _NumberItem(QTableWidgetItem):
@@ -52,7 +54,11 @@ class DisruptionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.disruption: Disruption | None = None
-        self.follower: PlanFollower | None = None
+        #: Items per territory index (their table rows move when sorted).
+        self._rows: list[list[QTableWidgetItem]] = []
+        self._names: list[str] = []
+        #: The dock holding the panel (set by :func:`install`).
+        self.dock: QDockWidget | None = None
         self.currency = "$"
         self.summary = QLabel("No plan", self)
         self.summary.setObjectName("disruptionSummary")
@@ -75,23 +81,34 @@ class DisruptionPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
 
-    def show_disruption(self, plan: Plan, disruption: Disruption | None = None) -> None:
-        """Show ``disruption`` (computed from ``plan`` when not given)."""
+    def show_disruption(
+        self, plan: Plan, disruption: Disruption | None = None, preview: bool = False
+    ) -> None:
+        """Show ``disruption`` (computed from ``plan`` when not given).
+
+        The cells are updated in place when the territories are the same ones; a preview
+        (a gesture in progress) never re-sorts the rows under the planner's eyes.
+        """
         d = disruption if disruption is not None else plan.disruption()
         self.disruption = d
         self.currency = plan.settings.currency
         money = self._money
         self.summary.setText(
-            f"<b>{d.accounts_moved:,}</b> of {d.accounts_total:,} accounts "
+            ("PREVIEW — " if preview else "")
+            + f"<b>{d.accounts_moved:,}</b> of {d.accounts_total:,} accounts "
             f"({d.accounts_fraction * 100:.1f} %) and <b>{money(d.revenue_moved)}</b> of "
             f"{money(d.revenue_total)} revenue ({d.revenue_fraction * 100:.1f} %) "
             "moved against the baseline"
         )
         k = plan.n_territories
-        sort_column = self.table.horizontalHeader().sortIndicatorSection()
-        sort_order = self.table.horizontalHeader().sortIndicatorOrder()
+        names = [plan.territory_label(i) for i in range(k)]
+        header = self.table.horizontalHeader()
+        sort_column = header.sortIndicatorSection()
+        sort_order = header.sortIndicatorOrder()
         self.table.setSortingEnabled(False)
-        self.table.setRowCount(k)
+        if names != self._names or self.table.rowCount() != k:
+            self._build_rows(names)
+        rows = self._rows
         for i in range(k):
             values = (
                 float(d.gained_accounts[i]),
@@ -99,53 +116,69 @@ class DisruptionPanel(QWidget):
                 float(d.gained_revenue[i]),
                 float(d.lost_revenue[i]),
             )
-            name = QTableWidgetItem(plan.territory_label(i))
-            name.setData(Qt.ItemDataRole.UserRole + 1, i)
-            self.table.setItem(i, 0, name)
             texts = (
                 f"{values[0]:,.0f}",
                 f"{values[1]:,.0f}",
                 money(values[2]),
                 money(values[3]),
             )
-            changed = any(values)
-            for c, (value, text) in enumerate(zip(values, texts, strict=True), start=1):
-                item = _NumberItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, value)
+            background = CHANGED if any(values) else _PLAIN
+            items = rows[i]
+            for c, item in enumerate(items):
+                if c and item.data(Qt.ItemDataRole.UserRole) != values[c - 1]:
+                    item.setData(Qt.ItemDataRole.UserRole, values[c - 1])
+                    item.setText(texts[c - 1])
+                if item.background() != background:
+                    item.setBackground(background)
+        if not preview:
+            self.table.setSortingEnabled(True)
+            if sort_column >= 0:
+                self.table.sortByColumn(sort_column, sort_order)
+
+    def _build_rows(self, names: list[str]) -> None:
+        self.table.clearContents()
+        self.table.setRowCount(len(names))
+        self._rows = []
+        for i, text in enumerate(names):
+            name = QTableWidgetItem(text)
+            name.setData(Qt.ItemDataRole.UserRole + 1, i)
+            self.table.setItem(i, 0, name)
+            row = [name]
+            for c in range(1, len(COLUMNS)):
+                item = _NumberItem("")
+                item.setData(Qt.ItemDataRole.UserRole, float("nan"))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if changed:
-                    item.setBackground(CHANGED)
                 self.table.setItem(i, c, item)
-            if changed:
-                name.setBackground(CHANGED)
-        self.table.setSortingEnabled(True)
-        if sort_column >= 0:
-            self.table.sortByColumn(sort_column, sort_order)
+                row.append(item)
+            self._rows.append(row)
+        self._names = list(names)
 
     def row_values(self) -> dict[str, tuple[float, float, float, float]]:
         """What the table shows: territory name to (accounts in, out, revenue in, out)."""
-        out = {}
+        out: dict[str, tuple[float, float, float, float]] = {}
         for r in range(self.table.rowCount()):
-            name = self.table.item(r, 0).text()
-            out[name] = tuple(
-                float(self.table.item(r, c).data(Qt.ItemDataRole.UserRole)) for c in range(1, 5)
+            items = [self.table.item(r, c) for c in range(5)]
+            name, *cells = [item for item in items if item is not None]
+            a_in, a_out, r_in, r_out = (
+                float(item.data(Qt.ItemDataRole.UserRole)) for item in cells
             )
-        return out  # type: ignore[return-value]
+            out[name.text()] = (a_in, a_out, r_in, r_out)
+        return out
 
     def _money(self, value: float) -> str:
         return f"{self.currency}{value:,.0f}" if np.isfinite(value) else "–"
 
 
-def install(window: Any) -> DisruptionPanel:
-    """Add the "Disruption" dock to a :class:`~planner.ui.main_window.MainWindow`.
-
-    The panel follows the plan: it is refreshed once after every burst of plan events.
-    """
-    panel = DisruptionPanel(window)
+def install(ctx: AppContext) -> DisruptionPanel:
+    """Add the "Disruption" dock: it follows the plan and the previews of gestures."""
+    panel = DisruptionPanel(ctx.parent)
     panel.setObjectName("disruptionPanel")
-    window.disruption_panel = panel
-    window.disruption_dock = add_panel_dock(window, "Disruption", panel, "disruptionDock")
-    panel.follower = PlanFollower(window, panel.show_disruption, panel)
+    panel.dock = add_panel_dock(ctx, "Disruption", panel, "disruptionDock")
+
+    def refresh(r: Refresh) -> None:
+        panel.show_disruption(r.plan, r.disruption, preview=r.preview is not None)
+
+    ctx.refresh.add_view(refresh, widget=panel)
     return panel
 
 

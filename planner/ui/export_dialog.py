@@ -36,7 +36,7 @@ from planner.models.plan import Plan
 from planner.models.progress import TaskState
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 from planner.ui.folders import start_folder
 from planner.ui.worker import Task
 
@@ -78,37 +78,36 @@ def plan_copy(plan: Plan) -> Callable[[], Plan]:
     layers = dict(plan.layers)
     # Routed hours with the memberships they were routed for, so the copy knows which
     # territories are back on the estimate since edits (the Summary says so).
-    routed, fingerprints = plan.engine.routed_state()
+    routed, fingerprints = plan.routed_state()
     name = plan.name
 
     def build() -> Plan:
         snapshot = Plan(
             accounts, units, territories, reps, settings, name=name, tables=tables, layers=layers
         )
-        snapshot.engine.set_routed_travel(routed, fingerprints)
+        snapshot.set_routed_travel(routed, fingerprints)
         return snapshot
 
     return build
 
 
-def _png_bytes(window: MainWindow) -> bytes:
-    canvas = window.canvas
-    image = canvas.render_image(max(canvas.width(), 800), max(canvas.height(), 500))
+def _png_bytes(ctx: AppContext) -> bytes:
+    image = ctx.render_map()
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide takes str
     buffer.close()
     return bytes(data.data())
 
 
-def export_files(window: MainWindow, request: ExportRequest) -> Task | None:
+def export_files(ctx: AppContext, request: ExportRequest) -> Task | None:
     """Write the requested files in the background; the status bar reports the result."""
-    plan = window.plan
+    plan = ctx.plan
     if plan is None or not request.outputs:
         return None
     build = plan_copy(plan)
-    png = _png_bytes(window) if "png" in request.outputs else None
+    png = _png_bytes(ctx) if "png" in request.outputs else None
     outputs = dict(request.outputs)
     csv_raw = request.csv_raw
 
@@ -149,9 +148,10 @@ def export_files(window: MainWindow, request: ExportRequest) -> Task | None:
 
     def done(written: list[Path]) -> None:
         names = ", ".join(p.name for p in written)
-        window.statusBar().showMessage(f"Exported {names} to {written[0].parent}", 10000)
+        ctx.show_status(f"Exported {names} to {written[0].parent}", 10000)
 
-    return window.run_task(work, "Exporting", done)
+    task: Task = ctx.run_task(work, "Exporting", done)
+    return task
 
 
 class ExportDialog(QDialog):
@@ -210,10 +210,10 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(note)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.buttons)
-        layout.addLayout(row)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
         self._update_ok()
 
     def request(self) -> ExportRequest:
@@ -262,33 +262,34 @@ class ExportDialog(QDialog):
         self.accept()
 
 
-def open_dialog(window: MainWindow) -> Task | None:
+def open_dialog(ctx: AppContext) -> Task | None:
     """Ask for the outputs and export them in the background."""
-    if window.plan is None:
+    plan = ctx.plan
+    if plan is None:
         return None
-    folder = start_folder(window.settings, "dirs/exports", window.path)
-    stem = window.path.stem if window.path else window.plan.name
-    dialog = ExportDialog(window, folder, stem)
+    folder = start_folder(ctx.settings, "dirs/exports", ctx.path)
+    stem = ctx.path.stem if ctx.path else plan.name
+    dialog = ExportDialog(ctx.parent, folder, stem)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     request = dialog.request()
-    window.settings.setValue("dirs/exports", str(next(iter(request.outputs.values())).parent))
-    return export_files(window, request)
+    ctx.settings.setValue("dirs/exports", str(next(iter(request.outputs.values())).parent))
+    return export_files(ctx, request)
 
 
-def install(window: MainWindow) -> QAction:
-    """Add "Export…" (Ctrl+E) to the window's File menu (once)."""
-    existing = window.findChild(QAction, "exportAction")
-    if isinstance(existing, QAction):
+def install(ctx: AppContext) -> QAction:
+    """Add "Export…" (Ctrl+E) to the File menu (once), before Quit."""
+    existing = ctx.menu_action("file", "exportAction")
+    if existing is not None:
         return existing
-    action = QAction("&Export…", window)
+    action = QAction("&Export…", ctx.parent)
     action.setObjectName("exportAction")
     action.setShortcut(QKeySequence("Ctrl+E"))
     action.setStatusTip("Write the manager's workbook, an HTML map, CRM CSV or a map picture")
-    action.triggered.connect(lambda _checked=False: open_dialog(window))
-    menu = window.menus["file"]
-    quit_action = getattr(window, "quit_action", None)
-    if isinstance(quit_action, QAction) and quit_action in menu.actions():
+    action.triggered.connect(lambda _checked=False: open_dialog(ctx))
+    menu = ctx.menus["file"]
+    quit_action = ctx.menu_action("file", "quitAction")
+    if quit_action is not None:
         menu.insertAction(quit_action, action)
         menu.insertSeparator(quit_action)
     else:

@@ -29,7 +29,7 @@ from planner.models.progress import TaskState
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 
 
 class _CoveragePage(QWizardPage):
@@ -155,18 +155,18 @@ class FirstPlanGuide(QWizard):
 
     def __init__(
         self,
-        window: MainWindow,
+        ctx: AppContext,
         plan: Plan,
         units_label: str = "from the units file",
         coverage_text: str = "",
     ) -> None:
-        super().__init__(window)
+        super().__init__(ctx.parent)
         self.setObjectName("firstPlanGuide")
         self.setWindowTitle("Your first plan")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.CancelButton, "Skip the guide")
-        self.window_ = window
+        self.ctx = ctx
         self.plan = plan
         self.units_label = units_label
         self.coverage_text = coverage_text
@@ -233,7 +233,7 @@ class FirstPlanGuide(QWizard):
 
         task = Task(work, "Create territories", self, show_dialog=False)
         self.task = task
-        self.window_.tasks.append(task)
+        self.ctx.adopt_task(task)
         task.progress.connect(self._on_progress)
         task.finished.connect(self._on_finished)
         task.failed.connect(self._on_failed)
@@ -251,8 +251,6 @@ class FirstPlanGuide(QWizard):
             self.create_page.status.setText("Stopping: keeping the best plan found so far…")
 
     def _forget_task(self) -> None:
-        if self.task is not None and self.task in self.window_.tasks:
-            self.window_.tasks.remove(self.task)
         self.create_page.create_button.setEnabled(True)
         self.create_page.cancel_button.setEnabled(False)
 
@@ -277,10 +275,10 @@ class FirstPlanGuide(QWizard):
         self.result_ = result
         page = self.create_page
         page.progress.setValue(100)
-        if self.window_.plan is not self.plan:
+        if self.ctx.plan is not self.plan:
             page.status.setText("Another plan is open now; nothing changed.")
         else:
-            self.window_.push(
+            self.ctx.push(
                 ApplyOptimisationCommand(self.plan, result, "Create territories")  # type: ignore[arg-type]
             )
             after = result.after  # type: ignore[attr-defined]

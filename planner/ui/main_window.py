@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,16 +26,19 @@ from planner.io.planfile import (
     repair,
     save_plan,
 )
-from planner.models.events import PlanEvent
+from planner.models.events import TerritoriesChanged
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.ui.balance_panel import BalancePanel
 from planner.ui.canvas import MapCanvas
 from planner.ui.commands import action_text
+from planner.ui.context import AppContext, EditingState, PlanHolder, TerritorySelection
 from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.folders import is_bundled, start_folder
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
 from planner.ui.map_presenter import PlanMapPresenter
+from planner.ui.refresh import Refresh, RefreshScheduler
+from planner.ui.tools import MapTool
 from planner.ui.worker import Task
 
 PLAN_FILTER = "Territory plans (*.gpkg);;All files (*)"
@@ -73,8 +76,9 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
-        self.plan: Plan | None = None
-        self.path: Path | None = None
+        #: The open plan; :attr:`plan` and :attr:`path` read it.
+        self.plans = PlanHolder(self)
+        self.plans.plan_loaded.connect(self.plan_loaded)
         #: Why the open plan may not be saved over its file (None: it may).
         self._read_only_reason: str | None = None
         self.dirty = False
@@ -84,11 +88,34 @@ class MainWindow(QMainWindow):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         #: Menus by key ("file", "edit", "view", "plan", "help") for features to add actions to.
         self.menus: dict[str, QMenu] = {}
+        #: The one path from plan events and previews to every view.
+        self.refresh = RefreshScheduler(self)
+        self.editing = EditingState(self)
+        self.selection = TerritorySelection(self)
+        self.context = AppContext(
+            plans=self.plans,
+            undo_stack=self.undo_stack,
+            selection=self.selection,
+            editing=self.editing,
+            refresh=self.refresh,
+            status=self.statusBar(),
+            run_task=self.run_task,
+            parent=self,
+            settings=self.settings,
+            menus=self.menus,
+            add_dock=self.add_dock,
+            mark_dirty=self._mark_dirty,
+            render_map=lambda: self.canvas.render_image(
+                max(self.canvas.width(), 800), max(self.canvas.height(), 500)
+            ),
+            adopt_task=self.adopt_task,
+        )
 
         self.canvas = MapCanvas(self)
         self.canvas.setObjectName("mapCanvas")
         self.setCentralWidget(self.canvas)
         self.presenter = PlanMapPresenter(self.canvas)
+        self.refresh.add_view(self.presenter.refresh, previews=False)
 
         self.balance = BalancePanel(self)
         self.balance_dock = QDockWidget("Balance", self)
@@ -102,17 +129,17 @@ class MainWindow(QMainWindow):
         self.coords.setMinimumWidth(190)
         self.statusBar().addPermanentWidget(self.coords)
 
+        self._active_tool: MapTool | None = None
+        self.refresh.add_view(self._on_refresh, previews=False)
+        self.refresh.add_view(self._show_balance, widget=self.balance)
         self._build_actions()
         self._build_tools()
         self._install_features()
-        self.balance.territories_selected.connect(self._on_table_selection)
+        self.balance.territories_selected.connect(self.selection.set)
+        self.selection.changed.connect(self._on_selection_changed)
+        self.editing.target_changed.connect(self._on_target_changed)
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
         self.canvas.clicked.connect(self._on_map_clicked)
-
-        self._balance_timer = QTimer(self)
-        self._balance_timer.setSingleShot(True)
-        self._balance_timer.setInterval(0)
-        self._balance_timer.timeout.connect(self.refresh_balance)
 
         self.resize(1500, 900)
         geometry = self.settings.value("window/geometry")
@@ -184,6 +211,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(
             "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close Territory Planner"
         )
+        self.quit_action.setObjectName("quitAction")
         self.zoom_extent_action = self._action(
             "Zoom to &Extent", self.canvas.zoom_to_extent, "Ctrl+0", "Show the whole plan"
         )
@@ -256,7 +284,7 @@ class MainWindow(QMainWindow):
         self.addToolBarBreak()  # tools on their own row, so the target and scope boxes fit
         toolbar = self.addToolBar("Tools")
         toolbar.setObjectName("toolsToolbar")
-        self.tools = {cls.tool_id: cls(self) for cls in ALL_TOOLS}
+        self.tools = {cls.tool_id: cls(self.context, self.presenter) for cls in ALL_TOOLS}
         self.tool_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
@@ -297,9 +325,18 @@ class MainWindow(QMainWindow):
         )
         toolbar.addWidget(self.scope_combo)
         self.tools_toolbar = toolbar
+        # Both boxes show the editing state and set it; tools read the state, not the boxes.
+        self.target_combo.currentIndexChanged.connect(self._on_target_combo_changed)
+        self.scope_combo.currentIndexChanged.connect(
+            lambda _i: self.editing.set_scope(str(self.scope_combo.currentData()))
+        )
+        self.editing.scope_changed.connect(
+            lambda scope: self.scope_combo.setCurrentIndex(self.scope_combo.findData(scope))
+        )
+        self.editing.tool_changed.connect(self._activate_tool)
 
         def merge() -> None:
-            selected = self.balance.selected_territories()
+            selected = self.selection.indices
             if self.plan is None or len(selected) < 2:
                 self.statusBar().showMessage(
                     "Select two or more territories to merge (Shift-click).", 5000
@@ -312,7 +349,7 @@ class MainWindow(QMainWindow):
             self.select_territories([min(selected)])
 
         def lock(value: bool) -> None:
-            selected = self.balance.selected_territories()
+            selected = self.selection.indices
             if self.plan is None or not selected:
                 self.statusBar().showMessage("Select territories first.", 5000)
                 return
@@ -358,28 +395,35 @@ class MainWindow(QMainWindow):
 
         basemap.install(self)
         tiles.install(self)
-        problems_panel.install(self)
-        self.balance_chart = balance_chart.install(self)
-        self.disruption_panel = disruption_panel.install(self)
-        install_optimiser(self)
+        self.problems_panel = problems_panel.install(self.context)
+        self.problems_dock = self.problems_panel.dock
+        self.problems_panel.zoom_requested.connect(
+            lambda *box: self.canvas.zoom_to_bounds(*problems_panel.with_margin(*box))
+        )
+        self.balance_chart = balance_chart.install(self.context)
+        self.balance_chart_dock = self.balance_chart.dock
+        self.disruption_panel = disruption_panel.install(self.context)
+        self.disruption_dock = self.disruption_panel.dock
+        install_optimiser(self.context)
         from planner.ui import export_dialog, review_dialog, territory_dialog
 
-        export_dialog.install(self)
-        review_dialog.install(self)
+        export_dialog.install(self.context)
+        review_dialog.install(self.context)
         from planner.ui.routes_panel import install as install_routes
 
         install_routes(self)
         from planner.ui import scenarios_panel
 
-        scenarios_panel.install(self)
+        self.scenarios_panel = scenarios_panel.install(self.context)
         from planner.ui import redesign_dialogs
 
-        redesign_dialogs.install(self)
+        redesign_dialogs.install(self.context)
         from planner.ui import capacity_dialog
 
-        capacity_dialog.install(self)
+        capacity_dialog.install(self.context)
 
-        territory_dialog.install(self)
+        self.territory_properties_action = territory_dialog.install(self.context)
+        self.balance.view.doubleClicked.connect(self._on_balance_double_clicked)
         self.balance_dock.raise_()
 
         self.colour_menu = self.menus["view"].addMenu("Colour Territories By")
@@ -432,41 +476,67 @@ class MainWindow(QMainWindow):
 
     def set_tool(self, tool_id: str) -> None:
         """Make one tool the canvas's active tool (the previous one is cancelled)."""
-        current = getattr(self.canvas, "tool", None)
-        if current is not None:
-            current.deactivate()
+        if tool_id not in self.tools:
+            raise KeyError(f"no tool {tool_id!r}; tools: {', '.join(self.tools)}")
+        self.editing.set_tool(tool_id)
+        self._activate_tool(tool_id)
+
+    def _activate_tool(self, tool_id: str) -> None:
         tool = self.tools[tool_id]
-        self.canvas.tool = None if tool_id == "pan" else tool
+        wanted = None if tool_id == "pan" else tool
+        if self._active_tool is tool and self.canvas.tool is wanted:
+            return
+        if self._active_tool is not None:
+            self._active_tool.deactivate()
+        self._active_tool = tool
+        self.canvas.tool = wanted
         self.tool_actions[tool_id].setChecked(True)
         tool.activate()
 
     def active_territory(self) -> int:
         """Territory index that tools assign to (-1 = Unassigned)."""
-        data = self.target_combo.currentData()
-        return int(data) if data is not None else -1
+        return self.editing.target
 
     def edit_scope(self) -> str:
-        return str(self.scope_combo.currentData())
+        return self.editing.scope
+
+    def _on_target_combo_changed(self, _index: int) -> None:
+        data = self.target_combo.currentData()
+        if data is not None:
+            self.editing.set_target(int(data))
+
+    def _on_target_changed(self, territory: int) -> None:
+        index = self.target_combo.findData(territory)
+        if index >= 0 and index != self.target_combo.currentIndex():
+            self.target_combo.setCurrentIndex(index)
+        # Choosing where edits go shows that territory, unless several are selected.
+        selected = self.selection.indices
+        if territory >= 0 and len(selected) <= 1 and selected != [territory]:
+            self.selection.set([territory])
 
     def _fill_target_combo(self) -> None:
         if self.plan is None:
             return
-        keep = self.target_combo.currentData()
+        keep = self.editing.target
         self.target_combo.blockSignals(True)
         self.target_combo.clear()
         for i in range(self.plan.n_territories):
             self.target_combo.addItem(self.plan.territory_label(i), i)
         self.target_combo.addItem("Unassigned", -1)
-        index = self.target_combo.findData(keep) if keep is not None else 0
+        index = self.target_combo.findData(keep)
         self.target_combo.setCurrentIndex(max(index, 0))
         self.target_combo.blockSignals(False)
+        self.editing.set_target(int(self.target_combo.currentData()))
 
     def add_dock(
         self, dock: QDockWidget, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
     ) -> None:
-        """Add a feature's dock panel and list it in the View menu."""
+        """Add a feature's dock panel, list it in the View menu, tab it with the balance."""
         self.addDockWidget(area, dock)
         self.menus["view"].addAction(dock.toggleViewAction())
+        if self.dockWidgetArea(self.balance_dock) == area:
+            self.tabifyDockWidget(self.balance_dock, dock)
+            self.balance_dock.raise_()
 
     def push(self, command: object) -> None:
         """Apply an edit as one undoable step (a ``QUndoCommand``)."""
@@ -474,19 +544,32 @@ class MainWindow(QMainWindow):
 
     # -- plan lifecycle ----------------------------------------------------------------
 
+    @property
+    def plan(self) -> Plan | None:
+        """The open plan (None before one is opened)."""
+        return self.plans.plan
+
+    @property
+    def path(self) -> Path | None:
+        """The open plan's file (None when not saved yet)."""
+        return self.plans.path
+
+    @path.setter
+    def path(self, path: Path | None) -> None:
+        self.plans.path = path
+
     def set_plan(self, plan: Plan, path: Path | None, dirty: bool = False) -> None:
         """Show ``plan`` (opened from ``path``, or new when ``path`` is None)."""
-        if self.plan is not None:
-            self.plan.events.unsubscribe(self._on_plan_event)
-        self.plan = plan
-        self.path = path
+        self.plans.plan = plan
+        self.plans.path = path
         self._read_only_reason = None
         self.undo_stack.clear()
         self.dirty = dirty
-        plan.events.subscribe(self._on_plan_event)
+        self.selection.set([])
         self.presenter.set_plan(plan)
         self._fill_target_combo()
-        self.refresh_balance()
+        self.refresh.set_plan(plan)
+        self.refresh.flush()
         self.balance.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         if path is not None:
             self._add_recent(path)
@@ -497,43 +580,28 @@ class MainWindow(QMainWindow):
             f"{plan.n_territories} territories, {len(plan.reps)} reps",
             8000,
         )
-        self.plan_loaded.emit()
+        self.plans.plan_loaded.emit()
 
     def refresh_balance(self) -> None:
-        """Show the plan's current balance everywhere (ends any preview)."""
-        if self.plan is None:
-            return
-        table = self.plan.balance()
-        disruption = self.plan.disruption()
-        self.balance.show_balance(self.plan, table, disruption)
-        self._show_feedback(table, disruption, preview=False)
+        """Show the plan as it is in every view now (ends any preview)."""
+        self.refresh.refresh_all()
 
-    def show_preview(self, change: object) -> None:
-        """Show the balance and disruption as they would be after ``change`` (nothing applied)."""
-        if self.plan is None:
-            return
-        table = self.plan.preview(change)  # type: ignore[arg-type]
-        disruption = self.plan.disruption(change)  # type: ignore[arg-type]
-        self.balance.show_balance(self.plan, table, disruption, preview=True)
-        self._show_feedback(table, disruption, preview=True)
+    def _show_balance(self, refresh: Refresh) -> None:
+        self.balance.show_balance(
+            refresh.plan, refresh.balance, refresh.disruption, preview=refresh.preview is not None
+        )
 
-    def _show_feedback(self, table: object, disruption: object, preview: bool) -> None:
-        chart = getattr(self, "balance_chart", None)
-        if chart is not None and self.plan is not None:
-            names = [self.plan.territory_label(i) for i in range(self.plan.n_territories)]
-            chart.show(table, names, preview=preview)
-        panel = getattr(self, "disruption_panel", None)
-        if panel is not None and self.plan is not None:
-            panel.show_disruption(self.plan, disruption)
-
-    def _on_plan_event(self, event: PlanEvent) -> None:
-        from planner.models.events import TerritoriesChanged, TerritoryListChanged
-
-        if isinstance(event, TerritoryListChanged | TerritoriesChanged):
+    def _on_refresh(self, refresh: Refresh) -> None:
+        """The window's own view of the plan: the target box, the title's unsaved mark."""
+        if refresh.full or any(isinstance(e, TerritoriesChanged) for e in refresh.events):
             self._fill_target_combo()
+        if refresh.events:
+            self.dirty = True
+            self._update_title()
+
+    def _mark_dirty(self) -> None:
         self.dirty = True
         self._update_title()
-        self._balance_timer.start()
 
     def _on_clean_changed(self, clean: bool) -> None:
         # Undoing back to the saved state makes the plan clean again.
@@ -548,6 +616,18 @@ class MainWindow(QMainWindow):
             name += f" ({why}, read-only: Save asks for a new place)"
         self.setWindowTitle(f"{name}[*] — Territory Planner" if name else "Territory Planner[*]")
         self.setWindowModified(self.dirty)
+
+    def adopt_task(self, task: Task) -> None:
+        """Keep ``task`` (started by a feature) until it ends; closing the window cancels it."""
+        self.tasks.append(task)
+
+        def forget(*_args: object) -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+
+        task.finished.connect(forget)
+        task.failed.connect(forget)
+        task.cancelled.connect(forget)
 
     def run_task(self, fn: object, title: str, on_done: object, show_dialog: bool = True) -> Task:
         """Run ``fn(state)`` in the background with progress; ``on_done(result)`` on success."""
@@ -722,7 +802,7 @@ class MainWindow(QMainWindow):
         request: ImportRequest | None = None,
     ) -> FirstPlanGuide:
         """Lead on from an import: geography, how many territories, create."""
-        guide = FirstPlanGuide(self, plan, units_label, coverage_warning)
+        guide = FirstPlanGuide(self.context, plan, units_label, coverage_warning)
         if request is not None:
             guide.reimport_requested.connect(lambda: self.new_from_import(request))
         guide.created.connect(lambda: self.canvas.zoom_to_extent())
@@ -795,6 +875,8 @@ class MainWindow(QMainWindow):
 
     def _confirm_discard(self) -> bool:
         """Ask about unsaved changes; True when it is fine to go on."""
+        if self.refresh.pending:
+            self.refresh.flush()  # an edit of this very turn marks the plan unsaved
         if not self.dirty or self.plan is None:
             return True
         answer = QMessageBox.question(
@@ -853,43 +935,43 @@ class MainWindow(QMainWindow):
 
     # -- selection and cursor ---------------------------------------------------------
 
-    def _on_table_selection(self, indices: list[int]) -> None:
+    def _on_balance_double_clicked(self, proxy_index: QModelIndex) -> None:
+        from planner.ui.territory_dialog import edit_territory
+
+        if self.balance.members is not None:  # rows are districts/regions, not territories
+            self.statusBar().showMessage(
+                "Show territories in the Balance panel to edit one's properties.", 5000
+            )
+            return
+        edit_territory(self.context, self.balance.proxy.mapToSource(proxy_index).row())
+
+    def _on_selection_changed(self, indices: list[int]) -> None:
+        if self.balance.selected_territories() != indices:
+            self.balance.select_territories(indices)
         self.canvas.set_highlight(set(indices))
-        self._target_follows(indices)
+        # The territory picked becomes the one tools assign to.
+        if len(indices) == 1:
+            self.editing.set_target(indices[0])
 
     def _on_map_clicked(
         self, lon: float, lat: float, modifiers: Qt.KeyboardModifier | None
     ) -> None:
-        t = self.presenter.territory_at(lon, lat)
-        selected = set(self.balance.selected_territories())
+        from planner.ui.tools import clicked_selection
+
         shift = (
             bool(modifiers & Qt.KeyboardModifier.ShiftModifier) if modifiers is not None else False
         )
-        if t is None:
-            selected = selected if shift else set()
-        elif shift:
-            selected ^= {t}
-        else:
-            selected = {t}
-        self.select_territories(sorted(selected))
+        t = self.presenter.territory_at(lon, lat)
+        self.selection.set(clicked_selection(self.selection.indices, t, shift))
 
     def select_territories(self, indices: list[int]) -> None:
         """Select territories in the table and highlight them on the map."""
-        self.balance.select_territories(indices)
-        self.canvas.set_highlight(set(indices))
-        self._target_follows(indices)
-
-    def _target_follows(self, indices: list[int]) -> None:
-        # The last territory picked becomes the one tools assign to.
-        if len(indices) == 1:
-            index = self.target_combo.findData(indices[0])
-            if index >= 0:
-                self.target_combo.setCurrentIndex(index)
+        self.selection.set(indices)
 
     def zoom_to_selection(self) -> None:
         if self.plan is None:
             return
-        geoms = [self.plan.territory_geometry(i) for i in self.balance.selected_territories()]
+        geoms = [self.plan.territory_geometry(i) for i in self.selection.indices]
         geoms = [g for g in geoms if g is not None]
         if not geoms:
             return

@@ -7,15 +7,11 @@ import shapely
 from PySide6.QtCore import QTimer
 
 from planner.models.balance import BalanceTable
-from planner.models.events import (
-    AssignmentChanged,
-    PlanEvent,
-    TerritoriesChanged,
-    TerritoryListChanged,
-)
+from planner.models.events import AssignmentChanged, TerritoriesChanged
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
+from planner.ui.refresh import Refresh
 
 UNASSIGNED_UNIT = (200, 200, 200, 120)
 #: Colour by deviation: near white inside the tolerance band, then light to deep blue
@@ -52,7 +48,11 @@ def deviation_rgb(deviation: np.ndarray, tolerance: float) -> np.ndarray:
 
 
 class PlanMapPresenter:
-    """Pushes a plan's layers to a :class:`MapCanvas` and redraws only what an event touched."""
+    """Pushes a plan's layers to a :class:`MapCanvas` and redraws only what a change touched.
+
+    It is one of the views of :class:`~planner.ui.refresh.RefreshScheduler`: the window
+    registers :meth:`refresh`, which receives what changed once per turn of the event loop.
+    """
 
     def __init__(self, canvas: MapCanvas) -> None:
         self.canvas = canvas
@@ -109,7 +109,7 @@ class PlanMapPresenter:
         if mode != "parent" and not (isinstance(mode, tuple) and mode[0] == "level"):
             return None
         tree = hierarchy(self.plan)
-        level = mode[1] if isinstance(mode, tuple) else (tree.levels[:1] or [None])[0]
+        level = mode[1] if isinstance(mode, tuple) else (tree.levels[0] if tree.levels else None)
         if level is None or level not in tree.levels:
             return None
         ids, names, index = tree.groups(level)
@@ -117,10 +117,7 @@ class PlanMapPresenter:
 
     def set_plan(self, plan: Plan) -> None:
         """Show a new plan and zoom to it."""
-        if self.plan is not None:
-            self.plan.events.unsubscribe(self._on_plan_event)
         self.plan = plan
-        plan.events.subscribe(self._on_plan_event)
         self.canvas.set_units(plan.units.geometry.to_numpy())
         lon = plan.accounts["lon"].to_numpy(dtype=float)
         lat = plan.accounts["lat"].to_numpy(dtype=float)
@@ -199,11 +196,12 @@ class PlanMapPresenter:
         dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
         return f"{name}\n{table.values[index, j]:,.0f} h ({dev_text})"
 
-    def refresh_outlines(self) -> None:
+    def refresh_outlines(self, table: BalanceTable | None = None) -> None:
         assert self.plan is not None
         plan = self.plan
         geoms = [plan.territory_geometry(i) for i in range(plan.n_territories)]
-        table = plan.balance()  # once per refresh, not once per label
+        if table is None:
+            table = plan.balance()  # once per refresh, not once per label
         self.canvas.set_territory_outlines(
             geoms, [self.label(i, table) for i in range(plan.n_territories)]
         )
@@ -240,24 +238,41 @@ class PlanMapPresenter:
                 return t if t >= 0 else None
         return None
 
-    # -- events ------------------------------------------------------------------------
+    # -- refresh ------------------------------------------------------------------------
 
-    def _on_plan_event(self, event: PlanEvent) -> None:
+    def refresh(self, refresh: Refresh) -> None:
+        """Redraw what ``refresh`` says changed: colours of moved items, touched outlines."""
+        if self.plan is not refresh.plan:
+            return
+        if refresh.full:
+            # A new plan was drawn by set_plan; the territory list or settings changed.
+            if refresh.events:
+                self.full_refresh()
+            return
+        events = refresh.events
+        moved = [e.change for e in events if isinstance(e, AssignmentChanged)]
+        properties = any(isinstance(e, TerritoriesChanged) for e in events)
+        if not moved and not properties:
+            return
+        if properties or self._deviation_key() is not None:
+            # A property (colour, name...) or, colouring by deviation, any move (targets
+            # shift) changes colours beyond the moved items.
+            self.canvas.set_unit_colors(self.unit_colors())
+            self.canvas.set_account_colors(self.account_colors())
+        else:
+            if any(len(c.unit_indices) for c in moved):
+                self.canvas.set_unit_colors(self.unit_colors())
+            if any(len(c.account_indices) for c in moved):
+                self.canvas.set_account_colors(self.account_colors())
+        self.refresh_outlines(refresh.balance)
+        if properties:
+            self.refresh_legend()
+
+    def full_refresh(self) -> None:
+        """Redraw every layer of the plan (after the territory list or settings changed)."""
         if self.plan is None:
             return
-        if isinstance(event, AssignmentChanged) and self._deviation_key() is not None:
-            # Any move changes deviations (and targets) of territories beyond the moved units.
-            self.canvas.set_unit_colors(self.unit_colors())
-            self.canvas.set_account_colors(self.account_colors())
-            self.refresh_outlines()
-        elif isinstance(event, AssignmentChanged):
-            if len(event.change.unit_indices):
-                self.canvas.set_unit_colors(self.unit_colors())
-            if len(event.change.account_indices):
-                self.canvas.set_account_colors(self.account_colors())
-            self.refresh_outlines()
-        elif isinstance(event, TerritoriesChanged | TerritoryListChanged):
-            self.canvas.set_unit_colors(self.unit_colors())
-            self.canvas.set_account_colors(self.account_colors())
-            self.refresh_outlines()
-            self.refresh_legend()
+        self.canvas.set_unit_colors(self.unit_colors())
+        self.canvas.set_account_colors(self.account_colors())
+        self.refresh_outlines()
+        self.refresh_legend()

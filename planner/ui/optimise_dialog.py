@@ -62,7 +62,7 @@ from planner.ui.worker import Task
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 
 IN_BAND = QColor("#d9f0d3")
 OUT_OF_BAND = QColor("#f4c7c3")
@@ -111,12 +111,12 @@ class OptimiseDialog(QDialog):
 
     result_ready = Signal(object)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx.parent)
         self.setWindowTitle("Optimise territories")
         self.setObjectName("optimiseDialog")
-        self.window_ = window
-        self.settings: QSettings = window.settings
+        self.ctx = ctx
+        self.settings: QSettings = ctx.settings
         self.task: Task | None = None
         self.snapshot: PlanSnapshot | None = None
         self.result: PlanOptimisation | None = None
@@ -281,7 +281,7 @@ class OptimiseDialog(QDialog):
 
     def reload(self) -> None:
         """Fill the form from the window's plan and the remembered settings."""
-        plan = self.window_.plan
+        plan = self.ctx.plan
         self._plan = plan
         mode = self._value("mode", "rebalance")
         self.mode.setCurrentIndex(max(0, self.mode.findData(mode)))
@@ -384,9 +384,9 @@ class OptimiseDialog(QDialog):
 
     def _subset(self) -> list[int]:
         node = self.subset_under.currentData()
-        plan = self.window_.plan
+        plan = self.ctx.plan
         if node is None or plan is None:
-            return self.window_.balance.selected_territories()
+            return self.ctx.selection.indices
         from planner.models.hierarchy import HierarchyError, territories_under
 
         try:
@@ -404,7 +404,7 @@ class OptimiseDialog(QDialog):
         self.limit_per_rep.setEnabled(rebalance)
         self.per_rep.setEnabled(rebalance and self.limit_per_rep.isChecked())
         self._show_spent()
-        plan = self.window_.plan
+        plan = self.ctx.plan
         self.form.setRowVisible(self.subset_under, mode == "subset")
         if mode == "subset" and plan is not None:
             chosen = self._subset()
@@ -420,7 +420,7 @@ class OptimiseDialog(QDialog):
 
     def _show_spent(self) -> None:
         """How much of the disruption budget the edits since the baseline already spent."""
-        plan = self.window_.plan
+        plan = self.ctx.plan
         if plan is None or self.mode.currentData() == "create":
             self.spent.hide()
             return
@@ -472,7 +472,7 @@ class OptimiseDialog(QDialog):
     # -- running -----------------------------------------------------------------------
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running and self.window_.plan is not None)
+        self.run_button.setEnabled(not running and self.ctx.plan is not None)
         self.cancel_button.setEnabled(running)
         self.apply_button.setEnabled(
             not running and self.result is not None and not self.result.change.is_empty
@@ -496,7 +496,7 @@ class OptimiseDialog(QDialog):
 
     def run(self) -> Task | None:
         """Snapshot the plan and start the optimiser in the background."""
-        plan = self.window_.plan
+        plan = self.ctx.plan
         if plan is None or (self.task is not None and self.task.is_running()):
             return None
         options = self.options()
@@ -518,7 +518,7 @@ class OptimiseDialog(QDialog):
 
         task = Task(work, "Optimise territories", self, show_dialog=False)
         self.task = task
-        self.window_.tasks.append(task)
+        self.ctx.adopt_task(task)
         task.progress.connect(self._on_progress)
         task.finished.connect(self._on_finished)
         task.failed.connect(self._on_failed)
@@ -531,10 +531,6 @@ class OptimiseDialog(QDialog):
         if self.task is not None:
             self.task.cancel()
             self.status.setText("Stopping: keeping the best plan found so far…")
-
-    def _forget_task(self) -> None:
-        if self.task is not None and self.task in self.window_.tasks:
-            self.window_.tasks.remove(self.task)
 
     def _on_progress(self, fraction: float | None, message: str) -> None:
         if fraction is None:
@@ -550,13 +546,11 @@ class OptimiseDialog(QDialog):
         self.status.setText(text[:1].upper() + text[1:])
 
     def _on_failed(self, exc: object) -> None:
-        self._forget_task()
         self._set_running(False)
         self.status.setText("The optimiser failed.")
         QMessageBox.critical(self, "Optimise territories", str(exc))
 
     def _on_finished(self, result: object) -> None:
-        self._forget_task()
         assert isinstance(result, PlanOptimisation)
         self.result = result
         self.progress.setRange(0, 1000)
@@ -633,7 +627,7 @@ class OptimiseDialog(QDialog):
 
     def apply(self) -> bool:
         """Apply the previewed result as one undoable step."""
-        plan = self.window_.plan
+        plan = self.ctx.plan
         result = self.result
         if plan is None or result is None or result.change.is_empty:
             return False
@@ -654,7 +648,7 @@ class OptimiseDialog(QDialog):
         command = ApplyOptimisationCommand(
             plan, result, f"Optimise territories ({result.options.mode})"
         )
-        self.window_.push(command)
+        self.ctx.push(command)
         self.result = None
         self.apply_button.setEnabled(False)
         self.status.setText("Applied. Edit ▸ Undo takes the whole run back.")
@@ -682,14 +676,14 @@ def _as_bool(value: object) -> bool:
     return bool(value)
 
 
-def open_dialog(window: MainWindow) -> OptimiseDialog | None:
-    """Show the window's optimiser dialog (one per window), refreshed for its plan."""
-    if window.plan is None:
-        window.statusBar().showMessage("Open a plan first.", 5000)
+def open_dialog(ctx: AppContext) -> OptimiseDialog | None:
+    """Show the optimiser dialog (one per window), refreshed for the open plan."""
+    if ctx.plan is None:
+        ctx.show_status("Open a plan first.", 5000)
         return None
-    dialog = window.findChild(OptimiseDialog)
+    dialog = ctx.parent.findChild(OptimiseDialog)
     if dialog is None:
-        dialog = OptimiseDialog(window)
+        dialog = OptimiseDialog(ctx)
     elif not (dialog.task is not None and dialog.task.is_running()):
         dialog.reload()
     dialog.show()
@@ -698,17 +692,17 @@ def open_dialog(window: MainWindow) -> OptimiseDialog | None:
     return dialog
 
 
-def install(window: MainWindow) -> QAction:
-    """Add "Optimise territories…" (Ctrl+Shift+O) to the window's Plan menu (once)."""
-    existing = window.findChild(QAction, "optimiseAction")
+def install(ctx: AppContext) -> QAction:
+    """Add "Optimise territories…" (Ctrl+Shift+O) to the Plan menu (once)."""
+    existing = ctx.menu_action("plan", "optimiseAction")
     if isinstance(existing, QAction):
         return existing
-    action = QAction("&Optimise territories…", window)
+    action = QAction("&Optimise territories…", ctx.parent)
     action.setObjectName("optimiseAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+O"))
     action.setStatusTip("Build or rebalance territories automatically, within a disruption budget")
-    action.triggered.connect(lambda _checked=False: open_dialog(window))
-    window.menus["plan"].addAction(action)
+    action.triggered.connect(lambda _checked=False: open_dialog(ctx))
+    ctx.menus["plan"].addAction(action)
     return action
 
 

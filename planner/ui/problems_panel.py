@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
-    QMainWindow,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.models.events import PlanEvent
 from planner.models.plan import Plan
 from planner.models.problems import PROBLEM_KINDS, Problem, ProblemKind, find_problems
+from planner.ui.context import AppContext
+from planner.ui.refresh import Refresh
 
 #: Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.
 KIND_TITLES: dict[ProblemKind, str] = {
@@ -36,64 +34,13 @@ BBOX_ROLE = Qt.ItemDataRole.UserRole + 1
 ITEMS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def add_panel_dock(window: QMainWindow, title: str, widget: QWidget, name: str) -> QDockWidget:
-    """Put ``widget`` in a dock of ``window``, tabbed with the balance panel, listed in View.
-
-    Uses ``window.add_dock(dock)`` when the window offers it (one place for dock conventions).
-    """
-    dock = QDockWidget(title, window)
+def add_panel_dock(ctx: AppContext, title: str, widget: QWidget, name: str) -> QDockWidget:
+    """Put ``widget`` in a dock, listed in View and tabbed with the balance panel."""
+    dock = QDockWidget(title, ctx.parent)
     dock.setObjectName(name)
     dock.setWidget(widget)
-    add_dock = getattr(window, "add_dock", None)
-    if callable(add_dock):
-        add_dock(dock)
-    else:
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        menus = getattr(window, "menus", {})
-        if "view" in menus:
-            menus["view"].addAction(dock.toggleViewAction())
-    balance_dock = getattr(window, "balance_dock", None)
-    if isinstance(balance_dock, QDockWidget) and window.dockWidgetArea(
-        balance_dock
-    ) == window.dockWidgetArea(dock):
-        window.tabifyDockWidget(balance_dock, dock)
-        balance_dock.raise_()
+    ctx.add_dock(dock)
     return dock
-
-
-class PlanFollower:
-    """Calls ``refresh(plan)`` once per event-loop turn after the plan changes.
-
-    Subscribes to ``plan.events`` and to the window's ``plan_loaded`` signal; a burst of
-    events (one gesture can emit several) costs one refresh, run by a 0 ms single-shot timer.
-    """
-
-    def __init__(self, window: Any, refresh: Any, owner: QWidget) -> None:
-        self.window = window
-        self.refresh = refresh
-        self.plan: Plan | None = None
-        self.timer = QTimer(owner)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(0)
-        self.timer.timeout.connect(self._run)
-        window.plan_loaded.connect(self._on_plan_loaded)
-        if window.plan is not None:
-            self._on_plan_loaded()
-
-    def _on_plan_loaded(self) -> None:
-        if self.plan is not None:
-            self.plan.events.unsubscribe(self._on_plan_event)
-        self.plan = self.window.plan
-        if self.plan is not None:
-            self.plan.events.subscribe(self._on_plan_event)
-        self.timer.start()
-
-    def _on_plan_event(self, _event: PlanEvent) -> None:
-        self.timer.start()
-
-    def _run(self) -> None:
-        if self.plan is not None:
-            self.refresh(self.plan)
 
 
 class ProblemsPanel(QWidget):
@@ -118,8 +65,8 @@ class ProblemsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.problems: list[Problem] = []
-        #: Set by :func:`install`: keeps the list in step with the window's plan.
-        self.follower: PlanFollower | None = None
+        #: The dock holding the panel (set by :func:`install`).
+        self.dock: QDockWidget | None = None
         self.summary = QLabel("No plan", self)
         self.summary.setObjectName("problemsSummary")
         self.tree = QTreeWidget(self)
@@ -141,10 +88,11 @@ class ProblemsPanel(QWidget):
 
     def set_problems(self, problems: list[Problem]) -> None:
         """List these problems, keeping which groups the planner had collapsed."""
+        groups = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         collapsed = {
-            self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
-            for i in range(self.tree.topLevelItemCount())
-            if not self.tree.topLevelItem(i).isExpanded()
+            group.data(0, Qt.ItemDataRole.UserRole)
+            for group in groups
+            if group is not None and not group.isExpanded()
         }
         self.problems = list(problems)
         self.tree.clear()
@@ -192,7 +140,7 @@ class ProblemsPanel(QWidget):
         """The heading row of a kind, or None when the plan has no problem of it."""
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == kind:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == kind:
                 return item
         return None
 
@@ -207,29 +155,33 @@ class ProblemsPanel(QWidget):
             self.territories_selected.emit(list(item.data(0, Qt.ItemDataRole.UserRole) or []))
 
 
-def _zoom_with_margin(canvas: Any, lon0: float, lat0: float, lon1: float, lat1: float) -> None:
-    """Zoom to a box with a margin, so a single unit or a thin overlap is seen in context."""
+def with_margin(
+    lon0: float, lat0: float, lon1: float, lat1: float
+) -> tuple[float, float, float, float]:
+    """A box with a margin, so a single unit or a thin overlap is seen in context."""
     mx = max((lon1 - lon0) * 0.15, 0.01)
     my = max((lat1 - lat0) * 0.15, 0.01)
-    canvas.zoom_to_bounds(lon0 - mx, lat0 - my, lon1 + mx, lat1 + my)
+    return lon0 - mx, lat0 - my, lon1 + mx, lat1 + my
 
 
-def install(window: Any) -> ProblemsPanel:
-    """Add the "Problems" dock to a :class:`~planner.ui.main_window.MainWindow`.
+def install(ctx: AppContext) -> ProblemsPanel:
+    """Add the "Problems" dock; the caller connects ``zoom_requested`` to its map.
 
-    Clicking a row zooms the map to it and highlights the territories involved; the list is
-    rebuilt after every change of the plan (once per burst of events).
+    Clicking a row selects the territories involved. The list is rebuilt when the plan
+    changes (not while a gesture only previews), and only while the dock is shown.
     """
-    panel = ProblemsPanel(window)
+    panel = ProblemsPanel(ctx.parent)
     panel.setObjectName("problemsPanel")
-    window.problems_panel = panel
-    window.problems_dock = add_panel_dock(window, "Problems", panel, "problemsDock")
-    panel.zoom_requested.connect(lambda *box: _zoom_with_margin(window.canvas, *box))
+    panel.dock = add_panel_dock(ctx, "Problems", panel, "problemsDock")
     panel.territories_selected.connect(
-        lambda indices: window.select_territories(indices) if indices else None
+        lambda indices: ctx.selection.set(indices) if indices else None
     )
-    panel.follower = PlanFollower(window, panel.show_problems, panel)
+
+    def refresh(r: Refresh) -> None:
+        panel.show_problems(r.plan)
+
+    ctx.refresh.add_view(refresh, previews=False, widget=panel)
     return panel
 
 
-__all__ = ["KIND_TITLES", "PlanFollower", "ProblemsPanel", "add_panel_dock", "install"]
+__all__ = ["KIND_TITLES", "ProblemsPanel", "add_panel_dock", "install", "with_margin"]

@@ -26,7 +26,7 @@ from planner.models.plan import Plan
 from planner.ui.commands import SetTerritoryFieldCommand
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 
 
 class SetQuotasCommand(QUndoCommand):
@@ -53,10 +53,10 @@ class SetQuotasCommand(QUndoCommand):
 class QuotaDialog(QDialog):
     """Split a company target top-down, see bottom-up beside it, set the final quotas."""
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        self.window = window
-        plan = window.plan
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent or ctx.parent)
+        self.ctx = ctx
+        plan = ctx.plan
         assert plan is not None
         self.plan = plan
         self.setWindowTitle("Quotas")
@@ -143,7 +143,7 @@ class QuotaDialog(QDialog):
                 f"{cur}{row.gap:,.0f}",
             ]
             for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem(str(text))
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(r, c, item)
             self.table.setItem(r, 4, QTableWidgetItem(f"{row.top_down:.0f}"))
@@ -155,6 +155,8 @@ class QuotaDialog(QDialog):
         values = []
         for r in range(self.table.rowCount()):
             item = self.table.item(r, 4)
+            if item is None:
+                return None
             try:
                 values.append(
                     float(
@@ -186,26 +188,26 @@ class QuotaDialog(QDialog):
         finals = self.finals()
         if finals is None or not self._check_sum():
             return
-        self.window.push(
+        self.ctx.push(
             SetQuotasCommand(
                 self.plan,
                 finals,
                 f"Set quotas (target {self.plan.settings.currency}{self.target.value():,.0f})",
             )
         )
-        self.window.statusBar().showMessage("Quotas set", 5000)
+        self.ctx.show_status("Quotas set", 5000)
         self.accept()
 
 
 class RepMatchDialog(QDialog):
     """Suggested rep for each territory, explained; accept the ticked ones as one undo step."""
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         from planner.optimise.rep_matching import suggest_reps
 
-        super().__init__(parent or window)
-        self.window = window
-        plan = window.plan
+        super().__init__(parent or ctx.parent)
+        self.ctx = ctx
+        plan = ctx.plan
         assert plan is not None
         self.plan = plan
         self.setWindowTitle("Rep matching")
@@ -251,39 +253,40 @@ class RepMatchDialog(QDialog):
 
     def apply(self) -> int:
         plan = self.plan
-        stack = self.window.undo_stack
+        stack = self.ctx.undo_stack
         changed = 0
         stack.beginMacro("Assign reps from matching")
         for r, s in enumerate(self.suggestions):
-            if self.table.item(r, 0).checkState() != Qt.CheckState.Checked:
+            check = self.table.item(r, 0)
+            if check is None or check.checkState() != Qt.CheckState.Checked:
                 continue
             index = plan.territory_index[s.territory_id]
             rep_id = self.chosen_rep(r)
             if plan.territories.at[index, "rep_id"] != rep_id:
-                self.window.push(SetTerritoryFieldCommand(plan, index, "rep_id", rep_id))
+                self.ctx.push(SetTerritoryFieldCommand(plan, index, "rep_id", rep_id))
                 changed += 1
         stack.endMacro()
         if changed == 0:
             stack.undo()  # an empty macro is not worth an undo step
-        self.window.statusBar().showMessage(f"{changed} territories got a new rep", 5000)
+        self.ctx.show_status(f"{changed} territories got a new rep", 5000)
         self.accept()
         return changed
 
 
-def install(window: MainWindow) -> None:
+def install(ctx: AppContext) -> None:
     """Plan > Quotas… and Plan > Match Reps to Territories…."""
 
     def open_quotas() -> None:
-        if window.plan is None or window.plan.n_territories == 0:
-            QMessageBox.information(window, "Quotas", "Open a plan with territories first.")
+        if ctx.plan is None or ctx.plan.n_territories == 0:
+            QMessageBox.information(ctx.parent, "Quotas", "Open a plan with territories first.")
             return
-        QuotaDialog(window).exec()
+        QuotaDialog(ctx).exec()
 
     def open_matching() -> None:
-        if window.plan is None or len(window.plan.reps) == 0:
-            QMessageBox.information(window, "Rep matching", "The plan has no reps.")
+        if ctx.plan is None or len(ctx.plan.reps) == 0:
+            QMessageBox.information(ctx.parent, "Rep matching", "The plan has no reps.")
             return
-        RepMatchDialog(window).exec()
+        RepMatchDialog(ctx).exec()
 
     for text, slot, key, tip in (
         (
@@ -299,8 +302,8 @@ def install(window: MainWindow) -> None:
             "Suggest which rep takes which territory, explained",
         ),
     ):
-        action = QAction(text, window)
+        action = QAction(text, ctx.parent)
         action.setShortcut(QKeySequence(key))
         action.setStatusTip(tip)
         action.triggered.connect(slot)
-        window.menus["plan"].addAction(action)
+        ctx.menus["plan"].addAction(action)

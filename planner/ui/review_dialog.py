@@ -9,6 +9,7 @@ row and column to look at. Accepting pushes the checked changes as one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from planner.models.progress import TaskState
 from planner.ui.commands import ApplyChangeCommand
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 from planner.ui.folders import start_folder
 from planner.ui.worker import Task
 
@@ -165,9 +166,9 @@ class ReviewDialog(QDialog):
     Accepting pushes the checked changes onto the window's undo stack as one command.
     """
 
-    def __init__(self, window: MainWindow, plan: Plan, review: Review) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, ctx: AppContext, plan: Plan, review: Review) -> None:
+        super().__init__(ctx.parent)
+        self.ctx = ctx
         self.plan = plan
         self.review = review
         self.setWindowTitle(f"Review {review.workbook}")
@@ -251,18 +252,20 @@ class ReviewDialog(QDialog):
         text = (
             f"Apply {len(accepted)} change{'s' * (len(accepted) != 1)} from {self.review.workbook}"
         )
-        self.window_.push(ApplyChangeCommand(self.plan, change, text))
-        self.window_.statusBar().showMessage(text, 8000)
+        self.ctx.push(ApplyChangeCommand(self.plan, change, text))
+        self.ctx.show_status(text, 8000)
         self.accept()
         return True
 
 
-def start_review(window: MainWindow, path: Path) -> Task | None:
-    """Read ``path`` against the window's plan in the background, then show the dialog.
+def start_review(
+    ctx: AppContext, path: Path, shown: Callable[[ReviewDialog], None] | None = None
+) -> Task | None:
+    """Read ``path`` against the open plan in the background, then show the dialog.
 
-    The dialog is kept as ``window.review_dialog`` and opened window-modal.
+    The dialog opens window-modal; ``shown(dialog)`` is called once it is open.
     """
-    plan = window.plan
+    plan = ctx.plan
     if plan is None:
         return None
     from planner.io.review import read_review
@@ -273,49 +276,53 @@ def start_review(window: MainWindow, path: Path) -> Task | None:
         return read_review(plan, path, state)
 
     def done(review: Review) -> None:
-        if window.plan is not plan:
+        if ctx.plan is not plan:
             return
-        dialog = ReviewDialog(window, plan, review)
-        window.review_dialog = dialog  # type: ignore[attr-defined]
+        dialog = ReviewDialog(ctx, plan, review)
         dialog.open()
+        if shown is not None:
+            shown(dialog)
 
-    return window.run_task(work, f"Reviewing {Path(path).name}", done)
+    task: Task = ctx.run_task(work, f"Reviewing {Path(path).name}", done)
+    return task
 
 
-def open_dialog(window: MainWindow) -> Task | None:
+def open_dialog(ctx: AppContext) -> Task | None:
     """Ask for an edited workbook and review it."""
-    if window.plan is None:
+    if ctx.plan is None:
         return None
-    start = str(start_folder(window.settings, "dirs/exports", window.path))
-    name, _ = QFileDialog.getOpenFileName(window, "Review edited workbook", start, WORKBOOK_FILTER)
+    start = str(start_folder(ctx.settings, "dirs/exports", ctx.path))
+    name, _ = QFileDialog.getOpenFileName(
+        ctx.parent, "Review edited workbook", start, WORKBOOK_FILTER
+    )
     if not name:
         return None
-    return start_review(window, Path(name))
+    return start_review(ctx, Path(name))
 
 
-def install(window: MainWindow) -> QAction:
-    """Add "Review Edited Workbook…" to the window's File menu (once)."""
-    existing = window.findChild(QAction, "reviewWorkbookAction")
-    if isinstance(existing, QAction):
+def install(ctx: AppContext) -> QAction:
+    """Add "Review Edited Workbook…" to the File menu (once), after Export."""
+    existing = ctx.menu_action("file", "reviewWorkbookAction")
+    if existing is not None:
         return existing
-    action = QAction("Review Edited &Workbook…", window)
+    action = QAction("Review Edited &Workbook…", ctx.parent)
     action.setObjectName("reviewWorkbookAction")
     action.setStatusTip(
         "See a manager's changes to an exported workbook and apply the ones you accept"
     )
-    action.triggered.connect(lambda _checked=False: open_dialog(window))
-    menu = window.menus["file"]
-    export = window.findChild(QAction, "exportAction")
+    action.triggered.connect(lambda _checked=False: open_dialog(ctx))
+    menu = ctx.menus["file"]
+    export = ctx.menu_action("file", "exportAction")
     actions = menu.actions()
-    if isinstance(export, QAction) and export in actions:
+    if export is not None:
         position = actions.index(export) + 1
         if position < len(actions):
             menu.insertAction(actions[position], action)
         else:
             menu.addAction(action)
     else:
-        quit_action = getattr(window, "quit_action", None)
-        if isinstance(quit_action, QAction) and quit_action in actions:
+        quit_action = ctx.menu_action("file", "quitAction")
+        if quit_action is not None:
             menu.insertAction(quit_action, action)
         else:
             menu.addAction(action)

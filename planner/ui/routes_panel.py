@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QDate, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -55,7 +55,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.models.events import PlanEvent, SettingsChanged
+from planner.models.events import (
+    RoutedTravelChanged,
+    SettingsChanged,
+    TablesChanged,
+    TerritoriesChanged,
+)
 from planner.models.plan import Plan
 from planner.models.progress import Cancelled, TaskState
 from planner.optimise.visit_planning import (
@@ -78,6 +83,7 @@ from planner.optimise.visit_planning import (
     save_routes_state,
     snapshot_for_routes,
 )
+from planner.ui.refresh import Refresh
 
 ALL = ""  # rep and day selectors: everything
 #: Day colours when one rep is shown (colour-blind friendly, distinct on the pale map).
@@ -140,9 +146,7 @@ class SetRoutesCalendarCommand(QUndoCommand):
         self.before = {key: getattr(plan.settings, key) for key in changes}
 
     def _set(self, values: dict[str, str]) -> None:
-        for key, value in values.items():
-            setattr(self.plan.settings, key, value)
-        self.plan.events.emit(SettingsChanged())
+        self.plan.update_settings(**values)
 
     def redo(self) -> None:
         self._set(self.changes)
@@ -375,10 +379,6 @@ class RoutesPanel(QWidget):
         self.overlay = RouteOverlay()
         self.overlay_host = attach_overlay(window.canvas, self.overlay)
         self._names: dict[str, str] = {}
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self.refresh)
 
         self.rep_combo = QComboBox()
         self.rep_combo.setObjectName("routesRep")
@@ -484,23 +484,23 @@ class RoutesPanel(QWidget):
         self.day_combo.currentIndexChanged.connect(self._on_day_changed)
         self.totals_table.itemSelectionChanged.connect(self._on_totals_selection_changed)
         window.plan_loaded.connect(self._on_plan_loaded)
+        window.context.refresh.add_view(self._on_refresh, previews=False, widget=self)
         if window.plan is not None:
             self._on_plan_loaded()
 
     # -- plan binding --------------------------------------------------------------------
 
     def _on_plan_loaded(self) -> None:
-        if self.plan is not None:
-            self.plan.events.unsubscribe(self._on_plan_event)
         self.plan = self.window_.plan
         self.run_note = ""
-        if self.plan is not None:
-            self.plan.events.subscribe(self._on_plan_event)
         self._fill_reps()
         self.refresh()
 
-    def _on_plan_event(self, _event: PlanEvent) -> None:
-        self._refresh_timer.start()
+    def _on_refresh(self, refresh: Refresh) -> None:
+        """Routes, their settings and the reps of territories: nothing else shows here."""
+        routes_kinds = (TablesChanged, RoutedTravelChanged, SettingsChanged, TerritoriesChanged)
+        if refresh.full or any(isinstance(e, routes_kinds) for e in refresh.events):
+            self.refresh()
 
     # -- calendar ------------------------------------------------------------------------
 

@@ -38,9 +38,10 @@ from planner.models.scenarios import (
     write_scenario,
 )
 from planner.ui.commands import ApplyChangeCommand
+from planner.ui.refresh import Refresh
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 
 BEST = QColor("#d9f0d3")
 
@@ -63,11 +64,7 @@ class ScenarioTablesCommand(QUndoCommand):
         self.on_change = on_change
 
     def _set(self, tables: dict[str, Any]) -> None:
-        for name, frame in tables.items():
-            if frame is None:
-                self.plan.tables.pop(name, None)
-            else:
-                self.plan.tables[name] = frame
+        self.plan.replace_tables(tables)
         self.on_change()
 
     def redo(self) -> None:
@@ -84,9 +81,9 @@ def _scenario_tables(plan: Plan) -> dict[str, Any]:
 class ScenariosPanel(QWidget):
     """Stored scenarios with their actions, and the comparison table."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx.parent)
+        self.ctx = ctx
         self.list = QListWidget(self)
         self.list.setObjectName("scenarioList")
         self.list.setMaximumHeight(130)  # the comparison table gets the room
@@ -115,18 +112,21 @@ class ScenariosPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 3)
-        self.list.itemChanged.connect(lambda _item: self._compare_timer.start())
         self._compare_timer = QTimer(self)
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(0)
+        self.list.itemChanged.connect(lambda _item: self._compare_timer.start())
         self._compare_timer.timeout.connect(self.compare)
-        # "current" changes with every edit: recompare after each undoable step.
-        window.undo_stack.indexChanged.connect(lambda _index: self._compare_timer.start())
+        # "current" changes with every edit: recompare once the plan's change is refreshed.
+        ctx.refresh.add_view(self._on_refresh, previews=False, widget=self)
+
+    def _on_refresh(self, _refresh: Refresh) -> None:
+        self.compare()
 
     # -- list -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         checked = set(self.checked())
         if not checked and plan is not None:
             # First look at a plan: compare everything when it fits on screen.
@@ -158,7 +158,7 @@ class ScenariosPanel(QWidget):
     # -- comparison -------------------------------------------------------------------
 
     def compare(self) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         names = self.checked()
         if plan is None or not names:
             self.table.clear()
@@ -188,31 +188,26 @@ class ScenariosPanel(QWidget):
 
     def _edit(self, edit: Callable[[], None], text: str) -> None:
         """Make a scenario edit now; on success push it as one undoable step."""
-        plan = self.window.plan
+        plan = self.ctx.plan
         if plan is None:
             return
         before = _scenario_tables(plan)
         try:
             edit()
         except ScenarioError as exc:
-            for name, frame in before.items():
-                if frame is None:
-                    plan.tables.pop(name, None)
-                else:
-                    plan.tables[name] = frame
+            plan.replace_tables(before)
             QMessageBox.warning(self, "Scenarios", str(exc))
             return
-        self.window.push(
+        self.ctx.push(
             ScenarioTablesCommand(plan, before, _scenario_tables(plan), text, self.refresh)
         )
-        self.window.dirty = True
 
     def _ask(self, title: str, label: str, text: str = "") -> str | None:
         name, ok = QInputDialog.getText(self, title, label, text=text)
         return name.strip() if ok and name.strip() else None
 
     def save_current(self, name: str | None = None) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         if plan is None:
             return
         name = name or self._ask("Save scenario", "Name for the current alignment:")
@@ -223,20 +218,18 @@ class ScenariosPanel(QWidget):
             )
 
     def switch_selected(self, name: str | None = None) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         name = name or self.selected()
         if plan is None or not name:
             return
         change = switch_change(plan, name)
         if change.is_empty:
-            self.window.statusBar().showMessage(
-                f"The plan already has the alignment of {name}", 5000
-            )
+            self.ctx.show_status(f"The plan already has the alignment of {name}", 5000)
             return
-        self.window.push(ApplyChangeCommand(plan, change, f"Switch to scenario {name}"))
+        self.ctx.push(ApplyChangeCommand(plan, change, f"Switch to scenario {name}"))
 
     def duplicate_selected(self, new: str | None = None) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         name = self.selected()
         if plan is None or not name:
             return
@@ -249,7 +242,7 @@ class ScenariosPanel(QWidget):
             )
 
     def rename_selected(self, new: str | None = None) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         name = self.selected()
         if plan is None or not name:
             return
@@ -259,7 +252,7 @@ class ScenariosPanel(QWidget):
 
     def show_maps(self) -> ScenarioMapsDialog | None:
         """Open small-multiple maps of the ticked scenarios."""
-        plan = self.window.plan
+        plan = self.ctx.plan
         names = self.checked()
         if plan is None or not names:
             return None
@@ -269,19 +262,17 @@ class ScenariosPanel(QWidget):
 
     def show_realignment(self, name: str | None = None) -> RealignmentDialog | None:
         """Every account and unit the selected scenario moves against the baseline, with why."""
-        plan = self.window.plan
+        plan = self.ctx.plan
         name = name or self.selected()
         if plan is None or not name:
-            self.window.statusBar().showMessage(
-                "Select a scenario for its realignment report.", 5000
-            )
+            self.ctx.show_status("Select a scenario for its realignment report.", 5000)
             return None
         dialog = RealignmentDialog(plan, name, self)
         dialog.show()
         return dialog
 
     def delete_selected(self) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         name = self.selected()
         if plan is None or not name:
             return
@@ -340,14 +331,12 @@ class ScenarioMapsDialog(QDialog):
         self.resize(1100, 700)
 
 
-def install(window: MainWindow) -> ScenariosPanel:
+def install(ctx: AppContext) -> ScenariosPanel:
     """Add the Scenarios dock (View menu) and refresh it when a plan is shown."""
-    panel = ScenariosPanel(window)
-    dock = QDockWidget("Scenarios", window)
+    panel = ScenariosPanel(ctx)
+    dock = QDockWidget("Scenarios", ctx.parent)
     dock.setObjectName("scenariosDock")
     dock.setWidget(panel)
-    window.add_dock(dock)
-    window.tabifyDockWidget(window.balance_dock, dock)
-    window.plan_loaded.connect(panel.refresh)
-    window.scenarios_panel = panel  # type: ignore[attr-defined]
+    ctx.add_dock(dock)
+    ctx.plans.plan_loaded.connect(panel.refresh)
     return panel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
@@ -19,15 +19,15 @@ from PySide6.QtWidgets import (
 from planner.ui.commands import SetTerritoryFieldCommand
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
 
 
 class TerritoryDialog(QDialog):
     """Name, rep, colour and parent (district) of one territory."""
 
-    def __init__(self, window: MainWindow, index: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        plan = window.plan
+    def __init__(self, ctx: AppContext, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent or ctx.parent)
+        plan = ctx.plan
         assert plan is not None
         self.setWindowTitle(f"Territory {plan.territory_ids[index]}")
         self.name = QLineEdit(plan.territory_label(index), self)
@@ -39,7 +39,7 @@ class TerritoryDialog(QDialog):
         self.rep.setCurrentIndex(max(self.rep.findData(current), 0))
         self.parent_combo = QComboBox(self)
         self.parent_combo.setObjectName("territoryParent")
-        self._fill_parents(window, index)
+        self._fill_parents(ctx, index)
         self.color = QColor(str(plan.territories.at[index, "color"]))
         self.color_button = QPushButton(self)
         self._show_color()
@@ -56,11 +56,11 @@ class TerritoryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def _fill_parents(self, window: MainWindow, index: int) -> None:
+    def _fill_parents(self, ctx: AppContext, index: int) -> None:
         """The nodes of the lowest hierarchy level, each with the path above it."""
         from planner.models.hierarchy import IMPLICIT_LEVEL, hierarchy
 
-        plan = window.plan
+        plan = ctx.plan
         assert plan is not None
         tree = hierarchy(plan)
         self.parent_level = tree.levels[0] if tree.levels else IMPLICIT_LEVEL
@@ -110,9 +110,9 @@ def _same(new: object, old: object) -> bool:
     return (missing(new) and missing(old)) or new == old
 
 
-def apply_territory_edits(window: MainWindow, index: int, values: dict[str, object]) -> int:
+def apply_territory_edits(ctx: AppContext, index: int, values: dict[str, object]) -> int:
     """Push one command per changed field (grouped as one undo step); returns how many changed."""
-    plan = window.plan
+    plan = ctx.plan
     assert plan is not None
     changed = {
         k: v
@@ -121,45 +121,38 @@ def apply_territory_edits(window: MainWindow, index: int, values: dict[str, obje
     }
     if not changed:
         return 0
-    stack = window.undo_stack
+    stack = ctx.undo_stack
     stack.beginMacro(f"Edit territory {plan.territory_label(index)}")
     for field, value in changed.items():
-        window.push(SetTerritoryFieldCommand(plan, index, field, value))
+        ctx.push(SetTerritoryFieldCommand(plan, index, field, value))
     stack.endMacro()
     return len(changed)
 
 
-def edit_territory(window: MainWindow, index: int) -> None:
+def edit_territory(ctx: AppContext, index: int) -> None:
     """Open the dialog for a territory and apply what the user changed."""
-    dialog = TerritoryDialog(window, index)
+    dialog = TerritoryDialog(ctx, index)
     if dialog.exec() == QDialog.DialogCode.Accepted:
-        apply_territory_edits(window, index, dialog.values())
+        apply_territory_edits(ctx, index, dialog.values())
 
 
-def install(window: MainWindow) -> None:
-    """Double-click a balance row, or Edit > Territory Properties (F2), to edit a territory."""
-    from PySide6.QtGui import QAction, QKeySequence
+def install(ctx: AppContext) -> QAction:
+    """Edit > Territory Properties (F2); returns the action.
+
+    The window opens the same dialog on a double-click in the balance table, with
+    :func:`edit_territory`.
+    """
 
     def edit_selected() -> None:
-        selected = window.balance.selected_territories()
-        if window.plan is None or len(selected) != 1:
-            window.statusBar().showMessage("Select one territory to edit its properties.", 5000)
+        selected = ctx.selection.indices
+        if ctx.plan is None or len(selected) != 1:
+            ctx.show_status("Select one territory to edit its properties.", 5000)
             return
-        edit_territory(window, selected[0])
+        edit_territory(ctx, selected[0])
 
-    action = QAction("Territory &Properties…", window)
+    action = QAction("Territory &Properties…", ctx.parent)
     action.setShortcut(QKeySequence("F2"))
     action.setStatusTip("Rename a territory, change its rep or colour (undoable)")
     action.triggered.connect(edit_selected)
-    window.menus["edit"].addAction(action)
-    window.territory_properties_action = action  # type: ignore[attr-defined]
-
-    def edit_row(proxy_index: object) -> None:
-        if window.balance.members is not None:  # rows are districts/regions, not territories
-            window.statusBar().showMessage(
-                "Show territories in the Balance panel to edit one's properties.", 5000
-            )
-            return
-        edit_territory(window, window.balance.proxy.mapToSource(proxy_index).row())  # type: ignore[arg-type]
-
-    window.balance.view.doubleClicked.connect(edit_row)
+    ctx.menus["edit"].addAction(action)
+    return action

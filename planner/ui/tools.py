@@ -39,9 +39,22 @@ from planner.ui.commands import (
 )
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.context import AppContext
+    from planner.ui.map_presenter import PlanMapPresenter
 
 DRAG_PX = 4.0
+
+
+def clicked_selection(selected: list[int], territory: int | None, shift: bool) -> list[int]:
+    """The selection after a click on ``territory`` (None: empty ground); Shift toggles."""
+    chosen = set(selected)
+    if territory is None:
+        chosen = chosen if shift else set()
+    elif shift:
+        chosen ^= {territory}
+    else:
+        chosen = {territory}
+    return sorted(chosen)
 
 
 class MapTool:
@@ -52,11 +65,13 @@ class MapTool:
     shortcut = "H"
     tip = "Pan: drag to move the map, wheel to zoom towards the cursor."
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
+        self.ctx = ctx
+        self.presenter = presenter
+        self.canvas: MapCanvas = presenter.canvas
 
     def activate(self) -> None:
-        self.window.statusBar().showMessage(self.tip)
+        self.ctx.show_status(self.tip)
 
     def deactivate(self) -> None:
         self.cancel()
@@ -95,14 +110,14 @@ class SelectTool(MapTool):
     shortcut = "S"
     tip = "Select: click a territory (Shift adds), or drag a box to select every territory it touches."
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
+        super().__init__(ctx, presenter)
         self.start: MapEvent | None = None
         self.current: MapEvent | None = None
 
     def cancel(self) -> None:
         self.start = self.current = None
-        self.window.canvas.update()
+        self.canvas.update()
 
     def press(self, e: MapEvent) -> bool:
         if e.button != Qt.MouseButton.LeftButton:
@@ -114,7 +129,7 @@ class SelectTool(MapTool):
         if self.start is None:
             return False
         self.current = e
-        self.window.canvas.update()
+        self.canvas.update()
         return True
 
     def release(self, e: MapEvent) -> bool:
@@ -122,9 +137,11 @@ class SelectTool(MapTool):
             return False
         start, self.start, self.current = self.start, None, None
         if abs(e.x - start.x) < DRAG_PX and abs(e.y - start.y) < DRAG_PX:
-            self.window._on_map_clicked(e.lon, e.lat, e.modifiers)
+            shift = bool(e.modifiers & Qt.KeyboardModifier.ShiftModifier)
+            t = self.presenter.territory_at(e.lon, e.lat)
+            self.ctx.selection.set(clicked_selection(self.ctx.selection.indices, t, shift))
             return True
-        plan = self.window.plan
+        plan = self.ctx.plan
         if plan is not None:
             import shapely
 
@@ -137,9 +154,9 @@ class SelectTool(MapTool):
             units = units_inside(plan, box)
             found = {int(t) for t in plan.unit_territory[units] if t >= 0}
             if e.modifiers & Qt.KeyboardModifier.ShiftModifier:
-                found |= set(self.window.balance.selected_territories())
-            self.window.select_territories(sorted(found))
-        self.window.canvas.update()
+                found |= set(self.ctx.selection.indices)
+            self.ctx.selection.set(sorted(found))
+        self.canvas.update()
         return True
 
     def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
@@ -157,8 +174,8 @@ class _GestureTool(MapTool):
 
     preview_interval_s = 0.0
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
+        super().__init__(ctx, presenter)
         self.lon: list[float] = []
         self.lat: list[float] = []
         self.xy: list[tuple[float, float]] = []
@@ -183,22 +200,22 @@ class _GestureTool(MapTool):
         self.active = False
         self.lon, self.lat, self.xy = [], [], []
         if was_active:
-            self.window.refresh_balance()
-            self.window.statusBar().showMessage(f"{self.label} cancelled; nothing changed", 4000)
-        self.window.canvas.update()
+            self.ctx.refresh.clear_preview()
+            self.ctx.show_status(f"{self.label} cancelled; nothing changed", 4000)
+        self.canvas.update()
 
     def press(self, e: MapEvent) -> bool:
         if e.button == Qt.MouseButton.RightButton:
             self.cancel()
             return True
-        if e.button != Qt.MouseButton.LeftButton or self.window.plan is None:
+        if e.button != Qt.MouseButton.LeftButton or self.ctx.plan is None:
             return False
         self.begin(e)
         return True
 
     def show_preview(self, change: Change) -> None:
         """Show the balance as it would be after ``change`` (nothing is applied)."""
-        self.window.show_preview(change)
+        self.ctx.refresh.set_preview(change)
 
     def end_path(self, e: MapEvent) -> tuple[np.ndarray, np.ndarray]:
         """Finish the gesture at ``e``: the path's lon/lat, with the tool reset."""
@@ -206,7 +223,7 @@ class _GestureTool(MapTool):
         lon, lat = np.array(self.lon), np.array(self.lat)
         self.active = False
         self.lon, self.lat, self.xy = [], [], []
-        self.window.canvas.update()
+        self.canvas.update()
         return lon, lat
 
     def end_lasso(self, e: MapEvent) -> object | None:
@@ -215,7 +232,7 @@ class _GestureTool(MapTool):
         try:
             return lasso_polygon(lon, lat).polygon
         except GestureError as exc:
-            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+            self.ctx.show_status(f"Lasso ignored: {exc}", 6000)
             return None
 
     def paint_path(self, painter: QPainter, closed: bool) -> None:
@@ -243,66 +260,84 @@ class LassoAssignTool(_GestureTool):
         "(toolbar). The balance previews while you draw; release applies, Esc or right-click cancels."
     )
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
+        super().__init__(ctx, presenter)
         self.change: Change | None = None
+        #: The change and held count of the path as it is, from the last move (None: stale).
+        self._proposal: tuple[Change, int] | None = None
+        #: How many times a change was computed from the path (a release reuses the last).
+        self.proposals = 0
+
+    def begin(self, e: MapEvent) -> None:
+        super().begin(e)
+        self.change, self._proposal = None, None
+
+    def cancel(self) -> None:
+        self.change, self._proposal = None, None
+        super().cancel()
 
     def proposed(self) -> tuple[Change, int] | None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         if plan is None:
             return None
         lasso = lasso_polygon(np.array(self.lon), np.array(self.lat))
-        return lasso_change(
-            plan, lasso.polygon, self.window.active_territory(), self.window.edit_scope()
-        )
+        self.proposals += 1
+        return lasso_change(plan, lasso.polygon, self.ctx.editing.target, self.ctx.editing.scope)
 
     def move(self, e: MapEvent) -> bool:
         if not self.active:
             return False
-        if self.extend(e) and len(self.lon) >= 3:
-            now = time.perf_counter()
-            if now - self._last_preview >= self.preview_interval_s:
-                self._last_preview = now
-                try:
-                    result = self.proposed()
-                except (GestureError, LockedError):
-                    result = None
-                if result is not None:
-                    self.change = result[0]
-                    self.show_preview(result[0])
-        self.window.canvas.update()
+        if self.extend(e):
+            self._proposal = None
+            if len(self.lon) >= 3:
+                now = time.perf_counter()
+                if now - self._last_preview >= self.preview_interval_s:
+                    self._last_preview = now
+                    try:
+                        self._proposal = self.proposed()
+                    except (GestureError, LockedError):
+                        self._proposal = None
+                    if self._proposal is not None:
+                        self.change = self._proposal[0]
+                        self.show_preview(self.change)
+        self.canvas.update()
         return True
 
     def release(self, e: MapEvent) -> bool:
         if not self.active:
             return False
-        self.extend(e)
+        if self.extend(e):
+            self._proposal = None
         try:
-            result = self.proposed()
+            # The change previewed on the last move is the one applied when the path has
+            # not grown since: the release computes nothing again.
+            result = self._proposal if self._proposal is not None else self.proposed()
         except GestureError as exc:
             self.cancel()
-            self.window.statusBar().showMessage(f"Lasso ignored: {exc}", 6000)
+            self.ctx.show_status(f"Lasso ignored: {exc}", 6000)
             return True
         except LockedError as exc:
             self.cancel()
-            self.window.statusBar().showMessage(f"Refused: {exc}", 6000)
+            self.ctx.show_status(f"Refused: {exc}", 6000)
             return True
         self.active = False
         self.lon, self.lat, self.xy = [], [], []
-        self.window.canvas.update()
+        self.change, self._proposal = None, None
+        self.ctx.refresh.clear_preview()
+        self.canvas.update()
         assert result is not None
         change, held = result
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
-        target = plan.territory_label(self.window.active_territory())
+        target = plan.territory_label(self.ctx.editing.target)
         note = f"; {held} locked or pinned items kept" if held else ""
         if change.is_empty:
-            self.window.refresh_balance()
-            self.window.statusBar().showMessage(f"Nothing to move to {target}{note}", 6000)
+            self.ctx.refresh.clear_preview()
+            self.ctx.show_status(f"Nothing to move to {target}{note}", 6000)
             return True
         text = f"Lasso {len(change.unit_indices)} units, {len(change.account_indices)} accounts to {target}"
-        self.window.push(ApplyChangeCommand(plan, change, text))
-        self.window.statusBar().showMessage(text + note, 6000)
+        self.ctx.push(ApplyChangeCommand(plan, change, text))
+        self.ctx.show_status(text + note, 6000)
         return True
 
     def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
@@ -318,8 +353,8 @@ class BrushTool(_GestureTool):
     shortcut = "B"
     tip = "Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels."
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
+        super().__init__(ctx, presenter)
         self.radius_km = 10.0
         self.units: set[int] = set()
         self.cursor: MapEvent | None = None
@@ -334,14 +369,14 @@ class BrushTool(_GestureTool):
         super().cancel()
 
     def _paint_at(self, e: MapEvent) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         found = units_in_circle(plan, e.lon, e.lat, self.radius_km)
         if len(found):
             self.units.update(found.tolist())
             try:
                 change = plan.propose_unit_move(
-                    np.array(sorted(self.units)), self.window.active_territory()
+                    np.array(sorted(self.units)), self.ctx.editing.target
                 )
             except LockedError:
                 return
@@ -351,29 +386,29 @@ class BrushTool(_GestureTool):
         self.cursor = e
         if self.active and self.extend(e):
             self._paint_at(e)
-        self.window.canvas.update()
+        self.canvas.update()
         return self.active
 
     def release(self, e: MapEvent) -> bool:
         if not self.active:
             return False
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         units = np.array(sorted(self.units), dtype=np.int64)
         self.active = False
         self.units = set()
         try:
-            change = plan.propose_unit_move(units, self.window.active_territory())
+            change = plan.propose_unit_move(units, self.ctx.editing.target)
         except LockedError as exc:
-            self.window.refresh_balance()
-            self.window.statusBar().showMessage(f"Refused: {exc}", 6000)
+            self.ctx.refresh.clear_preview()
+            self.ctx.show_status(f"Refused: {exc}", 6000)
             return True
         if change.is_empty:
-            self.window.refresh_balance()
+            self.ctx.refresh.clear_preview()
             return True
-        text = f"Brush {len(change.unit_indices)} units to {plan.territory_label(self.window.active_territory())}"
-        self.window.push(ApplyChangeCommand(plan, change, text))
-        self.window.canvas.update()
+        text = f"Brush {len(change.unit_indices)} units to {plan.territory_label(self.ctx.editing.target)}"
+        self.ctx.push(ApplyChangeCommand(plan, change, text))
+        self.canvas.update()
         return True
 
     def key(self, e: MapEvent) -> bool:
@@ -383,8 +418,8 @@ class BrushTool(_GestureTool):
             self.radius_km = max(self.radius_km / 1.25, 0.5)
         else:
             return super().key(e)
-        self.window.statusBar().showMessage(f"Brush size {self.radius_km:.1f} km", 3000)
-        self.window.canvas.update()
+        self.ctx.show_status(f"Brush size {self.radius_km:.1f} km", 3000)
+        self.canvas.update()
         return True
 
     def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
@@ -411,8 +446,8 @@ class DrawTerritoryTool(_GestureTool):
         "The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels."
     )
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
+        super().__init__(ctx, presenter)
         self.clicking = False
         self.press_at: MapEvent | None = None
 
@@ -424,7 +459,7 @@ class DrawTerritoryTool(_GestureTool):
         if e.button == Qt.MouseButton.RightButton:
             self.cancel()
             return True
-        if e.button != Qt.MouseButton.LeftButton or self.window.plan is None:
+        if e.button != Qt.MouseButton.LeftButton or self.ctx.plan is None:
             return False
         self.press_at = e
         if self.clicking:
@@ -437,7 +472,7 @@ class DrawTerritoryTool(_GestureTool):
             return False
         if not self.clicking and self.press_at is not None:
             self.extend(e)
-        self.window.canvas.update()
+        self.canvas.update()
         return True
 
     def release(self, e: MapEvent) -> bool:
@@ -451,13 +486,11 @@ class DrawTerritoryTool(_GestureTool):
             self.lon.append(e.lon)
             self.lat.append(e.lat)
             self.xy.append((e.x, e.y))
-            self.window.canvas.update()
+            self.canvas.update()
             return True
         if not dragged:
             self.clicking = True  # a click starts a corner-by-corner polygon
-            self.window.statusBar().showMessage(
-                "Click the next corners; Enter finishes, Esc cancels."
-            )
+            self.ctx.show_status("Click the next corners; Enter finishes, Esc cancels.")
             return True
         self.finish()
         return True
@@ -469,16 +502,16 @@ class DrawTerritoryTool(_GestureTool):
         return super().key(e)
 
     def finish(self) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         lon, lat = np.array(self.lon), np.array(self.lat)
         self.active = self.clicking = False
         self.lon, self.lat, self.xy = [], [], []
-        self.window.canvas.update()
+        self.canvas.update()
         try:
             lasso = lasso_polygon(lon, lat)
         except GestureError as exc:
-            self.window.statusBar().showMessage(f"Territory not drawn: {exc}", 6000)
+            self.ctx.show_status(f"Territory not drawn: {exc}", 6000)
             return
         import shapely
 
@@ -498,17 +531,17 @@ class DrawTerritoryTool(_GestureTool):
             else shapely.MultiPolygon([lasso.polygon])
         )
         command = DrawTerritoryCommand(plan, row, geom, f"Draw territory {tid}")
-        self.window.push(command)
+        self.ctx.push(command)
         cut = len(command.cut)
         note = (
             f"; it cut {cut} overlapping drawn territor{'y' if cut == 1 else 'ies'}" if cut else ""
         )
         repaired = " (self-crossing outline repaired)" if lasso.repaired else ""
         moved = len(command.change.account_indices) if command.change is not None else 0
-        self.window.statusBar().showMessage(
+        self.ctx.show_status(
             f"Drew {row['name']}{repaired}: {moved} accounts moved to it{note}", 8000
         )
-        self.window.select_territories([plan.territory_index[tid]])
+        self.ctx.selection.set([plan.territory_index[tid]])
 
     def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
         if self.active:
@@ -527,15 +560,15 @@ class VertexEditTool(MapTool):
     )
     pick_px = 8.0
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
+        super().__init__(ctx, presenter)
         self.drag: tuple[int, int, int] | None = None
         self.original: object = None
         self.geometry: object = None
         self.change: Change | None = None
 
     def _drawn(self) -> list[int]:
-        plan = self.window.plan
+        plan = self.ctx.plan
         if plan is None:
             return []
         t = plan.territories
@@ -546,12 +579,12 @@ class VertexEditTool(MapTool):
         ]
 
     def _nearest_vertex(self, e: MapEvent) -> tuple[int, int, int] | None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         best: tuple[float, int, int, int] | None = None
         for i in self._drawn():
             xy, parts, verts = ring_vertices(plan.territories.geometry.iloc[i])
-            sx, sy = self.window.canvas.lonlat_to_screen(xy[:, 0], xy[:, 1])
+            sx, sy = self.canvas.lonlat_to_screen(xy[:, 0], xy[:, 1])
             d = np.hypot(np.asarray(sx) - e.x, np.asarray(sy) - e.y)
             j = int(np.argmin(d))
             if d[j] <= self.pick_px and (best is None or d[j] < best[0]):
@@ -561,10 +594,10 @@ class VertexEditTool(MapTool):
     def _nearest_edge(self, e: MapEvent) -> tuple[int, int, int] | None:
         import shapely
 
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         point = shapely.Point(e.lon, e.lat)
-        edge_lon, _ = self.window.canvas.screen_to_lonlat(QPointF(e.x + self.pick_px, e.y))
+        edge_lon, _ = self.canvas.screen_to_lonlat(QPointF(e.x + self.pick_px, e.y))
         tolerance = abs(edge_lon - e.lon)
         for i in self._drawn():
             xy, parts, verts = ring_vertices(plan.territories.geometry.iloc[i])
@@ -577,24 +610,22 @@ class VertexEditTool(MapTool):
         return None
 
     def _refuse_locked(self, index: int) -> bool:
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         if plan.territory_locked[index]:
-            self.window.statusBar().showMessage(
-                f"Refused: {plan.territory_label(index)} is locked", 6000
-            )
+            self.ctx.show_status(f"Refused: {plan.territory_label(index)} is locked", 6000)
             return True
         return False
 
     def _push_shape(self, index: int, new: object, text: str) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         old = plan.territories.geometry.iloc[index]
         change = boundary_change(plan, index, old, new)
-        self.window.push(EditShapeCommand(plan, index, new, change, text))
+        self.ctx.push(EditShapeCommand(plan, index, new, change, text))
 
     def press(self, e: MapEvent) -> bool:
-        plan = self.window.plan
+        plan = self.ctx.plan
         if plan is None or e.button != Qt.MouseButton.LeftButton:
             return False
         if e.modifiers & Qt.KeyboardModifier.ControlModifier:
@@ -614,7 +645,7 @@ class VertexEditTool(MapTool):
             try:
                 new = delete_vertex(plan.territories.geometry.iloc[i], part, vertex)
             except GestureError as exc:
-                self.window.statusBar().showMessage(f"Corner kept: {exc}", 6000)
+                self.ctx.show_status(f"Corner kept: {exc}", 6000)
                 return True
             self._push_shape(i, new, f"Delete corner of {plan.territory_label(i)}")
             return True
@@ -625,27 +656,27 @@ class VertexEditTool(MapTool):
     def move(self, e: MapEvent) -> bool:
         if self.drag is None:
             return False
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         i, part, vertex = self.drag
         self.geometry = move_vertex(self.original, part, vertex, e.lon, e.lat)
         change = boundary_change(plan, i, self.original, self.geometry)
         self.change = change
-        self.window.show_preview(change)
-        self.window.canvas.update()
+        self.ctx.refresh.set_preview(change)
+        self.canvas.update()
         return True
 
     def release(self, e: MapEvent) -> bool:
         if self.drag is None:
             return False
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         i = self.drag[0]
         geometry, change = self.geometry, self.change
         self.drag, self.change = None, None
-        self.window.canvas.update()
+        self.canvas.update()
         if change is not None and geometry is not None:
-            self.window.push(
+            self.ctx.push(
                 EditShapeCommand(
                     plan, i, geometry, change, f"Move corner of {plan.territory_label(i)}"
                 )
@@ -655,11 +686,11 @@ class VertexEditTool(MapTool):
     def cancel(self) -> None:
         if self.drag is not None:
             self.drag, self.change = None, None
-            self.window.refresh_balance()
-            self.window.canvas.update()
+            self.ctx.refresh.clear_preview()
+            self.canvas.update()
 
     def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
-        plan = self.window.plan
+        plan = self.ctx.plan
         if plan is None:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -696,7 +727,7 @@ class SplitTool(_GestureTool):
         if not self.active:
             return False
         self.extend(e)
-        self.window.canvas.update()
+        self.canvas.update()
         return True
 
     def release(self, e: MapEvent) -> bool:
@@ -704,30 +735,26 @@ class SplitTool(_GestureTool):
             return False
         from planner.models.schema import palette_color
 
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         lon, lat = self.end_path(e)
-        selected = self.window.balance.selected_territories()
+        selected = self.ctx.selection.indices
         mid = len(lon) // 2
         territory = (
             selected[0]
             if len(selected) == 1
-            else self.window.presenter.territory_at(float(lon[mid]), float(lat[mid]))
+            else self.presenter.territory_at(float(lon[mid]), float(lat[mid]))
         )
         if territory is None or territory < 0:
-            self.window.statusBar().showMessage(
-                "Split: select a territory or draw the line across one.", 6000
-            )
+            self.ctx.show_status("Split: select a territory or draw the line across one.", 6000)
             return True
         if plan.territory_locked[territory]:
-            self.window.statusBar().showMessage(
-                f"Refused: {plan.territory_label(territory)} is locked", 6000
-            )
+            self.ctx.show_status(f"Refused: {plan.territory_label(territory)} is locked", 6000)
             return True
         try:
             left = split_units(plan, territory, lon, lat)
         except GestureError as exc:
-            self.window.statusBar().showMessage(f"Not split: {exc}", 6000)
+            self.ctx.show_status(f"Not split: {exc}", 6000)
             return True
         tid = plan.new_territory_id()
         row = {
@@ -737,8 +764,8 @@ class SplitTool(_GestureTool):
             "geometry_source": "units",
             "locked": False,
         }
-        self.window.push(SplitTerritoryCommand(plan, territory, left, row))
-        self.window.statusBar().showMessage(f"Split {len(left)} units into {row['name']}", 6000)
+        self.ctx.push(SplitTerritoryCommand(plan, territory, left, row))
+        self.ctx.show_status(f"Split {len(left)} units into {row['name']}", 6000)
         return True
 
     def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
@@ -753,13 +780,13 @@ class _LassoActionTool(_GestureTool):
         if not self.active:
             return False
         self.extend(e)
-        self.window.canvas.update()
+        self.canvas.update()
         return True
 
     def release(self, e: MapEvent) -> bool:
         if not self.active:
             return False
-        plan = self.window.plan
+        plan = self.ctx.plan
         assert plan is not None
         polygon = self.end_lasso(e)
         if polygon is not None:
@@ -788,7 +815,7 @@ class LockTool(_LassoActionTool):
 
         value = not bool(e.modifiers & Qt.KeyboardModifier.ShiftModifier)
         verb = "Lock" if value else "Unlock"
-        scope = self.window.edit_scope()
+        scope = self.ctx.editing.scope
         none = np.empty(0, np.int64)
         units = units_inside(plan, polygon) if scope in ("units", "both") else none
         accounts = accounts_inside(plan, polygon) if scope in ("accounts", "both") else none
@@ -796,21 +823,19 @@ class LockTool(_LassoActionTool):
         units = units[plan.unit_locked[units] != value]
         accounts = accounts[plan.account_locked[accounts] != value]
         if len(units) == 0 and len(accounts) == 0:
-            self.window.statusBar().showMessage(
+            self.ctx.show_status(
                 f"Nothing to {verb.lower()}: no {'un' if value else ''}locked items in the lasso",
                 6000,
             )
             return
-        stack = self.window.undo_stack
+        stack = self.ctx.undo_stack
         stack.beginMacro(f"{verb} {len(units)} units, {len(accounts)} accounts")
         if len(units):
-            self.window.push(SetLocksCommand(plan, "units", units, value, f"{verb} units"))
+            self.ctx.push(SetLocksCommand(plan, "units", units, value, f"{verb} units"))
         if len(accounts):
-            self.window.push(SetLocksCommand(plan, "accounts", accounts, value, f"{verb} accounts"))
+            self.ctx.push(SetLocksCommand(plan, "accounts", accounts, value, f"{verb} accounts"))
         stack.endMacro()
-        self.window.statusBar().showMessage(
-            f"{verb}ed {len(units)} units and {len(accounts)} accounts", 6000
-        )
+        self.ctx.show_status(f"{verb}ed {len(units)} units and {len(accounts)} accounts", 6000)
 
 
 class PinTool(_LassoActionTool):
@@ -825,25 +850,25 @@ class PinTool(_LassoActionTool):
         from planner.models.editing import accounts_inside
         from planner.ui.commands import PinAccountsCommand
 
-        target = self.window.active_territory()
+        target = self.ctx.editing.target
         accounts = accounts_inside(plan, polygon)
         if len(accounts) == 0:
-            self.window.statusBar().showMessage("No accounts inside the lasso", 5000)
+            self.ctx.show_status("No accounts inside the lasso", 5000)
             return
         try:
             change, pins = plan.propose_pin(accounts, target)
         except LockedError as exc:
-            self.window.statusBar().showMessage(f"Refused: {exc}", 6000)
+            self.ctx.show_status(f"Refused: {exc}", 6000)
             return
         held = len(accounts) - len(pins)
         note = f"; {held} locked accounts kept" if held else ""
         name = plan.territory_label(target)
         if change.is_empty and plan.account_pinned[pins].all():
-            self.window.statusBar().showMessage(f"Nothing to pin to {name}{note}", 6000)
+            self.ctx.show_status(f"Nothing to pin to {name}{note}", 6000)
             return
         text = f"Pin {len(pins)} accounts to {name}"
-        self.window.push(PinAccountsCommand(plan, change, pins, text))
-        self.window.statusBar().showMessage(text + note, 6000)
+        self.ctx.push(PinAccountsCommand(plan, change, pins, text))
+        self.ctx.show_status(text + note, 6000)
 
 
 ALL_TOOLS: tuple[type[MapTool], ...] = (

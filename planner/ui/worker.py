@@ -7,6 +7,7 @@ caller before the worker starts; the result is delivered on the GUI thread.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,14 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from planner.models.progress import Cancelled, TaskState
+
+#: Tasks started and not yet collected: what :func:`running_tasks` looks through.
+_STARTED: weakref.WeakSet[Task] = weakref.WeakSet()
+
+
+def running_tasks() -> list[Task]:
+    """Tasks whose thread is still running (the test suite fails a test that leaves one)."""
+    return [task for task in list(_STARTED) if task.is_running()]
 
 
 class _Runner(QObject):
@@ -66,6 +75,7 @@ class Task(QObject):
         min_duration_ms: int = 400,
     ) -> None:
         super().__init__(parent)
+        self.title = title
         self._thread = QThread()
         self._runner = _Runner(fn)
         self._runner.moveToThread(self._thread)
@@ -89,6 +99,7 @@ class Task(QObject):
 
     def start(self) -> None:
         """Start the work in its thread."""
+        _STARTED.add(self)
         self._thread.start()
 
     def cancel(self) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from planner.io.planfile import open_plan, save_plan
-from planner.models.events import SettingsChanged
+from planner.models.events import RoutedTravelChanged, TablesChanged
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.optimise.callcycle import visits_in_horizon
@@ -237,7 +237,8 @@ def test_balance_workload_switches_to_routed_travel_and_back(result: RoutesResul
     events: list[object] = []
     target.events.subscribe(events.append)
     hours = apply_routes(target, result)
-    assert any(isinstance(e, SettingsChanged) for e in events)
+    assert any(isinstance(e, TablesChanged) for e in events)
+    assert isinstance(events[-1], RoutedTravelChanged), "announced once the hours are set"
     totals = result.totals.set_index("rep_id")
     for t, rep in enumerate(target.territories["rep_id"]):
         assert hours[t] == pytest.approx(totals.loc[rep, "drive_hours"] * 52 / OPTIONS.weeks)

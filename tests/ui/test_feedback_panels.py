@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from planner.models.plan import Plan
-from planner.ui import balance_chart, basemap, disruption_panel, problems_panel
+from planner.ui import balance_chart, basemap, disruption_panel
 from planner.ui.balance_chart import BalanceChart
 from planner.ui.main_window import MainWindow
 from planner.ui.map_presenter import PlanMapPresenter
@@ -92,11 +92,12 @@ def test_clicking_a_part_emits_its_box_and_its_units(qtbot) -> None:  # type: ig
 def test_installed_problems_panel_follows_edits_and_zooms_the_map(
     qtbot, window: MainWindow
 ) -> None:  # type: ignore[no-untyped-def]
-    panel = problems_panel.install(window)
+    panel = window.problems_panel
     assert isinstance(window.problems_dock, QDockWidget)
     assert window.problems_dock.windowTitle() == "Problems"
     plan = make_plan()
     window.set_plan(plan, None)
+    window.problems_dock.raise_()
     qtbot.waitUntil(lambda: panel.summary.text() == "No problems")
     plan.apply(plan.propose_unit_move(np.array([5]), 0))  # model -> widget
     qtbot.waitUntil(lambda: panel.group_item("non_contiguous") is not None)
@@ -172,7 +173,8 @@ def test_chart_rejects_names_that_do_not_fit(qtbot) -> None:  # type: ignore[no-
 
 
 def test_installed_chart_follows_the_plan(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    chart = balance_chart.install(window)
+    chart = balance_chart.install(window.context)
+    chart.dock.raise_()
     plan = make_plan()
     window.set_plan(plan, None)
     qtbot.waitUntil(lambda: chart.heights().shape == (4, 4))
@@ -185,7 +187,8 @@ def test_installed_chart_follows_the_plan(qtbot, window: MainWindow) -> None:  #
 
 
 def test_disruption_panel_shows_what_the_plan_reports(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    panel = disruption_panel.install(window)
+    panel = disruption_panel.install(window.context)
+    panel.dock.raise_()
     plan = make_plan()
     window.set_plan(plan, None)
     qtbot.waitUntil(lambda: panel.disruption is not None)

@@ -140,12 +140,12 @@ def test_the_territory_dialog_moves_a_territory_to_another_district(
     show_hierarchy_plan(window)
     plan = window.plan
     assert plan is not None
-    dialog = TerritoryDialog(window, 3)
+    dialog = TerritoryDialog(window.context, 3)
     items = [dialog.parent_combo.itemText(i) for i in range(dialog.parent_combo.count())]
     assert items == ["(none)", "North ‹ East", "Central ‹ East", "South ‹ West"]
     assert dialog.parent_combo.currentData() == "D3"
     dialog.parent_combo.setCurrentIndex(dialog.parent_combo.findData("D1"))
-    assert apply_territory_edits(window, 3, dialog.values()) == 1
+    assert apply_territory_edits(window.context, 3, dialog.values()) == 1
     assert plan.territories.at[3, "parent_id"] == "D1"
     window.balance.set_level("Region")
     qtbot.waitUntil(lambda: window.balance.model.rowCount() == 1)  # West has no territory

@@ -26,7 +26,7 @@ def window(qtbot, settings: QSettings) -> Iterator[MainWindow]:  # type: ignore[
     w = MainWindow(settings)
     w.resize(1200, 800)
     w.set_plan(make_plan(n_accounts=300, grid=6, n_territories=3, seed=3), None)
-    install(w)
+    install(w.context)
     w.show()
     qtbot.waitExposed(w)
     yield w
@@ -99,7 +99,7 @@ def test_settings_are_remembered(qtbot, window: MainWindow, settings: QSettings)
     assert options.measures is not None and len(options.measures) == 3
     with qtbot.waitSignal(dialog.result_ready, timeout=20000):
         dialog.run()
-    fresh = OptimiseDialog(window)
+    fresh = OptimiseDialog(window.context)
     assert fresh.time_limit.value() == 3 and fresh.seed.value() == 42
     assert fresh.mode.currentData() == "create"
     again = fresh.options()

@@ -13,7 +13,7 @@ from planner.ui.redesign_dialogs import QuotaDialog, RepMatchDialog
 def test_quota_dialog_sums_exactly_and_apply_is_undoable(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     plan = window.plan
     assert plan is not None
-    dialog = QuotaDialog(window)
+    dialog = QuotaDialog(window.context)
     qtbot.addWidget(dialog)
     dialog.target.setValue(1_000_001)
     dialog.compute()
@@ -41,7 +41,7 @@ def test_rep_matching_applies_ticked_suggestions_as_one_step(qtbot, window: Main
     assert plan is not None
     # Scramble reps so the matcher has something to fix.
     plan.territories["rep_id"] = ["R4", "R3", "R2", "R1"]
-    dialog = RepMatchDialog(window)
+    dialog = RepMatchDialog(window.context)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == plan.n_territories
     changed = dialog.apply()
@@ -54,7 +54,7 @@ def test_rep_matching_applies_ticked_suggestions_as_one_step(qtbot, window: Main
 def test_rep_matching_lets_the_planner_pick_another_rep(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     plan = window.plan
     assert plan is not None
-    dialog = RepMatchDialog(window)
+    dialog = RepMatchDialog(window.context)
     qtbot.addWidget(dialog)
     row = next(r for r, s in enumerate(dialog.suggestions) if s.territory_id == "T1")
     for r in range(dialog.table.rowCount()):

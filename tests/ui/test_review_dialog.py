@@ -29,8 +29,8 @@ def window(qtbot, settings: QSettings) -> Iterator[MainWindow]:  # type: ignore[
     w = MainWindow(settings)
     w.resize(1000, 700)
     w.set_plan(make_plan(n_accounts=300, grid=6, n_territories=4, seed=5), None)
-    export_dialog.install(w)
-    review_dialog.install(w)
+    export_dialog.install(w.context)
+    review_dialog.install(w.context)
     w.show()
     qtbot.waitExposed(w)
     yield w
@@ -51,7 +51,7 @@ def file_action(window: MainWindow, name: str) -> QAction:
 
 
 def export(qtbot, window: MainWindow, outputs: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
-    task = export_files(window, ExportRequest(outputs))
+    task = export_files(window.context, ExportRequest(outputs))
     assert task is not None
     with qtbot.waitSignal(task.finished, timeout=60000):
         pass
@@ -60,8 +60,8 @@ def export(qtbot, window: MainWindow, outputs: dict[str, Path]) -> None:  # type
 def test_menu_actions_and_the_export_dialog(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert file_action(window, "exportAction").shortcut().toString() == "Ctrl+E"
     assert file_action(window, "reviewWorkbookAction").text() == "Review Edited &Workbook…"
-    export_dialog.install(window)
-    review_dialog.install(window)
+    export_dialog.install(window.context)
+    review_dialog.install(window.context)
     file_action(window, "exportAction")
     dialog = ExportDialog(window, tmp_path, "plan")
     qtbot.addWidget(dialog)
@@ -110,11 +110,12 @@ def test_review_applies_the_checked_changes_as_one_undo_step(
     wb.save(book)
     before = plan.account_territory.copy()
 
-    task = start_review(window, book)
+    shown: list[ReviewDialog] = []
+    task = start_review(window.context, book, shown.append)
     assert task is not None
     with qtbot.waitSignal(task.finished, timeout=30000):
         pass
-    dialog = window.review_dialog  # type: ignore[attr-defined]
+    dialog = shown[0]
     assert isinstance(dialog, ReviewDialog) and dialog.isVisible()
     model = dialog.changes_model
     assert model.rowCount() == 2 and dialog.conflicts_model.rowCount() == 1
@@ -154,7 +155,7 @@ def test_a_bad_workbook_is_reported_and_changes_nothing(
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook")
     before = plan.account_territory.copy()
-    task = start_review(window, bad)
+    task = start_review(window.context, bad)
     assert task is not None
     with qtbot.waitSignal(task.failed, timeout=30000):
         pass

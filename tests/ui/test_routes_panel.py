@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
-from planner.models.events import SettingsChanged
 from planner.models.plan import Plan
 from planner.optimise.visit_planning import ROUTE_STOPS_LAYER, ROUTES_LAYER
 from planner.ui.main_window import MainWindow
@@ -102,8 +101,8 @@ def test_run_for_one_rep_shows_totals_itinerary_and_undo_restores(
     panel.day_combo.setCurrentIndex(0)
     assert panel.itinerary_table.rowCount() == len(stops)
     assert len(panel.overlay.routes) == len(routes)
-    small.events.emit(SettingsChanged())
-    qtbot.waitUntil(lambda: not panel._refresh_timer.isActive())
+    small.update_settings()  # announces SettingsChanged
+    qtbot.waitUntil(lambda: not window.refresh.pending)
     assert panel.selected_day() == "" and panel.itinerary_table.rowCount() == len(stops)
 
     # One undo step takes the routes out and the estimate back.

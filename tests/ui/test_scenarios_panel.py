@@ -18,7 +18,7 @@ def select(panel, name: str) -> None:  # type: ignore[no-untyped-def]
 def test_save_switch_and_compare_four_scenarios(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     plan = window.plan
     assert plan is not None
-    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    panel = window.scenarios_panel
     original = plan.account_territory.copy()
     plan.apply(plan.propose_unit_move(np.arange(6), 3))
     panel.save_current("East grab")
@@ -44,7 +44,7 @@ def test_save_switch_and_compare_four_scenarios(qtbot, window: MainWindow) -> No
 def test_rename_duplicate_delete_are_undoable(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     plan = window.plan
     assert plan is not None
-    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    panel = window.scenarios_panel
     panel.save_current("A")
     select(panel, "A")
     panel.rename_selected("B")
@@ -66,7 +66,7 @@ def test_rename_duplicate_delete_are_undoable(qtbot, window: MainWindow) -> None
 def test_small_multiple_maps_colour_units_by_each_scenario(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     plan = window.plan
     assert plan is not None
-    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    panel = window.scenarios_panel
     plan.apply(plan.propose_unit_move(np.arange(6), 3))
     panel.save_current("Moved")
     for i in range(panel.list.count()):
@@ -84,7 +84,7 @@ def test_small_multiple_maps_colour_units_by_each_scenario(qtbot, window: MainWi
 def test_realignment_report_lists_every_move_with_a_reason(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     plan = window.plan
     assert plan is not None
-    panel = window.scenarios_panel  # type: ignore[attr-defined]
+    panel = window.scenarios_panel
     change = plan.propose_unit_move(np.arange(6), 3)
     plan.apply(change)
     panel.save_current("Moved")

@@ -64,11 +64,13 @@ def test_lasso_preview_shows_before_release_and_escape_restores(qtbot, window: M
     col = model.FIXED + 2 * j
     shown_before = model.index(3, col).data()
     drag(qtbot, window, BOX_2x2, release=False)
-    assert model.preview and "PREVIEW" in window.balance.summary.text()
+    qtbot.waitUntil(lambda: model.preview)
+    assert "PREVIEW" in window.balance.summary.text()
     assert model.index(3, col).data() != shown_before
     snapshot = plan.account_territory.copy()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
-    assert not model.preview and model.index(3, col).data() == shown_before
+    qtbot.waitUntil(lambda: not model.preview)
+    assert model.index(3, col).data() == shown_before
     qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[-1]))
     assert np.array_equal(plan.account_territory, snapshot)
     assert window.undo_stack.count() == 0
@@ -425,17 +427,17 @@ def test_territory_name_rep_and_colour_edits_are_undoable(qtbot, window: MainWin
 
     plan = window.plan
     assert plan is not None
-    dialog = TerritoryDialog(window, 1)
+    dialog = TerritoryDialog(window.context, 1)
     qtbot.addWidget(dialog)
     dialog.name.setText("Lakefront")
     dialog.rep.setCurrentIndex(dialog.rep.findData("R3"))
     values = dialog.values()
     values["color"] = "#ff0000"
     workload_before = plan.balance().values[1, plan.balance().column("workload")]
-    assert apply_territory_edits(window, 1, values) == 3
+    assert apply_territory_edits(window.context, 1, values) == 3
     assert plan.territory_label(1) == "Lakefront" and plan.territories.at[1, "rep_id"] == "R3"
     assert plan.territories.at[1, "color"] == "#ff0000"
-    assert window.target_combo.itemText(1) == "Lakefront"
+    qtbot.waitUntil(lambda: window.target_combo.itemText(1) == "Lakefront")
     # The rep's home moved, so travel and workload changed.
     assert plan.balance().values[1, plan.balance().column("workload")] != workload_before
     assert window.undo_stack.count() == 1

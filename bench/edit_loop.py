@@ -1,0 +1,193 @@
+"""The edit loop through the real window: a lasso of 40 moves, then release.
+
+``lasso_preview`` times the model alone; this times what the planner waits for. The real
+:class:`~planner.ui.main_window.MainWindow` (offscreen) opens a generated plan with every
+dock shown (each floated beside the window, so none hides behind a tab), the Lasso tool is
+chosen and real mouse events go to the map canvas. Each figure runs from the mouse event
+until the event loop is idle again: the preview or the applied edit has reached the balance
+table, the chart, the disruption and problems panels, the map and the routes panel, and
+everything has painted (``repaint()`` of every visible dock and of the canvas).
+
+Figures (median and p95 over the moves; one release per run, three runs):
+
+- ``edit_loop.move_100k``: 100,000 accounts, 3,000 units. Budget median 16 ms, p95 33 ms.
+- ``edit_loop.release_100k``: until every view shows the applied lasso. Budget 50 ms.
+- ``edit_loop.move_1m`` / ``release_1m``: 1,000,000 accounts over the 33,000 ZIP areas of
+  the contiguous US (the shared national plan). Budgets 50 ms / 150 ms.
+
+CPU time of the process is printed beside the wall time, and the load average, since the
+machine is shared.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench._common import BENCH_DATA, figure, ratio
+from bench._synthetic import size_label
+
+SIZES = (100_000, 1_000_000)
+MOVES = 40
+RUNS = 3
+BUDGETS_MS = {
+    100_000: {"move": 16.0, "move_p95": 33.0, "release": 50.0},
+    1_000_000: {"move": 50.0, "move_p95": 100.0, "release": 150.0},
+}
+NATIONAL_1M = BENCH_DATA / "national_1m_s2026_v1.gpkg"
+
+
+def plan_path(n: int) -> Path:
+    """The plan file of a size: the shared national plan at 1M, else a generated region."""
+    if n == 1_000_000 and NATIONAL_1M.exists():
+        return NATIONAL_1M
+    shared = BENCH_DATA / f"plan-v1-a{n}-u3000-t40-s0.gpkg"
+    if shared.exists():
+        return shared
+    from bench._synthetic import generated_plan_path
+
+    return generated_plan_path(n)
+
+
+def p95(values: list[float]) -> float:
+    return float(np.percentile(values, 95))
+
+
+def lasso_path(plan: object, vertices: int) -> tuple[np.ndarray, np.ndarray]:
+    """A wobbly closed path around the plan's median account, about 1/10 of its width."""
+    lon = plan.accounts["lon"].to_numpy()  # type: ignore[attr-defined]
+    lat = plan.accounts["lat"].to_numpy()  # type: ignore[attr-defined]
+    cx, cy = np.nanmedian(lon), np.nanmedian(lat)
+    r = (np.nanpercentile(lon, 95) - np.nanpercentile(lon, 5)) / 12
+    t = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
+    wobble = 1 + 0.15 * np.sin(7 * t)
+    return cx + r * wobble * np.cos(t), cy + 0.8 * r * wobble * np.sin(t)
+
+
+def run(size: int | None, data: Path | None) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for n in (size,) if size else SIZES:
+        run_size(n)
+
+
+def run_size(n: int) -> None:
+    from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication, QDockWidget
+
+    from planner.io.planfile import open_plan
+    from planner.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    path = plan_path(n)
+    start = time.perf_counter()
+    plan = open_plan(path)
+    opened_s = time.perf_counter() - start
+    label = size_label(plan.n_accounts) if plan.n_accounts != n else size_label(n)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings)
+        window.resize(1400, 900)
+        window.show()
+        docks = [d for d in window.findChildren(QDockWidget)]
+        for i, dock in enumerate(docks):
+            dock.setFloating(True)
+            dock.resize(520, 360)
+            dock.move(1420 + 40 * (i % 4), 40 + 90 * i)
+            dock.show()
+        window.set_plan(plan, None)
+        window.canvas.zoom_to_extent()
+        canvas = window.canvas
+
+        def settle() -> None:
+            # Until nothing is left to do: deferred refreshes, then every visible paint.
+            for _ in range(3):
+                app.processEvents()
+            for dock in docks:
+                if dock.isVisible():
+                    dock.repaint()
+            canvas.repaint()
+            app.processEvents()
+
+        settle()
+        window.set_tool("lasso")
+        # The target: a territory away from the lasso's centre, so the lasso moves accounts.
+        target = int(np.bincount(plan.account_territory[plan.account_territory >= 0]).argmin())
+        window.editing.set_target(target) if hasattr(window, "editing") else None
+        if hasattr(window, "target_combo"):
+            window.target_combo.setCurrentIndex(window.target_combo.findData(target))
+        lon, lat = lasso_path(plan, 4 * MOVES + 8)
+
+        def send(kind: QEvent.Type, x: float, y: float, buttons: Qt.MouseButton) -> None:
+            button = (
+                Qt.MouseButton.NoButton
+                if kind == QEvent.Type.MouseMove
+                else Qt.MouseButton.LeftButton
+            )
+            pos = QPointF(x, y)
+            event = QMouseEvent(
+                kind, pos, canvas.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier
+            )
+            QApplication.sendEvent(canvas, event)
+
+        moves: list[float] = []
+        moves_cpu: list[float] = []
+        releases: list[float] = []
+        releases_cpu: list[float] = []
+        moved = 0
+        for _run in range(RUNS):
+            sx, sy = canvas.lonlat_to_screen(lon, lat)
+            sx, sy = np.asarray(sx, float), np.asarray(sy, float)
+            send(QEvent.Type.MouseButtonPress, sx[0], sy[0], Qt.MouseButton.LeftButton)
+            settle()
+            for m in range(1, MOVES + 1):
+                k = min(4 * m, len(sx) - 1)
+                wall, cpu = time.perf_counter(), time.process_time()
+                send(QEvent.Type.MouseMove, sx[k], sy[k], Qt.MouseButton.LeftButton)
+                settle()
+                moves.append(time.perf_counter() - wall)
+                moves_cpu.append(time.process_time() - cpu)
+            count = window.undo_stack.index()
+            wall, cpu = time.perf_counter(), time.process_time()
+            send(QEvent.Type.MouseButtonRelease, sx[-1], sy[-1], Qt.MouseButton.NoButton)
+            settle()
+            releases.append(time.perf_counter() - wall)
+            releases_cpu.append(time.process_time() - cpu)
+            if window.undo_stack.index() != count + 1:
+                raise RuntimeError(
+                    "the lasso did not apply one undo step: " + window.statusBar().currentMessage()
+                )
+            moved = len(
+                window.undo_stack.command(window.undo_stack.index() - 1).change.account_indices
+            )  # type: ignore[attr-defined]
+            window.undo_stack.undo()
+            settle()
+        window.dirty = False
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    budgets = BUDGETS_MS.get(n, BUDGETS_MS[100_000])
+    note = (
+        f"{plan.n_accounts:,} accounts, {plan.n_units:,} units, {plan.n_territories} territories; "
+        f"load {load}"
+    )
+    ratio(f"edit_loop.move_{label}", statistics.median(moves) * 1000, budgets["move"], "ms")
+    ratio(f"edit_loop.move_{label}_p95", p95(moves) * 1000, budgets["move_p95"], "ms")
+    figure(f"edit_loop.move_{label}_cpu", statistics.median(moves_cpu) * 1000, "ms", note)
+    ratio(
+        f"edit_loop.release_{label}", statistics.median(releases) * 1000, budgets["release"], "ms"
+    )
+    figure(
+        f"edit_loop.release_{label}_cpu",
+        statistics.median(releases_cpu) * 1000,
+        "ms",
+        f"{moved:,} accounts moved; plan opened in {opened_s:.1f} s; {note}",
+    )

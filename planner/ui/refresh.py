@@ -1,0 +1,297 @@
+"""The one refresh path: plan events and previews reach the views once per event-loop turn.
+
+Every view of the plan (balance table, chart, disruption and problems panels, map, routes
+panel, the window's title) registers here once with :meth:`RefreshScheduler.add_view`. The
+scheduler is the only subscriber to the plan's events. It gathers what a burst of events
+touched (one undo step may announce several), and on the next turn of the event loop hands
+every view one :class:`Refresh`: which territories changed, whether the territory list or
+settings changed (rebuild), and, while a gesture is in progress, the change being
+previewed. The balance table and disruption of that state are computed once, lazily, and
+shared by every view.
+
+A preview travels the same path: a tool calls :meth:`RefreshScheduler.set_preview` on each
+move (nothing is applied) and :meth:`clear_preview` when the gesture ends or is cancelled.
+Several moves within one turn cost one refresh: previews reach the views at most once per
+turn (and so at most once per painted frame).
+
+A view inside a hidden dock (tabbed behind another) is not refreshed; it is marked stale
+and refreshed in full when it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from planner.models.assignment import Change
+from planner.models.balance import BalanceTable
+from planner.models.events import (
+    AssignmentChanged,
+    LocksChanged,
+    PlanEvent,
+    TerritoriesChanged,
+)
+from planner.models.plan import Disruption, Plan
+
+
+@dataclass
+class Refresh:
+    """What one refresh shows and what changed since the previous one.
+
+    Attributes
+    ----------
+    plan : Plan
+    preview : Change or None
+        The change a gesture in progress would make (not applied), or None: show the plan.
+    territories : frozenset of int or None
+        Territories whose accounts, units or properties changed (or would, in a preview);
+        None when every territory must be redrawn (a new plan, the territory list or the
+        settings changed).
+    events : tuple of PlanEvent
+        The plan's events since the last refresh, in order (empty for a preview alone).
+    """
+
+    plan: Plan
+    preview: Change | None = None
+    territories: frozenset[int] | None = None
+    events: tuple[PlanEvent, ...] = ()
+    _fields: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def full(self) -> bool:
+        """Everything must be redrawn (territory list, settings, a new plan)."""
+        return self.territories is None
+
+    @property
+    def applied(self) -> bool:
+        """The plan changed (events arrived), as opposed to a preview moving."""
+        return bool(self.events) or self.full
+
+    @property
+    def assignment_changed(self) -> bool:
+        """Accounts or units changed territory (applied)."""
+        return self.full or any(isinstance(e, AssignmentChanged) for e in self.events)
+
+    @property
+    def locks_changed(self) -> bool:
+        return self.full or any(isinstance(e, LocksChanged) for e in self.events)
+
+    def fields_changed(self) -> frozenset[str]:
+        """Territory properties changed by :class:`TerritoriesChanged` events."""
+        return self._fields
+
+    @cached_property
+    def balance(self) -> BalanceTable:
+        """The balance table shown: the preview's, or the plan's."""
+        if self.preview is not None:
+            return self.plan.preview(self.preview)
+        return self.plan.balance()
+
+    @cached_property
+    def disruption(self) -> Disruption:
+        return self.plan.disruption(self.preview)
+
+    @cached_property
+    def names(self) -> list[str]:
+        return [self.plan.territory_label(i) for i in range(self.plan.n_territories)]
+
+
+View = Callable[[Refresh], None]
+
+
+@dataclass
+class _Registration:
+    view: View
+    previews: bool
+    widget: QWidget | None
+    stale: bool = False
+
+
+def touched_territories(change: Change) -> set[int]:
+    """Territory indices a change moves anything into or out of (Unassigned left out)."""
+    parts = [change.account_before, change.account_after, change.unit_before, change.unit_after]
+    touched = np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
+    return {int(t) for t in touched if t >= 0}
+
+
+class RefreshScheduler(QObject):
+    """Subscribes to the plan once and refreshes every registered view once per turn.
+
+    Signals
+    -------
+    refreshed()
+        Every view was handed the latest state (emitted after each flush).
+    """
+
+    refreshed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.plan: Plan | None = None
+        self.preview: Change | None = None
+        self._views: list[_Registration] = []
+        self._events: list[PlanEvent] = []
+        self._touched: set[int] = set()
+        self._fields: set[str] = set()
+        self._full = False
+        self._preview_dirty = False
+        #: Flushes run (for tests and benchmarks: one per burst, not one per event).
+        self.flushes = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.flush)
+
+    # -- registration ----------------------------------------------------------------
+
+    def add_view(self, view: View, *, previews: bool = True, widget: QWidget | None = None) -> None:
+        """Call ``view(refresh)`` after each burst of changes.
+
+        Parameters
+        ----------
+        view : callable
+            Takes a :class:`Refresh`.
+        previews : bool
+            Whether the view shows previews of gestures in progress; a view that does not
+            is called only when the plan itself changed.
+        widget : QWidget, optional
+            While this widget is hidden the view is skipped, then refreshed in full when it
+            is shown again.
+        """
+        registration = _Registration(view, previews, widget)
+        self._views.append(registration)
+        if widget is not None:
+            widget.installEventFilter(self)
+        if self.plan is not None:
+            registration.stale = True
+            self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            for registration in self._views:
+                if registration.widget is watched and registration.stale:
+                    self._timer.start()
+        return False
+
+    # -- inputs ------------------------------------------------------------------------
+
+    def set_plan(self, plan: Plan | None) -> None:
+        """Follow ``plan`` (None: none); every view is refreshed in full."""
+        if self.plan is not None:
+            self.plan.events.unsubscribe(self._on_plan_event)
+        self.plan = plan
+        self.preview = None
+        self._events.clear()
+        self._touched.clear()
+        self._fields.clear()
+        self._full = True
+        if plan is not None:
+            plan.events.subscribe(self._on_plan_event)
+            self._timer.start()
+
+    def set_preview(self, change: Change | None) -> None:
+        """Show ``change`` as a preview in every view that previews (nothing is applied)."""
+        if change is None and self.preview is None:
+            return
+        if self.preview is not None:
+            self._touched |= touched_territories(self.preview)
+        if change is not None:
+            self._touched |= touched_territories(change)
+        self.preview = change
+        self._preview_dirty = True
+        self._timer.start()
+
+    def clear_preview(self) -> None:
+        """End the preview: the views show the plan as it is."""
+        self.set_preview(None)
+
+    def refresh_all(self) -> None:
+        """Refresh every view in full now (the plan as it is, no preview)."""
+        self.preview = None
+        self._full = True
+        self.flush()
+
+    def _on_plan_event(self, event: PlanEvent) -> None:
+        # A preview was proposed against the state before this event: it no longer applies.
+        if self.preview is not None:
+            self._touched |= touched_territories(self.preview)
+            self.preview = None
+        self._events.append(event)
+        if isinstance(event, AssignmentChanged):
+            self._touched |= touched_territories(event.change)
+        elif isinstance(event, TerritoriesChanged):
+            self._touched.update(event.indices)
+            self._fields.update(event.fields)
+        elif isinstance(event, LocksChanged):
+            plan = self.plan
+            if plan is not None:
+                accounts = plan.account_territory[event.account_indices]
+                units = plan.unit_territory[event.unit_indices]
+                self._touched |= {int(t) for t in np.unique(np.r_[accounts, units]) if t >= 0}
+        else:  # the territory list or the settings: everything
+            self._full = True
+        self._timer.start()
+
+    # -- output ------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> bool:
+        """A refresh is waiting for the next turn of the event loop."""
+        return self._timer.isActive()
+
+    def flush(self) -> None:
+        """Refresh the views now (the timer calls this; tests and benchmarks may too)."""
+        self._timer.stop()
+        plan = self.plan
+        if plan is None:
+            return
+        events = tuple(self._events)
+        preview_moved = self._preview_dirty
+        full = self._full
+        refresh = Refresh(
+            plan,
+            self.preview,
+            None if full else frozenset(self._touched),
+            events,
+            frozenset(self._fields),
+        )
+        self._events.clear()
+        self._touched.clear()
+        self._fields.clear()
+        self._full = False
+        self._preview_dirty = False
+        self.flushes += 1
+        whole: Refresh | None = None
+        for registration in list(self._views):
+            stale = registration.stale
+            wanted = bool(events) or full or stale or (preview_moved and registration.previews)
+            if not wanted:
+                continue
+            widget = registration.widget
+            if widget is not None and not widget.isVisible():
+                registration.stale = True
+                continue
+            registration.stale = False
+            if stale and not full:
+                # Missed refreshes while hidden: it catches up on everything at once.
+                if whole is None:
+                    whole = Refresh(plan, self.preview, None, events)
+                registration.view(whole if registration.previews else self._applied(whole))
+            else:
+                registration.view(refresh if registration.previews else self._applied(refresh))
+        self.refreshed.emit()
+
+    @staticmethod
+    def _applied(refresh: Refresh) -> Refresh:
+        """The refresh for a view that does not preview: the plan as it is."""
+        if refresh.preview is None:
+            return refresh
+        return Refresh(refresh.plan, None, refresh.territories, refresh.events, refresh._fields)
+
+
+__all__ = ["Refresh", "RefreshScheduler", "View", "touched_territories"]
