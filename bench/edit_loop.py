@@ -106,14 +106,10 @@ def run_size(n: int) -> None:
         canvas = window.canvas
 
         def settle() -> None:
-            # Until nothing is left to do: deferred refreshes, then every visible paint.
+            # Until nothing is left to do: the deferred refresh of the turn, then the paint
+            # events it posted (the map, the table, the chart and panels that changed).
             for _ in range(3):
                 app.processEvents()
-            for dock in docks:
-                if dock.isVisible():
-                    dock.repaint()
-            canvas.repaint()
-            app.processEvents()
 
         settle()
         window.set_tool("lasso")

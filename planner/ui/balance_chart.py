@@ -3,7 +3,8 @@
 Built for being updated on every mouse move of a gesture: after the first draw the axes,
 band and labels are a cached background image, and an update only sets bar heights and
 colours and blits the bars on top (matplotlib's blitting). A full redraw happens only when
-the territories, measures or the vertical scale change.
+the territories or measures change, or, once the edits pause (:data:`RESCALE_DELAY_MS`),
+when the vertical scale no longer fits; a preview never changes the scale.
 
 The bars of a panel are one ``PolyCollection`` rather than one ``Rectangle`` each: drawing
 80 rectangle artists costs about 60 ms per update (transforms and a path draw per artist),
@@ -19,6 +20,7 @@ import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from planner.models.balance import BalanceTable
@@ -31,6 +33,8 @@ OVER_COLOR = "#d6604d"
 UNDER_COLOR = "#4393c3"
 BAND_COLOR = "#d9f0d3"
 PREVIEW_COLOR = "#e66101"
+#: A scale that no longer fits is changed this long after the last update.
+RESCALE_DELAY_MS = 400
 #: Deviations shown beyond this (a zero target) are drawn at the edge of the panel.
 MAX_SHOWN_PERCENT = 1000.0
 _NICE_STEPS = (10.0, 20.0, 25.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 500.0, 1000.0)
@@ -75,8 +79,14 @@ class BalanceChart(QWidget):
         self.axes: list[Any] = []
         self.bars: list[PolyCollection] = []
         self._heights = np.zeros((0, 0))
+        self._colors = np.zeros((0, 0), dtype=object)
         self._boxes = np.zeros((0, 4, 2))
         self.limits: list[float] = []
+        self._wanted_limits: list[float] = []
+        self._rescale_timer = QTimer(self)
+        self._rescale_timer.setSingleShot(True)
+        self._rescale_timer.setInterval(RESCALE_DELAY_MS)
+        self._rescale_timer.timeout.connect(self._rescale)
         self.full_draws = 0
         self.preview = False
         #: The dock holding the chart (set by :func:`install`).
@@ -132,26 +142,40 @@ class BalanceChart(QWidget):
         if key != self._key:
             self._build(table, names, limits)
             self._key = key
-        # Grow a scale at once, shrink it only after the edit (a full draw costs 100+ ms).
+        # The scale changes only once an edit is applied: during a preview a bar beyond the
+        # scale is drawn to the panel's edge (a full draw costs 100+ ms, a frame 16).
         if len(self.limits) != len(limits):
             self.limits = list(limits)
         new_limits = [
-            need if need > have or (not self.preview and need < have / 4) else have
+            need if not self.preview and (need > have or need < have / 4) else have
             for need, have in zip(limits, self.limits, strict=True)
         ]
         self._set_bars(percent, table.in_band)
         if self.preview_label.isHidden() == self.preview:
             self.preview_label.setVisible(self.preview)
             self.preview_label.raise_()
-        if new_limits != self.limits:
-            for ax, lim in zip(self.axes, new_limits, strict=True):
-                ax.set_ylim(-lim, lim)
-            self.limits = new_limits
-            self._background = None
+        self._wanted_limits = new_limits
+        if new_limits != self.limits and self._background is None:
+            self._apply_limits()
+        elif new_limits != self.limits:
+            # The new scale waits until the edits pause: redrawing the axes costs a hundred
+            # milliseconds or more, and the bars (drawn to the edge meanwhile) show at once.
+            self._rescale_timer.start()
         if self._background is None:
             self._full_draw()
         else:
             self._blit()
+
+    def _apply_limits(self) -> None:
+        for ax, lim in zip(self.axes, self._wanted_limits, strict=True):
+            ax.set_ylim(-lim, lim)
+        self.limits = list(self._wanted_limits)
+        self._background = None
+
+    def _rescale(self) -> None:
+        if self._wanted_limits != self.limits and len(self._wanted_limits) == len(self.axes):
+            self._apply_limits()
+            self._full_draw()
 
     def heights(self) -> np.ndarray:
         """Bar heights shown, ``(territories, measures)``, in percent."""
@@ -184,6 +208,7 @@ class BalanceChart(QWidget):
         self._boxes[:, 0:2, 0] = (x - half)[:, None]
         self._boxes[:, 2:4, 0] = (x + half)[:, None]
         self._heights = np.zeros((k, m))
+        self._colors = np.full((k, m), IN_BAND_COLOR, dtype=object)
         for j, spec in enumerate(table.measures):
             ax = self.figure.add_subplot(nrows, ncols, j + 1)
             tol = spec.tolerance * 100
@@ -235,10 +260,13 @@ class BalanceChart(QWidget):
             np.where(percent > 0, OVER_COLOR, UNDER_COLOR),
         )
         for j, bars in enumerate(self.bars):
-            boxes = self._boxes.copy()
-            boxes[:, 1:3, 1] = percent[:, j][:, None]
-            bars.set_verts(list(boxes))
-            bars.set_facecolor(list(colors[:, j]))
+            # The tops of the existing bar outlines move; no path is built again.
+            for path, height in zip(bars.get_paths(), percent[:, j], strict=True):
+                np.asarray(path.vertices)[1:3, 1] = height
+            bars.stale = True
+            if not np.array_equal(colors[:, j], self._colors[:, j]):
+                bars.set_facecolor(list(colors[:, j]))
+        self._colors = colors
         self._heights = percent.copy()
 
     def _full_draw(self) -> None:

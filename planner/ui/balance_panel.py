@@ -38,6 +38,8 @@ OVER = QColor("#f4c7c3")
 UNDER = QColor("#c6dbef")
 
 _Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_IN_BAND_BRUSH, _OVER_BRUSH, _UNDER_BRUSH = QBrush(IN_BAND), QBrush(OVER), QBrush(UNDER)
 
 
 def format_deviation(dev: float) -> str:
@@ -90,6 +92,8 @@ class BalanceModel(QAbstractTableModel):
         self.utilisation = np.zeros(0)
         self.over_capacity = np.zeros(0, dtype=bool)
         self.capacity = np.zeros(0)
+        self._text_cache: list[list[str]] | None = None
+        self._background_cache: list[list[QBrush]] | None = None
 
     def set_plan_table(
         self,
@@ -112,7 +116,7 @@ class BalanceModel(QAbstractTableModel):
         quotas = plan.territories["quota"].to_numpy(dtype=float)
         colors = list(plan.territories["color"])
         if groups is None:
-            names = [plan.territory_label(i) for i in range(plan.n_territories)]
+            names = plan.territory_names()
             reps = [str(rep_names.get(r, r or "")) for r in plan.territories["rep_id"]]
         else:
             names, members = groups
@@ -144,12 +148,18 @@ class BalanceModel(QAbstractTableModel):
         self.colors = colors
         self.currency = plan.settings.currency
         self.preview = preview
+        self._text_cache = self._background_cache = None
         if same_shape:
+            assert self.table is not None
+            headers_same = [(m.label, m.tolerance) for m in self.table.measures] == [
+                (m.label, m.tolerance) for m in table.measures
+            ]
             self.table = table
             self.dataChanged.emit(
                 self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
             )
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+            if not headers_same:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
             return False
         self.beginResetModel()
         self.table = table
@@ -230,25 +240,58 @@ class BalanceModel(QAbstractTableModel):
         if col == self.utilisation_column():
             return self._utilisation_data(row, role)
         j, is_dev = self._measure(col)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts()[row][col - self.FIXED]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._backgrounds()[row][j] if is_dev else None
+        if role not in (SORT_ROLE, Qt.ItemDataRole.ToolTipRole):
+            return None
         spec = self.table.measures[j]
         value = float(self.table.values[row, j])
         dev = float(self.table.deviation[row, j])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return format_deviation(dev) if is_dev else format_value(value, spec, self.currency)
         if role == SORT_ROLE:
             return dev if is_dev else value
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         in_band = shown_in_band(dev, spec.tolerance)
-        if role == Qt.ItemDataRole.BackgroundRole and is_dev:
-            if in_band:
-                return QBrush(IN_BAND)
-            return QBrush(OVER if dev > 0 else UNDER)
         if role == Qt.ItemDataRole.ToolTipRole:
             band = "within" if in_band else "outside"
             target = format_value(self.table.targets[j], spec, self.currency)
             return f"{self.names[row]}: {spec.label} {format_value(value, spec, self.currency)}, target {target}, {format_deviation(dev)} ({band} ±{spec.tolerance * 100:.0f} %)"
         return None
+
+    def _texts(self) -> list[list[str]]:
+        """Display texts of the measure columns, formatted once per table shown."""
+        if self._text_cache is None:
+            assert self.table is not None
+            table, currency = self.table, self.currency
+            self._text_cache = [
+                [
+                    text
+                    for j, spec in enumerate(table.measures)
+                    for text in (
+                        format_value(float(table.values[r, j]), spec, currency),
+                        format_deviation(float(table.deviation[r, j])),
+                    )
+                ]
+                for r in range(table.values.shape[0])
+            ]
+        return self._text_cache
+
+    def _backgrounds(self) -> list[list[QBrush]]:
+        """Deviation cell colours (in band, over, under), decided once per table shown."""
+        if self._background_cache is None:
+            assert self.table is not None
+            table = self.table
+            band = shown_band(table)
+            self._background_cache = [
+                [
+                    _IN_BAND_BRUSH if band[r, j] else (_OVER_BRUSH if d > 0 else _UNDER_BRUSH)
+                    for j, d in enumerate(table.deviation[r])
+                ]
+                for r in range(table.values.shape[0])
+            ]
+        return self._background_cache
 
     def _utilisation_data(self, row: int, role: int) -> object:
         share = float(self.utilisation[row]) if row < len(self.utilisation) else float("nan")

@@ -101,7 +101,7 @@ class DisruptionPanel(QWidget):
             "moved against the baseline"
         )
         k = plan.n_territories
-        names = [plan.territory_label(i) for i in range(k)]
+        names = plan.territory_names()
         header = self.table.horizontalHeader()
         sort_column = header.sortIndicatorSection()
         sort_order = header.sortIndicatorOrder()

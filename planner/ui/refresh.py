@@ -98,7 +98,7 @@ class Refresh:
 
     @cached_property
     def names(self) -> list[str]:
-        return [self.plan.territory_label(i) for i in range(self.plan.n_territories)]
+        return self.plan.territory_names()
 
 
 View = Callable[[Refresh], None]
