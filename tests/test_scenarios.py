@@ -230,3 +230,18 @@ def test_workbook_has_comparison_and_realignment_sheets_when_scenarios_exist(tmp
     assert rows[1][3] == pytest.approx(expected[0][2][2])
     realign = list(wb["Realignment"].iter_rows(values_only=True))
     assert len(realign) - 1 == len(realignment_report(plan, "Proposal"))
+
+
+def test_kept_figures_of_other_scenarios_compare_the_same_after_an_edit(small_plan) -> None:  # type: ignore[no-untyped-def]
+    from planner.models.scenarios import compare_scenarios, duplicate_scenario
+
+    plan = small_plan
+    duplicate_scenario(plan, "current", "Before")
+    kept: dict = {}
+    compare_scenarios(plan, None, kept)
+    assert set(kept) == {"baseline", "Before"}, "current is never kept"
+    plan.apply(plan.propose_unit_move(np.array([0, 1, 6, 7]), 3))
+    fresh = compare_scenarios(plan).rows()
+    assert compare_scenarios(plan, None, kept).rows() == fresh
+    # The edit shows in "current" (first column), not in the copy stored before it (third).
+    assert any(values[0] != values[2] for _key, _label, values in fresh)

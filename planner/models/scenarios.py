@@ -474,8 +474,16 @@ def _figures(
     )
 
 
-def compare_scenarios(plan: Plan, names: list[str] | None = None) -> Comparison:
+def compare_scenarios(
+    plan: Plan,
+    names: list[str] | None = None,
+    stored_figures: dict[str, ScenarioFigures] | None = None,
+) -> Comparison:
     """Compare scenarios side by side (default: every scenario of the plan).
+
+    ``stored_figures``, when given, keeps the figures of every scenario but "current"
+    between calls: after an edit only the current alignment changed, and the others are
+    not computed again (forget them when scenarios, territories or settings change).
 
     Raises
     ------
@@ -490,17 +498,22 @@ def compare_scenarios(plan: Plan, names: list[str] | None = None) -> Comparison:
     base = _account_alignment(plan, BASELINE)
     k = plan.n_territories
     base_counts = np.bincount(np.where(base < 0, k, base), minlength=k + 1)[:k]
-    figures = [
-        _figures(
-            plan,
-            name,
-            base if name == BASELINE else _account_alignment(plan, name),
-            _unit_alignment(plan, name, base),
-            base,
-            base_counts,
-        )
-        for name in names
-    ]
+    cache = stored_figures if stored_figures is not None else {}
+    figures = []
+    for name in names:
+        found = cache.get(name) if name != CURRENT else None
+        if found is None:
+            found = _figures(
+                plan,
+                name,
+                base if name == BASELINE else _account_alignment(plan, name),
+                _unit_alignment(plan, name, base),
+                base,
+                base_counts,
+            )
+            if name != CURRENT:
+                cache[name] = found
+        figures.append(found)
     measures = plan.settings.measures
     return Comparison(figures, [m.key for m in measures], {m.key: m.label for m in measures})
 

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.models.events import AssignmentChanged
 from planner.models.plan import Plan
 from planner.models.scenarios import (
     SCENARIO_ASSIGNMENTS_TABLE,
     SCENARIOS_TABLE,
     ScenarioError,
+    ScenarioFigures,
     compare_scenarios,
     delete_scenario,
     duplicate_scenario,
@@ -112,6 +114,9 @@ class ScenariosPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 3)
+        #: Figures of the scenarios other than "current", kept between edits.
+        self._figures: dict[str, ScenarioFigures] = {}
+        self._figures_plan: Plan | None = None
         self._compare_timer = QTimer(self)
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(0)
@@ -120,7 +125,11 @@ class ScenariosPanel(QWidget):
         # "current" changes with every edit: recompare once the plan's change is refreshed.
         ctx.refresh.add_view(self._on_refresh, previews=False, widget=self)
 
-    def _on_refresh(self, _refresh: Refresh) -> None:
+    def _on_refresh(self, refresh: Refresh) -> None:
+        # Other scenarios than "current" change only with the scenario tables, the
+        # territories or the settings; a move between territories reuses their figures.
+        if refresh.full or not all(isinstance(e, AssignmentChanged) for e in refresh.events):
+            self._figures.clear()
         self.compare()
 
     # -- list -------------------------------------------------------------------------
@@ -163,7 +172,10 @@ class ScenariosPanel(QWidget):
         if plan is None or not names:
             self.table.clear()
             return
-        comparison = compare_scenarios(plan, names)
+        if plan is not self._figures_plan:
+            self._figures.clear()
+            self._figures_plan = plan
+        comparison = compare_scenarios(plan, names, self._figures)
         rows = comparison.rows()
         self.table.clear()
         self.table.setRowCount(len(rows))
