@@ -13,7 +13,8 @@ Figures (median and p95 over the moves; one release per run, three runs):
 - ``edit_loop.move_100k``: 100,000 accounts, 3,000 units. Budget median 16 ms, p95 33 ms.
 - ``edit_loop.release_100k``: until every view shows the applied lasso. Budget 50 ms.
 - ``edit_loop.move_1m`` / ``release_1m``: 1,000,000 accounts over the 33,000 ZIP areas of
-  the contiguous US (the shared national plan). Budgets 50 ms / 150 ms.
+  the contiguous US (``create_national``'s plan cut into 300 compact territories, built
+  once and cached). Budgets 50 ms / 150 ms.
 
 CPU time of the process is printed beside the wall time, and the load average, since the
 machine is shared.
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._common import BENCH_DATA, figure, ratio
+from bench._common import figure, ratio
 from bench._synthetic import size_label
 
 SIZES = (100_000, 1_000_000)
@@ -39,19 +40,75 @@ BUDGETS_MS = {
     100_000: {"move": 16.0, "move_p95": 33.0, "release": 50.0},
     1_000_000: {"move": 50.0, "move_p95": 100.0, "release": 150.0},
 }
-NATIONAL_1M = BENCH_DATA / "national_1m_s2026_v1.gpkg"
+NATIONAL_TERRITORIES = 300
 
 
 def plan_path(n: int) -> Path:
-    """The plan file of a size: the shared national plan at 1M, else a generated region."""
-    if n == 1_000_000 and NATIONAL_1M.exists():
-        return NATIONAL_1M
-    shared = BENCH_DATA / f"plan-v1-a{n}-u3000-t40-s0.gpkg"
-    if shared.exists():
-        return shared
+    """The plan file of a size: 1M accounts over the national ZIP areas, else a region."""
+    if n == 1_000_000:
+        return national_plan_path()
     from bench._synthetic import generated_plan_path
 
     return generated_plan_path(n)
+
+
+def national_plan_path(k: int = NATIONAL_TERRITORIES) -> Path:
+    """The national 1M-account plan (33,000 ZIP areas) cut into ``k`` compact territories.
+
+    Built once from ``create_national``'s plan (which has no territories) and cached.
+    """
+    from bench._synthetic import cache_dir, cluster_units
+
+    path = cache_dir() / f"edit-national-1m-k{k}-v1.gpkg"
+    if path.exists():
+        return path
+    import pandas as pd
+    import shapely
+
+    from bench.create_national import plan_path as national_path
+    from planner.io.planfile import open_plan, save_plan
+    from planner.models.plan import Plan
+    from planner.models.schema import palette_color
+
+    source = open_plan(national_path(1_000_000))
+    centre = shapely.point_on_surface(source.units.geometry.to_numpy())
+    ulon, ulat = shapely.get_x(centre), shapely.get_y(centre)
+    counts = np.bincount(source.account_unit[source.account_unit >= 0], minlength=source.n_units)
+    weight = counts.astype(float) + 1.0
+    unit_territory = cluster_units(ulon, ulat, weight, k, np.random.default_rng(0))
+    ids = np.array([f"T{i + 1:03d}" for i in range(k)], dtype=object)
+    accounts = source.accounts_frame()
+    inside = source.account_unit >= 0
+    accounts["territory_id"] = np.where(
+        inside, ids[unit_territory[np.maximum(source.account_unit, 0)]], None
+    )
+    accounts["baseline_territory_id"] = accounts["territory_id"]
+    units = source.units_frame()
+    units["territory_id"] = ids[unit_territory]
+    mass = np.bincount(unit_territory, weights=weight, minlength=k)
+    hx = np.bincount(unit_territory, weights=weight * ulon, minlength=k) / mass
+    hy = np.bincount(unit_territory, weights=weight * ulat, minlength=k) / mass
+    reps = pd.DataFrame(
+        {
+            "rep_id": [f"R{i + 1:03d}" for i in range(k)],
+            "name": [f"Rep {i + 1}" for i in range(k)],
+            "capacity_hours": 1600.0,
+            "lon": hx,
+            "lat": hy,
+        }
+    )
+    territories = pd.DataFrame(
+        {
+            "territory_id": ids,
+            "name": [f"Territory {i + 1}" for i in range(k)],
+            "rep_id": reps["rep_id"],
+            "color": [palette_color(i) for i in range(k)],
+            "geometry_source": "units",
+        }
+    )
+    plan = Plan(accounts, units, territories, reps, name=f"National (1M accounts, {k} territories)")
+    save_plan(plan, path)
+    return path
 
 
 def p95(values: list[float]) -> float:
