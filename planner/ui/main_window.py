@@ -411,7 +411,9 @@ class MainWindow(QMainWindow):
         review_dialog.install(self.context)
         from planner.ui.routes_panel import install as install_routes
 
-        install_routes(self)
+        self.routes_panel = install_routes(self.context, self.canvas)
+        self.routes_dock = self.routes_panel.dock
+        self.plan_routes_action = self.routes_panel.action
         from planner.ui import scenarios_panel
 
         self.scenarios_panel = scenarios_panel.install(self.context)

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -83,6 +82,8 @@ from planner.optimise.visit_planning import (
     save_routes_state,
     snapshot_for_routes,
 )
+from planner.ui.canvas import MapCanvas
+from planner.ui.context import AppContext
 from planner.ui.refresh import Refresh
 
 ALL = ""  # rep and day selectors: everything
@@ -367,9 +368,13 @@ class RoutesPanel(QWidget):
     )
     UNPLACED_HEADERS = ("Account", "Rep", "Visits", "Reason")
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, ctx: AppContext, canvas: MapCanvas) -> None:
+        super().__init__(ctx.parent)
+        self.ctx = ctx
+        self.canvas = canvas
+        #: The dock and the Plan menu action (set by :func:`install`).
+        self.dock: QDockWidget | None = None
+        self.action: QAction | None = None
         self.plan: Plan | None = None
         self.task: Any = None
         #: Options for runs beyond the panel's own (e.g. a shorter search in tests).
@@ -377,7 +382,7 @@ class RoutesPanel(QWidget):
         #: What the last run planned (shown above the travel note until another plan opens).
         self.run_note = ""
         self.overlay = RouteOverlay()
-        self.overlay_host = attach_overlay(window.canvas, self.overlay)
+        self.overlay_host = attach_overlay(canvas, self.overlay)
         self._names: dict[str, str] = {}
 
         self.rep_combo = QComboBox()
@@ -483,15 +488,15 @@ class RoutesPanel(QWidget):
         self.rep_combo.currentIndexChanged.connect(self._on_rep_changed)
         self.day_combo.currentIndexChanged.connect(self._on_day_changed)
         self.totals_table.itemSelectionChanged.connect(self._on_totals_selection_changed)
-        window.plan_loaded.connect(self._on_plan_loaded)
-        window.context.refresh.add_view(self._on_refresh, previews=False, widget=self)
-        if window.plan is not None:
+        ctx.plans.plan_loaded.connect(self._on_plan_loaded)
+        ctx.refresh.add_view(self._on_refresh, previews=False, widget=self)
+        if ctx.plan is not None:
             self._on_plan_loaded()
 
     # -- plan binding --------------------------------------------------------------------
 
     def _on_plan_loaded(self) -> None:
-        self.plan = self.window_.plan
+        self.plan = self.ctx.plan
         self.run_note = ""
         self._fill_reps()
         self.refresh()
@@ -664,7 +669,7 @@ class RoutesPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.status.setText(f"Planning {options.weeks} weeks of visits for {who}…")
-        self.task = self.window_.run_task(
+        self.task = self.ctx.run_task(
             work, f"Planning visit routes for {who}", lambda result: self._on_done(plan, result)
         )
         self.task.progress.connect(self._on_progress)
@@ -683,11 +688,7 @@ class RoutesPanel(QWidget):
         self._push(ApplyRoutesCommand(self.plan, None, "Clear visit routes"))
 
     def _push(self, command: QUndoCommand) -> None:
-        push = getattr(self.window_, "push", None)
-        if callable(push):
-            push(command)
-        else:
-            self.window_.undo_stack.push(command)
+        self.ctx.push(command)
 
     def _on_progress(self, fraction: float | None, message: str) -> None:
         if fraction is None:
@@ -699,7 +700,7 @@ class RoutesPanel(QWidget):
             self.status.setText(message)
 
     def _on_done(self, plan: Plan, result: RoutesResult) -> None:
-        if plan is not self.window_.plan:
+        if plan is not self.ctx.plan:
             self.status.setText("Another plan was opened meanwhile: the routes were not applied.")
             self._finish(None)
             return
@@ -928,7 +929,7 @@ class RoutesPanel(QWidget):
             self.status.setText(f"Wrote {len(files)} itineraries to {target}.")
             self.itineraries_written.emit(files)
 
-        return self.window_.run_task(work, "Writing itineraries", done, show_dialog=False)
+        return self.ctx.run_task(work, "Writing itineraries", done, show_dialog=False)
 
     def _rep_colors(self) -> dict[str, QColor]:
         colors: dict[str, QColor] = {}
@@ -981,7 +982,7 @@ class RoutesPanel(QWidget):
     def _repaint_map(self) -> None:
         if self.overlay_host is not None:
             self.overlay_host.update()
-        self.window_.canvas.update()
+        self.canvas.update()
 
     def _on_rep_changed(self, _index: int) -> None:
         self._select_totals_row(self.selected_rep())
@@ -1007,38 +1008,20 @@ class RoutesPanel(QWidget):
             self.rep_combo.setCurrentIndex(index)
 
 
-def _add_dock(window: Any, panel: QWidget) -> QDockWidget:
-    """Dock ``panel`` on the right, tabbed with the balance panel, and list it in View."""
-    dock = QDockWidget("Visit routes", window)
-    dock.setObjectName("routesDock")
-    dock.setWidget(panel)
-    add_dock = getattr(window, "add_dock", None)
-    if callable(add_dock):
-        add_dock(dock)
-    else:
-        assert isinstance(window, QMainWindow)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        menus = getattr(window, "menus", {})
-        if "view" in menus:
-            menus["view"].addAction(dock.toggleViewAction())
-    balance_dock = getattr(window, "balance_dock", None)
-    if isinstance(balance_dock, QDockWidget):
-        window.tabifyDockWidget(balance_dock, dock)
-        balance_dock.raise_()
-    return dock
-
-
-def install(window: Any) -> RoutesPanel:
+def install(ctx: AppContext, canvas: MapCanvas) -> RoutesPanel:
     """Add the "Visit routes" dock and "Plan visit routes…" (Ctrl+Shift+R) to the Plan menu.
 
-    The action shows and raises the dock; planning starts from the panel's "Plan routes".
+    The action (``panel.action``) shows and raises the dock (``panel.dock``); planning
+    starts from the panel's "Plan routes".
     """
-    panel = RoutesPanel(window)
+    panel = RoutesPanel(ctx, canvas)
     panel.setObjectName("routesPanel")
-    window.routes_panel = panel
-    dock = _add_dock(window, panel)
-    window.routes_dock = dock
-    action = QAction("Plan visit &routes…", window)
+    dock = QDockWidget("Visit routes", ctx.parent)
+    dock.setObjectName("routesDock")
+    dock.setWidget(panel)
+    ctx.add_dock(dock)
+    panel.dock = dock
+    action = QAction("Plan visit &routes…", ctx.parent)
     action.setObjectName("planRoutesAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+R"))
     action.setStatusTip("Plan each rep's visit days and day routes; workload then uses them")
@@ -1049,12 +1032,8 @@ def install(window: Any) -> RoutesPanel:
         panel.run_button.setFocus()
 
     action.triggered.connect(lambda _checked=False: show_panel())
-    menus = getattr(window, "menus", {})
-    if "plan" in menus:
-        menus["plan"].addAction(action)
-    else:
-        window.addAction(action)
-    window.plan_routes_action = action
+    ctx.menus["plan"].addAction(action)
+    panel.action = action
     return panel
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings
 from planner.models.plan import Plan
 from planner.optimise.visit_planning import ROUTE_STOPS_LAYER, ROUTES_LAYER
 from planner.ui.main_window import MainWindow
-from planner.ui.routes_panel import RoutesPanel, install
+from planner.ui.routes_panel import RoutesPanel
 from tests.conftest import make_plan
 
 FAST = {"route_time_limit_s": 0.05, "start_date": date(2025, 1, 6)}
@@ -40,7 +40,7 @@ def small() -> Plan:
 
 
 def _panel(window: MainWindow, plan: Plan) -> RoutesPanel:
-    panel = install(window)
+    panel = window.routes_panel
     window.set_plan(plan, None)
     panel.extra_options = dict(FAST)
     panel.weeks_spin.setValue(1)
@@ -55,13 +55,13 @@ def _run(qtbot, panel: RoutesPanel) -> object:  # type: ignore[no-untyped-def]
 
 def test_plan_menu_action_and_dock_are_installed(qtbot, window: MainWindow, small: Plan) -> None:  # type: ignore[no-untyped-def]
     panel = _panel(window, small)
-    action = window.plan_routes_action  # type: ignore[attr-defined]
+    action = window.plan_routes_action
     assert action in window.menus["plan"].actions()
     assert action.shortcut().toString() == "Ctrl+Shift+R"
-    assert window.routes_dock.toggleViewAction() in window.menus["view"].actions()  # type: ignore[attr-defined]
-    window.routes_dock.hide()  # type: ignore[attr-defined]
+    assert window.routes_dock.toggleViewAction() in window.menus["view"].actions()
+    window.routes_dock.hide()
     action.trigger()
-    assert window.routes_dock.isVisible()  # type: ignore[attr-defined]
+    assert window.routes_dock.isVisible()
     # One entry per rep with a territory, plus "All reps".
     assert panel.rep_combo.count() == 1 + 2
 
