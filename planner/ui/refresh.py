@@ -267,6 +267,16 @@ class RefreshScheduler(QObject):
         self._preview_dirty = False
         self.flushes += 1
         whole: Refresh | None = None
+        applied: dict[int, Refresh] = {}
+
+        def without_preview(r: Refresh) -> Refresh:
+            # One applied state per flush, whatever the number of views that need it.
+            if r.preview is None:
+                return r
+            if id(r) not in applied:
+                applied[id(r)] = Refresh(r.plan, None, r.territories, r.events, r._fields)
+            return applied[id(r)]
+
         for registration in list(self._views):
             stale = registration.stale
             wanted = bool(events) or full or stale or (preview_moved and registration.previews)
@@ -281,17 +291,10 @@ class RefreshScheduler(QObject):
                 # Missed refreshes while hidden: it catches up on everything at once.
                 if whole is None:
                     whole = Refresh(plan, self.preview, None, events)
-                registration.view(whole if registration.previews else self._applied(whole))
+                registration.view(whole if registration.previews else without_preview(whole))
             else:
-                registration.view(refresh if registration.previews else self._applied(refresh))
+                registration.view(refresh if registration.previews else without_preview(refresh))
         self.refreshed.emit()
-
-    @staticmethod
-    def _applied(refresh: Refresh) -> Refresh:
-        """The refresh for a view that does not preview: the plan as it is."""
-        if refresh.preview is None:
-            return refresh
-        return Refresh(refresh.plan, None, refresh.territories, refresh.events, refresh._fields)
 
 
 __all__ = ["Refresh", "RefreshScheduler", "View", "touched_territories"]
