@@ -213,10 +213,12 @@ def _calendar_changes(plan: object, args: argparse.Namespace, changes: dict[str,
         changes["holiday_subdivision"] = subdivision
     start = changes["start_date"]
     assert isinstance(start, date)
-    settings.routes_start_date = start.isoformat()
+    calendar = {"routes_start_date": start.isoformat()}
     if args.holidays is not None:
-        settings.holiday_country = str(changes["holiday_country"])
-        settings.holiday_subdivision = str(changes["holiday_subdivision"])
+        calendar["holiday_country"] = str(changes["holiday_country"])
+        calendar["holiday_subdivision"] = str(changes["holiday_subdivision"])
+    plan.update_settings(**calendar)  # the plan owns its settings
+    settings = plan.settings
     label = calendar_label(settings.holiday_country, settings.holiday_subdivision)
     print(f"Horizon from {start:%a %d %b %Y}; public holidays: {label}", flush=True)
 
