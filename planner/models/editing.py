@@ -143,7 +143,14 @@ def lasso_change(
         asked = np.flatnonzero(moving[plan.account_unit])  # -1 hits the spare False slot
     if scope in ("accounts", "both"):
         acc = accounts_inside(plan, polygon)
-        asked = np.union1d(asked, acc)
+        if len(asked):
+            # A mask, not np.union1d: sorting 200,000 indices cost 40 ms at 1M accounts.
+            either = np.zeros(plan.n_accounts, dtype=bool)
+            either[asked] = True
+            either[acc] = True
+            asked = np.flatnonzero(either)
+        else:
+            asked = acc
         if len(change.account_indices):
             taken = np.zeros(plan.n_accounts, dtype=bool)
             taken[change.account_indices] = True

@@ -33,6 +33,8 @@ OVER_COLOR = "#d6604d"
 UNDER_COLOR = "#4393c3"
 BAND_COLOR = "#d9f0d3"
 PREVIEW_COLOR = "#e66101"
+#: Above this many territories the bars are not named under the chart.
+MAX_NAMED_BARS = 60
 #: A scale that no longer fits is changed this long after the last update.
 RESCALE_DELAY_MS = 400
 #: Deviations shown beyond this (a zero target) are drawn at the edge of the panel.
@@ -229,10 +231,17 @@ class BalanceChart(QWidget):
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
             bottom_row = j >= m - ncols
-            ax.set_xticks(x)
-            if bottom_row:
+            if k > MAX_NAMED_BARS:
+                # Hundreds of names cannot be read side by side, and laying them out made a
+                # redraw take seconds; the table names the territories.
+                ax.set_xticks([])
+                if bottom_row:
+                    ax.set_xlabel(f"{k} territories, in plan order", fontsize=7)
+            elif bottom_row:
+                ax.set_xticks(x)
                 ax.set_xticklabels([_short(n) for n in names], rotation=90, fontsize=7)
             else:
+                ax.set_xticks(x)
                 ax.set_xticklabels([])
             self.axes.append(ax)
             self.bars.append(bars)

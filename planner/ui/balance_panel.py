@@ -92,8 +92,8 @@ class BalanceModel(QAbstractTableModel):
         self.utilisation = np.zeros(0)
         self.over_capacity = np.zeros(0, dtype=bool)
         self.capacity = np.zeros(0)
-        self._text_cache: list[list[str]] | None = None
-        self._background_cache: list[list[QBrush]] | None = None
+        self._text_cache: dict[int, list[str]] = {}
+        self._background_cache: dict[int, list[QBrush]] = {}
 
     def set_plan_table(
         self,
@@ -148,7 +148,7 @@ class BalanceModel(QAbstractTableModel):
         self.colors = colors
         self.currency = plan.settings.currency
         self.preview = preview
-        self._text_cache = self._background_cache = None
+        self._text_cache, self._background_cache = {}, {}
         if same_shape:
             assert self.table is not None
             headers_same = [(m.label, m.tolerance) for m in self.table.measures] == [
@@ -241,11 +241,11 @@ class BalanceModel(QAbstractTableModel):
             return self._utilisation_data(row, role)
         j, is_dev = self._measure(col)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts()[row][col - self.FIXED]
+            return self._texts(row)[col - self.FIXED]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._backgrounds()[row][j] if is_dev else None
+            return self._backgrounds(row)[j] if is_dev else None
         if role not in (SORT_ROLE, Qt.ItemDataRole.ToolTipRole):
             return None
         spec = self.table.measures[j]
@@ -260,38 +260,40 @@ class BalanceModel(QAbstractTableModel):
             return f"{self.names[row]}: {spec.label} {format_value(value, spec, self.currency)}, target {target}, {format_deviation(dev)} ({band} ±{spec.tolerance * 100:.0f} %)"
         return None
 
-    def _texts(self) -> list[list[str]]:
-        """Display texts of the measure columns, formatted once per table shown."""
-        if self._text_cache is None:
+    def _texts(self, row: int) -> list[str]:
+        """Display texts of a row's measure columns, formatted once per table shown.
+
+        Rows are formatted when first painted: of 300 territories a dock shows about 20.
+        """
+        texts = self._text_cache.get(row)
+        if texts is None:
             assert self.table is not None
             table, currency = self.table, self.currency
-            self._text_cache = [
-                [
-                    text
-                    for j, spec in enumerate(table.measures)
-                    for text in (
-                        format_value(float(table.values[r, j]), spec, currency),
-                        format_deviation(float(table.deviation[r, j])),
-                    )
-                ]
-                for r in range(table.values.shape[0])
+            texts = [
+                text
+                for j, spec in enumerate(table.measures)
+                for text in (
+                    format_value(float(table.values[row, j]), spec, currency),
+                    format_deviation(float(table.deviation[row, j])),
+                )
             ]
-        return self._text_cache
+            self._text_cache[row] = texts
+        return texts
 
-    def _backgrounds(self) -> list[list[QBrush]]:
-        """Deviation cell colours (in band, over, under), decided once per table shown."""
-        if self._background_cache is None:
+    def _backgrounds(self, row: int) -> list[QBrush]:
+        """A row's deviation cell colours (in band, over, under), decided once per table."""
+        brushes = self._background_cache.get(row)
+        if brushes is None:
             assert self.table is not None
             table = self.table
-            band = shown_band(table)
-            self._background_cache = [
-                [
-                    _IN_BAND_BRUSH if band[r, j] else (_OVER_BRUSH if d > 0 else _UNDER_BRUSH)
-                    for j, d in enumerate(table.deviation[r])
-                ]
-                for r in range(table.values.shape[0])
+            brushes = [
+                _IN_BAND_BRUSH
+                if shown_in_band(float(d), spec.tolerance)
+                else (_OVER_BRUSH if d > 0 else _UNDER_BRUSH)
+                for d, spec in zip(table.deviation[row], table.measures, strict=True)
             ]
-        return self._background_cache
+            self._background_cache[row] = brushes
+        return brushes
 
     def _utilisation_data(self, row: int, role: int) -> object:
         share = float(self.utilisation[row]) if row < len(self.utilisation) else float("nan")
