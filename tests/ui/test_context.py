@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 
+from planner.ui.commands import ApplyChangeCommand
 from planner.ui.context import EditingState, TerritorySelection
 from planner.ui.main_window import MainWindow
 
@@ -101,3 +102,30 @@ def test_lasso_release_applies_the_change_of_the_last_move(qtbot, window: MainWi
     applied = window.undo_stack.command(0).change  # type: ignore[attr-defined]
     assert applied is previewed
     assert np.all(plan.account_territory[applied.account_indices] == 3)
+
+
+def test_balance_rows_keep_their_places_during_a_preview(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    plan = window.plan
+    assert plan is not None
+    panel = window.balance
+    column = panel.model.FIXED + 2 * plan.balance().column("accounts")
+    panel.view.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+
+    def order() -> list[int]:
+        return [panel.proxy.mapToSource(panel.proxy.index(r, 0)).row() for r in range(4)]
+
+    before = order()
+    smallest = before[-1]
+    # Every unit not in the smallest territory moves to it: it becomes the largest.
+    units = np.flatnonzero(plan.unit_territory != smallest)
+    change = plan.propose_unit_move(units, smallest)
+    window.refresh.set_preview(change)
+    qtbot.waitUntil(lambda: panel.model.preview)
+    assert order() == before, "no re-sort under the cursor"
+    shown = panel.model.index(smallest, column).data(Qt.ItemDataRole.UserRole + 1)
+    assert shown == plan.preview(change).values[smallest, plan.balance().column("accounts")]
+    window.push(ApplyChangeCommand(plan, change, "Move"))
+    qtbot.waitUntil(lambda: not panel.model.preview)
+    assert order()[0] == smallest, "sorted again once the edit is applied"
