@@ -119,7 +119,8 @@ class OptimiseDialog(QDialog):
         self.settings: QSettings = ctx.settings
         self.task: Task | None = None
         self.snapshot: PlanSnapshot | None = None
-        self.result: PlanOptimisation | None = None
+        #: The last run's result (not ``result``: that is QDialog's exit code).
+        self.outcome: PlanOptimisation | None = None
         self._plan: Plan | None = None
 
         self.mode = QComboBox()
@@ -375,7 +376,7 @@ class OptimiseDialog(QDialog):
         for row in range(self.measures.rowCount()):
             item = self.measures.item(row, 0)
             spin = self.measures.cellWidget(row, 1)
-            assert isinstance(spin, QDoubleSpinBox)
+            assert item is not None and isinstance(spin, QDoubleSpinBox)
             out[str(item.data(Qt.ItemDataRole.UserRole))] = {
                 "on": item.checkState() == Qt.CheckState.Checked,
                 "tolerance_pct": spin.value(),
@@ -475,7 +476,7 @@ class OptimiseDialog(QDialog):
         self.run_button.setEnabled(not running and self.ctx.plan is not None)
         self.cancel_button.setEnabled(running)
         self.apply_button.setEnabled(
-            not running and self.result is not None and not self.result.change.is_empty
+            not running and self.outcome is not None and not self.outcome.change.is_empty
         )
         for widget in (
             self.mode,
@@ -509,7 +510,7 @@ class OptimiseDialog(QDialog):
         # Snapshot on the GUI thread: the plan may be edited while the worker runs.
         self.snapshot = snapshot = snapshot_plan(plan)
         self._plan = plan
-        self.result = None
+        self.outcome = None
         self.progress.setValue(0)
         self.status.setText("Starting…")
 
@@ -552,7 +553,7 @@ class OptimiseDialog(QDialog):
 
     def _on_finished(self, result: object) -> None:
         assert isinstance(result, PlanOptimisation)
-        self.result = result
+        self.outcome = result
         self.progress.setRange(0, 1000)
         self.progress.setValue(1000)
         self.show_result(result)
@@ -628,7 +629,7 @@ class OptimiseDialog(QDialog):
     def apply(self) -> bool:
         """Apply the previewed result as one undoable step."""
         plan = self.ctx.plan
-        result = self.result
+        result = self.outcome
         if plan is None or result is None or result.change.is_empty:
             return False
         snapshot = self.snapshot
@@ -649,7 +650,7 @@ class OptimiseDialog(QDialog):
             plan, result, f"Optimise territories ({result.options.mode})"
         )
         self.ctx.push(command)
-        self.result = None
+        self.outcome = None
         self.apply_button.setEnabled(False)
         self.status.setText("Applied. Edit ▸ Undo takes the whole run back.")
         return True
