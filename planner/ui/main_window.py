@@ -597,6 +597,10 @@ class MainWindow(QMainWindow):
         """The window's own view of the plan: the target box, the title's unsaved mark."""
         if refresh.full or any(isinstance(e, TerritoriesChanged) for e in refresh.events):
             self._fill_target_combo()
+        if refresh.full:
+            # Territories were added or removed: a selected index may no longer exist.
+            n = refresh.plan.n_territories
+            self.selection.set([i for i in self.selection.indices if i < n])
         if refresh.events:
             self.dirty = True
             self._update_title()
