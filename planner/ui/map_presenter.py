@@ -7,7 +7,7 @@ import shapely
 from PySide6.QtCore import QTimer
 
 from planner.models.balance import BalanceTable
-from planner.models.events import AssignmentChanged, TerritoriesChanged
+from planner.models.events import AssignmentChanged, RoutedTravelChanged, TerritoriesChanged
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
@@ -252,6 +252,14 @@ class PlanMapPresenter:
         events = refresh.events
         moved = [e.change for e in events if isinstance(e, AssignmentChanged)]
         properties = any(isinstance(e, TerritoriesChanged) for e in events)
+        workload = any(isinstance(e, RoutedTravelChanged) for e in events)
+        if workload and not moved and not properties:
+            # Routed travel changes the workload in the labels (and deviation colours).
+            if self._deviation_key() is not None:
+                self.canvas.set_unit_colors(self.unit_colors())
+                self.canvas.set_account_colors(self.account_colors())
+            self.refresh_outlines(refresh.balance)
+            return
         if not moved and not properties:
             return
         if properties or self._deviation_key() is not None:

@@ -13,10 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.models.events import AssignmentChanged, TerritoriesChanged
 from planner.models.plan import Plan
 from planner.models.problems import PROBLEM_KINDS, Problem, ProblemKind, find_problems
 from planner.ui.context import AppContext
 from planner.ui.refresh import Refresh
+
+_PROBLEM_EVENTS = (AssignmentChanged, TerritoriesChanged)
 
 #: Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.
 KIND_TITLES: dict[ProblemKind, str] = {
@@ -178,7 +181,10 @@ def install(ctx: AppContext) -> ProblemsPanel:
     )
 
     def refresh(r: Refresh) -> None:
-        panel.show_problems(r.plan)
+        # Problems come from the assignment and the territories, not from stored tables,
+        # routes or locks.
+        if r.full or any(isinstance(e, _PROBLEM_EVENTS) for e in r.events):
+            panel.show_problems(r.plan)
 
     ctx.refresh.add_view(refresh, previews=False, widget=panel)
     return panel

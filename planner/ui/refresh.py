@@ -34,6 +34,8 @@ from planner.models.events import (
     AssignmentChanged,
     LocksChanged,
     PlanEvent,
+    RoutedTravelChanged,
+    TablesChanged,
     TerritoriesChanged,
 )
 from planner.models.plan import Disruption, Plan
@@ -233,6 +235,11 @@ class RefreshScheduler(QObject):
                 accounts = plan.account_territory[event.account_indices]
                 units = plan.unit_territory[event.unit_indices]
                 self._touched |= {int(t) for t in np.unique(np.r_[accounts, units]) if t >= 0}
+        elif isinstance(event, RoutedTravelChanged):
+            if self.plan is not None:  # every territory's workload may differ
+                self._touched |= set(range(self.plan.n_territories))
+        elif isinstance(event, TablesChanged):
+            pass  # stored tables: no territory changed; the views that show them look
         else:  # the territory list or the settings: everything
             self._full = True
         self._timer.start()

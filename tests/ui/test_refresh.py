@@ -76,3 +76,21 @@ def test_a_hidden_view_is_skipped_then_refreshed_when_shown(qtbot) -> None:  # t
     widget.show()
     qtbot.waitUntil(lambda: len(seen) == 2)
     assert seen[1].full and np.allclose(seen[1].balance.values, plan.balance().values)
+
+
+def test_stored_tables_touch_no_territory_and_routed_travel_touches_all(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    plan = make_plan()
+    scheduler = RefreshScheduler()
+    seen: list[Refresh] = []
+    scheduler.add_view(seen.append)
+    scheduler.set_plan(plan)
+    scheduler.flush()
+    plan.replace_tables({"notes": pd.DataFrame({"a": [1]})})
+    scheduler.flush()
+    assert not seen[-1].full and seen[-1].territories == frozenset()
+    plan.set_routed_travel(np.full(plan.n_territories, 12.0))
+    scheduler.flush()
+    assert seen[-1].territories == frozenset(range(plan.n_territories))
+    assert np.allclose(seen[-1].balance.values, plan.balance().values)
