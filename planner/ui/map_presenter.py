@@ -170,10 +170,11 @@ class PlanMapPresenter:
 
     # -- outlines, labels, legend ----------------------------------------------------
 
-    def label(self, index: int, table: BalanceTable | None = None) -> str:
+    def label(self, index: int, table: BalanceTable | None = None, name: str | None = None) -> str:
         """Territory name and its key number (workload, or the measure coloured by)."""
         assert self.plan is not None
-        name = self.plan.territory_label(index)
+        if name is None:
+            name = self.plan.territory_label(index)
         if not self._label_numbers:
             return name
         table = table if table is not None else self.plan.balance()
@@ -202,8 +203,9 @@ class PlanMapPresenter:
         geoms = [plan.territory_geometry(i) for i in range(plan.n_territories)]
         if table is None:
             table = plan.balance()  # once per refresh, not once per label
+        names = plan.territory_names()
         self.canvas.set_territory_outlines(
-            geoms, [self.label(i, table) for i in range(plan.n_territories)]
+            geoms, [self.label(i, table, name) for i, name in enumerate(names)]
         )
 
     def refresh_legend(self) -> None:
