@@ -47,6 +47,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from planner.models.geo import inverse_web_mercator, web_mercator
+from planner.ui.lod import OutlineLevels, UnitLevels, level_for, path_from_bytes
 from planner.ui.render import (
     color_codes,
     composite_dots,
@@ -69,6 +70,20 @@ SETTLE_MS = 120
 RING_MAX_OCCUPANCY = 0.015
 WHEEL_STEP = 1.25
 KEY_ZOOM = 1.5
+#: With more units than this in view, units are drawn as one combined path per colour from
+#: simplified geometry (:mod:`planner.ui.lod`) instead of one path per unit.
+PER_UNIT_MAX = 2500
+#: Unit borders are drawn only when the units in view are at least this wide on screen
+#: (median, pixels); below it the borders of thousands of ZIP areas turn the map grey.
+BORDER_MIN_PX = 6.0
+#: Above this share of pixels holding an account, dots shrink to one pixel without a ring and
+#: are blended half into the fill, so dense areas read as a darker shade of the territory
+#: colour instead of burying it (see ``_account_style``).
+DENSE_OCCUPANCY = 0.06
+#: Zoomed out past this many metres per pixel, dots are at most two pixels wide.
+SMALL_DOTS_RES = 1500.0
+#: A recolour of at most this many units repaints just them onto the cached units layer.
+PATCH_MAX_UNITS = 1500
 
 _ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
 
@@ -180,6 +195,16 @@ def _union_bounds(boxes: Sequence[np.ndarray]) -> tuple[float, float, float, flo
         float(allb[:, 2].max()),
         float(allb[:, 3].max()),
     )
+
+
+def _over_background(argb: int) -> QColor:
+    """An ``0xAARRGGBB`` colour laid over :data:`BACKGROUND`, as an opaque colour."""
+    alpha = (argb >> 24) / 255
+    channels = [
+        round(((argb >> s) & 0xFF) * alpha + ((BACKGROUND >> s) & 0xFF) * (1 - alpha))
+        for s in (16, 8, 0)
+    ]
+    return QColor(*channels)
 
 
 def _star_path(radius: float) -> QPainterPath:
@@ -318,11 +343,15 @@ class MapCanvas(QWidget):
         self.underlay: Any = None
         #: Objects drawn above the map and below the tool (e.g. planned routes).
         self._overlays: list[Any] = []
-        # Units.
+        # Units: per-unit paths are built on first use, from the level-0 elements.
+        self._unit_levels: UnitLevels | None = None
         self._unit_paths: list[QPainterPath | None] = []
+        self._unit_path_built = np.zeros(0, dtype=bool)
         self._unit_bounds = np.zeros((0, 4))
         self._unit_rgba = np.zeros((0, 4), dtype=np.uint8)
         self._unit_brushes: list[QBrush] = []
+        self._unit_brushes_opaque: list[QBrush] = []
+        self._unit_alpha = 255
         self._unit_brush_of = np.zeros(0, dtype=np.intp)
         self._unit_draw_order = np.zeros(0, dtype=np.intp)
         self._unit_pen = QPen(QColor(40, 40, 40, 70), 0)
@@ -346,6 +375,7 @@ class MapCanvas(QWidget):
         self.account_ring = True
         # Territories.
         self._terr_paths: list[QPainterPath | None] = []
+        self._outlines = OutlineLevels()
         self._terr_bounds = np.zeros((0, 4))
         self._terr_anchor = np.zeros((0, 2))
         self._terr_labels: list[QImage | None] = []
@@ -364,6 +394,13 @@ class MapCanvas(QWidget):
         self._base_version = 0
         self._units_layer: _Layer | None = None
         self._units_key: tuple[float, ...] = ()
+        #: How the units layer was drawn: simplification level (None: per-unit, full detail)
+        #: and whether with borders, so a recolour can repaint a few units the same way.
+        self._units_layer_style: tuple[int | None, bool] = (None, False)
+        self._units_patch = 0
+        #: Units layer + accounts + outlines over the units layer's area (pans crop it).
+        self._composed: _Layer | None = None
+        self._composed_key: tuple[Any, ...] = ()
         self._base: _Layer | None = None
         self._base_key: tuple[float, ...] = ()
         self._blit = False
@@ -383,7 +420,9 @@ class MapCanvas(QWidget):
         :meth:`set_unit_colors` is called.
         """
         geoms = np.asarray(geoms, dtype=object)
-        self._unit_paths = geometry_paths(geoms)
+        self._unit_levels = UnitLevels(geoms)
+        self._unit_paths = [None] * len(geoms)
+        self._unit_path_built = np.zeros(len(geoms), dtype=bool)
         self._unit_bounds = _world_bounds(geoms) if len(geoms) else np.zeros((0, 4))
         rgba = np.tile(np.array(DEFAULT_UNIT_RGBA, dtype=np.uint8), (len(geoms), 1))
         self.set_unit_colors(rgba)
@@ -400,15 +439,31 @@ class MapCanvas(QWidget):
                 f"rgba must have shape ({len(self._unit_paths)}, 4) for the units set, "
                 f"got {rgba.shape}"
             )
-        self._unit_rgba = rgba
-        if len(rgba):
-            distinct, brush_of = np.unique(rgba, axis=0, return_inverse=True)
-        else:
-            distinct, brush_of = np.zeros((0, 4), dtype=np.uint8), np.zeros(0, dtype=np.intp)
-        self._unit_brushes = [QBrush(QColor(*map(int, c))) for c in distinct]
+        changed = None
+        if self._unit_rgba.shape == rgba.shape and self._units_layer is not None:
+            changed = np.flatnonzero((self._unit_rgba != rgba).any(axis=1))
+        self._unit_rgba = rgba.copy()
+        # Packed colours sort as integers: 20x faster than np.unique over rows.
+        packed = pack_rgba(rgba) if len(rgba) else np.zeros(0, dtype=np.uint32)
+        distinct, brush_of = np.unique(packed, return_inverse=True)
+        self._unit_brushes = [QBrush(QColor.fromRgba(int(c))) for c in distinct.tolist()]
+        # The same colours laid over the background: an opaque fill costs Qt half the time
+        # of a translucent one, and without tiles under the units the result is the same.
+        self._unit_brushes_opaque = [QBrush(_over_background(int(c))) for c in distinct.tolist()]
+        alpha = packed >> 24
+        self._unit_alpha = int(np.median(alpha)) if len(alpha) else 255
         self._unit_brush_of = brush_of.reshape(-1)
         # Drawing units grouped by colour saves a setBrush call per unit.
         self._unit_draw_order = np.argsort(self._unit_brush_of, kind="stable")
+        if self._unit_levels is not None:
+            self._unit_levels.set_groups(distinct, self._unit_brush_of, self._unit_draw_order)
+        if changed is not None and len(changed) <= PATCH_MAX_UNITS:
+            if len(changed):
+                # An edit recolours a few units: repaint just them, not 33,000.
+                self._patch_units_layer(changed)
+                self._units_patch += 1
+                self._base_changed()
+            return
         self._units_changed()
 
     def set_basemap(self, geoms: Sequence[Any] | np.ndarray, color: str = "#9a9a9a") -> None:
@@ -491,7 +546,8 @@ class MapCanvas(QWidget):
         labels = list(labels) if labels is not None else [""] * len(geoms_arr)
         if len(labels) != len(geoms_arr):
             raise ValueError(f"labels has {len(labels)} entries for {len(geoms_arr)} geometries")
-        self._terr_paths = geometry_paths(geoms_arr)
+        self._outlines.set_geometries(list(geoms_arr))
+        self._terr_paths = self._outlines.paths(0)
         n = len(geoms_arr)
         self._terr_bounds = _world_bounds(geoms_arr) if n else np.zeros((0, 4))
         anchor = np.full((n, 2), np.nan)
@@ -818,7 +874,11 @@ class MapCanvas(QWidget):
         return QTransform(k, 0, 0, -k, -left * k, top * k)
 
     def _render_base(self, w: int, h: int) -> _Layer:
-        """Units layer crop + accounts + territory outlines, ``PAD`` pixels wider on each side."""
+        """Units, accounts and territory outlines for the view, ``PAD`` pixels wider each side.
+
+        A crop of the composed layer, which covers the units layer's margin: a pan within the
+        margin copies pixels and draws nothing.
+        """
         key = self._view_key(w, h)
         if self._base is not None and self._base_key == key:
             return self._base
@@ -826,28 +886,44 @@ class MapCanvas(QWidget):
         bw, bh = w + 2 * PAD, h + 2 * PAD
         left = self._cx - (w / 2 + PAD) * res
         top = self._cy + (h / 2 + PAD) * res
+        c, r = self._ensure_units_layer(left, top, bw, bh)
+        assert self._units_layer is not None
+        composed_key = (self._units_key, self._units_patch, self._base_version)
+        if self._composed is None or self._composed_key != composed_key:
+            self._composed = self._compose(self._units_layer)
+            self._composed_key = composed_key
         base = _Layer(bw, bh)
-        self._copy_units_layer(base.pixels, left, top)
+        base.pixels[:] = self._composed.pixels[r : r + bh, c : c + bw]
+        self._base, self._base_key = base, key
+        return base
+
+    def _compose(self, units: _Layer) -> _Layer:
+        """A copy of the units layer with the account dots and territory outlines on it."""
+        lh, lw = units.pixels.shape
+        layer = _Layer(lw, lh)
+        layer.pixels[:] = units.pixels
+        left, top = float(self._units_key[2]), float(self._units_key[3])
         if len(self._acc_x):
-            self._draw_accounts(base.pixels, left, top)
-        if any(p is not None for p in self._terr_paths):
+            self._draw_accounts(layer.pixels, left, top)
+        paths = self._outlines.paths(level_for(self._res))
+        if any(p is not None for p in paths):
             # A 2 px line as three 1 px passes offset by a pixel: 1.5 ms for 40 territories,
             # where a 2 px pen costs 7.5 ms and an antialiased one 25 ms.
-            painter = QPainter(base.image)
+            res = self._res
+            painter = QPainter(layer.image)
             pen = QPen(QColor(30, 30, 30), 0)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            visible = self._visible(self._terr_bounds, left, top, bw, bh).tolist()
+            visible = self._visible(self._terr_bounds, left, top, lw, lh).tolist()
             for dx, dy in ((0, 0), (1, 0), (0, 1)):
                 painter.setTransform(self._world_transform(left - dx * res, top + dy * res))
                 for i in visible:
-                    path = self._terr_paths[i]
+                    path = paths[i]
                     if path is not None:
                         painter.drawPath(path)
             painter.end()
-        self._base, self._base_key = base, key
-        return base
+        return layer
 
     def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
         """Indices of boxes that meet the image area (NaN boxes never do)."""
@@ -862,9 +938,8 @@ class MapCanvas(QWidget):
         )
         return np.flatnonzero(meets)
 
-    def _copy_units_layer(self, target: np.ndarray, left: float, top: float) -> None:
-        """Fill ``target`` from the cached units layer, redrawing the layer when needed."""
-        bh, bw = target.shape
+    def _ensure_units_layer(self, left: float, top: float, bw: int, bh: int) -> tuple[int, int]:
+        """Column and row of ``(left, top)`` in the units layer, redrawn if it misses the area."""
         res = self._res
         layer_key = self._units_key
         if self._units_layer is not None and layer_key[:2] == (res, self._units_version):
@@ -874,8 +949,7 @@ class MapCanvas(QWidget):
             aligned = abs(col - round(col)) < 1e-3 and abs(row - round(row)) < 1e-3
             c, r = round(col), round(row)
             if aligned and c >= 0 and c + bw <= lw and r >= 0 and r + bh <= lh:
-                target[:] = self._units_layer.pixels[r : r + bh, c : c + bw]
-                return
+                return c, r
         # Redraw with a margin so that the next pans (arrow keys move a quarter view) reuse
         # this layer; the margin costs little since per-unit call overhead dominates the fill.
         margin = max(bw, bh) // 4 + 8
@@ -885,13 +959,61 @@ class MapCanvas(QWidget):
         self._draw_units(layer, lleft, ltop)
         self._units_layer = layer
         self._units_key = (res, self._units_version, lleft, ltop)
-        target[:] = layer.pixels[margin : margin + bh, margin : margin + bw]
+        return margin, margin
 
     def _draw_units(self, layer: _Layer, left: float, top: float) -> None:
         """Background, basemap lines and unit fills into a units layer."""
-        layer.pixels.fill(BACKGROUND)
         lh, lw = layer.pixels.shape
+        style: tuple[int | None, bool] = (None, False)
+        in_view = np.zeros(0, dtype=np.intp)
+        if self._unit_paths:
+            in_view = self._visible(self._unit_bounds, left, top, lw, lh)
+            widths = (self._unit_bounds[in_view, 2] - self._unit_bounds[in_view, 0]) / self._res
+            borders = len(in_view) > 0 and float(np.median(widths)) >= BORDER_MIN_PX
+            level = level_for(self._res) if len(in_view) > PER_UNIT_MAX else None
+            style = (level, borders)
+        self._units_layer_style = style
         painter = QPainter(layer.image)
+        self._paint_units(painter, layer, left, top, in_view, style, patch=False)
+        painter.end()
+
+    def _patch_units_layer(self, units: np.ndarray) -> None:
+        """Repaint ``units`` (new colours) onto the cached units layer, as it was drawn.
+
+        Fills may be translucent, so the units' area is first cleared to what lies under
+        them (background, tiles, basemap lines), clipped to their outline.
+        """
+        layer, levels = self._units_layer, self._unit_levels
+        if layer is None or levels is None:
+            return
+        level, borders = self._units_layer_style
+        clip = levels.path_of(level or 0, units)
+        if clip is None:
+            return
+        left, top = float(self._units_key[2]), float(self._units_key[3])
+        painter = QPainter(layer.image)
+        painter.setTransform(self._world_transform(left, top))
+        painter.setClipPath(clip)
+        painter.resetTransform()
+        self._paint_units(painter, layer, left, top, units, (level, borders), patch=True)
+        painter.end()
+
+    def _paint_units(
+        self,
+        painter: QPainter,
+        layer: _Layer,
+        left: float,
+        top: float,
+        units: np.ndarray,
+        style: tuple[int | None, bool],
+        patch: bool,
+    ) -> None:
+        """Under-layers and unit fills; ``patch`` paints only ``units``, one path each."""
+        lh, lw = layer.pixels.shape
+        if patch:
+            painter.fillRect(QRectF(0, 0, lw, lh), QColor.fromRgba(BACKGROUND))
+        else:
+            layer.pixels.fill(BACKGROUND)
         underlay = self.underlay
         if underlay is not None:
             # Background images (online tiles) in layer pixels, under everything else.
@@ -906,23 +1028,79 @@ class MapCanvas(QWidget):
             painter.setPen(self._basemap_pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self._basemap_path)
-        if self._unit_paths:
-            painter.setPen(self._unit_pen)
-            visible = np.zeros(len(self._unit_paths), dtype=bool)
-            visible[self._visible(self._unit_bounds, left, top, lw, lh)] = True
-            order = self._unit_draw_order[visible[self._unit_draw_order]]
-            paths, brushes, brush_of = self._unit_paths, self._unit_brushes, self._unit_brush_of
-            current = -1
+        if not len(units):
+            return
+        # Without tiles the fills are drawn opaque, pre-blended over the background, and the
+        # basemap lines they would have shown through are drawn again on top at the opacity
+        # the fill left them: the same pixels for half the fill cost.
+        opaque = underlay is None
+        level, borders = style
+        painter.setPen(self._unit_pen if borders else Qt.PenStyle.NoPen)
+        if level is not None and not patch:
+            self._draw_unit_groups(painter, level, opaque)
+        else:
+            self._draw_unit_paths(painter, units, level, opaque)
+        if opaque and self._basemap_path is not None and self._unit_alpha < 255:
+            color = QColor(self._basemap_pen.color())
+            color.setAlpha(255 - self._unit_alpha)
+            pen = QPen(color, 0)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._basemap_path)
+
+    def _draw_unit_paths(
+        self, painter: QPainter, units: np.ndarray, level: int | None, opaque: bool
+    ) -> None:
+        """One path per unit (few units in view, or a patch over a recoloured few)."""
+        visible = np.zeros(len(self._unit_paths), dtype=bool)
+        visible[units] = True
+        order = self._unit_draw_order[visible[self._unit_draw_order]]
+        brushes = self._unit_brushes_opaque if opaque else self._unit_brushes
+        brush_of = self._unit_brush_of
+        if level is not None and self._unit_levels is not None:
+            # A patch over simplified units: the same simplified shapes, so it covers them.
+            levels = self._unit_levels
+            paths: list[QPainterPath | None] = [None] * len(self._unit_paths)
             for i in order.tolist():
-                path = paths[i]
-                if path is None:
-                    continue
-                b = brush_of[i]
-                if b != current:
-                    painter.setBrush(brushes[b])
-                    current = b
+                paths[i] = levels.path_of(level, np.array([i]))
+        else:
+            self._build_unit_paths(order)
+            paths = self._unit_paths
+        current = -1
+        for i in order.tolist():
+            path = paths[i]
+            if path is None:
+                continue
+            b = brush_of[i]
+            if b != current:
+                painter.setBrush(brushes[b])
+                current = b
+            painter.drawPath(path)
+
+    def _build_unit_paths(self, units: np.ndarray) -> None:
+        """Build the per-unit paths of ``units`` that are not built yet (full detail)."""
+        todo = units[~self._unit_path_built[units]]
+        if not len(todo) or self._unit_levels is None:
+            return
+        elements, starts = self._unit_levels.elements(0)
+        raw = elements.tobytes()
+        size = elements.itemsize
+        paths = self._unit_paths
+        for i, lo, hi in zip(
+            todo.tolist(), starts[todo].tolist(), starts[todo + 1].tolist(), strict=True
+        ):
+            paths[i] = path_from_bytes(raw[lo * size : hi * size], hi - lo)
+        self._unit_path_built[todo] = True
+
+    def _draw_unit_groups(self, painter: QPainter, level: int, opaque: bool) -> None:
+        """Units far out: one combined, simplified path per fill colour (see lod.py)."""
+        assert self._unit_levels is not None
+        for key, path in self._unit_levels.group_paths(level).items():
+            if path is not None:
+                color = int(key) & 0xFFFFFFFF
+                painter.setBrush(_over_background(color) if opaque else QColor.fromRgba(color))
                 painter.drawPath(path)
-        painter.end()
 
     def _draw_accounts(self, pixels: np.ndarray, left: float, top: float) -> None:
         """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts)."""
@@ -934,21 +1112,40 @@ class MapCanvas(QWidget):
             points, bw, bh, self._acc_x, self._acc_y, self._acc_colors,
             k, (ox - left) * k, (top - oy) * k,
         )  # fmt: skip
+        dot_px, ring, half = self._account_style(self._occupancy(points))
         composite_dots(
             pixels.reshape(-1),
             points[:-1],
             bw,
             palette=self._acc_palette,
-            dot_px=self.account_dot_px,
-            ring=self.account_ring and self._sparse(points),
+            dot_px=dot_px,
+            ring=ring,
             blend=self._acc_blend,
+            half=half,
         )
 
+    def _account_style(self, occupancy: float) -> tuple[int, bool, bool]:
+        """Dot size, ring and half-blending for the zoom and the density of accounts in view.
+
+        Sparse accounts are distinct dots with a dark ring; as they crowd (or the view zooms
+        out) the dots shrink and lose the ring, and once they would cover the map they become
+        one-pixel dots blended half into the fill: dense areas then read as a darker shade of
+        their territory's colour, and the colours stay readable.
+        """
+        dot = self.account_dot_px
+        if self._res > SMALL_DOTS_RES:
+            dot = min(dot, 2)
+        if occupancy > DENSE_OCCUPANCY:
+            return 1, False, True
+        if occupancy > RING_MAX_OCCUPANCY:
+            return max(1, dot - 1), False, False
+        return dot, self.account_ring, False
+
     @staticmethod
-    def _sparse(points: np.ndarray) -> bool:
-        """True when few pixels hold a point: rings help then, but make dense areas black."""
+    def _occupancy(points: np.ndarray) -> float:
+        """Share of pixels that hold an account (sampled: rings help sparse dots only)."""
         sample = points[:: max(1, len(points) // 200_000)]
-        return np.count_nonzero(sample) < RING_MAX_OCCUPANCY * len(sample)
+        return np.count_nonzero(sample) / max(1, len(sample))
 
     # ------------------------------------------------------------------ overlays
     def _paint_overlays(self, painter: QPainter, w: int, h: int) -> None:
