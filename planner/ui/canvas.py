@@ -47,6 +47,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from planner.models.geo import inverse_web_mercator, web_mercator
+from planner.ui.labels import place_labels
+from planner.ui.legend import legend_layout, paint_legend
 from planner.ui.lod import OutlineLevels, UnitLevels, level_for, path_from_bytes
 from planner.ui.render import (
     color_codes,
@@ -325,6 +327,7 @@ class MapCanvas(QWidget):
     cursor_moved = Signal(float, float)
     clicked = Signal(float, float, object)
     view_changed = Signal()
+    legend_changed = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -380,6 +383,12 @@ class MapCanvas(QWidget):
         self._terr_anchor = np.zeros((0, 2))
         self._terr_labels: list[QImage | None] = []
         self._terr_label_size = np.zeros((0, 2))
+        self._terr_short_labels: list[QImage | None] = []
+        self._terr_short_size = np.zeros((0, 2))
+        self._terr_area = np.zeros(0)
+        #: ``(kind, QRectF)`` of every label and rep name drawn by the last paint, where kind
+        #: is ``"territory"`` or ``"rep"``: placement keeps them from overlapping.
+        self.drawn_label_rects: list[tuple[str, QRectF]] = []
         self._sprites: dict[str, QImage] = {}
         self._highlight: set[int] = set()
         # Reps.
@@ -563,6 +572,23 @@ class MapCanvas(QWidget):
             if sprite is not None:
                 sizes[i] = sprite.width() - 6, sprite.height() - 6
         self._terr_label_size = sizes
+        # A label that does not fit with its numbers may still fit with its name alone.
+        self._terr_short_labels = [
+            self._sprite(str(text).split("\n")[0]) if text and "\n" in str(text) else None
+            for text in labels
+        ]
+        short = np.zeros((n, 2))
+        for i, sprite in enumerate(self._terr_short_labels):
+            if sprite is not None:
+                short[i] = sprite.width() - 6, sprite.height() - 6
+        self._terr_short_size = short
+        # Label priority: area on the map (Mercator stretches area by 1/cos² of latitude).
+        area = np.zeros(n)
+        if n:
+            present = ~shapely.is_missing(geoms_arr) & ~shapely.is_empty(geoms_arr)
+            lat = np.radians(shapely.get_y(shapely.centroid(geoms_arr[present])))
+            area[present] = shapely.area(geoms_arr[present]) / np.cos(lat) ** 2
+        self._terr_area = np.nan_to_num(area)
         self._highlight = {i for i in self._highlight if i < n}
         self._base_changed()
 
@@ -593,7 +619,12 @@ class MapCanvas(QWidget):
     def set_legend(self, entries: Sequence[tuple[str, str]]) -> None:
         """Show a legend box of ``(label, '#rrggbb')`` entries in the top-right corner."""
         self._legend = [(str(label), QColor(*hex_to_rgba(color))) for label, color in entries]
+        self.legend_changed.emit(list(self._legend))
         self.update()
+
+    def legend_entries(self) -> list[tuple[str, QColor]]:
+        """The legend's ``(label, colour)`` entries, as last set."""
+        return list(self._legend)
 
     def set_attribution(self, text: str) -> None:
         """Small credit text in the bottom-right corner (empty hides it)."""
@@ -1156,7 +1187,6 @@ class MapCanvas(QWidget):
         if self._highlight:
             self._paint_highlight(painter, world)
         self._paint_labels(painter, left, top, w, h)
-        self._paint_reps(painter, left, top, w, h)
         for overlay in self._overlays:
             painter.save()
             overlay.paint(painter, self)
@@ -1197,78 +1227,76 @@ class MapCanvas(QWidget):
         painter.restore()
 
     def _paint_labels(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
-        if not self._terr_labels:
-            return
-        k = 1.0 / self._res
+        """Territory labels and rep names, placed so that none overlaps another or the legend.
+
+        Larger territories are labelled first; a label that would collide is shortened to
+        its name, else hidden (as is a label larger than its territory on screen). Rep stars
+        are always drawn; their names come after every territory label.
+        """
+        self.drawn_label_rects = []
+        n, k = len(self._terr_labels), 1.0 / self._res
         sx = (self._terr_anchor[:, 0] - left) * k
         sy = (top - self._terr_anchor[:, 1]) * k
         bw = (self._terr_bounds[:, 2] - self._terr_bounds[:, 0]) * k
         bh = (self._terr_bounds[:, 3] - self._terr_bounds[:, 1]) * k
-        size = self._terr_label_size
-        show = (
-            np.isfinite(sx)
-            & (bw >= size[:, 0] * 0.8)
-            & (bh >= size[:, 1] * 1.2)
-            & (sx > -size[:, 0])
-            & (sx < w + size[:, 0])
-            & (sy > -size[:, 1])
-            & (sy < h + size[:, 1])
-        )
-        for i in np.flatnonzero(show).tolist():
-            sprite = self._terr_labels[i]
-            if sprite is not None:
-                painter.drawImage(
-                    QPointF(round(sx[i] - sprite.width() / 2), round(sy[i] - sprite.height() / 2)),
-                    sprite,
-                )
-
-    def _paint_reps(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
-        if not len(self._rep_xy):
-            return
-        k = 1.0 / self._res
-        sx = (self._rep_xy[:, 0] - left) * k
-        sy = (top - self._rep_xy[:, 1]) * k
-        inside = np.isfinite(sx) & (sx > -60) & (sx < w + 60) & (sy > -20) & (sy < h + 20)
+        alternatives = []
+        for size in (self._terr_label_size, self._terr_short_size):
+            fits = (bw >= size[:, 0] * 0.8) & (bh >= size[:, 1] * 1.2)
+            near = (sx > -size[:, 0]) & (sx < w + size[:, 0]) & (sy > -size[:, 1])
+            near &= sy < h + size[:, 1]
+            alternatives.append(np.where((fits & near)[:, None], size, 0.0))
+        # Rep names: one alternative, right of the star, after every territory label.
         marker = self._rep_marker
-        assert marker is not None
-        half = marker.width() / 2
-        for i in np.flatnonzero(inside).tolist():
-            x, y = round(float(sx[i])), round(float(sy[i]))
-            painter.drawImage(QPointF(x - half, y - half), marker)
-            name = self._rep_names[i]
-            painter.drawImage(QPointF(x + half + 1, y - name.height() / 2), name)
+        half = marker.width() / 2 if marker is not None else 0.0
+        rx = (self._rep_xy[:, 0] - left) * k if len(self._rep_xy) else np.zeros(0)
+        ry = (top - self._rep_xy[:, 1]) * k if len(self._rep_xy) else np.zeros(0)
+        inside = np.isfinite(rx) & (rx > -60) & (rx < w + 60) & (ry > -20) & (ry < h + 20)
+        rep_size = np.array(
+            [(img.width() - 4, img.height() - 4) for img in self._rep_names], dtype=float
+        ).reshape(-1, 2)
+        rep_size[~inside] = 0
+        rcx = np.round(rx) + half + 1 + (rep_size[:, 0] + 4) / 2
+        x = np.r_[sx, rcx]
+        y = np.r_[sy, ry]
+        sizes = [
+            np.vstack([alternatives[0], rep_size]),
+            np.vstack([alternatives[1], np.zeros_like(rep_size)]),
+        ]
+        priority = np.r_[self._terr_area * k * k, np.full(len(rx), -1.0)]
+        legend = self._legend_box(w, h)
+        obstacles = None
+        if legend is not None:
+            obstacles = np.array([[legend.left(), legend.top(), legend.right(), legend.bottom()]])
+        choice, boxes = place_labels(x, y, sizes, priority, obstacles)
+        for i in np.flatnonzero(choice[:n] >= 0).tolist():
+            sprite = (self._terr_labels if choice[i] == 0 else self._terr_short_labels)[i]
+            if sprite is None:
+                continue
+            painter.drawImage(
+                QPointF(round(sx[i] - sprite.width() / 2), round(sy[i] - sprite.height() / 2)),
+                sprite,
+            )
+            x0, y0, x1, y1 = boxes[i]
+            self.drawn_label_rects.append(("territory", QRectF(x0, y0, x1 - x0, y1 - y0)))
+        if marker is None:
+            return
+        for j in np.flatnonzero(inside).tolist():
+            px, py = round(float(rx[j])), round(float(ry[j]))
+            painter.drawImage(QPointF(px - half, py - half), marker)
+            if choice[n + j] >= 0:
+                name = self._rep_names[j]
+                painter.drawImage(QPointF(px + half + 1, py - name.height() / 2), name)
+                x0, y0, x1, y1 = boxes[n + j]
+                self.drawn_label_rects.append(("rep", QRectF(x0, y0, x1 - x0, y1 - y0)))
 
     def _paint_legend(self, painter: QPainter, w: int, h: int) -> None:
-        if not self._legend:
-            return
-        font = QFont()
-        font.setPixelSize(12)
-        metrics = QFontMetricsF(font)
-        row = max(metrics.height(), 14) + 4
-        entries: list[tuple[str, QColor | None]] = list(self._legend)
-        fits = max(1, int((h - 70) // row))
-        if len(entries) > fits:
-            # Keep the box inside the map: the rest is summarised on the last line.
-            entries = [*entries[: fits - 1], (f"… {len(entries) - fits + 1} more", None)]
-        text_w = max(metrics.horizontalAdvance(label) for label, _ in entries)
-        box_w, box_h = text_w + 40, row * len(entries) + 12
-        x0, y0 = w - box_w - 10, 10
-        painter.setPen(QPen(QColor(120, 120, 120), 1))
-        painter.setBrush(QColor(255, 255, 255, 225))
-        painter.drawRoundedRect(QRectF(x0, y0, box_w, box_h), 4, 4)
-        painter.setFont(font)
-        for i, (label, color) in enumerate(entries):
-            y = y0 + 6 + i * row
-            if color is not None:
-                painter.setPen(QPen(QColor(60, 60, 60), 1))
-                painter.setBrush(color)
-                painter.drawRect(QRectF(x0 + 10, y + (row - 12) / 2, 14, 12))
-            painter.setPen(QColor(25, 25, 25))
-            painter.drawText(
-                QRectF(x0 + 32, y, text_w + 4, row),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                label,
-            )
+        layout = legend_layout(self._legend, w, h)
+        if layout is not None:
+            paint_legend(painter, layout)
+
+    def _legend_box(self, w: int, h: int) -> QRectF | None:
+        layout = legend_layout(self._legend, w, h)
+        return layout.box if layout is not None else None
 
     def _paint_scale_bar(self, painter: QPainter, h: int) -> None:
         # Mercator stretches distances by 1/cos(latitude): measure at the view centre.

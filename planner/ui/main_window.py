@@ -34,7 +34,9 @@ from planner.ui.canvas import MapCanvas
 from planner.ui.commands import action_text
 from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.folders import is_bundled, start_folder
+from planner.ui.icons import GLYPHS, fix_toolbar
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
+from planner.ui.legend import legend_dock
 from planner.ui.map_presenter import PlanMapPresenter
 from planner.ui.worker import Task
 
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.balance_dock.setWidget(self.balance)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.balance_dock)
         self.resizeDocks([self.balance_dock], [660], Qt.Orientation.Horizontal)
+        self.legend_dock = legend_dock(self, self.canvas)
 
         self.coords = QLabel("", self)
         self.coords.setObjectName("cursorCoordinates")
@@ -231,6 +234,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.zoom_selection_action)
         view_menu.addSeparator()
         view_menu.addAction(self.balance_dock.toggleViewAction())
+        view_menu.addAction(self.legend_dock.toggleViewAction())
         self.menus["plan"] = self.menuBar().addMenu("&Plan")
         help_menu = self.menuBar().addMenu("&Help")
         self.menus["help"] = help_menu
@@ -248,6 +252,10 @@ class MainWindow(QMainWindow):
         ):
             toolbar.addAction(action)
         self.file_toolbar = toolbar
+        icon_names = ("new", "open", "save", "undo", "redo", "zoom_extent")
+        actions = (self.new_action, self.open_action, self.save_action, self.undo_action)
+        actions += (self.redo_action, self.zoom_extent_action)
+        fix_toolbar(toolbar, dict(zip(icon_names, actions, strict=True)), text_beside=False)
 
     def _build_tools(self) -> None:
         from planner.ui.commands import MergeTerritoriesCommand, SetLocksCommand
@@ -274,6 +282,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
             tools_menu.addAction(action)
             self.tool_actions[tool_id] = action
+        fix_toolbar(toolbar, {t: a for t, a in self.tool_actions.items() if t in GLYPHS}, False)
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" Assign to: "))
         self.target_combo = QComboBox(self)

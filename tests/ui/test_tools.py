@@ -193,7 +193,8 @@ def test_merge_selected_territories_is_one_undo_step(qtbot, window: MainWindow) 
 
 def test_select_tool_box_selects_touched_territories(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     window.set_tool("select")
-    drag(qtbot, window, [(-87.99, 41.51), (-87.70, 41.55)])
+    # The top edge passes north of the first row's centres (lat 41.55), not through them.
+    drag(qtbot, window, [(-87.99, 41.51), (-87.70, 41.56)])
     assert window.balance.selected_territories() == [0, 1]
     assert window.canvas._highlight == {0, 1}
 
@@ -474,7 +475,9 @@ def test_pin_tool_leaves_locked_accounts(qtbot, window: MainWindow) -> None:  # 
 
     plan = window.plan
     assert plan is not None
-    lon, lat = np.array(BOX_2x2).T
+    # The lasso as the tool receives it: corners rounded to whole pixels.
+    corners = [window.canvas.screen_to_lonlat(screen(window, *p).toPointF()) for p in BOX_2x2]
+    lon, lat = np.array(corners).T
     inside = accounts_inside(plan, lasso_polygon(lon, lat).polygon)
     plan.set_account_flags(inside[:3], locked=np.ones(3, bool))
     window.set_tool("pin")
