@@ -673,10 +673,10 @@ class MapCanvas(QWidget):
 
     def zoom_to_extent(self) -> None:
         """Fit all units, accounts, territories and reps, with a 5 % margin on every side."""
-        rep_boxes = np.column_stack([self._rep_xy, self._rep_xy]) if len(self._rep_xy) else []
-        box = _union_bounds(
-            [self._unit_bounds, self._acc_bounds, self._terr_bounds, np.asarray(rep_boxes)]
+        rep_boxes = (
+            np.column_stack([self._rep_xy, self._rep_xy]) if len(self._rep_xy) else np.zeros((0, 4))
         )
+        box = _union_bounds([self._unit_bounds, self._acc_bounds, self._terr_bounds, rep_boxes])
         if box is None:
             box = _union_bounds([self._basemap_bounds])
         if box is None:
@@ -1222,8 +1222,9 @@ class MapCanvas(QWidget):
             # The first pass also lightens the fill so the selected units stand out.
             painter.setBrush(QColor(255, 255, 255, 70) if width > 5 else Qt.BrushStyle.NoBrush)
             for i in sorted(self._highlight):
-                if 0 <= i < len(self._terr_paths) and self._terr_paths[i] is not None:
-                    painter.drawPath(self._terr_paths[i])
+                path = self._terr_paths[i] if 0 <= i < len(self._terr_paths) else None
+                if path is not None:
+                    painter.drawPath(path)
         painter.restore()
 
     def _paint_labels(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:

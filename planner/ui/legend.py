@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, SignalInstance
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -120,7 +120,7 @@ def swatch(color: QColor, size: int = 14) -> QIcon:
 class LegendPanel(QWidget):
     """Every legend entry with its colour, for plans with more territories than the box shows.
 
-    Follows a :class:`~planner.ui.canvas.MapCanvas` through its ``legend_changed`` signal.
+    Follows a map's ``legend_changed`` signal (see :meth:`follow`).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -135,11 +135,12 @@ class LegendPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.list)
 
-    def follow(self, canvas: object) -> None:
-        """Show ``canvas``'s legend now and whenever it changes."""
-        signal = canvas.legend_changed
-        signal.connect(self.set_entries)
-        entries = canvas.legend_entries()
+    def follow(self, changed: SignalInstance, entries: Sequence[tuple[str, QColor]]) -> None:
+        """Show ``entries`` now and the entries ``changed`` carries from then on.
+
+        For a map: ``follow(canvas.legend_changed, canvas.legend_entries())``.
+        """
+        changed.connect(self.set_entries)
         self.set_entries(entries)
 
     def set_entries(self, entries: Sequence[tuple[str, QColor]]) -> None:
@@ -152,10 +153,12 @@ class LegendPanel(QWidget):
         self.summary.setText(f"{len(entries)} entries" if entries else "No plan open")
 
 
-def legend_dock(window: QMainWindow, canvas: object) -> QDockWidget:
+def legend_dock(
+    window: QMainWindow, changed: SignalInstance, entries: Sequence[tuple[str, QColor]]
+) -> QDockWidget:
     """A Legend dock on the window's left, hidden until View ▸ Legend shows it."""
     panel = LegendPanel(window)
-    panel.follow(canvas)
+    panel.follow(changed, entries)
     dock = QDockWidget("Legend", window)
     dock.setObjectName("legendDock")
     dock.setWidget(panel)

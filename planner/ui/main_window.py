@@ -98,7 +98,9 @@ class MainWindow(QMainWindow):
         self.balance_dock.setWidget(self.balance)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.balance_dock)
         self.resizeDocks([self.balance_dock], [660], Qt.Orientation.Horizontal)
-        self.legend_dock = legend_dock(self, self.canvas)
+        self.legend_dock = legend_dock(
+            self, self.canvas.legend_changed, self.canvas.legend_entries()
+        )
 
         self.coords = QLabel("", self)
         self.coords.setObjectName("cursorCoordinates")
@@ -252,10 +254,15 @@ class MainWindow(QMainWindow):
         ):
             toolbar.addAction(action)
         self.file_toolbar = toolbar
-        icon_names = ("new", "open", "save", "undo", "redo", "zoom_extent")
-        actions = (self.new_action, self.open_action, self.save_action, self.undo_action)
-        actions += (self.redo_action, self.zoom_extent_action)
-        fix_toolbar(toolbar, dict(zip(icon_names, actions, strict=True)), text_beside=False)
+        icons = {
+            "new": self.new_action,
+            "open": self.open_action,
+            "save": self.save_action,
+            "undo": self.undo_action,
+            "redo": self.redo_action,
+            "zoom_extent": self.zoom_extent_action,
+        }
+        fix_toolbar(toolbar, icons, text_beside=False)
 
     def _build_tools(self) -> None:
         from planner.ui.commands import MergeTerritoriesCommand, SetLocksCommand

@@ -191,7 +191,7 @@ def test_legend_panel_lists_every_entry_and_follows_the_canvas(qtbot) -> None:
     qtbot.addWidget(canvas)
     panel = LegendPanel()
     qtbot.addWidget(panel)
-    panel.follow(canvas)
+    panel.follow(canvas.legend_changed, canvas.legend_entries())
     canvas.set_legend([(f"T{i}", "#123456") for i in range(150)])
     assert panel.list.count() == 150
     assert panel.list.item(149).text() == "T149"
