@@ -51,8 +51,10 @@ from planner.ui.labels import place_labels
 from planner.ui.legend import legend_layout, paint_legend
 from planner.ui.lod import OutlineLevels, UnitLevels, level_for, path_from_bytes
 from planner.ui.render import (
+    cell_occupancy,
     color_codes,
     composite_dots,
+    expand_cells,
     hex_to_rgba,
     pack_rgba,
     scatter_points,
@@ -82,6 +84,8 @@ BORDER_MIN_PX = 6.0
 #: are blended half into the fill, so dense areas read as a darker shade of the territory
 #: colour instead of burying it (see ``_account_style``).
 DENSE_OCCUPANCY = 0.06
+#: Side of the square areas whose own density of accounts picks their dots' style.
+DENSITY_CELL_PX = 24
 #: Zoomed out past this many metres per pixel, dots are at most two pixels wide.
 SMALL_DOTS_RES = 1500.0
 #: A recolour of at most this many units repaints just them onto the cached units layer.
@@ -389,6 +393,8 @@ class MapCanvas(QWidget):
         #: ``(kind, QRectF)`` of every label and rep name drawn by the last paint, where kind
         #: is ``"territory"`` or ``"rep"``: placement keeps them from overlapping.
         self.drawn_label_rects: list[tuple[str, QRectF]] = []
+        #: Territory index to its label's rectangle, from the last paint.
+        self.drawn_territory_labels: dict[int, QRectF] = {}
         self._sprites: dict[str, QImage] = {}
         self._highlight: set[int] = set()
         # Reps.
@@ -397,6 +403,9 @@ class MapCanvas(QWidget):
         self._rep_marker: QImage | None = None
         # Decorations.
         self._legend: list[tuple[str, QColor]] = []
+        #: Draw the legend box on the map (off while a docked legend shows the same list;
+        #: exported images always have it).
+        self.legend_box = True
         self._attribution = ""
         # Caches.
         self._units_version = 0
@@ -748,7 +757,7 @@ class MapCanvas(QWidget):
         else:
             base = self._render_base(w, h)
         painter.drawImage(QRectF(shift.x(), shift.y(), w, h), base.image, QRectF(PAD, PAD, w, h))
-        self._paint_overlays(painter, w, h)
+        self._paint_overlays(painter, w, h, legend=self.legend_box)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -1143,20 +1152,35 @@ class MapCanvas(QWidget):
             points, bw, bh, self._acc_x, self._acc_y, self._acc_colors,
             k, (ox - left) * k, (top - oy) * k,
         )  # fmt: skip
-        dot_px, ring, half = self._account_style(self._occupancy(points))
-        composite_dots(
-            pixels.reshape(-1),
-            points[:-1],
-            bw,
-            palette=self._acc_palette,
-            dot_px=dot_px,
-            ring=ring,
-            blend=self._acc_blend,
-            half=half,
-        )
+        # Each area of the view gets the style its own density calls for: a city's accounts
+        # tint their territory while a few rural ones nearby stay distinct dots.
+        density = cell_occupancy(points[:-1], bw, bh, DENSITY_CELL_PX)
+        classes = np.digitize(density, (RING_MAX_OCCUPANCY, DENSE_OCCUPANCY)).astype(np.uint8)
+        present = np.unique(classes).tolist()
+        flat = points[:-1]
+        for cls in present:
+            if len(present) > 1:
+                mask = expand_cells(classes == cls, bw, bh, DENSITY_CELL_PX)
+                subset = np.where(mask, flat, 0).astype(flat.dtype)
+            else:
+                subset = flat
+            dot_px, ring, half = self._account_style(cls)
+            composite_dots(
+                pixels.reshape(-1),
+                subset,
+                bw,
+                palette=self._acc_palette,
+                dot_px=dot_px,
+                ring=ring,
+                blend=self._acc_blend,
+                half=half,
+            )
 
-    def _account_style(self, occupancy: float) -> tuple[int, bool, bool]:
-        """Dot size, ring and half-blending for the zoom and the density of accounts in view.
+    def _account_style(self, density_class: int) -> tuple[int, bool, bool]:
+        """Dot size, ring and half-blending for the zoom and a density class (0, 1 or 2).
+
+        The class is that of the accounts' area of the view: share of its pixels holding an
+        account up to :data:`RING_MAX_OCCUPANCY`, up to :data:`DENSE_OCCUPANCY`, or more.
 
         Sparse accounts are distinct dots with a dark ring; as they crowd (or the view zooms
         out) the dots shrink and lose the ring, and once they would cover the map they become
@@ -1166,20 +1190,14 @@ class MapCanvas(QWidget):
         dot = self.account_dot_px
         if self._res > SMALL_DOTS_RES:
             dot = min(dot, 2)
-        if occupancy > DENSE_OCCUPANCY:
+        if density_class >= 2:
             return 1, False, True
-        if occupancy > RING_MAX_OCCUPANCY:
+        if density_class == 1:
             return max(1, dot - 1), False, False
         return dot, self.account_ring, False
 
-    @staticmethod
-    def _occupancy(points: np.ndarray) -> float:
-        """Share of pixels that hold an account (sampled: rings help sparse dots only)."""
-        sample = points[:: max(1, len(points) // 200_000)]
-        return np.count_nonzero(sample) / max(1, len(sample))
-
     # ------------------------------------------------------------------ overlays
-    def _paint_overlays(self, painter: QPainter, w: int, h: int) -> None:
+    def _paint_overlays(self, painter: QPainter, w: int, h: int, legend: bool = True) -> None:
         """Highlight, labels, reps, the tool's drawing, legend, scale bar and attribution."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         left, top = self._cx - w / 2 * self._res, self._cy + h / 2 * self._res
@@ -1197,7 +1215,8 @@ class MapCanvas(QWidget):
             paint(painter, self)
             painter.restore()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_legend(painter, w, h)
+        if legend:
+            self._paint_legend(painter, w, h)
         self._paint_scale_bar(painter, h)
         if self._attribution:
             font = QFont()
@@ -1240,49 +1259,82 @@ class MapCanvas(QWidget):
         sy = (top - self._terr_anchor[:, 1]) * k
         bw = (self._terr_bounds[:, 2] - self._terr_bounds[:, 0]) * k
         bh = (self._terr_bounds[:, 3] - self._terr_bounds[:, 1]) * k
-        alternatives = []
-        for size in (self._terr_label_size, self._terr_short_size):
-            fits = (bw >= size[:, 0] * 0.8) & (bh >= size[:, 1] * 1.2)
-            near = (sx > -size[:, 0]) & (sx < w + size[:, 0]) & (sy > -size[:, 1])
-            near &= sy < h + size[:, 1]
-            alternatives.append(np.where((fits & near)[:, None], size, 0.0))
-        # Rep names: one alternative, right of the star, after every territory label.
+        # Rep stars are obstacles; their names are candidates after every territory label.
         marker = self._rep_marker
         half = marker.width() / 2 if marker is not None else 0.0
         rx = (self._rep_xy[:, 0] - left) * k if len(self._rep_xy) else np.zeros(0)
         ry = (top - self._rep_xy[:, 1]) * k if len(self._rep_xy) else np.zeros(0)
-        inside = np.isfinite(rx) & (rx > -60) & (rx < w + 60) & (ry > -20) & (ry < h + 20)
+        rx, ry = np.round(rx), np.round(ry)
+        stars = np.isfinite(rx) & (rx > -60) & (rx < w + 60) & (ry > -20) & (ry < h + 20)
         rep_size = np.array(
             [(img.width() - 4, img.height() - 4) for img in self._rep_names], dtype=float
         ).reshape(-1, 2)
-        rep_size[~inside] = 0
-        rcx = np.round(rx) + half + 1 + (rep_size[:, 0] + 4) / 2
-        x = np.r_[sx, rcx]
+        rep_dx = half + 1 + (rep_size[:, 0] + 4) / 2
+        rep_size[~stars | (rx + rep_dx + rep_size[:, 0] / 2 > w)] = 0
+        # Territory labels: with their numbers, then the name alone; each centred on the
+        # anchor, else just above or below it (clear of a rep star sitting on the anchor).
+        sizes: list[np.ndarray] = []
+        offsets: list[np.ndarray] = []
+        for size in (self._terr_label_size, self._terr_short_size):
+            for shift in (0.0, -1.0, 1.0):
+                dy = shift * (size[:, 1] / 2 + half + 2)
+                fits = (bw >= size[:, 0] * 0.8) & (bh >= size[:, 1] * 1.2)
+                # Whole labels only: one cut by the edge of the map cannot be read.
+                inside = (sx - size[:, 0] / 2 >= 0) & (sx + size[:, 0] / 2 <= w)
+                inside &= (sy + dy - size[:, 1] / 2 >= 0) & (sy + dy + size[:, 1] / 2 <= h)
+                usable = np.where((fits & inside)[:, None], size, 0.0)
+                rep_alt = rep_size if not sizes else np.zeros_like(rep_size)
+                sizes.append(np.vstack([usable, rep_alt]))
+                offsets.append(
+                    np.vstack(
+                        [
+                            np.column_stack([np.zeros(n), dy]),
+                            np.column_stack([rep_dx, np.zeros(len(rx))]),
+                        ]
+                    )
+                )
+        x = np.r_[sx, rx]
         y = np.r_[sy, ry]
-        sizes = [
-            np.vstack([alternatives[0], rep_size]),
-            np.vstack([alternatives[1], np.zeros_like(rep_size)]),
-        ]
         priority = np.r_[self._terr_area * k * k, np.full(len(rx), -1.0)]
+        # Stars first, among themselves: where reps crowd (a national view), a star that
+        # would overlap another becomes a small dot, and only whole stars keep labels away.
+        star_box = np.full((len(rx), 2), 2 * half)
+        star_box[~stars] = 0
+        whole, _ = place_labels(rx, ry, [star_box], np.zeros(len(rx)), gap=1.0)
+        full_star = whole >= 0
+        for alt in sizes:
+            alt[n:][~full_star] = 0  # a dot gets no name
+        blocked = [np.column_stack([rx - half, ry - half, rx + half, ry + half])[full_star]]
         legend = self._legend_box(w, h)
-        obstacles = None
         if legend is not None:
-            obstacles = np.array([[legend.left(), legend.top(), legend.right(), legend.bottom()]])
-        choice, boxes = place_labels(x, y, sizes, priority, obstacles)
+            blocked.append(
+                np.array([[legend.left(), legend.top(), legend.right(), legend.bottom()]])
+            )
+        choice, boxes = place_labels(x, y, sizes, priority, np.vstack(blocked), offsets=offsets)
+        self.drawn_territory_labels = {}
         for i in np.flatnonzero(choice[:n] >= 0).tolist():
-            sprite = (self._terr_labels if choice[i] == 0 else self._terr_short_labels)[i]
+            sprite = (self._terr_labels if choice[i] < 3 else self._terr_short_labels)[i]
             if sprite is None:
                 continue
+            x0, y0, x1, y1 = boxes[i]
             painter.drawImage(
-                QPointF(round(sx[i] - sprite.width() / 2), round(sy[i] - sprite.height() / 2)),
+                QPointF(
+                    round((x0 + x1) / 2 - sprite.width() / 2),
+                    round((y0 + y1) / 2 - sprite.height() / 2),
+                ),
                 sprite,
             )
-            x0, y0, x1, y1 = boxes[i]
-            self.drawn_label_rects.append(("territory", QRectF(x0, y0, x1 - x0, y1 - y0)))
+            rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+            self.drawn_label_rects.append(("territory", rect))
+            self.drawn_territory_labels[i] = rect
         if marker is None:
             return
-        for j in np.flatnonzero(inside).tolist():
-            px, py = round(float(rx[j])), round(float(ry[j]))
+        painter.setPen(QPen(QColor(20, 20, 20), 1))
+        painter.setBrush(QColor(255, 210, 63))
+        for j in np.flatnonzero(stars & ~full_star).tolist():
+            painter.drawEllipse(QPointF(float(rx[j]), float(ry[j])), 2.5, 2.5)
+        for j in np.flatnonzero(full_star).tolist():
+            px, py = float(rx[j]), float(ry[j])
             painter.drawImage(QPointF(px - half, py - half), marker)
             if choice[n + j] >= 0:
                 name = self._rep_names[j]
@@ -1295,7 +1347,14 @@ class MapCanvas(QWidget):
         if layout is not None:
             paint_legend(painter, layout)
 
+    def set_legend_box(self, visible: bool) -> None:
+        """Show or hide the legend box on the map (exports keep it)."""
+        self.legend_box = bool(visible)
+        self.update()
+
     def _legend_box(self, w: int, h: int) -> QRectF | None:
+        if not self.legend_box:
+            return None
         layout = legend_layout(self._legend, w, h)
         return layout.box if layout is not None else None
 

@@ -24,13 +24,14 @@ def place_labels(
     priority: np.ndarray,
     obstacles: np.ndarray | None = None,
     gap: float = GAP_PX,
+    offsets: Sequence[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Choose which labels to draw, and which of their sizes, so that no two overlap.
+    """Choose which labels to draw, and which of their alternatives, so that none overlap.
 
     Parameters
     ----------
     x, y : numpy.ndarray
-        Screen anchor (box centre) of each candidate, pixels; NaN never places.
+        Screen anchor of each candidate, pixels; NaN never places.
     sizes : sequence of numpy.ndarray
         One ``(n, 2)`` array of ``(width, height)`` per alternative, in order of preference
         (e.g. the full label, then a shorter one). A zero width means the alternative is
@@ -38,9 +39,12 @@ def place_labels(
     priority : numpy.ndarray
         Larger is placed first (ties keep the given order).
     obstacles : numpy.ndarray, optional
-        ``(m, 4)`` boxes ``x0, y0, x1, y1`` that labels must not cover (a legend, say).
+        ``(m, 4)`` boxes ``x0, y0, x1, y1`` that labels must not cover (a legend, markers).
     gap : float
         Pixels kept free between boxes.
+    offsets : sequence of numpy.ndarray, optional
+        ``(n, 2)`` shift of each alternative's box centre from the anchor (e.g. the same
+        label above its anchor); boxes are centred on the anchor by default.
 
     Returns
     -------
@@ -52,11 +56,12 @@ def place_labels(
     n = len(x)
     choice = np.full(n, -1, dtype=np.intp)
     boxes = np.full((n, 4), np.nan)
-    placed = np.zeros((n + (0 if obstacles is None else len(obstacles)), 4))
+    extra = 0 if obstacles is None else len(obstacles)
+    placed = np.zeros((n + extra, 4))
     count = 0
-    if obstacles is not None and len(obstacles):
-        placed[: len(obstacles)] = obstacles
-        count = len(obstacles)
+    if obstacles is not None and extra:
+        placed[:extra] = obstacles
+        count = extra
     order = np.argsort(-np.asarray(priority, dtype=float), kind="stable")
     half = gap / 2
     for i in order.tolist():
@@ -66,23 +71,22 @@ def place_labels(
             w, h = float(size[i, 0]), float(size[i, 1])
             if w <= 0 or h <= 0:
                 continue
-            box = (
-                x[i] - w / 2 - half,
-                y[i] - h / 2 - half,
-                x[i] + w / 2 + half,
-                y[i] + h / 2 + half,
-            )
+            cx, cy = float(x[i]), float(y[i])
+            if offsets is not None:
+                cx += float(offsets[alt][i, 0])
+                cy += float(offsets[alt][i, 1])
+            x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
             others = placed[:count]
             hits = (
-                (others[:, 0] < box[2])
-                & (others[:, 2] > box[0])
-                & (others[:, 1] < box[3])
-                & (others[:, 3] > box[1])
+                (others[:, 0] < x1 + half)
+                & (others[:, 2] > x0 - half)
+                & (others[:, 1] < y1 + half)
+                & (others[:, 3] > y0 - half)
             )
             if not hits.any():
-                placed[count] = box
+                placed[count] = (x0 - half, y0 - half, x1 + half, y1 + half)
                 count += 1
                 choice[i] = alt
-                boxes[i] = (x[i] - w / 2, y[i] - h / 2, x[i] + w / 2, y[i] + h / 2)
+                boxes[i] = (x0, y0, x1, y1)
                 break
     return choice, boxes

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 #: The legend box takes at most this share of the map's width and height.
 MAX_WIDTH_SHARE = 0.45
-MAX_HEIGHT_SHARE = 0.8
+MAX_HEIGHT_SHARE = 0.6
 #: Longest label shown in the box (the panel shows labels whole).
 MAX_LABEL_CHARS = 28
 
@@ -156,12 +156,12 @@ class LegendPanel(QWidget):
 def legend_dock(
     window: QMainWindow, changed: SignalInstance, entries: Sequence[tuple[str, QColor]]
 ) -> QDockWidget:
-    """A Legend dock on the window's left, hidden until View ▸ Legend shows it."""
+    """A Legend dock on the window's left (View ▸ Legend hides and shows it)."""
     panel = LegendPanel(window)
     panel.follow(changed, entries)
     dock = QDockWidget("Legend", window)
     dock.setObjectName("legendDock")
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-    dock.hide()
+    window.resizeDocks([dock], [190], Qt.Orientation.Horizontal)
     return dock

@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self.legend_dock = legend_dock(
             self, self.canvas.legend_changed, self.canvas.legend_entries()
         )
+        # The map's own legend box only while the docked legend is hidden.
+        self.legend_dock.visibilityChanged.connect(lambda v: self.canvas.set_legend_box(not v))
 
         self.coords = QLabel("", self)
         self.coords.setObjectName("cursorCoordinates")

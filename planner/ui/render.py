@@ -221,6 +221,29 @@ def _composite_colors(
         target[where] = dots[where] | np.uint32(0xFF000000)
 
 
+def cell_occupancy(points: np.ndarray, width: int, height: int, cell: int) -> np.ndarray:
+    """Share of pixels holding a point in each ``cell`` x ``cell`` square of the image.
+
+    Returns a ``(ceil(height / cell), ceil(width / cell))`` array; the last row and column
+    of cells count only the pixels the image has.
+    """
+    occupied = (points[: width * height] != 0).reshape(height, width)
+    rows, cols = -(-height // cell), -(-width // cell)
+    padded = np.zeros((rows * cell, cols * cell), dtype=np.uint8)
+    padded[:height, :width] = occupied
+    counts = padded.reshape(rows, cell, cols, cell).sum(axis=(1, 3), dtype=np.int32)
+    area = np.full((rows, cols), cell * cell, dtype=float)
+    area[-1, :] = (height - (rows - 1) * cell) * cell
+    area[:, -1] = area[:, -1] / cell * (width - (cols - 1) * cell)
+    return counts / area
+
+
+def expand_cells(cells: np.ndarray, width: int, height: int, cell: int) -> np.ndarray:
+    """A per-cell array blown up to a flat per-pixel one (``width * height`` values)."""
+    full = np.repeat(np.repeat(cells, cell, axis=0), cell, axis=1)
+    return full[:height, :width].reshape(-1)
+
+
 def _mix_half(target: np.ndarray, where: np.ndarray, src: np.ndarray) -> None:
     """``target[where] = (target[where] + src) / 2`` per channel, result opaque."""
     low = np.uint32(0x007F7F7F)

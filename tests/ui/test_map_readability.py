@@ -92,15 +92,7 @@ def test_drawn_labels_never_overlap_and_the_largest_territory_is_labelled(crowde
         for _, b in rects[i + 1 :]:
             assert not a.intersects(b), (a, b)
     # The first row is the largest territory: its label wins its place.
-    x, y = crowded.lonlat_to_screen(*shapely.get_coordinates(crowded_anchor(crowded))[0])
-    assert any(r.contains(x, y) for _, r in rects)
-
-
-def crowded_anchor(canvas: MapCanvas):
-    from planner.models.geo import inverse_web_mercator
-
-    lon, lat = inverse_web_mercator(canvas._terr_anchor[0, 0], canvas._terr_anchor[0, 1])
-    return shapely.Point(float(lon), float(lat))
+    assert 0 in crowded.drawn_territory_labels
 
 
 def test_labels_keep_out_of_the_legend_box(crowded) -> None:
@@ -176,7 +168,7 @@ def test_legend_box_stays_inside_its_share_of_the_map_and_counts_the_rest() -> N
     layout = legend_layout(entries, 1000, 600)
     assert layout is not None
     assert layout.box.width() <= 0.45 * 1000 + 1
-    assert layout.box.height() <= 0.8 * 600 + 1
+    assert layout.box.height() <= 0.6 * 600 + 1
     shown = [label for column in layout.columns for label, _ in column]
     assert shown[-1].startswith("…") and "more" in shown[-1]
     assert shown[0] == "Territory 0"
