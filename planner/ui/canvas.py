@@ -84,6 +84,8 @@ BORDER_MIN_PX = 6.0
 #: are blended half into the fill, so dense areas read as a darker shade of the territory
 #: colour instead of burying it (see ``_account_style``).
 DENSE_OCCUPANCY = 0.06
+#: Free pixels a rep star needs around it; a star with another closer is drawn as a dot.
+STAR_SPACING_PX = 14
 #: Side of the square areas whose own density of accounts picks their dots' style.
 DENSITY_CELL_PX = 24
 #: Zoomed out past this many metres per pixel, dots are at most two pixels wide.
@@ -1298,9 +1300,9 @@ class MapCanvas(QWidget):
         priority = np.r_[self._terr_area * k * k, np.full(len(rx), -1.0)]
         # Stars first, among themselves: where reps crowd (a national view), a star that
         # would overlap another becomes a small dot, and only whole stars keep labels away.
-        star_box = np.full((len(rx), 2), 2 * half)
+        star_box = np.full((len(rx), 2), 2 * half + STAR_SPACING_PX)
         star_box[~stars] = 0
-        whole, _ = place_labels(rx, ry, [star_box], np.zeros(len(rx)), gap=1.0)
+        whole, _ = place_labels(rx, ry, [star_box], np.zeros(len(rx)), gap=0.0)
         full_star = whole >= 0
         for alt in sizes:
             alt[n:][~full_star] = 0  # a dot gets no name
