@@ -638,3 +638,5 @@ def run(size: int | None, data: Path | None) -> None:
     timed("map_redraw.full_30k_units", full_big, None, "30,000 units, no accounts, whole extent")
     big.deleteLater()
     app.processEvents()
+    bench_national(NATIONAL_ACCOUNTS if size is None or size >= 1_000_000 else size)
+    app.processEvents()

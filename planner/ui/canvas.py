@@ -397,6 +397,8 @@ class MapCanvas(QWidget):
         self.drawn_label_rects: list[tuple[str, QRectF]] = []
         #: Territory index to its label's rectangle, from the last paint.
         self.drawn_territory_labels: dict[int, QRectF] = {}
+        self._labels_version = 0
+        self._label_cache: tuple[Any, ...] | None = None
         self._sprites: dict[str, QImage] = {}
         self._highlight: set[int] = set()
         # Reps.
@@ -601,6 +603,7 @@ class MapCanvas(QWidget):
             area[present] = shapely.area(geoms_arr[present]) / np.cos(lat) ** 2
         self._terr_area = np.nan_to_num(area)
         self._highlight = {i for i in self._highlight if i < n}
+        self._labels_version += 1
         self._base_changed()
 
     def set_reps(self, lon: np.ndarray, lat: np.ndarray, names: Sequence[str]) -> None:
@@ -614,6 +617,7 @@ class MapCanvas(QWidget):
         self._rep_names = [self._sprite(str(name), centred=False) for name in names]
         if self._rep_marker is None:
             self._rep_marker = _star_sprite(9.0)
+        self._labels_version += 1
         self.update()
 
     def set_highlight(self, territory_indices: set[int] | Sequence[int]) -> None:
@@ -918,8 +922,9 @@ class MapCanvas(QWidget):
     def _render_base(self, w: int, h: int) -> _Layer:
         """Units, accounts and territory outlines for the view, ``PAD`` pixels wider each side.
 
-        A crop of the composed layer, which covers the units layer's margin: a pan within the
-        margin copies pixels and draws nothing.
+        A crop of the composed layer, which covers the view and a margin of an eighth of it:
+        a small pan copies pixels and draws nothing. (A wider margin would make every edit
+        pay for compositing accounts over a larger area.)
         """
         key = self._view_key(w, h)
         if self._base is not None and self._base_key == key:
@@ -930,21 +935,31 @@ class MapCanvas(QWidget):
         top = self._cy + (h / 2 + PAD) * res
         c, r = self._ensure_units_layer(left, top, bw, bh)
         assert self._units_layer is not None
-        composed_key = (self._units_key, self._units_patch, self._base_version)
-        if self._composed is None or self._composed_key != composed_key:
-            self._composed = self._compose(self._units_layer)
-            self._composed_key = composed_key
+        versions = (self._units_key, self._units_patch, self._base_version)
+        known = self._composed is not None and self._composed_key[0] == versions
+        if known:
+            c0, r0, cw, ch = self._composed_key[1]
+            known = c0 <= c and r0 <= r and c + bw <= c0 + cw and r + bh <= r0 + ch
+        if not known:
+            lh, lw = self._units_layer.pixels.shape
+            margin = max(bw, bh) // 16
+            c0, r0 = max(0, c - margin), max(0, r - margin)
+            c1, r1 = min(lw, c + bw + margin), min(lh, r + bh + margin)
+            self._composed = self._compose(self._units_layer, c0, r0, c1 - c0, r1 - r0)
+            self._composed_key = (versions, (c0, r0, c1 - c0, r1 - r0))
+        assert self._composed is not None
+        c0, r0 = self._composed_key[1][:2]
         base = _Layer(bw, bh)
-        base.pixels[:] = self._composed.pixels[r : r + bh, c : c + bw]
+        base.pixels[:] = self._composed.pixels[r - r0 : r - r0 + bh, c - c0 : c - c0 + bw]
         self._base, self._base_key = base, key
         return base
 
-    def _compose(self, units: _Layer) -> _Layer:
-        """A copy of the units layer with the account dots and territory outlines on it."""
-        lh, lw = units.pixels.shape
+    def _compose(self, units: _Layer, col: int, row: int, lw: int, lh: int) -> _Layer:
+        """Part of the units layer with the account dots and territory outlines on it."""
         layer = _Layer(lw, lh)
-        layer.pixels[:] = units.pixels
-        left, top = float(self._units_key[2]), float(self._units_key[3])
+        layer.pixels[:] = units.pixels[row : row + lh, col : col + lw]
+        left = float(self._units_key[2]) + col * self._res
+        top = float(self._units_key[3]) - row * self._res
         if len(self._acc_x):
             self._draw_accounts(layer.pixels, left, top)
         paths = self._outlines.paths(level_for(self._res))
@@ -1155,34 +1170,43 @@ class MapCanvas(QWidget):
             k, (ox - left) * k, (top - oy) * k,
         )  # fmt: skip
         # Each area of the view gets the style its own density calls for: a city's accounts
-        # tint their territory while a few rural ones nearby stay distinct dots.
-        density = cell_occupancy(points[:-1], bw, bh, DENSITY_CELL_PX)
-        classes = np.digitize(density, (RING_MAX_OCCUPANCY, DENSE_OCCUPANCY)).astype(np.uint8)
-        present = np.unique(classes).tolist()
+        # tint their territory while a few rural ones nearby stay distinct dots. Two passes at
+        # most: the dense cells' dots are mixed in without growing (cheap), the rest are
+        # grown into dots once, with a ring if they are sparse.
         flat = points[:-1]
-        for cls in present:
-            if len(present) > 1:
-                mask = expand_cells(classes == cls, bw, bh, DENSITY_CELL_PX)
-                subset = np.where(mask, flat, 0).astype(flat.dtype)
-            else:
-                subset = flat
-            dot_px, ring, half = self._account_style(cls)
+        target = pixels.reshape(-1)
+        cell = DENSITY_CELL_PX
+        density = cell_occupancy(flat, bw, bh, cell)
+        dense_cells = density > DENSE_OCCUPANCY
+        normal = flat
+        if dense_cells.any():
+            dense = expand_cells(dense_cells, bw, bh, cell)
+            normal = np.where(dense, 0, flat).astype(flat.dtype)
             composite_dots(
-                pixels.reshape(-1),
-                subset,
+                target,
+                np.where(dense, flat, 0).astype(flat.dtype),
                 bw,
                 palette=self._acc_palette,
-                dot_px=dot_px,
-                ring=ring,
+                **self._account_style(2),
+            )
+        occupied = (density > 0) & ~dense_cells
+        if occupied.any():
+            sparse = float(np.median(density[occupied])) <= RING_MAX_OCCUPANCY
+            composite_dots(
+                target,
+                normal,
+                bw,
+                palette=self._acc_palette,
                 blend=self._acc_blend,
-                half=half,
+                **self._account_style(0 if sparse else 1),
             )
 
-    def _account_style(self, density_class: int) -> tuple[int, bool, bool]:
+    def _account_style(self, density_class: int) -> dict[str, Any]:
         """Dot size, ring and half-blending for the zoom and a density class (0, 1 or 2).
 
-        The class is that of the accounts' area of the view: share of its pixels holding an
-        account up to :data:`RING_MAX_OCCUPANCY`, up to :data:`DENSE_OCCUPANCY`, or more.
+        Class 2: cells where more than :data:`DENSE_OCCUPANCY` of the pixels hold an account;
+        otherwise 0 when the typical occupied cell has at most :data:`RING_MAX_OCCUPANCY`,
+        else 1. Returns keyword arguments of :func:`~planner.ui.render.composite_dots`.
 
         Sparse accounts are distinct dots with a dark ring; as they crowd (or the view zooms
         out) the dots shrink and lose the ring, and once they would cover the map they become
@@ -1193,10 +1217,10 @@ class MapCanvas(QWidget):
         if self._res > SMALL_DOTS_RES:
             dot = min(dot, 2)
         if density_class >= 2:
-            return 1, False, True
+            return {"dot_px": 1, "ring": False, "half": True}
         if density_class == 1:
-            return max(1, dot - 1), False, False
-        return dot, self.account_ring, False
+            return {"dot_px": max(1, dot - 1), "ring": False, "half": False}
+        return {"dot_px": dot, "ring": self.account_ring, "half": False}
 
     # ------------------------------------------------------------------ overlays
     def _paint_overlays(self, painter: QPainter, w: int, h: int, legend: bool = True) -> None:
@@ -1248,14 +1272,9 @@ class MapCanvas(QWidget):
                     painter.drawPath(path)
         painter.restore()
 
-    def _paint_labels(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
-        """Territory labels and rep names, placed so that none overlaps another or the legend.
-
-        Larger territories are labelled first; a label that would collide is shortened to
-        its name, else hidden (as is a label larger than its territory on screen). Rep stars
-        are always drawn; their names come after every territory label.
-        """
-        self.drawn_label_rects = []
+    def _place_labels(self, left: float, top: float, w: int, h: int) -> tuple[Any, ...]:
+        """Where labels, rep names and stars go for this view (cached by :meth:`_paint_labels`:
+        a paint that only moves a tool's rubber band reuses it)."""
         n, k = len(self._terr_labels), 1.0 / self._res
         sx = (self._terr_anchor[:, 0] - left) * k
         sy = (top - self._terr_anchor[:, 1]) * k
@@ -1313,6 +1332,22 @@ class MapCanvas(QWidget):
                 np.array([[legend.left(), legend.top(), legend.right(), legend.bottom()]])
             )
         choice, boxes = place_labels(x, y, sizes, priority, np.vstack(blocked), offsets=offsets)
+        return n, choice, boxes, rx, ry, stars, full_star
+
+    def _paint_labels(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
+        """Territory labels and rep names, placed so that none overlaps another or the legend.
+
+        Larger territories are labelled first; a label that would collide is shortened to
+        its name, else hidden (as is a label larger than its territory on screen). Rep stars
+        are always drawn; their names come after every territory label.
+        """
+        self.drawn_label_rects = []
+        key = (left, top, self._res, w, h, self._labels_version, self.legend_box, len(self._legend))
+        if self._label_cache is None or self._label_cache[0] != key:
+            self._label_cache = (key, self._place_labels(left, top, w, h))
+        n, choice, boxes, rx, ry, stars, full_star = self._label_cache[1]
+        marker = self._rep_marker
+        half = marker.width() / 2 if marker is not None else 0.0
         self.drawn_territory_labels = {}
         for i in np.flatnonzero(choice[:n] >= 0).tolist():
             sprite = (self._terr_labels if choice[i] < 3 else self._terr_short_labels)[i]

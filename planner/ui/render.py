@@ -103,6 +103,8 @@ def scatter_points(
 
 def _grow_max(src: np.ndarray, step: int, offsets: range) -> np.ndarray:
     """Maximum of ``src`` over flat shifts ``offset * step`` (one axis of a box dilation)."""
+    if len(offsets) == 1 and offsets[0] == 0:
+        return src  # a one-pixel dot: nothing to grow (callers only read the result)
     out = src.copy()
     for k in offsets:
         s = k * step
