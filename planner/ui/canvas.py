@@ -1181,10 +1181,10 @@ class MapCanvas(QWidget):
         normal = flat
         if dense_cells.any():
             dense = expand_cells(dense_cells, bw, bh, cell)
-            normal = np.where(dense, 0, flat).astype(flat.dtype)
+            normal = np.where(dense, 0, flat).astype(flat.dtype, copy=False)
             composite_dots(
                 target,
-                np.where(dense, flat, 0).astype(flat.dtype),
+                np.where(dense, flat, 0).astype(flat.dtype, copy=False),
                 bw,
                 palette=self._acc_palette,
                 **self._account_style(2),

@@ -295,3 +295,18 @@ def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(q
     full = _pixels(canvas.render_image(500, 400))
     assert (patched == full).mean() > 0.999
     assert (patched != before).sum() > 60  # the six units (about 25 px each) changed colour
+
+
+def test_cell_occupancy_counts_each_cell_including_the_ragged_edge() -> None:
+    from planner.ui.render import cell_occupancy
+
+    rng = np.random.default_rng(0)
+    width, height = 37, 29
+    points = (rng.random(width * height) < 0.3).astype(np.uint8)
+    density = cell_occupancy(points, width, height, 8)
+    grid = points.reshape(height, width)
+    expected = [
+        [grid[r * 8 : (r + 1) * 8, c * 8 : (c + 1) * 8].mean() for c in range(5)]
+        for r in range(4)
+    ]
+    assert np.allclose(density, expected)
