@@ -1326,6 +1326,13 @@ class MapCanvas(QWidget):
         for alt in sizes:
             alt[n:][~full_star] = 0  # a dot gets no name
         blocked = [np.column_stack([rx - half, ry - half, rx + half, ry + half])[full_star]]
+        # The scale bar (bottom left, at most about 230 px wide) and the attribution.
+        blocked.append(np.array([[0.0, h - 42.0, 240.0, float(h)]]))
+        if self._attribution:
+            font = QFont()
+            font.setPixelSize(10)
+            text_w = QFontMetricsF(font).horizontalAdvance(self._attribution)
+            blocked.append(np.array([[w - text_w - 14.0, h - 19.0, float(w), float(h)]]))
         legend = self._legend_box(w, h)
         if legend is not None:
             blocked.append(

@@ -46,9 +46,9 @@ def crowded(qtbot) -> MapCanvas:
     rng = np.random.default_rng(3)
     rgba = np.column_stack([rng.integers(60, 230, (100, 3)), np.full(100, 255)]).astype(np.uint8)
     canvas.set_unit_colors(rgba)
-    # Territory i is square i, except territory 0, which is the whole first row (largest).
+    # Territory i is square i, except territory 0, which is the whole top row (largest).
     geoms = list(squares)
-    geoms[0] = shapely.union_all(squares[:10])
+    geoms[0] = shapely.union_all(squares[90:])
     labels = [f"Territory number {i}\n{i * 37:,} accounts" for i in range(100)]
     canvas.set_territory_outlines(geoms, labels)
     centre = shapely.centroid(squares)
@@ -91,7 +91,7 @@ def test_drawn_labels_never_overlap_and_the_largest_territory_is_labelled(crowde
     for i, (_, a) in enumerate(rects):
         for _, b in rects[i + 1 :]:
             assert not a.intersects(b), (a, b)
-    # The first row is the largest territory: its label wins its place.
+    # The top row is the largest territory: its label wins its place.
     assert 0 in crowded.drawn_territory_labels
 
 
@@ -101,6 +101,25 @@ def test_labels_keep_out_of_the_legend_box(crowded) -> None:
     box = crowded._legend_box(600, 400)
     assert box is not None
     assert all(not r.intersects(box) for _, r in crowded.drawn_label_rects)
+
+
+def test_labels_keep_clear_of_the_scale_bar(qtbot) -> None:
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    square = shapely.box(-97.0, 38.0, -96.0, 39.0)
+    canvas.set_units([square])
+    canvas.set_territory_outlines([square], ["A long territory name"])
+    canvas.zoom_to_bounds(-97.2, 38.0, -95.8, 39.0)
+    # The label's own spot, centred on the anchor, would touch the scale bar's corner.
+    x, y = canvas.lonlat_to_screen(-96.5, 38.5)
+    canvas.pan_by(90 - x, 252 - y)
+    canvas.render_image(400, 300)
+    bar = QRectF(0, 300 - 42, 240, 42)
+    rects = [r for _, r in canvas.drawn_label_rects]
+    assert rects, "the label found no place"
+    assert all(not r.intersects(bar) for r in rects)
+    assert rects[0].center().y() < 252  # it moved up, clear of the bar
 
 
 def test_zooming_in_shows_more_labels(crowded) -> None:
@@ -306,7 +325,6 @@ def test_cell_occupancy_counts_each_cell_including_the_ragged_edge() -> None:
     density = cell_occupancy(points, width, height, 8)
     grid = points.reshape(height, width)
     expected = [
-        [grid[r * 8 : (r + 1) * 8, c * 8 : (c + 1) * 8].mean() for c in range(5)]
-        for r in range(4)
+        [grid[r * 8 : (r + 1) * 8, c * 8 : (c + 1) * 8].mean() for c in range(5)] for r in range(4)
     ]
     assert np.allclose(density, expected)
