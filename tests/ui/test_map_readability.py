@@ -328,3 +328,16 @@ def test_cell_occupancy_counts_each_cell_including_the_ragged_edge() -> None:
         [grid[r * 8 : (r + 1) * 8, c * 8 : (c + 1) * 8].mean() for c in range(5)] for r in range(4)
     ]
     assert np.allclose(density, expected)
+
+
+def test_colouring_by_deviation_lists_its_classes_in_the_legend(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.presenter.set_color_mode(("deviation", "workload"))
+    labels = [label for label, _ in window.canvas.legend_entries()]
+    assert labels[0].startswith("Below target by more than")
+    assert labels[1].startswith("Within ±")
+    assert labels[2].startswith("Above target by more than")
+    assert window.plan is not None
+    assert window.plan.territory_label(0) not in labels
+    window.presenter.set_color_mode("territory")
+    labels = [label for label, _ in window.canvas.legend_entries()]
+    assert labels[0] == window.plan.territory_label(0)
