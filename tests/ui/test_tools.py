@@ -602,3 +602,14 @@ def test_ampersand_in_a_recent_file_name_shows_in_the_menu(qtbot, window: MainWi
     window._fill_recent_menu()
     texts = [a.text() for a in window.recent_menu.actions()]
     assert texts == ["&1 /plans/R&&D east.gpkg"]
+
+
+def test_freehand_loop_ending_where_it_began_draws_a_territory(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    k = plan.n_territories
+    window.set_tool("draw")
+    loop = [*BOX_2x2[:4], BOX_2x2[0]]  # released on the very pixel it was pressed
+    drag(qtbot, window, loop)
+    assert plan.n_territories == k + 1
+    assert not window.tools["draw"].clicking
