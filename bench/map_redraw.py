@@ -4,6 +4,14 @@ Synthetic, seeded data: 3,000 Voronoi units over a Kansas-sized box, 40 territor
 nearest to 40 seeds), accounts half spread evenly and half around 30 towns. Times are medians of
 ``render_image(1400, 900)`` (everything the widget paints, overlays included) on the offscreen
 Qt platform. ``--size N`` runs one account count instead of both 100,000 and 1,000,000.
+
+National figures (``full_national``, ``pan_national``, ``recolour_national``,
+``zoom_national``): the ZIP areas of the contiguous US (about 33,000, from the bundled
+geography, :func:`planner.io.us_units.national_units`), 1,000,000 accounts sampled inside them
+(denser in small, urban ZIP areas), 200 territories of compact clusters of units. They are timed
+through the real widget: the canvas is shown (offscreen) at 1400x900 and ``repaint()`` runs its
+``paintEvent``. Each figure prints the median wall time, the 95th percentile, the median CPU
+time and the load average. The generated accounts are cached in the benchmark cache folder.
 """
 
 from __future__ import annotations
@@ -22,6 +30,10 @@ TERRITORIES = 40
 BOX = (-102.0, 37.0, -94.6, 40.0)
 BUDGET_FULL = {100_000: 50.0, 1_000_000: 250.0}
 BUDGET_PAN = 33.0
+BUDGET_FULL_NATIONAL = 100.0
+BUDGET_PAN_NATIONAL = 33.0
+NATIONAL_ACCOUNTS = 1_000_000
+NATIONAL_TERRITORIES = 200
 
 
 def make_data(accounts: int, seed: int = 0, units: int = UNITS) -> dict[str, np.ndarray]:
@@ -75,10 +87,13 @@ def _account_rgba(data: dict[str, np.ndarray]) -> np.ndarray:
     """Accounts take a darker shade of their unit's territory colour (as in the app)."""
     import shapely
 
-    tree = shapely.STRtree(data["units"])
-    hit = tree.query(shapely.points(data["lon"], data["lat"]), predicate="within")
-    unit = np.full(len(data["lon"]), -1)
-    unit[hit[0]] = hit[1]
+    if "unit_of" in data:
+        unit = data["unit_of"]
+    else:
+        tree = shapely.STRtree(data["units"])
+        hit = tree.query(shapely.points(data["lon"], data["lat"]), predicate="within")
+        unit = np.full(len(data["lon"]), -1)
+        unit[hit[0]] = hit[1]
     rgb = np.full((len(unit), 3), 90, dtype=np.uint8)
     ok = unit >= 0
     rgb[ok] = (data["palette"][data["territory"][unit[ok]]] * 0.55).astype(np.uint8)
@@ -119,9 +134,8 @@ def timed(name: str, fn, budget: float | None = None, note: str = "", repeat: in
     figure(name, wall, "ms", f"{text}; {note}" if note else text)
 
 
-def build_canvas(data: dict[str, np.ndarray]):
+def build_canvas(data: dict[str, np.ndarray], territories: int = TERRITORIES):
     """A canvas with every layer set, fitted to the data."""
-    import shapely
 
     from planner.ui.canvas import MapCanvas
 
@@ -130,14 +144,14 @@ def build_canvas(data: dict[str, np.ndarray]):
     canvas.set_units(data["units"])
     canvas.set_unit_colors(_rgba(data["palette"][data["territory"]], 190))
     canvas.set_accounts(data["lon"], data["lat"], _account_rgba(data))
-    outlines = [
-        shapely.union_all(data["units"][data["territory"] == t]) for t in range(TERRITORIES)
-    ]
+    from planner.models.dissolve import dissolve_units
+
+    outlines = [dissolve_units(data["units"][data["territory"] == t]) for t in range(territories)]
     labels = [
-        f"Territory {t + 1}\n{(data['territory'] == t).sum()} units" for t in range(TERRITORIES)
+        f"Territory {t + 1}\n{(data['territory'] == t).sum()} units" for t in range(territories)
     ]
     canvas.set_territory_outlines(outlines, labels)
-    canvas.set_reps(data["rep_lon"], data["rep_lat"], [f"Rep {t + 1}" for t in range(TERRITORIES)])
+    canvas.set_reps(data["rep_lon"], data["rep_lat"], [f"Rep {t + 1}" for t in range(territories)])
     canvas.set_legend(
         [
             (f"Territory {t + 1}", "#{:02x}{:02x}{:02x}".format(*data["palette"][t]))
@@ -210,6 +224,199 @@ def bench_canvas(canvas, accounts: int, tag: str) -> None:
         None,
         "set_highlight + redraw: overlays only, cached base image",
     )
+
+
+def national_data(accounts: int = NATIONAL_ACCOUNTS, seed: int = 7) -> dict[str, np.ndarray]:
+    """Contiguous-US ZIP areas, accounts inside them and 200 clustered territories (cached)."""
+    import shapely
+
+    from bench._synthetic import cache_dir, cluster_units, sample_points, size_label
+    from planner.io.us_units import national_units
+    from planner.models.geo import area_km2
+    from planner.models.schema import palette_color
+    from planner.ui.render import hex_to_rgba
+
+    frame = national_units("zip").frame
+    frame = frame[~frame["state"].isin(["AK", "HI", "PR"])]
+    units = frame.geometry.to_numpy()
+    path = cache_dir() / f"map-national-{size_label(accounts)}-u{len(units)}-s{seed}-v1.npz"
+    if path.exists():
+        cached = dict(np.load(path))
+    else:
+        rng = np.random.default_rng(seed)
+        area = area_km2(units)
+        weight = rng.lognormal(0.0, 0.7, len(units)) * np.clip(area, 5.0, None) ** -0.25
+        unit_of = rng.choice(len(units), size=accounts, p=weight / weight.sum())
+        surface = shapely.point_on_surface(units)
+        ux, uy = shapely.get_x(surface), shapely.get_y(surface)
+        lon, lat = sample_points(
+            units[unit_of], ux[unit_of], uy[unit_of], 0.35 * np.sqrt(area[unit_of]), rng
+        )
+        expected = np.bincount(unit_of, minlength=len(units)) + 1.0
+        territory = cluster_units(ux, uy, expected, NATIONAL_TERRITORIES, rng)
+        cached = {"lon": lon, "lat": lat, "unit_of": unit_of, "territory": territory}
+        np.savez(path, **cached)
+    territory = cached["territory"]
+    palette = np.array(
+        [hex_to_rgba(palette_color(i))[:3] for i in range(NATIONAL_TERRITORIES)], dtype=np.uint8
+    )
+    centre = shapely.point_on_surface(units)
+    mass = np.bincount(territory, minlength=NATIONAL_TERRITORIES)
+    rep_lon = np.bincount(territory, shapely.get_x(centre), NATIONAL_TERRITORIES) / mass
+    rep_lat = np.bincount(territory, shapely.get_y(centre), NATIONAL_TERRITORIES) / mass
+    return {
+        "units": units,
+        "territory": territory,
+        "palette": palette,
+        "rep_lon": rep_lon,
+        "rep_lat": rep_lat,
+        "lon": cached["lon"],
+        "lat": cached["lat"],
+        "unit_of": cached["unit_of"],
+    }
+
+
+def timed_p95(name: str, fn, budget: float | None, note: str, repeat: int) -> list[float]:
+    """Like :func:`timed`, with the 95th percentile beside the median; returns wall times (ms)."""
+    import gc
+    import time
+
+    fn()  # warm-up
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(repeat):
+        gc.collect()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    median, p95 = float(np.median(wall)), float(np.percentile(wall, 95))
+    text = (
+        f"p95 {p95:.1f} ms, cpu {float(np.median(cpu)):.1f} ms, "
+        f"load {os.getloadavg()[0]:.1f}, n={repeat}"
+    )
+    if budget:
+        text = f"budget {budget:g} ms, ratio {median / budget:.2f}; {text}"
+    figure(name, median, "ms", f"{text}; {note}")
+    return wall
+
+
+def bench_national(accounts: int = NATIONAL_ACCOUNTS) -> None:
+    """Full redraw, pan, recolour and zoom at national scale, through the widget's paint."""
+    import time
+
+    import shapely
+
+    from bench._synthetic import size_label
+
+    start = time.perf_counter()
+    data = national_data(accounts)
+    figure("map_redraw.national_data", time.perf_counter() - start, "s", "load or generate")
+    n_units = len(data["units"])
+    start, start_cpu = time.perf_counter(), time.process_time()
+    canvas = build_canvas(data, territories=NATIONAL_TERRITORIES)
+    figure(
+        "map_redraw.setup_national",
+        time.perf_counter() - start,
+        "s",
+        f"set_units + colours + accounts + outlines, {n_units} units, {accounts:,} accounts; "
+        f"cpu {time.process_time() - start_cpu:.2f} s",
+    )
+    canvas.show()
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(200):  # until the window is exposed: before that, repaint() paints nothing
+        QApplication.processEvents()
+        if canvas.windowHandle() is not None and canvas.windowHandle().isExposed():
+            break
+    canvas.repaint()
+    if canvas._base is None:
+        raise RuntimeError("the canvas did not paint: no exposed window on this platform")
+    tag = "national" if accounts == NATIONAL_ACCOUNTS else f"national_{size_label(accounts)}"
+
+    def full() -> None:
+        canvas.refresh()
+        canvas.repaint()
+
+    timed_p95(
+        f"map_redraw.full_{tag}",
+        full,
+        BUDGET_FULL_NATIONAL,
+        f"{n_units} units, {accounts:,} accounts, whole contiguous US, every layer redrawn",
+        repeat=11,
+    )
+    direction = [1]
+
+    def pan() -> None:
+        direction[0] = -direction[0]
+        canvas.pan_by(37 * direction[0], -23 * direction[0])
+        canvas.repaint()
+
+    timed_p95(
+        f"map_redraw.pan_{tag}",
+        pan,
+        BUDGET_PAN_NATIONAL,
+        "pan_by(±37, ∓23) + paint: units layer reused",
+        repeat=21,
+    )
+
+    def pan_far() -> None:
+        direction[0] = -direction[0]
+        canvas.pan_by(411 * direction[0], -197 * direction[0])
+        canvas.repaint()
+
+    timed_p95(
+        f"map_redraw.pan_far_{tag}",
+        pan_far,
+        BUDGET_FULL_NATIONAL,
+        "pan_by(±411, ∓197) + paint: beyond the units layer's margin",
+        repeat=11,
+    )
+    canvas.zoom_to_extent()
+    colors = canvas._unit_rgba.copy()
+    palette = data["palette"]
+    territory = data["territory"].copy()
+    rng = np.random.default_rng(1)
+    tree_units = shapely.STRtree(data["units"])
+
+    def recolour() -> None:
+        # A lasso-sized edit: a unit and its neighbours move to the next territory.
+        unit = int(rng.integers(n_units))
+        near = tree_units.query(data["units"][unit], predicate="touches")
+        moved = np.r_[unit, near]
+        territory[moved] = (territory[unit] + 1) % NATIONAL_TERRITORIES
+        colors[moved, :3] = palette[territory[moved]]
+        canvas.set_unit_colors(colors)
+        canvas.repaint()
+
+    timed_p95(
+        f"map_redraw.recolour_{tag}",
+        recolour,
+        BUDGET_FULL_NATIONAL,
+        "a unit and its neighbours change territory: set_unit_colors + paint",
+        repeat=11,
+    )
+    zoom = [0]
+
+    def zoom_step() -> None:
+        # In three wheel notches towards Chicago and back out: each a new scale.
+        zoom[0] += 1
+        factor = 1.25 if (zoom[0] // 3) % 2 == 0 else 0.8
+        x, y = canvas.lonlat_to_screen(-87.7, 41.9)
+        from PySide6.QtCore import QPointF
+
+        canvas.zoom_at(factor, QPointF(x, y))
+        canvas.repaint()
+
+    timed_p95(
+        f"map_redraw.zoom_{tag}",
+        zoom_step,
+        BUDGET_FULL_NATIONAL,
+        "a wheel notch in or out about Chicago + paint (new scale: every layer)",
+        repeat=12,
+    )
+    canvas.hide()
+    canvas.deleteLater()
 
 
 def bench_alternatives(data: dict[str, np.ndarray], canvas) -> None:
@@ -430,4 +637,6 @@ def run(size: int | None, data: Path | None) -> None:
 
     timed("map_redraw.full_30k_units", full_big, None, "30,000 units, no accounts, whole extent")
     big.deleteLater()
+    app.processEvents()
+    bench_national(NATIONAL_ACCOUNTS if size is None or size >= 1_000_000 else size)
     app.processEvents()

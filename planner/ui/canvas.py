@@ -47,9 +47,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from planner.models.geo import inverse_web_mercator, web_mercator
+from planner.ui.labels import place_labels
+from planner.ui.legend import legend_layout, paint_legend
+from planner.ui.lod import OutlineLevels, UnitLevels, level_for, path_from_bytes
 from planner.ui.render import (
+    cell_occupancy,
     color_codes,
     composite_dots,
+    expand_cells,
     hex_to_rgba,
     pack_rgba,
     scatter_points,
@@ -69,6 +74,24 @@ SETTLE_MS = 120
 RING_MAX_OCCUPANCY = 0.015
 WHEEL_STEP = 1.25
 KEY_ZOOM = 1.5
+#: With more units than this in view, units are drawn as one combined path per colour from
+#: simplified geometry (:mod:`planner.ui.lod`) instead of one path per unit.
+PER_UNIT_MAX = 2500
+#: Unit borders are drawn only when the units in view are at least this wide on screen
+#: (median, pixels); below it the borders of thousands of ZIP areas turn the map grey.
+BORDER_MIN_PX = 6.0
+#: Above this share of pixels holding an account, dots shrink to one pixel without a ring and
+#: are blended half into the fill, so dense areas read as a darker shade of the territory
+#: colour instead of burying it (see ``_account_style``).
+DENSE_OCCUPANCY = 0.06
+#: Free pixels a rep star needs around it; a star with another closer is drawn as a dot.
+STAR_SPACING_PX = 14
+#: Side of the square areas whose own density of accounts picks their dots' style.
+DENSITY_CELL_PX = 24
+#: Zoomed out past this many metres per pixel, dots are at most two pixels wide.
+SMALL_DOTS_RES = 1500.0
+#: A recolour of at most this many units repaints just them onto the cached units layer.
+PATCH_MAX_UNITS = 1500
 
 _ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
 
@@ -180,6 +203,16 @@ def _union_bounds(boxes: Sequence[np.ndarray]) -> tuple[float, float, float, flo
         float(allb[:, 2].max()),
         float(allb[:, 3].max()),
     )
+
+
+def _over_background(argb: int) -> QColor:
+    """An ``0xAARRGGBB`` colour laid over :data:`BACKGROUND`, as an opaque colour."""
+    alpha = (argb >> 24) / 255
+    channels = [
+        round(((argb >> s) & 0xFF) * alpha + ((BACKGROUND >> s) & 0xFF) * (1 - alpha))
+        for s in (16, 8, 0)
+    ]
+    return QColor(*channels)
 
 
 def _star_path(radius: float) -> QPainterPath:
@@ -300,6 +333,7 @@ class MapCanvas(QWidget):
     cursor_moved = Signal(float, float)
     clicked = Signal(float, float, object)
     view_changed = Signal()
+    legend_changed = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -318,11 +352,15 @@ class MapCanvas(QWidget):
         self.underlay: Any = None
         #: Objects drawn above the map and below the tool (e.g. planned routes).
         self._overlays: list[Any] = []
-        # Units.
+        # Units: per-unit paths are built on first use, from the level-0 elements.
+        self._unit_levels: UnitLevels | None = None
         self._unit_paths: list[QPainterPath | None] = []
+        self._unit_path_built = np.zeros(0, dtype=bool)
         self._unit_bounds = np.zeros((0, 4))
         self._unit_rgba = np.zeros((0, 4), dtype=np.uint8)
         self._unit_brushes: list[QBrush] = []
+        self._unit_brushes_opaque: list[QBrush] = []
+        self._unit_alpha = 255
         self._unit_brush_of = np.zeros(0, dtype=np.intp)
         self._unit_draw_order = np.zeros(0, dtype=np.intp)
         self._unit_pen = QPen(QColor(40, 40, 40, 70), 0)
@@ -346,10 +384,21 @@ class MapCanvas(QWidget):
         self.account_ring = True
         # Territories.
         self._terr_paths: list[QPainterPath | None] = []
+        self._outlines = OutlineLevels()
         self._terr_bounds = np.zeros((0, 4))
         self._terr_anchor = np.zeros((0, 2))
         self._terr_labels: list[QImage | None] = []
         self._terr_label_size = np.zeros((0, 2))
+        self._terr_short_labels: list[QImage | None] = []
+        self._terr_short_size = np.zeros((0, 2))
+        self._terr_area = np.zeros(0)
+        #: ``(kind, QRectF)`` of every label and rep name drawn by the last paint, where kind
+        #: is ``"territory"`` or ``"rep"``: placement keeps them from overlapping.
+        self.drawn_label_rects: list[tuple[str, QRectF]] = []
+        #: Territory index to its label's rectangle, from the last paint.
+        self.drawn_territory_labels: dict[int, QRectF] = {}
+        self._labels_version = 0
+        self._label_cache: tuple[Any, ...] | None = None
         self._sprites: dict[str, QImage] = {}
         self._highlight: set[int] = set()
         # Reps.
@@ -358,12 +407,22 @@ class MapCanvas(QWidget):
         self._rep_marker: QImage | None = None
         # Decorations.
         self._legend: list[tuple[str, QColor]] = []
+        #: Draw the legend box on the map (off while a docked legend shows the same list;
+        #: exported images always have it).
+        self.legend_box = True
         self._attribution = ""
         # Caches.
         self._units_version = 0
         self._base_version = 0
         self._units_layer: _Layer | None = None
         self._units_key: tuple[float, ...] = ()
+        #: How the units layer was drawn: simplification level (None: per-unit, full detail)
+        #: and whether with borders, so a recolour can repaint a few units the same way.
+        self._units_layer_style: tuple[int | None, bool] = (None, False)
+        self._units_patch = 0
+        #: Units layer + accounts + outlines over the units layer's area (pans crop it).
+        self._composed: _Layer | None = None
+        self._composed_key: tuple[Any, ...] = ()
         self._base: _Layer | None = None
         self._base_key: tuple[float, ...] = ()
         self._blit = False
@@ -383,7 +442,9 @@ class MapCanvas(QWidget):
         :meth:`set_unit_colors` is called.
         """
         geoms = np.asarray(geoms, dtype=object)
-        self._unit_paths = geometry_paths(geoms)
+        self._unit_levels = UnitLevels(geoms)
+        self._unit_paths = [None] * len(geoms)
+        self._unit_path_built = np.zeros(len(geoms), dtype=bool)
         self._unit_bounds = _world_bounds(geoms) if len(geoms) else np.zeros((0, 4))
         rgba = np.tile(np.array(DEFAULT_UNIT_RGBA, dtype=np.uint8), (len(geoms), 1))
         self.set_unit_colors(rgba)
@@ -400,15 +461,31 @@ class MapCanvas(QWidget):
                 f"rgba must have shape ({len(self._unit_paths)}, 4) for the units set, "
                 f"got {rgba.shape}"
             )
-        self._unit_rgba = rgba
-        if len(rgba):
-            distinct, brush_of = np.unique(rgba, axis=0, return_inverse=True)
-        else:
-            distinct, brush_of = np.zeros((0, 4), dtype=np.uint8), np.zeros(0, dtype=np.intp)
-        self._unit_brushes = [QBrush(QColor(*map(int, c))) for c in distinct]
+        changed = None
+        if self._unit_rgba.shape == rgba.shape and self._units_layer is not None:
+            changed = np.flatnonzero((self._unit_rgba != rgba).any(axis=1))
+        self._unit_rgba = rgba.copy()
+        # Packed colours sort as integers: 20x faster than np.unique over rows.
+        packed = pack_rgba(rgba) if len(rgba) else np.zeros(0, dtype=np.uint32)
+        distinct, brush_of = np.unique(packed, return_inverse=True)
+        self._unit_brushes = [QBrush(QColor.fromRgba(int(c))) for c in distinct.tolist()]
+        # The same colours laid over the background: an opaque fill costs Qt half the time
+        # of a translucent one, and without tiles under the units the result is the same.
+        self._unit_brushes_opaque = [QBrush(_over_background(int(c))) for c in distinct.tolist()]
+        alpha = packed >> 24
+        self._unit_alpha = int(np.median(alpha)) if len(alpha) else 255
         self._unit_brush_of = brush_of.reshape(-1)
         # Drawing units grouped by colour saves a setBrush call per unit.
         self._unit_draw_order = np.argsort(self._unit_brush_of, kind="stable")
+        if self._unit_levels is not None:
+            self._unit_levels.set_groups(distinct, self._unit_brush_of, self._unit_draw_order)
+        if changed is not None and len(changed) <= PATCH_MAX_UNITS:
+            if len(changed):
+                # An edit recolours a few units: repaint just them, not 33,000.
+                self._patch_units_layer(changed)
+                self._units_patch += 1
+                self._base_changed()
+            return
         self._units_changed()
 
     def set_basemap(self, geoms: Sequence[Any] | np.ndarray, color: str = "#9a9a9a") -> None:
@@ -491,7 +568,8 @@ class MapCanvas(QWidget):
         labels = list(labels) if labels is not None else [""] * len(geoms_arr)
         if len(labels) != len(geoms_arr):
             raise ValueError(f"labels has {len(labels)} entries for {len(geoms_arr)} geometries")
-        self._terr_paths = geometry_paths(geoms_arr)
+        self._outlines.set_geometries(list(geoms_arr))
+        self._terr_paths = self._outlines.paths(0)
         n = len(geoms_arr)
         self._terr_bounds = _world_bounds(geoms_arr) if n else np.zeros((0, 4))
         anchor = np.full((n, 2), np.nan)
@@ -507,7 +585,25 @@ class MapCanvas(QWidget):
             if sprite is not None:
                 sizes[i] = sprite.width() - 6, sprite.height() - 6
         self._terr_label_size = sizes
+        # A label that does not fit with its numbers may still fit with its name alone.
+        self._terr_short_labels = [
+            self._sprite(str(text).split("\n")[0]) if text and "\n" in str(text) else None
+            for text in labels
+        ]
+        short = np.zeros((n, 2))
+        for i, sprite in enumerate(self._terr_short_labels):
+            if sprite is not None:
+                short[i] = sprite.width() - 6, sprite.height() - 6
+        self._terr_short_size = short
+        # Label priority: area on the map (Mercator stretches area by 1/cos² of latitude).
+        area = np.zeros(n)
+        if n:
+            present = ~shapely.is_missing(geoms_arr) & ~shapely.is_empty(geoms_arr)
+            lat = np.radians(shapely.get_y(shapely.centroid(geoms_arr[present])))
+            area[present] = shapely.area(geoms_arr[present]) / np.cos(lat) ** 2
+        self._terr_area = np.nan_to_num(area)
         self._highlight = {i for i in self._highlight if i < n}
+        self._labels_version += 1
         self._base_changed()
 
     def set_reps(self, lon: np.ndarray, lat: np.ndarray, names: Sequence[str]) -> None:
@@ -521,6 +617,7 @@ class MapCanvas(QWidget):
         self._rep_names = [self._sprite(str(name), centred=False) for name in names]
         if self._rep_marker is None:
             self._rep_marker = _star_sprite(9.0)
+        self._labels_version += 1
         self.update()
 
     def set_highlight(self, territory_indices: set[int] | Sequence[int]) -> None:
@@ -537,7 +634,12 @@ class MapCanvas(QWidget):
     def set_legend(self, entries: Sequence[tuple[str, str]]) -> None:
         """Show a legend box of ``(label, '#rrggbb')`` entries in the top-right corner."""
         self._legend = [(str(label), QColor(*hex_to_rgba(color))) for label, color in entries]
+        self.legend_changed.emit(list(self._legend))
         self.update()
+
+    def legend_entries(self) -> list[tuple[str, QColor]]:
+        """The legend's ``(label, colour)`` entries, as last set."""
+        return list(self._legend)
 
     def set_attribution(self, text: str) -> None:
         """Small credit text in the bottom-right corner (empty hides it)."""
@@ -586,10 +688,10 @@ class MapCanvas(QWidget):
 
     def zoom_to_extent(self) -> None:
         """Fit all units, accounts, territories and reps, with a 5 % margin on every side."""
-        rep_boxes = np.column_stack([self._rep_xy, self._rep_xy]) if len(self._rep_xy) else []
-        box = _union_bounds(
-            [self._unit_bounds, self._acc_bounds, self._terr_bounds, np.asarray(rep_boxes)]
+        rep_boxes = (
+            np.column_stack([self._rep_xy, self._rep_xy]) if len(self._rep_xy) else np.zeros((0, 4))
         )
+        box = _union_bounds([self._unit_bounds, self._acc_bounds, self._terr_bounds, rep_boxes])
         if box is None:
             box = _union_bounds([self._basemap_bounds])
         if box is None:
@@ -661,7 +763,7 @@ class MapCanvas(QWidget):
         else:
             base = self._render_base(w, h)
         painter.drawImage(QRectF(shift.x(), shift.y(), w, h), base.image, QRectF(PAD, PAD, w, h))
-        self._paint_overlays(painter, w, h)
+        self._paint_overlays(painter, w, h, legend=self.legend_box)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -818,7 +920,12 @@ class MapCanvas(QWidget):
         return QTransform(k, 0, 0, -k, -left * k, top * k)
 
     def _render_base(self, w: int, h: int) -> _Layer:
-        """Units layer crop + accounts + territory outlines, ``PAD`` pixels wider on each side."""
+        """Units, accounts and territory outlines for the view, ``PAD`` pixels wider each side.
+
+        A crop of the composed layer, which covers the view and a margin of an eighth of it:
+        a small pan copies pixels and draws nothing. (A wider margin would make every edit
+        pay for compositing accounts over a larger area.)
+        """
         key = self._view_key(w, h)
         if self._base is not None and self._base_key == key:
             return self._base
@@ -826,28 +933,54 @@ class MapCanvas(QWidget):
         bw, bh = w + 2 * PAD, h + 2 * PAD
         left = self._cx - (w / 2 + PAD) * res
         top = self._cy + (h / 2 + PAD) * res
+        c, r = self._ensure_units_layer(left, top, bw, bh)
+        assert self._units_layer is not None
+        versions = (self._units_key, self._units_patch, self._base_version)
+        known = self._composed is not None and self._composed_key[0] == versions
+        if known:
+            c0, r0, cw, ch = self._composed_key[1]
+            known = c0 <= c and r0 <= r and c + bw <= c0 + cw and r + bh <= r0 + ch
+        if not known:
+            lh, lw = self._units_layer.pixels.shape
+            margin = max(bw, bh) // 16
+            c0, r0 = max(0, c - margin), max(0, r - margin)
+            c1, r1 = min(lw, c + bw + margin), min(lh, r + bh + margin)
+            self._composed = self._compose(self._units_layer, c0, r0, c1 - c0, r1 - r0)
+            self._composed_key = (versions, (c0, r0, c1 - c0, r1 - r0))
+        assert self._composed is not None
+        c0, r0 = self._composed_key[1][:2]
         base = _Layer(bw, bh)
-        self._copy_units_layer(base.pixels, left, top)
+        base.pixels[:] = self._composed.pixels[r - r0 : r - r0 + bh, c - c0 : c - c0 + bw]
+        self._base, self._base_key = base, key
+        return base
+
+    def _compose(self, units: _Layer, col: int, row: int, lw: int, lh: int) -> _Layer:
+        """Part of the units layer with the account dots and territory outlines on it."""
+        layer = _Layer(lw, lh)
+        layer.pixels[:] = units.pixels[row : row + lh, col : col + lw]
+        left = float(self._units_key[2]) + col * self._res
+        top = float(self._units_key[3]) - row * self._res
         if len(self._acc_x):
-            self._draw_accounts(base.pixels, left, top)
-        if any(p is not None for p in self._terr_paths):
+            self._draw_accounts(layer.pixels, left, top)
+        paths = self._outlines.paths(level_for(self._res))
+        if any(p is not None for p in paths):
             # A 2 px line as three 1 px passes offset by a pixel: 1.5 ms for 40 territories,
             # where a 2 px pen costs 7.5 ms and an antialiased one 25 ms.
-            painter = QPainter(base.image)
+            res = self._res
+            painter = QPainter(layer.image)
             pen = QPen(QColor(30, 30, 30), 0)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            visible = self._visible(self._terr_bounds, left, top, bw, bh).tolist()
+            visible = self._visible(self._terr_bounds, left, top, lw, lh).tolist()
             for dx, dy in ((0, 0), (1, 0), (0, 1)):
                 painter.setTransform(self._world_transform(left - dx * res, top + dy * res))
                 for i in visible:
-                    path = self._terr_paths[i]
+                    path = paths[i]
                     if path is not None:
                         painter.drawPath(path)
             painter.end()
-        self._base, self._base_key = base, key
-        return base
+        return layer
 
     def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
         """Indices of boxes that meet the image area (NaN boxes never do)."""
@@ -862,9 +995,8 @@ class MapCanvas(QWidget):
         )
         return np.flatnonzero(meets)
 
-    def _copy_units_layer(self, target: np.ndarray, left: float, top: float) -> None:
-        """Fill ``target`` from the cached units layer, redrawing the layer when needed."""
-        bh, bw = target.shape
+    def _ensure_units_layer(self, left: float, top: float, bw: int, bh: int) -> tuple[int, int]:
+        """Column and row of ``(left, top)`` in the units layer, redrawn if it misses the area."""
         res = self._res
         layer_key = self._units_key
         if self._units_layer is not None and layer_key[:2] == (res, self._units_version):
@@ -874,8 +1006,7 @@ class MapCanvas(QWidget):
             aligned = abs(col - round(col)) < 1e-3 and abs(row - round(row)) < 1e-3
             c, r = round(col), round(row)
             if aligned and c >= 0 and c + bw <= lw and r >= 0 and r + bh <= lh:
-                target[:] = self._units_layer.pixels[r : r + bh, c : c + bw]
-                return
+                return c, r
         # Redraw with a margin so that the next pans (arrow keys move a quarter view) reuse
         # this layer; the margin costs little since per-unit call overhead dominates the fill.
         margin = max(bw, bh) // 4 + 8
@@ -885,13 +1016,61 @@ class MapCanvas(QWidget):
         self._draw_units(layer, lleft, ltop)
         self._units_layer = layer
         self._units_key = (res, self._units_version, lleft, ltop)
-        target[:] = layer.pixels[margin : margin + bh, margin : margin + bw]
+        return margin, margin
 
     def _draw_units(self, layer: _Layer, left: float, top: float) -> None:
         """Background, basemap lines and unit fills into a units layer."""
-        layer.pixels.fill(BACKGROUND)
         lh, lw = layer.pixels.shape
+        style: tuple[int | None, bool] = (None, False)
+        in_view = np.zeros(0, dtype=np.intp)
+        if self._unit_paths:
+            in_view = self._visible(self._unit_bounds, left, top, lw, lh)
+            widths = (self._unit_bounds[in_view, 2] - self._unit_bounds[in_view, 0]) / self._res
+            borders = len(in_view) > 0 and float(np.median(widths)) >= BORDER_MIN_PX
+            level = level_for(self._res) if len(in_view) > PER_UNIT_MAX else None
+            style = (level, borders)
+        self._units_layer_style = style
         painter = QPainter(layer.image)
+        self._paint_units(painter, layer, left, top, in_view, style, patch=False)
+        painter.end()
+
+    def _patch_units_layer(self, units: np.ndarray) -> None:
+        """Repaint ``units`` (new colours) onto the cached units layer, as it was drawn.
+
+        Fills may be translucent, so the units' area is first cleared to what lies under
+        them (background, tiles, basemap lines), clipped to their outline.
+        """
+        layer, levels = self._units_layer, self._unit_levels
+        if layer is None or levels is None:
+            return
+        level, borders = self._units_layer_style
+        clip = levels.path_of(level or 0, units)
+        if clip is None:
+            return
+        left, top = float(self._units_key[2]), float(self._units_key[3])
+        painter = QPainter(layer.image)
+        painter.setTransform(self._world_transform(left, top))
+        painter.setClipPath(clip)
+        painter.resetTransform()
+        self._paint_units(painter, layer, left, top, units, (level, borders), patch=True)
+        painter.end()
+
+    def _paint_units(
+        self,
+        painter: QPainter,
+        layer: _Layer,
+        left: float,
+        top: float,
+        units: np.ndarray,
+        style: tuple[int | None, bool],
+        patch: bool,
+    ) -> None:
+        """Under-layers and unit fills; ``patch`` paints only ``units``, one path each."""
+        lh, lw = layer.pixels.shape
+        if patch:
+            painter.fillRect(QRectF(0, 0, lw, lh), QColor.fromRgba(BACKGROUND))
+        else:
+            layer.pixels.fill(BACKGROUND)
         underlay = self.underlay
         if underlay is not None:
             # Background images (online tiles) in layer pixels, under everything else.
@@ -906,23 +1085,79 @@ class MapCanvas(QWidget):
             painter.setPen(self._basemap_pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self._basemap_path)
-        if self._unit_paths:
-            painter.setPen(self._unit_pen)
-            visible = np.zeros(len(self._unit_paths), dtype=bool)
-            visible[self._visible(self._unit_bounds, left, top, lw, lh)] = True
-            order = self._unit_draw_order[visible[self._unit_draw_order]]
-            paths, brushes, brush_of = self._unit_paths, self._unit_brushes, self._unit_brush_of
-            current = -1
+        if not len(units):
+            return
+        # Without tiles the fills are drawn opaque, pre-blended over the background, and the
+        # basemap lines they would have shown through are drawn again on top at the opacity
+        # the fill left them: the same pixels for half the fill cost.
+        opaque = underlay is None
+        level, borders = style
+        painter.setPen(self._unit_pen if borders else Qt.PenStyle.NoPen)
+        if level is not None and not patch:
+            self._draw_unit_groups(painter, level, opaque)
+        else:
+            self._draw_unit_paths(painter, units, level, opaque)
+        if opaque and self._basemap_path is not None and self._unit_alpha < 255:
+            color = QColor(self._basemap_pen.color())
+            color.setAlpha(255 - self._unit_alpha)
+            pen = QPen(color, 0)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._basemap_path)
+
+    def _draw_unit_paths(
+        self, painter: QPainter, units: np.ndarray, level: int | None, opaque: bool
+    ) -> None:
+        """One path per unit (few units in view, or a patch over a recoloured few)."""
+        visible = np.zeros(len(self._unit_paths), dtype=bool)
+        visible[units] = True
+        order = self._unit_draw_order[visible[self._unit_draw_order]]
+        brushes = self._unit_brushes_opaque if opaque else self._unit_brushes
+        brush_of = self._unit_brush_of
+        if level is not None and self._unit_levels is not None:
+            # A patch over simplified units: the same simplified shapes, so it covers them.
+            levels = self._unit_levels
+            paths: list[QPainterPath | None] = [None] * len(self._unit_paths)
             for i in order.tolist():
-                path = paths[i]
-                if path is None:
-                    continue
-                b = brush_of[i]
-                if b != current:
-                    painter.setBrush(brushes[b])
-                    current = b
+                paths[i] = levels.path_of(level, np.array([i]))
+        else:
+            self._build_unit_paths(order)
+            paths = self._unit_paths
+        current = -1
+        for i in order.tolist():
+            path = paths[i]
+            if path is None:
+                continue
+            b = brush_of[i]
+            if b != current:
+                painter.setBrush(brushes[b])
+                current = b
+            painter.drawPath(path)
+
+    def _build_unit_paths(self, units: np.ndarray) -> None:
+        """Build the per-unit paths of ``units`` that are not built yet (full detail)."""
+        todo = units[~self._unit_path_built[units]]
+        if not len(todo) or self._unit_levels is None:
+            return
+        elements, starts = self._unit_levels.elements(0)
+        raw = elements.tobytes()
+        size = elements.itemsize
+        paths = self._unit_paths
+        for i, lo, hi in zip(
+            todo.tolist(), starts[todo].tolist(), starts[todo + 1].tolist(), strict=True
+        ):
+            paths[i] = path_from_bytes(raw[lo * size : hi * size], hi - lo)
+        self._unit_path_built[todo] = True
+
+    def _draw_unit_groups(self, painter: QPainter, level: int, opaque: bool) -> None:
+        """Units far out: one combined, simplified path per fill colour (see lod.py)."""
+        assert self._unit_levels is not None
+        for key, path in self._unit_levels.group_paths(level).items():
+            if path is not None:
+                color = int(key) & 0xFFFFFFFF
+                painter.setBrush(_over_background(color) if opaque else QColor.fromRgba(color))
                 painter.drawPath(path)
-        painter.end()
 
     def _draw_accounts(self, pixels: np.ndarray, left: float, top: float) -> None:
         """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts)."""
@@ -934,24 +1169,61 @@ class MapCanvas(QWidget):
             points, bw, bh, self._acc_x, self._acc_y, self._acc_colors,
             k, (ox - left) * k, (top - oy) * k,
         )  # fmt: skip
-        composite_dots(
-            pixels.reshape(-1),
-            points[:-1],
-            bw,
-            palette=self._acc_palette,
-            dot_px=self.account_dot_px,
-            ring=self.account_ring and self._sparse(points),
-            blend=self._acc_blend,
-        )
+        # Each area of the view gets the style its own density calls for: a city's accounts
+        # tint their territory while a few rural ones nearby stay distinct dots. Two passes at
+        # most: the dense cells' dots are mixed in without growing (cheap), the rest are
+        # grown into dots once, with a ring if they are sparse.
+        flat = points[:-1]
+        target = pixels.reshape(-1)
+        cell = DENSITY_CELL_PX
+        density = cell_occupancy(flat, bw, bh, cell)
+        dense_cells = density > DENSE_OCCUPANCY
+        normal = flat
+        if dense_cells.any():
+            dense = expand_cells(dense_cells, bw, bh, cell)
+            normal = np.where(dense, 0, flat).astype(flat.dtype, copy=False)
+            composite_dots(
+                target,
+                np.where(dense, flat, 0).astype(flat.dtype, copy=False),
+                bw,
+                palette=self._acc_palette,
+                **self._account_style(2),
+            )
+        occupied = (density > 0) & ~dense_cells
+        if occupied.any():
+            sparse = float(np.median(density[occupied])) <= RING_MAX_OCCUPANCY
+            composite_dots(
+                target,
+                normal,
+                bw,
+                palette=self._acc_palette,
+                blend=self._acc_blend,
+                **self._account_style(0 if sparse else 1),
+            )
 
-    @staticmethod
-    def _sparse(points: np.ndarray) -> bool:
-        """True when few pixels hold a point: rings help then, but make dense areas black."""
-        sample = points[:: max(1, len(points) // 200_000)]
-        return np.count_nonzero(sample) < RING_MAX_OCCUPANCY * len(sample)
+    def _account_style(self, density_class: int) -> dict[str, Any]:
+        """Dot size, ring and half-blending for the zoom and a density class (0, 1 or 2).
+
+        Class 2: cells where more than :data:`DENSE_OCCUPANCY` of the pixels hold an account;
+        otherwise 0 when the typical occupied cell has at most :data:`RING_MAX_OCCUPANCY`,
+        else 1. Returns keyword arguments of :func:`~planner.ui.render.composite_dots`.
+
+        Sparse accounts are distinct dots with a dark ring; as they crowd (or the view zooms
+        out) the dots shrink and lose the ring, and once they would cover the map they become
+        one-pixel dots blended half into the fill: dense areas then read as a darker shade of
+        their territory's colour, and the colours stay readable.
+        """
+        dot = self.account_dot_px
+        if self._res > SMALL_DOTS_RES:
+            dot = min(dot, 2)
+        if density_class >= 2:
+            return {"dot_px": 1, "ring": False, "half": True}
+        if density_class == 1:
+            return {"dot_px": max(1, dot - 1), "ring": False, "half": False}
+        return {"dot_px": dot, "ring": self.account_ring, "half": False}
 
     # ------------------------------------------------------------------ overlays
-    def _paint_overlays(self, painter: QPainter, w: int, h: int) -> None:
+    def _paint_overlays(self, painter: QPainter, w: int, h: int, legend: bool = True) -> None:
         """Highlight, labels, reps, the tool's drawing, legend, scale bar and attribution."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         left, top = self._cx - w / 2 * self._res, self._cy + h / 2 * self._res
@@ -959,7 +1231,6 @@ class MapCanvas(QWidget):
         if self._highlight:
             self._paint_highlight(painter, world)
         self._paint_labels(painter, left, top, w, h)
-        self._paint_reps(painter, left, top, w, h)
         for overlay in self._overlays:
             painter.save()
             overlay.paint(painter, self)
@@ -970,7 +1241,8 @@ class MapCanvas(QWidget):
             paint(painter, self)
             painter.restore()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_legend(painter, w, h)
+        if legend:
+            self._paint_legend(painter, w, h)
         self._paint_scale_bar(painter, h)
         if self._attribution:
             font = QFont()
@@ -995,83 +1267,140 @@ class MapCanvas(QWidget):
             # The first pass also lightens the fill so the selected units stand out.
             painter.setBrush(QColor(255, 255, 255, 70) if width > 5 else Qt.BrushStyle.NoBrush)
             for i in sorted(self._highlight):
-                if 0 <= i < len(self._terr_paths) and self._terr_paths[i] is not None:
-                    painter.drawPath(self._terr_paths[i])
+                path = self._terr_paths[i] if 0 <= i < len(self._terr_paths) else None
+                if path is not None:
+                    painter.drawPath(path)
         painter.restore()
 
-    def _paint_labels(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
-        if not self._terr_labels:
-            return
-        k = 1.0 / self._res
+    def _place_labels(self, left: float, top: float, w: int, h: int) -> tuple[Any, ...]:
+        """Where labels, rep names and stars go for this view (cached by :meth:`_paint_labels`:
+        a paint that only moves a tool's rubber band reuses it)."""
+        n, k = len(self._terr_labels), 1.0 / self._res
         sx = (self._terr_anchor[:, 0] - left) * k
         sy = (top - self._terr_anchor[:, 1]) * k
         bw = (self._terr_bounds[:, 2] - self._terr_bounds[:, 0]) * k
         bh = (self._terr_bounds[:, 3] - self._terr_bounds[:, 1]) * k
-        size = self._terr_label_size
-        show = (
-            np.isfinite(sx)
-            & (bw >= size[:, 0] * 0.8)
-            & (bh >= size[:, 1] * 1.2)
-            & (sx > -size[:, 0])
-            & (sx < w + size[:, 0])
-            & (sy > -size[:, 1])
-            & (sy < h + size[:, 1])
-        )
-        for i in np.flatnonzero(show).tolist():
-            sprite = self._terr_labels[i]
-            if sprite is not None:
-                painter.drawImage(
-                    QPointF(round(sx[i] - sprite.width() / 2), round(sy[i] - sprite.height() / 2)),
-                    sprite,
-                )
-
-    def _paint_reps(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
-        if not len(self._rep_xy):
-            return
-        k = 1.0 / self._res
-        sx = (self._rep_xy[:, 0] - left) * k
-        sy = (top - self._rep_xy[:, 1]) * k
-        inside = np.isfinite(sx) & (sx > -60) & (sx < w + 60) & (sy > -20) & (sy < h + 20)
+        # Rep stars are obstacles; their names are candidates after every territory label.
         marker = self._rep_marker
-        assert marker is not None
-        half = marker.width() / 2
-        for i in np.flatnonzero(inside).tolist():
-            x, y = round(float(sx[i])), round(float(sy[i]))
-            painter.drawImage(QPointF(x - half, y - half), marker)
-            name = self._rep_names[i]
-            painter.drawImage(QPointF(x + half + 1, y - name.height() / 2), name)
+        half = marker.width() / 2 if marker is not None else 0.0
+        rx = (self._rep_xy[:, 0] - left) * k if len(self._rep_xy) else np.zeros(0)
+        ry = (top - self._rep_xy[:, 1]) * k if len(self._rep_xy) else np.zeros(0)
+        rx, ry = np.round(rx), np.round(ry)
+        stars = np.isfinite(rx) & (rx > -60) & (rx < w + 60) & (ry > -20) & (ry < h + 20)
+        rep_size = np.array(
+            [(img.width() - 4, img.height() - 4) for img in self._rep_names], dtype=float
+        ).reshape(-1, 2)
+        rep_dx = half + 1 + (rep_size[:, 0] + 4) / 2
+        rep_size[~stars | (rx + rep_dx + rep_size[:, 0] / 2 > w)] = 0
+        # Territory labels: with their numbers, then the name alone; each centred on the
+        # anchor, else just above or below it (clear of a rep star sitting on the anchor).
+        sizes: list[np.ndarray] = []
+        offsets: list[np.ndarray] = []
+        for size in (self._terr_label_size, self._terr_short_size):
+            for shift in (0.0, -1.0, 1.0):
+                dy = shift * (size[:, 1] / 2 + half + 2)
+                fits = (bw >= size[:, 0] * 0.8) & (bh >= size[:, 1] * 1.2)
+                # Whole labels only: one cut by the edge of the map cannot be read.
+                inside = (sx - size[:, 0] / 2 >= 0) & (sx + size[:, 0] / 2 <= w)
+                inside &= (sy + dy - size[:, 1] / 2 >= 0) & (sy + dy + size[:, 1] / 2 <= h)
+                usable = np.where((fits & inside)[:, None], size, 0.0)
+                rep_alt = rep_size if not sizes else np.zeros_like(rep_size)
+                sizes.append(np.vstack([usable, rep_alt]))
+                offsets.append(
+                    np.vstack(
+                        [
+                            np.column_stack([np.zeros(n), dy]),
+                            np.column_stack([rep_dx, np.zeros(len(rx))]),
+                        ]
+                    )
+                )
+        x = np.r_[sx, rx]
+        y = np.r_[sy, ry]
+        priority = np.r_[self._terr_area * k * k, np.full(len(rx), -1.0)]
+        # Stars first, among themselves: where reps crowd (a national view), a star that
+        # would overlap another becomes a small dot, and only whole stars keep labels away.
+        star_box = np.full((len(rx), 2), 2 * half + STAR_SPACING_PX)
+        star_box[~stars] = 0
+        whole, _ = place_labels(rx, ry, [star_box], np.zeros(len(rx)), gap=0.0)
+        full_star = whole >= 0
+        for alt in sizes:
+            alt[n:][~full_star] = 0  # a dot gets no name
+        blocked = [np.column_stack([rx - half, ry - half, rx + half, ry + half])[full_star]]
+        # The scale bar (bottom left, at most about 230 px wide) and the attribution.
+        blocked.append(np.array([[0.0, h - 42.0, 240.0, float(h)]]))
+        if self._attribution:
+            font = QFont()
+            font.setPixelSize(10)
+            text_w = QFontMetricsF(font).horizontalAdvance(self._attribution)
+            blocked.append(np.array([[w - text_w - 14.0, h - 19.0, float(w), float(h)]]))
+        legend = self._legend_box(w, h)
+        if legend is not None:
+            blocked.append(
+                np.array([[legend.left(), legend.top(), legend.right(), legend.bottom()]])
+            )
+        choice, boxes = place_labels(x, y, sizes, priority, np.vstack(blocked), offsets=offsets)
+        return n, choice, boxes, rx, ry, stars, full_star
+
+    def _paint_labels(self, painter: QPainter, left: float, top: float, w: int, h: int) -> None:
+        """Territory labels and rep names, placed so that none overlaps another or the legend.
+
+        Larger territories are labelled first; a label that would collide is shortened to
+        its name, else hidden (as is a label larger than its territory on screen). Rep stars
+        are always drawn; their names come after every territory label.
+        """
+        self.drawn_label_rects = []
+        key = (left, top, self._res, w, h, self._labels_version, self.legend_box, len(self._legend))
+        if self._label_cache is None or self._label_cache[0] != key:
+            self._label_cache = (key, self._place_labels(left, top, w, h))
+        n, choice, boxes, rx, ry, stars, full_star = self._label_cache[1]
+        marker = self._rep_marker
+        half = marker.width() / 2 if marker is not None else 0.0
+        self.drawn_territory_labels = {}
+        for i in np.flatnonzero(choice[:n] >= 0).tolist():
+            sprite = (self._terr_labels if choice[i] < 3 else self._terr_short_labels)[i]
+            if sprite is None:
+                continue
+            x0, y0, x1, y1 = boxes[i]
+            painter.drawImage(
+                QPointF(
+                    round((x0 + x1) / 2 - sprite.width() / 2),
+                    round((y0 + y1) / 2 - sprite.height() / 2),
+                ),
+                sprite,
+            )
+            rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+            self.drawn_label_rects.append(("territory", rect))
+            self.drawn_territory_labels[i] = rect
+        if marker is None:
+            return
+        painter.setPen(QPen(QColor(20, 20, 20), 1))
+        painter.setBrush(QColor(255, 210, 63))
+        for j in np.flatnonzero(stars & ~full_star).tolist():
+            painter.drawEllipse(QPointF(float(rx[j]), float(ry[j])), 2.5, 2.5)
+        for j in np.flatnonzero(full_star).tolist():
+            px, py = float(rx[j]), float(ry[j])
+            painter.drawImage(QPointF(px - half, py - half), marker)
+            if choice[n + j] >= 0:
+                name = self._rep_names[j]
+                painter.drawImage(QPointF(px + half + 1, py - name.height() / 2), name)
+                x0, y0, x1, y1 = boxes[n + j]
+                self.drawn_label_rects.append(("rep", QRectF(x0, y0, x1 - x0, y1 - y0)))
 
     def _paint_legend(self, painter: QPainter, w: int, h: int) -> None:
-        if not self._legend:
-            return
-        font = QFont()
-        font.setPixelSize(12)
-        metrics = QFontMetricsF(font)
-        row = max(metrics.height(), 14) + 4
-        entries: list[tuple[str, QColor | None]] = list(self._legend)
-        fits = max(1, int((h - 70) // row))
-        if len(entries) > fits:
-            # Keep the box inside the map: the rest is summarised on the last line.
-            entries = [*entries[: fits - 1], (f"… {len(entries) - fits + 1} more", None)]
-        text_w = max(metrics.horizontalAdvance(label) for label, _ in entries)
-        box_w, box_h = text_w + 40, row * len(entries) + 12
-        x0, y0 = w - box_w - 10, 10
-        painter.setPen(QPen(QColor(120, 120, 120), 1))
-        painter.setBrush(QColor(255, 255, 255, 225))
-        painter.drawRoundedRect(QRectF(x0, y0, box_w, box_h), 4, 4)
-        painter.setFont(font)
-        for i, (label, color) in enumerate(entries):
-            y = y0 + 6 + i * row
-            if color is not None:
-                painter.setPen(QPen(QColor(60, 60, 60), 1))
-                painter.setBrush(color)
-                painter.drawRect(QRectF(x0 + 10, y + (row - 12) / 2, 14, 12))
-            painter.setPen(QColor(25, 25, 25))
-            painter.drawText(
-                QRectF(x0 + 32, y, text_w + 4, row),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                label,
-            )
+        layout = legend_layout(self._legend, w, h)
+        if layout is not None:
+            paint_legend(painter, layout)
+
+    def set_legend_box(self, visible: bool) -> None:
+        """Show or hide the legend box on the map (exports keep it)."""
+        self.legend_box = bool(visible)
+        self.update()
+
+    def _legend_box(self, w: int, h: int) -> QRectF | None:
+        if not self.legend_box:
+            return None
+        layout = legend_layout(self._legend, w, h)
+        return layout.box if layout is not None else None
 
     def _paint_scale_bar(self, painter: QPainter, h: int) -> None:
         # Mercator stretches distances by 1/cos(latitude): measure at the view centre.

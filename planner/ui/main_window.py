@@ -35,7 +35,9 @@ from planner.ui.commands import action_text
 from planner.ui.context import AppContext, EditingState, PlanHolder, TerritorySelection
 from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.folders import is_bundled, start_folder
+from planner.ui.icons import GLYPHS, fix_toolbar
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
+from planner.ui.legend import legend_dock
 from planner.ui.map_presenter import PlanMapPresenter
 from planner.ui.refresh import Refresh, RefreshScheduler
 from planner.ui.tools import MapTool
@@ -123,6 +125,11 @@ class MainWindow(QMainWindow):
         self.balance_dock.setWidget(self.balance)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.balance_dock)
         self.resizeDocks([self.balance_dock], [660], Qt.Orientation.Horizontal)
+        self.legend_dock = legend_dock(
+            self, self.canvas.legend_changed, self.canvas.legend_entries()
+        )
+        # The map's own legend box only while the docked legend is hidden.
+        self.legend_dock.visibilityChanged.connect(lambda v: self.canvas.set_legend_box(not v))
 
         self.coords = QLabel("", self)
         self.coords.setObjectName("cursorCoordinates")
@@ -259,6 +266,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.zoom_selection_action)
         view_menu.addSeparator()
         view_menu.addAction(self.balance_dock.toggleViewAction())
+        view_menu.addAction(self.legend_dock.toggleViewAction())
         self.menus["plan"] = self.menuBar().addMenu("&Plan")
         help_menu = self.menuBar().addMenu("&Help")
         self.menus["help"] = help_menu
@@ -276,6 +284,15 @@ class MainWindow(QMainWindow):
         ):
             toolbar.addAction(action)
         self.file_toolbar = toolbar
+        icons = {
+            "new": self.new_action,
+            "open": self.open_action,
+            "save": self.save_action,
+            "undo": self.undo_action,
+            "redo": self.redo_action,
+            "zoom_extent": self.zoom_extent_action,
+        }
+        fix_toolbar(toolbar, icons, text_beside=False)
 
     def _build_tools(self) -> None:
         from planner.ui.commands import MergeTerritoriesCommand, SetLocksCommand
@@ -302,6 +319,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
             tools_menu.addAction(action)
             self.tool_actions[tool_id] = action
+        fix_toolbar(toolbar, {t: a for t, a in self.tool_actions.items() if t in GLYPHS}, False)
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" Assign to: "))
         self.target_combo = QComboBox(self)

@@ -21,7 +21,6 @@ UNDER_LIGHT, UNDER_DEEP = (209, 229, 240), (33, 102, 172)
 OVER_LIGHT, OVER_DEEP = (253, 219, 199), (178, 24, 43)
 UNASSIGNED_ACCOUNT = (227, 26, 28, 255)
 UNIT_ALPHA = 150
-LEGEND_MAX_TERRITORIES = 12
 
 
 def hex_rgb(color: str) -> tuple[int, int, int]:
@@ -45,6 +44,10 @@ def deviation_rgb(deviation: np.ndarray, tolerance: float) -> np.ndarray:
     rgb = np.where((d > 0)[:, None], over, under)
     rgb = np.where(outside[:, None], rgb, np.array(IN_BAND_RGB))
     return np.rint(rgb).astype(np.uint8)
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 class PlanMapPresenter:
@@ -209,19 +212,29 @@ class PlanMapPresenter:
         )
 
     def refresh_legend(self) -> None:
-        """Territory colours when few enough to read; always the symbols' meaning.
+        """Territory (or group) colours, then the symbols' meaning.
 
-        With many territories the map labels and the balance table's swatches name
-        them, and a long legend would hide the map.
+        The map's legend box shows as many as fit and counts the rest; the Legend
+        panel lists them all.
         """
         assert self.plan is not None
         entries: list[tuple[str, str]] = []
         groups = self._level_groups() if self._deviation_key() is None else None
-        if groups is not None and len(groups[0]) <= LEGEND_MAX_TERRITORIES:
+        if groups is not None:
             entries = list(zip(groups[0], groups[1], strict=True))
-        elif groups is None and self.plan.n_territories <= LEGEND_MAX_TERRITORIES:
+        elif self._deviation_key() is None:
             colors = self.plan.territories["color"]
             entries = [(self.plan.territory_label(i), c) for i, c in enumerate(colors)]
+        key = self._deviation_key()
+        if key is not None:
+            # The colouring's classes: below the band, within it, above it.
+            table = self.plan.balance()
+            band = f"{table.measures[table.column(key)].tolerance:.0%}"
+            entries = [
+                (f"Below target by more than {band}", _hex(UNDER_DEEP)),
+                (f"Within ±{band} of target", _hex(IN_BAND_RGB)),
+                (f"Above target by more than {band}", _hex(OVER_DEEP)),
+            ]
         entries.append(("Unassigned unit", "#c8c8c8"))
         entries.append(("Unassigned account", "#e31a1c"))
         self.canvas.set_legend(entries)

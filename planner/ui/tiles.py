@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QObject,
     QRectF,
@@ -252,8 +253,10 @@ class TileLayer(QObject):
         lon0, lat0, lon1, lat1 = bounds
         if width <= 0 or height <= 0 or not all(map(math.isfinite, bounds)):
             return []
-        x0, y0 = (float(v) for v in web_mercator(min(lon0, lon1), min(lat0, lat1)))
-        x1, y1 = (float(v) for v in web_mercator(max(lon0, lon1), max(lat0, lat1)))
+        west, east = np.array(min(lon0, lon1)), np.array(max(lon0, lon1))
+        south, north = np.array(min(lat0, lat1)), np.array(max(lat0, lat1))
+        x0, y0 = (float(v) for v in web_mercator(west, south))
+        x1, y1 = (float(v) for v in web_mercator(east, north))
         if x1 <= x0 or y1 <= y0:
             return []
         z = int(min(max(round(zoom), self.min_zoom), self.max_zoom))

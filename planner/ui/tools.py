@@ -450,6 +450,9 @@ class DrawTerritoryTool(_GestureTool):
         super().__init__(ctx, presenter)
         self.clicking = False
         self.press_at: MapEvent | None = None
+        #: The pointer left the press spot during this press (a closed freehand loop ends
+        #: where it began, so the release position alone cannot tell a drag from a click).
+        self.dragged = False
 
     def cancel(self) -> None:
         self.clicking = False
@@ -462,6 +465,7 @@ class DrawTerritoryTool(_GestureTool):
         if e.button != Qt.MouseButton.LeftButton or self.ctx.plan is None:
             return False
         self.press_at = e
+        self.dragged = False
         if self.clicking:
             return True
         self.begin(e)
@@ -470,6 +474,10 @@ class DrawTerritoryTool(_GestureTool):
     def move(self, e: MapEvent) -> bool:
         if not self.active:
             return False
+        if self.press_at is not None and (
+            abs(e.x - self.press_at.x) >= DRAG_PX or abs(e.y - self.press_at.y) >= DRAG_PX
+        ):
+            self.dragged = True
         if not self.clicking and self.press_at is not None:
             self.extend(e)
         self.canvas.update()
@@ -479,7 +487,9 @@ class DrawTerritoryTool(_GestureTool):
         if not self.active:
             return False
         dragged = self.press_at is not None and (
-            abs(e.x - self.press_at.x) >= DRAG_PX or abs(e.y - self.press_at.y) >= DRAG_PX
+            self.dragged
+            or abs(e.x - self.press_at.x) >= DRAG_PX
+            or abs(e.y - self.press_at.y) >= DRAG_PX
         )
         self.press_at = None
         if self.clicking:

@@ -195,7 +195,8 @@ def test_merge_selected_territories_is_one_undo_step(qtbot, window: MainWindow) 
 
 def test_select_tool_box_selects_touched_territories(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     window.set_tool("select")
-    drag(qtbot, window, [(-87.99, 41.51), (-87.70, 41.55)])
+    # The top edge passes north of the first row's centres (lat 41.55), not through them.
+    drag(qtbot, window, [(-87.99, 41.51), (-87.70, 41.56)])
     assert window.balance.selected_territories() == [0, 1]
     assert window.canvas._highlight == {0, 1}
 
@@ -476,7 +477,9 @@ def test_pin_tool_leaves_locked_accounts(qtbot, window: MainWindow) -> None:  # 
 
     plan = window.plan
     assert plan is not None
-    lon, lat = np.array(BOX_2x2).T
+    # The lasso as the tool receives it: corners rounded to whole pixels.
+    corners = [window.canvas.screen_to_lonlat(screen(window, *p).toPointF()) for p in BOX_2x2]
+    lon, lat = np.array(corners).T
     inside = accounts_inside(plan, lasso_polygon(lon, lat).polygon)
     plan.set_account_flags(inside[:3], locked=np.ones(3, bool))
     window.set_tool("pin")
@@ -601,3 +604,14 @@ def test_ampersand_in_a_recent_file_name_shows_in_the_menu(qtbot, window: MainWi
     window._fill_recent_menu()
     texts = [a.text() for a in window.recent_menu.actions()]
     assert texts == ["&1 /plans/R&&D east.gpkg"]
+
+
+def test_freehand_loop_ending_where_it_began_draws_a_territory(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    k = plan.n_territories
+    window.set_tool("draw")
+    loop = [*BOX_2x2[:4], BOX_2x2[0]]  # released on the very pixel it was pressed
+    drag(qtbot, window, loop)
+    assert plan.n_territories == k + 1
+    assert not window.tools["draw"].clicking

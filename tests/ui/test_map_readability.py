@@ -1,0 +1,343 @@
+"""A map people can read: labels that do not collide, dots that leave the colours visible,
+a legend, toolbar buttons that stay put, and the level of detail drawing the same map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QUndoCommand
+
+from planner.ui.canvas import MapCanvas
+from planner.ui.labels import place_labels
+from planner.ui.legend import LegendPanel, legend_layout
+from planner.ui.main_window import MainWindow
+
+
+def _grid(n: int, size: float = 0.02, lon0: float = -97.0, lat0: float = 38.0) -> np.ndarray:
+    return np.array(
+        [
+            shapely.box(
+                lon0 + c * size, lat0 + r * size, lon0 + (c + 1) * size, lat0 + (r + 1) * size
+            )
+            for r in range(n)
+            for c in range(n)
+        ],
+        dtype=object,
+    )
+
+
+def _pixels(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    w, h = image.width(), image.height()
+    raw = np.frombuffer(image.constBits(), dtype=np.uint32, count=w * h)
+    return raw.reshape(h, w) & 0xFFFFFF
+
+
+@pytest.fixture
+def crowded(qtbot) -> MapCanvas:
+    """100 small territories (a 10x10 grid of squares) with long two-line labels and reps."""
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(600, 400)
+    squares = _grid(10, size=0.05)
+    canvas.set_units(squares)
+    rng = np.random.default_rng(3)
+    rgba = np.column_stack([rng.integers(60, 230, (100, 3)), np.full(100, 255)]).astype(np.uint8)
+    canvas.set_unit_colors(rgba)
+    # Territory i is square i, except territory 0, which is the whole top row (largest).
+    geoms = list(squares)
+    geoms[0] = shapely.union_all(squares[90:])
+    labels = [f"Territory number {i}\n{i * 37:,} accounts" for i in range(100)]
+    canvas.set_territory_outlines(geoms, labels)
+    centre = shapely.centroid(squares)
+    canvas.set_reps(shapely.get_x(centre), shapely.get_y(centre), [f"Rep {i}" for i in range(100)])
+    canvas.zoom_to_extent()
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    return canvas
+
+
+def test_place_labels_skips_a_colliding_label_and_prefers_the_larger_territory() -> None:
+    x = np.array([100.0, 110.0, 300.0])
+    y = np.array([100.0, 102.0, 100.0])
+    full = np.array([[80.0, 20.0], [80.0, 20.0], [80.0, 20.0]])
+    short = np.array([[30.0, 10.0], [0.0, 0.0], [30.0, 10.0]])
+    choice, boxes = place_labels(x, y, [full, short], priority=np.array([1.0, 5.0, 2.0]))
+    # Candidate 1 is larger: it keeps its label; candidate 0 overlaps it even when short.
+    assert choice.tolist() == [-1, 0, 0]
+    assert np.isnan(boxes[0]).all()
+    # With the short form narrow enough to clear it, candidate 0 shows shortened.
+    short[0] = (4.0, 4.0)
+    y[0] = 120.0
+    choice, _ = place_labels(x, y, [full, short], priority=np.array([1.0, 5.0, 2.0]))
+    assert choice.tolist() == [1, 0, 0]
+
+
+def test_place_labels_keeps_clear_of_obstacles() -> None:
+    x, y = np.array([50.0]), np.array([50.0])
+    size = np.array([[40.0, 10.0]])
+    choice, _ = place_labels(x, y, [size], np.ones(1), obstacles=np.array([[0, 0, 60, 60]]))
+    assert choice.tolist() == [-1]
+
+
+def test_drawn_labels_never_overlap_and_the_largest_territory_is_labelled(crowded) -> None:
+    crowded.render_image(600, 400)
+    rects = crowded.drawn_label_rects
+    territory = [r for kind, r in rects if kind == "territory"]
+    assert territory, "no label was drawn"
+    assert len(territory) < 100, "every label drawn: nothing was crowded enough to test"
+    for i, (_, a) in enumerate(rects):
+        for _, b in rects[i + 1 :]:
+            assert not a.intersects(b), (a, b)
+    # The top row is the largest territory: its label wins its place.
+    assert 0 in crowded.drawn_territory_labels
+
+
+def test_labels_keep_out_of_the_legend_box(crowded) -> None:
+    crowded.set_legend([(f"Territory number {i}", "#336699") for i in range(6)])
+    crowded.render_image(600, 400)
+    box = crowded._legend_box(600, 400)
+    assert box is not None
+    assert all(not r.intersects(box) for _, r in crowded.drawn_label_rects)
+
+
+def test_labels_keep_clear_of_the_scale_bar(qtbot) -> None:
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    square = shapely.box(-97.0, 38.0, -96.0, 39.0)
+    canvas.set_units([square])
+    canvas.set_territory_outlines([square], ["A long territory name"])
+    canvas.zoom_to_bounds(-97.2, 38.0, -95.8, 39.0)
+    # The label's own spot, centred on the anchor, would touch the scale bar's corner.
+    x, y = canvas.lonlat_to_screen(-96.5, 38.5)
+    canvas.pan_by(90 - x, 252 - y)
+    canvas.render_image(400, 300)
+    bar = QRectF(0, 300 - 42, 240, 42)
+    rects = [r for _, r in canvas.drawn_label_rects]
+    assert rects, "the label found no place"
+    assert all(not r.intersects(bar) for r in rects)
+    assert rects[0].center().y() < 252  # it moved up, clear of the bar
+
+
+def test_zooming_in_shows_more_labels(crowded) -> None:
+    crowded.render_image(600, 400)
+    far = len(crowded.drawn_label_rects)
+    crowded.zoom_at(8.0, crowded.rect().center().toPointF())
+    crowded.render_image(600, 400)
+    rects = crowded.drawn_label_rects
+    near_full = [r for kind, r in rects if kind == "territory" and r.height() > 20]
+    assert near_full, "zoomed in, some label should show its numbers"
+    assert far > 0
+
+
+def _dense_canvas(qtbot, accounts: int) -> tuple[MapCanvas, np.ndarray]:
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    units = _grid(4, size=0.5)
+    canvas.set_units(units)
+    fill = np.array([[70, 150, 210, 255]] * len(units), dtype=np.uint8)
+    canvas.set_unit_colors(fill)
+    rng = np.random.default_rng(0)
+    lon = rng.uniform(-97.0, -95.0, accounts)
+    lat = rng.uniform(38.0, 40.0, accounts)
+    canvas.set_accounts(lon, lat, np.tile([30, 60, 90, 255], (accounts, 1)).astype(np.uint8))
+    canvas.zoom_to_extent()
+    return canvas, fill[0]
+
+
+def test_dense_accounts_do_not_bury_the_territory_colours(qtbot) -> None:
+    canvas, fill = _dense_canvas(qtbot, 60_000)  # half the pixels of the view hold one
+    x0, y0 = canvas.lonlat_to_screen(-96.9, 39.9)
+    x1, y1 = canvas.lonlat_to_screen(-95.1, 38.1)
+    pixels = _pixels(canvas.render_image(400, 300))[round(y0) : round(y1), round(x0) : round(x1)]
+    target = (int(fill[0]) << 16) | (int(fill[1]) << 8) | int(fill[2])
+    # Either the fill itself or the fill with a dot mixed into it: the hue stays the fill's.
+    r, g, b = (pixels >> 16) & 0xFF, (pixels >> 8) & 0xFF, pixels & 0xFF
+    blue_dominant = (b > r + 40) & (b > g)
+    assert (pixels == target).mean() > 0.2
+    assert blue_dominant.mean() > 0.95
+
+
+def test_account_dots_grow_as_the_map_zooms_in(qtbot) -> None:
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    canvas.set_units(_grid(2, size=0.5))
+    canvas.set_unit_colors(np.array([[255, 255, 255, 255]] * 4, dtype=np.uint8))
+    canvas.set_accounts(np.array([-96.5]), np.array([38.5]), np.array([[200, 0, 0, 255]], np.uint8))
+
+    def footprint() -> int:
+        pixels = _pixels(canvas.render_image(400, 300))
+        red, green = (pixels >> 16) & 0xFF, (pixels >> 8) & 0xFF
+        return int(((red > 120) & (green < 80)).sum())
+
+    canvas.zoom_to_bounds(-130.0, 20.0, -60.0, 55.0)  # the whole country: one small dot
+    far = footprint()
+    canvas.zoom_to_bounds(-96.6, 38.4, -96.4, 38.6)
+    near = footprint()
+    assert 0 < far < near
+
+
+def test_legend_box_stays_inside_its_share_of_the_map_and_counts_the_rest() -> None:
+    entries = [(f"Territory {i}", QColor(10, 20, 30)) for i in range(200)]
+    layout = legend_layout(entries, 1000, 600)
+    assert layout is not None
+    assert layout.box.width() <= 0.45 * 1000 + 1
+    assert layout.box.height() <= 0.6 * 600 + 1
+    shown = [label for column in layout.columns for label, _ in column]
+    assert shown[-1].startswith("…") and "more" in shown[-1]
+    assert shown[0] == "Territory 0"
+    few = legend_layout(entries[:5], 1000, 600)
+    assert few is not None and [e[0] for c in few.columns for e in c] == [
+        f"Territory {i}" for i in range(5)
+    ]
+
+
+def test_legend_panel_lists_every_entry_and_follows_the_canvas(qtbot) -> None:
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    panel = LegendPanel()
+    qtbot.addWidget(panel)
+    panel.follow(canvas.legend_changed, canvas.legend_entries())
+    canvas.set_legend([(f"T{i}", "#123456") for i in range(150)])
+    assert panel.list.count() == 150
+    assert panel.list.item(149).text() == "T149"
+    canvas.set_legend([("Only", "#ffffff")])
+    assert [panel.list.item(i).text() for i in range(panel.list.count())] == ["Only"]
+
+
+def test_window_legend_lists_every_territory(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    panel = window.legend_dock.widget()
+    assert isinstance(panel, LegendPanel)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    for i in range(plan.n_territories):
+        assert plan.territory_label(i) in texts
+    assert window.legend_dock.toggleViewAction() in window.menus["view"].actions()
+
+
+class _Named(QUndoCommand):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+
+    def redo(self) -> None:
+        pass
+
+    def undo(self) -> None:
+        pass
+
+
+def test_toolbar_buttons_have_icons_and_stay_put_when_undo_text_changes(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    toolbar = window.file_toolbar
+    for action in toolbar.actions():
+        if not action.isSeparator():
+            assert not action.icon().isNull(), action.text()
+    for action in window.tool_actions.values():
+        assert not action.icon().isNull(), action.text()
+
+    def geometry() -> list[QRectF]:
+        return [
+            QRectF(toolbar.widgetForAction(a).geometry())
+            for a in (window.undo_action, window.redo_action, window.zoom_extent_action)
+        ]
+
+    before = geometry()
+    window.undo_stack.push(_Named("Move 1,234 units and 56,789 accounts to Territory R&D West"))
+    window.undo_stack.push(_Named("x"))
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.redo_action.isEnabled())
+    assert "R&&D" not in window.redo_action.text()  # redo is "x"; undo is the long one
+    assert geometry() == before
+    # The text still reaches the user, in the tooltip.
+    assert "R&D" in window.undo_action.toolTip()
+    window.undo_stack.clear()
+
+
+def _national_like(n: int = 80) -> tuple[np.ndarray, np.ndarray]:
+    """``n * n`` square units and a colour per unit from 9 blocks (territories)."""
+    units = _grid(n, size=0.05, lon0=-100.0, lat0=35.0)
+    block = (np.arange(n * n) // n // (n // 3)) * 3 + (np.arange(n * n) % n) // (n // 3 + 1)
+    palette = np.array(
+        [[200, 60, 60], [60, 160, 60], [60, 90, 200], [220, 180, 40], [150, 60, 160],
+         [40, 170, 170], [240, 120, 40], [120, 120, 120], [90, 60, 30], [20, 20, 80]],
+    )  # fmt: skip
+    rgba = np.column_stack([palette[block % 10], np.full(n * n, 190)]).astype(np.uint8)
+    return units, rgba
+
+
+def test_far_out_the_combined_paths_draw_the_same_map_as_one_path_per_unit(qtbot) -> None:
+    import planner.ui.canvas as canvas_module
+
+    units, rgba = _national_like()
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(500, 400)
+    canvas.set_units(units)
+    canvas.set_unit_colors(rgba)
+    canvas.zoom_to_extent()
+    grouped = _pixels(canvas.render_image(500, 400))
+    assert len(units) > canvas_module.PER_UNIT_MAX  # the grouped path drew it
+    old = canvas_module.PER_UNIT_MAX
+    canvas_module.PER_UNIT_MAX = 10**9
+    try:
+        canvas.refresh()
+        per_unit = _pixels(canvas.render_image(500, 400))
+    finally:
+        canvas_module.PER_UNIT_MAX = old
+    assert (grouped == per_unit).mean() > 0.98
+
+
+def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(qtbot) -> None:
+    units, rgba = _national_like()
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(500, 400)
+    canvas.set_units(units)
+    canvas.set_basemap([shapely.box(-99.0, 36.0, -97.0, 37.5)])
+    canvas.set_unit_colors(rgba)
+    canvas.zoom_to_extent()
+    before = _pixels(canvas.render_image(500, 400))
+    version = canvas._units_version
+    moved = rgba.copy()
+    moved[[5, 6, 7, 85, 86, 87], :3] = (250, 250, 0)
+    canvas.set_unit_colors(moved)
+    patched = _pixels(canvas.render_image(500, 400))
+    assert canvas._units_version == version  # patched, not redrawn
+    canvas.refresh()
+    full = _pixels(canvas.render_image(500, 400))
+    assert (patched == full).mean() > 0.999
+    assert (patched != before).sum() > 60  # the six units (about 25 px each) changed colour
+
+
+def test_cell_occupancy_counts_each_cell_including_the_ragged_edge() -> None:
+    from planner.ui.render import cell_occupancy
+
+    rng = np.random.default_rng(0)
+    width, height = 37, 29
+    points = (rng.random(width * height) < 0.3).astype(np.uint8)
+    density = cell_occupancy(points, width, height, 8)
+    grid = points.reshape(height, width)
+    expected = [
+        [grid[r * 8 : (r + 1) * 8, c * 8 : (c + 1) * 8].mean() for c in range(5)] for r in range(4)
+    ]
+    assert np.allclose(density, expected)
+
+
+def test_colouring_by_deviation_lists_its_classes_in_the_legend(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.presenter.set_color_mode(("deviation", "workload"))
+    labels = [label for label, _ in window.canvas.legend_entries()]
+    assert labels[0].startswith("Below target by more than")
+    assert labels[1].startswith("Within ±")
+    assert labels[2].startswith("Above target by more than")
+    assert window.plan is not None
+    assert window.plan.territory_label(0) not in labels
+    window.presenter.set_color_mode("territory")
+    labels = [label for label, _ in window.canvas.legend_entries()]
+    assert labels[0] == window.plan.territory_label(0)
