@@ -44,7 +44,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -71,6 +71,7 @@ from planner.models.schema import (
     UNPLACED_COLUMNS,
 )
 from planner.models.settings import Settings
+from planner.models.timeofday import is_missing, parse_time_of_day
 from planner.optimise.callcycle import (
     IRS_2024_RATE_PER_MILE,
     CallAccount,
@@ -417,41 +418,7 @@ class RoutesOptions:
 # -- reading opening hours ---------------------------------------------------------------------
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def parse_time_of_day(value: object, column: str = "time") -> int | None:
-    """Minutes after midnight of an ``open_from``/``open_to`` value (``None`` when missing).
-
-    Accepts ``"HH:MM"`` (or ``"HH:MM:SS"``) text, :class:`datetime.time`, and numbers of hours
-    (``9.5`` = 09:30).
-
-    Raises
-    ------
-    ValueError
-        Naming ``column`` and the value when it is not a time of day.
-    """
-    if _missing(value):
-        return None
-    if isinstance(value, time):
-        return value.hour * 60 + value.minute
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        hours = float(value)
-        if 0.0 <= hours <= 24.0:
-            return round(hours * 60)
-        raise ValueError(f"{column} {value!r} is not an hour of the day (0-24)")
-    text = str(value).strip()
-    match = re.fullmatch(r"(\d{1,2})[:.h](\d{2})(?::\d{2})?", text)
-    if match:
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        if hours * 60 + minutes <= 24 * 60 and minutes < 60:
-            return hours * 60 + minutes
-    raise ValueError(f"{column} {value!r} is not a time of day (HH:MM)")
+_missing = is_missing
 
 
 def parse_closed_days(value: object, column: str = "closed_days") -> frozenset[int]:
