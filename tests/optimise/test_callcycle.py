@@ -21,7 +21,7 @@ from planner.optimise.travel import travel_matrices
 
 HOME = (-82.9988, 39.9612)
 DAY = RepDay(start=8 * 60, end=17 * 60 + 30, max_minutes=9 * 60, lunch_minutes=30)
-SETTINGS = CallCycleSettings(weeks=4, spacing_slack_days=2, route_time_limit_s=0.05)
+SETTINGS = CallCycleSettings(weeks=4, spacing_slack_days=2, iterations=400)
 
 
 def _accounts(n: int = 30, seed: int = 3) -> list[CallAccount]:
@@ -136,7 +136,7 @@ def test_impossible_accounts_are_reported_with_reasons(plan: CallCyclePlan, acco
 def test_overloaded_rep_reports_visits_instead_of_dropping() -> None:
     # 25 weekly 2.5-hour visits need 62 h in a week of five 8.5-hour days.
     heavy = [CallAccount(a.lon, a.lat, 52.0, 150.0) for a in _accounts(25, seed=5)]
-    settings = CallCycleSettings(weeks=1, route_time_limit_s=0.05)
+    settings = CallCycleSettings(weeks=1, iterations=300)
     plan = plan_call_cycle(heavy, RepSchedule(*HOME, day=DAY), settings)
     placed = sum(len(d.stops) for d in plan.days)
     reported = sum(u.visits for u in plan.unplaced)
@@ -191,7 +191,7 @@ def test_every_day_off_leaves_no_working_day() -> None:
     start = date(2026, 12, 21)
     off = frozenset(start + timedelta(days=k) for k in range(7))
     rep = RepSchedule(*HOME, day=DAY, days_off=off)
-    settings = CallCycleSettings(weeks=1, route_time_limit_s=0.05, start_date=start)
+    settings = CallCycleSettings(weeks=1, iterations=300, start_date=start)
     plan = plan_call_cycle([CallAccount(HOME[0] + 0.02, HOME[1], 52.0, 30.0)], rep, settings)
     assert plan.days == [] and len(plan.days_off) == 5
     assert plan.unplaced[0].reason.startswith("no working day in the horizon")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -40,7 +42,7 @@ from planner.optimise.visit_planning import (
 from tests.conftest import make_plan
 
 START = date(2025, 1, 6)  # a Monday
-OPTIONS = RoutesOptions(weeks=2, start_date=START, route_time_limit_s=0.05)
+OPTIONS = RoutesOptions(weeks=2, start_date=START, iterations=300, workers=1)
 
 
 def _plan_with_extras() -> Plan:
@@ -258,7 +260,7 @@ def test_planning_one_rep_keeps_the_others_routes_and_undo_state_restores(
     r2_before = target.layers["routes"].query("rep_id == 'R2'")
     again = plan_routes(
         snapshot_for_routes(target, ["R1"]),
-        RoutesOptions(weeks=1, start_date=START, route_time_limit_s=0.05),
+        RoutesOptions(weeks=1, start_date=START, iterations=300),
     )
     apply_routes(target, again)
     routes = target.layers["routes"]
@@ -286,12 +288,47 @@ def test_cancel_returns_reps_done_and_lists_the_rest() -> None:
             state.cancel()
 
     state = TaskState(progress)
-    out = plan_routes(snapshot, OPTIONS, state)
+    out = plan_routes(snapshot, replace(OPTIONS, workers=1), state)
     assert out.cancelled
-    assert [r.rep.rep_id for r in out.reps] == ["R1", "R2"]
-    r3 = out.unplaced[out.unplaced.rep_id == "R3"]
-    assert len(r3) and set(r3["reason"]) == {"not planned: planning was cancelled"}
+    # One after another: rep 1 was done; rep 2 was stopped inside its search, rep 3 never ran.
+    assert [r.rep.rep_id for r in out.reps] == ["R1"]
+    for rep_id in ("R2", "R3"):
+        rest = out.unplaced[out.unplaced.rep_id == rep_id]
+        assert len(rest) and set(rest["reason"]) == {"not planned: planning was cancelled"}
     assert messages[0].startswith("Rep 1/3 Rep 1: ")
+
+
+def test_cancel_stops_every_worker() -> None:
+    plan = make_plan(160, n_territories=4, seed=5)
+    snapshot = snapshot_for_routes(plan)
+    searching: set[str] = set()
+
+    def progress(_fraction: float | None, message: str) -> None:
+        if "as one problem" in message:
+            searching.add(message.split(":")[0])
+        if len(searching) >= 2:  # two reps are inside their searches, side by side
+            state.cancel()
+
+    state = TaskState(progress)
+    # Without a cancel each rep would search for a billion iterations (or the 120 s cap).
+    endless = replace(OPTIONS, workers=2, iterations=10**9, max_seconds_per_rep=120.0)
+    out = plan_routes(snapshot, endless, state)
+    assert len(searching) >= 2
+    assert out.cancelled and out.reps == []
+    assert set(out.unplaced["reason"]) >= {"not planned: planning was cancelled"}
+    assert multiprocessing.active_children() == []
+
+
+def test_serial_and_parallel_routes_are_identical() -> None:
+    plan = make_plan(150, n_territories=3, seed=8)
+    snapshot = snapshot_for_routes(plan)
+    serial = plan_routes(snapshot, replace(OPTIONS, workers=1))
+    parallel = plan_routes(snapshot, replace(OPTIONS, workers=2))
+    assert not serial.cancelled and not parallel.cancelled
+    assert len(serial.route_stops) > 0
+    for name in ("routes", "route_stops", "totals", "unplaced"):
+        a, b = getattr(serial, name), getattr(parallel, name)
+        pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
 
 
 def test_options_and_opening_hours_are_validated() -> None:
@@ -316,7 +353,7 @@ def test_options_and_opening_hours_are_validated() -> None:
 def test_unreachable_osrm_server_falls_back_with_a_warning() -> None:
     plan = make_plan(40, n_territories=1, seed=1)
     options = RoutesOptions(
-        weeks=1, start_date=START, route_time_limit_s=0.05, osrm_url="http://127.0.0.1:9"
+        weeks=1, start_date=START, iterations=300, osrm_url="http://127.0.0.1:9"
     )
     out = plan_routes(snapshot_for_routes(plan), options)
     assert out.warnings and "could not be reached" in out.warnings[0]
@@ -348,7 +385,7 @@ def holiday_plan() -> Plan:
 
 @pytest.fixture(scope="module")
 def holiday_result(holiday_plan: Plan) -> RoutesResult:
-    options = RoutesOptions.from_settings(holiday_plan.settings, weeks=4, route_time_limit_s=0.05)
+    options = RoutesOptions.from_settings(holiday_plan.settings, weeks=4, iterations=300)
     return plan_routes(snapshot_for_routes(holiday_plan, ["R1"]), options, TaskState())
 
 
@@ -407,7 +444,7 @@ def test_holiday_calendar_settings(holiday_plan: Plan) -> None:
         RoutesOptions(holiday_country="US", holiday_subdivision="ZZ").validate()
     # No holidays: Christmas is a working day again.
     options = RoutesOptions.from_settings(
-        holiday_plan.settings, weeks=1, route_time_limit_s=0.05, holiday_country=""
+        holiday_plan.settings, weeks=1, iterations=300, holiday_country=""
     )
     snapshot = snapshot_for_routes(holiday_plan, ["R2"])
     assert "2026-12-25" in set(plan_routes(snapshot, options).route_stops["day"])

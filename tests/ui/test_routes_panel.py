@@ -17,7 +17,7 @@ from planner.ui.main_window import MainWindow
 from planner.ui.routes_panel import RoutesPanel, install
 from tests.conftest import make_plan
 
-FAST = {"route_time_limit_s": 0.05, "start_date": date(2025, 1, 6)}
+FAST = {"iterations": 300, "start_date": date(2025, 1, 6)}
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_start_date_is_shown_and_changed_as_an_undo_step(
 
     small.settings.routes_start_date = "2026-12-21"
     panel = _panel(window, small)
-    panel.extra_options = {"route_time_limit_s": 0.05}  # the start date comes from the plan
+    panel.extra_options = {"iterations": 300}  # the start date comes from the plan
     # Model to widget: the setting, and the holidays the horizon skips.
     assert panel.start_edit.date() == QDate(2026, 12, 21)
     panel.weeks_spin.setValue(2)
