@@ -232,7 +232,7 @@ def test_same_seed_same_routes(accounts: list[CallAccount]) -> None:
 
 def test_one_problem_places_at_least_what_day_by_day_routing_does() -> None:
     # A rep with more work than hours: visits due once may go to any day with room.
-    heavy = [CallAccount(a.lon, a.lat, 13.0, 75.0) for a in _accounts(60, seed=9)]
+    heavy = [CallAccount(a.lon, a.lat, 52.0, 75.0) for a in _accounts(60, seed=9)]
     rep = RepSchedule(*HOME, day=DAY)
     horizon = plan_call_cycle(heavy, rep, CallCycleSettings(weeks=1, iterations=600))
     daily = plan_call_cycle(heavy, rep, CallCycleSettings(weeks=1, iterations=600, method="daily"))
