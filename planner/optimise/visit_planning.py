@@ -1032,7 +1032,11 @@ def plan_routes(
             fractions[job] = fraction
         rep = snapshot.reps[job]
         text = f"Rep {job + 1}/{n} {rep.name}"
-        state.report(sum(fractions) / max(n, 1), f"{text}: {message}" if message else text)
+        if message:
+            text += f": {message}"
+        if n > 1:
+            text += f" ({sum(f >= 1.0 for f in fractions)} of {n} reps done)"
+        state.report(sum(fractions) / max(n, 1), text)
 
     outcomes = run_jobs(
         _route_rep,

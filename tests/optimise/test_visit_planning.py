@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import threading
 from dataclasses import replace
 from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -359,6 +362,49 @@ def test_unreachable_osrm_server_falls_back_with_a_warning() -> None:
     assert out.warnings and "could not be reached" in out.warnings[0]
     assert out.totals["travel_source"].iloc[0] == "great-circle"
     assert out.visits_planned > 0
+
+
+class _RoadTable(BaseHTTPRequestHandler):
+    """An OSRM-compatible ``/table`` answer for any coordinates: roads 1.5 times the great
+    circle, driven at 30 km/h (the offline estimate would be 1.3 times at 60 km/h)."""
+
+    def do_GET(self) -> None:
+        coords = self.path.split("/table/v1/driving/", 1)[1].split("?", 1)[0]
+        lon, lat = np.array([[float(v) for v in c.split(",")] for c in coords.split(";")]).T
+        km = 1.5 * great_circle_km(lon, lat)
+        body = json.dumps(
+            {"code": "Ok", "distances": (km * 1000).tolist(), "durations": (km * 120).tolist()}
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_road_times_from_an_osrm_server_go_into_the_engine() -> None:
+    server = HTTPServer(("127.0.0.1", 0), _RoadTable)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        plan = make_plan(80, n_territories=2, seed=4)
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        options = replace(OPTIONS, weeks=1, osrm_url=url, workers=2)
+        out = plan_routes(snapshot_for_routes(plan), options)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert not out.warnings
+    assert set(out.totals["travel_source"]) == {"osrm"}
+    stops = out.route_stops
+    assert len(stops) > 0
+    # Every leg is the server's: 2 minutes a kilometre (30 km/h), not the offline 1 (60 km/h).
+    legs = stops[stops["distance_km"] > 0.5]
+    np.testing.assert_allclose(legs["drive_minutes"], 2 * legs["distance_km"], rtol=1e-6)
 
 
 # -- working calendar and itinerary fields -------------------------------------------------
