@@ -2,4 +2,6 @@ import sys
 
 from planner.cli import main
 
-sys.exit(main())
+# Guarded: visit planning starts worker processes with "spawn", which import the main module.
+if __name__ == "__main__":
+    sys.exit(main())
