@@ -436,6 +436,10 @@ def horizon_limit(settings: CallCycleSettings, visits: int) -> WorkLimit:
 
     ``settings.iterations`` at most, and the search stops after a quarter of them (at least
     1,500) bring no better plan. Both are counted, so a seed gives the same plan on any load.
+    Each move looks at the 30 nearest visits (PyVRP's default is 50). Measured on the demo
+    plan's first four reps (393 of 409 visits planned in every setting): 50 neighbours and
+    1,000 iterations 11.4 s of CPU and 281.1 drive hours; 20 and 1,000: 4.7 s, 284.6 h;
+    30 and 1,500: 10.3 s, 278.7 h.
     """
     patience = max(1_500, settings.iterations // 4)
     return WorkLimit(
