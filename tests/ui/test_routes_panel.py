@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -147,6 +148,20 @@ def test_cancel_leaves_the_plan_unchanged(qtbot, window: MainWindow) -> None:  #
     assert window.undo_stack.count() == 0
     assert "unchanged" in panel.status.text()
     assert panel.run_button.isEnabled()
+
+
+def test_cancel_during_the_search_stops_every_worker(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(200, n_territories=2, seed=6)
+    panel = _panel(window, plan)
+    # Without a cancel, each rep's search would run to its two-minute safety cap.
+    panel.extra_options = {**FAST, "iterations": 10**9, "workers": 2}
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: "as one problem" in panel.status.text(), timeout=120000)
+    with qtbot.waitSignal(panel.run_finished, timeout=60000) as blocker:
+        panel.cancel_button.click()
+    assert blocker.args == [None]
+    assert ROUTES_LAYER not in plan.layers
+    assert multiprocessing.active_children() == []
 
 
 def test_overlay_paints_numbered_stops_on_the_map(qtbot, window: MainWindow, small: Plan) -> None:  # type: ignore[no-untyped-def]
