@@ -45,9 +45,14 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def time_figures(prefix: str, wall: float, cpu: float, cap: float) -> None:
-    """``PREFIX.time`` with CPU time and load average beside it."""
-    figure(f"{prefix}.time", wall, "s", f"cpu {cpu:.2f} s, cap {cap:g} s, {load_note()}")
+def time_figures(prefix: str, wall: float, cpu: float, cap: float, result: Any = None) -> None:
+    """``PREFIX.time`` with CPU time, the iterations run and the load average beside it."""
+    note = f"cpu {cpu:.2f} s, cap {cap:g} s"
+    if result is not None and hasattr(result, "iterations"):
+        note += f", {result.iterations} iterations"
+        if getattr(result, "capped", False):
+            note += ", ENDED BY THE CAP"
+    figure(f"{prefix}.time", wall, "s", f"{note}, {load_note()}")
 
 
 @contextmanager

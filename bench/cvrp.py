@@ -6,7 +6,8 @@ cvrp-augerat-bp``, sets B and P from the same source) with at most ``N`` nodes (
 with :func:`planner.optimise.vrp_engine.solve_cvrp`, using CVRPLIB's nint-Euclidean distances
 and the file's truck count as the fleet, and prints per instance ``cvrp.NAME.gap`` to the best
 known value (``best_known.csv``, else the file comment's value) and the time with CPU time and
-load. The work limit is counted (:data:`ITERATIONS`), with a 10 s wall-clock safety cap.
+load. The work limit is counted (:data:`ITERATIONS`); a 30 s wall-clock cap (three times the
+10 s budget) is a safety only, and a result it ended says so.
 
 Then generated instances (uniform ``U`` and clustered ``C``; seed 1 tuning, seeds from 101 held
 out) against a long run (:data:`REFERENCE_ITERATIONS`).
@@ -34,9 +35,9 @@ from bench._routing import (
 )
 from bench.tsplib import read_tsplib, tsplib_distances
 
-#: Search iterations per instance: about 4 s of one core at 100 customers.
+#: Search iterations per instance: 2-3 s of one core at 30-40 customers.
 ITERATIONS = 8_000
-TIME_CAP_S = 10.0
+TIME_CAP_S = 30.0  # a safety cap, 3x the budget: the iterations end the search
 REFERENCE_ITERATIONS = 60_000
 GENERATED = ("U60-s1", "C60-s1", "U80-s101", "C80-s101", "U100-s102", "C100-s102")
 
@@ -67,7 +68,7 @@ def run(size: int | None, data: Path | None) -> None:
         instances = [i for i in instances if i.dimension <= size]
     print(
         f"# cvrp: {len(instances)} of {len(files)} instances, {ITERATIONS} iterations each "
-        f"(cap {TIME_CAP_S:g} s), {load_note()}",
+        f"(safety cap {TIME_CAP_S:g} s), {load_note()}",
         flush=True,
     )
     limit = WorkLimit(iterations=ITERATIONS, max_seconds=TIME_CAP_S)
@@ -102,7 +103,7 @@ def run(size: int | None, data: Path | None) -> None:
             figure(f"cvrp.{inst.name}.gap", gap, "%", note)
         else:
             print(f"# cvrp.{inst.name}: {note}, no reference value", flush=True)
-        time_figures(f"cvrp.{inst.name}", wall, cpu, TIME_CAP_S)
+        time_figures(f"cvrp.{inst.name}", wall, cpu, TIME_CAP_S, result)
     if gaps:
         figure("cvrp.mean_gap", float(np.mean(gaps)), "%", f"{len(gaps)} instances")
         figure("cvrp.max_gap", float(np.max(gaps)), "%")
@@ -129,7 +130,7 @@ def run(size: int | None, data: Path | None) -> None:
         if is_held_out(name):
             held.append(gap)
         figure(f"cvrp.{name}.gap", gap, "%", f"{part}, cost {result.cost}, long run {best}")
-        time_figures(f"cvrp.{name}", wall, cpu, TIME_CAP_S)
+        time_figures(f"cvrp.{name}", wall, cpu, TIME_CAP_S, result)
     if held:
         figure("cvrp.held_out_max_gap", float(np.max(held)), "%", f"{len(held)} instances")
 

@@ -102,13 +102,15 @@ class VehicleRoutes:
 
     ``routes`` lists the customers of each used vehicle in order (each starts and ends at the
     depot); ``cost`` sums the cost matrix along every route; ``unserved`` is empty unless no
-    feasible solution was found; ``iterations`` the search iterations run.
+    feasible solution was found; ``iterations`` the search iterations run; ``capped`` whether
+    the wall-clock safety cap ended the search (then the result may depend on the load).
     """
 
     routes: list[list[int]]
     cost: int
     unserved: list[int] = field(default_factory=list)
     iterations: int = 0
+    capped: bool = False
 
 
 class _Stop:
@@ -355,10 +357,11 @@ def solve_vrptw(
     limit = limit or WorkLimit()
     best, stop = _run(data, limit, cancelled)
     if not best.is_feasible():
-        return VehicleRoutes([], 0, customers, stop.iterations)
+        return VehicleRoutes([], 0, customers, stop.iterations, stop.hit_cap)
     routes = [[customers[c] for c in _route_clients(r)] for r in best.routes()]
     routes = [r for r in routes if r]
-    return VehicleRoutes(routes, _routes_cost(arr, routes, depot), [], stop.iterations)
+    cost = _routes_cost(arr, routes, depot)
+    return VehicleRoutes(routes, cost, [], stop.iterations, stop.hit_cap)
 
 
 # --------------------------------------------------------------------------------------------
