@@ -5,7 +5,8 @@ format) in the folder (default ``../shared/bench-data/solomon-vrptw/lkh_floor1dp
 R201, RC101) and the Solomon text files in ``bench/data/solomon`` (C102, C201, R102, RC102,
 RC201: every type C1, C2, R1, R2, RC1, RC2 is covered; these five are held out, only measured)
 with :func:`planner.optimise.vrp_engine.solve_vrptw`: :data:`ITERATIONS` iterations, a 90 s
-wall-clock safety cap (three times the 30 s budget), ``solomon.NAME.gap`` printed per instance with CPU time and load. The default folder uses the distance-only
+wall-clock safety cap (three times the 30 s budget), ``solomon.NAME.gap`` printed per
+instance with CPU time and load. The default folder uses the distance-only
 convention: distances truncated to one decimal (``floor(10 d) / 10``), travel time equal to
 distance, fleet free (25 vehicles), total distance minimised. Everything is scaled by 10 so the
 router works in integers. The reference is the distance in the tour file's name (the
