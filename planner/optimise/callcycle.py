@@ -476,7 +476,9 @@ def _route_horizon(
     conflicts: list[UnplacedVisit] = []
     for i, pats in patterns.items():
         allowed_sets: list[tuple[int, ...]]
-        if i in chosen:
+        if i in chosen and settings.method == "horizon":
+            allowed_sets = _spaced_sets(chosen[i], offsets, settings)
+        elif i in chosen:
             allowed_sets = [(int(d),) for d in chosen[i]]
         else:
             allowed_sets = [tuple(int(d) for d in pats[:, 0])]
@@ -523,7 +525,11 @@ def _route_horizon(
     for k in plan.unplaced:
         account, allowed = owner[k]
         dropped.append(
-            UnplacedVisit(account, 1, _no_room(allowed, days, offsets, settings, day_visits))
+            UnplacedVisit(
+                account,
+                1,
+                _no_room(allowed, days, offsets, settings, day_visits, account in chosen),
+            )
         )
     return routes, day_visits, dropped, False
 
@@ -591,26 +597,52 @@ def _job_windows(
     return tuple(windows)
 
 
+def _spaced_sets(
+    days: np.ndarray, offsets: np.ndarray, settings: CallCycleSettings
+) -> list[tuple[int, ...]]:
+    """The working days each spaced visit may take: its chosen day, give or take the slack.
+
+    Each visit may move ``m = (slack - d) // 2`` calendar days either way, where ``d`` is the
+    most the chosen days' gaps already differ from the even gap: two neighbouring visits then
+    move their gap by at most ``2 m``, so every gap stays within the slack, and with gaps of at
+    least ``2 m + 1`` days two visits never meet on one day.
+    """
+    horizon = 7 * settings.weeks
+    when = np.sort(offsets[days])
+    k = when.size
+    gaps = np.diff(np.r_[when, when[0] + horizon])
+    spare = settings.spacing_slack_days - float(np.max(np.abs(gaps - horizon / k)))
+    m = max(0, int(np.floor(spare + 1e-9)) // 2)
+    sets = []
+    for d in sorted(int(x) for x in days):
+        near = np.flatnonzero(np.abs(offsets - offsets[d]) <= m)
+        # The chosen day first: it names the visit's day in a "no room" reason.
+        sets.append((d, *(int(e) for e in near if e != d)))
+    return sets
+
+
 def _no_room(
     allowed: tuple[int, ...],
     days: list[RepDay],
     offsets: np.ndarray,
     settings: CallCycleSettings,
     day_visits: list[list[int]],
+    spaced: bool,
 ) -> str:
     """Why a visit the engine left out has no place: the days it could take are full."""
     day = days[allowed[0]]
     hours = f"{format_clock(day.start)}-{format_clock(day.end)}, at most {day.max_minutes / 60:g} h"
-    if len(allowed) == 1:
+    if spaced:
         d = allowed[0]
         when = (
             (settings.start_date + timedelta(days=int(offsets[d]))).isoformat()
             if settings.start_date
             else f"week {int(offsets[d]) // 7 + 1}"
         )
+        around = " and the days within its spacing slack are" if len(allowed) > 1 else " is"
         return (
             f"no room in the day: {WEEKDAY_NAMES[int(offsets[d]) % 7]} {when}, the day its "
-            f"spacing sets, is full with {len(day_visits[d])} other visits ({hours})"
+            f"spacing sets,{around} full ({len(day_visits[d])} visits that day, {hours})"
         )
     planned = sum(len(day_visits[d]) for d in allowed)
     return (
