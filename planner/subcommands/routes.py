@@ -118,7 +118,7 @@ def cmd_routes(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--iterations",
-        type=number_option("--iterations", int, low=1, high=1_000_000),
+        type=number_option("--iterations", int, low=1, high=100_000),
         default=1500,
         help=(
             "routing engine iterations per rep: the work limit, so the same plan on a busy "
