@@ -38,8 +38,8 @@ from bench.tsplib import read_tsplib, tsplib_distances
 #: Search iterations per instance: 2-3 s of one core at 30-40 customers.
 ITERATIONS = 8_000
 TIME_CAP_S = 30.0  # a safety cap, 3x the budget: the iterations end the search
-REFERENCE_ITERATIONS = 60_000
-GENERATED = ("U60-s1", "C60-s1", "U80-s101", "C80-s101", "U100-s102", "C100-s102")
+REFERENCE_ITERATIONS = 30_000
+GENERATED = ("U50-s1", "C50-s1", "U60-s101", "C60-s101", "U80-s102", "C80-s102")
 
 
 def read_best_known(folder: Path) -> dict[str, int]:
