@@ -134,6 +134,8 @@ def run_jobs(
     report = on_progress or (lambda _job, _fraction, _message: None)
     count = min(len(items), workers or default_workers())
     results: dict[int, R] = {}
+    if state.is_cancelled():
+        return results
     if count <= 1:
         cancel = _LocalCancel(state)
         sink = _LocalSink(report)
