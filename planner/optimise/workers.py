@@ -177,11 +177,13 @@ def run_jobs(
                 cancel_event.set()
                 for future in pending:
                     future.cancel()
-        drain()
     finally:
         if state.is_cancelled():
             cancel_event.set()
         pool.shutdown(wait=True, cancel_futures=True)
+        # A worker's reports travel through a feeder thread and may arrive after its result;
+        # they are all flushed once the workers have exited.
+        drain()
         progress.close()
         progress.join_thread()
     return results
