@@ -3,8 +3,11 @@
 ``python -m bench call_cycle [--size N]`` (default 300 accounts, budget 30 s) generates accounts
 with a fixed seed around a home in Columbus, Ohio: a town core (60 %, ~10 km) plus rural ones (~28 km),
 segments A/B/C (10/25/65 %) at 24/12/4 visits a year and 45/30/20 minutes a visit, a tenth with a time
-window, a twentieth closed on Mondays. ``--data`` is not used. It prints the planning time, the
-visits placed and unplaced, the totals, the daily workload spread and the spacing check.
+window, a twentieth closed on Mondays. ``--data`` is not used. It prints the planning time (CPU
+time and load beside it), the visits placed and unplaced, the totals, the daily workload
+spread and the spacing check. The horizon is one routing problem that minimises driving, so
+days are less even than when the call cycle balanced them (a day-workload CV of about 20 %
+against 8 % before), in exchange for every due visit placed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bench._common import figure, ratio
+from bench._routing import load_note
 
 HOME_LON, HOME_LAT = -82.9988, 39.9612
 BUDGET_S = 30.0
@@ -59,12 +63,15 @@ def run(size: int | None, data: Path | None) -> None:
     accounts = make_accounts(n)
     rep = RepSchedule(HOME_LON, HOME_LAT)
     settings = CallCycleSettings(weeks=4)
+    cpu = time.process_time()
     start = time.perf_counter()
     plan = plan_call_cycle(accounts, rep, settings, TaskState())
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     due = int(plan.visits_due.sum())
     unplaced = sum(u.visits for u in plan.unplaced)
     ratio(f"call_cycle.{n}_accounts.time", elapsed, BUDGET_S, "s")
+    figure("call_cycle.cpu", cpu, "s", load_note())
     figure("call_cycle.visits_due", due, "count", f"{len(plan.not_due)} accounts not due")
     figure("call_cycle.visits_placed", plan.totals.visits, "count")
     figure("call_cycle.visits_unplaced", unplaced, "count")

@@ -1,22 +1,35 @@
-"""TSPLIB symmetric TSP: the single-vehicle router against published optimal tour lengths.
+"""TSPLIB symmetric TSP: the routing engine's tour against published optimal tour lengths.
 
 ``python -m bench tsplib [--size N] [--data DIR]`` solves every ``*.tsp`` file in the folder
 (default ``../shared/bench-data/tsplib``) whose dimension is at most ``N`` (default 280) with
-:func:`planner.optimise.routing.solve_tsp`, using TSPLIB's own integer distance functions, and
-prints per instance the gap to the optimum listed in the folder's ``solutions`` file, the run
-time and the time limit given to the search.
+:func:`planner.optimise.vrp_engine.solve_tsp` (5 s cap each), using TSPLIB's own integer
+distance functions, and prints per instance ``tsplib.NAME.gap`` to the optimum listed in the
+folder's ``solutions`` file and ``tsplib.NAME.time`` with CPU time and the load average.
+
+Then generated instances of the same family (uniform ``U`` and clustered ``C``, 100 and 200
+nodes; see :mod:`bench._routing`): seed 1 is the tuning part, seeds 101 and 102 are held out
+(measured only); their reference is a long run (60 s cap). ``python -m bench tsplib_busy`` runs
+the same while another process keeps one core busy.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bench._common import data_dir, figure
+from bench._routing import (
+    generated_tsp,
+    is_held_out,
+    load_note,
+    parse_name,
+    reference,
+    time_figures,
+    timed,
+)
 
 #: Default largest instance to run; ``--size`` overrides.
 DEFAULT_MAX_SIZE = 280
@@ -158,11 +171,9 @@ def read_solutions(path: Path) -> dict[str, int]:
     return values
 
 
-def time_limit_for(n: int) -> float:
-    """Search time per instance: enough for guided local search to settle, under 5 s each."""
-    if n <= 30:
-        return 1.0
-    return 4.5
+#: Wall-clock cap per instance (the search normally ends on convergence, well before).
+TIME_CAP_S = 5.0
+GENERATED = ("U100-s1", "C100-s1", "U100-s101", "C100-s101", "U200-s102", "C200-s102")
 
 
 def tour_length(dist: np.ndarray, order: list[int]) -> int:
@@ -173,7 +184,7 @@ def tour_length(dist: np.ndarray, order: list[int]) -> int:
 
 def run(size: int | None, data: Path | None) -> None:
     """Solve each instance of at most ``size`` nodes and print its gap and time."""
-    from planner.optimise.routing import solve_tsp
+    from planner.optimise.vrp_engine import solve_tsp
 
     folder = data_dir(data, "tsplib")
     max_size = size if size is not None else DEFAULT_MAX_SIZE
@@ -182,16 +193,14 @@ def run(size: int | None, data: Path | None) -> None:
     instances = [read_tsplib(p) for p in files]
     instances = sorted((i for i in instances if i.dimension <= max_size), key=lambda i: i.dimension)
     print(
-        f"# tsplib: {len(instances)} of {len(files)} instances with n <= {max_size} in {folder}",
+        f"# tsplib: {len(instances)} of {len(files)} instances with n <= {max_size} in {folder}, "
+        f"{load_note()}",
         flush=True,
     )
     gaps = []
     for inst in instances:
         dist = tsplib_distances(inst)
-        limit = time_limit_for(inst.dimension)
-        start = time.perf_counter()
-        tour = solve_tsp(dist, time_limit_s=limit)
-        elapsed = time.perf_counter() - start
+        tour, wall, cpu = timed(lambda d=dist: solve_tsp(d, max_seconds=TIME_CAP_S))
         length = tour_length(dist, tour.order)
         if sorted(tour.order) != list(range(inst.dimension)) or length != tour.cost:
             raise AssertionError(f"{inst.name}: tour is not a permutation or its cost is wrong")
@@ -205,7 +214,25 @@ def run(size: int | None, data: Path | None) -> None:
             figure(f"tsplib.{inst.name}.gap", gap, "%", note)
         else:
             print(f"# tsplib.{inst.name}: length {length}, no optimum in solutions", flush=True)
-        figure(f"tsplib.{inst.name}.time", elapsed, "s", f"time limit {limit:g} s")
+        time_figures(f"tsplib.{inst.name}", wall, cpu, TIME_CAP_S)
     if gaps:
         figure("tsplib.mean_gap", float(np.mean(gaps)), "%", f"{len(gaps)} instances")
         figure("tsplib.max_gap", float(np.max(gaps)), "%")
+    held = []
+    for name in GENERATED:
+        if parse_name(name)[1] > max_size:
+            continue
+        dist = generated_tsp(name)
+        best = reference(
+            f"tsp.{name}",
+            lambda d=dist: solve_tsp(d, max_seconds=60.0).cost,
+        )
+        tour, wall, cpu = timed(lambda d=dist: solve_tsp(d, max_seconds=TIME_CAP_S))
+        gap = 100.0 * (tour.cost - best) / best
+        part = "held out" if is_held_out(name) else "tuning"
+        if is_held_out(name):
+            held.append(gap)
+        figure(f"tsplib.{name}.gap", gap, "%", f"{part}, length {tour.cost}, long run {best}")
+        time_figures(f"tsplib.{name}", wall, cpu, TIME_CAP_S)
+    if held:
+        figure("tsplib.held_out_max_gap", float(np.max(held)), "%", f"{len(held)} instances")

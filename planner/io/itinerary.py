@@ -40,6 +40,7 @@ import pandas as pd
 
 from planner.models.progress import TaskState
 from planner.models.settings import Settings
+from planner.models.timeofday import parse_time_of_day
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -171,8 +172,6 @@ def _rep_routes(plan: Plan | ItinerarySource, rep_id: str) -> _RepRoutes:
         if field not in stops:
             stops[field] = accounts[column].reindex(ids).to_numpy() if column in accounts else ""
     if "visit_minutes" not in stops:
-        from planner.optimise.visit_planning import parse_time_of_day
-
         arrive = stops["arrival"].map(lambda t: parse_time_of_day(t) or np.nan)
         stops["visit_minutes"] = stops["departure"].map(parse_time_of_day) - arrive
     days = _frame(plan, "routes")

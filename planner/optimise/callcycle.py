@@ -1,10 +1,14 @@
 """Call cycles: which day a rep visits each account over a horizon of weeks, and the day routes.
 
-The planner turns each account's visits per year into visits due in the horizon, chooses visit
-days so that those visits are spaced evenly (within a stated slack, measured on the calendar
-and across the repeat of the cycle), keeps each day's workload even and its accounts close
-together, then orders each day with :func:`planner.optimise.routing.plan_day_route`. A visit
-that cannot be placed is reported with its reason; none is dropped silently.
+The planner turns each account's visits per year into visits due in the horizon. Accounts due
+more than once get visit days spaced evenly (within a stated slack, measured on the calendar
+and across the repeat of the cycle), chosen so each day's workload is even and its accounts
+close together. Then the whole horizon is one routing problem
+(:func:`planner.optimise.vrp_engine.solve_shifts`): one vehicle per working day with that day's
+shift, those spaced visits pinned to their days, every other due visit free to fall on any
+working day its account is open, and every visit optional with a prize larger than any detour,
+so the engine places as many visits as fit and chooses days and routes together. A visit that
+cannot be placed is reported with its reason; none is dropped silently.
 
 :func:`plan_call_cycle` is a pure function taking a
 :class:`~planner.models.progress.TaskState`: it reports progress, and on cancel returns the
@@ -22,13 +26,28 @@ import numpy as np
 
 from planner.models.progress import TaskState
 from planner.optimise.routing import (
+    DAY_SECONDS,
+    WEEKDAY_NAMES,
     DayRoute,
     RepDay,
     RouteStop,
-    plan_day_route,
+    day_shift,
+    engine_matrices,
+    format_clock,
+    schedule_day,
     stop_conflict,
+    stop_window,
+    visit_prize,
 )
 from planner.optimise.travel import TravelMatrices, TravelSettings, travel_matrices
+from planner.optimise.vrp_engine import (
+    Job,
+    Shift,
+    ShiftPlan,
+    ShiftVisit,
+    WorkLimit,
+    solve_shifts,
+)
 
 __all__ = [
     "IRS_2024_RATE_PER_MILE",
@@ -110,13 +129,20 @@ class CallCycleSettings:
         Reimbursement per mile (IRS 2024 business rate).
     travel : TravelSettings
         Offline travel estimate, used when no matrices are given.
-    route_time_limit_s : float, default 0.3
-        Search time per day route.
+    iterations : int, default 1500
+        Search iterations for the horizon (the deterministic work limit; fewer when the
+        search stops improving, see :func:`horizon_limit`).
+    max_seconds : float, default 120
+        Wall-clock safety cap on the search; meant never to bind.
     balance_weight : float, default 1.0
         Weight of even daily workload against compact days.
     start_date : datetime.date, optional
         Monday of the first week; gives each day its date.
     seed : int, default 0
+    method : {"horizon", "daily"}, default "horizon"
+        ``"horizon"``: every working day in one engine problem (visits due once go to whichever
+        day fits best). ``"daily"``: the call cycle chooses every visit's day first and each day
+        is routed on its own, as before the engine planned the horizon; kept to compare.
     """
 
     weeks: int = 4
@@ -124,10 +150,12 @@ class CallCycleSettings:
     cycle_index: int = 0
     mileage_rate_per_mile: float = IRS_2024_RATE_PER_MILE
     travel: TravelSettings = field(default_factory=TravelSettings)
-    route_time_limit_s: float = 0.3
+    iterations: int = 1_500
+    max_seconds: float = 120.0
     balance_weight: float = 1.0
     start_date: date | None = None
     seed: int = 0
+    method: str = "horizon"
 
 
 @dataclass(frozen=True)
@@ -377,62 +405,250 @@ def plan_call_cycle(
             continue
         patterns[i] = options
 
-    chosen = _choose_days(accounts, patterns, offsets, rep, settings, travel, lon, lat)
-    if state.is_cancelled():
-        plan = _cancelled_plan(accounts, chosen, due, not_due, unplaced, settings, rep, offsets)
-        return replace(plan, days_off=days_off)
-    state.report(0.1, "Routing days")
-
-    day_visits: list[list[int]] = [[] for _ in offsets]
-    for i, days in chosen.items():
-        for d in days:
-            day_visits[int(d)].append(i)
-    routes: list[DayRoute | None] = [None] * len(offsets)
-    cancelled = False
-    for d in range(len(offsets)):
-        if state.is_cancelled():
-            cancelled = True
-            break
-        routes[d] = _route_day(accounts, day_visits[d], rep, int(day_weekday[d]), travel, settings)
-        route = routes[d]
-        assert route is not None
-        for dropped in route.unplaced:
-            dropped_account = day_visits[d][dropped.stop]
-            moved = _repair(
-                dropped_account,
-                d,
-                chosen,
-                day_visits,
-                routes,
-                accounts,
-                rep,
-                offsets,
-                day_weekday,
-                travel,
-                settings,
-            )
-            if not moved:
-                unplaced.append(
-                    UnplacedVisit(
-                        dropped_account,
-                        1,
-                        dropped.reason + "; no other day within the spacing slack has room",
-                    )
-                )
-                kept = chosen[dropped_account]
-                chosen[dropped_account] = kept[kept != d]
-        # Keep only the visits the route holds, so a later repair onto this day starts from them.
-        day_visits[d], routes[d] = _placed_only(day_visits[d], route)
-        state.report(0.1 + 0.9 * (d + 1) / len(offsets), f"Routed day {d + 1}")
-    if cancelled:
-        for d, route in enumerate(routes):
-            if route is None:
-                for i in day_visits[d]:
-                    unplaced.append(UnplacedVisit(i, 1, "not routed: planning was cancelled"))
-    plan = _assemble(
-        routes, day_visits, accounts, due, not_due, unplaced, settings, rep, offsets, cancelled
+    if settings.method not in ("horizon", "daily"):
+        raise ValueError(f"method must be 'horizon' or 'daily', got {settings.method!r}")
+    pinned = (
+        patterns
+        if settings.method == "daily"
+        else {i: p for i, p in patterns.items() if p.shape[1] > 1}
     )
+    chosen = _choose_days(accounts, pinned, offsets, rep, settings, travel, lon, lat)
+    if state.is_cancelled():
+        plan = _cancelled_plan(accounts, patterns, due, not_due, unplaced, settings, rep, offsets)
+        return replace(plan, days_off=days_off)
+    state.report(0.1, f"Routing {offsets.size} days as one problem")
+    routes, day_visits, dropped, cancelled = _route_horizon(
+        accounts, patterns, chosen, rep, offsets, travel, settings, state
+    )
+    if cancelled:
+        plan = _cancelled_plan(accounts, patterns, due, not_due, unplaced, settings, rep, offsets)
+        return replace(plan, days_off=days_off)
+    unplaced.extend(dropped)
+    plan = _assemble(
+        routes, day_visits, accounts, due, not_due, unplaced, settings, rep, offsets, False
+    )
+    state.report(1.0, "Routed")
     return replace(plan, days_off=days_off)
+
+
+def horizon_limit(settings: CallCycleSettings, visits: int) -> WorkLimit:
+    """The engine's work limit for a horizon of ``visits`` due visits.
+
+    ``settings.iterations`` at most, and the search stops after a quarter of them (at least
+    1,500) bring no better plan. Both are counted, so a seed gives the same plan on any load.
+    Each move looks at the 30 nearest visits (PyVRP's default is 50). Measured on the demo
+    plan's first four reps (393 of 409 visits planned in every setting): 50 neighbours and
+    1,000 iterations 11.4 s of CPU and 281.1 drive hours; 20 and 1,000: 4.7 s, 284.6 h;
+    30 and 1,500: 10.3 s, 278.7 h.
+    """
+    patience = max(1_500, settings.iterations // 4)
+    return WorkLimit(
+        iterations=settings.iterations if visits else 1,
+        no_improvement=patience,
+        max_seconds=settings.max_seconds,
+        seed=settings.seed,
+        neighbours=30,
+    )
+
+
+def _route_horizon(
+    accounts: Sequence[CallAccount],
+    patterns: dict[int, np.ndarray],
+    chosen: dict[int, np.ndarray],
+    rep: RepSchedule,
+    offsets: np.ndarray,
+    travel: TravelMatrices,
+    settings: CallCycleSettings,
+    state: TaskState,
+) -> tuple[list[DayRoute | None], list[list[int]], list[UnplacedVisit], bool]:
+    """Every working day routed in one engine solve; the visits it left out, with reasons."""
+    weekday = offsets % 7
+    days = [replace(rep.day, weekday=int(w)) for w in weekday]
+    shifts = [day_shift(day, int(o) * DAY_SECONDS) for day, o in zip(days, offsets, strict=True)]
+    metres, seconds = engine_matrices(travel.distance_km, travel.minutes)
+    prize = visit_prize(metres, seconds, max(s.max_duration for s in shifts)) if shifts else 1
+    stops = [
+        RouteStop(i + 1, a.visit_minutes, a.window, a.closed_weekdays)
+        for i, a in enumerate(accounts)
+    ]
+    jobs: list[Job] = []
+    owner: list[tuple[int, tuple[int, ...]]] = []  # (account, allowed day indices) per job
+    conflicts: list[UnplacedVisit] = []
+    for i, pats in patterns.items():
+        allowed_sets: list[tuple[int, ...]]
+        if i in chosen and settings.method == "horizon":
+            allowed_sets = _spaced_sets(chosen[i], offsets, settings)
+        elif i in chosen:
+            allowed_sets = [(int(d),) for d in chosen[i]]
+        else:
+            allowed_sets = [tuple(int(d) for d in pats[:, 0])]
+        for allowed in allowed_sets:
+            windows = _job_windows(stops[i], days, offsets, allowed, travel)
+            if not windows:
+                first = days[allowed[0]]
+                reason = stop_conflict(stops[i], first, travel.distance_km, travel.minutes)
+                conflicts.append(UnplacedVisit(i, 1, reason or "no working day it can be visited"))
+                continue
+            jobs.append(Job(i + 1, round(accounts[i].visit_minutes * 60.0), windows, prize))
+            owner.append((i, allowed))
+    if settings.method == "daily":
+        plan = _solve_days_apart(metres, seconds, shifts, jobs, owner, settings, state)
+    else:
+        plan = solve_shifts(
+            metres,
+            seconds,
+            shifts,
+            jobs,
+            limit=horizon_limit(settings, len(jobs)),
+            cancelled=state.is_cancelled,
+        )
+    if plan.cancelled:
+        return [], [], [], True
+    routes: list[DayRoute | None] = []
+    day_visits: list[list[int]] = []
+    dropped: list[UnplacedVisit] = list(conflicts)
+    for d, day in enumerate(days):
+        order = [owner[v.job][0] for v in plan.routes[d]]
+        leave = plan.leave[d]
+        start = (leave - int(offsets[d]) * DAY_SECONDS) / 60.0 if leave is not None else day.start
+        route = schedule_day(travel.distance_km, travel.minutes, stops, order, day, start)
+        dropped.extend(UnplacedVisit(u.stop, 1, u.reason) for u in route.unplaced)
+        kept = [s.stop for s in route.stops]
+        # The route's stops name accounts; re-index them to positions in the day's visit list.
+        route = replace(
+            route,
+            stops=[replace(s, stop=k) for k, s in enumerate(route.stops)],
+            unplaced=[],
+        )
+        routes.append(route)
+        day_visits.append(kept)
+    for k in plan.unplaced:
+        account, allowed = owner[k]
+        dropped.append(
+            UnplacedVisit(
+                account,
+                1,
+                _no_room(allowed, days, offsets, settings, day_visits, account in chosen),
+            )
+        )
+    return routes, day_visits, dropped, False
+
+
+def _solve_days_apart(
+    metres: np.ndarray,
+    seconds: np.ndarray,
+    shifts: list[Shift],
+    jobs: list[Job],
+    owner: list[tuple[int, tuple[int, ...]]],
+    settings: CallCycleSettings,
+    state: TaskState,
+) -> ShiftPlan:
+    """Route each day on its own (every job pinned to one day): the day-by-day comparison."""
+    routes: list[list[ShiftVisit]] = []
+    leave: list[int | None] = []
+    unplaced: list[int] = []
+    iterations = 0
+    per_day = max(1, settings.iterations // max(len(shifts), 1))
+    for d, shift in enumerate(shifts):
+        mine = [k for k, (_account, allowed) in enumerate(owner) if allowed == (d,)]
+        plan = solve_shifts(
+            metres,
+            seconds,
+            [shift],
+            [jobs[k] for k in mine],
+            limit=WorkLimit(per_day, max_seconds=settings.max_seconds, seed=settings.seed),
+            cancelled=state.is_cancelled,
+        )
+        if plan.cancelled:
+            return ShiftPlan([], [], [], iterations, False, True)
+        iterations += plan.iterations
+        routes.append([ShiftVisit(mine[v.job], v.start) for v in plan.routes[0]])
+        leave.append(plan.leave[0])
+        unplaced.extend(mine[k] for k in plan.unplaced)
+        state.report(0.1 + 0.9 * (d + 1) / len(shifts), f"Routed day {d + 1}")
+    return ShiftPlan(routes, leave, sorted(unplaced), iterations, True, False)
+
+
+def _job_windows(
+    stop: RouteStop,
+    days: list[RepDay],
+    offsets: np.ndarray,
+    allowed: tuple[int, ...],
+    travel: TravelMatrices,
+) -> tuple[tuple[int, int], ...]:
+    """The visit's start windows on its allowed days; consecutive all-day days merge into one.
+
+    Days on which the stop alone cannot be visited (``stop_conflict``) are left out.
+    """
+    ok = [
+        d
+        for d in allowed
+        if stop_conflict(stop, days[d], travel.distance_km, travel.minutes) is None
+    ]
+    windows: list[tuple[int, int]] = []
+    previous = None
+    for d in ok:
+        low, high = stop_window(stop, days[d], int(offsets[d]) * DAY_SECONDS)
+        if stop.window is None and previous is not None and d == previous + 1 and windows:
+            windows[-1] = (windows[-1][0], high)
+        else:
+            windows.append((low, high))
+        previous = d
+    return tuple(windows)
+
+
+def _spaced_sets(
+    days: np.ndarray, offsets: np.ndarray, settings: CallCycleSettings
+) -> list[tuple[int, ...]]:
+    """The working days each spaced visit may take: its chosen day, give or take the slack.
+
+    Each visit may move ``m = (slack - d) // 2`` calendar days either way, where ``d`` is the
+    most the chosen days' gaps already differ from the even gap: two neighbouring visits then
+    move their gap by at most ``2 m``, so every gap stays within the slack, and with gaps of at
+    least ``2 m + 1`` days two visits never meet on one day.
+    """
+    horizon = 7 * settings.weeks
+    when = np.sort(offsets[days])
+    k = when.size
+    gaps = np.diff(np.r_[when, when[0] + horizon])
+    spare = settings.spacing_slack_days - float(np.max(np.abs(gaps - horizon / k)))
+    m = max(0, int(np.floor(spare + 1e-9)) // 2)
+    sets = []
+    for d in sorted(int(x) for x in days):
+        near = np.flatnonzero(np.abs(offsets - offsets[d]) <= m)
+        # The chosen day first: it names the visit's day in a "no room" reason.
+        sets.append((d, *(int(e) for e in near if e != d)))
+    return sets
+
+
+def _no_room(
+    allowed: tuple[int, ...],
+    days: list[RepDay],
+    offsets: np.ndarray,
+    settings: CallCycleSettings,
+    day_visits: list[list[int]],
+    spaced: bool,
+) -> str:
+    """Why a visit the engine left out has no place: the days it could take are full."""
+    day = days[allowed[0]]
+    hours = f"{format_clock(day.start)}-{format_clock(day.end)}, at most {day.max_minutes / 60:g} h"
+    if spaced:
+        d = allowed[0]
+        when = (
+            (settings.start_date + timedelta(days=int(offsets[d]))).isoformat()
+            if settings.start_date
+            else f"week {int(offsets[d]) // 7 + 1}"
+        )
+        around = " and the days within its spacing slack are" if len(allowed) > 1 else " is"
+        return (
+            f"no room in the day: {WEEKDAY_NAMES[int(offsets[d]) % 7]} {when}, the day its "
+            f"spacing sets,{around} full ({len(day_visits[d])} visits that day, {hours})"
+        )
+    planned = sum(len(day_visits[d]) for d in allowed)
+    return (
+        f"no room in the day: the {len(allowed)} working days it is open are full "
+        f"({planned} visits planned, {hours} a day)"
+    )
 
 
 def _account_conflict(
@@ -583,112 +799,6 @@ def _choose_days(
     return chosen
 
 
-def _route_day(
-    accounts: Sequence[CallAccount],
-    visits: list[int],
-    rep: RepSchedule,
-    weekday: int,
-    travel: TravelMatrices,
-    settings: CallCycleSettings,
-) -> DayRoute:
-    stops = [
-        RouteStop(i + 1, accounts[i].visit_minutes, accounts[i].window, accounts[i].closed_weekdays)
-        for i in visits
-    ]
-    day = replace(rep.day, weekday=weekday)
-    return plan_day_route(
-        travel.distance_km, travel.minutes, stops, day, time_limit_s=settings.route_time_limit_s
-    )
-
-
-def _placed_only(visits: list[int], route: DayRoute) -> tuple[list[int], DayRoute]:
-    """The day's accounts in route order, and the route re-indexed to match (nothing unplaced)."""
-    placed = [visits[s.stop] for s in route.stops]
-    stops = [replace(s, stop=k) for k, s in enumerate(route.stops)]
-    return placed, replace(route, stops=stops, unplaced=[])
-
-
-def _repair(
-    account: int,
-    day: int,
-    chosen: dict[int, np.ndarray],
-    day_visits: list[list[int]],
-    routes: list[DayRoute | None],
-    accounts: Sequence[CallAccount],
-    rep: RepSchedule,
-    offsets: np.ndarray,
-    day_weekday: np.ndarray,
-    travel: TravelMatrices,
-    settings: CallCycleSettings,
-) -> bool:
-    """Move a visit the day could not fit to another day that keeps the spacing and has room.
-
-    Days not routed yet take it on trust (their own routing will report it if it still does
-    not fit); routed days are rerouted with it and keep it only if everything still fits.
-    Days that cannot hold the visit are skipped without rerouting: a day not routed yet whose
-    visits leave less room than this one, and a routed day whose busy time (visits and
-    driving, waits excluded) plus the visit and its cheapest insertion detour exceeds the
-    day's hours. For a rep with more work than hours (or far-flung accounts), trying them made
-    every dropped visit cost several futile reroutes: minutes per rep instead of seconds. The
-    detour test is a heuristic (a reroute may reorder the day), traded for that speed.
-    """
-    horizon = 7 * settings.weeks
-    current = chosen[account]
-    need = accounts[account].visit_minutes
-    spare = []
-    for other in range(offsets.size):
-        if other in current or int(day_weekday[other]) in accounts[account].closed_weekdays:
-            continue
-        trial = np.where(current == day, other, current)
-        if not _spacing_ok(trial, offsets, horizon, settings.spacing_slack_days):
-            continue
-        route = routes[other]
-        if route is not None:
-            used = route.working_minutes
-            busy = used - sum(s.wait_minutes for s in route.stops)
-            extra = need + _insertion_minutes(travel.minutes, day_visits[other], account)
-        else:
-            used = busy = sum(accounts[i].visit_minutes for i in day_visits[other])
-            extra = need
-        if busy + extra > _room_minutes(rep.day, busy + extra):
-            continue
-        spare.append((used, other, trial))
-    for _, other, trial in sorted(spare, key=lambda item: item[0])[:4]:
-        route = routes[other]
-        if route is None:
-            day_visits[other].append(account)
-            chosen[account] = trial
-            return True
-        candidate = _route_day(
-            accounts, [*day_visits[other], account], rep, int(day_weekday[other]), travel, settings
-        )
-        if not candidate.unplaced:
-            day_visits[other], routes[other] = _placed_only(
-                [*day_visits[other], account], candidate
-            )
-            chosen[account] = trial
-            return True
-    return False
-
-
-def _insertion_minutes(minutes: np.ndarray, route_order: list[int], account: int) -> float:
-    """Cheapest added driving to put ``account`` between two stops of a day (home is row 0)."""
-    nodes = np.array([0, *(i + 1 for i in route_order), 0])
-    a = account + 1
-    detour = minutes[nodes[:-1], a] + minutes[a, nodes[1:]] - minutes[nodes[:-1], nodes[1:]]
-    return float(max(0.0, detour.min()))
-
-
-def _room_minutes(day: RepDay, busy: float) -> float:
-    """Most minutes of visits and driving a day can hold, once ``busy`` minutes are planned.
-
-    A day whose work runs past the earliest lunch start must take lunch inside it.
-    """
-    span = float(min(day.max_minutes, day.end - day.start))
-    needs_lunch = day.start + busy > day.lunch_earliest
-    return span - (day.lunch_minutes if needs_lunch else 0.0)
-
-
 def _make_day(
     d: int,
     route: DayRoute | None,
@@ -786,7 +896,7 @@ def _cancelled_plan(
     offsets: np.ndarray,
 ) -> CallCyclePlan:
     rest = [
-        UnplacedVisit(i, int(days.size), "not routed: planning was cancelled")
+        UnplacedVisit(i, int(days.shape[-1]), "not routed: planning was cancelled")
         for i, days in chosen.items()
     ]
     routes: list[DayRoute | None] = [None] * offsets.size

@@ -44,7 +44,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -70,6 +70,7 @@ from planner.models.schema import (
     UNPLACED_COLUMNS,
 )
 from planner.models.settings import Settings
+from planner.models.timeofday import is_missing, parse_time_of_day
 from planner.optimise.callcycle import (
     IRS_2024_RATE_PER_MILE,
     CallAccount,
@@ -81,6 +82,7 @@ from planner.optimise.callcycle import (
 )
 from planner.optimise.routing import RepDay, RoutingError, format_clock
 from planner.optimise.travel import OsrmClient, TravelSettings, travel_matrices
+from planner.optimise.workers import run_jobs
 
 if TYPE_CHECKING:
     from planner.models.plan import Plan
@@ -301,8 +303,16 @@ class RoutesOptions:
         State or province of ``holiday_country`` (empty: the national holidays; US federal).
     spacing_slack_days : int, default 2
         Allowed deviation, in days, from evenly spaced visits to an account.
-    route_time_limit_s : float, default 0.3
-        Search time per day route.
+    iterations : int, default 1500
+        Search iterations per rep (the routing engine's deterministic work limit; the search
+        stops earlier once a quarter of them bring no better plan).
+    max_seconds_per_rep : float, default 120
+        Wall-clock safety cap per rep; meant never to bind.
+    workers : int, default 0
+        Worker processes routing reps side by side; 0 = one per CPU core, 1 = in this process.
+    method : {"horizon", "daily"}, default "horizon"
+        ``"horizon"`` plans each rep's working days as one routing problem; ``"daily"`` chooses
+        the days first and routes each day on its own (see :class:`CallCycleSettings`).
     cycle_index : int, default 0
         Which repeat of the horizon within the year is planned (accounts due less than once a
         horizon are due in some repeats only).
@@ -325,7 +335,10 @@ class RoutesOptions:
     holiday_country: str = "US"
     holiday_subdivision: str = ""
     spacing_slack_days: int = 2
-    route_time_limit_s: float = 0.3
+    iterations: int = 1_500
+    max_seconds_per_rep: float = 120.0
+    workers: int = 0
+    method: str = "horizon"
     cycle_index: int = 0
     seed: int = 0
 
@@ -379,8 +392,14 @@ class RoutesOptions:
             raise RoutesOptionsError(f"mileage_rate_per_mile must be >= 0, got {rate}")
         if self.spacing_slack_days < 0:
             raise RoutesOptionsError("spacing_slack_days must be >= 0")
-        if not self.route_time_limit_s > 0:
-            raise RoutesOptionsError("route_time_limit_s must be positive")
+        if self.iterations < 1:
+            raise RoutesOptionsError(f"iterations must be >= 1, got {self.iterations}")
+        if not self.max_seconds_per_rep > 0:
+            raise RoutesOptionsError("max_seconds_per_rep must be positive")
+        if self.method not in ("horizon", "daily"):
+            raise RoutesOptionsError(f"method must be 'horizon' or 'daily', got {self.method!r}")
+        if self.workers < 0:
+            raise RoutesOptionsError(f"workers must be >= 0, got {self.workers}")
         if self.osrm_url is not None and not re.match(r"^https?://", self.osrm_url):
             raise RoutesOptionsError(
                 f"osrm_url must start with http:// or https://, got {self.osrm_url!r}"
@@ -407,7 +426,9 @@ class RoutesOptions:
             cycle_index=self.cycle_index,
             mileage_rate_per_mile=self.mileage_rate_per_mile,
             travel=TravelSettings(self.circuity, self.speed_kmh),
-            route_time_limit_s=self.route_time_limit_s,
+            iterations=self.iterations,
+            max_seconds=self.max_seconds_per_rep,
+            method=self.method,
             start_date=start,
             seed=self.seed,
         )
@@ -416,41 +437,7 @@ class RoutesOptions:
 # -- reading opening hours ---------------------------------------------------------------------
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def parse_time_of_day(value: object, column: str = "time") -> int | None:
-    """Minutes after midnight of an ``open_from``/``open_to`` value (``None`` when missing).
-
-    Accepts ``"HH:MM"`` (or ``"HH:MM:SS"``) text, :class:`datetime.time`, and numbers of hours
-    (``9.5`` = 09:30).
-
-    Raises
-    ------
-    ValueError
-        Naming ``column`` and the value when it is not a time of day.
-    """
-    if _missing(value):
-        return None
-    if isinstance(value, time):
-        return value.hour * 60 + value.minute
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        hours = float(value)
-        if 0.0 <= hours <= 24.0:
-            return round(hours * 60)
-        raise ValueError(f"{column} {value!r} is not an hour of the day (0-24)")
-    text = str(value).strip()
-    match = re.fullmatch(r"(\d{1,2})[:.h](\d{2})(?::\d{2})?", text)
-    if match:
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        if hours * 60 + minutes <= 24 * 60 and minutes < 60:
-            return hours * 60 + minutes
-    raise ValueError(f"{column} {value!r} is not a time of day (HH:MM)")
+_missing = is_missing
 
 
 def parse_closed_days(value: object, column: str = "closed_days") -> frozenset[int]:
@@ -986,34 +973,23 @@ def _plan_rep(
     ), warning
 
 
-class _RepProgress(TaskState):
-    """One rep's share of the progress bar, its messages prefixed with the rep; cancel shared."""
-
-    def __init__(self, parent: TaskState, index: int, count: int, prefix: str) -> None:
-        super().__init__()
-        self._parent = parent
-        self._start = index / max(count, 1)
-        self._width = 1.0 / max(count, 1)
-        self._prefix = prefix
-
-    def report(self, fraction: float | None, message: str = "") -> None:
-        mapped = None if fraction is None else self._start + self._width * fraction
-        self._parent.report(mapped, f"{self._prefix}: {message}" if message else self._prefix)
-
-    def cancel(self) -> None:
-        self._parent.cancel()
-
-    def is_cancelled(self) -> bool:
-        return self._parent.is_cancelled()
-
-    def raise_if_cancelled(self) -> None:
-        self._parent.raise_if_cancelled()
+def _route_rep(
+    item: tuple[RepRouteInput, RoutesOptions, date, dict[date, str]], state: TaskState
+) -> tuple[RepRoutes, str | None]:
+    """One rep's routes: the job :func:`plan_routes` hands to a worker process."""
+    rep, options, start, holidays = item
+    return _plan_rep(rep, options, start, state, holidays)
 
 
 def plan_routes(
     snapshot: RoutesSnapshot, options: RoutesOptions | None = None, state: TaskState | None = None
 ) -> RoutesResult:
-    """Plan every snapshotted rep's call cycle and day routes.
+    """Plan every snapshotted rep's call cycle and day routes, reps side by side.
+
+    Each rep is one job for :func:`planner.optimise.workers.run_jobs`: ``options.workers``
+    processes (default one per CPU core) route reps in parallel; the result is the same as
+    routing them one after another, because each rep's plan depends only on its own input
+    and seed.
 
     Parameters
     ----------
@@ -1022,9 +998,10 @@ def plan_routes(
     options : RoutesOptions, optional
         Default: :meth:`RoutesOptions.from_settings` of the snapshot's settings.
     state : TaskState, optional
-        Progress (``"Rep 3/20 Jane Doe: Routing day 4"``) and cancel. On cancel the reps done
-        so far are returned with ``cancelled`` set; the visits of the rep in progress that
-        were not routed are listed as unplaced.
+        Progress (``"Rep 3/20 Jane Doe: Routing 20 days as one problem"``; the fraction is
+        the mean over reps) and cancel. Cancel stops every worker's search at once; the reps
+        finished before it are returned with ``cancelled`` set, and every other rep's due
+        visits are listed as not planned.
 
     Returns
     -------
@@ -1047,13 +1024,32 @@ def plan_routes(
     stop_cols: dict[str, list[Any]] = {c: [] for c in (*ROUTE_STOP_FIELDS, "geometry")}
     off_cols: dict[str, list[Any]] = {c: [] for c in DAYS_OFF_COLUMNS}
     unplaced_parts = []
-    cancelled = False
+    fractions = [0.0] * n
+
+    def progress(job: int, fraction: float | None, message: str) -> None:
+        if fraction is not None:
+            fractions[job] = fraction
+        rep = snapshot.reps[job]
+        text = f"Rep {job + 1}/{n} {rep.name}"
+        if message:
+            text += f": {message}"
+        if n > 1:
+            text += f" ({sum(f >= 1.0 for f in fractions)} of {n} reps done)"
+        state.report(sum(fractions) / max(n, 1), text)
+
+    outcomes = run_jobs(
+        _route_rep,
+        [(rep, options, start, holidays) for rep in snapshot.reps],
+        workers=options.workers,
+        state=state,
+        on_progress=progress,
+    )
+    cancelled = state.is_cancelled()
     for k, rep in enumerate(snapshot.reps):
-        if state.is_cancelled():
+        if k not in outcomes or outcomes[k][0].cycle.cancelled:
             cancelled = True
-            break
-        forward = _RepProgress(state, k, n, f"Rep {k + 1}/{n} {rep.name}")
-        rep_routes, warning = _plan_rep(rep, options, start, forward, holidays)
+            continue
+        rep_routes, warning = outcomes[k]
         done.append(rep_routes)
         for day in rep_routes.cycle.days_off:
             off_cols["rep_id"].append(rep.rep_id)
@@ -1081,9 +1077,6 @@ def plan_routes(
                     }
                 )
             )
-        if cycle.cancelled:
-            cancelled = True
-            break
     excluded = snapshot.excluded.copy()
     if len(excluded):
         excluded["visits"] = visits_in_horizon(

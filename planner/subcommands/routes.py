@@ -117,10 +117,25 @@ def cmd_routes(argv: list[str]) -> int:
         help="reimbursement per mile (default: the plan's setting, IRS 2024 $0.67)",
     )
     parser.add_argument(
+        "--iterations",
+        type=number_option("--iterations", int, low=1, high=100_000),
+        default=1500,
+        help=(
+            "routing engine iterations per rep: the work limit, so the same plan on a busy "
+            "machine (default 1500)"
+        ),
+    )
+    parser.add_argument(
         "--time-limit",
         type=number_option("--time-limit", low=0.01, high=600),
-        default=0.3,
-        help="search seconds per day route (default 0.3)",
+        default=120.0,
+        help="safety cap in seconds per rep, meant never to bind (default 120)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=number_option("--workers", int, low=0, high=1024),
+        default=0,
+        help="processes routing reps side by side (default 0: one per CPU core)",
     )
     parser.add_argument(
         "--holidays",
@@ -162,7 +177,9 @@ def cmd_routes(argv: list[str]) -> int:
         "day_end": args.day_end,
         "max_day_minutes": round(args.max_day_hours * 60),
         "lunch_minutes": args.lunch_minutes,
-        "route_time_limit_s": args.time_limit,
+        "iterations": args.iterations,
+        "max_seconds_per_rep": args.time_limit,
+        "workers": args.workers,
     }
     if args.mileage_rate is not None:
         changes["mileage_rate_per_mile"] = args.mileage_rate

@@ -33,6 +33,8 @@ NUMERIC_OPTIONS = [
     ("routes", "--lunch-minutes", ["-o", "{out}"]),
     ("routes", "--mileage-rate", ["-o", "{out}"]),
     ("routes", "--time-limit", ["-o", "{out}"]),
+    ("routes", "--iterations", ["-o", "{out}"]),
+    ("routes", "--workers", ["-o", "{out}"]),
     ("capacity", "--capacity-hours", []),
 ]
 

@@ -44,7 +44,7 @@ def routed() -> Plan:
     reps["days_off"] = ["2026-12-30", None]
     plan.reps = reps
     options = RoutesOptions.from_settings(
-        plan.settings, weeks=2, start_date=date(2026, 12, 21), route_time_limit_s=0.05
+        plan.settings, weeks=2, start_date=date(2026, 12, 21), iterations=300
     )
     apply_routes(plan, plan_routes(snapshot_for_routes(plan, ["R1"]), options, TaskState()))
     return plan

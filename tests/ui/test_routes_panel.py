@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from planner.ui.main_window import MainWindow
 from planner.ui.routes_panel import RoutesPanel
 from tests.conftest import make_plan
 
-FAST = {"route_time_limit_s": 0.05, "start_date": date(2025, 1, 6)}
+FAST = {"iterations": 300, "start_date": date(2025, 1, 6)}
 
 
 @pytest.fixture
@@ -148,6 +149,20 @@ def test_cancel_leaves_the_plan_unchanged(qtbot, window: MainWindow) -> None:  #
     assert panel.run_button.isEnabled()
 
 
+def test_cancel_during_the_search_stops_every_worker(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(200, n_territories=2, seed=6)
+    panel = _panel(window, plan)
+    # Without a cancel, each rep's search would run to its two-minute safety cap.
+    panel.extra_options = {**FAST, "iterations": 10**9, "workers": 2}
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: "as one problem" in panel.status.text(), timeout=120000)
+    with qtbot.waitSignal(panel.run_finished, timeout=60000) as blocker:
+        panel.cancel_button.click()
+    assert blocker.args == [None]
+    assert ROUTES_LAYER not in plan.layers
+    assert multiprocessing.active_children() == []
+
+
 def test_overlay_paints_numbered_stops_on_the_map(qtbot, window: MainWindow, small: Plan) -> None:  # type: ignore[no-untyped-def]
     panel = _panel(window, small)
     panel.rep_combo.setCurrentIndex(panel.rep_combo.findData("R2"))
@@ -168,7 +183,7 @@ def test_start_date_is_shown_and_changed_as_an_undo_step(
 
     small.settings.routes_start_date = "2026-12-21"
     panel = _panel(window, small)
-    panel.extra_options = {"route_time_limit_s": 0.05}  # the start date comes from the plan
+    panel.extra_options = {"iterations": 300}  # the start date comes from the plan
     # Model to widget: the setting, and the holidays the horizon skips.
     assert panel.start_edit.date() == QDate(2026, 12, 21)
     panel.weeks_spin.setValue(2)
