@@ -15,7 +15,7 @@ from bench._common import figure, ratio
 
 BUDGET = 0.10
 # The issue sets no time for this figure. The run starts from the mixed-integer model of the
-# borders (planner/optimise/rebalance_mip.py), which needs about a minute on a 2-core machine
+# borders (planner/optimise/districting/border_mip.py), which needs about a minute on a 2-core machine
 # to use a tight budget well; the local search polishes in the rest.
 TIME_LIMIT_S = 120.0
 
