@@ -17,6 +17,8 @@ optimise_territories``.
 """
 
 from planner.optimise.districting.problem import (
+    COMPACTNESS,
+    CONTIGUITY,
     WALL_GRACE,
     WALL_SAFETY,
     WORK_PER_SECOND,
@@ -28,9 +30,12 @@ from planner.optimise.districting.problem import (
     Travel,
     work_ticks,
 )
+from planner.optimise.districting.results import territory_diameters
 from planner.optimise.districting.solver import optimise_territories
 
 __all__ = [
+    "COMPACTNESS",
+    "CONTIGUITY",
     "WALL_GRACE",
     "WALL_SAFETY",
     "WORK_PER_SECOND",
@@ -41,5 +46,6 @@ __all__ = [
     "Shortfall",
     "Travel",
     "optimise_territories",
+    "territory_diameters",
     "work_ticks",
 ]

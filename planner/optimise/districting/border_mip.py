@@ -193,6 +193,8 @@ def solve_rebalance_mip(
         if u == root[t]:
             solver.Add(v == 1)
             continue
+        if not prob.keeps_contiguity:
+            continue
         du = dist[t][u]
         closer = [var(w, t) for w in lists[u] if t in options[w] and dist[t].get(w, du) < du]
         solver.Add(v <= sum(closer))

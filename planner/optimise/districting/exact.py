@@ -8,7 +8,13 @@ import time
 
 import numpy as np
 
-from planner.optimise.districting.problem import DISRUPTION_WEIGHT, IntArray, Problem
+from planner.optimise.districting.problem import (
+    DISRUPTION_WEIGHT,
+    WORK,
+    WORK_PER_SECOND,
+    IntArray,
+    Problem,
+)
 from planner.optimise.districting.state import State
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +94,7 @@ def solve_exact(prob: Problem, hint: IntArray) -> tuple[IntArray | None, bool, b
     big = len(units)
     symmetric = prob.fixed_centres is None and not np.any(prob.fixed >= 0) and prob.current is None
     roots: dict[int, list[cp_model.IntVar]] = {}
-    for t in terr:
+    for t in terr if prob.keeps_contiguity else []:
         members = [i for i in units if (i, t) in xv]
         r = {i: model.new_bool_var(f"r{i}_{t}") for i in members}
         roots[t] = list(r.values())
@@ -114,7 +120,7 @@ def solve_exact(prob: Problem, hint: IntArray) -> tuple[IntArray | None, bool, b
             inflow[j].append(var_f)
         for i in members:
             model.add(sum(inflow[i]) - sum(outflow[i]) >= xv[i, t] - big * r[i])
-    if symmetric and len(terr) > 1:
+    if symmetric and prob.keeps_contiguity and len(terr) > 1:
         index = {}
         for t in terr:
             members = [i for i in units if (i, t) in xv]
@@ -190,6 +196,10 @@ def solve_exact(prob: Problem, hint: IntArray) -> tuple[IntArray | None, bool, b
                 self.stop_search()
 
     status = solver.solve(model, _Stop())
+    # Charged by deterministic time, so the work counter does not depend on the load.
+    WORK.ticks += float(solver.response_proto.deterministic_time) * WORK_PER_SECOND
+    if prob.state is not None and prob.state.is_cancelled():
+        prob.stopped = True
     if status == cp_model.INFEASIBLE:
         return None, False, True
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -36,6 +36,15 @@ from planner.optimise.graph import Adjacency
 if TYPE_CHECKING:
     from planner.models.progress import TaskState
 
+#: Contiguity settings: required (default), preferred (broken only where a band needs it), off.
+CONTIGUITY = ("required", "preferred", "off")
+#: Compactness objectives: total distance to the centres, or the largest diameter (min-max).
+COMPACTNESS = ("distance", "diameter")
+#: Power of the distance to the centre in the "diameter" objective: a steep power makes the
+#: farthest units dominate, so the search shrinks the territories' extents (a smooth stand-in
+#: for the largest diameter, which a move changes only at the extremes).
+DIAMETER_POWER = 4.0
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -60,6 +69,9 @@ SOFT_SHARE = 0.75
 # Rebalance with a disruption budget starts from the mixed-integer model (border_mip.py),
 # which gets this share of the time; the local search polishes its plan.
 MIP_SHARE = 0.6
+# Create mode recombines neighbouring territories exactly (recombination.py) until this share
+# of the time is used (it usually converges well before); the exact model gets the rest.
+RECOMBINE_SHARE = 0.75
 CENTRE_PULL = 0.02
 DISRUPTION_WEIGHT = 0.3
 # Create mode restarts: at most this many, stopping after RESTART_PATIENCE without a gain.
@@ -279,7 +291,15 @@ class DistrictingResult:
     centres : ndarray of float, shape (k, 2)
         Centres the compactness was measured against.
     compactness : float
-        ``sum_i w_i * dist(i, centre(t_i))``.
+        ``sum_i w_i * dist(i, centre(t_i))`` (the total distance, reported whatever the
+        objective).
+    diameter : ndarray of float, shape (k,)
+        Largest distance between two units of each territory (coordinates' unit; 0 for a
+        territory of at most one unit), reported whatever the objective.
+    pieces : ndarray of int, shape (k,)
+        Connected pieces of each territory in the unit graph (1 = contiguous).
+    contiguity : {"required", "preferred", "off"}
+        The contiguity setting the run used.
     cut_edges : int
     disruption : float
         Fraction of the disruption weight whose territory differs from ``current`` (0 without).
@@ -316,6 +336,19 @@ class DistrictingResult:
     status: str = "ok"
     proven_optimal: bool = False
     elapsed: float = 0.0
+    diameter: FloatArray = field(default_factory=lambda: np.zeros(0))
+    pieces: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    contiguity: str = "required"
+
+    @property
+    def max_diameter(self) -> float:
+        """The largest territory diameter (0 without territories)."""
+        return float(self.diameter.max()) if self.diameter.size else 0.0
+
+    @property
+    def total_distance(self) -> float:
+        """Weighted distance of every unit to its territory's centre (``compactness``)."""
+        return self.compactness
 
     @property
     def all_in_band(self) -> bool:
@@ -324,8 +357,8 @@ class DistrictingResult:
 
     @property
     def feasible(self) -> bool:
-        """Every band met and every territory contiguous."""
-        return self.all_in_band and bool(self.contiguous.all())
+        """Every band met, and every territory contiguous where contiguity is required."""
+        return self.all_in_band and (self.contiguity != "required" or bool(self.contiguous.all()))
 
 
 @dataclass
@@ -365,6 +398,18 @@ class Problem:
     stopped: bool = False
     #: Disruption weight above which each further unit costs BUDGET_OVER_WEIGHT more.
     soft_budget: float = math.inf
+    #: "required": every move keeps territories connected; "off": moves may split them;
+    #: "preferred" is run as "required" first, then "off" while bands are missed.
+    contiguity: str = "required"
+    #: "preferred" contiguity after the contiguous search missed a band: moves may split.
+    splitting: bool = False
+
+    @property
+    def keeps_contiguity(self) -> bool:
+        """Whether every move must keep its territories connected (now)."""
+        return self.contiguity == "required" or (
+            self.contiguity == "preferred" and not self.splitting
+        )
 
     def out_of_time(self) -> bool:
         if self.stopped:

@@ -24,6 +24,42 @@ from planner.optimise.graph import connected_components, n_pieces
 # Reporting
 
 
+def _hull(points: FloatArray) -> FloatArray:
+    """Convex hull vertices of 2-D points (Andrew's monotone chain)."""
+    pts = np.unique(points, axis=0)
+    if len(pts) <= 3:
+        return pts
+
+    def half(seq: FloatArray) -> list[FloatArray]:
+        out: list[FloatArray] = []
+        for p in seq:
+            while len(out) >= 2:
+                (ax, ay), (bx, by) = out[-2], out[-1]
+                if (bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax) > 0:
+                    break
+                out.pop()
+            out.append(p)
+        return out
+
+    lower, upper = half(pts), half(pts[::-1])
+    return np.array(lower[:-1] + upper[:-1])
+
+
+def territory_diameters(coords: FloatArray, assignment: IntArray, k: int) -> FloatArray:
+    """Largest distance between two units of each territory (0 for fewer than two units)."""
+    out = np.zeros(k)
+    order = np.argsort(assignment, kind="stable")
+    bounds = np.searchsorted(assignment[order], np.arange(k + 1))
+    for t in range(k):
+        pts = coords[order[bounds[t] : bounds[t + 1]]]
+        if len(pts) < 2:
+            continue
+        hull = _hull(pts) if len(pts) > 32 else pts
+        d = np.hypot(hull[:, None, 0] - hull[None, :, 0], hull[:, None, 1] - hull[None, :, 1])
+        out[t] = float(d.max())
+    return out
+
+
 def empty_result(
     assignment: IntArray, x: FloatArray, k: int, reason: str, start: float
 ) -> DistrictingResult:
@@ -47,6 +83,8 @@ def empty_result(
         compactness=float("nan"),
         cut_edges=0,
         disruption=0.0,
+        diameter=np.zeros(k),
+        pieces=np.zeros(k, dtype=np.int64),
         messages=[reason],
         status="infeasible",
         elapsed=time.perf_counter() - start,
@@ -79,14 +117,17 @@ def build_result(
     cuts = int(np.count_nonzero(assignment[e[:, 0]] != assignment[e[:, 1]]))
     shortfalls = shortfalls_of(prob, st, in_band, contiguous, proven_infeasible)
     moves = explain_moves(prob, st)
+    pieces = np.ones(k, dtype=np.int64)
+    for t in range(k):
+        members = st.cache.members.get(t, ())
+        pieces[t] = n_pieces(prob.lists, members) if len(members) else 0
     for t in np.flatnonzero(~contiguous & prob.active).tolist():
-        pieces = n_pieces(prob.lists, st.cache.members.get(t, ()))
-        messages.append(f"territory {t} is in {pieces} pieces")
+        messages.append(f"territory {t} is in {int(pieces[t])} pieces")
     if prob.state is not None and prob.state.is_cancelled():
         status = "cancelled"
     elif not in_band[prob.active].all():
         status = "bands_not_met"
-    elif not contiguous[prob.active].all():
+    elif prob.keeps_contiguity and not contiguous[prob.active].all():
         status = "not_contiguous"
     else:
         status = "ok"
@@ -109,6 +150,9 @@ def build_result(
         status=status,
         proven_optimal=proven and status == "ok",
         elapsed=time.perf_counter() - start,
+        diameter=territory_diameters(prob.coords, assignment, k),
+        pieces=pieces,
+        contiguity=prob.contiguity,
     )
 
 

@@ -72,7 +72,7 @@ def descend_moves(st: State) -> int:
         applied += done
         if done == 0:
             break
-        if st.prob.objective == "distance" and st.prob.fixed_centres is None:
+        if st.prob.objective != "cut_edges" and st.prob.fixed_centres is None:
             st.recentre()
     return applied
 
@@ -298,7 +298,7 @@ def ejection_chains(
         for i in picks:
             uu, d = int(u[i]), int(dst[i])
             # Contiguity move by move; the budget is checked on the whole chain below.
-            if not (st.cache.touches(uu, d) and st.cache.can_leave(uu)):
+            if not (st.cache.touches(uu, d) and st.can_leave(uu)):
                 ok = False
                 break
             done.append((uu, int(st.a[uu])))
@@ -487,7 +487,7 @@ def squeeze(st: State) -> bool:
         rank = st.move_delta(u, src, dst) / p.dweight[u]
         for i in np.argsort(rank, kind="stable").tolist():
             uu = int(u[i])
-            if st.cache.can_leave(uu) and st.cache.touches(uu, int(dst[i])):
+            if st.can_leave(uu) and st.cache.touches(uu, int(dst[i])):
                 st.apply(uu, int(dst[i]))
                 break
         else:
@@ -594,3 +594,95 @@ def restart_search(
             if stale >= patience:
                 break
     return best
+
+
+def bands_missed_of(prob: Problem, assignment: IntArray) -> int:
+    """Number of bands ``assignment`` misses (see :func:`bands_missed`)."""
+    return bands_missed(State(prob, assignment))
+
+
+def persist(
+    prob: Problem, assignment: IntArray, until: float, progress: tuple[float, float]
+) -> IntArray:
+    """While bands are missed: kick the best plan ever harder and search again, until the
+    work counter reaches ``until`` (the run's time limit, less what later phases need).
+
+    A local search that stalls with bands missed used to end the run early; the time left
+    is better spent on perturbations of growing strength from the best plan so far.
+    """
+    best = assignment.copy()
+    st = State(prob, best)
+    if bands_missed(st) == 0:
+        return best
+    best_score = score_of(st)
+    strength = 3
+    cap = max(10, int(np.count_nonzero(prob.movable)) // 10)
+    while not prob.out_of_time() and WORK.ticks < until and best_score[0] > 0.0:
+        st = State(prob, best)
+        kick(st, strength)
+        trial = local_search(prob, st.a, progress=progress)
+        score = score_of(State(prob, trial))
+        if score < best_score:
+            best, best_score, strength = trial, score, 3
+        else:
+            strength = min(cap, strength + 2)
+    return best
+
+
+def reattach_pieces(prob: Problem, assignment: IntArray) -> IntArray:
+    """Join each smaller piece of a split territory to a neighbour when no band suffers.
+
+    Used after a search that was allowed to split territories ("preferred" contiguity):
+    a piece goes whole to the neighbouring territory that scores best, if the bands missed
+    (in half-widths) do not grow; the largest piece of every territory stays.
+    """
+    st = State(prob, assignment)
+    for t in np.flatnonzero(prob.active).tolist():
+        members = sorted(st.cache.members.get(t, ()))
+        if len(members) < 2:
+            continue
+        pieces = _pieces(prob.lists, members)
+        if len(pieces) < 2:
+            continue
+        pieces.sort(key=len)
+        for piece in pieces[:-1]:
+            if not all(prob.movable[u] for u in piece):
+                continue
+            before = score_of(st)
+            targets = sorted(
+                {int(st.a[v]) for u in piece for v in prob.lists[u] if st.a[v] != t}
+                & set(np.flatnonzero(prob.active).tolist())
+            )
+            best_target, best_score = -1, before
+            for d in targets:
+                for u in piece:
+                    st.apply(u, d)
+                score = score_of(st)
+                if score[0] <= before[0] + 1e-9 and score < best_score:
+                    best_target, best_score = d, score
+                for u in piece:
+                    st.apply(u, t)
+            if best_target >= 0:
+                for u in piece:
+                    st.apply(u, best_target)
+    return st.a.copy()
+
+
+def _pieces(lists: list[list[int]], members: list[int]) -> list[list[int]]:
+    inside = set(members)
+    seen: set[int] = set()
+    out = []
+    for s in members:
+        if s in seen:
+            continue
+        seen.add(s)
+        piece, stack = [s], [s]
+        while stack:
+            u = stack.pop()
+            for v in lists[u]:
+                if v in inside and v not in seen:
+                    seen.add(v)
+                    piece.append(v)
+                    stack.append(v)
+        out.append(piece)
+    return out

@@ -16,10 +16,14 @@ if TYPE_CHECKING:
 
     from planner.models.progress import TaskState
 
+from planner.optimise.districting import recombination
 from planner.optimise.districting.border_mip import solve_rebalance_mip
 from planner.optimise.districting.exact import solve_exact
 from planner.optimise.districting.problem import (
+    COMPACTNESS,
+    CONTIGUITY,
     MIP_SHARE,
+    RECOMBINE_SHARE,
     WALL_GRACE,
     WALL_SAFETY,
     WORK,
@@ -31,7 +35,14 @@ from planner.optimise.districting.problem import (
     as_int_array,
 )
 from planner.optimise.districting.results import build_result, empty_result
-from planner.optimise.districting.search import local_search, restart_search, soft_budget_search
+from planner.optimise.districting.search import (
+    bands_missed_of,
+    local_search,
+    persist,
+    reattach_pieces,
+    restart_search,
+    soft_budget_search,
+)
 from planner.optimise.districting.seeding import choose_seeds, fill_unassigned, grow_regions
 from planner.optimise.districting.state import State, score_of
 
@@ -58,7 +69,8 @@ def optimise_territories(
     border_model: bool | None = None,
     territories: Sequence[int] | None = None,
     compactness_weight: ArrayLike | None = None,
-    objective: Literal["distance", "cut_edges"] = "distance",
+    objective: Literal["distance", "diameter", "cut_edges"] = "distance",
+    contiguity: Literal["required", "preferred", "off"] = "required",
     measure_names: Sequence[str] | None = None,
     seed: int = 0,
     time_limit: float = 60.0,
@@ -66,6 +78,7 @@ def optimise_territories(
     exact_time_limit: float | None = None,
     reproducible: bool = False,
     restarts: int | None = None,
+    recombine: bool | None = None,
     travel: Travel | None = None,
     state: TaskState | None = None,
 ) -> DistrictingResult:
@@ -126,8 +139,17 @@ def optimise_territories(
         Subset mode: the territories to re-optimise.
     compactness_weight : array_like, shape (n,), optional
         Weight of each unit's distance to its centre; ones when omitted.
-    objective : {"distance", "cut_edges"}
-        Compactness as weighted distance to the centre, or as the number of cut edges.
+    objective : {"distance", "diameter", "cut_edges"}
+        Compactness as weighted distance to the centre (total distance), as the territories'
+        extent (min-max: the largest diameter, searched through a steep power of each unit's
+        distance to its centre, see ``DIAMETER_POWER``), or as the number of cut edges. The
+        result reports the total distance and every territory's diameter whatever the choice.
+    contiguity : {"required", "preferred", "off"}
+        ``required``: every territory stays connected in the unit graph (every move keeps it
+        so). ``off``: territories may be in pieces (moves need only touch the receiving
+        territory). ``preferred``: as ``required`` while that meets every band; if bands are
+        still missed, the search goes on without contiguity and then gives back the pieces
+        it can (each smaller piece joins a neighbour when no band suffers).
     measure_names : sequence of str, optional
         Names used in reports.
     seed : int
@@ -150,6 +172,10 @@ def optimise_territories(
         Create mode: extra starts from random seeds, each grown and improved, the best kept
         (they use at most a quarter of ``time_limit``). Default: up to ``5000 / n`` (none at
         thousands of units, where one descent already takes seconds).
+    recombine : bool, optional
+        Re-split adjacent pairs and triples of territories exactly (see
+        :mod:`.recombination`) until no split improves or three quarters of ``time_limit``
+        are used. Default: in create mode without travel.
     travel : Travel, optional
         Travel added to one measure (a rep's workload): scored exactly per move from the
         territories' visits, stops, area and the commute to the receiving territory's home,
@@ -215,6 +241,10 @@ def optimise_territories(
         base = cur.copy() if cur is not None else np.full(n, -1, dtype=np.int64)
         return empty_result(base, x, max(k or 0, 1), reason, start)
 
+    if contiguity not in CONTIGUITY:
+        raise ValueError(f"contiguity must be one of {', '.join(CONTIGUITY)}, got {contiguity!r}")
+    if objective not in (*COMPACTNESS, "cut_edges"):
+        raise ValueError(f"objective must be distance, diameter or cut_edges, got {objective!r}")
     if k < 1:
         return refuse(f"{k} territories requested; at least one is needed")
     if fixed_centres is not None and fixed_centres.shape != (k, 2):
@@ -341,6 +371,7 @@ def optimise_territories(
         cweight_mean=max(float(cw.mean()), 1e-12),
         scale=scale,
         objective=objective,
+        contiguity=contiguity,
         fixed_centres=fixed_centres,
         names=names,
         rng=np.random.default_rng(seed),
@@ -386,11 +417,36 @@ def optimise_territories(
         assignment = restart_search(
             prob, assignment, work_start, time_limit, restarts, progress=(0.5, 0.8)
         )
-
-    proven = proven_infeasible = False
     n_free = int(np.count_nonzero(movable))
     if exact is None:
         exact = n_free <= 150 and k <= 12
+    # While bands are missed, the search goes on (kicks and restarts from the best plan) for
+    # the whole time limit, less the exact model's share; "preferred" contiguity then lets
+    # territories split.
+    persist_until = work_start + (0.75 if exact else 1.0) * time_limit * WORK_PER_SECOND
+    if contiguity == "preferred":
+        persist_until = work_start + 0.6 * time_limit * WORK_PER_SECOND
+    assignment = persist(prob, assignment, persist_until, progress=(0.5, 0.9))
+    if contiguity == "preferred" and not prob.out_of_time() and bands_missed_of(prob, assignment):
+        if state is not None:
+            state.report(0.9, "territories: bands missed; letting territories split")
+        prob.splitting = True
+        assignment = persist(
+            prob,
+            assignment,
+            persist_until + 0.3 * time_limit * WORK_PER_SECOND,
+            progress=(0.6, 0.9),
+        )
+        assignment = reattach_pieces(prob, assignment)
+    if recombine is None:
+        recombine = mode is Mode.CREATE and travel is None
+    if recombine and not prob.out_of_time():
+        if state is not None:
+            state.report(0.7, "territories: recombining neighbouring territories")
+        stop_at = work_start + RECOMBINE_SHARE * time_limit * WORK_PER_SECOND
+        assignment = recombination.recombine(prob, assignment, stop_at)
+
+    proven = proven_infeasible = False
     if exact and not prob.out_of_time():
         if state is not None:
             state.report(0.8, "territories: exact model")

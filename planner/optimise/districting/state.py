@@ -8,6 +8,7 @@ import numpy as np
 
 from planner.optimise.districting.problem import (
     BUDGET_OVER_WEIGHT,
+    DIAMETER_POWER,
     DISRUPTION_WEIGHT,
     WORK,
     WORK_APPLY,
@@ -76,7 +77,11 @@ class State:
             prob.coords[:, 0][:, None] - self.centres[:, 0][None, :],
             prob.coords[:, 1][:, None] - self.centres[:, 1][None, :],
         )
-        self.dcost = prob.cweight[:, None] * d / prob.scale
+        if prob.objective == "diameter":
+            # Geometry only: the extent of a territory does not depend on its accounts.
+            self.dcost = (d / prob.scale) ** DIAMETER_POWER
+        else:
+            self.dcost = prob.cweight[:, None] * d / prob.scale
 
     def total_penalty(self) -> float:
         p = self.prob
@@ -191,8 +196,13 @@ class State:
             return [(home, -w), (src, -w)]
         return [(src, -w), (dst, w)]
 
+    def can_leave(self, u: int) -> bool:
+        """Whether ``u`` may leave its territory: always without contiguity, else if that
+        does not split the territory."""
+        return not self.prob.keeps_contiguity or self.cache.can_leave(u)
+
     def feasible_move(self, u: int, dst: int) -> bool:
-        if not self.cache.can_leave(u):
+        if not self.can_leave(u):
             return False
         p = self.prob
         if p.current is not None and p.current[u] >= 0:
