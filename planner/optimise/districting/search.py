@@ -64,7 +64,7 @@ def descend_moves(st: State) -> int:
                     continue
                 if st.move_delta(np.array([uu]), np.array([s]), np.array([d]))[0] >= threshold:
                     continue
-            if not st.feasible_move(uu, d) or not st.cache.touches(uu, d):
+            if not st.feasible_move(uu, d) or not st.may_join(uu, d):
                 continue
             st.apply(uu, d)
             touched.update((s, d))
@@ -124,7 +124,7 @@ def swap_moves(st: State) -> int:
             if not st.feasible_move(ua, d):
                 continue
             st.apply(ua, d)
-            if st.cache.touches(ub, s) and st.feasible_move(ub, s):
+            if st.may_join(ub, s) and st.feasible_move(ub, s):
                 st.apply(ub, s)
                 applied += 1
                 break
@@ -298,7 +298,7 @@ def ejection_chains(
         for i in picks:
             uu, d = int(u[i]), int(dst[i])
             # Contiguity move by move; the budget is checked on the whole chain below.
-            if not (st.cache.touches(uu, d) and st.can_leave(uu)):
+            if not (st.may_join(uu, d) and st.can_leave(uu)):
                 ok = False
                 break
             done.append((uu, int(st.a[uu])))
@@ -375,10 +375,10 @@ def exchange_moves(st: State, limit: int = 50) -> int:
             r, v = int(back[i]), int(fwd[j])
             ur, sr, dr = int(u[r]), int(src[r]), int(dst[r])
             uv, sv, dv = int(u[v]), int(src[v]), int(dst[v])
-            if st.a[ur] != sr or not (st.cache.touches(ur, dr) and st.feasible_move(ur, dr)):
+            if st.a[ur] != sr or not (st.may_join(ur, dr) and st.feasible_move(ur, dr)):
                 continue
             st.apply(ur, dr)
-            if st.a[uv] == sv and st.cache.touches(uv, dv) and st.feasible_move(uv, dv):
+            if st.a[uv] == sv and st.may_join(uv, dv) and st.feasible_move(uv, dv):
                 gain = float(delta[r]) + float(
                     st.move_delta(np.array([uv]), np.array([sv]), np.array([dv]))[0]
                 )
@@ -405,7 +405,7 @@ def put_back(st: State, count: int) -> None:
         if count <= 0:
             break
         home = int(cur[u])
-        if st.a[u] != home and st.cache.touches(u, home) and st.feasible_move(u, home):
+        if st.a[u] != home and st.may_join(u, home) and st.feasible_move(u, home):
             st.apply(u, home)
             count -= 1
 
@@ -487,7 +487,7 @@ def squeeze(st: State) -> bool:
         rank = st.move_delta(u, src, dst) / p.dweight[u]
         for i in np.argsort(rank, kind="stable").tolist():
             uu = int(u[i])
-            if st.can_leave(uu) and st.cache.touches(uu, int(dst[i])):
+            if st.can_leave(uu) and st.may_join(uu, int(dst[i])):
                 st.apply(uu, int(dst[i]))
                 break
         else:

@@ -22,6 +22,9 @@ from planner.optimise.districting.problem import (
 )
 from planner.optimise.graph import ContiguityCache
 
+#: Without contiguity, a unit may join the territories of this many nearest centres too.
+NEAR_CENTRES = 2
+
 
 def territory_centres(prob: Problem, assignment: IntArray) -> FloatArray:
     """Fixed centres, else each territory's weighted centroid (empty: the overall centroid)."""
@@ -181,7 +184,17 @@ class State:
         both = np.concatenate([e, e[:, ::-1]])
         u, v = both[:, 0], both[:, 1]
         keep = (a[u] != a[v]) & p.movable[u] & p.active[a[v]] & p.active[a[u]]
-        pairs = np.unique(np.column_stack([u[keep], a[v[keep]]]), axis=0)
+        cand = np.column_stack([u[keep], a[v[keep]]])
+        if not p.keeps_contiguity and p.k > 1:
+            # Without contiguity a unit may also join the territories of its nearest centres.
+            free = np.flatnonzero(p.movable & p.active[np.maximum(a, 0)] & (a >= 0))
+            near = min(NEAR_CENTRES, p.k - 1)
+            order = np.argsort(self.dcost[free], axis=1)[:, : near + 1]
+            uu = np.repeat(free, near + 1)
+            tt = order.ravel()
+            ok = (tt != a[uu]) & p.active[tt]
+            cand = np.vstack([cand, np.column_stack([uu[ok], tt[ok]])])
+        pairs = np.unique(cand, axis=0)
         if pairs.size == 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
@@ -195,6 +208,10 @@ class State:
         if dst == home:
             return [(home, -w), (src, -w)]
         return [(src, -w), (dst, w)]
+
+    def may_join(self, u: int, dst: int) -> bool:
+        """Whether ``u`` may join ``dst``: always without contiguity, else if it touches it."""
+        return not self.prob.keeps_contiguity or self.cache.touches(u, dst)
 
     def can_leave(self, u: int) -> bool:
         """Whether ``u`` may leave its territory: always without contiguity, else if that
