@@ -72,6 +72,7 @@ MIP_SHARE = 0.6
 # Create mode recombines neighbouring territories exactly (recombination.py) until this share
 # of the time is used (it usually converges well before); the exact model gets the rest.
 RECOMBINE_SHARE = 0.75
+RECOMBINE_MAX_UNITS = 1200
 CENTRE_PULL = 0.02
 DISRUPTION_WEIGHT = 0.3
 # Create mode restarts: at most this many, stopping after RESTART_PATIENCE without a gain.

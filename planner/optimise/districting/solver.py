@@ -23,6 +23,7 @@ from planner.optimise.districting.problem import (
     COMPACTNESS,
     CONTIGUITY,
     MIP_SHARE,
+    RECOMBINE_MAX_UNITS,
     RECOMBINE_SHARE,
     WALL_GRACE,
     WALL_SAFETY,
@@ -175,7 +176,9 @@ def optimise_territories(
     recombine : bool, optional
         Re-split adjacent pairs and triples of territories exactly (see
         :mod:`.recombination`) until no split improves or three quarters of ``time_limit``
-        are used. Default: in create mode without travel.
+        are used. Default: in create mode without travel, up to ``RECOMBINE_MAX_UNITS``
+        movable units (above that a pair of territories is too large a subproblem for a
+        fraction of a second, and the local search's plans are already close).
     travel : Travel, optional
         Travel added to one measure (a rep's workload): scored exactly per move from the
         territories' visits, stops, area and the commute to the receiving territory's home,
@@ -439,7 +442,7 @@ def optimise_territories(
         )
         assignment = reattach_pieces(prob, assignment)
     if recombine is None:
-        recombine = mode is Mode.CREATE and travel is None
+        recombine = mode is Mode.CREATE and travel is None and n_free <= RECOMBINE_MAX_UNITS
     if recombine and not prob.out_of_time():
         if state is not None:
             state.report(0.7, "territories: recombining neighbouring territories")
