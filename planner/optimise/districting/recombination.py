@@ -189,9 +189,22 @@ def split_exact(
         and prob.current is None
         and all(prob.movable[i] for i in pool)
     )
+    symmetric = symmetric and bool(
+        np.allclose(prob.lower[terr], prob.lower[terr[0]])
+        and np.allclose(prob.upper[terr], prob.upper[terr[0]])
+    )
     if symmetric:
-        # Labels are interchangeable: keep the hint's label of the first unit.
-        model.add(xv[pool[0], int(hint[pool[0]])] == 1)
+        # Labels are interchangeable: order them by their lowest unit (the hint relabelled
+        # the same way stays a solution). Territory terr[r] may hold unit i only if
+        # terr[r - 1] holds a unit before i.
+        firsts = sorted(terr, key=lambda t: int(np.flatnonzero(hint == t).min()))
+        relabel = dict(zip(firsts, terr, strict=True))
+        hint = hint.copy()
+        hint[pool] = [relabel[int(hint[i])] for i in pool]
+        model.add(xv[pool[0], terr[0]] == 1)
+        for r in range(1, len(terr)):
+            for pos, i in enumerate(pool):
+                model.add(xv[i, terr[r]] <= sum(xv[j, terr[r - 1]] for j in pool[:pos]))
     if prob.objective == "cut_edges":
         cuts = []
         for i, j in edges:
