@@ -453,16 +453,7 @@ def optimise_territories(
     if exact and not prob.out_of_time():
         if state is not None:
             state.report(0.8, "territories: exact model")
-        if prob.objective == "cut_edges" and prob.keeps_contiguity and mode is Mode.CREATE:
-            # Fewest cut edges: the whole plan by cutting planes (see recombination.py),
-            # which is what proves optimality on county graphs; the flow model is weaker.
-            left = prob.seconds_left()
-            if exact_time_limit is not None:
-                left = min(left, exact_time_limit)
-            terr = tuple(np.flatnonzero(prob.active).tolist())
-            exact_assignment, proven = recombination.split_exact(prob, assignment, terr, left)
-        else:
-            exact_assignment, proven, proven_infeasible = solve_exact(prob, assignment)
+        exact_assignment, proven, proven_infeasible = solve_exact(prob, assignment)
         if (
             exact_assignment is not None
             and travel is not None
