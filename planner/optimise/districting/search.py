@@ -612,7 +612,7 @@ def persist(
     """
     best = assignment.copy()
     st = State(prob, best)
-    if bands_missed(st) == 0:
+    if bands_missed(st) == 0 or _granular(st):
         return best
     best_score = score_of(st)
     strength = 3
@@ -627,6 +627,23 @@ def persist(
         else:
             strength = min(cap, strength + 2)
     return best
+
+
+def _granular(st: State) -> bool:
+    """Whether every missed band is narrower than the smallest movable unit's value in that
+    measure: single moves jump across such a band, so more search does not help (the
+    shortfall then says "indivisible unit")."""
+    p = st.prob
+    z = np.abs(band_z(st.values, p.lower, p.upper))
+    missed = (z > 1.0 + 1e-9) & p.active[:, None]
+    if not missed.any():
+        return False
+    width = p.upper - p.lower
+    x = p.x[p.movable]
+    if x.size == 0:
+        return True
+    smallest = np.array([float(col[col > 0].min()) if np.any(col > 0) else np.inf for col in x.T])
+    return bool(np.all(smallest[None, :] > width + 1e-12, where=missed))
 
 
 def reattach_pieces(prob: Problem, assignment: IntArray) -> IntArray:
