@@ -1,14 +1,19 @@
-"""Capacitated p-median (OR-Library pmedcap1, set S1): gap to the proven optimum per instance."""
+"""Capacitated p-median (OR-Library pmedcap1, set S1): gap to the proven optimum per instance.
+
+Instances: the shared folder (p550-1 ... p550-5) plus ``bench/data/pmedcap1``: p10100-11 ...
+p10100-13 (n = 100, tuning) and p550-6 ... p550-10, p10100-14 ... p10100-20 (held out).
+``BENCH_INSTANCES=p10100-11`` runs some.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-import time
 from pathlib import Path
 
 import numpy as np
 
-from bench._common import data_dir, figure
+from bench._common import HELD_OUT, Clock, data_dir, figure
 
 TIME_LIMIT = 10.0
 
@@ -28,7 +33,15 @@ KNOWN_OPTIMA = {
     "p10100-11": 1006,
     "p10100-12": 966,
     "p10100-13": 1026,
+    "p10100-14": 982,
+    "p10100-15": 1091,
+    "p10100-16": 954,
+    "p10100-17": 1034,
+    "p10100-18": 1043,
+    "p10100-19": 1031,
+    "p10100-20": 1005,
 }
+TUNING = {"p10100-11", "p10100-12", "p10100-13"}
 
 
 def read_instance(path: Path) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
@@ -64,18 +77,26 @@ def run(size: int | None, data: Path | None) -> None:
 
     folder = data_dir(data, "capacitated-pmedian-pcenter-S1")
     optima = read_optima(folder)
+    shared = {f.stem for f in folder.glob("p*-*.txt")}
+    files = list(folder.glob("p*-*.txt"))
+    files += [f for f in (HELD_OUT / "pmedcap1").glob("p*-*.txt") if f.stem not in shared]
+    only = set(filter(None, os.environ.get("BENCH_INSTANCES", "").split(",")))
     gaps = []
-    for path in sorted(folder.glob("p*-*.txt"), key=_natural):
+    for path in sorted(files, key=_natural):
         name = path.stem
+        if only and name not in only:
+            continue
         dist, p, demand, capacity = read_instance(path)
         if size is not None and dist.shape[0] > size:
             continue
-        start = time.perf_counter()
-        result = solve_capacitated_pmedian(dist, p, demand, capacity, seed=0, time_limit=TIME_LIMIT)
-        elapsed = time.perf_counter() - start
+        with Clock() as clock:
+            result = solve_capacitated_pmedian(
+                dist, p, demand, capacity, seed=0, time_limit=TIME_LIMIT
+            )
+        which = "shared" if name in shared else ("tuning" if name in TUNING else "held-out")
         load = np.bincount(result.assignment, weights=demand, minlength=dist.shape[0])
         within = bool(np.all(load <= capacity + 1e-9)) and result.feasible
-        note = f"n={dist.shape[0]} p={p} cost={result.cost:.0f}"
+        note = f"set={which} n={dist.shape[0]} p={p} cost={result.cost:.0f}"
         note += " capacity ok" if within else " capacity VIOLATED"
         if result.optimal:
             note += " proven optimal"
@@ -85,6 +106,6 @@ def run(size: int | None, data: Path | None) -> None:
             figure(f"cpmedian.{name}.gap", gap, "%", note + f" opt={optima[name]:.0f}")
         else:
             figure(f"cpmedian.{name}.cost", result.cost, "count", note)
-        figure(f"cpmedian.{name}.time", elapsed, "s", f"limit {TIME_LIMIT:g} s")
+        clock.report(f"cpmedian.{name}", TIME_LIMIT)
     if gaps:
         figure("cpmedian.max_gap", max(gaps), "%", f"{len(gaps)} instances")

@@ -1,13 +1,18 @@
-"""OR-Library uncapacitated p-median (pmed): gap to the proven optimum and time per instance."""
+"""OR-Library uncapacitated p-median (pmed): gap to the proven optimum and time per instance.
+
+Instances: the shared folder (pmed1-3, 6, 11, 16) plus the held-out ones in
+``bench/data/orlib-pmed`` (pmed4, 5, 7-10, 12-15, 17-20; n <= 400). ``--size N`` keeps
+n <= N; ``BENCH_INSTANCES=pmed4,pmed5`` runs some.
+"""
 
 from __future__ import annotations
 
-import time
+import os
 from pathlib import Path
 
 import numpy as np
 
-from bench._common import data_dir, figure
+from bench._common import HELD_OUT, Clock, data_dir, figure
 
 TIME_LIMIT = 10.0
 
@@ -39,20 +44,25 @@ def run(size: int | None, data: Path | None) -> None:
     from planner.optimise.pmedian import solve_pmedian
 
     folder = data_dir(data, "orlib-pmed")
-    optima = read_optima(folder)
-    files = sorted(folder.glob("pmed*.txt"), key=lambda f: (len(f.stem), f.stem))
+    extra = HELD_OUT / "orlib-pmed"
+    optima = {**read_optima(extra), **read_optima(folder)}
+    shared = {f.stem for f in folder.glob("pmed*.txt")}
+    files = list(folder.glob("pmed*.txt"))
+    files += [f for f in extra.glob("pmed*.txt") if f.stem not in shared]
+    files.sort(key=lambda f: (len(f.stem), f.stem))
+    only = set(filter(None, os.environ.get("BENCH_INSTANCES", "").split(",")))
     gaps = []
     for path in files:
         name = path.stem
-        if name == "pmedopt":
+        if name == "pmedopt" or (only and name not in only):
             continue
         dist, p = read_pmed(path)
         if size is not None and dist.shape[0] > size:
             continue
-        start = time.perf_counter()
-        result = solve_pmedian(dist, p, seed=0, time_limit=TIME_LIMIT)
-        elapsed = time.perf_counter() - start
-        note = f"n={dist.shape[0]} p={p} cost={result.cost:.0f}"
+        with Clock() as clock:
+            result = solve_pmedian(dist, p, seed=0, time_limit=TIME_LIMIT)
+        which = "shared" if name in shared else "held-out"
+        note = f"set={which} n={dist.shape[0]} p={p} cost={result.cost:.0f}"
         if result.optimal:
             note += " proven optimal"
         if name in optima:
@@ -61,6 +71,6 @@ def run(size: int | None, data: Path | None) -> None:
             figure(f"pmedian.{name}.gap", gap, "%", note + f" opt={optima[name]:.0f}")
         else:
             figure(f"pmedian.{name}.cost", result.cost, "count", note)
-        figure(f"pmedian.{name}.time", elapsed, "s", f"limit {TIME_LIMIT:g} s")
+        clock.report(f"pmedian.{name}", TIME_LIMIT)
     if gaps:
         figure("pmedian.max_gap", max(gaps), "%", f"{len(gaps)} instances")

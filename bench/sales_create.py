@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench._common import figure, ratio
+from bench._common import figure, load_average, ratio
 
 SEED = 20240
 N_UNITS = 3_000
@@ -98,6 +98,7 @@ def run(size: int | None, data: Path | None) -> None:
     adjacency = adjacency_from_geometry(inst["polygons"], kind="rook")
     figure("sales_create.adjacency", time.perf_counter() - start, "s", f"{adjacency.n_edges} edges")
     start = time.perf_counter()
+    cpu = time.process_time()
     result = optimise_territories(
         inst["measures"],
         adjacency,
@@ -109,6 +110,7 @@ def run(size: int | None, data: Path | None) -> None:
         time_limit=BUDGET_S,
     )
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     per_measure = result.in_band.sum(axis=0)
     figure("sales_create.in_band", int(result.in_band.all(axis=1).sum()), "count", f"of {K}")
     for j, name in enumerate(["workload", "potential", "accounts"]):
@@ -122,4 +124,5 @@ def run(size: int | None, data: Path | None) -> None:
     figure("sales_create.contiguous", int(result.contiguous.sum()), "count", f"of {K}")
     figure("sales_create.cut_edges", result.cut_edges, "count")
     figure("sales_create.compactness", result.compactness, "km", "sum of unit distances to centre")
+    figure("sales_create.cpu", cpu, "s", f"load {load_average():.2f} at the end")
     ratio("sales_create.time", elapsed, BUDGET_S, "s")

@@ -142,3 +142,35 @@ def test_per_rep_limit_can_be_off_or_zero(
     )
     assert code == 0
     assert shown in capsys.readouterr().out
+
+
+def test_contiguity_and_compactness_options_reach_the_run(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pieces.gpkg"
+    code = main(
+        [
+            *("optimise", str(plan_file), "-o", str(out), "--mode", "create"),
+            *("--time-limit", "2", "--contiguity", "off", "--compactness", "diameter"),
+        ]
+    )
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "contiguity off, compactness by diameter" in text
+    assert "largest territory diameter" in text and "(contiguity off)" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--contiguity", "sometimes"), ("--compactness", "area")],
+    ids=["contiguity", "compactness"],
+)
+def test_unknown_contiguity_or_compactness_is_refused(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, str]
+) -> None:
+    out = tmp_path / "never.gpkg"
+    with pytest.raises(SystemExit) as exc:
+        main(["optimise", str(plan_file), "-o", str(out), *args])
+    assert exc.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+    assert not out.exists()

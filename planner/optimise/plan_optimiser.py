@@ -46,7 +46,7 @@ from planner.models.graph import Adjacency, AdjacencyCache, n_pieces, plan_adjac
 from planner.models.scenarios import SCENARIO_ASSIGNMENTS_TABLE as _SCENARIO_ASSIGNMENTS_TABLE
 from planner.models.scenarios import SCENARIOS_TABLE as _SCENARIOS_TABLE
 from planner.models.settings import MeasureSpec, Settings
-from planner.optimise.districting import Travel
+from planner.optimise.districting import COMPACTNESS, CONTIGUITY, Travel
 
 if TYPE_CHECKING:
     from planner.models.plan import Plan
@@ -126,6 +126,13 @@ class OptimiseOptions:
     exact : bool, optional
         Finish with the exact CP-SAT model. Default: when at most 150 units and 12
         territories take part, within a third of ``time_limit``.
+    contiguity : {"required", "preferred", "off"}
+        ``required`` (default): every territory stays in one piece. ``preferred``: in one
+        piece unless a band cannot be met otherwise. ``off``: territories may be in pieces.
+    compactness : {"distance", "diameter"}
+        What compact means: the least total distance from units to their territory's centre
+        (default), or the smallest largest territory (min-max diameter). Both figures are
+        reported whatever the choice.
     """
 
     mode: str = "rebalance"
@@ -139,11 +146,21 @@ class OptimiseOptions:
     time_limit: float = 10.0
     seed: int = 0
     exact: bool | None = None
+    contiguity: str = "required"
+    compactness: str = "distance"
 
     def validate(self, settings: Settings, n_territories: int) -> None:
         """Raise :class:`OptionsError` naming the first invalid option."""
         if self.mode not in MODES:
             raise OptionsError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.contiguity not in CONTIGUITY:
+            raise OptionsError(
+                f"contiguity must be one of {', '.join(CONTIGUITY)}, got {self.contiguity!r}"
+            )
+        if self.compactness not in COMPACTNESS:
+            raise OptionsError(
+                f"compactness must be one of {', '.join(COMPACTNESS)}, got {self.compactness!r}"
+            )
         keys = [m.key for m in settings.measures]
         for key in list(self.measures or ()) + list(self.tolerances):
             if key not in keys:
@@ -433,6 +450,9 @@ class PlanOptimisation:
         territories.
     contiguous_before, contiguous_after : int
         Optimised territories in one piece, before and after.
+    diameter_before_km, diameter_after_km : float
+        Largest diameter (km between the two farthest unit centroids) of an optimised
+        territory, before and after: the min-max compactness figure.
     shortfalls : list of PlanShortfall
     moves : list of MoveRecord
     messages : list of str
@@ -475,6 +495,8 @@ class PlanOptimisation:
     compactness_after_km: float
     contiguous_before: int
     contiguous_after: int
+    diameter_before_km: float = float("nan")
+    diameter_after_km: float = float("nan")
     shortfalls: list[PlanShortfall] = field(default_factory=list)
     moves: list[MoveRecord] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
@@ -591,7 +613,12 @@ class PlanOptimisation:
         lines.append(
             f"compactness (mean km from unit to rep home or centre): "
             f"{self.compactness_before_km:.1f} → {self.compactness_after_km:.1f} km; "
-            f"contiguous {self.contiguous_before} → {self.contiguous_after} of {self.n_optimised}"
+            f"largest territory diameter {self.diameter_before_km:.1f} → "
+            f"{self.diameter_after_km:.1f} km (objective: {self.options.compactness})"
+        )
+        lines.append(
+            f"contiguous {self.contiguous_before} → {self.contiguous_after} of "
+            f"{self.n_optimised} (contiguity {self.options.contiguity})"
         )
         lines += [f"note: {m}" for m in self.messages]
         if self.new_territories:
@@ -793,6 +820,18 @@ def _compactness_km(
     d = np.hypot(xy[sel, 0] - c[:, 0], xy[sel, 1] - c[:, 1])
     wt = weight[sel]
     return float((wt * d).sum() / max(float(wt.sum()), 1e-12))
+
+
+def _largest_diameter_km(xy: np.ndarray, assignment: np.ndarray, territories: np.ndarray) -> float:
+    """Largest distance between two units of one of ``territories`` (0 if none has two)."""
+    from planner.optimise.districting import territory_diameters
+
+    k = int(max(assignment.max(initial=-1), territories.max(initial=-1))) + 1
+    if k <= 0:
+        return 0.0
+    d = territory_diameters(xy, assignment, k)
+    sel = territories[territories < k]
+    return float(d[sel].max()) if sel.size else 0.0
 
 
 def _centres(
@@ -1391,6 +1430,8 @@ def optimise_plan(
             disruption_weight=dweight,
             churn_budget=churn_budget,
             compactness_weight=cweight,
+            objective=options.compactness,  # type: ignore[arg-type]
+            contiguity=options.contiguity,  # type: ignore[arg-type]
             measure_names=[spec.label for spec in specs],
             seed=options.seed + r,
             time_limit=limit,
@@ -1462,6 +1503,8 @@ def optimise_plan(
         compactness_after_km=_compactness_km(uxy, cw_all, new_ut, centres_after, pool_t),
         contiguous_before=contiguous(ut),
         contiguous_after=contiguous(new_ut),
+        diameter_before_km=_largest_diameter_km(uxy, ut, pool_t),
+        diameter_after_km=_largest_diameter_km(uxy, new_ut, pool_t),
         messages=messages,
         status=result.status,
         created=datetime.now(UTC).isoformat(timespec="seconds"),

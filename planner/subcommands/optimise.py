@@ -143,6 +143,20 @@ def cmd_optimise(argv: list[str]) -> int:
         "found by then is kept",
     )
     parser.add_argument(
+        "--contiguity",
+        choices=("required", "preferred", "off"),
+        default="required",
+        help="required (default): every territory in one piece; preferred: in one piece "
+        "unless a band cannot be met otherwise; off: territories may be in pieces",
+    )
+    parser.add_argument(
+        "--compactness",
+        choices=("distance", "diameter"),
+        default="distance",
+        help="distance (default): least total distance from units to their territory's "
+        "centre; diameter: the smallest largest territory (min-max). Both are reported",
+    )
+    parser.add_argument(
         "--seed",
         type=number_option("--seed", int, low=0, high=MAX_SEED),
         default=0,
@@ -252,6 +266,8 @@ def cmd_optimise(argv: list[str]) -> int:
         max_disruption_per_rep=None if args.mode == "create" else args.max_disruption_per_rep,
         time_limit=time_limit,
         seed=args.seed,
+        contiguity=args.contiguity,
+        compactness=args.compactness,
     )
     try:
         options.validate(plan.settings, plan.n_territories)
@@ -260,7 +276,8 @@ def cmd_optimise(argv: list[str]) -> int:
 
     print(
         f"{plan.name}: {plan.n_accounts:,} accounts, {plan.n_units:,} units, "
-        f"{plan.n_territories} territories; {args.mode}, time limit {time_limit:g} s",
+        f"{plan.n_territories} territories; {args.mode}, time limit {time_limit:g} s, "
+        f"contiguity {args.contiguity}, compactness by {args.compactness}",
         flush=True,
     )
     if args.mode != "create":

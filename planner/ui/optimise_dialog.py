@@ -173,6 +173,19 @@ class OptimiseDialog(QDialog):
         self.time_limit.setDecimals(0)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
+        self.contiguity = QComboBox()
+        self.contiguity.addItem("Required: every territory in one piece", "required")
+        self.contiguity.addItem("Preferred: in pieces only where a band needs it", "preferred")
+        self.contiguity.addItem("Off: territories may be in pieces", "off")
+        self.contiguity.setToolTip(
+            "Whether territories must stay connected across shared unit borders"
+        )
+        self.compactness = QComboBox()
+        self.compactness.addItem("Total distance to the territory centres", "distance")
+        self.compactness.addItem("Largest territory diameter (min-max)", "diameter")
+        self.compactness.setToolTip(
+            "What the optimiser keeps small; the result reports both figures"
+        )
 
         disruption_row = QHBoxLayout()
         disruption_row.addWidget(self.limit_disruption)
@@ -195,6 +208,8 @@ class OptimiseDialog(QDialog):
         form.addRow("Disruption", disruption_row)
         form.addRow("", self.spent)
         form.addRow("Per rep", per_rep_row)
+        form.addRow("&Contiguity", self.contiguity)
+        form.addRow("Com&pactness", self.compactness)
         form.addRow("Time limit", self.time_limit)
         form.addRow("Seed", self.seed)
         settings_box = QGroupBox("Settings")
@@ -299,6 +314,11 @@ class OptimiseDialog(QDialog):
         units = plan.n_units if plan is not None else 0
         self.time_limit.setValue(self._value("time_limit", default_time_limit(units, small=20.0)))
         self.seed.setValue(self._value("seed", 0))
+        for combo, key, default in (
+            (self.contiguity, "contiguity", "required"),
+            (self.compactness, "compactness", "distance"),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(self._value(key, default))))
         try:
             remembered = json.loads(str(self._value("measures", "{}")))
         except ValueError:
@@ -369,6 +389,8 @@ class OptimiseDialog(QDialog):
         put(f"{SETTINGS_PREFIX}/per_rep_limit_pct", self.per_rep.value())
         put(f"{SETTINGS_PREFIX}/time_limit", self.time_limit.value())
         put(f"{SETTINGS_PREFIX}/seed", self.seed.value())
+        put(f"{SETTINGS_PREFIX}/contiguity", self.contiguity.currentData())
+        put(f"{SETTINGS_PREFIX}/compactness", self.compactness.currentData())
         put(f"{SETTINGS_PREFIX}/measures", json.dumps(self._measure_choices()))
 
     def _measure_choices(self) -> dict[str, dict[str, Any]]:
@@ -468,6 +490,8 @@ class OptimiseDialog(QDialog):
             ),
             time_limit=self.time_limit.value(),
             seed=self.seed.value(),
+            contiguity=str(self.contiguity.currentData()),
+            compactness=str(self.compactness.currentData()),
         )
 
     # -- running -----------------------------------------------------------------------
@@ -605,8 +629,10 @@ class OptimiseDialog(QDialog):
             f"({100 * result.disruption_accounts:.1f} %), {100 * result.disruption_revenue:.1f} % "
             f"of revenue, {result.units_moved:,} units.  Compactness: "
             f"{result.compactness_before_km:.1f} → {result.compactness_after_km:.1f} km mean "
-            f"to the rep's home.  Contiguous: {result.contiguous_before} → "
-            f"{result.contiguous_after}.  ({result.elapsed:.1f} s)"
+            f"to the rep's home; largest territory {result.diameter_before_km:.1f} → "
+            f"{result.diameter_after_km:.1f} km across.  Contiguous: "
+            f"{result.contiguous_before} → {result.contiguous_after} "
+            f"(contiguity {result.options.contiguity}).  ({result.elapsed:.1f} s)"
         )
         lines = [] if result.options.mode == "create" else [f"Disruption {result.budget_line()}"]
         lines += [f"Shortfall: {s.describe()}" for s in result.shortfalls]

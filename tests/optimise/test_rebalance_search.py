@@ -8,9 +8,13 @@ import time
 import numpy as np
 import pytest
 
-import planner.optimise.districting as districting
-import planner.optimise.rebalance_mip as rebalance_mip
-from planner.optimise.districting import _chains, _Problem, _State, optimise_territories
+import planner.optimise.districting.border_mip as rebalance_mip
+import planner.optimise.districting.search as districting
+import planner.optimise.districting.solver as solver
+from planner.optimise.districting import optimise_territories
+from planner.optimise.districting.problem import Problem
+from planner.optimise.districting.search import ejection_chains
+from planner.optimise.districting.state import State
 from planner.optimise.graph import Adjacency, connected_components
 from tests.optimise.test_districting import grid, measures, striped
 
@@ -52,7 +56,7 @@ def test_mixed_integer_plan_is_contiguous_within_budget_and_in_band(
         raw.append(out.copy())
         return out
 
-    monkeypatch.setattr(rebalance_mip, "solve_rebalance_mip", spy)
+    monkeypatch.setattr(solver, "solve_rebalance_mip", spy)
     result = rebalance(
         x, adj, xy, current, locked=locked, max_disruption=0.35, disruption_weight=accounts
     )
@@ -90,12 +94,12 @@ def test_a_budget_too_small_for_the_bands_is_kept_and_reported() -> None:
     assert_contiguous(adj, result.assignment, 3)
 
 
-def path_problem(assignment: np.ndarray, x: np.ndarray, budget: float = math.inf) -> _Problem:
+def path_problem(assignment: np.ndarray, x: np.ndarray, budget: float = math.inf) -> Problem:
     n = assignment.size
     edges = np.column_stack([np.arange(n - 1), np.arange(1, n)])
     adj = Adjacency.from_edges(n, edges)
     k = int(assignment.max()) + 1
-    return _Problem(
+    return Problem(
         x=x.reshape(n, 1),
         adjacency=adj,
         lists=adj.to_lists(),
@@ -129,16 +133,16 @@ def test_ejection_chain_passes_a_unit_along_a_path() -> None:
     # alone changes nothing (B goes out as C comes in) and A -> B alone overfills B: only the
     # chain A -> B -> C brings all three into band.
     assignment = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2])
-    st = _State(path_problem(assignment, np.ones(9)), assignment)
-    assert _chains(st) == 1
+    st = State(path_problem(assignment, np.ones(9)), assignment)
+    assert ejection_chains(st) == 1
     assert st.a.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
-    assert districting._bands_missed(st) == 0
+    assert districting.bands_missed(st) == 0
 
 
 def test_ejection_chain_respects_the_disruption_budget() -> None:
     assignment = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2])
-    st = _State(path_problem(assignment, np.ones(9), budget=1.0), assignment)
-    assert _chains(st) == 0  # the chain moves two units: over a budget of one
+    st = State(path_problem(assignment, np.ones(9), budget=1.0), assignment)
+    assert ejection_chains(st) == 0  # the chain moves two units: over a budget of one
     assert st.a.tolist() == assignment.tolist()
 
 
@@ -185,6 +189,6 @@ def test_the_mixed_integer_model_gives_the_same_plan_every_time(
             plans.append(solve(prob, assignment, **kw))
         return plans[0]
 
-    monkeypatch.setattr(rebalance_mip, "solve_rebalance_mip", twice)
+    monkeypatch.setattr(solver, "solve_rebalance_mip", twice)
     rebalance(x, adj, xy, current, max_disruption=0.3, disruption_weight=x[:, 1])
     assert all(np.array_equal(plans[0], p) for p in plans[1:])

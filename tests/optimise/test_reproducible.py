@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
+import pytest
 
 from planner.optimise.districting import optimise_territories
 from planner.optimise.plan_optimiser import OptimiseOptions, optimise_plan, snapshot_plan
@@ -82,3 +83,46 @@ def test_plan_rebalance_gives_the_same_change_under_load() -> None:
 
     quiet, busy = quiet_and_busy(run)
     assert quiet.size and np.array_equal(quiet, busy)
+
+
+def test_recombination_and_split_contiguity_give_the_same_plan_under_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.optimise.districting import recombination
+
+    calls: list[int] = []
+    split = recombination.split_exact
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return split(*args)
+
+    monkeypatch.setattr(recombination, "split_exact", counted)
+    adj, xy = grid(8, 8)
+    x = measures(64, seed=6)
+
+    def run() -> np.ndarray:
+        # Exact re-splits of neighbouring territories run on CP-SAT's deterministic time.
+        return optimise_territories(
+            x, adj, xy, 4, tolerance=0.1, objective="cut_edges", seed=2, time_limit=1.0, exact=False
+        ).assignment
+
+    def run_preferred() -> np.ndarray:
+        # Bands too tight for whole territories: "preferred" goes on with splitting allowed.
+        return optimise_territories(
+            x,
+            adj,
+            xy,
+            4,
+            tolerance=0.0,
+            contiguity="preferred",
+            seed=2,
+            time_limit=0.2,
+            exact=False,
+        ).assignment
+
+    quiet, busy = quiet_and_busy(run)
+    assert calls, "the run did not reach the recombination"
+    assert np.array_equal(quiet, busy)
+    quiet, busy = quiet_and_busy(run_preferred)
+    assert np.array_equal(quiet, busy)

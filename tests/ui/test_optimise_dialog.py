@@ -90,18 +90,23 @@ def test_settings_are_remembered(qtbot, window: MainWindow, settings: QSettings)
     dialog.time_limit.setValue(3)
     dialog.seed.setValue(42)
     dialog.mode.setCurrentIndex(dialog.mode.findData("create"))
+    dialog.contiguity.setCurrentIndex(dialog.contiguity.findData("preferred"))
+    dialog.compactness.setCurrentIndex(dialog.compactness.findData("diameter"))
     spin = dialog.measures.cellWidget(0, 1)
     assert isinstance(spin, QDoubleSpinBox)
     spin.setValue(7.5)
     dialog.measures.item(1, 0).setCheckState(Qt.CheckState.Unchecked)
     options = dialog.options()
     assert options.mode == "create" and options.seed == 42
+    assert options.contiguity == "preferred" and options.compactness == "diameter"
     assert options.measures is not None and len(options.measures) == 3
     with qtbot.waitSignal(dialog.result_ready, timeout=20000):
         dialog.run()
     fresh = OptimiseDialog(window.context)
     assert fresh.time_limit.value() == 3 and fresh.seed.value() == 42
     assert fresh.mode.currentData() == "create"
+    assert fresh.contiguity.currentData() == "preferred"
+    assert fresh.compactness.currentData() == "diameter"
     again = fresh.options()
     assert again.tolerances[again.measures[0]] == pytest.approx(0.075)
     assert again.measures == options.measures

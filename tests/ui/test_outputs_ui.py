@@ -64,6 +64,8 @@ def test_optimise_preview_shows_and_colours_the_rounded_deviation(qtbot) -> None
         units_moved=0,
         compactness_before_km=1.0,
         compactness_after_km=1.0,
+        diameter_before_km=2.0,
+        diameter_after_km=2.0,
         contiguous_before=True,
         contiguous_after=True,
         elapsed=0.1,
@@ -71,7 +73,7 @@ def test_optimise_preview_shows_and_colours_the_rounded_deviation(qtbot) -> None
         messages=[],
         moves=[],
         change=SimpleNamespace(is_empty=True),
-        options=SimpleNamespace(mode="rebalance"),
+        options=SimpleNamespace(mode="rebalance", contiguity="required"),
         budget_line=lambda: "0 accounts (0.0 %) from the baseline",
     )
     # Only the widgets show_result fills are needed (no window, no optimiser run).

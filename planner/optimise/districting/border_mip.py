@@ -25,14 +25,19 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from planner.optimise.districting import _Problem
-
-IntArray = np.ndarray
+from planner.optimise.districting.problem import (
+    WALL_GRACE,
+    WALL_SAFETY,
+    WORK_PER_SECOND,
+    IntArray,
+    Problem,
+    charge,
+)
+from planner.optimise.districting.state import State
 
 # SCIP has no deterministic time limit, and a wall-clock limit made the plan depend on the
 # machine's load. The model is bounded by work instead: at most MIP_SEPARATION_ROUNDS rounds
@@ -79,7 +84,7 @@ def _depths(
     return depth
 
 
-def _options(prob: _Problem, assignment: IntArray, hops: int) -> list[set[int]]:
+def _options(prob: Problem, assignment: IntArray, hops: int) -> list[set[int]]:
     """Per unit: its territory and, if movable, the active ones within ``hops`` units."""
     options = [{int(t)} for t in assignment.tolist()]
     for t in np.flatnonzero(prob.active).tolist():
@@ -107,7 +112,7 @@ def _exact_gap() -> Any:
     return params
 
 
-def _solve_interruptibly(solver: Any, prob: _Problem) -> int:
+def _solve_interruptibly(solver: Any, prob: Problem) -> int:
     """``solver.Solve()``, interrupted from a watcher thread when the run is cancelled."""
     state = prob.state
     if state is None:
@@ -130,7 +135,7 @@ def _solve_interruptibly(solver: Any, prob: _Problem) -> int:
 
 
 def solve_rebalance_mip(
-    prob: _Problem,
+    prob: Problem,
     assignment: IntArray,
     *,
     time_limit: float,
@@ -143,14 +148,6 @@ def solve_rebalance_mip(
     ``budget_share`` of the budget is given to the model, the rest is left for the polish.
     """
     from ortools.linear_solver import pywraplp
-
-    from planner.optimise.districting import (
-        WALL_GRACE,
-        WALL_SAFETY,
-        WORK_PER_SECOND,
-        _charge,
-        _State,
-    )
 
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
@@ -196,11 +193,13 @@ def solve_rebalance_mip(
         if u == root[t]:
             solver.Add(v == 1)
             continue
+        if not prob.keeps_contiguity:
+            continue
         du = dist[t][u]
         closer = [var(w, t) for w in lists[u] if t in options[w] and dist[t].get(w, du) < du]
         solver.Add(v <= sum(closer))
     # Measures per territory: linear coefficients, travel linearised around today's plan.
-    st = _State(prob, a)
+    st = State(prob, a)
     coef = np.repeat(prob.x[:, None, :], k, axis=1)
     const = np.zeros((k, m))
     tr = prob.travel
@@ -261,7 +260,7 @@ def solve_rebalance_mip(
     hint_vars = list(x.values())
     hint_vals = [1.0 if int(a[u]) == t else 0.0 for (u, t) in x]
     solver.SetHint(hint_vars, hint_vals)
-    _charge(MIP_WORK_PER_VARIABLE * len(x))
+    charge(MIP_WORK_PER_VARIABLE * len(x))
     per_second = MIP_NODES_PER_SECOND if len(x) > MIP_SMALL_MODEL else MIP_SMALL_NODES_PER_SECOND
     nodes = max(1, int(per_second * time_limit))
     solver.SetSolverSpecificParametersAsString(
@@ -272,7 +271,7 @@ def solve_rebalance_mip(
     solver.SetTimeLimit(int(1000 * (WALL_SAFETY * time_limit + WALL_GRACE)))
     status = _solve_interruptibly(solver, prob)
     used = min(time_limit, solver.iterations() / MIP_ITERATIONS_PER_SECOND)
-    _charge(used * WORK_PER_SECOND)
+    charge(used * WORK_PER_SECOND)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
     out = a.copy()
