@@ -139,6 +139,9 @@ class OptimiseOptions:
     time_limit: float = 10.0
     seed: int = 0
     exact: bool | None = None
+    #: Split a national-size run into parts solved in parallel (``auto``, ``on``, ``off``;
+    #: see :mod:`planner.optimise.decompose`).
+    decompose: str = "auto"
 
     def validate(self, settings: Settings, n_territories: int) -> None:
         """Raise :class:`OptionsError` naming the first invalid option."""
@@ -161,6 +164,8 @@ class OptimiseOptions:
         ):
             if value is not None and not (math.isfinite(value) and 0.0 <= value <= 1.0):
                 raise OptionsError(f"{name} must be between 0 and 1, got {value}")
+        if self.decompose not in ("auto", "on", "off"):
+            raise OptionsError(f"decompose must be auto, on or off, got {self.decompose!r}")
         if self.disruption_basis not in DISRUPTION_BASES:
             raise OptionsError(
                 f"disruption_basis must be one of {', '.join(DISRUPTION_BASES)}, "
@@ -1019,11 +1024,11 @@ def optimise_plan(
     """
     import time
 
+    from planner.optimise.decompose import solve_territories
     from planner.optimise.districting import (
         WALL_GRACE,
         WALL_SAFETY,
         WORK_PER_SECOND,
-        optimise_territories,
         work_ticks,
     )
 
@@ -1374,7 +1379,7 @@ def optimise_plan(
         x_search = x if travel is None else per_unit(search_values)
         refine = r > 0
         sub_state = state.sub(r / rounds, (r + 1) / rounds) if state is not None else None
-        result = optimise_territories(
+        result = solve_territories(
             x_search,
             sub_adjacency,
             uxy[units],
@@ -1399,6 +1404,7 @@ def optimise_plan(
             reproducible=True,
             travel=travel,
             state=sub_state,
+            decompose=options.decompose,
         )
         if r == 0:
             messages += [_localise(msg, snapshot, used_t) for msg in result.messages]
