@@ -35,6 +35,11 @@ import math
 import multiprocessing
 import os
 import time
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on Unix
+    resource = None  # type: ignore[assignment]
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -78,6 +83,12 @@ REPAIR_EVALS_PER_SECOND = 4000
 #: makes room in the neighbours of a territory out of band.
 SOFT_WEIGHT = 0.05
 SOFT_Z = 0.8
+#: Chains of two moves tried per territory when no single move helps, and the largest
+#: objective cost of a chain's first move.
+CHAIN_TRIES = 6
+CHAIN_MAX_COST = 1.0
+#: Plans already this much in band (refinements of a decomposed run) are only repaired.
+POLISH_IN_BAND = 0.95
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -408,15 +419,20 @@ class _SharedCancel(TaskState):
 
 def _solve_part(
     index: int, task: dict[str, Any], state: TaskState | None = None
-) -> tuple[int, IntArray, str, float]:
-    """Solve one part (in a worker process or in-process); returns its local assignment."""
+) -> tuple[int, IntArray, str, float, float]:
+    """Solve one part (in a worker process or in-process).
+
+    Returns its index, local assignment, status, counted work and the process's peak
+    memory in MB.
+    """
     edges = task.pop("edges")
     n = task["measures"].shape[0]
     if state is None and _CANCEL is not None:
         state = _SharedCancel()
     ticks = work_ticks()
     result = optimise_territories(adjacency=Adjacency.from_edges(n, edges), state=state, **task)
-    return index, result.assignment, result.status, work_ticks() - ticks
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else 0.0
+    return index, result.assignment, result.status, work_ticks() - ticks, peak
 
 
 def _charge_caller(ticks: float) -> None:
@@ -544,6 +560,11 @@ def optimise_decomposed(
         parts = split_units(adjacency, xy, x, k, part_territories, positions)
     if len(parts) < 2:
         return None
+    polish = False
+    if begin is not None and (begin >= 0).all():
+        values = _values(x, begin, k, travel)
+        share = float(np.mean(np.all((values >= lo) & (values <= hi), axis=1)))
+        polish = share >= POLISH_IN_BAND
     adj_edges = adjacency.edges()
     part_of_u = np.empty(n, dtype=np.int64)
     for p, part in enumerate(parts):
@@ -558,7 +579,7 @@ def optimise_decomposed(
     )
     spent_total = float(dweight[moved_now].sum())
     tasks: list[dict[str, Any]] = []
-    for p, part in enumerate(parts):
+    for p, part in enumerate(parts if not polish else []):
         u, ts = part.units, part.territories
         local_t = np.full(k, -1, dtype=np.int64)
         local_t[ts] = np.arange(ts.size)
@@ -615,15 +636,18 @@ def optimise_decomposed(
     report(0.03, f"solving {len(parts)} parts on {where}")
     solved: list[tuple[IntArray, str] | None] = [None] * len(tasks)
     ticks_of = [0.0] * len(tasks)
+    worker_peak = 0.0
     cancelled = False
-    if n_workers == 1 and executor is None:
+    if not tasks:
+        report(0.03, f"{100 * POLISH_IN_BAND:g} % or more in band already: repair only")
+    elif n_workers == 1 and executor is None:
         for p, task in enumerate(tasks):
             sub = (
                 state.sub(0.03 + 0.85 * p / len(tasks), 0.03 + 0.85 * (p + 1) / len(tasks))
                 if state
                 else None
             )
-            _, a, status, ticks = _solve_part(p, dict(task), sub)
+            _, a, status, ticks, _ = _solve_part(p, dict(task), sub)
             solved[p] = (a, status)
             ticks_of[p] = ticks
             if state is not None and state.is_cancelled():
@@ -650,7 +674,8 @@ def optimise_decomposed(
             while pending:
                 done, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
                 for fut in done:
-                    p, a, status, ticks = fut.result()
+                    p, a, status, ticks, peak = fut.result()
+                    worker_peak = max(worker_peak, peak)
                     solved[p] = (a, status)
                     ticks_of[p] = ticks
                     done_count += 1
@@ -727,11 +752,14 @@ def optimise_decomposed(
     result = _result(
         x, adjacency, xy, assignment, k, lo, hi, mid, centre_xy, cweight, cur, dweight, travel
     )
-    result.messages.append(
-        f"solved in {len(parts)} parts of {min(len(p.territories) for p in parts)}–"
-        f"{max(len(p.territories) for p in parts)} territories on {where}; "
-        f"the boundary repair made {repair.moves:,} moves"
-    )
+    sizes = f"{min(len(p.territories) for p in parts)}–{max(len(p.territories) for p in parts)}"
+    if tasks:
+        text = f"solved in {len(parts)} parts of {sizes} territories on {where}"
+        if worker_peak:
+            text += f" (largest worker {worker_peak:,.0f} MB)"
+    else:
+        text = f"{100 * POLISH_IN_BAND:g} % or more in band already: repaired only"
+    result.messages.append(f"{text}; the boundary repair made {repair.moves:,} moves")
     if cancelled:
         result.status = "cancelled"
     result.elapsed = time.perf_counter() - t0
@@ -896,8 +924,8 @@ class BoundaryRepair:
     def _cost_now(self, t: int) -> float:
         return self.cost(t, self.value(t, self.sums[t], None if self.agg is None else self.agg[t]))
 
-    def _best_move(self, t: int) -> bool:
-        """The best improving move into or out of ``t``; made if found."""
+    def _candidates(self, t: int) -> list[tuple[float, int, int, int]]:
+        """Every move of a unit into or out of ``t``, best (lowest objective change) first."""
         a = self.a
         cands: list[tuple[float, int, int, int]] = []
         seen: set[tuple[int, int]] = set()
@@ -913,12 +941,46 @@ class BoundaryRepair:
                     seen.add((v, t))
                     cands.append((self._delta(v, s, t), v, s, t))
         cands.sort()
+        return cands
+
+    def _first_allowed(
+        self, cands: list[tuple[float, int, int, int]], below: float, skip: int = -1
+    ) -> tuple[float, int, int, int] | None:
+        for cand in cands:
+            delta, u, frm, to = cand
+            if delta >= below:
+                return None
+            if u != skip and self._budget_ok(u, frm, to) and self._can_leave(u, frm):
+                return cand
+        return None
+
+    def _best_move(self, t: int) -> bool:
+        """The best improving move into or out of ``t``, else a chain of two; made if found.
+
+        The chain moves a unit between ``t`` and a neighbour although that alone does not
+        pay, then the best move of that neighbour with another of its neighbours, and is
+        kept only when both together lower the objective (else the first move is undone).
+        """
+        cands = self._candidates(t)
+        move = self._first_allowed(cands, -1e-12)
+        if move is not None:
+            self._apply(*move[1:])
+            return True
+        tried = 0
         for delta, u, frm, to in cands:
-            if delta >= -1e-12:
+            if tried >= CHAIN_TRIES or delta > CHAIN_MAX_COST:
                 break
-            if self._budget_ok(u, frm, to) and self._can_leave(u, frm):
-                self._apply(u, frm, to)
+            if not (self._budget_ok(u, frm, to) and self._can_leave(u, frm)):
+                continue
+            tried += 1
+            self._apply(u, frm, to)
+            other = to if frm == t else frm
+            second = self._first_allowed(self._candidates(other), -delta - 1e-12, skip=u)
+            if second is not None:
+                self._apply(*second[1:])
                 return True
+            self._apply(u, to, frm)
+            self.moves -= 2
         return False
 
     def run(self, max_evals: int, cancelled: Callable[[], bool] | None = None) -> None:
@@ -968,6 +1030,18 @@ def territory_pieces(adjacency: Adjacency, assignment: IntArray, k: int) -> IntA
     return pieces
 
 
+def _values(x: FloatArray, assignment: IntArray, k: int, travel: Travel | None) -> FloatArray:
+    """Measure values per territory (travel added where there is a travel term)."""
+    ok = assignment >= 0
+    values = np.zeros((k, x.shape[1]))
+    for j in range(x.shape[1]):
+        values[:, j] = np.bincount(assignment[ok], weights=x[ok, j], minlength=k)[:k]
+    if travel is not None:
+        agg = travel.totals(assignment, k)
+        values[:, travel.measure] += travel.hours(agg, np.arange(k))
+    return values
+
+
 def _result(
     x: FloatArray,
     adjacency: Adjacency,
@@ -983,14 +1057,8 @@ def _result(
     dweight: FloatArray,
     travel: Travel | None,
 ) -> DistrictingResult:
-    m = x.shape[1]
     ok = assignment >= 0
-    values = np.zeros((k, m))
-    for j in range(m):
-        values[:, j] = np.bincount(assignment[ok], weights=x[ok, j], minlength=k)[:k]
-    if travel is not None:
-        agg = travel.totals(assignment, k)
-        values[:, travel.measure] += travel.hours(agg, np.arange(k))
+    values = _values(x, assignment, k, travel)
     in_band = (values >= lo - 1e-9 * np.abs(lo)) & (values <= hi + 1e-9 * np.abs(hi))
     with np.errstate(invalid="ignore", divide="ignore"):
         dev = np.where(mid != 0, 100.0 * (values - mid) / mid, 0.0)
