@@ -155,6 +155,21 @@ def usage() -> tuple[float, float, float]:
     return cpu, me.ru_maxrss / 1024, kids.ru_maxrss / 1024
 
 
+def contiguous_with_links(snapshot: object, unit_territory: np.ndarray, k: int) -> int:
+    """Territories in one piece when islands count as joined to their nearest unit."""
+    import shapely
+
+    from planner.optimise.decompose import link_islands, territory_pieces
+    from planner.optimise.plan_optimiser import PlanSnapshot
+
+    assert isinstance(snapshot, PlanSnapshot)
+    centre = shapely.centroid(snapshot.unit_geometry)
+    lon, lat = shapely.get_x(centre), shapely.get_y(centre)
+    xy = np.column_stack([lon * np.cos(np.radians(lat)), lat]) * 111.2
+    pieces = territory_pieces(link_islands(snapshot.adjacency(), xy), unit_territory, k)
+    return int(np.count_nonzero(pieces == 1))
+
+
 def report(name: str, result: object, wall: float, cpu: float, load: str, k: int) -> None:
     """The figures every national run prints."""
     import resource
@@ -163,9 +178,8 @@ def report(name: str, result: object, wall: float, cpu: float, load: str, k: int
 
     assert isinstance(result, PlanOptimisation)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figure(f"{name}.time", wall, "s", f"cpu {cpu:.0f} s (with workers), {load}")
-    figure(f"{name}.peak_memory", peak_self, "MB", f"largest worker {peak_child:.0f} MB")
+    figure(f"{name}.peak_memory", peak_self, "MB", "this process; workers: see the note")
     figure(f"{name}.status", 0 if result.status == "infeasible" else 1, "count", result.status)
     if result.status == "infeasible":
         figure(f"{name}.error", 1, "count", "; ".join(result.messages))
@@ -246,4 +260,10 @@ def run(size: int | None, data: Path | None) -> None:
         print(f"# note: {message}")
     ut = plan.unit_territory.copy()
     ut[result.change.unit_indices] = result.change.unit_after
+    figure(
+        f"{NAME}.contiguous_islands_linked",
+        contiguous_with_links(snapshot, ut, K),
+        "count",
+        f"of {K}, island ZIP areas joined to their nearest unit",
+    )
     np.save(created_path(path), ut)

@@ -64,7 +64,7 @@ def run(size: int | None, data: Path | None) -> None:
     from planner.optimise.decompose import optimise_decomposed
 
     adjacency, xy, x = instance()
-    common = {"tolerance": 0.05, "time_limit": TIME_LIMIT_S, "seed": 1, "part_territories": 12}
+    common = {"tolerance": 0.10, "time_limit": TIME_LIMIT_S, "seed": 1, "part_territories": 12}
     load = os.getloadavg()[0]
 
     start = time.perf_counter()
