@@ -442,9 +442,7 @@ def _solve_part(
             districting.WALL_SAFETY = max(float(saved["WALL_SAFETY"]), PART_WALL_SAFETY)
         if saved["WALL_GRACE"] is not None:
             districting.WALL_GRACE = max(float(saved["WALL_GRACE"]), PART_WALL_GRACE)
-        result = optimise_territories(
-            adjacency=Adjacency.from_edges(n, edges), state=state, **task
-        )
+        result = optimise_territories(adjacency=Adjacency.from_edges(n, edges), state=state, **task)
     finally:
         for name, value in saved.items():
             if value is not None:
