@@ -51,7 +51,9 @@ from planner.models.graph import Adjacency, connected_components
 from planner.models.progress import TaskState
 from planner.optimise import districting
 from planner.optimise.districting import (
+    Blocker,
     DistrictingResult,
+    Shortfall,
     Travel,
     optimise_territories,
     work_ticks,
@@ -768,6 +770,36 @@ def optimise_decomposed(
     result = _result(
         x, adjacency, xy, assignment, k, lo, hi, mid, centre_xy, cweight, cur, dweight, travel
     )
+    budget_spent = math.isfinite(budget_total) and repair.spent >= budget_total * 0.999
+    blocker = (
+        Blocker("disruption_budget", (), "the disruption budget is used up")
+        if budget_spent
+        else Blocker(
+            "stopped" if cancelled else "trade_off",
+            (),
+            "stopped before the repair across the part borders reached it"
+            if cancelled
+            else "no move of a border unit brings it in without pushing a neighbour out "
+            "of its band",
+        )
+    )
+    names = list(measure_names) if measure_names is not None else []
+    for t, j in zip(*np.nonzero(~result.in_band), strict=True):
+        value, low, high = float(result.values[t, j]), float(lo[t, j]), float(hi[t, j])
+        result.shortfalls.append(
+            Shortfall(
+                territory=int(t),
+                measure=int(j),
+                measure_name=names[j] if j < len(names) else f"measure {j + 1}",
+                value=value,
+                target=float(mid[t, j]),
+                lower=low,
+                upper=high,
+                amount=value - high if value > high else low - value,
+                deviation_pct=float(result.deviation_pct[t, j]),
+                blockers=(blocker,),
+            )
+        )
     sizes = f"{min(len(p.territories) for p in parts)}–{max(len(p.territories) for p in parts)}"
     if tasks:
         text = f"solved in {len(parts)} parts of {sizes} territories on {where}"

@@ -230,3 +230,15 @@ def test_command_line_decompose_option(tmp_path, capsys) -> None:  # type: ignor
     with pytest.raises(SystemExit):
         main([*args, "--decompose", "sometimes"])
     assert "--decompose" in capsys.readouterr().err
+
+
+def test_bands_left_unmet_are_reported_with_what_blocks_them() -> None:
+    adj, xy = grid(12, 12)
+    x = measures(adj.n, seed=1)
+    result = optimise_decomposed(
+        x, adj, xy, 8, tolerance=0.0, time_limit=0.5, workers=1, part_territories=4
+    )
+    assert result is not None and result.status == "bands_not_met"
+    missed = {(s.territory, s.measure) for s in result.shortfalls}
+    assert missed == {(int(t), int(j)) for t, j in zip(*np.nonzero(~result.in_band), strict=True)}
+    assert all(s.blockers and s.amount > 0 for s in result.shortfalls)
