@@ -163,9 +163,15 @@ def contiguous_with_links(snapshot: object, unit_territory: np.ndarray, k: int) 
     from planner.optimise.plan_optimiser import PlanSnapshot
 
     assert isinstance(snapshot, PlanSnapshot)
-    centre = shapely.centroid(snapshot.unit_geometry)
-    lon, lat = shapely.get_x(centre), shapely.get_y(centre)
-    xy = np.column_stack([lon * np.cos(np.radians(lat)), lat]) * 111.2
+    # The optimiser's own unit points and projection, so the links are the ones it used.
+    from planner.models.geo import EARTH_RADIUS_KM
+
+    pts = shapely.get_coordinates(shapely.point_on_surface(snapshot.unit_geometry))
+    lon, lat = pts[:, 0], pts[:, 1]
+    lon0, lat0 = float(np.nanmean(lon)), float(np.nanmean(lat))
+    xy = EARTH_RADIUS_KM * np.column_stack(
+        [np.radians(lon - lon0) * np.cos(np.radians(lat0)), np.radians(lat - lat0)]
+    )
     pieces = territory_pieces(link_islands(snapshot.adjacency(), xy), unit_territory, k)
     return int(np.count_nonzero(pieces == 1))
 
