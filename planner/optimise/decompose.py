@@ -89,9 +89,6 @@ SOFT_Z = 0.8
 #: objective cost of a chain's first move.
 CHAIN_TRIES = 6
 CHAIN_MAX_COST = 1.0
-#: Wall-clock safety net of a part: this multiple of its time limit plus the grace (s).
-PART_WALL_SAFETY = 20.0
-PART_WALL_GRACE = 120.0
 #: Plans already this much in band (refinements of a decomposed run) are only repaired.
 POLISH_IN_BAND = 0.95
 
@@ -435,20 +432,7 @@ def _solve_part(
     if state is None and _CANCEL is not None:
         state = _SharedCancel()
     ticks = work_ticks()
-    # The core's wall-clock safety net (a multiple of the time limit) would cut a part
-    # short on a machine busier than that multiple, and the plan would depend on the load:
-    # parts get a wider net (the caller's time limit still bounds the whole run's work).
-    saved = {name: getattr(districting, name, None) for name in ("WALL_SAFETY", "WALL_GRACE")}
-    try:
-        if saved["WALL_SAFETY"] is not None:
-            districting.WALL_SAFETY = max(float(saved["WALL_SAFETY"]), PART_WALL_SAFETY)
-        if saved["WALL_GRACE"] is not None:
-            districting.WALL_GRACE = max(float(saved["WALL_GRACE"]), PART_WALL_GRACE)
-        result = optimise_territories(adjacency=Adjacency.from_edges(n, edges), state=state, **task)
-    finally:
-        for name, value in saved.items():
-            if value is not None:
-                setattr(districting, name, value)
+    result = optimise_territories(adjacency=Adjacency.from_edges(n, edges), state=state, **task)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else 0.0
     return index, result.assignment, result.status, work_ticks() - ticks, peak
 
