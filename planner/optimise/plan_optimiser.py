@@ -148,6 +148,9 @@ class OptimiseOptions:
     exact: bool | None = None
     contiguity: str = "required"
     compactness: str = "distance"
+    #: Split a national-size run into parts solved in parallel (``auto``, ``on``, ``off``;
+    #: see :mod:`planner.optimise.decompose`).
+    decompose: str = "auto"
 
     def validate(self, settings: Settings, n_territories: int) -> None:
         """Raise :class:`OptionsError` naming the first invalid option."""
@@ -178,6 +181,8 @@ class OptimiseOptions:
         ):
             if value is not None and not (math.isfinite(value) and 0.0 <= value <= 1.0):
                 raise OptionsError(f"{name} must be between 0 and 1, got {value}")
+        if self.decompose not in ("auto", "on", "off"):
+            raise OptionsError(f"decompose must be auto, on or off, got {self.decompose!r}")
         if self.disruption_basis not in DISRUPTION_BASES:
             raise OptionsError(
                 f"disruption_basis must be one of {', '.join(DISRUPTION_BASES)}, "
@@ -1058,11 +1063,11 @@ def optimise_plan(
     """
     import time
 
+    from planner.optimise.decompose import solve_territories
     from planner.optimise.districting import (
         WALL_GRACE,
         WALL_SAFETY,
         WORK_PER_SECOND,
-        optimise_territories,
         work_ticks,
     )
 
@@ -1413,7 +1418,7 @@ def optimise_plan(
         x_search = x if travel is None else per_unit(search_values)
         refine = r > 0
         sub_state = state.sub(r / rounds, (r + 1) / rounds) if state is not None else None
-        result = optimise_territories(
+        result = solve_territories(
             x_search,
             sub_adjacency,
             uxy[units],
@@ -1440,6 +1445,7 @@ def optimise_plan(
             reproducible=True,
             travel=travel,
             state=sub_state,
+            decompose=options.decompose,
         )
         if r == 0:
             messages += [_localise(msg, snapshot, used_t) for msg in result.messages]

@@ -163,6 +163,14 @@ def cmd_optimise(argv: list[str]) -> int:
         help="random seed (default 0)",
     )
     parser.add_argument(
+        "--decompose",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="split the plan into parts solved in parallel processes, then repair the "
+        "bands across their borders: auto (default) from 6,000 units and 60 territories, "
+        "on, or off (solve the plan whole)",
+    )
+    parser.add_argument(
         "--scenario",
         help="store the result as a named scenario and keep the plan's alignment as it is",
     )
@@ -268,6 +276,7 @@ def cmd_optimise(argv: list[str]) -> int:
         seed=args.seed,
         contiguity=args.contiguity,
         compactness=args.compactness,
+        decompose=args.decompose,
     )
     try:
         options.validate(plan.settings, plan.n_territories)

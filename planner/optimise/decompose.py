@@ -1,0 +1,1136 @@
+"""National scale: split a territory problem into parts, solve them in parallel, stitch, repair.
+
+A national alignment (33,000 ZIP areas, 300 territories) is too large for one run of the
+districting core within minutes: every move scans the borders of every territory. This
+module cuts the problem into parts of at most :data:`PART_TERRITORIES` territories, each a
+connected region holding its share of every measure, solves the parts independently with
+:func:`planner.optimise.districting.optimise_territories` (in worker processes, one per
+core), puts the parts' alignments side by side and finally repairs the bands across the
+part borders by moving border units between neighbouring territories.
+
+How the parts are made (see ``docs/national.md`` for the options weighed):
+
+- **Create** (no current alignment): recursive coordinate bisection of the units. Each cut
+  splits the territory count in two halves and is placed along the longer axis where both
+  sides hold the same share of every measure as of territories (the cut with the smallest
+  largest difference over the measures); small pieces a cut separates from their side are
+  given to the other side, so every part is a connected region.
+- **Rebalance** (a current alignment): recursive bisection of the territories by their
+  centroids; each part holds whole territories, so a part's moves stay within it and the
+  disruption budget is shared out by the parts' weights.
+
+Determinism: every part has a counted work limit (the core's deterministic clock) and its
+own seed derived from the run's seed and the part's index, and the results are combined in
+part order, so the same inputs and seed give the same plan whatever the number of worker
+processes and however the operating system schedules them. The work per part is planned for
+:data:`PLANNED_PARALLELISM` processes: more cores finish sooner, they do not change the plan.
+
+The module is Qt-free and uses only the core's public functions.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import math
+import multiprocessing
+import os
+import time
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on Unix
+    resource = None  # type: ignore[assignment]
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from planner.models.graph import Adjacency, connected_components
+from planner.models.progress import TaskState
+from planner.optimise import districting
+from planner.optimise.districting import (
+    Blocker,
+    DistrictingResult,
+    Shortfall,
+    Travel,
+    optimise_territories,
+    work_ticks,
+)
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event as EventType
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+#: Values of the ``decompose`` option (``planner optimise --decompose``).
+DECOMPOSE_MODES = ("auto", "on", "off")
+#: ``auto`` decomposes from this many movable units and territories on.
+AUTO_MIN_UNITS = 6000
+AUTO_MIN_TERRITORIES = 60
+#: Largest number of territories in one part (the core meets bands within a minute there).
+PART_TERRITORIES = 40
+#: Processes the work per part is planned for (the plan does not depend on the machine).
+PLANNED_PARALLELISM = 2
+#: Shares of the time limit: the parts (all of them together, per planned process) and the
+#: boundary repair; the rest covers splitting and stitching.
+SOLVE_SHARE = 0.85
+#: Share of the disruption budget the parts may spend; the repair keeps the rest.
+PART_BUDGET_SHARE = 0.85
+#: Moves the boundary repair evaluates per second of time limit (counted, not timed).
+REPAIR_EVALS_PER_SECOND = 4000
+#: Weight of the soft band (the inner SOFT_Z of every band) in the repair's objective: it
+#: makes room in the neighbours of a territory out of band.
+SOFT_WEIGHT = 0.05
+SOFT_Z = 0.8
+#: Chains of two moves tried per territory when no single move helps, and the largest
+#: objective cost of a chain's first move.
+CHAIN_TRIES = 6
+CHAIN_MAX_COST = 1.0
+#: Plans already this much in band (refinements of a decomposed run) are only repaired.
+POLISH_IN_BAND = 0.95
+
+
+def use_decomposition(option: str, n_units: int, k: int) -> bool:
+    """Whether ``option`` (auto, on, off) decomposes a problem of this size."""
+    if option not in DECOMPOSE_MODES:
+        raise ValueError(f"decompose must be one of {', '.join(DECOMPOSE_MODES)}, got {option!r}")
+    if option == "off" or k < 4:
+        return False
+    if option == "on":
+        return True
+    return n_units >= AUTO_MIN_UNITS and k >= AUTO_MIN_TERRITORIES
+
+
+def default_workers() -> int:
+    """Worker processes: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def solve_territories(
+    measures: ArrayLike,
+    adjacency: Adjacency,
+    coords: ArrayLike,
+    k: int | None = None,
+    *,
+    decompose: str = "auto",
+    workers: int | None = None,
+    **kwargs: Any,
+) -> DistrictingResult:
+    """:func:`optimise_territories`, decomposed into parts when ``decompose`` says so.
+
+    ``decompose``: ``off`` never, ``on`` whenever there are at least four territories,
+    ``auto`` from :data:`AUTO_MIN_UNITS` units and :data:`AUTO_MIN_TERRITORIES` territories.
+    Other arguments are those of :func:`optimise_territories`.
+    """
+    n = adjacency.n
+    kk = k
+    if kk is None:
+        centres = kwargs.get("centres")
+        kk = len(np.asarray(centres)) if centres is not None else 0
+    locked = kwargs.get("locked")
+    free = n
+    if locked is not None:
+        lk = np.asarray(locked)
+        free = int(np.count_nonzero(lk < 0)) if lk.dtype != bool else int(np.count_nonzero(~lk))
+    if k is not None and use_decomposition(decompose, free, int(kk)):
+        if decompose == "on" and k <= PART_TERRITORIES:
+            # Asked for: at least two parts, however small the plan.
+            kwargs.setdefault("part_territories", max(2, math.ceil(k / 2)))
+        out = optimise_decomposed(measures, adjacency, coords, k, workers=workers, **kwargs)
+        if out is not None:
+            return out
+    return optimise_territories(measures, adjacency, coords, k, **kwargs)
+
+
+# ------------------------------------------------------------------------------------------
+# Parts
+
+
+def link_islands(adjacency: Adjacency, coords: FloatArray) -> Adjacency:
+    """The graph with every piece that touches nothing else linked to its nearest unit.
+
+    ZIP areas on islands (Nantucket, the San Juan Islands, lake islands) have no rook
+    neighbour; a territory holding one would never be contiguous. Each such piece gets one
+    edge from its unit nearest to another piece, to that unit (repeated until the graph is
+    connected), as a planner would draw the ferry link.
+    """
+    n = adjacency.n
+    edges = adjacency.edges()
+    adj = adjacency
+    for _ in range(20):
+        labels = connected_components(adj)
+        sizes = np.bincount(labels) if n else np.zeros(0, dtype=np.int64)
+        if sizes.size <= 1:
+            return adj
+        main = int(np.argmax(sizes))
+        extra = []
+        for c in np.flatnonzero(np.arange(sizes.size) != main).tolist():
+            mine = np.flatnonzero(labels == c)
+            others = np.flatnonzero(labels != c)
+            best = (math.inf, -1, -1)
+            for u in mine.tolist():
+                d = np.hypot(*(coords[others] - coords[u]).T)
+                i = int(np.argmin(d))
+                if d[i] < best[0]:
+                    best = (float(d[i]), u, int(others[i]))
+            extra.append((best[1], best[2]))
+        edges = np.concatenate([edges, np.asarray(extra, dtype=np.int64)])
+        adj = Adjacency.from_edges(n, edges)
+    return adj
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part: its units and territories (global indices, ascending)."""
+
+    units: IntArray
+    territories: IntArray
+
+
+def _components_split(
+    adjacency: Adjacency, side_a: IntArray, side_b: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Give pieces cut off from their side's main piece to the other side when they touch it."""
+    n = adjacency.n
+    for _ in range(2):
+        changed = False
+        for first in (True, False):
+            mine, other = (side_a, side_b) if first else (side_b, side_a)
+            if mine.size == 0:
+                continue
+            mask = np.zeros(n, dtype=bool)
+            mask[mine] = True
+            labels = connected_components(adjacency, mask)[mine]
+            sizes = np.bincount(labels)
+            if sizes.size <= 1:
+                continue
+            main = int(np.argmax(sizes))
+            other_mask = np.zeros(n, dtype=bool)
+            other_mask[other] = True
+            give = []
+            for c in np.flatnonzero(np.arange(sizes.size) != main).tolist():
+                piece = mine[labels == c]
+                nbrs = np.concatenate([adjacency.neighbors(int(u)) for u in piece])
+                if other_mask[nbrs].any():
+                    give.append(piece)
+            if give:
+                moved = np.concatenate(give)
+                keep = ~np.isin(mine, moved)
+                mine, other = mine[keep], np.sort(np.concatenate([other, moved]))
+                changed = True
+            side_a, side_b = (mine, other) if first else (other, mine)
+        if not changed:
+            break
+    return side_a, side_b
+
+
+def _cut(order_values: FloatArray, share: float) -> tuple[int, float]:
+    """Index after which to cut rows (in order) so every column's share is nearest ``share``."""
+    total = order_values.sum(axis=0)
+    total = np.where(total > 0, total, 1.0)
+    cum = np.cumsum(order_values, axis=0) / total
+    worst = np.abs(cum - share).max(axis=1)
+    worst[-1] = np.inf  # both sides keep a unit
+    i = int(np.argmin(worst))
+    return i, float(worst[i])
+
+
+def _axes(xy: FloatArray) -> list[int]:
+    """Coordinate axes, the longer spread first."""
+    lo, hi = np.percentile(xy, [5, 95], axis=0)
+    spread = hi - lo
+    return [0, 1] if spread[0] >= spread[1] else [1, 0]
+
+
+#: Directions (degrees) tried for every cut; the one whose sides match best wins.
+CUT_ANGLES = (0.0, 30.0, 60.0, 90.0, 120.0, 150.0)
+
+
+def split_units(
+    adjacency: Adjacency,
+    coords: FloatArray,
+    values: FloatArray,
+    k: int,
+    part_territories: int = PART_TERRITORIES,
+    positions: FloatArray | None = None,
+) -> list[Part]:
+    """Recursive bisection of the units into connected regions holding their territories.
+
+    Every cut is a straight line, tried in the directions of :data:`CUT_ANGLES`; along each
+    the units are sorted and cut where both sides hold the same share of every measure as
+    of territories (the cut with the smallest largest difference over the measures, after
+    pieces cut off from their side joined the other). Without ``positions`` the territory
+    count is halved; with them (a point per territory, e.g. the rep's home) the territories
+    go with the side their point lies on, and the cut is chosen so that the measures follow
+    the count. Parts come in a fixed order.
+    """
+    col_total = values.sum(axis=0)
+    norm = values / np.where(col_total > 0, col_total, 1.0)
+    out: list[Part] = []
+
+    def rec(units: IntArray, ts: IntArray) -> None:
+        kk = int(ts.size)
+        if kk <= part_territories or units.size < 2 * kk:
+            out.append(Part(units=np.sort(units), territories=np.sort(ts)))
+            return
+        part_total = norm[units].sum(axis=0)
+        part_total = np.where(part_total > 0, part_total, 1.0)
+        best: tuple[float, IntArray, IntArray, IntArray, IntArray] | None = None
+        for angle in CUT_ANGLES:
+            d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))])
+            proj = coords[units] @ d
+            order = np.argsort(proj, kind="stable")
+            cum = np.cumsum(norm[units[order]], axis=0) / part_total
+            if positions is None:
+                k1 = np.full(units.size, kk // 2)
+                t_order = ts
+            else:
+                tproj = positions[ts] @ d
+                t_order = ts[np.argsort(tproj, kind="stable")]
+                k1 = np.searchsorted(np.sort(tproj), proj[order], side="right")
+            share = k1 / kk
+            worst = np.abs(cum - share[:, None]).max(axis=1)
+            worst[(k1 < max(1, kk // 4)) | (k1 > kk - max(1, kk // 4))] = np.inf
+            worst[-1] = np.inf
+            i = int(np.argmin(worst))
+            if not np.isfinite(worst[i]):
+                continue
+            left, right = _components_split(
+                adjacency, np.sort(units[order[: i + 1]]), np.sort(units[order[i + 1 :]])
+            )
+            kl = int(k1[i])
+            dev = float(np.abs(norm[left].sum(axis=0) / part_total - kl / kk).max())
+            if best is None or dev < best[0] - 1e-4:
+                best = (dev, left, right, t_order[:kl], t_order[kl:])
+        if best is None:
+            out.append(Part(units=np.sort(units), territories=np.sort(ts)))
+            return
+        rec(best[1], best[3])
+        rec(best[2], best[4])
+
+    rec(np.arange(adjacency.n, dtype=np.int64), np.arange(k, dtype=np.int64))
+    return out
+
+
+def split_territories(
+    adjacency: Adjacency,
+    coords: FloatArray,
+    assignment: IntArray,
+    k: int,
+    part_territories: int = PART_TERRITORIES,
+) -> list[Part]:
+    """Recursive bisection of the territories by centroid; units follow their territory.
+
+    Unassigned units join the part of a neighbour (else of the nearest assigned unit).
+    """
+    n = adjacency.n
+    ok = assignment >= 0
+    count = np.bincount(assignment[ok], minlength=k)[:k].astype(float)
+    cx = np.bincount(assignment[ok], weights=coords[ok, 0], minlength=k)[:k]
+    cy = np.bincount(assignment[ok], weights=coords[ok, 1], minlength=k)[:k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.column_stack([cx / count, cy / count])
+    centre = np.nan_to_num(centre, nan=float(np.nanmean(coords[:, 0])) if n else 0.0)
+    groups: list[IntArray] = []
+
+    def rec(ts: IntArray) -> None:
+        if ts.size <= part_territories:
+            groups.append(np.sort(ts))
+            return
+        axis = _axes(centre[ts])[0]
+        order = ts[np.argsort(centre[ts, axis], kind="stable")]
+        half = ts.size // 2
+        rec(order[:half])
+        rec(order[half:])
+
+    rec(np.arange(k, dtype=np.int64))
+    part_of_t = np.empty(k, dtype=np.int64)
+    for p, ts in enumerate(groups):
+        part_of_t[ts] = p
+    part_of_u = np.where(ok, part_of_t[np.maximum(assignment, 0)], -1)
+    # Unassigned units: breadth-first from the assigned ones.
+    todo = np.flatnonzero(part_of_u < 0)
+    if todo.size:
+        lists = adjacency.to_lists()
+        frontier = [u for u in range(n) if part_of_u[u] >= 0]
+        while frontier:
+            nxt = []
+            for u in frontier:
+                for v in lists[u]:
+                    if part_of_u[v] < 0:
+                        part_of_u[v] = part_of_u[u]
+                        nxt.append(v)
+            frontier = nxt
+        rest = np.flatnonzero(part_of_u < 0)
+        placed = np.flatnonzero(part_of_u >= 0)
+        for u in rest.tolist():
+            if placed.size:
+                d = np.hypot(*(coords[placed] - coords[u]).T)
+                part_of_u[u] = part_of_u[placed[int(np.argmin(d))]]
+            else:
+                part_of_u[u] = 0
+    return [
+        Part(units=np.flatnonzero(part_of_u == p).astype(np.int64), territories=ts)
+        for p, ts in enumerate(groups)
+    ]
+
+
+def _positions(
+    coords: FloatArray, k: int, centres: FloatArray | None, fixed: IntArray
+) -> tuple[bool, FloatArray | None]:
+    """A point per territory for the split: its centre, else the centroid of its locked units.
+
+    ``(True, None)`` when no territory has one (the split halves counts); ``(False, None)``
+    when only some have one (the problem is then solved whole).
+    """
+    pos = np.full((k, 2), np.nan)
+    if centres is not None:
+        pos[:] = centres
+    for t in np.unique(fixed[fixed >= 0]).tolist():
+        if not np.all(np.isfinite(pos[t])):
+            pos[t] = coords[fixed == t].mean(axis=0)
+    have = np.all(np.isfinite(pos), axis=1)
+    if have.all():
+        return True, pos
+    return (not have.any()), None
+
+
+# ------------------------------------------------------------------------------------------
+# Solving the parts
+
+_CANCEL: EventType | None = None
+
+
+def _init_worker(cancel: EventType) -> None:
+    global _CANCEL
+    _CANCEL = cancel
+
+
+class _SharedCancel(TaskState):
+    """A worker's task state: cancelled when the parent sets the shared event."""
+
+    def is_cancelled(self) -> bool:
+        return _CANCEL is not None and _CANCEL.is_set()
+
+
+def _solve_part(
+    index: int, task: dict[str, Any], state: TaskState | None = None
+) -> tuple[int, IntArray, str, float, float]:
+    """Solve one part (in a worker process or in-process).
+
+    Returns its index, local assignment, status, counted work and the process's peak
+    memory in MB.
+    """
+    edges = task.pop("edges")
+    n = task["measures"].shape[0]
+    if state is None and _CANCEL is not None:
+        state = _SharedCancel()
+    ticks = work_ticks()
+    result = optimise_territories(adjacency=Adjacency.from_edges(n, edges), state=state, **task)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else 0.0
+    return index, result.assignment, result.status, work_ticks() - ticks, peak
+
+
+def _charge_caller(ticks: float) -> None:
+    """Count the parts' work on the calling thread too (its time budget spans them)."""
+    charge = getattr(districting, "_charge", None)
+    if charge is not None:
+        charge(ticks)
+
+
+def _slice_travel(travel: Travel, units: IntArray, ts: IntArray) -> Travel:
+    return Travel(
+        measure=travel.measure,
+        visits=travel.visits[units],
+        stops=travel.stops[units],
+        area=travel.area[units],
+        home=travel.home[np.ix_(units, ts)],
+        tour=travel.tour,
+        offset=None if travel.offset is None else travel.offset[ts],
+        area_fixed=None if travel.area_fixed is None else travel.area_fixed[ts],
+        fixed=None if travel.fixed is None else travel.fixed[ts],
+    )
+
+
+def _broadcast(value: ArrayLike, k: int, m: int) -> FloatArray:
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (k, m)).copy()
+
+
+def optimise_decomposed(
+    measures: ArrayLike,
+    adjacency: Adjacency,
+    coords: ArrayLike,
+    k: int,
+    *,
+    mode: str = "create",
+    centres: ArrayLike | None = None,
+    tolerance: float | ArrayLike = 0.05,
+    targets: ArrayLike | None = None,
+    bands: tuple[ArrayLike, ArrayLike] | None = None,
+    locked: ArrayLike | None = None,
+    current: ArrayLike | None = None,
+    initial: ArrayLike | None = None,
+    max_disruption: float | None = None,
+    disruption_weight: ArrayLike | None = None,
+    churn_budget: ArrayLike | None = None,
+    compactness_weight: ArrayLike | None = None,
+    measure_names: Sequence[str] | None = None,
+    seed: int = 0,
+    time_limit: float = 60.0,
+    travel: Travel | None = None,
+    state: TaskState | None = None,
+    workers: int | None = None,
+    part_territories: int | None = None,
+    border_model: bool | None = None,
+    executor: cf.Executor | None = None,
+    **ignored: Any,
+) -> DistrictingResult | None:
+    """Solve a large territory problem part by part, then repair across the part borders.
+
+    Arguments are those of :func:`optimise_territories` (``exact`` and ``restarts`` are left
+    to the parts' defaults), plus ``workers`` (processes; default one per core, 1 solves the
+    parts in this process one after the other, with the same result) and
+    ``part_territories``. ``executor``: a :class:`concurrent.futures.Executor` to run the
+    parts on instead of a local process pool, e.g. a Dask cluster's
+    (``distributed.Client.get_executor()``); see ``docs/national.md``. Cancelling then
+    drops the parts not yet started and keeps the others' results. Returns ``None`` when the
+    problem cannot be split (locked units of one territory in two parts): the caller then
+    solves it whole.
+    """
+    t0 = time.perf_counter()
+    x = np.asarray(measures, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    n, m = x.shape
+    xy = np.asarray(coords, dtype=np.float64)
+    if mode not in ("create", "rebalance"):
+        return None
+    cur = None if current is None else np.asarray(current, dtype=np.int64)
+    begin = cur if initial is None else np.asarray(initial, dtype=np.int64)
+    if locked is None:
+        fixed = np.full(n, -1, dtype=np.int64)
+    else:
+        lk = np.asarray(locked)
+        if lk.dtype == bool:
+            if cur is None:
+                return None
+            fixed = np.where(lk, cur, -1).astype(np.int64)
+        else:
+            fixed = lk.astype(np.int64)
+    if bands is not None:
+        lo = _broadcast(bands[0], k, m)
+        hi = _broadcast(bands[1], k, m)
+        mid = _broadcast(targets, k, m) if targets is not None else 0.5 * (lo + hi)
+    else:
+        tol = np.broadcast_to(np.asarray(tolerance, dtype=np.float64), (m,))
+        mid = (
+            _broadcast(targets, k, m)
+            if targets is not None
+            else np.broadcast_to(x.sum(axis=0) / k, (k, m)).copy()
+        )
+        lo, hi = mid * (1 - tol), mid * (1 + tol)
+    centre_xy = None if centres is None else np.asarray(centres, dtype=np.float64)
+    dweight = (
+        np.ones(n) if disruption_weight is None else np.asarray(disruption_weight, dtype=float)
+    )
+    cweight = None if compactness_weight is None else np.asarray(compactness_weight, dtype=float)
+    churn = None if churn_budget is None else np.asarray(churn_budget, dtype=float)
+
+    def report(fraction: float, message: str) -> None:
+        if state is not None:
+            state.report(fraction, message)
+
+    part_territories = part_territories or PART_TERRITORIES
+    # Islands count as joined to their nearest unit, in the parts and in the repair.
+    adjacency = link_islands(adjacency, xy)
+    # 1. Parts.
+    report(0.0, f"splitting {n:,} units and {k} territories into parts")
+    rebalance = mode == "rebalance" and begin is not None and bool((begin >= 0).any())
+    if rebalance:
+        assert begin is not None
+        parts = split_territories(adjacency, xy, begin, k, part_territories)
+    else:
+        splittable, positions = _positions(xy, k, centre_xy, fixed)
+        if not splittable:
+            return None
+        parts = split_units(adjacency, xy, x, k, part_territories, positions)
+    if len(parts) < 2:
+        return None
+    polish = False
+    if begin is not None and (begin >= 0).all():
+        values = _values(x, begin, k, travel)
+        share = float(np.mean(np.all((values >= lo) & (values <= hi), axis=1)))
+        polish = share >= POLISH_IN_BAND
+    adj_edges = adjacency.edges()
+    part_of_u = np.empty(n, dtype=np.int64)
+    for p, part in enumerate(parts):
+        part_of_u[part.units] = p
+
+    # 2. Tasks: counted work per part, planned for PLANNED_PARALLELISM processes.
+    solve_work = time_limit * SOLVE_SHARE * PLANNED_PARALLELISM
+    total_w = float(dweight.sum())
+    budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
+    moved_now = (
+        np.zeros(n, dtype=bool) if cur is None or begin is None else (begin != cur) & (cur >= -1)
+    )
+    spent_total = float(dweight[moved_now].sum())
+    tasks: list[dict[str, Any]] = []
+    for p, part in enumerate(parts if not polish else []):
+        u, ts = part.units, part.territories
+        local_t = np.full(k, -1, dtype=np.int64)
+        local_t[ts] = np.arange(ts.size)
+        local_u = np.full(n, -1, dtype=np.int64)
+        local_u[u] = np.arange(u.size)
+        inside = (part_of_u[adj_edges[:, 0]] == p) & (part_of_u[adj_edges[:, 1]] == p)
+        fx = fixed[u]
+        fx_local = np.where(fx >= 0, local_t[np.maximum(fx, 0)], -1)
+        if np.any((fx >= 0) & (fx_local < 0)):
+            return None
+        task: dict[str, Any] = {
+            "measures": x[u],
+            "edges": local_u[adj_edges[inside]],
+            "coords": xy[u],
+            "k": int(ts.size),
+            "mode": "rebalance" if rebalance else "create",
+            "centres": None if centre_xy is None else centre_xy[ts],
+            "bands": (lo[ts], hi[ts]),
+            "targets": mid[ts],
+            "locked": fx_local,
+            "compactness_weight": None if cweight is None else cweight[u],
+            "measure_names": None if measure_names is None else list(measure_names),
+            "seed": int(seed) * 7919 + p,
+            "time_limit": max(0.5, solve_work * u.size / n),
+            "exact": False,
+            "reproducible": True,
+            "travel": None if travel is None else _slice_travel(travel, u, ts),
+        }
+        if rebalance:
+            assert cur is not None and begin is not None
+            cur_local = np.where(cur[u] >= 0, local_t[np.maximum(cur[u], 0)], -1)
+            task["current"] = cur_local
+            task["initial"] = np.where(begin[u] >= 0, local_t[np.maximum(begin[u], 0)], -1)
+            task["disruption_weight"] = dweight[u]
+            task["border_model"] = border_model
+            if math.isfinite(budget_total):
+                w_p = float(dweight[u].sum())
+                spent_p = float(dweight[u][moved_now[u]].sum())
+                left = max(budget_total - spent_total, 0.0) * PART_BUDGET_SHARE
+                budget_p = spent_p + left * (w_p / total_w if total_w > 0 else 0.0)
+                task["max_disruption"] = min(1.0, budget_p / w_p) if w_p > 0 else 0.0
+            if churn is not None:
+                task["churn_budget"] = churn[ts] * PART_BUDGET_SHARE
+        elif cur is not None and initial is not None:
+            # A refinement of a create run: start from the given alignment.
+            task["mode"] = "rebalance"
+            task["current"] = np.where(cur[u] >= 0, local_t[np.maximum(cur[u], 0)], -1)
+        tasks.append(task)
+
+    # 3. Solve (in part order whatever finishes first).
+    n_workers = default_workers() if workers is None else max(1, int(workers))
+    n_workers = min(n_workers, len(tasks)) if executor is None else len(tasks)
+    where = f"{n_workers} process(es)" if executor is None else type(executor).__name__
+    report(0.03, f"solving {len(parts)} parts on {where}")
+    solved: list[tuple[IntArray, str] | None] = [None] * len(tasks)
+    ticks_of = [0.0] * len(tasks)
+    worker_peak = 0.0
+    cancelled = False
+    if not tasks:
+        report(0.03, f"{100 * POLISH_IN_BAND:g} % or more in band already: repair only")
+    elif n_workers == 1 and executor is None:
+        for p, task in enumerate(tasks):
+            sub = (
+                state.sub(0.03 + 0.85 * p / len(tasks), 0.03 + 0.85 * (p + 1) / len(tasks))
+                if state
+                else None
+            )
+            _, a, status, ticks, _ = _solve_part(p, dict(task), sub)
+            solved[p] = (a, status)
+            ticks_of[p] = ticks
+            if state is not None and state.is_cancelled():
+                cancelled = True
+                break
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        cancel_event = ctx.Event()
+        pool: cf.Executor
+        if executor is not None:
+            pool = executor
+        else:
+            pool = cf.ProcessPoolExecutor(
+                max_workers=n_workers,
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(cancel_event,),
+            )
+        try:
+            # Largest parts first: the workers stay busy to the end.
+            order = sorted(range(len(tasks)), key=lambda p: -tasks[p]["measures"].shape[0])
+            pending = {pool.submit(_solve_part, p, tasks[p]) for p in order}
+            done_count = 0
+            while pending:
+                done, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    p, a, status, ticks, peak = fut.result()
+                    worker_peak = max(worker_peak, peak)
+                    solved[p] = (a, status)
+                    ticks_of[p] = ticks
+                    done_count += 1
+                    report(
+                        0.03 + 0.85 * done_count / len(tasks),
+                        f"part {done_count} of {len(tasks)} solved",
+                    )
+                if state is not None and state.is_cancelled() and not cancelled:
+                    cancel_event.set()
+                    cancelled = True
+                    for fut in pending:
+                        fut.cancel()
+        finally:
+            if executor is None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    # In-process parts already counted their work here; workers' is counted once, per
+    # planned process (summed in part order, so the float sum does not depend on timing).
+    part_work = sum(ticks_of)
+    if n_workers > 1 or executor is not None:
+        _charge_caller(part_work / PLANNED_PARALLELISM)
+    else:
+        _charge_caller(-part_work + part_work / PLANNED_PARALLELISM)
+
+    # 4. Stitch.
+    assignment = np.full(n, -1, dtype=np.int64) if begin is None else begin.copy()
+    statuses = []
+    for p, part in enumerate(parts):
+        got = solved[p]
+        if got is None:
+            continue
+        a, status = got
+        statuses.append(status)
+        ok = a >= 0
+        assignment[part.units[ok]] = part.territories[a[ok]]
+    if any(s == "infeasible" for s in statuses):
+        return None
+    # Units left without a territory (a cancelled part) join a neighbour's.
+    if (assignment < 0).any() and (assignment >= 0).any():
+        lists = adjacency.to_lists()
+        frontier = np.flatnonzero(assignment >= 0).tolist()
+        while frontier:
+            nxt = []
+            for w in frontier:
+                for v in lists[w]:
+                    if assignment[v] < 0 and fixed[v] < 0:
+                        assignment[v] = int(assignment[w])
+                        nxt.append(v)
+            frontier = nxt
+
+    # 5. Boundary repair.
+    report(0.9, "repairing the bands across part borders")
+    repair = BoundaryRepair(
+        adjacency,
+        x,
+        assignment,
+        k,
+        lo,
+        hi,
+        fixed=fixed,
+        current=cur,
+        dweight=dweight,
+        budget=budget_total,
+        churn_budget=churn,
+        travel=travel,
+    )
+    if not cancelled:
+        repair.run(
+            max_evals=int(REPAIR_EVALS_PER_SECOND * time_limit),
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+        )
+    assignment = repair.assignment()
+    cancelled = cancelled or (state is not None and state.is_cancelled())
+    result = _result(
+        x, adjacency, xy, assignment, k, lo, hi, mid, centre_xy, cweight, cur, dweight, travel
+    )
+    budget_spent = math.isfinite(budget_total) and repair.spent >= budget_total * 0.999
+    blocker = (
+        Blocker("disruption_budget", (), "the disruption budget is used up")
+        if budget_spent
+        else Blocker(
+            "stopped" if cancelled else "trade_off",
+            (),
+            "stopped before the repair across the part borders reached it"
+            if cancelled
+            else "no move of a border unit brings it in without pushing a neighbour out "
+            "of its band",
+        )
+    )
+    names = list(measure_names) if measure_names is not None else []
+    for t, j in zip(*np.nonzero(~result.in_band), strict=True):
+        value, low, high = float(result.values[t, j]), float(lo[t, j]), float(hi[t, j])
+        result.shortfalls.append(
+            Shortfall(
+                territory=int(t),
+                measure=int(j),
+                measure_name=names[j] if j < len(names) else f"measure {j + 1}",
+                value=value,
+                target=float(mid[t, j]),
+                lower=low,
+                upper=high,
+                amount=value - high if value > high else low - value,
+                deviation_pct=float(result.deviation_pct[t, j]),
+                blockers=(blocker,),
+            )
+        )
+    sizes = f"{min(len(p.territories) for p in parts)}–{max(len(p.territories) for p in parts)}"
+    if tasks:
+        text = f"solved in {len(parts)} parts of {sizes} territories on {where}"
+        if worker_peak:
+            text += f" (largest worker {worker_peak:,.0f} MB)"
+    else:
+        text = f"{100 * POLISH_IN_BAND:g} % or more in band already: repaired only"
+    result.messages.append(f"{text}; the boundary repair made {repair.moves:,} moves")
+    if cancelled:
+        result.status = "cancelled"
+    result.elapsed = time.perf_counter() - t0
+    report(1.0, f"{int(result.in_band.all(axis=1).sum())} of {k} territories in band")
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# Boundary repair
+
+
+class BoundaryRepair:
+    """Moves border units between neighbouring territories until the bands hold.
+
+    The objective per territory is how far each measure lies outside its band (in band
+    half-widths) plus :data:`SOFT_WEIGHT` times how far it lies outside the inner
+    :data:`SOFT_Z` of the band, which gives neighbours of a territory out of band room to
+    take or give a unit. A move is made only when it lowers the objective of the two
+    territories it touches, keeps the territory it leaves connected, moves no locked unit
+    and stays within the disruption budget (total and per territory) counted from
+    ``current``. Work is counted in evaluated moves.
+    """
+
+    def __init__(
+        self,
+        adjacency: Adjacency,
+        x: FloatArray,
+        assignment: IntArray,
+        k: int,
+        lower: FloatArray,
+        upper: FloatArray,
+        *,
+        fixed: IntArray | None = None,
+        current: IntArray | None = None,
+        dweight: FloatArray | None = None,
+        budget: float = math.inf,
+        churn_budget: FloatArray | None = None,
+        travel: Travel | None = None,
+    ) -> None:
+        n = adjacency.n
+        self.lists = adjacency.to_lists()
+        self.x = x
+        self.k = k
+        self.a = assignment.copy()
+        self.mid = 0.5 * (lower + upper)
+        self.half = np.maximum(0.5 * (upper - lower), 1e-6 * np.abs(self.mid) + 1e-12)
+        self.fixed = np.full(n, -1, dtype=np.int64) if fixed is None else fixed
+        self.cur = current
+        self.dw = np.ones(n) if dweight is None else dweight
+        self.budget = budget
+        self.churn_budget = churn_budget
+        self.travel = travel
+        ok = self.a >= 0
+        self.sums = np.zeros((k, x.shape[1]))
+        for j in range(x.shape[1]):
+            self.sums[:, j] = np.bincount(self.a[ok], weights=x[ok, j], minlength=k)[:k]
+        self.agg = travel.totals(self.a, k) if travel is not None else None
+        self.members: list[set[int]] = [set() for _ in range(k)]
+        for u in np.flatnonzero(ok).tolist():
+            self.members[int(self.a[u])].add(u)
+        self.spent = 0.0
+        self.churn = np.zeros(k)
+        if current is not None:
+            moved = ok & (current != self.a)
+            self.spent = float(self.dw[moved].sum())
+            for u in np.flatnonzero(moved).tolist():
+                self._churn_add(u, int(self.a[u]), self.dw[u])
+        self.moves = 0
+        self.evals = 0
+
+    def _churn_add(self, u: int, t: int, w: float) -> None:
+        assert self.cur is not None
+        c = int(self.cur[u])
+        if c != t:
+            if c >= 0:
+                self.churn[c] += w
+            self.churn[t] += w
+
+    def value(self, t: int, sums: FloatArray, agg: FloatArray | None) -> FloatArray:
+        if self.travel is None or agg is None:
+            return sums
+        v = sums.copy()
+        v[self.travel.measure] += float(self.travel.hours(agg, t))
+        return v
+
+    def cost(self, t: int, v: FloatArray) -> float:
+        z = np.abs((v - self.mid[t]) / self.half[t])
+        return float(
+            np.maximum(z - 1.0, 0.0).sum() + SOFT_WEIGHT * np.maximum(z - SOFT_Z, 0.0).sum()
+        )
+
+    def out_of_band(self, t: int) -> float:
+        v = self.value(t, self.sums[t], None if self.agg is None else self.agg[t])
+        z = np.abs((v - self.mid[t]) / self.half[t])
+        return float(np.maximum(z - 1.0, 0.0).sum())
+
+    def _can_leave(self, u: int, t: int) -> bool:
+        if len(self.members[t]) <= 1:
+            return False
+        a = self.a
+        nb = [v for v in self.lists[u] if a[v] == t]
+        if len(nb) <= 1:
+            return True
+        targets = set(nb[1:])
+        seen = {u, nb[0]}
+        stack = [nb[0]]
+        while stack and targets:
+            w = stack.pop()
+            for v in self.lists[w]:
+                if v not in seen and a[v] == t:
+                    seen.add(v)
+                    targets.discard(v)
+                    stack.append(v)
+        return not targets
+
+    def _budget_ok(self, u: int, t: int, s: int) -> bool:
+        if self.cur is None:
+            return True
+        c = int(self.cur[u])
+        w = float(self.dw[u])
+        delta = w * (float(s != c) - float(t != c))
+        if delta > 0 and self.spent + delta > self.budget + 1e-9:
+            return False
+        if self.churn_budget is not None and delta > 0:
+            # Moving away from home: home territory loses, the receiver gains.
+            for terr in {c, s} if c != s else set():
+                if terr >= 0 and self.churn[terr] + w > self.churn_budget[terr] + 1e-9:
+                    return False
+        return True
+
+    def _apply(self, u: int, t: int, s: int) -> None:
+        xu = self.x[u]
+        self.sums[t] -= xu
+        self.sums[s] += xu
+        if self.agg is not None and self.travel is not None:
+            self.agg[t] -= self.travel.contribution(np.array([u]), t)[0]
+            self.agg[s] += self.travel.contribution(np.array([u]), s)[0]
+        if self.cur is not None:
+            w = float(self.dw[u])
+            self._churn_add(u, t, -w)
+            self._churn_add(u, s, w)
+            c = int(self.cur[u])
+            self.spent += w * (float(s != c) - float(t != c))
+        self.members[t].discard(u)
+        self.members[s].add(u)
+        self.a[u] = s
+        self.moves += 1
+
+    def _delta(self, u: int, t: int, s: int) -> float:
+        self.evals += 1
+        xu = self.x[u]
+        at = as_ = None
+        if self.agg is not None and self.travel is not None:
+            at = self.agg[t] - self.travel.contribution(np.array([u]), t)[0]
+            as_ = self.agg[s] + self.travel.contribution(np.array([u]), s)[0]
+        before = self._cost_now(t) + self._cost_now(s)
+        after = self.cost(t, self.value(t, self.sums[t] - xu, at)) + self.cost(
+            s, self.value(s, self.sums[s] + xu, as_)
+        )
+        return after - before
+
+    def _cost_now(self, t: int) -> float:
+        return self.cost(t, self.value(t, self.sums[t], None if self.agg is None else self.agg[t]))
+
+    def _candidates(self, t: int) -> list[tuple[float, int, int, int]]:
+        """Every move of a unit into or out of ``t``, best (lowest objective change) first."""
+        a = self.a
+        cands: list[tuple[float, int, int, int]] = []
+        seen: set[tuple[int, int]] = set()
+        for u in sorted(self.members[t]):
+            for v in self.lists[u]:
+                s = int(a[v])
+                if s == t or s < 0:
+                    continue
+                if (u, s) not in seen and self.fixed[u] < 0:
+                    seen.add((u, s))
+                    cands.append((self._delta(u, t, s), u, t, s))
+                if (v, t) not in seen and self.fixed[v] < 0:
+                    seen.add((v, t))
+                    cands.append((self._delta(v, s, t), v, s, t))
+        cands.sort()
+        return cands
+
+    def _first_allowed(
+        self, cands: list[tuple[float, int, int, int]], below: float, skip: int = -1
+    ) -> tuple[float, int, int, int] | None:
+        for cand in cands:
+            delta, u, frm, to = cand
+            if delta >= below:
+                return None
+            if u != skip and self._budget_ok(u, frm, to) and self._can_leave(u, frm):
+                return cand
+        return None
+
+    def _best_move(self, t: int) -> bool:
+        """The best improving move into or out of ``t``, else a chain of two; made if found.
+
+        The chain moves a unit between ``t`` and a neighbour although that alone does not
+        pay, then the best move of that neighbour with another of its neighbours, and is
+        kept only when both together lower the objective (else the first move is undone).
+        """
+        cands = self._candidates(t)
+        move = self._first_allowed(cands, -1e-12)
+        if move is not None:
+            self._apply(*move[1:])
+            return True
+        tried = 0
+        for delta, u, frm, to in cands:
+            if tried >= CHAIN_TRIES or delta > CHAIN_MAX_COST:
+                break
+            if not (self._budget_ok(u, frm, to) and self._can_leave(u, frm)):
+                continue
+            tried += 1
+            self._apply(u, frm, to)
+            other = to if frm == t else frm
+            second = self._first_allowed(self._candidates(other), -delta - 1e-12, skip=u)
+            if second is not None:
+                self._apply(*second[1:])
+                return True
+            self._apply(u, to, frm)
+            self.moves -= 2
+        return False
+
+    def run(self, max_evals: int, cancelled: Callable[[], bool] | None = None) -> None:
+        """Repair until every band holds, nothing improves or ``max_evals`` moves were scored."""
+        for _ in range(10_000):
+            bad = [t for t in range(self.k) if self.out_of_band(t) > 0]
+            if not bad:
+                return
+            # The territories out of band and their neighbours (which make room).
+            near: set[int] = set()
+            for t in bad:
+                for u in self.members[t]:
+                    for v in self.lists[u]:
+                        if self.a[v] >= 0:
+                            near.add(int(self.a[v]))
+            order = sorted(bad, key=lambda t: (-self.out_of_band(t), t))
+            order += sorted(near - set(bad))
+            moved = False
+            for t in order:
+                if self.evals >= max_evals or (cancelled is not None and cancelled()):
+                    return
+                if self._cost_now(t) <= 0:
+                    continue
+                moved |= self._best_move(t)
+            if not moved:
+                return
+
+    def assignment(self) -> IntArray:
+        return self.a.copy()
+
+
+# ------------------------------------------------------------------------------------------
+# Result
+
+
+def territory_pieces(adjacency: Adjacency, assignment: IntArray, k: int) -> IntArray:
+    """Number of connected pieces of every territory."""
+    e = adjacency.edges()
+    same = assignment[e[:, 0]] == assignment[e[:, 1]]
+    inner = Adjacency.from_edges(adjacency.n, e[same])
+    labels = connected_components(inner, assignment >= 0)
+    ok = assignment >= 0
+    pieces = np.zeros(k, dtype=np.int64)
+    if ok.any():
+        pairs = np.unique(np.column_stack([assignment[ok], labels[ok]]), axis=0)
+        pieces += np.bincount(pairs[:, 0], minlength=k)[:k]
+    return pieces
+
+
+def _values(x: FloatArray, assignment: IntArray, k: int, travel: Travel | None) -> FloatArray:
+    """Measure values per territory (travel added where there is a travel term)."""
+    ok = assignment >= 0
+    values = np.zeros((k, x.shape[1]))
+    for j in range(x.shape[1]):
+        values[:, j] = np.bincount(assignment[ok], weights=x[ok, j], minlength=k)[:k]
+    if travel is not None:
+        agg = travel.totals(assignment, k)
+        values[:, travel.measure] += travel.hours(agg, np.arange(k))
+    return values
+
+
+def _result(
+    x: FloatArray,
+    adjacency: Adjacency,
+    xy: FloatArray,
+    assignment: IntArray,
+    k: int,
+    lo: FloatArray,
+    hi: FloatArray,
+    mid: FloatArray,
+    centres: FloatArray | None,
+    cweight: FloatArray | None,
+    current: IntArray | None,
+    dweight: FloatArray,
+    travel: Travel | None,
+) -> DistrictingResult:
+    ok = assignment >= 0
+    values = _values(x, assignment, k, travel)
+    in_band = (values >= lo - 1e-9 * np.abs(lo)) & (values <= hi + 1e-9 * np.abs(hi))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dev = np.where(mid != 0, 100.0 * (values - mid) / mid, 0.0)
+    pieces = territory_pieces(adjacency, assignment, k)
+    cw = np.ones(x.shape[0]) if cweight is None else cweight
+    if centres is None or not np.all(np.isfinite(centres)):
+        mass = np.bincount(assignment[ok], weights=cw[ok], minlength=k)[:k]
+        cen = np.column_stack(
+            [
+                np.bincount(assignment[ok], weights=cw[ok] * xy[ok, d], minlength=k)[:k]
+                / np.maximum(mass, 1e-12)
+                for d in range(2)
+            ]
+        )
+    else:
+        cen = centres
+    compact = float((cw[ok] * np.hypot(*(xy[ok] - cen[assignment[ok]]).T)).sum())
+    e = adjacency.edges()
+    cut = int(np.count_nonzero(assignment[e[:, 0]] != assignment[e[:, 1]]))
+    disruption = 0.0
+    if current is not None and dweight.sum() > 0:
+        disruption = float(dweight[(assignment != current)].sum() / dweight.sum())
+    contiguous = pieces <= 1
+    status = "ok"
+    if not in_band.all():
+        status = "bands_not_met"
+    elif not contiguous.all():
+        status = "not_contiguous"
+    return DistrictingResult(
+        assignment=assignment,
+        values=values,
+        targets=mid,
+        lower=lo,
+        upper=hi,
+        deviation_pct=dev,
+        in_band=in_band,
+        contiguous=contiguous,
+        centres=cen,
+        compactness=compact,
+        cut_edges=cut,
+        disruption=disruption,
+        status=status,
+    )
