@@ -47,8 +47,20 @@ class SettingsChanged:
     """Plan settings (measures, tolerances, travel parameters) changed."""
 
 
+@dataclass(frozen=True)
+class ActualsChanged:
+    """Actuals of these periods were imported, replaced or removed."""
+
+    periods: tuple[str, ...] = ()
+
+
 PlanEvent = (
-    AssignmentChanged | TerritoriesChanged | TerritoryListChanged | LocksChanged | SettingsChanged
+    AssignmentChanged
+    | TerritoriesChanged
+    | TerritoryListChanged
+    | LocksChanged
+    | SettingsChanged
+    | ActualsChanged
 )
 Listener = Callable[[PlanEvent], None]
 
