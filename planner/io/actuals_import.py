@@ -347,7 +347,7 @@ def import_actuals(
     period_of = np.full(n, fixed_period, dtype=object)
     if "period" in chosen:
         pcol = chosen["period"]
-        cells = frame[pcol].to_numpy(dtype=object)
+        cells = _text_values(frame[pcol])
         codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=True)
         parsed: list[str | None] = []
         why: list[str] = []

@@ -59,7 +59,7 @@ BELOW_EXPECTATION_POINTS = 10.0
 #: attainment is flagged as holding its rep back.
 LOW_EXPECTATION_POINTS = 10.0
 #: Fewer territories with an attainment than this: no regression, the mean is expected.
-MIN_FIT = 5
+MIN_FIT = 8
 
 
 class PerformanceError(ValueError):
