@@ -35,7 +35,7 @@ from planner.models.quotas import largest_remainder  # noqa: E402
 
 QUARTERS = ("2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3")
 #: Share of a year's revenue each quarter brings (Q4 busiest, Q1 quietest).
-SEASON = {"Q1": 0.22, "Q2": 0.25, "Q3": 0.25, "Q4": 0.28}
+SEASON = {"Q1": 0.24, "Q2": 0.25, "Q3": 0.25, "Q4": 0.26}
 #: Reps whose results fall short of (negative) or beat (positive) their territory's.
 REP_EFFECT = {"T11": -0.20, "T04": -0.15, "T14": +0.12}
 GROWTH_TARGET = 0.06

@@ -380,6 +380,7 @@ class MainWindow(QMainWindow):
         capacity_dialog.install(self)
 
         territory_dialog.install(self)
+        self._install_performance()
         self.balance_dock.raise_()
 
         self.colour_menu = self.menus["view"].addMenu("Colour Territories By")
@@ -388,6 +389,14 @@ class MainWindow(QMainWindow):
         self.colour_actions: dict[str | tuple[str, str], QAction] = {}
         self._fill_colour_menu()
         self.plan_loaded.connect(self._fill_colour_menu)
+
+    def _install_performance(self) -> None:
+        """The quarterly review: Import Actuals…, the Performance dock and the heat layer."""
+        from planner.ui import actuals_dialog, heat_layer, performance_panel
+
+        actuals_dialog.install(self)
+        performance_panel.install(self)
+        heat_layer.install(self)
 
     def _fill_colour_menu(self) -> None:
         """View ▸ Colour Territories By: territory, each hierarchy level, each deviation.
