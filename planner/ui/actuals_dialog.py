@@ -35,9 +35,10 @@ from planner.models.actuals import metric_info, overlapping, periods, replace_pe
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.ui.import_dialog import TABLE_FILTER, ReportDialog, _file_row
+from planner.ui.review_context import as_widget
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.review_context import ReviewWindow as MainWindow
 
 AUTO = "(automatic: numbers kept as a metric)"
 SETTINGS_DIR = "actuals/last_dir"
@@ -191,7 +192,7 @@ def run_import(
     def done(result: ActualsImport) -> None:
         report = result.report
         report.replaces = overlapping(periods(plan), report.periods)
-        ReportDialog(report.format(limit=200), window, "Actuals import report").exec()
+        ReportDialog(report.format(limit=200), as_widget(window), "Actuals import report").exec()
         if report.rows_loaded and window.plan is plan:
             window.push(ImportActualsCommand(plan, result))
             window.statusBar().showMessage(report.summary(), 10000)
@@ -207,9 +208,9 @@ def install(window: MainWindow) -> QAction:
 
     def open_dialog() -> None:
         if window.plan is None:
-            QMessageBox.information(window, "Import actuals", "Open a plan first.")
+            QMessageBox.information(as_widget(window), "Import actuals", "Open a plan first.")
             return
-        dialog = ActualsDialog(window, str(settings.value(SETTINGS_DIR, "")))
+        dialog = ActualsDialog(as_widget(window), str(settings.value(SETTINGS_DIR, "")))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         path = Path(dialog.file_edit.text().strip())
@@ -217,9 +218,9 @@ def install(window: MainWindow) -> QAction:
         try:
             run_import(window, path, dialog.table, dialog.overrides(), dialog.period())
         except InputFileError as exc:
-            QMessageBox.warning(window, "Import actuals", str(exc))
+            QMessageBox.warning(as_widget(window), "Import actuals", str(exc))
 
-    action = QAction("Import &Actuals…", window)
+    action = QAction("Import &Actuals…", as_widget(window))
     action.setObjectName("importActualsAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+A"))
     action.setStatusTip(

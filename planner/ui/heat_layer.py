@@ -39,9 +39,10 @@ from planner.ui.heat_render import (
     measure_weights,
     smooth,
 )
+from planner.ui.review_context import as_widget
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.review_context import ReviewWindow as MainWindow
 
 #: Screen pixels per density cell, and the smoothing radius in cells.
 CELL_PX = 4
@@ -201,7 +202,7 @@ class HeatController:
         window.canvas.add_overlay(self.layer)
         self.menu = window.menus["view"].addMenu("&Heat Layer")
         self.menu.setObjectName("heatMenu")
-        self.group = QActionGroup(window)
+        self.group = QActionGroup(as_widget(window))
         self.actions: dict[str | None, QAction] = {}
         saved = self.settings.value(SETTINGS_KEY, "")
         self._wanted: str | None = str(saved) if saved else None
@@ -219,7 +220,7 @@ class HeatController:
         if plan is not None:
             measures.update(heat_measures(plan))
         for key, label in measures.items():
-            action = QAction(action_text(label), self.main)
+            action = QAction(action_text(label), as_widget(self.main))
             action.setCheckable(True)
             action.setObjectName(f"heat_{key or 'off'}")
             action.setChecked(key == self.measure)

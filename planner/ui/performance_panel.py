@@ -34,9 +34,10 @@ from planner.models.actuals import cached_index, has_actuals, metric_columns, me
 from planner.models.performance import PerformanceError, Review, review, trend
 from planner.models.plan import Plan
 from planner.ui.problems_panel import PlanFollower, add_panel_dock
+from planner.ui.review_context import as_widget
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.review_context import ReviewWindow as MainWindow
 
 CANDIDATE = QColor("#fde0dd")
 COLUMNS = (
@@ -66,7 +67,7 @@ class PerformancePanel(QWidget):
     """Trend chart, review table and the top-down/bottom-up line of the window's plan."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+        super().__init__(as_widget(window))
         self.main = window
         self.result: Review | None = None
         self.metric_combo = QComboBox(self)
@@ -308,7 +309,7 @@ class PerformancePanel(QWidget):
 def install(window: MainWindow) -> PerformancePanel:
     """The Performance dock, tabbed with the balance panel and listed in View."""
     panel = PerformancePanel(window)
-    dock = add_panel_dock(window, "Performance", panel, "performanceDock")
+    dock = add_panel_dock(as_widget(window), "Performance", panel, "performanceDock")
     window.performance_panel = panel  # type: ignore[attr-defined]
     window.performance_dock = dock  # type: ignore[attr-defined]
     return panel
