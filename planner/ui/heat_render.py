@@ -98,16 +98,27 @@ def density_grid(
     cell: float,
     nx: int,
     ny: int,
+    origin: tuple[float, float] = (0.0, 0.0),
 ) -> np.ndarray:
     """Sum of ``weights`` per cell of an ``ny × nx`` grid whose top-left corner is ``(left, top)``.
 
-    Coordinates are world metres (y up); rows run downwards. Points outside count nowhere.
+    Coordinates are world metres (y up) or, as float32, metres from an ``origin`` (then
+    ``left`` and ``top`` are world metres still); rows run downwards. Points outside
+    count nowhere. float32 offsets halve the memory traffic of a million points; their
+    precision (centimetres a thousand kilometres out) is far below a cell.
     """
-    col = (x - left) / cell
-    row = (top - y) / cell
-    inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
-    flat = np.full(len(x), nx * ny, dtype=np.int64)
-    flat[inside] = row[inside].astype(np.int64) * nx + col[inside].astype(np.int64)
+    ox, oy = origin
+    k = np.float32(1.0 / cell) if x.dtype == np.float32 else 1.0 / cell
+    col = x - x.dtype.type(left - ox)
+    col *= k
+    row = y.dtype.type(top - oy) - y
+    row *= k
+    # Negated "inside" so that NaN coordinates count as outside.
+    outside = ~((col >= 0) & (col < nx) & (row >= 0) & (row < ny))
+    flat = row.astype(np.int32)
+    flat *= nx
+    flat += col.astype(np.int32)
+    flat[outside] = nx * ny
     grid = np.bincount(flat, weights=weights, minlength=nx * ny + 1)[: nx * ny]
     return grid.reshape(ny, nx)
 
@@ -138,8 +149,12 @@ def colorize(grid: np.ndarray, peak: float | None = None) -> tuple[np.ndarray, f
     percentile of the cells above zero), so both the dense centres and the thin
     surroundings stay visible.
     """
-    positive = grid[grid > 0]
     if peak is None:
+        # A strided sample of the cells is enough to place the top of the scale.
+        positive = grid.reshape(-1)[:: max(1, grid.size // 50_000)]
+        positive = positive[positive > 0]
+        if not positive.size:
+            positive = grid[grid > 0]
         peak = float(np.percentile(positive, 99.5)) if positive.size else 0.0
     if peak <= 0:
         return np.zeros(grid.shape, dtype=np.uint32), 0.0
