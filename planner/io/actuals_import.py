@@ -360,32 +360,37 @@ def import_actuals(
                 why.append(str(exc))
         table_p = np.array([*parsed, None], dtype=object)
         period_of = table_p[codes]
-        for i in np.flatnonzero(keep).tolist():
-            c = codes[i]
-            if c < 0:
-                if fixed_period is not None:
-                    period_of[i] = fixed_period
-                    continue
-                report.rejected.append(
-                    Issue(file, int(rownum[i]), pcol, "no period: row not loaded", ids[i])
+        # Row by row only where something is wrong: a million good rows cost one lookup.
+        bad_code = np.array([p is None for p in parsed] + [False], dtype=bool)
+        other = np.array(
+            [fixed_period is not None and p is not None and p != fixed_period for p in parsed]
+            + [False],
+            dtype=bool,
+        )
+        empty = codes < 0
+        if fixed_period is not None:
+            period_of[empty] = fixed_period
+        for i in np.flatnonzero(keep & empty).tolist() if fixed_period is None else []:
+            report.rejected.append(
+                Issue(file, int(rownum[i]), pcol, "no period: row not loaded", ids[i])
+            )
+            keep[i] = False
+        for i in np.flatnonzero(keep & bad_code[codes] & ~empty).tolist():
+            report.rejected.append(
+                Issue(file, int(rownum[i]), pcol, f"{why[codes[i]]}: row not loaded", ids[i])
+            )
+            keep[i] = False
+        for i in np.flatnonzero(keep & other[codes] & ~empty).tolist():
+            report.rejected.append(
+                Issue(
+                    file,
+                    int(rownum[i]),
+                    pcol,
+                    f"period {parsed[codes[i]]} but --period {fixed_period}: row not loaded",
+                    ids[i],
                 )
-                keep[i] = False
-            elif parsed[c] is None:
-                report.rejected.append(
-                    Issue(file, int(rownum[i]), pcol, f"{why[c]}: row not loaded", ids[i])
-                )
-                keep[i] = False
-            elif fixed_period is not None and parsed[c] != fixed_period:
-                report.rejected.append(
-                    Issue(
-                        file,
-                        int(rownum[i]),
-                        pcol,
-                        f"period {parsed[c]} but --period {fixed_period}: row not loaded",
-                        ids[i],
-                    )
-                )
-                keep[i] = False
+            )
+            keep[i] = False
 
     # Metrics: the mapped ones, then every other column that holds numbers.
     state.report(0.4, "Reading numbers")
@@ -408,11 +413,10 @@ def import_actuals(
             continue
         series = frame[column]
         parsed_col = parse_number_column(series, _decimal(series, decimal))
-        cells = _text_values(series)
-        present = ~_missing(cells)
         if column in metric_of:
             key = metric_of[column]
         else:
+            present = ~_missing(_text_values(series))
             if not present.any():
                 report.columns.append(
                     ColumnFate(original, position, "ignored", note="every cell is empty")
