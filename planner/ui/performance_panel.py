@@ -17,12 +17,14 @@ import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -31,7 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from planner.models.actuals import cached_index, has_actuals, metric_columns, metric_info
-from planner.models.performance import PerformanceError, Review, review, trend
+from planner.models.performance import (
+    PerformanceError,
+    Review,
+    annual_quotas,
+    quota_level,
+    restore_quota_table,
+    review,
+    set_metric_quota,
+    trend,
+)
 from planner.models.plan import Plan
 from planner.ui.problems_panel import PlanFollower, add_panel_dock
 from planner.ui.review_context import as_widget
@@ -40,6 +51,25 @@ if TYPE_CHECKING:
     from planner.ui.review_context import ReviewWindow as MainWindow
 
 CANDIDATE = QColor("#fde0dd")
+
+
+class SetMetricQuotaCommand(QUndoCommand):
+    """Set one territory's annual quota of a metric other than revenue (undo restores)."""
+
+    def __init__(self, plan: Plan, index: int, metric: str, value: float) -> None:
+        label = metric_info(metric).label.lower()
+        super().__init__(f"Set {label} quota of {plan.territory_label(index)}")
+        self.plan, self.index, self.metric, self.value = plan, index, metric, value
+        self.previous: object = None
+
+    def redo(self) -> None:
+        level = quota_level(self.plan, self.metric)
+        self.previous = set_metric_quota(self.plan, self.index, self.metric, self.value, level)
+
+    def undo(self) -> None:
+        restore_quota_table(self.plan, self.previous)  # type: ignore[arg-type]
+
+
 COLUMNS = (
     ("name", "Name"),
     ("quota", "Quota"),
@@ -91,6 +121,13 @@ class PerformancePanel(QWidget):
             top.addWidget(QLabel(label, self))
             top.addWidget(widget)
         top.addStretch(1)
+        self.quota_button = QPushButton("Set Quota…", self)
+        self.quota_button.setObjectName("performanceSetQuota")
+        self.quota_button.setToolTip(
+            "Set the selected territory's annual quota of this metric (one undo step)"
+        )
+        self.quota_button.clicked.connect(self.ask_quota)
+        top.addWidget(self.quota_button)
         top.addWidget(self.colour)
         self.summary = QLabel("Import actuals (Plan ▸ Import Actuals…) to review them.", self)
         self.summary.setObjectName("performanceSummary")
@@ -293,6 +330,40 @@ class PerformancePanel(QWidget):
                 self.main.select_territories(indices)
         self.draw_trend()
 
+    def ask_quota(self) -> None:
+        """Ask for the selected territory's annual quota of the current metric."""
+        plan = self.main.plan
+        selected = self.main.balance.selected_territories() if plan is not None else []
+        if plan is None or len(selected) != 1:
+            self.summary.setText("Select one territory to set its quota.")
+            return
+        index = selected[0]
+        metric = str(self.metric_combo.currentData() or "revenue")
+        current = float(annual_quotas(plan, metric)[index])
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Set quota",
+            f"Annual {metric_info(metric).label.lower()} quota of "
+            f"{plan.territory_label(index)} ({quota_level(plan, metric)}):",
+            current if np.isfinite(current) else 0.0,
+            0.0,
+            1e13,
+            0,
+        )
+        if ok:
+            self.set_quota(index, metric, value)
+
+    def set_quota(self, index: int, metric: str, value: float) -> None:
+        """Set a territory's annual quota of ``metric`` as one undo step."""
+        plan = self.main.plan
+        assert plan is not None
+        if metric == "revenue":
+            from planner.ui.commands import SetTerritoryFieldCommand
+
+            self.main.push(SetTerritoryFieldCommand(plan, index, "quota", float(value)))
+        else:
+            self.main.push(SetMetricQuotaCommand(plan, index, metric, float(value)))
+
     def _apply_colour(self) -> None:
         period = str(self.period_combo.currentData() or "")
         self.main.presenter.set_color_mode(("attainment", period))
@@ -315,4 +386,4 @@ def install(window: MainWindow) -> PerformancePanel:
     return panel
 
 
-__all__ = ["PerformancePanel", "install"]
+__all__ = ["PerformancePanel", "SetMetricQuotaCommand", "install"]

@@ -198,3 +198,20 @@ def test_density_grid_and_smoothing_keep_the_total() -> None:
     big[15, 15] = 9.0
     s = smooth(big, radius=2)
     assert abs(s.sum() - 9.0) < 1e-9 and s[15, 15] < 9.0 and s[15, 16] > 0
+
+
+def test_quota_per_metric_set_from_the_dock_is_one_undo_step(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from planner.models.performance import annual_quotas
+
+    plan = window.plan
+    assert plan is not None
+    panel = window.performance_panel  # type: ignore[attr-defined]
+    panel.set_quota(1, "gross_margin", 12_345.0)
+    assert annual_quotas(plan, "gross_margin")[1] == 12_345.0
+    assert window.undo_stack.undoText() == "Set gross margin quota of Territory 2"
+    panel.set_quota(1, "revenue", 99_000.0)
+    assert plan.territories.at[1, "quota"] == 99_000.0
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert np.isnan(annual_quotas(plan, "gross_margin")[1])
+    assert np.isnan(plan.territories.at[1, "quota"])
