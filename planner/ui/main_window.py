@@ -418,6 +418,10 @@ class MainWindow(QMainWindow):
                 ("accounts", "Accounts"),
             )
         ]
+        from planner.models.actuals import has_actuals
+
+        if self.plan is not None and has_actuals(self.plan):
+            modes.append(("Attainment (latest period)", ("attainment", "")))
         current = self.presenter.color_mode
         if current == "parent" and levels:
             current = ("level", levels[0])

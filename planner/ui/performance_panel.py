@@ -203,6 +203,7 @@ class PerformancePanel(QWidget):
             self.result = None
             self.table.setRowCount(0)
             self.summary.setText("Import actuals (Plan ▸ Import Actuals…) to review them.")
+            self.colour.setChecked(False)
             self.figure.clear()
             self.chart.draw_idle()
             return
