@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtGui import QBrush, QColor, QShowEvent, QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -152,6 +152,7 @@ class PerformancePanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         self._filling = False
+        self._stale = False
         self.follower = PlanFollower(window, self.refresh, self)
         # The balance table holds the window's territory selection, whether the user picked
         # rows or clicked the map; follow it once per event-loop turn.
@@ -196,9 +197,16 @@ class PerformancePanel(QWidget):
         self._filling = False
 
     def refresh(self, plan: Plan) -> None:
-        """Review the plan again (after any change of it)."""
+        """Review the plan again (after any change of it); put off while the dock is hidden.
+
+        A tabbed-away dock costs nothing at start-up or per edit: it reviews when shown.
+        """
         if plan is not self.main.plan:
             return
+        if not self.isVisible() and not self.colour.isChecked():
+            self._stale = True
+            return
+        self._stale = False
         if not has_actuals(plan):
             self.result = None
             self.table.setRowCount(0)
@@ -314,6 +322,11 @@ class PerformancePanel(QWidget):
         self.chart.draw_idle()
 
     # -- slots --------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.main.plan is not None:
+            self.refresh(self.main.plan)
 
     def _on_choice(self) -> None:
         if not self._filling and self.main.plan is not None:
