@@ -373,3 +373,26 @@ def test_cli_actuals_needs_a_period(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2
     assert "no period column" in capsys.readouterr().err
     assert not (tmp_path / "o.gpkg").exists()
+
+
+def test_cli_quotas_by_history_follow_the_imported_actuals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = plan_with_actuals()
+    save_plan(plan, tmp_path / "p.gpkg")
+    code = main(
+        ["quotas", str(tmp_path / "p.gpkg"), "--target", "6000000", "--method", "history",
+         "-o", str(tmp_path / "q.gpkg")]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "history: actuals 2025-Q4 to 2026-Q3" in out
+    quotas = open_plan(tmp_path / "q.gpkg").territories["quota"].to_numpy()
+    assert quotas.sum() == 6_000_000
+    history = reconcile(plan).bottom_up
+    np.testing.assert_allclose(quotas / quotas.sum(), history / history.sum(), atol=1e-6)
+    code = main(
+        ["quotas", str(tmp_path / "p.gpkg"), "--target", "6000000", "--method", "history",
+         "--history", "revenue", "-o", str(tmp_path / "r.gpkg")]
+    )  # fmt: skip
+    assert "history: accounts' revenue (L12M)" in capsys.readouterr().out
