@@ -5,6 +5,8 @@ reading one quarter's CSV of N rows with :func:`planner.io.actuals_import.import
 and storing it as a period with :func:`planner.models.actuals.replace_periods`, CPU time
 beside), ``actuals_import_N.reimport`` (s, the last quarter again: a replace),
 ``actuals_import_N.review`` (s, :func:`planner.models.performance.review` over 4N rows),
+``.review_after_edit`` and ``.colour_after_edit`` (s, what the Performance dock and the
+attainment colours recompute after an edit, the join of the rows to the accounts kept),
 ``actuals_import_N.peak`` (MB, the child's ``ru_maxrss``: everything, the plan of N
 accounts included) and ``actuals_import_N.plan_only`` (MB, the same child's peak before
 the first import). Budgets: 30 s a quarter, 6,144 MB.
@@ -72,6 +74,11 @@ for i, path in enumerate(files):
 timed("reimport", lambda: replace_periods(plan, ["2026-Q3"],
     import_actuals(files[-1], plan.accounts["account_id"]).rows))
 res = timed("review", lambda: review(plan))
+from planner.models.actuals import cached_index
+from planner.ui.attainment_map import territory_attainment
+cached_index(plan)
+timed("review_after_edit", lambda: review(plan, index=cached_index(plan)))
+timed("colour_after_edit", lambda: territory_attainment(plan))
 out["rows_stored"] = len(plan.tables["actuals"])
 out["candidates"] = int(res.frame["flag"].sum())
 out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -137,6 +144,12 @@ def run(size: int | None, data: Path | None) -> None:
         figure(f"{label}.{key}_cpu", cpu, "s", note)
     wall, cpu = out["review"]
     figure(f"{label}.review", wall, "s", f"cpu {cpu:.2f} s over {out['rows_stored']:,} rows")
+    for key, what in (
+        ("review_after_edit", "the dock's review after an edit (rows joined once)"),
+        ("colour_after_edit", "attainment per territory for the map after an edit"),
+    ):
+        wall, cpu = out[key]
+        figure(f"{label}.{key}", wall, "s", f"cpu {cpu:.2f} s; {what}")
     ratio(f"{label}.peak", out["peak"], BUDGET_MB, "MB")
     figure(f"{label}.plan_only", out["plan_only"], "MB", "the plan before any import")
     figure(f"{label}.unknown_ids", out["q1_unknown"], "count", "listed in the report")

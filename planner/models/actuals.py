@@ -22,7 +22,7 @@ import datetime as _dt
 import re
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -330,6 +330,9 @@ class ActualsIndex:
     account: np.ndarray
     period: np.ndarray  # object array of period text
     periods: list[str]
+    #: Each row's period as an index into ``period_names`` (ints compare fast).
+    period_code: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    period_names: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, plan: Plan) -> ActualsIndex:
@@ -346,7 +349,15 @@ class ActualsIndex:
             first = plan.accounts["account_id"].astype(str).drop_duplicates().index.to_numpy()
             account = np.where(account >= 0, first[np.maximum(account, 0)], -1)
         period = table["period"].astype(str).to_numpy(dtype=object)
-        return cls(table, account, period, sort_periods(pd.unique(period)) if len(period) else [])
+        codes, names = pd.factorize(period)
+        return cls(
+            table,
+            account,
+            period,
+            sort_periods(names) if len(period) else [],
+            codes.astype(np.int64),
+            [str(n) for n in names],
+        )
 
     def unknown_accounts(self) -> list[str]:
         """Account ids of the actuals that the plan does not hold."""
@@ -356,8 +367,10 @@ class ActualsIndex:
     def rows_in(self, span: Iterable[str]) -> np.ndarray:
         """Rows whose period lies inside one of the periods of ``span``."""
         span = list(span)
-        inside = {p for p in self.periods if any(within(p, s) for s in span)}
-        return np.isin(self.period, list(inside)) if inside else np.zeros(len(self.period), bool)
+        inside = np.array([any(within(p, s) for s in span) for p in self.period_names], bool)
+        if not inside.any():
+            return np.zeros(len(self.period), bool)
+        return inside[self.period_code]
 
     def sums(
         self, metric: str, rows: np.ndarray, alignment: np.ndarray, n_territories: int
