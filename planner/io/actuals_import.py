@@ -42,12 +42,14 @@ from planner.models.actuals import (
 from planner.models.progress import TaskState
 
 __all__ = [
+    "ACTUALS_SHEET",
     "ACTUAL_FIELDS",
     "ActualsImport",
     "ActualsReport",
     "detect_actuals_mapping",
     "import_actuals",
     "parse_actuals_map",
+    "read_actuals_table",
 ]
 
 IGNORE = "ignore"
@@ -72,6 +74,27 @@ for _key, _names in ACTUAL_FIELDS.items():
     for _rank, _alias in enumerate(_names):
         _ALIASES.setdefault(_norm_header(_alias), (_key, _rank))
 _METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+#: The XLSX sheet read first; without it, the workbook's first sheet.
+ACTUALS_SHEET = "Actuals"
+
+
+def read_actuals_table(path: str | Path, limits: ReadLimits | None = None) -> RawTable:
+    """Read an actuals file: a CSV, or an XLSX's ``Actuals`` sheet (else its first sheet)."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            return read_table(path, sheet=ACTUALS_SHEET, limits=limits)
+        except InputFileError as exc:
+            if f"no sheet '{ACTUALS_SHEET}'" not in str(exc):
+                raise
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True)
+        first = wb.sheetnames[0]
+        wb.close()
+        return read_table(path, sheet=first, limits=limits)
+    return read_table(path, limits=limits)
 
 
 def detect_actuals_mapping(columns: list[str], exclude: Iterable[str] = ()) -> dict[str, str]:
@@ -295,7 +318,7 @@ def import_actuals(
     """
     state = state or TaskState()
     state.report(0.0, f"Reading {Path(path).name}")
-    raw = table or read_table(path, limits=limits)
+    raw = table or read_actuals_table(path, limits=limits)
     file = raw.file
     overrides = dict(overrides or {})
     chosen = (

@@ -20,9 +20,8 @@ from planner.subcommands._base import (
 
 @subcommand("actuals")
 def cmd_actuals(argv: list[str]) -> int:
-    from planner.io.actuals_import import import_actuals, parse_actuals_map
+    from planner.io.actuals_import import import_actuals, parse_actuals_map, read_actuals_table
     from planner.io.planfile import save_plan
-    from planner.io.table_reader import read_table
     from planner.models.actuals import overlapping, periods, replace_periods
 
     parser = argparse.ArgumentParser(
@@ -57,7 +56,7 @@ def cmd_actuals(argv: list[str]) -> int:
         raise UserError(f"{args.output}: the output must be a GeoPackage (.gpkg)")
     refuse_overwriting_inputs({"plan file": args.plan, "--file": args.file}, {"-o": args.output})
     plan = open_checked_plan(args.plan, writes=True, repair=args.repair)
-    table = read_table(args.file)
+    table = read_actuals_table(args.file)
     overrides = parse_actuals_map(args.map, table.columns, table.file)
     result = import_actuals(
         args.file, plan.accounts["account_id"], args.period, overrides=overrides, table=table

@@ -29,8 +29,9 @@ from planner.io.actuals_import import (
     ActualsImport,
     detect_actuals_mapping,
     import_actuals,
+    read_actuals_table,
 )
-from planner.io.table_reader import InputFileError, RawTable, read_table
+from planner.io.table_reader import InputFileError, RawTable
 from planner.models.actuals import metric_info, overlapping, periods, replace_periods
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
@@ -126,7 +127,7 @@ class ActualsDialog(QDialog):
         if not path:
             return
         try:
-            table = read_table(path)
+            table = read_actuals_table(path)
         except InputFileError as exc:
             self.table = None
             self.status.setText(f"<b>Cannot read:</b> {exc}")

@@ -72,7 +72,8 @@ def test_xlsx_reads_like_csv(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    wb.active.append(["Notes", "this sheet is not the data"])
+    ws = wb.create_sheet("Actuals")
     ws.append(["Account ID", "Month", "Revenue", "Deals Won"])
     ws.append(["A1", datetime.datetime(2026, 7, 15), 120.5, 1])
     ws.append(["A2", "Aug 2026", "n/a", 2])
