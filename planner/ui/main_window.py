@@ -540,10 +540,12 @@ class MainWindow(QMainWindow):
             panel.show_disruption(self.plan, disruption)
 
     def _on_plan_event(self, event: PlanEvent) -> None:
-        from planner.models.events import TerritoriesChanged, TerritoryListChanged
+        from planner.models.events import ActualsChanged, TerritoriesChanged, TerritoryListChanged
 
         if isinstance(event, TerritoryListChanged | TerritoriesChanged):
             self._fill_target_combo()
+        if isinstance(event, ActualsChanged):
+            self._fill_colour_menu()  # Attainment is offered once the plan has actuals
         self.dirty = True
         self._update_title()
         self._balance_timer.start()

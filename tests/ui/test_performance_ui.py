@@ -51,7 +51,9 @@ def test_import_adds_a_period_reimport_replaces_it_and_undo_restores(
     plan = window.plan
     assert plan is not None
     _set_quotas(plan)
+    assert ("attainment", "") not in window.colour_actions
     _import(qtbot, window, _csv(tmp_path / "q2.csv", plan, "2026-Q2", {}))
+    assert ("attainment", "") in window.colour_actions  # View > Colour Territories By
     _import(qtbot, window, _csv(tmp_path / "q3.csv", plan, "2026-Q3", {}))
     assert periods(plan) == ["2026-Q2", "2026-Q3"]
     first_q3 = plan.tables[ACTUALS_TABLE].query("period == '2026-Q3'")["revenue"].sum()
