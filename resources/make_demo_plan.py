@@ -636,6 +636,9 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = build_plan(args.seed)
     plan.check_invariant()
+    from make_demo_actuals import add_demo_actuals
+
+    add_demo_actuals(plan, args.seed)  # the last four quarters' results, for the review
     save_plan(plan, args.output)
     print(summary(plan))
     print(f"wrote {args.output} ({args.output.stat().st_size / 1e6:.1f} MB)")

@@ -1553,6 +1553,10 @@ def write_workbook(
     summary_ws = wb.create_sheet("Summary")
     styles = _Styles(summary_ws, plan.settings.currency)
     _write_summary(summary_ws, styles, plan, table, disruption, created, notes)
+    from planner.io.workbook_performance import write_performance_sheet
+
+    # Only a plan with actuals has one; it follows the Summary.
+    write_performance_sheet(wb, styles, plan, _page_setup)
     for sheet in sheets:
         _add_table_sheet(wb, sheet, styles, plan.name)
     _write_map_sheet(wb, styles, plan, map_png)

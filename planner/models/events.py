@@ -59,6 +59,13 @@ class RoutedTravelChanged:
     """The routed travel hours behind the workload changed (routes planned, cleared, undone)."""
 
 
+@dataclass(frozen=True)
+class ActualsChanged:
+    """Actuals of these periods were imported, replaced or removed."""
+
+    periods: tuple[str, ...] = ()
+
+
 PlanEvent = (
     AssignmentChanged
     | TerritoriesChanged
@@ -67,6 +74,7 @@ PlanEvent = (
     | SettingsChanged
     | TablesChanged
     | RoutedTravelChanged
+    | ActualsChanged
 )
 Listener = Callable[[PlanEvent], None]
 

@@ -65,9 +65,37 @@ def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     return np.array(floors, dtype=np.int64)
 
 
-def territory_history(plan: Plan) -> np.ndarray:
-    """Revenue per territory (the history a top-down split can follow)."""
-    return plan.engine.totals[: plan.n_territories, COL_REVENUE].copy()
+HISTORY_SOURCES = ("auto", "actuals", "revenue")
+
+
+def territory_history(plan: Plan, source: str = "auto") -> np.ndarray:
+    """Revenue per territory: the history a top-down split can follow.
+
+    Parameters
+    ----------
+    source : {"auto", "actuals", "revenue"}
+        ``actuals``: the imported actual revenue of the latest twelve months (scaled to a
+        year when fewer are stored); ``revenue``: the accounts' last-12-month revenue
+        column; ``auto``: actuals when the plan has actual revenue, else the column.
+    """
+    return history_with_source(plan, source)[0]
+
+
+def history_with_source(plan: Plan, source: str = "auto") -> tuple[np.ndarray, str]:
+    """:func:`territory_history` and a description of where it came from."""
+    from planner.models.actuals import ACTUALS_TABLE
+    from planner.models.performance import bottom_up_yield
+
+    if source not in HISTORY_SOURCES:
+        raise QuotaError(f"unknown history {source!r} (choose from {', '.join(HISTORY_SOURCES)})")
+    table = plan.tables.get(ACTUALS_TABLE)
+    has_revenue = table is not None and len(table) > 0 and "revenue" in table.columns
+    if source == "actuals" and not has_revenue:
+        raise QuotaError("the plan has no actual revenue: import actuals first (planner actuals)")
+    if source != "revenue" and has_revenue:
+        values, note = bottom_up_yield(plan, "revenue")
+        return values, note
+    return plan.engine.totals[: plan.n_territories, COL_REVENUE].copy(), "accounts' revenue (L12M)"
 
 
 def territory_potential(plan: Plan) -> np.ndarray:
@@ -82,7 +110,12 @@ def _share(values: np.ndarray) -> np.ndarray:
 
 
 def top_down(
-    plan: Plan, target: float, method: str = "potential", blend: float = 0.5, round_to: float = 1.0
+    plan: Plan,
+    target: float,
+    method: str = "potential",
+    blend: float = 0.5,
+    round_to: float = 1.0,
+    history: str = "auto",
 ) -> np.ndarray:
     """Quota per territory, adding up exactly to ``target``.
 
@@ -95,6 +128,8 @@ def top_down(
         Weight of potential in the blend, between 0 and 1.
     round_to : float
         Rounding unit: quotas are whole multiples of it (the target must be one too).
+    history : {"auto", "actuals", "revenue"}
+        Where history comes from (see :func:`territory_history`).
     """
     if method not in METHODS:
         raise QuotaError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
@@ -104,10 +139,10 @@ def top_down(
     if method == "potential":
         weights = territory_potential(plan)
     elif method == "history":
-        weights = territory_history(plan)
+        weights = territory_history(plan, history)
     else:
         weights = blend * _share(territory_potential(plan)) + (1 - blend) * _share(
-            territory_history(plan)
+            territory_history(plan, history)
         )
     parts = largest_remainder(weights, units)
     step = Decimal(repr(float(round_to)))
@@ -136,9 +171,10 @@ def quota_table(
     blend: float = 0.5,
     round_to: float = 1.0,
     growth: Mapping[str, float] | None = None,
+    history: str = "auto",
 ) -> pd.DataFrame:
     """Top-down and bottom-up side by side per territory, with the gap between them."""
-    td = top_down(plan, target, method, blend, round_to)
+    td = top_down(plan, target, method, blend, round_to, history)
     bu = bottom_up(plan, growth)
     return pd.DataFrame(
         {
@@ -163,9 +199,11 @@ def set_quotas(plan: Plan, quotas: np.ndarray) -> np.ndarray:
 
 
 __all__ = [
+    "HISTORY_SOURCES",
     "METHODS",
     "QuotaError",
     "bottom_up",
+    "history_with_source",
     "largest_remainder",
     "quota_table",
     "set_quotas",

@@ -280,6 +280,10 @@ class ScenarioFigures:
     compactness_km: float
     travel_km: float
     utilisation: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Spread (std, points) of the attainment expected of each territory under this
+    #: alignment, and the territories expected below 90 % (NaN without actuals).
+    expected_attainment_spread: float = float("nan")
+    expected_below_90: float = float("nan")
 
     @property
     def worst_rep_disruption(self) -> float:
@@ -350,6 +354,19 @@ class Comparison:
                 [100 * s.max_utilisation for s in self.scenarios],
             ),
         ]
+        if any(np.isfinite(s.expected_attainment_spread) for s in self.scenarios):
+            out += [
+                (
+                    "expected_attainment.spread",
+                    "Exp. attainment: spread (std, points)",
+                    [s.expected_attainment_spread for s in self.scenarios],
+                ),
+                (
+                    "expected_attainment.below_90",
+                    "Exp. attainment: territories < 90 %",
+                    [s.expected_below_90 for s in self.scenarios],
+                ),
+            ]
         return out
 
     def frame(self) -> pd.DataFrame:
@@ -515,7 +532,33 @@ def compare_scenarios(
                 cache[name] = found
         figures.append(found)
     measures = plan.settings.measures
+    _expected_attainment(plan, figures, [m.key for m in measures])
     return Comparison(figures, [m.key for m in measures], {m.key: m.label for m in measures})
+
+
+def _expected_attainment(plan: Plan, figures: list[ScenarioFigures], keys: list[str]) -> None:
+    """Fill each scenario's expected-attainment spread, when the plan has actuals and quotas.
+
+    The fit of attainment on potential and workload is made once, on the live alignment's
+    latest period (:func:`planner.models.performance.review`); each scenario's territories
+    are then judged by their own potential and workload.
+    """
+    from planner.models.actuals import has_actuals
+    from planner.models.performance import PerformanceError, expected_spread, review
+
+    if not has_actuals(plan) or "potential" not in keys or "workload" not in keys:
+        return
+    try:
+        model = review(plan).model
+    except PerformanceError:
+        return
+    if model.n == 0:
+        return
+    p, w = keys.index("potential"), keys.index("workload")
+    for fig in figures:
+        spread, below = expected_spread(model, fig.values[:, p], fig.values[:, w])
+        fig.expected_attainment_spread = spread
+        fig.expected_below_90 = float(below)
 
 
 __all__ = [

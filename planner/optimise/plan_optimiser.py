@@ -1435,8 +1435,8 @@ def optimise_plan(
             disruption_weight=dweight,
             churn_budget=churn_budget,
             compactness_weight=cweight,
-            objective=options.compactness,  # type: ignore[arg-type]
-            contiguity=options.contiguity,  # type: ignore[arg-type]
+            objective=options.compactness,
+            contiguity=options.contiguity,
             measure_names=[spec.label for spec in specs],
             seed=options.seed + r,
             time_limit=limit,

@@ -59,7 +59,14 @@ def _growth(text: str) -> dict[str, float]:
 @subcommand("quotas")
 def cmd_quotas(argv: list[str]) -> int:
     from planner.io.planfile import save_plan
-    from planner.models.quotas import METHODS, QuotaError, quota_table, set_quotas
+    from planner.models.quotas import (
+        HISTORY_SOURCES,
+        METHODS,
+        QuotaError,
+        history_with_source,
+        quota_table,
+        set_quotas,
+    )
 
     parser = argparse.ArgumentParser(
         prog="planner quotas",
@@ -90,6 +97,14 @@ def cmd_quotas(argv: list[str]) -> int:
     parser.add_argument(
         "--growth", type=_growth, default={}, help="bottom-up growth per segment: A=0.05,B=0.03"
     )
+    parser.add_argument(
+        "--history",
+        choices=HISTORY_SOURCES,
+        default="auto",
+        help="history for --method history/blend: imported actual revenue of the latest "
+        "twelve months (actuals), the accounts' revenue column (revenue), or actuals when the "
+        "plan has them (auto, the default)",
+    )
     parser.add_argument("-o", "--output", required=True, type=Path, help="plan file to write")
     add_repair_option(parser)
     args = parser.parse_args(argv)
@@ -102,10 +117,16 @@ def cmd_quotas(argv: list[str]) -> int:
     if plan.n_territories == 0:
         raise UserError(f"{args.plan} has no territories")
     try:
-        table = quota_table(plan, args.target, args.method, args.blend, args.round_to, args.growth)
+        table = quota_table(
+            plan, args.target, args.method, args.blend, args.round_to, args.growth, args.history
+        )
+        source = history_with_source(plan, args.history)[1] if args.method != "potential" else ""
     except QuotaError as exc:
         raise UserError(str(exc)) from None
-    print(f"{plan.name}: target {args.target:,.2f} by {args.method}")
+    print(
+        f"{plan.name}: target {args.target:,.2f} by {args.method}"
+        + (f" (history: {source})" if source else "")
+    )
     print(f"{'Territory':<28}{'Quota':>16}{'Bottom-up':>16}{'Gap':>16}")
     for row in table.itertuples():
         print(

@@ -26,7 +26,7 @@ from planner.io.planfile import (
     repair,
     save_plan,
 )
-from planner.models.events import TerritoriesChanged
+from planner.models.events import ActualsChanged, TerritoriesChanged
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.ui.balance_panel import BalancePanel
@@ -444,6 +444,7 @@ class MainWindow(QMainWindow):
 
         self.territory_properties_action = territory_dialog.install(self.context)
         self.balance.view.doubleClicked.connect(self._on_balance_double_clicked)
+        self._install_performance()
         self.balance_dock.raise_()
 
         self.colour_menu = self.menus["view"].addMenu("Colour Territories By")
@@ -452,6 +453,15 @@ class MainWindow(QMainWindow):
         self.colour_actions: dict[str | tuple[str, str], QAction] = {}
         self._fill_colour_menu()
         self.plan_loaded.connect(self._fill_colour_menu)
+
+    def _install_performance(self) -> None:
+        """The quarterly review: Import Actuals…, the Performance dock and the heat layer."""
+        from planner.ui import actuals_dialog, heat_layer, performance_panel
+
+        actuals_dialog.install(self)
+        self.performance_panel = performance_panel.install(self)
+        self.performance_dock = self.performance_panel.dock
+        self.heat = heat_layer.install(self)
 
     def _fill_colour_menu(self) -> None:
         """View ▸ Colour Territories By: territory, each hierarchy level, each deviation.
@@ -473,6 +483,10 @@ class MainWindow(QMainWindow):
                 ("accounts", "Accounts"),
             )
         ]
+        from planner.models.actuals import has_actuals
+
+        if self.plan is not None and has_actuals(self.plan):
+            modes.append(("Attainment (latest period)", ("attainment", "")))
         current = self.presenter.color_mode
         if current == "parent" and levels:
             current = ("level", levels[0])
@@ -615,6 +629,8 @@ class MainWindow(QMainWindow):
         """The window's own view of the plan: the target box, the title's unsaved mark."""
         if refresh.full or any(isinstance(e, TerritoriesChanged) for e in refresh.events):
             self._fill_target_combo()
+        if any(isinstance(e, ActualsChanged) for e in refresh.events):
+            self._fill_colour_menu()  # Attainment is offered once the plan has actuals
         if refresh.full:
             # Territories were added or removed: a selected index may no longer exist.
             n = refresh.plan.n_territories

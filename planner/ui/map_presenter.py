@@ -7,7 +7,12 @@ import shapely
 from PySide6.QtCore import QTimer
 
 from planner.models.balance import BalanceTable
-from planner.models.events import AssignmentChanged, RoutedTravelChanged, TerritoriesChanged
+from planner.models.events import (
+    ActualsChanged,
+    AssignmentChanged,
+    RoutedTravelChanged,
+    TerritoriesChanged,
+)
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
@@ -63,8 +68,10 @@ class PlanMapPresenter:
         self._unit_tree: shapely.STRtree | None = None
         self._label_numbers = True
         #: ``"territory"`` (each territory its colour), ``("level", level)`` (one colour per
-        #: district, region...) or ``("deviation", measure_key)``.
+        #: district, region...), ``("deviation", measure_key)`` or ``("attainment", period)``
+        #: (``""`` = the latest period; see :mod:`planner.ui.attainment_map`).
         self.color_mode: str | tuple[str, str] = "territory"
+        self._attainment_cache: np.ndarray | None = None
 
     def set_color_mode(self, mode: str | tuple[str, str]) -> None:
         """Colour territories by their own colour, by a hierarchy level, or by deviation.
@@ -76,11 +83,13 @@ class PlanMapPresenter:
             ``"parent"`` is the lowest level above territories (what ``parent_id`` names).
         """
         if mode not in ("territory", "parent") and not (
-            isinstance(mode, tuple) and len(mode) == 2 and mode[0] in ("deviation", "level")
+            isinstance(mode, tuple)
+            and len(mode) == 2
+            and mode[0] in ("deviation", "level", "attainment")
         ):
             raise ValueError(
-                "mode must be 'territory', 'parent', ('level', level) or ('deviation', key), "
-                f"got {mode!r}"
+                "mode must be 'territory', 'parent', ('level', level), ('deviation', key) or "
+                f"('attainment', period), got {mode!r}"
             )
         if isinstance(mode, tuple) and mode[0] == "deviation" and self.plan is not None:
             self.plan.settings.measure(mode[1])  # KeyError names an unknown measure
@@ -96,6 +105,11 @@ class PlanMapPresenter:
             self.canvas.set_account_colors(self.account_colors())
             self.refresh_outlines()
             self.refresh_legend()
+
+    def _attainment_period(self) -> str | None:
+        """The period coloured by when colouring by attainment ("" = latest), else None."""
+        mode = self.color_mode
+        return mode[1] if isinstance(mode, tuple) and mode[0] == "attainment" else None
 
     def _deviation_key(self) -> str | None:
         mode = self.color_mode
@@ -145,7 +159,13 @@ class PlanMapPresenter:
         assert self.plan is not None
         key = self._deviation_key()
         groups = self._level_groups() if key is None else None
-        if key is not None:
+        period = self._attainment_period()
+        if period is not None:
+            from planner.ui.attainment_map import attainment_rgb, territory_attainment
+
+            rgb = attainment_rgb(territory_attainment(self.plan, period))
+            colors = [tuple(int(v) for v in c) for c in rgb]
+        elif key is not None:
             table = self.plan.balance()
             j = table.column(key)
             rgb = deviation_rgb(table.deviation[:, j], table.measures[j].tolerance)
@@ -182,6 +202,9 @@ class PlanMapPresenter:
             return name
         table = table if table is not None else self.plan.balance()
         key = self._deviation_key()
+        if self._attainment_period() is not None:
+            pct = self._attainment_labels()[index]
+            return f"{name}\n{pct:.0f} % of quota" if np.isfinite(pct) else f"{name}\nno quota"
         if key is not None:
             from planner.models.settings import format_value
 
@@ -200,9 +223,23 @@ class PlanMapPresenter:
         dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
         return f"{name}\n{table.values[index, j]:,.0f} h ({dev_text})"
 
+    def _attainment_labels(self) -> np.ndarray:
+        assert self.plan is not None
+        from planner.ui.attainment_map import territory_attainment
+
+        cache = self._attainment_cache
+        if cache is None or len(cache) != self.plan.n_territories:
+            cache = territory_attainment(self.plan, self._attainment_period())
+        return cache
+
     def refresh_outlines(self, table: BalanceTable | None = None) -> None:
         assert self.plan is not None
         plan = self.plan
+        if self._attainment_period() is not None:
+            from planner.ui.attainment_map import territory_attainment
+
+            # Once per refresh, not once per label.
+            self._attainment_cache = territory_attainment(plan, self._attainment_period())
         geoms = [plan.territory_geometry(i) for i in range(plan.n_territories)]
         if table is None:
             table = plan.balance()  # once per refresh, not once per label
@@ -219,6 +256,11 @@ class PlanMapPresenter:
         """
         assert self.plan is not None
         entries: list[tuple[str, str]] = []
+        if self._attainment_period() is not None:
+            from planner.ui.attainment_map import LEGEND
+
+            self.canvas.set_legend([*LEGEND, ("Unassigned account", "#e31a1c")])
+            return
         groups = self._level_groups() if self._deviation_key() is None else None
         if groups is not None:
             entries = list(zip(groups[0], groups[1], strict=True))
@@ -265,19 +307,25 @@ class PlanMapPresenter:
                 self.full_refresh()
             return
         events = refresh.events
+        if any(isinstance(e, ActualsChanged) for e in events):
+            self._attainment_cache = None
+            if self._attainment_period() is not None:
+                self.full_refresh()
+                return
         moved = [e.change for e in events if isinstance(e, AssignmentChanged)]
         properties = any(isinstance(e, TerritoriesChanged) for e in events)
         workload = any(isinstance(e, RoutedTravelChanged) for e in events)
         if workload and not moved and not properties:
             # Routed travel changes the workload in the labels (and deviation colours).
-            if self._deviation_key() is not None:
+            if self._deviation_key() is not None or self._attainment_period() is not None:
                 self.canvas.set_unit_colors(self.unit_colors())
                 self.canvas.set_account_colors(self.account_colors())
             self.refresh_outlines(refresh.balance)
             return
         if not moved and not properties:
             return
-        if properties or self._deviation_key() is not None:
+        recolour_all = self._deviation_key() is not None or self._attainment_period() is not None
+        if properties or recolour_all:
             # A property (colour, name...) or, colouring by deviation, any move (targets
             # shift) changes colours beyond the moved items.
             self.canvas.set_unit_colors(self.unit_colors())

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QWidget
 from planner.models.assignment import Change
 from planner.models.balance import BalanceTable
 from planner.models.events import (
+    ActualsChanged,
     AssignmentChanged,
     LocksChanged,
     PlanEvent,
@@ -238,7 +239,7 @@ class RefreshScheduler(QObject):
         elif isinstance(event, RoutedTravelChanged):
             if self.plan is not None:  # every territory's workload may differ
                 self._touched |= set(range(self.plan.n_territories))
-        elif isinstance(event, TablesChanged):
+        elif isinstance(event, TablesChanged | ActualsChanged):
             pass  # stored tables: no territory changed; the views that show them look
         else:  # the territory list or the settings: everything
             self._full = True
