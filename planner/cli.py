@@ -232,10 +232,27 @@ def open_app(argv: list[str]) -> int:
     parser.add_argument(
         "plan", nargs="?", type=Path, help="plan file to open (default: the demo plan)"
     )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language: en, es, zh_CN, zh_TW or pseudo (default: PLANNER_LANG, the remembered "
+        "View ▸ Language choice, else the system's)",
+    )
     args = parser.parse_args(argv)
     from planner.ui.app import run_app
 
-    return run_app(args.plan)
+    return run_app(args.plan, language=args.lang)
+
+
+def _take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Remove a leading ``--lang X``/``--lang=X`` (``planner --lang es export ...``)."""
+    if argv and argv[0].startswith("--lang="):
+        return argv[0].partition("=")[2], argv[1:]
+    if argv and argv[0] == "--lang":
+        if len(argv) < 2:
+            raise UserError("--lang needs a language: en, es, zh_CN, zh_TW or pseudo")
+        return argv[1], argv[2:]
+    return None, argv
 
 
 def _load_subcommands() -> None:
@@ -259,8 +276,17 @@ def main(argv: list[str] | None = None) -> int:
     _load_subcommands()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        language, argv = _take_language(argv)
         if argv and argv[0] in SUBCOMMANDS:
+            from planner.models import i18n
+
+            try:
+                i18n.set_language(i18n.resolve_language(language))
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
             return SUBCOMMANDS[argv[0]](argv[1:])
+        if language is not None:
+            argv = ["--lang", language, *argv]
         return open_app(argv)
     except (InputFileError, PlanFileError, UserError, OutputError) as exc:
         return _fail(str(exc))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.capacity import CapacityPlan, plan_capacity, rep_capacity
 from planner.models.plan import Plan
+from planner.ui.i18n import num, translate
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
@@ -44,7 +45,7 @@ class CapacityDialog(QDialog):
     def __init__(self, plan: Plan, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
-        self.setWindowTitle("Capacity")
+        self.setWindowTitle(translate("CapacityDialog", "Capacity"))
         self.setObjectName("capacityDialog")
         default, source = rep_capacity(plan)
         self.default_capacity = default
@@ -53,10 +54,14 @@ class CapacityDialog(QDialog):
         self.capacity.setRange(1, 8760)
         self.capacity.setDecimals(0)
         self.capacity.setSingleStep(100)
-        self.capacity.setSuffix(" h a year")
+        self.capacity.setSuffix(translate("CapacityDialog", " h a year"))
         self.capacity.setGroupSeparatorShown(True)
         self.capacity.setValue(default)
-        self.capacity.setToolTip(f"Working hours a year per rep; {source}: {default:,.0f} h")
+        self.capacity.setToolTip(
+            translate(
+                "CapacityDialog", "Working hours a year per rep; {source}: {default} h"
+            ).format(source=source, default=num(default, 0))
+        )
         self.workload = QLabel(self)
         self.workload.setObjectName("capacityWorkload")
         self.workload.setWordWrap(True)
@@ -71,20 +76,25 @@ class CapacityDialog(QDialog):
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("capacitySensitivity")
         self.table.setHorizontalHeaderLabels(
-            ["Hours per rep", "Travel (h)", "Reps needed", "Territories"]
+            [
+                translate("CapacityDialog", "Hours per rep"),
+                translate("CapacityDialog", "Travel (h)"),
+                translate("CapacityDialog", "Reps needed"),
+                translate("CapacityDialog", "Territories"),
+            ]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         form = QFormLayout()
-        form.addRow("Capacity per rep:", self.capacity)
+        form.addRow(translate("CapacityDialog", "Capacity per rep:"), self.capacity)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.workload)
         layout.addLayout(form)
         layout.addWidget(self.arithmetic)
-        layout.addWidget(QLabel("Sensitivity:", self))
+        layout.addWidget(QLabel(translate("CapacityDialog", "Sensitivity:"), self))
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.estimate: CapacityPlan | None = None
@@ -137,12 +147,18 @@ def install(window: MainWindow) -> None:
 
     def open_capacity() -> None:
         if window.plan is None:
-            QMessageBox.information(window, "Capacity", "Open a plan first.")
+            QMessageBox.information(
+                window,
+                translate("CapacityDialog", "Capacity"),
+                translate("CapacityDialog", "Open a plan first."),
+            )
             return
         CapacityDialog(window.plan, window).exec()
 
-    action = QAction("&Capacity…", window)
+    action = QAction(translate("CapacityDialog", "&Capacity…"), window)
     action.setObjectName("capacityAction")
-    action.setStatusTip("How many territories the workload needs at a capacity per rep")
+    action.setStatusTip(
+        translate("CapacityDialog", "How many territories the workload needs at a capacity per rep")
+    )
     action.triggered.connect(open_capacity)
     window.menus["plan"].addAction(action)

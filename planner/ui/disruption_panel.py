@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.models.plan import Disruption, Plan
+from planner.ui.i18n import num, translate
 from planner.ui.problems_panel import PlanFollower, add_panel_dock
 
 COLUMNS = (
@@ -54,7 +55,7 @@ class DisruptionPanel(QWidget):
         self.disruption: Disruption | None = None
         self.follower: PlanFollower | None = None
         self.currency = "$"
-        self.summary = QLabel("No plan", self)
+        self.summary = QLabel(translate("DisruptionPanel", "No plan"), self)
         self.summary.setObjectName("disruptionSummary")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
@@ -82,10 +83,17 @@ class DisruptionPanel(QWidget):
         self.currency = plan.settings.currency
         money = self._money
         self.summary.setText(
-            f"<b>{d.accounts_moved:,}</b> of {d.accounts_total:,} accounts "
-            f"({d.accounts_fraction * 100:.1f} %) and <b>{money(d.revenue_moved)}</b> of "
-            f"{money(d.revenue_total)} revenue ({d.revenue_fraction * 100:.1f} %) "
-            "moved against the baseline"
+            translate(
+                "DisruptionPanel",
+                "<b>{accounts_moved}</b> of {accounts_total} accounts ({value} %) and <b>{value2}</b> of {value3} revenue ({value4} %) moved against the baseline",
+            ).format(
+                accounts_moved=num(d.accounts_moved, 0),
+                accounts_total=num(d.accounts_total, 0),
+                value=num(d.accounts_fraction * 100, 1),
+                value2=money(d.revenue_moved),
+                value3=money(d.revenue_total),
+                value4=num(d.revenue_fraction * 100, 1),
+            )
         )
         k = plan.n_territories
         sort_column = self.table.horizontalHeader().sortIndicatorSection()

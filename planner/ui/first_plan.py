@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
+from planner.ui.i18n import translate
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:
@@ -36,13 +37,15 @@ class _CoveragePage(QWizardPage):
     def __init__(self, guide: FirstPlanGuide) -> None:
         super().__init__(guide)
         self.guide = guide
-        self.setTitle("1. Geography")
+        self.setTitle(translate("_CoveragePage", "1. Geography"))
         self.setSubTitle("The building blocks territories are made of.")
         self.text = QLabel(self)
         self.text.setObjectName("guideCoverageText")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.back_button = QPushButton("Back to the import to fix it…", self)
+        self.back_button = QPushButton(
+            translate("_CoveragePage", "Back to the import to fix it…"), self
+        )
         self.back_button.setObjectName("guideBackToImport")
         self.back_button.clicked.connect(guide.back_to_import)
         layout = QVBoxLayout(self)
@@ -82,7 +85,7 @@ class _CountPage(QWizardPage):
     def __init__(self, guide: FirstPlanGuide) -> None:
         super().__init__(guide)
         self.guide = guide
-        self.setTitle("2. How many territories")
+        self.setTitle(translate("_CountPage", "2. How many territories"))
         self.setSubTitle("From the accounts' workload and a rep's working hours a year.")
         self.arithmetic = QLabel(self)
         self.arithmetic.setObjectName("guideCapacityText")
@@ -92,7 +95,7 @@ class _CountPage(QWizardPage):
         self.count.setObjectName("guideTerritoryCount")
         self.count.setRange(1, 5000)
         form = QFormLayout()
-        form.addRow("Territories to create:", self.count)
+        form.addRow(translate("_CountPage", "Territories to create:"), self.count)
         layout = QVBoxLayout(self)
         layout.addWidget(self.arithmetic)
         layout.addLayout(form)
@@ -108,19 +111,19 @@ class _CreatePage(QWizardPage):
     def __init__(self, guide: FirstPlanGuide) -> None:
         super().__init__(guide)
         self.guide = guide
-        self.setTitle("3. Create territories")
+        self.setTitle(translate("_CreatePage", "3. Create territories"))
         self.setSubTitle(
             "The optimiser builds balanced, contiguous, compact territories. "
             "Edit ▸ Undo takes the result back."
         )
-        self.status = QLabel("Press Create.", self)
+        self.status = QLabel(translate("_CreatePage", "Press Create."), self)
         self.status.setObjectName("guideCreateStatus")
         self.status.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
-        self.create_button = QPushButton("Create", self)
+        self.create_button = QPushButton(translate("_CreatePage", "Create"), self)
         self.create_button.setObjectName("guideCreate")
-        self.cancel_button = QPushButton("Stop", self)
+        self.cancel_button = QPushButton(translate("_CreatePage", "Stop"), self)
         self.cancel_button.setEnabled(False)
         self.create_button.clicked.connect(guide.create_territories)
         self.cancel_button.clicked.connect(guide.cancel_create)
@@ -162,7 +165,7 @@ class FirstPlanGuide(QWizard):
     ) -> None:
         super().__init__(window)
         self.setObjectName("firstPlanGuide")
-        self.setWindowTitle("Your first plan")
+        self.setWindowTitle(translate("FirstPlanGuide", "Your first plan"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.CancelButton, "Skip the guide")
@@ -240,7 +243,7 @@ class FirstPlanGuide(QWizard):
         task.cancelled.connect(self._on_failed)
         page.create_button.setEnabled(False)
         page.cancel_button.setEnabled(True)
-        page.status.setText(f"Creating {n} territories…")
+        page.status.setText(translate("FirstPlanGuide", "Creating {n} territories…").format(n=n))
         page.completeChanged.emit()
         task.start()
         return task
@@ -248,7 +251,9 @@ class FirstPlanGuide(QWizard):
     def cancel_create(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.create_page.status.setText("Stopping: keeping the best plan found so far…")
+            self.create_page.status.setText(
+                translate("FirstPlanGuide", "Stopping: keeping the best plan found so far…")
+            )
 
     def _forget_task(self) -> None:
         if self.task is not None and self.task in self.window_.tasks:
@@ -278,7 +283,9 @@ class FirstPlanGuide(QWizard):
         page = self.create_page
         page.progress.setValue(100)
         if self.window_.plan is not self.plan:
-            page.status.setText("Another plan is open now; nothing changed.")
+            page.status.setText(
+                translate("FirstPlanGuide", "Another plan is open now; nothing changed.")
+            )
         else:
             self.window_.push(
                 ApplyOptimisationCommand(self.plan, result, "Create territories")  # type: ignore[arg-type]
@@ -286,8 +293,10 @@ class FirstPlanGuide(QWizard):
             after = result.after  # type: ignore[attr-defined]
             in_band = int(after.in_band.all(axis=1).sum())
             page.status.setText(
-                f"Created {self.plan.n_territories} territories: {in_band} within every band. "
-                "Finish to work on the map; Plan ▸ Optimise territories… refines them."
+                translate(
+                    "FirstPlanGuide",
+                    "Created {n_territories} territories: {in_band} within every band. Finish to work on the map; Plan ▸ Optimise territories… refines them.",
+                ).format(n_territories=self.plan.n_territories, in_band=in_band)
             )
             page.create_button.setEnabled(False)
             self.created.emit()

@@ -57,6 +57,7 @@ from planner.optimise.plan_optimiser import (
     snapshot_plan,
 )
 from planner.ui.commands import ApplyChangeCommand
+from planner.ui.i18n import num, translate
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class OptimiseDialog(QDialog):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.setWindowTitle("Optimise territories")
+        self.setWindowTitle(translate("OptimiseDialog", "Optimise territories"))
         self.setObjectName("optimiseDialog")
         self.window_ = window
         self.settings: QSettings = window.settings
@@ -127,48 +128,60 @@ class OptimiseDialog(QDialog):
             self.mode.addItem(text, key)
         self.territories = QSpinBox()
         self.territories.setRange(1, 10_000)
-        self.territories.setToolTip("Create mode: how many territories to fill")
+        self.territories.setToolTip(
+            translate("OptimiseDialog", "Create mode: how many territories to fill")
+        )
         self.subset_label = QLabel()
         self.subset_label.setWordWrap(True)
         self.subset_under = QComboBox()
         self.subset_under.setObjectName("optimiseSubsetUnder")
         self.subset_under.setToolTip(
-            "Subset mode: the territories selected in the balance table, or every "
-            "territory under a district or region of the plan's hierarchy"
+            translate(
+                "OptimiseDialog",
+                "Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy",
+            )
         )
 
         self.measures = QTableWidget(0, 2)
-        self.measures.setHorizontalHeaderLabels(["Balance", "Tolerance ±%"])
+        self.measures.setHorizontalHeaderLabels(
+            [translate("OptimiseDialog", "Balance"), translate("OptimiseDialog", "Tolerance ±%")]
+        )
         self.measures.verticalHeader().setVisible(False)
         self.measures.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.measures.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.measures.setMaximumHeight(150)
 
-        self.limit_disruption = QCheckBox("Limit disruption to")
+        self.limit_disruption = QCheckBox(translate("OptimiseDialog", "Limit disruption to"))
         self.disruption = QDoubleSpinBox()
         self.disruption.setRange(0.0, 100.0)
         self.disruption.setSuffix(" %")
         self.disruption.setDecimals(1)
         self.basis = QComboBox()
-        self.basis.addItem("of accounts", "accounts")
-        self.basis.addItem("of revenue", "revenue")
+        self.basis.addItem(
+            translate("OptimiseDialog", "of accounts"), translate("OptimiseDialog", "accounts")
+        )
+        self.basis.addItem(
+            translate("OptimiseDialog", "of revenue"), translate("OptimiseDialog", "revenue")
+        )
         #: What edits since the baseline already spent of the budget (counted, like the
         #: budget, against the baseline).
         self.spent = QLabel()
         self.spent.setObjectName("optimiseBudgetSpent")
         self.spent.setWordWrap(True)
-        self.limit_per_rep = QCheckBox("Limit each rep to")
+        self.limit_per_rep = QCheckBox(translate("OptimiseDialog", "Limit each rep to"))
         self.per_rep = QDoubleSpinBox()
         self.per_rep.setRange(0.0, 100.0)
         self.per_rep.setSuffix(" %")
         self.per_rep.setDecimals(1)
         self.per_rep.setToolTip(
-            "Largest share of each territory's baseline accounts it may lose plus gain "
-            "(0 % keeps every rep's accounts as they are)"
+            translate(
+                "OptimiseDialog",
+                "Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)",
+            )
         )
         self.time_limit = QDoubleSpinBox()
         self.time_limit.setRange(1.0, 3600.0)
-        self.time_limit.setSuffix(" s")
+        self.time_limit.setSuffix(translate("OptimiseDialog", " s"))
         self.time_limit.setDecimals(0)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
@@ -181,28 +194,30 @@ class OptimiseDialog(QDialog):
         per_rep_row = QHBoxLayout()
         per_rep_row.addWidget(self.limit_per_rep)
         per_rep_row.addWidget(self.per_rep)
-        per_rep_row.addWidget(QLabel("of its accounts, lost plus gained"))
+        per_rep_row.addWidget(
+            QLabel(translate("OptimiseDialog", "of its accounts, lost plus gained"))
+        )
         per_rep_row.addStretch(1)
 
         form = QFormLayout()
         self.form = form
-        form.addRow("Mode", self.mode)
-        form.addRow("Territories", self.territories)
-        form.addRow("Territories under", self.subset_under)
+        form.addRow(translate("OptimiseDialog", "Mode"), self.mode)
+        form.addRow(translate("OptimiseDialog", "Territories"), self.territories)
+        form.addRow(translate("OptimiseDialog", "Territories under"), self.subset_under)
         form.addRow("", self.subset_label)
-        form.addRow("Measures", self.measures)
-        form.addRow("Disruption", disruption_row)
+        form.addRow(translate("OptimiseDialog", "Measures"), self.measures)
+        form.addRow(translate("OptimiseDialog", "Disruption"), disruption_row)
         form.addRow("", self.spent)
-        form.addRow("Per rep", per_rep_row)
-        form.addRow("Time limit", self.time_limit)
-        form.addRow("Seed", self.seed)
-        settings_box = QGroupBox("Settings")
+        form.addRow(translate("OptimiseDialog", "Per rep"), per_rep_row)
+        form.addRow(translate("OptimiseDialog", "Time limit"), self.time_limit)
+        form.addRow(translate("OptimiseDialog", "Seed"), self.seed)
+        settings_box = QGroupBox(translate("OptimiseDialog", "Settings"))
         settings_box.setLayout(form)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
-        self.status = QLabel("Set the options and press Run.")
+        self.status = QLabel(translate("OptimiseDialog", "Set the options and press Run."))
         self.status.setObjectName("optimiseStatus")
         self.status.setWordWrap(True)
 
@@ -215,9 +230,13 @@ class OptimiseDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.notes = QPlainTextEdit()
         self.notes.setReadOnly(True)
-        self.notes.setPlaceholderText("Shortfalls and notes appear here after a run.")
+        self.notes.setPlaceholderText(
+            translate("OptimiseDialog", "Shortfalls and notes appear here after a run.")
+        )
         self.notes.setMaximumHeight(140)
-        result_box = QGroupBox("Result: before → after deviation from target")
+        result_box = QGroupBox(
+            translate("OptimiseDialog", "Result: before → after deviation from target")
+        )
         result_layout = QVBoxLayout(result_box)
         result_layout.addWidget(self.preview, 1)
         result_layout.addWidget(self.summary)
@@ -234,13 +253,17 @@ class OptimiseDialog(QDialog):
         splitter.setStretchFactor(1, 1)
 
         self.buttons = QDialogButtonBox()
-        self.run_button = QPushButton("Run")
+        self.run_button = QPushButton(translate("OptimiseDialog", "Run"))
         self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Stop")
-        self.cancel_button.setToolTip("Stop the search and keep the best plan found so far")
-        self.apply_button = QPushButton("Apply")
-        self.apply_button.setToolTip("Apply the proposal to the plan (one undo step)")
-        self.close_button = QPushButton("Close")
+        self.cancel_button = QPushButton(translate("OptimiseDialog", "Stop"))
+        self.cancel_button.setToolTip(
+            translate("OptimiseDialog", "Stop the search and keep the best plan found so far")
+        )
+        self.apply_button = QPushButton(translate("OptimiseDialog", "Apply"))
+        self.apply_button.setToolTip(
+            translate("OptimiseDialog", "Apply the proposal to the plan (one undo step)")
+        )
+        self.close_button = QPushButton(translate("OptimiseDialog", "Close"))
         for button, role in (
             (self.run_button, QDialogButtonBox.ButtonRole.ActionRole),
             (self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole),
@@ -334,7 +357,9 @@ class OptimiseDialog(QDialog):
         self.subset_under.blockSignals(True)
         try:
             self.subset_under.clear()
-            self.subset_under.addItem("the territories selected in the balance table", None)
+            self.subset_under.addItem(
+                translate("OptimiseDialog", "the territories selected in the balance table"), None
+            )
             if plan is not None:
                 tree = hierarchy(plan)
                 for level in reversed(tree.levels):  # regions before districts
@@ -503,7 +528,7 @@ class OptimiseDialog(QDialog):
         try:
             options.validate(plan.settings, plan.n_territories)
         except OptionsError as exc:
-            QMessageBox.warning(self, "Optimise territories", str(exc))
+            QMessageBox.warning(self, translate("OptimiseDialog", "Optimise territories"), str(exc))
             return None
         self._save_settings()
         # Snapshot on the GUI thread: the plan may be edited while the worker runs.
@@ -511,7 +536,7 @@ class OptimiseDialog(QDialog):
         self._plan = plan
         self.result = None
         self.progress.setValue(0)
-        self.status.setText("Starting…")
+        self.status.setText(translate("OptimiseDialog", "Starting…"))
 
         def work(state: TaskState) -> PlanOptimisation:
             return optimise_plan(snapshot, options, state)
@@ -530,7 +555,9 @@ class OptimiseDialog(QDialog):
         """Stop the search; the best plan found so far is shown."""
         if self.task is not None:
             self.task.cancel()
-            self.status.setText("Stopping: keeping the best plan found so far…")
+            self.status.setText(
+                translate("OptimiseDialog", "Stopping: keeping the best plan found so far…")
+            )
 
     def _forget_task(self) -> None:
         if self.task is not None and self.task in self.window_.tasks:
@@ -552,8 +579,8 @@ class OptimiseDialog(QDialog):
     def _on_failed(self, exc: object) -> None:
         self._forget_task()
         self._set_running(False)
-        self.status.setText("The optimiser failed.")
-        QMessageBox.critical(self, "Optimise territories", str(exc))
+        self.status.setText(translate("OptimiseDialog", "The optimiser failed."))
+        QMessageBox.critical(self, translate("OptimiseDialog", "Optimise territories"), str(exc))
 
     def _on_finished(self, result: object) -> None:
         self._forget_task()
@@ -589,8 +616,13 @@ class OptimiseDialog(QDialog):
                 shown_ok = shown_in_band(float(a), float(after.measures[c].tolerance))
                 item.setBackground(QBrush(IN_BAND if shown_ok else OUT_OF_BAND))
                 item.setToolTip(
-                    f"value {before.values[t, c]:,.0f} → {after.values[t, c]:,.0f} "
-                    f"(target {after.targets[c]:,.0f})"
+                    translate(
+                        "OptimiseDialog", "value {value} → {value2} (target {value3})"
+                    ).format(
+                        value=num(before.values[t, c], 0),
+                        value2=num(after.values[t, c], 0),
+                        value3=num(after.targets[c], 0),
+                    )
                 )
                 self.preview.setItem(r, 1 + i, item)
         header = self.preview.horizontalHeader()
@@ -605,13 +637,24 @@ class OptimiseDialog(QDialog):
             "infeasible": "The request cannot be served; nothing would change.",
         }.get(result.status, result.status)
         self.summary.setText(
-            f"{verdict}  Territories in band: {result.in_band_before} → {result.in_band_after} "
-            f"of {result.n_optimised}.  Disruption: {result.accounts_moved:,} accounts "
-            f"({100 * result.disruption_accounts:.1f} %), {100 * result.disruption_revenue:.1f} % "
-            f"of revenue, {result.units_moved:,} units.  Compactness: "
-            f"{result.compactness_before_km:.1f} → {result.compactness_after_km:.1f} km mean "
-            f"to the rep's home.  Contiguous: {result.contiguous_before} → "
-            f"{result.contiguous_after}.  ({result.elapsed:.1f} s)"
+            translate(
+                "OptimiseDialog",
+                "{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)",
+            ).format(
+                verdict=verdict,
+                in_band_before=result.in_band_before,
+                in_band_after=result.in_band_after,
+                n_optimised=result.n_optimised,
+                accounts_moved=num(result.accounts_moved, 0),
+                value=num(100 * result.disruption_accounts, 1),
+                value2=num(100 * result.disruption_revenue, 1),
+                units_moved=num(result.units_moved, 0),
+                compactness_before_km=num(result.compactness_before_km, 1),
+                compactness_after_km=num(result.compactness_after_km, 1),
+                contiguous_before=result.contiguous_before,
+                contiguous_after=result.contiguous_after,
+                elapsed=num(result.elapsed, 1),
+            )
         )
         lines = [] if result.options.mode == "create" else [f"Disruption {result.budget_line()}"]
         lines += [f"Shortfall: {s.describe()}" for s in result.shortfalls]
@@ -626,9 +669,12 @@ class OptimiseDialog(QDialog):
             ]
         self.notes.setPlainText("\n".join(lines))
         self.status.setText(
-            "Done. Review the proposal and press Apply, or change the options and run again."
+            translate(
+                "OptimiseDialog",
+                "Done. Review the proposal and press Apply, or change the options and run again.",
+            )
             if not result.change.is_empty
-            else "Done. Nothing to change."
+            else translate("OptimiseDialog", "Done. Nothing to change.")
         )
 
     def apply(self) -> bool:
@@ -646,9 +692,11 @@ class OptimiseDialog(QDialog):
         ):
             QMessageBox.warning(
                 self,
-                "Optimise territories",
-                "The plan changed while the optimiser ran, so its proposal no longer fits. "
-                "Run it again.",
+                translate("OptimiseDialog", "Optimise territories"),
+                translate(
+                    "OptimiseDialog",
+                    "The plan changed while the optimiser ran, so its proposal no longer fits. Run it again.",
+                ),
             )
             return False
         command = ApplyOptimisationCommand(
@@ -657,7 +705,9 @@ class OptimiseDialog(QDialog):
         self.window_.push(command)
         self.result = None
         self.apply_button.setEnabled(False)
-        self.status.setText("Applied. Edit ▸ Undo takes the whole run back.")
+        self.status.setText(
+            translate("OptimiseDialog", "Applied. Edit ▸ Undo takes the whole run back.")
+        )
         return True
 
     def closeEvent(self, event: Any) -> None:
@@ -685,7 +735,7 @@ def _as_bool(value: object) -> bool:
 def open_dialog(window: MainWindow) -> OptimiseDialog | None:
     """Show the window's optimiser dialog (one per window), refreshed for its plan."""
     if window.plan is None:
-        window.statusBar().showMessage("Open a plan first.", 5000)
+        window.statusBar().showMessage(translate("OptimiseDialog", "Open a plan first."), 5000)
         return None
     dialog = window.findChild(OptimiseDialog)
     if dialog is None:
@@ -703,10 +753,15 @@ def install(window: MainWindow) -> QAction:
     existing = window.findChild(QAction, "optimiseAction")
     if isinstance(existing, QAction):
         return existing
-    action = QAction("&Optimise territories…", window)
+    action = QAction(translate("OptimiseDialog", "&Optimise territories…"), window)
     action.setObjectName("optimiseAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-    action.setStatusTip("Build or rebalance territories automatically, within a disruption budget")
+    action.setStatusTip(
+        translate(
+            "OptimiseDialog",
+            "Build or rebalance territories automatically, within a disruption budget",
+        )
+    )
     action.triggered.connect(lambda _checked=False: open_dialog(window))
     window.menus["plan"].addAction(action)
     return action

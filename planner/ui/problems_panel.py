@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from planner.models.events import PlanEvent
 from planner.models.plan import Plan
 from planner.models.problems import PROBLEM_KINDS, Problem, ProblemKind, find_problems
+from planner.ui.i18n import translate
 
 #: Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.
 KIND_TITLES: dict[ProblemKind, str] = {
@@ -120,7 +121,7 @@ class ProblemsPanel(QWidget):
         self.problems: list[Problem] = []
         #: Set by :func:`install`: keeps the list in step with the window's plan.
         self.follower: PlanFollower | None = None
-        self.summary = QLabel("No plan", self)
+        self.summary = QLabel(translate("ProblemsPanel", "No plan"), self)
         self.summary.setObjectName("problemsSummary")
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("problemsTree")
@@ -175,7 +176,11 @@ class ProblemsPanel(QWidget):
             group.setExpanded(kind not in collapsed)
         total = len(problems)
         self.summary.setText(
-            "No problems" if total == 0 else f"{total} problem{'s' if total != 1 else ''}"
+            translate("ProblemsPanel", "No problems")
+            if total == 0
+            else translate("ProblemsPanel", "{total} problem{value}").format(
+                total=total, value="s" if total != 1 else ""
+            )
         )
 
     @staticmethod

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.plan import Plan
 from planner.ui.commands import SetTerritoryFieldCommand
+from planner.ui.i18n import translate
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
@@ -59,7 +60,7 @@ class QuotaDialog(QDialog):
         plan = window.plan
         assert plan is not None
         self.plan = plan
-        self.setWindowTitle("Quotas")
+        self.setWindowTitle(translate("QuotaDialog", "Quotas"))
         self.target = QDoubleSpinBox(self)
         self.target.setRange(0, 1e13)
         self.target.setDecimals(0)
@@ -79,19 +80,23 @@ class QuotaDialog(QDialog):
         self.blend.setRange(0, 1)
         self.blend.setSingleStep(0.1)
         self.blend.setValue(0.5)
-        self.blend.setToolTip("Weight of potential in the blend (the rest is history)")
+        self.blend.setToolTip(
+            translate("QuotaDialog", "Weight of potential in the blend (the rest is history)")
+        )
         self.growth = QDoubleSpinBox(self)
         self.growth.setRange(-100, 1000)
         self.growth.setSuffix(" %")
         self.growth.setValue(10)
-        self.growth.setToolTip("Bottom-up: last-12-month revenue × (1 + growth)")
-        compute = QPushButton("Compute", self)
+        self.growth.setToolTip(
+            translate("QuotaDialog", "Bottom-up: last-12-month revenue × (1 + growth)")
+        )
+        compute = QPushButton(translate("QuotaDialog", "Compute"), self)
         compute.clicked.connect(self.compute)
         form = QFormLayout()
-        form.addRow("Company target:", self.target)
-        form.addRow("Top-down by:", self.method)
-        form.addRow("Blend (potential weight):", self.blend)
-        form.addRow("Bottom-up growth:", self.growth)
+        form.addRow(translate("QuotaDialog", "Company target:"), self.target)
+        form.addRow(translate("QuotaDialog", "Top-down by:"), self.method)
+        form.addRow(translate("QuotaDialog", "Blend (potential weight):"), self.blend)
+        form.addRow(translate("QuotaDialog", "Bottom-up growth:"), self.growth)
         form.addRow(compute)
         self.table = QTableWidget(self)
         self.table.setObjectName("quotaTable")
@@ -132,7 +137,13 @@ class QuotaDialog(QDialog):
         self.table.setRowCount(len(table))
         self.table.setColumnCount(5)
         self.table.setHorizontalHeaderLabels(
-            ["Territory", "Top-down", "Bottom-up", "Gap", "Final quota (edit)"]
+            [
+                translate("QuotaDialog", "Territory"),
+                translate("QuotaDialog", "Top-down"),
+                translate("QuotaDialog", "Bottom-up"),
+                translate("QuotaDialog", "Gap"),
+                translate("QuotaDialog", "Final quota (edit)"),
+            ]
         )
         cur = self.plan.settings.currency
         for r, row in enumerate(table.itertuples(index=False)):
@@ -170,7 +181,7 @@ class QuotaDialog(QDialog):
         apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         cur = self.plan.settings.currency
         if finals is None:
-            self.status.setText("A final quota is not a number.")
+            self.status.setText(translate("QuotaDialog", "A final quota is not a number."))
             apply.setEnabled(False)
             return False
         total, target = float(finals.sum()), self.target.value()
@@ -193,7 +204,7 @@ class QuotaDialog(QDialog):
                 f"Set quotas (target {self.plan.settings.currency}{self.target.value():,.0f})",
             )
         )
-        self.window.statusBar().showMessage("Quotas set", 5000)
+        self.window.statusBar().showMessage(translate("QuotaDialog", "Quotas set"), 5000)
         self.accept()
 
 
@@ -208,12 +219,19 @@ class RepMatchDialog(QDialog):
         plan = window.plan
         assert plan is not None
         self.plan = plan
-        self.setWindowTitle("Rep matching")
+        self.setWindowTitle(translate("RepMatchDialog", "Rep matching"))
         self.suggestions: list[Any] = suggest_reps(plan)
         names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
         self.table = QTableWidget(len(self.suggestions), 4, self)
         self.table.setObjectName("repMatchTable")
-        self.table.setHorizontalHeaderLabels(["Territory", "Suggested rep", "Now", "Why"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("RepMatchDialog", "Territory"),
+                translate("RepMatchDialog", "Suggested rep"),
+                translate("RepMatchDialog", "Now"),
+                translate("RepMatchDialog", "Why"),
+            ]
+        )
         for r, s in enumerate(self.suggestions):
             index = plan.territory_index[s.territory_id]
             current = plan.territories.at[index, "rep_id"]
@@ -237,7 +255,12 @@ class RepMatchDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel("Ticked rows give the territory the suggested rep (one undo step).")
+            QLabel(
+                translate(
+                    "RepMatchDialog",
+                    "Ticked rows give the territory the suggested rep (one undo step).",
+                )
+            )
         )
         layout.addWidget(self.table)
         layout.addWidget(buttons)
@@ -265,7 +288,12 @@ class RepMatchDialog(QDialog):
         stack.endMacro()
         if changed == 0:
             stack.undo()  # an empty macro is not worth an undo step
-        self.window.statusBar().showMessage(f"{changed} territories got a new rep", 5000)
+        self.window.statusBar().showMessage(
+            translate("RepMatchDialog", "{changed} territories got a new rep").format(
+                changed=changed
+            ),
+            5000,
+        )
         self.accept()
         return changed
 
@@ -275,13 +303,21 @@ def install(window: MainWindow) -> None:
 
     def open_quotas() -> None:
         if window.plan is None or window.plan.n_territories == 0:
-            QMessageBox.information(window, "Quotas", "Open a plan with territories first.")
+            QMessageBox.information(
+                window,
+                translate("RedesignDialogs", "Quotas"),
+                translate("RedesignDialogs", "Open a plan with territories first."),
+            )
             return
         QuotaDialog(window).exec()
 
     def open_matching() -> None:
         if window.plan is None or len(window.plan.reps) == 0:
-            QMessageBox.information(window, "Rep matching", "The plan has no reps.")
+            QMessageBox.information(
+                window,
+                translate("RedesignDialogs", "Rep matching"),
+                translate("RedesignDialogs", "The plan has no reps."),
+            )
             return
         RepMatchDialog(window).exec()
 

@@ -39,6 +39,7 @@ from planner.ui.commands import ApplyChangeCommand
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
 from planner.ui.folders import start_folder
+from planner.ui.i18n import translate
 from planner.ui.worker import Task
 
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
@@ -170,12 +171,21 @@ class ReviewDialog(QDialog):
         self.window_ = window
         self.plan = plan
         self.review = review
-        self.setWindowTitle(f"Review {review.workbook}")
+        self.setWindowTitle(
+            translate("ReviewDialog", "Review {workbook}").format(workbook=review.workbook)
+        )
         self.resize(1000, 640)
         accounts, units = len(review.account_changes), len(review.unit_changes)
         summary = QLabel(
-            f"<b>{review.workbook}</b>: {accounts} account and {units} unit changes; "
-            f"{len(review.conflicts)} rows cannot be applied.",
+            translate(
+                "ReviewDialog",
+                "<b>{workbook}</b>: {accounts} account and {units} unit changes; {n_conflicts} rows cannot be applied.",
+            ).format(
+                workbook=review.workbook,
+                accounts=accounts,
+                units=units,
+                n_conflicts=len(review.conflicts),
+            ),
             self,
         )
         summary.setObjectName("reviewSummary")
@@ -186,16 +196,16 @@ class ReviewDialog(QDialog):
         self.conflicts_view = _table(self.conflicts_model, self)
         self.conflicts_view.setObjectName("reviewConflicts")
 
-        all_button = QPushButton("Check all", self)
+        all_button = QPushButton(translate("ReviewDialog", "Check all"), self)
         all_button.clicked.connect(lambda: self.changes_model.set_all(True))
-        none_button = QPushButton("Uncheck all", self)
+        none_button = QPushButton(translate("ReviewDialog", "Uncheck all"), self)
         none_button.clicked.connect(lambda: self.changes_model.set_all(False))
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
-        header.addWidget(QLabel("Changes to apply:", top))
+        header.addWidget(QLabel(translate("ReviewDialog", "Changes to apply:"), top))
         header.addStretch(1)
         header.addWidget(all_button)
         header.addWidget(none_button)
@@ -205,7 +215,10 @@ class ReviewDialog(QDialog):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(
-            QLabel("Conflicts (not applied; fix them in the workbook):", bottom)
+            QLabel(
+                translate("ReviewDialog", "Conflicts (not applied; fix them in the workbook):"),
+                bottom,
+            )
         )
         bottom_layout.addWidget(self.conflicts_view)
         if review.notes:
@@ -235,7 +248,9 @@ class ReviewDialog(QDialog):
 
     def _update_button(self) -> None:
         n = int(self.changes_model.checked.sum())
-        self.apply_button.setText(f"Apply {n} change{'s' * (n != 1)}")
+        self.apply_button.setText(
+            translate("ReviewDialog", "Apply {n} change{value}").format(n=n, value="s" * (n != 1))
+        )
         self.apply_button.setEnabled(n > 0)
 
     def apply_checked(self) -> bool:
@@ -246,7 +261,7 @@ class ReviewDialog(QDialog):
         try:
             change = review_to_change(self.plan, self.review, accepted)
         except ValueError as exc:
-            QMessageBox.warning(self, "Review", str(exc))
+            QMessageBox.warning(self, translate("ReviewDialog", "Review"), str(exc))
             return False
         text = (
             f"Apply {len(accepted)} change{'s' * (len(accepted) != 1)} from {self.review.workbook}"
@@ -287,7 +302,9 @@ def open_dialog(window: MainWindow) -> Task | None:
     if window.plan is None:
         return None
     start = str(start_folder(window.settings, "dirs/exports", window.path))
-    name, _ = QFileDialog.getOpenFileName(window, "Review edited workbook", start, WORKBOOK_FILTER)
+    name, _ = QFileDialog.getOpenFileName(
+        window, translate("ReviewDialog", "Review edited workbook"), start, WORKBOOK_FILTER
+    )
     if not name:
         return None
     return start_review(window, Path(name))
@@ -298,10 +315,13 @@ def install(window: MainWindow) -> QAction:
     existing = window.findChild(QAction, "reviewWorkbookAction")
     if isinstance(existing, QAction):
         return existing
-    action = QAction("Review Edited &Workbook…", window)
+    action = QAction(translate("ReviewDialog", "Review Edited &Workbook…"), window)
     action.setObjectName("reviewWorkbookAction")
     action.setStatusTip(
-        "See a manager's changes to an exported workbook and apply the ones you accept"
+        translate(
+            "ReviewDialog",
+            "See a manager's changes to an exported workbook and apply the ones you accept",
+        )
     )
     action.triggered.connect(lambda _checked=False: open_dialog(window))
     menu = window.menus["file"]

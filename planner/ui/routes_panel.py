@@ -78,6 +78,7 @@ from planner.optimise.visit_planning import (
     save_routes_state,
     snapshot_for_routes,
 )
+from planner.ui.i18n import num, translate
 
 ALL = ""  # rep and day selectors: everything
 #: Day colours when one rep is shown (colour-blind friendly, distinct on the pale map).
@@ -382,13 +383,15 @@ class RoutesPanel(QWidget):
 
         self.rep_combo = QComboBox()
         self.rep_combo.setObjectName("routesRep")
-        self.rep_combo.setToolTip("Plan and show one rep, or every rep")
+        self.rep_combo.setToolTip(translate("RoutesPanel", "Plan and show one rep, or every rep"))
         self.weeks_spin = QSpinBox()
         self.weeks_spin.setObjectName("routesWeeks")
         self.weeks_spin.setRange(1, 13)
         self.weeks_spin.setValue(4)
-        self.weeks_spin.setSuffix(" weeks")
-        self.weeks_spin.setToolTip("Planning horizon: the call cycle repeats after it")
+        self.weeks_spin.setSuffix(translate("RoutesPanel", " weeks"))
+        self.weeks_spin.setToolTip(
+            translate("RoutesPanel", "Planning horizon: the call cycle repeats after it")
+        )
         self.start_edit = QDateEdit()
         self.start_edit.setObjectName("routesStart")
         self.start_edit.setCalendarPopup(True)
@@ -396,35 +399,49 @@ class RoutesPanel(QWidget):
         self.start_edit.setKeyboardTracking(False)
         self.start_edit.setDisplayFormat("ddd d MMM yyyy")
         self.start_edit.setToolTip(
-            "Monday the horizon starts (saved with the plan); another day picks its week's Monday"
+            translate(
+                "RoutesPanel",
+                "Monday the horizon starts (saved with the plan); another day picks its week's Monday",
+            )
         )
         self.holidays_edit = QLineEdit()
         self.holidays_edit.setObjectName("routesHolidays")
-        self.holidays_edit.setPlaceholderText("US, US:CA, CA:ON, GB, none")
+        self.holidays_edit.setPlaceholderText(
+            translate("RoutesPanel", "US, US:CA, CA:ON, GB, none")
+        )
         self.holidays_edit.setToolTip(
-            "Public holidays with no visits: a country code, optionally :state or :province, "
-            "or none (saved with the plan). Reps' own days off: the reps column days_off, "
-            "e.g. 2026-12-28..2026-12-31; 2027-01-08"
+            translate(
+                "RoutesPanel",
+                "Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08",
+            )
         )
         self.horizon_label = QLabel("")
         self.horizon_label.setObjectName("routesHorizon")
         self.horizon_label.setWordWrap(True)
-        self.itineraries_button = QPushButton("Write itineraries…")
+        self.itineraries_button = QPushButton(translate("RoutesPanel", "Write itineraries…"))
         self.itineraries_button.setObjectName("routesItineraries")
         self.itineraries_button.setToolTip(
-            "Write one Excel itinerary per rep with routes (a page per day) into a folder"
+            translate(
+                "RoutesPanel",
+                "Write one Excel itinerary per rep with routes (a page per day) into a folder",
+            )
         )
-        self.run_button = QPushButton("Plan routes")
+        self.run_button = QPushButton(translate("RoutesPanel", "Plan routes"))
         self.run_button.setObjectName("routesRun")
         self.run_button.setToolTip(
-            "Choose visit days and plan each day's route for the selected rep(s), in the background"
+            translate(
+                "RoutesPanel",
+                "Choose visit days and plan each day's route for the selected rep(s), in the background",
+            )
         )
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(translate("RoutesPanel", "Cancel"))
         self.cancel_button.setObjectName("routesCancel")
         self.cancel_button.setEnabled(False)
-        self.clear_button = QPushButton("Clear routes")
+        self.clear_button = QPushButton(translate("RoutesPanel", "Clear routes"))
         self.clear_button.setObjectName("routesClear")
-        self.clear_button.setToolTip("Remove the routes: workload goes back to estimated travel")
+        self.clear_button.setToolTip(
+            translate("RoutesPanel", "Remove the routes: workload goes back to estimated travel")
+        )
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
@@ -442,10 +459,10 @@ class RoutesPanel(QWidget):
         self.unplaced_table = _table(self.UNPLACED_HEADERS, "routesUnplaced")
 
         form = QFormLayout()
-        form.addRow("Rep", self.rep_combo)
-        form.addRow("Horizon", self.weeks_spin)
-        form.addRow("Starts", self.start_edit)
-        form.addRow("Holidays", self.holidays_edit)
+        form.addRow(translate("RoutesPanel", "Rep"), self.rep_combo)
+        form.addRow(translate("RoutesPanel", "Horizon"), self.weeks_spin)
+        form.addRow(translate("RoutesPanel", "Starts"), self.start_edit)
+        form.addRow(translate("RoutesPanel", "Holidays"), self.holidays_edit)
         form.addRow("", self.horizon_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
@@ -457,14 +474,14 @@ class RoutesPanel(QWidget):
         itinerary_layout = QVBoxLayout(itinerary)
         itinerary_layout.setContentsMargins(0, 0, 0, 0)
         day_row = QHBoxLayout()
-        day_row.addWidget(QLabel("Day"))
+        day_row.addWidget(QLabel(translate("RoutesPanel", "Day")))
         day_row.addWidget(self.day_combo, 1)
         itinerary_layout.addLayout(day_row)
         itinerary_layout.addWidget(self.day_label)
         itinerary_layout.addWidget(self.itinerary_table)
         self.tabs = QTabWidget()
-        self.tabs.addTab(itinerary, "Itinerary")
-        self.tabs.addTab(self.unplaced_table, "Not planned")
+        self.tabs.addTab(itinerary, translate("RoutesPanel", "Itinerary"))
+        self.tabs.addTab(self.unplaced_table, translate("RoutesPanel", "Not planned"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -601,7 +618,7 @@ class RoutesPanel(QWidget):
         current = self.selected_rep()
         self.rep_combo.blockSignals(True)
         self.rep_combo.clear()
-        self.rep_combo.addItem("All reps", ALL)
+        self.rep_combo.addItem(translate("RoutesPanel", "All reps"), ALL)
         self._names = {}
         if self.plan is not None:
             with_territory = {r for r in self.plan.territories["rep_id"] if isinstance(r, str)}
@@ -648,7 +665,9 @@ class RoutesPanel(QWidget):
             self.status.setText(str(exc))
             return
         if not snapshot.reps:
-            self.status.setText("No rep has a territory: nothing to plan.")
+            self.status.setText(
+                translate("RoutesPanel", "No rep has a territory: nothing to plan.")
+            )
             return
 
         def work(state: TaskState) -> RoutesResult:
@@ -663,7 +682,11 @@ class RoutesPanel(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.progress.setVisible(True)
-        self.status.setText(f"Planning {options.weeks} weeks of visits for {who}…")
+        self.status.setText(
+            translate("RoutesPanel", "Planning {weeks} weeks of visits for {who}…").format(
+                weeks=options.weeks, who=who
+            )
+        )
         self.task = self.window_.run_task(
             work, f"Planning visit routes for {who}", lambda result: self._on_done(plan, result)
         )
@@ -700,7 +723,11 @@ class RoutesPanel(QWidget):
 
     def _on_done(self, plan: Plan, result: RoutesResult) -> None:
         if plan is not self.window_.plan:
-            self.status.setText("Another plan was opened meanwhile: the routes were not applied.")
+            self.status.setText(
+                translate(
+                    "RoutesPanel", "Another plan was opened meanwhile: the routes were not applied."
+                )
+            )
             self._finish(None)
             return
         who = "all reps" if result.all_reps else ", ".join(result.rep_ids)
@@ -714,7 +741,7 @@ class RoutesPanel(QWidget):
         self._finish(result)
 
     def _on_cancelled(self) -> None:
-        self.status.setText("Cancelled: the plan is unchanged.")
+        self.status.setText(translate("RoutesPanel", "Cancelled: the plan is unchanged."))
         self._finish(None)
 
     def _finish(self, result: RoutesResult | None) -> None:
@@ -796,7 +823,7 @@ class RoutesPanel(QWidget):
         table = self.unplaced_table
         table.setRowCount(0)
         if unplaced is None or not len(unplaced):
-            self.tabs.setTabText(1, "Not planned")
+            self.tabs.setTabText(1, translate("RoutesPanel", "Not planned"))
             return
         rep = self.selected_rep()
         rows = unplaced if rep == ALL else unplaced[unplaced["rep_id"] == rep]
@@ -809,7 +836,12 @@ class RoutesPanel(QWidget):
             table.setItem(r, 1, _item(self._names.get(rep_id, rep_id)))
             table.setItem(r, 2, _item(int(row.visits), True))
             table.setItem(r, 3, _item(row.reason))
-        self.tabs.setTabText(1, f"Not planned ({int(rows['visits'].sum()):,} visits)")
+        self.tabs.setTabText(
+            1,
+            translate("RoutesPanel", "Not planned ({value} visits)").format(
+                value=num(int(rows["visits"].sum()), 0)
+            ),
+        )
 
     def _days(self) -> list[str]:
         routes = self.plan.layers.get(ROUTES_LAYER) if self.plan is not None else None
@@ -826,11 +858,13 @@ class RoutesPanel(QWidget):
         self.day_combo.clear()
         if not days:
             self.day_combo.addItem(
-                "Choose a rep to see their days" if self.selected_rep() == ALL else "No routes",
+                translate("RoutesPanel", "Choose a rep to see their days")
+                if self.selected_rep() == ALL
+                else translate("RoutesPanel", "No routes"),
                 ALL,
             )
         else:
-            self.day_combo.addItem("Every day", ALL)
+            self.day_combo.addItem(translate("RoutesPanel", "Every day"), ALL)
             for day in days:
                 label = pd.Timestamp(day).strftime("%a %d %b %Y")
                 self.day_combo.addItem(label, day)
@@ -887,9 +921,18 @@ class RoutesPanel(QWidget):
         r = rows.iloc[0]
         working = float(r["working_minutes"])
         self.day_label.setText(
-            f"Leave home {r['leave_home']}, back {r['return_home']}: {int(r['visits'])} visits, "
-            f"{float(r['distance_km']):,.0f} km, {float(r['drive_minutes']):.0f} min driving, "
-            f"working {int(working // 60)} h {round(working % 60):02d}"
+            translate(
+                "RoutesPanel",
+                "Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}",
+            ).format(
+                value=r["leave_home"],
+                value2=r["return_home"],
+                value3=int(r["visits"]),
+                value4=num(float(r["distance_km"]), 0),
+                value5=num(float(r["drive_minutes"]), 0),
+                value6=int(working // 60),
+                value7=round(working % 60),
+            )
         )
 
     def write_itineraries(self, folder: str | None = None) -> Any:
@@ -907,15 +950,21 @@ class RoutesPanel(QWidget):
             return None
         stops = plan.layers.get(ROUTE_STOPS_LAYER)
         if stops is None or not len(stops):
-            self.status.setText("No routes planned: plan them first.")
+            self.status.setText(translate("RoutesPanel", "No routes planned: plan them first."))
             return None
         rep = self.selected_rep()
         reps = None if rep == ALL else [rep]
         if reps is not None and not (stops["rep_id"] == rep).any():
-            self.status.setText(f"{self._names.get(rep, rep)} has no routes planned.")
+            self.status.setText(
+                translate("RoutesPanel", "{value} has no routes planned.").format(
+                    value=self._names.get(rep, rep)
+                )
+            )
             return None
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, "Write itineraries into folder")
+            folder = QFileDialog.getExistingDirectory(
+                self, translate("RoutesPanel", "Write itineraries into folder")
+            )
             if not folder:
                 return None
         source = itinerary_source(plan)  # a copy: the plan may change while files are written
@@ -925,7 +974,11 @@ class RoutesPanel(QWidget):
             return write_itineraries(source, target, reps, state)
 
         def done(files: list[Path]) -> None:
-            self.status.setText(f"Wrote {len(files)} itineraries to {target}.")
+            self.status.setText(
+                translate("RoutesPanel", "Wrote {n_files} itineraries to {target}.").format(
+                    n_files=len(files), target=target
+                )
+            )
             self.itineraries_written.emit(files)
 
         return self.window_.run_task(work, "Writing itineraries", done, show_dialog=False)
@@ -1009,7 +1062,7 @@ class RoutesPanel(QWidget):
 
 def _add_dock(window: Any, panel: QWidget) -> QDockWidget:
     """Dock ``panel`` on the right, tabbed with the balance panel, and list it in View."""
-    dock = QDockWidget("Visit routes", window)
+    dock = QDockWidget(translate("RoutesPanel", "Visit routes"), window)
     dock.setObjectName("routesDock")
     dock.setWidget(panel)
     add_dock = getattr(window, "add_dock", None)
@@ -1038,10 +1091,14 @@ def install(window: Any) -> RoutesPanel:
     window.routes_panel = panel
     dock = _add_dock(window, panel)
     window.routes_dock = dock
-    action = QAction("Plan visit &routes…", window)
+    action = QAction(translate("RoutesPanel", "Plan visit &routes…"), window)
     action.setObjectName("planRoutesAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-    action.setStatusTip("Plan each rep's visit days and day routes; workload then uses them")
+    action.setStatusTip(
+        translate(
+            "RoutesPanel", "Plan each rep's visit days and day routes; workload then uses them"
+        )
+    )
 
     def show_panel() -> None:
         dock.show()

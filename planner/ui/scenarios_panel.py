@@ -38,6 +38,7 @@ from planner.models.scenarios import (
     write_scenario,
 )
 from planner.ui.commands import ApplyChangeCommand
+from planner.ui.i18n import num, translate
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
@@ -94,7 +95,11 @@ class ScenariosPanel(QWidget):
         self.table.setObjectName("comparisonTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.note = QLabel(
-            "Tick scenarios to compare; lower is better on every row, best in green.", self
+            translate(
+                "ScenariosPanel",
+                "Tick scenarios to compare; lower is better on every row, best in green.",
+            ),
+            self,
         )
         self.note.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -200,7 +205,7 @@ class ScenariosPanel(QWidget):
                     plan.tables.pop(name, None)
                 else:
                     plan.tables[name] = frame
-            QMessageBox.warning(self, "Scenarios", str(exc))
+            QMessageBox.warning(self, translate("ScenariosPanel", "Scenarios"), str(exc))
             return
         self.window.push(
             ScenarioTablesCommand(plan, before, _scenario_tables(plan), text, self.refresh)
@@ -230,7 +235,10 @@ class ScenariosPanel(QWidget):
         change = switch_change(plan, name)
         if change.is_empty:
             self.window.statusBar().showMessage(
-                f"The plan already has the alignment of {name}", 5000
+                translate("ScenariosPanel", "The plan already has the alignment of {name}").format(
+                    name=name
+                ),
+                5000,
             )
             return
         self.window.push(ApplyChangeCommand(plan, change, f"Switch to scenario {name}"))
@@ -273,7 +281,7 @@ class ScenariosPanel(QWidget):
         name = name or self.selected()
         if plan is None or not name:
             self.window.statusBar().showMessage(
-                "Select a scenario for its realignment report.", 5000
+                translate("ScenariosPanel", "Select a scenario for its realignment report."), 5000
             )
             return None
         dialog = RealignmentDialog(plan, name, self)
@@ -297,17 +305,36 @@ class RealignmentDialog(QDialog):
         from planner.models.scenarios import realignment_report
 
         super().__init__(parent)
-        self.setWindowTitle(f"Realignment: {name} against the baseline")
+        self.setWindowTitle(
+            translate("RealignmentDialog", "Realignment: {name} against the baseline").format(
+                name=name
+            )
+        )
         self.report = realignment_report(plan, name)
         accounts = self.report[self.report["kind"] == "account"]
         summary = QLabel(
-            f"{len(accounts):,} accounts ({plan.settings.currency}{accounts['revenue'].sum():,.0f} revenue) "
-            f"and {int((self.report['kind'] == 'unit').sum()):,} units change territory.",
+            translate(
+                "RealignmentDialog",
+                "{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.",
+            ).format(
+                n_accounts=num(len(accounts), 0),
+                currency=plan.settings.currency,
+                value=num(accounts["revenue"].sum(), 0),
+                value2=num(int((self.report["kind"] == "unit").sum()), 0),
+            ),
             self,
         )
         self.table = QTableWidget(len(self.report), len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels(
-            ["Kind", "Id", "Name", "From", "To", "Revenue", "Reason"]
+            [
+                translate("RealignmentDialog", "Kind"),
+                translate("RealignmentDialog", "Id"),
+                translate("RealignmentDialog", "Name"),
+                translate("RealignmentDialog", "From"),
+                translate("RealignmentDialog", "To"),
+                translate("RealignmentDialog", "Revenue"),
+                translate("RealignmentDialog", "Reason"),
+            ]
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, row in enumerate(self.report.itertuples(index=False)):
@@ -332,7 +359,7 @@ class ScenarioMapsDialog(QDialog):
         from planner.io.scenario_maps import scenario_figure
 
         super().__init__(parent)
-        self.setWindowTitle("Scenarios side by side")
+        self.setWindowTitle(translate("ScenarioMapsDialog", "Scenarios side by side"))
         self.figure = scenario_figure(plan, names)
         self.canvas = FigureCanvasQTAgg(self.figure)
         layout = QVBoxLayout(self)
@@ -343,7 +370,7 @@ class ScenarioMapsDialog(QDialog):
 def install(window: MainWindow) -> ScenariosPanel:
     """Add the Scenarios dock (View menu) and refresh it when a plan is shown."""
     panel = ScenariosPanel(window)
-    dock = QDockWidget("Scenarios", window)
+    dock = QDockWidget(translate("ScenariosPanel", "Scenarios"), window)
     dock.setObjectName("scenariosDock")
     dock.setWidget(panel)
     window.add_dock(dock)

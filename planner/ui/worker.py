@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from planner.models.progress import Cancelled, TaskState
+from planner.ui.i18n import translate
 
 
 class _Runner(QObject):
@@ -76,7 +77,7 @@ class Task(QObject):
         self._runner.cancelled.connect(self._on_cancelled)
         self.dialog: QProgressDialog | None = None
         if show_dialog:
-            self.dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
+            self.dialog = QProgressDialog(title, translate("Task", "Cancel"), 0, 1000, parent)
             self.dialog.setWindowTitle(title)
             self.dialog.setMinimumDuration(min_duration_ms)
             self.dialog.setAutoClose(False)
