@@ -101,7 +101,12 @@ def install_translators(app: QCoreApplication, language: str) -> list[str]:
         app.installTranslator(pseudo)
         _installed.append(pseudo)
         return ["pseudo"]
-    if language == "en":
+    if language == "en":  # English is the source: only its plural forms are compiled
+        translator = QTranslator(app)
+        if translator.load("planner_en", str(QM_DIR)):
+            app.installTranslator(translator)
+            _installed.append(translator)
+            loaded.append("planner_en")
         return loaded
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name, directory in ((f"qtbase_{language}", qt_dir), (f"planner_{language}", str(QM_DIR))):

@@ -178,9 +178,7 @@ class ProblemsPanel(QWidget):
         self.summary.setText(
             translate("ProblemsPanel", "No problems")
             if total == 0
-            else translate("ProblemsPanel", "{total} problem{value}").format(
-                total=total, value="s" if total != 1 else ""
-            )
+            else self.tr("%n problem(s)", "", total)
         )
 
     @staticmethod

@@ -248,9 +248,7 @@ class ReviewDialog(QDialog):
 
     def _update_button(self) -> None:
         n = int(self.changes_model.checked.sum())
-        self.apply_button.setText(
-            translate("ReviewDialog", "Apply {n} change{value}").format(n=n, value="s" * (n != 1))
-        )
+        self.apply_button.setText(self.tr("Apply %n change(s)", "", n))
         self.apply_button.setEnabled(n > 0)
 
     def apply_checked(self) -> bool:

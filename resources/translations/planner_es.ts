@@ -5,15 +5,15 @@
     <name>App</name>
     <message>
         <source>Open plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir plan</translation>
     </message>
     <message>
         <source>{path}: no such file</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}: no existe el archivo</translation>
     </message>
     <message>
         <source>The demo plan is missing: regenerate it with `make demo`.</source>
-        <translation type="unfinished"></translation>
+        <translation>Falta el plan de demostración: vuelva a generarlo con `make demo`.</translation>
     </message>
 </context>
 <context>
@@ -21,62 +21,62 @@
     <message>
         <source>County outlines</source>
         <extracomment>The one colour of both when the canvas has a single basemap layer.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Límites de condados</translation>
     </message>
     <message>
         <source>Show county boundaries under the territories</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar los límites de condados bajo los territorios</translation>
     </message>
 </context>
 <context>
     <name>CapacityDialog</name>
     <message>
         <source>Capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>Capacidad</translation>
     </message>
     <message>
         <source> h a year</source>
-        <translation type="unfinished"></translation>
+        <translation> h al año</translation>
     </message>
     <message>
         <source>Working hours a year per rep; {source}: {default} h</source>
-        <translation type="unfinished"></translation>
+        <translation>Horas de trabajo al año por representante; {source}: {default} h</translation>
     </message>
     <message>
         <source>Hours per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>Horas por representante</translation>
     </message>
     <message>
         <source>Travel (h)</source>
-        <translation type="unfinished"></translation>
+        <translation>Desplazamiento (h)</translation>
     </message>
     <message>
         <source>Reps needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Representantes necesarios</translation>
     </message>
     <message>
         <source>Territories</source>
-        <translation type="unfinished"></translation>
+        <translation>Territorios</translation>
     </message>
     <message>
         <source>Capacity per rep:</source>
-        <translation type="unfinished"></translation>
+        <translation>Capacidad por representante:</translation>
     </message>
     <message>
         <source>Sensitivity:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sensibilidad:</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abra primero un plan.</translation>
     </message>
     <message>
         <source>&amp;Capacity…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Capacidad…</translation>
     </message>
     <message>
         <source>How many territories the workload needs at a capacity per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuántos territorios necesita la carga de trabajo con una capacidad por representante</translation>
     </message>
 </context>
 <context>
@@ -84,11 +84,11 @@
     <message>
         <source>No plan</source>
         <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Sin plan</translation>
     </message>
     <message>
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{accounts_moved}&lt;/b&gt; de {accounts_total} cuentas ({value} %) y &lt;b&gt;{value2}&lt;/b&gt; de {value3} de ingresos ({value4} %) cambiados respecto a la línea base</translation>
     </message>
 </context>
 <context>
@@ -96,851 +96,851 @@
     <message>
         <source>Exported {names} to {parent}</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Exportado {names} a {parent}</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Examinar…</translation>
     </message>
     <message>
         <source>CRM CSV for loaders (raw ids, no formula protection)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV de CRM para cargadores (ids sin cambios, sin protección de fórmulas)</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
-        <translation type="unfinished"></translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>Escribe cada id tal como está en el plan, para un cargador de CRM que nunca evalúa celdas. Sin esta opción, las celdas que empiezan por = + - @ llevan un ' delante para que una hoja de cálculo las muestre como texto.</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
-        <translation type="unfinished"></translation>
+        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <translation>El libro tiene un resumen, el territorio y el representante de cada cuenta, las rutas y los cambios respecto a la línea base. Los gerentes pueden editar la columna ID de territorio y devolverlo (Archivo &gt; Revisar libro editado…).</translation>
     </message>
     <message>
         <source>Export to</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar a</translation>
     </message>
     <message>
         <source>There is no folder {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>No existe la carpeta {value}.</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exportar…</translation>
     </message>
     <message>
-        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
-        <translation type="unfinished"></translation>
+        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <translation>Escribir el libro para gerentes, un mapa HTML, CSV de CRM o una imagen del mapa</translation>
     </message>
 </context>
 <context>
     <name>FirstPlanGuide</name>
     <message>
         <source>Your first plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Su primer plan</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <translation>Creando {n} territorios…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
-        <translation type="unfinished"></translation>
+        <translation>Deteniendo: se conserva el mejor plan encontrado hasta ahora…</translation>
     </message>
     <message>
         <source>Another plan is open now; nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ahora hay otro plan abierto; no ha cambiado nada.</translation>
     </message>
     <message>
         <source>Created {n_territories} territories: {in_band} within every band. Finish to work on the map; Plan ▸ Optimise territories… refines them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Creados {n_territories} territorios: {in_band} dentro de todas las bandas. Pulse Finalizar para trabajar en el mapa; Plan ▸ Optimizar territorios… los afina.</translation>
     </message>
 </context>
 <context>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <translation>Examinar…</translation>
     </message>
     <message>
         <source>New plan from import</source>
-        <translation type="unfinished"></translation>
+        <translation>Nuevo plan desde importación</translation>
     </message>
     <message>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos</translation>
     </message>
     <message>
         <source>Accounts:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuentas:</translation>
     </message>
     <message>
         <source>The units territories are built from when no units file is given: the bundled US geography covering the accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>Las unidades con que se forman los territorios si no se da un archivo de unidades: la geografía de EE. UU. incluida que cubre las cuentas</translation>
     </message>
     <message>
         <source>Geography:</source>
-        <translation type="unfinished"></translation>
+        <translation>Geografía:</translation>
     </message>
     <message>
         <source>Units:</source>
-        <translation type="unfinished"></translation>
+        <translation>Unidades:</translation>
     </message>
     <message>
         <source>Reps:</source>
-        <translation type="unfinished"></translation>
+        <translation>Representantes:</translation>
     </message>
     <message>
         <source>Column mapping (detected from the header; correct it if needed)</source>
-        <translation type="unfinished"></translation>
+        <translation>Correspondencia de columnas (detectada del encabezado; corríjala si hace falta)</translation>
     </message>
     <message>
         <source>Swap latitude and longitude where the ZIP shows they are swapped</source>
-        <translation type="unfinished"></translation>
+        <translation>Intercambiar latitud y longitud cuando el código postal muestra que están invertidas</translation>
     </message>
     <message>
         <source>Every swapped row is listed in the import report</source>
-        <translation type="unfinished"></translation>
+        <translation>Cada fila intercambiada aparece en el informe de importación</translation>
     </message>
     <message>
         <source>Decimal mark:</source>
-        <translation type="unfinished"></translation>
+        <translation>Separador decimal:</translation>
     </message>
     <message>
         <source>Choose an accounts file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija un archivo de cuentas.</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Importar</translation>
     </message>
     <message>
         <source>First rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>Primeras filas:</translation>
     </message>
     <message>
         <source>A units file is chosen: its polygons are the units</source>
-        <translation type="unfinished"></translation>
+        <translation>Hay un archivo de unidades: sus polígonos son las unidades</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cannot read:&lt;/b&gt; {exc}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;No se puede leer:&lt;/b&gt; {exc}</translation>
     </message>
     <message>
         <source>Column mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>Correspondencia de columnas</translation>
     </message>
 </context>
 <context>
     <name>Language</name>
     <message>
         <source>&amp;Language</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them).</extracomment>
+        <translation>&amp;Idioma</translation>
     </message>
     <message>
         <source>System Default</source>
-        <translation type="unfinished"></translation>
+        <translation>Predeterminado del sistema</translation>
     </message>
     <message>
-        <source>The system&apos;s language</source>
-        <translation type="unfinished"></translation>
+        <source>The system's language</source>
+        <translation>El idioma del sistema</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Idioma</translation>
     </message>
     <message>
         <source>The new language applies the next time the planner opens.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nuevo idioma se aplicará la próxima vez que abra el planificador.</translation>
     </message>
 </context>
 <context>
     <name>OptimiseDialog</name>
     <message>
         <source>Optimise territories</source>
-        <translation type="unfinished"></translation>
+        <translation>Optimizar territorios</translation>
     </message>
     <message>
         <source>Create mode: how many territories to fill</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo crear: cuántos territorios llenar</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
-        <translation type="unfinished"></translation>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <translation>Modo subconjunto: los territorios seleccionados en la tabla de equilibrio, o todos los de un distrito o región de la jerarquía del plan</translation>
     </message>
     <message>
         <source>Balance</source>
-        <translation type="unfinished"></translation>
+        <translation>Equilibrio</translation>
     </message>
     <message>
         <source>Tolerance ±%</source>
-        <translation type="unfinished"></translation>
+        <translation>Tolerancia ±%</translation>
     </message>
     <message>
         <source>Limit disruption to</source>
-        <translation type="unfinished"></translation>
+        <translation>Limitar la disrupción a</translation>
     </message>
     <message>
         <source>of accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>de las cuentas</translation>
     </message>
     <message>
         <source>accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>cuentas</translation>
     </message>
     <message>
         <source>of revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>de los ingresos</translation>
     </message>
     <message>
         <source>revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>ingresos</translation>
     </message>
     <message>
         <source>Limit each rep to</source>
         <extracomment>What edits since the baseline already spent of the budget (counted, like the budget, against the baseline).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Limitar cada representante a</translation>
     </message>
     <message>
-        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
-        <translation type="unfinished"></translation>
+        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <translation>Parte máxima de las cuentas de referencia de cada territorio que puede perder más ganar (0 % deja las cuentas de cada representante como están)</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>of its accounts, lost plus gained</source>
-        <translation type="unfinished"></translation>
+        <translation>de sus cuentas, perdidas más ganadas</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo</translation>
     </message>
     <message>
         <source>Territories</source>
-        <translation type="unfinished"></translation>
+        <translation>Territorios</translation>
     </message>
     <message>
         <source>Territories under</source>
-        <translation type="unfinished"></translation>
+        <translation>Territorios bajo</translation>
     </message>
     <message>
         <source>Measures</source>
-        <translation type="unfinished"></translation>
+        <translation>Medidas</translation>
     </message>
     <message>
         <source>Disruption</source>
-        <translation type="unfinished"></translation>
+        <translation>Disrupción</translation>
     </message>
     <message>
         <source>Per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>Por representante</translation>
     </message>
     <message>
         <source>Time limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Límite de tiempo</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>Semilla</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajustes</translation>
     </message>
     <message>
         <source>Set the options and press Run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajuste las opciones y pulse Ejecutar.</translation>
     </message>
     <message>
         <source>Shortfalls and notes appear here after a run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tras una ejecución aparecen aquí los déficits y las notas.</translation>
     </message>
     <message>
         <source>Result: before → after deviation from target</source>
-        <translation type="unfinished"></translation>
+        <translation>Resultado: desviación del objetivo antes → después</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Ejecutar</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener</translation>
     </message>
     <message>
         <source>Stop the search and keep the best plan found so far</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener la búsqueda y conservar el mejor plan encontrado hasta ahora</translation>
     </message>
     <message>
         <source>Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicar</translation>
     </message>
     <message>
         <source>Apply the proposal to the plan (one undo step)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicar la propuesta al plan (un paso de deshacer)</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Cerrar</translation>
     </message>
     <message>
         <source>the territories selected in the balance table</source>
-        <translation type="unfinished"></translation>
+        <translation>los territorios seleccionados en la tabla de equilibrio</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
-        <translation type="unfinished"></translation>
+        <translation>Deteniendo: se conserva el mejor plan encontrado hasta ahora…</translation>
     </message>
     <message>
         <source>The optimiser failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>El optimizador falló.</translation>
     </message>
     <message>
         <source>value {value} → {value2} (target {value3})</source>
-        <translation type="unfinished"></translation>
+        <translation>valor {value} → {value2} (objetivo {value3})</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation type="unfinished"></translation>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({value} %), {value2} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante.  Contiguos: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</translation>
     </message>
     <message>
         <source>Done. Review the proposal and press Apply, or change the options and run again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Listo. Revise la propuesta y pulse Aplicar, o cambie las opciones y vuelva a ejecutar.</translation>
     </message>
     <message>
         <source>Done. Nothing to change.</source>
-        <translation type="unfinished"></translation>
+        <translation>Listo. No hay nada que cambiar.</translation>
     </message>
     <message>
         <source>The plan changed while the optimiser ran, so its proposal no longer fits. Run it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El plan cambió mientras se ejecutaba el optimizador y su propuesta ya no encaja. Vuelva a ejecutarlo.</translation>
     </message>
     <message>
         <source>Applied. Edit ▸ Undo takes the whole run back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicado. Edición ▸ Deshacer revierte toda la ejecución.</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abra primero un plan.</translation>
     </message>
     <message>
         <source>&amp;Optimise territories…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Optimizar territorios…</translation>
     </message>
     <message>
         <source>Build or rebalance territories automatically, within a disruption budget</source>
-        <translation type="unfinished"></translation>
+        <translation>Crear o reequilibrar territorios automáticamente, dentro de un presupuesto de disrupción</translation>
     </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <translation>Sin plan</translation>
     </message>
     <message>
         <source>No problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin problemas</translation>
     </message>
-    <message>
-        <source>{total} problem{value}</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n problema</numerusform><numerusform>%n problemas</numerusform></translation>
     </message>
 </context>
 <context>
     <name>QuotaDialog</name>
     <message>
         <source>Quotas</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuotas</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
-        <translation type="unfinished"></translation>
+        <translation>Peso del potencial en la mezcla (el resto es el histórico)</translation>
     </message>
     <message>
         <source>Bottom-up: last-12-month revenue × (1 + growth)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ascendente: ingresos de los últimos 12 meses × (1 + crecimiento)</translation>
     </message>
     <message>
         <source>Compute</source>
-        <translation type="unfinished"></translation>
+        <translation>Calcular</translation>
     </message>
     <message>
         <source>Company target:</source>
-        <translation type="unfinished"></translation>
+        <translation>Objetivo de la empresa:</translation>
     </message>
     <message>
         <source>Top-down by:</source>
-        <translation type="unfinished"></translation>
+        <translation>Descendente según:</translation>
     </message>
     <message>
         <source>Blend (potential weight):</source>
-        <translation type="unfinished"></translation>
+        <translation>Mezcla (peso del potencial):</translation>
     </message>
     <message>
         <source>Bottom-up growth:</source>
-        <translation type="unfinished"></translation>
+        <translation>Crecimiento ascendente:</translation>
     </message>
     <message>
         <source>Territory</source>
-        <translation type="unfinished"></translation>
+        <translation>Territorio</translation>
     </message>
     <message>
         <source>Top-down</source>
-        <translation type="unfinished"></translation>
+        <translation>Descendente</translation>
     </message>
     <message>
         <source>Bottom-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Ascendente</translation>
     </message>
     <message>
         <source>Gap</source>
-        <translation type="unfinished"></translation>
+        <translation>Diferencia</translation>
     </message>
     <message>
         <source>Final quota (edit)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuota final (editable)</translation>
     </message>
     <message>
         <source>A final quota is not a number.</source>
-        <translation type="unfinished"></translation>
+        <translation>Una cuota final no es un número.</translation>
     </message>
     <message>
         <source>Quotas set</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuotas fijadas</translation>
     </message>
 </context>
 <context>
     <name>RealignmentDialog</name>
     <message>
         <source>Realignment: {name} against the baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>Realineación: {name} frente a la línea base</translation>
     </message>
     <message>
         <source>{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n_accounts} cuentas ({currency}{value} de ingresos) y {value2} unidades cambian de territorio.</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Tipo</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>Id</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>De</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>A</translation>
     </message>
     <message>
         <source>Revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingresos</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Motivo</translation>
     </message>
 </context>
 <context>
     <name>RedesignDialogs</name>
     <message>
         <source>Quotas</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuotas</translation>
     </message>
     <message>
         <source>Open a plan with territories first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abra primero un plan con territorios.</translation>
     </message>
     <message>
         <source>Rep matching</source>
-        <translation type="unfinished"></translation>
+        <translation>Asignación de representantes</translation>
     </message>
     <message>
         <source>The plan has no reps.</source>
-        <translation type="unfinished"></translation>
+        <translation>El plan no tiene representantes.</translation>
     </message>
 </context>
 <context>
     <name>RepMatchDialog</name>
     <message>
         <source>Rep matching</source>
-        <translation type="unfinished"></translation>
+        <translation>Asignación de representantes</translation>
     </message>
     <message>
         <source>Territory</source>
-        <translation type="unfinished"></translation>
+        <translation>Territorio</translation>
     </message>
     <message>
         <source>Suggested rep</source>
-        <translation type="unfinished"></translation>
+        <translation>Representante sugerido</translation>
     </message>
     <message>
         <source>Now</source>
-        <translation type="unfinished"></translation>
+        <translation>Ahora</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>Por qué</translation>
     </message>
     <message>
         <source>Ticked rows give the territory the suggested rep (one undo step).</source>
-        <translation type="unfinished"></translation>
+        <translation>Las filas marcadas dan al territorio el representante sugerido (un paso de deshacer).</translation>
     </message>
     <message>
         <source>{changed} territories got a new rep</source>
-        <translation type="unfinished"></translation>
+        <translation>{changed} territorios tienen nuevo representante</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
     <message>
         <source>Review {workbook}</source>
-        <translation type="unfinished"></translation>
+        <translation>Revisar {workbook}</translation>
     </message>
     <message>
         <source>&lt;b&gt;{workbook}&lt;/b&gt;: {accounts} account and {units} unit changes; {n_conflicts} rows cannot be applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{workbook}&lt;/b&gt;: {accounts} cambios de cuentas y {units} de unidades; {n_conflicts} filas no se pueden aplicar.</translation>
     </message>
     <message>
         <source>Check all</source>
-        <translation type="unfinished"></translation>
+        <translation>Marcar todo</translation>
     </message>
     <message>
         <source>Uncheck all</source>
-        <translation type="unfinished"></translation>
+        <translation>Desmarcar todo</translation>
     </message>
     <message>
         <source>Changes to apply:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cambios que aplicar:</translation>
     </message>
     <message>
         <source>Conflicts (not applied; fix them in the workbook):</source>
-        <translation type="unfinished"></translation>
+        <translation>Conflictos (no aplicados; corríjalos en el libro):</translation>
     </message>
-    <message>
-        <source>Apply {n} change{value}</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Apply %n change(s)</source>
+        <translation><numerusform>Aplicar %n cambio</numerusform><numerusform>Aplicar %n cambios</numerusform></translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>Revisar</translation>
     </message>
     <message>
         <source>Review edited workbook</source>
-        <translation type="unfinished"></translation>
+        <translation>Revisar libro editado</translation>
     </message>
     <message>
         <source>Review Edited &amp;Workbook…</source>
-        <translation type="unfinished"></translation>
+        <translation>Revisar &amp;libro editado…</translation>
     </message>
     <message>
-        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
-        <translation type="unfinished"></translation>
+        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <translation>Ver los cambios de un gerente en un libro exportado y aplicar los que acepte</translation>
     </message>
 </context>
 <context>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <translation>Planificar y mostrar un representante o todos</translation>
     </message>
     <message>
         <source> weeks</source>
-        <translation type="unfinished"></translation>
+        <translation> semanas</translation>
     </message>
     <message>
         <source>Planning horizon: the call cycle repeats after it</source>
-        <translation type="unfinished"></translation>
+        <translation>Horizonte de planificación: el ciclo de visitas se repite después</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
-        <translation type="unfinished"></translation>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <translation>Lunes en que empieza el horizonte (se guarda con el plan); otro día elige el lunes de su semana</translation>
     </message>
     <message>
         <source>US, US:CA, CA:ON, GB, none</source>
-        <translation type="unfinished"></translation>
+        <translation>US, US:CA, CA:ON, GB, none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
-        <translation type="unfinished"></translation>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <translation>Festivos sin visitas: un código de país, opcionalmente :estado o :provincia, o none (se guarda con el plan). Días libres de cada representante: la columna days_off de representantes, p. ej. 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
         <source>Write itineraries…</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribir itinerarios…</translation>
     </message>
     <message>
         <source>Write one Excel itinerary per rep with routes (a page per day) into a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribir en una carpeta un itinerario de Excel por representante con rutas (una página por día)</translation>
     </message>
     <message>
         <source>Plan routes</source>
-        <translation type="unfinished"></translation>
+        <translation>Planificar rutas</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
-        <translation type="unfinished"></translation>
+        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <translation>Elegir los días de visita y planificar la ruta de cada día para los representantes elegidos, en segundo plano</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelar</translation>
     </message>
     <message>
         <source>Clear routes</source>
-        <translation type="unfinished"></translation>
+        <translation>Borrar rutas</translation>
     </message>
     <message>
         <source>Remove the routes: workload goes back to estimated travel</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitar las rutas: la carga de trabajo vuelve al desplazamiento estimado</translation>
     </message>
     <message>
         <source>Rep</source>
-        <translation type="unfinished"></translation>
+        <translation>Representante</translation>
     </message>
     <message>
         <source>Horizon</source>
-        <translation type="unfinished"></translation>
+        <translation>Horizonte</translation>
     </message>
     <message>
         <source>Starts</source>
-        <translation type="unfinished"></translation>
+        <translation>Empieza</translation>
     </message>
     <message>
         <source>Holidays</source>
-        <translation type="unfinished"></translation>
+        <translation>Festivos</translation>
     </message>
     <message>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>Día</translation>
     </message>
     <message>
         <source>Itinerary</source>
-        <translation type="unfinished"></translation>
+        <translation>Itinerario</translation>
     </message>
     <message>
         <source>Not planned</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin planificar</translation>
     </message>
     <message>
         <source>All reps</source>
-        <translation type="unfinished"></translation>
+        <translation>Todos los representantes</translation>
     </message>
     <message>
         <source>No rep has a territory: nothing to plan.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ningún representante tiene territorio: no hay nada que planificar.</translation>
     </message>
     <message>
         <source>Planning {weeks} weeks of visits for {who}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Planificando {weeks} semanas de visitas para {who}…</translation>
     </message>
     <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mientras tanto se abrió otro plan: las rutas no se aplicaron.</translation>
     </message>
     <message>
         <source>Cancelled: the plan is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelado: el plan no ha cambiado.</translation>
     </message>
     <message>
         <source>Not planned ({value} visits)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin planificar ({value} visitas)</translation>
     </message>
     <message>
         <source>Choose a rep to see their days</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija un representante para ver sus días</translation>
     </message>
     <message>
         <source>No routes</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin rutas</translation>
     </message>
     <message>
         <source>Every day</source>
-        <translation type="unfinished"></translation>
+        <translation>Todos los días</translation>
     </message>
     <message>
         <source>Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sale de casa {value}, vuelve {value2}: {value3} visitas, {value4} km, {value5} min conduciendo, {value6} h {value7:02d} de trabajo</translation>
     </message>
     <message>
         <source>No routes planned: plan them first.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay rutas planificadas: planifíquelas primero.</translation>
     </message>
     <message>
         <source>{value} has no routes planned.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} no tiene rutas planificadas.</translation>
     </message>
     <message>
         <source>Write itineraries into folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribir itinerarios en la carpeta</translation>
     </message>
     <message>
         <source>Wrote {n_files} itineraries to {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se escribieron {n_files} itinerarios en {target}.</translation>
     </message>
     <message>
         <source>Visit routes</source>
-        <translation type="unfinished"></translation>
+        <translation>Rutas de visita</translation>
     </message>
     <message>
         <source>Plan visit &amp;routes…</source>
-        <translation type="unfinished"></translation>
+        <translation>Planificar &amp;rutas de visita…</translation>
     </message>
     <message>
-        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
-        <translation type="unfinished"></translation>
+        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <translation>Planificar los días de visita y las rutas diarias de cada representante; la carga de trabajo las usa después</translation>
     </message>
 </context>
 <context>
     <name>ScenarioMapsDialog</name>
     <message>
         <source>Scenarios side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>Escenarios lado a lado</translation>
     </message>
 </context>
 <context>
     <name>ScenariosPanel</name>
     <message>
         <source>Tick scenarios to compare; lower is better on every row, best in green.</source>
-        <translation type="unfinished"></translation>
+        <translation>Marque escenarios para compararlos; en cada fila, menos es mejor; el mejor en verde.</translation>
     </message>
     <message>
         <source>Scenarios</source>
-        <translation type="unfinished"></translation>
+        <translation>Escenarios</translation>
     </message>
     <message>
         <source>The plan already has the alignment of {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>El plan ya tiene la alineación de {name}</translation>
     </message>
     <message>
         <source>Select a scenario for its realignment report.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione un escenario para ver su informe de realineación.</translation>
     </message>
 </context>
 <context>
     <name>Task</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelar</translation>
     </message>
 </context>
 <context>
     <name>TerritoryDialog</name>
     <message>
         <source>Territory {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>Territorio {value}</translation>
     </message>
     <message>
         <source>(no rep)</source>
-        <translation type="unfinished"></translation>
+        <translation>(sin representante)</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre:</translation>
     </message>
     <message>
         <source>Rep:</source>
-        <translation type="unfinished"></translation>
+        <translation>Representante:</translation>
     </message>
     <message>
         <source>Colour:</source>
-        <translation type="unfinished"></translation>
+        <translation>Color:</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(ninguno)</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
-        <translation type="unfinished"></translation>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <translation>El {value} al que pertenece este territorio (su parent_id); los niveles superiores vienen de la tabla de jerarquía del plan</translation>
     </message>
     <message>
         <source>Select one territory to edit its properties.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione un territorio para editar sus propiedades.</translation>
     </message>
     <message>
         <source>Territory &amp;Properties…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Propiedades del territorio…</translation>
     </message>
     <message>
         <source>Rename a territory, change its rep or colour (undoable)</source>
-        <translation type="unfinished"></translation>
+        <translation>Renombrar un territorio, cambiar su representante o color (se puede deshacer)</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
-        <translation type="unfinished"></translation>
+        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <translation>Muestre los territorios en el panel Equilibrio para editar sus propiedades.</translation>
     </message>
 </context>
 <context>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <translation>Teselas de mapa base en línea</translation>
     </message>
     <message>
         <source>Draw OpenStreetMap tiles under the territories (needs the internet; cached on disk)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dibujar teselas de OpenStreetMap bajo los territorios (requiere internet; se guardan en disco)</translation>
     </message>
 </context>
 <context>
     <name>_CountPage</name>
     <message>
         <source>2. How many territories</source>
-        <translation type="unfinished"></translation>
+        <translation>2. Cuántos territorios</translation>
     </message>
     <message>
         <source>Territories to create:</source>
-        <translation type="unfinished"></translation>
+        <translation>Territorios que crear:</translation>
     </message>
 </context>
 <context>
     <name>_CoveragePage</name>
     <message>
         <source>1. Geography</source>
-        <translation type="unfinished"></translation>
+        <translation>1. Geografía</translation>
     </message>
     <message>
         <source>Back to the import to fix it…</source>
-        <translation type="unfinished"></translation>
+        <translation>Volver a la importación para corregirlo…</translation>
     </message>
 </context>
 <context>
     <name>_CreatePage</name>
     <message>
         <source>3. Create territories</source>
-        <translation type="unfinished"></translation>
+        <translation>3. Crear territorios</translation>
     </message>
     <message>
         <source>Press Create.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pulse Crear.</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Crear</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener</translation>
     </message>
 </context>
 </TS>

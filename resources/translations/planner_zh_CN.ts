@@ -5,15 +5,15 @@
     <name>App</name>
     <message>
         <source>Open plan</source>
-        <translation type="unfinished"></translation>
+        <translation>打开计划</translation>
     </message>
     <message>
         <source>{path}: no such file</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：文件不存在</translation>
     </message>
     <message>
         <source>The demo plan is missing: regenerate it with `make demo`.</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少演示计划：请用 `make demo` 重新生成。</translation>
     </message>
 </context>
 <context>
@@ -21,62 +21,62 @@
     <message>
         <source>County outlines</source>
         <extracomment>The one colour of both when the canvas has a single basemap layer.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>县界</translation>
     </message>
     <message>
         <source>Show county boundaries under the territories</source>
-        <translation type="unfinished"></translation>
+        <translation>在销售区域下方显示县界</translation>
     </message>
 </context>
 <context>
     <name>CapacityDialog</name>
     <message>
         <source>Capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>产能</translation>
     </message>
     <message>
         <source> h a year</source>
-        <translation type="unfinished"></translation>
+        <translation> 小时/年</translation>
     </message>
     <message>
         <source>Working hours a year per rep; {source}: {default} h</source>
-        <translation type="unfinished"></translation>
+        <translation>每位销售代表每年工作小时数；{source}：{default} 小时</translation>
     </message>
     <message>
         <source>Hours per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>每位代表小时数</translation>
     </message>
     <message>
         <source>Travel (h)</source>
-        <translation type="unfinished"></translation>
+        <translation>差旅（小时）</translation>
     </message>
     <message>
         <source>Reps needed</source>
-        <translation type="unfinished"></translation>
+        <translation>所需销售代表</translation>
     </message>
     <message>
         <source>Territories</source>
-        <translation type="unfinished"></translation>
+        <translation>销售区域</translation>
     </message>
     <message>
         <source>Capacity per rep:</source>
-        <translation type="unfinished"></translation>
+        <translation>每位代表产能：</translation>
     </message>
     <message>
         <source>Sensitivity:</source>
-        <translation type="unfinished"></translation>
+        <translation>敏感性：</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开计划。</translation>
     </message>
     <message>
         <source>&amp;Capacity…</source>
-        <translation type="unfinished"></translation>
+        <translation>产能(&amp;C)…</translation>
     </message>
     <message>
         <source>How many territories the workload needs at a capacity per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>按每位代表的产能，工作负荷需要多少个销售区域</translation>
     </message>
 </context>
 <context>
@@ -84,11 +84,11 @@
     <message>
         <source>No plan</source>
         <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>没有计划</translation>
     </message>
     <message>
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>相对于基准，{accounts_total} 个客户中有 &lt;b&gt;{accounts_moved}&lt;/b&gt; 个（{value} %）、营收 {value3} 中有 &lt;b&gt;{value2}&lt;/b&gt;（{value4} %）被调整</translation>
     </message>
 </context>
 <context>
@@ -96,851 +96,851 @@
     <message>
         <source>Exported {names} to {parent}</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>已导出 {names} 到 {parent}</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>CRM CSV for loaders (raw ids, no formula protection)</source>
-        <translation type="unfinished"></translation>
+        <translation>供导入工具用的 CRM CSV（原始 ID，不防公式）</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
-        <translation type="unfinished"></translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>完全按计划写出每个 ID，供从不计算单元格的 CRM 导入工具使用。不勾选时，以 = + - @ 开头的单元格会加上前导 '，使电子表格打开 CSV 时将其视为文本。</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
-        <translation type="unfinished"></translation>
+        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <translation>工作簿包含摘要、每个客户的销售区域和销售代表、路线，以及相对于基准的变更。经理可编辑“区域 ID”列后发回（文件 &gt; 审阅已编辑的工作簿…）。</translation>
     </message>
     <message>
         <source>Export to</source>
-        <translation type="unfinished"></translation>
+        <translation>导出到</translation>
     </message>
     <message>
         <source>There is no folder {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有文件夹 {value}。</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
-        <translation type="unfinished"></translation>
+        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <translation>写出经理用工作簿、HTML 地图、CRM CSV 或地图图片</translation>
     </message>
 </context>
 <context>
     <name>FirstPlanGuide</name>
     <message>
         <source>Your first plan</source>
-        <translation type="unfinished"></translation>
+        <translation>您的第一个计划</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <translation>正在创建 {n} 个销售区域…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止：保留目前找到的最佳计划…</translation>
     </message>
     <message>
         <source>Another plan is open now; nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>现在打开的是另一个计划；未做任何更改。</translation>
     </message>
     <message>
         <source>Created {n_territories} territories: {in_band} within every band. Finish to work on the map; Plan ▸ Optimise territories… refines them.</source>
-        <translation type="unfinished"></translation>
+        <translation>已创建 {n_territories} 个销售区域：{in_band} 个在所有容差带内。点“完成”后在地图上工作；计划 ▸ 优化销售区域… 可进一步细化。</translation>
     </message>
 </context>
 <context>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>New plan from import</source>
-        <translation type="unfinished"></translation>
+        <translation>从导入新建计划</translation>
     </message>
     <message>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>Accounts:</source>
-        <translation type="unfinished"></translation>
+        <translation>客户：</translation>
     </message>
     <message>
         <source>The units territories are built from when no units file is given: the bundled US geography covering the accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>未提供单元文件时用来组成销售区域的地理单元：内置的覆盖这些客户的美国地理数据</translation>
     </message>
     <message>
         <source>Geography:</source>
-        <translation type="unfinished"></translation>
+        <translation>地理层级：</translation>
     </message>
     <message>
         <source>Units:</source>
-        <translation type="unfinished"></translation>
+        <translation>地理单元：</translation>
     </message>
     <message>
         <source>Reps:</source>
-        <translation type="unfinished"></translation>
+        <translation>销售代表：</translation>
     </message>
     <message>
         <source>Column mapping (detected from the header; correct it if needed)</source>
-        <translation type="unfinished"></translation>
+        <translation>列映射（从表头检测；如有需要请更正）</translation>
     </message>
     <message>
         <source>Swap latitude and longitude where the ZIP shows they are swapped</source>
-        <translation type="unfinished"></translation>
+        <translation>邮编显示经纬度颠倒时，自动对调</translation>
     </message>
     <message>
         <source>Every swapped row is listed in the import report</source>
-        <translation type="unfinished"></translation>
+        <translation>每一行对调都会列在导入报告中</translation>
     </message>
     <message>
         <source>Decimal mark:</source>
-        <translation type="unfinished"></translation>
+        <translation>小数点符号：</translation>
     </message>
     <message>
         <source>Choose an accounts file.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择客户文件。</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>导入</translation>
     </message>
     <message>
         <source>First rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>前几行：</translation>
     </message>
     <message>
         <source>A units file is chosen: its polygons are the units</source>
-        <translation type="unfinished"></translation>
+        <translation>已选择单元文件：其多边形即为地理单元</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cannot read:&lt;/b&gt; {exc}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;无法读取：&lt;/b&gt;{exc}</translation>
     </message>
     <message>
         <source>Column mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>列映射</translation>
     </message>
 </context>
 <context>
     <name>Language</name>
     <message>
         <source>&amp;Language</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them).</extracomment>
+        <translation>语言(&amp;L)</translation>
     </message>
     <message>
         <source>System Default</source>
-        <translation type="unfinished"></translation>
+        <translation>系统默认</translation>
     </message>
     <message>
-        <source>The system&apos;s language</source>
-        <translation type="unfinished"></translation>
+        <source>The system's language</source>
+        <translation>系统语言</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>语言</translation>
     </message>
     <message>
         <source>The new language applies the next time the planner opens.</source>
-        <translation type="unfinished"></translation>
+        <translation>新语言将在下次打开规划工具时生效。</translation>
     </message>
 </context>
 <context>
     <name>OptimiseDialog</name>
     <message>
         <source>Optimise territories</source>
-        <translation type="unfinished"></translation>
+        <translation>优化销售区域</translation>
     </message>
     <message>
         <source>Create mode: how many territories to fill</source>
-        <translation type="unfinished"></translation>
+        <translation>创建模式：要生成多少个销售区域</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
-        <translation type="unfinished"></translation>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <translation>子集模式：平衡表中选中的销售区域，或计划层级中某个片区或大区下的所有销售区域</translation>
     </message>
     <message>
         <source>Balance</source>
-        <translation type="unfinished"></translation>
+        <translation>均衡</translation>
     </message>
     <message>
         <source>Tolerance ±%</source>
-        <translation type="unfinished"></translation>
+        <translation>容差 ±%</translation>
     </message>
     <message>
         <source>Limit disruption to</source>
-        <translation type="unfinished"></translation>
+        <translation>调整幅度上限</translation>
     </message>
     <message>
         <source>of accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>的客户</translation>
     </message>
     <message>
         <source>accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>客户</translation>
     </message>
     <message>
         <source>of revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>的营收</translation>
     </message>
     <message>
         <source>revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>营收</translation>
     </message>
     <message>
         <source>Limit each rep to</source>
         <extracomment>What edits since the baseline already spent of the budget (counted, like the budget, against the baseline).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>每位代表上限</translation>
     </message>
     <message>
-        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
-        <translation type="unfinished"></translation>
+        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <translation>每个销售区域的基准客户可减少加增加的最大比例（0 % 表示每位代表的客户保持不变）</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> 秒</translation>
     </message>
     <message>
         <source>of its accounts, lost plus gained</source>
-        <translation type="unfinished"></translation>
+        <translation>的客户（减少加增加）</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>模式</translation>
     </message>
     <message>
         <source>Territories</source>
-        <translation type="unfinished"></translation>
+        <translation>销售区域</translation>
     </message>
     <message>
         <source>Territories under</source>
-        <translation type="unfinished"></translation>
+        <translation>下属销售区域</translation>
     </message>
     <message>
         <source>Measures</source>
-        <translation type="unfinished"></translation>
+        <translation>指标</translation>
     </message>
     <message>
         <source>Disruption</source>
-        <translation type="unfinished"></translation>
+        <translation>调整影响</translation>
     </message>
     <message>
         <source>Per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>每位代表</translation>
     </message>
     <message>
         <source>Time limit</source>
-        <translation type="unfinished"></translation>
+        <translation>时间上限</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>随机种子</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>Set the options and press Run.</source>
-        <translation type="unfinished"></translation>
+        <translation>设置选项后点击“运行”。</translation>
     </message>
     <message>
         <source>Shortfalls and notes appear here after a run.</source>
-        <translation type="unfinished"></translation>
+        <translation>运行后，未达标项和说明会显示在这里。</translation>
     </message>
     <message>
         <source>Result: before → after deviation from target</source>
-        <translation type="unfinished"></translation>
+        <translation>结果：与目标的偏差（前 → 后）</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>运行</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Stop the search and keep the best plan found so far</source>
-        <translation type="unfinished"></translation>
+        <translation>停止搜索，保留目前找到的最佳计划</translation>
     </message>
     <message>
         <source>Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>应用</translation>
     </message>
     <message>
         <source>Apply the proposal to the plan (one undo step)</source>
-        <translation type="unfinished"></translation>
+        <translation>将方案应用到计划（可一步撤销）</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>the territories selected in the balance table</source>
-        <translation type="unfinished"></translation>
+        <translation>均衡表中选中的销售区域</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止：保留目前找到的最佳计划…</translation>
     </message>
     <message>
         <source>The optimiser failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>优化失败。</translation>
     </message>
     <message>
         <source>value {value} → {value2} (target {value3})</source>
-        <translation type="unfinished"></translation>
+        <translation>数值 {value} → {value2}（目标 {value3}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation type="unfinished"></translation>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <translation>{verdict}  在容差带内的销售区域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  调整影响：{accounts_moved} 个客户（{value} %）、营收的 {value2} %、{units_moved} 个地理单元。  紧凑度：到代表住址平均距离 {compactness_before_km} → {compactness_after_km} 公里。  连续：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
     </message>
     <message>
         <source>Done. Review the proposal and press Apply, or change the options and run again.</source>
-        <translation type="unfinished"></translation>
+        <translation>完成。请查看方案并点击“应用”，或更改选项后再次运行。</translation>
     </message>
     <message>
         <source>Done. Nothing to change.</source>
-        <translation type="unfinished"></translation>
+        <translation>完成。无需更改。</translation>
     </message>
     <message>
         <source>The plan changed while the optimiser ran, so its proposal no longer fits. Run it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>优化运行期间计划已更改，方案不再适用。请重新运行。</translation>
     </message>
     <message>
         <source>Applied. Edit ▸ Undo takes the whole run back.</source>
-        <translation type="unfinished"></translation>
+        <translation>已应用。编辑 ▸ 撤销可撤回整次运行。</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开计划。</translation>
     </message>
     <message>
         <source>&amp;Optimise territories…</source>
-        <translation type="unfinished"></translation>
+        <translation>优化销售区域(&amp;O)…</translation>
     </message>
     <message>
         <source>Build or rebalance territories automatically, within a disruption budget</source>
-        <translation type="unfinished"></translation>
+        <translation>在调整预算内自动创建或重新均衡销售区域</translation>
     </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <translation>没有计划</translation>
     </message>
     <message>
         <source>No problems</source>
-        <translation type="unfinished"></translation>
+        <translation>没有问题</translation>
     </message>
-    <message>
-        <source>{total} problem{value}</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 个问题</numerusform></translation>
     </message>
 </context>
 <context>
     <name>QuotaDialog</name>
     <message>
         <source>Quotas</source>
-        <translation type="unfinished"></translation>
+        <translation>配额</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
-        <translation type="unfinished"></translation>
+        <translation>混合中潜力的权重（其余为历史业绩）</translation>
     </message>
     <message>
         <source>Bottom-up: last-12-month revenue × (1 + growth)</source>
-        <translation type="unfinished"></translation>
+        <translation>自下而上：近 12 个月营收 × (1 + 增长率)</translation>
     </message>
     <message>
         <source>Compute</source>
-        <translation type="unfinished"></translation>
+        <translation>计算</translation>
     </message>
     <message>
         <source>Company target:</source>
-        <translation type="unfinished"></translation>
+        <translation>公司目标：</translation>
     </message>
     <message>
         <source>Top-down by:</source>
-        <translation type="unfinished"></translation>
+        <translation>自上而下依据：</translation>
     </message>
     <message>
         <source>Blend (potential weight):</source>
-        <translation type="unfinished"></translation>
+        <translation>混合（潜力权重）：</translation>
     </message>
     <message>
         <source>Bottom-up growth:</source>
-        <translation type="unfinished"></translation>
+        <translation>自下而上增长率：</translation>
     </message>
     <message>
         <source>Territory</source>
-        <translation type="unfinished"></translation>
+        <translation>销售区域</translation>
     </message>
     <message>
         <source>Top-down</source>
-        <translation type="unfinished"></translation>
+        <translation>自上而下</translation>
     </message>
     <message>
         <source>Bottom-up</source>
-        <translation type="unfinished"></translation>
+        <translation>自下而上</translation>
     </message>
     <message>
         <source>Gap</source>
-        <translation type="unfinished"></translation>
+        <translation>差距</translation>
     </message>
     <message>
         <source>Final quota (edit)</source>
-        <translation type="unfinished"></translation>
+        <translation>最终配额（可编辑）</translation>
     </message>
     <message>
         <source>A final quota is not a number.</source>
-        <translation type="unfinished"></translation>
+        <translation>有一个最终配额不是数字。</translation>
     </message>
     <message>
         <source>Quotas set</source>
-        <translation type="unfinished"></translation>
+        <translation>已设置配额</translation>
     </message>
 </context>
 <context>
     <name>RealignmentDialog</name>
     <message>
         <source>Realignment: {name} against the baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>重新划分：{name} 相对于基准</translation>
     </message>
     <message>
         <source>{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n_accounts} 个客户（营收 {currency}{value}）和 {value2} 个地理单元变更销售区域。</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>原属</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>改属</translation>
     </message>
     <message>
         <source>Revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>营收</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
     <name>RedesignDialogs</name>
     <message>
         <source>Quotas</source>
-        <translation type="unfinished"></translation>
+        <translation>配额</translation>
     </message>
     <message>
         <source>Open a plan with territories first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开含有销售区域的计划。</translation>
     </message>
     <message>
         <source>Rep matching</source>
-        <translation type="unfinished"></translation>
+        <translation>销售代表匹配</translation>
     </message>
     <message>
         <source>The plan has no reps.</source>
-        <translation type="unfinished"></translation>
+        <translation>计划中没有销售代表。</translation>
     </message>
 </context>
 <context>
     <name>RepMatchDialog</name>
     <message>
         <source>Rep matching</source>
-        <translation type="unfinished"></translation>
+        <translation>销售代表匹配</translation>
     </message>
     <message>
         <source>Territory</source>
-        <translation type="unfinished"></translation>
+        <translation>销售区域</translation>
     </message>
     <message>
         <source>Suggested rep</source>
-        <translation type="unfinished"></translation>
+        <translation>建议代表</translation>
     </message>
     <message>
         <source>Now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>理由</translation>
     </message>
     <message>
         <source>Ticked rows give the territory the suggested rep (one undo step).</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选的行会把建议代表分配给该销售区域（可一步撤销）。</translation>
     </message>
     <message>
         <source>{changed} territories got a new rep</source>
-        <translation type="unfinished"></translation>
+        <translation>{changed} 个销售区域换了新代表</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
     <message>
         <source>Review {workbook}</source>
-        <translation type="unfinished"></translation>
+        <translation>审阅 {workbook}</translation>
     </message>
     <message>
         <source>&lt;b&gt;{workbook}&lt;/b&gt;: {accounts} account and {units} unit changes; {n_conflicts} rows cannot be applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{workbook}&lt;/b&gt;：{accounts} 条客户变更和 {units} 条地理单元变更；{n_conflicts} 行无法应用。</translation>
     </message>
     <message>
         <source>Check all</source>
-        <translation type="unfinished"></translation>
+        <translation>全选</translation>
     </message>
     <message>
         <source>Uncheck all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部取消</translation>
     </message>
     <message>
         <source>Changes to apply:</source>
-        <translation type="unfinished"></translation>
+        <translation>要应用的变更：</translation>
     </message>
     <message>
         <source>Conflicts (not applied; fix them in the workbook):</source>
-        <translation type="unfinished"></translation>
+        <translation>冲突（未应用；请在工作簿中修正）：</translation>
     </message>
-    <message>
-        <source>Apply {n} change{value}</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Apply %n change(s)</source>
+        <translation><numerusform>应用 %n 项变更</numerusform></translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>审阅</translation>
     </message>
     <message>
         <source>Review edited workbook</source>
-        <translation type="unfinished"></translation>
+        <translation>审阅已编辑的工作簿</translation>
     </message>
     <message>
         <source>Review Edited &amp;Workbook…</source>
-        <translation type="unfinished"></translation>
+        <translation>审阅已编辑的工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
-        <translation type="unfinished"></translation>
+        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <translation>查看经理对导出工作簿的更改，并应用您接受的部分</translation>
     </message>
 </context>
 <context>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <translation>规划并显示单个代表或所有代表</translation>
     </message>
     <message>
         <source> weeks</source>
-        <translation type="unfinished"></translation>
+        <translation> 周</translation>
     </message>
     <message>
         <source>Planning horizon: the call cycle repeats after it</source>
-        <translation type="unfinished"></translation>
+        <translation>规划周期：拜访周期在此之后重复</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
-        <translation type="unfinished"></translation>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <translation>规划周期开始的星期一（随计划保存）；选择其他日期则取该周的星期一</translation>
     </message>
     <message>
         <source>US, US:CA, CA:ON, GB, none</source>
-        <translation type="unfinished"></translation>
+        <translation>US、US:CA、CA:ON、GB、none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
-        <translation type="unfinished"></translation>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <translation>不安排拜访的公共假日：国家代码，可加 :州 或 :省，或 none（随计划保存）。代表个人休假：销售代表表的 days_off 列，例如 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
         <source>Write itineraries…</source>
-        <translation type="unfinished"></translation>
+        <translation>写出行程表…</translation>
     </message>
     <message>
         <source>Write one Excel itinerary per rep with routes (a page per day) into a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>为每位有路线的代表写出一份 Excel 行程表（每天一页）到文件夹</translation>
     </message>
     <message>
         <source>Plan routes</source>
-        <translation type="unfinished"></translation>
+        <translation>规划路线</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
-        <translation type="unfinished"></translation>
+        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <translation>在后台为所选代表选择拜访日并规划每日路线</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Clear routes</source>
-        <translation type="unfinished"></translation>
+        <translation>清除路线</translation>
     </message>
     <message>
         <source>Remove the routes: workload goes back to estimated travel</source>
-        <translation type="unfinished"></translation>
+        <translation>移除路线：工作负荷恢复为按估算差旅计算</translation>
     </message>
     <message>
         <source>Rep</source>
-        <translation type="unfinished"></translation>
+        <translation>销售代表</translation>
     </message>
     <message>
         <source>Horizon</source>
-        <translation type="unfinished"></translation>
+        <translation>规划周期</translation>
     </message>
     <message>
         <source>Starts</source>
-        <translation type="unfinished"></translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>Holidays</source>
-        <translation type="unfinished"></translation>
+        <translation>假日</translation>
     </message>
     <message>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>日期</translation>
     </message>
     <message>
         <source>Itinerary</source>
-        <translation type="unfinished"></translation>
+        <translation>行程</translation>
     </message>
     <message>
         <source>Not planned</source>
-        <translation type="unfinished"></translation>
+        <translation>未安排</translation>
     </message>
     <message>
         <source>All reps</source>
-        <translation type="unfinished"></translation>
+        <translation>所有代表</translation>
     </message>
     <message>
         <source>No rep has a territory: nothing to plan.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有代表负责销售区域：无可规划。</translation>
     </message>
     <message>
         <source>Planning {weeks} weeks of visits for {who}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在为 {who} 规划 {weeks} 周的拜访…</translation>
     </message>
     <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>期间已打开另一个计划：路线未应用。</translation>
     </message>
     <message>
         <source>Cancelled: the plan is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消：计划未更改。</translation>
     </message>
     <message>
         <source>Not planned ({value} visits)</source>
-        <translation type="unfinished"></translation>
+        <translation>未安排（{value} 次拜访）</translation>
     </message>
     <message>
         <source>Choose a rep to see their days</source>
-        <translation type="unfinished"></translation>
+        <translation>选择代表以查看其每日行程</translation>
     </message>
     <message>
         <source>No routes</source>
-        <translation type="unfinished"></translation>
+        <translation>没有路线</translation>
     </message>
     <message>
         <source>Every day</source>
-        <translation type="unfinished"></translation>
+        <translation>每一天</translation>
     </message>
     <message>
         <source>Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} 出门，{value2} 返回：{value3} 次拜访，{value4} 公里，驾车 {value5} 分钟，工作 {value6} 小时 {value7:02d} 分</translation>
     </message>
     <message>
         <source>No routes planned: plan them first.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未规划路线：请先规划。</translation>
     </message>
     <message>
         <source>{value} has no routes planned.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} 没有已规划的路线。</translation>
     </message>
     <message>
         <source>Write itineraries into folder</source>
-        <translation type="unfinished"></translation>
+        <translation>将行程表写入文件夹</translation>
     </message>
     <message>
         <source>Wrote {n_files} itineraries to {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {n_files} 份行程表写入 {target}。</translation>
     </message>
     <message>
         <source>Visit routes</source>
-        <translation type="unfinished"></translation>
+        <translation>拜访路线</translation>
     </message>
     <message>
         <source>Plan visit &amp;routes…</source>
-        <translation type="unfinished"></translation>
+        <translation>规划拜访路线(&amp;R)…</translation>
     </message>
     <message>
-        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
-        <translation type="unfinished"></translation>
+        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <translation>规划每位代表的拜访日和每日路线；工作负荷随后据此计算</translation>
     </message>
 </context>
 <context>
     <name>ScenarioMapsDialog</name>
     <message>
         <source>Scenarios side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>方案并排比较</translation>
     </message>
 </context>
 <context>
     <name>ScenariosPanel</name>
     <message>
         <source>Tick scenarios to compare; lower is better on every row, best in green.</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选要比较的方案；每一行都越低越好，最佳者为绿色。</translation>
     </message>
     <message>
         <source>Scenarios</source>
-        <translation type="unfinished"></translation>
+        <translation>方案</translation>
     </message>
     <message>
         <source>The plan already has the alignment of {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>计划已是 {name} 的划分</translation>
     </message>
     <message>
         <source>Select a scenario for its realignment report.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择方案以查看其重新划分报告。</translation>
     </message>
 </context>
 <context>
     <name>Task</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
     <name>TerritoryDialog</name>
     <message>
         <source>Territory {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>销售区域 {value}</translation>
     </message>
     <message>
         <source>(no rep)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无代表）</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>名称：</translation>
     </message>
     <message>
         <source>Rep:</source>
-        <translation type="unfinished"></translation>
+        <translation>销售代表：</translation>
     </message>
     <message>
         <source>Colour:</source>
-        <translation type="unfinished"></translation>
+        <translation>颜色：</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
-        <translation type="unfinished"></translation>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <translation>此销售区域归属的{value}（其 parent_id）；更上层级来自计划的层级表</translation>
     </message>
     <message>
         <source>Select one territory to edit its properties.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择一个销售区域以编辑其属性。</translation>
     </message>
     <message>
         <source>Territory &amp;Properties…</source>
-        <translation type="unfinished"></translation>
+        <translation>销售区域属性(&amp;P)…</translation>
     </message>
     <message>
         <source>Rename a territory, change its rep or colour (undoable)</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名销售区域、更改其代表或颜色（可撤销）</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
-        <translation type="unfinished"></translation>
+        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <translation>请在均衡面板中显示销售区域，以编辑其属性。</translation>
     </message>
 </context>
 <context>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <translation>在线底图瓦片</translation>
     </message>
     <message>
         <source>Draw OpenStreetMap tiles under the territories (needs the internet; cached on disk)</source>
-        <translation type="unfinished"></translation>
+        <translation>在销售区域下方绘制 OpenStreetMap 瓦片（需联网；缓存在磁盘）</translation>
     </message>
 </context>
 <context>
     <name>_CountPage</name>
     <message>
         <source>2. How many territories</source>
-        <translation type="unfinished"></translation>
+        <translation>2. 销售区域数量</translation>
     </message>
     <message>
         <source>Territories to create:</source>
-        <translation type="unfinished"></translation>
+        <translation>要创建的销售区域数：</translation>
     </message>
 </context>
 <context>
     <name>_CoveragePage</name>
     <message>
         <source>1. Geography</source>
-        <translation type="unfinished"></translation>
+        <translation>1. 地理</translation>
     </message>
     <message>
         <source>Back to the import to fix it…</source>
-        <translation type="unfinished"></translation>
+        <translation>返回导入以修正…</translation>
     </message>
 </context>
 <context>
     <name>_CreatePage</name>
     <message>
         <source>3. Create territories</source>
-        <translation type="unfinished"></translation>
+        <translation>3. 创建销售区域</translation>
     </message>
     <message>
         <source>Press Create.</source>
-        <translation type="unfinished"></translation>
+        <translation>请点击“创建”。</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>创建</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
 </context>
 </TS>

@@ -5,15 +5,15 @@
     <name>App</name>
     <message>
         <source>Open plan</source>
-        <translation type="unfinished"></translation>
+        <translation>開啟計畫</translation>
     </message>
     <message>
         <source>{path}: no such file</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：找不到檔案</translation>
     </message>
     <message>
         <source>The demo plan is missing: regenerate it with `make demo`.</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到示範計畫：請用 `make demo` 重新產生。</translation>
     </message>
 </context>
 <context>
@@ -21,62 +21,62 @@
     <message>
         <source>County outlines</source>
         <extracomment>The one colour of both when the canvas has a single basemap layer.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>郡界</translation>
     </message>
     <message>
         <source>Show county boundaries under the territories</source>
-        <translation type="unfinished"></translation>
+        <translation>在區域下方顯示郡界</translation>
     </message>
 </context>
 <context>
     <name>CapacityDialog</name>
     <message>
         <source>Capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>產能</translation>
     </message>
     <message>
         <source> h a year</source>
-        <translation type="unfinished"></translation>
+        <translation> 小時／年</translation>
     </message>
     <message>
         <source>Working hours a year per rep; {source}: {default} h</source>
-        <translation type="unfinished"></translation>
+        <translation>每位業務代表每年工作時數；{source}：{default} 小時</translation>
     </message>
     <message>
         <source>Hours per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>每位代表時數</translation>
     </message>
     <message>
         <source>Travel (h)</source>
-        <translation type="unfinished"></translation>
+        <translation>交通（小時）</translation>
     </message>
     <message>
         <source>Reps needed</source>
-        <translation type="unfinished"></translation>
+        <translation>所需業務代表</translation>
     </message>
     <message>
         <source>Territories</source>
-        <translation type="unfinished"></translation>
+        <translation>區域</translation>
     </message>
     <message>
         <source>Capacity per rep:</source>
-        <translation type="unfinished"></translation>
+        <translation>每位代表產能：</translation>
     </message>
     <message>
         <source>Sensitivity:</source>
-        <translation type="unfinished"></translation>
+        <translation>敏感度：</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
-        <translation type="unfinished"></translation>
+        <translation>請先開啟計畫。</translation>
     </message>
     <message>
         <source>&amp;Capacity…</source>
-        <translation type="unfinished"></translation>
+        <translation>產能(&amp;C)…</translation>
     </message>
     <message>
         <source>How many territories the workload needs at a capacity per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>依每位代表的產能，工作量需要多少個區域</translation>
     </message>
 </context>
 <context>
@@ -84,11 +84,11 @@
     <message>
         <source>No plan</source>
         <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>沒有計畫</translation>
     </message>
     <message>
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>相對於基準，{accounts_total} 個客戶中有 &lt;b&gt;{accounts_moved}&lt;/b&gt; 個（{value} %）、營收 {value3} 中有 &lt;b&gt;{value2}&lt;/b&gt;（{value4} %）被移動</translation>
     </message>
 </context>
 <context>
@@ -96,851 +96,851 @@
     <message>
         <source>Exported {names} to {parent}</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>已匯出 {names} 至 {parent}</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>匯出</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>瀏覽…</translation>
     </message>
     <message>
         <source>CRM CSV for loaders (raw ids, no formula protection)</source>
-        <translation type="unfinished"></translation>
+        <translation>供匯入工具用的 CRM CSV（原始 ID，不防公式）</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
-        <translation type="unfinished"></translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>完全依計畫寫出每個 ID，供從不計算儲存格的 CRM 匯入工具使用。不勾選時，以 = + - @ 開頭的儲存格會加上前置 '，讓試算表開啟 CSV 時視為文字。</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
-        <translation type="unfinished"></translation>
+        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <translation>活頁簿包含摘要、每個客戶的區域與業務代表、路線，以及相對於基準的變更。經理可編輯「區域 ID」欄後寄回（檔案 &gt; 審閱已編輯的活頁簿…）。</translation>
     </message>
     <message>
         <source>Export to</source>
-        <translation type="unfinished"></translation>
+        <translation>匯出至</translation>
     </message>
     <message>
         <source>There is no folder {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>沒有資料夾 {value}。</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>匯出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
-        <translation type="unfinished"></translation>
+        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <translation>寫出經理用活頁簿、HTML 地圖、CRM CSV 或地圖圖片</translation>
     </message>
 </context>
 <context>
     <name>FirstPlanGuide</name>
     <message>
         <source>Your first plan</source>
-        <translation type="unfinished"></translation>
+        <translation>您的第一個計畫</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <translation>正在建立 {n} 個區域…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止：保留目前找到的最佳計畫…</translation>
     </message>
     <message>
         <source>Another plan is open now; nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>現在開啟的是另一個計畫；沒有任何變更。</translation>
     </message>
     <message>
         <source>Created {n_territories} territories: {in_band} within every band. Finish to work on the map; Plan ▸ Optimise territories… refines them.</source>
-        <translation type="unfinished"></translation>
+        <translation>已建立 {n_territories} 個區域：{in_band} 個在所有容差帶內。按「完成」後在地圖上作業；計畫 ▸ 最佳化區域… 可再精修。</translation>
     </message>
 </context>
 <context>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <translation>瀏覽…</translation>
     </message>
     <message>
         <source>New plan from import</source>
-        <translation type="unfinished"></translation>
+        <translation>從匯入建立新計畫</translation>
     </message>
     <message>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>檔案</translation>
     </message>
     <message>
         <source>Accounts:</source>
-        <translation type="unfinished"></translation>
+        <translation>客戶：</translation>
     </message>
     <message>
         <source>The units territories are built from when no units file is given: the bundled US geography covering the accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>未提供單元檔案時用來組成區域的地理單元：內建涵蓋這些客戶的美國地理資料</translation>
     </message>
     <message>
         <source>Geography:</source>
-        <translation type="unfinished"></translation>
+        <translation>地理層級：</translation>
     </message>
     <message>
         <source>Units:</source>
-        <translation type="unfinished"></translation>
+        <translation>地理單元：</translation>
     </message>
     <message>
         <source>Reps:</source>
-        <translation type="unfinished"></translation>
+        <translation>業務代表：</translation>
     </message>
     <message>
         <source>Column mapping (detected from the header; correct it if needed)</source>
-        <translation type="unfinished"></translation>
+        <translation>欄位對應（由標題列偵測；必要時請更正）</translation>
     </message>
     <message>
         <source>Swap latitude and longitude where the ZIP shows they are swapped</source>
-        <translation type="unfinished"></translation>
+        <translation>郵遞區號顯示經緯度顛倒時，自動對調</translation>
     </message>
     <message>
         <source>Every swapped row is listed in the import report</source>
-        <translation type="unfinished"></translation>
+        <translation>每一筆對調的列都會列在匯入報告中</translation>
     </message>
     <message>
         <source>Decimal mark:</source>
-        <translation type="unfinished"></translation>
+        <translation>小數點符號：</translation>
     </message>
     <message>
         <source>Choose an accounts file.</source>
-        <translation type="unfinished"></translation>
+        <translation>請選擇客戶檔案。</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>匯入</translation>
     </message>
     <message>
         <source>First rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>前幾列：</translation>
     </message>
     <message>
         <source>A units file is chosen: its polygons are the units</source>
-        <translation type="unfinished"></translation>
+        <translation>已選擇單元檔案：其多邊形即為地理單元</translation>
     </message>
     <message>
         <source>&lt;b&gt;Cannot read:&lt;/b&gt; {exc}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;無法讀取：&lt;/b&gt;{exc}</translation>
     </message>
     <message>
         <source>Column mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>欄位對應</translation>
     </message>
 </context>
 <context>
     <name>Language</name>
     <message>
         <source>&amp;Language</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them).</extracomment>
+        <translation>語言(&amp;L)</translation>
     </message>
     <message>
         <source>System Default</source>
-        <translation type="unfinished"></translation>
+        <translation>系統預設</translation>
     </message>
     <message>
-        <source>The system&apos;s language</source>
-        <translation type="unfinished"></translation>
+        <source>The system's language</source>
+        <translation>系統語言</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>語言</translation>
     </message>
     <message>
         <source>The new language applies the next time the planner opens.</source>
-        <translation type="unfinished"></translation>
+        <translation>新語言將在下次開啟規劃工具時套用。</translation>
     </message>
 </context>
 <context>
     <name>OptimiseDialog</name>
     <message>
         <source>Optimise territories</source>
-        <translation type="unfinished"></translation>
+        <translation>最佳化區域</translation>
     </message>
     <message>
         <source>Create mode: how many territories to fill</source>
-        <translation type="unfinished"></translation>
+        <translation>建立模式：要填滿多少個區域</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
-        <translation type="unfinished"></translation>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <translation>子集模式：平衡表中選取的區域，或計畫層級中某個地區或大區下的所有區域</translation>
     </message>
     <message>
         <source>Balance</source>
-        <translation type="unfinished"></translation>
+        <translation>平衡</translation>
     </message>
     <message>
         <source>Tolerance ±%</source>
-        <translation type="unfinished"></translation>
+        <translation>容差 ±%</translation>
     </message>
     <message>
         <source>Limit disruption to</source>
-        <translation type="unfinished"></translation>
+        <translation>變動上限</translation>
     </message>
     <message>
         <source>of accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>的客戶</translation>
     </message>
     <message>
         <source>accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>客戶</translation>
     </message>
     <message>
         <source>of revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>的營收</translation>
     </message>
     <message>
         <source>revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>營收</translation>
     </message>
     <message>
         <source>Limit each rep to</source>
         <extracomment>What edits since the baseline already spent of the budget (counted, like the budget, against the baseline).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>每位代表上限</translation>
     </message>
     <message>
-        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
-        <translation type="unfinished"></translation>
+        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <translation>每個區域的基準客戶可失去加上獲得的最大比例（0 % 表示每位代表的客戶維持不變）</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> 秒</translation>
     </message>
     <message>
         <source>of its accounts, lost plus gained</source>
-        <translation type="unfinished"></translation>
+        <translation>的客戶（失去加獲得）</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>模式</translation>
     </message>
     <message>
         <source>Territories</source>
-        <translation type="unfinished"></translation>
+        <translation>區域</translation>
     </message>
     <message>
         <source>Territories under</source>
-        <translation type="unfinished"></translation>
+        <translation>下轄區域</translation>
     </message>
     <message>
         <source>Measures</source>
-        <translation type="unfinished"></translation>
+        <translation>指標</translation>
     </message>
     <message>
         <source>Disruption</source>
-        <translation type="unfinished"></translation>
+        <translation>變動影響</translation>
     </message>
     <message>
         <source>Per rep</source>
-        <translation type="unfinished"></translation>
+        <translation>每位代表</translation>
     </message>
     <message>
         <source>Time limit</source>
-        <translation type="unfinished"></translation>
+        <translation>時間上限</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>亂數種子</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>設定</translation>
     </message>
     <message>
         <source>Set the options and press Run.</source>
-        <translation type="unfinished"></translation>
+        <translation>設定選項後按「執行」。</translation>
     </message>
     <message>
         <source>Shortfalls and notes appear here after a run.</source>
-        <translation type="unfinished"></translation>
+        <translation>執行後，未達標項目與說明會顯示在這裡。</translation>
     </message>
     <message>
         <source>Result: before → after deviation from target</source>
-        <translation type="unfinished"></translation>
+        <translation>結果：與目標的偏差（前 → 後）</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>執行</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Stop the search and keep the best plan found so far</source>
-        <translation type="unfinished"></translation>
+        <translation>停止搜尋，保留目前找到的最佳計畫</translation>
     </message>
     <message>
         <source>Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>套用</translation>
     </message>
     <message>
         <source>Apply the proposal to the plan (one undo step)</source>
-        <translation type="unfinished"></translation>
+        <translation>將提案套用到計畫（可一次復原）</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>關閉</translation>
     </message>
     <message>
         <source>the territories selected in the balance table</source>
-        <translation type="unfinished"></translation>
+        <translation>平衡表中選取的區域</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在開始…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止：保留目前找到的最佳計畫…</translation>
     </message>
     <message>
         <source>The optimiser failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>最佳化失敗。</translation>
     </message>
     <message>
         <source>value {value} → {value2} (target {value3})</source>
-        <translation type="unfinished"></translation>
+        <translation>數值 {value} → {value2}（目標 {value3}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation type="unfinished"></translation>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{value} %）、營收的 {value2} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
     </message>
     <message>
         <source>Done. Review the proposal and press Apply, or change the options and run again.</source>
-        <translation type="unfinished"></translation>
+        <translation>完成。請檢視提案並按「套用」，或變更選項後再次執行。</translation>
     </message>
     <message>
         <source>Done. Nothing to change.</source>
-        <translation type="unfinished"></translation>
+        <translation>完成。沒有需要變更的地方。</translation>
     </message>
     <message>
         <source>The plan changed while the optimiser ran, so its proposal no longer fits. Run it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>最佳化執行期間計畫已變更，提案已不適用。請再執行一次。</translation>
     </message>
     <message>
         <source>Applied. Edit ▸ Undo takes the whole run back.</source>
-        <translation type="unfinished"></translation>
+        <translation>已套用。編輯 ▸ 復原可撤回整次執行。</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
-        <translation type="unfinished"></translation>
+        <translation>請先開啟計畫。</translation>
     </message>
     <message>
         <source>&amp;Optimise territories…</source>
-        <translation type="unfinished"></translation>
+        <translation>最佳化區域(&amp;O)…</translation>
     </message>
     <message>
         <source>Build or rebalance territories automatically, within a disruption budget</source>
-        <translation type="unfinished"></translation>
+        <translation>在變動預算內自動建立或重新平衡區域</translation>
     </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <translation>沒有計畫</translation>
     </message>
     <message>
         <source>No problems</source>
-        <translation type="unfinished"></translation>
+        <translation>沒有問題</translation>
     </message>
-    <message>
-        <source>{total} problem{value}</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation><numerusform>%n 個問題</numerusform></translation>
     </message>
 </context>
 <context>
     <name>QuotaDialog</name>
     <message>
         <source>Quotas</source>
-        <translation type="unfinished"></translation>
+        <translation>配額</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
-        <translation type="unfinished"></translation>
+        <translation>混合中潛力的權重（其餘為歷史業績）</translation>
     </message>
     <message>
         <source>Bottom-up: last-12-month revenue × (1 + growth)</source>
-        <translation type="unfinished"></translation>
+        <translation>由下而上：近 12 個月營收 × (1 + 成長率)</translation>
     </message>
     <message>
         <source>Compute</source>
-        <translation type="unfinished"></translation>
+        <translation>計算</translation>
     </message>
     <message>
         <source>Company target:</source>
-        <translation type="unfinished"></translation>
+        <translation>公司目標：</translation>
     </message>
     <message>
         <source>Top-down by:</source>
-        <translation type="unfinished"></translation>
+        <translation>由上而下依據：</translation>
     </message>
     <message>
         <source>Blend (potential weight):</source>
-        <translation type="unfinished"></translation>
+        <translation>混合（潛力權重）：</translation>
     </message>
     <message>
         <source>Bottom-up growth:</source>
-        <translation type="unfinished"></translation>
+        <translation>由下而上成長率：</translation>
     </message>
     <message>
         <source>Territory</source>
-        <translation type="unfinished"></translation>
+        <translation>區域</translation>
     </message>
     <message>
         <source>Top-down</source>
-        <translation type="unfinished"></translation>
+        <translation>由上而下</translation>
     </message>
     <message>
         <source>Bottom-up</source>
-        <translation type="unfinished"></translation>
+        <translation>由下而上</translation>
     </message>
     <message>
         <source>Gap</source>
-        <translation type="unfinished"></translation>
+        <translation>差距</translation>
     </message>
     <message>
         <source>Final quota (edit)</source>
-        <translation type="unfinished"></translation>
+        <translation>最終配額（可編輯）</translation>
     </message>
     <message>
         <source>A final quota is not a number.</source>
-        <translation type="unfinished"></translation>
+        <translation>有一個最終配額不是數字。</translation>
     </message>
     <message>
         <source>Quotas set</source>
-        <translation type="unfinished"></translation>
+        <translation>已設定配額</translation>
     </message>
 </context>
 <context>
     <name>RealignmentDialog</name>
     <message>
         <source>Realignment: {name} against the baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>重新劃分：{name} 相對於基準</translation>
     </message>
     <message>
         <source>{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n_accounts} 個客戶（營收 {currency}{value}）與 {value2} 個地理單元變更區域。</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>類型</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名稱</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>原屬</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>改屬</translation>
     </message>
     <message>
         <source>Revenue</source>
-        <translation type="unfinished"></translation>
+        <translation>營收</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
     <name>RedesignDialogs</name>
     <message>
         <source>Quotas</source>
-        <translation type="unfinished"></translation>
+        <translation>配額</translation>
     </message>
     <message>
         <source>Open a plan with territories first.</source>
-        <translation type="unfinished"></translation>
+        <translation>請先開啟含有區域的計畫。</translation>
     </message>
     <message>
         <source>Rep matching</source>
-        <translation type="unfinished"></translation>
+        <translation>業務代表配對</translation>
     </message>
     <message>
         <source>The plan has no reps.</source>
-        <translation type="unfinished"></translation>
+        <translation>計畫中沒有業務代表。</translation>
     </message>
 </context>
 <context>
     <name>RepMatchDialog</name>
     <message>
         <source>Rep matching</source>
-        <translation type="unfinished"></translation>
+        <translation>業務代表配對</translation>
     </message>
     <message>
         <source>Territory</source>
-        <translation type="unfinished"></translation>
+        <translation>區域</translation>
     </message>
     <message>
         <source>Suggested rep</source>
-        <translation type="unfinished"></translation>
+        <translation>建議代表</translation>
     </message>
     <message>
         <source>Now</source>
-        <translation type="unfinished"></translation>
+        <translation>目前</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>理由</translation>
     </message>
     <message>
         <source>Ticked rows give the territory the suggested rep (one undo step).</source>
-        <translation type="unfinished"></translation>
+        <translation>勾選的列會把建議代表指派給該區域（可一次復原）。</translation>
     </message>
     <message>
         <source>{changed} territories got a new rep</source>
-        <translation type="unfinished"></translation>
+        <translation>{changed} 個區域換了新代表</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
     <message>
         <source>Review {workbook}</source>
-        <translation type="unfinished"></translation>
+        <translation>審閱 {workbook}</translation>
     </message>
     <message>
         <source>&lt;b&gt;{workbook}&lt;/b&gt;: {accounts} account and {units} unit changes; {n_conflicts} rows cannot be applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{workbook}&lt;/b&gt;：{accounts} 筆客戶變更與 {units} 筆地理單元變更；{n_conflicts} 列無法套用。</translation>
     </message>
     <message>
         <source>Check all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部勾選</translation>
     </message>
     <message>
         <source>Uncheck all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部取消勾選</translation>
     </message>
     <message>
         <source>Changes to apply:</source>
-        <translation type="unfinished"></translation>
+        <translation>要套用的變更：</translation>
     </message>
     <message>
         <source>Conflicts (not applied; fix them in the workbook):</source>
-        <translation type="unfinished"></translation>
+        <translation>衝突（未套用；請在活頁簿中修正）：</translation>
     </message>
-    <message>
-        <source>Apply {n} change{value}</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Apply %n change(s)</source>
+        <translation><numerusform>套用 %n 項變更</numerusform></translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>審閱</translation>
     </message>
     <message>
         <source>Review edited workbook</source>
-        <translation type="unfinished"></translation>
+        <translation>審閱已編輯的活頁簿</translation>
     </message>
     <message>
         <source>Review Edited &amp;Workbook…</source>
-        <translation type="unfinished"></translation>
+        <translation>審閱已編輯的活頁簿(&amp;W)…</translation>
     </message>
     <message>
-        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
-        <translation type="unfinished"></translation>
+        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <translation>檢視經理在匯出活頁簿中的變更，並套用您接受的部分</translation>
     </message>
 </context>
 <context>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <translation>規劃並顯示單一代表或所有代表</translation>
     </message>
     <message>
         <source> weeks</source>
-        <translation type="unfinished"></translation>
+        <translation> 週</translation>
     </message>
     <message>
         <source>Planning horizon: the call cycle repeats after it</source>
-        <translation type="unfinished"></translation>
+        <translation>規劃期間：拜訪週期在此之後重複</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
-        <translation type="unfinished"></translation>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <translation>規劃期間開始的星期一（隨計畫儲存）；選其他日期則取該週的星期一</translation>
     </message>
     <message>
         <source>US, US:CA, CA:ON, GB, none</source>
-        <translation type="unfinished"></translation>
+        <translation>US、US:CA、CA:ON、GB、none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
-        <translation type="unfinished"></translation>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <translation>不安排拜訪的國定假日：國家代碼，可加 :州 或 :省，或 none（隨計畫儲存）。代表個人休假：業務代表表格的 days_off 欄，例如 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
         <source>Write itineraries…</source>
-        <translation type="unfinished"></translation>
+        <translation>寫出行程表…</translation>
     </message>
     <message>
         <source>Write one Excel itinerary per rep with routes (a page per day) into a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>為每位有路線的代表寫出一份 Excel 行程表（每天一頁）至資料夾</translation>
     </message>
     <message>
         <source>Plan routes</source>
-        <translation type="unfinished"></translation>
+        <translation>規劃路線</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
-        <translation type="unfinished"></translation>
+        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <translation>在背景為所選代表選擇拜訪日並規劃每日路線</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Clear routes</source>
-        <translation type="unfinished"></translation>
+        <translation>清除路線</translation>
     </message>
     <message>
         <source>Remove the routes: workload goes back to estimated travel</source>
-        <translation type="unfinished"></translation>
+        <translation>移除路線：工作量改回以估計的交通時間計算</translation>
     </message>
     <message>
         <source>Rep</source>
-        <translation type="unfinished"></translation>
+        <translation>業務代表</translation>
     </message>
     <message>
         <source>Horizon</source>
-        <translation type="unfinished"></translation>
+        <translation>規劃期間</translation>
     </message>
     <message>
         <source>Starts</source>
-        <translation type="unfinished"></translation>
+        <translation>開始</translation>
     </message>
     <message>
         <source>Holidays</source>
-        <translation type="unfinished"></translation>
+        <translation>假日</translation>
     </message>
     <message>
         <source>Day</source>
-        <translation type="unfinished"></translation>
+        <translation>日期</translation>
     </message>
     <message>
         <source>Itinerary</source>
-        <translation type="unfinished"></translation>
+        <translation>行程</translation>
     </message>
     <message>
         <source>Not planned</source>
-        <translation type="unfinished"></translation>
+        <translation>未排入</translation>
     </message>
     <message>
         <source>All reps</source>
-        <translation type="unfinished"></translation>
+        <translation>所有代表</translation>
     </message>
     <message>
         <source>No rep has a territory: nothing to plan.</source>
-        <translation type="unfinished"></translation>
+        <translation>沒有代表負責區域：無可規劃。</translation>
     </message>
     <message>
         <source>Planning {weeks} weeks of visits for {who}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在為 {who} 規劃 {weeks} 週的拜訪…</translation>
     </message>
     <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>期間已開啟另一個計畫：路線未套用。</translation>
     </message>
     <message>
         <source>Cancelled: the plan is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消：計畫未變更。</translation>
     </message>
     <message>
         <source>Not planned ({value} visits)</source>
-        <translation type="unfinished"></translation>
+        <translation>未排入（{value} 次拜訪）</translation>
     </message>
     <message>
         <source>Choose a rep to see their days</source>
-        <translation type="unfinished"></translation>
+        <translation>選擇代表以查看其每日行程</translation>
     </message>
     <message>
         <source>No routes</source>
-        <translation type="unfinished"></translation>
+        <translation>沒有路線</translation>
     </message>
     <message>
         <source>Every day</source>
-        <translation type="unfinished"></translation>
+        <translation>每一天</translation>
     </message>
     <message>
         <source>Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} 出門，{value2} 返家：{value3} 次拜訪，{value4} 公里，開車 {value5} 分鐘，工作 {value6} 小時 {value7:02d} 分</translation>
     </message>
     <message>
         <source>No routes planned: plan them first.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未規劃路線：請先規劃。</translation>
     </message>
     <message>
         <source>{value} has no routes planned.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value} 沒有已規劃的路線。</translation>
     </message>
     <message>
         <source>Write itineraries into folder</source>
-        <translation type="unfinished"></translation>
+        <translation>將行程表寫入資料夾</translation>
     </message>
     <message>
         <source>Wrote {n_files} itineraries to {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已將 {n_files} 份行程表寫入 {target}。</translation>
     </message>
     <message>
         <source>Visit routes</source>
-        <translation type="unfinished"></translation>
+        <translation>拜訪路線</translation>
     </message>
     <message>
         <source>Plan visit &amp;routes…</source>
-        <translation type="unfinished"></translation>
+        <translation>規劃拜訪路線(&amp;R)…</translation>
     </message>
     <message>
-        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
-        <translation type="unfinished"></translation>
+        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <translation>規劃每位代表的拜訪日與每日路線；工作量隨後以此計算</translation>
     </message>
 </context>
 <context>
     <name>ScenarioMapsDialog</name>
     <message>
         <source>Scenarios side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>方案並排比較</translation>
     </message>
 </context>
 <context>
     <name>ScenariosPanel</name>
     <message>
         <source>Tick scenarios to compare; lower is better on every row, best in green.</source>
-        <translation type="unfinished"></translation>
+        <translation>勾選要比較的方案；每一列皆越低越好，最佳者為綠色。</translation>
     </message>
     <message>
         <source>Scenarios</source>
-        <translation type="unfinished"></translation>
+        <translation>方案</translation>
     </message>
     <message>
         <source>The plan already has the alignment of {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>計畫已是 {name} 的劃分</translation>
     </message>
     <message>
         <source>Select a scenario for its realignment report.</source>
-        <translation type="unfinished"></translation>
+        <translation>選取方案以查看其重新劃分報告。</translation>
     </message>
 </context>
 <context>
     <name>Task</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
     <name>TerritoryDialog</name>
     <message>
         <source>Territory {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>區域 {value}</translation>
     </message>
     <message>
         <source>(no rep)</source>
-        <translation type="unfinished"></translation>
+        <translation>（無代表）</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>名稱：</translation>
     </message>
     <message>
         <source>Rep:</source>
-        <translation type="unfinished"></translation>
+        <translation>業務代表：</translation>
     </message>
     <message>
         <source>Colour:</source>
-        <translation type="unfinished"></translation>
+        <translation>顏色：</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（無）</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
-        <translation type="unfinished"></translation>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <translation>此區域歸屬的{value}（其 parent_id）；更上層級來自計畫的層級表</translation>
     </message>
     <message>
         <source>Select one territory to edit its properties.</source>
-        <translation type="unfinished"></translation>
+        <translation>請選取一個區域以編輯其屬性。</translation>
     </message>
     <message>
         <source>Territory &amp;Properties…</source>
-        <translation type="unfinished"></translation>
+        <translation>區域屬性(&amp;P)…</translation>
     </message>
     <message>
         <source>Rename a territory, change its rep or colour (undoable)</source>
-        <translation type="unfinished"></translation>
+        <translation>重新命名區域、變更其代表或顏色（可復原）</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
-        <translation type="unfinished"></translation>
+        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <translation>請在平衡面板中顯示區域，以編輯其屬性。</translation>
     </message>
 </context>
 <context>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <translation>線上底圖圖磚</translation>
     </message>
     <message>
         <source>Draw OpenStreetMap tiles under the territories (needs the internet; cached on disk)</source>
-        <translation type="unfinished"></translation>
+        <translation>在區域下方繪製 OpenStreetMap 圖磚（需連網；快取於磁碟）</translation>
     </message>
 </context>
 <context>
     <name>_CountPage</name>
     <message>
         <source>2. How many territories</source>
-        <translation type="unfinished"></translation>
+        <translation>2. 區域數量</translation>
     </message>
     <message>
         <source>Territories to create:</source>
-        <translation type="unfinished"></translation>
+        <translation>要建立的區域數：</translation>
     </message>
 </context>
 <context>
     <name>_CoveragePage</name>
     <message>
         <source>1. Geography</source>
-        <translation type="unfinished"></translation>
+        <translation>1. 地理</translation>
     </message>
     <message>
         <source>Back to the import to fix it…</source>
-        <translation type="unfinished"></translation>
+        <translation>返回匯入以修正…</translation>
     </message>
 </context>
 <context>
     <name>_CreatePage</name>
     <message>
         <source>3. Create territories</source>
-        <translation type="unfinished"></translation>
+        <translation>3. 建立區域</translation>
     </message>
     <message>
         <source>Press Create.</source>
-        <translation type="unfinished"></translation>
+        <translation>請按「建立」。</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>建立</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
 </context>
 </TS>
