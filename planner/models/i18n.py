@@ -324,3 +324,29 @@ def excel_currency_format(symbol: str, decimals: int = 0) -> str:
     number = "#,##0" + ("." + "0" * decimals if decimals else "")
     body = f'"{prefix}"{number}' if prefix else f'{number}"{suffix}"'
     return f"{body};-{body}"
+
+
+def excel_date_format() -> str:
+    """An Excel date format in the current locale's order (``d/m/yyyy``, ``yyyy/m/d``...)."""
+    from babel.dates import get_date_format
+
+    pattern = get_date_format("short", locale=_state["locale"]).pattern
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        j = i
+        while j < len(pattern) and pattern[j] == ch:
+            j += 1
+        run = j - i
+        if ch == "y":
+            out.append("yyyy")
+        elif ch == "M":
+            out.append("mm" if run >= 2 else "m")
+        elif ch == "d":
+            out.append("dd" if run >= 2 else "d")
+        elif ch == "'":
+            pass
+        else:
+            out.append(pattern[i:j])
+        i = j
+    return "".join(out)
