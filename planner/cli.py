@@ -201,25 +201,34 @@ def cmd_report(argv: list[str]) -> int:
         )
         return 0
     from planner.models.capacity import territory_utilisation
+    from planner.models.i18n import format_number, pad
+    from planner.models.i18n import gettext as tr
 
     table = plan.balance()
     share, over = territory_utilisation(plan)
     measures = table.measures
-    header = f"{'Territory':<24}" + "".join(f"{m.label:>22}" for m in measures)
-    print(f"{plan.name}: {plan.n_territories} territories, {plan.n_accounts} accounts")
-    print(header + f"{'Utilisation':>13}")
+    header = pad(tr("Territory"), 24) + "".join(pad(tr(m.label), 22, ">") for m in measures)
+    print(
+        tr("{name}: {k} territories, {n} accounts").format(
+            name=plan.name, k=plan.n_territories, n=plan.n_accounts
+        )
+    )
+    print(header + pad(tr("Utilisation"), 13, ">"))
     for i in range(plan.n_territories):
         cells = []
         for j in range(len(measures)):
             dev = table.deviation[i, j] * 100
             flag = " " if table.in_band[i, j] else "!"
-            cells.append(f"{table.values[i, j]:>12,.0f} {dev:+6.1f}%{flag}")
+            cells.append(f"{format_number(table.values[i, j]):>12} {dev:+6.1f}%{flag}")
         use = f"{share[i] * 100:>10.0f} %{'!' if over[i] else ' '}"
-        print(f"{plan.territory_label(i)[:23]:<24}" + "".join(f"{c:>22}" for c in cells) + use)
-    print(f"{'Target':<24}" + "".join(f"{t:>12,.0f}{'':>10}" for t in table.targets))
+        label = plan.territory_label(i)[:23]
+        print(pad(label, 24) + "".join(f"{c:>22}" for c in cells) + use)
+    print(pad(tr("Target"), 24) + "".join(f"{format_number(t):>12}{'':>10}" for t in table.targets))
     print(
-        f"Unassigned accounts: {int((plan.account_territory < 0).sum())}   "
-        "(! = outside the tolerance band; utilisation ! = over its rep's capacity)"
+        tr(
+            "Unassigned accounts: {n}   "
+            "(! = outside the tolerance band; utilisation ! = over its rep's capacity)"
+        ).format(n=int((plan.account_territory < 0).sum()))
     )
     return 0
 

@@ -76,7 +76,7 @@ def stale() -> list[str]:
 
 
 #: Qt-free modules whose texts the exports' catalogues (planner/resources/i18n/*.json) translate.
-EXPORT_MODULES = ("planner/io", "planner/subcommands", "planner/models")
+EXPORT_MODULES = ("planner/io", "planner/subcommands", "planner/models", "planner/cli.py")
 CATALOGUE_DIR = ROOT / "planner" / "resources" / "i18n"
 
 
@@ -94,7 +94,8 @@ def export_messages() -> set[str]:
         return None
 
     for folder in EXPORT_MODULES:
-        for path in sorted((ROOT / folder).rglob("*.py")):
+        where = ROOT / folder
+        for path in sorted(where.rglob("*.py")) if where.is_dir() else [where]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             constants = {
                 t.id: node.value

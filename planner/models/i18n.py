@@ -350,3 +350,16 @@ def excel_date_format() -> str:
             out.append(pattern[i:j])
         i = j
     return "".join(out)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (``<`` left, ``>`` right)."""
+    room = " " * max(0, width - display_width(text))
+    return text + room if align == "<" else room + text
