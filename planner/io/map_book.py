@@ -22,10 +22,12 @@ from typing import Any, cast
 import numpy as np
 import shapely
 
+from planner.io.fonts import use_cjk_fonts
 from planner.models.balance import BalanceTable, utilisation
 from planner.models.i18n import (
     currency_pattern,
     current_language,
+    format_currency,
     format_locale,
     format_number,
     format_percent,
@@ -84,6 +86,7 @@ def _plain_text() -> Iterator[None]:
     import matplotlib as mpl
 
     with mpl.rc_context(cast(Any, PLAIN_TEXT)):
+        use_cjk_fonts()  # Chinese names and labels print as glyphs, not boxes
         yield
 
 
@@ -617,7 +620,7 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
 
 def _money(value: Any, currency: str) -> str:
     number = float(value) if value is not None else float("nan")
-    return "–" if not np.isfinite(number) else f"{currency}{number:,.0f}"
+    return "–" if not np.isfinite(number) else format_currency(number, currency)
 
 
 def _swatch(fig: Any, color: str) -> Any:

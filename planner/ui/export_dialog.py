@@ -271,9 +271,10 @@ class ExportDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 translate("ExportDialog", "Export"),
-                "Replace "
-                + ", ".join(p.name for p in existing)
-                + "?\nThe old file is kept until the new one is complete.",
+                translate(
+                    "ExportDialog",
+                    "Replace {files}?\nThe old file is kept until the new one is complete.",
+                ).format(files=", ".join(p.name for p in existing)),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QTranslator,
+)
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
@@ -31,6 +38,7 @@ __all__ = [
     "PseudoTranslator",
     "add_language_menu",
     "install_translators",
+    "measure_label",
     "money",
     "num",
     "percent",
@@ -53,6 +61,21 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
     in modules and functions that have no ``self``.
     """
     return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+#: The default measures' labels (planner.models.settings.default_measures), marked for
+#: lupdate: a plan's own measure names show as the planner typed them.
+MEASURE_LABELS = (
+    QT_TRANSLATE_NOOP("Measures", "Workload (h/yr)"),
+    QT_TRANSLATE_NOOP("Measures", "Potential"),
+    QT_TRANSLATE_NOOP("Measures", "Revenue (L12M)"),
+    QT_TRANSLATE_NOOP("Measures", "Accounts"),
+)
+
+
+def measure_label(label: str) -> str:
+    """A measure's label in the window's language (a default measure's, else as typed)."""
+    return translate("Measures", label)
 
 
 class PseudoTranslator(QTranslator):

@@ -57,7 +57,7 @@ from planner.optimise.plan_optimiser import (
     snapshot_plan,
 )
 from planner.ui.commands import ApplyChangeCommand
-from planner.ui.i18n import num, translate
+from planner.ui.i18n import measure_label, num, translate
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:
@@ -603,8 +603,11 @@ class OptimiseDialog(QDialog):
         self.preview.setColumnCount(1 + len(cols))
         self.preview.setRowCount(len(rows))
         self.preview.setHorizontalHeaderLabels(
-            ["Territory"]
-            + [f"{after.measures[c].label} ±{100 * after.measures[c].tolerance:g} %" for c in cols]
+            [translate("OptimiseDialog", "Territory")]
+            + [
+                f"{measure_label(after.measures[c].label)} ±{100 * after.measures[c].tolerance:g} %"
+                for c in cols
+            ]
         )
         for r, t in enumerate(rows):
             self.preview.setItem(r, 0, QTableWidgetItem(result.territory_names[t]))

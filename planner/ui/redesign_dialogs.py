@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.plan import Plan
 from planner.ui.commands import SetTerritoryFieldCommand
-from planner.ui.i18n import translate
+from planner.ui.i18n import money, translate
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
@@ -187,8 +187,16 @@ class QuotaDialog(QDialog):
         total, target = float(finals.sum()), self.target.value()
         ok = abs(total - target) < 0.5
         self.status.setText(
-            f"Final quotas add up to {cur}{total:,.0f}; target {cur}{target:,.0f}"
-            + ("  ✓" if ok else f"  — off by {cur}{total - target:+,.0f}")
+            translate("QuotaDialog", "Final quotas add up to {total}; target {target}").format(
+                total=money(total, cur), target=money(target, cur)
+            )
+            + (
+                "  ✓"
+                if ok
+                else translate("QuotaDialog", "  — off by {gap}").format(
+                    gap=("+" if total > target else "") + money(total - target, cur)
+                )
+            )
         )
         apply.setEnabled(ok)
         return ok
