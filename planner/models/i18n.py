@@ -363,3 +363,12 @@ def pad(text: str, width: int, align: str = "<") -> str:
     """``text`` padded with spaces to ``width`` terminal columns (``<`` left, ``>`` right)."""
     room = " " * max(0, width - display_width(text))
     return text + room if align == "<" else room + text
+
+
+def format_weekday_date(day: _dt.date, year: bool = True) -> str:
+    """A day with its weekday: ``Mon 05 Jan 2026`` in English, ``lun, 5 ene 2026``, ``2026年1月5日 週一``."""
+    if _state["language"] in ("en", PSEUDO):
+        return day.strftime("%a %d %b %Y" if year else "%a %d %b")
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMEd" if year else "MMMEd", day, locale=_state["locale"])

@@ -109,22 +109,36 @@ class CapacityDialog(QDialog):
         result = plan_capacity(self.plan, given)
         self.estimate = result
         lines = [
-            f"{result.accounts:,} accounts, {result.visits:,.0f} visits a year",
-            f"Workload: visit hours {result.visit_hours:,.0f} + travel "
-            f"{result.travel_hours:,.0f} = {result.workload_hours:,.0f} h a year",
+            translate("CapacityDialog", "{accounts} accounts, {visits} visits a year").format(
+                accounts=num(result.accounts), visits=num(result.visits)
+            ),
+            translate(
+                "CapacityDialog",
+                "Workload: visit hours {visit} + travel {travel} = {workload} h a year",
+            ).format(
+                visit=num(result.visit_hours),
+                travel=num(result.travel_hours),
+                workload=num(result.workload_hours),
+            ),
             *result.travel_lines(),
-            f"Capacity per rep: {result.capacity_hours:,.0f} h ({result.capacity_source})",
+            translate("CapacityDialog", "Capacity per rep: {hours} h ({source})").format(
+                hours=num(result.capacity_hours), source=result.capacity_source
+            ),
         ]
         if result.current_territories:
-            lines.append(f"The plan has {result.current_territories} territories today.")
+            lines.append(
+                translate("CapacityDialog", "The plan has {n} territories today.").format(
+                    n=result.current_territories
+                )
+            )
         self.workload.setText("\n".join(lines))
         self.arithmetic.setText(result.arithmetic())
         self.table.setRowCount(len(result.sensitivity))
         for r, row in enumerate(result.sensitivity):
             cells = (
-                f"{row.capacity_hours:,.0f} h",
-                f"{row.travel_hours:,.0f}",
-                f"{row.needed:,.1f}",
+                f"{num(row.capacity_hours)} h",
+                num(row.travel_hours),
+                num(row.needed, 1),
                 f"{row.territories}",
             )
             for c, text in enumerate(cells):

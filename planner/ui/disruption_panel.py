@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,15 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from planner.models.plan import Disruption, Plan
-from planner.ui.i18n import num, translate
+from planner.ui.i18n import money, num, translate
 from planner.ui.problems_panel import PlanFollower, add_panel_dock
 
 COLUMNS = (
-    "Territory",
-    "Accounts in",
-    "Accounts out",
-    "Revenue in",
-    "Revenue out",
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Territory"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Accounts in"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Accounts out"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Revenue in"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Revenue out"),
 )
 #: Rows of territories that changed are tinted, so the eye finds them in a long table.
 CHANGED = QColor("#fdebd3")
@@ -60,7 +59,7 @@ class DisruptionPanel(QWidget):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("disruptionTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("DisruptionPanel", c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -111,8 +110,8 @@ class DisruptionPanel(QWidget):
             name.setData(Qt.ItemDataRole.UserRole + 1, i)
             self.table.setItem(i, 0, name)
             texts = (
-                f"{values[0]:,.0f}",
-                f"{values[1]:,.0f}",
+                num(values[0]),
+                num(values[1]),
                 money(values[2]),
                 money(values[3]),
             )
@@ -141,7 +140,7 @@ class DisruptionPanel(QWidget):
         return out  # type: ignore[return-value]
 
     def _money(self, value: float) -> str:
-        return f"{self.currency}{value:,.0f}" if np.isfinite(value) else "–"
+        return money(value, self.currency)
 
 
 def install(window: Any) -> DisruptionPanel:

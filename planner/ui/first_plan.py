@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
-from planner.ui.i18n import translate
+from planner.ui.i18n import num, translate
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:
@@ -58,12 +58,22 @@ class _CoveragePage(QWizardPage):
         outside = self.guide.accounts_outside_units()
         placed = int(plan.accounts["lon"].notna().sum())
         lines = [
-            f"<b>{plan.n_units:,}</b> units ({self.guide.units_label}) for "
-            f"<b>{plan.n_accounts:,}</b> accounts ({placed:,} placed on the map)."
+            translate(
+                "_CoveragePage",
+                "<b>{units}</b> units ({level}) for <b>{accounts}</b> accounts "
+                "({placed} placed on the map).",
+            ).format(
+                units=num(plan.n_units),
+                level=self.guide.units_label,
+                accounts=num(plan.n_accounts),
+                placed=num(placed),
+            )
         ]
         if self.guide.coverage_text:
             lines.append(
-                "<p style='color:#b00020'><b>Check the geography:</b><br>"
+                "<p style='color:#b00020'><b>"
+                + translate("_CoveragePage", "Check the geography:")
+                + "</b><br>"
                 + self.guide.coverage_text.replace("\n", "<br>")
                 + "</p>"
             )
@@ -71,12 +81,19 @@ class _CoveragePage(QWizardPage):
         else:
             covered = placed - outside
             pct = 100.0 * covered / placed if placed else 100.0
-            lines.append(f"{covered:,} placed accounts ({pct:.1f} %) lie inside a unit.")
+            lines.append(
+                translate(
+                    "_CoveragePage", "{covered} placed accounts ({pct} %) lie inside a unit."
+                ).format(covered=num(covered), pct=num(pct, 1))
+            )
             self.back_button.setVisible(outside > 0)
         if outside:
             lines.append(
-                f"{outside:,} accounts lie outside every unit: they stay in the plan, "
-                "Unassigned, and are listed under Problems."
+                translate(
+                    "_CoveragePage",
+                    "{outside} accounts lie outside every unit: they stay in the plan, "
+                    "Unassigned, and are listed under Problems.",
+                ).format(outside=num(outside))
             )
         self.text.setText("<p>" + "</p><p>".join(lines) + "</p>")
 
@@ -113,8 +130,11 @@ class _CreatePage(QWizardPage):
         self.guide = guide
         self.setTitle(translate("_CreatePage", "3. Create territories"))
         self.setSubTitle(
-            "The optimiser builds balanced, contiguous, compact territories. "
-            "Edit ▸ Undo takes the result back."
+            translate(
+                "_CreatePage",
+                "The optimiser builds balanced, contiguous, compact territories. "
+                "Edit ▸ Undo takes the result back.",
+            )
         )
         self.status = QLabel(translate("_CreatePage", "Press Create."), self)
         self.status.setObjectName("guideCreateStatus")
@@ -201,8 +221,11 @@ class FirstPlanGuide(QWizard):
         lines = [line.replace("&", "&amp;").replace("<", "&lt;") for line in estimate.lines()]
         if len(self.plan.reps):
             lines.append(
-                f"The plan has {len(self.plan.reps)} reps: one territory each is proposed; "
-                "change the number to see another split."
+                translate(
+                    "FirstPlanGuide",
+                    "The plan has {n} reps: one territory each is proposed; "
+                    "change the number to see another split.",
+                ).format(n=len(self.plan.reps))
             )
         return "<br>".join(lines), suggested
 
@@ -270,7 +293,11 @@ class FirstPlanGuide(QWizard):
     def _on_failed(self, exc: object = None) -> None:
         self._forget_task()
         self.task = None
-        text = "Stopped; nothing changed." if exc is None else f"Could not create: {exc}"
+        text = (
+            translate("FirstPlanGuide", "Stopped; nothing changed.")
+            if exc is None
+            else translate("FirstPlanGuide", "Could not create: {error}").format(error=exc)
+        )
         self.create_page.status.setText(text)
         self.create_page.completeChanged.emit()
 

@@ -33,7 +33,7 @@ from planner.io.accounts_import import (
     detect_mapping,
     read_table,
 )
-from planner.ui.i18n import translate
+from planner.ui.i18n import num, translate
 
 NONE = "(not in file)"
 #: Built-in geographies offered when no units file is given: (key, label).
@@ -117,7 +117,7 @@ class ImportDialog(QDialog):
         form.addRow(translate("ImportDialog", "Geography:"), self.geography)
         row, self.units_edit = _file_row(
             self,
-            "Units file (optional, instead of the built-in geography)",
+            translate("ImportDialog", "Units file (optional, instead of the built-in geography)"),
             VECTOR_FILTER,
             self._on_units_changed,
         )
@@ -147,9 +147,9 @@ class ImportDialog(QDialog):
         self.decimal = QComboBox(self)
         self.decimal.setObjectName("importDecimal")
         for label, value in (
-            ("Detect per column", None),
-            ("Point: 1,234.50", "."),
-            ("Comma: 1.234,50", ","),
+            (translate("ImportDialog", "Detect per column"), None),
+            (translate("ImportDialog", "Point: 1,234.50"), "."),
+            (translate("ImportDialog", "Comma: 1.234,50"), ","),
         ):
             self.decimal.addItem(label, value)
         self.swap = QCheckBox(
@@ -250,9 +250,13 @@ class ImportDialog(QDialog):
             for c, value in enumerate(values):
                 self.preview.setItem(r, c, QTableWidgetItem(str(value)))
         self.preview.resizeColumnsToContents()
-        note = f"{len(table.rows):,} rows, {len(table.columns)} columns, encoding {table.encoding}."
+        note = translate(
+            "ImportDialog", "{rows} rows, {columns} columns, encoding {encoding}."
+        ).format(rows=num(len(table.rows)), columns=len(table.columns), encoding=table.encoding)
         if table.malformed:
-            note += f" {len(table.malformed)} malformed rows will be listed in the report."
+            note += translate(
+                "ImportDialog", " {n} malformed rows will be listed in the report."
+            ).format(n=len(table.malformed))
         self.status.setText(note)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,9 +68,14 @@ if TYPE_CHECKING:
 IN_BAND = QColor("#d9f0d3")
 OUT_OF_BAND = QColor("#f4c7c3")
 MODES = [
-    ("rebalance", "Rebalance the current alignment"),
-    ("create", "Create territories from scratch (seeded at rep homes)"),
-    ("subset", "Re-optimise the selected territories only"),
+    ("rebalance", QT_TRANSLATE_NOOP("OptimiseDialog", "Rebalance the current alignment")),
+    (
+        "create",
+        QT_TRANSLATE_NOOP(
+            "OptimiseDialog", "Create territories from scratch (seeded at rep homes)"
+        ),
+    ),
+    ("subset", QT_TRANSLATE_NOOP("OptimiseDialog", "Re-optimise the selected territories only")),
 ]
 SETTINGS_PREFIX = "optimise"
 
@@ -125,7 +130,7 @@ class OptimiseDialog(QDialog):
 
         self.mode = QComboBox()
         for key, text in MODES:
-            self.mode.addItem(text, key)
+            self.mode.addItem(translate("OptimiseDialog", text), key)
         self.territories = QSpinBox()
         self.territories.setRange(1, 10_000)
         self.territories.setToolTip(
@@ -330,7 +335,7 @@ class OptimiseDialog(QDialog):
             for spec in plan.settings.measures:
                 row = self.measures.rowCount()
                 self.measures.insertRow(row)
-                check = QTableWidgetItem(spec.label)
+                check = QTableWidgetItem(measure_label(spec.label))
                 check.setData(Qt.ItemDataRole.UserRole, spec.key)
                 check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
                 saved = remembered.get(spec.key, {})
@@ -367,7 +372,7 @@ class OptimiseDialog(QDialog):
                         n = len(tree.territories_under(node.node_id))
                         if n:
                             self.subset_under.addItem(
-                                f"{level}: {node.name} ({n} {'territory' if n == 1 else 'territories'})",
+                                f"{level}: {node.name} (" + self.tr("%n territory(s)", "", n) + ")",
                                 node.node_id,
                             )
             self.subset_under.setCurrentIndex(max(0, self.subset_under.findData(current)))
@@ -433,9 +438,14 @@ class OptimiseDialog(QDialog):
         self.form.setRowVisible(self.subset_under, mode == "subset")
         if mode == "subset" and plan is not None:
             chosen = self._subset()
-            names = ", ".join(plan.territory_label(t) for t in chosen) or "none"
+            names = ", ".join(plan.territory_label(t) for t in chosen) or translate(
+                "OptimiseDialog", "none"
+            )
             if self.subset_under.currentData() is None:
-                text = f"Selected in the balance table: {names}. Select at least two territories."
+                text = translate(
+                    "OptimiseDialog",
+                    "Selected in the balance table: {names}. Select at least two territories.",
+                ).format(names=names)
             else:
                 text = f"{self.subset_under.currentText()}: {names}."
             self.subset_label.setText(text)
@@ -452,17 +462,23 @@ class OptimiseDialog(QDialog):
         disruption = plan.disruption()
         by_revenue = self.basis.currentData() == "revenue"
         spent = disruption.revenue_fraction if by_revenue else disruption.accounts_fraction
-        what = "revenue" if by_revenue else "accounts"
-        text = f"Already {100 * spent:.1f} % of {what} from the baseline"
+        text = (
+            translate("OptimiseDialog", "Already {spent} % of revenue from the baseline")
+            if by_revenue
+            else translate("OptimiseDialog", "Already {spent} % of accounts from the baseline")
+        ).format(spent=num(100 * spent, 1))
         if self.limit_disruption.isChecked():
             left = self.disruption.value() / 100.0 - spent
             if left < -1e-9:
-                text += (
-                    f": over the {self.disruption.value():g} % budget. The run makes "
-                    "only moves that add no disruption (or move accounts back)."
-                )
+                text += translate(
+                    "OptimiseDialog",
+                    ": over the {budget} % budget. The run makes "
+                    "only moves that add no disruption (or move accounts back).",
+                ).format(budget=num(self.disruption.value(), 0))
             else:
-                text += f"; {100 * max(left, 0.0):.1f} % left."
+                text += translate("OptimiseDialog", "; {left} % left.").format(
+                    left=num(100 * max(left, 0.0), 1)
+                )
         else:
             text += "."
         self.spent.setText(text)
@@ -541,7 +557,9 @@ class OptimiseDialog(QDialog):
         def work(state: TaskState) -> PlanOptimisation:
             return optimise_plan(snapshot, options, state)
 
-        task = Task(work, "Optimise territories", self, show_dialog=False)
+        task = Task(
+            work, translate("OptimiseDialog", "Optimise territories"), self, show_dialog=False
+        )
         self.task = task
         self.window_.tasks.append(task)
         task.progress.connect(self._on_progress)
@@ -573,7 +591,9 @@ class OptimiseDialog(QDialog):
         best = re.search(r"best so far (\d+) of (\d+) bands missed", text)
         if best:
             missed, total = int(best.group(1)), int(best.group(2))
-            text = f"Searching… best so far: {total - missed} of {total} bands in tolerance"
+            text = translate(
+                "OptimiseDialog", "Searching… best so far: {good} of {total} bands in tolerance"
+            ).format(good=total - missed, total=total)
         self.status.setText(text[:1].upper() + text[1:])
 
     def _on_failed(self, exc: object) -> None:
@@ -659,12 +679,29 @@ class OptimiseDialog(QDialog):
                 elapsed=num(result.elapsed, 1),
             )
         )
-        lines = [] if result.options.mode == "create" else [f"Disruption {result.budget_line()}"]
-        lines += [f"Shortfall: {s.describe()}" for s in result.shortfalls]
-        lines += [f"Note: {m}" for m in result.messages]
+        lines = (
+            []
+            if result.options.mode == "create"
+            else [
+                translate("OptimiseDialog", "Disruption {budget}").format(
+                    budget=result.budget_line()
+                )
+            ]
+        )
+        lines += [
+            translate("OptimiseDialog", "Shortfall: {what}").format(what=s.describe())
+            for s in result.shortfalls
+        ]
+        lines += [
+            translate("OptimiseDialog", "Note: {note}").format(note=m) for m in result.messages
+        ]
         units = [m for m in result.moves if m.kind == "unit"]
         if units:
-            lines.append(f"Moves ({len(units)} units; every move is saved with the plan):")
+            lines.append(
+                translate(
+                    "OptimiseDialog", "Moves ({n} units; every move is saved with the plan):"
+                ).format(n=len(units))
+            )
             lines += [
                 f"  {m.item_id}: {_label(result, m.from_territory)} → "
                 f"{_label(result, m.to_territory)}: {m.reason}"

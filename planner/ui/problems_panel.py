@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -19,17 +19,17 @@ from PySide6.QtWidgets import (
 from planner.models.events import PlanEvent
 from planner.models.plan import Plan
 from planner.models.problems import PROBLEM_KINDS, Problem, ProblemKind, find_problems
-from planner.ui.i18n import translate
+from planner.ui.i18n import num, translate
 
 #: Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.
 KIND_TITLES: dict[ProblemKind, str] = {
-    "overlap": "Overlapping territories",
-    "unassigned_accounts": "Unassigned accounts",
-    "unassigned_units": "Unassigned units",
-    "non_contiguous": "Territories in separate parts",
-    "empty_territory": "Empty territories",
-    "unplaced_accounts": "Accounts without a location",
-    "outside_units": "Accounts outside every unit",
+    "overlap": QT_TRANSLATE_NOOP("ProblemsPanel", "Overlapping territories"),
+    "unassigned_accounts": QT_TRANSLATE_NOOP("ProblemsPanel", "Unassigned accounts"),
+    "unassigned_units": QT_TRANSLATE_NOOP("ProblemsPanel", "Unassigned units"),
+    "non_contiguous": QT_TRANSLATE_NOOP("ProblemsPanel", "Territories in separate parts"),
+    "empty_territory": QT_TRANSLATE_NOOP("ProblemsPanel", "Empty territories"),
+    "unplaced_accounts": QT_TRANSLATE_NOOP("ProblemsPanel", "Accounts without a location"),
+    "outside_units": QT_TRANSLATE_NOOP("ProblemsPanel", "Accounts outside every unit"),
 }
 
 #: Data roles of a row: the box to zoom to, and (item kind, indices) to select.
@@ -153,7 +153,8 @@ class ProblemsPanel(QWidget):
             of_kind = [p for p in problems if p.kind == kind]
             if not of_kind:
                 continue
-            group = QTreeWidgetItem([f"{KIND_TITLES[kind]} ({len(of_kind)})"])
+            title = translate("ProblemsPanel", KIND_TITLES[kind])
+            group = QTreeWidgetItem([f"{title} ({len(of_kind)})"])
             group.setData(0, Qt.ItemDataRole.UserRole, kind)
             font = group.font(0)
             font.setBold(True)
@@ -164,11 +165,14 @@ class ProblemsPanel(QWidget):
                 row.setData(0, Qt.ItemDataRole.UserRole, list(problem.territories))
                 group.addChild(row)
                 for n, part in enumerate(problem.parts, start=1):
-                    what = "unit" if problem.item_kind == "units" else "account"
                     count = len(part.items)
-                    text = (
-                        f"Part {n}: {count:,} {what}{'' if count == 1 else 's'}, "
-                        f"{part.area_km2:,.0f} km²"
+                    what = (
+                        self.tr("%n unit(s)", "", count)
+                        if problem.item_kind == "units"
+                        else self.tr("%n account(s)", "", count)
+                    )
+                    text = translate("ProblemsPanel", "Part {n}: {what}, {area} km²").format(
+                        n=n, what=what, area=num(part.area_km2)
                     )
                     child = self._row(text, part.bbox, problem.item_kind, part.items)
                     child.setData(0, Qt.ItemDataRole.UserRole, list(problem.territories))

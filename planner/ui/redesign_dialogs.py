@@ -149,9 +149,9 @@ class QuotaDialog(QDialog):
         for r, row in enumerate(table.itertuples(index=False)):
             cells = [
                 row.territory,
-                f"{cur}{row.top_down:,.0f}",
-                f"{cur}{row.bottom_up:,.0f}",
-                f"{cur}{row.gap:,.0f}",
+                money(row.top_down, cur),
+                money(row.bottom_up, cur),
+                money(row.gap, cur),
             ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -209,7 +209,9 @@ class QuotaDialog(QDialog):
             SetQuotasCommand(
                 self.plan,
                 finals,
-                f"Set quotas (target {self.plan.settings.currency}{self.target.value():,.0f})",
+                translate("QuotaDialog", "Set quotas (target {target})").format(
+                    target=money(self.target.value(), self.plan.settings.currency)
+                ),
             )
         )
         self.window.statusBar().showMessage(translate("QuotaDialog", "Quotas set"), 5000)
@@ -331,16 +333,19 @@ def install(window: MainWindow) -> None:
 
     for text, slot, key, tip in (
         (
-            "&Quotas…",
+            translate("RedesignDialogs", "&Quotas…"),
             open_quotas,
             "Ctrl+Shift+Q",
-            "Split a company target across territories (top-down beside bottom-up)",
+            translate(
+                "RedesignDialogs",
+                "Split a company target across territories (top-down beside bottom-up)",
+            ),
         ),
         (
-            "Match &Reps to Territories…",
+            translate("RedesignDialogs", "Match &Reps to Territories…"),
             open_matching,
             "Ctrl+Shift+M",
-            "Suggest which rep takes which territory, explained",
+            translate("RedesignDialogs", "Suggest which rep takes which territory, explained"),
         ),
     ):
         action = QAction(text, window)

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,14 +54,25 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def _territory(plan: Plan, index: int) -> str:
     return (
-        "Unassigned" if index < 0 else f"{plan.territory_ids[index]} {plan.territory_label(index)}"
+        translate("ReviewDialog", "Unassigned")
+        if index < 0
+        else f"{plan.territory_ids[index]} {plan.territory_label(index)}"
     )
 
 
 class ChangesModel(QAbstractTableModel):
     """The review's changes, one row each, with a checkbox in the first column."""
 
-    HEADERS = ("Apply", "Where", "Type", "ID", "Name", "From", "To", "Accounts along")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ReviewDialog", "Apply"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Where"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Type"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "ID"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Name"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "From"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "To"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Accounts along"),
+    )
 
     def __init__(self, plan: Plan, changes: list[ReviewChange], parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,7 +88,7 @@ class ChangesModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return translate("ReviewDialog", self.HEADERS[section])
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -89,7 +106,9 @@ class ChangesModel(QAbstractTableModel):
             return None
         values = (
             None,
-            f"{change.sheet} row {change.row}",
+            translate("ReviewDialog", "{sheet} row {row}").format(
+                sheet=change.sheet, row=change.row
+            ),
             change.kind.capitalize(),
             change.item_id,
             change.name or "",
@@ -124,7 +143,13 @@ class ChangesModel(QAbstractTableModel):
 class ConflictsModel(QAbstractTableModel):
     """Rows that cannot be applied: where they are and why."""
 
-    HEADERS = ("Sheet", "Row", "Column", "ID", "Reason")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ReviewDialog", "Sheet"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Row"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Column"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "ID"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Reason"),
+    )
 
     def __init__(self, conflicts: list[ReviewIssue], parent: QWidget | None = None):
         super().__init__(parent)
@@ -138,7 +163,7 @@ class ConflictsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return translate("ReviewDialog", self.HEADERS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -261,8 +286,8 @@ class ReviewDialog(QDialog):
         except ValueError as exc:
             QMessageBox.warning(self, translate("ReviewDialog", "Review"), str(exc))
             return False
-        text = (
-            f"Apply {len(accepted)} change{'s' * (len(accepted) != 1)} from {self.review.workbook}"
+        text = self.tr("Apply %n change(s) from {workbook}", "", len(accepted)).format(
+            workbook=self.review.workbook
         )
         self.window_.push(ApplyChangeCommand(self.plan, change, text))
         self.window_.statusBar().showMessage(text, 8000)
@@ -292,7 +317,9 @@ def start_review(window: MainWindow, path: Path) -> Task | None:
         window.review_dialog = dialog  # type: ignore[attr-defined]
         dialog.open()
 
-    return window.run_task(work, f"Reviewing {Path(path).name}", done)
+    return window.run_task(
+        work, translate("ReviewDialog", "Reviewing {name}").format(name=Path(path).name), done
+    )
 
 
 def open_dialog(window: MainWindow) -> Task | None:

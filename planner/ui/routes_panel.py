@@ -20,7 +20,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QDate, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QDate,
+    QEvent,
+    QObject,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -56,6 +66,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.models.events import PlanEvent, SettingsChanged
+from planner.models.i18n import format_weekday_date
 from planner.models.plan import Plan
 from planner.models.progress import Cancelled, TaskState
 from planner.optimise.visit_planning import (
@@ -78,7 +89,7 @@ from planner.optimise.visit_planning import (
     save_routes_state,
     snapshot_for_routes,
 )
-from planner.ui.i18n import num, translate
+from planner.ui.i18n import money, num, percent, translate
 
 ALL = ""  # rep and day selectors: everything
 #: Day colours when one rep is shown (colour-blind friendly, distinct on the pale map).
@@ -306,7 +317,7 @@ def _item(value: object, align_right: bool = False, sort_key: float | None = Non
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(headers))
+    table.setHorizontalHeaderLabels([translate("RoutesPanel", h) for h in headers])
     table.verticalHeader().setVisible(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -344,25 +355,30 @@ class RoutesPanel(QWidget):
     itineraries_written = Signal(object)
 
     TOTALS_HEADERS = (
-        "Rep",
-        "Visits",
-        "Not planned",
-        "Distance (km)",
-        "Drive (h)",
-        "Utilisation",
-        "Mileage",
+        QT_TRANSLATE_NOOP("RoutesPanel", "Rep"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Visits"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Not planned"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Distance (km)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Drive (h)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Utilisation"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Mileage"),
     )
     ITINERARY_HEADERS = (
-        "Day",
-        "Order",
-        "Account",
-        "Arrival",
-        "Departure",
-        "Drive (min)",
-        "Distance (km)",
-        "Address",
+        QT_TRANSLATE_NOOP("RoutesPanel", "Day"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Order"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Account"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Arrival"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Departure"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Drive (min)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Distance (km)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Address"),
     )
-    UNPLACED_HEADERS = ("Account", "Rep", "Visits", "Reason")
+    UNPLACED_HEADERS = (
+        QT_TRANSLATE_NOOP("RoutesPanel", "Account"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Rep"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Visits"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Reason"),
+    )
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -557,15 +573,17 @@ class RoutesPanel(QWidget):
             return
         weekdays = set(options.working_weekdays)
         skipped = [
-            f"{name} ({day:%a %d %b})"
+            f"{name} ({format_weekday_date(day, year=False)})"
             for day, name in holidays.items()
             if day.weekday() in weekdays
         ]
-        text = f"{first:%a %d %b %Y} – {last:%a %d %b %Y}."
+        text = f"{format_weekday_date(first)} – {format_weekday_date(last)}."
         if skipped:
-            text += " No visits on " + ", ".join(skipped) + "."
+            text += translate("RoutesPanel", " No visits on {days}.").format(
+                days=", ".join(skipped)
+            )
         elif options.holiday_country:
-            text += " No public holidays on working days."
+            text += translate("RoutesPanel", " No public holidays on working days.")
         self.horizon_label.setText(text)
 
     def _on_start_changed(self, value: QDate) -> None:
@@ -584,7 +602,9 @@ class RoutesPanel(QWidget):
             SetRoutesCalendarCommand(
                 self.plan,
                 {"routes_start_date": monday.isoformat()},
-                f"Routes start {monday:%a %d %b %Y}",
+                translate("RoutesPanel", "Routes start {day}").format(
+                    day=format_weekday_date(monday)
+                ),
             )
         )
         self._show_horizon()
@@ -609,7 +629,9 @@ class RoutesPanel(QWidget):
             SetRoutesCalendarCommand(
                 self.plan,
                 {"holiday_country": country, "holiday_subdivision": subdivision},
-                f"Public holidays: {calendar_label(country, subdivision)}",
+                translate("RoutesPanel", "Public holidays: {calendar}").format(
+                    calendar=calendar_label(country, subdivision)
+                ),
             )
         )
         self._show_calendar()
@@ -688,7 +710,9 @@ class RoutesPanel(QWidget):
             )
         )
         self.task = self.window_.run_task(
-            work, f"Planning visit routes for {who}", lambda result: self._on_done(plan, result)
+            work,
+            translate("RoutesPanel", "Planning visit routes for {who}").format(who=who),
+            lambda result: self._on_done(plan, result),
         )
         self.task.progress.connect(self._on_progress)
         self.task.failed.connect(lambda _exc: self._finish(None))
@@ -730,9 +754,15 @@ class RoutesPanel(QWidget):
             )
             self._finish(None)
             return
-        who = "all reps" if result.all_reps else ", ".join(result.rep_ids)
-        self._push(ApplyRoutesCommand(plan, result, f"Plan visit routes ({who})"))
-        note = f"{result.visits_planned:,} visits planned, {result.visits_unplaced:,} not planned."
+        who = translate("RoutesPanel", "all reps") if result.all_reps else ", ".join(result.rep_ids)
+        self._push(
+            ApplyRoutesCommand(
+                plan, result, translate("RoutesPanel", "Plan visit routes ({who})").format(who=who)
+            )
+        )
+        note = translate("RoutesPanel", "{planned} visits planned, {unplaced} not planned.").format(
+            planned=num(result.visits_planned), unplaced=num(result.visits_unplaced)
+        )
         if result.warnings:
             note += " " + "; ".join(result.warnings) + "."
         self.run_note = note
@@ -772,14 +802,19 @@ class RoutesPanel(QWidget):
         if plan is not None and self.task is None:
             routed = int(np.isfinite(plan.engine.routed_travel_hours).sum())
             if not routed:
-                travel = "No routes planned: workload uses estimated travel."
-            elif routed < plan.n_territories:
-                travel = (
-                    f"Workload uses routed travel for {routed} of {plan.n_territories} "
-                    "territories (estimated travel for the rest)."
+                travel = translate(
+                    "RoutesPanel", "No routes planned: workload uses estimated travel."
                 )
+            elif routed < plan.n_territories:
+                travel = translate(
+                    "RoutesPanel",
+                    "Workload uses routed travel for {routed} of {total} territories "
+                    "(estimated travel for the rest).",
+                ).format(routed=routed, total=plan.n_territories)
             else:
-                travel = "Workload uses routed travel for every territory."
+                travel = translate(
+                    "RoutesPanel", "Workload uses routed travel for every territory."
+                )
             self.status.setText(f"{self.run_note} {travel}".strip())
 
     def _fill_totals(self, totals: pd.DataFrame | None) -> None:
@@ -796,12 +831,12 @@ class RoutesPanel(QWidget):
                 rep_item.setData(Qt.ItemDataRole.UserRole, str(row.rep_id))
                 cells = [
                     rep_item,
-                    _item(f"{int(row.visits):,}", True),
-                    _item(f"{int(row.unplaced_visits):,}", True),
-                    _item(f"{float(row.distance_km):,.0f}", True),
-                    _item(f"{float(row.drive_hours):,.1f}", True),
-                    _item(f"{float(row.utilisation):.0%}", True),
-                    _item(f"{currency}{float(row.mileage_reimbursement):,.0f}", True),
+                    _item(num(int(row.visits)), True),
+                    _item(num(int(row.unplaced_visits)), True),
+                    _item(num(float(row.distance_km)), True),
+                    _item(num(float(row.drive_hours), 1), True),
+                    _item(percent(float(row.utilisation), 0), True),
+                    _item(money(float(row.mileage_reimbursement), currency), True),
                 ]
                 for c, cell in enumerate(cells):
                     table.setItem(r, c, cell)
@@ -902,8 +937,8 @@ class RoutesPanel(QWidget):
                 _item(account),
                 _item(row.arrival, True),
                 _item(row.departure, True),
-                _item(f"{float(row.drive_minutes):.0f}", True),
-                _item(f"{float(row.distance_km):.1f}", True),
+                _item(num(float(row.drive_minutes)), True),
+                _item(num(float(row.distance_km), 1), True),
                 _item(_address(row._asdict())),
             ]
             for c, cell in enumerate(cells):

@@ -38,7 +38,7 @@ from planner.models.scenarios import (
     write_scenario,
 )
 from planner.ui.commands import ApplyChangeCommand
-from planner.ui.i18n import num, translate
+from planner.ui.i18n import money, num, translate
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
@@ -104,13 +104,13 @@ class ScenariosPanel(QWidget):
         self.note.setWordWrap(True)
         buttons = QHBoxLayout()
         for text, slot in (
-            ("Save current as…", self.save_current),
-            ("Switch to", self.switch_selected),
-            ("Duplicate…", self.duplicate_selected),
-            ("Rename…", self.rename_selected),
-            ("Delete", self.delete_selected),
-            ("Maps", self.show_maps),
-            ("Realignment", self.show_realignment),
+            (translate("ScenariosPanel", "Save current as…"), self.save_current),
+            (translate("ScenariosPanel", "Switch to"), self.switch_selected),
+            (translate("ScenariosPanel", "Duplicate…"), self.duplicate_selected),
+            (translate("ScenariosPanel", "Rename…"), self.rename_selected),
+            (translate("ScenariosPanel", "Delete"), self.delete_selected),
+            (translate("ScenariosPanel", "Maps"), self.show_maps),
+            (translate("ScenariosPanel", "Realignment"), self.show_realignment),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
@@ -220,11 +220,15 @@ class ScenariosPanel(QWidget):
         plan = self.window.plan
         if plan is None:
             return
-        name = name or self._ask("Save scenario", "Name for the current alignment:")
+        name = name or self._ask(
+            translate("ScenariosPanel", "Save scenario"),
+            translate("ScenariosPanel", "Name for the current alignment:"),
+        )
         if name:
             at, ut = plan.account_territory.copy(), plan.unit_territory.copy()
             self._edit(
-                lambda: write_scenario(plan, name, at, ut, source="edit"), f"Save scenario {name}"
+                lambda: write_scenario(plan, name, at, ut, source="edit"),
+                translate("ScenariosPanel", "Save scenario {name}").format(name=name),
             )
 
     def switch_selected(self, name: str | None = None) -> None:
@@ -241,7 +245,13 @@ class ScenariosPanel(QWidget):
                 5000,
             )
             return
-        self.window.push(ApplyChangeCommand(plan, change, f"Switch to scenario {name}"))
+        self.window.push(
+            ApplyChangeCommand(
+                plan,
+                change,
+                translate("ScenariosPanel", "Switch to scenario {name}").format(name=name),
+            )
+        )
 
     def duplicate_selected(self, new: str | None = None) -> None:
         plan = self.window.plan
@@ -249,11 +259,16 @@ class ScenariosPanel(QWidget):
         if plan is None or not name:
             return
         new = new or self._ask(
-            "Duplicate scenario", f"Name for the copy of {name}:", f"{name} copy"
+            translate("ScenariosPanel", "Duplicate scenario"),
+            translate("ScenariosPanel", "Name for the copy of {name}:").format(name=name),
+            translate("ScenariosPanel", "{name} copy").format(name=name),
         )
         if new:
             self._edit(
-                lambda: duplicate_scenario(plan, name, new), f"Duplicate scenario {name} as {new}"
+                lambda: duplicate_scenario(plan, name, new),
+                translate("ScenariosPanel", "Duplicate scenario {name} as {new}").format(
+                    name=name, new=new
+                ),
             )
 
     def rename_selected(self, new: str | None = None) -> None:
@@ -261,9 +276,18 @@ class ScenariosPanel(QWidget):
         name = self.selected()
         if plan is None or not name:
             return
-        new = new or self._ask("Rename scenario", f"New name for {name}:", name)
+        new = new or self._ask(
+            translate("ScenariosPanel", "Rename scenario"),
+            translate("ScenariosPanel", "New name for {name}:").format(name=name),
+            name,
+        )
         if new and new != name:
-            self._edit(lambda: rename_scenario(plan, name, new), f"Rename scenario {name} to {new}")
+            self._edit(
+                lambda: rename_scenario(plan, name, new),
+                translate("ScenariosPanel", "Rename scenario {name} to {new}").format(
+                    name=name, new=new
+                ),
+            )
 
     def show_maps(self) -> ScenarioMapsDialog | None:
         """Open small-multiple maps of the ticked scenarios."""
@@ -293,7 +317,10 @@ class ScenariosPanel(QWidget):
         name = self.selected()
         if plan is None or not name:
             return
-        self._edit(lambda: delete_scenario(plan, name), f"Delete scenario {name}")
+        self._edit(
+            lambda: delete_scenario(plan, name),
+            translate("ScenariosPanel", "Delete scenario {name}").format(name=name),
+        )
 
 
 class RealignmentDialog(QDialog):
@@ -340,7 +367,7 @@ class RealignmentDialog(QDialog):
         for r, row in enumerate(self.report.itertuples(index=False)):
             for c, key in enumerate(self.COLUMNS):
                 value = getattr(row, key)
-                text = f"{plan.settings.currency}{value:,.0f}" if key == "revenue" else str(value)
+                text = money(value, plan.settings.currency) if key == "revenue" else str(value)
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.setSortingEnabled(True)
         self.table.resizeColumnsToContents()

@@ -129,7 +129,11 @@ def apply_territory_edits(window: MainWindow, index: int, values: dict[str, obje
     if not changed:
         return 0
     stack = window.undo_stack
-    stack.beginMacro(f"Edit territory {plan.territory_label(index)}")
+    stack.beginMacro(
+        translate("TerritoryDialog", "Edit territory {name}").format(
+            name=plan.territory_label(index)
+        )
+    )
     for field, value in changed.items():
         window.push(SetTerritoryFieldCommand(plan, index, field, value))
     stack.endMacro()

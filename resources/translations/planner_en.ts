@@ -2,7 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>OptimiseDialog</name>
+    <message numerus="yes">
+        <source>%n territory(s)</source>
+        <translation><numerusform>%n territory</numerusform><numerusform>%n territories</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>ProblemsPanel</name>
+    <message numerus="yes">
+        <source>%n unit(s)</source>
+        <translation><numerusform>%n unit</numerusform><numerusform>%n units</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s)</source>
+        <translation><numerusform>%n account</numerusform><numerusform>%n accounts</numerusform></translation>
+    </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
         <translation><numerusform>%n problem</numerusform><numerusform>%n problems</numerusform></translation>
@@ -13,6 +28,10 @@
     <message numerus="yes">
         <source>Apply %n change(s)</source>
         <translation><numerusform>Apply %n change</numerusform><numerusform>Apply %n changes</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Apply %n change(s) from {workbook}</source>
+        <translation><numerusform>Apply %n change from {workbook}</numerusform><numerusform>Apply %n changes from {workbook}</numerusform></translation>
     </message>
 </context>
 </TS>

@@ -67,6 +67,22 @@
         <translation>Sensibilidad:</translation>
     </message>
     <message>
+        <source>{accounts} accounts, {visits} visits a year</source>
+        <translation>{accounts} cuentas, {visits} visitas al año</translation>
+    </message>
+    <message>
+        <source>Workload: visit hours {visit} + travel {travel} = {workload} h a year</source>
+        <translation>Carga de trabajo: horas de visita {visit} + desplazamiento {travel} = {workload} h al año</translation>
+    </message>
+    <message>
+        <source>Capacity per rep: {hours} h ({source})</source>
+        <translation>Capacidad por representante: {hours} h ({source})</translation>
+    </message>
+    <message>
+        <source>The plan has {n} territories today.</source>
+        <translation>El plan tiene hoy {n} territorios.</translation>
+    </message>
+    <message>
         <source>Open a plan first.</source>
         <translation>Abra primero un plan.</translation>
     </message>
@@ -81,6 +97,26 @@
 </context>
 <context>
     <name>DisruptionPanel</name>
+    <message>
+        <source>Territory</source>
+        <translation>Territorio</translation>
+    </message>
+    <message>
+        <source>Accounts in</source>
+        <translation>Cuentas entrantes</translation>
+    </message>
+    <message>
+        <source>Accounts out</source>
+        <translation>Cuentas salientes</translation>
+    </message>
+    <message>
+        <source>Revenue in</source>
+        <translation>Ingresos entrantes</translation>
+    </message>
+    <message>
+        <source>Revenue out</source>
+        <translation>Ingresos salientes</translation>
+    </message>
     <message>
         <source>No plan</source>
         <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
@@ -127,6 +163,12 @@
         <translation>No existe la carpeta {value}.</translation>
     </message>
     <message>
+        <source>Replace {files}?
+The old file is kept until the new one is complete.</source>
+        <translation>¿Reemplazar {files}?
+El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
+    </message>
+    <message>
         <source>&amp;Export…</source>
         <translation>&amp;Exportar…</translation>
     </message>
@@ -142,13 +184,25 @@
         <translation>Su primer plan</translation>
     </message>
     <message>
-        <source>Creating {n} territories…</source>
+        <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
         <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <translation>El plan tiene {n} representantes: se propone un territorio para cada uno; cambie el número para ver otro reparto.</translation>
+    </message>
+    <message>
+        <source>Creating {n} territories…</source>
         <translation>Creando {n} territorios…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
         <translation>Deteniendo: se conserva el mejor plan encontrado hasta ahora…</translation>
+    </message>
+    <message>
+        <source>Stopped; nothing changed.</source>
+        <translation>Detenido; no ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>Could not create: {error}</source>
+        <translation>No se pudo crear: {error}</translation>
     </message>
     <message>
         <source>Another plan is open now; nothing changed.</source>
@@ -187,6 +241,10 @@
         <translation>Geografía:</translation>
     </message>
     <message>
+        <source>Units file (optional, instead of the built-in geography)</source>
+        <translation>Archivo de unidades (opcional, en lugar de la geografía incluida)</translation>
+    </message>
+    <message>
         <source>Units:</source>
         <translation>Unidades:</translation>
     </message>
@@ -197,6 +255,18 @@
     <message>
         <source>Column mapping (detected from the header; correct it if needed)</source>
         <translation>Correspondencia de columnas (detectada del encabezado; corríjala si hace falta)</translation>
+    </message>
+    <message>
+        <source>Detect per column</source>
+        <translation>Detectar por columna</translation>
+    </message>
+    <message>
+        <source>Point: 1,234.50</source>
+        <translation>Punto: 1,234.50</translation>
+    </message>
+    <message>
+        <source>Comma: 1.234,50</source>
+        <translation>Coma: 1.234,50</translation>
     </message>
     <message>
         <source>Swap latitude and longitude where the ZIP shows they are swapped</source>
@@ -231,6 +301,14 @@
         <translation>&lt;b&gt;No se puede leer:&lt;/b&gt; {exc}</translation>
     </message>
     <message>
+        <source>{rows} rows, {columns} columns, encoding {encoding}.</source>
+        <translation>{rows} filas, {columns} columnas, codificación {encoding}.</translation>
+    </message>
+    <message>
+        <source> {n} malformed rows will be listed in the report.</source>
+        <translation> {n} filas mal formadas aparecerán en el informe.</translation>
+    </message>
+    <message>
         <source>Column mapping</source>
         <translation>Correspondencia de columnas</translation>
     </message>
@@ -239,7 +317,6 @@
     <name>Language</name>
     <message>
         <source>&amp;Language</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them).</extracomment>
         <translation>&amp;Idioma</translation>
     </message>
     <message>
@@ -260,7 +337,39 @@
     </message>
 </context>
 <context>
+    <name>Measures</name>
+    <message>
+        <source>Workload (h/yr)</source>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <translation>Carga de trabajo (h/año)</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <translation>Potencial</translation>
+    </message>
+    <message>
+        <source>Revenue (L12M)</source>
+        <translation>Ingresos (últ. 12 meses)</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Cuentas</translation>
+    </message>
+</context>
+<context>
     <name>OptimiseDialog</name>
+    <message>
+        <source>Rebalance the current alignment</source>
+        <translation>Reequilibrar la alineación actual</translation>
+    </message>
+    <message>
+        <source>Create territories from scratch (seeded at rep homes)</source>
+        <translation>Crear territorios desde cero (a partir de los domicilios de los representantes)</translation>
+    </message>
+    <message>
+        <source>Re-optimise the selected territories only</source>
+        <translation>Reoptimizar solo los territorios seleccionados</translation>
+    </message>
     <message>
         <source>Optimise territories</source>
         <translation>Optimizar territorios</translation>
@@ -394,6 +503,34 @@
         <source>the territories selected in the balance table</source>
         <translation>los territorios seleccionados en la tabla de equilibrio</translation>
     </message>
+    <message numerus="yes">
+        <source>%n territory(s)</source>
+        <translation><numerusform>%n territorio</numerusform><numerusform>%n territorios</numerusform></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguno</translation>
+    </message>
+    <message>
+        <source>Selected in the balance table: {names}. Select at least two territories.</source>
+        <translation>Seleccionados en la tabla de equilibrio: {names}. Seleccione al menos dos territorios.</translation>
+    </message>
+    <message>
+        <source>Already {spent} % of revenue from the baseline</source>
+        <translation>Ya se ha movido el {spent} % de los ingresos respecto a la línea base</translation>
+    </message>
+    <message>
+        <source>Already {spent} % of accounts from the baseline</source>
+        <translation>Ya se ha movido el {spent} % de las cuentas respecto a la línea base</translation>
+    </message>
+    <message>
+        <source>: over the {budget} % budget. The run makes only moves that add no disruption (or move accounts back).</source>
+        <translation>: por encima del presupuesto del {budget} %. La ejecución solo hace movimientos que no añaden disrupción (o devuelven cuentas).</translation>
+    </message>
+    <message>
+        <source>; {left} % left.</source>
+        <translation>; quedan {left} %.</translation>
+    </message>
     <message>
         <source>Starting…</source>
         <translation>Iniciando…</translation>
@@ -403,8 +540,16 @@
         <translation>Deteniendo: se conserva el mejor plan encontrado hasta ahora…</translation>
     </message>
     <message>
+        <source>Searching… best so far: {good} of {total} bands in tolerance</source>
+        <translation>Buscando… mejor hasta ahora: {good} de {total} bandas dentro de la tolerancia</translation>
+    </message>
+    <message>
         <source>The optimiser failed.</source>
         <translation>El optimizador falló.</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>Territorio</translation>
     </message>
     <message>
         <source>value {value} → {value2} (target {value3})</source>
@@ -413,6 +558,22 @@
     <message>
         <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({value} %), {value2} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante.  Contiguos: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</translation>
+    </message>
+    <message>
+        <source>Disruption {budget}</source>
+        <translation>Disrupción {budget}</translation>
+    </message>
+    <message>
+        <source>Shortfall: {what}</source>
+        <translation>Déficit: {what}</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>Nota: {note}</translation>
+    </message>
+    <message>
+        <source>Moves ({n} units; every move is saved with the plan):</source>
+        <translation>Movimientos ({n} unidades; cada movimiento se guarda con el plan):</translation>
     </message>
     <message>
         <source>Done. Review the proposal and press Apply, or change the options and run again.</source>
@@ -446,9 +607,49 @@
 <context>
     <name>ProblemsPanel</name>
     <message>
+        <source>Overlapping territories</source>
+        <translation>Territorios superpuestos</translation>
+    </message>
+    <message>
+        <source>Unassigned accounts</source>
+        <translation>Cuentas sin asignar</translation>
+    </message>
+    <message>
+        <source>Unassigned units</source>
+        <translation>Unidades sin asignar</translation>
+    </message>
+    <message>
+        <source>Territories in separate parts</source>
+        <translation>Territorios en partes separadas</translation>
+    </message>
+    <message>
+        <source>Empty territories</source>
+        <translation>Territorios vacíos</translation>
+    </message>
+    <message>
+        <source>Accounts without a location</source>
+        <translation>Cuentas sin ubicación</translation>
+    </message>
+    <message>
+        <source>Accounts outside every unit</source>
+        <translation>Cuentas fuera de toda unidad</translation>
+    </message>
+    <message>
         <source>No plan</source>
         <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
         <translation>Sin plan</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unit(s)</source>
+        <translation><numerusform>%n unidad</numerusform><numerusform>%n unidades</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s)</source>
+        <translation><numerusform>%n cuenta</numerusform><numerusform>%n cuentas</numerusform></translation>
+    </message>
+    <message>
+        <source>Part {n}: {what}, {area} km²</source>
+        <translation>Parte {n}: {what}, {area} km²</translation>
     </message>
     <message>
         <source>No problems</source>
@@ -518,6 +719,18 @@
         <translation>Una cuota final no es un número.</translation>
     </message>
     <message>
+        <source>Final quotas add up to {total}; target {target}</source>
+        <translation>Las cuotas finales suman {total}; objetivo {target}</translation>
+    </message>
+    <message>
+        <source>  — off by {gap}</source>
+        <translation>  — diferencia de {gap}</translation>
+    </message>
+    <message>
+        <source>Set quotas (target {target})</source>
+        <translation>Fijar cuotas (objetivo {target})</translation>
+    </message>
+    <message>
         <source>Quotas set</source>
         <translation>Cuotas fijadas</translation>
     </message>
@@ -579,6 +792,22 @@
         <source>The plan has no reps.</source>
         <translation>El plan no tiene representantes.</translation>
     </message>
+    <message>
+        <source>&amp;Quotas…</source>
+        <translation>&amp;Cuotas…</translation>
+    </message>
+    <message>
+        <source>Split a company target across territories (top-down beside bottom-up)</source>
+        <translation>Repartir un objetivo de empresa entre territorios (descendente junto a ascendente)</translation>
+    </message>
+    <message>
+        <source>Match &amp;Reps to Territories…</source>
+        <translation>Asignar &amp;representantes a territorios…</translation>
+    </message>
+    <message>
+        <source>Suggest which rep takes which territory, explained</source>
+        <translation>Sugerir qué representante lleva cada territorio, con explicación</translation>
+    </message>
 </context>
 <context>
     <name>RepMatchDialog</name>
@@ -614,6 +843,62 @@
 <context>
     <name>ReviewDialog</name>
     <message>
+        <source>Unassigned</source>
+        <translation>Sin asignar</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Aplicar</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Dónde</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>De</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>Accounts along</source>
+        <translation>Cuentas que acompañan</translation>
+    </message>
+    <message>
+        <source>{sheet} row {row}</source>
+        <translation>{sheet} fila {row}</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>Hoja</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Fila</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
         <source>Review {workbook}</source>
         <translation>Revisar {workbook}</translation>
     </message>
@@ -645,6 +930,14 @@
         <source>Review</source>
         <translation>Revisar</translation>
     </message>
+    <message numerus="yes">
+        <source>Apply %n change(s) from {workbook}</source>
+        <translation><numerusform>Aplicar %n cambio de {workbook}</numerusform><numerusform>Aplicar %n cambios de {workbook}</numerusform></translation>
+    </message>
+    <message>
+        <source>Reviewing {name}</source>
+        <translation>Revisando {name}</translation>
+    </message>
     <message>
         <source>Review edited workbook</source>
         <translation>Revisar libro editado</translation>
@@ -662,7 +955,7 @@
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>Planificar y mostrar un representante o todos</translation>
     </message>
     <message>
@@ -715,6 +1008,7 @@
     </message>
     <message>
         <source>Rep</source>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>Representante</translation>
     </message>
     <message>
@@ -742,6 +1036,70 @@
         <translation>Sin planificar</translation>
     </message>
     <message>
+        <source>Visits</source>
+        <translation>Visitas</translation>
+    </message>
+    <message>
+        <source>Distance (km)</source>
+        <translation>Distancia (km)</translation>
+    </message>
+    <message>
+        <source>Drive (h)</source>
+        <translation>Conducción (h)</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>Utilización</translation>
+    </message>
+    <message>
+        <source>Mileage</source>
+        <translation>Kilometraje</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Orden</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Cuenta</translation>
+    </message>
+    <message>
+        <source>Arrival</source>
+        <translation>Llegada</translation>
+    </message>
+    <message>
+        <source>Departure</source>
+        <translation>Salida</translation>
+    </message>
+    <message>
+        <source>Drive (min)</source>
+        <translation>Conducción (min)</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Dirección</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source> No visits on {days}.</source>
+        <translation> Sin visitas el {days}.</translation>
+    </message>
+    <message>
+        <source> No public holidays on working days.</source>
+        <translation> No hay festivos en días laborables.</translation>
+    </message>
+    <message>
+        <source>Routes start {day}</source>
+        <translation>Las rutas empiezan el {day}</translation>
+    </message>
+    <message>
+        <source>Public holidays: {calendar}</source>
+        <translation>Festivos: {calendar}</translation>
+    </message>
+    <message>
         <source>All reps</source>
         <translation>Todos los representantes</translation>
     </message>
@@ -754,12 +1112,40 @@
         <translation>Planificando {weeks} semanas de visitas para {who}…</translation>
     </message>
     <message>
+        <source>Planning visit routes for {who}</source>
+        <translation>Planificando rutas de visita para {who}</translation>
+    </message>
+    <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
         <translation>Mientras tanto se abrió otro plan: las rutas no se aplicaron.</translation>
     </message>
     <message>
+        <source>all reps</source>
+        <translation>todos los representantes</translation>
+    </message>
+    <message>
+        <source>Plan visit routes ({who})</source>
+        <translation>Planificar rutas de visita ({who})</translation>
+    </message>
+    <message>
+        <source>{planned} visits planned, {unplaced} not planned.</source>
+        <translation>{planned} visitas planificadas, {unplaced} sin planificar.</translation>
+    </message>
+    <message>
         <source>Cancelled: the plan is unchanged.</source>
         <translation>Cancelado: el plan no ha cambiado.</translation>
+    </message>
+    <message>
+        <source>No routes planned: workload uses estimated travel.</source>
+        <translation>Sin rutas planificadas: la carga de trabajo usa el desplazamiento estimado.</translation>
+    </message>
+    <message>
+        <source>Workload uses routed travel for {routed} of {total} territories (estimated travel for the rest).</source>
+        <translation>La carga de trabajo usa el desplazamiento de las rutas en {routed} de {total} territorios (estimado en el resto).</translation>
+    </message>
+    <message>
+        <source>Workload uses routed travel for every territory.</source>
+        <translation>La carga de trabajo usa el desplazamiento de las rutas en todos los territorios.</translation>
     </message>
     <message>
         <source>Not planned ({value} visits)</source>
@@ -824,16 +1210,92 @@
         <translation>Marque escenarios para compararlos; en cada fila, menos es mejor; el mejor en verde.</translation>
     </message>
     <message>
+        <source>Save current as…</source>
+        <translation>Guardar la actual como…</translation>
+    </message>
+    <message>
+        <source>Switch to</source>
+        <translation>Cambiar a</translation>
+    </message>
+    <message>
+        <source>Duplicate…</source>
+        <translation>Duplicar…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Renombrar…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>Maps</source>
+        <translation>Mapas</translation>
+    </message>
+    <message>
+        <source>Realignment</source>
+        <translation>Realineación</translation>
+    </message>
+    <message>
         <source>Scenarios</source>
         <translation>Escenarios</translation>
+    </message>
+    <message>
+        <source>Save scenario</source>
+        <translation>Guardar escenario</translation>
+    </message>
+    <message>
+        <source>Name for the current alignment:</source>
+        <translation>Nombre de la alineación actual:</translation>
+    </message>
+    <message>
+        <source>Save scenario {name}</source>
+        <translation>Guardar el escenario {name}</translation>
     </message>
     <message>
         <source>The plan already has the alignment of {name}</source>
         <translation>El plan ya tiene la alineación de {name}</translation>
     </message>
     <message>
+        <source>Switch to scenario {name}</source>
+        <translation>Cambiar al escenario {name}</translation>
+    </message>
+    <message>
+        <source>Duplicate scenario</source>
+        <translation>Duplicar escenario</translation>
+    </message>
+    <message>
+        <source>Name for the copy of {name}:</source>
+        <translation>Nombre de la copia de {name}:</translation>
+    </message>
+    <message>
+        <source>{name} copy</source>
+        <translation>copia de {name}</translation>
+    </message>
+    <message>
+        <source>Duplicate scenario {name} as {new}</source>
+        <translation>Duplicar el escenario {name} como {new}</translation>
+    </message>
+    <message>
+        <source>Rename scenario</source>
+        <translation>Renombrar escenario</translation>
+    </message>
+    <message>
+        <source>New name for {name}:</source>
+        <translation>Nuevo nombre para {name}:</translation>
+    </message>
+    <message>
+        <source>Rename scenario {name} to {new}</source>
+        <translation>Renombrar el escenario {name} a {new}</translation>
+    </message>
+    <message>
         <source>Select a scenario for its realignment report.</source>
         <translation>Seleccione un escenario para ver su informe de realineación.</translation>
+    </message>
+    <message>
+        <source>Delete scenario {name}</source>
+        <translation>Eliminar el escenario {name}</translation>
     </message>
 </context>
 <context>
@@ -872,6 +1334,10 @@
     <message>
         <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
         <translation>El {value} al que pertenece este territorio (su parent_id); los niveles superiores vienen de la tabla de jerarquía del plan</translation>
+    </message>
+    <message>
+        <source>Edit territory {name}</source>
+        <translation>Editar el territorio {name}</translation>
     </message>
     <message>
         <source>Select one territory to edit its properties.</source>
@@ -923,12 +1389,32 @@
         <source>Back to the import to fix it…</source>
         <translation>Volver a la importación para corregirlo…</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;{units}&lt;/b&gt; units ({level}) for &lt;b&gt;{accounts}&lt;/b&gt; accounts ({placed} placed on the map).</source>
+        <translation>&lt;b&gt;{units}&lt;/b&gt; unidades ({level}) para &lt;b&gt;{accounts}&lt;/b&gt; cuentas ({placed} ubicadas en el mapa).</translation>
+    </message>
+    <message>
+        <source>Check the geography:</source>
+        <translation>Revise la geografía:</translation>
+    </message>
+    <message>
+        <source>{covered} placed accounts ({pct} %) lie inside a unit.</source>
+        <translation>{covered} cuentas ubicadas ({pct} %) están dentro de una unidad.</translation>
+    </message>
+    <message>
+        <source>{outside} accounts lie outside every unit: they stay in the plan, Unassigned, and are listed under Problems.</source>
+        <translation>{outside} cuentas están fuera de toda unidad: siguen en el plan, sin asignar, y figuran en Problemas.</translation>
+    </message>
 </context>
 <context>
     <name>_CreatePage</name>
     <message>
         <source>3. Create territories</source>
         <translation>3. Crear territorios</translation>
+    </message>
+    <message>
+        <source>The optimiser builds balanced, contiguous, compact territories. Edit ▸ Undo takes the result back.</source>
+        <translation>El optimizador crea territorios equilibrados, contiguos y compactos. Edición ▸ Deshacer revierte el resultado.</translation>
     </message>
     <message>
         <source>Press Create.</source>

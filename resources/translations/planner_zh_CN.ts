@@ -67,6 +67,22 @@
         <translation>敏感性：</translation>
     </message>
     <message>
+        <source>{accounts} accounts, {visits} visits a year</source>
+        <translation>{accounts} 个客户，每年 {visits} 次拜访</translation>
+    </message>
+    <message>
+        <source>Workload: visit hours {visit} + travel {travel} = {workload} h a year</source>
+        <translation>工作负荷：拜访小时数 {visit} + 差旅 {travel} = 每年 {workload} 小时</translation>
+    </message>
+    <message>
+        <source>Capacity per rep: {hours} h ({source})</source>
+        <translation>每位代表产能：{hours} 小时（{source}）</translation>
+    </message>
+    <message>
+        <source>The plan has {n} territories today.</source>
+        <translation>计划目前有 {n} 个销售区域。</translation>
+    </message>
+    <message>
         <source>Open a plan first.</source>
         <translation>请先打开计划。</translation>
     </message>
@@ -81,6 +97,26 @@
 </context>
 <context>
     <name>DisruptionPanel</name>
+    <message>
+        <source>Territory</source>
+        <translation>销售区域</translation>
+    </message>
+    <message>
+        <source>Accounts in</source>
+        <translation>调入客户</translation>
+    </message>
+    <message>
+        <source>Accounts out</source>
+        <translation>调出客户</translation>
+    </message>
+    <message>
+        <source>Revenue in</source>
+        <translation>调入营收</translation>
+    </message>
+    <message>
+        <source>Revenue out</source>
+        <translation>调出营收</translation>
+    </message>
     <message>
         <source>No plan</source>
         <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
@@ -127,6 +163,12 @@
         <translation>没有文件夹 {value}。</translation>
     </message>
     <message>
+        <source>Replace {files}?
+The old file is kept until the new one is complete.</source>
+        <translation>要替换 {files} 吗？
+新文件完成前会保留旧文件。</translation>
+    </message>
+    <message>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
@@ -142,13 +184,25 @@
         <translation>您的第一个计划</translation>
     </message>
     <message>
-        <source>Creating {n} territories…</source>
+        <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
         <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <translation>计划有 {n} 位销售代表：建议每人一个销售区域；更改数量可查看其他划分。</translation>
+    </message>
+    <message>
+        <source>Creating {n} territories…</source>
         <translation>正在创建 {n} 个销售区域…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
         <translation>正在停止：保留目前找到的最佳计划…</translation>
+    </message>
+    <message>
+        <source>Stopped; nothing changed.</source>
+        <translation>已停止；未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Could not create: {error}</source>
+        <translation>无法创建：{error}</translation>
     </message>
     <message>
         <source>Another plan is open now; nothing changed.</source>
@@ -187,6 +241,10 @@
         <translation>地理层级：</translation>
     </message>
     <message>
+        <source>Units file (optional, instead of the built-in geography)</source>
+        <translation>地理单元文件（可选，替代内置地理数据）</translation>
+    </message>
+    <message>
         <source>Units:</source>
         <translation>地理单元：</translation>
     </message>
@@ -197,6 +255,18 @@
     <message>
         <source>Column mapping (detected from the header; correct it if needed)</source>
         <translation>列映射（从表头检测；如有需要请更正）</translation>
+    </message>
+    <message>
+        <source>Detect per column</source>
+        <translation>逐列检测</translation>
+    </message>
+    <message>
+        <source>Point: 1,234.50</source>
+        <translation>句点：1,234.50</translation>
+    </message>
+    <message>
+        <source>Comma: 1.234,50</source>
+        <translation>逗号：1.234,50</translation>
     </message>
     <message>
         <source>Swap latitude and longitude where the ZIP shows they are swapped</source>
@@ -231,6 +301,14 @@
         <translation>&lt;b&gt;无法读取：&lt;/b&gt;{exc}</translation>
     </message>
     <message>
+        <source>{rows} rows, {columns} columns, encoding {encoding}.</source>
+        <translation>{rows} 行，{columns} 列，编码 {encoding}。</translation>
+    </message>
+    <message>
+        <source> {n} malformed rows will be listed in the report.</source>
+        <translation> {n} 行格式错误的记录会列在报告中。</translation>
+    </message>
+    <message>
         <source>Column mapping</source>
         <translation>列映射</translation>
     </message>
@@ -239,7 +317,6 @@
     <name>Language</name>
     <message>
         <source>&amp;Language</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them).</extracomment>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
@@ -260,7 +337,39 @@
     </message>
 </context>
 <context>
+    <name>Measures</name>
+    <message>
+        <source>Workload (h/yr)</source>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <translation>工作负荷（小时/年）</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <translation>潜力</translation>
+    </message>
+    <message>
+        <source>Revenue (L12M)</source>
+        <translation>营收（近 12 个月）</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>客户</translation>
+    </message>
+</context>
+<context>
     <name>OptimiseDialog</name>
+    <message>
+        <source>Rebalance the current alignment</source>
+        <translation>重新均衡当前划分</translation>
+    </message>
+    <message>
+        <source>Create territories from scratch (seeded at rep homes)</source>
+        <translation>从零创建销售区域（以代表住址为起点）</translation>
+    </message>
+    <message>
+        <source>Re-optimise the selected territories only</source>
+        <translation>仅重新优化所选销售区域</translation>
+    </message>
     <message>
         <source>Optimise territories</source>
         <translation>优化销售区域</translation>
@@ -394,6 +503,34 @@
         <source>the territories selected in the balance table</source>
         <translation>均衡表中选中的销售区域</translation>
     </message>
+    <message numerus="yes">
+        <source>%n territory(s)</source>
+        <translation><numerusform>%n 个销售区域</numerusform></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Selected in the balance table: {names}. Select at least two territories.</source>
+        <translation>均衡表中已选择：{names}。请至少选择两个销售区域。</translation>
+    </message>
+    <message>
+        <source>Already {spent} % of revenue from the baseline</source>
+        <translation>已有 {spent} % 的营收偏离基准</translation>
+    </message>
+    <message>
+        <source>Already {spent} % of accounts from the baseline</source>
+        <translation>已有 {spent} % 的客户偏离基准</translation>
+    </message>
+    <message>
+        <source>: over the {budget} % budget. The run makes only moves that add no disruption (or move accounts back).</source>
+        <translation>：已超出 {budget} % 的预算。本次运行只做不增加调整影响的移动（或把客户移回）。</translation>
+    </message>
+    <message>
+        <source>; {left} % left.</source>
+        <translation>；剩余 {left} %。</translation>
+    </message>
     <message>
         <source>Starting…</source>
         <translation>正在启动…</translation>
@@ -403,8 +540,16 @@
         <translation>正在停止：保留目前找到的最佳计划…</translation>
     </message>
     <message>
+        <source>Searching… best so far: {good} of {total} bands in tolerance</source>
+        <translation>搜索中… 目前最佳：{total} 个容差带中 {good} 个达标</translation>
+    </message>
+    <message>
         <source>The optimiser failed.</source>
         <translation>优化失败。</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>销售区域</translation>
     </message>
     <message>
         <source>value {value} → {value2} (target {value3})</source>
@@ -413,6 +558,22 @@
     <message>
         <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  在容差带内的销售区域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  调整影响：{accounts_moved} 个客户（{value} %）、营收的 {value2} %、{units_moved} 个地理单元。  紧凑度：到代表住址平均距离 {compactness_before_km} → {compactness_after_km} 公里。  连续：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
+    </message>
+    <message>
+        <source>Disruption {budget}</source>
+        <translation>调整影响 {budget}</translation>
+    </message>
+    <message>
+        <source>Shortfall: {what}</source>
+        <translation>未达标：{what}</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>注：{note}</translation>
+    </message>
+    <message>
+        <source>Moves ({n} units; every move is saved with the plan):</source>
+        <translation>调整（{n} 个地理单元；每项调整都随计划保存）：</translation>
     </message>
     <message>
         <source>Done. Review the proposal and press Apply, or change the options and run again.</source>
@@ -446,9 +607,49 @@
 <context>
     <name>ProblemsPanel</name>
     <message>
+        <source>Overlapping territories</source>
+        <translation>重叠的销售区域</translation>
+    </message>
+    <message>
+        <source>Unassigned accounts</source>
+        <translation>未分配客户</translation>
+    </message>
+    <message>
+        <source>Unassigned units</source>
+        <translation>未分配的地理单元</translation>
+    </message>
+    <message>
+        <source>Territories in separate parts</source>
+        <translation>分成多块的销售区域</translation>
+    </message>
+    <message>
+        <source>Empty territories</source>
+        <translation>空销售区域</translation>
+    </message>
+    <message>
+        <source>Accounts without a location</source>
+        <translation>没有位置的客户</translation>
+    </message>
+    <message>
+        <source>Accounts outside every unit</source>
+        <translation>不在任何地理单元内的客户</translation>
+    </message>
+    <message>
         <source>No plan</source>
         <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
         <translation>没有计划</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unit(s)</source>
+        <translation><numerusform>%n 个地理单元</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s)</source>
+        <translation><numerusform>%n 个客户</numerusform></translation>
+    </message>
+    <message>
+        <source>Part {n}: {what}, {area} km²</source>
+        <translation>第 {n} 部分：{what}，{area} km²</translation>
     </message>
     <message>
         <source>No problems</source>
@@ -518,6 +719,18 @@
         <translation>有一个最终配额不是数字。</translation>
     </message>
     <message>
+        <source>Final quotas add up to {total}; target {target}</source>
+        <translation>最终配额合计 {total}；目标 {target}</translation>
+    </message>
+    <message>
+        <source>  — off by {gap}</source>
+        <translation>  — 相差 {gap}</translation>
+    </message>
+    <message>
+        <source>Set quotas (target {target})</source>
+        <translation>设置配额（目标 {target}）</translation>
+    </message>
+    <message>
         <source>Quotas set</source>
         <translation>已设置配额</translation>
     </message>
@@ -579,6 +792,22 @@
         <source>The plan has no reps.</source>
         <translation>计划中没有销售代表。</translation>
     </message>
+    <message>
+        <source>&amp;Quotas…</source>
+        <translation>配额(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Split a company target across territories (top-down beside bottom-up)</source>
+        <translation>将公司目标分配到各销售区域（自上而下与自下而上并列）</translation>
+    </message>
+    <message>
+        <source>Match &amp;Reps to Territories…</source>
+        <translation>匹配销售代表与销售区域(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Suggest which rep takes which territory, explained</source>
+        <translation>建议由哪位代表负责哪个销售区域，并说明理由</translation>
+    </message>
 </context>
 <context>
     <name>RepMatchDialog</name>
@@ -614,6 +843,62 @@
 <context>
     <name>ReviewDialog</name>
     <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>原属</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>改属</translation>
+    </message>
+    <message>
+        <source>Accounts along</source>
+        <translation>随同调整的客户</translation>
+    </message>
+    <message>
+        <source>{sheet} row {row}</source>
+        <translation>{sheet} 第 {row} 行</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
         <source>Review {workbook}</source>
         <translation>审阅 {workbook}</translation>
     </message>
@@ -645,6 +930,14 @@
         <source>Review</source>
         <translation>审阅</translation>
     </message>
+    <message numerus="yes">
+        <source>Apply %n change(s) from {workbook}</source>
+        <translation><numerusform>应用 {workbook} 中的 %n 项变更</numerusform></translation>
+    </message>
+    <message>
+        <source>Reviewing {name}</source>
+        <translation>正在审阅 {name}</translation>
+    </message>
     <message>
         <source>Review edited workbook</source>
         <translation>审阅已编辑的工作簿</translation>
@@ -662,7 +955,7 @@
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>规划并显示单个代表或所有代表</translation>
     </message>
     <message>
@@ -715,6 +1008,7 @@
     </message>
     <message>
         <source>Rep</source>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>销售代表</translation>
     </message>
     <message>
@@ -742,6 +1036,70 @@
         <translation>未安排</translation>
     </message>
     <message>
+        <source>Visits</source>
+        <translation>拜访</translation>
+    </message>
+    <message>
+        <source>Distance (km)</source>
+        <translation>距离（公里）</translation>
+    </message>
+    <message>
+        <source>Drive (h)</source>
+        <translation>驾车（小时）</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>利用率</translation>
+    </message>
+    <message>
+        <source>Mileage</source>
+        <translation>里程补贴</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>顺序</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Arrival</source>
+        <translation>到达</translation>
+    </message>
+    <message>
+        <source>Departure</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <source>Drive (min)</source>
+        <translation>驾车（分钟）</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source> No visits on {days}.</source>
+        <translation> {days} 不安排拜访。</translation>
+    </message>
+    <message>
+        <source> No public holidays on working days.</source>
+        <translation> 工作日没有公共假日。</translation>
+    </message>
+    <message>
+        <source>Routes start {day}</source>
+        <translation>路线自 {day} 开始</translation>
+    </message>
+    <message>
+        <source>Public holidays: {calendar}</source>
+        <translation>公共假日：{calendar}</translation>
+    </message>
+    <message>
         <source>All reps</source>
         <translation>所有代表</translation>
     </message>
@@ -754,12 +1112,40 @@
         <translation>正在为 {who} 规划 {weeks} 周的拜访…</translation>
     </message>
     <message>
+        <source>Planning visit routes for {who}</source>
+        <translation>正在为 {who} 规划拜访路线</translation>
+    </message>
+    <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
         <translation>期间已打开另一个计划：路线未应用。</translation>
     </message>
     <message>
+        <source>all reps</source>
+        <translation>所有代表</translation>
+    </message>
+    <message>
+        <source>Plan visit routes ({who})</source>
+        <translation>规划拜访路线（{who}）</translation>
+    </message>
+    <message>
+        <source>{planned} visits planned, {unplaced} not planned.</source>
+        <translation>已安排 {planned} 次拜访，{unplaced} 次未安排。</translation>
+    </message>
+    <message>
         <source>Cancelled: the plan is unchanged.</source>
         <translation>已取消：计划未更改。</translation>
+    </message>
+    <message>
+        <source>No routes planned: workload uses estimated travel.</source>
+        <translation>尚未规划路线：工作负荷按估算差旅计算。</translation>
+    </message>
+    <message>
+        <source>Workload uses routed travel for {routed} of {total} territories (estimated travel for the rest).</source>
+        <translation>{total} 个销售区域中有 {routed} 个的工作负荷按规划路线计算（其余按估算）。</translation>
+    </message>
+    <message>
+        <source>Workload uses routed travel for every territory.</source>
+        <translation>所有销售区域的工作负荷均按规划路线的差旅计算。</translation>
     </message>
     <message>
         <source>Not planned ({value} visits)</source>
@@ -824,16 +1210,92 @@
         <translation>勾选要比较的方案；每一行都越低越好，最佳者为绿色。</translation>
     </message>
     <message>
+        <source>Save current as…</source>
+        <translation>将当前划分另存为…</translation>
+    </message>
+    <message>
+        <source>Switch to</source>
+        <translation>切换到</translation>
+    </message>
+    <message>
+        <source>Duplicate…</source>
+        <translation>复制…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Maps</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>Realignment</source>
+        <translation>重新划分</translation>
+    </message>
+    <message>
         <source>Scenarios</source>
         <translation>方案</translation>
+    </message>
+    <message>
+        <source>Save scenario</source>
+        <translation>保存方案</translation>
+    </message>
+    <message>
+        <source>Name for the current alignment:</source>
+        <translation>当前划分的名称：</translation>
+    </message>
+    <message>
+        <source>Save scenario {name}</source>
+        <translation>保存方案 {name}</translation>
     </message>
     <message>
         <source>The plan already has the alignment of {name}</source>
         <translation>计划已是 {name} 的划分</translation>
     </message>
     <message>
+        <source>Switch to scenario {name}</source>
+        <translation>切换到方案 {name}</translation>
+    </message>
+    <message>
+        <source>Duplicate scenario</source>
+        <translation>复制方案</translation>
+    </message>
+    <message>
+        <source>Name for the copy of {name}:</source>
+        <translation>{name} 副本的名称：</translation>
+    </message>
+    <message>
+        <source>{name} copy</source>
+        <translation>{name} 副本</translation>
+    </message>
+    <message>
+        <source>Duplicate scenario {name} as {new}</source>
+        <translation>将方案 {name} 复制为 {new}</translation>
+    </message>
+    <message>
+        <source>Rename scenario</source>
+        <translation>重命名方案</translation>
+    </message>
+    <message>
+        <source>New name for {name}:</source>
+        <translation>{name} 的新名称：</translation>
+    </message>
+    <message>
+        <source>Rename scenario {name} to {new}</source>
+        <translation>将方案 {name} 重命名为 {new}</translation>
+    </message>
+    <message>
         <source>Select a scenario for its realignment report.</source>
         <translation>选择方案以查看其重新划分报告。</translation>
+    </message>
+    <message>
+        <source>Delete scenario {name}</source>
+        <translation>删除方案 {name}</translation>
     </message>
 </context>
 <context>
@@ -872,6 +1334,10 @@
     <message>
         <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
         <translation>此销售区域归属的{value}（其 parent_id）；更上层级来自计划的层级表</translation>
+    </message>
+    <message>
+        <source>Edit territory {name}</source>
+        <translation>编辑销售区域 {name}</translation>
     </message>
     <message>
         <source>Select one territory to edit its properties.</source>
@@ -923,12 +1389,32 @@
         <source>Back to the import to fix it…</source>
         <translation>返回导入以修正…</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;{units}&lt;/b&gt; units ({level}) for &lt;b&gt;{accounts}&lt;/b&gt; accounts ({placed} placed on the map).</source>
+        <translation>&lt;b&gt;{units}&lt;/b&gt; 个地理单元（{level}），&lt;b&gt;{accounts}&lt;/b&gt; 个客户（{placed} 个已定位到地图）。</translation>
+    </message>
+    <message>
+        <source>Check the geography:</source>
+        <translation>请检查地理数据：</translation>
+    </message>
+    <message>
+        <source>{covered} placed accounts ({pct} %) lie inside a unit.</source>
+        <translation>{covered} 个已定位客户（{pct} %）位于地理单元内。</translation>
+    </message>
+    <message>
+        <source>{outside} accounts lie outside every unit: they stay in the plan, Unassigned, and are listed under Problems.</source>
+        <translation>{outside} 个客户不在任何地理单元内：它们保留在计划中、未分配，并列在“问题”下。</translation>
+    </message>
 </context>
 <context>
     <name>_CreatePage</name>
     <message>
         <source>3. Create territories</source>
         <translation>3. 创建销售区域</translation>
+    </message>
+    <message>
+        <source>The optimiser builds balanced, contiguous, compact territories. Edit ▸ Undo takes the result back.</source>
+        <translation>优化器会生成均衡、连续且紧凑的销售区域。编辑 ▸ 撤销可撤回结果。</translation>
     </message>
     <message>
         <source>Press Create.</source>

@@ -67,6 +67,22 @@
         <translation>敏感度：</translation>
     </message>
     <message>
+        <source>{accounts} accounts, {visits} visits a year</source>
+        <translation>{accounts} 個客戶，每年 {visits} 次拜訪</translation>
+    </message>
+    <message>
+        <source>Workload: visit hours {visit} + travel {travel} = {workload} h a year</source>
+        <translation>工作量：拜訪時數 {visit} + 交通 {travel} = 每年 {workload} 小時</translation>
+    </message>
+    <message>
+        <source>Capacity per rep: {hours} h ({source})</source>
+        <translation>每位代表產能：{hours} 小時（{source}）</translation>
+    </message>
+    <message>
+        <source>The plan has {n} territories today.</source>
+        <translation>計畫目前有 {n} 個區域。</translation>
+    </message>
+    <message>
         <source>Open a plan first.</source>
         <translation>請先開啟計畫。</translation>
     </message>
@@ -81,6 +97,26 @@
 </context>
 <context>
     <name>DisruptionPanel</name>
+    <message>
+        <source>Territory</source>
+        <translation>區域</translation>
+    </message>
+    <message>
+        <source>Accounts in</source>
+        <translation>移入客戶</translation>
+    </message>
+    <message>
+        <source>Accounts out</source>
+        <translation>移出客戶</translation>
+    </message>
+    <message>
+        <source>Revenue in</source>
+        <translation>移入營收</translation>
+    </message>
+    <message>
+        <source>Revenue out</source>
+        <translation>移出營收</translation>
+    </message>
     <message>
         <source>No plan</source>
         <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
@@ -127,6 +163,12 @@
         <translation>沒有資料夾 {value}。</translation>
     </message>
     <message>
+        <source>Replace {files}?
+The old file is kept until the new one is complete.</source>
+        <translation>要取代 {files} 嗎？
+新檔案完成前會保留舊檔案。</translation>
+    </message>
+    <message>
         <source>&amp;Export…</source>
         <translation>匯出(&amp;E)…</translation>
     </message>
@@ -142,13 +184,25 @@
         <translation>您的第一個計畫</translation>
     </message>
     <message>
-        <source>Creating {n} territories…</source>
+        <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
         <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <translation>計畫有 {n} 位業務代表：建議每人一個區域；變更數量可查看其他分法。</translation>
+    </message>
+    <message>
+        <source>Creating {n} territories…</source>
         <translation>正在建立 {n} 個區域…</translation>
     </message>
     <message>
         <source>Stopping: keeping the best plan found so far…</source>
         <translation>正在停止：保留目前找到的最佳計畫…</translation>
+    </message>
+    <message>
+        <source>Stopped; nothing changed.</source>
+        <translation>已停止；沒有任何變更。</translation>
+    </message>
+    <message>
+        <source>Could not create: {error}</source>
+        <translation>無法建立：{error}</translation>
     </message>
     <message>
         <source>Another plan is open now; nothing changed.</source>
@@ -187,6 +241,10 @@
         <translation>地理層級：</translation>
     </message>
     <message>
+        <source>Units file (optional, instead of the built-in geography)</source>
+        <translation>地理單元檔案（選填，取代內建地理資料）</translation>
+    </message>
+    <message>
         <source>Units:</source>
         <translation>地理單元：</translation>
     </message>
@@ -197,6 +255,18 @@
     <message>
         <source>Column mapping (detected from the header; correct it if needed)</source>
         <translation>欄位對應（由標題列偵測；必要時請更正）</translation>
+    </message>
+    <message>
+        <source>Detect per column</source>
+        <translation>逐欄偵測</translation>
+    </message>
+    <message>
+        <source>Point: 1,234.50</source>
+        <translation>句點：1,234.50</translation>
+    </message>
+    <message>
+        <source>Comma: 1.234,50</source>
+        <translation>逗號：1.234,50</translation>
     </message>
     <message>
         <source>Swap latitude and longitude where the ZIP shows they are swapped</source>
@@ -231,6 +301,14 @@
         <translation>&lt;b&gt;無法讀取：&lt;/b&gt;{exc}</translation>
     </message>
     <message>
+        <source>{rows} rows, {columns} columns, encoding {encoding}.</source>
+        <translation>{rows} 列，{columns} 欄，編碼 {encoding}。</translation>
+    </message>
+    <message>
+        <source> {n} malformed rows will be listed in the report.</source>
+        <translation> {n} 筆格式錯誤的列會列在報告中。</translation>
+    </message>
+    <message>
         <source>Column mapping</source>
         <translation>欄位對應</translation>
     </message>
@@ -239,7 +317,6 @@
     <name>Language</name>
     <message>
         <source>&amp;Language</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them).</extracomment>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
@@ -260,7 +337,39 @@
     </message>
 </context>
 <context>
+    <name>Measures</name>
+    <message>
+        <source>Workload (h/yr)</source>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <translation>工作量（小時／年）</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <translation>潛力</translation>
+    </message>
+    <message>
+        <source>Revenue (L12M)</source>
+        <translation>營收（近 12 個月）</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>客戶</translation>
+    </message>
+</context>
+<context>
     <name>OptimiseDialog</name>
+    <message>
+        <source>Rebalance the current alignment</source>
+        <translation>重新平衡目前的劃分</translation>
+    </message>
+    <message>
+        <source>Create territories from scratch (seeded at rep homes)</source>
+        <translation>從頭建立區域（以代表住處為起點）</translation>
+    </message>
+    <message>
+        <source>Re-optimise the selected territories only</source>
+        <translation>只重新最佳化所選區域</translation>
+    </message>
     <message>
         <source>Optimise territories</source>
         <translation>最佳化區域</translation>
@@ -394,6 +503,34 @@
         <source>the territories selected in the balance table</source>
         <translation>平衡表中選取的區域</translation>
     </message>
+    <message numerus="yes">
+        <source>%n territory(s)</source>
+        <translation><numerusform>%n 個區域</numerusform></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>無</translation>
+    </message>
+    <message>
+        <source>Selected in the balance table: {names}. Select at least two territories.</source>
+        <translation>平衡表中已選取：{names}。請至少選取兩個區域。</translation>
+    </message>
+    <message>
+        <source>Already {spent} % of revenue from the baseline</source>
+        <translation>已有 {spent} % 的營收偏離基準</translation>
+    </message>
+    <message>
+        <source>Already {spent} % of accounts from the baseline</source>
+        <translation>已有 {spent} % 的客戶偏離基準</translation>
+    </message>
+    <message>
+        <source>: over the {budget} % budget. The run makes only moves that add no disruption (or move accounts back).</source>
+        <translation>：已超過 {budget} % 的預算。本次執行只做不增加變動的調整（或把客戶移回）。</translation>
+    </message>
+    <message>
+        <source>; {left} % left.</source>
+        <translation>；尚餘 {left} %。</translation>
+    </message>
     <message>
         <source>Starting…</source>
         <translation>正在開始…</translation>
@@ -403,8 +540,16 @@
         <translation>正在停止：保留目前找到的最佳計畫…</translation>
     </message>
     <message>
+        <source>Searching… best so far: {good} of {total} bands in tolerance</source>
+        <translation>搜尋中… 目前最佳：{total} 個容差帶中 {good} 個符合</translation>
+    </message>
+    <message>
         <source>The optimiser failed.</source>
         <translation>最佳化失敗。</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>區域</translation>
     </message>
     <message>
         <source>value {value} → {value2} (target {value3})</source>
@@ -413,6 +558,22 @@
     <message>
         <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{value} %）、營收的 {value2} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
+    </message>
+    <message>
+        <source>Disruption {budget}</source>
+        <translation>變動影響 {budget}</translation>
+    </message>
+    <message>
+        <source>Shortfall: {what}</source>
+        <translation>未達標：{what}</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>附註：{note}</translation>
+    </message>
+    <message>
+        <source>Moves ({n} units; every move is saved with the plan):</source>
+        <translation>調整（{n} 個地理單元；每項調整都隨計畫儲存）：</translation>
     </message>
     <message>
         <source>Done. Review the proposal and press Apply, or change the options and run again.</source>
@@ -446,9 +607,49 @@
 <context>
     <name>ProblemsPanel</name>
     <message>
+        <source>Overlapping territories</source>
+        <translation>重疊的區域</translation>
+    </message>
+    <message>
+        <source>Unassigned accounts</source>
+        <translation>未指派客戶</translation>
+    </message>
+    <message>
+        <source>Unassigned units</source>
+        <translation>未指派的地理單元</translation>
+    </message>
+    <message>
+        <source>Territories in separate parts</source>
+        <translation>分成多塊的區域</translation>
+    </message>
+    <message>
+        <source>Empty territories</source>
+        <translation>空白區域</translation>
+    </message>
+    <message>
+        <source>Accounts without a location</source>
+        <translation>沒有位置的客戶</translation>
+    </message>
+    <message>
+        <source>Accounts outside every unit</source>
+        <translation>不在任何地理單元內的客戶</translation>
+    </message>
+    <message>
         <source>No plan</source>
         <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
         <translation>沒有計畫</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unit(s)</source>
+        <translation><numerusform>%n 個地理單元</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n account(s)</source>
+        <translation><numerusform>%n 個客戶</numerusform></translation>
+    </message>
+    <message>
+        <source>Part {n}: {what}, {area} km²</source>
+        <translation>第 {n} 部分：{what}，{area} km²</translation>
     </message>
     <message>
         <source>No problems</source>
@@ -518,6 +719,18 @@
         <translation>有一個最終配額不是數字。</translation>
     </message>
     <message>
+        <source>Final quotas add up to {total}; target {target}</source>
+        <translation>最終配額合計 {total}；目標 {target}</translation>
+    </message>
+    <message>
+        <source>  — off by {gap}</source>
+        <translation>  — 相差 {gap}</translation>
+    </message>
+    <message>
+        <source>Set quotas (target {target})</source>
+        <translation>設定配額（目標 {target}）</translation>
+    </message>
+    <message>
         <source>Quotas set</source>
         <translation>已設定配額</translation>
     </message>
@@ -579,6 +792,22 @@
         <source>The plan has no reps.</source>
         <translation>計畫中沒有業務代表。</translation>
     </message>
+    <message>
+        <source>&amp;Quotas…</source>
+        <translation>配額(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Split a company target across territories (top-down beside bottom-up)</source>
+        <translation>將公司目標分配到各區域（由上而下與由下而上並列）</translation>
+    </message>
+    <message>
+        <source>Match &amp;Reps to Territories…</source>
+        <translation>配對業務代表與區域(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Suggest which rep takes which territory, explained</source>
+        <translation>建議由哪位代表負責哪個區域，並說明理由</translation>
+    </message>
 </context>
 <context>
     <name>RepMatchDialog</name>
@@ -614,6 +843,62 @@
 <context>
     <name>ReviewDialog</name>
     <message>
+        <source>Unassigned</source>
+        <translation>未指派</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>套用</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>原屬</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>改屬</translation>
+    </message>
+    <message>
+        <source>Accounts along</source>
+        <translation>隨同移動的客戶</translation>
+    </message>
+    <message>
+        <source>{sheet} row {row}</source>
+        <translation>{sheet} 第 {row} 列</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>欄</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
         <source>Review {workbook}</source>
         <translation>審閱 {workbook}</translation>
     </message>
@@ -645,6 +930,14 @@
         <source>Review</source>
         <translation>審閱</translation>
     </message>
+    <message numerus="yes">
+        <source>Apply %n change(s) from {workbook}</source>
+        <translation><numerusform>套用 {workbook} 的 %n 項變更</numerusform></translation>
+    </message>
+    <message>
+        <source>Reviewing {name}</source>
+        <translation>正在審閱 {name}</translation>
+    </message>
     <message>
         <source>Review edited workbook</source>
         <translation>審閱已編輯的活頁簿</translation>
@@ -662,7 +955,7 @@
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths). Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>規劃並顯示單一代表或所有代表</translation>
     </message>
     <message>
@@ -715,6 +1008,7 @@
     </message>
     <message>
         <source>Rep</source>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>業務代表</translation>
     </message>
     <message>
@@ -742,6 +1036,70 @@
         <translation>未排入</translation>
     </message>
     <message>
+        <source>Visits</source>
+        <translation>拜訪</translation>
+    </message>
+    <message>
+        <source>Distance (km)</source>
+        <translation>距離（公里）</translation>
+    </message>
+    <message>
+        <source>Drive (h)</source>
+        <translation>車程（小時）</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>Mileage</source>
+        <translation>里程補貼</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>順序</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>客戶</translation>
+    </message>
+    <message>
+        <source>Arrival</source>
+        <translation>抵達</translation>
+    </message>
+    <message>
+        <source>Departure</source>
+        <translation>離開</translation>
+    </message>
+    <message>
+        <source>Drive (min)</source>
+        <translation>車程（分鐘）</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source> No visits on {days}.</source>
+        <translation> {days} 不安排拜訪。</translation>
+    </message>
+    <message>
+        <source> No public holidays on working days.</source>
+        <translation> 工作日沒有國定假日。</translation>
+    </message>
+    <message>
+        <source>Routes start {day}</source>
+        <translation>路線自 {day} 開始</translation>
+    </message>
+    <message>
+        <source>Public holidays: {calendar}</source>
+        <translation>國定假日：{calendar}</translation>
+    </message>
+    <message>
         <source>All reps</source>
         <translation>所有代表</translation>
     </message>
@@ -754,12 +1112,40 @@
         <translation>正在為 {who} 規劃 {weeks} 週的拜訪…</translation>
     </message>
     <message>
+        <source>Planning visit routes for {who}</source>
+        <translation>正在為 {who} 規劃拜訪路線</translation>
+    </message>
+    <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
         <translation>期間已開啟另一個計畫：路線未套用。</translation>
     </message>
     <message>
+        <source>all reps</source>
+        <translation>所有代表</translation>
+    </message>
+    <message>
+        <source>Plan visit routes ({who})</source>
+        <translation>規劃拜訪路線（{who}）</translation>
+    </message>
+    <message>
+        <source>{planned} visits planned, {unplaced} not planned.</source>
+        <translation>已排入 {planned} 次拜訪，{unplaced} 次未排入。</translation>
+    </message>
+    <message>
         <source>Cancelled: the plan is unchanged.</source>
         <translation>已取消：計畫未變更。</translation>
+    </message>
+    <message>
+        <source>No routes planned: workload uses estimated travel.</source>
+        <translation>尚未規劃路線：工作量以估計的交通時間計算。</translation>
+    </message>
+    <message>
+        <source>Workload uses routed travel for {routed} of {total} territories (estimated travel for the rest).</source>
+        <translation>{total} 個區域中有 {routed} 個的工作量以規劃路線計算（其餘以估計值）。</translation>
+    </message>
+    <message>
+        <source>Workload uses routed travel for every territory.</source>
+        <translation>所有區域的工作量皆以規劃路線的交通時間計算。</translation>
     </message>
     <message>
         <source>Not planned ({value} visits)</source>
@@ -824,16 +1210,92 @@
         <translation>勾選要比較的方案；每一列皆越低越好，最佳者為綠色。</translation>
     </message>
     <message>
+        <source>Save current as…</source>
+        <translation>將目前劃分另存為…</translation>
+    </message>
+    <message>
+        <source>Switch to</source>
+        <translation>切換至</translation>
+    </message>
+    <message>
+        <source>Duplicate…</source>
+        <translation>複製…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重新命名…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>刪除</translation>
+    </message>
+    <message>
+        <source>Maps</source>
+        <translation>地圖</translation>
+    </message>
+    <message>
+        <source>Realignment</source>
+        <translation>重新劃分</translation>
+    </message>
+    <message>
         <source>Scenarios</source>
         <translation>方案</translation>
+    </message>
+    <message>
+        <source>Save scenario</source>
+        <translation>儲存方案</translation>
+    </message>
+    <message>
+        <source>Name for the current alignment:</source>
+        <translation>目前劃分的名稱：</translation>
+    </message>
+    <message>
+        <source>Save scenario {name}</source>
+        <translation>儲存方案 {name}</translation>
     </message>
     <message>
         <source>The plan already has the alignment of {name}</source>
         <translation>計畫已是 {name} 的劃分</translation>
     </message>
     <message>
+        <source>Switch to scenario {name}</source>
+        <translation>切換至方案 {name}</translation>
+    </message>
+    <message>
+        <source>Duplicate scenario</source>
+        <translation>複製方案</translation>
+    </message>
+    <message>
+        <source>Name for the copy of {name}:</source>
+        <translation>{name} 副本的名稱：</translation>
+    </message>
+    <message>
+        <source>{name} copy</source>
+        <translation>{name} 副本</translation>
+    </message>
+    <message>
+        <source>Duplicate scenario {name} as {new}</source>
+        <translation>將方案 {name} 複製為 {new}</translation>
+    </message>
+    <message>
+        <source>Rename scenario</source>
+        <translation>重新命名方案</translation>
+    </message>
+    <message>
+        <source>New name for {name}:</source>
+        <translation>{name} 的新名稱：</translation>
+    </message>
+    <message>
+        <source>Rename scenario {name} to {new}</source>
+        <translation>將方案 {name} 重新命名為 {new}</translation>
+    </message>
+    <message>
         <source>Select a scenario for its realignment report.</source>
         <translation>選取方案以查看其重新劃分報告。</translation>
+    </message>
+    <message>
+        <source>Delete scenario {name}</source>
+        <translation>刪除方案 {name}</translation>
     </message>
 </context>
 <context>
@@ -872,6 +1334,10 @@
     <message>
         <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
         <translation>此區域歸屬的{value}（其 parent_id）；更上層級來自計畫的層級表</translation>
+    </message>
+    <message>
+        <source>Edit territory {name}</source>
+        <translation>編輯區域 {name}</translation>
     </message>
     <message>
         <source>Select one territory to edit its properties.</source>
@@ -923,12 +1389,32 @@
         <source>Back to the import to fix it…</source>
         <translation>返回匯入以修正…</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;{units}&lt;/b&gt; units ({level}) for &lt;b&gt;{accounts}&lt;/b&gt; accounts ({placed} placed on the map).</source>
+        <translation>&lt;b&gt;{units}&lt;/b&gt; 個地理單元（{level}），&lt;b&gt;{accounts}&lt;/b&gt; 個客戶（{placed} 個已定位於地圖）。</translation>
+    </message>
+    <message>
+        <source>Check the geography:</source>
+        <translation>請檢查地理資料：</translation>
+    </message>
+    <message>
+        <source>{covered} placed accounts ({pct} %) lie inside a unit.</source>
+        <translation>{covered} 個已定位客戶（{pct} %）位於地理單元內。</translation>
+    </message>
+    <message>
+        <source>{outside} accounts lie outside every unit: they stay in the plan, Unassigned, and are listed under Problems.</source>
+        <translation>{outside} 個客戶不在任何地理單元內：它們留在計畫中、未指派，並列於「問題」下。</translation>
+    </message>
 </context>
 <context>
     <name>_CreatePage</name>
     <message>
         <source>3. Create territories</source>
         <translation>3. 建立區域</translation>
+    </message>
+    <message>
+        <source>The optimiser builds balanced, contiguous, compact territories. Edit ▸ Undo takes the result back.</source>
+        <translation>最佳化會建立平衡、連續且緊密的區域。編輯 ▸ 復原可撤回結果。</translation>
     </message>
     <message>
         <source>Press Create.</source>
