@@ -110,7 +110,7 @@ def export_messages() -> set[str]:
                 func = node.func
                 name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
                 args = list(node.args)
-                if name == "tr" and args:
+                if name in ("tr", "tr_noop") and args:
                     candidates = args[:1]
                 elif name in ("TableSheet", "Column", "MeasureSpec") and args:
                     candidates = args[1:2] if name == "MeasureSpec" else args[:1]

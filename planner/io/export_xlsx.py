@@ -48,6 +48,7 @@ from planner.models.i18n import (
     format_currency,
     format_date,
     format_number,
+    tr_noop,
 )
 from planner.models.i18n import gettext as tr
 from planner.models.plan import Disruption, Plan
@@ -68,6 +69,17 @@ SHEETS = (
 )
 ROUTE_TOTALS = "Route totals"
 UNPLANNED_VISITS = "Unplanned visits"
+
+#: The kinds of stop the Routes sheet lists, marked for the export catalogues.
+STOP_KINDS = (
+    tr_noop("Visit"),
+    tr_noop("Leave home"),
+    tr_noop("Lunch"),
+    tr_noop("Return home"),
+    tr_noop("Day total"),
+    tr_noop("Day off"),
+    tr_noop("Rep"),
+)
 
 #: Headers the review reads back from the Accounts and Units sheets.
 ACCOUNT_ID = "Account ID"
@@ -953,7 +965,8 @@ def routes_sheet(plan: Plan) -> TableSheet:
         Column("Rep ID", "text", text["rep_id"]),
         Column("Rep", "text", text["rep_name"]),
         Column("Day", "date", _excel_days(frame["day"])),
-        Column("Stop", "text", text["stop"], 13),
+        # The stop kinds as the export's language names them (Visit, Lunch, Day off...).
+        Column("Stop", "text", [tr(s) if s else s for s in text["stop"]], 13),
         Column("Order", "int", _numbers(frame["seq"]), 6),
         Column(ACCOUNT_ID, "text", text["account_id"]),
         Column("Account", "text", text["name"]),

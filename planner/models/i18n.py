@@ -372,3 +372,8 @@ def format_weekday_date(day: _dt.date, year: bool = True) -> str:
     from babel.dates import format_skeleton
 
     return format_skeleton("yMMMEd" if year else "MMMEd", day, locale=_state["locale"])
+
+
+def tr_noop(text: str) -> str:
+    """Mark ``text`` for the export catalogues; it is translated where it is shown."""
+    return text

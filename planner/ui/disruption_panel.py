@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.models.plan import Disruption, Plan
-from planner.ui.i18n import money, num, translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, money, num, translate
 from planner.ui.problems_panel import PlanFollower, add_panel_dock
 
 COLUMNS = (

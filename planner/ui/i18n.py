@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QLibraryInfo,
     QLocale,
@@ -33,6 +32,7 @@ from planner.models.i18n import LANGUAGES, PSEUDO
 
 __all__ = [
     "QM_DIR",
+    "QT_TRANSLATE_NOOP",
     "SETTINGS_KEY",
     "TS_DIR",
     "PseudoTranslator",
@@ -61,6 +61,12 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
     in modules and functions that have no ``self``.
     """
     return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for lupdate without translating it (Qt's macro, typed as ``str``)."""
+    del context
+    return text
 
 
 #: The default measures' labels (planner.models.settings.default_measures), marked for

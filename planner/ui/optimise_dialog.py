@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,7 +57,7 @@ from planner.optimise.plan_optimiser import (
     snapshot_plan,
 )
 from planner.ui.commands import ApplyChangeCommand
-from planner.ui.i18n import measure_label, num, translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, measure_label, num, translate
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:

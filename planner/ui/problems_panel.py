@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from planner.models.events import PlanEvent
 from planner.models.plan import Plan
 from planner.models.problems import PROBLEM_KINDS, Problem, ProblemKind, find_problems
-from planner.ui.i18n import num, translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, num, translate
 
 #: Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.
 KIND_TITLES: dict[ProblemKind, str] = {

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -45,7 +44,7 @@ from planner.ui.commands import ApplyChangeCommand
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
 from planner.ui.folders import start_folder
-from planner.ui.i18n import translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, translate
 from planner.ui.worker import Task
 
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"

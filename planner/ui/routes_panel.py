@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QDate,
     QEvent,
     QObject,
@@ -89,7 +88,7 @@ from planner.optimise.visit_planning import (
     save_routes_state,
     snapshot_for_routes,
 )
-from planner.ui.i18n import money, num, percent, translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, money, num, percent, translate
 
 ALL = ""  # rep and day selectors: everything
 #: Day colours when one rep is shown (colour-blind friendly, distinct on the pale map).

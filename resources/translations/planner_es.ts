@@ -147,11 +147,11 @@
         <translation>CSV de CRM para cargadores (ids sin cambios, sin protección de fórmulas)</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>Escribe cada id tal como está en el plan, para un cargador de CRM que nunca evalúa celdas. Sin esta opción, las celdas que empiezan por = + - @ llevan un ' delante para que una hoja de cálculo las muestre como texto.</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>Escribe cada id tal como está en el plan, para un cargador de CRM que nunca evalúa celdas. Sin esta opción, las celdas que empiezan por = + - @ llevan un &apos; delante para que una hoja de cálculo las muestre como texto.</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>El libro tiene un resumen, el territorio y el representante de cada cuenta, las rutas y los cambios respecto a la línea base. Los gerentes pueden editar la columna ID de territorio y devolverlo (Archivo &gt; Revisar libro editado…).</translation>
     </message>
     <message>
@@ -173,7 +173,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>&amp;Exportar…</translation>
     </message>
     <message>
-        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>Escribir el libro para gerentes, un mapa HTML, CSV de CRM o una imagen del mapa</translation>
     </message>
 </context>
@@ -185,7 +185,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>El plan tiene {n} representantes: se propone un territorio para cada uno; cambie el número para ver otro reparto.</translation>
     </message>
     <message>
@@ -217,7 +217,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>Examinar…</translation>
     </message>
     <message>
@@ -324,7 +324,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Predeterminado del sistema</translation>
     </message>
     <message>
-        <source>The system's language</source>
+        <source>The system&apos;s language</source>
         <translation>El idioma del sistema</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
         <translation>Carga de trabajo (h/año)</translation>
     </message>
     <message>
@@ -379,7 +379,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Modo crear: cuántos territorios llenar</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
         <translation>Modo subconjunto: los territorios seleccionados en la tabla de equilibrio, o todos los de un distrito o región de la jerarquía del plan</translation>
     </message>
     <message>
@@ -416,7 +416,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Limitar cada representante a</translation>
     </message>
     <message>
-        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
         <translation>Parte máxima de las cuentas de referencia de cada territorio que puede perder más ganar (0 % deja las cuentas de cada representante como están)</translation>
     </message>
     <message>
@@ -505,7 +505,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation><numerusform>%n territorio</numerusform><numerusform>%n territorios</numerusform></translation>
+        <translation>
+            <numerusform>%n territorio</numerusform>
+            <numerusform>%n territorios</numerusform>
+        </translation>
     </message>
     <message>
         <source>none</source>
@@ -556,7 +559,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>valor {value} → {value2} (objetivo {value3})</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({value} %), {value2} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante.  Contiguos: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</translation>
     </message>
     <message>
@@ -636,16 +639,22 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
         <translation>Sin plan</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation><numerusform>%n unidad</numerusform><numerusform>%n unidades</numerusform></translation>
+        <translation>
+            <numerusform>%n unidad</numerusform>
+            <numerusform>%n unidades</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation><numerusform>%n cuenta</numerusform><numerusform>%n cuentas</numerusform></translation>
+        <translation>
+            <numerusform>%n cuenta</numerusform>
+            <numerusform>%n cuentas</numerusform>
+        </translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -657,7 +666,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation><numerusform>%n problema</numerusform><numerusform>%n problemas</numerusform></translation>
+        <translation>
+            <numerusform>%n problema</numerusform>
+            <numerusform>%n problemas</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -924,7 +936,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation><numerusform>Aplicar %n cambio</numerusform><numerusform>Aplicar %n cambios</numerusform></translation>
+        <translation>
+            <numerusform>Aplicar %n cambio</numerusform>
+            <numerusform>Aplicar %n cambios</numerusform>
+        </translation>
     </message>
     <message>
         <source>Review</source>
@@ -932,7 +947,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation><numerusform>Aplicar %n cambio de {workbook}</numerusform><numerusform>Aplicar %n cambios de {workbook}</numerusform></translation>
+        <translation>
+            <numerusform>Aplicar %n cambio de {workbook}</numerusform>
+            <numerusform>Aplicar %n cambios de {workbook}</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -947,7 +965,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Revisar &amp;libro editado…</translation>
     </message>
     <message>
-        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
         <translation>Ver los cambios de un gerente en un libro exportado y aplicar los que acepte</translation>
     </message>
 </context>
@@ -955,7 +973,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>Planificar y mostrar un representante o todos</translation>
     </message>
     <message>
@@ -967,7 +985,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Horizonte de planificación: el ciclo de visitas se repite después</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
         <translation>Lunes en que empieza el horizonte (se guarda con el plan); otro día elige el lunes de su semana</translation>
     </message>
     <message>
@@ -975,7 +993,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>US, US:CA, CA:ON, GB, none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>Festivos sin visitas: un código de país, opcionalmente :estado o :provincia, o none (se guarda con el plan). Días libres de cada representante: la columna days_off de representantes, p. ej. 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -991,7 +1009,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Planificar rutas</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
         <translation>Elegir los días de visita y planificar la ruta de cada día para los representantes elegidos, en segundo plano</translation>
     </message>
     <message>
@@ -1008,7 +1026,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>Representante</translation>
     </message>
     <message>
@@ -1192,7 +1210,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Planificar &amp;rutas de visita…</translation>
     </message>
     <message>
-        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
         <translation>Planificar los días de visita y las rutas diarias de cada representante; la carga de trabajo las usa después</translation>
     </message>
 </context>
@@ -1332,7 +1350,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>El {value} al que pertenece este territorio (su parent_id); los niveles superiores vienen de la tabla de jerarquía del plan</translation>
     </message>
     <message>
@@ -1352,7 +1370,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Renombrar un territorio, cambiar su representante o color (se puede deshacer)</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
         <translation>Muestre los territorios en el panel Equilibrio para editar sus propiedades.</translation>
     </message>
 </context>
@@ -1360,7 +1378,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>Teselas de mapa base en línea</translation>
     </message>
     <message>

@@ -147,11 +147,11 @@
         <translation>供导入工具用的 CRM CSV（原始 ID，不防公式）</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>完全按计划写出每个 ID，供从不计算单元格的 CRM 导入工具使用。不勾选时，以 = + - @ 开头的单元格会加上前导 '，使电子表格打开 CSV 时将其视为文本。</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>完全按计划写出每个 ID，供从不计算单元格的 CRM 导入工具使用。不勾选时，以 = + - @ 开头的单元格会加上前导 &apos;，使电子表格打开 CSV 时将其视为文本。</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>工作簿包含摘要、每个客户的销售区域和销售代表、路线，以及相对于基准的变更。经理可编辑“区域 ID”列后发回（文件 &gt; 审阅已编辑的工作簿…）。</translation>
     </message>
     <message>
@@ -173,7 +173,7 @@ The old file is kept until the new one is complete.</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>写出经理用工作簿、HTML 地图、CRM CSV 或地图图片</translation>
     </message>
 </context>
@@ -185,7 +185,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>计划有 {n} 位销售代表：建议每人一个销售区域；更改数量可查看其他划分。</translation>
     </message>
     <message>
@@ -217,7 +217,7 @@ The old file is kept until the new one is complete.</source>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
@@ -324,7 +324,7 @@ The old file is kept until the new one is complete.</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <source>The system's language</source>
+        <source>The system&apos;s language</source>
         <translation>系统语言</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@ The old file is kept until the new one is complete.</source>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
         <translation>工作负荷（小时/年）</translation>
     </message>
     <message>
@@ -379,7 +379,7 @@ The old file is kept until the new one is complete.</source>
         <translation>创建模式：要生成多少个销售区域</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
         <translation>子集模式：平衡表中选中的销售区域，或计划层级中某个片区或大区下的所有销售区域</translation>
     </message>
     <message>
@@ -416,7 +416,7 @@ The old file is kept until the new one is complete.</source>
         <translation>每位代表上限</translation>
     </message>
     <message>
-        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
         <translation>每个销售区域的基准客户可减少加增加的最大比例（0 % 表示每位代表的客户保持不变）</translation>
     </message>
     <message>
@@ -505,7 +505,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation><numerusform>%n 个销售区域</numerusform></translation>
+        <translation>
+            <numerusform>%n 个销售区域</numerusform>
+        </translation>
     </message>
     <message>
         <source>none</source>
@@ -556,7 +558,7 @@ The old file is kept until the new one is complete.</source>
         <translation>数值 {value} → {value2}（目标 {value3}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  在容差带内的销售区域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  调整影响：{accounts_moved} 个客户（{value} %）、营收的 {value2} %、{units_moved} 个地理单元。  紧凑度：到代表住址平均距离 {compactness_before_km} → {compactness_after_km} 公里。  连续：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
     </message>
     <message>
@@ -636,16 +638,20 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
         <translation>没有计划</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation><numerusform>%n 个地理单元</numerusform></translation>
+        <translation>
+            <numerusform>%n 个地理单元</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation><numerusform>%n 个客户</numerusform></translation>
+        <translation>
+            <numerusform>%n 个客户</numerusform>
+        </translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -657,7 +663,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation><numerusform>%n 个问题</numerusform></translation>
+        <translation>
+            <numerusform>%n 个问题</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -924,7 +932,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation><numerusform>应用 %n 项变更</numerusform></translation>
+        <translation>
+            <numerusform>应用 %n 项变更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Review</source>
@@ -932,7 +942,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation><numerusform>应用 {workbook} 中的 %n 项变更</numerusform></translation>
+        <translation>
+            <numerusform>应用 {workbook} 中的 %n 项变更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -947,7 +959,7 @@ The old file is kept until the new one is complete.</source>
         <translation>审阅已编辑的工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
         <translation>查看经理对导出工作簿的更改，并应用您接受的部分</translation>
     </message>
 </context>
@@ -955,7 +967,7 @@ The old file is kept until the new one is complete.</source>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>规划并显示单个代表或所有代表</translation>
     </message>
     <message>
@@ -967,7 +979,7 @@ The old file is kept until the new one is complete.</source>
         <translation>规划周期：拜访周期在此之后重复</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
         <translation>规划周期开始的星期一（随计划保存）；选择其他日期则取该周的星期一</translation>
     </message>
     <message>
@@ -975,7 +987,7 @@ The old file is kept until the new one is complete.</source>
         <translation>US、US:CA、CA:ON、GB、none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>不安排拜访的公共假日：国家代码，可加 :州 或 :省，或 none（随计划保存）。代表个人休假：销售代表表的 days_off 列，例如 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -991,7 +1003,7 @@ The old file is kept until the new one is complete.</source>
         <translation>规划路线</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
         <translation>在后台为所选代表选择拜访日并规划每日路线</translation>
     </message>
     <message>
@@ -1008,7 +1020,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>销售代表</translation>
     </message>
     <message>
@@ -1192,7 +1204,7 @@ The old file is kept until the new one is complete.</source>
         <translation>规划拜访路线(&amp;R)…</translation>
     </message>
     <message>
-        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
         <translation>规划每位代表的拜访日和每日路线；工作负荷随后据此计算</translation>
     </message>
 </context>
@@ -1332,7 +1344,7 @@ The old file is kept until the new one is complete.</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>此销售区域归属的{value}（其 parent_id）；更上层级来自计划的层级表</translation>
     </message>
     <message>
@@ -1352,7 +1364,7 @@ The old file is kept until the new one is complete.</source>
         <translation>重命名销售区域、更改其代表或颜色（可撤销）</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
         <translation>请在均衡面板中显示销售区域，以编辑其属性。</translation>
     </message>
 </context>
@@ -1360,7 +1372,7 @@ The old file is kept until the new one is complete.</source>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>在线底图瓦片</translation>
     </message>
     <message>

@@ -147,11 +147,11 @@
         <translation>供匯入工具用的 CRM CSV（原始 ID，不防公式）</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>完全依計畫寫出每個 ID，供從不計算儲存格的 CRM 匯入工具使用。不勾選時，以 = + - @ 開頭的儲存格會加上前置 '，讓試算表開啟 CSV 時視為文字。</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>完全依計畫寫出每個 ID，供從不計算儲存格的 CRM 匯入工具使用。不勾選時，以 = + - @ 開頭的儲存格會加上前置 &apos;，讓試算表開啟 CSV 時視為文字。</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>活頁簿包含摘要、每個客戶的區域與業務代表、路線，以及相對於基準的變更。經理可編輯「區域 ID」欄後寄回（檔案 &gt; 審閱已編輯的活頁簿…）。</translation>
     </message>
     <message>
@@ -173,7 +173,7 @@ The old file is kept until the new one is complete.</source>
         <translation>匯出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>寫出經理用活頁簿、HTML 地圖、CRM CSV 或地圖圖片</translation>
     </message>
 </context>
@@ -185,7 +185,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>計畫有 {n} 位業務代表：建議每人一個區域；變更數量可查看其他分法。</translation>
     </message>
     <message>
@@ -217,7 +217,7 @@ The old file is kept until the new one is complete.</source>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>瀏覽…</translation>
     </message>
     <message>
@@ -324,7 +324,7 @@ The old file is kept until the new one is complete.</source>
         <translation>系統預設</translation>
     </message>
     <message>
-        <source>The system's language</source>
+        <source>The system&apos;s language</source>
         <translation>系統語言</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@ The old file is kept until the new one is complete.</source>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
         <translation>工作量（小時／年）</translation>
     </message>
     <message>
@@ -379,7 +379,7 @@ The old file is kept until the new one is complete.</source>
         <translation>建立模式：要填滿多少個區域</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
         <translation>子集模式：平衡表中選取的區域，或計畫層級中某個地區或大區下的所有區域</translation>
     </message>
     <message>
@@ -416,7 +416,7 @@ The old file is kept until the new one is complete.</source>
         <translation>每位代表上限</translation>
     </message>
     <message>
-        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
         <translation>每個區域的基準客戶可失去加上獲得的最大比例（0 % 表示每位代表的客戶維持不變）</translation>
     </message>
     <message>
@@ -505,7 +505,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation><numerusform>%n 個區域</numerusform></translation>
+        <translation>
+            <numerusform>%n 個區域</numerusform>
+        </translation>
     </message>
     <message>
         <source>none</source>
@@ -556,7 +558,7 @@ The old file is kept until the new one is complete.</source>
         <translation>數值 {value} → {value2}（目標 {value3}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{value} %）、營收的 {value2} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
     </message>
     <message>
@@ -636,16 +638,20 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
         <translation>沒有計畫</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation><numerusform>%n 個地理單元</numerusform></translation>
+        <translation>
+            <numerusform>%n 個地理單元</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation><numerusform>%n 個客戶</numerusform></translation>
+        <translation>
+            <numerusform>%n 個客戶</numerusform>
+        </translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -657,7 +663,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation><numerusform>%n 個問題</numerusform></translation>
+        <translation>
+            <numerusform>%n 個問題</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -924,7 +932,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation><numerusform>套用 %n 項變更</numerusform></translation>
+        <translation>
+            <numerusform>套用 %n 項變更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Review</source>
@@ -932,7 +942,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation><numerusform>套用 {workbook} 的 %n 項變更</numerusform></translation>
+        <translation>
+            <numerusform>套用 {workbook} 的 %n 項變更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -947,7 +959,7 @@ The old file is kept until the new one is complete.</source>
         <translation>審閱已編輯的活頁簿(&amp;W)…</translation>
     </message>
     <message>
-        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
         <translation>檢視經理在匯出活頁簿中的變更，並套用您接受的部分</translation>
     </message>
 </context>
@@ -955,7 +967,7 @@ The old file is kept until the new one is complete.</source>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>規劃並顯示單一代表或所有代表</translation>
     </message>
     <message>
@@ -967,7 +979,7 @@ The old file is kept until the new one is complete.</source>
         <translation>規劃期間：拜訪週期在此之後重複</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
         <translation>規劃期間開始的星期一（隨計畫儲存）；選其他日期則取該週的星期一</translation>
     </message>
     <message>
@@ -975,7 +987,7 @@ The old file is kept until the new one is complete.</source>
         <translation>US、US:CA、CA:ON、GB、none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>不安排拜訪的國定假日：國家代碼，可加 :州 或 :省，或 none（隨計畫儲存）。代表個人休假：業務代表表格的 days_off 欄，例如 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -991,7 +1003,7 @@ The old file is kept until the new one is complete.</source>
         <translation>規劃路線</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
         <translation>在背景為所選代表選擇拜訪日並規劃每日路線</translation>
     </message>
     <message>
@@ -1008,7 +1020,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>業務代表</translation>
     </message>
     <message>
@@ -1192,7 +1204,7 @@ The old file is kept until the new one is complete.</source>
         <translation>規劃拜訪路線(&amp;R)…</translation>
     </message>
     <message>
-        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
         <translation>規劃每位代表的拜訪日與每日路線；工作量隨後以此計算</translation>
     </message>
 </context>
@@ -1332,7 +1344,7 @@ The old file is kept until the new one is complete.</source>
         <translation>（無）</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>此區域歸屬的{value}（其 parent_id）；更上層級來自計畫的層級表</translation>
     </message>
     <message>
@@ -1352,7 +1364,7 @@ The old file is kept until the new one is complete.</source>
         <translation>重新命名區域、變更其代表或顏色（可復原）</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
         <translation>請在平衡面板中顯示區域，以編輯其屬性。</translation>
     </message>
 </context>
@@ -1360,7 +1372,7 @@ The old file is kept until the new one is complete.</source>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>線上底圖圖磚</translation>
     </message>
     <message>

@@ -127,3 +127,26 @@ def test_workbook_number_formats_and_html_follow_the_language(tmp_path: Path) ->
     assert quota_cells and all(c.number_format.startswith("#,##0") for c in quota_cells)
     assert "<html lang='es'>" in page and "Territorios" in page
     assert "Sin asignar" in page
+
+
+def test_chinese_names_draw_as_glyphs_on_the_map_and_in_the_map_book(tmp_path: Path) -> None:
+    """No 'Glyph missing' from matplotlib: a CJK font is found (the system's or the bundled)."""
+    import warnings
+
+    from planner.io.fonts import bundled_cjk_font, cjk_font_name
+    from planner.io.map_book import write_map_book
+    from planner.io.map_image import render_map_png
+
+    assert bundled_cjk_font() is not None, "the paperang-p2-fonts-cjk dependency ships a font"
+    assert cjk_font_name() is not None
+    plan = make_plan(n_accounts=120, grid=4, n_territories=3, seed=6)
+    for i, name in enumerate(["台北一區", "上海浦东", "Madrid Norte"]):
+        plan.set_territory_field(i, "name", name)
+    with warnings.catch_warnings(record=True) as caught, using_language("zh_TW"):
+        warnings.simplefilter("always")
+        png = render_map_png(plan)
+        pages = write_map_book(plan, tmp_path / "book.pdf")
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    assert png[:4] == b"\x89PNG" and pages == plan.n_territories + 1
+    assert (tmp_path / "book.pdf").stat().st_size > 10_000
