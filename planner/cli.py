@@ -290,10 +290,12 @@ def main(argv: list[str] | None = None) -> int:
             from planner.models import i18n
 
             try:
-                i18n.set_language(i18n.resolve_language(language))
+                chosen = i18n.resolve_language(language)
             except ValueError as exc:
                 raise UserError(str(exc)) from None
-            return SUBCOMMANDS[argv[0]](argv[1:])
+            # Back to the caller's language afterwards (main() is also called in-process).
+            with i18n.using_language(chosen):
+                return SUBCOMMANDS[argv[0]](argv[1:])
         if language is not None:
             argv = ["--lang", language, *argv]
         return open_app(argv)

@@ -150,3 +150,25 @@ def test_chinese_names_draw_as_glyphs_on_the_map_and_in_the_map_book(tmp_path: P
     assert missing == []
     assert png[:4] == b"\x89PNG" and pages == plan.n_territories + 1
     assert (tmp_path / "book.pdf").stat().st_size > 10_000
+
+
+def test_command_line_reports_in_the_language_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.cli import main
+    from planner.io.planfile import save_plan
+
+    plan = make_plan(n_accounts=100, grid=4, n_territories=3, seed=7)
+    path = tmp_path / "plan.gpkg"
+    save_plan(plan, path)
+    assert main(["--lang", "es", "report", str(path)]) == 0
+    spanish = capsys.readouterr().out
+    assert "Territorio" in spanish and "Cuentas sin asignar" in spanish
+    monkeypatch.setenv("PLANNER_LANG", "zh_TW")
+    assert main(["report", str(path)]) == 0
+    assert "未指派客戶" in capsys.readouterr().out
+    assert main(["--lang=en", "report", str(path)]) == 0
+    assert "Unassigned accounts" in capsys.readouterr().out
+    assert i18n.current_language() == "en", "main() leaves the caller's language as it was"
+    assert main(["--lang", "tlh", "report", str(path)]) == 2
+    assert "tlh" in capsys.readouterr().err
