@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from planner.models.balance import BalanceTable
+from planner.ui.i18n import measure_label, num, translate
 from planner.ui.problems_panel import PlanFollower, add_panel_dock
 
 IN_BAND_COLOR = "#a6a6a6"
@@ -82,7 +83,7 @@ class BalanceChart(QWidget):
         self._background: Any = None
         # A Qt label over the canvas: drawing the marker as matplotlib text would render its
         # glyphs again on every blit (about 4 ms of a 10 ms budget).
-        self.preview_label = QLabel("PREVIEW", self)
+        self.preview_label = QLabel(translate("BalanceChart", "PREVIEW"), self)
         self.preview_label.setObjectName("balanceChartPreview")
         self.preview_label.setStyleSheet(
             f"background: {PREVIEW_COLOR}; color: white; font-weight: bold; padding: 1px 6px;"
@@ -193,7 +194,7 @@ class BalanceChart(QWidget):
             ax.add_collection(bars)
             ax.set_ylim(-limits[j], limits[j])
             ax.set_xlim(-0.6, k - 0.4)
-            ax.set_title(f"{spec.label}  (±{tol:.0f} %)", fontsize=9, loc="left")
+            ax.set_title(f"{measure_label(spec.label)}  (±{num(tol)} %)", fontsize=9, loc="left")
             ax.tick_params(labelsize=7, length=2)
             ax.yaxis.set_major_formatter("{x:+.0f}%")
             ax.grid(axis="y", color="#e6e6e6", linewidth=0.6, zorder=0)
@@ -274,7 +275,9 @@ def install(window: Any) -> BalanceChart:
     chart = BalanceChart(window)
     chart.setObjectName("balanceChart")
     window.balance_chart = chart
-    window.balance_chart_dock = add_panel_dock(window, "Balance chart", chart, "balanceChartDock")
+    window.balance_chart_dock = add_panel_dock(
+        window, translate("BalanceChart", "Balance chart"), chart, "balanceChartDock"
+    )
 
     def refresh(plan: Any) -> None:
         names = [plan.territory_label(i) for i in range(plan.n_territories)]

@@ -151,7 +151,9 @@ def install(window: Any) -> DisruptionPanel:
     panel = DisruptionPanel(window)
     panel.setObjectName("disruptionPanel")
     window.disruption_panel = panel
-    window.disruption_dock = add_panel_dock(window, "Disruption", panel, "disruptionDock")
+    window.disruption_dock = add_panel_dock(
+        window, translate("DisruptionPanel", "Disruption"), panel, "disruptionDock"
+    )
     panel.follower = PlanFollower(window, panel.show_disruption, panel)
     return panel
 

@@ -38,7 +38,7 @@ class _CoveragePage(QWizardPage):
         super().__init__(guide)
         self.guide = guide
         self.setTitle(translate("_CoveragePage", "1. Geography"))
-        self.setSubTitle("The building blocks territories are made of.")
+        self.setSubTitle(translate("_CoveragePage", "The building blocks territories are made of."))
         self.text = QLabel(self)
         self.text.setObjectName("guideCoverageText")
         self.text.setWordWrap(True)
@@ -103,7 +103,9 @@ class _CountPage(QWizardPage):
         super().__init__(guide)
         self.guide = guide
         self.setTitle(translate("_CountPage", "2. How many territories"))
-        self.setSubTitle("From the accounts' workload and a rep's working hours a year.")
+        self.setSubTitle(
+            translate("_CountPage", "From the accounts' workload and a rep's working hours a year.")
+        )
         self.arithmetic = QLabel(self)
         self.arithmetic.setObjectName("guideCapacityText")
         self.arithmetic.setWordWrap(True)

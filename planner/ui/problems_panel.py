@@ -230,7 +230,9 @@ def install(window: Any) -> ProblemsPanel:
     panel = ProblemsPanel(window)
     panel.setObjectName("problemsPanel")
     window.problems_panel = panel
-    window.problems_dock = add_panel_dock(window, "Problems", panel, "problemsDock")
+    window.problems_dock = add_panel_dock(
+        window, translate("ProblemsPanel", "Problems"), panel, "problemsDock"
+    )
     panel.zoom_requested.connect(lambda *box: _zoom_with_margin(window.canvas, *box))
     panel.territories_selected.connect(
         lambda indices: window.select_territories(indices) if indices else None

@@ -17,6 +17,71 @@
     </message>
 </context>
 <context>
+    <name>BalanceChart</name>
+    <message>
+        <source>PREVIEW</source>
+        <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Balance chart</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>BalancePanel</name>
+    <message>
+        <source>Territory</source>
+        <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
+        <translation>Territorio</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>Cuota</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>Utilización</translation>
+    </message>
+    <message>
+        <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>set target</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>mean of territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{measure}: target {target} ({how}), band ±{band} %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name}: {measure} {value}, target {target}, {deviation} (within ±{band} %)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name}: {measure} {value}, target {target}, {deviation} (outside ±{band} %)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Territories</source>
+        <translation>Territorios</translation>
+    </message>
+    <message>
+        <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show:</source>
+        <extracomment>Territory indices behind each row when rows are parents (None: rows are territories).</extracomment>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>BasemapController</name>
     <message>
         <source>County outlines</source>
@@ -26,6 +91,17 @@
     <message>
         <source>Show county boundaries under the territories</source>
         <translation>Mostrar los límites de condados bajo los territorios</translation>
+    </message>
+</context>
+<context>
+    <name>BrushTool</name>
+    <message>
+        <source>Refused: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Brush size {radius_km} km</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -96,6 +172,25 @@
     </message>
 </context>
 <context>
+    <name>Commands</name>
+    <message>
+        <source>Set {field} of {territory}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draw territory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Merge {names}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split {territory}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>DisruptionPanel</name>
     <message>
         <source>Territory</source>
@@ -126,6 +221,25 @@
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
         <translation>&lt;b&gt;{accounts_moved}&lt;/b&gt; de {accounts_total} cuentas ({value} %) y &lt;b&gt;{value2}&lt;/b&gt; de {value3} de ingresos ({value4} %) cambiados respecto a la línea base</translation>
     </message>
+    <message>
+        <source>Disruption</source>
+        <translation>Disrupción</translation>
+    </message>
+</context>
+<context>
+    <name>DrawTerritoryTool</name>
+    <message>
+        <source>Click the next corners; Enter finishes, Esc cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Territory not drawn: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drew {value}{repaired}: {moved} accounts moved to it{note}</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -147,11 +261,11 @@
         <translation>CSV de CRM para cargadores (ids sin cambios, sin protección de fórmulas)</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>Escribe cada id tal como está en el plan, para un cargador de CRM que nunca evalúa celdas. Sin esta opción, las celdas que empiezan por = + - @ llevan un &apos; delante para que una hoja de cálculo las muestre como texto.</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>Escribe cada id tal como está en el plan, para un cargador de CRM que nunca evalúa celdas. Sin esta opción, las celdas que empiezan por = + - @ llevan un ' delante para que una hoja de cálculo las muestre como texto.</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>El libro tiene un resumen, el territorio y el representante de cada cuenta, las rutas y los cambios respecto a la línea base. Los gerentes pueden editar la columna ID de territorio y devolverlo (Archivo &gt; Revisar libro editado…).</translation>
     </message>
     <message>
@@ -173,7 +287,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>&amp;Exportar…</translation>
     </message>
     <message>
-        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>Escribir el libro para gerentes, un mapa HTML, CSV de CRM o una imagen del mapa</translation>
     </message>
 </context>
@@ -185,7 +299,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
         <translation>El plan tiene {n} representantes: se propone un territorio para cada uno; cambie el número para ver otro reparto.</translation>
     </message>
     <message>
@@ -217,7 +331,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
         <translation>Examinar…</translation>
     </message>
     <message>
@@ -324,7 +438,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Predeterminado del sistema</translation>
     </message>
     <message>
-        <source>The system&apos;s language</source>
+        <source>The system's language</source>
         <translation>El idioma del sistema</translation>
     </message>
     <message>
@@ -337,10 +451,345 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
 </context>
 <context>
+    <name>LassoAssignTool</name>
+    <message>
+        <source>Lasso ignored: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing to move to {target}{note}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>LockTool</name>
+    <message>
+        <source>Nothing to {value}: no {value2}locked items in the lasso</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{verb}ed {n_units} units and {n_accounts} accounts</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Balance</source>
+        <extracomment>Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key ("file", "edit", "view", "plan", "help") for features to add actions to.</extracomment>
+        <translation>Equilibrio</translation>
+    </message>
+    <message>
+        <source>&amp;New from Import…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Build a plan from accounts, units and reps files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open a plan file (.gpkg)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save the plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save the plan under a new name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Close Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Zoom to &amp;Extent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show the whole plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Zoom to &amp;Selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show the selected territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;About Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> Assign to: </source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The territory that lasso, brush and reassignments move items to</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> Scope: </source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Units and accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Unidades</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Cuentas</translation>
+    </message>
+    <message>
+        <source>What a lasso picks up: units (centroid inside), accounts, or both</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select two or more territories to merge (Shift-click).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: a locked territory cannot be merged.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select territories first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Merge Selected Territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Merge the selected territories into the first</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Lock Selected Territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Locked territories never change by any tool or optimiser</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Unlock Selected Territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Allow edits to the selected territories again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Undo history</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Colour Territories By</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Sin asignar</translation>
+    </message>
+    <message>
+        <source>{n_accounts} accounts ({n_unplaced} unplaced), {n_units} units, {n_territories} territories, {n_reps} reps</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>demo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> ({why}, read-only: Save asks for a new place)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name}[*] — Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Territory Planner[*]</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{title} failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{title} cancelled; nothing changed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Opening {name}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name} not opened; nothing changed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>problems in the file</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n repair(s) made; Save writes them: </source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Problems in the plan file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open read-only</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open plan</source>
+        <translation>Abrir plan</translation>
+    </message>
+    <message>
+        <source>Save plan as</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not save {path}: {value}
+The last saved file is unchanged.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{exc}
+The last saved file is unchanged.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save changes to {value}?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(ninguno)</translation>
+    </message>
+    <message>
+        <source>Open recent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name} no longer exists.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>About Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Sales territory design on the desktop.&lt;br&gt;Map data: US Census ZCTA centroids and county outlines (public domain).</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
         <translation>Carga de trabajo (h/año)</translation>
     </message>
     <message>
@@ -379,7 +828,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Modo crear: cuántos territorios llenar</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
         <translation>Modo subconjunto: los territorios seleccionados en la tabla de equilibrio, o todos los de un distrito o región de la jerarquía del plan</translation>
     </message>
     <message>
@@ -416,7 +865,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Limitar cada representante a</translation>
     </message>
     <message>
-        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
+        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
         <translation>Parte máxima de las cuentas de referencia de cada territorio que puede perder más ganar (0 % deja las cuentas de cada representante como están)</translation>
     </message>
     <message>
@@ -505,10 +954,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation>
-            <numerusform>%n territorio</numerusform>
-            <numerusform>%n territorios</numerusform>
-        </translation>
+        <translation><numerusform>%n territorio</numerusform><numerusform>%n territorios</numerusform></translation>
     </message>
     <message>
         <source>none</source>
@@ -559,7 +1005,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>valor {value} → {value2} (objetivo {value3})</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({value} %), {value2} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante.  Contiguos: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</translation>
     </message>
     <message>
@@ -608,6 +1054,21 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
 </context>
 <context>
+    <name>PinTool</name>
+    <message>
+        <source>No accounts inside the lasso</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing to pin to {name}{note}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ProblemsPanel</name>
     <message>
         <source>Overlapping territories</source>
@@ -639,22 +1100,16 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
         <translation>Sin plan</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation>
-            <numerusform>%n unidad</numerusform>
-            <numerusform>%n unidades</numerusform>
-        </translation>
+        <translation><numerusform>%n unidad</numerusform><numerusform>%n unidades</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation>
-            <numerusform>%n cuenta</numerusform>
-            <numerusform>%n cuentas</numerusform>
-        </translation>
+        <translation><numerusform>%n cuenta</numerusform><numerusform>%n cuentas</numerusform></translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -666,10 +1121,11 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation>
-            <numerusform>%n problema</numerusform>
-            <numerusform>%n problemas</numerusform>
-        </translation>
+        <translation><numerusform>%n problema</numerusform><numerusform>%n problemas</numerusform></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -936,10 +1392,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation>
-            <numerusform>Aplicar %n cambio</numerusform>
-            <numerusform>Aplicar %n cambios</numerusform>
-        </translation>
+        <translation><numerusform>Aplicar %n cambio</numerusform><numerusform>Aplicar %n cambios</numerusform></translation>
     </message>
     <message>
         <source>Review</source>
@@ -947,10 +1400,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation>
-            <numerusform>Aplicar %n cambio de {workbook}</numerusform>
-            <numerusform>Aplicar %n cambios de {workbook}</numerusform>
-        </translation>
+        <translation><numerusform>Aplicar %n cambio de {workbook}</numerusform><numerusform>Aplicar %n cambios de {workbook}</numerusform></translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -965,7 +1415,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Revisar &amp;libro editado…</translation>
     </message>
     <message>
-        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
         <translation>Ver los cambios de un gerente en un libro exportado y aplicar los que acepte</translation>
     </message>
 </context>
@@ -973,7 +1423,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>Planificar y mostrar un representante o todos</translation>
     </message>
     <message>
@@ -985,7 +1435,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Horizonte de planificación: el ciclo de visitas se repite después</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
         <translation>Lunes en que empieza el horizonte (se guarda con el plan); otro día elige el lunes de su semana</translation>
     </message>
     <message>
@@ -993,7 +1443,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>US, US:CA, CA:ON, GB, none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>Festivos sin visitas: un código de país, opcionalmente :estado o :provincia, o none (se guarda con el plan). Días libres de cada representante: la columna days_off de representantes, p. ej. 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -1009,7 +1459,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Planificar rutas</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
         <translation>Elegir los días de visita y planificar la ruta de cada día para los representantes elegidos, en segundo plano</translation>
     </message>
     <message>
@@ -1026,7 +1476,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>Representante</translation>
     </message>
     <message>
@@ -1210,7 +1660,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Planificar &amp;rutas de visita…</translation>
     </message>
     <message>
-        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
+        <source>Plan each rep's visit days and day routes; workload then uses them</source>
         <translation>Planificar los días de visita y las rutas diarias de cada representante; la carga de trabajo las usa después</translation>
     </message>
 </context>
@@ -1317,6 +1767,25 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
 </context>
 <context>
+    <name>SplitTool</name>
+    <message>
+        <source>Split: select a territory or draw the line across one.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: {value} is locked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not split: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split {n_left} units into {value}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Task</name>
     <message>
         <source>Cancel</source>
@@ -1350,7 +1819,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
         <translation>El {value} al que pertenece este territorio (su parent_id); los niveles superiores vienen de la tabla de jerarquía del plan</translation>
     </message>
     <message>
@@ -1370,7 +1839,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Renombrar un territorio, cambiar su representante o color (se puede deshacer)</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
+        <source>Show territories in the Balance panel to edit one's properties.</source>
         <translation>Muestre los territorios en el panel Equilibrio para editar sus propiedades.</translation>
     </message>
 </context>
@@ -1378,7 +1847,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>Teselas de mapa base en línea</translation>
     </message>
     <message>
@@ -1387,10 +1856,100 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
 </context>
 <context>
+    <name>Tools</name>
+    <message>
+        <source>Pan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pan: drag to move the map, wheel to zoom towards the cursor.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select: click a territory (Shift adds), or drag a box to select every territory it touches.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lasso assign</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lasso assign: drag around units/accounts to move them to the active territory (toolbar). The balance previews while you draw; release applies, Esc or right-click cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draw territory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draw territory: drag a freehand shape, or click corners and press Enter. The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit vertices</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit vertices of drawn territories: drag a corner; Ctrl+click on an edge inserts a corner; Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lock items</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pin accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>VertexEditTool</name>
+    <message>
+        <source>Refused: {value} is locked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Corner kept: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>_CountPage</name>
     <message>
         <source>2. How many territories</source>
         <translation>2. Cuántos territorios</translation>
+    </message>
+    <message>
+        <source>From the accounts' workload and a rep's working hours a year.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Territories to create:</source>
@@ -1402,6 +1961,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <message>
         <source>1. Geography</source>
         <translation>1. Geografía</translation>
+    </message>
+    <message>
+        <source>The building blocks territories are made of.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Back to the import to fix it…</source>
@@ -1445,6 +2008,17 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <message>
         <source>Stop</source>
         <translation>Detener</translation>
+    </message>
+</context>
+<context>
+    <name>_GestureTool</name>
+    <message>
+        <source>{label} cancelled; nothing changed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lasso ignored: {exc}</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>

@@ -17,6 +17,71 @@
     </message>
 </context>
 <context>
+    <name>BalanceChart</name>
+    <message>
+        <source>PREVIEW</source>
+        <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Balance chart</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>BalancePanel</name>
+    <message>
+        <source>Territory</source>
+        <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
+        <translation>區域</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>配額</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>使用率</translation>
+    </message>
+    <message>
+        <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>set target</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>mean of territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{measure}: target {target} ({how}), band ±{band} %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name}: {measure} {value}, target {target}, {deviation} (within ±{band} %)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name}: {measure} {value}, target {target}, {deviation} (outside ±{band} %)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Territories</source>
+        <translation>區域</translation>
+    </message>
+    <message>
+        <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show:</source>
+        <extracomment>Territory indices behind each row when rows are parents (None: rows are territories).</extracomment>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>BasemapController</name>
     <message>
         <source>County outlines</source>
@@ -26,6 +91,17 @@
     <message>
         <source>Show county boundaries under the territories</source>
         <translation>在區域下方顯示郡界</translation>
+    </message>
+</context>
+<context>
+    <name>BrushTool</name>
+    <message>
+        <source>Refused: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Brush size {radius_km} km</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -96,6 +172,25 @@
     </message>
 </context>
 <context>
+    <name>Commands</name>
+    <message>
+        <source>Set {field} of {territory}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draw territory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Merge {names}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split {territory}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>DisruptionPanel</name>
     <message>
         <source>Territory</source>
@@ -126,6 +221,25 @@
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
         <translation>相對於基準，{accounts_total} 個客戶中有 &lt;b&gt;{accounts_moved}&lt;/b&gt; 個（{value} %）、營收 {value3} 中有 &lt;b&gt;{value2}&lt;/b&gt;（{value4} %）被移動</translation>
     </message>
+    <message>
+        <source>Disruption</source>
+        <translation>變動影響</translation>
+    </message>
+</context>
+<context>
+    <name>DrawTerritoryTool</name>
+    <message>
+        <source>Click the next corners; Enter finishes, Esc cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Territory not drawn: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drew {value}{repaired}: {moved} accounts moved to it{note}</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -147,11 +261,11 @@
         <translation>供匯入工具用的 CRM CSV（原始 ID，不防公式）</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>完全依計畫寫出每個 ID，供從不計算儲存格的 CRM 匯入工具使用。不勾選時，以 = + - @ 開頭的儲存格會加上前置 &apos;，讓試算表開啟 CSV 時視為文字。</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>完全依計畫寫出每個 ID，供從不計算儲存格的 CRM 匯入工具使用。不勾選時，以 = + - @ 開頭的儲存格會加上前置 '，讓試算表開啟 CSV 時視為文字。</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>活頁簿包含摘要、每個客戶的區域與業務代表、路線，以及相對於基準的變更。經理可編輯「區域 ID」欄後寄回（檔案 &gt; 審閱已編輯的活頁簿…）。</translation>
     </message>
     <message>
@@ -173,7 +287,7 @@ The old file is kept until the new one is complete.</source>
         <translation>匯出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>寫出經理用活頁簿、HTML 地圖、CRM CSV 或地圖圖片</translation>
     </message>
 </context>
@@ -185,7 +299,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
         <translation>計畫有 {n} 位業務代表：建議每人一個區域；變更數量可查看其他分法。</translation>
     </message>
     <message>
@@ -217,7 +331,7 @@ The old file is kept until the new one is complete.</source>
     <name>ImportDialog</name>
     <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
         <translation>瀏覽…</translation>
     </message>
     <message>
@@ -324,7 +438,7 @@ The old file is kept until the new one is complete.</source>
         <translation>系統預設</translation>
     </message>
     <message>
-        <source>The system&apos;s language</source>
+        <source>The system's language</source>
         <translation>系統語言</translation>
     </message>
     <message>
@@ -337,10 +451,344 @@ The old file is kept until the new one is complete.</source>
     </message>
 </context>
 <context>
+    <name>LassoAssignTool</name>
+    <message>
+        <source>Lasso ignored: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing to move to {target}{note}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>LockTool</name>
+    <message>
+        <source>Nothing to {value}: no {value2}locked items in the lasso</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{verb}ed {n_units} units and {n_accounts} accounts</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Balance</source>
+        <extracomment>Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key ("file", "edit", "view", "plan", "help") for features to add actions to.</extracomment>
+        <translation>平衡</translation>
+    </message>
+    <message>
+        <source>&amp;New from Import…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Build a plan from accounts, units and reps files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open a plan file (.gpkg)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save the plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save the plan under a new name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Close Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Zoom to &amp;Extent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show the whole plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Zoom to &amp;Selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show the selected territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;About Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> Assign to: </source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The territory that lasso, brush and reassignments move items to</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> Scope: </source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Units and accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>地理單元</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>客戶</translation>
+    </message>
+    <message>
+        <source>What a lasso picks up: units (centroid inside), accounts, or both</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select two or more territories to merge (Shift-click).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: a locked territory cannot be merged.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select territories first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Merge Selected Territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Merge the selected territories into the first</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Lock Selected Territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Locked territories never change by any tool or optimiser</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Unlock Selected Territories</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Allow edits to the selected territories again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Undo history</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Colour Territories By</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未指派</translation>
+    </message>
+    <message>
+        <source>{n_accounts} accounts ({n_unplaced} unplaced), {n_units} units, {n_territories} territories, {n_reps} reps</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>demo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> ({why}, read-only: Save asks for a new place)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name}[*] — Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Territory Planner[*]</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{title} failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{title} cancelled; nothing changed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Opening {name}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name} not opened; nothing changed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>problems in the file</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n repair(s) made; Save writes them: </source>
+        <translation type="unfinished">
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Problems in the plan file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open read-only</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open plan</source>
+        <translation>開啟計畫</translation>
+    </message>
+    <message>
+        <source>Save plan as</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save plan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not save {path}: {value}
+The last saved file is unchanged.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{exc}
+The last saved file is unchanged.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save changes to {value}?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（無）</translation>
+    </message>
+    <message>
+        <source>Open recent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>{name} no longer exists.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>About Territory Planner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Sales territory design on the desktop.&lt;br&gt;Map data: US Census ZCTA centroids and county outlines (public domain).</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
         <translation>工作量（小時／年）</translation>
     </message>
     <message>
@@ -379,7 +827,7 @@ The old file is kept until the new one is complete.</source>
         <translation>建立模式：要填滿多少個區域</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
         <translation>子集模式：平衡表中選取的區域，或計畫層級中某個地區或大區下的所有區域</translation>
     </message>
     <message>
@@ -416,7 +864,7 @@ The old file is kept until the new one is complete.</source>
         <translation>每位代表上限</translation>
     </message>
     <message>
-        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
+        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
         <translation>每個區域的基準客戶可失去加上獲得的最大比例（0 % 表示每位代表的客戶維持不變）</translation>
     </message>
     <message>
@@ -505,9 +953,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation>
-            <numerusform>%n 個區域</numerusform>
-        </translation>
+        <translation><numerusform>%n 個區域</numerusform></translation>
     </message>
     <message>
         <source>none</source>
@@ -558,7 +1004,7 @@ The old file is kept until the new one is complete.</source>
         <translation>數值 {value} → {value2}（目標 {value3}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
         <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{value} %）、營收的 {value2} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
     </message>
     <message>
@@ -607,6 +1053,21 @@ The old file is kept until the new one is complete.</source>
     </message>
 </context>
 <context>
+    <name>PinTool</name>
+    <message>
+        <source>No accounts inside the lasso</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing to pin to {name}{note}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ProblemsPanel</name>
     <message>
         <source>Overlapping territories</source>
@@ -638,20 +1099,16 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window&apos;s plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
         <translation>沒有計畫</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation>
-            <numerusform>%n 個地理單元</numerusform>
-        </translation>
+        <translation><numerusform>%n 個地理單元</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation>
-            <numerusform>%n 個客戶</numerusform>
-        </translation>
+        <translation><numerusform>%n 個客戶</numerusform></translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -663,9 +1120,11 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation>
-            <numerusform>%n 個問題</numerusform>
-        </translation>
+        <translation><numerusform>%n 個問題</numerusform></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -932,9 +1391,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation>
-            <numerusform>套用 %n 項變更</numerusform>
-        </translation>
+        <translation><numerusform>套用 %n 項變更</numerusform></translation>
     </message>
     <message>
         <source>Review</source>
@@ -942,9 +1399,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation>
-            <numerusform>套用 {workbook} 的 %n 項變更</numerusform>
-        </translation>
+        <translation><numerusform>套用 {workbook} 的 %n 項變更</numerusform></translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -959,7 +1414,7 @@ The old file is kept until the new one is complete.</source>
         <translation>審閱已編輯的活頁簿(&amp;W)…</translation>
     </message>
     <message>
-        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
         <translation>檢視經理在匯出活頁簿中的變更，並套用您接受的部分</translation>
     </message>
 </context>
@@ -967,7 +1422,7 @@ The old file is kept until the new one is complete.</source>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>規劃並顯示單一代表或所有代表</translation>
     </message>
     <message>
@@ -979,7 +1434,7 @@ The old file is kept until the new one is complete.</source>
         <translation>規劃期間：拜訪週期在此之後重複</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
         <translation>規劃期間開始的星期一（隨計畫儲存）；選其他日期則取該週的星期一</translation>
     </message>
     <message>
@@ -987,7 +1442,7 @@ The old file is kept until the new one is complete.</source>
         <translation>US、US:CA、CA:ON、GB、none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>不安排拜訪的國定假日：國家代碼，可加 :州 或 :省，或 none（隨計畫儲存）。代表個人休假：業務代表表格的 days_off 欄，例如 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -1003,7 +1458,7 @@ The old file is kept until the new one is complete.</source>
         <translation>規劃路線</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
         <translation>在背景為所選代表選擇拜訪日並規劃每日路線</translation>
     </message>
     <message>
@@ -1020,7 +1475,7 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>業務代表</translation>
     </message>
     <message>
@@ -1204,7 +1659,7 @@ The old file is kept until the new one is complete.</source>
         <translation>規劃拜訪路線(&amp;R)…</translation>
     </message>
     <message>
-        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
+        <source>Plan each rep's visit days and day routes; workload then uses them</source>
         <translation>規劃每位代表的拜訪日與每日路線；工作量隨後以此計算</translation>
     </message>
 </context>
@@ -1311,6 +1766,25 @@ The old file is kept until the new one is complete.</source>
     </message>
 </context>
 <context>
+    <name>SplitTool</name>
+    <message>
+        <source>Split: select a territory or draw the line across one.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refused: {value} is locked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not split: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split {n_left} units into {value}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Task</name>
     <message>
         <source>Cancel</source>
@@ -1344,7 +1818,7 @@ The old file is kept until the new one is complete.</source>
         <translation>（無）</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
         <translation>此區域歸屬的{value}（其 parent_id）；更上層級來自計畫的層級表</translation>
     </message>
     <message>
@@ -1364,7 +1838,7 @@ The old file is kept until the new one is complete.</source>
         <translation>重新命名區域、變更其代表或顏色（可復原）</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
+        <source>Show territories in the Balance panel to edit one's properties.</source>
         <translation>請在平衡面板中顯示區域，以編輯其屬性。</translation>
     </message>
 </context>
@@ -1372,7 +1846,7 @@ The old file is kept until the new one is complete.</source>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>線上底圖圖磚</translation>
     </message>
     <message>
@@ -1381,10 +1855,100 @@ The old file is kept until the new one is complete.</source>
     </message>
 </context>
 <context>
+    <name>Tools</name>
+    <message>
+        <source>Pan</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pan: drag to move the map, wheel to zoom towards the cursor.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select: click a territory (Shift adds), or drag a box to select every territory it touches.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lasso assign</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lasso assign: drag around units/accounts to move them to the active territory (toolbar). The balance previews while you draw; release applies, Esc or right-click cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draw territory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draw territory: drag a freehand shape, or click corners and press Enter. The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit vertices</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit vertices of drawn territories: drag a corner; Ctrl+click on an edge inserts a corner; Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lock items</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pin accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>VertexEditTool</name>
+    <message>
+        <source>Refused: {value} is locked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Corner kept: {exc}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>_CountPage</name>
     <message>
         <source>2. How many territories</source>
         <translation>2. 區域數量</translation>
+    </message>
+    <message>
+        <source>From the accounts' workload and a rep's working hours a year.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Territories to create:</source>
@@ -1396,6 +1960,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>1. Geography</source>
         <translation>1. 地理</translation>
+    </message>
+    <message>
+        <source>The building blocks territories are made of.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Back to the import to fix it…</source>
@@ -1439,6 +2007,17 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Stop</source>
         <translation>停止</translation>
+    </message>
+</context>
+<context>
+    <name>_GestureTool</name>
+    <message>
+        <source>{label} cancelled; nothing changed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lasso ignored: {exc}</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>

@@ -40,7 +40,8 @@ TEXT_METHODS = {
     "setDetailedText", "addAction", "setCancelButtonText", "addButton", "setItemText",
     "addItem", "addItems", "insertItem", "getSaveFileName", "getOpenFileName",
     "getExistingDirectory", "getText", "getInt", "getDouble", "getItem", "information",
-    "warning", "critical", "question", "about", "setAccessibleName",
+    "warning", "critical", "question", "about", "setAccessibleName", "setSubTitle",
+    "_action", "_undo_stack_action",
 }  # fmt: skip
 #: Widgets and items built with their text.
 TEXT_CONSTRUCTORS = {
@@ -50,9 +51,14 @@ TEXT_CONSTRUCTORS = {
 }  # fmt: skip
 
 
+SHORTCUT = re.compile(r"((Ctrl|Shift|Alt|Meta)\+)+\S+")
+
+
 def _has_words(node: ast.AST) -> bool:
     """Whether ``node`` is literal text with letters in it (an f-string counts)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if SHORTCUT.fullmatch(node.value):
+            return False  # a key sequence, not words
         return any(c.isalpha() for c in re.sub(r"<[^>]*>", "", node.value))
     if isinstance(node, ast.JoinedStr):
         return any(_has_words(v) for v in node.values if isinstance(v, ast.Constant))
@@ -112,7 +118,8 @@ def test_no_user_visible_text_in_the_window_bypasses_translation() -> None:
 
 
 def test_no_f_string_inside_tr() -> None:
-    """lupdate cannot read an f-string: its text would never be translated."""
+    """lupdate reads only a literal: an f-string, ``a if c else b`` or ``a + b`` inside tr()
+    would never be translated."""
     bad = []
     for path in sorted(UI.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -120,7 +127,7 @@ def test_no_f_string_inside_tr() -> None:
                 name = getattr(node.func, "attr", getattr(node.func, "id", None))
                 text_args = node.args[1:2] if name == "translate" else node.args[:1]
                 if name in ("tr", "translate") and any(
-                    isinstance(a, ast.JoinedStr) for a in text_args
+                    isinstance(a, ast.JoinedStr | ast.IfExp | ast.BinOp) for a in text_args
                 ):
                     bad.append(f"{path.name}:{node.lineno}")
     assert not bad
