@@ -5,10 +5,7 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n repair(s) made; Save writes them: </source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n repair made; Save writes it: </numerusform><numerusform>%n repairs made; Save writes them: </numerusform></translation>
     </message>
 </context>
 <context>

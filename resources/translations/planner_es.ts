@@ -21,11 +21,11 @@
     <message>
         <source>PREVIEW</source>
         <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
-        <translation type="unfinished" />
+        <translation>VISTA PREVIA</translation>
     </message>
     <message>
         <source>Balance chart</source>
-        <translation type="unfinished" />
+        <translation>Gráfico de equilibrio</translation>
     </message>
 </context>
 <context>
@@ -34,6 +34,10 @@
         <source>Territory</source>
         <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
         <translation>Territorio</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>Representante</translation>
     </message>
     <message>
         <source>Quota</source>
@@ -45,27 +49,27 @@
     </message>
     <message>
         <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
-        <translation type="unfinished" />
+        <translation>Carga de trabajo ÷ capacidad del representante (horas al año; la capacidad por defecto del plan si no hay representante). ! = más del 100 %</translation>
     </message>
     <message>
         <source>set target</source>
-        <translation type="unfinished" />
+        <translation>objetivo fijado</translation>
     </message>
     <message>
         <source>mean of territories</source>
-        <translation type="unfinished" />
+        <translation>media de los territorios</translation>
     </message>
     <message>
         <source>{measure}: target {target} ({how}), band ±{band} %</source>
-        <translation type="unfinished" />
+        <translation>{measure}: objetivo {target} ({how}), banda ±{band} %</translation>
     </message>
     <message>
         <source>{name}: {measure} {value}, target {target}, {deviation} (within ±{band} %)</source>
-        <translation type="unfinished" />
+        <translation>{name}: {measure} {value}, objetivo {target}, {deviation} (dentro de ±{band} %)</translation>
     </message>
     <message>
         <source>{name}: {measure} {value}, target {target}, {deviation} (outside ±{band} %)</source>
-        <translation type="unfinished" />
+        <translation>{name}: {measure} {value}, objetivo {target}, {deviation} (fuera de ±{band} %)</translation>
     </message>
     <message>
         <source>Territories</source>
@@ -73,12 +77,12 @@
     </message>
     <message>
         <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
-        <translation type="unfinished" />
+        <translation>Una fila por territorio, o por distrito, región… de la jerarquía del plan, con los totales de sus territorios</translation>
     </message>
     <message>
         <source>Show:</source>
         <extracomment>Territory indices behind each row when rows are parents (None: rows are territories).</extracomment>
-        <translation type="unfinished" />
+        <translation>Mostrar:</translation>
     </message>
 </context>
 <context>
@@ -97,11 +101,11 @@
     <name>BrushTool</name>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>Rechazado: {exc}</translation>
     </message>
     <message>
         <source>Brush size {radius_km} km</source>
-        <translation type="unfinished" />
+        <translation>Tamaño del pincel {radius_km} km</translation>
     </message>
 </context>
 <context>
@@ -175,19 +179,19 @@
     <name>Commands</name>
     <message>
         <source>Set {field} of {territory}</source>
-        <translation type="unfinished" />
+        <translation>Cambiar {field} de {territory}</translation>
     </message>
     <message>
         <source>Draw territory</source>
-        <translation type="unfinished" />
+        <translation>Dibujar territorio</translation>
     </message>
     <message>
         <source>Merge {names}</source>
-        <translation type="unfinished" />
+        <translation>Fusionar {names}</translation>
     </message>
     <message>
         <source>Split {territory}</source>
-        <translation type="unfinished" />
+        <translation>Dividir {territory}</translation>
     </message>
 </context>
 <context>
@@ -230,15 +234,27 @@
     <name>DrawTerritoryTool</name>
     <message>
         <source>Click the next corners; Enter finishes, Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>Pulse las siguientes esquinas; Intro termina, Esc cancela.</translation>
     </message>
     <message>
         <source>Territory not drawn: {exc}</source>
-        <translation type="unfinished" />
+        <translation>Territorio no dibujado: {exc}</translation>
+    </message>
+    <message>
+        <source>Draw territory {tid}</source>
+        <translation>Dibujar territorio {tid}</translation>
+    </message>
+    <message>
+        <source>; it cut {n} overlapping drawn territories</source>
+        <translation>; recortó {n} territorios dibujados superpuestos</translation>
+    </message>
+    <message>
+        <source> (self-crossing outline repaired)</source>
+        <translation> (contorno que se cruzaba reparado)</translation>
     </message>
     <message>
         <source>Drew {value}{repaired}: {moved} accounts moved to it{note}</source>
-        <translation type="unfinished" />
+        <translation>Dibujado {value}{repaired}: {moved} cuentas pasaron a él{note}</translation>
     </message>
 </context>
 <context>
@@ -454,26 +470,58 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>LassoAssignTool</name>
     <message>
         <source>Lasso ignored: {exc}</source>
-        <translation type="unfinished" />
+        <translation>Lazo ignorado: {exc}</translation>
     </message>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>Rechazado: {exc}</translation>
     </message>
     <message>
         <source>Nothing to move to {target}{note}</source>
-        <translation type="unfinished" />
+        <translation>Nada que mover a {target}{note}</translation>
     </message>
 </context>
 <context>
     <name>LockTool</name>
     <message>
-        <source>Nothing to {value}: no {value2}locked items in the lasso</source>
-        <translation type="unfinished" />
+        <source>Nothing to lock: no unlocked items in the lasso</source>
+        <translation>Nada que bloquear: no hay elementos desbloqueados en el lazo</translation>
     </message>
     <message>
-        <source>{verb}ed {n_units} units and {n_accounts} accounts</source>
-        <translation type="unfinished" />
+        <source>Nothing to unlock: no locked items in the lasso</source>
+        <translation>Nada que desbloquear: no hay elementos bloqueados en el lazo</translation>
+    </message>
+    <message>
+        <source>Lock {n_units} units, {n_accounts} accounts</source>
+        <translation>Bloquear {n_units} unidades, {n_accounts} cuentas</translation>
+    </message>
+    <message>
+        <source>Unlock {n_units} units, {n_accounts} accounts</source>
+        <translation>Desbloquear {n_units} unidades, {n_accounts} cuentas</translation>
+    </message>
+    <message>
+        <source>Lock units</source>
+        <translation>Bloquear unidades</translation>
+    </message>
+    <message>
+        <source>Unlock units</source>
+        <translation>Desbloquear unidades</translation>
+    </message>
+    <message>
+        <source>Lock accounts</source>
+        <translation>Bloquear cuentas</translation>
+    </message>
+    <message>
+        <source>Unlock accounts</source>
+        <translation>Desbloquear cuentas</translation>
+    </message>
+    <message>
+        <source>Locked {n_units} units and {n_accounts} accounts</source>
+        <translation>Bloqueadas {n_units} unidades y {n_accounts} cuentas</translation>
+    </message>
+    <message>
+        <source>Unlocked {n_units} units and {n_accounts} accounts</source>
+        <translation>Desbloqueadas {n_units} unidades y {n_accounts} cuentas</translation>
     </message>
 </context>
 <context>
@@ -485,123 +533,123 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>&amp;New from Import…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Nuevo desde importación…</translation>
     </message>
     <message>
         <source>Build a plan from accounts, units and reps files</source>
-        <translation type="unfinished" />
+        <translation>Crear un plan a partir de archivos de cuentas, unidades y representantes</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Abrir…</translation>
     </message>
     <message>
         <source>Open a plan file (.gpkg)</source>
-        <translation type="unfinished" />
+        <translation>Abrir un archivo de plan (.gpkg)</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished" />
+        <translation>&amp;Guardar</translation>
     </message>
     <message>
         <source>Save the plan</source>
-        <translation type="unfinished" />
+        <translation>Guardar el plan</translation>
     </message>
     <message>
         <source>Save &amp;As…</source>
-        <translation type="unfinished" />
+        <translation>Guardar &amp;como…</translation>
     </message>
     <message>
         <source>Save the plan under a new name</source>
-        <translation type="unfinished" />
+        <translation>Guardar el plan con otro nombre</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished" />
+        <translation>&amp;Salir</translation>
     </message>
     <message>
         <source>Close Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>Cerrar Territory Planner</translation>
     </message>
     <message>
         <source>Zoom to &amp;Extent</source>
-        <translation type="unfinished" />
+        <translation>Ampliar a la &amp;extensión</translation>
     </message>
     <message>
         <source>Show the whole plan</source>
-        <translation type="unfinished" />
+        <translation>Mostrar todo el plan</translation>
     </message>
     <message>
         <source>Zoom to &amp;Selection</source>
-        <translation type="unfinished" />
+        <translation>Ampliar a la &amp;selección</translation>
     </message>
     <message>
         <source>Show the selected territories</source>
-        <translation type="unfinished" />
+        <translation>Mostrar los territorios seleccionados</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished" />
+        <translation>&amp;Deshacer</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished" />
+        <translation>&amp;Rehacer</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished" />
+        <translation>&amp;Archivo</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished" />
+        <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished" />
+        <translation>&amp;Edición</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished" />
+        <translation>&amp;Ver</translation>
     </message>
     <message>
         <source>&amp;Plan</source>
-        <translation type="unfinished" />
+        <translation>&amp;Plan</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished" />
+        <translation>A&amp;yuda</translation>
     </message>
     <message>
         <source>&amp;About Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>&amp;Acerca de Territory Planner</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished" />
+        <translation>Archivo</translation>
     </message>
     <message>
         <source>Tools</source>
-        <translation type="unfinished" />
+        <translation>Herramientas</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
-        <translation type="unfinished" />
+        <translation>&amp;Herramientas</translation>
     </message>
     <message>
         <source> Assign to: </source>
-        <translation type="unfinished" />
+        <translation> Asignar a: </translation>
     </message>
     <message>
         <source>The territory that lasso, brush and reassignments move items to</source>
-        <translation type="unfinished" />
+        <translation>El territorio al que el lazo, el pincel y las reasignaciones mueven los elementos</translation>
     </message>
     <message>
         <source> Scope: </source>
-        <translation type="unfinished" />
+        <translation> Ámbito: </translation>
     </message>
     <message>
         <source>Units and accounts</source>
-        <translation type="unfinished" />
+        <translation>Unidades y cuentas</translation>
     </message>
     <message>
         <source>Units</source>
@@ -613,51 +661,51 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>What a lasso picks up: units (centroid inside), accounts, or both</source>
-        <translation type="unfinished" />
+        <translation>Qué recoge el lazo: unidades (centroide dentro), cuentas o ambas</translation>
     </message>
     <message>
         <source>Select two or more territories to merge (Shift-click).</source>
-        <translation type="unfinished" />
+        <translation>Seleccione dos o más territorios para fusionar (Mayús+clic).</translation>
     </message>
     <message>
         <source>Refused: a locked territory cannot be merged.</source>
-        <translation type="unfinished" />
+        <translation>Rechazado: un territorio bloqueado no se puede fusionar.</translation>
     </message>
     <message>
         <source>Select territories first.</source>
-        <translation type="unfinished" />
+        <translation>Seleccione primero territorios.</translation>
     </message>
     <message>
         <source>&amp;Merge Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>&amp;Fusionar territorios seleccionados</translation>
     </message>
     <message>
         <source>Merge the selected territories into the first</source>
-        <translation type="unfinished" />
+        <translation>Fusionar los territorios seleccionados en el primero</translation>
     </message>
     <message>
         <source>&amp;Lock Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>&amp;Bloquear territorios seleccionados</translation>
     </message>
     <message>
         <source>Locked territories never change by any tool or optimiser</source>
-        <translation type="unfinished" />
+        <translation>Ninguna herramienta ni el optimizador cambian los territorios bloqueados</translation>
     </message>
     <message>
         <source>&amp;Unlock Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>&amp;Desbloquear territorios seleccionados</translation>
     </message>
     <message>
         <source>Allow edits to the selected territories again</source>
-        <translation type="unfinished" />
+        <translation>Permitir de nuevo editar los territorios seleccionados</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished" />
+        <translation>Historial de deshacer</translation>
     </message>
     <message>
         <source>Colour Territories By</source>
-        <translation type="unfinished" />
+        <translation>Colorear territorios por</translation>
     </message>
     <message>
         <source>Unassigned</source>
@@ -665,66 +713,63 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>{n_accounts} accounts ({n_unplaced} unplaced), {n_units} units, {n_territories} territories, {n_reps} reps</source>
-        <translation type="unfinished" />
+        <translation>{n_accounts} cuentas ({n_unplaced} sin ubicar), {n_units} unidades, {n_territories} territorios, {n_reps} representantes</translation>
     </message>
     <message>
         <source>demo</source>
-        <translation type="unfinished" />
+        <translation>demostración</translation>
     </message>
     <message>
         <source> ({why}, read-only: Save asks for a new place)</source>
-        <translation type="unfinished" />
+        <translation> ({why}, solo lectura: Guardar pide otra ubicación)</translation>
     </message>
     <message>
         <source>{name}[*] — Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>{name}[*] — Territory Planner</translation>
     </message>
     <message>
         <source>Territory Planner[*]</source>
-        <translation type="unfinished" />
+        <translation>Territory Planner[*]</translation>
     </message>
     <message>
         <source>{title} failed</source>
-        <translation type="unfinished" />
+        <translation>{title} falló</translation>
     </message>
     <message>
         <source>{title} cancelled; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>{title} cancelado; no ha cambiado nada</translation>
     </message>
     <message>
         <source>Opening {name}…</source>
-        <translation type="unfinished" />
+        <translation>Abriendo {name}…</translation>
     </message>
     <message>
         <source>{name} not opened; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>{name} no se abrió; no ha cambiado nada</translation>
     </message>
     <message>
         <source>problems in the file</source>
-        <translation type="unfinished" />
+        <translation>problemas en el archivo</translation>
     </message>
     <message numerus="yes">
         <source>%n repair(s) made; Save writes them: </source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n reparación hecha; Guardar la escribe: </numerusform><numerusform>%n reparaciones hechas; Guardar las escribe: </numerusform></translation>
     </message>
     <message>
         <source>Problems in the plan file</source>
-        <translation type="unfinished" />
+        <translation>Problemas en el archivo del plan</translation>
     </message>
     <message>
         <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
-        <translation type="unfinished" />
+        <translation>{name} tiene {n_problems} problema(s). No se ha cambiado nada en el archivo. Ábralo en solo lectura (Guardar pide otra ubicación) o repárelo (las reparaciones se hacen ahora; Guardar las escribe; la línea base nunca cambia).</translation>
     </message>
     <message>
         <source>Open read-only</source>
-        <translation type="unfinished" />
+        <translation>Abrir en solo lectura</translation>
     </message>
     <message>
         <source>Repair</source>
-        <translation type="unfinished" />
+        <translation>Reparar</translation>
     </message>
     <message>
         <source>Open plan</source>
@@ -732,37 +777,39 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message>
         <source>Save plan as</source>
-        <translation type="unfinished" />
+        <translation>Guardar plan como</translation>
     </message>
     <message>
         <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
-        <translation type="unfinished" />
+        <translation>{parent} es la carpeta de la propia aplicación, que contiene el plan de demostración. Elija otra carpeta (p. ej., sus documentos).</translation>
     </message>
     <message>
         <source>Save plan</source>
-        <translation type="unfinished" />
+        <translation>Guardar plan</translation>
     </message>
     <message>
         <source>Could not save {path}: {value}
 The last saved file is unchanged.</source>
-        <translation type="unfinished" />
+        <translation>No se pudo guardar {path}: {value}
+El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>{exc}
 The last saved file is unchanged.</source>
-        <translation type="unfinished" />
+        <translation>{exc}
+El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>Saved {path}</source>
-        <translation type="unfinished" />
+        <translation>Guardado {path}</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished" />
+        <translation>Cambios sin guardar</translation>
     </message>
     <message>
         <source>Save changes to {value}?</source>
-        <translation type="unfinished" />
+        <translation>¿Guardar los cambios en {value}?</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -770,19 +817,19 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Open recent</source>
-        <translation type="unfinished" />
+        <translation>Abrir reciente</translation>
     </message>
     <message>
         <source>{name} no longer exists.</source>
-        <translation type="unfinished" />
+        <translation>{name} ya no existe.</translation>
     </message>
     <message>
         <source>About Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>Acerca de Territory Planner</translation>
     </message>
     <message>
         <source>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Sales territory design on the desktop.&lt;br&gt;Map data: US Census ZCTA centroids and county outlines (public domain).</source>
-        <translation type="unfinished" />
+        <translation>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Diseño de territorios de venta en el escritorio.&lt;br&gt;Datos del mapa: centroides ZCTA y límites de condados del censo de EE. UU. (dominio público).</translation>
     </message>
 </context>
 <context>
@@ -1057,15 +1104,15 @@ The last saved file is unchanged.</source>
     <name>PinTool</name>
     <message>
         <source>No accounts inside the lasso</source>
-        <translation type="unfinished" />
+        <translation>No hay cuentas dentro del lazo</translation>
     </message>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>Rechazado: {exc}</translation>
     </message>
     <message>
         <source>Nothing to pin to {name}{note}</source>
-        <translation type="unfinished" />
+        <translation>Nada que fijar a {name}{note}</translation>
     </message>
 </context>
 <context>
@@ -1125,7 +1172,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished" />
+        <translation>Problemas</translation>
     </message>
 </context>
 <context>
@@ -1770,19 +1817,19 @@ The last saved file is unchanged.</source>
     <name>SplitTool</name>
     <message>
         <source>Split: select a territory or draw the line across one.</source>
-        <translation type="unfinished" />
+        <translation>Dividir: seleccione un territorio o trace la línea a través de uno.</translation>
     </message>
     <message>
         <source>Refused: {value} is locked</source>
-        <translation type="unfinished" />
+        <translation>Rechazado: {value} está bloqueado</translation>
     </message>
     <message>
         <source>Not split: {exc}</source>
-        <translation type="unfinished" />
+        <translation>No dividido: {exc}</translation>
     </message>
     <message>
         <source>Split {n_left} units into {value}</source>
-        <translation type="unfinished" />
+        <translation>Divididas {n_left} unidades en {value}</translation>
     </message>
 </context>
 <context>
@@ -1859,86 +1906,86 @@ The last saved file is unchanged.</source>
     <name>Tools</name>
     <message>
         <source>Pan</source>
-        <translation type="unfinished" />
+        <translation>Desplazar</translation>
     </message>
     <message>
         <source>Pan: drag to move the map, wheel to zoom towards the cursor.</source>
-        <translation type="unfinished" />
+        <translation>Desplazar: arrastre para mover el mapa; la rueda acerca hacia el cursor.</translation>
     </message>
     <message>
         <source>Select</source>
-        <translation type="unfinished" />
+        <translation>Seleccionar</translation>
     </message>
     <message>
         <source>Select: click a territory (Shift adds), or drag a box to select every territory it touches.</source>
-        <translation type="unfinished" />
+        <translation>Seleccionar: pulse un territorio (Mayús añade) o arrastre un recuadro para seleccionar todos los que toque.</translation>
     </message>
     <message>
         <source>Lasso assign</source>
-        <translation type="unfinished" />
+        <translation>Asignar con lazo</translation>
     </message>
     <message>
         <source>Lasso assign: drag around units/accounts to move them to the active territory (toolbar). The balance previews while you draw; release applies, Esc or right-click cancels.</source>
-        <translation type="unfinished" />
+        <translation>Asignar con lazo: rodee unidades/cuentas para moverlas al territorio activo (barra de herramientas). El equilibrio se previsualiza mientras dibuja; al soltar se aplica, Esc o clic derecho cancela.</translation>
     </message>
     <message>
         <source>Brush</source>
-        <translation type="unfinished" />
+        <translation>Pincel</translation>
     </message>
     <message>
         <source>Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>Pincel: arrastre sobre unidades para moverlas al territorio activo; [ y ] cambian el tamaño; Esc cancela.</translation>
     </message>
     <message>
         <source>Draw territory</source>
-        <translation type="unfinished" />
+        <translation>Dibujar territorio</translation>
     </message>
     <message>
         <source>Draw territory: drag a freehand shape, or click corners and press Enter. The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>Dibujar territorio: arrastre una forma libre o pulse esquinas y pulse Intro. La nueva forma recorta los territorios dibujados que se superponen; las cuentas de dentro pasan a ella. Esc cancela.</translation>
     </message>
     <message>
         <source>Edit vertices</source>
-        <translation type="unfinished" />
+        <translation>Editar vértices</translation>
     </message>
     <message>
         <source>Edit vertices of drawn territories: drag a corner; Ctrl+click on an edge inserts a corner; Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag.</source>
-        <translation type="unfinished" />
+        <translation>Editar vértices de territorios dibujados: arrastre una esquina; Ctrl+clic en un borde inserta una esquina; Mayús+clic en una esquina la borra. Las cuentas siguen el nuevo límite; Esc cancela el arrastre.</translation>
     </message>
     <message>
         <source>Split</source>
-        <translation type="unfinished" />
+        <translation>Dividir</translation>
     </message>
     <message>
         <source>Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory.</source>
-        <translation type="unfinished" />
+        <translation>Dividir: arrastre una línea a través del territorio seleccionado (o tocado); las unidades a la izquierda de la línea forman un territorio nuevo.</translation>
     </message>
     <message>
         <source>Lock items</source>
-        <translation type="unfinished" />
+        <translation>Bloquear elementos</translation>
     </message>
     <message>
         <source>Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser.</source>
-        <translation type="unfinished" />
+        <translation>Bloquear: rodee unidades y/o cuentas (Ámbito) para bloquearlas; mantenga Mayús para desbloquear. Ninguna herramienta ni el optimizador cambian los elementos bloqueados.</translation>
     </message>
     <message>
         <source>Pin accounts</source>
-        <translation type="unfinished" />
+        <translation>Fijar cuentas</translation>
     </message>
     <message>
         <source>Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them.</source>
-        <translation type="unfinished" />
+        <translation>Fijar: rodee cuentas para moverlas al territorio activo y fijarlas allí (excepción de cuenta clave); los límites ya no las mueven.</translation>
     </message>
 </context>
 <context>
     <name>VertexEditTool</name>
     <message>
         <source>Refused: {value} is locked</source>
-        <translation type="unfinished" />
+        <translation>Rechazado: {value} está bloqueado</translation>
     </message>
     <message>
         <source>Corner kept: {exc}</source>
-        <translation type="unfinished" />
+        <translation>Esquina conservada: {exc}</translation>
     </message>
 </context>
 <context>
@@ -1949,7 +1996,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>From the accounts' workload and a rep's working hours a year.</source>
-        <translation type="unfinished" />
+        <translation>A partir de la carga de trabajo de las cuentas y las horas anuales de un representante.</translation>
     </message>
     <message>
         <source>Territories to create:</source>
@@ -1964,7 +2011,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>The building blocks territories are made of.</source>
-        <translation type="unfinished" />
+        <translation>Los bloques con que se forman los territorios.</translation>
     </message>
     <message>
         <source>Back to the import to fix it…</source>
@@ -2014,11 +2061,11 @@ The last saved file is unchanged.</source>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>{label} cancelado; no ha cambiado nada</translation>
     </message>
     <message>
         <source>Lasso ignored: {exc}</source>
-        <translation type="unfinished" />
+        <translation>Lazo ignorado: {exc}</translation>
     </message>
 </context>
 </TS>

@@ -21,11 +21,11 @@
     <message>
         <source>PREVIEW</source>
         <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
-        <translation type="unfinished" />
+        <translation>预览</translation>
     </message>
     <message>
         <source>Balance chart</source>
-        <translation type="unfinished" />
+        <translation>均衡图</translation>
     </message>
 </context>
 <context>
@@ -34,6 +34,10 @@
         <source>Territory</source>
         <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
         <translation>销售区域</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>销售代表</translation>
     </message>
     <message>
         <source>Quota</source>
@@ -45,27 +49,27 @@
     </message>
     <message>
         <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
-        <translation type="unfinished" />
+        <translation>工作负荷 ÷ 代表产能（每年小时数；无代表时用计划默认产能）。! = 超过 100 %</translation>
     </message>
     <message>
         <source>set target</source>
-        <translation type="unfinished" />
+        <translation>设定的目标</translation>
     </message>
     <message>
         <source>mean of territories</source>
-        <translation type="unfinished" />
+        <translation>各销售区域平均</translation>
     </message>
     <message>
         <source>{measure}: target {target} ({how}), band ±{band} %</source>
-        <translation type="unfinished" />
+        <translation>{measure}：目标 {target}（{how}），容差 ±{band} %</translation>
     </message>
     <message>
         <source>{name}: {measure} {value}, target {target}, {deviation} (within ±{band} %)</source>
-        <translation type="unfinished" />
+        <translation>{name}：{measure} {value}，目标 {target}，{deviation}（在 ±{band} % 内）</translation>
     </message>
     <message>
         <source>{name}: {measure} {value}, target {target}, {deviation} (outside ±{band} %)</source>
-        <translation type="unfinished" />
+        <translation>{name}：{measure} {value}，目标 {target}，{deviation}（超出 ±{band} %）</translation>
     </message>
     <message>
         <source>Territories</source>
@@ -73,12 +77,12 @@
     </message>
     <message>
         <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
-        <translation type="unfinished" />
+        <translation>每个销售区域一行，或按计划层级的每个片区、大区…一行，并显示其下属销售区域的合计</translation>
     </message>
     <message>
         <source>Show:</source>
         <extracomment>Territory indices behind each row when rows are parents (None: rows are territories).</extracomment>
-        <translation type="unfinished" />
+        <translation>显示：</translation>
     </message>
 </context>
 <context>
@@ -97,11 +101,11 @@
     <name>BrushTool</name>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已拒绝：{exc}</translation>
     </message>
     <message>
         <source>Brush size {radius_km} km</source>
-        <translation type="unfinished" />
+        <translation>画笔大小 {radius_km} 公里</translation>
     </message>
 </context>
 <context>
@@ -175,19 +179,19 @@
     <name>Commands</name>
     <message>
         <source>Set {field} of {territory}</source>
-        <translation type="unfinished" />
+        <translation>设置 {territory} 的 {field}</translation>
     </message>
     <message>
         <source>Draw territory</source>
-        <translation type="unfinished" />
+        <translation>绘制销售区域</translation>
     </message>
     <message>
         <source>Merge {names}</source>
-        <translation type="unfinished" />
+        <translation>合并 {names}</translation>
     </message>
     <message>
         <source>Split {territory}</source>
-        <translation type="unfinished" />
+        <translation>拆分 {territory}</translation>
     </message>
 </context>
 <context>
@@ -230,15 +234,27 @@
     <name>DrawTerritoryTool</name>
     <message>
         <source>Click the next corners; Enter finishes, Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>点击下一个角点；Enter 完成，Esc 取消。</translation>
     </message>
     <message>
         <source>Territory not drawn: {exc}</source>
-        <translation type="unfinished" />
+        <translation>未绘制销售区域：{exc}</translation>
+    </message>
+    <message>
+        <source>Draw territory {tid}</source>
+        <translation>绘制销售区域 {tid}</translation>
+    </message>
+    <message>
+        <source>; it cut {n} overlapping drawn territories</source>
+        <translation>；切割了 {n} 个重叠的手绘区域</translation>
+    </message>
+    <message>
+        <source> (self-crossing outline repaired)</source>
+        <translation>（已修复自相交的轮廓）</translation>
     </message>
     <message>
         <source>Drew {value}{repaired}: {moved} accounts moved to it{note}</source>
-        <translation type="unfinished" />
+        <translation>已绘制 {value}{repaired}：{moved} 个客户移入{note}</translation>
     </message>
 </context>
 <context>
@@ -454,26 +470,58 @@ The old file is kept until the new one is complete.</source>
     <name>LassoAssignTool</name>
     <message>
         <source>Lasso ignored: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已忽略套索：{exc}</translation>
     </message>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已拒绝：{exc}</translation>
     </message>
     <message>
         <source>Nothing to move to {target}{note}</source>
-        <translation type="unfinished" />
+        <translation>没有可移到 {target} 的项目{note}</translation>
     </message>
 </context>
 <context>
     <name>LockTool</name>
     <message>
-        <source>Nothing to {value}: no {value2}locked items in the lasso</source>
-        <translation type="unfinished" />
+        <source>Nothing to lock: no unlocked items in the lasso</source>
+        <translation>没有可锁定的项目：套索内没有未锁定的项目</translation>
     </message>
     <message>
-        <source>{verb}ed {n_units} units and {n_accounts} accounts</source>
-        <translation type="unfinished" />
+        <source>Nothing to unlock: no locked items in the lasso</source>
+        <translation>没有可解锁的项目：套索内没有已锁定的项目</translation>
+    </message>
+    <message>
+        <source>Lock {n_units} units, {n_accounts} accounts</source>
+        <translation>锁定 {n_units} 个地理单元、{n_accounts} 个客户</translation>
+    </message>
+    <message>
+        <source>Unlock {n_units} units, {n_accounts} accounts</source>
+        <translation>解锁 {n_units} 个地理单元、{n_accounts} 个客户</translation>
+    </message>
+    <message>
+        <source>Lock units</source>
+        <translation>锁定地理单元</translation>
+    </message>
+    <message>
+        <source>Unlock units</source>
+        <translation>解锁地理单元</translation>
+    </message>
+    <message>
+        <source>Lock accounts</source>
+        <translation>锁定客户</translation>
+    </message>
+    <message>
+        <source>Unlock accounts</source>
+        <translation>解锁客户</translation>
+    </message>
+    <message>
+        <source>Locked {n_units} units and {n_accounts} accounts</source>
+        <translation>已锁定 {n_units} 个地理单元和 {n_accounts} 个客户</translation>
+    </message>
+    <message>
+        <source>Unlocked {n_units} units and {n_accounts} accounts</source>
+        <translation>已解锁 {n_units} 个地理单元和 {n_accounts} 个客户</translation>
     </message>
 </context>
 <context>
@@ -485,123 +533,123 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>&amp;New from Import…</source>
-        <translation type="unfinished" />
+        <translation>从导入新建(&amp;N)…</translation>
     </message>
     <message>
         <source>Build a plan from accounts, units and reps files</source>
-        <translation type="unfinished" />
+        <translation>从客户、地理单元和销售代表文件创建计划</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished" />
+        <translation>打开(&amp;O)…</translation>
     </message>
     <message>
         <source>Open a plan file (.gpkg)</source>
-        <translation type="unfinished" />
+        <translation>打开计划文件（.gpkg）</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished" />
+        <translation>保存(&amp;S)</translation>
     </message>
     <message>
         <source>Save the plan</source>
-        <translation type="unfinished" />
+        <translation>保存计划</translation>
     </message>
     <message>
         <source>Save &amp;As…</source>
-        <translation type="unfinished" />
+        <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
         <source>Save the plan under a new name</source>
-        <translation type="unfinished" />
+        <translation>以新名称保存计划</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished" />
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>Close Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>关闭 Territory Planner</translation>
     </message>
     <message>
         <source>Zoom to &amp;Extent</source>
-        <translation type="unfinished" />
+        <translation>缩放至全图(&amp;E)</translation>
     </message>
     <message>
         <source>Show the whole plan</source>
-        <translation type="unfinished" />
+        <translation>显示整个计划</translation>
     </message>
     <message>
         <source>Zoom to &amp;Selection</source>
-        <translation type="unfinished" />
+        <translation>缩放至所选范围(&amp;S)</translation>
     </message>
     <message>
         <source>Show the selected territories</source>
-        <translation type="unfinished" />
+        <translation>显示所选销售区域</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished" />
+        <translation>撤销(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished" />
+        <translation>重做(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished" />
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished" />
+        <translation>打开最近使用(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished" />
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished" />
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Plan</source>
-        <translation type="unfinished" />
+        <translation>计划(&amp;P)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished" />
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;About Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>关于 Territory Planner(&amp;A)</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished" />
+        <translation>文件</translation>
     </message>
     <message>
         <source>Tools</source>
-        <translation type="unfinished" />
+        <translation>工具</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
-        <translation type="unfinished" />
+        <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <source> Assign to: </source>
-        <translation type="unfinished" />
+        <translation> 分配给： </translation>
     </message>
     <message>
         <source>The territory that lasso, brush and reassignments move items to</source>
-        <translation type="unfinished" />
+        <translation>套索、画笔和重新分配会将项目移入的销售区域</translation>
     </message>
     <message>
         <source> Scope: </source>
-        <translation type="unfinished" />
+        <translation> 范围： </translation>
     </message>
     <message>
         <source>Units and accounts</source>
-        <translation type="unfinished" />
+        <translation>地理单元和客户</translation>
     </message>
     <message>
         <source>Units</source>
@@ -613,51 +661,51 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>What a lasso picks up: units (centroid inside), accounts, or both</source>
-        <translation type="unfinished" />
+        <translation>套索选取的对象：地理单元（中心点在内）、客户或两者</translation>
     </message>
     <message>
         <source>Select two or more territories to merge (Shift-click).</source>
-        <translation type="unfinished" />
+        <translation>请选择两个或以上要合并的销售区域（Shift+点击）。</translation>
     </message>
     <message>
         <source>Refused: a locked territory cannot be merged.</source>
-        <translation type="unfinished" />
+        <translation>已拒绝：已锁定的销售区域无法合并。</translation>
     </message>
     <message>
         <source>Select territories first.</source>
-        <translation type="unfinished" />
+        <translation>请先选择销售区域。</translation>
     </message>
     <message>
         <source>&amp;Merge Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>合并所选销售区域(&amp;M)</translation>
     </message>
     <message>
         <source>Merge the selected territories into the first</source>
-        <translation type="unfinished" />
+        <translation>将所选销售区域合并到第一个</translation>
     </message>
     <message>
         <source>&amp;Lock Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>锁定所选销售区域(&amp;L)</translation>
     </message>
     <message>
         <source>Locked territories never change by any tool or optimiser</source>
-        <translation type="unfinished" />
+        <translation>已锁定的销售区域不会被任何工具或优化器更改</translation>
     </message>
     <message>
         <source>&amp;Unlock Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>解锁所选销售区域(&amp;U)</translation>
     </message>
     <message>
         <source>Allow edits to the selected territories again</source>
-        <translation type="unfinished" />
+        <translation>重新允许编辑所选销售区域</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished" />
+        <translation>撤销历史</translation>
     </message>
     <message>
         <source>Colour Territories By</source>
-        <translation type="unfinished" />
+        <translation>销售区域着色依据</translation>
     </message>
     <message>
         <source>Unassigned</source>
@@ -665,65 +713,63 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>{n_accounts} accounts ({n_unplaced} unplaced), {n_units} units, {n_territories} territories, {n_reps} reps</source>
-        <translation type="unfinished" />
+        <translation>{n_accounts} 个客户（{n_unplaced} 个未定位），{n_units} 个地理单元，{n_territories} 个销售区域，{n_reps} 位销售代表</translation>
     </message>
     <message>
         <source>demo</source>
-        <translation type="unfinished" />
+        <translation>演示</translation>
     </message>
     <message>
         <source> ({why}, read-only: Save asks for a new place)</source>
-        <translation type="unfinished" />
+        <translation>（{why}，只读：保存时会询问新位置）</translation>
     </message>
     <message>
         <source>{name}[*] — Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>{name}[*] — Territory Planner</translation>
     </message>
     <message>
         <source>Territory Planner[*]</source>
-        <translation type="unfinished" />
+        <translation>Territory Planner[*]</translation>
     </message>
     <message>
         <source>{title} failed</source>
-        <translation type="unfinished" />
+        <translation>{title}失败</translation>
     </message>
     <message>
         <source>{title} cancelled; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>已取消{title}；未做任何更改</translation>
     </message>
     <message>
         <source>Opening {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在打开 {name}…</translation>
     </message>
     <message>
         <source>{name} not opened; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>未打开 {name}；未做任何更改</translation>
     </message>
     <message>
         <source>problems in the file</source>
-        <translation type="unfinished" />
+        <translation>文件有问题</translation>
     </message>
     <message numerus="yes">
         <source>%n repair(s) made; Save writes them: </source>
-        <translation type="unfinished">
-            <numerusform />
-        </translation>
+        <translation><numerusform>已进行 %n 项修复；保存时写入：</numerusform></translation>
     </message>
     <message>
         <source>Problems in the plan file</source>
-        <translation type="unfinished" />
+        <translation>计划文件中的问题</translation>
     </message>
     <message>
         <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
-        <translation type="unfinished" />
+        <translation>{name} 有 {n_problems} 个问题。文件未做任何更改。可以只读方式打开（保存时会询问新位置），或修复（现在进行修复；保存时写入；基准永不更改）。</translation>
     </message>
     <message>
         <source>Open read-only</source>
-        <translation type="unfinished" />
+        <translation>以只读方式打开</translation>
     </message>
     <message>
         <source>Repair</source>
-        <translation type="unfinished" />
+        <translation>修复</translation>
     </message>
     <message>
         <source>Open plan</source>
@@ -731,37 +777,39 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>Save plan as</source>
-        <translation type="unfinished" />
+        <translation>计划另存为</translation>
     </message>
     <message>
         <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
-        <translation type="unfinished" />
+        <translation>{parent} 是应用程序自身的文件夹，存放演示计划。请选择其他文件夹（例如您的文档）。</translation>
     </message>
     <message>
         <source>Save plan</source>
-        <translation type="unfinished" />
+        <translation>保存计划</translation>
     </message>
     <message>
         <source>Could not save {path}: {value}
 The last saved file is unchanged.</source>
-        <translation type="unfinished" />
+        <translation>无法保存 {path}：{value}
+上次保存的文件保持不变。</translation>
     </message>
     <message>
         <source>{exc}
 The last saved file is unchanged.</source>
-        <translation type="unfinished" />
+        <translation>{exc}
+上次保存的文件保持不变。</translation>
     </message>
     <message>
         <source>Saved {path}</source>
-        <translation type="unfinished" />
+        <translation>已保存 {path}</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished" />
+        <translation>未保存的更改</translation>
     </message>
     <message>
         <source>Save changes to {value}?</source>
-        <translation type="unfinished" />
+        <translation>要保存对 {value} 的更改吗？</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -769,19 +817,19 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Open recent</source>
-        <translation type="unfinished" />
+        <translation>打开最近使用</translation>
     </message>
     <message>
         <source>{name} no longer exists.</source>
-        <translation type="unfinished" />
+        <translation>{name} 已不存在。</translation>
     </message>
     <message>
         <source>About Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>关于 Territory Planner</translation>
     </message>
     <message>
         <source>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Sales territory design on the desktop.&lt;br&gt;Map data: US Census ZCTA centroids and county outlines (public domain).</source>
-        <translation type="unfinished" />
+        <translation>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;桌面版销售区域规划工具。&lt;br&gt;地图数据：美国人口普查局 ZCTA 中心点和县界（公共领域）。</translation>
     </message>
 </context>
 <context>
@@ -1056,15 +1104,15 @@ The last saved file is unchanged.</source>
     <name>PinTool</name>
     <message>
         <source>No accounts inside the lasso</source>
-        <translation type="unfinished" />
+        <translation>套索内没有客户</translation>
     </message>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已拒绝：{exc}</translation>
     </message>
     <message>
         <source>Nothing to pin to {name}{note}</source>
-        <translation type="unfinished" />
+        <translation>没有可固定到 {name} 的客户{note}</translation>
     </message>
 </context>
 <context>
@@ -1124,7 +1172,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished" />
+        <translation>问题</translation>
     </message>
 </context>
 <context>
@@ -1769,19 +1817,19 @@ The last saved file is unchanged.</source>
     <name>SplitTool</name>
     <message>
         <source>Split: select a territory or draw the line across one.</source>
-        <translation type="unfinished" />
+        <translation>拆分：请选择销售区域，或画线穿过一个销售区域。</translation>
     </message>
     <message>
         <source>Refused: {value} is locked</source>
-        <translation type="unfinished" />
+        <translation>已拒绝：{value} 已锁定</translation>
     </message>
     <message>
         <source>Not split: {exc}</source>
-        <translation type="unfinished" />
+        <translation>未拆分：{exc}</translation>
     </message>
     <message>
         <source>Split {n_left} units into {value}</source>
-        <translation type="unfinished" />
+        <translation>将 {n_left} 个地理单元拆分到 {value}</translation>
     </message>
 </context>
 <context>
@@ -1858,86 +1906,86 @@ The last saved file is unchanged.</source>
     <name>Tools</name>
     <message>
         <source>Pan</source>
-        <translation type="unfinished" />
+        <translation>平移</translation>
     </message>
     <message>
         <source>Pan: drag to move the map, wheel to zoom towards the cursor.</source>
-        <translation type="unfinished" />
+        <translation>平移：拖动移动地图，滚轮朝光标处缩放。</translation>
     </message>
     <message>
         <source>Select</source>
-        <translation type="unfinished" />
+        <translation>选择</translation>
     </message>
     <message>
         <source>Select: click a territory (Shift adds), or drag a box to select every territory it touches.</source>
-        <translation type="unfinished" />
+        <translation>选择：点击销售区域（Shift 可加选），或拖动方框选择所有接触到的销售区域。</translation>
     </message>
     <message>
         <source>Lasso assign</source>
-        <translation type="unfinished" />
+        <translation>套索分配</translation>
     </message>
     <message>
         <source>Lasso assign: drag around units/accounts to move them to the active territory (toolbar). The balance previews while you draw; release applies, Esc or right-click cancels.</source>
-        <translation type="unfinished" />
+        <translation>套索分配：圈选地理单元/客户，移到当前销售区域（工具栏）。绘制时实时预览均衡；松开即应用，Esc 或右键取消。</translation>
     </message>
     <message>
         <source>Brush</source>
-        <translation type="unfinished" />
+        <translation>画笔</translation>
     </message>
     <message>
         <source>Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>画笔：拖过地理单元即可移到当前销售区域；[ 和 ] 调整画笔大小；Esc 取消。</translation>
     </message>
     <message>
         <source>Draw territory</source>
-        <translation type="unfinished" />
+        <translation>绘制销售区域</translation>
     </message>
     <message>
         <source>Draw territory: drag a freehand shape, or click corners and press Enter. The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>绘制销售区域：拖动手绘形状，或点击角点后按 Enter。新形状会切割重叠的手绘区域；其中的客户会移入。Esc 取消。</translation>
     </message>
     <message>
         <source>Edit vertices</source>
-        <translation type="unfinished" />
+        <translation>编辑顶点</translation>
     </message>
     <message>
         <source>Edit vertices of drawn territories: drag a corner; Ctrl+click on an edge inserts a corner; Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag.</source>
-        <translation type="unfinished" />
+        <translation>编辑手绘区域的顶点：拖动角点；Ctrl+点击边可插入角点；Shift+点击角点可删除。客户随新边界调整；Esc 取消拖动。</translation>
     </message>
     <message>
         <source>Split</source>
-        <translation type="unfinished" />
+        <translation>拆分</translation>
     </message>
     <message>
         <source>Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory.</source>
-        <translation type="unfinished" />
+        <translation>拆分：在所选（或触及的）销售区域上拖动一条线；线左侧的地理单元组成新销售区域。</translation>
     </message>
     <message>
         <source>Lock items</source>
-        <translation type="unfinished" />
+        <translation>锁定项目</translation>
     </message>
     <message>
         <source>Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser.</source>
-        <translation type="unfinished" />
+        <translation>锁定：圈选地理单元和/或客户（范围）即可锁定；按住 Shift 解锁。已锁定的项目不会被任何工具或优化器更改。</translation>
     </message>
     <message>
         <source>Pin accounts</source>
-        <translation type="unfinished" />
+        <translation>固定客户</translation>
     </message>
     <message>
         <source>Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them.</source>
-        <translation type="unfinished" />
+        <translation>固定：圈选客户移到当前销售区域并固定（重点客户例外）；边界变动不再影响它们。</translation>
     </message>
 </context>
 <context>
     <name>VertexEditTool</name>
     <message>
         <source>Refused: {value} is locked</source>
-        <translation type="unfinished" />
+        <translation>已拒绝：{value} 已锁定</translation>
     </message>
     <message>
         <source>Corner kept: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已保留角点：{exc}</translation>
     </message>
 </context>
 <context>
@@ -1948,7 +1996,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>From the accounts' workload and a rep's working hours a year.</source>
-        <translation type="unfinished" />
+        <translation>按客户工作负荷和销售代表每年工作小时数计算。</translation>
     </message>
     <message>
         <source>Territories to create:</source>
@@ -1963,7 +2011,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>The building blocks territories are made of.</source>
-        <translation type="unfinished" />
+        <translation>组成销售区域的基本单元。</translation>
     </message>
     <message>
         <source>Back to the import to fix it…</source>
@@ -2013,11 +2061,11 @@ The last saved file is unchanged.</source>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>已取消{label}；未做任何更改</translation>
     </message>
     <message>
         <source>Lasso ignored: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已忽略套索：{exc}</translation>
     </message>
 </context>
 </TS>

@@ -21,11 +21,11 @@
     <message>
         <source>PREVIEW</source>
         <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
-        <translation type="unfinished" />
+        <translation>預覽</translation>
     </message>
     <message>
         <source>Balance chart</source>
-        <translation type="unfinished" />
+        <translation>平衡圖</translation>
     </message>
 </context>
 <context>
@@ -34,6 +34,10 @@
         <source>Territory</source>
         <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
         <translation>區域</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>業務代表</translation>
     </message>
     <message>
         <source>Quota</source>
@@ -45,27 +49,27 @@
     </message>
     <message>
         <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
-        <translation type="unfinished" />
+        <translation>工作量 ÷ 代表產能（每年時數；無代表時用計畫預設產能）。! = 超過 100 %</translation>
     </message>
     <message>
         <source>set target</source>
-        <translation type="unfinished" />
+        <translation>設定的目標</translation>
     </message>
     <message>
         <source>mean of territories</source>
-        <translation type="unfinished" />
+        <translation>各區域平均</translation>
     </message>
     <message>
         <source>{measure}: target {target} ({how}), band ±{band} %</source>
-        <translation type="unfinished" />
+        <translation>{measure}：目標 {target}（{how}），容差 ±{band} %</translation>
     </message>
     <message>
         <source>{name}: {measure} {value}, target {target}, {deviation} (within ±{band} %)</source>
-        <translation type="unfinished" />
+        <translation>{name}：{measure} {value}，目標 {target}，{deviation}（在 ±{band} % 內）</translation>
     </message>
     <message>
         <source>{name}: {measure} {value}, target {target}, {deviation} (outside ±{band} %)</source>
-        <translation type="unfinished" />
+        <translation>{name}：{measure} {value}，目標 {target}，{deviation}（超出 ±{band} %）</translation>
     </message>
     <message>
         <source>Territories</source>
@@ -73,12 +77,12 @@
     </message>
     <message>
         <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
-        <translation type="unfinished" />
+        <translation>每個區域一列，或依計畫層級的每個地區、大區…一列，並顯示其下轄區域的合計</translation>
     </message>
     <message>
         <source>Show:</source>
         <extracomment>Territory indices behind each row when rows are parents (None: rows are territories).</extracomment>
-        <translation type="unfinished" />
+        <translation>顯示：</translation>
     </message>
 </context>
 <context>
@@ -97,11 +101,11 @@
     <name>BrushTool</name>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已拒絕：{exc}</translation>
     </message>
     <message>
         <source>Brush size {radius_km} km</source>
-        <translation type="unfinished" />
+        <translation>筆刷大小 {radius_km} 公里</translation>
     </message>
 </context>
 <context>
@@ -175,19 +179,19 @@
     <name>Commands</name>
     <message>
         <source>Set {field} of {territory}</source>
-        <translation type="unfinished" />
+        <translation>設定 {territory} 的 {field}</translation>
     </message>
     <message>
         <source>Draw territory</source>
-        <translation type="unfinished" />
+        <translation>繪製區域</translation>
     </message>
     <message>
         <source>Merge {names}</source>
-        <translation type="unfinished" />
+        <translation>合併 {names}</translation>
     </message>
     <message>
         <source>Split {territory}</source>
-        <translation type="unfinished" />
+        <translation>分割 {territory}</translation>
     </message>
 </context>
 <context>
@@ -230,15 +234,27 @@
     <name>DrawTerritoryTool</name>
     <message>
         <source>Click the next corners; Enter finishes, Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>點選下一個角點；Enter 完成，Esc 取消。</translation>
     </message>
     <message>
         <source>Territory not drawn: {exc}</source>
-        <translation type="unfinished" />
+        <translation>未繪製區域：{exc}</translation>
+    </message>
+    <message>
+        <source>Draw territory {tid}</source>
+        <translation>繪製區域 {tid}</translation>
+    </message>
+    <message>
+        <source>; it cut {n} overlapping drawn territories</source>
+        <translation>；切割了 {n} 個重疊的手繪區域</translation>
+    </message>
+    <message>
+        <source> (self-crossing outline repaired)</source>
+        <translation>（已修復自我交叉的外框）</translation>
     </message>
     <message>
         <source>Drew {value}{repaired}: {moved} accounts moved to it{note}</source>
-        <translation type="unfinished" />
+        <translation>已繪製 {value}{repaired}：{moved} 個客戶移入{note}</translation>
     </message>
 </context>
 <context>
@@ -454,26 +470,58 @@ The old file is kept until the new one is complete.</source>
     <name>LassoAssignTool</name>
     <message>
         <source>Lasso ignored: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已忽略套索：{exc}</translation>
     </message>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已拒絕：{exc}</translation>
     </message>
     <message>
         <source>Nothing to move to {target}{note}</source>
-        <translation type="unfinished" />
+        <translation>沒有可移到 {target} 的項目{note}</translation>
     </message>
 </context>
 <context>
     <name>LockTool</name>
     <message>
-        <source>Nothing to {value}: no {value2}locked items in the lasso</source>
-        <translation type="unfinished" />
+        <source>Nothing to lock: no unlocked items in the lasso</source>
+        <translation>沒有可鎖定的項目：套索內沒有未鎖定的項目</translation>
     </message>
     <message>
-        <source>{verb}ed {n_units} units and {n_accounts} accounts</source>
-        <translation type="unfinished" />
+        <source>Nothing to unlock: no locked items in the lasso</source>
+        <translation>沒有可解除鎖定的項目：套索內沒有已鎖定的項目</translation>
+    </message>
+    <message>
+        <source>Lock {n_units} units, {n_accounts} accounts</source>
+        <translation>鎖定 {n_units} 個地理單元、{n_accounts} 個客戶</translation>
+    </message>
+    <message>
+        <source>Unlock {n_units} units, {n_accounts} accounts</source>
+        <translation>解除鎖定 {n_units} 個地理單元、{n_accounts} 個客戶</translation>
+    </message>
+    <message>
+        <source>Lock units</source>
+        <translation>鎖定地理單元</translation>
+    </message>
+    <message>
+        <source>Unlock units</source>
+        <translation>解除鎖定地理單元</translation>
+    </message>
+    <message>
+        <source>Lock accounts</source>
+        <translation>鎖定客戶</translation>
+    </message>
+    <message>
+        <source>Unlock accounts</source>
+        <translation>解除鎖定客戶</translation>
+    </message>
+    <message>
+        <source>Locked {n_units} units and {n_accounts} accounts</source>
+        <translation>已鎖定 {n_units} 個地理單元與 {n_accounts} 個客戶</translation>
+    </message>
+    <message>
+        <source>Unlocked {n_units} units and {n_accounts} accounts</source>
+        <translation>已解除鎖定 {n_units} 個地理單元與 {n_accounts} 個客戶</translation>
     </message>
 </context>
 <context>
@@ -485,123 +533,123 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>&amp;New from Import…</source>
-        <translation type="unfinished" />
+        <translation>從匯入新建(&amp;N)…</translation>
     </message>
     <message>
         <source>Build a plan from accounts, units and reps files</source>
-        <translation type="unfinished" />
+        <translation>從客戶、地理單元與業務代表檔案建立計畫</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished" />
+        <translation>開啟(&amp;O)…</translation>
     </message>
     <message>
         <source>Open a plan file (.gpkg)</source>
-        <translation type="unfinished" />
+        <translation>開啟計畫檔（.gpkg）</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished" />
+        <translation>儲存(&amp;S)</translation>
     </message>
     <message>
         <source>Save the plan</source>
-        <translation type="unfinished" />
+        <translation>儲存計畫</translation>
     </message>
     <message>
         <source>Save &amp;As…</source>
-        <translation type="unfinished" />
+        <translation>另存新檔(&amp;A)…</translation>
     </message>
     <message>
         <source>Save the plan under a new name</source>
-        <translation type="unfinished" />
+        <translation>以新名稱儲存計畫</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished" />
+        <translation>結束(&amp;Q)</translation>
     </message>
     <message>
         <source>Close Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>關閉 Territory Planner</translation>
     </message>
     <message>
         <source>Zoom to &amp;Extent</source>
-        <translation type="unfinished" />
+        <translation>縮放至全圖(&amp;E)</translation>
     </message>
     <message>
         <source>Show the whole plan</source>
-        <translation type="unfinished" />
+        <translation>顯示整個計畫</translation>
     </message>
     <message>
         <source>Zoom to &amp;Selection</source>
-        <translation type="unfinished" />
+        <translation>縮放至選取範圍(&amp;S)</translation>
     </message>
     <message>
         <source>Show the selected territories</source>
-        <translation type="unfinished" />
+        <translation>顯示所選區域</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished" />
+        <translation>復原(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished" />
+        <translation>重做(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished" />
+        <translation>檔案(&amp;F)</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished" />
+        <translation>開啟最近使用(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished" />
+        <translation>編輯(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished" />
+        <translation>檢視(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Plan</source>
-        <translation type="unfinished" />
+        <translation>計畫(&amp;P)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished" />
+        <translation>說明(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;About Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>關於 Territory Planner(&amp;A)</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished" />
+        <translation>檔案</translation>
     </message>
     <message>
         <source>Tools</source>
-        <translation type="unfinished" />
+        <translation>工具</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
-        <translation type="unfinished" />
+        <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <source> Assign to: </source>
-        <translation type="unfinished" />
+        <translation> 指派給： </translation>
     </message>
     <message>
         <source>The territory that lasso, brush and reassignments move items to</source>
-        <translation type="unfinished" />
+        <translation>套索、筆刷與重新指派會將項目移入的區域</translation>
     </message>
     <message>
         <source> Scope: </source>
-        <translation type="unfinished" />
+        <translation> 範圍： </translation>
     </message>
     <message>
         <source>Units and accounts</source>
-        <translation type="unfinished" />
+        <translation>地理單元與客戶</translation>
     </message>
     <message>
         <source>Units</source>
@@ -613,51 +661,51 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>What a lasso picks up: units (centroid inside), accounts, or both</source>
-        <translation type="unfinished" />
+        <translation>套索選取的對象：地理單元（中心點在內）、客戶或兩者</translation>
     </message>
     <message>
         <source>Select two or more territories to merge (Shift-click).</source>
-        <translation type="unfinished" />
+        <translation>請選取兩個以上要合併的區域（Shift+點選）。</translation>
     </message>
     <message>
         <source>Refused: a locked territory cannot be merged.</source>
-        <translation type="unfinished" />
+        <translation>已拒絕：已鎖定的區域無法合併。</translation>
     </message>
     <message>
         <source>Select territories first.</source>
-        <translation type="unfinished" />
+        <translation>請先選取區域。</translation>
     </message>
     <message>
         <source>&amp;Merge Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>合併所選區域(&amp;M)</translation>
     </message>
     <message>
         <source>Merge the selected territories into the first</source>
-        <translation type="unfinished" />
+        <translation>將所選區域合併到第一個</translation>
     </message>
     <message>
         <source>&amp;Lock Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>鎖定所選區域(&amp;L)</translation>
     </message>
     <message>
         <source>Locked territories never change by any tool or optimiser</source>
-        <translation type="unfinished" />
+        <translation>已鎖定的區域不會被任何工具或最佳化變更</translation>
     </message>
     <message>
         <source>&amp;Unlock Selected Territories</source>
-        <translation type="unfinished" />
+        <translation>解除鎖定所選區域(&amp;U)</translation>
     </message>
     <message>
         <source>Allow edits to the selected territories again</source>
-        <translation type="unfinished" />
+        <translation>再次允許編輯所選區域</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished" />
+        <translation>復原記錄</translation>
     </message>
     <message>
         <source>Colour Territories By</source>
-        <translation type="unfinished" />
+        <translation>區域著色依據</translation>
     </message>
     <message>
         <source>Unassigned</source>
@@ -665,65 +713,63 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>{n_accounts} accounts ({n_unplaced} unplaced), {n_units} units, {n_territories} territories, {n_reps} reps</source>
-        <translation type="unfinished" />
+        <translation>{n_accounts} 個客戶（{n_unplaced} 個未定位），{n_units} 個地理單元，{n_territories} 個區域，{n_reps} 位業務代表</translation>
     </message>
     <message>
         <source>demo</source>
-        <translation type="unfinished" />
+        <translation>示範</translation>
     </message>
     <message>
         <source> ({why}, read-only: Save asks for a new place)</source>
-        <translation type="unfinished" />
+        <translation>（{why}，唯讀：儲存時會詢問新位置）</translation>
     </message>
     <message>
         <source>{name}[*] — Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>{name}[*] — Territory Planner</translation>
     </message>
     <message>
         <source>Territory Planner[*]</source>
-        <translation type="unfinished" />
+        <translation>Territory Planner[*]</translation>
     </message>
     <message>
         <source>{title} failed</source>
-        <translation type="unfinished" />
+        <translation>{title}失敗</translation>
     </message>
     <message>
         <source>{title} cancelled; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>已取消{title}；沒有任何變更</translation>
     </message>
     <message>
         <source>Opening {name}…</source>
-        <translation type="unfinished" />
+        <translation>正在開啟 {name}…</translation>
     </message>
     <message>
         <source>{name} not opened; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>未開啟 {name}；沒有任何變更</translation>
     </message>
     <message>
         <source>problems in the file</source>
-        <translation type="unfinished" />
+        <translation>檔案有問題</translation>
     </message>
     <message numerus="yes">
         <source>%n repair(s) made; Save writes them: </source>
-        <translation type="unfinished">
-            <numerusform />
-        </translation>
+        <translation><numerusform>已進行 %n 項修復；儲存時寫入：</numerusform></translation>
     </message>
     <message>
         <source>Problems in the plan file</source>
-        <translation type="unfinished" />
+        <translation>計畫檔中的問題</translation>
     </message>
     <message>
         <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
-        <translation type="unfinished" />
+        <translation>{name} 有 {n_problems} 個問題。檔案沒有任何變更。可用唯讀方式開啟（儲存時會詢問新位置），或修復（現在進行修復；儲存時寫入；基準永不變更）。</translation>
     </message>
     <message>
         <source>Open read-only</source>
-        <translation type="unfinished" />
+        <translation>以唯讀開啟</translation>
     </message>
     <message>
         <source>Repair</source>
-        <translation type="unfinished" />
+        <translation>修復</translation>
     </message>
     <message>
         <source>Open plan</source>
@@ -731,37 +777,39 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message>
         <source>Save plan as</source>
-        <translation type="unfinished" />
+        <translation>計畫另存新檔</translation>
     </message>
     <message>
         <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
-        <translation type="unfinished" />
+        <translation>{parent} 是應用程式本身的資料夾，存放示範計畫。請選擇其他資料夾（例如您的文件）。</translation>
     </message>
     <message>
         <source>Save plan</source>
-        <translation type="unfinished" />
+        <translation>儲存計畫</translation>
     </message>
     <message>
         <source>Could not save {path}: {value}
 The last saved file is unchanged.</source>
-        <translation type="unfinished" />
+        <translation>無法儲存 {path}：{value}
+上次儲存的檔案維持不變。</translation>
     </message>
     <message>
         <source>{exc}
 The last saved file is unchanged.</source>
-        <translation type="unfinished" />
+        <translation>{exc}
+上次儲存的檔案維持不變。</translation>
     </message>
     <message>
         <source>Saved {path}</source>
-        <translation type="unfinished" />
+        <translation>已儲存 {path}</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished" />
+        <translation>未儲存的變更</translation>
     </message>
     <message>
         <source>Save changes to {value}?</source>
-        <translation type="unfinished" />
+        <translation>要儲存對 {value} 的變更嗎？</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -769,19 +817,19 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Open recent</source>
-        <translation type="unfinished" />
+        <translation>開啟最近使用</translation>
     </message>
     <message>
         <source>{name} no longer exists.</source>
-        <translation type="unfinished" />
+        <translation>{name} 已不存在。</translation>
     </message>
     <message>
         <source>About Territory Planner</source>
-        <translation type="unfinished" />
+        <translation>關於 Territory Planner</translation>
     </message>
     <message>
         <source>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Sales territory design on the desktop.&lt;br&gt;Map data: US Census ZCTA centroids and county outlines (public domain).</source>
-        <translation type="unfinished" />
+        <translation>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;桌面版銷售區域規劃工具。&lt;br&gt;地圖資料：美國人口普查局 ZCTA 中心點與郡界（公有領域）。</translation>
     </message>
 </context>
 <context>
@@ -1056,15 +1104,15 @@ The last saved file is unchanged.</source>
     <name>PinTool</name>
     <message>
         <source>No accounts inside the lasso</source>
-        <translation type="unfinished" />
+        <translation>套索內沒有客戶</translation>
     </message>
     <message>
         <source>Refused: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已拒絕：{exc}</translation>
     </message>
     <message>
         <source>Nothing to pin to {name}{note}</source>
-        <translation type="unfinished" />
+        <translation>沒有可固定到 {name} 的客戶{note}</translation>
     </message>
 </context>
 <context>
@@ -1124,7 +1172,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished" />
+        <translation>問題</translation>
     </message>
 </context>
 <context>
@@ -1769,19 +1817,19 @@ The last saved file is unchanged.</source>
     <name>SplitTool</name>
     <message>
         <source>Split: select a territory or draw the line across one.</source>
-        <translation type="unfinished" />
+        <translation>分割：請選取區域，或畫線穿過一個區域。</translation>
     </message>
     <message>
         <source>Refused: {value} is locked</source>
-        <translation type="unfinished" />
+        <translation>已拒絕：{value} 已鎖定</translation>
     </message>
     <message>
         <source>Not split: {exc}</source>
-        <translation type="unfinished" />
+        <translation>未分割：{exc}</translation>
     </message>
     <message>
         <source>Split {n_left} units into {value}</source>
-        <translation type="unfinished" />
+        <translation>將 {n_left} 個地理單元分割到 {value}</translation>
     </message>
 </context>
 <context>
@@ -1858,86 +1906,86 @@ The last saved file is unchanged.</source>
     <name>Tools</name>
     <message>
         <source>Pan</source>
-        <translation type="unfinished" />
+        <translation>平移</translation>
     </message>
     <message>
         <source>Pan: drag to move the map, wheel to zoom towards the cursor.</source>
-        <translation type="unfinished" />
+        <translation>平移：拖曳移動地圖，滾輪朝游標處縮放。</translation>
     </message>
     <message>
         <source>Select</source>
-        <translation type="unfinished" />
+        <translation>選取</translation>
     </message>
     <message>
         <source>Select: click a territory (Shift adds), or drag a box to select every territory it touches.</source>
-        <translation type="unfinished" />
+        <translation>選取：點選區域（Shift 可加選），或拖曳方框選取所有接觸到的區域。</translation>
     </message>
     <message>
         <source>Lasso assign</source>
-        <translation type="unfinished" />
+        <translation>套索指派</translation>
     </message>
     <message>
         <source>Lasso assign: drag around units/accounts to move them to the active territory (toolbar). The balance previews while you draw; release applies, Esc or right-click cancels.</source>
-        <translation type="unfinished" />
+        <translation>套索指派：圈選地理單元／客戶，移到作用中區域（工具列）。繪製時即時預覽平衡；放開即套用，Esc 或右鍵取消。</translation>
     </message>
     <message>
         <source>Brush</source>
-        <translation type="unfinished" />
+        <translation>筆刷</translation>
     </message>
     <message>
         <source>Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>筆刷：拖過地理單元即可移到作用中區域；[ 與 ] 調整筆刷大小；Esc 取消。</translation>
     </message>
     <message>
         <source>Draw territory</source>
-        <translation type="unfinished" />
+        <translation>繪製區域</translation>
     </message>
     <message>
         <source>Draw territory: drag a freehand shape, or click corners and press Enter. The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels.</source>
-        <translation type="unfinished" />
+        <translation>繪製區域：拖曳手繪形狀，或點選角點後按 Enter。新形狀會切割重疊的手繪區域；其中的客戶會移入。Esc 取消。</translation>
     </message>
     <message>
         <source>Edit vertices</source>
-        <translation type="unfinished" />
+        <translation>編輯頂點</translation>
     </message>
     <message>
         <source>Edit vertices of drawn territories: drag a corner; Ctrl+click on an edge inserts a corner; Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag.</source>
-        <translation type="unfinished" />
+        <translation>編輯手繪區域的頂點：拖曳角點；Ctrl+點選邊可插入角點；Shift+點選角點可刪除。客戶隨新邊界移動；Esc 取消拖曳。</translation>
     </message>
     <message>
         <source>Split</source>
-        <translation type="unfinished" />
+        <translation>分割</translation>
     </message>
     <message>
         <source>Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory.</source>
-        <translation type="unfinished" />
+        <translation>分割：在所選（或觸及的）區域上拖曳一條線；線左側的地理單元組成新區域。</translation>
     </message>
     <message>
         <source>Lock items</source>
-        <translation type="unfinished" />
+        <translation>鎖定項目</translation>
     </message>
     <message>
         <source>Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser.</source>
-        <translation type="unfinished" />
+        <translation>鎖定：圈選地理單元及／或客戶（範圍）即可鎖定；按住 Shift 解除鎖定。已鎖定的項目不會被任何工具或最佳化變更。</translation>
     </message>
     <message>
         <source>Pin accounts</source>
-        <translation type="unfinished" />
+        <translation>固定客戶</translation>
     </message>
     <message>
         <source>Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them.</source>
-        <translation type="unfinished" />
+        <translation>固定：圈選客戶移到作用中區域並固定（重點客戶例外）；邊界變動不再影響它們。</translation>
     </message>
 </context>
 <context>
     <name>VertexEditTool</name>
     <message>
         <source>Refused: {value} is locked</source>
-        <translation type="unfinished" />
+        <translation>已拒絕：{value} 已鎖定</translation>
     </message>
     <message>
         <source>Corner kept: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已保留角點：{exc}</translation>
     </message>
 </context>
 <context>
@@ -1948,7 +1996,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>From the accounts' workload and a rep's working hours a year.</source>
-        <translation type="unfinished" />
+        <translation>依客戶工作量與業務代表每年工作時數計算。</translation>
     </message>
     <message>
         <source>Territories to create:</source>
@@ -1963,7 +2011,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>The building blocks territories are made of.</source>
-        <translation type="unfinished" />
+        <translation>組成區域的基本單元。</translation>
     </message>
     <message>
         <source>Back to the import to fix it…</source>
@@ -2013,11 +2061,11 @@ The last saved file is unchanged.</source>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
-        <translation type="unfinished" />
+        <translation>已取消{label}；沒有任何變更</translation>
     </message>
     <message>
         <source>Lasso ignored: {exc}</source>
-        <translation type="unfinished" />
+        <translation>已忽略套索：{exc}</translation>
     </message>
 </context>
 </TS>
