@@ -256,7 +256,9 @@ def test_switching_language_changes_menus_and_balance_headers(
     try:
         menus, headers = _menu_titles(w), _balance_headers(w)
         assert menus[0] == file_menu
-        assert len(menus) == len(english_menus) and not set(menus) & set(english_menus)
+        assert len(menus) == len(english_menus)
+        # Every menu changes (Spanish keeps "Plan": the same word)
+        assert sum(a == b for a, b in zip(menus, english_menus, strict=True)) <= 1
         assert any(workload in h for h in headers), headers
         assert headers != english_headers
     finally:
@@ -323,7 +325,8 @@ def test_pseudo_localisation_cuts_no_button_or_header(qtbot, tmp_path: Path, spe
                 need = header.sectionSizeFromContents(j).width()
                 if header.sectionSize(j) + 1 < need:
                     text = header.model().headerData(j, header.orientation())
-                    problems.append(f"header {text!r}: {header.sectionSize(j)} < {need} px")
-        assert problems == []
+                    where = header.parent().objectName()
+                    problems.append(f"{where} header {text!r}: {header.sectionSize(j)} < {need} px")
+        assert problems == [], "\n".join(problems)
     finally:
         _close(w)
