@@ -249,11 +249,8 @@ def format_percent(fraction: float, decimals: int = 1, signed: bool = False) -> 
         return "–"
     percent = round(float(fraction) * 100, decimals)
     text = format_number(abs(percent), decimals, grouping=True)
-    sign = (
-        ("+" if percent > 0 else "−" if percent < 0 else "")
-        if signed
-        else ("-" if percent < 0 else "")
-    )
+    # Signed as Python's "+.1f" signs (+0.0 %, -4.2 %), so English output is unchanged.
+    sign = ("-" if percent < 0 else "+") if signed else ("-" if percent < 0 else "")
     return f"{sign}{text} %"
 
 

@@ -288,7 +288,8 @@ class BalanceModel(QAbstractTableModel):
         share = float(self.utilisation[row]) if row < len(self.utilisation) else float("nan")
         over = bool(self.over_capacity[row]) if row < len(self.over_capacity) else False
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{num(share * 100)} %{' !' if over else ''}" if np.isfinite(share) else "–"
+            shown = num(share * 100, grouping=False)
+            return f"{shown} %{' !' if over else ''}" if np.isfinite(share) else "–"
         if role == SORT_ROLE:
             return share if np.isfinite(share) else -1.0
         if role == Qt.ItemDataRole.TextAlignmentRole:

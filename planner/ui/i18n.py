@@ -186,9 +186,9 @@ def add_language_menu(menu: QMenu, settings: QSettings, parent: QWidget) -> QMen
 # -- local formats in the window ---------------------------------------------------------------
 
 
-def num(value: float, decimals: int = 0) -> str:
+def num(value: float, decimals: int = 0, grouping: bool = True) -> str:
     """A number grouped and separated as the window's locale writes it (``–`` if not finite)."""
-    return i18n.format_number(value, decimals)
+    return i18n.format_number(value, decimals, grouping)
 
 
 def money(value: float, currency: str, decimals: int = 0) -> str:
