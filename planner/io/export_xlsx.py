@@ -484,7 +484,7 @@ def workload_note(plan: Plan) -> tuple[str, list[str]]:
     """
     engine = plan.engine
     if not engine.has_routed_travel():
-        return "workload uses estimated travel", []
+        return tr_noop("workload uses estimated travel"), []
     stale = np.flatnonzero(engine.stale_routed())
     names = [plan.territory_label(int(t)) for t in stale]
     routed = int(np.isfinite(engine.routed_travel_hours).sum())
@@ -494,7 +494,7 @@ def workload_note(plan: Plan) -> tuple[str, list[str]]:
             names,
         )
     if not len(stale):
-        return "workload uses routed travel", names
+        return tr_noop("workload uses routed travel"), names
     word = "territory" if len(stale) == 1 else "territories"
     return f"workload uses routed travel ({len(stale)} {word} estimated since edits)", names
 

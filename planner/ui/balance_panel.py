@@ -29,6 +29,7 @@ from planner.io.export_xlsx import shown_deviation, shown_in_band, workload_note
 from planner.models.balance import BalanceTable, utilisation
 from planner.models.capacity import territory_capacity_hours
 from planner.models.hierarchy import TERRITORY_LEVEL, Hierarchy, hierarchy, plural, rollup
+from planner.models.i18n import gettext as export_text
 from planner.models.plan import Disruption, Plan
 from planner.models.settings import format_value
 from planner.ui.i18n import measure_label, money, num, percent, translate
@@ -298,8 +299,13 @@ class BalanceModel(QAbstractTableModel):
             return QBrush(OVER)
         if role == Qt.ItemDataRole.ToolTipRole and np.isfinite(share):
             cap = float(self.capacity[row])
-            state = "over capacity" if over else "within capacity"
-            return f"{self.names[row]}: {share:.0%} of {cap:,.0f} h a year ({state})"
+            return (
+                translate("BalancePanel", "{name}: {share} of {capacity} h a year (over capacity)")
+                if over
+                else translate(
+                    "BalancePanel", "{name}: {share} of {capacity} h a year (within capacity)"
+                )
+            ).format(name=self.names[row], share=percent(share, 0), capacity=num(cap))
         return None
 
 
@@ -393,21 +399,31 @@ class BalancePanel(QWidget):
         unassigned = int((plan.account_territory < 0).sum())
         out = int((~shown_band(table)).any(axis=1).sum())
         parts = [
-            f"{plan.n_territories} territories, {out} outside a band",
+            translate("BalancePanel", "{k} territories, {out} outside a band").format(
+                k=plan.n_territories, out=out
+            ),
         ]
         over = int(self.model.over_capacity.sum()) if self.members is None else 0
         if over:
-            parts.append(f"{over} over capacity")
+            parts.append(translate("BalancePanel", "{n} over capacity").format(n=over))
         parts += [
-            f"{unassigned:,} unassigned accounts",
+            translate("BalancePanel", "{n} unassigned accounts").format(n=num(unassigned)),
         ]
         if disruption is not None:
             parts.append(
-                f"disruption {disruption.accounts_moved:,} accounts ({disruption.accounts_fraction:.1%}), "
-                f"{plan.settings.currency}{disruption.revenue_moved:,.0f} revenue ({disruption.revenue_fraction:.1%})"
+                translate(
+                    "BalancePanel",
+                    "disruption {accounts} accounts ({accounts_share}), {revenue} revenue "
+                    "({revenue_share})",
+                ).format(
+                    accounts=num(disruption.accounts_moved),
+                    accounts_share=percent(disruption.accounts_fraction),
+                    revenue=money(disruption.revenue_moved, plan.settings.currency),
+                    revenue_share=percent(disruption.revenue_fraction),
+                )
             )
         note, stale_names = workload_note(plan)
-        parts.append(note)
+        parts.append(export_text(note))  # the exports' catalogue words it
         tips = []
         if stale_names:
             tips.append(
@@ -447,7 +463,11 @@ class BalancePanel(QWidget):
         try:
             self.group_combo.clear()
             for level in levels:
-                text = plural(level)
+                text = (
+                    translate("BalancePanel", "Territories")
+                    if level == TERRITORY_LEVEL
+                    else plural(level)
+                )
                 if tree.implicit and level != TERRITORY_LEVEL:
                     text += " (parent_id)"
                 self.group_combo.addItem(text, level)

@@ -16,6 +16,7 @@ from planner.models.events import (
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
+from planner.ui.i18n import translate
 
 UNASSIGNED_UNIT = (200, 200, 200, 120)
 #: Colour by deviation: near white inside the tolerance band, then light to deep blue
@@ -222,8 +223,8 @@ class PlanMapPresenter:
         elif groups is None and self.plan.n_territories <= LEGEND_MAX_TERRITORIES:
             colors = self.plan.territories["color"]
             entries = [(self.plan.territory_label(i), c) for i, c in enumerate(colors)]
-        entries.append(("Unassigned unit", "#c8c8c8"))
-        entries.append(("Unassigned account", "#e31a1c"))
+        entries.append((translate("MapPresenter", "Unassigned unit"), "#c8c8c8"))
+        entries.append((translate("MapPresenter", "Unassigned account"), "#e31a1c"))
         self.canvas.set_legend(entries)
 
     # -- picking -----------------------------------------------------------------------

@@ -72,8 +72,32 @@
         <translation>{name}: {measure} {value}, objetivo {target}, {deviation} (fuera de ±{band} %)</translation>
     </message>
     <message>
+        <source>{k} territories, {out} outside a band</source>
+        <translation>{k} territorios, {out} fuera de banda</translation>
+    </message>
+    <message>
+        <source>{n} over capacity</source>
+        <translation>{n} sobre la capacidad</translation>
+    </message>
+    <message>
+        <source>{n} unassigned accounts</source>
+        <translation>{n} cuentas sin asignar</translation>
+    </message>
+    <message>
+        <source>disruption {accounts} accounts ({accounts_share}), {revenue} revenue ({revenue_share})</source>
+        <translation>disrupción {accounts} cuentas ({accounts_share}), {revenue} de ingresos ({revenue_share})</translation>
+    </message>
+    <message>
         <source>Territories</source>
         <translation>Territorios</translation>
+    </message>
+    <message>
+        <source>{name}: {share} of {capacity} h a year (over capacity)</source>
+        <translation>{name}: {share} de {capacity} h al año (sobre la capacidad)</translation>
+    </message>
+    <message>
+        <source>{name}: {share} of {capacity} h a year (within capacity)</source>
+        <translation>{name}: {share} de {capacity} h al año (dentro de la capacidad)</translation>
     </message>
     <message>
         <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
@@ -830,6 +854,18 @@ El último archivo guardado no ha cambiado.</translation>
     <message>
         <source>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Sales territory design on the desktop.&lt;br&gt;Map data: US Census ZCTA centroids and county outlines (public domain).</source>
         <translation>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Diseño de territorios de venta en el escritorio.&lt;br&gt;Datos del mapa: centroides ZCTA y límites de condados del censo de EE. UU. (dominio público).</translation>
+    </message>
+</context>
+<context>
+    <name>MapPresenter</name>
+    <message>
+        <source>Unassigned unit</source>
+        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. ``"territory"`` (each territory its colour), ``("level", level)`` (one colour per district, region...) or ``("deviation", measure_key)``.</extracomment>
+        <translation>Unidad sin asignar</translation>
+    </message>
+    <message>
+        <source>Unassigned account</source>
+        <translation>Cuenta sin asignar</translation>
     </message>
 </context>
 <context>

@@ -72,8 +72,32 @@
         <translation>{name}：{measure} {value}，目標 {target}，{deviation}（超出 ±{band} %）</translation>
     </message>
     <message>
+        <source>{k} territories, {out} outside a band</source>
+        <translation>{k} 個區域，{out} 個超出容差帶</translation>
+    </message>
+    <message>
+        <source>{n} over capacity</source>
+        <translation>{n} 個超出產能</translation>
+    </message>
+    <message>
+        <source>{n} unassigned accounts</source>
+        <translation>{n} 個未指派客戶</translation>
+    </message>
+    <message>
+        <source>disruption {accounts} accounts ({accounts_share}), {revenue} revenue ({revenue_share})</source>
+        <translation>變動影響 {accounts} 個客戶（{accounts_share}），營收 {revenue}（{revenue_share}）</translation>
+    </message>
+    <message>
         <source>Territories</source>
         <translation>區域</translation>
+    </message>
+    <message>
+        <source>{name}: {share} of {capacity} h a year (over capacity)</source>
+        <translation>{name}：每年 {capacity} 小時的 {share}（超出產能）</translation>
+    </message>
+    <message>
+        <source>{name}: {share} of {capacity} h a year (within capacity)</source>
+        <translation>{name}：每年 {capacity} 小時的 {share}（在產能內）</translation>
     </message>
     <message>
         <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
@@ -830,6 +854,18 @@ The last saved file is unchanged.</source>
     <message>
         <source>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;Sales territory design on the desktop.&lt;br&gt;Map data: US Census ZCTA centroids and county outlines (public domain).</source>
         <translation>&lt;b&gt;Territory Planner&lt;/b&gt; {version}&lt;br&gt;桌面版銷售區域規劃工具。&lt;br&gt;地圖資料：美國人口普查局 ZCTA 中心點與郡界（公有領域）。</translation>
+    </message>
+</context>
+<context>
+    <name>MapPresenter</name>
+    <message>
+        <source>Unassigned unit</source>
+        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. ``"territory"`` (each territory its colour), ``("level", level)`` (one colour per district, region...) or ``("deviation", measure_key)``.</extracomment>
+        <translation>未指派地理單元</translation>
+    </message>
+    <message>
+        <source>Unassigned account</source>
+        <translation>未指派客戶</translation>
     </message>
 </context>
 <context>
