@@ -204,3 +204,17 @@ def percent(fraction: float, decimals: int = 1, signed: bool = False) -> str:
 def current_app() -> QApplication | None:
     app = QApplication.instance()
     return app if isinstance(app, QApplication) else None
+
+
+def show_whole_tab_titles(window: QWidget) -> None:
+    """Tabbed docks show their whole titles and scroll, rather than eliding them.
+
+    Qt elides tab titles that do not fit ("Rutas de vi..."); translations are longer than
+    English, so the tab bars of docked panels scroll instead.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTabBar
+
+    for bar in window.findChildren(QTabBar):
+        bar.setElideMode(Qt.TextElideMode.ElideNone)
+        bar.setUsesScrollButtons(True)

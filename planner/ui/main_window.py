@@ -34,7 +34,13 @@ from planner.ui.canvas import MapCanvas
 from planner.ui.commands import action_text
 from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.folders import is_bundled, start_folder
-from planner.ui.i18n import QT_TRANSLATE_NOOP, add_language_menu, num, translate
+from planner.ui.i18n import (
+    QT_TRANSLATE_NOOP,
+    add_language_menu,
+    num,
+    show_whole_tab_titles,
+    translate,
+)
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
 from planner.ui.map_presenter import PlanMapPresenter
 from planner.ui.worker import Task
@@ -410,6 +416,7 @@ class MainWindow(QMainWindow):
 
         territory_dialog.install(self)
         self.balance_dock.raise_()
+        show_whole_tab_titles(self)
 
         self.colour_menu = self.menus["view"].addMenu(
             translate("MainWindow", "Colour Territories By")

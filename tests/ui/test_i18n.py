@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPushButton,
     QRadioButton,
+    QTabBar,
     QTableView,
     QToolButton,
 )
@@ -316,6 +317,11 @@ def test_pseudo_localisation_cuts_no_button_or_header(qtbot, tmp_path: Path, spe
                 reason = _cut(button)
                 if reason:
                     problems.append(reason)
+        for bar in w.findChildren(QTabBar):  # the tabs of docked panels
+            if bar.isVisible():
+                for j in range(bar.count()):
+                    if bar.tabRect(j).width() + 1 < bar.tabSizeHint(j).width():
+                        problems.append(f"tab {bar.tabText(j)!r}: {bar.tabRect(j).width()} px")
         for header in w.findChildren(QHeaderView):
             if not header.isVisible() or header.orientation().name != "Horizontal":
                 continue
