@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "LANGUAGES",
@@ -237,10 +238,26 @@ def format_number(value: float, decimals: int = 0, grouping: bool = True) -> str
     """``1234567.8`` → ``1,234,568`` (en), ``1.234.568`` (es_ES); ``–`` when not finite."""
     if value is None or not math.isfinite(float(value)):
         return "–"
-    from babel.numbers import format_decimal
+    pattern, locale = _number_pattern(decimals, grouping), _locale(_state["locale"])
+    return str(pattern.apply(float(value), locale))
 
-    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(float(value), format=pattern, locale=_state["locale"])
+
+@cache
+def _number_pattern(decimals: int, grouping: bool) -> Any:
+    """A parsed Babel number pattern: the balance table formats hundreds of cells a redraw,
+    and parsing the pattern each time was most of the cost."""
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(
+        ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
+    )
+
+
+@cache
+def _locale(name: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(name)
 
 
 def format_percent(fraction: float, decimals: int = 1, signed: bool = False) -> str:
@@ -270,9 +287,8 @@ _SYMBOL_CODES = {
 
 def currency_pattern(symbol: str) -> tuple[str, str]:
     """(prefix, suffix) around an amount in the current locale: ``("$", "")`` or ``("", " €")``."""
-    from babel import Locale
 
-    pattern = Locale.parse(_state["locale"]).currency_formats["standard"].pattern.split(";")[0]
+    pattern = _locale(_state["locale"]).currency_formats["standard"].pattern.split(";")[0]
     before, mark, after = pattern.partition("¤")
     if not mark:
         return symbol, ""
