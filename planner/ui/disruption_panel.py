@@ -83,14 +83,14 @@ class DisruptionPanel(QWidget):
         self.summary.setText(
             translate(
                 "DisruptionPanel",
-                "<b>{accounts_moved}</b> of {accounts_total} accounts ({value} %) and <b>{value2}</b> of {value3} revenue ({value4} %) moved against the baseline",
+                "<b>{accounts_moved}</b> of {accounts_total} accounts ({accounts_pct} %) and <b>{revenue_moved}</b> of {revenue_total} revenue ({revenue_pct} %) moved against the baseline",
             ).format(
                 accounts_moved=num(d.accounts_moved, 0),
                 accounts_total=num(d.accounts_total, 0),
-                value=num(d.accounts_fraction * 100, 1),
-                value2=money(d.revenue_moved),
-                value3=money(d.revenue_total),
-                value4=num(d.revenue_fraction * 100, 1),
+                accounts_pct=num(d.accounts_fraction * 100, 1),
+                revenue_moved=money(d.revenue_moved),
+                revenue_total=money(d.revenue_total),
+                revenue_pct=num(d.revenue_fraction * 100, 1),
             )
         )
         k = plan.n_territories

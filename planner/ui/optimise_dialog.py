@@ -640,11 +640,11 @@ class OptimiseDialog(QDialog):
                 item.setBackground(QBrush(IN_BAND if shown_ok else OUT_OF_BAND))
                 item.setToolTip(
                     translate(
-                        "OptimiseDialog", "value {value} → {value2} (target {value3})"
+                        "OptimiseDialog", "value {before} → {after} (target {target})"
                     ).format(
-                        value=num(before.values[t, c], 0),
-                        value2=num(after.values[t, c], 0),
-                        value3=num(after.targets[c], 0),
+                        before=num(before.values[t, c], 0),
+                        after=num(after.values[t, c], 0),
+                        target=num(after.targets[c], 0),
                     )
                 )
                 self.preview.setItem(r, 1 + i, item)
@@ -662,15 +662,15 @@ class OptimiseDialog(QDialog):
         self.summary.setText(
             translate(
                 "OptimiseDialog",
-                "{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)",
+                "{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)",
             ).format(
                 verdict=verdict,
                 in_band_before=result.in_band_before,
                 in_band_after=result.in_band_after,
                 n_optimised=result.n_optimised,
                 accounts_moved=num(result.accounts_moved, 0),
-                value=num(100 * result.disruption_accounts, 1),
-                value2=num(100 * result.disruption_revenue, 1),
+                accounts_pct=num(100 * result.disruption_accounts, 1),
+                revenue_pct=num(100 * result.disruption_revenue, 1),
                 units_moved=num(result.units_moved, 0),
                 compactness_before_km=num(result.compactness_before_km, 1),
                 compactness_after_km=num(result.compactness_after_km, 1),

@@ -958,15 +958,15 @@ class RoutesPanel(QWidget):
         self.day_label.setText(
             translate(
                 "RoutesPanel",
-                "Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}",
+                "Leave home {leave}, back {back}: {visits} visits, {km} km, {drive} min driving, working {hours} h {minutes:02d}",
             ).format(
-                value=r["leave_home"],
-                value2=r["return_home"],
-                value3=int(r["visits"]),
-                value4=num(float(r["distance_km"]), 0),
-                value5=num(float(r["drive_minutes"]), 0),
-                value6=int(working // 60),
-                value7=round(working % 60),
+                leave=r["leave_home"],
+                back=r["return_home"],
+                visits=int(r["visits"]),
+                km=num(float(r["distance_km"]), 0),
+                drive=num(float(r["drive_minutes"]), 0),
+                hours=int(working // 60),
+                minutes=round(working % 60),
             )
         )
 

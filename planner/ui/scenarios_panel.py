@@ -342,12 +342,12 @@ class RealignmentDialog(QDialog):
         summary = QLabel(
             translate(
                 "RealignmentDialog",
-                "{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.",
+                "{n_accounts} accounts ({currency}{revenue} revenue) and {n_units} units change territory.",
             ).format(
                 n_accounts=num(len(accounts), 0),
                 currency=plan.settings.currency,
-                value=num(accounts["revenue"].sum(), 0),
-                value2=num(int((self.report["kind"] == "unit").sum()), 0),
+                revenue=num(accounts["revenue"].sum(), 0),
+                n_units=num(int((self.report["kind"] == "unit").sum()), 0),
             ),
             self,
         )

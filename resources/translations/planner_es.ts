@@ -246,8 +246,8 @@
         <translation>Sin plan</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
-        <translation>&lt;b&gt;{accounts_moved}&lt;/b&gt; de {accounts_total} cuentas ({value} %) y &lt;b&gt;{value2}&lt;/b&gt; de {value3} de ingresos ({value4} %) cambiados respecto a la línea base</translation>
+        <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({accounts_pct} %) and &lt;b&gt;{revenue_moved}&lt;/b&gt; of {revenue_total} revenue ({revenue_pct} %) moved against the baseline</source>
+        <translation>&lt;b&gt;{accounts_moved}&lt;/b&gt; de {accounts_total} cuentas ({accounts_pct} %) y &lt;b&gt;{revenue_moved}&lt;/b&gt; de {revenue_total} de ingresos ({revenue_pct} %) cambiados respecto a la línea base</translation>
     </message>
     <message>
         <source>Disruption</source>
@@ -1084,12 +1084,12 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Territorio</translation>
     </message>
     <message>
-        <source>value {value} → {value2} (target {value3})</source>
-        <translation>valor {value} → {value2} (objetivo {value3})</translation>
+        <source>value {before} → {after} (target {target})</source>
+        <translation>valor {before} → {after} (objetivo {target})</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({value} %), {value2} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante.  Contiguos: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</translation>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({accounts_pct} %), {revenue_pct} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante.  Contiguos: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</translation>
     </message>
     <message>
         <source>Disruption {budget}</source>
@@ -1293,8 +1293,8 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Realineación: {name} frente a la línea base</translation>
     </message>
     <message>
-        <source>{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.</source>
-        <translation>{n_accounts} cuentas ({currency}{value} de ingresos) y {value2} unidades cambian de territorio.</translation>
+        <source>{n_accounts} accounts ({currency}{revenue} revenue) and {n_units} units change territory.</source>
+        <translation>{n_accounts} cuentas ({currency}{revenue} de ingresos) y {n_units} unidades cambian de territorio.</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -1715,8 +1715,8 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Todos los días</translation>
     </message>
     <message>
-        <source>Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}</source>
-        <translation>Sale de casa {value}, vuelve {value2}: {value3} visitas, {value4} km, {value5} min conduciendo, {value6} h {value7:02d} de trabajo</translation>
+        <source>Leave home {leave}, back {back}: {visits} visits, {km} km, {drive} min driving, working {hours} h {minutes:02d}</source>
+        <translation>Sale de casa {leave}, vuelve {back}: {visits} visitas, {km} km, {drive} min conduciendo, {hours} h {minutes:02d} de trabajo</translation>
     </message>
     <message>
         <source>No routes planned: plan them first.</source>

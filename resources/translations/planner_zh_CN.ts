@@ -246,8 +246,8 @@
         <translation>没有计划</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
-        <translation>相对于基准，{accounts_total} 个客户中有 &lt;b&gt;{accounts_moved}&lt;/b&gt; 个（{value} %）、营收 {value3} 中有 &lt;b&gt;{value2}&lt;/b&gt;（{value4} %）被调整</translation>
+        <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({accounts_pct} %) and &lt;b&gt;{revenue_moved}&lt;/b&gt; of {revenue_total} revenue ({revenue_pct} %) moved against the baseline</source>
+        <translation>相对于基准，{accounts_total} 个客户中有 &lt;b&gt;{accounts_moved}&lt;/b&gt; 个（{accounts_pct} %）、营收 {revenue_total} 中有 &lt;b&gt;{revenue_moved}&lt;/b&gt;（{revenue_pct} %）被调整</translation>
     </message>
     <message>
         <source>Disruption</source>
@@ -1084,12 +1084,12 @@ The last saved file is unchanged.</source>
         <translation>销售区域</translation>
     </message>
     <message>
-        <source>value {value} → {value2} (target {value3})</source>
-        <translation>数值 {value} → {value2}（目标 {value3}）</translation>
+        <source>value {before} → {after} (target {target})</source>
+        <translation>数值 {before} → {after}（目标 {target}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation>{verdict}  在容差带内的销售区域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  调整影响：{accounts_moved} 个客户（{value} %）、营收的 {value2} %、{units_moved} 个地理单元。  紧凑度：到代表住址平均距离 {compactness_before_km} → {compactness_after_km} 公里。  连续：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <translation>{verdict}  在容差带内的销售区域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  调整影响：{accounts_moved} 个客户（{accounts_pct} %）、营收的 {revenue_pct} %、{units_moved} 个地理单元。  紧凑度：到代表住址平均距离 {compactness_before_km} → {compactness_after_km} 公里。  连续：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
     </message>
     <message>
         <source>Disruption {budget}</source>
@@ -1293,8 +1293,8 @@ The last saved file is unchanged.</source>
         <translation>重新划分：{name} 相对于基准</translation>
     </message>
     <message>
-        <source>{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.</source>
-        <translation>{n_accounts} 个客户（营收 {currency}{value}）和 {value2} 个地理单元变更销售区域。</translation>
+        <source>{n_accounts} accounts ({currency}{revenue} revenue) and {n_units} units change territory.</source>
+        <translation>{n_accounts} 个客户（营收 {currency}{revenue}）和 {n_units} 个地理单元变更销售区域。</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -1715,8 +1715,8 @@ The last saved file is unchanged.</source>
         <translation>每一天</translation>
     </message>
     <message>
-        <source>Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}</source>
-        <translation>{value} 出门，{value2} 返回：{value3} 次拜访，{value4} 公里，驾车 {value5} 分钟，工作 {value6} 小时 {value7:02d} 分</translation>
+        <source>Leave home {leave}, back {back}: {visits} visits, {km} km, {drive} min driving, working {hours} h {minutes:02d}</source>
+        <translation>{leave} 出门，{back} 返回：{visits} 次拜访，{km} 公里，驾车 {drive} 分钟，工作 {hours} 小时 {minutes:02d} 分</translation>
     </message>
     <message>
         <source>No routes planned: plan them first.</source>

@@ -246,8 +246,8 @@
         <translation>沒有計畫</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({value} %) and &lt;b&gt;{value2}&lt;/b&gt; of {value3} revenue ({value4} %) moved against the baseline</source>
-        <translation>相對於基準，{accounts_total} 個客戶中有 &lt;b&gt;{accounts_moved}&lt;/b&gt; 個（{value} %）、營收 {value3} 中有 &lt;b&gt;{value2}&lt;/b&gt;（{value4} %）被移動</translation>
+        <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({accounts_pct} %) and &lt;b&gt;{revenue_moved}&lt;/b&gt; of {revenue_total} revenue ({revenue_pct} %) moved against the baseline</source>
+        <translation>相對於基準，{accounts_total} 個客戶中有 &lt;b&gt;{accounts_moved}&lt;/b&gt; 個（{accounts_pct} %）、營收 {revenue_total} 中有 &lt;b&gt;{revenue_moved}&lt;/b&gt;（{revenue_pct} %）被移動</translation>
     </message>
     <message>
         <source>Disruption</source>
@@ -1084,12 +1084,12 @@ The last saved file is unchanged.</source>
         <translation>區域</translation>
     </message>
     <message>
-        <source>value {value} → {value2} (target {value3})</source>
-        <translation>數值 {value} → {value2}（目標 {value3}）</translation>
+        <source>value {before} → {after} (target {target})</source>
+        <translation>數值 {before} → {after}（目標 {target}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({value} %), {value2} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{value} %）、營收的 {value2} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
+        <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{accounts_pct} %）、營收的 {revenue_pct} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
     </message>
     <message>
         <source>Disruption {budget}</source>
@@ -1293,8 +1293,8 @@ The last saved file is unchanged.</source>
         <translation>重新劃分：{name} 相對於基準</translation>
     </message>
     <message>
-        <source>{n_accounts} accounts ({currency}{value} revenue) and {value2} units change territory.</source>
-        <translation>{n_accounts} 個客戶（營收 {currency}{value}）與 {value2} 個地理單元變更區域。</translation>
+        <source>{n_accounts} accounts ({currency}{revenue} revenue) and {n_units} units change territory.</source>
+        <translation>{n_accounts} 個客戶（營收 {currency}{revenue}）與 {n_units} 個地理單元變更區域。</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -1715,8 +1715,8 @@ The last saved file is unchanged.</source>
         <translation>每一天</translation>
     </message>
     <message>
-        <source>Leave home {value}, back {value2}: {value3} visits, {value4} km, {value5} min driving, working {value6} h {value7:02d}</source>
-        <translation>{value} 出門，{value2} 返家：{value3} 次拜訪，{value4} 公里，開車 {value5} 分鐘，工作 {value6} 小時 {value7:02d} 分</translation>
+        <source>Leave home {leave}, back {back}: {visits} visits, {km} km, {drive} min driving, working {hours} h {minutes:02d}</source>
+        <translation>{leave} 出門，{back} 返家：{visits} 次拜訪，{km} 公里，開車 {drive} 分鐘，工作 {hours} 小時 {minutes:02d} 分</translation>
     </message>
     <message>
         <source>No routes planned: plan them first.</source>
