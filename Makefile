@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench demo clean fuzz
+.PHONY: run test lint bench demo clean fuzz translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: lint
 # (must be 0) and time. FUZZ_EXAMPLES=N sets the examples per test.
 fuzz: $(STAMP)
 	QT_QPA_PLATFORM=offscreen HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest -q -p no:warnings tests/fuzz
+
+# After editing planner/ui or a .ts: refresh the .ts sources and compile the .qm files
+# (committed; a test fails when one is stale).
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py update
+	$(BIN)/python scripts/translations.py release
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -201,25 +201,34 @@ def cmd_report(argv: list[str]) -> int:
         )
         return 0
     from planner.models.capacity import territory_utilisation
+    from planner.models.i18n import format_number, pad
+    from planner.models.i18n import gettext as tr
 
     table = plan.balance()
     share, over = territory_utilisation(plan)
     measures = table.measures
-    header = f"{'Territory':<24}" + "".join(f"{m.label:>22}" for m in measures)
-    print(f"{plan.name}: {plan.n_territories} territories, {plan.n_accounts} accounts")
-    print(header + f"{'Utilisation':>13}")
+    header = pad(tr("Territory"), 24) + "".join(pad(tr(m.label), 22, ">") for m in measures)
+    print(
+        tr("{name}: {k} territories, {n} accounts").format(
+            name=plan.name, k=plan.n_territories, n=plan.n_accounts
+        )
+    )
+    print(header + pad(tr("Utilisation"), 13, ">"))
     for i in range(plan.n_territories):
         cells = []
         for j in range(len(measures)):
             dev = table.deviation[i, j] * 100
             flag = " " if table.in_band[i, j] else "!"
-            cells.append(f"{table.values[i, j]:>12,.0f} {dev:+6.1f}%{flag}")
+            cells.append(f"{format_number(table.values[i, j]):>12} {dev:+6.1f}%{flag}")
         use = f"{share[i] * 100:>10.0f} %{'!' if over[i] else ' '}"
-        print(f"{plan.territory_label(i)[:23]:<24}" + "".join(f"{c:>22}" for c in cells) + use)
-    print(f"{'Target':<24}" + "".join(f"{t:>12,.0f}{'':>10}" for t in table.targets))
+        label = plan.territory_label(i)[:23]
+        print(pad(label, 24) + "".join(f"{c:>22}" for c in cells) + use)
+    print(pad(tr("Target"), 24) + "".join(f"{format_number(t):>12}{'':>10}" for t in table.targets))
     print(
-        f"Unassigned accounts: {int((plan.account_territory < 0).sum())}   "
-        "(! = outside the tolerance band; utilisation ! = over its rep's capacity)"
+        tr(
+            "Unassigned accounts: {n}   "
+            "(! = outside the tolerance band; utilisation ! = over its rep's capacity)"
+        ).format(n=int((plan.account_territory < 0).sum()))
     )
     return 0
 
@@ -232,10 +241,27 @@ def open_app(argv: list[str]) -> int:
     parser.add_argument(
         "plan", nargs="?", type=Path, help="plan file to open (default: the demo plan)"
     )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language: en, es, zh_CN, zh_TW or pseudo (default: PLANNER_LANG, the remembered "
+        "View ▸ Language choice, else the system's)",
+    )
     args = parser.parse_args(argv)
     from planner.ui.app import run_app
 
-    return run_app(args.plan)
+    return run_app(args.plan, language=args.lang)
+
+
+def _take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Remove a leading ``--lang X``/``--lang=X`` (``planner --lang es export ...``)."""
+    if argv and argv[0].startswith("--lang="):
+        return argv[0].partition("=")[2], argv[1:]
+    if argv and argv[0] == "--lang":
+        if len(argv) < 2:
+            raise UserError("--lang needs a language: en, es, zh_CN, zh_TW or pseudo")
+        return argv[1], argv[2:]
+    return None, argv
 
 
 def _load_subcommands() -> None:
@@ -259,8 +285,19 @@ def main(argv: list[str] | None = None) -> int:
     _load_subcommands()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        language, argv = _take_language(argv)
         if argv and argv[0] in SUBCOMMANDS:
-            return SUBCOMMANDS[argv[0]](argv[1:])
+            from planner.models import i18n
+
+            try:
+                chosen = i18n.resolve_language(language)
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
+            # Back to the caller's language afterwards (main() is also called in-process).
+            with i18n.using_language(chosen):
+                return SUBCOMMANDS[argv[0]](argv[1:])
+        if language is not None:
+            argv = ["--lang", language, *argv]
         return open_app(argv)
     except (InputFileError, PlanFileError, UserError, OutputError) as exc:
         return _fail(str(exc))

@@ -41,6 +41,13 @@ from planner.io.export_xlsx import (
     workload_hours,
 )
 from planner.io.files import atomic_output
+from planner.models.i18n import (
+    current_language,
+    format_currency,
+    format_number,
+    format_percent,
+)
+from planner.models.i18n import gettext as tr
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 
@@ -82,10 +89,10 @@ def _format(value: float, kind: str, currency: str) -> str:
     if not np.isfinite(value):
         return "–"
     if kind == "currency":
-        return f"{currency}{value:,.0f}"
+        return format_currency(value, currency)
     if kind in ("count", "hours"):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        return format_number(value)
+    return format_number(value, 1)
 
 
 def territory_popup(plan: Plan, index: int, table: Any) -> str:
@@ -95,17 +102,21 @@ def territory_popup(plan: Plan, index: int, table: Any) -> str:
     rep_id = t["rep_id"] if isinstance(t["rep_id"], str) else None
     reps = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
     rows = [
-        f"<tr><th>Rep</th><td colspan='2'>{html_text(str(reps.get(rep_id, rep_id or '–')))}</td></tr>"
+        f"<tr><th>{html_text(tr('Rep'))}</th>"
+        f"<td colspan='2'>{html_text(str(reps.get(rep_id, rep_id or '–')))}</td></tr>"
     ]
     quota = float(t["quota"])
     if np.isfinite(quota):
-        rows.append(f"<tr><th>Quota</th><td colspan='2'>{currency}{quota:,.0f}</td></tr>")
+        rows.append(
+            f"<tr><th>{html_text(tr('Quota'))}</th>"
+            f"<td colspan='2'>{_format(quota, 'currency', currency)}</td></tr>"
+        )
     for j, spec in enumerate(table.measures):
         dev = shown_deviation(float(table.deviation[index, j]))
         colour = "#006100" if shown_in_band(dev, spec.tolerance) else "#9c0006"
-        dev_text = f"{dev * 100:+.1f} %" if np.isfinite(dev) else "n/a"
+        dev_text = format_percent(dev, 1, signed=True) if np.isfinite(dev) else html_text(tr("n/a"))
         rows.append(
-            f"<tr><th>{html_text(spec.label)}</th>"
+            f"<tr><th>{html_text(tr(spec.label))}</th>"
             f"<td style='text-align:right'>{_format(float(table.values[index, j]), spec.kind, currency)}</td>"
             f"<td style='text-align:right;color:{colour}'>{dev_text}</td></tr>"
         )
@@ -113,8 +124,8 @@ def territory_popup(plan: Plan, index: int, table: Any) -> str:
     return (
         f"<div style='font-family:sans-serif;font-size:12px'><b>{title}</b>"
         "<table style='border-collapse:collapse;margin-top:4px'>"
-        "<tr><td></td><td style='text-align:right;color:#666'>value</td>"
-        "<td style='text-align:right;color:#666'>vs target</td></tr>"
+        f"<tr><td></td><td style='text-align:right;color:#666'>{html_text(tr('value'))}</td>"
+        f"<td style='text-align:right;color:#666'>{html_text(tr('vs target'))}</td></tr>"
         f"{''.join(rows)}</table></div>"
     )
 
@@ -229,8 +240,8 @@ _PAGE_SCRIPT = """
   var bases = {};
   var overlays = {};
   var blank = L.layerGroup().addTo(map);
-  bases["No background (works offline)"] = blank;
-  bases["OpenStreetMap (online)"] = L.tileLayer(
+  bases[data.text.blank] = blank;
+  bases[data.text.osm] = L.tileLayer(
     "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     {maxZoom: 19, attribution: "&copy; OpenStreetMap contributors"}
   );
@@ -243,7 +254,7 @@ _PAGE_SCRIPT = """
           : {color: "#cfcdc4", weight: 0.7, fill: false};
       }
     }).addTo(map);
-    overlays["State and county outlines"] = outlines;
+    overlays[data.text.outlines] = outlines;
   }
   var territories = L.geoJSON(data.territories, {
     style: function (f) {
@@ -256,7 +267,7 @@ _PAGE_SCRIPT = """
       layer.on("mouseout", function () { territories.resetStyle(layer); });
     }
   }).addTo(map);
-  overlays["Territories"] = territories;
+  overlays[data.text.territories] = territories;
   var a = data.accounts;
   if (a.lon.length) {
     var dots = [];
@@ -266,7 +277,7 @@ _PAGE_SCRIPT = """
         renderer: canvas, radius: 3, weight: 0.5, color: "#333333",
         fillColor: t >= 0 ? data.colors[t] : data.unassigned_color, fillOpacity: 0.85
       });
-      dot.bindTooltip(a.label[i] + "<br>" + (t >= 0 ? data.names[t] : "Unassigned"));
+      dot.bindTooltip(a.label[i] + "<br>" + (t >= 0 ? data.names[t] : data.text.unassigned));
       dots.push(dot);
     }
     var accounts = L.layerGroup(dots).addTo(map);
@@ -278,14 +289,14 @@ _PAGE_SCRIPT = """
       onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.text, {sticky: true}); }
     });
     if (data.routes_shown) { routes.addTo(map); }
-    overlays["Routes"] = routes;
+    overlays[data.text.routes] = routes;
   }
   var homes = [];
   data.homes.forEach(function (h) {
     var icon = L.divIcon({className: "rep-home", html: "&#8962;", iconSize: [18, 18]});
     homes.push(L.marker([h.lat, h.lon], {icon: icon}).bindTooltip(h.name).bindPopup(h.popup));
   });
-  overlays["Rep homes"] = L.layerGroup(homes).addTo(map);
+  overlays[data.text.homes] = L.layerGroup(homes).addTo(map);
   L.control.layers(bases, overlays, {collapsed: false}).addTo(map);
   L.control.scale().addTo(map);
   map.fitBounds(data.bounds);
@@ -388,9 +399,11 @@ def write_html_map(
         for i, n in zip(account_ids.tolist(), account_names.tolist(), strict=True)
     ]
     sample_note = (
-        f"a random sample of {len(shown):,} of {len(placed):,} accounts"
+        tr("a random sample of {shown} of {placed} accounts").format(
+            shown=format_number(len(shown)), placed=format_number(len(placed))
+        )
         if len(shown) < len(placed)
-        else f"{len(placed):,} accounts"
+        else tr("{placed} accounts").format(placed=format_number(len(placed)))
     )
     accounts = {
         "lon": np.round(lon[shown], 5).tolist(),
@@ -436,12 +449,22 @@ def write_html_map(
         mine = [i for i, r in enumerate(plan.territories["rep_id"]) if r == rep["rep_id"]]
         load = float(sum(workload[i] for i in mine))
         capacity = float(rep["capacity_hours"])
-        use = f"{load / capacity * 100:.0f} %" if capacity > 0 and mine else "–"
+        use = format_percent(load / capacity, 0) if capacity > 0 and mine else "–"
         popup = (
             f"<div style='font-family:sans-serif;font-size:12px'><b>{html_text(str(rep['name']))}</b>"
             f" ({html_text(str(rep['rep_id']))})<br>"
-            f"Territories: {html_text(', '.join(plan.territory_label(i) for i in mine) or '–')}<br>"
-            f"Workload {load:,.0f} h of {capacity:,.0f} h capacity ({use})</div>"
+            + html_text(
+                tr("Territories: {names}").format(
+                    names=", ".join(plan.territory_label(i) for i in mine) or "–"
+                )
+            )
+            + "<br>"
+            + html_text(
+                tr("Workload {load} h of {capacity} h capacity ({use})").format(
+                    load=format_number(load), capacity=format_number(capacity), use=use
+                )
+            )
+            + "</div>"
         )
         homes.append(
             {
@@ -462,7 +485,20 @@ def write_html_map(
         "unassigned_color": UNASSIGNED_COLOR,
         "territories": {"type": "FeatureCollection", "features": territory_features},
         "accounts": accounts,
-        "accounts_title": html_text(f"Accounts ({sample_note})"),
+        "accounts_title": html_text(tr("Accounts ({note})").format(note=sample_note)),
+        # The layer names the map's control shows, in the export's language.
+        "text": {
+            key: html_text(tr(text))
+            for key, text in (
+                ("blank", "No background (works offline)"),
+                ("osm", "OpenStreetMap (online)"),
+                ("outlines", "State and county outlines"),
+                ("territories", "Territories"),
+                ("routes", "Routes"),
+                ("homes", "Rep homes"),
+                ("unassigned", "Unassigned"),
+            )
+        },
         "routes": routes_data,
         "routes_shown": routes_shown,
         "homes": homes,
@@ -473,20 +509,27 @@ def write_html_map(
         f"<div><span style='background:{colors[i]}'></span>{names[i]}</div>"
         for i in range(plan.n_territories)
     )
-    unit_note = f", {plan.n_units:,} units" if plan.n_units else ""
+    unit_note = tr(", {n} units").format(n=format_number(plan.n_units)) if plan.n_units else ""
     basemap_note = (
-        "" if outlines else " The state and county outlines were not found with this copy."
+        "" if outlines else tr(" The state and county outlines were not found with this copy.")
     )
     script, css = leaflet_assets()
     page = (
-        "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
+        "<!DOCTYPE html>\n"
+        f"<html lang='{current_language().replace('_', '-')}'>\n"
+        "<head>\n<meta charset='utf-8'>\n"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
-        f"<title>{html_text(plan.name)}: territory map</title>\n"
+        f"<title>{html_text(tr('{name}: territory map').format(name=plan.name))}</title>\n"
         f"<style>\n{css}\n</style>\n<style>{_PAGE_STYLE}</style>\n"
         f"<script>\n{script}\n</script>\n</head>\n<body>\n<div id='map'></div>\n"
         f"<div id='title' class='box'><b>{html_text(plan.name)}</b><br>"
-        f"{plan.n_territories} territories{unit_note}; map shows {sample_note}. "
-        f"Click a territory for its numbers.{basemap_note}</div>\n"
+        + html_text(
+            tr(
+                "{k} territories{units}; map shows {sample}. Click a territory for its numbers."
+            ).format(k=plan.n_territories, units=unit_note, sample=sample_note)
+            + basemap_note
+        )
+        + "</div>\n"
         f"<div id='legend' class='box'>{legend}</div>\n"
         f"<script type='application/json' id='plan-data'>{_script_json(data)}</script>\n"
         f"<script>{_PAGE_SCRIPT}</script>\n</body>\n</html>\n"

@@ -41,6 +41,16 @@ import pandas as pd
 
 from planner.io.files import atomic_output
 from planner.models.balance import COL_VISIT_HOURS, BalanceTable
+from planner.models.i18n import (
+    current_language,
+    excel_currency_format,
+    excel_date_format,
+    format_currency,
+    format_date,
+    format_number,
+    tr_noop,
+)
+from planner.models.i18n import gettext as tr
 from planner.models.plan import Disruption, Plan
 from planner.models.progress import TaskState
 
@@ -59,6 +69,17 @@ SHEETS = (
 )
 ROUTE_TOTALS = "Route totals"
 UNPLANNED_VISITS = "Unplanned visits"
+
+#: The kinds of stop the Routes sheet lists, marked for the export catalogues.
+STOP_KINDS = (
+    tr_noop("Visit"),
+    tr_noop("Leave home"),
+    tr_noop("Lunch"),
+    tr_noop("Return home"),
+    tr_noop("Day total"),
+    tr_noop("Day off"),
+    tr_noop("Rep"),
+)
 
 #: Headers the review reads back from the Accounts and Units sheets.
 ACCOUNT_ID = "Account ID"
@@ -189,9 +210,12 @@ class TableSheet:
 
 
 def currency_format(symbol: str) -> str:
-    """Excel number format for whole amounts in ``symbol`` (e.g. ``"$"#,##0``)."""
-    symbol = symbol.replace('"', "")
-    return f'"{symbol}"#,##0;-"{symbol}"#,##0'
+    """Excel number format for whole amounts in ``symbol`` (e.g. ``"$"#,##0``).
+
+    The symbol stands where the export language's locale puts it (``#,##0" €"`` in Spanish);
+    Excel shows the separators by the reader's own settings.
+    """
+    return excel_currency_format(symbol)
 
 
 def number_formats(currency: str) -> dict[str, str]:
@@ -207,7 +231,8 @@ def number_formats(currency: str) -> dict[str, str]:
         "km": "#,##0.0",
         "degrees": "0.00000",
         "rate": currency_format(currency).replace("#,##0", "#,##0.00"),
-        "date": "yyyy-mm-dd",
+        # English keeps ISO dates (as before); other languages their locale's order.
+        "date": "yyyy-mm-dd" if current_language() == "en" else excel_date_format(),
         "time": "hh:mm",
     }
 
@@ -459,7 +484,7 @@ def workload_note(plan: Plan) -> tuple[str, list[str]]:
     """
     engine = plan.engine
     if not engine.has_routed_travel():
-        return "workload uses estimated travel", []
+        return tr_noop("workload uses estimated travel"), []
     stale = np.flatnonzero(engine.stale_routed())
     names = [plan.territory_label(int(t)) for t in stale]
     routed = int(np.isfinite(engine.routed_travel_hours).sum())
@@ -469,7 +494,7 @@ def workload_note(plan: Plan) -> tuple[str, list[str]]:
             names,
         )
     if not len(stale):
-        return "workload uses routed travel", names
+        return tr_noop("workload uses routed travel"), names
     word = "territory" if len(stale) == 1 else "territories"
     return f"workload uses routed travel ({len(stale)} {word} estimated since edits)", names
 
@@ -940,7 +965,8 @@ def routes_sheet(plan: Plan) -> TableSheet:
         Column("Rep ID", "text", text["rep_id"]),
         Column("Rep", "text", text["rep_name"]),
         Column("Day", "date", _excel_days(frame["day"])),
-        Column("Stop", "text", text["stop"], 13),
+        # The stop kinds as the export's language names them (Visit, Lunch, Day off...).
+        Column("Stop", "text", [tr(s) if s else s for s in text["stop"]], 13),
         Column("Order", "int", _numbers(frame["seq"]), 6),
         Column(ACCOUNT_ID, "text", text["account_id"]),
         Column("Account", "text", text["name"]),
@@ -1032,7 +1058,7 @@ def unplanned_visits_sheet(plan: Plan) -> TableSheet:
 def changes_sheet(plan: Plan) -> TableSheet:
     """Changes: every account and unit whose territory differs from the baseline."""
     ids = np.array([None, *plan.territory_ids], dtype=object)
-    names = np.array(["Unassigned", *list(plan.territories["name"])], dtype=object)
+    names = np.array([tr("Unassigned"), *list(plan.territories["name"])], dtype=object)
     account_reasons, unit_reasons = move_reasons(plan)
 
     moved = np.flatnonzero(plan.account_territory != plan.baseline_territory)
@@ -1205,7 +1231,37 @@ def _header_lines(header: str, width: float) -> int:
 
 
 def _safe_table_name(title: str) -> str:
-    return "tbl" + re.sub(r"[^A-Za-z0-9_]", "", title)
+    """An Excel table name for a sheet title: ASCII letters only (``tblAccounts``).
+
+    A title with other letters (``客戶``, ``Línea``) gets a checksum of itself appended,
+    so two sheets whose ASCII parts agree (or are empty) still name their tables apart.
+    """
+    import zlib
+
+    ascii_part = re.sub(r"[^A-Za-z0-9_]", "", title)
+    if title.isascii():
+        return "tbl" + ascii_part
+    return f"tbl{ascii_part}_{zlib.crc32(title.encode()):08x}"
+
+
+def localised(sheet: TableSheet) -> TableSheet:
+    """``sheet`` with its title, headers and note in the current language.
+
+    The sheets are built in English (the names the code and ``planner review`` know them
+    by) and translated as they are written; the review reads back every language's names
+    (:func:`planner.models.i18n.all_spellings`).
+    """
+    from dataclasses import replace
+
+    def header(text: str) -> str:
+        return tr(text)
+
+    return replace(
+        sheet,
+        title=tr(sheet.title),
+        columns=[replace(c, header=header(c.header)) for c in sheet.columns],
+        note=tr(sheet.note) if sheet.note else sheet.note,
+    )
 
 
 def _add_table_sheet(wb: Any, sheet: TableSheet, styles_ws: Any, plan_name: str) -> Any:
@@ -1218,7 +1274,7 @@ def _add_table_sheet(wb: Any, sheet: TableSheet, styles_ws: Any, plan_name: str)
     _page_setup(ws, plan_name)
     if not sheet.columns or sheet.n_rows == 0:
         ws.column_dimensions["A"].width = 100
-        ws.append([styles.cell(sheet.note or "Nothing to show.", italic=True)])
+        ws.append([styles.cell(sheet.note or tr("Nothing to show."), italic=True)])
         return ws
     for j, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = _guess_width(column)
@@ -1516,7 +1572,7 @@ def write_workbook(
     notes = []
     split = []
     for sheet in sheets:
-        pieces = split_long_sheet(fit_print_widths(sheet))
+        pieces = split_long_sheet(fit_print_widths(localised(sheet)))
         if len(pieces) > 1:
             more = ", ".join(p.title for p in pieces[1:])
             notes.append(
@@ -1550,7 +1606,7 @@ def write_workbook(
 
     state.report(0.3, "Writing the summary")
     wb = Workbook(write_only=True)
-    summary_ws = wb.create_sheet("Summary")
+    summary_ws = wb.create_sheet(tr("Summary"))
     styles = _Styles(summary_ws, plan.settings.currency)
     _write_summary(summary_ws, styles, plan, table, disruption, created, notes)
     from planner.io.workbook_performance import write_performance_sheet
@@ -1648,31 +1704,53 @@ def _write_summary(
         return [c(None) for _ in range(n)]
 
     put(c(plan.name, bold=True, size=16), height=24)
-    put(c(f"Territory plan summary, {created:%d %B %Y}", italic=True))
+    put(
+        c(
+            tr("Territory plan summary, {date}").format(
+                date=f"{created:%d %B %Y}"
+                if current_language() == "en"
+                else format_date(created, "long")
+            ),
+            italic=True,
+        )
+    )
     for note in notes:
         put(c(note, italic=True))
     put()
     facts: list[tuple[str, float, str]] = [
-        ("Accounts", float(plan.n_accounts), "int"),
-        ("Unassigned accounts", float(n_unassigned), "int"),
-        ("Territories", float(k), "int"),
-        ("Reps", float(len(plan.reps)), "int"),
-        ("Geographic units", float(plan.n_units), "int"),
-        ("Revenue (L12M)", disruption.revenue_total, "currency"),
+        (tr("Accounts"), float(plan.n_accounts), "int"),
+        (tr("Unassigned accounts"), float(n_unassigned), "int"),
+        (tr("Territories"), float(k), "int"),
+        (tr("Reps"), float(len(plan.reps)), "int"),
+        (tr("Geographic units"), float(plan.n_units), "int"),
+        (tr("Revenue (L12M)"), disruption.revenue_total, "currency"),
     ]
     # The settings sit beside the facts so the balance table starts high on page one.
-    settings: list[tuple[str, str]] = [("Settings used", "")]
+    settings: list[tuple[str, str]] = [(tr("Settings used"), "")]
     for spec in measures:
-        target = "mean over territories" if spec.target is None else f"{spec.target:,.0f}"
-        settings.append((spec.label, f"target {target}, band ± {spec.tolerance * 100:g} %"))
+        target = tr("mean over territories") if spec.target is None else format_number(spec.target)
+        settings.append(
+            (
+                tr(spec.label),
+                tr("target {target}, band ± {band} %").format(
+                    target=target, band=format_number(spec.tolerance * 100, 0)
+                ),
+            )
+        )
     settings += [
-        ("Workload", _workload_model(plan)),
+        (tr("Workload"), _workload_model(plan)),
         (
-            "Travel",
-            f"{s.visits_per_day:g} visits a day, {s.speed_kmh:g} km/h, road = "
-            f"{s.circuity:g} × straight line",
+            tr("Travel"),
+            tr(
+                "{visits:g} visits a day, {speed:g} km/h, road = {circuity:g} × straight line"
+            ).format(visits=s.visits_per_day, speed=s.speed_kmh, circuity=s.circuity),
         ),
-        ("Mileage rate", f"{s.currency}{s.mileage_rate_per_mile:.2f} per mile"),
+        (
+            tr("Mileage rate"),
+            tr("{rate} per mile").format(
+                rate=format_currency(s.mileage_rate_per_mile, s.currency, 2)
+            ),
+        ),
     ]
     settings_col = first_measure + 1  # above the first measure's deviation column
     for i in range(max(len(facts), len(settings))):
@@ -1687,25 +1765,26 @@ def _write_summary(
                 cells.append(c(label, bold=True, size=13))
             else:
                 # One cell per line: a label column here would be as narrow as Dev. %.
-                cells.append(c(f"{label}: {text}"))
+                cells.append(c(tr("{label}: {text}").format(label=label, text=text)))
         put(*cells)
     put()
 
     # -- the balance table ----------------------------------------------------------------
-    put(c("Balance by territory", bold=True, size=13), height=20)
+    put(c(tr("Balance by territory"), bold=True, size=13), height=20)
     put(
         c(
-            "Dev. % is the deviation from the measure's target: green lies within the "
-            "tolerance band, red outside it.",
+            tr(
+                "Dev. % is the deviation from the measure's target: green lies within the tolerance band, red outside it."
+            ),
             italic=True,
         )
     )
-    header = [c("Territory", header=True), c("Rep", header=True)]
+    header = [c(tr("Territory"), header=True), c(tr("Rep"), header=True)]
     if has_quota:
-        header.append(c("Quota", header=True))
+        header.append(c(tr("Quota"), header=True))
     for spec in measures:
-        header += [c(spec.label, header=True), c("Dev. %", header=True)]
-    header.append(c("In band", header=True))
+        header += [c(tr(spec.label), header=True), c(tr("Dev. %"), header=True)]
+    header.append(c(tr("In band"), header=True))
     header_row = put(*header, height=30)
     for i in range(k):
         cells = [c(plan.territory_label(i)), c(rep_names[i] or "")]
@@ -1717,31 +1796,39 @@ def _write_summary(
             in_band += shown_in_band(dev, measures[j].tolerance)
             cells += [
                 c(float(table.values[i, j]), kind),
-                c(shown_deviation(dev), "deviation") if np.isfinite(dev) else c("n/a"),
+                c(shown_deviation(dev), "deviation") if np.isfinite(dev) else c(tr("n/a")),
             ]
-        cells.append(c(f"{in_band} of {len(measures)}", center=True))
+        cells.append(
+            c(
+                tr("{in_band} of {n_measures}").format(in_band=in_band, n_measures=len(measures)),
+                center=True,
+            )
+        )
         put(*cells)
     last_territory_row = row
     if n_unassigned or np.any(table.unassigned):
-        cells = [c("Unassigned", italic=True), c(None), *blanks(int(has_quota))]
+        cells = [c(tr("Unassigned"), italic=True), c(None), *blanks(int(has_quota))]
         for j, kind in enumerate(kinds):
             cells += [c(float(table.unassigned[j]), kind, italic=True), c(None)]
         put(*cells)
     totals = table.values.sum(axis=0) + table.unassigned
-    cells = [c("Total", bold=True, total=True), c(None, total=True)]
+    cells = [c(tr("Total"), bold=True, total=True), c(None, total=True)]
     if has_quota:
         cells.append(c(float(np.nansum(quota)), "currency", bold=True, total=True))
     for j, kind in enumerate(kinds):
         cells += [c(float(totals[j]), kind, bold=True, total=True), c(None, total=True)]
     cells.append(c(None, total=True))
     put(*cells)
-    cells = [c("Target per territory", italic=True), c(None), *blanks(int(has_quota))]
+    cells = [c(tr("Target per territory"), italic=True), c(None), *blanks(int(has_quota))]
     for j, kind in enumerate(kinds):
         cells += [c(float(table.targets[j]), kind, italic=True), c(None)]
     put(*cells)
-    cells = [c("Tolerance band", italic=True), c(None), *blanks(int(has_quota))]
+    cells = [c(tr("Tolerance band"), italic=True), c(None), *blanks(int(has_quota))]
     for spec in measures:
-        cells += [c(f"± {spec.tolerance * 100:g} %", italic=True, right=True), c(None)]
+        cells += [
+            c(f"± {format_number(spec.tolerance * 100, 0)} %", italic=True, right=True),
+            c(None),
+        ]
     put(*cells)
     if k:
         for j, spec in enumerate(measures):
@@ -1769,28 +1856,28 @@ def _write_summary(
     put()
 
     # -- disruption -------------------------------------------------------------------------
-    put(c("Disruption against the baseline", bold=True, size=13), height=20)
+    put(c(tr("Disruption against the baseline"), bold=True, size=13), height=20)
     put(
-        c("Accounts changing territory", bold=True),
+        c(tr("Accounts changing territory"), bold=True),
         c(float(disruption.accounts_moved), "int"),
         c(disruption.accounts_fraction, "percent"),
-        c("of all accounts", italic=True, indent=1),
+        c(tr("of all accounts"), italic=True, indent=1),
     )
     put(
-        c("Revenue changing territory", bold=True),
+        c(tr("Revenue changing territory"), bold=True),
         c(disruption.revenue_moved, "currency"),
         c(disruption.revenue_fraction, "percent"),
-        c("of all revenue", italic=True, indent=1),
+        c(tr("of all revenue"), italic=True, indent=1),
     )
     if disruption.accounts_moved:
         put()
         put(
-            c("Territory", header=True),
-            c("Rep", header=True),
-            c("Accounts gained", header=True),
-            c("Accounts lost", header=True),
-            c("Revenue gained", header=True),
-            c("Revenue lost", header=True),
+            c(tr("Territory"), header=True),
+            c(tr("Rep"), header=True),
+            c(tr("Accounts gained"), header=True),
+            c(tr("Accounts lost"), header=True),
+            c(tr("Revenue gained"), header=True),
+            c(tr("Revenue lost"), header=True),
             height=30,
         )
         for i in range(k):
@@ -1803,7 +1890,7 @@ def _write_summary(
                     c(float(disruption.gained_revenue[i]), "currency"),
                     c(float(disruption.lost_revenue[i]), "currency"),
                 )
-    put(c("Every moved account and unit is listed on the Changes sheet.", italic=True))
+    put(c(tr("Every moved account and unit is listed on the Changes sheet."), italic=True))
     put()
 
     # -- chart --------------------------------------------------------------------------------
@@ -1811,12 +1898,15 @@ def _write_summary(
         from openpyxl.worksheet.pagebreak import Break
 
         ws.row_breaks.append(Break(id=row))  # the chart starts a page of its own
-        put(c("Balance chart: deviation from target by territory", bold=True, size=13), height=20)
+        put(
+            c(tr("Balance chart: deviation from target by territory"), bold=True, size=13),
+            height=20,
+        )
         chart = BarChart()
         chart.type = "bar"
         chart.grouping = "clustered"
         chart.gapWidth = 60
-        chart.y_axis.title = "Deviation from target"
+        chart.y_axis.title = tr("Deviation from target")
         chart.y_axis.number_format = "0%"
         chart.y_axis.majorGridlines = None
         chart.x_axis.scaling.orientation = "maxMin"  # first territory at the top, as in the table
@@ -1828,7 +1918,7 @@ def _write_summary(
             col = first_measure + 2 * j + 1
             data = Reference(ws, min_col=col, min_row=header_row + 1, max_row=last_territory_row)
             chart.add_data(data, titles_from_data=False)
-            chart.series[-1].tx = SeriesLabel(v=xml_visible(spec.label))
+            chart.series[-1].tx = SeriesLabel(v=xml_visible(tr(spec.label)))
         chart.set_categories(
             Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_territory_row)
         )
@@ -1842,15 +1932,18 @@ def _write_summary(
 def _write_map_sheet(wb: Any, styles: _Styles, plan: Plan, png: bytes) -> None:
     from openpyxl.drawing.image import Image
 
-    ws = wb.create_sheet("Map")
+    ws = wb.create_sheet(tr("Map"))
     _page_setup(ws, plan.name, title_rows=None)
     ws.page_setup.fitToHeight = 1
-    ws.append([styles.cell(f"{plan.name}: territories", bold=True, size=14)])
+    ws.append([styles.cell(tr("{name}: territories").format(name=plan.name), bold=True, size=14)])
     ws.append(
         [
             styles.cell(
-                f"{plan.n_territories} territories, {plan.n_accounts:,} accounts. "
-                "Colours match the Territories sheet; rep homes are marked.",
+                tr(
+                    "{n_territories} territories, {n_accounts} accounts. Colours match the Territories sheet; rep homes are marked."
+                ).format(
+                    n_territories=plan.n_territories, n_accounts=format_number(plan.n_accounts)
+                ),
                 italic=True,
             )
         ]

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from planner.models.i18n import gettext as tr
+from planner.models.i18n import tr_noop
 from planner.models.progress import TaskState
 from planner.models.settings import Settings
 from planner.models.timeofday import parse_time_of_day
@@ -61,19 +63,19 @@ __all__ = [
 #: The stop columns of every day section: heading, ``route_stops`` field, width, number format.
 ITINERARY_COLUMNS: tuple[tuple[str, str, float, str | None], ...] = (
     ("#", "seq", 4, "0"),
-    ("Account ID", "account_id", 11, None),
-    ("Account", "account_name", 27, None),
-    ("Address", "address", 24, None),
-    ("City", "city", 13, None),
-    ("State", "state", 6, None),
-    ("ZIP", "zip", 7, None),
-    ("Latitude", "lat", 9, "0.00000"),
-    ("Longitude", "lon", 10.5, "0.00000"),
-    ("Arrive", "arrival", 7, None),
-    ("Depart", "departure", 7, None),
-    ("Visit (min)", "visit_minutes", 7, "0"),
-    ("Drive from previous (min)", "drive_minutes", 9, "0"),
-    ("Km from previous", "distance_km", 9, "0.0"),
+    (tr_noop("Account ID"), "account_id", 11, None),
+    (tr_noop("Account"), "account_name", 27, None),
+    (tr_noop("Address"), "address", 24, None),
+    (tr_noop("City"), "city", 13, None),
+    (tr_noop("State"), "state", 6, None),
+    (tr_noop("ZIP"), "zip", 7, None),
+    (tr_noop("Latitude"), "lat", 9, "0.00000"),
+    (tr_noop("Longitude"), "lon", 10.5, "0.00000"),
+    (tr_noop("Arrive"), "arrival", 7, None),
+    (tr_noop("Depart"), "departure", 7, None),
+    (tr_noop("Visit (min)"), "visit_minutes", 7, "0"),
+    (tr_noop("Drive from previous (min)"), "drive_minutes", 9, "0"),
+    (tr_noop("Km from previous"), "distance_km", 9, "0.0"),
 )
 # The widths add up to about one landscape Letter or A4 page at 10 pt, so fitting to the
 # page width prints the text at 9 pt or more.
@@ -295,13 +297,22 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
     weeks = rep.totals.get("weeks")
     horizon = f"{_long_date(first)} – {_long_date(last)}"
     if _number(weeks):
-        horizon += f" ({int(float(weeks))} weeks)"  # type: ignore[arg-type]
+        horizon += tr(" ({n} weeks)").format(n=int(float(weeks)))  # type: ignore[arg-type]
 
-    sheet.put(1, f"Visit itinerary: {rep.name} ({rep.rep_id})", title_font)
+    sheet.put(
+        1,
+        tr("Visit itinerary: {name} ({rep_id})").format(name=rep.name, rep_id=rep.rep_id),
+        title_font,
+    )
     sheet.row = 2
     calendar = _text(rep.totals.get("calendar"))
-    holidays = f"; public holidays: {calendar}" if calendar else ""
-    sheet.put(1, f"Horizon: {horizon}{holidays}; plan: {plan.name}")
+    holidays = tr("; public holidays: {calendar}").format(calendar=calendar) if calendar else ""
+    sheet.put(
+        1,
+        tr("Horizon: {horizon}{holidays}; plan: {name}").format(
+            horizon=horizon, holidays=holidays, name=plan.name
+        ),
+    )
     sheet.row = 3
     visits = len(rep.stops)
     day_count = rep.stops["day"].nunique()
@@ -320,7 +331,8 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
     sheet.put(1, summary)
 
     sheet.row = HEADING_ROW
-    for col, (heading, _field, width, _fmt) in enumerate(ITINERARY_COLUMNS, start=1):
+    for col, (english, _field, width, _fmt) in enumerate(ITINERARY_COLUMNS, start=1):
+        heading = tr(english)
         cell = sheet.put(col, heading, sheet.bold)
         cell.fill = heading_fill
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
@@ -340,7 +352,13 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
     for day in day_names:
         when = date.fromisoformat(day)
         if day in off and day not in set(rep.stops["day"]):
-            sheet.put(1, f"{_long_date(when)}: no visits ({off[day] or 'day off'})", sheet.italic)
+            sheet.put(
+                1,
+                tr("{value}: no visits ({value2})").format(
+                    value=_long_date(when), value2=off[day] or "day off"
+                ),
+                sheet.italic,
+            )
             sheet.row += 1
             continue
         route = rep.days.loc[day] if day in rep.days.index else pd.Series(dtype=object)
@@ -348,7 +366,7 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
         sheet.fill_row(day_fill, sheet.bold)
         sheet.put(1, f"{when:%A} {when.day} {when:%B %Y}", sheet.bold)
         sheet.row += 1
-        sheet.put(name_col, "Leave home", sheet.italic)
+        sheet.put(name_col, tr("Leave home"), sheet.italic)
         sheet.put(depart_col, _text(route.get("leave_home"))).alignment = centred
         sheet.row += 1
         for values in stops.to_dict("records"):
@@ -364,7 +382,7 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
             for col in range(1, len(ITINERARY_COLUMNS) + 1):
                 ws.cell(row=sheet.row, column=col).border = thin
             sheet.row += 1
-        sheet.put(name_col, "Return home", sheet.italic)
+        sheet.put(name_col, tr("Return home"), sheet.italic)
         sheet.put(arrive_col, _text(route.get("return_home"))).alignment = centred
         sheet.put(drive_col, _number(route.get("return_drive_minutes")), number_format="0")
         sheet.put(km_col, _number(route.get("return_distance_km")), number_format="0.0")
@@ -373,7 +391,7 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
         day_drive = _number(route.get("drive_minutes"))
         day_working = _number(route.get("working_minutes"))
         lunch = _text(route.get("lunch_start"))
-        note = f"Day total: {len(stops)} visits"
+        note = tr("Day total: {n} visits").format(n=len(stops))
         if day_working is not None:
             note += f"; working {round(day_working)} min ({_clock_minutes(day_working)})"
         if lunch:
@@ -388,12 +406,13 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
 
     if len(rep.unplaced):
         sheet.fill_row(day_fill, sheet.bold)
-        sheet.put(1, "Not planned: visits due in the horizon that are not in a day", sheet.bold)
+        sheet.put(1, tr("Not planned: visits due in the horizon that are not in a day"), sheet.bold)
         sheet.row += 1
         # Account, visits, then the reason across the rest of the row (wrapped).
         reason_col, last_col = 5, len(ITINERARY_COLUMNS)
         reason_width = sum(w for _h, _f, w, _n in ITINERARY_COLUMNS[reason_col - 1 :])
-        for col, heading in ((2, "Account ID"), (3, "Account"), (4, "Visits"), (5, "Reason")):
+        for col, english in ((2, "Account ID"), (3, "Account"), (4, "Visits"), (5, "Reason")):
+            heading = tr(english)
             sheet.put(col, heading, sheet.bold)
         sheet.row += 1
         for record in rep.unplaced.to_dict("records"):
@@ -425,7 +444,7 @@ def itinerary_workbook(plan: Plan | ItinerarySource, rep_id: str) -> Workbook:
     safe_name = f"{rep.name} ({rep.rep_id})".replace("&", "&&")
     ws.oddHeader.left.text = f"Visit itinerary: {safe_name}"
     ws.oddHeader.right.text = horizon.replace("&", "&&")
-    ws.oddFooter.center.text = "Page &P of &N"
+    ws.oddFooter.center.text = tr("Page &P of &N")
     ws.oddFooter.right.text = plan.name.replace("&", "&&")
     return wb
 

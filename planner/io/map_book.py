@@ -22,7 +22,17 @@ from typing import Any, cast
 import numpy as np
 import shapely
 
+from planner.io.fonts import use_cjk_fonts
 from planner.models.balance import BalanceTable, utilisation
+from planner.models.i18n import (
+    currency_pattern,
+    current_language,
+    format_currency,
+    format_locale,
+    format_number,
+    format_percent,
+)
+from planner.models.i18n import gettext as tr
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 from planner.models.settings import MeasureSpec, format_value
@@ -44,18 +54,25 @@ def format_deviation(deviation: float, decimals: int = 1) -> str:
     if not np.isfinite(deviation):
         return "–"
     percent = round(deviation * 100, decimals)
-    if percent == 0:
-        return f"{0:.{decimals}f} %"
-    return f"{percent:+.{decimals}f} %"
+    sign = "+" if percent > 0 else "-" if percent < 0 else ""
+    return f"{sign}{format_number(abs(percent), decimals)} %"
 
 
 def compact_value(value: float, spec: MeasureSpec, currency: str = "$") -> str:
     """Like :func:`format_value`, money shortened to thousands or millions (``$23.2M``)."""
     if spec.kind != "currency" or not np.isfinite(value) or abs(value) < 10_000:
         return format_value(value, spec, currency)
-    if abs(value) >= 1e6:
-        return f"{currency}{value / 1e6:,.1f}M"
-    return f"{currency}{value / 1e3:,.0f}k"
+    if current_language() == "en":
+        if abs(value) >= 1e6:
+            return f"{currency}{value / 1e6:,.1f}M"
+        return f"{currency}{value / 1e3:,.0f}k"
+    # The locale's short forms: 23,2 M $ in Spanish, $2320萬 in Chinese.
+    from babel.numbers import format_compact_decimal
+
+    digits = 1 if abs(value) >= 1e6 else 0
+    short = format_compact_decimal(value, locale=format_locale(), fraction_digits=digits)
+    prefix, suffix = currency_pattern(currency)
+    return f"{prefix}{short}{suffix}"
 
 
 def _short(text: Any, limit: int = NAME_CHARS) -> str:
@@ -69,6 +86,7 @@ def _plain_text() -> Iterator[None]:
     import matplotlib as mpl
 
     with mpl.rc_context(cast(Any, PLAIN_TEXT)):
+        use_cjk_fonts()  # Chinese names and labels print as glyphs, not boxes
         yield
 
 
@@ -373,21 +391,35 @@ def _plan_summary(fig: Any, map_ax: Any, plan: Plan, table: BalanceTable) -> Non
     currency = plan.settings.currency
     in_band_all = int(table.in_band.all(axis=1).sum()) if table.in_band.size else 0
     disruption = plan.disruption()
-    rows = [["Territories within every band", f"{in_band_all} of {plan.n_territories}"]]
+    rows = [
+        [
+            tr("Territories within every band"),
+            tr("{in_band} of {total}").format(in_band=in_band_all, total=plan.n_territories),
+        ]
+    ]
     for j, spec in enumerate(table.measures):
         total = float(np.nansum(table.values[:, j])) + float(np.nansum(table.unassigned[j]))
         out = int((~table.in_band[:, j]).sum())
-        rows.append([f"{spec.label}: plan total", compact_value(total, spec, currency)])
-        rows.append([f"{spec.label}: territories out of band", f"{out}"])
-    rows.append(["Unassigned accounts", f"{int((plan.account_territory < 0).sum()):,}"])
+        label = tr(spec.label)
+        rows.append(
+            [
+                tr("{measure}: plan total").format(measure=label),
+                compact_value(total, spec, currency),
+            ]
+        )
+        rows.append(
+            [tr("{measure}: territories out of band").format(measure=label), format_number(out)]
+        )
+    rows.append([tr("Unassigned accounts"), format_number(int((plan.account_territory < 0).sum()))])
     rows.append(
         [
-            "Accounts moved from the baseline",
-            f"{disruption.accounts_moved:,} ({disruption.accounts_fraction * 100:.1f} %)",
+            tr("Accounts moved from the baseline"),
+            f"{format_number(disruption.accounts_moved)} "
+            f"({format_percent(disruption.accounts_fraction)})",
         ]
     )
     rows = rows[: max(1, int((below - 0.06) / 0.022) - 1)]
-    fig.text(0.02, below, "Plan totals", fontsize=9, fontweight="bold")
+    fig.text(0.02, below, tr("Plan totals"), fontsize=9, fontweight="bold")
     _table(
         fig,
         (0.02, 0.06, 0.35, below - 0.075),
@@ -410,17 +442,23 @@ def _overview_page(plan: Plan, data: _MapData, table: BalanceTable) -> Any:
     unassigned_accounts = int((plan.account_territory < 0).sum())
     _title(
         fig,
-        f"{plan.name}: territory map book",
-        f"{k} territories · {plan.n_accounts:,} accounts"
-        + (f" · {unassigned_accounts:,} unassigned" if unassigned_accounts else "")
-        + " · each measure's value and deviation from its target",
+        tr("{name}: territory map book").format(name=plan.name),
+        tr("{k} territories · {n} accounts").format(k=k, n=format_number(plan.n_accounts))
+        + (
+            tr(" · {n} unassigned").format(n=format_number(unassigned_accounts))
+            if unassigned_accounts
+            else ""
+        )
+        + tr(" · each measure's value and deviation from its target"),
     )
     ax = fig.add_axes((0.02, 0.06, 0.35, 0.82))
     _draw_map(ax, data, None)
     _frame(ax, data.extent(None), 0.03)
     handles: list[Any] = []
     if len(data.unassigned_paths):
-        handles.append(Patch(facecolor=UNASSIGNED_FILL, edgecolor="white", label="Unassigned unit"))
+        handles.append(
+            Patch(facecolor=UNASSIGNED_FILL, edgecolor="white", label=tr("Unassigned unit"))
+        )
     if unassigned_accounts:
         handles.append(
             Line2D(
@@ -430,11 +468,11 @@ def _overview_page(plan: Plan, data: _MapData, table: BalanceTable) -> Any:
                 ls="",
                 color=UNASSIGNED_ACCOUNT,
                 ms=4,
-                label="Unassigned account",
+                label=tr("Unassigned account"),
             )
         )
     handles.append(
-        Line2D([], [], marker="*", ls="", mfc="#ffd92f", mec="black", ms=9, label="Rep home")
+        Line2D([], [], marker="*", ls="", mfc="#ffd92f", mec="black", ms=9, label=tr("Rep home"))
     )
     ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=True, framealpha=0.85)
     _plan_summary(fig, ax, plan, table)
@@ -452,18 +490,18 @@ def _overview_page(plan: Plan, data: _MapData, table: BalanceTable) -> Any:
                 format_deviation(table.deviation[i, j], 0),
             ]
         rows.append(cells)
-    target_row = ["Target (band)", ""]
+    target_row = [tr("Target (band)"), ""]
     for j, spec in enumerate(table.measures):
         target_row += [
             compact_value(table.targets[j], spec, currency),
-            f"±{spec.tolerance * 100:.0f} %",
+            f"±{format_number(spec.tolerance * 100)} %",
         ]
     rows.append(target_row)
     colors: list[str | None] = [data.colors[i] for i in range(shown)] + [None]
-    header = ["Territory", "Rep"]
+    header = [tr("Territory"), tr("Rep")]
     for spec in table.measures:
         # The label spans the value and deviation columns.
-        header += [_short(spec.label, 18), ""]
+        header += [_short(tr(spec.label), 18), ""]
     widths = [0.22, 0.15, *([0.085, 0.075] * n_measures)]
     font = 6.5 if len(rows) <= 26 else 5.5 if len(rows) <= 34 else 4.5
     _table(
@@ -496,7 +534,7 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
     tid = str(plan.territories["territory_id"].iloc[i])
     rep_name, capacity = _rep_rows(plan)[i]
     members = np.flatnonzero(plan.account_territory == i)
-    subtitle = f"Territory {tid} · rep: {rep_name or 'none'}"
+    subtitle = tr("Territory {tid} · rep: {rep}").format(tid=tid, rep=rep_name or tr("none"))
     try:
         w = table.column("workload")
     except ValueError:
@@ -504,10 +542,12 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
     if w >= 0 and np.isfinite(capacity):
         share, over = utilisation(np.array([table.values[i, w]]), np.array([capacity]))
         if np.isfinite(share[0]):
-            subtitle += f" · capacity {capacity:,.0f} h · utilisation {share[0] * 100:.0f} %"
+            subtitle += tr(" · capacity {capacity} h · utilisation {share} %").format(
+                capacity=format_number(capacity), share=format_number(share[0] * 100)
+            )
             if over[0]:
-                subtitle += " (over capacity)"
-    subtitle += f" · {len(members):,} accounts"
+                subtitle += tr(" (over capacity)")
+    subtitle += tr(" · {n} accounts").format(n=format_number(len(members)))
     _title(fig, _short(plan.territory_label(i), 70), subtitle)
     # A swatch of the territory's colour beside the title.
     fig.patches.append(_swatch(fig, data.colors[i]))
@@ -525,23 +565,25 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
         status = (
             "–"
             if not np.isfinite(dev)
-            else ("in band" if table.in_band[i, j] else ("over" if dev > 0 else "under"))
+            else (
+                tr("in band") if table.in_band[i, j] else (tr("over") if dev > 0 else tr("under"))
+            )
         )
         rows.append(
             [
-                _short(spec.label, 22),
+                _short(tr(spec.label), 22),
                 format_value(table.values[i, j], spec, plan.settings.currency),
                 format_value(table.targets[j], spec, plan.settings.currency),
                 format_deviation(dev),
-                f"{status} (±{spec.tolerance * 100:.0f} %)",
+                f"{status} (±{format_number(spec.tolerance * 100)} %)",
             ]
         )
-    fig.text(0.61, 0.885, "Balance against target", fontsize=9, fontweight="bold")
+    fig.text(0.61, 0.885, tr("Balance against target"), fontsize=9, fontweight="bold")
     _table(
         fig,
         (0.61, 0.62, 0.37, 0.255),
         rows,
-        ["Measure", "Value", "Target", "Deviation", "Band"],
+        [tr("Measure"), tr("Value"), tr("Target"), tr("Deviation"), tr("Band")],
         font=7,
         align=["left", "right", "right", "right", "left"],
         col_widths=[0.28, 0.18, 0.18, 0.15, 0.21],
@@ -549,8 +591,8 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
     accounts = plan.accounts.iloc[members]
     currency = plan.settings.currency
     for title, column, top in (
-        (f"Top {top_n} accounts by revenue", "revenue", 0.60),
-        (f"Top {top_n} accounts by potential", "potential", 0.315),
+        (tr("Top {n} accounts by revenue").format(n=top_n), "revenue", 0.60),
+        (tr("Top {n} accounts by potential").format(n=top_n), "potential", 0.315),
     ):
         fig.text(0.61, top, title, fontsize=9, fontweight="bold")
         values = accounts[column].to_numpy(dtype=float) if column in accounts else np.array([])
@@ -568,7 +610,7 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
             fig,
             (0.61, top - 0.255, 0.37, 0.245),
             account_rows,
-            ["Account", "Seg.", "Revenue", "Potential"],
+            [tr("Account"), tr("Seg."), tr("Revenue"), tr("Potential")],
             font=6.5,
             align=["left", "left", "right", "right"],
             col_widths=[0.5, 0.1, 0.2, 0.2],
@@ -578,7 +620,7 @@ def _territory_page(plan: Plan, data: _MapData, table: BalanceTable, i: int, top
 
 def _money(value: Any, currency: str) -> str:
     number = float(value) if value is not None else float("nan")
-    return "–" if not np.isfinite(number) else f"{currency}{number:,.0f}"
+    return "–" if not np.isfinite(number) else format_currency(number, currency)
 
 
 def _swatch(fig: Any, color: str) -> Any:
@@ -638,7 +680,10 @@ def write_map_book(
     with _plain_text(), atomic_output(path) as tmp:
         with PdfPages(
             tmp,
-            metadata={"Title": f"{plan.name}: territory map book", "Creator": "Territory Planner"},
+            metadata={
+                "Title": tr("{name}: territory map book").format(name=plan.name),
+                "Creator": "Territory Planner",
+            },
         ) as pdf:
             for page in range(k + 1):
                 state.raise_if_cancelled()
@@ -648,7 +693,10 @@ def write_map_book(
                 else:
                     i = page - 1
                     state.report(
-                        page / (k + 1), f"Page {page + 1} of {k + 1}: {plan.territory_label(i)}"
+                        page / (k + 1),
+                        tr("Page {page} of {pages}: {territory}").format(
+                            page=page + 1, pages=k + 1, territory=plan.territory_label(i)
+                        ),
                     )
                     fig = _territory_page(plan, data, table, i, top_n)
                 pdf.savefig(fig)

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from planner.io.fonts import use_cjk_fonts
+from planner.models.i18n import gettext as tr
 from planner.models.plan import Plan
 
 UNASSIGNED_COLOR = "#d9d9d9"
@@ -83,6 +85,7 @@ def render_map(plan: Plan, width_px: int = 1800, height_px: int = 1200, dpi: int
 
     if width_px < 100 or height_px < 100:
         raise ValueError(f"width_px and height_px must be at least 100, got {width_px}x{height_px}")
+    use_cjk_fonts()  # territory names in Chinese draw as glyphs
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.01, 0.74, 0.92))
@@ -161,7 +164,7 @@ def render_map(plan: Plan, width_px: int = 1800, height_px: int = 1200, dpi: int
             edgecolor="black",
             linewidths=0.9,
             zorder=4,
-            label="Rep home",
+            label=tr("Rep home"),
         )
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     font = 7 if k <= 30 else 5
@@ -196,7 +199,11 @@ def render_map(plan: Plan, width_px: int = 1800, height_px: int = 1200, dpi: int
     ]
     if k > MAX_LEGEND_ENTRIES:
         handles.append(
-            Patch(facecolor="none", edgecolor="none", label=f"… {k - MAX_LEGEND_ENTRIES} more")
+            Patch(
+                facecolor="none",
+                edgecolor="none",
+                label=tr("… {n} more").format(n=k - MAX_LEGEND_ENTRIES),
+            )
         )
     if (plan.unit_territory < 0).any() or (plan.account_territory < 0).any():
         handles.append(
@@ -204,13 +211,13 @@ def render_map(plan: Plan, width_px: int = 1800, height_px: int = 1200, dpi: int
                 facecolor=UNASSIGNED_COLOR,
                 edgecolor=BORDER_COLOR,
                 linewidth=0.5,
-                label="Unassigned",
+                label=tr("Unassigned"),
             )
         )
     if homes.any():
         handles.append(
             ax.scatter(
-                [], [], marker="^", s=36, facecolor="white", edgecolor="black", label="Rep home"
+                [], [], marker="^", s=36, facecolor="white", edgecolor="black", label=tr("Rep home")
             )
         )
     if handles:

@@ -63,6 +63,7 @@ from planner.io.xlsx_limits import (
     check_sheets,
 )
 from planner.models.assignment import UNASSIGNED, Change
+from planner.models.i18n import all_spellings
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
 
@@ -76,7 +77,9 @@ _DAMAGED: tuple[type[Exception], ...] = (zipfile.BadZipFile, zlib.error, EOFErro
 _NOT_A_ZIP: tuple[type[Exception], ...] = (*_DAMAGED, OSError)
 _NOT_A_BOOK: tuple[type[Exception], ...] = (KeyError, ElementTree.ParseError, *_DAMAGED)
 _BAD_PART: tuple[type[Exception], ...] = (*_NOT_A_BOOK, UnicodeDecodeError, ValueError)
-_UNASSIGNED_WORDS = {"", "unassigned", "(unassigned)", "none"}
+_UNASSIGNED_WORDS = {"", "unassigned", "(unassigned)", "none"} | {
+    word.casefold() for word in all_spellings("Unassigned")
+}
 
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c(\s[^>]*?)?(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
 _ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row(\s[^>]*?)?(/?)>", re.S)
@@ -421,6 +424,9 @@ def read_sheet_columns(
     if not header_row:
         return empty
     headers = {k: str(v).strip() for k, v in headers.items()}
+    # A workbook exported in another language names the columns in it: read them as English.
+    spelt = {spelling: name for name in [*wanted, *numbers] for spelling in all_spellings(name)}
+    headers = {k: spelt.get(h, h) for k, h in headers.items()}
     letters_of = {}
     for name in [*wanted, *numbers]:
         found = [k for k, h in headers.items() if h == name]
@@ -905,6 +911,17 @@ def read_review(
     return _compare(plan, label, sheets, state)
 
 
+def _exported_title(parts: Iterable[str], sheet: str) -> str:
+    """The name ``sheet`` has in this workbook: English, or as another language exports it."""
+    present = list(parts)
+    if sheet in present:
+        return sheet
+    for spelling in sorted(all_spellings(sheet)):
+        if spelling in present:
+            return spelling
+    return sheet
+
+
 def continuation_sheets(parts: Iterable[str], sheet: str) -> list[str]:
     """``sheet`` and the sheets it continues on past Excel's row limit, in order.
 
@@ -929,6 +946,8 @@ def _read_sheets(
     needed = [("Accounts", ACCOUNT_ID)]
     if plan.n_units:
         needed.append(("Units", UNIT_ID))
+    # The sheets as a workbook exported in any language names them (Accounts, Cuentas, 客戶).
+    titled = {sheet: _exported_title(parts, sheet) for sheet, _ in needed}
     problems = [
         ReviewIssue(
             sheet,
@@ -938,11 +957,11 @@ def _read_sheets(
             "it must keep its exported name",
         )
         for sheet, _ in needed
-        if sheet not in parts
+        if titled[sheet] not in parts
     ]
     if problems:
         return [], problems
-    titles = {sheet: continuation_sheets(parts, sheet) for sheet, _ in needed}
+    titles = {sheet: continuation_sheets(parts, titled[sheet]) for sheet, _ in needed}
     check_sheets(archive, {t: parts[t] for ts in titles.values() for t in ts}, limits)
     shared = _shared_strings(archive)
     sheets: list[tuple[SheetRows, str, str]] = []

@@ -7,6 +7,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from planner.models.i18n import format_currency, format_number
+
 #: Measures every plan has. ``workload`` is computed; the others are account sums.
 BUILTIN_MEASURES = ("accounts", "revenue", "potential", "workload")
 
@@ -47,13 +49,14 @@ def format_value(value: float, spec: MeasureSpec, currency: str = "$") -> str:
     """
     if not math.isfinite(value):
         return "–"
+    # The locale's separators and the currency symbol's place (planner.models.i18n).
     if spec.kind == "currency":
-        return f"{currency}{value:,.0f}"
+        return format_currency(value, currency)
     if spec.kind == "hours":
-        return f"{value:,.0f} h"
+        return f"{format_number(value)} h"
     if spec.kind == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        return format_number(value)
+    return format_number(value, 1)
 
 
 def default_measures() -> list[MeasureSpec]:

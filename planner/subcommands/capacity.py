@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from planner.models.i18n import gettext as tr
 from planner.subcommands._base import number_option, open_checked_plan, subcommand
 
 
@@ -34,7 +35,7 @@ def cmd_capacity(argv: list[str]) -> int:
     if args.json:
         print(json.dumps({"plan": plan.name, **result.to_dict()}, indent=1, ensure_ascii=False))
         return 0
-    print(f"{plan.name}: capacity planning")
+    print(tr("{name}: capacity planning").format(name=plan.name))
     for line in result.lines():
         print(line)
     return 0

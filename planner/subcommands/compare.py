@@ -7,6 +7,8 @@ import json
 import math
 from pathlib import Path
 
+from planner.models.i18n import format_number as num
+from planner.models.i18n import gettext as tr
 from planner.subcommands._base import UserError, open_checked_plan, subcommand
 
 
@@ -54,7 +56,11 @@ def cmd_compare(argv: list[str]) -> int:
         )
         return 0
     width = max(12, *(len(n) + 2 for n in chosen))
-    print(f"{plan.name}: {len(chosen)} scenarios, {plan.n_accounts:,} accounts")
+    print(
+        tr("{name}: {n_chosen} scenarios, {n_accounts} accounts").format(
+            name=plan.name, n_chosen=len(chosen), n_accounts=num(plan.n_accounts, 0)
+        )
+    )
     print(f"{'':<40}" + "".join(f"{n:>{width}}" for n in chosen) + "  best")
     for _key, label, values in comparison.rows():
         finite = [v for v in values if math.isfinite(v)]
@@ -65,5 +71,5 @@ def cmd_compare(argv: list[str]) -> int:
             cells.append(f"{text + ('*' if v == best else ' '):>{width}}")
         winner = chosen[values.index(best)] if finite else ""
         print(f"{label[:39]:<40}" + "".join(cells) + f"  {winner}")
-    print("(* = best on the row; lower is better)")
+    print(tr("(* = best on the row; lower is better)"))
     return 0

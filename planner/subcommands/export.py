@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from planner.models.i18n import format_number as num
+from planner.models.i18n import gettext as tr
 from planner.subcommands._base import (
     UserError,
     open_checked_plan,
@@ -56,27 +58,39 @@ def cmd_export(argv: list[str]) -> int:
 
         png = render_map_png(plan, outputs.get("png"))
         if "png" in outputs:
-            print(f"wrote {outputs['png']}: map of {plan.n_territories} territories")
+            print(
+                tr("wrote {value}: map of {n_territories} territories").format(
+                    value=outputs["png"], n_territories=plan.n_territories
+                )
+            )
     if "xlsx" in outputs:
         from planner.io.export_xlsx import write_workbook
 
         write_workbook(plan, outputs["xlsx"], map_png=png)
-        print(f"wrote {outputs['xlsx']}: workbook with {plan.n_accounts:,} accounts")
+        print(
+            tr("wrote {value}: workbook with {n_accounts} accounts").format(
+                value=outputs["xlsx"], n_accounts=num(plan.n_accounts, 0)
+            )
+        )
     if "html" in outputs:
         from planner.io.export_html import write_html_map
 
         write_html_map(plan, outputs["html"])
-        print(f"wrote {outputs['html']}: interactive map")
+        print(tr("wrote {value}: interactive map").format(value=outputs["html"]))
     if "csv" in outputs:
         from planner.io.export_csv import write_crm_csv
 
         write_crm_csv(plan, outputs["csv"], raw=args.csv_raw)
         print(
-            f"wrote {outputs['csv']}: {plan.n_accounts:,} rows (account_id, territory_id, rep_id)"
+            tr("wrote {value}: {n_accounts} rows (account_id, territory_id, rep_id)").format(
+                value=outputs["csv"], n_accounts=num(plan.n_accounts, 0)
+            )
         )
     if "pdf" in outputs:
         from planner.io.map_book import write_map_book
 
         pages = write_map_book(plan, outputs["pdf"])
-        print(f"wrote {outputs['pdf']}: map book of {pages} pages")
+        print(
+            tr("wrote {value}: map book of {pages} pages").format(value=outputs["pdf"], pages=pages)
+        )
     return 0

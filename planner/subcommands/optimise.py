@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.models.i18n import format_number as num
+from planner.models.i18n import gettext as tr
 from planner.subcommands._base import (
     UserError,
     add_repair_option,
@@ -206,8 +208,9 @@ def cmd_optimise(argv: list[str]) -> int:
     if plan.n_accounts and (plan.account_locked | plan.account_pinned).all():
         # The optimiser itself fails on this case (an internal error), so say it here.
         print(
-            f"planner: error: nothing written: every account of {args.plan} is locked or "
-            "pinned: nothing can move",
+            tr(
+                "planner: error: nothing written: every account of {plan} is locked or pinned: nothing can move"
+            ).format(plan=args.plan),
             file=sys.stderr,
         )
         return 1
@@ -234,7 +237,10 @@ def cmd_optimise(argv: list[str]) -> int:
 
         tree = hierarchy(plan)
         for problem in tree.problems:
-            print(f"planner: warning: {args.plan}: {problem}", file=sys.stderr)
+            print(
+                tr("planner: warning: {plan}: {problem}").format(plan=args.plan, problem=problem),
+                file=sys.stderr,
+            )
         chosen_nodes = [n.strip() for n in args.under.split(",") if n.strip()]
         if not chosen_nodes:
             raise UserError("--under needs a district or region")
@@ -247,8 +253,9 @@ def cmd_optimise(argv: list[str]) -> int:
                 raise UserError(f"--under: {args.plan}: no territory is under {node!r}")
             subset += tuple(t for t in under if t not in subset)
         print(
-            f"subset: {len(subset)} territories "
-            f"({', '.join(plan.territory_label(t) for t in subset)})",
+            tr("subset: {n_subset} territories ({value})").format(
+                n_subset=len(subset), value=", ".join(plan.territory_label(t) for t in subset)
+            ),
             flush=True,
         )
     keys = [m.key for m in plan.settings.measures]
@@ -284,16 +291,28 @@ def cmd_optimise(argv: list[str]) -> int:
         raise UserError(str(exc)) from None
 
     print(
-        f"{plan.name}: {plan.n_accounts:,} accounts, {plan.n_units:,} units, "
-        f"{plan.n_territories} territories; {args.mode}, time limit {time_limit:g} s, "
-        f"contiguity {args.contiguity}, compactness by {args.compactness}",
+        tr(
+            "{name}: {n_accounts} accounts, {n_units} units, {n_territories} territories; {mode}, time limit {time_limit:g} s, contiguity {contiguity}, compactness by {compactness}"
+        ).format(
+            name=plan.name,
+            n_accounts=num(plan.n_accounts, 0),
+            n_units=num(plan.n_units, 0),
+            n_territories=plan.n_territories,
+            mode=args.mode,
+            time_limit=time_limit,
+            contiguity=args.contiguity,
+            compactness=args.compactness,
+        ),
         flush=True,
     )
     if args.mode != "create":
         print(_spent_line(plan, options), flush=True)
     result = optimise_plan(snapshot_plan(plan), options, TaskState(_Progress()))
     if result.status == "infeasible":
-        print(f"planner: error: nothing written: {'; '.join(result.messages)}", file=sys.stderr)
+        print(
+            tr("planner: error: nothing written: {value}").format(value="; ".join(result.messages)),
+            file=sys.stderr,
+        )
         return 1
     for line in result.summary_lines():
         print(line)
@@ -310,7 +329,9 @@ def cmd_optimise(argv: list[str]) -> int:
         where = "with the new alignment"
     print_save_notes(save_plan(plan, args.output))
     print(
-        f"wrote {args.output} {where}; {len(result.moves):,} explained moves (run {result.run_id})"
+        tr("wrote {output} {where}; {n_moves} explained moves (run {run_id})").format(
+            output=args.output, where=where, n_moves=num(len(result.moves), 0), run_id=result.run_id
+        )
     )
     return 0
 

@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from planner.models.i18n import format_number as num
+from planner.models.i18n import gettext as tr
 from planner.subcommands._base import (
     UserError,
     add_repair_option,
@@ -124,8 +126,10 @@ def cmd_quotas(argv: list[str]) -> int:
     except QuotaError as exc:
         raise UserError(str(exc)) from None
     print(
-        f"{plan.name}: target {args.target:,.2f} by {args.method}"
-        + (f" (history: {source})" if source else "")
+        tr("{name}: target {target} by {method}").format(
+            name=plan.name, target=num(args.target, 2), method=args.method
+        )
+        + (tr(" (history: {source})").format(source=source) if source else "")
     )
     print(f"{'Territory':<28}{'Quota':>16}{'Bottom-up':>16}{'Gap':>16}")
     for row in table.itertuples():
@@ -137,5 +141,9 @@ def cmd_quotas(argv: list[str]) -> int:
     print(f"{'Total':<28}{total:>16,.2f}{math.fsum(table['bottom_up']):>16,.2f}")
     set_quotas(plan, table["top_down"].to_numpy())
     print_save_notes(save_plan(plan, args.output))
-    print(f"wrote {args.output} with {plan.n_territories} quotas")
+    print(
+        tr("wrote {output} with {n_territories} quotas").format(
+            output=args.output, n_territories=plan.n_territories
+        )
+    )
     return 0

@@ -6,6 +6,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from planner.models.i18n import format_number as num
+from planner.models.i18n import gettext as tr
 from planner.subcommands._base import (
     UserError,
     add_repair_option,
@@ -191,16 +193,22 @@ def cmd_routes(argv: list[str]) -> int:
         raise UserError(str(exc)) from None
 
     print(
-        f"{plan.name}: planning {len(snapshot.reps)} rep(s) over {options.weeks} week(s)",
+        tr("{name}: planning {n_reps} rep(s) over {weeks} week(s)").format(
+            name=plan.name, n_reps=len(snapshot.reps), weeks=options.weeks
+        ),
         flush=True,
     )
     result = plan_routes(snapshot, options, TaskState(_Progress()))
     for warning in result.warnings:
-        print(f"warning: {warning}")
+        print(tr("warning: {warning}").format(warning=warning))
     _print_totals(result, plan.settings.currency)
     apply_routes(plan, result)
     print_save_notes(save_plan(plan, args.output))
-    print(f"wrote {args.output}: {len(result.routes)} day routes, {len(result.route_stops)} stops")
+    print(
+        tr("wrote {output}: {n_routes} day routes, {n_route_stops} stops").format(
+            output=args.output, n_routes=len(result.routes), n_route_stops=len(result.route_stops)
+        )
+    )
     if args.itineraries is not None:
         _write_itineraries(plan, args.itineraries, result)
     return 0
@@ -237,7 +245,12 @@ def _calendar_changes(plan: object, args: argparse.Namespace, changes: dict[str,
     plan.update_settings(**calendar)  # the plan owns its settings
     settings = plan.settings
     label = calendar_label(settings.holiday_country, settings.holiday_subdivision)
-    print(f"Horizon from {start:%a %d %b %Y}; public holidays: {label}", flush=True)
+    print(
+        tr("Horizon from {start:%a %d %b %Y}; public holidays: {label}").format(
+            start=start, label=label
+        ),
+        flush=True,
+    )
 
 
 def _write_itineraries(plan: object, folder: Path, result: object) -> None:
@@ -248,13 +261,15 @@ def _write_itineraries(plan: object, folder: Path, result: object) -> None:
     assert isinstance(plan, Plan) and isinstance(result, RoutesResult)
     reps = [r for r in dict.fromkeys(result.route_stops["rep_id"].astype(str))]
     if not reps:
-        print(f"no itineraries written to {folder}: no visits were planned")
+        print(
+            tr("no itineraries written to {folder}: no visits were planned").format(folder=folder)
+        )
         return
     try:
         files = write_itineraries(plan, folder, reps)
     except ItineraryError as exc:
         raise UserError(str(exc)) from None
-    print(f"wrote {len(files)} itineraries to {folder}")
+    print(tr("wrote {n_files} itineraries to {folder}").format(n_files=len(files), folder=folder))
 
 
 def _print_totals(result: object, currency: str) -> None:
@@ -280,12 +295,21 @@ def _print_totals(result: object, currency: str) -> None:
         )
     unplaced = result.unplaced
     print(
-        f"Visits planned: {result.visits_planned:,}; not planned: {result.visits_unplaced:,} "
-        f"({len(unplaced):,} account rows)"
+        tr(
+            "Visits planned: {visits_planned}; not planned: {visits_unplaced} ({n_unplaced} account rows)"
+        ).format(
+            visits_planned=num(result.visits_planned, 0),
+            visits_unplaced=num(result.visits_unplaced, 0),
+            n_unplaced=num(len(unplaced), 0),
+        )
     )
     if len(unplaced):
         reasons = unplaced.assign(kind=unplaced["reason"].map(reason_kind))
         for kind, group in reasons.groupby("kind", sort=False):
-            print(f"  {int(group['visits'].sum()):>6,} visits, {len(group):>5,} accounts: {kind}")
+            print(
+                tr("  {value:>6,} visits, {n_group:>5,} accounts: {kind}").format(
+                    value=int(group["visits"].sum()), n_group=len(group), kind=kind
+                )
+            )
     if result.cancelled:
-        print("Planning was cancelled; reps not reached are listed as not planned.")
+        print(tr("Planning was cancelled; reps not reached are listed as not planned."))

@@ -8,24 +8,36 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from planner.ui import fonts, i18n
+
 
 def demo_plan_path() -> Path:
     """The bundled demo plan."""
     return Path(__file__).resolve().parents[2] / "resources" / "demo_plan.gpkg"
 
 
-def create_app(argv: list[str] | None = None) -> QApplication:
+def create_app(argv: list[str] | None = None, language: str | None = None) -> QApplication:
+    """The application, speaking ``language`` (default: see :func:`i18n.chosen_language`)."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
     QApplication.setOrganizationName("Territory Planner")
     QApplication.setApplicationName("Territory Planner")
-    return QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    chosen = i18n.chosen_language(QSettings(), language)
+    i18n.install_translators(app, chosen)
+    if chosen in ("zh_CN", "zh_TW"):
+        fonts.use_cjk_font(app, chosen)
+    return app
 
 
-def run_app(path: Path | None = None) -> int:
+def run_app(path: Path | None = None, language: str | None = None) -> int:
     """Open the window on ``path`` (the demo plan when None) and run the event loop."""
-    app = create_app()
+    try:
+        app = create_app(language=language)
+    except ValueError as exc:  # --lang or PLANNER_LANG names a language we do not speak
+        print(f"planner: error: {exc}", file=sys.stderr)
+        return 2
     from planner.ui.main_window import MainWindow
 
     window = MainWindow(QSettings())
@@ -34,7 +46,13 @@ def run_app(path: Path | None = None) -> int:
     if target.exists():
         window.open_path(target)
     elif path is not None:
-        QMessageBox.critical(window, "Open plan", f"{path}: no such file")
+        QMessageBox.critical(
+            window,
+            i18n.translate("App", "Open plan"),
+            i18n.translate("App", "{path}: no such file").format(path=path),
+        )
     else:
-        window.statusBar().showMessage("The demo plan is missing: regenerate it with `make demo`.")
+        window.statusBar().showMessage(
+            i18n.translate("App", "The demo plan is missing: regenerate it with `make demo`.")
+        )
     return app.exec()

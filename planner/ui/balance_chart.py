@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from planner.models.balance import BalanceTable
 from planner.ui.context import AppContext
+from planner.ui.i18n import measure_label, num, translate
 from planner.ui.problems_panel import add_panel_dock
 from planner.ui.refresh import Refresh
 
@@ -97,7 +98,7 @@ class BalanceChart(QWidget):
         self._background: Any = None
         # A Qt label over the canvas: drawing the marker as matplotlib text would render its
         # glyphs again on every blit (about 4 ms of a 10 ms budget).
-        self.preview_label = QLabel("PREVIEW", self)
+        self.preview_label = QLabel(translate("BalanceChart", "PREVIEW"), self)
         self.preview_label.setObjectName("balanceChartPreview")
         self.preview_label.setStyleSheet(
             f"background: {PREVIEW_COLOR}; color: white; font-weight: bold; padding: 1px 6px;"
@@ -223,7 +224,7 @@ class BalanceChart(QWidget):
             ax.add_collection(bars)
             ax.set_ylim(-limits[j], limits[j])
             ax.set_xlim(-0.6, k - 0.4)
-            ax.set_title(f"{spec.label}  (±{tol:.0f} %)", fontsize=9, loc="left")
+            ax.set_title(f"{measure_label(spec.label)}  (±{num(tol)} %)", fontsize=9, loc="left")
             ax.tick_params(labelsize=7, length=2)
             ax.yaxis.set_major_formatter("{x:+.0f}%")
             ax.grid(axis="y", color="#e6e6e6", linewidth=0.6, zorder=0)
@@ -308,7 +309,9 @@ def install(ctx: AppContext) -> BalanceChart:
     """Add the "Balance chart" dock: it follows the plan and the previews of gestures."""
     chart = BalanceChart(ctx.parent)
     chart.setObjectName("balanceChart")
-    chart.dock = add_panel_dock(ctx, "Balance chart", chart, "balanceChartDock")
+    chart.dock = add_panel_dock(
+        ctx, translate("BalanceChart", "Balance chart"), chart, "balanceChartDock"
+    )
 
     def refresh(r: Refresh) -> None:
         chart.show(r.balance, r.names, preview=r.preview is not None)

@@ -29,8 +29,10 @@ from planner.io.export_xlsx import shown_deviation, shown_in_band, workload_note
 from planner.models.balance import BalanceTable, utilisation
 from planner.models.capacity import territory_capacity_hours
 from planner.models.hierarchy import TERRITORY_LEVEL, Hierarchy, hierarchy, plural, rollup
+from planner.models.i18n import gettext as export_text
 from planner.models.plan import Disruption, Plan
 from planner.models.settings import format_value
+from planner.ui.i18n import measure_label, money, num, percent, translate
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 IN_BAND = QColor("#d9f0d3")
@@ -47,7 +49,7 @@ def format_deviation(dev: float) -> str:
     shown = shown_deviation(dev)
     if not np.isfinite(shown):
         return "–"
-    return f"{shown * 100:+.1f} %"
+    return percent(shown, 1, signed=True)
 
 
 def shown_band(table: BalanceTable) -> np.ndarray:
@@ -192,29 +194,50 @@ class BalanceModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == 0:
-                return self.level
+                # The hierarchy's own level names (District, Region) show as the plan has them.
+                return (
+                    translate("BalancePanel", "Territory")
+                    if self.level == "Territory"
+                    else self.level
+                )
             if section == 1:
-                return "Rep" if self.level == "Territory" else "Territories"
+                return (
+                    translate("BalancePanel", "Rep")
+                    if self.level == "Territory"
+                    else translate("BalancePanel", "Territories")
+                )
             if section == 2:
-                return "Quota"
+                return translate("BalancePanel", "Quota")
             if section == self.utilisation_column():
-                return "Utilisation"
+                return translate("BalancePanel", "Utilisation")
             j, is_dev = self._measure(section)
             spec = self.table.measures[j]
             if is_dev:
-                return f"Δ ±{spec.tolerance * 100:.0f}%"
-            return spec.label
+                return f"Δ ±{num(spec.tolerance * 100)}%"
+            return measure_label(spec.label)
         if role == Qt.ItemDataRole.ToolTipRole and section == self.utilisation_column():
-            return (
+            return translate(
+                "BalancePanel",
                 "Workload ÷ the rep's capacity (hours a year; the plan's default capacity "
-                "without a rep). ! = over 100 %"
+                "without a rep). ! = over 100 %",
             )
         if role == Qt.ItemDataRole.ToolTipRole and section >= self.FIXED:
             j, _ = self._measure(section)
             spec = self.table.measures[j]
             target = format_value(self.table.targets[j], spec, self.currency)
-            how = "set target" if spec.target is not None else "mean of territories"
-            return f"{spec.label}: target {target} ({how}), band ±{spec.tolerance * 100:.0f} %"
+            how = (
+                translate("BalancePanel", "set target")
+                if spec.target is not None
+                else translate("BalancePanel", "mean of territories")
+            )
+            return translate(
+                "BalancePanel", "{measure}: target {target} ({how}), band ±{band} %"
+            ).format(
+                measure=measure_label(spec.label),
+                target=target,
+                how=how,
+                band=num(spec.tolerance * 100),
+            )
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -224,7 +247,7 @@ class BalanceModel(QAbstractTableModel):
         if col == 2:
             quota = float(self.quotas[row]) if row < len(self.quotas) else float("nan")
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{self.currency}{quota:,.0f}" if np.isfinite(quota) else "–"
+                return money(quota, self.currency)
             if role == SORT_ROLE:
                 return quota if np.isfinite(quota) else -1.0
             if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -255,9 +278,25 @@ class BalanceModel(QAbstractTableModel):
             return dev if is_dev else value
         in_band = shown_in_band(dev, spec.tolerance)
         if role == Qt.ItemDataRole.ToolTipRole:
-            band = "within" if in_band else "outside"
             target = format_value(self.table.targets[j], spec, self.currency)
-            return f"{self.names[row]}: {spec.label} {format_value(value, spec, self.currency)}, target {target}, {format_deviation(dev)} ({band} ±{spec.tolerance * 100:.0f} %)"
+            return (
+                translate(
+                    "BalancePanel",
+                    "{name}: {measure} {value}, target {target}, {deviation} (within ±{band} %)",
+                )
+                if in_band
+                else translate(
+                    "BalancePanel",
+                    "{name}: {measure} {value}, target {target}, {deviation} (outside ±{band} %)",
+                )
+            ).format(
+                name=self.names[row],
+                measure=measure_label(spec.label),
+                value=format_value(value, spec, self.currency),
+                target=target,
+                deviation=format_deviation(dev),
+                band=num(spec.tolerance * 100),
+            )
         return None
 
     def _texts(self, row: int) -> list[str]:
@@ -299,7 +338,8 @@ class BalanceModel(QAbstractTableModel):
         share = float(self.utilisation[row]) if row < len(self.utilisation) else float("nan")
         over = bool(self.over_capacity[row]) if row < len(self.over_capacity) else False
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{share * 100:.0f} %{' !' if over else ''}" if np.isfinite(share) else "–"
+            shown = num(share * 100, grouping=False)
+            return f"{shown} %{' !' if over else ''}" if np.isfinite(share) else "–"
         if role == SORT_ROLE:
             return share if np.isfinite(share) else -1.0
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -308,8 +348,13 @@ class BalanceModel(QAbstractTableModel):
             return QBrush(OVER)
         if role == Qt.ItemDataRole.ToolTipRole and np.isfinite(share):
             cap = float(self.capacity[row])
-            state = "over capacity" if over else "within capacity"
-            return f"{self.names[row]}: {share:.0%} of {cap:,.0f} h a year ({state})"
+            return (
+                translate("BalancePanel", "{name}: {share} of {capacity} h a year (over capacity)")
+                if over
+                else translate(
+                    "BalancePanel", "{name}: {share} of {capacity} h a year (within capacity)"
+                )
+            ).format(name=self.names[row], share=percent(share, 0), capacity=num(cap))
         return None
 
 
@@ -346,10 +391,12 @@ class BalancePanel(QWidget):
         self.view.horizontalHeader().setStretchLastSection(False)
         self.group_combo = QComboBox(self)
         self.group_combo.setObjectName("balanceGroupBy")
-        self.group_combo.addItem("Territories", TERRITORY_LEVEL)
+        self.group_combo.addItem(translate("BalancePanel", "Territories"), TERRITORY_LEVEL)
         self.group_combo.setToolTip(
-            "One row per territory, or per district, region... of the plan's hierarchy, "
-            "with the totals of the territories under it"
+            translate(
+                "BalancePanel",
+                "One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it",
+            )
         )
         self.group_combo.currentIndexChanged.connect(lambda _i: self._regroup())
         self._levels: list[str] = [TERRITORY_LEVEL]
@@ -363,7 +410,7 @@ class BalancePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Show:", self))
+        top.addWidget(QLabel(translate("BalancePanel", "Show:"), self))
         top.addWidget(self.group_combo)
         top.addStretch(1)
         layout.addLayout(top)
@@ -407,21 +454,31 @@ class BalancePanel(QWidget):
         unassigned = int((plan.account_territory < 0).sum())
         out = int((~shown_band(table)).any(axis=1).sum())
         parts = [
-            f"{plan.n_territories} territories, {out} outside a band",
+            translate("BalancePanel", "{k} territories, {out} outside a band").format(
+                k=plan.n_territories, out=out
+            ),
         ]
         over = int(self.model.over_capacity.sum()) if self.members is None else 0
         if over:
-            parts.append(f"{over} over capacity")
+            parts.append(translate("BalancePanel", "{n} over capacity").format(n=over))
         parts += [
-            f"{unassigned:,} unassigned accounts",
+            translate("BalancePanel", "{n} unassigned accounts").format(n=num(unassigned)),
         ]
         if disruption is not None:
             parts.append(
-                f"disruption {disruption.accounts_moved:,} accounts ({disruption.accounts_fraction:.1%}), "
-                f"{plan.settings.currency}{disruption.revenue_moved:,.0f} revenue ({disruption.revenue_fraction:.1%})"
+                translate(
+                    "BalancePanel",
+                    "disruption {accounts} accounts ({accounts_share}), {revenue} revenue "
+                    "({revenue_share})",
+                ).format(
+                    accounts=num(disruption.accounts_moved),
+                    accounts_share=percent(disruption.accounts_fraction),
+                    revenue=money(disruption.revenue_moved, plan.settings.currency),
+                    revenue_share=percent(disruption.revenue_fraction),
+                )
             )
         note, stale_names = workload_note(plan)
-        parts.append(note)
+        parts.append(export_text(note))  # the exports' catalogue words it
         tips = []
         if stale_names:
             tips.append(
@@ -463,7 +520,11 @@ class BalancePanel(QWidget):
         try:
             self.group_combo.clear()
             for level in levels:
-                text = plural(level)
+                text = (
+                    translate("BalancePanel", "Territories")
+                    if level == TERRITORY_LEVEL
+                    else plural(level)
+                )
                 if tree.implicit and level != TERRITORY_LEVEL:
                     text += " (parent_id)"
                 self.group_combo.addItem(text, level)

@@ -20,6 +20,8 @@ import numpy as np
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 
+from planner.ui.i18n import translate
+
 COUNTY_COLOR = "#cfcdc4"
 STATE_COLOR = "#8a8a86"
 #: The one colour of both when the canvas has a single basemap layer.
@@ -102,9 +104,11 @@ class BasemapController:
         self.window = window
         self.settings = settings
         self.outlines = load_outlines(directory)
-        self.counties_action = QAction("County outlines", window)
+        self.counties_action = QAction(translate("BasemapController", "County outlines"), window)
         self.counties_action.setCheckable(True)
-        self.counties_action.setStatusTip("Show county boundaries under the territories")
+        self.counties_action.setStatusTip(
+            translate("BasemapController", "Show county boundaries under the territories")
+        )
         show = settings.value(SETTINGS_KEY_COUNTIES, True)
         self.counties_action.setChecked(show not in (False, "false", "0", 0))
         self.counties_action.toggled.connect(self._on_counties_toggled)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.capacity import CapacityPlan, plan_capacity, rep_capacity
 from planner.models.plan import Plan
+from planner.ui.i18n import num, translate
 
 if TYPE_CHECKING:
     from planner.ui.context import AppContext
@@ -44,7 +45,7 @@ class CapacityDialog(QDialog):
     def __init__(self, plan: Plan, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
-        self.setWindowTitle("Capacity")
+        self.setWindowTitle(translate("CapacityDialog", "Capacity"))
         self.setObjectName("capacityDialog")
         default, source = rep_capacity(plan)
         self.default_capacity = default
@@ -53,10 +54,14 @@ class CapacityDialog(QDialog):
         self.capacity.setRange(1, 8760)
         self.capacity.setDecimals(0)
         self.capacity.setSingleStep(100)
-        self.capacity.setSuffix(" h a year")
+        self.capacity.setSuffix(translate("CapacityDialog", " h a year"))
         self.capacity.setGroupSeparatorShown(True)
         self.capacity.setValue(default)
-        self.capacity.setToolTip(f"Working hours a year per rep; {source}: {default:,.0f} h")
+        self.capacity.setToolTip(
+            translate(
+                "CapacityDialog", "Working hours a year per rep; {source}: {default} h"
+            ).format(source=source, default=num(default, 0))
+        )
         self.workload = QLabel(self)
         self.workload.setObjectName("capacityWorkload")
         self.workload.setWordWrap(True)
@@ -71,20 +76,25 @@ class CapacityDialog(QDialog):
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("capacitySensitivity")
         self.table.setHorizontalHeaderLabels(
-            ["Hours per rep", "Travel (h)", "Reps needed", "Territories"]
+            [
+                translate("CapacityDialog", "Hours per rep"),
+                translate("CapacityDialog", "Travel (h)"),
+                translate("CapacityDialog", "Reps needed"),
+                translate("CapacityDialog", "Territories"),
+            ]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         form = QFormLayout()
-        form.addRow("Capacity per rep:", self.capacity)
+        form.addRow(translate("CapacityDialog", "Capacity per rep:"), self.capacity)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.workload)
         layout.addLayout(form)
         layout.addWidget(self.arithmetic)
-        layout.addWidget(QLabel("Sensitivity:", self))
+        layout.addWidget(QLabel(translate("CapacityDialog", "Sensitivity:"), self))
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.estimate: CapacityPlan | None = None
@@ -99,22 +109,36 @@ class CapacityDialog(QDialog):
         result = plan_capacity(self.plan, given)
         self.estimate = result
         lines = [
-            f"{result.accounts:,} accounts, {result.visits:,.0f} visits a year",
-            f"Workload: visit hours {result.visit_hours:,.0f} + travel "
-            f"{result.travel_hours:,.0f} = {result.workload_hours:,.0f} h a year",
+            translate("CapacityDialog", "{accounts} accounts, {visits} visits a year").format(
+                accounts=num(result.accounts), visits=num(result.visits)
+            ),
+            translate(
+                "CapacityDialog",
+                "Workload: visit hours {visit} + travel {travel} = {workload} h a year",
+            ).format(
+                visit=num(result.visit_hours),
+                travel=num(result.travel_hours),
+                workload=num(result.workload_hours),
+            ),
             *result.travel_lines(),
-            f"Capacity per rep: {result.capacity_hours:,.0f} h ({result.capacity_source})",
+            translate("CapacityDialog", "Capacity per rep: {hours} h ({source})").format(
+                hours=num(result.capacity_hours), source=result.capacity_source
+            ),
         ]
         if result.current_territories:
-            lines.append(f"The plan has {result.current_territories} territories today.")
+            lines.append(
+                translate("CapacityDialog", "The plan has {n} territories today.").format(
+                    n=result.current_territories
+                )
+            )
         self.workload.setText("\n".join(lines))
         self.arithmetic.setText(result.arithmetic())
         self.table.setRowCount(len(result.sensitivity))
         for r, row in enumerate(result.sensitivity):
             cells = (
-                f"{row.capacity_hours:,.0f} h",
-                f"{row.travel_hours:,.0f}",
-                f"{row.needed:,.1f}",
+                f"{num(row.capacity_hours)} h",
+                num(row.travel_hours),
+                num(row.needed, 1),
                 f"{row.territories}",
             )
             for c, text in enumerate(cells):
@@ -137,12 +161,18 @@ def install(ctx: AppContext) -> None:
 
     def open_capacity() -> None:
         if ctx.plan is None:
-            QMessageBox.information(ctx.parent, "Capacity", "Open a plan first.")
+            QMessageBox.information(
+                ctx.parent,
+                translate("CapacityDialog", "Capacity"),
+                translate("CapacityDialog", "Open a plan first."),
+            )
             return
         CapacityDialog(ctx.plan, ctx.parent).exec()
 
-    action = QAction("&Capacity…", ctx.parent)
+    action = QAction(translate("CapacityDialog", "&Capacity…"), ctx.parent)
     action.setObjectName("capacityAction")
-    action.setStatusTip("How many territories the workload needs at a capacity per rep")
+    action.setStatusTip(
+        translate("CapacityDialog", "How many territories the workload needs at a capacity per rep")
+    )
     action.triggered.connect(open_capacity)
     ctx.menus["plan"].addAction(action)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from planner.models.assignment import Change
 from planner.models.plan import Plan
+from planner.ui.i18n import translate
 
 
 def action_text(text: str) -> str:
@@ -49,7 +50,12 @@ class SetTerritoryFieldCommand(QUndoCommand):
     def __init__(
         self, plan: Plan, index: int, field: str, value: Any, text: str | None = None
     ) -> None:
-        super().__init__(text or f"Set {field} of {plan.territory_label(index)}")
+        super().__init__(
+            text
+            or translate("Commands", "Set {field} of {territory}").format(
+                field=field, territory=plan.territory_label(index)
+            )
+        )
         self.plan = plan
         self.index = index
         self.field = field
@@ -71,9 +77,9 @@ class DrawTerritoryCommand(QUndoCommand):
     """
 
     def __init__(
-        self, plan: Plan, row: dict[str, Any], geometry: Any, text: str = "Draw territory"
+        self, plan: Plan, row: dict[str, Any], geometry: Any, text: str | None = None
     ) -> None:
-        super().__init__(text)
+        super().__init__(text or translate("Commands", "Draw territory"))
         self.plan = plan
         self.row = row
         self.geometry = geometry
@@ -116,7 +122,7 @@ class MergeTerritoriesCommand(QUndoCommand):
 
     def __init__(self, plan: Plan, indices: list[int]) -> None:
         names = ", ".join(plan.territory_label(i) for i in indices)
-        super().__init__(f"Merge {names}")
+        super().__init__(translate("Commands", "Merge {names}").format(names=names))
         self.plan = plan
         self.target_id = plan.territory_ids[indices[0]]
         self.merged_ids = [plan.territory_ids[i] for i in indices[1:]]
@@ -221,7 +227,11 @@ class SplitTerritoryCommand(QUndoCommand):
     """Split a unit-based territory: units on one side of a line go to a new territory."""
 
     def __init__(self, plan: Plan, territory: int, unit_indices: Any, row: dict[str, Any]) -> None:
-        super().__init__(f"Split {plan.territory_label(territory)}")
+        super().__init__(
+            translate("Commands", "Split {territory}").format(
+                territory=plan.territory_label(territory)
+            )
+        )
         self.plan = plan
         self.unit_indices = unit_indices
         self.row = row

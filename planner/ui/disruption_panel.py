@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -18,15 +17,16 @@ from PySide6.QtWidgets import (
 
 from planner.models.plan import Disruption, Plan
 from planner.ui.context import AppContext
+from planner.ui.i18n import QT_TRANSLATE_NOOP, money, num, translate
 from planner.ui.problems_panel import add_panel_dock
 from planner.ui.refresh import Refresh
 
 COLUMNS = (
-    "Territory",
-    "Accounts in",
-    "Accounts out",
-    "Revenue in",
-    "Revenue out",
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Territory"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Accounts in"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Accounts out"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Revenue in"),
+    QT_TRANSLATE_NOOP("DisruptionPanel", "Revenue out"),
 )
 #: Rows of territories that changed are tinted, so the eye finds them in a long table.
 CHANGED = QBrush(QColor("#fdebd3"))
@@ -60,19 +60,18 @@ class DisruptionPanel(QWidget):
         #: The dock holding the panel (set by :func:`install`).
         self.dock: QDockWidget | None = None
         self.currency = "$"
-        self.summary = QLabel("No plan", self)
+        self.summary = QLabel(translate("DisruptionPanel", "No plan"), self)
         self.summary.setObjectName("disruptionSummary")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("disruptionTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("DisruptionPanel", c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Every column as wide as its header and cells: a longer translation is never cut
+        # (a narrow dock scrolls instead).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Plan order until the planner clicks a header.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -94,11 +93,18 @@ class DisruptionPanel(QWidget):
         self.currency = plan.settings.currency
         money = self._money
         self.summary.setText(
-            ("PREVIEW — " if preview else "")
-            + f"<b>{d.accounts_moved:,}</b> of {d.accounts_total:,} accounts "
-            f"({d.accounts_fraction * 100:.1f} %) and <b>{money(d.revenue_moved)}</b> of "
-            f"{money(d.revenue_total)} revenue ({d.revenue_fraction * 100:.1f} %) "
-            "moved against the baseline"
+            (translate("DisruptionPanel", "PREVIEW — ") if preview else "")
+            + translate(
+                "DisruptionPanel",
+                "<b>{accounts_moved}</b> of {accounts_total} accounts ({accounts_pct} %) and <b>{revenue_moved}</b> of {revenue_total} revenue ({revenue_pct} %) moved against the baseline",
+            ).format(
+                accounts_moved=num(d.accounts_moved, 0),
+                accounts_total=num(d.accounts_total, 0),
+                accounts_pct=num(d.accounts_fraction * 100, 1),
+                revenue_moved=money(d.revenue_moved),
+                revenue_total=money(d.revenue_total),
+                revenue_pct=num(d.revenue_fraction * 100, 1),
+            )
         )
         k = plan.n_territories
         names = plan.territory_names()
@@ -117,8 +123,8 @@ class DisruptionPanel(QWidget):
                 float(d.lost_revenue[i]),
             )
             texts = (
-                f"{values[0]:,.0f}",
-                f"{values[1]:,.0f}",
+                num(values[0]),
+                num(values[1]),
                 money(values[2]),
                 money(values[3]),
             )
@@ -166,14 +172,16 @@ class DisruptionPanel(QWidget):
         return out
 
     def _money(self, value: float) -> str:
-        return f"{self.currency}{value:,.0f}" if np.isfinite(value) else "–"
+        return money(value, self.currency)
 
 
 def install(ctx: AppContext) -> DisruptionPanel:
     """Add the "Disruption" dock: it follows the plan and the previews of gestures."""
     panel = DisruptionPanel(ctx.parent)
     panel.setObjectName("disruptionPanel")
-    panel.dock = add_panel_dock(ctx, "Disruption", panel, "disruptionDock")
+    panel.dock = add_panel_dock(
+        ctx, translate("DisruptionPanel", "Disruption"), panel, "disruptionDock"
+    )
 
     def refresh(r: Refresh) -> None:
         panel.show_disruption(r.plan, r.disruption, preview=r.preview is not None)

@@ -38,6 +38,7 @@ from planner.models.progress import TaskState
 if TYPE_CHECKING:
     from planner.ui.context import AppContext
 from planner.ui.folders import start_folder
+from planner.ui.i18n import translate
 from planner.ui.worker import Task
 
 #: Output kinds: (label, suffix, file filter).
@@ -148,7 +149,12 @@ def export_files(ctx: AppContext, request: ExportRequest) -> Task | None:
 
     def done(written: list[Path]) -> None:
         names = ", ".join(p.name for p in written)
-        ctx.show_status(f"Exported {names} to {written[0].parent}", 10000)
+        ctx.show_status(
+            translate("ExportDialog", "Exported {names} to {parent}").format(
+                names=names, parent=written[0].parent
+            ),
+            10000,
+        )
 
     task: Task = ctx.run_task(work, "Exporting", done)
     return task
@@ -159,7 +165,7 @@ class ExportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, folder: Path, stem: str) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export")
+        self.setWindowTitle(translate("ExportDialog", "Export"))
         self.checks: dict[str, QCheckBox] = {}
         self.paths: dict[str, QLineEdit] = {}
         grid = QGridLayout()
@@ -170,7 +176,7 @@ class ExportDialog(QDialog):
             edit = QLineEdit(str(folder / f"{stem}{suffix}"), self)
             edit.setObjectName(f"export_{kind}_path")
             edit.setMinimumWidth(360)
-            browse = QPushButton("Browse…", self)
+            browse = QPushButton(translate("ExportDialog", "Browse…"), self)
             browse.clicked.connect(
                 lambda _=False, e=edit, f=file_filter, c=check: self._browse(e, f, c)
             )
@@ -184,27 +190,33 @@ class ExportDialog(QDialog):
             grid.addWidget(browse, row, 2)
             self.checks[kind] = check
             self.paths[kind] = edit
-        self.csv_raw = QCheckBox("CRM CSV for loaders (raw ids, no formula protection)", self)
+        self.csv_raw = QCheckBox(
+            translate("ExportDialog", "CRM CSV for loaders (raw ids, no formula protection)"), self
+        )
         self.csv_raw.setObjectName("export_csv_raw_check")
         self.csv_raw.setToolTip(
-            "Write every id exactly as in the plan, for a CRM loader that never evaluates "
-            "cells. Without it, cells starting with = + - @ get a leading ' so a "
-            "spreadsheet opening the CSV shows them as text."
+            translate(
+                "ExportDialog",
+                "Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.",
+            )
         )
         self.csv_raw.setEnabled(self.checks["csv"].isChecked())
         self.checks["csv"].toggled.connect(self.csv_raw.setEnabled)
         grid.addWidget(self.csv_raw, len(KINDS), 1, 1, 2)
         note = QLabel(
-            "The workbook has a summary, every account's territory and rep, routes and the "
-            "changes against the baseline. Managers can edit the Territory ID column and send "
-            "it back (File > Review Edited Workbook…).",
+            translate(
+                "ExportDialog",
+                "The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File > Review Edited Workbook…).",
+            ),
             self,
         )
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            translate("ExportDialog", "Export")
+        )
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -235,7 +247,9 @@ class ExportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(any_checked)
 
     def _browse(self, edit: QLineEdit, file_filter: str, check: QCheckBox) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export to", edit.text(), file_filter)
+        name, _ = QFileDialog.getSaveFileName(
+            self, translate("ExportDialog", "Export to"), edit.text(), file_filter
+        )
         if name:
             edit.setText(name)
             check.setChecked(True)
@@ -246,16 +260,21 @@ class ExportDialog(QDialog):
             return
         folders = [p.parent for p in request.outputs.values() if not p.parent.is_dir()]
         if folders:
-            QMessageBox.warning(self, "Export", f"There is no folder {folders[0]}.")
+            QMessageBox.warning(
+                self,
+                translate("ExportDialog", "Export"),
+                translate("ExportDialog", "There is no folder {value}.").format(value=folders[0]),
+            )
             return
         existing = [p for p in request.outputs.values() if p.exists()]
         if existing:
             answer = QMessageBox.question(
                 self,
-                "Export",
-                "Replace "
-                + ", ".join(p.name for p in existing)
-                + "?\nThe old file is kept until the new one is complete.",
+                translate("ExportDialog", "Export"),
+                translate(
+                    "ExportDialog",
+                    "Replace {files}?\nThe old file is kept until the new one is complete.",
+                ).format(files=", ".join(p.name for p in existing)),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -282,10 +301,14 @@ def install(ctx: AppContext) -> QAction:
     existing = ctx.menu_action("file", "exportAction")
     if existing is not None:
         return existing
-    action = QAction("&Export…", ctx.parent)
+    action = QAction(translate("ExportDialog", "&Export…"), ctx.parent)
     action.setObjectName("exportAction")
     action.setShortcut(QKeySequence("Ctrl+E"))
-    action.setStatusTip("Write the manager's workbook, an HTML map, CRM CSV or a map picture")
+    action.setStatusTip(
+        translate(
+            "ExportDialog", "Write the manager's workbook, an HTML map, CRM CSV or a map picture"
+        )
+    )
     action.triggered.connect(lambda _checked=False: open_dialog(ctx))
     menu = ctx.menus["file"]
     quit_action = ctx.menu_action("file", "quitAction")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
+from planner.ui.i18n import num, translate
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:
@@ -36,13 +37,15 @@ class _CoveragePage(QWizardPage):
     def __init__(self, guide: FirstPlanGuide) -> None:
         super().__init__(guide)
         self.guide = guide
-        self.setTitle("1. Geography")
-        self.setSubTitle("The building blocks territories are made of.")
+        self.setTitle(translate("_CoveragePage", "1. Geography"))
+        self.setSubTitle(translate("_CoveragePage", "The building blocks territories are made of."))
         self.text = QLabel(self)
         self.text.setObjectName("guideCoverageText")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.back_button = QPushButton("Back to the import to fix it…", self)
+        self.back_button = QPushButton(
+            translate("_CoveragePage", "Back to the import to fix it…"), self
+        )
         self.back_button.setObjectName("guideBackToImport")
         self.back_button.clicked.connect(guide.back_to_import)
         layout = QVBoxLayout(self)
@@ -55,12 +58,22 @@ class _CoveragePage(QWizardPage):
         outside = self.guide.accounts_outside_units()
         placed = int(plan.accounts["lon"].notna().sum())
         lines = [
-            f"<b>{plan.n_units:,}</b> units ({self.guide.units_label}) for "
-            f"<b>{plan.n_accounts:,}</b> accounts ({placed:,} placed on the map)."
+            translate(
+                "_CoveragePage",
+                "<b>{units}</b> units ({level}) for <b>{accounts}</b> accounts "
+                "({placed} placed on the map).",
+            ).format(
+                units=num(plan.n_units),
+                level=self.guide.units_label,
+                accounts=num(plan.n_accounts),
+                placed=num(placed),
+            )
         ]
         if self.guide.coverage_text:
             lines.append(
-                "<p style='color:#b00020'><b>Check the geography:</b><br>"
+                "<p style='color:#b00020'><b>"
+                + translate("_CoveragePage", "Check the geography:")
+                + "</b><br>"
                 + self.guide.coverage_text.replace("\n", "<br>")
                 + "</p>"
             )
@@ -68,12 +81,19 @@ class _CoveragePage(QWizardPage):
         else:
             covered = placed - outside
             pct = 100.0 * covered / placed if placed else 100.0
-            lines.append(f"{covered:,} placed accounts ({pct:.1f} %) lie inside a unit.")
+            lines.append(
+                translate(
+                    "_CoveragePage", "{covered} placed accounts ({pct} %) lie inside a unit."
+                ).format(covered=num(covered), pct=num(pct, 1))
+            )
             self.back_button.setVisible(outside > 0)
         if outside:
             lines.append(
-                f"{outside:,} accounts lie outside every unit: they stay in the plan, "
-                "Unassigned, and are listed under Problems."
+                translate(
+                    "_CoveragePage",
+                    "{outside} accounts lie outside every unit: they stay in the plan, "
+                    "Unassigned, and are listed under Problems.",
+                ).format(outside=num(outside))
             )
         self.text.setText("<p>" + "</p><p>".join(lines) + "</p>")
 
@@ -82,8 +102,10 @@ class _CountPage(QWizardPage):
     def __init__(self, guide: FirstPlanGuide) -> None:
         super().__init__(guide)
         self.guide = guide
-        self.setTitle("2. How many territories")
-        self.setSubTitle("From the accounts' workload and a rep's working hours a year.")
+        self.setTitle(translate("_CountPage", "2. How many territories"))
+        self.setSubTitle(
+            translate("_CountPage", "From the accounts' workload and a rep's working hours a year.")
+        )
         self.arithmetic = QLabel(self)
         self.arithmetic.setObjectName("guideCapacityText")
         self.arithmetic.setWordWrap(True)
@@ -92,7 +114,7 @@ class _CountPage(QWizardPage):
         self.count.setObjectName("guideTerritoryCount")
         self.count.setRange(1, 5000)
         form = QFormLayout()
-        form.addRow("Territories to create:", self.count)
+        form.addRow(translate("_CountPage", "Territories to create:"), self.count)
         layout = QVBoxLayout(self)
         layout.addWidget(self.arithmetic)
         layout.addLayout(form)
@@ -108,19 +130,22 @@ class _CreatePage(QWizardPage):
     def __init__(self, guide: FirstPlanGuide) -> None:
         super().__init__(guide)
         self.guide = guide
-        self.setTitle("3. Create territories")
+        self.setTitle(translate("_CreatePage", "3. Create territories"))
         self.setSubTitle(
-            "The optimiser builds balanced, contiguous, compact territories. "
-            "Edit ▸ Undo takes the result back."
+            translate(
+                "_CreatePage",
+                "The optimiser builds balanced, contiguous, compact territories. "
+                "Edit ▸ Undo takes the result back.",
+            )
         )
-        self.status = QLabel("Press Create.", self)
+        self.status = QLabel(translate("_CreatePage", "Press Create."), self)
         self.status.setObjectName("guideCreateStatus")
         self.status.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
-        self.create_button = QPushButton("Create", self)
+        self.create_button = QPushButton(translate("_CreatePage", "Create"), self)
         self.create_button.setObjectName("guideCreate")
-        self.cancel_button = QPushButton("Stop", self)
+        self.cancel_button = QPushButton(translate("_CreatePage", "Stop"), self)
         self.cancel_button.setEnabled(False)
         self.create_button.clicked.connect(guide.create_territories)
         self.cancel_button.clicked.connect(guide.cancel_create)
@@ -162,7 +187,7 @@ class FirstPlanGuide(QWizard):
     ) -> None:
         super().__init__(ctx.parent)
         self.setObjectName("firstPlanGuide")
-        self.setWindowTitle("Your first plan")
+        self.setWindowTitle(translate("FirstPlanGuide", "Your first plan"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.CancelButton, "Skip the guide")
@@ -198,8 +223,11 @@ class FirstPlanGuide(QWizard):
         lines = [line.replace("&", "&amp;").replace("<", "&lt;") for line in estimate.lines()]
         if len(self.plan.reps):
             lines.append(
-                f"The plan has {len(self.plan.reps)} reps: one territory each is proposed; "
-                "change the number to see another split."
+                translate(
+                    "FirstPlanGuide",
+                    "The plan has {n} reps: one territory each is proposed; "
+                    "change the number to see another split.",
+                ).format(n=len(self.plan.reps))
             )
         return "<br>".join(lines), suggested
 
@@ -240,7 +268,7 @@ class FirstPlanGuide(QWizard):
         task.cancelled.connect(self._on_failed)
         page.create_button.setEnabled(False)
         page.cancel_button.setEnabled(True)
-        page.status.setText(f"Creating {n} territories…")
+        page.status.setText(translate("FirstPlanGuide", "Creating {n} territories…").format(n=n))
         page.completeChanged.emit()
         task.start()
         return task
@@ -248,7 +276,9 @@ class FirstPlanGuide(QWizard):
     def cancel_create(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.create_page.status.setText("Stopping: keeping the best plan found so far…")
+            self.create_page.status.setText(
+                translate("FirstPlanGuide", "Stopping: keeping the best plan found so far…")
+            )
 
     def _forget_task(self) -> None:
         self.create_page.create_button.setEnabled(True)
@@ -263,7 +293,11 @@ class FirstPlanGuide(QWizard):
     def _on_failed(self, exc: object = None) -> None:
         self._forget_task()
         self.task = None
-        text = "Stopped; nothing changed." if exc is None else f"Could not create: {exc}"
+        text = (
+            translate("FirstPlanGuide", "Stopped; nothing changed.")
+            if exc is None
+            else translate("FirstPlanGuide", "Could not create: {error}").format(error=exc)
+        )
         self.create_page.status.setText(text)
         self.create_page.completeChanged.emit()
 
@@ -276,7 +310,9 @@ class FirstPlanGuide(QWizard):
         page = self.create_page
         page.progress.setValue(100)
         if self.ctx.plan is not self.plan:
-            page.status.setText("Another plan is open now; nothing changed.")
+            page.status.setText(
+                translate("FirstPlanGuide", "Another plan is open now; nothing changed.")
+            )
         else:
             self.ctx.push(
                 ApplyOptimisationCommand(self.plan, result, "Create territories")  # type: ignore[arg-type]
@@ -284,8 +320,10 @@ class FirstPlanGuide(QWizard):
             after = result.after  # type: ignore[attr-defined]
             in_band = int(after.in_band.all(axis=1).sum())
             page.status.setText(
-                f"Created {self.plan.n_territories} territories: {in_band} within every band. "
-                "Finish to work on the map; Plan ▸ Optimise territories… refines them."
+                translate(
+                    "FirstPlanGuide",
+                    "Created {n_territories} territories: {in_band} within every band. Finish to work on the map; Plan ▸ Optimise territories… refines them.",
+                ).format(n_territories=self.plan.n_territories, in_band=in_band)
             )
             page.create_button.setEnabled(False)
             self.created.emit()

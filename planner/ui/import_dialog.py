@@ -33,6 +33,7 @@ from planner.io.accounts_import import (
     detect_mapping,
     read_table,
 )
+from planner.ui.i18n import num, translate
 
 NONE = "(not in file)"
 #: Built-in geographies offered when no units file is given: (key, label).
@@ -70,7 +71,7 @@ def _file_row(
     layout.setContentsMargins(0, 0, 0, 0)
     edit = QLineEdit(row)
     edit.setPlaceholderText(placeholder)
-    button = QPushButton("Browse…", row)
+    button = QPushButton(translate("ImportDialog", "Browse…"), row)
 
     def browse() -> None:
         start = edit.text() or str(getattr(parent, "start_dir", ""))
@@ -93,38 +94,43 @@ class ImportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, start_dir: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("New plan from import")
+        self.setWindowTitle(translate("ImportDialog", "New plan from import"))
         self.resize(860, 640)
         self.table: RawTable | None = None
         self.start_dir = start_dir
-        files = QGroupBox("Files", self)
+        files = QGroupBox(translate("ImportDialog", "Files"), self)
         form = QFormLayout(files)
         row, self.accounts_edit = _file_row(
             self, "Accounts (CSV or XLSX)", TABLE_FILTER, self._load_accounts
         )
-        form.addRow("Accounts:", row)
+        form.addRow(translate("ImportDialog", "Accounts:"), row)
         self.geography = QComboBox(self)
         self.geography.setObjectName("importGeography")
         for key, label in GEOGRAPHIES:
             self.geography.addItem(label, key)
         self.geography.setToolTip(
-            "The units territories are built from when no units file is given: "
-            "the bundled US geography covering the accounts"
+            translate(
+                "ImportDialog",
+                "The units territories are built from when no units file is given: the bundled US geography covering the accounts",
+            )
         )
-        form.addRow("Geography:", self.geography)
+        form.addRow(translate("ImportDialog", "Geography:"), self.geography)
         row, self.units_edit = _file_row(
             self,
-            "Units file (optional, instead of the built-in geography)",
+            translate("ImportDialog", "Units file (optional, instead of the built-in geography)"),
             VECTOR_FILTER,
             self._on_units_changed,
         )
         self.units_edit.textChanged.connect(self._on_units_changed)
-        form.addRow("Units:", row)
+        form.addRow(translate("ImportDialog", "Units:"), row)
         row, self.reps_edit = _file_row(self, "Reps (optional: CSV or XLSX)", TABLE_FILTER)
-        form.addRow("Reps:", row)
+        form.addRow(translate("ImportDialog", "Reps:"), row)
 
         mapping_box = QGroupBox(
-            "Column mapping (detected from the header; correct it if needed)", self
+            translate(
+                "ImportDialog", "Column mapping (detected from the header; correct it if needed)"
+            ),
+            self,
         )
         self.mapping_form = QFormLayout(mapping_box)
         self.combos: dict[str, QComboBox] = {}
@@ -141,24 +147,32 @@ class ImportDialog(QDialog):
         self.decimal = QComboBox(self)
         self.decimal.setObjectName("importDecimal")
         for label, value in (
-            ("Detect per column", None),
-            ("Point: 1,234.50", "."),
-            ("Comma: 1.234,50", ","),
+            (translate("ImportDialog", "Detect per column"), None),
+            (translate("ImportDialog", "Point: 1,234.50"), "."),
+            (translate("ImportDialog", "Comma: 1.234,50"), ","),
         ):
             self.decimal.addItem(label, value)
-        self.swap = QCheckBox("Swap latitude and longitude where the ZIP shows they are swapped")
+        self.swap = QCheckBox(
+            translate(
+                "ImportDialog", "Swap latitude and longitude where the ZIP shows they are swapped"
+            )
+        )
         self.swap.setObjectName("importSwapLatLon")
         self.swap.setChecked(True)
-        self.swap.setToolTip("Every swapped row is listed in the import report")
+        self.swap.setToolTip(
+            translate("ImportDialog", "Every swapped row is listed in the import report")
+        )
         options = QFormLayout()
-        options.addRow("Decimal mark:", self.decimal)
+        options.addRow(translate("ImportDialog", "Decimal mark:"), self.decimal)
         options.addRow("", self.swap)
-        self.status = QLabel("Choose an accounts file.", self)
+        self.status = QLabel(translate("ImportDialog", "Choose an accounts file."), self)
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            translate("ImportDialog", "Import")
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
@@ -166,7 +180,7 @@ class ImportDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(mapping_box, 1)
         right = QVBoxLayout()
-        right.addWidget(QLabel("First rows:"))
+        right.addWidget(QLabel(translate("ImportDialog", "First rows:")))
         right.addWidget(self.preview, 1)
         top.addLayout(right, 2)
         layout = QVBoxLayout(self)
@@ -180,10 +194,12 @@ class ImportDialog(QDialog):
         has_file = bool(self.units_edit.text().strip())
         self.geography.setEnabled(not has_file)
         self.geography.setToolTip(
-            "A units file is chosen: its polygons are the units"
+            translate("ImportDialog", "A units file is chosen: its polygons are the units")
             if has_file
-            else "The units territories are built from when no units file is given: "
-            "the bundled US geography covering the accounts"
+            else translate(
+                "ImportDialog",
+                "The units territories are built from when no units file is given: the bundled US geography covering the accounts",
+            )
         )
 
     def set_request(self, request: ImportRequest) -> None:
@@ -212,7 +228,9 @@ class ImportDialog(QDialog):
             table = read_table(path)
         except InputFileError as exc:
             self.table = None
-            self.status.setText(f"<b>Cannot read:</b> {exc}")
+            self.status.setText(
+                translate("ImportDialog", "<b>Cannot read:</b> {exc}").format(exc=exc)
+            )
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
         self.table = table
@@ -232,9 +250,13 @@ class ImportDialog(QDialog):
             for c, value in enumerate(values):
                 self.preview.setItem(r, c, QTableWidgetItem(str(value)))
         self.preview.resizeColumnsToContents()
-        note = f"{len(table.rows):,} rows, {len(table.columns)} columns, encoding {table.encoding}."
+        note = translate(
+            "ImportDialog", "{rows} rows, {columns} columns, encoding {encoding}."
+        ).format(rows=num(len(table.rows)), columns=len(table.columns), encoding=table.encoding)
         if table.malformed:
-            note += f" {len(table.malformed)} malformed rows will be listed in the report."
+            note += translate(
+                "ImportDialog", " {n} malformed rows will be listed in the report."
+            ).format(n=len(table.malformed))
         self.status.setText(note)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
@@ -266,7 +288,7 @@ class ImportDialog(QDialog):
         try:
             check_mapping(self.table.file, self.mapping(), self.table.columns)
         except InputFileError as exc:
-            QMessageBox.warning(self, "Column mapping", str(exc))
+            QMessageBox.warning(self, translate("ImportDialog", "Column mapping"), str(exc))
             return
         self.accept()
 

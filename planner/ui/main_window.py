@@ -35,6 +35,13 @@ from planner.ui.commands import action_text
 from planner.ui.context import AppContext, EditingState, PlanHolder, TerritorySelection
 from planner.ui.first_plan import FirstPlanGuide
 from planner.ui.folders import is_bundled, start_folder
+from planner.ui.i18n import (
+    QT_TRANSLATE_NOOP,
+    add_language_menu,
+    num,
+    show_whole_tab_titles,
+    translate,
+)
 from planner.ui.icons import GLYPHS, fix_toolbar
 from planner.ui.import_dialog import ImportDialog, ImportRequest, ReportDialog
 from planner.ui.legend import legend_dock
@@ -120,7 +127,7 @@ class MainWindow(QMainWindow):
         self.refresh.add_view(self.presenter.refresh, previews=False)
 
         self.balance = BalancePanel(self)
-        self.balance_dock = QDockWidget("Balance", self)
+        self.balance_dock = QDockWidget(translate("MainWindow", "Balance"), self)
         self.balance_dock.setObjectName("balanceDock")
         self.balance_dock.setWidget(self.balance)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.balance_dock)
@@ -197,41 +204,53 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.new_action = self._action(
-            "&New from Import…",
+            translate("MainWindow", "&New from Import…"),
             # triggered(bool) would hand its "checked" flag over as the earlier request.
             lambda _checked=False: self.new_from_import(),
             QKeySequence.StandardKey.New,
-            "Build a plan from accounts, units and reps files",
+            translate("MainWindow", "Build a plan from accounts, units and reps files"),
         )
         self.open_action = self._action(
-            "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a plan file (.gpkg)"
+            translate("MainWindow", "&Open…"),
+            self.open_dialog,
+            QKeySequence.StandardKey.Open,
+            translate("MainWindow", "Open a plan file (.gpkg)"),
         )
         self.save_action = self._action(
-            "&Save", self.save, QKeySequence.StandardKey.Save, "Save the plan"
+            translate("MainWindow", "&Save"),
+            self.save,
+            QKeySequence.StandardKey.Save,
+            translate("MainWindow", "Save the plan"),
         )
         self.save_as_action = self._action(
-            "Save &As…",
+            translate("MainWindow", "Save &As…"),
             self.save_as,
             QKeySequence.StandardKey.SaveAs,
-            "Save the plan under a new name",
+            translate("MainWindow", "Save the plan under a new name"),
         )
         self.quit_action = self._action(
-            "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close Territory Planner"
+            translate("MainWindow", "&Quit"),
+            self.close,
+            QKeySequence.StandardKey.Quit,
+            translate("MainWindow", "Close Territory Planner"),
         )
         self.quit_action.setObjectName("quitAction")
         self.zoom_extent_action = self._action(
-            "Zoom to &Extent", self.canvas.zoom_to_extent, "Ctrl+0", "Show the whole plan"
+            translate("MainWindow", "Zoom to &Extent"),
+            self.canvas.zoom_to_extent,
+            "Ctrl+0",
+            translate("MainWindow", "Show the whole plan"),
         )
         self.zoom_selection_action = self._action(
-            "Zoom to &Selection",
+            translate("MainWindow", "Zoom to &Selection"),
             self.zoom_to_selection,
             "Ctrl+Shift+0",
-            "Show the selected territories",
+            translate("MainWindow", "Show the selected territories"),
         )
 
-        self.undo_action = self._undo_stack_action("&Undo", undo=True)
+        self.undo_action = self._undo_stack_action(translate("MainWindow", "&Undo"), undo=True)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self._undo_stack_action("&Redo", undo=False)
+        self.redo_action = self._undo_stack_action(translate("MainWindow", "&Redo"), undo=False)
         # The platform's redo keys plus both common spellings, each bound once: a key
         # bound twice is an ambiguous shortcut to Qt, which then triggers nothing.
         self.redo_action.setShortcuts(
@@ -244,35 +263,39 @@ class MainWindow(QMainWindow):
             )
         )
 
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
         self.menus["file"] = file_menu
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu = file_menu.addMenu(translate("MainWindow", "Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu = self.menuBar().addMenu(translate("MainWindow", "&Edit"))
         self.menus["edit"] = edit_menu
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
         self.menus["view"] = view_menu
         view_menu.addAction(self.zoom_extent_action)
         view_menu.addAction(self.zoom_selection_action)
         view_menu.addSeparator()
         view_menu.addAction(self.balance_dock.toggleViewAction())
         view_menu.addAction(self.legend_dock.toggleViewAction())
-        self.menus["plan"] = self.menuBar().addMenu("&Plan")
-        help_menu = self.menuBar().addMenu("&Help")
+        # View ▸ Language: remembered, applied on the next start.
+        self.language_menu = add_language_menu(view_menu, self.settings, self)
+        self.menus["plan"] = self.menuBar().addMenu(translate("MainWindow", "&Plan"))
+        help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         self.menus["help"] = help_menu
-        help_menu.addAction(self._action("&About Territory Planner", self._about))
+        help_menu.addAction(
+            self._action(translate("MainWindow", "&About Territory Planner"), self._about)
+        )
 
-        toolbar = self.addToolBar("File")
+        toolbar = self.addToolBar(translate("MainWindow", "File"))
         toolbar.setObjectName("fileToolbar")
         for action in (
             self.new_action,
@@ -299,21 +322,22 @@ class MainWindow(QMainWindow):
         from planner.ui.tools import ALL_TOOLS
 
         self.addToolBarBreak()  # tools on their own row, so the target and scope boxes fit
-        toolbar = self.addToolBar("Tools")
+        toolbar = self.addToolBar(translate("MainWindow", "Tools"))
         toolbar.setObjectName("toolsToolbar")
         self.tools = {cls.tool_id: cls(self.context, self.presenter) for cls in ALL_TOOLS}
         self.tool_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
-        tools_menu = QMenu("&Tools", self)
+        tools_menu = QMenu(translate("MainWindow", "&Tools"), self)
         self.menuBar().insertMenu(self.menus["plan"].menuAction(), tools_menu)
         self.menus["tools"] = tools_menu
         for tool_id, tool in self.tools.items():
-            action = QAction(tool.label, self)
+            label = translate("Tools", tool.label)
+            action = QAction(label, self)
             action.setCheckable(True)
             action.setShortcut(QKeySequence(tool.shortcut))
-            action.setStatusTip(tool.tip)
-            action.setToolTip(f"{tool.label} ({tool.shortcut})")
+            action.setStatusTip(translate("Tools", tool.tip))
+            action.setToolTip(f"{label} ({tool.shortcut})")
             action.triggered.connect(lambda _=False, t=tool_id: self.set_tool(t))
             group.addAction(action)
             toolbar.addAction(action)
@@ -321,25 +345,29 @@ class MainWindow(QMainWindow):
             self.tool_actions[tool_id] = action
         fix_toolbar(toolbar, {t: a for t, a in self.tool_actions.items() if t in GLYPHS}, False)
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Assign to: "))
+        toolbar.addWidget(QLabel(translate("MainWindow", " Assign to: ")))
         self.target_combo = QComboBox(self)
         self.target_combo.setObjectName("activeTerritory")
         self.target_combo.setMinimumContentsLength(18)
         self.target_combo.setToolTip(
-            "The territory that lasso, brush and reassignments move items to"
+            translate(
+                "MainWindow", "The territory that lasso, brush and reassignments move items to"
+            )
         )
         toolbar.addWidget(self.target_combo)
-        toolbar.addWidget(QLabel(" Scope: "))
+        toolbar.addWidget(QLabel(translate("MainWindow", " Scope: ")))
         self.scope_combo = QComboBox(self)
         self.scope_combo.setObjectName("editScope")
         for text, key in (
-            ("Units and accounts", "both"),
-            ("Units", "units"),
-            ("Accounts", "accounts"),
+            (translate("MainWindow", "Units and accounts"), "both"),
+            (translate("MainWindow", "Units"), "units"),
+            (translate("MainWindow", "Accounts"), "accounts"),
         ):
             self.scope_combo.addItem(text, key)
         self.scope_combo.setToolTip(
-            "What a lasso picks up: units (centroid inside), accounts, or both"
+            translate(
+                "MainWindow", "What a lasso picks up: units (centroid inside), accounts, or both"
+            )
         )
         toolbar.addWidget(self.scope_combo)
         self.tools_toolbar = toolbar
@@ -357,11 +385,16 @@ class MainWindow(QMainWindow):
             selected = self.selection.indices
             if self.plan is None or len(selected) < 2:
                 self.statusBar().showMessage(
-                    "Select two or more territories to merge (Shift-click).", 5000
+                    translate(
+                        "MainWindow", "Select two or more territories to merge (Shift-click)."
+                    ),
+                    5000,
                 )
                 return
             if self.plan.territory_locked[selected].any():
-                self.statusBar().showMessage("Refused: a locked territory cannot be merged.", 6000)
+                self.statusBar().showMessage(
+                    translate("MainWindow", "Refused: a locked territory cannot be merged."), 6000
+                )
                 return
             self.push(MergeTerritoriesCommand(self.plan, selected))
             self.select_territories([min(selected)])
@@ -369,36 +402,38 @@ class MainWindow(QMainWindow):
         def lock(value: bool) -> None:
             selected = self.selection.indices
             if self.plan is None or not selected:
-                self.statusBar().showMessage("Select territories first.", 5000)
+                self.statusBar().showMessage(
+                    translate("MainWindow", "Select territories first."), 5000
+                )
                 return
             verb = "Lock" if value else "Unlock"
             names = ", ".join(self.plan.territory_label(i) for i in selected)
             self.push(SetLocksCommand(self.plan, "territories", selected, value, f"{verb} {names}"))
 
         self.merge_action = self._action(
-            "&Merge Selected Territories",
+            translate("MainWindow", "&Merge Selected Territories"),
             merge,
             "Ctrl+M",
-            "Merge the selected territories into the first",
+            translate("MainWindow", "Merge the selected territories into the first"),
         )
         self.lock_action = self._action(
-            "&Lock Selected Territories",
+            translate("MainWindow", "&Lock Selected Territories"),
             lambda: lock(True),
             "Ctrl+L",
-            "Locked territories never change by any tool or optimiser",
+            translate("MainWindow", "Locked territories never change by any tool or optimiser"),
         )
         self.unlock_action = self._action(
-            "&Unlock Selected Territories",
+            translate("MainWindow", "&Unlock Selected Territories"),
             lambda: lock(False),
             "Ctrl+Shift+L",
-            "Allow edits to the selected territories again",
+            translate("MainWindow", "Allow edits to the selected territories again"),
         )
         for action in (self.merge_action, self.lock_action, self.unlock_action):
             self.menus["edit"].addAction(action)
 
         self.undo_view = QUndoView(self.undo_stack, self)
         self.undo_view.setEmptyLabel("Plan as opened")
-        self.history_dock = QDockWidget("Undo history", self)
+        self.history_dock = QDockWidget(translate("MainWindow", "Undo history"), self)
         self.history_dock.setObjectName("historyDock")
         self.history_dock.setWidget(self.undo_view)
         self.add_dock(self.history_dock)
@@ -446,8 +481,11 @@ class MainWindow(QMainWindow):
         self.balance.view.doubleClicked.connect(self._on_balance_double_clicked)
         self._install_performance()
         self.balance_dock.raise_()
+        show_whole_tab_titles(self)
 
-        self.colour_menu = self.menus["view"].addMenu("Colour Territories By")
+        self.colour_menu = self.menus["view"].addMenu(
+            translate("MainWindow", "Colour Territories By")
+        )
         self.colour_menu.setObjectName("colourMenu")
         self.colour_group = QActionGroup(self)
         self.colour_actions: dict[str | tuple[str, str], QAction] = {}
@@ -556,7 +594,7 @@ class MainWindow(QMainWindow):
         self.target_combo.clear()
         for i in range(self.plan.n_territories):
             self.target_combo.addItem(self.plan.territory_label(i), i)
-        self.target_combo.addItem("Unassigned", -1)
+        self.target_combo.addItem(translate("MainWindow", "Unassigned"), -1)
         index = self.target_combo.findData(keep)
         self.target_combo.setCurrentIndex(max(index, 0))
         self.target_combo.blockSignals(False)
@@ -610,8 +648,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         n_unplaced = int((~plan.accounts["lon"].notna()).sum())
         self.statusBar().showMessage(
-            f"{plan.n_accounts:,} accounts ({n_unplaced:,} unplaced), {plan.n_units:,} units, "
-            f"{plan.n_territories} territories, {len(plan.reps)} reps",
+            translate(
+                "MainWindow",
+                "{n_accounts} accounts ({n_unplaced} unplaced), {n_units} units, {n_territories} territories, {n_reps} reps",
+            ).format(
+                n_accounts=num(plan.n_accounts, 0),
+                n_unplaced=num(n_unplaced, 0),
+                n_units=num(plan.n_units, 0),
+                n_territories=plan.n_territories,
+                n_reps=len(plan.reps),
+            ),
             8000,
         )
         self.plans.plan_loaded.emit()
@@ -652,9 +698,17 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.path.name if self.path else (self.plan.name if self.plan else "")
         if name and self.read_only:
-            why = self._read_only_reason or "demo"
-            name += f" ({why}, read-only: Save asks for a new place)"
-        self.setWindowTitle(f"{name}[*] — Territory Planner" if name else "Territory Planner[*]")
+            why = translate(
+                "MainWindow", self._read_only_reason or QT_TRANSLATE_NOOP("MainWindow", "demo")
+            )
+            name += translate(
+                "MainWindow", " ({why}, read-only: Save asks for a new place)"
+            ).format(why=why)
+        self.setWindowTitle(
+            translate("MainWindow", "{name}[*] — Territory Planner").format(name=name)
+            if name
+            else translate("MainWindow", "Territory Planner[*]")
+        )
         self.setWindowModified(self.dirty)
 
     def adopt_task(self, task: Task) -> None:
@@ -680,12 +734,17 @@ class MainWindow(QMainWindow):
 
         def failed(exc: object) -> None:
             self.tasks.remove(task)
-            self.statusBar().showMessage(f"{title} failed", 8000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "{title} failed").format(title=title), 8000
+            )
             QMessageBox.critical(self, title, str(exc))
 
         def cancelled() -> None:
             self.tasks.remove(task)
-            self.statusBar().showMessage(f"{title} cancelled; nothing changed", 8000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "{title} cancelled; nothing changed").format(title=title),
+                8000,
+            )
 
         task.finished.connect(finished)
         task.failed.connect(failed)
@@ -701,7 +760,9 @@ class MainWindow(QMainWindow):
         accepts the repairs, which the next Save writes.
         """
         path = Path(path)
-        self.statusBar().showMessage(f"Opening {path.name}…")
+        self.statusBar().showMessage(
+            translate("MainWindow", "Opening {name}…").format(name=path.name)
+        )
         return self.run_task(
             lambda state: read_plan(path, state),
             f"Opening {path.name}",
@@ -713,36 +774,48 @@ class MainWindow(QMainWindow):
         validation = opened.validation
         choice = self.ask_repair(path, validation) if validation.needs_repair else "open"
         if choice == "cancel":
-            self.statusBar().showMessage(f"{path.name} not opened; nothing changed", 8000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "{name} not opened; nothing changed").format(
+                    name=path.name
+                ),
+                8000,
+            )
             return
         repaired = repair(opened.plan, validation) if choice == "repair" else []
         # Repairs live in the plan until saved: the plan differs from its file.
         self.set_plan(opened.plan, path, dirty=bool(repaired))
         if choice == "read_only":
-            self._read_only_reason = "problems in the file"
+            self._read_only_reason = QT_TRANSLATE_NOOP("MainWindow", "problems in the file")
             self._update_title()
         elif repaired:
             self.statusBar().showMessage(
-                f"{len(repaired)} repair(s) made; Save writes them: " + "; ".join(repaired), 15000
+                self.tr("%n repair(s) made; Save writes them: ", "", len(repaired))
+                + "; ".join(repaired),
+                15000,
             )
 
     def ask_repair(self, path: Path, validation: PlanValidation) -> str:
         """Ask how to open a damaged plan file: ``"read_only"``, ``"repair"`` or ``"cancel"``."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Problems in the plan file")
+        box.setWindowTitle(translate("MainWindow", "Problems in the plan file"))
         box.setText(
-            f"{path.name} has {len(validation.problems)} problem(s). Nothing has been "
-            "changed in the file. Open it read-only (Save asks for a new place), or repair "
-            "it (the repairs are made now; Save writes them; the baseline is never changed)."
+            translate(
+                "MainWindow",
+                "{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).",
+            ).format(name=path.name, n_problems=len(validation.problems))
         )
         lines = validation.lines()
         # The first problems at a glance; every one of them under Show Details.
         shown = lines[:3] + ([f"… and {len(lines) - 3} more"] if len(lines) > 3 else [])
         box.setInformativeText("\n".join(shown))
         box.setDetailedText("\n".join(lines))
-        read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
-        repair_button = box.addButton("Repair", QMessageBox.ButtonRole.DestructiveRole)
+        read_only = box.addButton(
+            translate("MainWindow", "Open read-only"), QMessageBox.ButtonRole.AcceptRole
+        )
+        repair_button = box.addButton(
+            translate("MainWindow", "Repair"), QMessageBox.ButtonRole.DestructiveRole
+        )
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(read_only)
         box.exec()
@@ -757,7 +830,9 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             return
         start = str(start_folder(self.settings, "dirs/plans", self.path))
-        name, _ = QFileDialog.getOpenFileName(self, "Open plan", start, PLAN_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self, translate("MainWindow", "Open plan"), start, PLAN_FILTER
+        )
         if name:
             self.settings.setValue("dirs/plans", str(Path(name).parent))
             self.open_path(Path(name))
@@ -869,7 +944,9 @@ class MainWindow(QMainWindow):
         stem = self.path.stem if self.path else self.plan.name
         folder = start_folder(self.settings, "dirs/plans", None if self.read_only else self.path)
         start = str(folder / f"{stem}.gpkg")
-        name, _ = QFileDialog.getSaveFileName(self, "Save plan as", start, PLAN_FILTER)
+        name, _ = QFileDialog.getSaveFileName(
+            self, translate("MainWindow", "Save plan as"), start, PLAN_FILTER
+        )
         if not name:
             return False
         path = Path(name)
@@ -878,9 +955,11 @@ class MainWindow(QMainWindow):
         if is_bundled(path):
             QMessageBox.warning(
                 self,
-                "Save plan as",
-                f"{path.parent} is the application's own folder, which holds the demo plan. "
-                "Choose another folder (e.g. your documents).",
+                translate("MainWindow", "Save plan as"),
+                translate(
+                    "MainWindow",
+                    "{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).",
+                ).format(parent=path.parent),
             )
             return False
         self.settings.setValue("dirs/plans", str(path.parent))
@@ -895,12 +974,19 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.critical(
                 self,
-                "Save plan",
-                f"Could not save {path}: {exc.strerror or exc}\nThe last saved file is unchanged.",
+                translate("MainWindow", "Save plan"),
+                translate(
+                    "MainWindow",
+                    "Could not save {path}: {value}\nThe last saved file is unchanged.",
+                ).format(path=path, value=exc.strerror or exc),
             )
             return False
         except PlanFileError as exc:
-            QMessageBox.critical(self, "Save plan", f"{exc}\nThe last saved file is unchanged.")
+            QMessageBox.critical(
+                self,
+                translate("MainWindow", "Save plan"),
+                translate("MainWindow", "{exc}\nThe last saved file is unchanged.").format(exc=exc),
+            )
             return False
         finally:
             QApplication.restoreOverrideCursor()
@@ -910,7 +996,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.setClean()
         self._add_recent(path)
         self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(
+            translate("MainWindow", "Saved {path}").format(path=path), 5000
+        )
         return True
 
     def _confirm_discard(self) -> bool:
@@ -921,8 +1009,10 @@ class MainWindow(QMainWindow):
             return True
         answer = QMessageBox.question(
             self,
-            "Unsaved changes",
-            f"Save changes to {self.path.name if self.path else self.plan.name}?",
+            translate("MainWindow", "Unsaved changes"),
+            translate("MainWindow", "Save changes to {value}?").format(
+                value=self.path.name if self.path else self.plan.name
+            ),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -960,14 +1050,18 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.recent_files()
         if not files:
-            self.recent_menu.addAction("(none)").setEnabled(False)
+            self.recent_menu.addAction(translate("MainWindow", "(none)")).setEnabled(False)
         for i, name in enumerate(files):
             action = self.recent_menu.addAction(f"&{i + 1} {action_text(name)}")
             action.triggered.connect(lambda _=False, n=name: self._open_recent(n))
 
     def _open_recent(self, name: str) -> None:
         if not Path(name).exists():
-            QMessageBox.warning(self, "Open recent", f"{name} no longer exists.")
+            QMessageBox.warning(
+                self,
+                translate("MainWindow", "Open recent"),
+                translate("MainWindow", "{name} no longer exists.").format(name=name),
+            )
             self.settings.setValue("recentFiles", [f for f in self.recent_files() if f != name])
             return
         if self._confirm_discard():
@@ -980,7 +1074,11 @@ class MainWindow(QMainWindow):
 
         if self.balance.members is not None:  # rows are districts/regions, not territories
             self.statusBar().showMessage(
-                "Show territories in the Balance panel to edit one's properties.", 5000
+                translate(
+                    "TerritoryDialog",
+                    "Show territories in the Balance panel to edit one's properties.",
+                ),
+                5000,
             )
             return
         edit_territory(self.context, self.balance.proxy.mapToSource(proxy_index).row())
@@ -1030,7 +1128,9 @@ class MainWindow(QMainWindow):
 
         QMessageBox.about(
             self,
-            "About Territory Planner",
-            f"<b>Territory Planner</b> {__version__}<br>Sales territory design on the desktop.<br>"
-            "Map data: US Census ZCTA centroids and county outlines (public domain).",
+            translate("MainWindow", "About Territory Planner"),
+            translate(
+                "MainWindow",
+                "<b>Territory Planner</b> {version}<br>Sales territory design on the desktop.<br>Map data: US Census ZCTA centroids and county outlines (public domain).",
+            ).format(version=__version__),
         )

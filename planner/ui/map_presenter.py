@@ -16,6 +16,7 @@ from planner.models.events import (
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
+from planner.ui.i18n import translate
 from planner.ui.refresh import Refresh
 
 UNASSIGNED_UNIT = (200, 200, 200, 120)
@@ -273,12 +274,21 @@ class PlanMapPresenter:
             table = self.plan.balance()
             band = f"{table.measures[table.column(key)].tolerance:.0%}"
             entries = [
-                (f"Below target by more than {band}", _hex(UNDER_DEEP)),
-                (f"Within ±{band} of target", _hex(IN_BAND_RGB)),
-                (f"Above target by more than {band}", _hex(OVER_DEEP)),
+                (
+                    translate("MapPresenter", "Below target by more than {band}").format(band=band),
+                    _hex(UNDER_DEEP),
+                ),
+                (
+                    translate("MapPresenter", "Within ±{band} of target").format(band=band),
+                    _hex(IN_BAND_RGB),
+                ),
+                (
+                    translate("MapPresenter", "Above target by more than {band}").format(band=band),
+                    _hex(OVER_DEEP),
+                ),
             ]
-        entries.append(("Unassigned unit", "#c8c8c8"))
-        entries.append(("Unassigned account", "#e31a1c"))
+        entries.append((translate("MapPresenter", "Unassigned unit"), "#c8c8c8"))
+        entries.append((translate("MapPresenter", "Unassigned account"), "#e31a1c"))
         self.canvas.set_legend(entries)
 
     # -- picking -----------------------------------------------------------------------

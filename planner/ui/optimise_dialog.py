@@ -57,6 +57,7 @@ from planner.optimise.plan_optimiser import (
     snapshot_plan,
 )
 from planner.ui.commands import ApplyChangeCommand
+from planner.ui.i18n import QT_TRANSLATE_NOOP, measure_label, num, translate
 from planner.ui.worker import Task
 
 if TYPE_CHECKING:
@@ -67,9 +68,14 @@ if TYPE_CHECKING:
 IN_BAND = QColor("#d9f0d3")
 OUT_OF_BAND = QColor("#f4c7c3")
 MODES = [
-    ("rebalance", "Rebalance the current alignment"),
-    ("create", "Create territories from scratch (seeded at rep homes)"),
-    ("subset", "Re-optimise the selected territories only"),
+    ("rebalance", QT_TRANSLATE_NOOP("OptimiseDialog", "Rebalance the current alignment")),
+    (
+        "create",
+        QT_TRANSLATE_NOOP(
+            "OptimiseDialog", "Create territories from scratch (seeded at rep homes)"
+        ),
+    ),
+    ("subset", QT_TRANSLATE_NOOP("OptimiseDialog", "Re-optimise the selected territories only")),
 ]
 SETTINGS_PREFIX = "optimise"
 
@@ -113,7 +119,7 @@ class OptimiseDialog(QDialog):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx.parent)
-        self.setWindowTitle("Optimise territories")
+        self.setWindowTitle(translate("OptimiseDialog", "Optimise territories"))
         self.setObjectName("optimiseDialog")
         self.ctx = ctx
         self.settings: QSettings = ctx.settings
@@ -125,51 +131,63 @@ class OptimiseDialog(QDialog):
 
         self.mode = QComboBox()
         for key, text in MODES:
-            self.mode.addItem(text, key)
+            self.mode.addItem(translate("OptimiseDialog", text), key)
         self.territories = QSpinBox()
         self.territories.setRange(1, 10_000)
-        self.territories.setToolTip("Create mode: how many territories to fill")
+        self.territories.setToolTip(
+            translate("OptimiseDialog", "Create mode: how many territories to fill")
+        )
         self.subset_label = QLabel()
         self.subset_label.setWordWrap(True)
         self.subset_under = QComboBox()
         self.subset_under.setObjectName("optimiseSubsetUnder")
         self.subset_under.setToolTip(
-            "Subset mode: the territories selected in the balance table, or every "
-            "territory under a district or region of the plan's hierarchy"
+            translate(
+                "OptimiseDialog",
+                "Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy",
+            )
         )
 
         self.measures = QTableWidget(0, 2)
-        self.measures.setHorizontalHeaderLabels(["Balance", "Tolerance ±%"])
+        self.measures.setHorizontalHeaderLabels(
+            [translate("OptimiseDialog", "Balance"), translate("OptimiseDialog", "Tolerance ±%")]
+        )
         self.measures.verticalHeader().setVisible(False)
         self.measures.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.measures.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.measures.setMaximumHeight(150)
 
-        self.limit_disruption = QCheckBox("Limit disruption to")
+        self.limit_disruption = QCheckBox(translate("OptimiseDialog", "Limit disruption to"))
         self.disruption = QDoubleSpinBox()
         self.disruption.setRange(0.0, 100.0)
         self.disruption.setSuffix(" %")
         self.disruption.setDecimals(1)
         self.basis = QComboBox()
-        self.basis.addItem("of accounts", "accounts")
-        self.basis.addItem("of revenue", "revenue")
+        self.basis.addItem(
+            translate("OptimiseDialog", "of accounts"), translate("OptimiseDialog", "accounts")
+        )
+        self.basis.addItem(
+            translate("OptimiseDialog", "of revenue"), translate("OptimiseDialog", "revenue")
+        )
         #: What edits since the baseline already spent of the budget (counted, like the
         #: budget, against the baseline).
         self.spent = QLabel()
         self.spent.setObjectName("optimiseBudgetSpent")
         self.spent.setWordWrap(True)
-        self.limit_per_rep = QCheckBox("Limit each rep to")
+        self.limit_per_rep = QCheckBox(translate("OptimiseDialog", "Limit each rep to"))
         self.per_rep = QDoubleSpinBox()
         self.per_rep.setRange(0.0, 100.0)
         self.per_rep.setSuffix(" %")
         self.per_rep.setDecimals(1)
         self.per_rep.setToolTip(
-            "Largest share of each territory's baseline accounts it may lose plus gain "
-            "(0 % keeps every rep's accounts as they are)"
+            translate(
+                "OptimiseDialog",
+                "Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)",
+            )
         )
         self.time_limit = QDoubleSpinBox()
         self.time_limit.setRange(1.0, 3600.0)
-        self.time_limit.setSuffix(" s")
+        self.time_limit.setSuffix(translate("OptimiseDialog", " s"))
         self.time_limit.setDecimals(0)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
@@ -195,30 +213,32 @@ class OptimiseDialog(QDialog):
         per_rep_row = QHBoxLayout()
         per_rep_row.addWidget(self.limit_per_rep)
         per_rep_row.addWidget(self.per_rep)
-        per_rep_row.addWidget(QLabel("of its accounts, lost plus gained"))
+        per_rep_row.addWidget(
+            QLabel(translate("OptimiseDialog", "of its accounts, lost plus gained"))
+        )
         per_rep_row.addStretch(1)
 
         form = QFormLayout()
         self.form = form
-        form.addRow("Mode", self.mode)
-        form.addRow("Territories", self.territories)
-        form.addRow("Territories under", self.subset_under)
+        form.addRow(translate("OptimiseDialog", "Mode"), self.mode)
+        form.addRow(translate("OptimiseDialog", "Territories"), self.territories)
+        form.addRow(translate("OptimiseDialog", "Territories under"), self.subset_under)
         form.addRow("", self.subset_label)
-        form.addRow("Measures", self.measures)
-        form.addRow("Disruption", disruption_row)
+        form.addRow(translate("OptimiseDialog", "Measures"), self.measures)
+        form.addRow(translate("OptimiseDialog", "Disruption"), disruption_row)
         form.addRow("", self.spent)
-        form.addRow("Per rep", per_rep_row)
-        form.addRow("&Contiguity", self.contiguity)
-        form.addRow("Com&pactness", self.compactness)
-        form.addRow("Time limit", self.time_limit)
-        form.addRow("Seed", self.seed)
-        settings_box = QGroupBox("Settings")
+        form.addRow(translate("OptimiseDialog", "Per rep"), per_rep_row)
+        form.addRow(translate("OptimiseDialog", "&Contiguity"), self.contiguity)
+        form.addRow(translate("OptimiseDialog", "Com&pactness"), self.compactness)
+        form.addRow(translate("OptimiseDialog", "Time limit"), self.time_limit)
+        form.addRow(translate("OptimiseDialog", "Seed"), self.seed)
+        settings_box = QGroupBox(translate("OptimiseDialog", "Settings"))
         settings_box.setLayout(form)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
-        self.status = QLabel("Set the options and press Run.")
+        self.status = QLabel(translate("OptimiseDialog", "Set the options and press Run."))
         self.status.setObjectName("optimiseStatus")
         self.status.setWordWrap(True)
 
@@ -231,9 +251,13 @@ class OptimiseDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.notes = QPlainTextEdit()
         self.notes.setReadOnly(True)
-        self.notes.setPlaceholderText("Shortfalls and notes appear here after a run.")
+        self.notes.setPlaceholderText(
+            translate("OptimiseDialog", "Shortfalls and notes appear here after a run.")
+        )
         self.notes.setMaximumHeight(140)
-        result_box = QGroupBox("Result: before → after deviation from target")
+        result_box = QGroupBox(
+            translate("OptimiseDialog", "Result: before → after deviation from target")
+        )
         result_layout = QVBoxLayout(result_box)
         result_layout.addWidget(self.preview, 1)
         result_layout.addWidget(self.summary)
@@ -250,13 +274,17 @@ class OptimiseDialog(QDialog):
         splitter.setStretchFactor(1, 1)
 
         self.buttons = QDialogButtonBox()
-        self.run_button = QPushButton("Run")
+        self.run_button = QPushButton(translate("OptimiseDialog", "Run"))
         self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Stop")
-        self.cancel_button.setToolTip("Stop the search and keep the best plan found so far")
-        self.apply_button = QPushButton("Apply")
-        self.apply_button.setToolTip("Apply the proposal to the plan (one undo step)")
-        self.close_button = QPushButton("Close")
+        self.cancel_button = QPushButton(translate("OptimiseDialog", "Stop"))
+        self.cancel_button.setToolTip(
+            translate("OptimiseDialog", "Stop the search and keep the best plan found so far")
+        )
+        self.apply_button = QPushButton(translate("OptimiseDialog", "Apply"))
+        self.apply_button.setToolTip(
+            translate("OptimiseDialog", "Apply the proposal to the plan (one undo step)")
+        )
+        self.close_button = QPushButton(translate("OptimiseDialog", "Close"))
         for button, role in (
             (self.run_button, QDialogButtonBox.ButtonRole.ActionRole),
             (self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole),
@@ -328,7 +356,7 @@ class OptimiseDialog(QDialog):
             for spec in plan.settings.measures:
                 row = self.measures.rowCount()
                 self.measures.insertRow(row)
-                check = QTableWidgetItem(spec.label)
+                check = QTableWidgetItem(measure_label(spec.label))
                 check.setData(Qt.ItemDataRole.UserRole, spec.key)
                 check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
                 saved = remembered.get(spec.key, {})
@@ -355,7 +383,9 @@ class OptimiseDialog(QDialog):
         self.subset_under.blockSignals(True)
         try:
             self.subset_under.clear()
-            self.subset_under.addItem("the territories selected in the balance table", None)
+            self.subset_under.addItem(
+                translate("OptimiseDialog", "the territories selected in the balance table"), None
+            )
             if plan is not None:
                 tree = hierarchy(plan)
                 for level in reversed(tree.levels):  # regions before districts
@@ -363,7 +393,7 @@ class OptimiseDialog(QDialog):
                         n = len(tree.territories_under(node.node_id))
                         if n:
                             self.subset_under.addItem(
-                                f"{level}: {node.name} ({n} {'territory' if n == 1 else 'territories'})",
+                                f"{level}: {node.name} (" + self.tr("%n territory(s)", "", n) + ")",
                                 node.node_id,
                             )
             self.subset_under.setCurrentIndex(max(0, self.subset_under.findData(current)))
@@ -431,9 +461,14 @@ class OptimiseDialog(QDialog):
         self.form.setRowVisible(self.subset_under, mode == "subset")
         if mode == "subset" and plan is not None:
             chosen = self._subset()
-            names = ", ".join(plan.territory_label(t) for t in chosen) or "none"
+            names = ", ".join(plan.territory_label(t) for t in chosen) or translate(
+                "OptimiseDialog", "none"
+            )
             if self.subset_under.currentData() is None:
-                text = f"Selected in the balance table: {names}. Select at least two territories."
+                text = translate(
+                    "OptimiseDialog",
+                    "Selected in the balance table: {names}. Select at least two territories.",
+                ).format(names=names)
             else:
                 text = f"{self.subset_under.currentText()}: {names}."
             self.subset_label.setText(text)
@@ -450,17 +485,23 @@ class OptimiseDialog(QDialog):
         disruption = plan.disruption()
         by_revenue = self.basis.currentData() == "revenue"
         spent = disruption.revenue_fraction if by_revenue else disruption.accounts_fraction
-        what = "revenue" if by_revenue else "accounts"
-        text = f"Already {100 * spent:.1f} % of {what} from the baseline"
+        text = (
+            translate("OptimiseDialog", "Already {spent} % of revenue from the baseline")
+            if by_revenue
+            else translate("OptimiseDialog", "Already {spent} % of accounts from the baseline")
+        ).format(spent=num(100 * spent, 1))
         if self.limit_disruption.isChecked():
             left = self.disruption.value() / 100.0 - spent
             if left < -1e-9:
-                text += (
-                    f": over the {self.disruption.value():g} % budget. The run makes "
-                    "only moves that add no disruption (or move accounts back)."
-                )
+                text += translate(
+                    "OptimiseDialog",
+                    ": over the {budget} % budget. The run makes "
+                    "only moves that add no disruption (or move accounts back).",
+                ).format(budget=num(self.disruption.value(), 0))
             else:
-                text += f"; {100 * max(left, 0.0):.1f} % left."
+                text += translate("OptimiseDialog", "; {left} % left.").format(
+                    left=num(100 * max(left, 0.0), 1)
+                )
         else:
             text += "."
         self.spent.setText(text)
@@ -528,7 +569,7 @@ class OptimiseDialog(QDialog):
         try:
             options.validate(plan.settings, plan.n_territories)
         except OptionsError as exc:
-            QMessageBox.warning(self, "Optimise territories", str(exc))
+            QMessageBox.warning(self, translate("OptimiseDialog", "Optimise territories"), str(exc))
             return None
         self._save_settings()
         # Snapshot on the GUI thread: the plan may be edited while the worker runs.
@@ -536,12 +577,14 @@ class OptimiseDialog(QDialog):
         self._plan = plan
         self.outcome = None
         self.progress.setValue(0)
-        self.status.setText("Starting…")
+        self.status.setText(translate("OptimiseDialog", "Starting…"))
 
         def work(state: TaskState) -> PlanOptimisation:
             return optimise_plan(snapshot, options, state)
 
-        task = Task(work, "Optimise territories", self, show_dialog=False)
+        task = Task(
+            work, translate("OptimiseDialog", "Optimise territories"), self, show_dialog=False
+        )
         self.task = task
         self.ctx.adopt_task(task)
         task.progress.connect(self._on_progress)
@@ -555,7 +598,9 @@ class OptimiseDialog(QDialog):
         """Stop the search; the best plan found so far is shown."""
         if self.task is not None:
             self.task.cancel()
-            self.status.setText("Stopping: keeping the best plan found so far…")
+            self.status.setText(
+                translate("OptimiseDialog", "Stopping: keeping the best plan found so far…")
+            )
 
     def _on_progress(self, fraction: float | None, message: str) -> None:
         if fraction is None:
@@ -567,13 +612,15 @@ class OptimiseDialog(QDialog):
         best = re.search(r"best so far (\d+) of (\d+) bands missed", text)
         if best:
             missed, total = int(best.group(1)), int(best.group(2))
-            text = f"Searching… best so far: {total - missed} of {total} bands in tolerance"
+            text = translate(
+                "OptimiseDialog", "Searching… best so far: {good} of {total} bands in tolerance"
+            ).format(good=total - missed, total=total)
         self.status.setText(text[:1].upper() + text[1:])
 
     def _on_failed(self, exc: object) -> None:
         self._set_running(False)
-        self.status.setText("The optimiser failed.")
-        QMessageBox.critical(self, "Optimise territories", str(exc))
+        self.status.setText(translate("OptimiseDialog", "The optimiser failed."))
+        QMessageBox.critical(self, translate("OptimiseDialog", "Optimise territories"), str(exc))
 
     def _on_finished(self, result: object) -> None:
         assert isinstance(result, PlanOptimisation)
@@ -595,8 +642,11 @@ class OptimiseDialog(QDialog):
         self.preview.setColumnCount(1 + len(cols))
         self.preview.setRowCount(len(rows))
         self.preview.setHorizontalHeaderLabels(
-            ["Territory"]
-            + [f"{after.measures[c].label} ±{100 * after.measures[c].tolerance:g} %" for c in cols]
+            [translate("OptimiseDialog", "Territory")]
+            + [
+                f"{measure_label(after.measures[c].label)} ±{100 * after.measures[c].tolerance:g} %"
+                for c in cols
+            ]
         )
         for r, t in enumerate(rows):
             self.preview.setItem(r, 0, QTableWidgetItem(result.territory_names[t]))
@@ -608,8 +658,13 @@ class OptimiseDialog(QDialog):
                 shown_ok = shown_in_band(float(a), float(after.measures[c].tolerance))
                 item.setBackground(QBrush(IN_BAND if shown_ok else OUT_OF_BAND))
                 item.setToolTip(
-                    f"value {before.values[t, c]:,.0f} → {after.values[t, c]:,.0f} "
-                    f"(target {after.targets[c]:,.0f})"
+                    translate(
+                        "OptimiseDialog", "value {before} → {after} (target {target})"
+                    ).format(
+                        before=num(before.values[t, c], 0),
+                        after=num(after.values[t, c], 0),
+                        target=num(after.targets[c], 0),
+                    )
                 )
                 self.preview.setItem(r, 1 + i, item)
         header = self.preview.horizontalHeader()
@@ -624,22 +679,51 @@ class OptimiseDialog(QDialog):
             "infeasible": "The request cannot be served; nothing would change.",
         }.get(result.status, result.status)
         self.summary.setText(
-            f"{verdict}  Territories in band: {result.in_band_before} → {result.in_band_after} "
-            f"of {result.n_optimised}.  Disruption: {result.accounts_moved:,} accounts "
-            f"({100 * result.disruption_accounts:.1f} %), {100 * result.disruption_revenue:.1f} % "
-            f"of revenue, {result.units_moved:,} units.  Compactness: "
-            f"{result.compactness_before_km:.1f} → {result.compactness_after_km:.1f} km mean "
-            f"to the rep's home; largest territory {result.diameter_before_km:.1f} → "
-            f"{result.diameter_after_km:.1f} km across.  Contiguous: "
-            f"{result.contiguous_before} → {result.contiguous_after} "
-            f"(contiguity {result.options.contiguity}).  ({result.elapsed:.1f} s)"
+            translate(
+                "OptimiseDialog",
+                "{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home; largest territory {diameter_before_km} → {diameter_after_km} km across.  Contiguous: {contiguous_before} → {contiguous_after} (contiguity {contiguity}).  ({elapsed} s)",
+            ).format(
+                verdict=verdict,
+                in_band_before=result.in_band_before,
+                in_band_after=result.in_band_after,
+                n_optimised=result.n_optimised,
+                accounts_moved=num(result.accounts_moved, 0),
+                accounts_pct=num(100 * result.disruption_accounts, 1),
+                revenue_pct=num(100 * result.disruption_revenue, 1),
+                units_moved=num(result.units_moved, 0),
+                compactness_before_km=num(result.compactness_before_km, 1),
+                compactness_after_km=num(result.compactness_after_km, 1),
+                diameter_before_km=num(result.diameter_before_km, 1),
+                diameter_after_km=num(result.diameter_after_km, 1),
+                contiguous_before=result.contiguous_before,
+                contiguous_after=result.contiguous_after,
+                contiguity=result.options.contiguity,
+                elapsed=num(result.elapsed, 1),
+            )
         )
-        lines = [] if result.options.mode == "create" else [f"Disruption {result.budget_line()}"]
-        lines += [f"Shortfall: {s.describe()}" for s in result.shortfalls]
-        lines += [f"Note: {m}" for m in result.messages]
+        lines = (
+            []
+            if result.options.mode == "create"
+            else [
+                translate("OptimiseDialog", "Disruption {budget}").format(
+                    budget=result.budget_line()
+                )
+            ]
+        )
+        lines += [
+            translate("OptimiseDialog", "Shortfall: {what}").format(what=s.describe())
+            for s in result.shortfalls
+        ]
+        lines += [
+            translate("OptimiseDialog", "Note: {note}").format(note=m) for m in result.messages
+        ]
         units = [m for m in result.moves if m.kind == "unit"]
         if units:
-            lines.append(f"Moves ({len(units)} units; every move is saved with the plan):")
+            lines.append(
+                translate(
+                    "OptimiseDialog", "Moves ({n} units; every move is saved with the plan):"
+                ).format(n=len(units))
+            )
             lines += [
                 f"  {m.item_id}: {_label(result, m.from_territory)} → "
                 f"{_label(result, m.to_territory)}: {m.reason}"
@@ -647,9 +731,12 @@ class OptimiseDialog(QDialog):
             ]
         self.notes.setPlainText("\n".join(lines))
         self.status.setText(
-            "Done. Review the proposal and press Apply, or change the options and run again."
+            translate(
+                "OptimiseDialog",
+                "Done. Review the proposal and press Apply, or change the options and run again.",
+            )
             if not result.change.is_empty
-            else "Done. Nothing to change."
+            else translate("OptimiseDialog", "Done. Nothing to change.")
         )
 
     def apply(self) -> bool:
@@ -667,9 +754,11 @@ class OptimiseDialog(QDialog):
         ):
             QMessageBox.warning(
                 self,
-                "Optimise territories",
-                "The plan changed while the optimiser ran, so its proposal no longer fits. "
-                "Run it again.",
+                translate("OptimiseDialog", "Optimise territories"),
+                translate(
+                    "OptimiseDialog",
+                    "The plan changed while the optimiser ran, so its proposal no longer fits. Run it again.",
+                ),
             )
             return False
         command = ApplyOptimisationCommand(
@@ -678,7 +767,9 @@ class OptimiseDialog(QDialog):
         self.ctx.push(command)
         self.outcome = None
         self.apply_button.setEnabled(False)
-        self.status.setText("Applied. Edit ▸ Undo takes the whole run back.")
+        self.status.setText(
+            translate("OptimiseDialog", "Applied. Edit ▸ Undo takes the whole run back.")
+        )
         return True
 
     def closeEvent(self, event: Any) -> None:
@@ -706,7 +797,7 @@ def _as_bool(value: object) -> bool:
 def open_dialog(ctx: AppContext) -> OptimiseDialog | None:
     """Show the optimiser dialog (one per window), refreshed for the open plan."""
     if ctx.plan is None:
-        ctx.show_status("Open a plan first.", 5000)
+        ctx.show_status(translate("OptimiseDialog", "Open a plan first."), 5000)
         return None
     dialog = ctx.parent.findChild(OptimiseDialog)
     if dialog is None:
@@ -724,10 +815,15 @@ def install(ctx: AppContext) -> QAction:
     existing = ctx.menu_action("plan", "optimiseAction")
     if isinstance(existing, QAction):
         return existing
-    action = QAction("&Optimise territories…", ctx.parent)
+    action = QAction(translate("OptimiseDialog", "&Optimise territories…"), ctx.parent)
     action.setObjectName("optimiseAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-    action.setStatusTip("Build or rebalance territories automatically, within a disruption budget")
+    action.setStatusTip(
+        translate(
+            "OptimiseDialog",
+            "Build or rebalance territories automatically, within a disruption budget",
+        )
+    )
     action.triggered.connect(lambda _checked=False: open_dialog(ctx))
     ctx.menus["plan"].addAction(action)
     return action

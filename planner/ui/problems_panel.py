@@ -17,19 +17,20 @@ from planner.models.events import AssignmentChanged, TerritoriesChanged
 from planner.models.plan import Plan
 from planner.models.problems import PROBLEM_KINDS, Problem, ProblemKind, find_problems
 from planner.ui.context import AppContext
+from planner.ui.i18n import QT_TRANSLATE_NOOP, num, translate
 from planner.ui.refresh import Refresh
 
 _PROBLEM_EVENTS = (AssignmentChanged, TerritoriesChanged)
 
 #: Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.
 KIND_TITLES: dict[ProblemKind, str] = {
-    "overlap": "Overlapping territories",
-    "unassigned_accounts": "Unassigned accounts",
-    "unassigned_units": "Unassigned units",
-    "non_contiguous": "Territories in separate parts",
-    "empty_territory": "Empty territories",
-    "unplaced_accounts": "Accounts without a location",
-    "outside_units": "Accounts outside every unit",
+    "overlap": QT_TRANSLATE_NOOP("ProblemsPanel", "Overlapping territories"),
+    "unassigned_accounts": QT_TRANSLATE_NOOP("ProblemsPanel", "Unassigned accounts"),
+    "unassigned_units": QT_TRANSLATE_NOOP("ProblemsPanel", "Unassigned units"),
+    "non_contiguous": QT_TRANSLATE_NOOP("ProblemsPanel", "Territories in separate parts"),
+    "empty_territory": QT_TRANSLATE_NOOP("ProblemsPanel", "Empty territories"),
+    "unplaced_accounts": QT_TRANSLATE_NOOP("ProblemsPanel", "Accounts without a location"),
+    "outside_units": QT_TRANSLATE_NOOP("ProblemsPanel", "Accounts outside every unit"),
 }
 
 #: Data roles of a row: the box to zoom to, and (item kind, indices) to select.
@@ -70,7 +71,7 @@ class ProblemsPanel(QWidget):
         self.problems: list[Problem] = []
         #: The dock holding the panel (set by :func:`install`).
         self.dock: QDockWidget | None = None
-        self.summary = QLabel("No plan", self)
+        self.summary = QLabel(translate("ProblemsPanel", "No plan"), self)
         self.summary.setObjectName("problemsSummary")
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("problemsTree")
@@ -103,7 +104,8 @@ class ProblemsPanel(QWidget):
             of_kind = [p for p in problems if p.kind == kind]
             if not of_kind:
                 continue
-            group = QTreeWidgetItem([f"{KIND_TITLES[kind]} ({len(of_kind)})"])
+            title = translate("ProblemsPanel", KIND_TITLES[kind])
+            group = QTreeWidgetItem([f"{title} ({len(of_kind)})"])
             group.setData(0, Qt.ItemDataRole.UserRole, kind)
             font = group.font(0)
             font.setBold(True)
@@ -114,11 +116,14 @@ class ProblemsPanel(QWidget):
                 row.setData(0, Qt.ItemDataRole.UserRole, list(problem.territories))
                 group.addChild(row)
                 for n, part in enumerate(problem.parts, start=1):
-                    what = "unit" if problem.item_kind == "units" else "account"
                     count = len(part.items)
-                    text = (
-                        f"Part {n}: {count:,} {what}{'' if count == 1 else 's'}, "
-                        f"{part.area_km2:,.0f} km²"
+                    what = (
+                        self.tr("%n unit(s)", "", count)
+                        if problem.item_kind == "units"
+                        else self.tr("%n account(s)", "", count)
+                    )
+                    text = translate("ProblemsPanel", "Part {n}: {what}, {area} km²").format(
+                        n=n, what=what, area=num(part.area_km2)
                     )
                     child = self._row(text, part.bbox, problem.item_kind, part.items)
                     child.setData(0, Qt.ItemDataRole.UserRole, list(problem.territories))
@@ -126,7 +131,9 @@ class ProblemsPanel(QWidget):
             group.setExpanded(kind not in collapsed)
         total = len(problems)
         self.summary.setText(
-            "No problems" if total == 0 else f"{total} problem{'s' if total != 1 else ''}"
+            translate("ProblemsPanel", "No problems")
+            if total == 0
+            else self.tr("%n problem(s)", "", total)
         )
 
     @staticmethod
@@ -175,7 +182,7 @@ def install(ctx: AppContext) -> ProblemsPanel:
     """
     panel = ProblemsPanel(ctx.parent)
     panel.setObjectName("problemsPanel")
-    panel.dock = add_panel_dock(ctx, "Problems", panel, "problemsDock")
+    panel.dock = add_panel_dock(ctx, translate("ProblemsPanel", "Problems"), panel, "problemsDock")
     panel.territories_selected.connect(
         lambda indices: ctx.selection.set(indices) if indices else None
     )

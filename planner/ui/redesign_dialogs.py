@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.models.plan import Plan
 from planner.ui.commands import SetTerritoryFieldCommand
+from planner.ui.i18n import money, translate
 
 if TYPE_CHECKING:
     from planner.ui.context import AppContext
@@ -59,7 +60,7 @@ class QuotaDialog(QDialog):
         plan = ctx.plan
         assert plan is not None
         self.plan = plan
-        self.setWindowTitle("Quotas")
+        self.setWindowTitle(translate("QuotaDialog", "Quotas"))
         self.target = QDoubleSpinBox(self)
         self.target.setRange(0, 1e13)
         self.target.setDecimals(0)
@@ -79,19 +80,23 @@ class QuotaDialog(QDialog):
         self.blend.setRange(0, 1)
         self.blend.setSingleStep(0.1)
         self.blend.setValue(0.5)
-        self.blend.setToolTip("Weight of potential in the blend (the rest is history)")
+        self.blend.setToolTip(
+            translate("QuotaDialog", "Weight of potential in the blend (the rest is history)")
+        )
         self.growth = QDoubleSpinBox(self)
         self.growth.setRange(-100, 1000)
         self.growth.setSuffix(" %")
         self.growth.setValue(10)
-        self.growth.setToolTip("Bottom-up: last-12-month revenue × (1 + growth)")
-        compute = QPushButton("Compute", self)
+        self.growth.setToolTip(
+            translate("QuotaDialog", "Bottom-up: last-12-month revenue × (1 + growth)")
+        )
+        compute = QPushButton(translate("QuotaDialog", "Compute"), self)
         compute.clicked.connect(self.compute)
         form = QFormLayout()
-        form.addRow("Company target:", self.target)
-        form.addRow("Top-down by:", self.method)
-        form.addRow("Blend (potential weight):", self.blend)
-        form.addRow("Bottom-up growth:", self.growth)
+        form.addRow(translate("QuotaDialog", "Company target:"), self.target)
+        form.addRow(translate("QuotaDialog", "Top-down by:"), self.method)
+        form.addRow(translate("QuotaDialog", "Blend (potential weight):"), self.blend)
+        form.addRow(translate("QuotaDialog", "Bottom-up growth:"), self.growth)
         form.addRow(compute)
         self.table = QTableWidget(self)
         self.table.setObjectName("quotaTable")
@@ -132,21 +137,27 @@ class QuotaDialog(QDialog):
         self.table.setRowCount(len(table))
         self.table.setColumnCount(5)
         self.table.setHorizontalHeaderLabels(
-            ["Territory", "Top-down", "Bottom-up", "Gap", "Final quota (edit)"]
+            [
+                translate("QuotaDialog", "Territory"),
+                translate("QuotaDialog", "Top-down"),
+                translate("QuotaDialog", "Bottom-up"),
+                translate("QuotaDialog", "Gap"),
+                translate("QuotaDialog", "Final quota (edit)"),
+            ]
         )
         cur = self.plan.settings.currency
-        for r, row in enumerate(table.itertuples(index=False)):
+        for r, row in enumerate(table.to_dict("records")):
             cells = [
-                row.territory,
-                f"{cur}{row.top_down:,.0f}",
-                f"{cur}{row.bottom_up:,.0f}",
-                f"{cur}{row.gap:,.0f}",
+                row["territory"],
+                money(float(row["top_down"]), cur),
+                money(float(row["bottom_up"]), cur),
+                money(float(row["gap"]), cur),
             ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(r, c, item)
-            self.table.setItem(r, 4, QTableWidgetItem(f"{row.top_down:.0f}"))
+            self.table.setItem(r, 4, QTableWidgetItem(f"{float(row['top_down']):.0f}"))
         self.table.blockSignals(False)
         self.table.resizeColumnsToContents()
         self._check_sum()
@@ -172,14 +183,22 @@ class QuotaDialog(QDialog):
         apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         cur = self.plan.settings.currency
         if finals is None:
-            self.status.setText("A final quota is not a number.")
+            self.status.setText(translate("QuotaDialog", "A final quota is not a number."))
             apply.setEnabled(False)
             return False
         total, target = float(finals.sum()), self.target.value()
         ok = abs(total - target) < 0.5
         self.status.setText(
-            f"Final quotas add up to {cur}{total:,.0f}; target {cur}{target:,.0f}"
-            + ("  ✓" if ok else f"  — off by {cur}{total - target:+,.0f}")
+            translate("QuotaDialog", "Final quotas add up to {total}; target {target}").format(
+                total=money(total, cur), target=money(target, cur)
+            )
+            + (
+                "  ✓"
+                if ok
+                else translate("QuotaDialog", "  — off by {gap}").format(
+                    gap=("+" if total > target else "") + money(total - target, cur)
+                )
+            )
         )
         apply.setEnabled(ok)
         return ok
@@ -192,10 +211,12 @@ class QuotaDialog(QDialog):
             SetQuotasCommand(
                 self.plan,
                 finals,
-                f"Set quotas (target {self.plan.settings.currency}{self.target.value():,.0f})",
+                translate("QuotaDialog", "Set quotas (target {target})").format(
+                    target=money(self.target.value(), self.plan.settings.currency)
+                ),
             )
         )
-        self.ctx.show_status("Quotas set", 5000)
+        self.ctx.show_status(translate("QuotaDialog", "Quotas set"), 5000)
         self.accept()
 
 
@@ -210,12 +231,19 @@ class RepMatchDialog(QDialog):
         plan = ctx.plan
         assert plan is not None
         self.plan = plan
-        self.setWindowTitle("Rep matching")
+        self.setWindowTitle(translate("RepMatchDialog", "Rep matching"))
         self.suggestions: list[Any] = suggest_reps(plan)
         names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
         self.table = QTableWidget(len(self.suggestions), 4, self)
         self.table.setObjectName("repMatchTable")
-        self.table.setHorizontalHeaderLabels(["Territory", "Suggested rep", "Now", "Why"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("RepMatchDialog", "Territory"),
+                translate("RepMatchDialog", "Suggested rep"),
+                translate("RepMatchDialog", "Now"),
+                translate("RepMatchDialog", "Why"),
+            ]
+        )
         for r, s in enumerate(self.suggestions):
             index = plan.territory_index[s.territory_id]
             current = plan.territories.at[index, "rep_id"]
@@ -239,7 +267,12 @@ class RepMatchDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel("Ticked rows give the territory the suggested rep (one undo step).")
+            QLabel(
+                translate(
+                    "RepMatchDialog",
+                    "Ticked rows give the territory the suggested rep (one undo step).",
+                )
+            )
         )
         layout.addWidget(self.table)
         layout.addWidget(buttons)
@@ -268,7 +301,12 @@ class RepMatchDialog(QDialog):
         stack.endMacro()
         if changed == 0:
             stack.undo()  # an empty macro is not worth an undo step
-        self.ctx.show_status(f"{changed} territories got a new rep", 5000)
+        self.ctx.show_status(
+            translate("RepMatchDialog", "{changed} territories got a new rep").format(
+                changed=changed
+            ),
+            5000,
+        )
         self.accept()
         return changed
 
@@ -278,28 +316,39 @@ def install(ctx: AppContext) -> None:
 
     def open_quotas() -> None:
         if ctx.plan is None or ctx.plan.n_territories == 0:
-            QMessageBox.information(ctx.parent, "Quotas", "Open a plan with territories first.")
+            QMessageBox.information(
+                ctx.parent,
+                translate("RedesignDialogs", "Quotas"),
+                translate("RedesignDialogs", "Open a plan with territories first."),
+            )
             return
         QuotaDialog(ctx).exec()
 
     def open_matching() -> None:
         if ctx.plan is None or len(ctx.plan.reps) == 0:
-            QMessageBox.information(ctx.parent, "Rep matching", "The plan has no reps.")
+            QMessageBox.information(
+                ctx.parent,
+                translate("RedesignDialogs", "Rep matching"),
+                translate("RedesignDialogs", "The plan has no reps."),
+            )
             return
         RepMatchDialog(ctx).exec()
 
     for text, slot, key, tip in (
         (
-            "&Quotas…",
+            translate("RedesignDialogs", "&Quotas…"),
             open_quotas,
             "Ctrl+Shift+Q",
-            "Split a company target across territories (top-down beside bottom-up)",
+            translate(
+                "RedesignDialogs",
+                "Split a company target across territories (top-down beside bottom-up)",
+            ),
         ),
         (
-            "Match &Reps to Territories…",
+            translate("RedesignDialogs", "Match &Reps to Territories…"),
             open_matching,
             "Ctrl+Shift+M",
-            "Suggest which rep takes which territory, explained",
+            translate("RedesignDialogs", "Suggest which rep takes which territory, explained"),
         ),
     ):
         action = QAction(text, ctx.parent)

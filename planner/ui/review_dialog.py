@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +45,7 @@ from planner.ui.commands import ApplyChangeCommand
 if TYPE_CHECKING:
     from planner.ui.context import AppContext
 from planner.ui.folders import start_folder
+from planner.ui.i18n import QT_TRANSLATE_NOOP, translate
 from planner.ui.worker import Task
 
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
@@ -48,14 +54,25 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def _territory(plan: Plan, index: int) -> str:
     return (
-        "Unassigned" if index < 0 else f"{plan.territory_ids[index]} {plan.territory_label(index)}"
+        translate("ReviewDialog", "Unassigned")
+        if index < 0
+        else f"{plan.territory_ids[index]} {plan.territory_label(index)}"
     )
 
 
 class ChangesModel(QAbstractTableModel):
     """The review's changes, one row each, with a checkbox in the first column."""
 
-    HEADERS = ("Apply", "Where", "Type", "ID", "Name", "From", "To", "Accounts along")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ReviewDialog", "Apply"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Where"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Type"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "ID"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Name"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "From"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "To"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Accounts along"),
+    )
 
     def __init__(self, plan: Plan, changes: list[ReviewChange], parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,7 +88,7 @@ class ChangesModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return translate("ReviewDialog", self.HEADERS[section])
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -89,7 +106,9 @@ class ChangesModel(QAbstractTableModel):
             return None
         values = (
             None,
-            f"{change.sheet} row {change.row}",
+            translate("ReviewDialog", "{sheet} row {row}").format(
+                sheet=change.sheet, row=change.row
+            ),
             change.kind.capitalize(),
             change.item_id,
             change.name or "",
@@ -124,7 +143,13 @@ class ChangesModel(QAbstractTableModel):
 class ConflictsModel(QAbstractTableModel):
     """Rows that cannot be applied: where they are and why."""
 
-    HEADERS = ("Sheet", "Row", "Column", "ID", "Reason")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ReviewDialog", "Sheet"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Row"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Column"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "ID"),
+        QT_TRANSLATE_NOOP("ReviewDialog", "Reason"),
+    )
 
     def __init__(self, conflicts: list[ReviewIssue], parent: QWidget | None = None):
         super().__init__(parent)
@@ -138,7 +163,7 @@ class ConflictsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return translate("ReviewDialog", self.HEADERS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -171,12 +196,21 @@ class ReviewDialog(QDialog):
         self.ctx = ctx
         self.plan = plan
         self.review = review
-        self.setWindowTitle(f"Review {review.workbook}")
+        self.setWindowTitle(
+            translate("ReviewDialog", "Review {workbook}").format(workbook=review.workbook)
+        )
         self.resize(1000, 640)
         accounts, units = len(review.account_changes), len(review.unit_changes)
         summary = QLabel(
-            f"<b>{review.workbook}</b>: {accounts} account and {units} unit changes; "
-            f"{len(review.conflicts)} rows cannot be applied.",
+            translate(
+                "ReviewDialog",
+                "<b>{workbook}</b>: {accounts} account and {units} unit changes; {n_conflicts} rows cannot be applied.",
+            ).format(
+                workbook=review.workbook,
+                accounts=accounts,
+                units=units,
+                n_conflicts=len(review.conflicts),
+            ),
             self,
         )
         summary.setObjectName("reviewSummary")
@@ -187,16 +221,16 @@ class ReviewDialog(QDialog):
         self.conflicts_view = _table(self.conflicts_model, self)
         self.conflicts_view.setObjectName("reviewConflicts")
 
-        all_button = QPushButton("Check all", self)
+        all_button = QPushButton(translate("ReviewDialog", "Check all"), self)
         all_button.clicked.connect(lambda: self.changes_model.set_all(True))
-        none_button = QPushButton("Uncheck all", self)
+        none_button = QPushButton(translate("ReviewDialog", "Uncheck all"), self)
         none_button.clicked.connect(lambda: self.changes_model.set_all(False))
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
-        header.addWidget(QLabel("Changes to apply:", top))
+        header.addWidget(QLabel(translate("ReviewDialog", "Changes to apply:"), top))
         header.addStretch(1)
         header.addWidget(all_button)
         header.addWidget(none_button)
@@ -206,7 +240,10 @@ class ReviewDialog(QDialog):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(
-            QLabel("Conflicts (not applied; fix them in the workbook):", bottom)
+            QLabel(
+                translate("ReviewDialog", "Conflicts (not applied; fix them in the workbook):"),
+                bottom,
+            )
         )
         bottom_layout.addWidget(self.conflicts_view)
         if review.notes:
@@ -236,7 +273,7 @@ class ReviewDialog(QDialog):
 
     def _update_button(self) -> None:
         n = int(self.changes_model.checked.sum())
-        self.apply_button.setText(f"Apply {n} change{'s' * (n != 1)}")
+        self.apply_button.setText(self.tr("Apply %n change(s)", "", n))
         self.apply_button.setEnabled(n > 0)
 
     def apply_checked(self) -> bool:
@@ -247,10 +284,10 @@ class ReviewDialog(QDialog):
         try:
             change = review_to_change(self.plan, self.review, accepted)
         except ValueError as exc:
-            QMessageBox.warning(self, "Review", str(exc))
+            QMessageBox.warning(self, translate("ReviewDialog", "Review"), str(exc))
             return False
-        text = (
-            f"Apply {len(accepted)} change{'s' * (len(accepted) != 1)} from {self.review.workbook}"
+        text = self.tr("Apply %n change(s) from {workbook}", "", len(accepted)).format(
+            workbook=self.review.workbook
         )
         self.ctx.push(ApplyChangeCommand(self.plan, change, text))
         self.ctx.show_status(text, 8000)
@@ -283,7 +320,9 @@ def start_review(
         if shown is not None:
             shown(dialog)
 
-    task: Task = ctx.run_task(work, f"Reviewing {Path(path).name}", done)
+    task: Task = ctx.run_task(
+        work, translate("ReviewDialog", "Reviewing {name}").format(name=Path(path).name), done
+    )
     return task
 
 
@@ -293,7 +332,7 @@ def open_dialog(ctx: AppContext) -> Task | None:
         return None
     start = str(start_folder(ctx.settings, "dirs/exports", ctx.path))
     name, _ = QFileDialog.getOpenFileName(
-        ctx.parent, "Review edited workbook", start, WORKBOOK_FILTER
+        ctx.parent, translate("ReviewDialog", "Review edited workbook"), start, WORKBOOK_FILTER
     )
     if not name:
         return None
@@ -305,10 +344,13 @@ def install(ctx: AppContext) -> QAction:
     existing = ctx.menu_action("file", "reviewWorkbookAction")
     if existing is not None:
         return existing
-    action = QAction("Review Edited &Workbook…", ctx.parent)
+    action = QAction(translate("ReviewDialog", "Review Edited &Workbook…"), ctx.parent)
     action.setObjectName("reviewWorkbookAction")
     action.setStatusTip(
-        "See a manager's changes to an exported workbook and apply the ones you accept"
+        translate(
+            "ReviewDialog",
+            "See a manager's changes to an exported workbook and apply the ones you accept",
+        )
     )
     action.triggered.connect(lambda _checked=False: open_dialog(ctx))
     menu = ctx.menus["file"]

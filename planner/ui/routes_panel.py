@@ -60,6 +60,7 @@ from planner.models.events import (
     TablesChanged,
     TerritoriesChanged,
 )
+from planner.models.i18n import format_weekday_date
 from planner.models.plan import Plan
 from planner.models.progress import Cancelled, TaskState
 from planner.optimise.visit_planning import (
@@ -84,6 +85,7 @@ from planner.optimise.visit_planning import (
 )
 from planner.ui.canvas import MapCanvas
 from planner.ui.context import AppContext
+from planner.ui.i18n import QT_TRANSLATE_NOOP, money, num, percent, translate
 from planner.ui.refresh import Refresh
 
 ALL = ""  # rep and day selectors: everything
@@ -310,13 +312,14 @@ def _item(value: object, align_right: bool = False, sort_key: float | None = Non
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(headers))
+    table.setHorizontalHeaderLabels([translate("RoutesPanel", h) for h in headers])
     table.verticalHeader().setVisible(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    # As wide as header and cells, the last one too: a narrow dock scrolls rather than cut
+    # a header (translations run longer than English).
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
@@ -348,25 +351,30 @@ class RoutesPanel(QWidget):
     itineraries_written = Signal(object)
 
     TOTALS_HEADERS = (
-        "Rep",
-        "Visits",
-        "Not planned",
-        "Distance (km)",
-        "Drive (h)",
-        "Utilisation",
-        "Mileage",
+        QT_TRANSLATE_NOOP("RoutesPanel", "Rep"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Visits"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Not planned"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Distance (km)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Drive (h)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Utilisation"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Mileage"),
     )
     ITINERARY_HEADERS = (
-        "Day",
-        "Order",
-        "Account",
-        "Arrival",
-        "Departure",
-        "Drive (min)",
-        "Distance (km)",
-        "Address",
+        QT_TRANSLATE_NOOP("RoutesPanel", "Day"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Order"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Account"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Arrival"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Departure"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Drive (min)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Distance (km)"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Address"),
     )
-    UNPLACED_HEADERS = ("Account", "Rep", "Visits", "Reason")
+    UNPLACED_HEADERS = (
+        QT_TRANSLATE_NOOP("RoutesPanel", "Account"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Rep"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Visits"),
+        QT_TRANSLATE_NOOP("RoutesPanel", "Reason"),
+    )
 
     def __init__(self, ctx: AppContext, canvas: MapCanvas) -> None:
         super().__init__(ctx.parent)
@@ -387,13 +395,15 @@ class RoutesPanel(QWidget):
 
         self.rep_combo = QComboBox()
         self.rep_combo.setObjectName("routesRep")
-        self.rep_combo.setToolTip("Plan and show one rep, or every rep")
+        self.rep_combo.setToolTip(translate("RoutesPanel", "Plan and show one rep, or every rep"))
         self.weeks_spin = QSpinBox()
         self.weeks_spin.setObjectName("routesWeeks")
         self.weeks_spin.setRange(1, 13)
         self.weeks_spin.setValue(4)
-        self.weeks_spin.setSuffix(" weeks")
-        self.weeks_spin.setToolTip("Planning horizon: the call cycle repeats after it")
+        self.weeks_spin.setSuffix(translate("RoutesPanel", " weeks"))
+        self.weeks_spin.setToolTip(
+            translate("RoutesPanel", "Planning horizon: the call cycle repeats after it")
+        )
         self.start_edit = QDateEdit()
         self.start_edit.setObjectName("routesStart")
         self.start_edit.setCalendarPopup(True)
@@ -401,35 +411,49 @@ class RoutesPanel(QWidget):
         self.start_edit.setKeyboardTracking(False)
         self.start_edit.setDisplayFormat("ddd d MMM yyyy")
         self.start_edit.setToolTip(
-            "Monday the horizon starts (saved with the plan); another day picks its week's Monday"
+            translate(
+                "RoutesPanel",
+                "Monday the horizon starts (saved with the plan); another day picks its week's Monday",
+            )
         )
         self.holidays_edit = QLineEdit()
         self.holidays_edit.setObjectName("routesHolidays")
-        self.holidays_edit.setPlaceholderText("US, US:CA, CA:ON, GB, none")
+        self.holidays_edit.setPlaceholderText(
+            translate("RoutesPanel", "US, US:CA, CA:ON, GB, none")
+        )
         self.holidays_edit.setToolTip(
-            "Public holidays with no visits: a country code, optionally :state or :province, "
-            "or none (saved with the plan). Reps' own days off: the reps column days_off, "
-            "e.g. 2026-12-28..2026-12-31; 2027-01-08"
+            translate(
+                "RoutesPanel",
+                "Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08",
+            )
         )
         self.horizon_label = QLabel("")
         self.horizon_label.setObjectName("routesHorizon")
         self.horizon_label.setWordWrap(True)
-        self.itineraries_button = QPushButton("Write itineraries…")
+        self.itineraries_button = QPushButton(translate("RoutesPanel", "Write itineraries…"))
         self.itineraries_button.setObjectName("routesItineraries")
         self.itineraries_button.setToolTip(
-            "Write one Excel itinerary per rep with routes (a page per day) into a folder"
+            translate(
+                "RoutesPanel",
+                "Write one Excel itinerary per rep with routes (a page per day) into a folder",
+            )
         )
-        self.run_button = QPushButton("Plan routes")
+        self.run_button = QPushButton(translate("RoutesPanel", "Plan routes"))
         self.run_button.setObjectName("routesRun")
         self.run_button.setToolTip(
-            "Choose visit days and plan each day's route for the selected rep(s), in the background"
+            translate(
+                "RoutesPanel",
+                "Choose visit days and plan each day's route for the selected rep(s), in the background",
+            )
         )
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(translate("RoutesPanel", "Cancel"))
         self.cancel_button.setObjectName("routesCancel")
         self.cancel_button.setEnabled(False)
-        self.clear_button = QPushButton("Clear routes")
+        self.clear_button = QPushButton(translate("RoutesPanel", "Clear routes"))
         self.clear_button.setObjectName("routesClear")
-        self.clear_button.setToolTip("Remove the routes: workload goes back to estimated travel")
+        self.clear_button.setToolTip(
+            translate("RoutesPanel", "Remove the routes: workload goes back to estimated travel")
+        )
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
@@ -447,10 +471,10 @@ class RoutesPanel(QWidget):
         self.unplaced_table = _table(self.UNPLACED_HEADERS, "routesUnplaced")
 
         form = QFormLayout()
-        form.addRow("Rep", self.rep_combo)
-        form.addRow("Horizon", self.weeks_spin)
-        form.addRow("Starts", self.start_edit)
-        form.addRow("Holidays", self.holidays_edit)
+        form.addRow(translate("RoutesPanel", "Rep"), self.rep_combo)
+        form.addRow(translate("RoutesPanel", "Horizon"), self.weeks_spin)
+        form.addRow(translate("RoutesPanel", "Starts"), self.start_edit)
+        form.addRow(translate("RoutesPanel", "Holidays"), self.holidays_edit)
         form.addRow("", self.horizon_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
@@ -462,14 +486,14 @@ class RoutesPanel(QWidget):
         itinerary_layout = QVBoxLayout(itinerary)
         itinerary_layout.setContentsMargins(0, 0, 0, 0)
         day_row = QHBoxLayout()
-        day_row.addWidget(QLabel("Day"))
+        day_row.addWidget(QLabel(translate("RoutesPanel", "Day")))
         day_row.addWidget(self.day_combo, 1)
         itinerary_layout.addLayout(day_row)
         itinerary_layout.addWidget(self.day_label)
         itinerary_layout.addWidget(self.itinerary_table)
         self.tabs = QTabWidget()
-        self.tabs.addTab(itinerary, "Itinerary")
-        self.tabs.addTab(self.unplaced_table, "Not planned")
+        self.tabs.addTab(itinerary, translate("RoutesPanel", "Itinerary"))
+        self.tabs.addTab(self.unplaced_table, translate("RoutesPanel", "Not planned"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -545,15 +569,17 @@ class RoutesPanel(QWidget):
             return
         weekdays = set(options.working_weekdays)
         skipped = [
-            f"{name} ({day:%a %d %b})"
+            f"{name} ({format_weekday_date(day, year=False)})"
             for day, name in holidays.items()
             if day.weekday() in weekdays
         ]
-        text = f"{first:%a %d %b %Y} – {last:%a %d %b %Y}."
+        text = f"{format_weekday_date(first)} – {format_weekday_date(last)}."
         if skipped:
-            text += " No visits on " + ", ".join(skipped) + "."
+            text += translate("RoutesPanel", " No visits on {days}.").format(
+                days=", ".join(skipped)
+            )
         elif options.holiday_country:
-            text += " No public holidays on working days."
+            text += translate("RoutesPanel", " No public holidays on working days.")
         self.horizon_label.setText(text)
 
     def _on_start_changed(self, value: QDate) -> None:
@@ -572,7 +598,9 @@ class RoutesPanel(QWidget):
             SetRoutesCalendarCommand(
                 self.plan,
                 {"routes_start_date": monday.isoformat()},
-                f"Routes start {monday:%a %d %b %Y}",
+                translate("RoutesPanel", "Routes start {day}").format(
+                    day=format_weekday_date(monday)
+                ),
             )
         )
         self._show_horizon()
@@ -597,7 +625,9 @@ class RoutesPanel(QWidget):
             SetRoutesCalendarCommand(
                 self.plan,
                 {"holiday_country": country, "holiday_subdivision": subdivision},
-                f"Public holidays: {calendar_label(country, subdivision)}",
+                translate("RoutesPanel", "Public holidays: {calendar}").format(
+                    calendar=calendar_label(country, subdivision)
+                ),
             )
         )
         self._show_calendar()
@@ -606,7 +636,7 @@ class RoutesPanel(QWidget):
         current = self.selected_rep()
         self.rep_combo.blockSignals(True)
         self.rep_combo.clear()
-        self.rep_combo.addItem("All reps", ALL)
+        self.rep_combo.addItem(translate("RoutesPanel", "All reps"), ALL)
         self._names = {}
         if self.plan is not None:
             with_territory = {r for r in self.plan.territories["rep_id"] if isinstance(r, str)}
@@ -653,7 +683,9 @@ class RoutesPanel(QWidget):
             self.status.setText(str(exc))
             return
         if not snapshot.reps:
-            self.status.setText("No rep has a territory: nothing to plan.")
+            self.status.setText(
+                translate("RoutesPanel", "No rep has a territory: nothing to plan.")
+            )
             return
 
         def work(state: TaskState) -> RoutesResult:
@@ -668,9 +700,15 @@ class RoutesPanel(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.progress.setVisible(True)
-        self.status.setText(f"Planning {options.weeks} weeks of visits for {who}…")
+        self.status.setText(
+            translate("RoutesPanel", "Planning {weeks} weeks of visits for {who}…").format(
+                weeks=options.weeks, who=who
+            )
+        )
         self.task = self.ctx.run_task(
-            work, f"Planning visit routes for {who}", lambda result: self._on_done(plan, result)
+            work,
+            translate("RoutesPanel", "Planning visit routes for {who}").format(who=who),
+            lambda result: self._on_done(plan, result),
         )
         self.task.progress.connect(self._on_progress)
         self.task.failed.connect(lambda _exc: self._finish(None))
@@ -701,12 +739,22 @@ class RoutesPanel(QWidget):
 
     def _on_done(self, plan: Plan, result: RoutesResult) -> None:
         if plan is not self.ctx.plan:
-            self.status.setText("Another plan was opened meanwhile: the routes were not applied.")
+            self.status.setText(
+                translate(
+                    "RoutesPanel", "Another plan was opened meanwhile: the routes were not applied."
+                )
+            )
             self._finish(None)
             return
-        who = "all reps" if result.all_reps else ", ".join(result.rep_ids)
-        self._push(ApplyRoutesCommand(plan, result, f"Plan visit routes ({who})"))
-        note = f"{result.visits_planned:,} visits planned, {result.visits_unplaced:,} not planned."
+        who = translate("RoutesPanel", "all reps") if result.all_reps else ", ".join(result.rep_ids)
+        self._push(
+            ApplyRoutesCommand(
+                plan, result, translate("RoutesPanel", "Plan visit routes ({who})").format(who=who)
+            )
+        )
+        note = translate("RoutesPanel", "{planned} visits planned, {unplaced} not planned.").format(
+            planned=num(result.visits_planned), unplaced=num(result.visits_unplaced)
+        )
         if result.warnings:
             note += " " + "; ".join(result.warnings) + "."
         self.run_note = note
@@ -715,7 +763,7 @@ class RoutesPanel(QWidget):
         self._finish(result)
 
     def _on_cancelled(self) -> None:
-        self.status.setText("Cancelled: the plan is unchanged.")
+        self.status.setText(translate("RoutesPanel", "Cancelled: the plan is unchanged."))
         self._finish(None)
 
     def _finish(self, result: RoutesResult | None) -> None:
@@ -746,14 +794,19 @@ class RoutesPanel(QWidget):
         if plan is not None and self.task is None:
             routed = int(np.isfinite(plan.engine.routed_travel_hours).sum())
             if not routed:
-                travel = "No routes planned: workload uses estimated travel."
-            elif routed < plan.n_territories:
-                travel = (
-                    f"Workload uses routed travel for {routed} of {plan.n_territories} "
-                    "territories (estimated travel for the rest)."
+                travel = translate(
+                    "RoutesPanel", "No routes planned: workload uses estimated travel."
                 )
+            elif routed < plan.n_territories:
+                travel = translate(
+                    "RoutesPanel",
+                    "Workload uses routed travel for {routed} of {total} territories "
+                    "(estimated travel for the rest).",
+                ).format(routed=routed, total=plan.n_territories)
             else:
-                travel = "Workload uses routed travel for every territory."
+                travel = translate(
+                    "RoutesPanel", "Workload uses routed travel for every territory."
+                )
             self.status.setText(f"{self.run_note} {travel}".strip())
 
     def _fill_totals(self, totals: pd.DataFrame | None) -> None:
@@ -770,12 +823,12 @@ class RoutesPanel(QWidget):
                 rep_item.setData(Qt.ItemDataRole.UserRole, str(row.rep_id))
                 cells = [
                     rep_item,
-                    _item(f"{int(row.visits):,}", True),
-                    _item(f"{int(row.unplaced_visits):,}", True),
-                    _item(f"{float(row.distance_km):,.0f}", True),
-                    _item(f"{float(row.drive_hours):,.1f}", True),
-                    _item(f"{float(row.utilisation):.0%}", True),
-                    _item(f"{currency}{float(row.mileage_reimbursement):,.0f}", True),
+                    _item(num(int(row.visits)), True),
+                    _item(num(int(row.unplaced_visits)), True),
+                    _item(num(float(row.distance_km)), True),
+                    _item(num(float(row.drive_hours), 1), True),
+                    _item(percent(float(row.utilisation), 0), True),
+                    _item(money(float(row.mileage_reimbursement), currency), True),
                 ]
                 for c, cell in enumerate(cells):
                     table.setItem(r, c, cell)
@@ -797,7 +850,7 @@ class RoutesPanel(QWidget):
         table = self.unplaced_table
         table.setRowCount(0)
         if unplaced is None or not len(unplaced):
-            self.tabs.setTabText(1, "Not planned")
+            self.tabs.setTabText(1, translate("RoutesPanel", "Not planned"))
             return
         rep = self.selected_rep()
         rows = unplaced if rep == ALL else unplaced[unplaced["rep_id"] == rep]
@@ -810,7 +863,12 @@ class RoutesPanel(QWidget):
             table.setItem(r, 1, _item(self._names.get(rep_id, rep_id)))
             table.setItem(r, 2, _item(int(row.visits), True))
             table.setItem(r, 3, _item(row.reason))
-        self.tabs.setTabText(1, f"Not planned ({int(rows['visits'].sum()):,} visits)")
+        self.tabs.setTabText(
+            1,
+            translate("RoutesPanel", "Not planned ({value} visits)").format(
+                value=num(int(rows["visits"].sum()), 0)
+            ),
+        )
 
     def _days(self) -> list[str]:
         routes = self.plan.layers.get(ROUTES_LAYER) if self.plan is not None else None
@@ -827,11 +885,13 @@ class RoutesPanel(QWidget):
         self.day_combo.clear()
         if not days:
             self.day_combo.addItem(
-                "Choose a rep to see their days" if self.selected_rep() == ALL else "No routes",
+                translate("RoutesPanel", "Choose a rep to see their days")
+                if self.selected_rep() == ALL
+                else translate("RoutesPanel", "No routes"),
                 ALL,
             )
         else:
-            self.day_combo.addItem("Every day", ALL)
+            self.day_combo.addItem(translate("RoutesPanel", "Every day"), ALL)
             for day in days:
                 label = pd.Timestamp(day).strftime("%a %d %b %Y")
                 self.day_combo.addItem(label, day)
@@ -869,8 +929,8 @@ class RoutesPanel(QWidget):
                 _item(account),
                 _item(row.arrival, True),
                 _item(row.departure, True),
-                _item(f"{float(row.drive_minutes):.0f}", True),
-                _item(f"{float(row.distance_km):.1f}", True),
+                _item(num(float(row.drive_minutes)), True),
+                _item(num(float(row.distance_km), 1), True),
                 _item(_address(row._asdict())),
             ]
             for c, cell in enumerate(cells):
@@ -888,9 +948,18 @@ class RoutesPanel(QWidget):
         r = rows.iloc[0]
         working = float(r["working_minutes"])
         self.day_label.setText(
-            f"Leave home {r['leave_home']}, back {r['return_home']}: {int(r['visits'])} visits, "
-            f"{float(r['distance_km']):,.0f} km, {float(r['drive_minutes']):.0f} min driving, "
-            f"working {int(working // 60)} h {round(working % 60):02d}"
+            translate(
+                "RoutesPanel",
+                "Leave home {leave}, back {back}: {visits} visits, {km} km, {drive} min driving, working {hours} h {minutes:02d}",
+            ).format(
+                leave=r["leave_home"],
+                back=r["return_home"],
+                visits=int(r["visits"]),
+                km=num(float(r["distance_km"]), 0),
+                drive=num(float(r["drive_minutes"]), 0),
+                hours=int(working // 60),
+                minutes=round(working % 60),
+            )
         )
 
     def write_itineraries(self, folder: str | None = None) -> Any:
@@ -908,15 +977,21 @@ class RoutesPanel(QWidget):
             return None
         stops = plan.layers.get(ROUTE_STOPS_LAYER)
         if stops is None or not len(stops):
-            self.status.setText("No routes planned: plan them first.")
+            self.status.setText(translate("RoutesPanel", "No routes planned: plan them first."))
             return None
         rep = self.selected_rep()
         reps = None if rep == ALL else [rep]
         if reps is not None and not (stops["rep_id"] == rep).any():
-            self.status.setText(f"{self._names.get(rep, rep)} has no routes planned.")
+            self.status.setText(
+                translate("RoutesPanel", "{value} has no routes planned.").format(
+                    value=self._names.get(rep, rep)
+                )
+            )
             return None
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, "Write itineraries into folder")
+            folder = QFileDialog.getExistingDirectory(
+                self, translate("RoutesPanel", "Write itineraries into folder")
+            )
             if not folder:
                 return None
         source = itinerary_source(plan)  # a copy: the plan may change while files are written
@@ -926,7 +1001,11 @@ class RoutesPanel(QWidget):
             return write_itineraries(source, target, reps, state)
 
         def done(files: list[Path]) -> None:
-            self.status.setText(f"Wrote {len(files)} itineraries to {target}.")
+            self.status.setText(
+                translate("RoutesPanel", "Wrote {n_files} itineraries to {target}.").format(
+                    n_files=len(files), target=target
+                )
+            )
             self.itineraries_written.emit(files)
 
         return self.ctx.run_task(work, "Writing itineraries", done, show_dialog=False)
@@ -1016,15 +1095,19 @@ def install(ctx: AppContext, canvas: MapCanvas) -> RoutesPanel:
     """
     panel = RoutesPanel(ctx, canvas)
     panel.setObjectName("routesPanel")
-    dock = QDockWidget("Visit routes", ctx.parent)
+    dock = QDockWidget(translate("RoutesPanel", "Visit routes"), ctx.parent)
     dock.setObjectName("routesDock")
     dock.setWidget(panel)
     ctx.add_dock(dock)
     panel.dock = dock
-    action = QAction("Plan visit &routes…", ctx.parent)
+    action = QAction(translate("RoutesPanel", "Plan visit &routes…"), ctx.parent)
     action.setObjectName("planRoutesAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-    action.setStatusTip("Plan each rep's visit days and day routes; workload then uses them")
+    action.setStatusTip(
+        translate(
+            "RoutesPanel", "Plan each rep's visit days and day routes; workload then uses them"
+        )
+    )
 
     def show_panel() -> None:
         dock.show()

@@ -40,6 +40,7 @@ from planner.models.scenarios import (
     write_scenario,
 )
 from planner.ui.commands import ApplyChangeCommand
+from planner.ui.i18n import money, num, translate
 from planner.ui.refresh import Refresh
 
 if TYPE_CHECKING:
@@ -93,18 +94,22 @@ class ScenariosPanel(QWidget):
         self.table.setObjectName("comparisonTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.note = QLabel(
-            "Tick scenarios to compare; lower is better on every row, best in green.", self
+            translate(
+                "ScenariosPanel",
+                "Tick scenarios to compare; lower is better on every row, best in green.",
+            ),
+            self,
         )
         self.note.setWordWrap(True)
         buttons = QHBoxLayout()
         for text, slot in (
-            ("Save current as…", self.save_current),
-            ("Switch to", self.switch_selected),
-            ("Duplicate…", self.duplicate_selected),
-            ("Rename…", self.rename_selected),
-            ("Delete", self.delete_selected),
-            ("Maps", self.show_maps),
-            ("Realignment", self.show_realignment),
+            (translate("ScenariosPanel", "Save current as…"), self.save_current),
+            (translate("ScenariosPanel", "Switch to"), self.switch_selected),
+            (translate("ScenariosPanel", "Duplicate…"), self.duplicate_selected),
+            (translate("ScenariosPanel", "Rename…"), self.rename_selected),
+            (translate("ScenariosPanel", "Delete"), self.delete_selected),
+            (translate("ScenariosPanel", "Maps"), self.show_maps),
+            (translate("ScenariosPanel", "Realignment"), self.show_realignment),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
@@ -208,7 +213,7 @@ class ScenariosPanel(QWidget):
             edit()
         except ScenarioError as exc:
             plan.replace_tables(before)
-            QMessageBox.warning(self, "Scenarios", str(exc))
+            QMessageBox.warning(self, translate("ScenariosPanel", "Scenarios"), str(exc))
             return
         self.ctx.push(
             ScenarioTablesCommand(plan, before, _scenario_tables(plan), text, self.refresh)
@@ -222,11 +227,15 @@ class ScenariosPanel(QWidget):
         plan = self.ctx.plan
         if plan is None:
             return
-        name = name or self._ask("Save scenario", "Name for the current alignment:")
+        name = name or self._ask(
+            translate("ScenariosPanel", "Save scenario"),
+            translate("ScenariosPanel", "Name for the current alignment:"),
+        )
         if name:
             at, ut = plan.account_territory.copy(), plan.unit_territory.copy()
             self._edit(
-                lambda: write_scenario(plan, name, at, ut, source="edit"), f"Save scenario {name}"
+                lambda: write_scenario(plan, name, at, ut, source="edit"),
+                translate("ScenariosPanel", "Save scenario {name}").format(name=name),
             )
 
     def switch_selected(self, name: str | None = None) -> None:
@@ -236,9 +245,20 @@ class ScenariosPanel(QWidget):
             return
         change = switch_change(plan, name)
         if change.is_empty:
-            self.ctx.show_status(f"The plan already has the alignment of {name}", 5000)
+            self.ctx.show_status(
+                translate("ScenariosPanel", "The plan already has the alignment of {name}").format(
+                    name=name
+                ),
+                5000,
+            )
             return
-        self.ctx.push(ApplyChangeCommand(plan, change, f"Switch to scenario {name}"))
+        self.ctx.push(
+            ApplyChangeCommand(
+                plan,
+                change,
+                translate("ScenariosPanel", "Switch to scenario {name}").format(name=name),
+            )
+        )
 
     def duplicate_selected(self, new: str | None = None) -> None:
         plan = self.ctx.plan
@@ -246,11 +266,16 @@ class ScenariosPanel(QWidget):
         if plan is None or not name:
             return
         new = new or self._ask(
-            "Duplicate scenario", f"Name for the copy of {name}:", f"{name} copy"
+            translate("ScenariosPanel", "Duplicate scenario"),
+            translate("ScenariosPanel", "Name for the copy of {name}:").format(name=name),
+            translate("ScenariosPanel", "{name} copy").format(name=name),
         )
         if new:
             self._edit(
-                lambda: duplicate_scenario(plan, name, new), f"Duplicate scenario {name} as {new}"
+                lambda: duplicate_scenario(plan, name, new),
+                translate("ScenariosPanel", "Duplicate scenario {name} as {new}").format(
+                    name=name, new=new
+                ),
             )
 
     def rename_selected(self, new: str | None = None) -> None:
@@ -258,9 +283,18 @@ class ScenariosPanel(QWidget):
         name = self.selected()
         if plan is None or not name:
             return
-        new = new or self._ask("Rename scenario", f"New name for {name}:", name)
+        new = new or self._ask(
+            translate("ScenariosPanel", "Rename scenario"),
+            translate("ScenariosPanel", "New name for {name}:").format(name=name),
+            name,
+        )
         if new and new != name:
-            self._edit(lambda: rename_scenario(plan, name, new), f"Rename scenario {name} to {new}")
+            self._edit(
+                lambda: rename_scenario(plan, name, new),
+                translate("ScenariosPanel", "Rename scenario {name} to {new}").format(
+                    name=name, new=new
+                ),
+            )
 
     def show_maps(self) -> ScenarioMapsDialog | None:
         """Open small-multiple maps of the ticked scenarios."""
@@ -277,7 +311,9 @@ class ScenariosPanel(QWidget):
         plan = self.ctx.plan
         name = name or self.selected()
         if plan is None or not name:
-            self.ctx.show_status("Select a scenario for its realignment report.", 5000)
+            self.ctx.show_status(
+                translate("ScenariosPanel", "Select a scenario for its realignment report."), 5000
+            )
             return None
         dialog = RealignmentDialog(plan, name, self)
         dialog.show()
@@ -288,7 +324,10 @@ class ScenariosPanel(QWidget):
         name = self.selected()
         if plan is None or not name:
             return
-        self._edit(lambda: delete_scenario(plan, name), f"Delete scenario {name}")
+        self._edit(
+            lambda: delete_scenario(plan, name),
+            translate("ScenariosPanel", "Delete scenario {name}").format(name=name),
+        )
 
 
 class RealignmentDialog(QDialog):
@@ -300,23 +339,42 @@ class RealignmentDialog(QDialog):
         from planner.models.scenarios import realignment_report
 
         super().__init__(parent)
-        self.setWindowTitle(f"Realignment: {name} against the baseline")
+        self.setWindowTitle(
+            translate("RealignmentDialog", "Realignment: {name} against the baseline").format(
+                name=name
+            )
+        )
         self.report = realignment_report(plan, name)
         accounts = self.report[self.report["kind"] == "account"]
         summary = QLabel(
-            f"{len(accounts):,} accounts ({plan.settings.currency}{accounts['revenue'].sum():,.0f} revenue) "
-            f"and {int((self.report['kind'] == 'unit').sum()):,} units change territory.",
+            translate(
+                "RealignmentDialog",
+                "{n_accounts} accounts ({currency}{revenue} revenue) and {n_units} units change territory.",
+            ).format(
+                n_accounts=num(len(accounts), 0),
+                currency=plan.settings.currency,
+                revenue=num(accounts["revenue"].sum(), 0),
+                n_units=num(int((self.report["kind"] == "unit").sum()), 0),
+            ),
             self,
         )
         self.table = QTableWidget(len(self.report), len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels(
-            ["Kind", "Id", "Name", "From", "To", "Revenue", "Reason"]
+            [
+                translate("RealignmentDialog", "Kind"),
+                translate("RealignmentDialog", "Id"),
+                translate("RealignmentDialog", "Name"),
+                translate("RealignmentDialog", "From"),
+                translate("RealignmentDialog", "To"),
+                translate("RealignmentDialog", "Revenue"),
+                translate("RealignmentDialog", "Reason"),
+            ]
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, row in enumerate(self.report.itertuples(index=False)):
             for c, key in enumerate(self.COLUMNS):
                 value = getattr(row, key)
-                text = f"{plan.settings.currency}{value:,.0f}" if key == "revenue" else str(value)
+                text = money(value, plan.settings.currency) if key == "revenue" else str(value)
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.setSortingEnabled(True)
         self.table.resizeColumnsToContents()
@@ -335,7 +393,7 @@ class ScenarioMapsDialog(QDialog):
         from planner.io.scenario_maps import scenario_figure
 
         super().__init__(parent)
-        self.setWindowTitle("Scenarios side by side")
+        self.setWindowTitle(translate("ScenarioMapsDialog", "Scenarios side by side"))
         self.figure = scenario_figure(plan, names)
         self.canvas = FigureCanvasQTAgg(self.figure)
         layout = QVBoxLayout(self)
@@ -346,7 +404,7 @@ class ScenarioMapsDialog(QDialog):
 def install(ctx: AppContext) -> ScenariosPanel:
     """Add the Scenarios dock (View menu) and refresh it when a plan is shown."""
     panel = ScenariosPanel(ctx)
-    dock = QDockWidget("Scenarios", ctx.parent)
+    dock = QDockWidget(translate("ScenariosPanel", "Scenarios"), ctx.parent)
     dock.setObjectName("scenariosDock")
     dock.setWidget(panel)
     ctx.add_dock(dock)

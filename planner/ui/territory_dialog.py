@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui.commands import SetTerritoryFieldCommand
+from planner.ui.i18n import translate
 
 if TYPE_CHECKING:
     from planner.ui.context import AppContext
@@ -29,10 +30,14 @@ class TerritoryDialog(QDialog):
         super().__init__(parent or ctx.parent)
         plan = ctx.plan
         assert plan is not None
-        self.setWindowTitle(f"Territory {plan.territory_ids[index]}")
+        self.setWindowTitle(
+            translate("TerritoryDialog", "Territory {value}").format(
+                value=plan.territory_ids[index]
+            )
+        )
         self.name = QLineEdit(plan.territory_label(index), self)
         self.rep = QComboBox(self)
-        self.rep.addItem("(no rep)", None)
+        self.rep.addItem(translate("TerritoryDialog", "(no rep)"), None)
         for rep_id, name in zip(plan.reps["rep_id"], plan.reps["name"], strict=True):
             self.rep.addItem(f"{name} ({rep_id})", rep_id)
         current = plan.territories.at[index, "rep_id"]
@@ -45,9 +50,9 @@ class TerritoryDialog(QDialog):
         self._show_color()
         self.color_button.clicked.connect(self._pick_color)
         form = QFormLayout(self)
-        form.addRow("Name:", self.name)
-        form.addRow("Rep:", self.rep)
-        form.addRow("Colour:", self.color_button)
+        form.addRow(translate("TerritoryDialog", "Name:"), self.name)
+        form.addRow(translate("TerritoryDialog", "Rep:"), self.rep)
+        form.addRow(translate("TerritoryDialog", "Colour:"), self.color_button)
         form.addRow(f"{self.parent_level}:", self.parent_combo)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -64,7 +69,7 @@ class TerritoryDialog(QDialog):
         assert plan is not None
         tree = hierarchy(plan)
         self.parent_level = tree.levels[0] if tree.levels else IMPLICIT_LEVEL
-        self.parent_combo.addItem("(none)", None)
+        self.parent_combo.addItem(translate("TerritoryDialog", "(none)"), None)
         nodes = tree.nodes_at(self.parent_level) if tree.levels else []
         for node in nodes:
             path, up = [node.name], node.parent
@@ -78,8 +83,10 @@ class TerritoryDialog(QDialog):
             self.parent_combo.addItem(current, current)  # not among the nodes: keep it
         self.parent_combo.setCurrentIndex(max(self.parent_combo.findData(current), 0))
         self.parent_combo.setToolTip(
-            f"The {self.parent_level.lower()} this territory rolls up into (its parent_id); "
-            "the levels above come from the plan's hierarchy table"
+            translate(
+                "TerritoryDialog",
+                "The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table",
+            ).format(value=self.parent_level.lower())
         )
 
     def _show_color(self) -> None:
@@ -122,7 +129,11 @@ def apply_territory_edits(ctx: AppContext, index: int, values: dict[str, object]
     if not changed:
         return 0
     stack = ctx.undo_stack
-    stack.beginMacro(f"Edit territory {plan.territory_label(index)}")
+    stack.beginMacro(
+        translate("TerritoryDialog", "Edit territory {name}").format(
+            name=plan.territory_label(index)
+        )
+    )
     for field, value in changed.items():
         ctx.push(SetTerritoryFieldCommand(plan, index, field, value))
     stack.endMacro()
@@ -146,13 +157,17 @@ def install(ctx: AppContext) -> QAction:
     def edit_selected() -> None:
         selected = ctx.selection.indices
         if ctx.plan is None or len(selected) != 1:
-            ctx.show_status("Select one territory to edit its properties.", 5000)
+            ctx.show_status(
+                translate("TerritoryDialog", "Select one territory to edit its properties."), 5000
+            )
             return
         edit_territory(ctx, selected[0])
 
-    action = QAction("Territory &Properties…", ctx.parent)
+    action = QAction(translate("TerritoryDialog", "Territory &Properties…"), ctx.parent)
     action.setShortcut(QKeySequence("F2"))
-    action.setStatusTip("Rename a territory, change its rep or colour (undoable)")
+    action.setStatusTip(
+        translate("TerritoryDialog", "Rename a territory, change its rep or colour (undoable)")
+    )
     action.triggered.connect(edit_selected)
     ctx.menus["edit"].addAction(action)
     return action

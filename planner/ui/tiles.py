@@ -39,6 +39,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QImage
 
 from planner.models.geo import web_mercator
+from planner.ui.i18n import translate
 
 #: Half the width of the Web Mercator world in metres.
 WORLD_HALF = 20037508.342789244
@@ -402,10 +403,13 @@ class TilesController:
         self.window = window
         self.settings = settings
         self._layer = layer
-        self.action = QAction("Online basemap tiles", window)
+        self.action = QAction(translate("TilesController", "Online basemap tiles"), window)
         self.action.setCheckable(True)
         self.action.setStatusTip(
-            "Draw OpenStreetMap tiles under the territories (needs the internet; cached on disk)"
+            translate(
+                "TilesController",
+                "Draw OpenStreetMap tiles under the territories (needs the internet; cached on disk)",
+            )
         )
         self.action.setChecked(_setting_on(settings.value(SETTINGS_KEY_TILES, False)))
         self.action.toggled.connect(self._on_toggled)

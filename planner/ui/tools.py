@@ -37,6 +37,7 @@ from planner.ui.commands import (
     EditShapeCommand,
     SplitTerritoryCommand,
 )
+from planner.ui.i18n import QT_TRANSLATE_NOOP, num, translate
 
 if TYPE_CHECKING:
     from planner.ui.context import AppContext
@@ -61,9 +62,9 @@ class MapTool:
     """Base tool: takes no events, so the canvas pans."""
 
     tool_id = "pan"
-    label = "Pan"
+    label = QT_TRANSLATE_NOOP("Tools", "Pan")
     shortcut = "H"
-    tip = "Pan: drag to move the map, wheel to zoom towards the cursor."
+    tip = QT_TRANSLATE_NOOP("Tools", "Pan: drag to move the map, wheel to zoom towards the cursor.")
 
     def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
         self.ctx = ctx
@@ -71,7 +72,7 @@ class MapTool:
         self.canvas: MapCanvas = presenter.canvas
 
     def activate(self) -> None:
-        self.ctx.show_status(self.tip)
+        self.ctx.show_status(translate("Tools", self.tip))
 
     def deactivate(self) -> None:
         self.cancel()
@@ -106,9 +107,12 @@ class SelectTool(MapTool):
     """Click selects the territory under the cursor (Shift adds); drag a box to select several."""
 
     tool_id = "select"
-    label = "Select"
+    label = QT_TRANSLATE_NOOP("Tools", "Select")
     shortcut = "S"
-    tip = "Select: click a territory (Shift adds), or drag a box to select every territory it touches."
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
+        "Select: click a territory (Shift adds), or drag a box to select every territory it touches.",
+    )
 
     def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
         super().__init__(ctx, presenter)
@@ -201,7 +205,12 @@ class _GestureTool(MapTool):
         self.lon, self.lat, self.xy = [], [], []
         if was_active:
             self.ctx.refresh.clear_preview()
-            self.ctx.show_status(f"{self.label} cancelled; nothing changed", 4000)
+            self.ctx.show_status(
+                translate("_GestureTool", "{label} cancelled; nothing changed").format(
+                    label=translate("Tools", self.label)
+                ),
+                4000,
+            )
         self.canvas.update()
 
     def press(self, e: MapEvent) -> bool:
@@ -232,7 +241,9 @@ class _GestureTool(MapTool):
         try:
             return lasso_polygon(lon, lat).polygon
         except GestureError as exc:
-            self.ctx.show_status(f"Lasso ignored: {exc}", 6000)
+            self.ctx.show_status(
+                translate("_GestureTool", "Lasso ignored: {exc}").format(exc=exc), 6000
+            )
             return None
 
     def paint_path(self, painter: QPainter, closed: bool) -> None:
@@ -253,11 +264,12 @@ class LassoAssignTool(_GestureTool):
     """Draw freehand; enclosed units (centroid inside) and/or accounts go to the active territory."""
 
     tool_id = "lasso"
-    label = "Lasso assign"
+    label = QT_TRANSLATE_NOOP("Tools", "Lasso assign")
     shortcut = "L"
-    tip = (
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
         "Lasso assign: drag around units/accounts to move them to the active territory "
-        "(toolbar). The balance previews while you draw; release applies, Esc or right-click cancels."
+        "(toolbar). The balance previews while you draw; release applies, Esc or right-click cancels.",
     )
 
     def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
@@ -314,11 +326,15 @@ class LassoAssignTool(_GestureTool):
             result = self._proposal if self._proposal is not None else self.proposed()
         except GestureError as exc:
             self.cancel()
-            self.ctx.show_status(f"Lasso ignored: {exc}", 6000)
+            self.ctx.show_status(
+                translate("LassoAssignTool", "Lasso ignored: {exc}").format(exc=exc), 6000
+            )
             return True
         except LockedError as exc:
             self.cancel()
-            self.ctx.show_status(f"Refused: {exc}", 6000)
+            self.ctx.show_status(
+                translate("LassoAssignTool", "Refused: {exc}").format(exc=exc), 6000
+            )
             return True
         self.active = False
         self.lon, self.lat, self.xy = [], [], []
@@ -333,7 +349,12 @@ class LassoAssignTool(_GestureTool):
         note = f"; {held} locked or pinned items kept" if held else ""
         if change.is_empty:
             self.ctx.refresh.clear_preview()
-            self.ctx.show_status(f"Nothing to move to {target}{note}", 6000)
+            self.ctx.show_status(
+                translate("LassoAssignTool", "Nothing to move to {target}{note}").format(
+                    target=target, note=note
+                ),
+                6000,
+            )
             return True
         text = f"Lasso {len(change.unit_indices)} units, {len(change.account_indices)} accounts to {target}"
         self.ctx.push(ApplyChangeCommand(plan, change, text))
@@ -349,9 +370,12 @@ class BrushTool(_GestureTool):
     """Paint units into the active territory with a round brush ([ and ] change its size)."""
 
     tool_id = "brush"
-    label = "Brush"
+    label = QT_TRANSLATE_NOOP("Tools", "Brush")
     shortcut = "B"
-    tip = "Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels."
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
+        "Brush: drag over units to move them to the active territory; [ and ] change the brush size; Esc cancels.",
+    )
 
     def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
         super().__init__(ctx, presenter)
@@ -401,7 +425,7 @@ class BrushTool(_GestureTool):
             change = plan.propose_unit_move(units, self.ctx.editing.target)
         except LockedError as exc:
             self.ctx.refresh.clear_preview()
-            self.ctx.show_status(f"Refused: {exc}", 6000)
+            self.ctx.show_status(translate("BrushTool", "Refused: {exc}").format(exc=exc), 6000)
             return True
         if change.is_empty:
             self.ctx.refresh.clear_preview()
@@ -418,7 +442,12 @@ class BrushTool(_GestureTool):
             self.radius_km = max(self.radius_km / 1.25, 0.5)
         else:
             return super().key(e)
-        self.ctx.show_status(f"Brush size {self.radius_km:.1f} km", 3000)
+        self.ctx.show_status(
+            translate("BrushTool", "Brush size {radius_km} km").format(
+                radius_km=num(self.radius_km, 1)
+            ),
+            3000,
+        )
         self.canvas.update()
         return True
 
@@ -439,11 +468,12 @@ class DrawTerritoryTool(_GestureTool):
     """Draw a new territory: drag freehand, or click corner by corner and press Enter."""
 
     tool_id = "draw"
-    label = "Draw territory"
+    label = QT_TRANSLATE_NOOP("Tools", "Draw territory")
     shortcut = "D"
-    tip = (
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
         "Draw territory: drag a freehand shape, or click corners and press Enter. "
-        "The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels."
+        "The new shape cuts overlapping drawn territories; the accounts inside move to it. Esc cancels.",
     )
 
     def __init__(self, ctx: AppContext, presenter: PlanMapPresenter) -> None:
@@ -500,7 +530,11 @@ class DrawTerritoryTool(_GestureTool):
             return True
         if not dragged:
             self.clicking = True  # a click starts a corner-by-corner polygon
-            self.ctx.show_status("Click the next corners; Enter finishes, Esc cancels.")
+            self.ctx.show_status(
+                translate(
+                    "DrawTerritoryTool", "Click the next corners; Enter finishes, Esc cancels."
+                )
+            )
             return True
         self.finish()
         return True
@@ -521,7 +555,9 @@ class DrawTerritoryTool(_GestureTool):
         try:
             lasso = lasso_polygon(lon, lat)
         except GestureError as exc:
-            self.ctx.show_status(f"Territory not drawn: {exc}", 6000)
+            self.ctx.show_status(
+                translate("DrawTerritoryTool", "Territory not drawn: {exc}").format(exc=exc), 6000
+            )
             return
         import shapely
 
@@ -540,16 +576,29 @@ class DrawTerritoryTool(_GestureTool):
             if lasso.polygon.geom_type == "MultiPolygon"
             else shapely.MultiPolygon([lasso.polygon])
         )
-        command = DrawTerritoryCommand(plan, row, geom, f"Draw territory {tid}")
+        command = DrawTerritoryCommand(
+            plan, row, geom, translate("DrawTerritoryTool", "Draw territory {tid}").format(tid=tid)
+        )
         self.ctx.push(command)
         cut = len(command.cut)
         note = (
-            f"; it cut {cut} overlapping drawn territor{'y' if cut == 1 else 'ies'}" if cut else ""
+            translate("DrawTerritoryTool", "; it cut {n} overlapping drawn territories").format(
+                n=cut
+            )
+            if cut
+            else ""
         )
-        repaired = " (self-crossing outline repaired)" if lasso.repaired else ""
+        repaired = (
+            translate("DrawTerritoryTool", " (self-crossing outline repaired)")
+            if lasso.repaired
+            else ""
+        )
         moved = len(command.change.account_indices) if command.change is not None else 0
         self.ctx.show_status(
-            f"Drew {row['name']}{repaired}: {moved} accounts moved to it{note}", 8000
+            translate(
+                "DrawTerritoryTool", "Drew {value}{repaired}: {moved} accounts moved to it{note}"
+            ).format(value=row["name"], repaired=repaired, moved=moved, note=note),
+            8000,
         )
         self.ctx.selection.set([plan.territory_index[tid]])
 
@@ -562,11 +611,12 @@ class VertexEditTool(MapTool):
     """Drag a corner of a drawn territory; Ctrl+click an edge inserts one, Shift+click deletes."""
 
     tool_id = "vertex"
-    label = "Edit vertices"
+    label = QT_TRANSLATE_NOOP("Tools", "Edit vertices")
     shortcut = "V"
-    tip = (
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
         "Edit vertices of drawn territories: drag a corner; Ctrl+click on an edge inserts a corner; "
-        "Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag."
+        "Shift+click a corner deletes it. Accounts follow the new boundary; Esc cancels a drag.",
     )
     pick_px = 8.0
 
@@ -623,7 +673,12 @@ class VertexEditTool(MapTool):
         plan = self.ctx.plan
         assert plan is not None
         if plan.territory_locked[index]:
-            self.ctx.show_status(f"Refused: {plan.territory_label(index)} is locked", 6000)
+            self.ctx.show_status(
+                translate("VertexEditTool", "Refused: {value} is locked").format(
+                    value=plan.territory_label(index)
+                ),
+                6000,
+            )
             return True
         return False
 
@@ -655,7 +710,9 @@ class VertexEditTool(MapTool):
             try:
                 new = delete_vertex(plan.territories.geometry.iloc[i], part, vertex)
             except GestureError as exc:
-                self.ctx.show_status(f"Corner kept: {exc}", 6000)
+                self.ctx.show_status(
+                    translate("VertexEditTool", "Corner kept: {exc}").format(exc=exc), 6000
+                )
                 return True
             self._push_shape(i, new, f"Delete corner of {plan.territory_label(i)}")
             return True
@@ -729,9 +786,12 @@ class SplitTool(_GestureTool):
     """Draw a line across a territory: the units on its left go to a new territory."""
 
     tool_id = "split"
-    label = "Split"
+    label = QT_TRANSLATE_NOOP("Tools", "Split")
     shortcut = "X"
-    tip = "Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory."
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
+        "Split: drag a line across the selected (or the touched) territory; the units left of the line form a new territory.",
+    )
 
     def move(self, e: MapEvent) -> bool:
         if not self.active:
@@ -756,15 +816,23 @@ class SplitTool(_GestureTool):
             else self.presenter.territory_at(float(lon[mid]), float(lat[mid]))
         )
         if territory is None or territory < 0:
-            self.ctx.show_status("Split: select a territory or draw the line across one.", 6000)
+            self.ctx.show_status(
+                translate("SplitTool", "Split: select a territory or draw the line across one."),
+                6000,
+            )
             return True
         if plan.territory_locked[territory]:
-            self.ctx.show_status(f"Refused: {plan.territory_label(territory)} is locked", 6000)
+            self.ctx.show_status(
+                translate("SplitTool", "Refused: {value} is locked").format(
+                    value=plan.territory_label(territory)
+                ),
+                6000,
+            )
             return True
         try:
             left = split_units(plan, territory, lon, lat)
         except GestureError as exc:
-            self.ctx.show_status(f"Not split: {exc}", 6000)
+            self.ctx.show_status(translate("SplitTool", "Not split: {exc}").format(exc=exc), 6000)
             return True
         tid = plan.new_territory_id()
         row = {
@@ -775,7 +843,12 @@ class SplitTool(_GestureTool):
             "locked": False,
         }
         self.ctx.push(SplitTerritoryCommand(plan, territory, left, row))
-        self.ctx.show_status(f"Split {len(left)} units into {row['name']}", 6000)
+        self.ctx.show_status(
+            translate("SplitTool", "Split {n_left} units into {value}").format(
+                n_left=len(left), value=row["name"]
+            ),
+            6000,
+        )
         return True
 
     def paint(self, painter: QPainter, canvas: MapCanvas) -> None:
@@ -815,16 +888,18 @@ class LockTool(_LassoActionTool):
     """Lasso units and accounts to lock them (Shift+lasso unlocks)."""
 
     tool_id = "lock"
-    label = "Lock items"
+    label = QT_TRANSLATE_NOOP("Tools", "Lock items")
     shortcut = "K"
-    tip = "Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser."
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
+        "Lock: drag around units and/or accounts (Scope) to lock them; hold Shift to unlock. Locked items never change by any tool or the optimiser.",
+    )
 
     def act(self, plan: Plan, polygon: object, e: MapEvent) -> None:
         from planner.models.editing import accounts_inside
         from planner.ui.commands import SetLocksCommand
 
         value = not bool(e.modifiers & Qt.KeyboardModifier.ShiftModifier)
-        verb = "Lock" if value else "Unlock"
         scope = self.ctx.editing.scope
         none = np.empty(0, np.int64)
         units = units_inside(plan, polygon) if scope in ("units", "both") else none
@@ -834,27 +909,65 @@ class LockTool(_LassoActionTool):
         accounts = accounts[plan.account_locked[accounts] != value]
         if len(units) == 0 and len(accounts) == 0:
             self.ctx.show_status(
-                f"Nothing to {verb.lower()}: no {'un' if value else ''}locked items in the lasso",
+                translate("LockTool", "Nothing to lock: no unlocked items in the lasso")
+                if value
+                else translate("LockTool", "Nothing to unlock: no locked items in the lasso"),
                 6000,
             )
             return
         stack = self.ctx.undo_stack
-        stack.beginMacro(f"{verb} {len(units)} units, {len(accounts)} accounts")
+        stack.beginMacro(
+            (
+                translate("LockTool", "Lock {n_units} units, {n_accounts} accounts")
+                if value
+                else translate("LockTool", "Unlock {n_units} units, {n_accounts} accounts")
+            ).format(n_units=len(units), n_accounts=len(accounts))
+        )
         if len(units):
-            self.ctx.push(SetLocksCommand(plan, "units", units, value, f"{verb} units"))
+            self.ctx.push(
+                SetLocksCommand(
+                    plan,
+                    "units",
+                    units,
+                    value,
+                    translate("LockTool", "Lock units")
+                    if value
+                    else translate("LockTool", "Unlock units"),
+                )
+            )
         if len(accounts):
-            self.ctx.push(SetLocksCommand(plan, "accounts", accounts, value, f"{verb} accounts"))
+            self.ctx.push(
+                SetLocksCommand(
+                    plan,
+                    "accounts",
+                    accounts,
+                    value,
+                    translate("LockTool", "Lock accounts")
+                    if value
+                    else translate("LockTool", "Unlock accounts"),
+                )
+            )
         stack.endMacro()
-        self.ctx.show_status(f"{verb}ed {len(units)} units and {len(accounts)} accounts", 6000)
+        self.ctx.show_status(
+            (
+                translate("LockTool", "Locked {n_units} units and {n_accounts} accounts")
+                if value
+                else translate("LockTool", "Unlocked {n_units} units and {n_accounts} accounts")
+            ).format(n_units=len(units), n_accounts=len(accounts)),
+            6000,
+        )
 
 
 class PinTool(_LassoActionTool):
     """Lasso accounts to pin them to the active territory regardless of boundaries."""
 
     tool_id = "pin"
-    label = "Pin accounts"
+    label = QT_TRANSLATE_NOOP("Tools", "Pin accounts")
     shortcut = "P"
-    tip = "Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them."
+    tip = QT_TRANSLATE_NOOP(
+        "Tools",
+        "Pin: drag around accounts to move them to the active territory and pin them there (key-account override); boundaries no longer move them.",
+    )
 
     def act(self, plan: Plan, polygon: object, e: MapEvent) -> None:
         from planner.models.editing import accounts_inside
@@ -863,18 +976,21 @@ class PinTool(_LassoActionTool):
         target = self.ctx.editing.target
         accounts = accounts_inside(plan, polygon)
         if len(accounts) == 0:
-            self.ctx.show_status("No accounts inside the lasso", 5000)
+            self.ctx.show_status(translate("PinTool", "No accounts inside the lasso"), 5000)
             return
         try:
             change, pins = plan.propose_pin(accounts, target)
         except LockedError as exc:
-            self.ctx.show_status(f"Refused: {exc}", 6000)
+            self.ctx.show_status(translate("PinTool", "Refused: {exc}").format(exc=exc), 6000)
             return
         held = len(accounts) - len(pins)
         note = f"; {held} locked accounts kept" if held else ""
         name = plan.territory_label(target)
         if change.is_empty and plan.account_pinned[pins].all():
-            self.ctx.show_status(f"Nothing to pin to {name}{note}", 6000)
+            self.ctx.show_status(
+                translate("PinTool", "Nothing to pin to {name}{note}").format(name=name, note=note),
+                6000,
+            )
             return
         text = f"Pin {len(pins)} accounts to {name}"
         self.ctx.push(PinAccountsCommand(plan, change, pins, text))

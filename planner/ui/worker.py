@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from planner.models.progress import Cancelled, TaskState
+from planner.ui.i18n import translate
 
 #: Tasks started and not yet collected: what :func:`running_tasks` looks through.
 _STARTED: weakref.WeakSet[Task] = weakref.WeakSet()
@@ -86,7 +87,7 @@ class Task(QObject):
         self._runner.cancelled.connect(self._on_cancelled)
         self.dialog: QProgressDialog | None = None
         if show_dialog:
-            self.dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
+            self.dialog = QProgressDialog(title, translate("Task", "Cancel"), 0, 1000, parent)
             self.dialog.setWindowTitle(title)
             self.dialog.setMinimumDuration(min_duration_ms)
             self.dialog.setAutoClose(False)

@@ -8,8 +8,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from planner.ui.i18n import install_translators
 from planner.ui.main_window import MainWindow
 from tests.conftest import make_plan
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english(qapp) -> None:  # type: ignore[no-untyped-def]
+    """The window speaks English in tests, plural forms included (1 unit, 2 units), as the
+    application does when started in English: the translators are installed as create_app
+    installs them."""
+    install_translators(qapp, "en")
 
 
 @pytest.fixture

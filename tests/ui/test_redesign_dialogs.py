@@ -23,7 +23,7 @@ def test_quota_dialog_sums_exactly_and_apply_is_undoable(qtbot, window: MainWind
     assert apply.isEnabled()
     # An edit that breaks the sum disables Apply and says by how much.
     dialog.table.item(0, 4).setText(str(finals[0] + 5))
-    assert not apply.isEnabled() and "off by $+5" in dialog.status.text()
+    assert not apply.isEnabled() and "off by +$5" in dialog.status.text()
     dialog.table.item(1, 4).setText(str(finals[1] - 5))
     assert apply.isEnabled()
     apply.click()
