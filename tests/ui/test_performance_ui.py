@@ -111,8 +111,11 @@ def test_map_colours_follow_attainment(qtbot, window: MainWindow) -> None:  # ty
     white = colours[plan.unit_territory == 2][0]
     assert red[0] > red[2] and blue[2] > blue[0] and abs(int(white[0]) - int(white[2])) < 10
     np.testing.assert_array_equal(red[:3], attainment_rgb(np.array([60.0]))[0])
-    # New actuals recolour the map (the presenter follows the plan's ActualsChanged).
+    # New actuals recolour the map: the presenter follows the plan's ActualsChanged on the
+    # next refresh (once per event-loop turn, like every view).
     _store(plan, {"T1": 1.4, "T2": 0.6})
+    assert window.refresh.pending
+    window.refresh.flush()
     colours = window.presenter.unit_colors()
     assert colours[plan.unit_territory == 0][0][2] > colours[plan.unit_territory == 0][0][0]
     assert "140 % of quota" in window.presenter.label(0)
