@@ -1043,6 +1043,7 @@ def plan_routes(
         workers=options.workers,
         state=state,
         on_progress=progress,
+        sizes=[len(rep.accounts) for rep in snapshot.reps],
     )
     cancelled = state.is_cancelled()
     for k, rep in enumerate(snapshot.reps):

@@ -108,6 +108,7 @@ def run_jobs(
     workers: int = 0,
     state: TaskState | None = None,
     on_progress: Callable[[int, float | None, str], None] | None = None,
+    sizes: Sequence[float] | None = None,
 ) -> dict[int, R]:
     """Run ``fn(item, job_state)`` for every item; the results of the jobs that finished.
 
@@ -124,6 +125,9 @@ def run_jobs(
         The caller's cancel flag.
     on_progress : callable, optional
         ``on_progress(job, fraction, message)`` for every report of a job, on this thread.
+    sizes : sequence of float, optional
+        Expected work of each job. Workers take the largest jobs first, so a long job does not
+        start last and leave the other workers idle at the end; the results do not change.
 
     Returns
     -------
@@ -163,9 +167,10 @@ def run_jobs(
         initargs=(cancel_event, progress),
     )
     try:
-        futures: dict[Future[R], int] = {
-            pool.submit(_run_one, fn, k, item): k for k, item in enumerate(items)
-        }
+        order = list(range(len(items)))
+        if sizes is not None:
+            order.sort(key=lambda k: -sizes[k])
+        futures: dict[Future[R], int] = {pool.submit(_run_one, fn, k, items[k]): k for k in order}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
