@@ -11,8 +11,11 @@ import pytest
 from planner.optimise.routing import RepDay, RouteStop, RoutingError, plan_day_route
 from planner.optimise.travel import travel_matrices
 from planner.optimise.vrp_engine import (
+    ITERATIONS_PER_SECOND,
+    RUNS,
     EngineError,
     WorkLimit,
+    limit_for_seconds,
     solve_cvrp,
     solve_tsp,
     solve_vrptw,
@@ -151,6 +154,15 @@ def test_runs_share_the_iterations_and_the_best_run_wins() -> None:
     _check_routes(runs.routes, cost, demand, capacity)
     with pytest.raises(EngineError, match="runs"):
         solve_cvrp(cost, demand, capacity, limit=WorkLimit(2, runs=3))
+
+
+def test_limit_for_seconds_is_counted_work_with_a_distant_cap() -> None:
+    limit = limit_for_seconds(10.0, seed=3)
+    assert limit.iterations == 10 * ITERATIONS_PER_SECOND and limit.runs == RUNS
+    assert limit.max_seconds == 100.0 and limit.seed == 3
+    assert limit_for_seconds(1e-6).iterations == RUNS  # every run gets an iteration
+    with pytest.raises(EngineError, match="seconds"):
+        limit_for_seconds(0.0)
 
 
 def test_cancel_stops_the_search_at_once() -> None:
