@@ -38,6 +38,19 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def day_spread(result: object) -> tuple[float, int, int]:
+    """Mean over reps of the day workload's CV (visit + drive minutes of every working day,
+    empty days included), the working days without visits, and all working days."""
+    cvs, empty, days = [], 0, 0
+    for rep in result.reps:  # type: ignore[attr-defined]
+        work = np.array([d.visit_minutes + d.drive_minutes for d in rep.cycle.days])
+        if work.size:
+            cvs.append(float(work.std() / max(work.mean(), 1e-9)))
+            empty += int((work == 0).sum())
+            days += int(work.size)
+    return 100.0 * float(np.mean(cvs)) if cvs else 0.0, empty, days
+
+
 BUDGET_S = 60.0
 DEMO_PLAN = Path(__file__).resolve().parents[1] / "resources" / "demo_plan.gpkg"
 
@@ -132,6 +145,8 @@ def run(size: int | None, data: Path | None) -> None:
     spread_after = 100.0 * (after.max() - after.min()) / max(after.mean(), 1e-9)
     figure("call_cycle_all.workload_spread_estimated", spread_before, "%", "(max - min) / mean")
     figure("call_cycle_all.workload_spread_routed", spread_after, "%", "(max - min) / mean")
+    cv, empty, days = day_spread(result)
+    figure("call_cycle_all.day_work_cv", cv, "%", f"mean over reps; {empty} of {days} days empty")
     reasons = result.unplaced.assign(kind=result.unplaced["reason"].map(reason_kind))
     top = reasons.groupby("kind")["visits"].sum().sort_values(ascending=False)
     for kind, visits in top.head(4).items():
@@ -152,6 +167,8 @@ def run(size: int | None, data: Path | None) -> None:
     figure("call_cycle_all.daily.visits_unplaced", daily.visits_unplaced, "count")
     figure("call_cycle_all.daily.distance", float(d_totals["distance_km"].sum()), "km")
     figure("call_cycle_all.daily.drive", float(d_totals["drive_hours"].sum()), "h")
+    cv, empty, days = day_spread(daily)
+    figure("call_cycle_all.daily.day_work_cv", cv, "%", f"{empty} of {days} days empty")
     per_visit = float(totals["drive_hours"].sum()) / max(result.visits_planned, 1)
     d_per_visit = float(d_totals["drive_hours"].sum()) / max(daily.visits_planned, 1)
     figure(
