@@ -38,17 +38,24 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def day_spread(result: object) -> tuple[float, int, int]:
-    """Mean over reps of the day workload's CV (visit + drive minutes of every working day,
-    empty days included), the working days without visits, and all working days."""
-    cvs, empty, days = [], 0, 0
+def day_spread(result: object) -> tuple[float, float, int, int]:
+    """Mean over reps of the day workload's CV (visit + drive minutes) over every working day
+    and over the days with visits, the working days without visits, and all working days."""
+    cvs, busy_cvs, empty, days = [], [], 0, 0
     for rep in result.reps:  # type: ignore[attr-defined]
         work = np.array([d.visit_minutes + d.drive_minutes for d in rep.cycle.days])
         if work.size:
             cvs.append(float(work.std() / max(work.mean(), 1e-9)))
+            busy = work[work > 0]
+            if busy.size:
+                busy_cvs.append(float(busy.std() / max(busy.mean(), 1e-9)))
             empty += int((work == 0).sum())
             days += int(work.size)
-    return 100.0 * float(np.mean(cvs)) if cvs else 0.0, empty, days
+    return _percent_mean(cvs), _percent_mean(busy_cvs), empty, days
+
+
+def _percent_mean(values: list[float]) -> float:
+    return 100.0 * float(np.mean(values)) if values else 0.0
 
 
 BUDGET_S = 60.0
@@ -145,8 +152,13 @@ def run(size: int | None, data: Path | None) -> None:
     spread_after = 100.0 * (after.max() - after.min()) / max(after.mean(), 1e-9)
     figure("call_cycle_all.workload_spread_estimated", spread_before, "%", "(max - min) / mean")
     figure("call_cycle_all.workload_spread_routed", spread_after, "%", "(max - min) / mean")
-    cv, empty, days = day_spread(result)
-    figure("call_cycle_all.day_work_cv", cv, "%", f"mean over reps; {empty} of {days} days empty")
+    cv, busy_cv, empty, days = day_spread(result)
+    figure(
+        "call_cycle_all.day_work_cv",
+        cv,
+        "%",
+        f"mean over reps; {empty} of {days} days empty; {busy_cv:.1f} % over days with visits",
+    )
     reasons = result.unplaced.assign(kind=result.unplaced["reason"].map(reason_kind))
     top = reasons.groupby("kind")["visits"].sum().sort_values(ascending=False)
     for kind, visits in top.head(4).items():
@@ -167,8 +179,13 @@ def run(size: int | None, data: Path | None) -> None:
     figure("call_cycle_all.daily.visits_unplaced", daily.visits_unplaced, "count")
     figure("call_cycle_all.daily.distance", float(d_totals["distance_km"].sum()), "km")
     figure("call_cycle_all.daily.drive", float(d_totals["drive_hours"].sum()), "h")
-    cv, empty, days = day_spread(daily)
-    figure("call_cycle_all.daily.day_work_cv", cv, "%", f"{empty} of {days} days empty")
+    cv, busy_cv, empty, days = day_spread(daily)
+    figure(
+        "call_cycle_all.daily.day_work_cv",
+        cv,
+        "%",
+        f"{empty} of {days} days empty; {busy_cv:.1f} % over days with visits",
+    )
     per_visit = float(totals["drive_hours"].sum()) / max(result.visits_planned, 1)
     d_per_visit = float(d_totals["drive_hours"].sum()) / max(daily.visits_planned, 1)
     figure(
