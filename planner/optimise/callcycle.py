@@ -130,8 +130,9 @@ class CallCycleSettings:
     travel : TravelSettings
         Offline travel estimate, used when no matrices are given.
     iterations : int, default 1500
-        Search iterations for the horizon (the deterministic work limit; fewer when the
-        search stops improving, see :func:`horizon_limit`).
+        Search iterations for the horizon at most (the deterministic work limit; five per
+        due visit, at least 500, fewer when the search stops improving, see
+        :func:`horizon_limit`).
     max_seconds : float, default 120
         Wall-clock safety cap on the search; meant never to bind.
     balance_weight : float, default 1.0

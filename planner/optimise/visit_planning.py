@@ -304,8 +304,8 @@ class RoutesOptions:
     spacing_slack_days : int, default 2
         Allowed deviation, in days, from evenly spaced visits to an account.
     iterations : int, default 1500
-        Search iterations per rep (the routing engine's deterministic work limit; the search
-        stops earlier once a quarter of them bring no better plan).
+        Search iterations per rep at most (the routing engine's deterministic work limit: five
+        per due visit, at least 500, see :func:`planner.optimise.callcycle.horizon_limit`).
     max_seconds_per_rep : float, default 120
         Wall-clock safety cap per rep; meant never to bind.
     workers : int, default 0
