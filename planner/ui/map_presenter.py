@@ -16,7 +16,7 @@ from planner.models.events import (
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
-from planner.ui.i18n import translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, num, translate
 from planner.ui.refresh import Refresh
 
 UNASSIGNED_UNIT = (200, 200, 200, 120)
@@ -54,6 +54,13 @@ def deviation_rgb(deviation: np.ndarray, tolerance: float) -> np.ndarray:
 
 def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+#: The words of the attainment legend (planner.ui.attainment_map.LEGEND, Qt-free), for lupdate.
+ATTAINMENT_LEGEND_WORDS = (
+    QT_TRANSLATE_NOOP("AttainmentMap", "≤ 70 % of quota"),
+    QT_TRANSLATE_NOOP("AttainmentMap", "no quota"),
+)
 
 
 class PlanMapPresenter:
@@ -205,7 +212,9 @@ class PlanMapPresenter:
         key = self._deviation_key()
         if self._attainment_period() is not None:
             pct = self._attainment_labels()[index]
-            return f"{name}\n{pct:.0f} % of quota" if np.isfinite(pct) else f"{name}\nno quota"
+            if not np.isfinite(pct):
+                return name + "\n" + translate("MapPresenter", "no quota")
+            return name + "\n" + translate("MapPresenter", "{pct} % of quota").format(pct=num(pct))
         if key is not None:
             from planner.models.settings import format_value
 
@@ -260,7 +269,9 @@ class PlanMapPresenter:
         if self._attainment_period() is not None:
             from planner.ui.attainment_map import LEGEND
 
-            self.canvas.set_legend([*LEGEND, ("Unassigned account", "#e31a1c")])
+            legend = [(translate("AttainmentMap", label), colour) for label, colour in LEGEND]
+            unassigned = translate("MapPresenter", "Unassigned account")
+            self.canvas.set_legend([*legend, (unassigned, "#e31a1c")])
             return
         groups = self._level_groups() if self._deviation_key() is None else None
         if groups is not None:
