@@ -172,3 +172,51 @@ def test_command_line_reports_in_the_language_asked_for(
     assert i18n.current_language() == "en", "main() leaves the caller's language as it was"
     assert main(["--lang", "tlh", "report", str(path)]) == 2
     assert "tlh" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("language", EXPORTED)
+def test_performance_sheet_speaks_the_language_and_review_reads_the_workbook(
+    language: str, tmp_path: Path
+) -> None:
+    """A plan with actuals gets a Performance sheet in the export's language; the review of
+    the edited workbook still reads it (the extra sheet is no obstacle)."""
+    import pandas as pd
+
+    from planner.models.actuals import replace_periods
+
+    plan = make_plan(n_accounts=200, grid=5, n_territories=3, seed=8)
+    ids = plan.accounts["account_id"].astype(str)
+    rng = np.random.default_rng(3)
+    rows = pd.concat(
+        [
+            pd.DataFrame({"account_id": ids, "period": q, "revenue": rng.gamma(2, 5000, len(ids))})
+            for q in ("2026-Q2", "2026-Q3")
+        ],
+        ignore_index=True,
+    )
+    replace_periods(plan, ["2026-Q2", "2026-Q3"], rows)
+    for i in range(plan.n_territories):
+        plan.set_territory_field(i, "quota", 400_000.0)
+    book = tmp_path / f"perf_{language}.xlsx"
+    with using_language(language):
+        write_workbook(plan, book, map_png=tiny_png())
+        title, territory = i18n.gettext("Performance"), i18n.gettext("Territory")
+        expected = i18n.gettext("Expected")
+        tid_header, accounts_title = i18n.gettext("Territory ID"), i18n.gettext("Accounts")
+    assert title != "Performance" and expected != "Expected"
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[1] == title
+    cells = [[c.value for c in r] for r in wb[title].iter_rows()]
+    header = next(r for r in cells if r[0] == territory)
+    assert expected in header and "Expected" not in header
+    texts = " ".join(str(v) for r in cells for v in r if isinstance(v, str))
+    assert "Quarterly review" not in texts and "attainment" not in texts
+    ws = wb[accounts_title]
+    (moved,) = free_accounts(plan, 0, 1)
+    account_id = plan.accounts["account_id"].iloc[moved]
+    ws.cell(row_of(ws, account_id), col(ws, tid_header)).value = "T2"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    review = read_review(plan, edited)
+    assert review.conflicts == []
+    assert [(c.item_id, c.before, c.after) for c in review.changes] == [(account_id, 0, 1)]
