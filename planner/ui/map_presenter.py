@@ -231,7 +231,7 @@ class PlanMapPresenter:
             return name
         dev = table.deviation[index, j]
         dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
-        return f"{name}\n{table.values[index, j]:,.0f} h ({dev_text})"
+        return f"{name}\n{num(table.values[index, j])} h ({dev_text})"
 
     def _attainment_labels(self) -> np.ndarray:
         assert self.plan is not None

@@ -127,6 +127,8 @@ class PerformancePanel(QWidget):
             )
         )
         for combo in (self.metric_combo, self.period_combo, self.level_combo):
+            # Filled when a plan opens, after the first show: grow with the (translated) items.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._on_choice)
         self.colour.toggled.connect(self._on_colour_toggled)
         top = QHBoxLayout()
