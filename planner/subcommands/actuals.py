@@ -95,6 +95,7 @@ def _cell(value: object, kind: str = "money") -> str:
 
 @subcommand("performance")
 def cmd_performance(argv: list[str]) -> int:
+    from planner.models.actuals import metric_info
     from planner.models.performance import PerformanceError, review
 
     parser = argparse.ArgumentParser(
@@ -122,6 +123,7 @@ def cmd_performance(argv: list[str]) -> int:
     except PerformanceError as exc:
         raise UserError(str(exc)) from None
     rec = result.reconciliation
+    metric_name = tr(metric_info(result.metric).label).lower()
     if args.json:
         print(
             json.dumps(
@@ -147,9 +149,11 @@ def cmd_performance(argv: list[str]) -> int:
     print(
         tr("{name}: {metric} {period} by {level} (periods {periods})").format(
             name=plan.name,
-            metric=result.metric,
+            metric=metric_name,
             period=result.period,
-            level=result.level,
+            level={"territory": tr("Territory"), "rep": tr("Rep")}.get(
+                result.level, result.level
+            ).lower(),
             periods=", ".join(result.periods),
         )
     )
@@ -212,7 +216,7 @@ def cmd_performance(argv: list[str]) -> int:
         print(
             tr(
                 "{amount} of {period}'s {metric} belongs to unassigned accounts or account ids not in the plan: counted in no territory"
-            ).format(amount=_cell(result.unattributed), period=result.period, metric=result.metric)
+            ).format(amount=_cell(result.unattributed), period=result.period, metric=metric_name)
         )
     if result.unknown_accounts:
         shown = ", ".join(result.unknown_accounts[:10])

@@ -220,3 +220,30 @@ def test_performance_sheet_speaks_the_language_and_review_reads_the_workbook(
     review = read_review(plan, edited)
     assert review.conflicts == []
     assert [(c.item_id, c.before, c.after) for c in review.changes] == [(account_id, 0, 1)]
+
+
+def test_performance_report_in_the_language_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``planner performance``: headers, sentences and numbers in the language and locale."""
+    from planner.cli import main
+    from planner.io.planfile import save_plan
+    from tests.test_performance import plan_with_actuals
+
+    path = tmp_path / "p.gpkg"
+    save_plan(plan_with_actuals(), path)
+    assert main(["performance", str(path)]) == 0
+    english = capsys.readouterr().out
+    assert "Expected attainment:" in english and "Top-down" in english
+    assert main(["--lang", "es", "performance", str(path)]) == 0
+    spanish = capsys.readouterr().out
+    assert "Cumplimiento esperado:" in spanish and "De arriba abajo" in spanish
+    assert "Expected attainment" not in spanish and "Top-down" not in spanish
+    # es_ES groups thousands with a point (2.397.920), never a comma
+    import re
+
+    assert re.search(r"\d\.\d{3}\b", spanish) and not re.search(r"\d,\d{3}\b", spanish)
+    assert "por territorio" in spanish
+    assert main(["--lang", "zh_TW", "performance", str(path)]) == 0
+    chinese = capsys.readouterr().out
+    assert "預期達成率" in chinese and "配額" in chinese
