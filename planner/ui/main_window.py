@@ -50,7 +50,7 @@ from planner.ui.refresh import Refresh, RefreshScheduler
 from planner.ui.tools import MapTool
 from planner.ui.worker import Task
 
-PLAN_FILTER = "Territory plans (*.gpkg);;All files (*)"
+PLAN_FILTER = QT_TRANSLATE_NOOP("MainWindow", "Territory plans (*.gpkg);;All files (*)")
 MAX_RECENT = 8
 
 
@@ -843,7 +843,7 @@ class MainWindow(QMainWindow):
             return
         start = str(start_folder(self.settings, "dirs/plans", self.path))
         name, _ = QFileDialog.getOpenFileName(
-            self, translate("MainWindow", "Open plan"), start, PLAN_FILTER
+            self, translate("MainWindow", "Open plan"), start, translate("MainWindow", PLAN_FILTER)
         )
         if name:
             self.settings.setValue("dirs/plans", str(Path(name).parent))
@@ -889,7 +889,7 @@ class MainWindow(QMainWindow):
                 units_result = import_units(request.units)
                 units = units_result.units
                 texts.append(units_result.report.format(limit=200))
-                units_label = f"from {request.units.name}"
+                units_label = translate("MainWindow", "from {name}").format(name=request.units.name)
             else:
                 state.report(
                     0.55, translate("MainWindow", "Choosing the units that cover the accounts")
@@ -902,7 +902,9 @@ class MainWindow(QMainWindow):
                     state.sub(0.55, 0.8),
                 )
                 texts.append(selection.format())
-                units_label = f"bundled US geography: {LEVEL_LABELS[request.geography]}"  # type: ignore[index]
+                units_label = translate("MainWindow", "bundled US geography: {level}").format(
+                    level=LEVEL_LABELS[request.geography]  # type: ignore[index]
+                )
             reps = None
             if request.reps:
                 reps, reps_report = import_reps(request.reps)
@@ -965,7 +967,10 @@ class MainWindow(QMainWindow):
         folder = start_folder(self.settings, "dirs/plans", None if self.read_only else self.path)
         start = str(folder / f"{stem}.gpkg")
         name, _ = QFileDialog.getSaveFileName(
-            self, translate("MainWindow", "Save plan as"), start, PLAN_FILTER
+            self,
+            translate("MainWindow", "Save plan as"),
+            start,
+            translate("MainWindow", PLAN_FILTER),
         )
         if not name:
             return False

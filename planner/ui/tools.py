@@ -346,7 +346,11 @@ class LassoAssignTool(_GestureTool):
         plan = self.ctx.plan
         assert plan is not None
         target = plan.territory_label(self.ctx.editing.target)
-        note = f"; {held} locked or pinned items kept" if held else ""
+        note = (
+            translate("LassoAssignTool", "; {held} locked or pinned items kept").format(held=held)
+            if held
+            else ""
+        )
         if change.is_empty:
             self.ctx.refresh.clear_preview()
             self.ctx.show_status(
@@ -356,7 +360,13 @@ class LassoAssignTool(_GestureTool):
                 6000,
             )
             return True
-        text = f"Lasso {len(change.unit_indices)} units, {len(change.account_indices)} accounts to {target}"
+        text = translate(
+            "LassoAssignTool", "Lasso {units} units, {accounts} accounts to {target}"
+        ).format(
+            units=num(len(change.unit_indices)),
+            accounts=num(len(change.account_indices)),
+            target=target,
+        )
         self.ctx.push(ApplyChangeCommand(plan, change, text))
         self.ctx.show_status(text + note, 6000)
         return True
@@ -430,7 +440,10 @@ class BrushTool(_GestureTool):
         if change.is_empty:
             self.ctx.refresh.clear_preview()
             return True
-        text = f"Brush {len(change.unit_indices)} units to {plan.territory_label(self.ctx.editing.target)}"
+        text = translate("BrushTool", "Brush {units} units to {target}").format(
+            units=num(len(change.unit_indices)),
+            target=plan.territory_label(self.ctx.editing.target),
+        )
         self.ctx.push(ApplyChangeCommand(plan, change, text))
         self.canvas.update()
         return True
@@ -566,7 +579,7 @@ class DrawTerritoryTool(_GestureTool):
         tid = plan.new_territory_id()
         row = {
             "territory_id": tid,
-            "name": f"New territory {tid}",
+            "name": translate("DrawTerritoryTool", "New territory {tid}").format(tid=tid),
             "color": palette_color(plan.n_territories),
             "geometry_source": "drawn",
             "locked": False,
@@ -698,7 +711,13 @@ class VertexEditTool(MapTool):
             if hit is not None and not self._refuse_locked(hit[0]):
                 i, part, after = hit
                 new = insert_vertex(plan.territories.geometry.iloc[i], part, after, e.lon, e.lat)
-                self._push_shape(i, new, f"Insert corner in {plan.territory_label(i)}")
+                self._push_shape(
+                    i,
+                    new,
+                    translate("VertexEditTool", "Insert corner in {territory}").format(
+                        territory=plan.territory_label(i)
+                    ),
+                )
             return True
         hit = self._nearest_vertex(e)
         if hit is None:
@@ -714,7 +733,13 @@ class VertexEditTool(MapTool):
                     translate("VertexEditTool", "Corner kept: {exc}").format(exc=exc), 6000
                 )
                 return True
-            self._push_shape(i, new, f"Delete corner of {plan.territory_label(i)}")
+            self._push_shape(
+                i,
+                new,
+                translate("VertexEditTool", "Delete corner of {territory}").format(
+                    territory=plan.territory_label(i)
+                ),
+            )
             return True
         self.drag = (i, part, vertex)
         self.original = self.geometry = plan.territories.geometry.iloc[i]
@@ -745,7 +770,13 @@ class VertexEditTool(MapTool):
         if change is not None and geometry is not None:
             self.ctx.push(
                 EditShapeCommand(
-                    plan, i, geometry, change, f"Move corner of {plan.territory_label(i)}"
+                    plan,
+                    i,
+                    geometry,
+                    change,
+                    translate("VertexEditTool", "Move corner of {territory}").format(
+                        territory=plan.territory_label(i)
+                    ),
                 )
             )
         return True
@@ -837,7 +868,9 @@ class SplitTool(_GestureTool):
         tid = plan.new_territory_id()
         row = {
             "territory_id": tid,
-            "name": f"{plan.territory_label(territory)} (split)",
+            "name": translate("SplitTool", "{territory} (split)").format(
+                territory=plan.territory_label(territory)
+            ),
             "color": palette_color(plan.n_territories),
             "geometry_source": "units",
             "locked": False,
@@ -984,7 +1017,9 @@ class PinTool(_LassoActionTool):
             self.ctx.show_status(translate("PinTool", "Refused: {exc}").format(exc=exc), 6000)
             return
         held = len(accounts) - len(pins)
-        note = f"; {held} locked accounts kept" if held else ""
+        note = (
+            translate("PinTool", "; {held} locked accounts kept").format(held=held) if held else ""
+        )
         name = plan.territory_label(target)
         if change.is_empty and plan.account_pinned[pins].all():
             self.ctx.show_status(
@@ -992,7 +1027,9 @@ class PinTool(_LassoActionTool):
                 6000,
             )
             return
-        text = f"Pin {len(pins)} accounts to {name}"
+        text = translate("PinTool", "Pin {n} accounts to {name}").format(
+            n=num(len(pins)), name=name
+        )
         self.ctx.push(PinAccountsCommand(plan, change, pins, text))
         self.ctx.show_status(text + note, 6000)
 

@@ -251,6 +251,10 @@
         <translation>Rechazado: {exc}</translation>
     </message>
     <message>
+        <source>Brush {units} units to {target}</source>
+        <translation>Pincel: {units} unidades a {target}</translation>
+    </message>
+    <message>
         <source>Brush size {radius_km} km</source>
         <translation>Tamaño del pincel {radius_km} km</translation>
     </message>
@@ -393,6 +397,10 @@
         <translation>Territorio no dibujado: {exc}</translation>
     </message>
     <message>
+        <source>New territory {tid}</source>
+        <translation>Territorio nuevo {tid}</translation>
+    </message>
+    <message>
         <source>Draw territory {tid}</source>
         <translation>Dibujar territorio {tid}</translation>
     </message>
@@ -412,8 +420,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <source>Exported {names} to {parent}</source>
+        <source>Excel workbook for managers</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
+        <translation>Libro de Excel para responsables</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Libros de Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Interactive map (HTML)</source>
+        <translation>Mapa interactivo (HTML)</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html)</source>
+        <translation>Páginas web (*.html)</translation>
+    </message>
+    <message>
+        <source>CSV for CRM upload</source>
+        <translation>CSV para cargar en el CRM</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Map picture as shown (PNG)</source>
+        <translation>Imagen del mapa tal como se ve (PNG)</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>Imágenes PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Map book for managers (PDF, a page per territory)</source>
+        <translation>Cuaderno de mapas para responsables (PDF, una página por territorio)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Archivos PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Exported {names} to {parent}</source>
         <translation>Exportado {names} a {parent}</translation>
     </message>
     <message>
@@ -466,9 +514,21 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Su primer plan</translation>
     </message>
     <message>
+        <source>Skip the guide</source>
+        <translation>Saltar la guía</translation>
+    </message>
+    <message>
+        <source>from the units file</source>
+        <translation>del archivo de unidades</translation>
+    </message>
+    <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
         <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>El plan tiene {n} representantes: se propone un territorio para cada uno; cambie el número para ver otro reparto.</translation>
+    </message>
+    <message>
+        <source>Create territories</source>
+        <translation>Crear territorios</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
@@ -535,8 +595,34 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
 <context>
     <name>ImportDialog</name>
     <message>
+        <source>(not in file)</source>
+        <translation>(no está en el archivo)</translation>
+    </message>
+    <message>
+        <source>ZIP areas (built in, offline)</source>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label).</extracomment>
+        <translation>Áreas de código postal (integradas, sin conexión)</translation>
+    </message>
+    <message>
+        <source>Counties (built in, offline)</source>
+        <translation>Condados (integrados, sin conexión)</translation>
+    </message>
+    <message>
+        <source>States (built in, offline)</source>
+        <translation>Estados (integrados, sin conexión)</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)</source>
+        <extracomment>File filters (translated where a file chooser shows them).</extracomment>
+        <translation>Tablas (*.csv *.txt *.xlsx *.xlsm);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)</source>
+        <translation>Archivos vectoriales (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;Todos los archivos (*)</translation>
+    </message>
+    <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
+        <extracomment>Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>Examinar…</translation>
     </message>
     <message>
@@ -546,6 +632,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <message>
         <source>Files</source>
         <translation>Archivos</translation>
+    </message>
+    <message>
+        <source>Accounts (CSV or XLSX)</source>
+        <translation>Cuentas (CSV o XLSX)</translation>
     </message>
     <message>
         <source>Accounts:</source>
@@ -566,6 +656,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <message>
         <source>Units:</source>
         <translation>Unidades:</translation>
+    </message>
+    <message>
+        <source>Reps (optional: CSV or XLSX)</source>
+        <translation>Representantes (opcional: CSV o XLSX)</translation>
     </message>
     <message>
         <source>Reps:</source>
@@ -667,8 +761,16 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Rechazado: {exc}</translation>
     </message>
     <message>
+        <source>; {held} locked or pinned items kept</source>
+        <translation>; se mantienen {held} elementos bloqueados o fijados</translation>
+    </message>
+    <message>
         <source>Nothing to move to {target}{note}</source>
         <translation>Nada que mover a {target}{note}</translation>
+    </message>
+    <message>
+        <source>Lasso {units} units, {accounts} accounts to {target}</source>
+        <translation>Lazo: {units} unidades, {accounts} cuentas a {target}</translation>
     </message>
 </context>
 <context>
@@ -742,6 +844,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Territory plans (*.gpkg);;All files (*)</source>
+        <translation>Planes de territorios (*.gpkg);;Todos los archivos (*)</translation>
+    </message>
     <message>
         <source>Balance</source>
         <extracomment>The open plan; :attr:`plan` and :attr:`path` read it. Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key (&quot;file&quot;, &quot;edit&quot;, &quot;view&quot;, &quot;plan&quot;, &quot;help&quot;) for features to add actions to. The one path from plan events and previews to every view.</extracomment>
@@ -1043,8 +1149,16 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Leyendo {name}</translation>
     </message>
     <message>
+        <source>from {name}</source>
+        <translation>de {name}</translation>
+    </message>
+    <message>
         <source>Choosing the units that cover the accounts</source>
         <translation>Eligiendo las unidades que cubren las cuentas</translation>
+    </message>
+    <message>
+        <source>bundled US geography: {level}</source>
+        <translation>geografía de EE. UU. incluida: {level}</translation>
     </message>
     <message>
         <source>Building the plan</source>
@@ -1680,8 +1794,16 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Rechazado: {exc}</translation>
     </message>
     <message>
+        <source>; {held} locked accounts kept</source>
+        <translation>; se mantienen {held} cuentas bloqueadas</translation>
+    </message>
+    <message>
         <source>Nothing to pin to {name}{note}</source>
         <translation>Nada que fijar a {name}{note}</translation>
+    </message>
+    <message>
+        <source>Pin {n} accounts to {name}</source>
+        <translation>Fijar {n} cuentas a {name}</translation>
     </message>
 </context>
 <context>
@@ -1757,8 +1879,24 @@ El último archivo guardado no ha cambiado.</translation>
 <context>
     <name>QuotaDialog</name>
     <message>
+        <source>Set quotas</source>
+        <translation>Fijar cuotas</translation>
+    </message>
+    <message>
         <source>Quotas</source>
         <translation>Cuotas</translation>
+    </message>
+    <message>
+        <source>Share of potential</source>
+        <translation>Proporción del potencial</translation>
+    </message>
+    <message>
+        <source>Share of history (L12M revenue)</source>
+        <translation>Proporción del histórico (ingresos últ. 12 meses)</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>Mezcla</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
@@ -1930,12 +2068,20 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Las filas marcadas dan al territorio el representante sugerido (un paso de deshacer).</translation>
     </message>
     <message>
+        <source>Assign reps from matching</source>
+        <translation>Asignar representantes según la asignación propuesta</translation>
+    </message>
+    <message>
         <source>{changed} territories got a new rep</source>
         <translation>{changed} territorios tienen nuevo representante</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>Libros de Excel (*.xlsx *.xlsm);;Todos los archivos (*)</translation>
+    </message>
     <message>
         <source>Unassigned</source>
         <translation>Sin asignar</translation>
@@ -2422,6 +2568,10 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>No dividido: {exc}</translation>
     </message>
     <message>
+        <source>{territory} (split)</source>
+        <translation>{territory} (división)</translation>
+    </message>
+    <message>
         <source>Split {n_left} units into {value}</source>
         <translation>Divididas {n_left} unidades en {value}</translation>
     </message>
@@ -2462,6 +2612,10 @@ El último archivo guardado no ha cambiado.</translation>
     <message>
         <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>El {value} al que pertenece este territorio (su parent_id); los niveles superiores vienen de la tabla de jerarquía del plan</translation>
+    </message>
+    <message>
+        <source>Territory colour</source>
+        <translation>Color del territorio</translation>
     </message>
     <message>
         <source>Edit territory {name}</source>
@@ -2578,8 +2732,20 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Rechazado: {value} está bloqueado</translation>
     </message>
     <message>
+        <source>Insert corner in {territory}</source>
+        <translation>Insertar esquina en {territory}</translation>
+    </message>
+    <message>
         <source>Corner kept: {exc}</source>
         <translation>Esquina conservada: {exc}</translation>
+    </message>
+    <message>
+        <source>Delete corner of {territory}</source>
+        <translation>Borrar esquina de {territory}</translation>
+    </message>
+    <message>
+        <source>Move corner of {territory}</source>
+        <translation>Mover esquina de {territory}</translation>
     </message>
 </context>
 <context>

@@ -251,6 +251,10 @@
         <translation>已拒绝：{exc}</translation>
     </message>
     <message>
+        <source>Brush {units} units to {target}</source>
+        <translation>画笔：{units} 个地理单元移至 {target}</translation>
+    </message>
+    <message>
         <source>Brush size {radius_km} km</source>
         <translation>画笔大小 {radius_km} 公里</translation>
     </message>
@@ -393,6 +397,10 @@
         <translation>未绘制销售区域：{exc}</translation>
     </message>
     <message>
+        <source>New territory {tid}</source>
+        <translation>新销售区域 {tid}</translation>
+    </message>
+    <message>
         <source>Draw territory {tid}</source>
         <translation>绘制销售区域 {tid}</translation>
     </message>
@@ -412,8 +420,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <source>Exported {names} to {parent}</source>
+        <source>Excel workbook for managers</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
+        <translation>给主管的 Excel 工作簿</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Interactive map (HTML)</source>
+        <translation>交互式地图（HTML）</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html)</source>
+        <translation>网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>CSV for CRM upload</source>
+        <translation>供 CRM 上传的 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Map picture as shown (PNG)</source>
+        <translation>当前显示的地图图片（PNG）</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Map book for managers (PDF, a page per territory)</source>
+        <translation>给主管的地图册（PDF，每个销售区域一页）</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Exported {names} to {parent}</source>
         <translation>已导出 {names} 到 {parent}</translation>
     </message>
     <message>
@@ -466,9 +514,21 @@ The old file is kept until the new one is complete.</source>
         <translation>您的第一个计划</translation>
     </message>
     <message>
+        <source>Skip the guide</source>
+        <translation>跳过向导</translation>
+    </message>
+    <message>
+        <source>from the units file</source>
+        <translation>来自地理单元文件</translation>
+    </message>
+    <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
         <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>计划有 {n} 位销售代表：建议每人一个销售区域；更改数量可查看其他划分。</translation>
+    </message>
+    <message>
+        <source>Create territories</source>
+        <translation>创建销售区域</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
@@ -535,8 +595,34 @@ The old file is kept until the new one is complete.</source>
 <context>
     <name>ImportDialog</name>
     <message>
+        <source>(not in file)</source>
+        <translation>（文件中没有）</translation>
+    </message>
+    <message>
+        <source>ZIP areas (built in, offline)</source>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label).</extracomment>
+        <translation>邮政编码区域（内置，离线可用）</translation>
+    </message>
+    <message>
+        <source>Counties (built in, offline)</source>
+        <translation>县（内置，离线可用）</translation>
+    </message>
+    <message>
+        <source>States (built in, offline)</source>
+        <translation>州（内置，离线可用）</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)</source>
+        <extracomment>File filters (translated where a file chooser shows them).</extracomment>
+        <translation>表格 (*.csv *.txt *.xlsx *.xlsm);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)</source>
+        <translation>矢量文件 (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
+        <extracomment>Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
@@ -546,6 +632,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Files</source>
         <translation>文件</translation>
+    </message>
+    <message>
+        <source>Accounts (CSV or XLSX)</source>
+        <translation>客户（CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Accounts:</source>
@@ -566,6 +656,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Units:</source>
         <translation>地理单元：</translation>
+    </message>
+    <message>
+        <source>Reps (optional: CSV or XLSX)</source>
+        <translation>销售代表（可选：CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Reps:</source>
@@ -667,8 +761,16 @@ The old file is kept until the new one is complete.</source>
         <translation>已拒绝：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked or pinned items kept</source>
+        <translation>；保留 {held} 个已锁定或已固定的项目</translation>
+    </message>
+    <message>
         <source>Nothing to move to {target}{note}</source>
         <translation>没有可移到 {target} 的项目{note}</translation>
+    </message>
+    <message>
+        <source>Lasso {units} units, {accounts} accounts to {target}</source>
+        <translation>套索：{units} 个地理单元、{accounts} 个客户移至 {target}</translation>
     </message>
 </context>
 <context>
@@ -741,6 +843,10 @@ The old file is kept until the new one is complete.</source>
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Territory plans (*.gpkg);;All files (*)</source>
+        <translation>销售区域计划 (*.gpkg);;所有文件 (*)</translation>
+    </message>
     <message>
         <source>Balance</source>
         <extracomment>The open plan; :attr:`plan` and :attr:`path` read it. Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key (&quot;file&quot;, &quot;edit&quot;, &quot;view&quot;, &quot;plan&quot;, &quot;help&quot;) for features to add actions to. The one path from plan events and previews to every view.</extracomment>
@@ -1041,8 +1147,16 @@ The old file is kept until the new one is complete.</source>
         <translation>正在读取 {name}</translation>
     </message>
     <message>
+        <source>from {name}</source>
+        <translation>来自 {name}</translation>
+    </message>
+    <message>
         <source>Choosing the units that cover the accounts</source>
         <translation>正在选取覆盖客户的地理单元</translation>
+    </message>
+    <message>
+        <source>bundled US geography: {level}</source>
+        <translation>内置美国地理数据：{level}</translation>
     </message>
     <message>
         <source>Building the plan</source>
@@ -1676,8 +1790,16 @@ The last saved file is unchanged.</source>
         <translation>已拒绝：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked accounts kept</source>
+        <translation>；保留 {held} 个已锁定的客户</translation>
+    </message>
+    <message>
         <source>Nothing to pin to {name}{note}</source>
         <translation>没有可固定到 {name} 的客户{note}</translation>
+    </message>
+    <message>
+        <source>Pin {n} accounts to {name}</source>
+        <translation>将 {n} 个客户固定到 {name}</translation>
     </message>
 </context>
 <context>
@@ -1750,8 +1872,24 @@ The last saved file is unchanged.</source>
 <context>
     <name>QuotaDialog</name>
     <message>
+        <source>Set quotas</source>
+        <translation>设置配额</translation>
+    </message>
+    <message>
         <source>Quotas</source>
         <translation>配额</translation>
+    </message>
+    <message>
+        <source>Share of potential</source>
+        <translation>按潜力占比</translation>
+    </message>
+    <message>
+        <source>Share of history (L12M revenue)</source>
+        <translation>按历史占比（近 12 个月营收）</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>混合</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
@@ -1923,12 +2061,20 @@ The last saved file is unchanged.</source>
         <translation>勾选的行会把建议代表分配给该销售区域（可一步撤销）。</translation>
     </message>
     <message>
+        <source>Assign reps from matching</source>
+        <translation>按匹配结果分配销售代表</translation>
+    </message>
+    <message>
         <source>{changed} territories got a new rep</source>
         <translation>{changed} 个销售区域换了新代表</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)</translation>
+    </message>
     <message>
         <source>Unassigned</source>
         <translation>未分配</translation>
@@ -2413,6 +2559,10 @@ The last saved file is unchanged.</source>
         <translation>未拆分：{exc}</translation>
     </message>
     <message>
+        <source>{territory} (split)</source>
+        <translation>{territory}（拆分）</translation>
+    </message>
+    <message>
         <source>Split {n_left} units into {value}</source>
         <translation>将 {n_left} 个地理单元拆分到 {value}</translation>
     </message>
@@ -2453,6 +2603,10 @@ The last saved file is unchanged.</source>
     <message>
         <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>此销售区域归属的{value}（其 parent_id）；更上层级来自计划的层级表</translation>
+    </message>
+    <message>
+        <source>Territory colour</source>
+        <translation>销售区域颜色</translation>
     </message>
     <message>
         <source>Edit territory {name}</source>
@@ -2569,8 +2723,20 @@ The last saved file is unchanged.</source>
         <translation>已拒绝：{value} 已锁定</translation>
     </message>
     <message>
+        <source>Insert corner in {territory}</source>
+        <translation>在 {territory} 插入角点</translation>
+    </message>
+    <message>
         <source>Corner kept: {exc}</source>
         <translation>已保留角点：{exc}</translation>
+    </message>
+    <message>
+        <source>Delete corner of {territory}</source>
+        <translation>删除 {territory} 的角点</translation>
+    </message>
+    <message>
+        <source>Move corner of {territory}</source>
+        <translation>移动 {territory} 的角点</translation>
     </message>
 </context>
 <context>

@@ -251,6 +251,10 @@
         <translation>已拒絕：{exc}</translation>
     </message>
     <message>
+        <source>Brush {units} units to {target}</source>
+        <translation>筆刷：{units} 個地理單元移至 {target}</translation>
+    </message>
+    <message>
         <source>Brush size {radius_km} km</source>
         <translation>筆刷大小 {radius_km} 公里</translation>
     </message>
@@ -393,6 +397,10 @@
         <translation>未繪製區域：{exc}</translation>
     </message>
     <message>
+        <source>New territory {tid}</source>
+        <translation>新區域 {tid}</translation>
+    </message>
+    <message>
         <source>Draw territory {tid}</source>
         <translation>繪製區域 {tid}</translation>
     </message>
@@ -412,8 +420,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <source>Exported {names} to {parent}</source>
+        <source>Excel workbook for managers</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
+        <translation>給主管的 Excel 活頁簿</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 活頁簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Interactive map (HTML)</source>
+        <translation>互動式地圖（HTML）</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html)</source>
+        <translation>網頁 (*.html)</translation>
+    </message>
+    <message>
+        <source>CSV for CRM upload</source>
+        <translation>供 CRM 上傳的 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 檔 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Map picture as shown (PNG)</source>
+        <translation>目前畫面的地圖圖片（PNG）</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 圖片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Map book for managers (PDF, a page per territory)</source>
+        <translation>給主管的地圖冊（PDF，每區域一頁）</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 檔 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Exported {names} to {parent}</source>
         <translation>已匯出 {names} 至 {parent}</translation>
     </message>
     <message>
@@ -466,9 +514,21 @@ The old file is kept until the new one is complete.</source>
         <translation>您的第一個計畫</translation>
     </message>
     <message>
+        <source>Skip the guide</source>
+        <translation>略過導覽</translation>
+    </message>
+    <message>
+        <source>from the units file</source>
+        <translation>來自地理單元檔</translation>
+    </message>
+    <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
         <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>計畫有 {n} 位業務代表：建議每人一個區域；變更數量可查看其他分法。</translation>
+    </message>
+    <message>
+        <source>Create territories</source>
+        <translation>建立區域</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
@@ -535,8 +595,34 @@ The old file is kept until the new one is complete.</source>
 <context>
     <name>ImportDialog</name>
     <message>
+        <source>(not in file)</source>
+        <translation>（檔案中沒有）</translation>
+    </message>
+    <message>
+        <source>ZIP areas (built in, offline)</source>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label).</extracomment>
+        <translation>郵遞區號區域（內建，離線可用）</translation>
+    </message>
+    <message>
+        <source>Counties (built in, offline)</source>
+        <translation>郡（內建，離線可用）</translation>
+    </message>
+    <message>
+        <source>States (built in, offline)</source>
+        <translation>州（內建，離線可用）</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)</source>
+        <extracomment>File filters (translated where a file chooser shows them).</extracomment>
+        <translation>表格 (*.csv *.txt *.xlsx *.xlsm);;所有檔案 (*)</translation>
+    </message>
+    <message>
+        <source>Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)</source>
+        <translation>向量檔 (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;所有檔案 (*)</translation>
+    </message>
+    <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
+        <extracomment>Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>瀏覽…</translation>
     </message>
     <message>
@@ -546,6 +632,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Files</source>
         <translation>檔案</translation>
+    </message>
+    <message>
+        <source>Accounts (CSV or XLSX)</source>
+        <translation>客戶（CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Accounts:</source>
@@ -566,6 +656,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Units:</source>
         <translation>地理單元：</translation>
+    </message>
+    <message>
+        <source>Reps (optional: CSV or XLSX)</source>
+        <translation>業務代表（選用：CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Reps:</source>
@@ -667,8 +761,16 @@ The old file is kept until the new one is complete.</source>
         <translation>已拒絕：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked or pinned items kept</source>
+        <translation>；保留 {held} 個已鎖定或已固定的項目</translation>
+    </message>
+    <message>
         <source>Nothing to move to {target}{note}</source>
         <translation>沒有可移到 {target} 的項目{note}</translation>
+    </message>
+    <message>
+        <source>Lasso {units} units, {accounts} accounts to {target}</source>
+        <translation>套索：{units} 個地理單元、{accounts} 個客戶移至 {target}</translation>
     </message>
 </context>
 <context>
@@ -741,6 +843,10 @@ The old file is kept until the new one is complete.</source>
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Territory plans (*.gpkg);;All files (*)</source>
+        <translation>區域計畫 (*.gpkg);;所有檔案 (*)</translation>
+    </message>
     <message>
         <source>Balance</source>
         <extracomment>The open plan; :attr:`plan` and :attr:`path` read it. Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key (&quot;file&quot;, &quot;edit&quot;, &quot;view&quot;, &quot;plan&quot;, &quot;help&quot;) for features to add actions to. The one path from plan events and previews to every view.</extracomment>
@@ -1041,8 +1147,16 @@ The old file is kept until the new one is complete.</source>
         <translation>正在讀取 {name}</translation>
     </message>
     <message>
+        <source>from {name}</source>
+        <translation>來自 {name}</translation>
+    </message>
+    <message>
         <source>Choosing the units that cover the accounts</source>
         <translation>正在選取涵蓋客戶的地理單元</translation>
+    </message>
+    <message>
+        <source>bundled US geography: {level}</source>
+        <translation>內建美國地理資料：{level}</translation>
     </message>
     <message>
         <source>Building the plan</source>
@@ -1676,8 +1790,16 @@ The last saved file is unchanged.</source>
         <translation>已拒絕：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked accounts kept</source>
+        <translation>；保留 {held} 個已鎖定的客戶</translation>
+    </message>
+    <message>
         <source>Nothing to pin to {name}{note}</source>
         <translation>沒有可固定到 {name} 的客戶{note}</translation>
+    </message>
+    <message>
+        <source>Pin {n} accounts to {name}</source>
+        <translation>將 {n} 個客戶固定至 {name}</translation>
     </message>
 </context>
 <context>
@@ -1750,8 +1872,24 @@ The last saved file is unchanged.</source>
 <context>
     <name>QuotaDialog</name>
     <message>
+        <source>Set quotas</source>
+        <translation>設定配額</translation>
+    </message>
+    <message>
         <source>Quotas</source>
         <translation>配額</translation>
+    </message>
+    <message>
+        <source>Share of potential</source>
+        <translation>依潛力比例</translation>
+    </message>
+    <message>
+        <source>Share of history (L12M revenue)</source>
+        <translation>依歷史比例（近 12 個月營收）</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>混合</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
@@ -1923,12 +2061,20 @@ The last saved file is unchanged.</source>
         <translation>勾選的列會把建議代表指派給該區域（可一次復原）。</translation>
     </message>
     <message>
+        <source>Assign reps from matching</source>
+        <translation>依配對結果指派業務代表</translation>
+    </message>
+    <message>
         <source>{changed} territories got a new rep</source>
         <translation>{changed} 個區域換了新代表</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>Excel 活頁簿 (*.xlsx *.xlsm);;所有檔案 (*)</translation>
+    </message>
     <message>
         <source>Unassigned</source>
         <translation>未指派</translation>
@@ -2413,6 +2559,10 @@ The last saved file is unchanged.</source>
         <translation>未分割：{exc}</translation>
     </message>
     <message>
+        <source>{territory} (split)</source>
+        <translation>{territory}（分割）</translation>
+    </message>
+    <message>
         <source>Split {n_left} units into {value}</source>
         <translation>將 {n_left} 個地理單元分割到 {value}</translation>
     </message>
@@ -2453,6 +2603,10 @@ The last saved file is unchanged.</source>
     <message>
         <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>此區域歸屬的{value}（其 parent_id）；更上層級來自計畫的層級表</translation>
+    </message>
+    <message>
+        <source>Territory colour</source>
+        <translation>區域顏色</translation>
     </message>
     <message>
         <source>Edit territory {name}</source>
@@ -2569,8 +2723,20 @@ The last saved file is unchanged.</source>
         <translation>已拒絕：{value} 已鎖定</translation>
     </message>
     <message>
+        <source>Insert corner in {territory}</source>
+        <translation>在 {territory} 插入角點</translation>
+    </message>
+    <message>
         <source>Corner kept: {exc}</source>
         <translation>已保留角點：{exc}</translation>
+    </message>
+    <message>
+        <source>Delete corner of {territory}</source>
+        <translation>刪除 {territory} 的角點</translation>
+    </message>
+    <message>
+        <source>Move corner of {territory}</source>
+        <translation>移動 {territory} 的角點</translation>
     </message>
 </context>
 <context>
