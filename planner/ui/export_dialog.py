@@ -137,7 +137,7 @@ def export_files(ctx: AppContext, request: ExportRequest) -> Task | None:
         from planner.io.export_html import write_html_map
         from planner.io.export_xlsx import atomic_output, write_workbook
 
-        state.report(0.0, "Copying the plan")
+        state.report(0.0, translate("ExportDialog", "Copying the plan"))
         snapshot = build()
         steps = [k for k in ("png", "csv", "html", "pdf", "xlsx") if k in outputs]
         weights = {"png": 1, "csv": 1, "html": 3, "pdf": 8, "xlsx": 10}
@@ -176,7 +176,7 @@ def export_files(ctx: AppContext, request: ExportRequest) -> Task | None:
             10000,
         )
 
-    task: Task = ctx.run_task(work, "Exporting", done)
+    task: Task = ctx.run_task(work, translate("ExportDialog", "Exporting"), done)
     return task
 
 

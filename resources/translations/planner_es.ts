@@ -461,8 +461,16 @@
         <translation>Archivos PDF (*.pdf)</translation>
     </message>
     <message>
+        <source>Copying the plan</source>
+        <translation>Copiando el plan</translation>
+    </message>
+    <message>
         <source>Exported {names} to {parent}</source>
         <translation>Exportado {names} a {parent}</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Exportando</translation>
     </message>
     <message>
         <source>Export</source>

@@ -461,8 +461,16 @@
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
+        <source>Copying the plan</source>
+        <translation>正在复制计划</translation>
+    </message>
+    <message>
         <source>Exported {names} to {parent}</source>
         <translation>已导出 {names} 到 {parent}</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在导出</translation>
     </message>
     <message>
         <source>Export</source>

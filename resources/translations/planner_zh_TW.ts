@@ -461,8 +461,16 @@
         <translation>PDF 檔 (*.pdf)</translation>
     </message>
     <message>
+        <source>Copying the plan</source>
+        <translation>正在複製計畫</translation>
+    </message>
+    <message>
         <source>Exported {names} to {parent}</source>
         <translation>已匯出 {names} 至 {parent}</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在匯出</translation>
     </message>
     <message>
         <source>Export</source>

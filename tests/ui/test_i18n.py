@@ -41,7 +41,8 @@ TEXT_METHODS = {
     "addItem", "addItems", "insertItem", "getSaveFileName", "getOpenFileName",
     "getExistingDirectory", "getText", "getInt", "getDouble", "getItem", "information",
     "warning", "critical", "question", "about", "setAccessibleName", "setSubTitle",
-    "_action", "_undo_stack_action",
+    "_action", "_undo_stack_action", "setEmptyLabel", "beginMacro", "getColor", "setButtonText",
+    "show_status", "run_task", "report",
 }  # fmt: skip
 #: Widgets and items built with their text.
 TEXT_CONSTRUCTORS = {
