@@ -247,3 +247,22 @@ def test_performance_report_in_the_language_asked_for(
     assert main(["--lang", "zh_TW", "performance", str(path)]) == 0
     chinese = capsys.readouterr().out
     assert "預期達成率" in chinese and "配額" in chinese
+
+
+def test_actuals_import_report_in_the_language(tmp_path: Path) -> None:
+    """The actuals import report (the window's report dialog, ``planner actuals``) frames its
+    counts and sections in the language, digits grouped by the locale."""
+    from planner.io.actuals_import import import_actuals
+
+    ids = [f"A{i}" for i in range(1500)]
+    lines = ["account_id,period,revenue", *[f"{a},2026-Q3,100" for a in ids], "GHOST,2026-Q3,5"]
+    csv = tmp_path / "q3.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with using_language("es", "es_ES"):
+        report = import_actuals(csv, ids).report
+        text = report.format()
+    assert "1.501 filas leídas, 1.501 cargadas, 0 rechazadas" in text
+    assert "ID de cuenta que no están en el plan" in text and "rows read" not in text
+    with using_language("zh_TW"):
+        assert "讀取 1,501 列" in report.summary()
+    assert "1,501 rows read, 1,501 loaded, 0 rejected" in report.summary()
