@@ -266,3 +266,26 @@ def test_actuals_import_report_in_the_language(tmp_path: Path) -> None:
     with using_language("zh_TW"):
         assert "讀取 1,501 列" in report.summary()
     assert "1,501 rows read, 1,501 loaded, 0 rejected" in report.summary()
+
+
+def test_optimiser_report_in_the_language() -> None:
+    """The optimiser's report (``planner optimise``, the dialog's notes) follows the language:
+    its status, disruption, compactness and contiguity lines and the locale's decimal sign."""
+    from planner.optimise.plan_optimiser import OptimiseOptions, optimise_plan, snapshot_plan
+
+    plan = make_plan(n_accounts=300, grid=6, n_territories=3, seed=3)
+    options = OptimiseOptions(
+        mode="rebalance", time_limit=2.0, contiguity="off", compactness="diameter"
+    )
+    options.validate(plan.settings, plan.n_territories)
+    result = optimise_plan(snapshot_plan(plan), options)
+    english = "\n".join(result.summary_lines())
+    assert "compactness (mean km" in english and "contiguity off" in english
+    with using_language("es", "es_ES"):
+        spanish = "\n".join(result.summary_lines())
+        budget = result.budget_line()
+    assert "compacidad (km medios" in spanish and "contigüidad off" in spanish
+    assert "compactness" not in spanish and "disruption:" not in spanish
+    assert "respecto a la línea base" in budget
+    elapsed = next(line for line in spanish.splitlines() if line.startswith("estado:"))
+    assert "," in elapsed and "." not in elapsed.split("(")[1], elapsed
