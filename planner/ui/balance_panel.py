@@ -69,6 +69,11 @@ def shown_band(table: BalanceTable) -> np.ndarray:
     ).reshape(len(deviation), len(tolerances))
 
 
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise equality with NaN equal to NaN."""
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
 class BalanceModel(QAbstractTableModel):
     """Rows are territories; per measure a value column and a deviation column.
 
@@ -96,6 +101,9 @@ class BalanceModel(QAbstractTableModel):
         self.capacity = np.zeros(0)
         self._text_cache: dict[int, list[str]] = {}
         self._background_cache: dict[int, list[QBrush]] = {}
+        self._plan: Plan | None = None
+        #: Rows told to repaint by the last in-place update (tests count them).
+        self.last_changed_rows = np.zeros(0, dtype=np.intp)
 
     def set_plan_table(
         self,
@@ -114,6 +122,21 @@ class BalanceModel(QAbstractTableModel):
         With ``groups`` (node names and their territory indices) the rows are the nodes
         of hierarchy ``level`` and ``table`` is their rolled-up balance.
         """
+        if (
+            preview
+            and groups is None
+            and self._plan is plan
+            and self.level == level
+            and self.table is not None
+            and self.table.values.shape == table.values.shape
+            and [m.key for m in self.table.measures] == [m.key for m in table.measures]
+        ):
+            # A preview moves accounts only (an edit to anything else arrives as an applied
+            # change first): names, reps, quotas, colours and capacity stay; only the rows
+            # whose figures differ are formatted and repainted again.
+            self._show_values(table, preview)
+            return False
+        self._plan = plan
         rep_names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
         quotas = plan.territories["quota"].to_numpy(dtype=float)
         colors = list(plan.territories["color"])
@@ -167,6 +190,38 @@ class BalanceModel(QAbstractTableModel):
         self.table = table
         self.endResetModel()
         return True
+
+    def _show_values(self, table: BalanceTable, preview: bool) -> None:
+        """New figures for the same rows and columns: repaint the rows that changed."""
+        old = self.table
+        assert old is not None
+        keys = [m.key for m in table.measures]
+        load = (
+            table.values[:, keys.index("workload")]
+            if "workload" in keys
+            else np.full(len(self.capacity), np.nan)
+        )
+        self.utilisation, self.over_capacity = utilisation(load, self.capacity)
+        self.preview = preview
+        same_targets = np.array_equal(old.targets, table.targets, equal_nan=True)
+        changed = ~(
+            _same(old.values, table.values) & _same(old.deviation, table.deviation)
+        ).all(axis=1)
+        headers_same = [(m.label, m.tolerance) for m in old.measures] == [
+            (m.label, m.tolerance) for m in table.measures
+        ]
+        self.table = table
+        rows = np.flatnonzero(changed)
+        self.last_changed_rows = rows
+        for r in rows.tolist():
+            self._text_cache.pop(r, None)
+            self._background_cache.pop(r, None)
+        last = self.columnCount() - 1
+        # Consecutive rows in one signal; a table of 300 rows repaints the few that moved.
+        for run in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if len(rows) else []:
+            self.dataChanged.emit(self.index(int(run[0]), 0), self.index(int(run[-1]), last))
+        if not same_targets or not headers_same:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.table is None else self.table.values.shape[0]

@@ -294,7 +294,14 @@ def test_far_out_the_combined_paths_draw_the_same_map_as_one_path_per_unit(qtbot
     assert (grouped == per_unit).mean() > 0.98
 
 
-def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(qtbot) -> None:
+@pytest.mark.parametrize("per_unit", [False, True])
+def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(
+    qtbot, monkeypatch, per_unit: bool
+) -> None:
+    import planner.ui.canvas as canvas_module
+
+    if per_unit:  # few units in view: one full-detail path each, not the grouped paths
+        monkeypatch.setattr(canvas_module, "PER_UNIT_MAX", 10**9)
     units, rgba = _national_like()
     canvas = MapCanvas()
     qtbot.addWidget(canvas)
@@ -314,6 +321,7 @@ def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(q
     full = _pixels(canvas.render_image(500, 400))
     assert (patched == full).mean() > 0.999
     assert (patched != before).sum() > 60  # the six units (about 25 px each) changed colour
+    assert canvas.patched_units == 6
 
 
 def test_cell_occupancy_counts_each_cell_including_the_ragged_edge() -> None:
