@@ -69,6 +69,19 @@ def shown_band(table: BalanceTable) -> np.ndarray:
     ).reshape(len(deviation), len(tolerances))
 
 
+_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        SORT_ROLE,
+    )
+)
+
+
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Elementwise equality with NaN equal to NaN."""
     return (a == b) | (np.isnan(a) & np.isnan(b))
@@ -296,7 +309,8 @@ class BalanceModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if self.table is None or not index.isValid():
+        # A paint asks each cell for about ten roles; most are answered here at once.
+        if role not in _ROLES or self.table is None or not index.isValid():
             return None
         row, col = index.row(), index.column()
         if col == 2:

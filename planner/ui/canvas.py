@@ -373,6 +373,7 @@ class MapCanvas(QWidget):
         self._acc_origin = (0.0, 0.0)
         self._acc_x = np.zeros(0, dtype=np.float32)
         self._acc_y = np.zeros(0, dtype=np.float32)
+        self._acc_neg_y = np.zeros(0, dtype=np.float32)
         self._acc_order = np.zeros(0, dtype=np.intp)
         self._acc_count = 0
         self._acc_colors = np.zeros(0, dtype=np.uint32)
@@ -420,6 +421,16 @@ class MapCanvas(QWidget):
         #: and whether with borders, so a recolour can repaint a few units the same way.
         self._units_layer_style: tuple[int | None, bool] = (None, False)
         self._units_patch = 0
+        #: Patches painted into the composed layer in place (a recolour, a moved outline).
+        self._composed_patch = 0
+        #: Density per cell of the composed layer and the sparse-ring decision of its last
+        #: full composition (positions do not change with colours, so a patch reuses them).
+        self._acc_density: np.ndarray | None = None
+        self._acc_sparse = True
+        #: Placed accounts' position in the drawing order (-1 when not drawn), for recolours.
+        self._acc_rank = np.zeros(0, dtype=np.intp)
+        #: Pixels repainted by in-place patches of the composed layer (tests count them).
+        self.patched_pixels = 0
         #: Units repainted by recolour patches so far (tests count them).
         self.patched_units = 0
         #: Units layer + accounts + outlines over the units layer's area (pans crop it).
@@ -483,10 +494,12 @@ class MapCanvas(QWidget):
             self._unit_levels.set_groups(distinct, self._unit_brush_of, self._unit_draw_order)
         if changed is not None and len(changed) <= PATCH_MAX_UNITS:
             if len(changed):
-                # An edit recolours a few units: repaint just them, not 33,000.
+                # An edit recolours a few units: repaint just them, not 33,000, and lay the
+                # accounts and outlines over that area again.
                 self._patch_units_layer(changed)
-                self._units_patch += 1
-                self._base_changed()
+                if not self._patch_composed(self._unit_bounds[changed]):
+                    self._units_patch += 1
+                    self._base_changed()
             return
         self._units_changed()
 
@@ -537,7 +550,10 @@ class MapCanvas(QWidget):
         self._acc_origin = (ox, oy)
         self._acc_x = (x[order] - ox).astype(np.float32)
         self._acc_y = (y[order] - oy).astype(np.float32)
+        self._acc_neg_y = -self._acc_y  # ascending: rows of an area are one slice
         self._acc_count = len(lon)
+        self._acc_rank = np.full(len(lon), -1, dtype=np.intp)
+        self._acc_rank[self._acc_order] = np.arange(len(self._acc_order))
         self.set_account_colors(rgba)
 
     def set_account_colors(self, rgba: np.ndarray) -> None:
@@ -552,6 +568,50 @@ class MapCanvas(QWidget):
         self._acc_colors, self._acc_palette = color_codes(packed)
         self._acc_blend = bool(np.any((packed >> 24) < 255))
         self._base_changed()
+
+    def recolour_accounts(self, indices: np.ndarray, rgba: np.ndarray) -> None:
+        """Give accounts ``indices`` new colours ``(len(indices), 4)`` RGBA, in place.
+
+        Only the map around them is composed again (the dots there, the outlines over
+        them): a preview recolours the accounts a lasso would move on each mouse move.
+        Falls back to :meth:`set_account_colors` when a colour is new to the palette.
+        """
+        indices = np.asarray(indices, dtype=np.intp)
+        if not len(indices):
+            return
+        packed = pack_rgba(np.asarray(rgba, dtype=np.uint8).reshape(-1, 4))
+        palette = self._acc_palette
+        rank = self._acc_rank[indices]
+        drawn = rank >= 0
+        rank, packed = rank[drawn], packed[drawn]
+        if not len(rank):
+            return
+        if palette is None or (not self._acc_blend and bool(np.any((packed >> 24) < 255))):
+            self._full_account_colors(indices, packed, drawn)
+            return
+        lookup = {int(c): i for i, c in enumerate(palette.tolist()) if i}
+        codes = [lookup.get(int(c)) for c in packed.tolist()]
+        if any(c is None for c in codes):
+            self._full_account_colors(indices, packed, drawn)
+            return
+        self._acc_colors[rank] = np.asarray(codes, dtype=self._acc_colors.dtype)
+        x = self._acc_x[rank].astype(float) + self._acc_origin[0]
+        y = self._acc_y[rank].astype(float) + self._acc_origin[1]
+        box = np.array([[x.min(), y.min(), x.max(), y.max()]])
+        if not self._patch_composed(box):
+            self._base_changed()
+
+    def _full_account_colors(self, indices: np.ndarray, packed: np.ndarray, drawn: np.ndarray) -> None:
+        """Recolour through the whole palette (a colour the palette lacks)."""
+        palette = self._acc_palette
+        current = np.zeros(self._acc_count, dtype=np.uint32)
+        if palette is not None and len(self._acc_order):
+            current[self._acc_order] = palette[self._acc_colors]
+        current[indices[drawn]] = packed
+        rgba = np.column_stack(
+            [(current >> 16) & 255, (current >> 8) & 255, current & 255, current >> 24]
+        ).astype(np.uint8)
+        self.set_account_colors(rgba)
 
     def set_territory_outlines(
         self, geoms: Sequence[Any | None], labels: Sequence[str] | None = None
@@ -914,7 +974,16 @@ class MapCanvas(QWidget):
         return bool(handler(info)) if callable(handler) else False
 
     def _view_key(self, w: int, h: int) -> tuple[float, ...]:
-        return (self._cx, self._cy, self._res, w, h, self._units_version, self._base_version)
+        return (
+            self._cx,
+            self._cy,
+            self._res,
+            w,
+            h,
+            self._units_version,
+            self._base_version,
+            self._composed_patch,
+        )
 
     def _world_transform(self, left: float, top: float) -> QTransform:
         """World metres to pixels of an image whose top-left pixel is at world ``(left, top)``."""
@@ -962,27 +1031,88 @@ class MapCanvas(QWidget):
         layer.pixels[:] = units.pixels[row : row + lh, col : col + lw]
         left = float(self._units_key[2]) + col * self._res
         top = float(self._units_key[3]) - row * self._res
+        self._acc_density = None
         if len(self._acc_x):
             self._draw_accounts(layer.pixels, left, top)
-        paths = self._outlines.paths(level_for(self._res))
-        if any(p is not None for p in paths):
-            # A 2 px line as three 1 px passes offset by a pixel: 1.5 ms for 40 territories,
-            # where a 2 px pen costs 7.5 ms and an antialiased one 25 ms.
-            res = self._res
-            painter = QPainter(layer.image)
-            pen = QPen(QColor(30, 30, 30), 0)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            visible = self._visible(self._terr_bounds, left, top, lw, lh).tolist()
-            for dx, dy in ((0, 0), (1, 0), (0, 1)):
-                painter.setTransform(self._world_transform(left - dx * res, top + dy * res))
-                for i in visible:
-                    path = paths[i]
-                    if path is not None:
-                        painter.drawPath(path)
-            painter.end()
+        self._draw_outlines(layer, left, top, (0, 0, lw, lh))
         return layer
+
+    def _draw_outlines(
+        self, layer: _Layer, left: float, top: float, rect: tuple[int, int, int, int]
+    ) -> None:
+        """Territory outlines over the pixels ``rect`` (x0, y0, x1, y1) of a composed layer."""
+        paths = self._outlines.paths(level_for(self._res))
+        if not any(p is not None for p in paths):
+            return
+        # A 2 px line as three 1 px passes offset by a pixel: 1.5 ms for 40 territories,
+        # where a 2 px pen costs 7.5 ms and an antialiased one 25 ms.
+        res = self._res
+        x0, y0, x1, y1 = rect
+        painter = QPainter(layer.image)
+        lh, lw = layer.pixels.shape
+        if rect != (0, 0, lw, lh):
+            painter.setClipRect(x0, y0, x1 - x0, y1 - y0)
+        pen = QPen(QColor(30, 30, 30), 0)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        visible = self._visible(
+            self._terr_bounds, left + (x0 - 2) * res, top - (y0 - 2) * res, x1 - x0 + 4, y1 - y0 + 4
+        ).tolist()
+        for dx, dy in ((0, 0), (1, 0), (0, 1)):
+            painter.setTransform(self._world_transform(left - dx * res, top + dy * res))
+            for i in visible:
+                path = paths[i]
+                if path is not None:
+                    painter.drawPath(path)
+        painter.end()
+
+    def _patch_composed(self, boxes: np.ndarray) -> bool:
+        """Compose the map again over world ``boxes`` only (their union), in place.
+
+        The units layer there is copied again, the accounts in and around it are dotted
+        the way the full composition dotted them (the same density cells and ring choice)
+        and the outlines are drawn over it. False when there is no composed layer to patch
+        (the next paint composes everything anyway) or the area is most of it.
+        """
+        composed, units = self._composed, self._units_layer
+        if composed is None or units is None or not self._composed_key:
+            return False
+        versions, (c0, r0, cw, ch) = self._composed_key
+        if versions != (self._units_key, self._units_patch, self._base_version):
+            return False
+        if len(self._acc_x) and self._acc_density is None:
+            return False
+        left = float(self._units_key[2]) + c0 * self._res
+        top = float(self._units_key[3]) - r0 * self._res
+        dot = 5  # the widest dot with its ring reaches 4 px from its pixel
+        inner = self._pixel_rect(np.asarray(boxes, dtype=float), left, top, composed, grow=dot)
+        if inner is None:
+            return True  # nothing of it is in the composed area
+        x0, y0, x1, y1 = inner
+        if (x1 - x0) * (y1 - y0) > 0.6 * cw * ch:
+            return False
+        cell = DENSITY_CELL_PX
+        # Every dot that reaches the inner box comes from a pixel at most ``dot`` away; cells
+        # align with the full composition's so each dot keeps its density class.
+        rx0 = max(0, (x0 - dot - 8) // cell * cell)
+        ry0 = max(0, (y0 - dot - 8) // cell * cell)
+        rx1 = min(cw, -(-(x1 + dot + 8) // cell) * cell)
+        ry1 = min(ch, -(-(y1 + dot + 8) // cell) * cell)
+        region = units.pixels[r0 + ry0 : r0 + ry1, c0 + rx0 : c0 + rx1].copy()
+        if len(self._acc_x):
+            density = self._acc_density
+            assert density is not None
+            cells = density[ry0 // cell : -(-ry1 // cell), rx0 // cell : -(-rx1 // cell)]
+            self._dot_accounts(
+                region, left + rx0 * self._res, top - ry0 * self._res, cells, self._acc_sparse
+            )
+        composed.pixels[y0:y1, x0:x1] = region[y0 - ry0 : y1 - ry0, x0 - rx0 : x1 - rx0]
+        self._draw_outlines(composed, left, top, (x0, y0, x1, y1))
+        self.patched_pixels += (x1 - x0) * (y1 - y0)
+        self._composed_patch += 1
+        self.update()
+        return True
 
     def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
         """Indices of boxes that meet the image area (NaN boxes never do)."""
@@ -1196,23 +1326,59 @@ class MapCanvas(QWidget):
                 painter.drawPath(path)
 
     def _draw_accounts(self, pixels: np.ndarray, left: float, top: float) -> None:
-        """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts)."""
+        """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts).
+
+        Each area of the view gets the style its own density calls for: a city's accounts
+        tint their territory while a few rural ones nearby stay distinct dots. The density
+        per cell and the ring choice are kept for patches (:meth:`_patch_composed`).
+        """
         bh, bw = pixels.shape
+        points = self._scatter_accounts(bw, bh, left, top)
+        density = cell_occupancy(points[:-1], bw, bh, DENSITY_CELL_PX)
+        occupied = (density > 0) & ~(density > DENSE_OCCUPANCY)
+        sparse = (
+            float(np.median(density[occupied])) <= RING_MAX_OCCUPANCY if occupied.any() else True
+        )
+        self._acc_density, self._acc_sparse = density, sparse
+        self._composite_accounts(pixels, points, density, sparse)
+
+    def _dot_accounts(
+        self, pixels: np.ndarray, left: float, top: float, density: np.ndarray, sparse: bool
+    ) -> None:
+        """Dot the accounts into ``pixels`` with given density cells and ring choice."""
+        bh, bw = pixels.shape
+        k = 1.0 / self._res
+        oy = self._acc_origin[1]
+        # Rows of the area (plus a pixel) as a slice of the y-sorted accounts.
+        hi_y = np.float32((top - oy) + k**-1)
+        lo_y = np.float32((top - bh * self._res - oy) - k**-1)
+        neg = self._acc_neg_y
+        a = int(np.searchsorted(neg, -hi_y, side="left"))
+        b = int(np.searchsorted(neg, -lo_y, side="right"))
+        points = self._scatter_accounts(bw, bh, left, top, slice(a, b))
+        self._composite_accounts(pixels, points, density, sparse)
+
+    def _scatter_accounts(
+        self, bw: int, bh: int, left: float, top: float, part: slice = slice(None)
+    ) -> np.ndarray:
         k = 1.0 / self._res
         ox, oy = self._acc_origin
         points = np.zeros(bw * bh + 1, dtype=self._acc_colors.dtype)
         scatter_points(
-            points, bw, bh, self._acc_x, self._acc_y, self._acc_colors,
+            points, bw, bh, self._acc_x[part], self._acc_y[part], self._acc_colors[part],
             k, (ox - left) * k, (top - oy) * k,
         )  # fmt: skip
-        # Each area of the view gets the style its own density calls for: a city's accounts
-        # tint their territory while a few rural ones nearby stay distinct dots. Two passes at
-        # most: the dense cells' dots are mixed in without growing (cheap), the rest are
-        # grown into dots once, with a ring if they are sparse.
+        return points
+
+    def _composite_accounts(
+        self, pixels: np.ndarray, points: np.ndarray, density: np.ndarray, sparse: bool
+    ) -> None:
+        # Two passes at most: the dense cells' dots are mixed in without growing (cheap), the
+        # rest are grown into dots once, with a ring if they are sparse.
+        bh, bw = pixels.shape
         flat = points[:-1]
         target = pixels.reshape(-1)
         cell = DENSITY_CELL_PX
-        density = cell_occupancy(flat, bw, bh, cell)
         dense_cells = density > DENSE_OCCUPANCY
         normal = flat
         if dense_cells.any():
@@ -1227,7 +1393,6 @@ class MapCanvas(QWidget):
             )
         occupied = (density > 0) & ~dense_cells
         if occupied.any():
-            sparse = float(np.median(density[occupied])) <= RING_MAX_OCCUPANCY
             composite_dots(
                 target,
                 normal,
@@ -1302,8 +1467,11 @@ class MapCanvas(QWidget):
             painter.setPen(pen)
             # The first pass also lightens the fill so the selected units stand out.
             painter.setBrush(QColor(255, 255, 255, 70) if width > 5 else Qt.BrushStyle.NoBrush)
+            # The outline simplified for the zoom (under a pixel off): the full-detail
+            # path of a large territory cost 4 ms a paint, and the lasso paints per move.
+            paths = self._outlines.paths(level_for(self._res))
             for i in sorted(self._highlight):
-                path = self._terr_paths[i] if 0 <= i < len(self._terr_paths) else None
+                path = paths[i] if 0 <= i < len(paths) else None
                 if path is not None:
                     painter.drawPath(path)
         painter.restore()

@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         self.canvas.setObjectName("mapCanvas")
         self.setCentralWidget(self.canvas)
         self.presenter = PlanMapPresenter(self.canvas)
-        self.refresh.add_view(self.presenter.refresh, previews=False)
+        # The map shows previews too: a lasso in progress colours what it would move.
+        self.refresh.add_view(self.presenter.refresh)
 
         self.balance = BalancePanel(self)
         self.balance_dock = QDockWidget(translate("MainWindow", "Balance"), self)
