@@ -739,8 +739,7 @@ class MapCanvas(QWidget):
             boxes = np.vstack([old_bounds, self._terr_bounds[shapes]])
             if not self._patch_composed(boxes[np.isfinite(boxes).all(axis=1)]):
                 self._base_changed()
-        else:
-            self.update()
+        self.update()  # labels may move anywhere on the map
         return True
 
     def set_reps(self, lon: np.ndarray, lat: np.ndarray, names: Sequence[str]) -> None:
@@ -1186,7 +1185,15 @@ class MapCanvas(QWidget):
         self._draw_outlines(composed, left, top, (x0, y0, x1, y1))
         self.patched_pixels += (x1 - x0) * (y1 - y0)
         self._composed_patch += 1
-        self.update()
+        # Only the patched area of the widget is painted again.
+        w, h = self._size()
+        view_left = self._cx - w / 2 * self._res
+        view_top = self._cy + h / 2 * self._res
+        sx = (left - view_left) / self._res
+        sy = (view_top - top) / self._res
+        self.update(
+            math.floor(sx + x0) - 1, math.floor(sy + y0) - 1, x1 - x0 + 3, y1 - y0 + 3
+        )
         return True
 
     def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
