@@ -141,7 +141,10 @@ class MainWindow(QMainWindow):
 
         self.coords = QLabel("", self)
         self.coords.setObjectName("cursorCoordinates")
-        self.coords.setMinimumWidth(190)
+        # A fixed size: a new text then asks for no new layout of the window (it did on
+        # every mouse move).
+        widest = self.coords.fontMetrics().horizontalAdvance("180.00000°N  180.00000°W") + 12
+        self.coords.setFixedSize(max(190, widest), self.coords.sizeHint().height())
         self.statusBar().addPermanentWidget(self.coords)
 
         self._active_tool: MapTool | None = None
