@@ -10,8 +10,8 @@ traversal over the units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -270,13 +270,13 @@ def _unit_pieces(
         # others' problems are the ones found before.
         again = np.zeros(len(unit_based), dtype=bool)
         again[[t for t in touched if 0 <= t < len(unit_based)]] = True
-        kept = [
+        earlier = [
             p
             for p in previous
             if p.kind == "non_contiguous" and p.territories and p.territories[0] not in touched
         ]
         found = _unit_pieces(plan, unit_based & again) if again.any() else []
-        return sorted([*kept, *found], key=lambda p: p.territories[0])
+        return sorted([*earlier, *found], key=lambda p: p.territories[0])
     if not plan.n_units or not unit_based.any():
         return []
     adjacency = unit_adjacency(plan)

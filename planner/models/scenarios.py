@@ -495,11 +495,14 @@ def _home_distances(
     With ``kept`` (the alignment and distances of the last call) only the accounts whose
     territory differs are measured again: after an edit, the ones it moved.
     """
+
     def measure(idx: np.ndarray | slice, t: np.ndarray) -> np.ndarray:
         if not k:
             return np.full(len(t), np.nan)
         safe = np.where(t < 0, 0, t)
-        d = haversine_km(engine.lon[idx], engine.lat[idx], engine.home_lon[safe], engine.home_lat[safe])
+        d = haversine_km(
+            engine.lon[idx], engine.lat[idx], engine.home_lon[safe], engine.home_lat[safe]
+        )
         return np.where((t < 0) | ~np.isfinite(d), np.nan, d)
 
     if kept is not None:

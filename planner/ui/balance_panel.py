@@ -218,9 +218,9 @@ class BalanceModel(QAbstractTableModel):
         self.utilisation, self.over_capacity = utilisation(load, self.capacity)
         self.preview = preview
         same_targets = np.array_equal(old.targets, table.targets, equal_nan=True)
-        changed = ~(
-            _same(old.values, table.values) & _same(old.deviation, table.deviation)
-        ).all(axis=1)
+        changed = ~(_same(old.values, table.values) & _same(old.deviation, table.deviation)).all(
+            axis=1
+        )
         headers_same = [(m.label, m.tolerance) for m in old.measures] == [
             (m.label, m.tolerance) for m in table.measures
         ]

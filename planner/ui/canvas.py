@@ -615,7 +615,9 @@ class MapCanvas(QWidget):
         if not self._patch_composed(box):
             self._base_changed()
 
-    def _full_account_colors(self, indices: np.ndarray, packed: np.ndarray, drawn: np.ndarray) -> None:
+    def _full_account_colors(
+        self, indices: np.ndarray, packed: np.ndarray, drawn: np.ndarray
+    ) -> None:
         """Recolour through the whole palette (a colour the palette lacks)."""
         palette = self._acc_palette
         current = np.zeros(self._acc_count, dtype=np.uint32)
@@ -1191,9 +1193,7 @@ class MapCanvas(QWidget):
         view_top = self._cy + h / 2 * self._res
         sx = (left - view_left) / self._res
         sy = (view_top - top) / self._res
-        self.update(
-            math.floor(sx + x0) - 1, math.floor(sy + y0) - 1, x1 - x0 + 3, y1 - y0 + 3
-        )
+        self.update(math.floor(sx + x0) - 1, math.floor(sy + y0) - 1, x1 - x0 + 3, y1 - y0 + 3)
         return True
 
     def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
@@ -1265,7 +1265,7 @@ class MapCanvas(QWidget):
             return
         x0, y0, x1, y1 = rect
         res = self._res
-        world = (left + x0 * res, top - y0 * res, (x1 - x0), (y1 - y0))
+        world = (left + x0 * res, top - y0 * res, x1 - x0, y1 - y0)
         inside = self._visible(self._unit_bounds, world[0], world[1], world[2], world[3])
         painter = QPainter(layer.image)
         painter.setClipRect(x0, y0, x1 - x0, y1 - y0)
@@ -1300,7 +1300,7 @@ class MapCanvas(QWidget):
         units: np.ndarray,
         style: tuple[int | None, bool],
         patch: bool,
-        clip: tuple[float, float, float, float] | None = None,
+        clip: tuple[float, float, int, int] | None = None,
     ) -> None:
         """Under-layers and unit fills; ``patch`` paints ``units`` inside the painter's clip
         (``clip``: its world left, top and pixel width, height) the way the layer drew them."""
@@ -1347,7 +1347,7 @@ class MapCanvas(QWidget):
             for path in basemap:
                 painter.drawPath(path)
 
-    def _basemap_in(self, clip: tuple[float, float, float, float] | None) -> list[QPainterPath]:
+    def _basemap_in(self, clip: tuple[float, float, int, int] | None) -> list[QPainterPath]:
         """The basemap's whole path, or with ``clip`` its parts that reach into it."""
         if self._basemap_path is None:
             return []
@@ -1402,7 +1402,7 @@ class MapCanvas(QWidget):
         painter: QPainter,
         level: int,
         opaque: bool,
-        clip: tuple[float, float, float, float] | None = None,
+        clip: tuple[float, float, int, int] | None = None,
     ) -> None:
         """Units far out: one combined, simplified path per fill colour (see lod.py).
 

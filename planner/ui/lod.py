@@ -133,7 +133,9 @@ class UnitLevels:
         #: level -> colour key -> combined path (or None when the group has no geometry)
         self._groups: dict[int, dict[int, QPainterPath | None]] = {}
         self._members: dict[int, np.ndarray] = {}
-        self._group_boxes: dict[tuple[int, int], tuple[object, tuple[float, ...]]] = {}
+        self._group_boxes: dict[
+            tuple[int, int], tuple[object, tuple[float, float, float, float]]
+        ] = {}
 
     def __len__(self) -> int:
         return len(self._world)

@@ -341,9 +341,7 @@ class PlanMapPresenter:
         else:
             differ = np.flatnonzero(shown != accounts)
             if len(differ):
-                self.canvas.recolour_accounts(
-                    differ, self._account_palette()[accounts[differ] + 1]
-                )
+                self.canvas.recolour_accounts(differ, self._account_palette()[accounts[differ] + 1])
         self._shown_accounts = accounts.copy()
 
     def refresh(self, refresh: Refresh) -> None:
