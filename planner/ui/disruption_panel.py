@@ -73,9 +73,9 @@ class DisruptionPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # Every column as wide as its header and cells: a longer translation is never cut
-        # (a narrow dock scrolls instead). Sized after each applied change, not on each
-        # cell a preview changes (ResizeToContents measured every cell on every setText).
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # (a narrow dock scrolls instead). Not while a preview changes cells: then
+        # ResizeToContents measured every cell on every setText (see show_disruption).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Plan order until the planner clicks a header.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -116,6 +116,11 @@ class DisruptionPanel(QWidget):
         sort_column = header.sortIndicatorSection()
         sort_order = header.sortIndicatorOrder()
         self.table.setSortingEnabled(False)
+        header.setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+            if preview
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
         if names != self._names or self.table.rowCount() != k:
             self._build_rows(names)
         rows = self._rows
@@ -142,7 +147,6 @@ class DisruptionPanel(QWidget):
                     item.setBackground(background)
         self._shown = columns
         if not preview:
-            self.table.resizeColumnsToContents()
             self.table.setSortingEnabled(True)
             if sort_column >= 0:
                 self.table.sortByColumn(sort_column, sort_order)
