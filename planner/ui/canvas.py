@@ -360,6 +360,7 @@ class MapCanvas(QWidget):
         self._unit_rgba = np.zeros((0, 4), dtype=np.uint8)
         self._unit_brushes: list[QBrush] = []
         self._unit_brushes_opaque: list[QBrush] = []
+        self._brush_cache: dict[int, tuple[QBrush, QBrush]] = {}
         self._unit_alpha = 255
         self._unit_brush_of = np.zeros(0, dtype=np.intp)
         self._unit_draw_order = np.zeros(0, dtype=np.intp)
@@ -488,10 +489,21 @@ class MapCanvas(QWidget):
         # Packed colours sort as integers: 20x faster than np.unique over rows.
         packed = pack_rgba(rgba) if len(rgba) else np.zeros(0, dtype=np.uint32)
         distinct, brush_of = np.unique(packed, return_inverse=True)
-        self._unit_brushes = [QBrush(QColor.fromRgba(int(c))) for c in distinct.tolist()]
         # The same colours laid over the background: an opaque fill costs Qt half the time
         # of a translucent one, and without tiles under the units the result is the same.
-        self._unit_brushes_opaque = [QBrush(_over_background(int(c))) for c in distinct.tolist()]
+        # Brushes are kept per colour: a preview recolours a few units 30 times a second.
+        cache = self._brush_cache
+        if len(cache) > 4096:
+            cache.clear()
+        pairs = []
+        for c in distinct.tolist():
+            pair = cache.get(c)
+            if pair is None:
+                pair = (QBrush(QColor.fromRgba(int(c))), QBrush(_over_background(int(c))))
+                cache[c] = pair
+            pairs.append(pair)
+        self._unit_brushes = [p[0] for p in pairs]
+        self._unit_brushes_opaque = [p[1] for p in pairs]
         alpha = packed >> 24
         self._unit_alpha = int(np.median(alpha)) if len(alpha) else 255
         self._unit_brush_of = brush_of.reshape(-1)
