@@ -82,3 +82,23 @@ def test_a_release_keeps_the_previewed_colours_and_rebuilds_only_touched_outline
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: not window.context.refresh.pending)
     assert np.array_equal(window.canvas._unit_rgba, window.presenter.unit_colors())
+
+
+def test_a_preview_after_a_colour_change_shows_the_new_colour(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2[:3], release=False)  # a first preview caches the palettes
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[2]))
+    plan.set_territory_field(3, "color", "#00ff00")
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    drag(qtbot, window, BOX_2x2, release=False)
+    qtbot.waitUntil(lambda: window.context.refresh.preview is not None)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    preview = window.context.refresh.preview
+    assert preview is not None
+    assert (window.canvas._unit_rgba[preview.unit_indices, :3] == (0, 255, 0)).all()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
