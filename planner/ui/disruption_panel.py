@@ -76,6 +76,9 @@ class DisruptionPanel(QWidget):
         # (a narrow dock scrolls instead). Not while a preview changes cells: then
         # ResizeToContents measured every cell on every setText (see show_disruption).
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Measured on the rows in view and 50 more, not on all 300 of a national plan (50 ms
+        # whenever the columns fit again after a preview).
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         # Plan order until the planner clicks a header.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
