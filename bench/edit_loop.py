@@ -16,6 +16,9 @@ Figures (median and p95 over the moves; one release per run, three runs):
   the contiguous US (``create_national``'s plan cut into 300 compact territories, built
   once and cached). Budgets 50 ms / 150 ms.
 
+Each view's own CPU time per move and per release is printed too
+(``edit_loop.move_100k.view.<module>.<view>``, timed by the refresh scheduler around each
+view; the balance and disruption a refresh shares are counted in the first view asking).
 With ``EDIT_LOOP_PROFILE=DIR`` set, the moves and the releases are profiled (cProfile) into
 ``DIR/move_N.prof`` and ``DIR/release_N.prof``.
 
