@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         self.canvas.setObjectName("mapCanvas")
         self.setCentralWidget(self.canvas)
         self.presenter = PlanMapPresenter(self.canvas)
-        self.refresh.add_view(self.presenter.refresh, previews=False)
+        # The map shows previews too: a lasso in progress colours what it would move.
+        self.refresh.add_view(self.presenter.refresh)
 
         self.balance = BalancePanel(self)
         self.balance_dock = QDockWidget(translate("MainWindow", "Balance"), self)
@@ -140,7 +141,10 @@ class MainWindow(QMainWindow):
 
         self.coords = QLabel("", self)
         self.coords.setObjectName("cursorCoordinates")
-        self.coords.setMinimumWidth(190)
+        # A fixed size: a new text then asks for no new layout of the window (it did on
+        # every mouse move).
+        widest = self.coords.fontMetrics().horizontalAdvance("180.00000°N  180.00000°W") + 12
+        self.coords.setFixedSize(max(190, widest), self.coords.sizeHint().height())
         self.statusBar().addPermanentWidget(self.coords)
 
         self._active_tool: MapTool | None = None

@@ -185,10 +185,13 @@ class _GestureTool(MapTool):
         self.xy: list[tuple[float, float]] = []
         self.active = False
         self._last_preview = 0.0
+        #: Widget area the path covered at its last repaint.
+        self._painted: QRectF | None = None
 
     def begin(self, e: MapEvent) -> None:
         self.active = True
         self.lon, self.lat, self.xy = [e.lon], [e.lat], [(e.x, e.y)]
+        self._painted = None
 
     def extend(self, e: MapEvent) -> bool:
         last = self.xy[-1]
@@ -245,6 +248,24 @@ class _GestureTool(MapTool):
                 translate("_GestureTool", "Lasso ignored: {exc}").format(exc=exc), 6000
             )
             return None
+
+    def update_path_area(self) -> None:
+        """Repaint the area the path covers (and covered at the last move), not the map.
+
+        A lasso grows by a few pixels a move; repainting the whole canvas for it (base
+        image, every label) was most of the map's part of a move.
+        """
+        if not self.xy:
+            self.canvas.update()
+            return
+        xy = np.asarray(self.xy, dtype=float)
+        box = QRectF(
+            QPointF(float(xy[:, 0].min()), float(xy[:, 1].min())),
+            QPointF(float(xy[:, 0].max()), float(xy[:, 1].max())),
+        ).adjusted(-4, -4, 4, 4)
+        area = box.united(self._painted) if self._painted is not None else box
+        self._painted = box
+        self.canvas.update(area.toAlignedRect())
 
     def paint_path(self, painter: QPainter, closed: bool) -> None:
         if len(self.xy) < 2:
@@ -312,7 +333,7 @@ class LassoAssignTool(_GestureTool):
                     if self._proposal is not None:
                         self.change = self._proposal[0]
                         self.show_preview(self.change)
-        self.canvas.update()
+        self.update_path_area()
         return True
 
     def release(self, e: MapEvent) -> bool:
