@@ -133,6 +133,8 @@ class CallCycleSettings:
         Search iterations for the horizon at most (the deterministic work limit; five per
         due visit, at least 500, fewer when the search stops improving, see
         :func:`horizon_limit`).
+    iterations_per_visit : int, default 5
+        Search iterations per due visit of the horizon (at least :data:`MIN_ITERATIONS`).
     max_seconds : float, default 120
         Wall-clock safety cap on the search; meant never to bind.
     balance_weight : float, default 1.0
@@ -152,6 +154,7 @@ class CallCycleSettings:
     mileage_rate_per_mile: float = IRS_2024_RATE_PER_MILE
     travel: TravelSettings = field(default_factory=TravelSettings)
     iterations: int = 1_500
+    iterations_per_visit: int = 5
     max_seconds: float = 120.0
     balance_weight: float = 1.0
     start_date: date | None = None
@@ -432,9 +435,7 @@ def plan_call_cycle(
     return replace(plan, days_off=days_off)
 
 
-#: Engine iterations per due visit of a horizon, and the fewest a horizon gets (see
-#: :func:`horizon_limit`).
-ITERATIONS_PER_VISIT = 5
+#: The fewest engine iterations a horizon gets (see :func:`horizon_limit`).
 MIN_ITERATIONS = 500
 #: Nearest visits each of the engine's moves looks at (PyVRP's default is 50).
 HORIZON_NEIGHBOURS = 20
@@ -443,7 +444,7 @@ HORIZON_NEIGHBOURS = 20
 def horizon_limit(settings: CallCycleSettings, visits: int) -> WorkLimit:
     """The engine's work limit for a horizon of ``visits`` due visits.
 
-    :data:`ITERATIONS_PER_VISIT` iterations per visit (at least :data:`MIN_ITERATIONS`, at
+    ``settings.iterations_per_visit`` iterations per visit (at least :data:`MIN_ITERATIONS`, at
     most ``settings.iterations``), and the search stops after half of them bring no better
     plan. Both are counted, so a seed gives the same plan on any load. Each move looks at the
     :data:`HORIZON_NEIGHBOURS` nearest visits.
@@ -454,7 +455,8 @@ def horizon_limit(settings: CallCycleSettings, visits: int) -> WorkLimit:
     20: 4.6 s, 404.0 h; 500 with 20: 3.1 s, 404.5 h. Below that plans get worse: 300 with 20
     leave 59 out and drive 406.4 h; 500 with 15, 61 and 412.2 h.
     """
-    iterations = min(settings.iterations, max(MIN_ITERATIONS, ITERATIONS_PER_VISIT * visits))
+    per_visit = settings.iterations_per_visit * visits
+    iterations = min(settings.iterations, max(MIN_ITERATIONS, per_visit))
     return WorkLimit(
         iterations=iterations if visits else 1,
         no_improvement=max(MIN_ITERATIONS // 2, iterations // 2),

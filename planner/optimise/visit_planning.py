@@ -306,6 +306,8 @@ class RoutesOptions:
     iterations : int, default 1500
         Search iterations per rep at most (the routing engine's deterministic work limit: five
         per due visit, at least 500, see :func:`planner.optimise.callcycle.horizon_limit`).
+    iterations_per_visit : int, default 5
+        Search iterations per due visit of a rep, up to ``iterations``.
     max_seconds_per_rep : float, default 120
         Wall-clock safety cap per rep; meant never to bind.
     workers : int, default 0
@@ -336,6 +338,7 @@ class RoutesOptions:
     holiday_subdivision: str = ""
     spacing_slack_days: int = 2
     iterations: int = 1_500
+    iterations_per_visit: int = 5
     max_seconds_per_rep: float = 120.0
     workers: int = 0
     method: str = "horizon"
@@ -394,6 +397,10 @@ class RoutesOptions:
             raise RoutesOptionsError("spacing_slack_days must be >= 0")
         if self.iterations < 1:
             raise RoutesOptionsError(f"iterations must be >= 1, got {self.iterations}")
+        if self.iterations_per_visit < 1:
+            raise RoutesOptionsError(
+                f"iterations_per_visit must be >= 1, got {self.iterations_per_visit}"
+            )
         if not self.max_seconds_per_rep > 0:
             raise RoutesOptionsError("max_seconds_per_rep must be positive")
         if self.method not in ("horizon", "daily"):
@@ -427,6 +434,7 @@ class RoutesOptions:
             mileage_rate_per_mile=self.mileage_rate_per_mile,
             travel=TravelSettings(self.circuity, self.speed_kmh),
             iterations=self.iterations,
+            iterations_per_visit=self.iterations_per_visit,
             max_seconds=self.max_seconds_per_rep,
             method=self.method,
             start_date=start,

@@ -315,7 +315,13 @@ def test_cancel_stops_every_worker() -> None:
 
     state = TaskState(progress)
     # Without a cancel each rep would search for a billion iterations (or the 120 s cap).
-    endless = replace(OPTIONS, workers=2, iterations=10**9, max_seconds_per_rep=120.0)
+    endless = replace(
+        OPTIONS,
+        workers=2,
+        iterations=10**9,
+        iterations_per_visit=10**7,
+        max_seconds_per_rep=120.0,
+    )
     out = plan_routes(snapshot, endless, state)
     assert len(searching) >= 2
     assert out.cancelled and out.reps == []
