@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from planner.models.graph import Adjacency, connected_components
+from planner.models.graph import Adjacency, articulation_points, connected_components
 from planner.models.progress import TaskState
 from planner.optimise import districting
 from planner.optimise.districting import (
@@ -91,6 +91,14 @@ CHAIN_TRIES = 6
 CHAIN_MAX_COST = 1.0
 #: Plans already this much in band (refinements of a decomposed run) are only repaired.
 POLISH_IN_BAND = 0.95
+#: Transfers across the territory graph (rebalance): rounds of the unit-level flow
+#: programme, the fraction from which a planned move is made, and the share of the
+#: candidate moves below which a round's made moves end the rounds.
+TRANSFER_ROUNDS = 8
+#: Share of the disruption budget (total and per territory) the first transfers may spend.
+TRANSFER_BUDGET_SHARE = 0.7
+TRANSFER_MAKE = 0.5
+TRANSFER_MIN_MADE = 0.002
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -549,9 +557,34 @@ def optimise_decomposed(
     part_territories = part_territories or PART_TERRITORIES
     # Islands count as joined to their nearest unit, in the parts and in the repair.
     adjacency = link_islands(adjacency, xy)
+    rebalance = mode == "rebalance" and begin is not None and bool((begin >= 0).any())
+    total_w = float(dweight.sum())
+    budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
+    transfers = 0
+    if rebalance and cur is not None and begin is not None and (begin >= 0).all():
+        # 0. Transfers across the territory graph: a regional surplus travels to where
+        # there is room before the parts (which keep whole territories) see it.
+        report(0.0, "planning transfers between neighbouring territories")
+        coarse = BoundaryRepair(
+            adjacency,
+            x,
+            begin,
+            k,
+            lo,
+            hi,
+            fixed=fixed,
+            current=cur,
+            dweight=dweight,
+            budget=budget_total * TRANSFER_BUDGET_SHARE,
+            churn_budget=None if churn is None else churn * TRANSFER_BUDGET_SHARE,
+            travel=travel,
+        )
+        transfers = transfer_rounds(
+            coarse, cancelled=(lambda: state.is_cancelled()) if state is not None else None
+        )
+        begin = coarse.assignment()
     # 1. Parts.
     report(0.0, f"splitting {n:,} units and {k} territories into parts")
-    rebalance = mode == "rebalance" and begin is not None and bool((begin >= 0).any())
     if rebalance:
         assert begin is not None
         parts = split_territories(adjacency, xy, begin, k, part_territories)
@@ -574,8 +607,6 @@ def optimise_decomposed(
 
     # 2. Tasks: counted work per part, planned for PLANNED_PARALLELISM processes.
     solve_work = time_limit * SOLVE_SHARE * PLANNED_PARALLELISM
-    total_w = float(dweight.sum())
-    budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
     moved_now = (
         np.zeros(n, dtype=bool) if cur is None or begin is None else (begin != cur) & (cur >= -1)
     )
@@ -744,6 +775,11 @@ def optimise_decomposed(
         churn_budget=churn,
         travel=travel,
     )
+    if not cancelled and rebalance and cur is not None:
+        transfers += transfer_rounds(
+            repair, cancelled=(lambda: state.is_cancelled()) if state is not None else None
+        )
+    transfer_moves = repair.moves
     if not cancelled:
         repair.run(
             max_evals=int(REPAIR_EVALS_PER_SECOND * time_limit),
@@ -791,7 +827,11 @@ def optimise_decomposed(
             text += f" (largest worker {worker_peak:,.0f} MB)"
     else:
         text = f"{100 * POLISH_IN_BAND:g} % or more in band already: repaired only"
-    result.messages.append(f"{text}; the boundary repair made {repair.moves:,} moves")
+    if transfers:
+        text += f"; {transfers:,} units moved by transfers across the territory graph"
+    result.messages.append(
+        f"{text}; the boundary repair made {repair.moves - transfer_moves:,} moves"
+    )
     if cancelled:
         result.status = "cancelled"
     result.elapsed = time.perf_counter() - t0
@@ -833,6 +873,7 @@ class BoundaryRepair:
     ) -> None:
         n = adjacency.n
         self.lists = adjacency.to_lists()
+        self.edges = adjacency.edges()
         self.x = x
         self.k = k
         self.a = assignment.copy()
@@ -1040,8 +1081,167 @@ class BoundaryRepair:
             if not moved:
                 return
 
+    def values(self) -> FloatArray:
+        """Measure values per territory now (travel included)."""
+        out = self.sums.copy()
+        if self.travel is not None and self.agg is not None:
+            out[:, self.travel.measure] += self.travel.hours(self.agg, np.arange(self.k))
+        return out
+
+    def border_moves(
+        self, depth: int = 1
+    ) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray]:
+        """Moves of free units to a neighbouring territory: unit, from, to, passed, parent.
+
+        Depth 1 are the units on the border with the territory they would join; a unit of
+        depth ``d + 1`` touches one of depth ``d`` of the same pair and may only move with
+        it: ``parent`` is the index of that move (-1 at depth 1), so the units that go form
+        a region grown from the border. Units whose leaving alone would split their
+        territory are left out. ``passed`` is what the move takes from the one territory to
+        the other per measure (the travel term's change counted as the mean of the two
+        territories').
+        """
+        a, lists, fixed = self.a, self.lists, self.fixed
+        cut = np.zeros(a.size, dtype=bool)
+        for t in range(self.k):
+            members = self.members[t]
+            if len(members) <= 1:
+                cut[list(members)] = True
+            elif members:
+                cut[list(articulation_points(lists, members))] = True
+        e = self.edges
+        both = np.concatenate([e, e[:, ::-1]])
+        u, v = both[:, 0], both[:, 1]
+        keep = (a[u] >= 0) & (a[v] >= 0) & (a[u] != a[v]) & (fixed[u] < 0) & ~cut[u]
+        first = np.unique(np.column_stack([a[u[keep]], a[v[keep]], u[keep]]), axis=0)
+        units_l: list[int] = []
+        to_l: list[int] = []
+        parent_l: list[int] = []
+        start = 0
+        while start < first.shape[0]:
+            t, s_ = int(first[start, 0]), int(first[start, 1])
+            stop = start
+            while stop < first.shape[0] and first[stop, 0] == t and first[stop, 1] == s_:
+                stop += 1
+            layer = first[start:stop, 2].tolist()
+            index_of: dict[int, int] = {}
+            for w in layer:
+                index_of[w] = len(units_l)
+                units_l.append(w)
+                to_l.append(s_)
+                parent_l.append(-1)
+            for _ in range(depth - 1):
+                nxt: list[int] = []
+                for w in layer:
+                    for y in lists[w]:
+                        if y not in index_of and a[y] == t and fixed[y] < 0 and not cut[y]:
+                            index_of[y] = len(units_l)
+                            units_l.append(y)
+                            to_l.append(s_)
+                            parent_l.append(index_of[w])
+                            nxt.append(y)
+                layer = nxt
+            start = stop
+        units = np.asarray(units_l, dtype=np.int64)
+        to = np.asarray(to_l, dtype=np.int64)
+        parent = np.asarray(parent_l, dtype=np.int64)
+        frm = a[units].astype(np.int64)
+        passed = self.x[units].copy()
+        if units.size and self.travel is not None and self.agg is not None:
+            tr, j = self.travel, self.travel.measure
+            ct = tr.contribution(units, frm)
+            cs = tr.contribution(units, to)
+            lost = tr.hours(self.agg[frm], frm) - tr.hours(self.agg[frm] - ct, frm)
+            gained = tr.hours(self.agg[to] + cs, to) - tr.hours(self.agg[to], to)
+            passed[:, j] += 0.5 * (lost + gained)
+        self.evals += units.size
+        return units, frm, to, passed, parent
+
+    def move_cost(self, units: IntArray, frm: IntArray, to: IntArray) -> FloatArray:
+        """Disruption each move adds (negative: a unit going back to where it was)."""
+        if self.cur is None:
+            return np.zeros(units.size)
+        c = self.cur[units]
+        return self.dw[units] * ((to != c).astype(float) - (frm != c).astype(float))
+
+    def make(
+        self,
+        units: IntArray,
+        frm: IntArray,
+        to: IntArray,
+        order: IntArray,
+        parent: IntArray | None = None,
+    ) -> int:
+        """Make the moves in ``order`` that are still possible; returns how many were made.
+
+        A move is skipped when its unit already moved, its ``parent`` move was not made,
+        it would disconnect the territory it leaves, or it would exceed a disruption budget.
+        """
+        made = 0
+        done: set[int] = set()
+        for i in order.tolist():
+            u, f, t = int(units[i]), int(frm[i]), int(to[i])
+            if u in done or self.a[u] != f:
+                continue
+            if parent is not None and parent[i] >= 0 and self.a[units[parent[i]]] != t:
+                continue
+            if self._budget_ok(u, f, t) and self._can_leave(u, f):
+                self._apply(u, f, t)
+                done.add(u)
+                made += 1
+        return made
+
     def assignment(self) -> IntArray:
         return self.a.copy()
+
+
+def transfer_rounds(
+    repair: BoundaryRepair,
+    rounds: int = TRANSFER_ROUNDS,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Carry surpluses and deficits across the territory graph; returns the moves made.
+
+    Each round asks :func:`planner.optimise.transfer.plan_unit_moves` which border units
+    should go to which neighbour so that every territory ends in band (chains across
+    several territories included) within what is left of the disruption budgets, then
+    makes the planned moves (fraction ≥ :data:`TRANSFER_MAKE`, largest first) that keep
+    the territories they leave connected. The next round plans again from the new
+    borders. Deterministic: a simplex with a fixed order, ties broken by index.
+    """
+    from planner.optimise.transfer import plan_unit_moves
+
+    total = 0
+    for _ in range(rounds):
+        if cancelled is not None and cancelled():
+            break
+        values = repair.values()
+        units, frm, to, passed, parent = repair.border_moves()
+        if units.size == 0:
+            break
+        churn_left = None
+        if repair.churn_budget is not None:
+            churn_left = repair.churn_budget - repair.churn
+        share = plan_unit_moves(
+            values,
+            repair.mid - repair.half,
+            repair.mid + repair.half,
+            units,
+            frm,
+            to,
+            passed,
+            repair.dw[units],
+            budget=repair.budget - repair.spent,
+            churn_left=churn_left,
+            parent=parent,
+        )
+        order = np.lexsort((np.arange(share.size), -share))
+        order = order[share[order] >= TRANSFER_MAKE]
+        made = repair.make(units, frm, to, order, parent)
+        total += made
+        if made <= TRANSFER_MIN_MADE * units.size:
+            break
+    return total
 
 
 # ------------------------------------------------------------------------------------------
