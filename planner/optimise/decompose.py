@@ -737,7 +737,7 @@ def optimise_decomposed(
     assignment = np.full(n, -1, dtype=np.int64) if begin is None else begin.copy()
     statuses = []
     for p, part in enumerate(parts):
-        got = solved[p]
+        got = solved[p] if p < len(solved) else None
         if got is None:
             continue
         a, status = got
@@ -1171,11 +1171,14 @@ class BoundaryRepair:
         to: IntArray,
         order: IntArray,
         parent: IntArray | None = None,
+        improving: bool = False,
     ) -> int:
         """Make the moves in ``order`` that are still possible; returns how many were made.
 
         A move is skipped when its unit already moved, its ``parent`` move was not made,
-        it would disconnect the territory it leaves, or it would exceed a disruption budget.
+        it would disconnect the territory it leaves, or it would exceed a disruption budget;
+        with ``improving``, also when it does not lower the objective of the two
+        territories it touches.
         """
         made = 0
         done: set[int] = set()
@@ -1184,6 +1187,8 @@ class BoundaryRepair:
             if u in done or self.a[u] != f:
                 continue
             if parent is not None and parent[i] >= 0 and self.a[units[parent[i]]] != t:
+                continue
+            if improving and self._delta(u, f, t) >= -1e-12:
                 continue
             if self._budget_ok(u, f, t) and self._can_leave(u, f):
                 self._apply(u, f, t)
@@ -1236,8 +1241,10 @@ def transfer_rounds(
             parent=parent,
         )
         order = np.lexsort((np.arange(share.size), -share))
-        order = order[share[order] >= TRANSFER_MAKE]
-        made = repair.make(units, frm, to, order, parent)
+        made = repair.make(units, frm, to, order[share[order] >= TRANSFER_MAKE], parent)
+        # Moves planned only in part: made where they pay on their own.
+        partly = order[(share[order] > 1e-6) & (share[order] < TRANSFER_MAKE)]
+        made += repair.make(units, frm, to, partly, parent, improving=True)
         total += made
         if made <= TRANSFER_MIN_MADE * units.size:
             break
