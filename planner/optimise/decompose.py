@@ -96,9 +96,19 @@ POLISH_IN_BAND = 0.95
 #: candidate moves below which a round's made moves end the rounds.
 TRANSFER_ROUNDS = 8
 #: Share of the disruption budget (total and per territory) the first transfers may spend.
-TRANSFER_BUDGET_SHARE = 0.7
+TRANSFER_BUDGET_SHARE = 0.85
+#: Rebalance of a complete alignment: whether the parts are solved after the transfers.
+#: Measured on the national rebalance (docs/national.md): two of the eight parts took
+#: 640 s at load 11 and the parts added 13 territories in band before the transfers
+#: existed, while the transfers bring 139 → ~180 in about a minute; the transfers and the
+#: boundary repair therefore replace them.
+REBALANCE_PARTS = False
+#: Boundary repair after transfers: scored moves per second of time limit.
+REPAIR_EVALS_AFTER_TRANSFERS = 400
 TRANSFER_MAKE = 0.5
 TRANSFER_MIN_MADE = 0.002
+#: Re-solves of each round's programme with prices reweighted towards a count in band.
+TRANSFER_REWEIGHT = 2
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -580,7 +590,9 @@ def optimise_decomposed(
             travel=travel,
         )
         transfers = transfer_rounds(
-            coarse, cancelled=(lambda: state.is_cancelled()) if state is not None else None
+            coarse,
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+            report=lambda message: report(0.01, message),
         )
         begin = coarse.assignment()
     # 1. Parts.
@@ -599,7 +611,7 @@ def optimise_decomposed(
     if begin is not None and (begin >= 0).all():
         values = _values(x, begin, k, travel)
         share = float(np.mean(np.all((values >= lo) & (values <= hi), axis=1)))
-        polish = share >= POLISH_IN_BAND
+        polish = share >= POLISH_IN_BAND or (transfers > 0 and not REBALANCE_PARTS)
     adj_edges = adjacency.edges()
     part_of_u = np.empty(n, dtype=np.int64)
     for p, part in enumerate(parts):
@@ -777,15 +789,31 @@ def optimise_decomposed(
     )
     if not cancelled and rebalance and cur is not None:
         transfers += transfer_rounds(
-            repair, cancelled=(lambda: state.is_cancelled()) if state is not None else None
+            repair,
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+            report=lambda message: report(0.9, message),
         )
     transfer_moves = repair.moves
+    best = _Best(repair, lo, hi)
     if not cancelled:
+        evals = REPAIR_EVALS_AFTER_TRANSFERS if transfers else REPAIR_EVALS_PER_SECOND
         repair.run(
-            max_evals=int(REPAIR_EVALS_PER_SECOND * time_limit),
+            max_evals=repair.evals + int(evals * time_limit),
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
         )
-    assignment = repair.assignment()
+        best.offer(repair)
+    if transfers and not cancelled:
+        # The repair minimises how far out of band territories lie, which can push one
+        # out to bring two nearer; transfers once more, and the best alignment is kept.
+        before = repair.moves
+        transfers += transfer_rounds(
+            repair,
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+            report=lambda message: report(0.95, message),
+        )
+        transfer_moves += repair.moves - before
+        best.offer(repair)
+    assignment = best.assignment
     cancelled = cancelled or (state is not None and state.is_cancelled())
     result = _result(
         x, adjacency, xy, assignment, k, lo, hi, mid, centre_xy, cweight, cur, dweight, travel
@@ -825,6 +853,8 @@ def optimise_decomposed(
         text = f"solved in {len(parts)} parts of {sizes} territories on {where}"
         if worker_peak:
             text += f" (largest worker {worker_peak:,.0f} MB)"
+    elif transfers and not REBALANCE_PARTS:
+        text = "rebalanced across the territory graph"
     else:
         text = f"{100 * POLISH_IN_BAND:g} % or more in band already: repaired only"
     if transfers:
@@ -1204,6 +1234,7 @@ def transfer_rounds(
     repair: BoundaryRepair,
     rounds: int = TRANSFER_ROUNDS,
     cancelled: Callable[[], bool] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> int:
     """Carry surpluses and deficits across the territory graph; returns the moves made.
 
@@ -1217,6 +1248,7 @@ def transfer_rounds(
     from planner.optimise.transfer import plan_unit_moves
 
     total = 0
+    lower, upper = repair.mid - repair.half, repair.mid + repair.half
     for _ in range(rounds):
         if cancelled is not None and cancelled():
             break
@@ -1229,8 +1261,8 @@ def transfer_rounds(
             churn_left = repair.churn_budget - repair.churn
         share = plan_unit_moves(
             values,
-            repair.mid - repair.half,
-            repair.mid + repair.half,
+            lower,
+            upper,
             units,
             frm,
             to,
@@ -1239,6 +1271,7 @@ def transfer_rounds(
             budget=repair.budget - repair.spent,
             churn_left=churn_left,
             parent=parent,
+            reweight=TRANSFER_REWEIGHT,
         )
         order = np.lexsort((np.arange(share.size), -share))
         made = repair.make(units, frm, to, order[share[order] >= TRANSFER_MAKE], parent)
@@ -1246,9 +1279,32 @@ def transfer_rounds(
         partly = order[(share[order] > 1e-6) & (share[order] < TRANSFER_MAKE)]
         made += repair.make(units, frm, to, partly, parent, improving=True)
         total += made
+        if report is not None:
+            now = repair.values()
+            inside = int(np.all((now >= lower) & (now <= upper), axis=1).sum())
+            report(f"transfers: {total:,} units moved, {inside} of {repair.k} territories in band")
         if made <= TRANSFER_MIN_MADE * units.size:
             break
     return total
+
+
+class _Best:
+    """The best alignment offered: most territories in band, then least out of band."""
+
+    def __init__(self, repair: BoundaryRepair, lower: FloatArray, upper: FloatArray) -> None:
+        self.lower, self.upper = lower, upper
+        self.score = self._score(repair)
+        self.assignment = repair.assignment()
+
+    def _score(self, repair: BoundaryRepair) -> tuple[int, float]:
+        values = repair.values()
+        inside = int(np.all((values >= self.lower) & (values <= self.upper), axis=1).sum())
+        return -inside, sum(repair.out_of_band(t) for t in range(repair.k))
+
+    def offer(self, repair: BoundaryRepair) -> None:
+        score = self._score(repair)
+        if score < self.score:
+            self.score, self.assignment = score, repair.assignment()
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,156 +1,44 @@
-"""Coarse transfers between neighbouring territories: a flow plan over the territory graph.
+"""Transfers across the territory graph: which border units go to which neighbour.
 
 A rebalance after a regional market change (potential up a quarter in one region, down in
 another) leaves whole groups of neighbouring territories out of band on the same side. No
 move between two neighbours fixes that: the surplus has to travel across several
-territories to where there is room. This module plans those journeys on the coarse level,
-where each territory is one node with its measures, then realises them with border units.
+territories to where there is room, and a rebalance part (which keeps whole territories)
+cannot carry it past its own border.
 
-- :func:`territory_pairs`: the territories that share a border (and have units free to
-  move across it).
-- :func:`plan_transfers`: a linear programme (OR-Tools GLOP) over the territory graph: how
-  much of every measure each shared border should pass, so that every territory ends in
-  the inner part of its band, at the least disruption. Disruption is priced per border by
-  the largest of its measures' flows converted to disruption weight (accounts) at the
-  plan's average ratio, and the total is capped by what is left of the budget.
-- :meth:`planner.optimise.decompose.BoundaryRepair.follow` realises the plan: border unit
-  by border unit along each pair, keeping the territory a unit leaves connected, locked
-  units in place and the disruption (total and per territory) within its budgets.
+:func:`plan_unit_moves` plans those journeys as one linear programme (OR-Tools GLOP) over
+the candidate moves of border units to a neighbouring territory: each candidate has the
+measures it carries and the disruption it costs, the programme chooses how much of each
+to make so that every territory ends in (the inner part of) its band at the least
+disruption, within the total and per-territory budgets. A territory may take units from
+one neighbour and give others to the next, so chains across several territories come out
+of it by themselves, with the real mix of measures the border units carry (a territory
+short of potential but full of accounts swaps low-potential units for high-potential
+ones). :func:`planner.optimise.decompose.transfer_rounds` makes the planned moves that keep
+the territories connected and plans again from the new borders.
 
-Everything is deterministic: the LP is solved by a simplex with a fixed order of
-variables, ties are broken by index.
+(A programme over territories alone, flows of each measure per shared border, was tried
+first: it ignores that a unit carries all measures at once, and realising its flows unit by
+unit stalled; see ``docs/national.md``.)
+
+Everything is deterministic: the simplex runs on a fixed order of variables and ties are
+broken by index.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
-
-from planner.models.graph import Adjacency
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
 #: Share of the band (half-width) the plan aims inside: room for the units' granularity.
 INNER = 0.6
-#: Prices, per band half-width: lying outside the inner band, outside the band.
-INNER_PRICE = 10.0
+#: Price of lying outside the band, per band half-width.
 OUTSIDE_PRICE = 1000.0
-
-
-def territory_pairs(
-    adjacency: Adjacency, assignment: IntArray, movable: NDArray[np.bool_] | None = None
-) -> IntArray:
-    """Pairs ``(t, s)``, ``t < s``, of territories with a border unit free to cross it."""
-    e = adjacency.edges()
-    a, b = assignment[e[:, 0]], assignment[e[:, 1]]
-    keep = (a != b) & (a >= 0) & (b >= 0)
-    if movable is not None:
-        keep &= movable[e[:, 0]] | movable[e[:, 1]]
-    pairs = np.column_stack([np.minimum(a, b), np.maximum(a, b)])[keep]
-    if pairs.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(pairs, axis=0).astype(np.int64)
-
-
-def plan_transfers(
-    values: FloatArray,
-    lower: FloatArray,
-    upper: FloatArray,
-    pairs: IntArray,
-    *,
-    disruption_per_unit: FloatArray,
-    budget: float = np.inf,
-    inner: float = INNER,
-) -> FloatArray:
-    """Flows per pair and measure (from ``pairs[:, 0]`` to ``pairs[:, 1]``; negative: back).
-
-    ``values``, ``lower``, ``upper``: per territory and measure (k, m).
-    ``disruption_per_unit``: disruption weight (e.g. accounts) a flow of one unit of each
-    measure costs, shape (m,). ``budget``: the most disruption all flows together may cost.
-    The programme minimises, in band half-widths, how far territories end outside the inner
-    ``inner`` of their bands (:data:`INNER_PRICE`) and outside their bands
-    (:data:`OUTSIDE_PRICE`), plus the disruption of the flows (a border's disruption is its
-    largest measure flow in disruption weight), one half-width's worth of disruption per
-    border costing 1.
-    """
-    from ortools.linear_solver import pywraplp
-
-    k, m = values.shape
-    n_pairs = int(pairs.shape[0])
-    flows = np.zeros((n_pairs, m))
-    if n_pairs == 0 or k == 0:
-        return flows
-    mid = 0.5 * (lower + upper)
-    half = np.maximum(0.5 * (upper - lower), 1e-9 * (np.abs(mid) + 1.0))
-    # Scale every measure by its typical half-width so the programme is well conditioned.
-    h = np.median(half, axis=0)
-    h = np.where(h > 0, h, 1.0)
-    v, lo_in, hi_in = values / h, (mid - inner * half) / h, (mid + inner * half) / h
-    band = (1.0 - inner) * half / h
-    dis = np.asarray(disruption_per_unit, dtype=np.float64) * h  # per scaled flow unit
-    dscale = float(np.median(dis[dis > 0])) if np.any(dis > 0) else 1.0
-
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:  # pragma: no cover - OR-Tools always has GLOP
-        return flows
-    inf = solver.infinity()
-    fp = [[solver.NumVar(0.0, inf, "") for _ in range(m)] for _ in range(n_pairs)]
-    fn = [[solver.NumVar(0.0, inf, "") for _ in range(m)] for _ in range(n_pairs)]
-    z = [solver.NumVar(0.0, inf, "") for _ in range(n_pairs)]
-    objective = solver.Objective()
-    for e in range(n_pairs):
-        objective.SetCoefficient(z[e], 1.0)
-        for j in range(m):
-            if dis[j] > 0:
-                c = solver.Constraint(0.0, inf)
-                c.SetCoefficient(z[e], 1.0)
-                c.SetCoefficient(fp[e][j], -dis[j] / dscale)
-                c.SetCoefficient(fn[e][j], -dis[j] / dscale)
-            else:
-                objective.SetCoefficient(fp[e][j], 1e-3)
-                objective.SetCoefficient(fn[e][j], 1e-3)
-    if np.isfinite(budget):
-        cap = solver.Constraint(0.0, max(float(budget), 0.0) / dscale)
-        for e in range(n_pairs):
-            cap.SetCoefficient(z[e], 1.0)
-    incident: list[list[tuple[int, float]]] = [[] for _ in range(k)]
-    for e, (t, s) in enumerate(pairs.tolist()):
-        incident[t].append((e, -1.0))
-        incident[s].append((e, 1.0))
-    for t in range(k):
-        if not incident[t]:
-            continue
-        for j in range(m):
-            # v + inflow - outflow = value after; within the inner band up to the slacks.
-            up_in = solver.NumVar(0.0, float(band[t, j]), "")
-            up_out = solver.NumVar(0.0, inf, "")
-            dn_in = solver.NumVar(0.0, float(band[t, j]), "")
-            dn_out = solver.NumVar(0.0, inf, "")
-            for var, price in ((up_in, INNER_PRICE), (dn_in, INNER_PRICE)):
-                objective.SetCoefficient(var, price)
-            for var in (up_out, dn_out):
-                objective.SetCoefficient(var, OUTSIDE_PRICE)
-            hi_c = solver.Constraint(-inf, float(hi_in[t, j] - v[t, j]))
-            lo_c = solver.Constraint(float(lo_in[t, j] - v[t, j]), inf)
-            for e, sign in incident[t]:
-                for c in (hi_c, lo_c):
-                    c.SetCoefficient(fp[e][j], sign)
-                    c.SetCoefficient(fn[e][j], -sign)
-            hi_c.SetCoefficient(up_in, -1.0)
-            hi_c.SetCoefficient(up_out, -1.0)
-            lo_c.SetCoefficient(dn_in, 1.0)
-            lo_c.SetCoefficient(dn_out, 1.0)
-    objective.SetMinimization()
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return flows
-    for e in range(n_pairs):
-        for j in range(m):
-            flows[e, j] = (fp[e][j].solution_value() - fn[e][j].solution_value()) * h[j]
-    return flows
-
-
 #: Price of a unit of disruption weight (an account) moved, per band half-width of the
 #: measure it is counted in: one half-width's worth of accounts costs ``MOVE_PRICE``.
 MOVE_PRICE = 1.0
@@ -173,6 +61,7 @@ def plan_unit_moves(
     inner: float = INNER,
     weight_measure: int | None = None,
     parent: IntArray | None = None,
+    reweight: int = 0,
 ) -> FloatArray:
     """How much of every candidate move to make (0–1): the unit-level flow programme.
 
@@ -188,7 +77,12 @@ def plan_unit_moves(
     Chains across several territories come out of it by themselves: a territory may take
     units from one neighbour and give others to the next. ``parent[c]`` (-1 for none): a
     move that may only be made as far as that other move is (a unit deeper inside goes
-    only with the unit between it and the border). Returns the fraction per candidate.
+    only with the unit between it and the border). ``reweight``: solves again that many
+    times with every territory's price for lying outside its band divided by how far
+    outside the previous solution left it (plus one half-width), so that a budget too
+    small for every territory goes to those it can bring in rather than a little to each
+    (reweighted L1, a standard approximation of counting territories in band). Returns the
+    fraction per candidate.
     """
     from ortools.linear_solver import pywraplp
 
@@ -242,6 +136,7 @@ def plan_unit_moves(
         cap = solver.Constraint(0.0, max(float(budget), 0.0))
         for c in range(nc):
             cap.SetCoefficient(lam[c], float(weight[c]))
+    outside: list[tuple[int, Any, Any]] = []
     touching: list[list[tuple[int, float]]] = [[] for _ in range(k)]
     for c, (f, t) in enumerate(zip(source.tolist(), target.tolist(), strict=True)):
         touching[f].append((c, -1.0))
@@ -269,6 +164,7 @@ def plan_unit_moves(
             objective.SetCoefficient(dn_in, INNER_PRICE_UNITS)
             objective.SetCoefficient(up_out, OUTSIDE_PRICE)
             objective.SetCoefficient(dn_out, OUTSIDE_PRICE)
+            outside.append((t, up_out, dn_out))
             hi_c = solver.Constraint(-inf, float(hi_in[t, j]))
             hi_c.SetCoefficient(after, 1.0)
             hi_c.SetCoefficient(up_in, -1.0)
@@ -278,7 +174,16 @@ def plan_unit_moves(
             lo_c.SetCoefficient(dn_in, 1.0)
             lo_c.SetCoefficient(dn_out, 1.0)
     objective.SetMinimization()
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return out
-    return np.array([lam[c].solution_value() for c in range(nc)])
+    for attempt in range(reweight + 1):
+        if attempt:
+            miss = np.zeros(k)
+            for t, up, dn in outside:
+                miss[t] += up.solution_value() + dn.solution_value()
+            for t, up, dn in outside:
+                objective.SetCoefficient(up, OUTSIDE_PRICE / (1.0 + miss[t]))
+                objective.SetCoefficient(dn, OUTSIDE_PRICE / (1.0 + miss[t]))
+        status = solver.Solve()
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return out
+        out = np.array([lam[c].solution_value() for c in range(nc)])
+    return out

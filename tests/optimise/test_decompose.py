@@ -23,7 +23,7 @@ from planner.optimise.plan_optimiser import (
     optimise_plan,
     snapshot_plan,
 )
-from planner.optimise.transfer import plan_unit_moves, territory_pairs
+from planner.optimise.transfer import plan_unit_moves
 from tests.conftest import make_plan
 
 
@@ -349,8 +349,9 @@ def rebalanced() -> dict[str, object]:
         "part_territories": 6,
     }
     with pytest.MonkeyPatch.context() as mp:
-        # The parts are solved even when the transfers alone bring 95 % in band.
+        # The parts are solved after the transfers, even when they bring 95 % in band.
         mp.setattr("planner.optimise.decompose.POLISH_IN_BAND", 1.01)
+        mp.setattr("planner.optimise.decompose.REBALANCE_PARTS", True)
         serial = optimise_decomposed(x, adj, xy, k, workers=1, **common)
         parallel = optimise_decomposed(x, adj, xy, k, workers=2, **common)
     return {"adj": adj, "x": x, "a": a, "k": k, "serial": serial, "parallel": parallel}
@@ -374,3 +375,30 @@ def test_rebalance_serial_and_parallel_give_the_same_plan(rebalanced: dict[str, 
     serial, parallel = rebalanced["serial"], rebalanced["parallel"]
     assert serial is not None and parallel is not None
     assert np.array_equal(serial.assignment, parallel.assignment)  # type: ignore[attr-defined]
+
+
+def test_rebalance_of_a_complete_alignment_is_made_by_transfers_and_repair() -> None:
+    adj, xy, x0, a, k = block_plan(seed=4)
+    x = market_change(x0, xy, (400.0, 240.0))  # the opposite corner this time
+    weight = x[:, 2]
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    assert not in_band(x, a, k, target * 0.9, target * 1.1).all()
+    result = optimise_decomposed(
+        x,
+        adj,
+        xy,
+        k,
+        mode="rebalance",
+        current=a,
+        tolerance=0.10,
+        max_disruption=0.05,
+        disruption_weight=weight,
+        time_limit=2.0,
+        workers=1,
+        part_territories=6,
+    )
+    assert result is not None
+    assert "rebalanced across the territory graph" in result.messages[-1]
+    assert result.in_band.all(), result.deviation_pct
+    assert weight[result.assignment != a].sum() <= 0.05 * weight.sum() + 1e-9
+    assert territory_pieces(adj, result.assignment, k).tolist() == [1] * k
