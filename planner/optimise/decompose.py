@@ -109,6 +109,8 @@ TRANSFER_MAKE = 0.5
 TRANSFER_MIN_MADE = 0.002
 #: Re-solves of each round's programme with prices reweighted towards a count in band.
 TRANSFER_REWEIGHT = 2
+#: Counted work per candidate move and solve (about the simplex's CPU time on this box).
+TRANSFER_WORK_PER_CANDIDATE = 1.0
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -986,10 +988,23 @@ class BoundaryRepair:
         delta = w * (float(s != c) - float(t != c))
         if delta > 0 and self.spent + delta > self.budget + 1e-9:
             return False
-        if self.churn_budget is not None and delta > 0:
-            # Moving away from home: home territory loses, the receiver gains.
-            for terr in {c, s} if c != s else set():
-                if terr >= 0 and self.churn[terr] + w > self.churn_budget[terr] + 1e-9:
+        if self.churn_budget is not None:
+            # The churn a move changes (as _churn_add counts it): every territory whose
+            # churn grows must stay within its limit, whether the unit leaves home or
+            # moves on from a territory it already joined.
+            change: dict[int, float] = {}
+            if c != t:
+                for terr in (c, t):
+                    change[terr] = change.get(terr, 0.0) - w
+            if c != s:
+                for terr in (c, s):
+                    change[terr] = change.get(terr, 0.0) + w
+            for terr, d in change.items():
+                if (
+                    terr >= 0
+                    and d > 1e-12
+                    and self.churn[terr] + d > self.churn_budget[terr] + 1e-9
+                ):
                     return False
         return True
 
@@ -1218,6 +1233,8 @@ class BoundaryRepair:
                 continue
             if parent is not None and parent[i] >= 0 and self.a[units[parent[i]]] != t:
                 continue
+            if not any(self.a[v] == t for v in self.lists[u]):
+                continue  # its neighbour there moved on: it would land apart
             if improving and self._delta(u, f, t) >= -1e-12:
                 continue
             if self._budget_ok(u, f, t) and self._can_leave(u, f):
@@ -1273,6 +1290,8 @@ def transfer_rounds(
             parent=parent,
             reweight=TRANSFER_REWEIGHT,
         )
+        # Counted work: the programme's size (its simplex is deterministic).
+        _charge_caller(TRANSFER_WORK_PER_CANDIDATE * units.size * (1 + TRANSFER_REWEIGHT))
         order = np.lexsort((np.arange(share.size), -share))
         made = repair.make(units, frm, to, order[share[order] >= TRANSFER_MAKE], parent)
         # Moves planned only in part: made where they pay on their own.

@@ -68,7 +68,8 @@ def plan_unit_moves(
     Candidate ``c`` moves unit ``units[c]`` from territory ``source[c]`` to its neighbour
     ``target[c]``, passing ``passed[c]`` (per measure) and costing ``weight[c]`` of
     disruption. The linear programme (OR-Tools GLOP) chooses fractions of the candidates
-    (each unit at most once in all) so that every territory ends within the inner
+    (each unit at most once in all; no territory planned further outside its band than it
+    lies now) so that every territory ends within the inner
     ``inner`` of its bands where it can (outside the band priced :data:`OUTSIDE_PRICE` per
     half-width, outside the inner band :data:`INNER_PRICE_UNITS`), at the least
     disruption (:data:`MOVE_PRICE` per half-width's worth of ``weight_measure``, by default
@@ -158,8 +159,11 @@ def plan_unit_moves(
                     define.SetCoefficient(lam[c], -sign * float(p[c, j]))
             up_in = solver.NumVar(0.0, float(band[t, j]), "")
             dn_in = solver.NumVar(0.0, float(band[t, j]), "")
-            up_out = solver.NumVar(0.0, inf, "")
-            dn_out = solver.NumVar(0.0, inf, "")
+            # No territory is planned further outside its band than it lies now.
+            over = max(float(v[t, j] - (mid[t, j] + half[t, j]) / h[j]), 0.0)
+            under = max(float((mid[t, j] - half[t, j]) / h[j] - v[t, j]), 0.0)
+            up_out = solver.NumVar(0.0, over + 1e-9, "")
+            dn_out = solver.NumVar(0.0, under + 1e-9, "")
             objective.SetCoefficient(up_in, INNER_PRICE_UNITS)
             objective.SetCoefficient(dn_in, INNER_PRICE_UNITS)
             objective.SetCoefficient(up_out, OUTSIDE_PRICE)
