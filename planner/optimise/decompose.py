@@ -573,7 +573,9 @@ def optimise_decomposed(
     total_w = float(dweight.sum())
     budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
     transfers = 0
-    if rebalance and cur is not None and begin is not None and (begin >= 0).all():
+    by_transfers = rebalance and cur is not None and begin is not None and bool((begin >= 0).all())
+    if by_transfers:
+        assert begin is not None
         # 0. Transfers across the territory graph: a regional surplus travels to where
         # there is room before the parts (which keep whole territories) see it.
         report(0.0, "planning transfers between neighbouring territories")
@@ -598,7 +600,8 @@ def optimise_decomposed(
         )
         begin = coarse.assignment()
     # 1. Parts.
-    report(0.0, f"splitting {n:,} units and {k} territories into parts")
+    if not (by_transfers and not REBALANCE_PARTS):
+        report(0.0, f"splitting {n:,} units and {k} territories into parts")
     if rebalance:
         assert begin is not None
         parts = split_territories(adjacency, xy, begin, k, part_territories)
@@ -613,7 +616,7 @@ def optimise_decomposed(
     if begin is not None and (begin >= 0).all():
         values = _values(x, begin, k, travel)
         share = float(np.mean(np.all((values >= lo) & (values <= hi), axis=1)))
-        polish = share >= POLISH_IN_BAND or (transfers > 0 and not REBALANCE_PARTS)
+        polish = share >= POLISH_IN_BAND or (by_transfers and not REBALANCE_PARTS)
     adj_edges = adjacency.edges()
     part_of_u = np.empty(n, dtype=np.int64)
     for p, part in enumerate(parts):
@@ -680,13 +683,15 @@ def optimise_decomposed(
     n_workers = default_workers() if workers is None else max(1, int(workers))
     n_workers = min(n_workers, len(tasks)) if executor is None else len(tasks)
     where = f"{n_workers} process(es)" if executor is None else type(executor).__name__
-    report(0.03, f"solving {len(parts)} parts on {where}")
+    if tasks:
+        report(0.03, f"solving {len(parts)} parts on {where}")
     solved: list[tuple[IntArray, str] | None] = [None] * len(tasks)
     ticks_of = [0.0] * len(tasks)
     worker_peak = 0.0
     cancelled = False
     if not tasks:
-        report(0.03, f"{100 * POLISH_IN_BAND:g} % or more in band already: repair only")
+        if not (by_transfers and not REBALANCE_PARTS):
+            report(0.03, f"{100 * POLISH_IN_BAND:g} % or more in band already: repair only")
     elif n_workers == 1 and executor is None:
         for p, task in enumerate(tasks):
             sub = (
@@ -798,13 +803,13 @@ def optimise_decomposed(
     transfer_moves = repair.moves
     best = _Best(repair, lo, hi)
     if not cancelled:
-        evals = REPAIR_EVALS_AFTER_TRANSFERS if transfers else REPAIR_EVALS_PER_SECOND
+        evals = REPAIR_EVALS_AFTER_TRANSFERS if by_transfers else REPAIR_EVALS_PER_SECOND
         repair.run(
             max_evals=repair.evals + int(evals * time_limit),
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
         )
         best.offer(repair)
-    if transfers and not cancelled:
+    if by_transfers and not cancelled:
         # The repair minimises how far out of band territories lie, which can push one
         # out to bring two nearer; transfers once more, and the best alignment is kept.
         before = repair.moves
@@ -855,7 +860,7 @@ def optimise_decomposed(
         text = f"solved in {len(parts)} parts of {sizes} territories on {where}"
         if worker_peak:
             text += f" (largest worker {worker_peak:,.0f} MB)"
-    elif transfers and not REBALANCE_PARTS:
+    elif by_transfers and not REBALANCE_PARTS:
         text = "rebalanced across the territory graph"
     else:
         text = f"{100 * POLISH_IN_BAND:g} % or more in band already: repaired only"
