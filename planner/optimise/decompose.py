@@ -15,9 +15,13 @@ How the parts are made (see ``docs/national.md`` for the options weighed):
   sides hold the same share of every measure as of territories (the cut with the smallest
   largest difference over the measures); small pieces a cut separates from their side are
   given to the other side, so every part is a connected region.
-- **Rebalance** (a current alignment): recursive bisection of the territories by their
-  centroids; each part holds whole territories, so a part's moves stay within it and the
-  disruption budget is shared out by the parts' weights.
+- **Rebalance** of a complete alignment: no parts. :func:`transfer_rounds` plans which
+  border units go to which neighbour as one linear programme over the territory graph
+  (:mod:`planner.optimise.transfer`), so a regional surplus travels across several
+  territories, then the boundary repair finishes. Of an incomplete alignment: recursive
+  bisection of the territories by their centroids; each part holds whole territories, so
+  a part's moves stay within it and the disruption budget is shared out by the parts'
+  weights.
 
 Determinism: every part has a counted work limit (the core's deterministic clock) and its
 own seed derived from the run's seed and the part's index, and the results are combined in
