@@ -597,12 +597,14 @@ def optimise_decomposed(
             churn_budget=None if churn is None else churn * TRANSFER_BUDGET_SHARE,
             travel=travel,
         )
+        kept = _Best(coarse, lo, hi)
         transfers = transfer_rounds(
             coarse,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.01, message),
+            each_round=kept.offer,
         )
-        begin = coarse.assignment()
+        begin = kept.assignment
     # 1. Parts.
     if not (by_transfers and not REBALANCE_PARTS):
         report(0.0, f"splitting {n:,} units and {k} territories into parts")
@@ -798,14 +800,16 @@ def optimise_decomposed(
         churn_budget=churn,
         travel=travel,
     )
+    best = _Best(repair, lo, hi)
     if not cancelled and rebalance and cur is not None:
         transfers += transfer_rounds(
             repair,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.9, message),
+            each_round=best.offer,
         )
     transfer_moves = repair.moves
-    best = _Best(repair, lo, hi)
+    best.offer(repair)
     if not cancelled:
         evals = REPAIR_EVALS_AFTER_TRANSFERS if by_transfers else REPAIR_EVALS_PER_SECOND
         repair.run(
@@ -821,6 +825,7 @@ def optimise_decomposed(
             repair,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.95, message),
+            each_round=best.offer,
         )
         transfer_moves += repair.moves - before
         best.offer(repair)
@@ -1261,6 +1266,7 @@ def transfer_rounds(
     rounds: int = TRANSFER_ROUNDS,
     cancelled: Callable[[], bool] | None = None,
     report: Callable[[str], None] | None = None,
+    each_round: Callable[[BoundaryRepair], None] | None = None,
 ) -> int:
     """Carry surpluses and deficits across the territory graph; returns the moves made.
 
@@ -1269,7 +1275,9 @@ def transfer_rounds(
     several territories included) within what is left of the disruption budgets, then
     makes the planned moves (fraction ≥ :data:`TRANSFER_MAKE`, largest first) that keep
     the territories they leave connected. The next round plans again from the new
-    borders. Deterministic: a simplex with a fixed order, ties broken by index.
+    borders; ``each_round`` is called with the repair after every round (to keep the best
+    alignment: the programme lowers how far territories lie out of band, which can leave
+    fewer in band than a round before). Deterministic: a simplex with a fixed order, ties broken by index.
     """
     from planner.optimise.transfer import plan_unit_moves
 
@@ -1307,6 +1315,8 @@ def transfer_rounds(
         partly = order[(share[order] > 1e-6) & (share[order] < TRANSFER_MAKE)]
         made += repair.make(units, frm, to, partly, parent, improving=True)
         total += made
+        if each_round is not None:
+            each_round(repair)
         if report is not None:
             now = repair.values()
             inside = int(np.all((now >= lower) & (now <= upper), axis=1).sum())
