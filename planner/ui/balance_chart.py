@@ -295,7 +295,9 @@ class BalanceChart(QWidget):
     def _blit(self) -> None:
         self.canvas.restore_region(self._background)
         self._draw_animated()
-        self.canvas.blit(self.figure.bbox)
+        # Painted with the rest of the frame: blit() repaints at once, a second flush of
+        # the chart's window per move.
+        self.canvas.update()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
