@@ -237,7 +237,12 @@ class BalanceChart(QWidget):
                 # redraw take seconds; the table names the territories.
                 ax.set_xticks([])
                 if bottom_row:
-                    ax.set_xlabel(f"{k} territories, in plan order", fontsize=7)
+                    ax.set_xlabel(
+                        translate("BalanceChart", "{k} territories, in plan order").format(
+                            k=num(k, 0)
+                        ),
+                        fontsize=7,
+                    )
             elif bottom_row:
                 ax.set_xticks(x)
                 ax.set_xticklabels([_short(n) for n in names], rotation=90, fontsize=7)

@@ -552,15 +552,32 @@ class BalancePanel(QWidget):
         tips = []
         if stale_names:
             tips.append(
-                "Estimated since edits moved accounts in or out (plan routes again, or undo "
-                "the edits, to use routed travel): " + ", ".join(stale_names)
+                translate(
+                    "BalancePanel",
+                    "Estimated since edits moved accounts in or out (plan routes again, or undo "
+                    "the edits, to use routed travel): {names}",
+                ).format(names=", ".join(stale_names))
             )
         if tree.problems:
-            fallback = " (grouped by parent_id only)" if tree.fallback else ""
-            more = f" and {len(tree.problems) - 1} more" if len(tree.problems) > 1 else ""
-            parts.append(f"hierarchy: {tree.problems[0]}{more}{fallback}")
-            tips.append("Hierarchy table problems:\n" + "\n".join(tree.problems))
-        prefix = "PREVIEW — " if preview else ""
+            fallback = (
+                translate("BalancePanel", " (grouped by parent_id only)") if tree.fallback else ""
+            )
+            more = (
+                translate("BalancePanel", " and {n} more").format(n=len(tree.problems) - 1)
+                if len(tree.problems) > 1
+                else ""
+            )
+            parts.append(
+                translate("BalancePanel", "hierarchy: {problem}{more}{fallback}").format(
+                    problem=tree.problems[0], more=more, fallback=fallback
+                )
+            )
+            tips.append(
+                translate("BalancePanel", "Hierarchy table problems:")
+                + "\n"
+                + "\n".join(tree.problems)
+            )
+        prefix = translate("BalancePanel", "PREVIEW — ") if preview else ""
         self.summary.setText(prefix + " · ".join(parts))
         self.summary.setToolTip("\n\n".join(tips))
         if reset or self._sized_for != (plan, level):

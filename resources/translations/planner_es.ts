@@ -147,6 +147,10 @@
         <translation>VISTA PREVIA</translation>
     </message>
     <message>
+        <source>{k} territories, in plan order</source>
+        <translation>{k} territorios, en el orden del plan</translation>
+    </message>
+    <message>
         <source>Balance chart</source>
         <translation>Gráfico de equilibrio</translation>
     </message>
@@ -155,7 +159,7 @@
     <name>BalancePanel</name>
     <message>
         <source>Territory</source>
-        <extracomment>What a row is: &quot;Territory&quot;, or a hierarchy level (&quot;District&quot;, &quot;Region&quot;...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
+        <extracomment>What a row is: &quot;Territory&quot;, or a hierarchy level (&quot;District&quot;, &quot;Region&quot;...). Utilisation per row (fraction; NaN when the plan balances no workload). Rows told to repaint by the last in-place update (tests count them).</extracomment>
         <translation>Territorio</translation>
     </message>
     <message>
@@ -209,6 +213,30 @@
     <message>
         <source>disruption {accounts} accounts ({accounts_share}), {revenue} revenue ({revenue_share})</source>
         <translation>disrupción {accounts} cuentas ({accounts_share}), {revenue} de ingresos ({revenue_share})</translation>
+    </message>
+    <message>
+        <source>Estimated since edits moved accounts in or out (plan routes again, or undo the edits, to use routed travel): {names}</source>
+        <translation>Estimado porque las ediciones movieron cuentas hacia dentro o fuera (vuelva a planificar las rutas, o deshaga las ediciones, para usar los tiempos de ruta): {names}</translation>
+    </message>
+    <message>
+        <source> (grouped by parent_id only)</source>
+        <translation> (agrupado solo por parent_id)</translation>
+    </message>
+    <message>
+        <source> and {n} more</source>
+        <translation> y {n} más</translation>
+    </message>
+    <message>
+        <source>hierarchy: {problem}{more}{fallback}</source>
+        <translation>jerarquía: {problem}{more}{fallback}</translation>
+    </message>
+    <message>
+        <source>Hierarchy table problems:</source>
+        <translation>Problemas de la tabla de jerarquía:</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>VISTA PREVIA — </translation>
     </message>
     <message>
         <source>Territories</source>
@@ -369,7 +397,7 @@
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table. Items per territory index (their table rows move when sorted). The dock holding the panel (set by :func:`install`).</extracomment>
+        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table. Items per territory index (their table rows move when sorted). The figures the cells show, (territories, 4), NaN where none yet. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>Sin plan</translation>
     </message>
     <message>
@@ -1237,7 +1265,7 @@ El último archivo guardado no ha cambiado.</translation>
     <name>MapPresenter</name>
     <message>
         <source>no quota</source>
-        <extracomment>``&quot;territory&quot;`` (each territory its colour), ``(&quot;level&quot;, level)`` (one colour per district, region...), ``(&quot;deviation&quot;, measure_key)`` or ``(&quot;attainment&quot;, period)`` (``&quot;&quot;`` = the latest period; see :mod:`planner.ui.attainment_map`).</extracomment>
+        <extracomment>``&quot;territory&quot;`` (each territory its colour), ``(&quot;level&quot;, level)`` (one colour per district, region...), ``(&quot;deviation&quot;, measure_key)`` or ``(&quot;attainment&quot;, period)`` (``&quot;&quot;`` = the latest period; see :mod:`planner.ui.attainment_map`). The territory each account is coloured by on the map (None: colours follow something else, e.g. the deviation), so a recolour touches only what differs. Unit and account palettes a preview reuses (built again for each applied state).</extracomment>
         <translation>sin cuota</translation>
     </message>
     <message>
@@ -1847,7 +1875,7 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. The dock holding the panel (set by :func:`install`).</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. The plan the listed problems were found on. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>Sin plan</translation>
     </message>
     <message numerus="yes">
@@ -2501,7 +2529,7 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>Scenarios</source>
-        <extracomment>Figures of the scenarios other than &quot;current&quot;, kept between edits.</extracomment>
+        <extracomment>Figures of the scenarios other than &quot;current&quot;, kept between edits. The current alignment&apos;s account-to-home distances, measured again only where an edit moved accounts.</extracomment>
         <translation>Escenarios</translation>
     </message>
     <message>
@@ -2829,6 +2857,7 @@ El último archivo guardado no ha cambiado.</translation>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
+        <extracomment>Widget area the path covered at its last repaint.</extracomment>
         <translation>{label} cancelado; no ha cambiado nada</translation>
     </message>
     <message>

@@ -147,6 +147,10 @@
         <translation>预览</translation>
     </message>
     <message>
+        <source>{k} territories, in plan order</source>
+        <translation>{k} 个销售区域，按计划顺序</translation>
+    </message>
+    <message>
         <source>Balance chart</source>
         <translation>均衡图</translation>
     </message>
@@ -155,7 +159,7 @@
     <name>BalancePanel</name>
     <message>
         <source>Territory</source>
-        <extracomment>What a row is: &quot;Territory&quot;, or a hierarchy level (&quot;District&quot;, &quot;Region&quot;...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
+        <extracomment>What a row is: &quot;Territory&quot;, or a hierarchy level (&quot;District&quot;, &quot;Region&quot;...). Utilisation per row (fraction; NaN when the plan balances no workload). Rows told to repaint by the last in-place update (tests count them).</extracomment>
         <translation>销售区域</translation>
     </message>
     <message>
@@ -209,6 +213,30 @@
     <message>
         <source>disruption {accounts} accounts ({accounts_share}), {revenue} revenue ({revenue_share})</source>
         <translation>调整影响 {accounts} 个客户（{accounts_share}），营收 {revenue}（{revenue_share}）</translation>
+    </message>
+    <message>
+        <source>Estimated since edits moved accounts in or out (plan routes again, or undo the edits, to use routed travel): {names}</source>
+        <translation>因编辑将客户移入或移出，此为估计值（重新规划拜访路线，或撤销这些编辑，即改用路线的实际行车时间）：{names}</translation>
+    </message>
+    <message>
+        <source> (grouped by parent_id only)</source>
+        <translation>（仅按 parent_id 分组）</translation>
+    </message>
+    <message>
+        <source> and {n} more</source>
+        <translation>，另有 {n} 项</translation>
+    </message>
+    <message>
+        <source>hierarchy: {problem}{more}{fallback}</source>
+        <translation>层级：{problem}{more}{fallback}</translation>
+    </message>
+    <message>
+        <source>Hierarchy table problems:</source>
+        <translation>层级表问题：</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>预览 — </translation>
     </message>
     <message>
         <source>Territories</source>
@@ -369,7 +397,7 @@
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table. Items per territory index (their table rows move when sorted). The dock holding the panel (set by :func:`install`).</extracomment>
+        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table. Items per territory index (their table rows move when sorted). The figures the cells show, (territories, 4), NaN where none yet. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>没有计划</translation>
     </message>
     <message>
@@ -1235,7 +1263,7 @@ The last saved file is unchanged.</source>
     <name>MapPresenter</name>
     <message>
         <source>no quota</source>
-        <extracomment>``&quot;territory&quot;`` (each territory its colour), ``(&quot;level&quot;, level)`` (one colour per district, region...), ``(&quot;deviation&quot;, measure_key)`` or ``(&quot;attainment&quot;, period)`` (``&quot;&quot;`` = the latest period; see :mod:`planner.ui.attainment_map`).</extracomment>
+        <extracomment>``&quot;territory&quot;`` (each territory its colour), ``(&quot;level&quot;, level)`` (one colour per district, region...), ``(&quot;deviation&quot;, measure_key)`` or ``(&quot;attainment&quot;, period)`` (``&quot;&quot;`` = the latest period; see :mod:`planner.ui.attainment_map`). The territory each account is coloured by on the map (None: colours follow something else, e.g. the deviation), so a recolour touches only what differs. Unit and account palettes a preview reuses (built again for each applied state).</extracomment>
         <translation>无配额</translation>
     </message>
     <message>
@@ -1843,7 +1871,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. The dock holding the panel (set by :func:`install`).</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. The plan the listed problems were found on. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>没有计划</translation>
     </message>
     <message numerus="yes">
@@ -2492,7 +2520,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Scenarios</source>
-        <extracomment>Figures of the scenarios other than &quot;current&quot;, kept between edits.</extracomment>
+        <extracomment>Figures of the scenarios other than &quot;current&quot;, kept between edits. The current alignment&apos;s account-to-home distances, measured again only where an edit moved accounts.</extracomment>
         <translation>方案</translation>
     </message>
     <message>
@@ -2820,6 +2848,7 @@ The last saved file is unchanged.</source>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
+        <extracomment>Widget area the path covered at its last repaint.</extracomment>
         <translation>已取消{label}；未做任何更改</translation>
     </message>
     <message>
