@@ -311,7 +311,7 @@ def solve_pmedian(
     rounds : int, optional
         Run exactly this many perturbation rounds (counted work, so the same inputs give
         the same medians on a busy machine); ``time_limit`` is then only a safety net.
-        Default: as many rounds as fit in the time limit, up to ``50 + 2000 // p``.
+        Default: as many rounds as fit in the time limit, up to ``200 + 8000 // p``.
 
     Returns
     -------
@@ -327,7 +327,7 @@ def solve_pmedian(
     def heuristic_done() -> bool:
         return budget.used() > heuristic_share
 
-    max_rounds = 50 + 2000 // max(1, p) if rounds is None else max(0, int(rounds))
+    max_rounds = 200 + 8000 // max(1, p) if rounds is None else max(0, int(rounds))
     rng = np.random.default_rng(seed)
     search = _Interchange(d, w)
     best, best_cost = search.local_search(search.greedy(p), heuristic_done)
