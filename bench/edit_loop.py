@@ -16,12 +16,19 @@ Figures (median and p95 over the moves; one release per run, three runs):
   the contiguous US (``create_national``'s plan cut into 300 compact territories, built
   once and cached). Budgets 50 ms / 150 ms.
 
+Each view's own CPU time per move and per release is printed too
+(``edit_loop.move_100k.view.<module>.<view>``, timed by the refresh scheduler around each
+view; the balance and disruption a refresh shares are counted in the first view asking).
+With ``EDIT_LOOP_PROFILE=DIR`` set, the moves and the releases are profiled (cProfile) into
+``DIR/move_N.prof`` and ``DIR/release_N.prof``.
+
 CPU time of the process is printed beside the wall time, and the load average, since the
 machine is shared.
 """
 
 from __future__ import annotations
 
+import cProfile
 import os
 import statistics
 import tempfile
@@ -189,6 +196,12 @@ def run_size(n: int) -> None:
             )
             QApplication.sendEvent(canvas, event)
 
+        profile_dir = os.environ.get("EDIT_LOOP_PROFILE")
+        move_profile = cProfile.Profile() if profile_dir else None
+        release_profile = cProfile.Profile() if profile_dir else None
+        scheduler = window.context.refresh
+        move_views: dict[str, float] = {}
+        release_views: dict[str, float] = {}
         moves: list[float] = []
         moves_cpu: list[float] = []
         releases: list[float] = []
@@ -202,14 +215,25 @@ def run_size(n: int) -> None:
             for m in range(1, MOVES + 1):
                 k = min(4 * m, len(sx) - 1)
                 wall, cpu = time.perf_counter(), time.process_time()
+                if move_profile:
+                    move_profile.enable()
+                scheduler.view_seconds = move_views
                 send(QEvent.Type.MouseMove, sx[k], sy[k], Qt.MouseButton.LeftButton)
                 settle()
+                if move_profile:
+                    move_profile.disable()
                 moves.append(time.perf_counter() - wall)
                 moves_cpu.append(time.process_time() - cpu)
             count = window.undo_stack.index()
             wall, cpu = time.perf_counter(), time.process_time()
+            if release_profile:
+                release_profile.enable()
+            scheduler.view_seconds = release_views
             send(QEvent.Type.MouseButtonRelease, sx[-1], sy[-1], Qt.MouseButton.NoButton)
             settle()
+            if release_profile:
+                release_profile.disable()
+            scheduler.view_seconds = None
             releases.append(time.perf_counter() - wall)
             releases_cpu.append(time.process_time() - cpu)
             if window.undo_stack.index() != count + 1:
@@ -221,11 +245,20 @@ def run_size(n: int) -> None:
             )  # type: ignore[attr-defined]
             window.undo_stack.undo()
             settle()
+        scheduler.view_seconds = None
+        if profile_dir and move_profile and release_profile:
+            Path(profile_dir).mkdir(parents=True, exist_ok=True)
+            move_profile.dump_stats(str(Path(profile_dir) / f"move_{n}.prof"))
+            release_profile.dump_stats(str(Path(profile_dir) / f"release_{n}.prof"))
         window.dirty = False
         window.close()
         window.deleteLater()
         app.processEvents()
 
+    for what, views, count in (("move", move_views, len(moves)), ("release", release_views, RUNS)):
+        for name, seconds in sorted(views.items(), key=lambda kv: -kv[1]):
+            view = name.replace("<lambda>", "lambda")
+            figure(f"edit_loop.{what}_{label}.view.{view}", seconds / count * 1000, "ms CPU")
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     budgets = BUDGETS_MS.get(n, BUDGETS_MS[100_000])
     note = (

@@ -76,7 +76,13 @@ def stale() -> list[str]:
 
 
 #: Qt-free modules whose texts the exports' catalogues (planner/resources/i18n/*.json) translate.
-EXPORT_MODULES = ("planner/io", "planner/subcommands", "planner/models", "planner/cli.py")
+EXPORT_MODULES = (
+    "planner/io",
+    "planner/subcommands",
+    "planner/models",
+    "planner/optimise",
+    "planner/cli.py",
+)
 CATALOGUE_DIR = ROOT / "planner" / "resources" / "i18n"
 
 

@@ -228,3 +228,24 @@ def test_optimiser_and_problems_share_the_plan_adjacency() -> None:
     plan = make_plan()
     built_by_problems = unit_adjacency(plan)
     assert snapshot_plan(plan).adjacency() is built_by_problems
+
+
+def test_problems_after_a_move_reuse_the_untouched_territories_pieces() -> None:
+    from planner.models.problems import find_problems
+
+    plan = make_plan(grid=8, n_territories=4)
+    # Split T1 and T3: a unit of each joins a territory it does not touch.
+    plan.apply(plan.propose_unit_move(np.array([0]), 2))
+    plan.apply(plan.propose_unit_move(np.array([5]), 0))
+    before = find_problems(plan)
+    assert sum(p.kind == "non_contiguous" for p in before) >= 2
+    change = plan.propose_unit_move(np.array([7]), 3)
+    plan.apply(change)
+    touched = {int(t) for t in np.r_[change.unit_before, change.unit_after] if t >= 0}
+    again = find_problems(plan, before, touched)
+    fresh = find_problems(plan)
+    assert [(p.kind, p.territories, p.message) for p in again] == [
+        (p.kind, p.territories, p.message) for p in fresh
+    ]
+    kept = [p for p in before if p.kind == "non_contiguous" and p.territories[0] not in touched]
+    assert kept and all(any(p is q for q in again) for p in kept)  # the same objects

@@ -245,3 +245,23 @@ def test_kept_figures_of_other_scenarios_compare_the_same_after_an_edit(small_pl
     assert compare_scenarios(plan, None, kept).rows() == fresh
     # The edit shows in "current" (first column), not in the copy stored before it (third).
     assert any(values[0] != values[2] for _key, _label, values in fresh)
+
+
+def test_current_distances_are_measured_again_only_for_moved_accounts(small_plan: Plan) -> None:
+    from planner.models.scenarios import compare_scenarios
+
+    plan = small_plan
+    distances: dict = {}
+    compare_scenarios(plan, ["current"], None, distances)
+    kept = distances["distances"]
+    change = plan.propose_unit_move(np.array([0, 1, 6, 7]), 3)
+    plan.apply(change)
+    after = compare_scenarios(plan, ["current"], None, distances).rows()
+    assert after == compare_scenarios(plan, ["current"]).rows()
+    moved = np.zeros(plan.n_accounts, dtype=bool)
+    moved[change.account_indices] = True
+    assert moved.any()
+    # Accounts the edit left where they were keep the very values measured before it.
+    same = ~moved & np.isfinite(kept)
+    assert np.array_equal(distances["distances"][same], kept[same])
+    assert np.array_equal(distances["alignment"], plan.account_territory)

@@ -39,6 +39,8 @@ from planner.models.actuals import (
     parse_period,
     sort_periods,
 )
+from planner.models.i18n import format_number as num
+from planner.models.i18n import gettext as tr
 from planner.models.progress import TaskState
 
 __all__ = [
@@ -204,58 +206,80 @@ class ActualsReport:
         return sum(len(v) for v in self.unknown_accounts.values())
 
     def summary(self) -> str:
-        text = (
-            f"{self.file}: {self.rows_read:,} rows read, {self.rows_loaded:,} loaded, "
-            f"{self.rows_rejected:,} rejected; periods {', '.join(self.periods) or 'none'}; "
-            f"metrics {', '.join(self.metrics) or 'none'}"
+        """One line: the counts, periods and metrics (in the current language)."""
+        none = tr("none")
+        text = tr(
+            "{file}: {read} rows read, {loaded} loaded, {rejected} rejected; periods {periods}; metrics {metrics}"
+        ).format(
+            file=self.file,
+            read=num(self.rows_read),
+            loaded=num(self.rows_loaded),
+            rejected=num(self.rows_rejected),
+            periods=", ".join(self.periods) or none,
+            metrics=", ".join(self.metrics) or none,
         )
         if self.unknown_accounts:
-            text += (
-                f"; {len(self.unknown_accounts):,} account id(s) not in the plan "
-                f"({self.unknown_rows:,} rows kept, counted in no territory)"
-            )
+            text += tr(
+                "; {n_ids} account id(s) not in the plan ({n_rows} rows kept, counted in no territory)"
+            ).format(n_ids=num(len(self.unknown_accounts)), n_rows=num(self.unknown_rows))
         if self.warnings:
-            text += f"; {len(self.warnings):,} warnings"
+            text += tr("; {n} warnings").format(n=num(len(self.warnings)))
         return text
 
     def format(self, limit: int | None = 50) -> str:
         """Everything: counts, columns, notes, rejected rows, warnings, unknown ids."""
         lines = [
             self.summary(),
-            f"Rows: {self.rows_read:,} read = {self.rows_loaded:,} loaded + "
-            f"{self.rows_rejected:,} rejected",
+            tr("Rows: {read} read = {loaded} loaded + {rejected} rejected").format(
+                read=num(self.rows_read),
+                loaded=num(self.rows_loaded),
+                rejected=num(self.rows_rejected),
+            ),
         ]
         if self.replaces:
-            lines.append(f"Replaces the stored period(s) {', '.join(self.replaces)}")
+            lines.append(
+                tr("Replaces the stored period(s) {periods}").format(
+                    periods=", ".join(self.replaces)
+                )
+            )
         if self.rows_summed:
             lines.append(
-                f"{self.rows_summed:,} row(s) share an account and period with an earlier row: "
-                "added together"
+                tr(
+                    "{n} row(s) share an account and period with an earlier row: added together"
+                ).format(n=num(self.rows_summed))
             )
         if self.notes:
-            lines.append("Notes:")
+            lines.append(tr("Notes:"))
             lines += [f"  {n}" for n in self.notes]
         if self.columns:
-            lines.append("Columns:")
+            lines.append(tr("Columns:"))
             lines += [f"  {fate}" for fate in self.columns]
-        for title, issues in (("Rejected", self.rejected), ("Warnings", self.warnings)):
+        for title, issues in ((tr("Rejected:"), self.rejected), (tr("Warnings:"), self.warnings)):
             if issues:
-                lines.append(f"{title}:")
+                lines.append(title)
                 shown = issues if limit is None else issues[:limit]
                 lines += [f"  {issue}" for issue in shown]
                 if len(shown) < len(issues):
-                    lines.append(f"  ... and {len(issues) - len(shown):,} more")
+                    lines.append(
+                        "  " + tr("... and {n} more").format(n=num(len(issues) - len(shown)))
+                    )
         if self.unknown_accounts:
-            lines.append("Account ids not in the plan (rows kept, counted in no territory):")
+            lines.append(tr("Account ids not in the plan (rows kept, counted in no territory):"))
             items = list(self.unknown_accounts.items())
             shown_items = items if limit is None else items[:limit]
             for account, rows in shown_items:
-                more = f" and {len(rows) - 5:,} more" if len(rows) > 5 else ""
+                more = tr(" and {n} more").format(n=num(len(rows) - 5)) if len(rows) > 5 else ""
                 lines.append(
-                    f"  {self.file}, {account}: rows {', '.join(str(r) for r in rows[:5])}{more}"
+                    "  "
+                    + tr("{file}, {account}: rows {rows}").format(
+                        file=self.file, account=account, rows=", ".join(str(r) for r in rows[:5])
+                    )
+                    + more
                 )
             if len(shown_items) < len(items):
-                lines.append(f"  ... and {len(items) - len(shown_items):,} more ids")
+                lines.append(
+                    "  " + tr("... and {n} more ids").format(n=num(len(items) - len(shown_items)))
+                )
         return "\n".join(lines)
 
 

@@ -17,10 +17,12 @@ from typing import Any
 import numpy as np
 
 from planner.models.actuals import cached_index, has_actuals, metric_info
+from planner.models.i18n import gettext as tr
+from planner.models.i18n import tr_noop
 from planner.models.performance import Review, annual_quotas, review, trend
 from planner.models.plan import Plan
 
-PERFORMANCE = "Performance"
+PERFORMANCE = tr_noop("Performance")
 
 
 def performance_review(plan: Plan) -> tuple[Review, Any] | None:
@@ -56,12 +58,12 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
     if found is None:
         return None
     result, table = found
-    ws = wb.create_sheet(PERFORMANCE)
+    ws = wb.create_sheet(tr(PERFORMANCE))
     page_setup(ws, plan.name, None)
     c = styles.cell
     periods = list(table.index)
     k = plan.n_territories
-    label = metric_info(result.metric).label
+    label = tr(metric_info(result.metric).label)
     money = "currency" if metric_info(result.metric).kind == "currency" else "number"
     # Money needs room ($16,784,000 is 11 characters); attainment columns are narrower.
     widths = [30.0, 15.0, *[13.0] * max(len(periods), 3), 13.0, 11.0, 11.0]
@@ -76,12 +78,28 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
         return row
 
     rec = result.reconciliation
-    put(c(f"Quarterly review: {label.lower()} attainment, {result.period}", bold=True, size=14))
+    title = tr("Quarterly review: {metric} attainment, {period}").format(
+        metric=label.lower(), period=result.period
+    )
+    put(c(title, bold=True, size=14))
     put(c(rec.sentence(plan.settings.currency), italic=True))
-    put(c(f"Expected attainment: {result.model.describe()}.", italic=True))
+    put(c(tr("Expected attainment: {model}.").format(model=result.model.describe()), italic=True))
     put()
-    put(c("Attainment by territory and period (actual ÷ quota for the period)", bold=True, size=12))
-    header = ["Territory", "Quota (year)", *periods, "YTD", "Expected", "Candidate"]
+    put(
+        c(
+            tr("Attainment by territory and period (actual ÷ quota for the period)"),
+            bold=True,
+            size=12,
+        )
+    )
+    header = [
+        tr("Territory"),
+        tr("Quota (year)"),
+        *periods,
+        tr("YTD"),
+        tr("Expected"),
+        tr("Candidate"),
+    ]
     header_row = put(*[c(h, header=True) for h in header])
     frame = result.frame
     quota_year = annual_quotas(plan, result.metric)
@@ -94,7 +112,7 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
             *[c(v, "percent") for v in values],
             c(_fraction(frame["ytd_attainment_pct"].iloc[i]), "percent"),
             c(_fraction(frame["expected_pct"].iloc[i]), "percent"),
-            c("yes" if frame["flag"].iloc[i] else ""),
+            c(tr("yes") if frame["flag"].iloc[i] else ""),
         )
     last_row = row
     put()
@@ -103,10 +121,10 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
     chart_row = row + 1
     if k and periods:
         line = LineChart()
-        line.title = f"{label}: attainment per period"
-        line.y_axis.title = "Attainment"
+        line.title = tr("{metric}: attainment per period").format(metric=label)
+        line.y_axis.title = tr("Attainment")
         line.y_axis.number_format = "0%"
-        line.x_axis.title = "Period"
+        line.x_axis.title = tr("Period")
         line.height, line.width = 11.0 + 0.3 * k, 20.0
         line.legend.position = "b"
         shown = table.to_numpy(dtype=float)
@@ -123,7 +141,7 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
         ws.add_chart(line, f"A{chart_row}")
         bars = BarChart()
         bars.type = "bar"
-        bars.title = f"{result.period}: attainment against expected"
+        bars.title = tr("{period}: attainment against expected").format(period=result.period)
         bars.y_axis.number_format = "0%"
         bars.x_axis.scaling.orientation = "maxMin"
         bars.x_axis.delete = False
@@ -131,20 +149,30 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
         bars.height, bars.width = 9.0 + 0.25 * k, 16.0
         latest = 2 + len(periods)
         expected_col = latest + 2
-        for col, title in ((latest, f"Attainment {result.period}"), (expected_col, "Expected")):
+        series = (
+            (latest, tr("Attainment {period}").format(period=result.period)),
+            (expected_col, tr("Expected")),
+        )
+        for col, series_title in series:
             bars.add_data(
                 Reference(ws, min_col=col, min_row=header_row + 1, max_row=last_row),
                 titles_from_data=False,
             )
-            bars.series[-1].tx = SeriesLabel(v=title)
+            bars.series[-1].tx = SeriesLabel(v=series_title)
         bars.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
         ws.add_chart(bars, f"{get_column_letter(len(header) + 2)}{chart_row}")
         # Leave room for the charts before the next table.
         for _ in range(int(24 + 0.6 * k)):
             put()
 
-    put(c(f"Actual {label.lower()} by territory and period", bold=True, size=12))
-    put(*[c(h, header=True) for h in ["Territory", "Rep", *periods]])
+    put(
+        c(
+            tr("Actual {metric} by territory and period").format(metric=label.lower()),
+            bold=True,
+            size=12,
+        )
+    )
+    put(*[c(h, header=True) for h in [tr("Territory"), tr("Rep"), *periods]])
     index = cached_index(plan)
     per_period = []
     for p in periods:
@@ -160,8 +188,16 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
     put()
 
     candidates = result.candidates
-    put(c(f"Candidates for the redesign ({len(candidates)})", bold=True, size=12))
-    put(*[c(h, header=True) for h in ["Territory", "Attainment", "Expected", "Why"]])
+    put(
+        c(
+            tr("Candidates for the redesign ({n})").format(n=len(candidates)),
+            bold=True,
+            size=12,
+        )
+    )
+    put(
+        *[c(h, header=True) for h in [tr("Territory"), tr("Attainment"), tr("Expected"), tr("Why")]]
+    )
     if len(candidates):
         for cand in candidates.to_dict("records"):
             put(
@@ -171,12 +207,22 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
                 c(str(cand["reason"])),
             )
     else:
-        put(c("No territory is far below what its potential and workload predict.", italic=True))
+        put(
+            c(
+                tr("No territory is far below what its potential and workload predict."),
+                italic=True,
+            )
+        )
     put()
 
-    put(c("Top-down quotas against the bottom-up yield", bold=True, size=12))
-    put(c(f"Bottom-up: {rec.source}.", italic=True))
-    put(*[c(h, header=True) for h in ["Territory", "Top-down (year)", "Bottom-up", "Gap"]])
+    put(c(tr("Top-down quotas against the bottom-up yield"), bold=True, size=12))
+    put(c(tr("Bottom-up: {source}.").format(source=rec.source), italic=True))
+    put(
+        *[
+            c(h, header=True)
+            for h in [tr("Territory"), tr("Top-down (year)"), tr("Bottom-up"), tr("Gap")]
+        ]
+    )
     for i in range(k):
         td, bu = float(rec.top_down[i]), float(rec.bottom_up[i])
         put(
@@ -186,7 +232,7 @@ def write_performance_sheet(wb: Any, styles: Any, plan: Plan, page_setup: Any) -
             c(td - bu if np.isfinite(td) else None, money),
         )
     put(
-        c("Total", bold=True, total=True),
+        c(tr("Total"), bold=True, total=True),
         c(rec.total_top_down, money, total=True),
         c(rec.total_bottom_up, money, total=True),
         c(rec.total_gap, money, total=True),

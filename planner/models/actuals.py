@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from planner.models.events import ActualsChanged
+from planner.models.i18n import tr_noop
 from planner.models.plan import Plan
 
 #: The plan table of actuals.
@@ -82,6 +83,12 @@ METRICS: tuple[Metric, ...] = (
     )),
 )  # fmt: skip
 METRIC_BY_KEY = {m.key: m for m in METRICS}
+#: The metrics' labels, for the exports' catalogues (translated where they are shown).
+METRIC_LABELS = (
+    tr_noop("Revenue"), tr_noop("Gross margin"), tr_noop("Profit"), tr_noop("Deals won"),
+    tr_noop("Deals lost"), tr_noop("Visits held"), tr_noop("Calls made"),
+    tr_noop("Opportunities created"), tr_noop("Pipeline value"),
+)  # fmt: skip
 
 
 def metric_info(key: str) -> Metric:

@@ -18,6 +18,7 @@ Spanish (``es``) sees ``1,234.5`` (``es_MX``), one in Madrid ``1.234,5`` (``es_E
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _decimal
 import json
 import math
 import os
@@ -236,6 +237,36 @@ def all_spellings(text: str) -> set[str]:
 
 def format_number(value: float, decimals: int = 0, grouping: bool = True) -> str:
     """``1234567.8`` → ``1,234,568`` (en), ``1.234.568`` (es_ES); ``–`` when not finite."""
+    if value is None or not math.isfinite(float(value)):
+        return "–"
+    # What Babel's pattern ``#,##0.00`` does (the float's shortest decimal, rounded half to
+    # even, groups of three, the locale's symbols), without its per-call lookups: the
+    # balance and disruption tables format hundreds of cells per preview and Babel took
+    # 36 µs a number. ``test_i18n_numbers`` holds the two equal.
+    number = _decimal.Decimal(str(float(value)))
+    places = max(int(decimals), 0)
+    text = format(abs(number).quantize(_quantum(places)), ",f" if grouping else "f")
+    group, point = _number_symbols(_state["locale"])
+    if group != "," or point != ".":
+        text = text.translate({44: "\x00", 46: point}).replace("\x00", group)
+    return "-" + text if number.is_signed() else text
+
+
+@cache
+def _quantum(places: int) -> _decimal.Decimal:
+    return _decimal.Decimal(1).scaleb(-places)
+
+
+@cache
+def _number_symbols(locale: str) -> tuple[str, str]:
+    """The locale's group and decimal symbols (Latin digits), as Babel formats them."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_group_symbol(_locale(locale)), get_decimal_symbol(_locale(locale))
+
+
+def format_number_babel(value: float, decimals: int = 0, grouping: bool = True) -> str:
+    """:func:`format_number` through Babel's pattern formatter (the reference it follows)."""
     if value is None or not math.isfinite(float(value)):
         return "–"
     pattern, locale = _number_pattern(decimals, grouping), _locale(_state["locale"])

@@ -45,6 +45,8 @@ from planner.models.actuals import (
 from planner.models.balance import COL_POTENTIAL
 from planner.models.events import TerritoriesChanged
 from planner.models.hierarchy import TERRITORY_LEVEL, HierarchyError, hierarchy
+from planner.models.i18n import format_currency, format_number, format_percent
+from planner.models.i18n import gettext as tr
 from planner.models.plan import Plan
 
 #: Per-territory quotas of metrics other than revenue (annual amounts).
@@ -177,12 +179,24 @@ class FairnessModel:
 
     def describe(self) -> str:
         if self.n < MIN_FIT or not np.any(self.coef[1:]):
-            return f"expected = mean attainment ({self.coef[0]:.0f} %, {self.n} territories)"
-        return (
-            f"expected % = {self.coef[0]:.1f} {self.coef[1]:+.1f} × potential index "
-            f"{self.coef[2]:+.1f} × workload index (least squares over {self.n} territories, "
-            f"R² {self.r2:.2f}, residual sd {self.residual_std:.1f} points)"
+            return tr("expected = mean attainment ({mean} %, {n} territories)").format(
+                mean=format_number(self.coef[0]), n=self.n
+            )
+        return tr(
+            "expected % = {b0} {b1} × potential index {b2} × workload index (least squares over {n} territories, R² {r2}, residual sd {sd} points)"
+        ).format(
+            b0=format_number(self.coef[0], 1),
+            b1=_signed(self.coef[1]),
+            b2=_signed(self.coef[2]),
+            n=self.n,
+            r2=format_number(self.r2, 2),
+            sd=format_number(self.residual_std, 1),
         )
+
+
+def _signed(value: float) -> str:
+    """``+1.2`` / ``-1.2`` in the current locale's digits (a coefficient in a formula)."""
+    return ("-" if value < 0 else "+") + format_number(abs(value), 1)
 
 
 def _index(values: np.ndarray) -> np.ndarray:
@@ -243,26 +257,44 @@ class Reconciliation:
         return self.total_top_down - self.total_bottom_up
 
     def sentence(self, currency: str = "$") -> str:
-        """The gap named, as a planner would say it."""
+        """The gap named, as a planner would say it (in the current language)."""
         td, bu, gap = self.total_top_down, self.total_bottom_up, self.total_gap
-        unit = currency if metric_info(self.metric).kind == "currency" else ""
+        is_money = metric_info(self.metric).kind == "currency"
+
+        def amount(value: float) -> str:
+            return format_currency(value, currency) if is_money else format_number(value)
+
         if not np.isfinite(self.top_down).any() or td == 0:
-            return (
-                f"No top-down {metric_info(self.metric).label.lower()} quotas are set; "
-                f"bottom-up the territories yield {unit}{bu:,.0f} a year ({self.source})."
+            return tr(
+                "No top-down {metric} quotas are set; bottom-up the territories yield {bottom_up} a year ({source})."
+            ).format(
+                metric=tr(metric_info(self.metric).label).lower(),
+                bottom_up=amount(bu),
+                source=self.source,
             )
         pct = 100 * gap / bu if bu else float("inf")
         if abs(gap) < 0.005 * max(td, 1.0):
-            return f"Top-down {unit}{td:,.0f} and bottom-up {unit}{bu:,.0f} agree ({self.source})."
-        if gap > 0:
-            return (
-                f"Growth gap: the top-down target {unit}{td:,.0f} is {unit}{gap:,.0f} "
-                f"({pct:+.1f} %) above what the territories yield bottom-up, {unit}{bu:,.0f} "
-                f"({self.source}); close it with growth, new accounts or a lower target."
+            return tr("Top-down {top_down} and bottom-up {bottom_up} agree ({source}).").format(
+                top_down=amount(td), bottom_up=amount(bu), source=self.source
             )
-        return (
-            f"Slack: the territories yield {unit}{bu:,.0f} bottom-up ({self.source}), "
-            f"{unit}{-gap:,.0f} ({-pct:.1f} %) more than the top-down target {unit}{td:,.0f}."
+        if gap > 0:
+            return tr(
+                "Growth gap: the top-down target {top_down} is {gap} ({gap_pct}) above what the territories yield bottom-up, {bottom_up} ({source}); close it with growth, new accounts or a lower target."
+            ).format(
+                top_down=amount(td),
+                gap=amount(gap),
+                gap_pct=format_percent(pct / 100, 1, signed=True),
+                bottom_up=amount(bu),
+                source=self.source,
+            )
+        return tr(
+            "Slack: the territories yield {bottom_up} bottom-up ({source}), {slack} ({slack_pct}) more than the top-down target {top_down}."
+        ).format(
+            bottom_up=amount(bu),
+            source=self.source,
+            slack=amount(-gap),
+            slack_pct=format_percent(-pct / 100, 1),
+            top_down=amount(td),
         )
 
     def frame(self) -> pd.DataFrame:
@@ -356,16 +388,19 @@ def bottom_up_yield(
     span, covered = trailing_year(index.periods)
     if span and metric in index.table.columns and covered > 0:
         sums, _ = index.sums(metric, index.rows_in(span), plan.account_territory, k)
-        label = span[0] if len(span) == 1 else f"{span[0]} to {span[-1]}"
-        note = f"actuals {label}" + (
-            "" if covered >= 1 else f", scaled from {covered:.0%} of a year"
-        )
+        if len(span) == 1:
+            note = tr("actuals {period}").format(period=span[0])
+        else:
+            note = tr("actuals {first} to {last}").format(first=span[0], last=span[-1])
+        if covered < 1:
+            note += tr(", scaled from {share} of a year").format(share=format_percent(covered, 0))
         return sums / covered, note
     if metric == "revenue":
         revenue = np.nan_to_num(plan.accounts["revenue"].to_numpy(dtype=float))
         rows = np.where(plan.account_territory < 0, k, plan.account_territory)
-        return np.bincount(rows, weights=revenue, minlength=k + 1)[:k], "accounts' revenue (L12M)"
-    return np.full(k, np.nan), "no actuals"
+        yearly = np.bincount(rows, weights=revenue, minlength=k + 1)[:k]
+        return yearly, tr("accounts' revenue (L12M)")
+    return np.full(k, np.nan), tr("no actuals")
 
 
 def reconcile(
@@ -393,17 +428,24 @@ def _flag(
     if not (np.isfinite(att) and np.isfinite(expected)):
         return ""
     if att < expected - threshold:
-        return (
-            f"{att:.0f} % against {expected:.0f} % expected of a territory with "
-            f"{share:.1f} % of the potential and {workload:,.0f} h of workload: "
-            f"{expected - att:.0f} points below — the rep, or something local, holds it back"
+        return tr(
+            "{attainment} % against {expected} % expected of a territory with {share} % of the potential and {workload} h of workload: {points} points below — the rep, or something local, holds it back"
+        ).format(
+            attainment=format_number(att),
+            expected=format_number(expected),
+            share=format_number(share, 1),
+            workload=format_number(workload),
+            points=format_number(expected - att),
         )
     if expected < overall - LOW_EXPECTATION_POINTS and att < overall:
-        return (
-            f"a territory with {share:.1f} % of the potential and {workload:,.0f} h of "
-            f"workload is expected to reach only {expected:.0f} % (it reached {att:.0f} %, "
-            f"the plan {overall:.0f} %): its quota outruns its potential — the territory "
-            "holds the rep back"
+        return tr(
+            "a territory with {share} % of the potential and {workload} h of workload is expected to reach only {expected} % (it reached {attainment} %, the plan {overall} %): its quota outruns its potential — the territory holds the rep back"
+        ).format(
+            share=format_number(share, 1),
+            workload=format_number(workload),
+            expected=format_number(expected),
+            attainment=format_number(att),
+            overall=format_number(overall),
         )
     return ""
 
@@ -567,7 +609,11 @@ def _roll_up(plan: Plan, frame: pd.DataFrame, level: str) -> pd.DataFrame:
     for m in members:
         hit = [frame["name"].iloc[i] for i in m if flagged[i]]
         reasons.append(
-            f"{len(hit)} of {len(m)} territories flagged: {', '.join(hit)}" if hit else ""
+            tr("{flagged} of {n} territories flagged: {names}").format(
+                flagged=len(hit), n=len(m), names=", ".join(hit)
+            )
+            if hit
+            else ""
         )
     attainment = _pct(actual, quota)
     return pd.DataFrame(

@@ -10,6 +10,7 @@ traversal over the units.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -258,7 +259,24 @@ def _overlaps(plan: Plan, drawn: np.ndarray) -> list[Problem]:
     return problems
 
 
-def _unit_pieces(plan: Plan, unit_based: np.ndarray) -> list[Problem]:
+def _unit_pieces(
+    plan: Plan,
+    unit_based: np.ndarray,
+    previous: list[Problem] | None = None,
+    touched: Collection[int] | None = None,
+) -> list[Problem]:
+    if previous is not None and touched is not None:
+        # Only the touched territories' units changed: their pieces are found again, the
+        # others' problems are the ones found before.
+        again = np.zeros(len(unit_based), dtype=bool)
+        again[[t for t in touched if 0 <= t < len(unit_based)]] = True
+        earlier = [
+            p
+            for p in previous
+            if p.kind == "non_contiguous" and p.territories and p.territories[0] not in touched
+        ]
+        found = _unit_pieces(plan, unit_based & again) if again.any() else []
+        return sorted([*earlier, *found], key=lambda p: p.territories[0])
     if not plan.n_units or not unit_based.any():
         return []
     adjacency = unit_adjacency(plan)
@@ -372,7 +390,9 @@ def _empty_territories(plan: Plan, drawn: np.ndarray) -> list[Problem]:
     return problems
 
 
-def find_problems(plan: Plan) -> list[Problem]:
+def find_problems(
+    plan: Plan, previous: list[Problem] | None = None, touched: Collection[int] | None = None
+) -> list[Problem]:
     """Every problem in the plan as it is now, ordered by :data:`PROBLEM_KINDS`.
 
     Parameters
@@ -380,6 +400,11 @@ def find_problems(plan: Plan) -> list[Problem]:
     plan : Plan
         The plan to check; nothing is modified. The unit adjacency graph is cached per
         plan, so the first call on a plan with units costs more than the ones after it.
+    previous, touched : optional
+        The problems found on this plan before an edit that moved accounts and units of
+        the ``touched`` territories only (no territory added, removed or renamed): the
+        pieces of the other territories are taken from ``previous`` rather than found
+        again (a national plan's graph is 33,000 units).
 
     Returns
     -------
@@ -405,7 +430,7 @@ def find_problems(plan: Plan) -> list[Problem]:
     problems = [
         *_unassigned_and_unplaced(plan),
         *_overlaps(plan, drawn),
-        *_unit_pieces(plan, unit_based),
+        *_unit_pieces(plan, unit_based, previous, touched),
         *_drawn_pieces(plan, drawn),
         *_empty_territories(plan, drawn),
     ]

@@ -407,17 +407,13 @@ def _figures(
     units: np.ndarray,
     base: np.ndarray,
     base_counts: np.ndarray,
+    distances: dict[str, np.ndarray] | None = None,
 ) -> ScenarioFigures:
     engine = plan.engine
     k = plan.n_territories
     w = engine.weights
     rows = np.where(accounts < 0, k, accounts)
-    safe = np.where(accounts < 0, 0, accounts)
-    if k:
-        dist = haversine_km(engine.lon, engine.lat, engine.home_lon[safe], engine.home_lat[safe])
-        dist = np.where((accounts < 0) | ~np.isfinite(dist), np.nan, dist)
-    else:
-        dist = np.full(len(accounts), np.nan)
+    dist = _home_distances(engine, accounts, k, distances)
     totals = np.empty((k + 1, w.shape[1]))
     for j in range(w.shape[1]):
         col = np.nan_to_num(dist) * w[:, COL_VISITS] if j == COL_HOME_KM else w[:, j]
@@ -491,16 +487,58 @@ def _figures(
     )
 
 
+def _home_distances(
+    engine: BalanceEngine, accounts: np.ndarray, k: int, kept: dict[str, np.ndarray] | None
+) -> np.ndarray:
+    """Km from each account to its territory's rep home (NaN when unassigned or unplaced).
+
+    With ``kept`` (the alignment and distances of the last call) only the accounts whose
+    territory differs are measured again: after an edit, the ones it moved.
+    """
+
+    def measure(idx: np.ndarray | slice, t: np.ndarray) -> np.ndarray:
+        if not k:
+            return np.full(len(t), np.nan)
+        safe = np.where(t < 0, 0, t)
+        d = haversine_km(
+            engine.lon[idx], engine.lat[idx], engine.home_lon[safe], engine.home_lat[safe]
+        )
+        return np.where((t < 0) | ~np.isfinite(d), np.nan, d)
+
+    if kept is not None:
+        before, dist, homes = kept.get("alignment"), kept.get("distances"), kept.get("homes")
+        here = np.r_[engine.home_lon, engine.home_lat]
+        if (
+            before is not None
+            and dist is not None
+            and homes is not None
+            and before.shape == accounts.shape
+            and np.array_equal(homes, here, equal_nan=True)
+        ):
+            moved = np.flatnonzero(before != accounts)
+            dist = dist.copy()
+            dist[moved] = measure(moved, accounts[moved])
+        else:
+            dist = measure(slice(None), accounts)
+        kept.update(alignment=accounts.copy(), distances=dist, homes=here)
+        return dist
+    return measure(slice(None), accounts)
+
+
 def compare_scenarios(
     plan: Plan,
     names: list[str] | None = None,
     stored_figures: dict[str, ScenarioFigures] | None = None,
+    current_distances: dict[str, np.ndarray] | None = None,
 ) -> Comparison:
     """Compare scenarios side by side (default: every scenario of the plan).
 
     ``stored_figures``, when given, keeps the figures of every scenario but "current"
     between calls: after an edit only the current alignment changed, and the others are
     not computed again (forget them when scenarios, territories or settings change).
+    ``current_distances`` (an empty dict at first, then what this call left in it) lets the
+    current alignment's account-to-home distances be measured again only for the accounts
+    an edit moved.
 
     Raises
     ------
@@ -527,6 +565,7 @@ def compare_scenarios(
                 _unit_alignment(plan, name, base),
                 base,
                 base_counts,
+                current_distances if name == CURRENT else None,
             )
             if name != CURRENT:
                 cache[name] = found

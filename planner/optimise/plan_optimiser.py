@@ -43,6 +43,8 @@ from planner.models.balance import (
 )
 from planner.models.geo import EARTH_RADIUS_KM, haversine_km
 from planner.models.graph import Adjacency, AdjacencyCache, n_pieces, plan_adjacency_cache
+from planner.models.i18n import format_number, pad
+from planner.models.i18n import gettext as tr
 from planner.models.scenarios import SCENARIO_ASSIGNMENTS_TABLE as _SCENARIO_ASSIGNMENTS_TABLE
 from planner.models.scenarios import SCENARIOS_TABLE as _SCENARIOS_TABLE
 from planner.models.settings import MeasureSpec, Settings
@@ -390,19 +392,50 @@ class PlanShortfall:
 
     def describe(self) -> str:
         """One line for the planner."""
-        side = "above" if self.value > self.upper else "below"
         why = "; ".join(self.blockers)
         # Enough decimals that the amount is not "0" and the value differs from the edge
         # it crossed: a miss by 0.3 h printed as "by 0" read as a contradiction.
         decimals = 0
         if np.isfinite(self.amount) and 0 < self.amount < 1:
             decimals = min(4, -int(np.floor(np.log10(self.amount))))
-        f = f",.{decimals}f"
-        return (
-            f"{self.territory_name}: {self.measure_label} {self.value:{f}} is {side} its band "
-            f"[{self.lower:{f}}, {self.upper:{f}}] by {self.amount:{f}} "
-            f"({self.deviation_pct:+.{max(1, decimals - 1)}f} % from target). {why}"
+        text = (
+            tr(
+                "{territory}: {measure} {value} is above its band [{lower}, {upper}] by {amount} ({deviation} % from target)."
+            )
+            if self.value > self.upper
+            else tr(
+                "{territory}: {measure} {value} is below its band [{lower}, {upper}] by {amount} ({deviation} % from target)."
+            )
         )
+        return (
+            text.format(
+                territory=self.territory_name,
+                measure=self.measure_label,
+                value=format_number(self.value, decimals),
+                lower=format_number(self.lower, decimals),
+                upper=format_number(self.upper, decimals),
+                amount=format_number(self.amount, decimals),
+                deviation=_signed(self.deviation_pct, max(1, decimals - 1)),
+            )
+            + " "
+            + why
+        )
+
+
+def _one(value: float) -> str:
+    """A figure to one decimal in the report's locale (``12.3``, ``12,3``; no grouping)."""
+    return format_number(value, 1, grouping=False)
+
+
+def _signed(value: float, decimals: int) -> str:
+    """``+1.2``/``-1.2`` in the report's locale."""
+    return ("-" if value < 0 else "+") + format_number(abs(value), decimals, grouping=False)
+
+
+def _short(value: float) -> str:
+    """A budget as typed: ``10``, ``12.5`` (``:g``), with the locale's decimal sign."""
+    text = f"{value:g}"
+    return text.replace(".", format_number(0.5, 1)[1]) if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -423,7 +456,9 @@ class SuggestedHome:
 
     def describe(self) -> str:
         """One line: the unit and its coordinates."""
-        return f"unit {self.unit_id} ({self.lon:.4f}, {self.lat:.4f})"
+        return tr("unit {unit} ({lon}, {lat})").format(
+            unit=self.unit_id, lon=f"{self.lon:.4f}", lat=f"{self.lat:.4f}"
+        )
 
 
 @dataclass
@@ -568,28 +603,44 @@ class PlanOptimisation:
     def budget_line(self) -> str:
         """The disruption against the baseline, before and after, with the budgets."""
         o = self.options
-        what = "accounts" if o.disruption_basis == "accounts" else "revenue"
-        budget = "no budget" if o.max_disruption is None else f"budget {100 * o.max_disruption:g} %"
-        per_rep = (
-            "no per-rep limit"
-            if o.max_disruption_per_rep is None
-            else f"limit {100 * o.max_disruption_per_rep:g} %"
+        what = tr("accounts") if o.disruption_basis == "accounts" else tr("revenue")
+        budget = (
+            tr("no budget")
+            if o.max_disruption is None
+            else tr("budget {pct} %").format(pct=_short(100 * o.max_disruption))
         )
-        return (
-            f"against the baseline: {100 * self.baseline_before:.1f} % of {what} already moved "
-            f"before this run → {100 * self.baseline_after:.1f} % after ({budget}); "
-            f"worst rep {100 * self.worst_rep_after:.1f} % ({per_rep})"
+        per_rep = (
+            tr("no per-rep limit")
+            if o.max_disruption_per_rep is None
+            else tr("limit {pct} %").format(pct=_short(100 * o.max_disruption_per_rep))
+        )
+        return tr(
+            "against the baseline: {before} % of {what} already moved before this run → {after} % after ({budget}); worst rep {worst} % ({per_rep})"
+        ).format(
+            before=_one(100 * self.baseline_before),
+            what=what,
+            after=_one(100 * self.baseline_after),
+            budget=budget,
+            worst=_one(100 * self.worst_rep_after),
+            per_rep=per_rep,
         )
 
     def summary_lines(self) -> list[str]:
         """A plain-text report: balance before and after, disruption, compactness, shortfalls."""
         lines = [
-            f"status: {self.status} ({self.elapsed:.1f} s)",
-            f"territories in band: {self.in_band_before} → {self.in_band_after} "
-            f"of {self.n_optimised} optimised",
+            tr("status: {status} ({elapsed} s)").format(
+                status=self.status, elapsed=_one(self.elapsed)
+            ),
+            tr("territories in band: {before} → {after} of {n} optimised").format(
+                before=self.in_band_before, after=self.in_band_after, n=self.n_optimised
+            ),
         ]
-        header = f"  {'territory':<28}" + "".join(
-            f"{self.after.measures[self.after.column(k)].label[:20]:>24}" for k in self.balanced
+        header = (
+            "  "
+            + pad(tr("territory"), 28)
+            + "".join(
+                f"{self.after.measures[self.after.column(k)].label[:20]:>24}" for k in self.balanced
+            )
         )
         lines.append(header)
         for t in np.flatnonzero(self.optimised).tolist():
@@ -599,45 +650,68 @@ class PlanOptimisation:
                 b = self.before.deviation[t, j] * 100
                 a = self.after.deviation[t, j] * 100
                 flag = " " if self.after.in_band[t, j] else "!"
-                cells.append(f"{b:+7.1f} % → {a:+6.1f} %{flag}")
+                cells.append(f"{_signed(b, 1):>7} % → {_signed(a, 1):>6} %{flag}")
             lines.append(
-                f"  {self.territory_names[t][:27]:<28}" + "".join(f"{c:>24}" for c in cells)
+                "  " + pad(self.territory_names[t][:27], 28) + "".join(f"{c:>24}" for c in cells)
             )
         for key in self.balanced:
             spec = self.after.measures[self.after.column(key)]
             lines.append(
-                f"worst {spec.label}: {100 * self.worst_deviation(self.before, key):.1f} % → "
-                f"{100 * self.worst_deviation(self.after, key):.1f} % (band ±{100 * spec.tolerance:.1f} %)"
+                tr("worst {measure}: {before} % → {after} % (band ±{band} %)").format(
+                    measure=tr(spec.label),
+                    before=_one(100 * self.worst_deviation(self.before, key)),
+                    after=_one(100 * self.worst_deviation(self.after, key)),
+                    band=_one(100 * spec.tolerance),
+                )
             )
         lines.append(
-            f"disruption: {self.accounts_moved:,} accounts ({100 * self.disruption_accounts:.1f} %), "
-            f"{100 * self.disruption_revenue:.1f} % of revenue, {self.units_moved:,} units"
+            tr(
+                "disruption: {accounts} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units} units"
+            ).format(
+                accounts=format_number(self.accounts_moved),
+                accounts_pct=_one(100 * self.disruption_accounts),
+                revenue_pct=_one(100 * self.disruption_revenue),
+                units=format_number(self.units_moved),
+            )
         )
         if self.options.mode != "create":
             lines.append(self.budget_line())
         lines.append(
-            f"compactness (mean km from unit to rep home or centre): "
-            f"{self.compactness_before_km:.1f} → {self.compactness_after_km:.1f} km; "
-            f"largest territory diameter {self.diameter_before_km:.1f} → "
-            f"{self.diameter_after_km:.1f} km (objective: {self.options.compactness})"
+            tr(
+                "compactness (mean km from unit to rep home or centre): {before} → {after} km; largest territory diameter {diameter_before} → {diameter_after} km (objective: {objective})"
+            ).format(
+                before=_one(self.compactness_before_km),
+                after=_one(self.compactness_after_km),
+                diameter_before=_one(self.diameter_before_km),
+                diameter_after=_one(self.diameter_after_km),
+                objective=self.options.compactness,
+            )
         )
         lines.append(
-            f"contiguous {self.contiguous_before} → {self.contiguous_after} of "
-            f"{self.n_optimised} (contiguity {self.options.contiguity})"
+            tr("contiguous {before} → {after} of {n} (contiguity {contiguity})").format(
+                before=self.contiguous_before,
+                after=self.contiguous_after,
+                n=self.n_optimised,
+                contiguity=self.options.contiguity,
+            )
         )
-        lines += [f"note: {m}" for m in self.messages]
+        lines += [tr("note: {message}").format(message=m) for m in self.messages]
         if self.new_territories:
             lines.append(
-                f"creates {len(self.new_territories)} territories "
-                f"({self.territory_ids[0]}…{self.territory_ids[-1]}); suggested rep homes "
-                "(stored as home_lon/home_lat):"
+                tr(
+                    "creates {n} territories ({first}…{last}); suggested rep homes (stored as home_lon/home_lat):"
+                ).format(
+                    n=len(self.new_territories),
+                    first=self.territory_ids[0],
+                    last=self.territory_ids[-1],
+                )
             )
         elif self.suggested_homes:
-            lines.append("suggested rep homes of the territories without a rep:")
+            lines.append(tr("suggested rep homes of the territories without a rep:"))
         for t, home in sorted(self.suggested_homes.items()):
             lines.append(f"  {self.territory_names[t]}: {home.describe()}")
         if self.shortfalls:
-            lines.append(f"shortfalls ({len(self.shortfalls)}):")
+            lines.append(tr("shortfalls ({n}):").format(n=len(self.shortfalls)))
             lines += [f"  {s.describe()}" for s in self.shortfalls]
         return lines
 

@@ -8,6 +8,9 @@ import math
 import sys
 from pathlib import Path
 
+from planner.models.i18n import display_width, pad
+from planner.models.i18n import format_number as num
+from planner.models.i18n import gettext as tr
 from planner.subcommands._base import (
     UserError,
     add_repair_option,
@@ -65,12 +68,19 @@ def cmd_actuals(argv: list[str]) -> int:
     report.replaces = overlapping(periods(plan), report.periods)
     print(report.format(limit=50))
     if not report.rows_loaded:
-        print(f"planner: error: {args.file}: no rows loaded; nothing written", file=sys.stderr)
+        print(
+            tr("planner: error: {file}: no rows loaded; nothing written").format(file=args.file),
+            file=sys.stderr,
+        )
         return 1
     replace_periods(plan, report.periods, result.rows)
     print_save_notes(save_plan(plan, args.output))
     stored = periods(plan)
-    print(f"wrote {args.output}: actuals for {len(stored)} period(s): {', '.join(stored)}")
+    print(
+        tr("wrote {output}: actuals for {n_periods} period(s): {periods}").format(
+            output=args.output, n_periods=len(stored), periods=", ".join(stored)
+        )
+    )
     return 0
 
 
@@ -79,12 +89,13 @@ def _cell(value: object, kind: str = "money") -> str:
     if not math.isfinite(value):
         return "–"
     if kind == "pct":
-        return f"{value:.1f}"
-    return f"{value:,.0f}"
+        return num(value, 1)
+    return num(value)
 
 
 @subcommand("performance")
 def cmd_performance(argv: list[str]) -> int:
+    from planner.models.actuals import metric_info
     from planner.models.performance import PerformanceError, review
 
     parser = argparse.ArgumentParser(
@@ -112,6 +123,7 @@ def cmd_performance(argv: list[str]) -> int:
     except PerformanceError as exc:
         raise UserError(str(exc)) from None
     rec = result.reconciliation
+    metric_name = tr(metric_info(result.metric).label).lower()
     if args.json:
         print(
             json.dumps(
@@ -135,45 +147,85 @@ def cmd_performance(argv: list[str]) -> int:
         )
         return 0
     print(
-        f"{plan.name}: {result.metric} {result.period} by {result.level} "
-        f"(periods {', '.join(result.periods)})"
+        tr("{name}: {metric} {period} by {level} (periods {periods})").format(
+            name=plan.name,
+            metric=metric_name,
+            period=result.period,
+            level={"territory": tr("Territory"), "rep": tr("Rep")}.get(
+                result.level, result.level
+            ).lower(),
+            periods=", ".join(result.periods),
+        )
     )
-    head = (
-        f"{'':<30}{'Quota':>14}{'Actual':>14}{'Att %':>8}{'YTD %':>8}"
-        f"{'Visits %':>9}{'Expected %':>11}  Flag"
+    widths = (14, 14, 8, 8, 9, 11)
+    titles = [tr("Quota"), tr("Actual"), tr("Att %"), tr("YTD %"), tr("Visits %")]
+    titles.append(tr("Expected %"))
+    print(
+        pad("", 30)
+        + "".join(
+            pad(t, max(w, display_width(t) + 1), ">") for t, w in zip(titles, widths, strict=True)
+        )
+        + "  "
+        + tr("Flag")
     )
-    print(head)
+    candidate = tr("CANDIDATE")
     for row in result.frame.itertuples():
+        cells = (
+            _cell(row.quota),
+            _cell(row.actual),
+            _cell(row.attainment_pct, "pct"),
+            _cell(row.ytd_attainment_pct, "pct"),
+            _cell(row.activity_pct, "pct"),
+            _cell(row.expected_pct, "pct"),
+        )
         print(
-            f"{str(row.name)[:29]:<30}{_cell(row.quota):>14}{_cell(row.actual):>14}"
-            f"{_cell(row.attainment_pct, 'pct'):>8}{_cell(row.ytd_attainment_pct, 'pct'):>8}"
-            f"{_cell(row.activity_pct, 'pct'):>9}{_cell(row.expected_pct, 'pct'):>11}"
-            f"  {'CANDIDATE' if row.flag else ''}"
+            pad(str(row.name)[:29], 30)
+            + "".join(
+                pad(v, max(w, display_width(t) + 1), ">")
+                for v, t, w in zip(cells, titles, widths, strict=True)
+            )
+            + "  "
+            + (candidate if row.flag else "")
         )
     total_q = float(result.frame["quota"].sum())
     total_a = float(result.frame["actual"].sum())
     att = 100 * total_a / total_q if total_q > 0 else math.nan
-    print(f"{'Total':<30}{_cell(total_q):>14}{_cell(total_a):>14}{_cell(att, 'pct'):>8}")
-    print(f"Expected attainment: {result.model.describe()}")
+    totals = (_cell(total_q), _cell(total_a), _cell(att, "pct"))
+    print(
+        pad(tr("Total"), 30)
+        + "".join(
+            pad(v, max(w, display_width(t) + 1), ">")
+            for v, t, w in zip(totals, titles, widths, strict=False)
+        )
+    )
+    print(tr("Expected attainment: {model}").format(model=result.model.describe()))
     candidates = result.candidates
     if len(candidates):
-        print(f"Candidates for the redesign ({len(candidates)}):")
+        print(tr("Candidates for the redesign ({n}):").format(n=len(candidates)))
         for row in candidates.itertuples():
             print(f"  {row.name}: {row.reason}")
     else:
-        print("No territory is far below what its potential and workload predict.")
-    print(f"Top-down {_cell(rec.total_top_down)} vs bottom-up {_cell(rec.total_bottom_up)}:")
+        print(tr("No territory is far below what its potential and workload predict."))
+    print(
+        tr("Top-down {top_down} vs bottom-up {bottom_up}:").format(
+            top_down=_cell(rec.total_top_down), bottom_up=_cell(rec.total_bottom_up)
+        )
+    )
     print(f"  {rec.sentence(plan.settings.currency)}")
     if result.unattributed:
         print(
-            f"{_cell(result.unattributed)} of {result.period}'s {result.metric} belongs to "
-            "unassigned accounts or account ids not in the plan: counted in no territory"
+            tr(
+                "{amount} of {period}'s {metric} belongs to unassigned accounts or account ids not in the plan: counted in no territory"
+            ).format(amount=_cell(result.unattributed), period=result.period, metric=metric_name)
         )
     if result.unknown_accounts:
         shown = ", ".join(result.unknown_accounts[:10])
         more = len(result.unknown_accounts) - 10
+        if more > 0:
+            shown += tr(" and {n} more").format(n=more)
         print(
-            f"Account ids in the actuals but not in the plan ({len(result.unknown_accounts)}): "
-            f"{shown}{f' and {more} more' if more > 0 else ''}"
+            tr("Account ids in the actuals but not in the plan ({n}): {ids}").format(
+                n=len(result.unknown_accounts), ids=shown
+            )
         )
     return 0

@@ -277,21 +277,46 @@ def _print_totals(result: object, currency: str) -> None:
 
     assert isinstance(result, RoutesResult)
     t = result.totals
-    print(
-        f"{'Rep':<24}{'Visits':>8}{'Unplaced':>10}{'Distance km':>13}{'Drive h':>9}"
-        f"{'Utilisation':>13}{'Mileage':>12}"
-    )
-    for row in t.itertuples():
+    from planner.models.i18n import display_width, format_currency, format_percent, pad
+
+    titles = [tr("Rep"), tr("Visits"), tr("Unplaced"), tr("Distance km"), tr("Drive h")]
+    titles += [tr("Utilisation"), tr("Mileage")]
+    widths = [
+        max(w, display_width(h) + 1)
+        for w, h in zip((8, 10, 13, 9, 13, 12), titles[1:], strict=True)
+    ]
+
+    def line(first: str, cells: list[str]) -> str:
+        return pad(first, 24) + "".join(pad(c, w, ">") for c, w in zip(cells, widths, strict=True))
+
+    print(line(titles[0], titles[1:]))
+    for row in t.to_dict("records"):
         print(
-            f"{str(row.name)[:23]:<24}{row.visits:>8,}{row.unplaced_visits:>10,}"
-            f"{row.distance_km:>13,.0f}{row.drive_hours:>9,.1f}{row.utilisation:>13.0%}"
-            f"{f'{currency}{row.mileage_reimbursement:,.0f}':>12}"
+            line(
+                str(row["name"])[:23],
+                [
+                    num(float(row["visits"])),
+                    num(float(row["unplaced_visits"])),
+                    num(float(row["distance_km"])),
+                    num(float(row["drive_hours"]), 1),
+                    format_percent(float(row["utilisation"]), 0),
+                    format_currency(float(row["mileage_reimbursement"]), currency),
+                ],
+            )
         )
     if len(t):
         print(
-            f"{'Total':<24}{int(t.visits.sum()):>8,}{int(t.unplaced_visits.sum()):>10,}"
-            f"{t.distance_km.sum():>13,.0f}{t.drive_hours.sum():>9,.1f}{'':>13}"
-            f"{f'{currency}{t.mileage_reimbursement.sum():,.0f}':>12}"
+            line(
+                tr("Total"),
+                [
+                    num(int(t.visits.sum())),
+                    num(int(t.unplaced_visits.sum())),
+                    num(t.distance_km.sum()),
+                    num(t.drive_hours.sum(), 1),
+                    "",
+                    format_currency(t.mileage_reimbursement.sum(), currency),
+                ],
+            )
         )
     unplaced = result.unplaced
     print(

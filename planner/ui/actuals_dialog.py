@@ -35,13 +35,14 @@ from planner.io.table_reader import InputFileError, RawTable
 from planner.models.actuals import metric_info, overlapping, periods, replace_periods
 from planner.models.plan import Plan
 from planner.models.progress import TaskState
+from planner.ui.i18n import QT_TRANSLATE_NOOP, metric_label, metric_level_label, num, translate
 from planner.ui.import_dialog import TABLE_FILTER, ReportDialog, _file_row
 from planner.ui.review_context import as_widget
 
 if TYPE_CHECKING:
     from planner.ui.review_context import ReviewWindow as MainWindow
 
-AUTO = "(automatic: numbers kept as a metric)"
+AUTO = QT_TRANSLATE_NOOP("ActualsDialog", "(automatic: numbers kept as a metric)")
 SETTINGS_DIR = "actuals/last_dir"
 
 
@@ -53,7 +54,9 @@ class ImportActualsCommand(QUndoCommand):
 
     def __init__(self, plan: Plan, result: ActualsImport) -> None:
         names = ", ".join(result.periods)
-        super().__init__(f"Import actuals {names}")
+        super().__init__(
+            translate("ActualsDialog", "Import actuals {periods}").format(periods=names)
+        )
         self.plan = plan
         self.periods = list(result.periods)
         self.rows = result.rows
@@ -69,11 +72,13 @@ class ImportActualsCommand(QUndoCommand):
 
 def _field_label(key: str) -> str:
     if key == "account_id":
-        return "Account id"
+        return translate("ActualsDialog", "Account id")
     if key == "period":
-        return "Period"
+        return translate("ActualsDialog", "Period")
     info = metric_info(key)
-    return f"{info.label} ({info.level})"
+    return translate("ActualsDialog", "{metric} ({level})").format(
+        metric=metric_label(key), level=metric_level_label(info.level)
+    )
 
 
 class ActualsDialog(QDialog):
@@ -81,38 +86,60 @@ class ActualsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, start_dir: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import actuals")
+        self.setWindowTitle(translate("ActualsDialog", "Import actuals"))
         self.resize(760, 560)
         self.start_dir = start_dir
         self.table: RawTable | None = None
-        row, self.file_edit = _file_row(self, "Actuals (CSV or XLSX)", TABLE_FILTER, self._load)
+        row, self.file_edit = _file_row(
+            self, translate("ActualsDialog", "Actuals (CSV or XLSX)"), TABLE_FILTER, self._load
+        )
         self.period_edit = QLineEdit(self)
         self.period_edit.setObjectName("actualsPeriod")
-        self.period_edit.setPlaceholderText("from the period column, or e.g. 2026-Q3")
+        self.period_edit.setPlaceholderText(
+            translate("ActualsDialog", "from the period column, or e.g. 2026-Q3")
+        )
         self.period_edit.setToolTip(
-            "The period of every row when the file has no period column (a quarter such as "
-            "2026-Q3 or a month such as 2026-07)"
+            translate(
+                "ActualsDialog",
+                "The period of every row when the file has no period column (a quarter such as 2026-Q3 or a month such as 2026-07)",
+            )
         )
         form = QFormLayout()
-        form.addRow("File:", row)
-        form.addRow("Period:", self.period_edit)
+        form.addRow(translate("ActualsDialog", "File:"), row)
+        form.addRow(translate("ActualsDialog", "Period:"), self.period_edit)
         self.columns = QTableWidget(0, 3, self)
         self.columns.setObjectName("actualsColumns")
-        self.columns.setHorizontalHeaderLabels(["Column", "First values", "Imported as"])
+        self.columns.setHorizontalHeaderLabels(
+            [
+                translate("ActualsDialog", "Column"),
+                translate("ActualsDialog", "First values"),
+                translate("ActualsDialog", "Imported as"),
+            ]
+        )
         self.columns.horizontalHeader().setStretchLastSection(True)
         self.combos: dict[str, QComboBox] = {}
-        self.status = QLabel("Choose a file of results per account (and period).", self)
+        self.status = QLabel(
+            translate("ActualsDialog", "Choose a file of results per account (and period)."), self
+        )
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            translate("ActualsDialog", "Import")
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Columns (detected from the header; correct them if needed):"))
+        layout.addWidget(
+            QLabel(
+                translate(
+                    "ActualsDialog", "Columns (detected from the header; correct them if needed):"
+                )
+            )
+        )
         layout.addWidget(self.columns, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
@@ -130,7 +157,9 @@ class ActualsDialog(QDialog):
             table = read_actuals_table(path)
         except InputFileError as exc:
             self.table = None
-            self.status.setText(f"<b>Cannot read:</b> {exc}")
+            self.status.setText(
+                translate("ActualsDialog", "<b>Cannot read:</b> {exc}").format(exc=exc)
+            )
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
         self.table = table
@@ -143,15 +172,19 @@ class ActualsDialog(QDialog):
             self.columns.setItem(r, 1, QTableWidgetItem(sample))
             combo = QComboBox(self.columns)
             combo.setObjectName(f"actualsField_{r}")
-            combo.addItem(AUTO, "")
+            combo.addItem(translate("ActualsDialog", AUTO), "")
             for key in ACTUAL_FIELDS:
                 combo.addItem(_field_label(key), key)
-            combo.addItem("Ignore", IGNORE)
+            combo.addItem(translate("ActualsDialog", "Ignore"), IGNORE)
             combo.setCurrentIndex(max(0, combo.findData(detected.get(column, ""))))
             self.columns.setCellWidget(r, 2, combo)
             self.combos[column] = combo
         self.columns.resizeColumnsToContents()
-        self.status.setText(f"{len(table.rows):,} rows, {len(table.columns)} columns.")
+        self.status.setText(
+            translate("ActualsDialog", "{rows} rows, {columns} columns.").format(
+                rows=num(len(table.rows)), columns=num(len(table.columns))
+            )
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
     def overrides(self) -> dict[str, str]:
@@ -168,7 +201,11 @@ class ActualsDialog(QDialog):
         duplicates = {v for v in chosen if chosen.count(v) > 1}
         if duplicates:
             QMessageBox.warning(
-                self, "Columns", f"Two columns feed {', '.join(sorted(duplicates))}: choose one."
+                self,
+                translate("ActualsDialog", "Columns"),
+                translate("ActualsDialog", "Two columns feed {fields}: choose one.").format(
+                    fields=", ".join(_field_label(d) for d in sorted(duplicates))
+                ),
             )
             return
         self.accept()
@@ -193,14 +230,20 @@ def run_import(
     def done(result: ActualsImport) -> None:
         report = result.report
         report.replaces = overlapping(periods(plan), report.periods)
-        ReportDialog(report.format(limit=200), as_widget(window), "Actuals import report").exec()
+        ReportDialog(
+            report.format(limit=200),
+            as_widget(window),
+            translate("ActualsDialog", "Actuals import report"),
+        ).exec()
         if report.rows_loaded and window.plan is plan:
             window.push(ImportActualsCommand(plan, result))
             window.statusBar().showMessage(report.summary(), 10000)
         if on_done is not None:
             on_done(result)
 
-    window.run_task(work, f"Importing {path.name}", done)
+    window.run_task(
+        work, translate("ActualsDialog", "Importing {name}").format(name=path.name), done
+    )
 
 
 def install(window: MainWindow) -> QAction:
@@ -209,7 +252,11 @@ def install(window: MainWindow) -> QAction:
 
     def open_dialog() -> None:
         if window.plan is None:
-            QMessageBox.information(as_widget(window), "Import actuals", "Open a plan first.")
+            QMessageBox.information(
+                as_widget(window),
+                translate("ActualsDialog", "Import actuals"),
+                translate("ActualsDialog", "Open a plan first."),
+            )
             return
         dialog = ActualsDialog(as_widget(window), str(settings.value(SETTINGS_DIR, "")))
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -219,14 +266,18 @@ def install(window: MainWindow) -> QAction:
         try:
             run_import(window, path, dialog.table, dialog.overrides(), dialog.period())
         except InputFileError as exc:
-            QMessageBox.warning(as_widget(window), "Import actuals", str(exc))
+            QMessageBox.warning(
+                as_widget(window), translate("ActualsDialog", "Import actuals"), str(exc)
+            )
 
-    action = QAction("Import &Actuals…", as_widget(window))
+    action = QAction(translate("ActualsDialog", "Import &Actuals…"), as_widget(window))
     action.setObjectName("importActualsAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+A"))
     action.setStatusTip(
-        "Import results per account and period (revenue, margin, deals, visits...) from a "
-        "CRM export; a stored period is replaced (undoable)"
+        translate(
+            "ActualsDialog",
+            "Import results per account and period (revenue, margin, deals, visits...) from a CRM export; a stored period is replaced (undoable)",
+        )
     )
     action.triggered.connect(open_dialog)
     window.menus["plan"].addAction(action)

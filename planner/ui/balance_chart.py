@@ -237,7 +237,12 @@ class BalanceChart(QWidget):
                 # redraw take seconds; the table names the territories.
                 ax.set_xticks([])
                 if bottom_row:
-                    ax.set_xlabel(f"{k} territories, in plan order", fontsize=7)
+                    ax.set_xlabel(
+                        translate("BalanceChart", "{k} territories, in plan order").format(
+                            k=num(k, 0)
+                        ),
+                        fontsize=7,
+                    )
             elif bottom_row:
                 ax.set_xticks(x)
                 ax.set_xticklabels([_short(n) for n in names], rotation=90, fontsize=7)
@@ -295,7 +300,9 @@ class BalanceChart(QWidget):
     def _blit(self) -> None:
         self.canvas.restore_region(self._background)
         self._draw_animated()
-        self.canvas.blit(self.figure.bbox)
+        # Painted with the rest of the frame: blit() repaints at once, a second flush of
+        # the chart's window per move.
+        self.canvas.update()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -58,15 +58,34 @@ def shown_band(table: BalanceTable) -> np.ndarray:
     Decided on the rounded value, so a cell reading ``+10.0 %`` is green in a ±10 %
     band (the workbook and the HTML map use the same rule).
     """
-    tolerances = [m.tolerance for m in table.measures]
-    deviation = np.asarray(table.deviation, dtype=float)
-    return np.array(
-        [
-            [shown_in_band(float(d), t) for d, t in zip(row, tolerances, strict=True)]
-            for row in deviation.reshape(len(deviation), len(tolerances))
-        ],
-        dtype=bool,
-    ).reshape(len(deviation), len(tolerances))
+    tolerances = np.array([m.tolerance for m in table.measures], dtype=float)
+    deviation = np.asarray(table.deviation, dtype=float).reshape(-1, len(tolerances))
+    # Rounding to 0.1 % moves a value by 0.0005 at most: only values that close to the
+    # band's edge need the exact rule (300 territories a preview made the loop count).
+    with np.errstate(invalid="ignore"):
+        inside = np.isfinite(deviation) & (np.abs(deviation) <= tolerances)
+        near = np.isfinite(deviation) & (np.abs(np.abs(deviation) - tolerances) < 1e-3)
+    for i, j in np.argwhere(near).tolist():
+        inside[i, j] = shown_in_band(float(deviation[i, j]), float(tolerances[j]))
+    return inside
+
+
+_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        SORT_ROLE,
+    )
+)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise equality with NaN equal to NaN."""
+    return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
 class BalanceModel(QAbstractTableModel):
@@ -96,6 +115,9 @@ class BalanceModel(QAbstractTableModel):
         self.capacity = np.zeros(0)
         self._text_cache: dict[int, list[str]] = {}
         self._background_cache: dict[int, list[QBrush]] = {}
+        self._plan: Plan | None = None
+        #: Rows told to repaint by the last in-place update (tests count them).
+        self.last_changed_rows = np.zeros(0, dtype=np.intp)
 
     def set_plan_table(
         self,
@@ -114,6 +136,21 @@ class BalanceModel(QAbstractTableModel):
         With ``groups`` (node names and their territory indices) the rows are the nodes
         of hierarchy ``level`` and ``table`` is their rolled-up balance.
         """
+        if (
+            preview
+            and groups is None
+            and self._plan is plan
+            and self.level == level
+            and self.table is not None
+            and self.table.values.shape == table.values.shape
+            and [m.key for m in self.table.measures] == [m.key for m in table.measures]
+        ):
+            # A preview moves accounts only (an edit to anything else arrives as an applied
+            # change first): names, reps, quotas, colours and capacity stay; only the rows
+            # whose figures differ are formatted and repainted again.
+            self._show_values(table, preview)
+            return False
+        self._plan = plan
         rep_names = dict(zip(plan.reps["rep_id"], plan.reps["name"], strict=True))
         quotas = plan.territories["quota"].to_numpy(dtype=float)
         colors = list(plan.territories["color"])
@@ -167,6 +204,38 @@ class BalanceModel(QAbstractTableModel):
         self.table = table
         self.endResetModel()
         return True
+
+    def _show_values(self, table: BalanceTable, preview: bool) -> None:
+        """New figures for the same rows and columns: repaint the rows that changed."""
+        old = self.table
+        assert old is not None
+        keys = [m.key for m in table.measures]
+        load = (
+            table.values[:, keys.index("workload")]
+            if "workload" in keys
+            else np.full(len(self.capacity), np.nan)
+        )
+        self.utilisation, self.over_capacity = utilisation(load, self.capacity)
+        self.preview = preview
+        same_targets = np.array_equal(old.targets, table.targets, equal_nan=True)
+        changed = ~(_same(old.values, table.values) & _same(old.deviation, table.deviation)).all(
+            axis=1
+        )
+        headers_same = [(m.label, m.tolerance) for m in old.measures] == [
+            (m.label, m.tolerance) for m in table.measures
+        ]
+        self.table = table
+        rows = np.flatnonzero(changed)
+        self.last_changed_rows = rows
+        for r in rows.tolist():
+            self._text_cache.pop(r, None)
+            self._background_cache.pop(r, None)
+        last = self.columnCount() - 1
+        # Consecutive rows in one signal; a table of 300 rows repaints the few that moved.
+        for run in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if len(rows) else []:
+            self.dataChanged.emit(self.index(int(run[0]), 0), self.index(int(run[-1]), last))
+        if not same_targets or not headers_same:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.table is None else self.table.values.shape[0]
@@ -241,7 +310,8 @@ class BalanceModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if self.table is None or not index.isValid():
+        # A paint asks each cell for about ten roles; most are answered here at once.
+        if role not in _ROLES or self.table is None or not index.isValid():
             return None
         row, col = index.row(), index.column()
         if col == 2:
@@ -482,15 +552,32 @@ class BalancePanel(QWidget):
         tips = []
         if stale_names:
             tips.append(
-                "Estimated since edits moved accounts in or out (plan routes again, or undo "
-                "the edits, to use routed travel): " + ", ".join(stale_names)
+                translate(
+                    "BalancePanel",
+                    "Estimated since edits moved accounts in or out (plan routes again, or undo "
+                    "the edits, to use routed travel): {names}",
+                ).format(names=", ".join(stale_names))
             )
         if tree.problems:
-            fallback = " (grouped by parent_id only)" if tree.fallback else ""
-            more = f" and {len(tree.problems) - 1} more" if len(tree.problems) > 1 else ""
-            parts.append(f"hierarchy: {tree.problems[0]}{more}{fallback}")
-            tips.append("Hierarchy table problems:\n" + "\n".join(tree.problems))
-        prefix = "PREVIEW — " if preview else ""
+            fallback = (
+                translate("BalancePanel", " (grouped by parent_id only)") if tree.fallback else ""
+            )
+            more = (
+                translate("BalancePanel", " and {n} more").format(n=len(tree.problems) - 1)
+                if len(tree.problems) > 1
+                else ""
+            )
+            parts.append(
+                translate("BalancePanel", "hierarchy: {problem}{more}{fallback}").format(
+                    problem=tree.problems[0], more=more, fallback=fallback
+                )
+            )
+            tips.append(
+                translate("BalancePanel", "Hierarchy table problems:")
+                + "\n"
+                + "\n".join(tree.problems)
+            )
+        prefix = translate("BalancePanel", "PREVIEW — ") if preview else ""
         self.summary.setText(prefix + " · ".join(parts))
         self.summary.setToolTip("\n\n".join(tips))
         if reset or self._sized_for != (plan, level):

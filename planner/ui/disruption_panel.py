@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -57,6 +58,8 @@ class DisruptionPanel(QWidget):
         #: Items per territory index (their table rows move when sorted).
         self._rows: list[list[QTableWidgetItem]] = []
         self._names: list[str] = []
+        #: The figures the cells show, (territories, 4), NaN where none yet.
+        self._shown: np.ndarray | None = None
         #: The dock holding the panel (set by :func:`install`).
         self.dock: QDockWidget | None = None
         self.currency = "$"
@@ -70,8 +73,12 @@ class DisruptionPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # Every column as wide as its header and cells: a longer translation is never cut
-        # (a narrow dock scrolls instead).
+        # (a narrow dock scrolls instead). Not while a preview changes cells: then
+        # ResizeToContents measured every cell on every setText (see show_disruption).
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Measured on the rows in view and 50 more, not on all 300 of a national plan (50 ms
+        # whenever the columns fit again after a preview).
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         # Plan order until the planner clicks a header.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -112,30 +119,36 @@ class DisruptionPanel(QWidget):
         sort_column = header.sortIndicatorSection()
         sort_order = header.sortIndicatorOrder()
         self.table.setSortingEnabled(False)
+        header.setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+            if preview
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
         if names != self._names or self.table.rowCount() != k:
             self._build_rows(names)
         rows = self._rows
-        for i in range(k):
-            values = (
-                float(d.gained_accounts[i]),
-                float(d.lost_accounts[i]),
-                float(d.gained_revenue[i]),
-                float(d.lost_revenue[i]),
-            )
-            texts = (
-                num(values[0]),
-                num(values[1]),
-                money(values[2]),
-                money(values[3]),
-            )
+        formats = (num, num, money, money)
+        columns = np.column_stack(
+            [d.gained_accounts, d.lost_accounts, d.gained_revenue, d.lost_revenue]
+        ).astype(float)[:k]
+        shown = self._shown
+        if shown is None or shown.shape != columns.shape:
+            shown = np.full(columns.shape, np.nan)
+        # Only the rows whose figures changed are touched: a preview changes a few.
+        differs = ~((columns == shown) | (np.isnan(columns) & np.isnan(shown)))
+        for i in np.flatnonzero(differs.any(axis=1)).tolist():
+            values = columns[i].tolist()
             background = CHANGED if any(values) else _PLAIN
             items = rows[i]
-            for c, item in enumerate(items):
-                if c and item.data(Qt.ItemDataRole.UserRole) != values[c - 1]:
+            for c in range(1, len(items)):
+                if differs[i, c - 1]:
+                    item = items[c]
                     item.setData(Qt.ItemDataRole.UserRole, values[c - 1])
-                    item.setText(texts[c - 1])
-                if item.background() != background:
+                    item.setText(formats[c - 1](values[c - 1]))
+            if items[0].background() != background:
+                for item in items:
                     item.setBackground(background)
+        self._shown = columns
         if not preview:
             self.table.setSortingEnabled(True)
             if sort_column >= 0:
@@ -158,6 +171,7 @@ class DisruptionPanel(QWidget):
                 row.append(item)
             self._rows.append(row)
         self._names = list(names)
+        self._shown = None
 
     def row_values(self) -> dict[str, tuple[float, float, float, float]]:
         """What the table shows: territory name to (accounts in, out, revenue in, out)."""

@@ -38,16 +38,36 @@ from planner.models.progress import TaskState
 if TYPE_CHECKING:
     from planner.ui.context import AppContext
 from planner.ui.folders import start_folder
-from planner.ui.i18n import translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, translate
 from planner.ui.worker import Task
 
 #: Output kinds: (label, suffix, file filter).
 KINDS: dict[str, tuple[str, str, str]] = {
-    "xlsx": ("Excel workbook for managers", ".xlsx", "Excel workbooks (*.xlsx)"),
-    "html": ("Interactive map (HTML)", ".html", "Web pages (*.html)"),
-    "csv": ("CSV for CRM upload", ".csv", "CSV files (*.csv)"),
-    "png": ("Map picture as shown (PNG)", ".png", "PNG images (*.png)"),
-    "pdf": ("Map book for managers (PDF, a page per territory)", ".pdf", "PDF files (*.pdf)"),
+    "xlsx": (
+        QT_TRANSLATE_NOOP("ExportDialog", "Excel workbook for managers"),
+        ".xlsx",
+        QT_TRANSLATE_NOOP("ExportDialog", "Excel workbooks (*.xlsx)"),
+    ),
+    "html": (
+        QT_TRANSLATE_NOOP("ExportDialog", "Interactive map (HTML)"),
+        ".html",
+        QT_TRANSLATE_NOOP("ExportDialog", "Web pages (*.html)"),
+    ),
+    "csv": (
+        QT_TRANSLATE_NOOP("ExportDialog", "CSV for CRM upload"),
+        ".csv",
+        QT_TRANSLATE_NOOP("ExportDialog", "CSV files (*.csv)"),
+    ),
+    "png": (
+        QT_TRANSLATE_NOOP("ExportDialog", "Map picture as shown (PNG)"),
+        ".png",
+        QT_TRANSLATE_NOOP("ExportDialog", "PNG images (*.png)"),
+    ),
+    "pdf": (
+        QT_TRANSLATE_NOOP("ExportDialog", "Map book for managers (PDF, a page per territory)"),
+        ".pdf",
+        QT_TRANSLATE_NOOP("ExportDialog", "PDF files (*.pdf)"),
+    ),
 }
 
 
@@ -117,7 +137,7 @@ def export_files(ctx: AppContext, request: ExportRequest) -> Task | None:
         from planner.io.export_html import write_html_map
         from planner.io.export_xlsx import atomic_output, write_workbook
 
-        state.report(0.0, "Copying the plan")
+        state.report(0.0, translate("ExportDialog", "Copying the plan"))
         snapshot = build()
         steps = [k for k in ("png", "csv", "html", "pdf", "xlsx") if k in outputs]
         weights = {"png": 1, "csv": 1, "html": 3, "pdf": 8, "xlsx": 10}
@@ -156,7 +176,7 @@ def export_files(ctx: AppContext, request: ExportRequest) -> Task | None:
             10000,
         )
 
-    task: Task = ctx.run_task(work, "Exporting", done)
+    task: Task = ctx.run_task(work, translate("ExportDialog", "Exporting"), done)
     return task
 
 
@@ -170,7 +190,7 @@ class ExportDialog(QDialog):
         self.paths: dict[str, QLineEdit] = {}
         grid = QGridLayout()
         for row, (kind, (label, suffix, file_filter)) in enumerate(KINDS.items()):
-            check = QCheckBox(label, self)
+            check = QCheckBox(translate("ExportDialog", label), self)
             check.setObjectName(f"export_{kind}_check")
             check.setChecked(kind == "xlsx")
             edit = QLineEdit(str(folder / f"{stem}{suffix}"), self)
@@ -178,7 +198,9 @@ class ExportDialog(QDialog):
             edit.setMinimumWidth(360)
             browse = QPushButton(translate("ExportDialog", "Browse…"), self)
             browse.clicked.connect(
-                lambda _=False, e=edit, f=file_filter, c=check: self._browse(e, f, c)
+                lambda _=False, e=edit, f=file_filter, c=check: self._browse(
+                    e, translate("ExportDialog", f), c
+                )
             )
             check.toggled.connect(edit.setEnabled)
             check.toggled.connect(browse.setEnabled)

@@ -182,7 +182,7 @@ class FirstPlanGuide(QWizard):
         self,
         ctx: AppContext,
         plan: Plan,
-        units_label: str = "from the units file",
+        units_label: str = "",
         coverage_text: str = "",
     ) -> None:
         super().__init__(ctx.parent)
@@ -190,10 +190,12 @@ class FirstPlanGuide(QWizard):
         self.setWindowTitle(translate("FirstPlanGuide", "Your first plan"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setButtonText(QWizard.WizardButton.CancelButton, "Skip the guide")
+        self.setButtonText(
+            QWizard.WizardButton.CancelButton, translate("FirstPlanGuide", "Skip the guide")
+        )
         self.ctx = ctx
         self.plan = plan
-        self.units_label = units_label
+        self.units_label = units_label or translate("FirstPlanGuide", "from the units file")
         self.coverage_text = coverage_text
         self.task: Task | None = None
         self.result_: Any = None
@@ -259,7 +261,9 @@ class FirstPlanGuide(QWizard):
         def work(state: TaskState) -> Any:
             return optimise_plan(snapshot, options, state)
 
-        task = Task(work, "Create territories", self, show_dialog=False)
+        task = Task(
+            work, translate("FirstPlanGuide", "Create territories"), self, show_dialog=False
+        )
         self.task = task
         self.ctx.adopt_task(task)
         task.progress.connect(self._on_progress)
@@ -315,7 +319,11 @@ class FirstPlanGuide(QWizard):
             )
         else:
             self.ctx.push(
-                ApplyOptimisationCommand(self.plan, result, "Create territories")  # type: ignore[arg-type]
+                ApplyOptimisationCommand(
+                    self.plan,
+                    result,  # type: ignore[arg-type]
+                    translate("FirstPlanGuide", "Create territories"),
+                )
             )
             after = result.after  # type: ignore[attr-defined]
             in_band = int(after.in_band.all(axis=1).sum())

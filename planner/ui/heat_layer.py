@@ -43,6 +43,7 @@ from planner.ui.heat_render import (
     measure_weights,
     smooth,
 )
+from planner.ui.i18n import QT_TRANSLATE_NOOP, metric_label, translate
 from planner.ui.refresh import Refresh
 from planner.ui.review_context import as_widget
 
@@ -200,7 +201,9 @@ class HeatLayer:
         font = QFont()
         font.setPixelSize(11)
         painter.setFont(font)
-        title = f"Heat: {self.label} (low → high in this view)"
+        title = translate("HeatLayer", "Heat: {measure} (low → high in this view)").format(
+            measure=self.label
+        )
         width = QFontMetricsF(font).horizontalAdvance(title) + 20
         box = QRectF(10, h - 78, max(200.0, width), 40)
         painter.setPen(QColor(120, 120, 120))
@@ -231,6 +234,25 @@ class HeatLayer:
         )
 
 
+#: The account measures' labels (heat_render.ACCOUNT_MEASURES), marked for lupdate.
+MEASURE_LABELS = (
+    QT_TRANSLATE_NOOP("HeatLayer", "Potential"),
+    QT_TRANSLATE_NOOP("HeatLayer", "Revenue (L12M)"),
+    QT_TRANSLATE_NOOP("HeatLayer", "White space (potential − revenue)"),
+    QT_TRANSLATE_NOOP("HeatLayer", "Accounts"),
+)
+
+
+def shown_label(key: str, label: str) -> str:
+    """A heat measure's label (``heat_measures``) in the window's language."""
+    if key.startswith("actual:"):
+        period = label.rpartition("(")[2].rstrip(")")
+        return translate("HeatLayer", "Actual {metric} ({period})").format(
+            metric=metric_label(key.removeprefix("actual:")).lower(), period=period
+        )
+    return translate("HeatLayer", label)
+
+
 class HeatController:
     """Keeps the heat layer on the window's plan and the View ▸ Heat Layer menu."""
 
@@ -241,7 +263,7 @@ class HeatController:
         self.measure: str | None = None
         self._plan: Plan | None = None
         window.canvas.add_overlay(self.layer)
-        self.menu = window.menus["view"].addMenu("&Heat Layer")
+        self.menu = window.menus["view"].addMenu(translate("HeatLayer", "&Heat Layer"))
         self.menu.setObjectName("heatMenu")
         self.group = QActionGroup(as_widget(window))
         self.actions: dict[str | None, QAction] = {}
@@ -258,9 +280,9 @@ class HeatController:
             action.deleteLater()
         self.actions = {}
         plan = self.main.plan
-        measures: dict[str | None, str] = {None: "Off"}
+        measures: dict[str | None, str] = {None: translate("HeatLayer", "Off")}
         if plan is not None:
-            measures.update(heat_measures(plan))
+            measures.update({k: shown_label(k, v) for k, v in heat_measures(plan).items()})
         for key, label in measures.items():
             action = QAction(action_text(label), as_widget(self.main))
             action.setCheckable(True)
@@ -288,7 +310,7 @@ class HeatController:
                     plan.accounts["lon"].to_numpy(dtype=float),
                     plan.accounts["lat"].to_numpy(dtype=float),
                     measure_weights(plan, measure),
-                    labels[measure],
+                    shown_label(measure, labels[measure]),
                 )
         action = self.actions.get(self.measure)
         if action is not None:

@@ -39,6 +39,8 @@ __all__ = [
     "add_language_menu",
     "install_translators",
     "measure_label",
+    "metric_label",
+    "metric_level_label",
     "money",
     "num",
     "percent",
@@ -82,6 +84,37 @@ MEASURE_LABELS = (
 def measure_label(label: str) -> str:
     """A measure's label in the window's language (a default measure's, else as typed)."""
     return translate("Measures", label)
+
+
+#: The actuals' known metrics and their levels (planner.models.actuals.METRICS), marked
+#: for lupdate: a column the import does not know shows its own name.
+METRIC_LABELS = (
+    QT_TRANSLATE_NOOP("Metrics", "Revenue"),
+    QT_TRANSLATE_NOOP("Metrics", "Gross margin"),
+    QT_TRANSLATE_NOOP("Metrics", "Profit"),
+    QT_TRANSLATE_NOOP("Metrics", "Deals won"),
+    QT_TRANSLATE_NOOP("Metrics", "Deals lost"),
+    QT_TRANSLATE_NOOP("Metrics", "Visits held"),
+    QT_TRANSLATE_NOOP("Metrics", "Calls made"),
+    QT_TRANSLATE_NOOP("Metrics", "Opportunities created"),
+    QT_TRANSLATE_NOOP("Metrics", "Pipeline value"),
+    QT_TRANSLATE_NOOP("Metrics", "output"),
+    QT_TRANSLATE_NOOP("Metrics", "activity"),
+    QT_TRANSLATE_NOOP("Metrics", "pipeline"),
+    QT_TRANSLATE_NOOP("Metrics", "other"),
+)
+
+
+def metric_label(key: str) -> str:
+    """The name of an actuals metric (``revenue``, ``deals_won``...) in the window's language."""
+    from planner.models.actuals import metric_info
+
+    return translate("Metrics", metric_info(key).label)
+
+
+def metric_level_label(level: str) -> str:
+    """A metric's level (output, activity, pipeline, other) in the window's language."""
+    return translate("Metrics", level)
 
 
 class PseudoTranslator(QTranslator):

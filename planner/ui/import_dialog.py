@@ -33,17 +33,22 @@ from planner.io.accounts_import import (
     detect_mapping,
     read_table,
 )
-from planner.ui.i18n import num, translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, num, translate
 
-NONE = "(not in file)"
+NONE = QT_TRANSLATE_NOOP("ImportDialog", "(not in file)")
 #: Built-in geographies offered when no units file is given: (key, label).
 GEOGRAPHIES = (
-    ("zip", "ZIP areas (built in, offline)"),
-    ("county", "Counties (built in, offline)"),
-    ("state", "States (built in, offline)"),
+    ("zip", QT_TRANSLATE_NOOP("ImportDialog", "ZIP areas (built in, offline)")),
+    ("county", QT_TRANSLATE_NOOP("ImportDialog", "Counties (built in, offline)")),
+    ("state", QT_TRANSLATE_NOOP("ImportDialog", "States (built in, offline)")),
 )
-TABLE_FILTER = "Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
-VECTOR_FILTER = "Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)"
+#: File filters (translated where a file chooser shows them).
+TABLE_FILTER = QT_TRANSLATE_NOOP(
+    "ImportDialog", "Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
+)
+VECTOR_FILTER = QT_TRANSLATE_NOOP(
+    "ImportDialog", "Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)"
+)
 
 
 @dataclass
@@ -75,7 +80,9 @@ def _file_row(
 
     def browse() -> None:
         start = edit.text() or str(getattr(parent, "start_dir", ""))
-        path, _ = QFileDialog.getOpenFileName(parent, placeholder, start, file_filter)
+        path, _ = QFileDialog.getOpenFileName(
+            parent, placeholder, start, translate("ImportDialog", file_filter)
+        )
         if path:
             edit.setText(path)
             if callable(on_change):
@@ -101,13 +108,16 @@ class ImportDialog(QDialog):
         files = QGroupBox(translate("ImportDialog", "Files"), self)
         form = QFormLayout(files)
         row, self.accounts_edit = _file_row(
-            self, "Accounts (CSV or XLSX)", TABLE_FILTER, self._load_accounts
+            self,
+            translate("ImportDialog", "Accounts (CSV or XLSX)"),
+            TABLE_FILTER,
+            self._load_accounts,
         )
         form.addRow(translate("ImportDialog", "Accounts:"), row)
         self.geography = QComboBox(self)
         self.geography.setObjectName("importGeography")
         for key, label in GEOGRAPHIES:
-            self.geography.addItem(label, key)
+            self.geography.addItem(translate("ImportDialog", label), key)
         self.geography.setToolTip(
             translate(
                 "ImportDialog",
@@ -123,7 +133,9 @@ class ImportDialog(QDialog):
         )
         self.units_edit.textChanged.connect(self._on_units_changed)
         form.addRow(translate("ImportDialog", "Units:"), row)
-        row, self.reps_edit = _file_row(self, "Reps (optional: CSV or XLSX)", TABLE_FILTER)
+        row, self.reps_edit = _file_row(
+            self, translate("ImportDialog", "Reps (optional: CSV or XLSX)"), TABLE_FILTER
+        )
         form.addRow(translate("ImportDialog", "Reps:"), row)
 
         mapping_box = QGroupBox(
@@ -137,7 +149,7 @@ class ImportDialog(QDialog):
         for spec in FIELDS:
             combo = QComboBox(mapping_box)
             combo.setObjectName(f"map_{spec.key}")
-            combo.addItem(NONE)
+            combo.addItem(translate("ImportDialog", NONE))
             self.combos[spec.key] = combo
             self.mapping_form.addRow(f"{spec.label}:", combo)
 
@@ -213,7 +225,7 @@ class ImportDialog(QDialog):
         self.swap.setChecked(request.swap_latlon != "never")
         self.set_accounts_file(str(request.accounts))
         for key, combo in self.combos.items():
-            combo.setCurrentText(request.mapping.get(key) or NONE)
+            combo.setCurrentText(request.mapping.get(key) or translate("ImportDialog", NONE))
 
     def set_accounts_file(self, path: str) -> None:
         """Choose the accounts file (as if browsed) and detect its mapping."""
@@ -238,9 +250,9 @@ class ImportDialog(QDialog):
         for key, combo in self.combos.items():
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(NONE)
+            combo.addItem(translate("ImportDialog", NONE))
             combo.addItems(table.columns)
-            combo.setCurrentText(mapping.get(key) or NONE)
+            combo.setCurrentText(mapping.get(key) or translate("ImportDialog", NONE))
             combo.blockSignals(False)
         rows = table.rows[:8]
         self.preview.setColumnCount(len(table.columns))
@@ -263,7 +275,7 @@ class ImportDialog(QDialog):
     def mapping(self) -> dict[str, str | None]:
         """The mapping as the user set it."""
         return {
-            key: (None if c.currentText() == NONE else c.currentText())
+            key: (None if c.currentText() == translate("ImportDialog", NONE) else c.currentText())
             for key, c in self.combos.items()
         }
 

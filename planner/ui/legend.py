@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.ui.i18n import translate
+
 #: The legend box takes at most this share of the map's width and height.
 MAX_WIDTH_SHARE = 0.45
 MAX_HEIGHT_SHARE = 0.6
@@ -66,12 +68,13 @@ def legend_layout(
     capacity = rows * max_columns
     if len(items) > capacity:
         # The summary line needs its width too, which may leave room for fewer columns.
-        widest = f"… {len(items)} more (View ▸ Legend)"
+        widest = translate("Legend", "… {n} more (View ▸ Legend)").format(n=len(items))
         column_width = max(column_width, metrics.horizontalAdvance(widest) + 40)
         max_columns = max(1, int((width * MAX_WIDTH_SHARE) // column_width))
         capacity = rows * max_columns
         more = len(items) - capacity + 1
-        items = [*items[: capacity - 1], (f"… {more} more (View ▸ Legend)", None)]
+        more_text = translate("Legend", "… {n} more (View ▸ Legend)").format(n=more)
+        items = [*items[: capacity - 1], (more_text, None)]
     n_columns = -(-len(items) // rows)
     per_column = -(-len(items) // n_columns)
     columns = [items[i : i + per_column] for i in range(0, len(items), per_column)]
@@ -150,7 +153,11 @@ class LegendPanel(QWidget):
             item = QListWidgetItem(swatch(color), label)
             item.setToolTip(label)
             self.list.addItem(item)
-        self.summary.setText(f"{len(entries)} entries" if entries else "No plan open")
+        self.summary.setText(
+            self.tr("%n entries", "", len(entries))
+            if entries
+            else translate("Legend", "No plan open")
+        )
 
 
 def legend_dock(
@@ -159,7 +166,7 @@ def legend_dock(
     """A Legend dock on the window's left (View ▸ Legend hides and shows it)."""
     panel = LegendPanel(window)
     panel.follow(changed, entries)
-    dock = QDockWidget("Legend", window)
+    dock = QDockWidget(translate("Legend", "Legend"), window)
     dock.setObjectName("legendDock")
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)

@@ -133,6 +133,9 @@ class UnitLevels:
         #: level -> colour key -> combined path (or None when the group has no geometry)
         self._groups: dict[int, dict[int, QPainterPath | None]] = {}
         self._members: dict[int, np.ndarray] = {}
+        self._group_boxes: dict[
+            tuple[int, int], tuple[object, tuple[float, float, float, float]]
+        ] = {}
 
     def __len__(self) -> int:
         return len(self._world)
@@ -187,6 +190,20 @@ class UnitLevels:
         shift = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
         index = np.arange(total) + shift
         return path_from_bytes(elements[index].tobytes(), total, winding=winding)
+
+    def group_bounds(self, level: int, key: int) -> tuple[float, float, float, float]:
+        """World box ``(x0, y0, x1, y1)`` of a colour group's path (NaN when it has none)."""
+        path = self.group_paths(level).get(key)
+        box = self._group_boxes.get((level, key))
+        if box is None or box[0] is not path:
+            if path is None:
+                bounds = (np.nan, np.nan, np.nan, np.nan)
+            else:
+                r = path.controlPointRect()
+                bounds = (r.left(), r.top(), r.right(), r.bottom())
+            box = (path, bounds)
+            self._group_boxes[(level, key)] = box
+        return box[1]
 
     def group_paths(self, level: int) -> dict[int, QPainterPath | None]:
         """One combined path per colour key at ``level`` (winding fill: units never cancel)."""

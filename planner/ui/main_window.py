@@ -50,7 +50,7 @@ from planner.ui.refresh import Refresh, RefreshScheduler
 from planner.ui.tools import MapTool
 from planner.ui.worker import Task
 
-PLAN_FILTER = "Territory plans (*.gpkg);;All files (*)"
+PLAN_FILTER = QT_TRANSLATE_NOOP("MainWindow", "Territory plans (*.gpkg);;All files (*)")
 MAX_RECENT = 8
 
 
@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         self.canvas.setObjectName("mapCanvas")
         self.setCentralWidget(self.canvas)
         self.presenter = PlanMapPresenter(self.canvas)
-        self.refresh.add_view(self.presenter.refresh, previews=False)
+        # The map shows previews too: a lasso in progress colours what it would move.
+        self.refresh.add_view(self.presenter.refresh)
 
         self.balance = BalancePanel(self)
         self.balance_dock = QDockWidget(translate("MainWindow", "Balance"), self)
@@ -140,7 +141,10 @@ class MainWindow(QMainWindow):
 
         self.coords = QLabel("", self)
         self.coords.setObjectName("cursorCoordinates")
-        self.coords.setMinimumWidth(190)
+        # A fixed size: a new text then asks for no new layout of the window (it did on
+        # every mouse move).
+        widest = self.coords.fontMetrics().horizontalAdvance("180.00000°N  180.00000°W") + 12
+        self.coords.setFixedSize(max(190, widest), self.coords.sizeHint().height())
         self.statusBar().addPermanentWidget(self.coords)
 
         self._active_tool: MapTool | None = None
@@ -406,9 +410,13 @@ class MainWindow(QMainWindow):
                     translate("MainWindow", "Select territories first."), 5000
                 )
                 return
-            verb = "Lock" if value else "Unlock"
             names = ", ".join(self.plan.territory_label(i) for i in selected)
-            self.push(SetLocksCommand(self.plan, "territories", selected, value, f"{verb} {names}"))
+            text = (
+                translate("MainWindow", "Lock {names}")
+                if value
+                else translate("MainWindow", "Unlock {names}")
+            ).format(names=names)
+            self.push(SetLocksCommand(self.plan, "territories", selected, value, text))
 
         self.merge_action = self._action(
             translate("MainWindow", "&Merge Selected Territories"),
@@ -432,7 +440,7 @@ class MainWindow(QMainWindow):
             self.menus["edit"].addAction(action)
 
         self.undo_view = QUndoView(self.undo_stack, self)
-        self.undo_view.setEmptyLabel("Plan as opened")
+        self.undo_view.setEmptyLabel(translate("MainWindow", "Plan as opened"))
         self.history_dock = QDockWidget(translate("MainWindow", "Undo history"), self)
         self.history_dock.setObjectName("historyDock")
         self.history_dock.setWidget(self.undo_view)
@@ -510,21 +518,28 @@ class MainWindow(QMainWindow):
 
         tree = hierarchy(self.plan) if self.plan is not None else None
         levels = tree.levels if tree is not None else []
-        modes: list[tuple[str, str | tuple[str, str]]] = [("Territory", "territory")]
+        modes: list[tuple[str, str | tuple[str, str]]] = [
+            (translate("MainWindow", "Territory"), "territory")
+        ]
         modes += [(level, ("level", level)) for level in levels]
         modes += [
-            (f"Deviation of {label}", ("deviation", key))
+            (
+                translate("MainWindow", "Deviation of {measure}").format(measure=label),
+                ("deviation", key),
+            )
             for key, label in (
-                ("workload", "Workload"),
-                ("potential", "Potential"),
-                ("revenue", "Revenue"),
-                ("accounts", "Accounts"),
+                ("workload", translate("MainWindow", "Workload")),
+                ("potential", translate("MainWindow", "Potential")),
+                ("revenue", translate("MainWindow", "Revenue")),
+                ("accounts", translate("MainWindow", "Accounts")),
             )
         ]
         from planner.models.actuals import has_actuals
 
         if self.plan is not None and has_actuals(self.plan):
-            modes.append(("Attainment (latest period)", ("attainment", "")))
+            modes.append(
+                (translate("MainWindow", "Attainment (latest period)"), ("attainment", ""))
+            )
         current = self.presenter.color_mode
         if current == "parent" and levels:
             current = ("level", levels[0])
@@ -765,7 +780,7 @@ class MainWindow(QMainWindow):
         )
         return self.run_task(
             lambda state: read_plan(path, state),
-            f"Opening {path.name}",
+            translate("MainWindow", "Opening {name}").format(name=path.name),
             lambda opened: self._on_plan_read(opened, path),
             show_dialog,
         )
@@ -807,7 +822,8 @@ class MainWindow(QMainWindow):
         )
         lines = validation.lines()
         # The first problems at a glance; every one of them under Show Details.
-        shown = lines[:3] + ([f"… and {len(lines) - 3} more"] if len(lines) > 3 else [])
+        more = translate("MainWindow", "… and {n} more").format(n=len(lines) - 3)
+        shown = lines[:3] + ([more] if len(lines) > 3 else [])
         box.setInformativeText("\n".join(shown))
         box.setDetailedText("\n".join(lines))
         read_only = box.addButton(
@@ -831,7 +847,7 @@ class MainWindow(QMainWindow):
             return
         start = str(start_folder(self.settings, "dirs/plans", self.path))
         name, _ = QFileDialog.getOpenFileName(
-            self, translate("MainWindow", "Open plan"), start, PLAN_FILTER
+            self, translate("MainWindow", "Open plan"), start, translate("MainWindow", PLAN_FILTER)
         )
         if name:
             self.settings.setValue("dirs/plans", str(Path(name).parent))
@@ -871,13 +887,17 @@ class MainWindow(QMainWindow):
             )
             texts = [result.report.format(limit=500)]
             if request.units:
-                state.report(0.55, f"Reading {request.units.name}")
+                state.report(
+                    0.55, translate("MainWindow", "Reading {name}").format(name=request.units.name)
+                )
                 units_result = import_units(request.units)
                 units = units_result.units
                 texts.append(units_result.report.format(limit=200))
-                units_label = f"from {request.units.name}"
+                units_label = translate("MainWindow", "from {name}").format(name=request.units.name)
             else:
-                state.report(0.55, "Choosing the units that cover the accounts")
+                state.report(
+                    0.55, translate("MainWindow", "Choosing the units that cover the accounts")
+                )
                 accounts = result.accounts
                 units, selection = units_for_accounts(
                     accounts["lon"].to_numpy(dtype=float),
@@ -886,12 +906,14 @@ class MainWindow(QMainWindow):
                     state.sub(0.55, 0.8),
                 )
                 texts.append(selection.format())
-                units_label = f"bundled US geography: {LEVEL_LABELS[request.geography]}"  # type: ignore[index]
+                units_label = translate("MainWindow", "bundled US geography: {level}").format(
+                    level=LEVEL_LABELS[request.geography]  # type: ignore[index]
+                )
             reps = None
             if request.reps:
                 reps, reps_report = import_reps(request.reps)
                 texts.append(reps_report.format(limit=200))
-            state.report(0.85, "Building the plan")
+            state.report(0.85, translate("MainWindow", "Building the plan"))
             plan = build_plan(result.accounts, units, reps, name=request.accounts.stem)
             coverage = plan_coverage(plan)
             texts.append(coverage.format())
@@ -907,7 +929,11 @@ class MainWindow(QMainWindow):
             if guide and plan.n_units and self.plan is plan:
                 self.show_first_plan_guide(plan, units_label, warning, request)
 
-        return self.run_task(work, f"Importing {request.accounts.name}", done)
+        return self.run_task(
+            work,
+            translate("MainWindow", "Importing {name}").format(name=request.accounts.name),
+            done,
+        )
 
     def show_first_plan_guide(
         self,
@@ -945,7 +971,10 @@ class MainWindow(QMainWindow):
         folder = start_folder(self.settings, "dirs/plans", None if self.read_only else self.path)
         start = str(folder / f"{stem}.gpkg")
         name, _ = QFileDialog.getSaveFileName(
-            self, translate("MainWindow", "Save plan as"), start, PLAN_FILTER
+            self,
+            translate("MainWindow", "Save plan as"),
+            start,
+            translate("MainWindow", PLAN_FILTER),
         )
         if not name:
             return False

@@ -6,6 +6,7 @@ import numpy as np
 import shapely
 from PySide6.QtCore import QTimer
 
+from planner.models.assignment import Change
 from planner.models.balance import BalanceTable
 from planner.models.events import (
     ActualsChanged,
@@ -16,7 +17,7 @@ from planner.models.events import (
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
-from planner.ui.i18n import translate
+from planner.ui.i18n import QT_TRANSLATE_NOOP, num, translate
 from planner.ui.refresh import Refresh
 
 UNASSIGNED_UNIT = (200, 200, 200, 120)
@@ -56,6 +57,13 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+#: The words of the attainment legend (planner.ui.attainment_map.LEGEND, Qt-free), for lupdate.
+ATTAINMENT_LEGEND_WORDS = (
+    QT_TRANSLATE_NOOP("AttainmentMap", "≤ 70 % of quota"),
+    QT_TRANSLATE_NOOP("AttainmentMap", "no quota"),
+)
+
+
 class PlanMapPresenter:
     """Pushes a plan's layers to a :class:`MapCanvas` and redraws only what a change touched.
 
@@ -73,6 +81,11 @@ class PlanMapPresenter:
         #: (``""`` = the latest period; see :mod:`planner.ui.attainment_map`).
         self.color_mode: str | tuple[str, str] = "territory"
         self._attainment_cache: np.ndarray | None = None
+        #: The territory each account is coloured by on the map (None: colours follow
+        #: something else, e.g. the deviation), so a recolour touches only what differs.
+        self._shown_accounts: np.ndarray | None = None
+        #: Unit and account palettes a preview reuses (built again for each applied state).
+        self._preview_palettes: tuple[np.ndarray, np.ndarray] | None = None
 
     def set_color_mode(self, mode: str | tuple[str, str]) -> None:
         """Colour territories by their own colour, by a hierarchy level, or by deviation.
@@ -101,6 +114,7 @@ class PlanMapPresenter:
                     f"no hierarchy level {mode[1]!r} (levels: {', '.join(levels) or 'none'})"
                 )
         self.color_mode = mode
+        self._preview_palettes = None
         if self.plan is not None:
             self.canvas.set_unit_colors(self.unit_colors())
             self.canvas.set_account_colors(self.account_colors())
@@ -136,6 +150,7 @@ class PlanMapPresenter:
     def set_plan(self, plan: Plan) -> None:
         """Show a new plan and zoom to it."""
         self.plan = plan
+        self._preview_palettes = None
         self.canvas.set_units(plan.units.geometry.to_numpy())
         lon = plan.accounts["lon"].to_numpy(dtype=float)
         lat = plan.accounts["lat"].to_numpy(dtype=float)
@@ -186,11 +201,17 @@ class PlanMapPresenter:
         assert self.plan is not None
         return self._palette(UNIT_ALPHA)[self.plan.unit_territory + 1]
 
-    def account_colors(self) -> np.ndarray:
-        assert self.plan is not None
+    def _account_palette(self) -> np.ndarray:
         palette = self._palette(255, darken=0.55)
         palette[0] = UNASSIGNED_ACCOUNT
-        return palette[self.plan.account_territory + 1]
+        return palette
+
+    def account_colors(self) -> np.ndarray:
+        """Account colours of the plan as it is (what the map then shows)."""
+        assert self.plan is not None
+        by_territory = self._recolours_by_territory()
+        self._shown_accounts = self.plan.account_territory.copy() if by_territory else None
+        return self._account_palette()[self.plan.account_territory + 1]
 
     # -- outlines, labels, legend ----------------------------------------------------
 
@@ -205,7 +226,9 @@ class PlanMapPresenter:
         key = self._deviation_key()
         if self._attainment_period() is not None:
             pct = self._attainment_labels()[index]
-            return f"{name}\n{pct:.0f} % of quota" if np.isfinite(pct) else f"{name}\nno quota"
+            if not np.isfinite(pct):
+                return name + "\n" + translate("MapPresenter", "no quota")
+            return name + "\n" + translate("MapPresenter", "{pct} % of quota").format(pct=num(pct))
         if key is not None:
             from planner.models.settings import format_value
 
@@ -222,7 +245,7 @@ class PlanMapPresenter:
             return name
         dev = table.deviation[index, j]
         dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
-        return f"{name}\n{table.values[index, j]:,.0f} h ({dev_text})"
+        return f"{name}\n{num(table.values[index, j])} h ({dev_text})"
 
     def _attainment_labels(self) -> np.ndarray:
         assert self.plan is not None
@@ -260,7 +283,9 @@ class PlanMapPresenter:
         if self._attainment_period() is not None:
             from planner.ui.attainment_map import LEGEND
 
-            self.canvas.set_legend([*LEGEND, ("Unassigned account", "#e31a1c")])
+            legend = [(translate("AttainmentMap", label), colour) for label, colour in LEGEND]
+            unassigned = translate("MapPresenter", "Unassigned account")
+            self.canvas.set_legend([*legend, (unassigned, "#e31a1c")])
             return
         groups = self._level_groups() if self._deviation_key() is None else None
         if groups is not None:
@@ -307,9 +332,53 @@ class PlanMapPresenter:
 
     # -- refresh ------------------------------------------------------------------------
 
+    def _recolours_by_territory(self) -> bool:
+        """Whether an item's colour follows its territory alone (not the balance)."""
+        return self._deviation_key() is None and self._attainment_period() is None
+
+    def show_assignment(self, preview: Change | None = None) -> None:
+        """Colour units and accounts by the territory they are in, or would be in after
+        ``preview``; only the items whose territory differs from what the map shows are
+        recoloured (on the map's buffers, in place)."""
+        plan = self.plan
+        assert plan is not None
+        units = plan.unit_territory
+        accounts = plan.account_territory
+        if preview is not None:
+            units = units.copy()
+            units[preview.unit_indices] = preview.unit_after
+            accounts = accounts.copy()
+            accounts[preview.account_indices] = preview.account_after
+        # A preview changes no territory's colour: the palettes of the last applied state
+        # are kept while it moves (rebuilding them was a third of the map's part of a move).
+        cached = self._preview_palettes if preview is not None else None
+        if cached is None:
+            cached = (self._palette(UNIT_ALPHA), self._account_palette())
+        self._preview_palettes = cached
+        unit_palette, account_palette = cached
+        self.canvas.set_unit_colors(unit_palette[units + 1])
+        shown = self._shown_accounts
+        if shown is None or shown.shape != accounts.shape:
+            self.canvas.set_account_colors(account_palette[accounts + 1])
+        else:
+            differ = np.flatnonzero(shown != accounts)
+            if len(differ):
+                self.canvas.recolour_accounts(differ, account_palette[accounts[differ] + 1])
+        self._shown_accounts = accounts.copy()
+
     def refresh(self, refresh: Refresh) -> None:
-        """Redraw what ``refresh`` says changed: colours of moved items, touched outlines."""
+        """Redraw what ``refresh`` says changed: colours of moved items, touched outlines.
+
+        A preview (a lasso in progress) recolours the units and accounts it would move in
+        their new territory's colour; the end of a preview restores them.
+        """
         if self.plan is not refresh.plan:
+            return
+        if refresh.applied:
+            self._preview_palettes = None  # colours may have changed
+        if not refresh.applied:
+            if self._recolours_by_territory():
+                self.show_assignment(refresh.preview)
             return
         if refresh.full:
             # A new plan was drawn by set_plan; the territory list or settings changed.
@@ -341,10 +410,7 @@ class PlanMapPresenter:
             self.canvas.set_unit_colors(self.unit_colors())
             self.canvas.set_account_colors(self.account_colors())
         else:
-            if any(len(c.unit_indices) for c in moved):
-                self.canvas.set_unit_colors(self.unit_colors())
-            if any(len(c.account_indices) for c in moved):
-                self.canvas.set_account_colors(self.account_colors())
+            self.show_assignment()
         self.refresh_outlines(refresh.balance)
         if properties:
             self.refresh_legend()

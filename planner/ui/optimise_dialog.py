@@ -192,17 +192,31 @@ class OptimiseDialog(QDialog):
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.contiguity = QComboBox()
-        self.contiguity.addItem("Required: every territory in one piece", "required")
-        self.contiguity.addItem("Preferred: in pieces only where a band needs it", "preferred")
-        self.contiguity.addItem("Off: territories may be in pieces", "off")
+        for value, text in (
+            ("required", translate("OptimiseDialog", "Required: every territory in one piece")),
+            (
+                "preferred",
+                translate("OptimiseDialog", "Preferred: in pieces only where a band needs it"),
+            ),
+            ("off", translate("OptimiseDialog", "Off: territories may be in pieces")),
+        ):
+            self.contiguity.addItem(text, value)
         self.contiguity.setToolTip(
-            "Whether territories must stay connected across shared unit borders"
+            translate(
+                "OptimiseDialog",
+                "Whether territories must stay connected across shared unit borders",
+            )
         )
         self.compactness = QComboBox()
-        self.compactness.addItem("Total distance to the territory centres", "distance")
-        self.compactness.addItem("Largest territory diameter (min-max)", "diameter")
+        for value, text in (
+            ("distance", translate("OptimiseDialog", "Total distance to the territory centres")),
+            ("diameter", translate("OptimiseDialog", "Largest territory diameter (min-max)")),
+        ):
+            self.compactness.addItem(text, value)
         self.compactness.setToolTip(
-            "What the optimiser keeps small; the result reports both figures"
+            translate(
+                "OptimiseDialog", "What the optimiser keeps small; the result reports both figures"
+            )
         )
 
         disruption_row = QHBoxLayout()
@@ -672,12 +686,21 @@ class OptimiseDialog(QDialog):
         for i in range(1, 1 + len(cols)):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         verdict = {
-            "ok": "Every band met.",
-            "bands_not_met": "Some bands are not met (see below).",
-            "not_contiguous": "Some territories are in pieces.",
-            "cancelled": "Stopped: this is the best plan found so far.",
-            "infeasible": "The request cannot be served; nothing would change.",
+            "ok": translate("OptimiseDialog", "Every band met."),
+            "bands_not_met": translate("OptimiseDialog", "Some bands are not met (see below)."),
+            "not_contiguous": translate("OptimiseDialog", "Some territories are in pieces."),
+            "cancelled": translate(
+                "OptimiseDialog", "Stopped: this is the best plan found so far."
+            ),
+            "infeasible": translate(
+                "OptimiseDialog", "The request cannot be served; nothing would change."
+            ),
         }.get(result.status, result.status)
+        contiguity = {
+            "required": translate("OptimiseDialog", "required"),
+            "preferred": translate("OptimiseDialog", "preferred"),
+            "off": translate("OptimiseDialog", "off"),
+        }.get(result.options.contiguity, result.options.contiguity)
         self.summary.setText(
             translate(
                 "OptimiseDialog",
@@ -697,7 +720,7 @@ class OptimiseDialog(QDialog):
                 diameter_after_km=num(result.diameter_after_km, 1),
                 contiguous_before=result.contiguous_before,
                 contiguous_after=result.contiguous_after,
-                contiguity=result.options.contiguity,
+                contiguity=contiguity,
                 elapsed=num(result.elapsed, 1),
             )
         )
@@ -762,7 +785,11 @@ class OptimiseDialog(QDialog):
             )
             return False
         command = ApplyOptimisationCommand(
-            plan, result, f"Optimise territories ({result.options.mode})"
+            plan,
+            result,
+            translate("OptimiseDialog", "Optimise territories ({mode})").format(
+                mode=result.options.mode
+            ),
         )
         self.ctx.push(command)
         self.outcome = None
@@ -785,7 +812,9 @@ def _pct(value: float) -> str:
 
 
 def _label(result: PlanOptimisation, territory: int) -> str:
-    return "Unassigned" if territory < 0 else result.territory_names[territory]
+    if territory < 0:
+        return translate("OptimiseDialog", "Unassigned")
+    return result.territory_names[territory]
 
 
 def _as_bool(value: object) -> bool:

@@ -45,6 +45,7 @@ from planner.models.performance import (
     trend,
 )
 from planner.models.plan import Plan
+from planner.ui.i18n import QT_TRANSLATE_NOOP, metric_label, metric_level_label, num, translate
 from planner.ui.problems_panel import add_panel_dock
 from planner.ui.review_context import as_widget
 
@@ -54,12 +55,19 @@ if TYPE_CHECKING:
 CANDIDATE = QColor("#fde0dd")
 
 
+def _no_actuals() -> str:
+    return translate("PerformancePanel", "Import actuals (Plan ▸ Import Actuals…) to review them.")
+
+
 class SetMetricQuotaCommand(QUndoCommand):
     """Set one territory's annual quota of a metric other than revenue (undo restores)."""
 
     def __init__(self, plan: Plan, index: int, metric: str, value: float) -> None:
-        label = metric_info(metric).label.lower()
-        super().__init__(f"Set {label} quota of {plan.territory_label(index)}")
+        super().__init__(
+            translate("PerformancePanel", "Set {metric} quota of {territory}").format(
+                metric=metric_label(metric).lower(), territory=plan.territory_label(index)
+            )
+        )
         self.plan, self.index, self.metric, self.value = plan, index, metric, value
         self.previous: object = None
 
@@ -72,16 +80,19 @@ class SetMetricQuotaCommand(QUndoCommand):
 
 
 COLUMNS = (
-    ("name", "Name"),
-    ("quota", "Quota"),
-    ("actual", "Actual"),
-    ("attainment_pct", "Att. %"),
-    ("ytd_attainment_pct", "YTD %"),
-    ("activity_pct", "Visits %"),
-    ("expected_pct", "Expected %"),
-    ("reason", "Candidate: why"),
+    ("name", QT_TRANSLATE_NOOP("PerformancePanel", "Name")),
+    ("quota", QT_TRANSLATE_NOOP("PerformancePanel", "Quota")),
+    ("actual", QT_TRANSLATE_NOOP("PerformancePanel", "Actual")),
+    ("attainment_pct", QT_TRANSLATE_NOOP("PerformancePanel", "Att. %")),
+    ("ytd_attainment_pct", QT_TRANSLATE_NOOP("PerformancePanel", "YTD %")),
+    ("activity_pct", QT_TRANSLATE_NOOP("PerformancePanel", "Visits %")),
+    ("expected_pct", QT_TRANSLATE_NOOP("PerformancePanel", "Expected %")),
+    ("reason", QT_TRANSLATE_NOOP("PerformancePanel", "Candidate: why")),
 )
-LEVELS = (("territory", "Territory"), ("rep", "Rep"))
+LEVELS = (
+    ("territory", QT_TRANSLATE_NOOP("PerformancePanel", "Territory")),
+    ("rep", QT_TRANSLATE_NOOP("PerformancePanel", "Rep")),
+)
 
 
 def _fmt(value: object, pct: bool) -> str:
@@ -91,7 +102,7 @@ def _fmt(value: object, pct: bool) -> str:
         return str(value)
     if not np.isfinite(v):
         return "–"
-    return f"{v:.1f}" if pct else f"{v:,.0f}"
+    return num(v, 1) if pct else num(v)
 
 
 class PerformancePanel(QWidget):
@@ -108,30 +119,39 @@ class PerformancePanel(QWidget):
         self.period_combo.setObjectName("performancePeriod")
         self.level_combo = QComboBox(self)
         self.level_combo.setObjectName("performanceLevel")
-        self.colour = QCheckBox("Colour map", self)
+        self.colour = QCheckBox(translate("PerformancePanel", "Colour map"), self)
         self.colour.setObjectName("performanceColourMap")
-        self.colour.setToolTip("Colour territories by attainment: red below quota, blue above")
+        self.colour.setToolTip(
+            translate(
+                "PerformancePanel", "Colour territories by attainment: red below quota, blue above"
+            )
+        )
         for combo in (self.metric_combo, self.period_combo, self.level_combo):
+            # Filled when a plan opens, after the first show: grow with the (translated) items.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._on_choice)
         self.colour.toggled.connect(self._on_colour_toggled)
         top = QHBoxLayout()
         for label, widget in (
-            ("Metric", self.metric_combo),
-            ("Period", self.period_combo),
-            ("By", self.level_combo),
+            (translate("PerformancePanel", "Metric"), self.metric_combo),
+            (translate("PerformancePanel", "Period"), self.period_combo),
+            (translate("PerformancePanel", "By"), self.level_combo),
         ):
             top.addWidget(QLabel(label, self))
             top.addWidget(widget)
         top.addStretch(1)
-        self.quota_button = QPushButton("Set Quota…", self)
+        self.quota_button = QPushButton(translate("PerformancePanel", "Set Quota…"), self)
         self.quota_button.setObjectName("performanceSetQuota")
         self.quota_button.setToolTip(
-            "Set the selected territory's annual quota of this metric (one undo step)"
+            translate(
+                "PerformancePanel",
+                "Set the selected territory's annual quota of this metric (one undo step)",
+            )
         )
         self.quota_button.clicked.connect(self.ask_quota)
         top.addWidget(self.quota_button)
         top.addWidget(self.colour)
-        self.summary = QLabel("Import actuals (Plan ▸ Import Actuals…) to review them.", self)
+        self.summary = QLabel(_no_actuals(), self)
         self.summary.setObjectName("performanceSummary")
         self.summary.setWordWrap(True)
         self.figure = Figure(figsize=(5, 2.6), dpi=90)
@@ -141,8 +161,8 @@ class PerformancePanel(QWidget):
         self.chart.setMinimumHeight(180)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("performanceTable")
-        self.table.setHorizontalHeaderLabels([c[1] for c in COLUMNS])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setHorizontalHeaderLabels([translate("PerformancePanel", c[1]) for c in COLUMNS])
+        self._fit_columns()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.itemSelectionChanged.connect(self._on_table_selected)
@@ -178,8 +198,12 @@ class PerformancePanel(QWidget):
         )
         self.metric_combo.clear()
         for m in metric_columns(index.table):
-            info = metric_info(m)
-            self.metric_combo.addItem(f"{info.label} ({info.level})", m)
+            self.metric_combo.addItem(
+                translate("PerformancePanel", "{metric} ({level})").format(
+                    metric=metric_label(m), level=metric_level_label(metric_info(m).level)
+                ),
+                m,
+            )
         self.period_combo.clear()
         from planner.models.actuals import review_periods
 
@@ -188,7 +212,8 @@ class PerformancePanel(QWidget):
         self.level_combo.clear()
         from planner.models.hierarchy import hierarchy
 
-        for key, label in (*LEVELS, *((lvl, lvl) for lvl in hierarchy(plan).levels)):
+        levels = [(key, translate("PerformancePanel", label)) for key, label in LEVELS]
+        for key, label in (*levels, *((lvl, lvl) for lvl in hierarchy(plan).levels)):
             self.level_combo.addItem(label, key)
         combos: tuple[QComboBox, ...] = (self.metric_combo, self.period_combo, self.level_combo)
         for combo, value in zip(combos, keep, strict=True):
@@ -211,7 +236,7 @@ class PerformancePanel(QWidget):
         if not has_actuals(plan):
             self.result = None
             self.table.setRowCount(0)
-            self.summary.setText("Import actuals (Plan ▸ Import Actuals…) to review them.")
+            self.summary.setText(_no_actuals())
             self.colour.setChecked(False)
             self.figure.clear()
             self.chart.draw_idle()
@@ -232,11 +257,12 @@ class PerformancePanel(QWidget):
             return
         self._show_table(self.result)
         rec = self.result.reconciliation
-        self.summary.setText(
-            f"<b>{rec.sentence(plan.settings.currency)}</b><br>"
-            f"{len(self.result.candidates)} candidate(s) for the redesign. "
-            f"Expected attainment: {self.result.model.describe()}."
+        candidates = self.tr("%n candidate(s) for the redesign.", "", len(self.result.candidates))
+        expected = translate("PerformancePanel", "Expected attainment: {model}.").format(
+            model=self.result.model.describe()
         )
+        sentence = rec.sentence(plan.settings.currency)
+        self.summary.setText("<b>" + sentence + "</b><br>" + candidates + " " + expected)
         self.draw_trend()
         if self.colour.isChecked():
             self._apply_colour()
@@ -262,8 +288,17 @@ class PerformancePanel(QWidget):
                 if key == "reason":
                     item.setToolTip(str(row[key]))
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.table.blockSignals(False)
+
+    def _fit_columns(self) -> None:
+        """Every header whole (translations run longer than English); a long reason is cut
+        at about 420 px and shows whole in its tooltip."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        last = len(COLUMNS) - 1
+        need = header.sectionSizeFromContents(last).width()
+        header.resizeSection(last, max(need, min(header.sectionSize(last), 420)))
 
     def selected_names(self) -> list[str]:
         """Names of the rows the trend highlights: the map's selection at territory level."""
@@ -311,12 +346,16 @@ class PerformancePanel(QWidget):
                 )  # fmt: skip
         ax.axhline(100, color="#555555", lw=1, ls="--", zorder=2)
         ax.set_xticks(x, list(frame.index))
-        ax.set_ylabel("Attainment %")
-        ax.set_title(
-            f"{metric_info(self.result.metric).label}: attainment per period"
-            + ("" if chosen else " (select territories to follow them)"),
-            fontsize=9,
+        ax.set_ylabel(translate("PerformancePanel", "Attainment %"))
+        title = (
+            translate("PerformancePanel", "{metric}: attainment per period")
+            if chosen
+            else translate(
+                "PerformancePanel",
+                "{metric}: attainment per period (select territories to follow them)",
+            )
         )
+        ax.set_title(title.format(metric=metric_label(self.result.metric)), fontsize=9)
         ax.grid(axis="y", color="#eeeeee")
         if chosen:
             ax.legend(fontsize=7, loc="best")
@@ -350,16 +389,21 @@ class PerformancePanel(QWidget):
         plan = self.main.plan
         selected = list(self.main.context.selection.indices) if plan is not None else []
         if plan is None or len(selected) != 1:
-            self.summary.setText("Select one territory to set its quota.")
+            self.summary.setText(
+                translate("PerformancePanel", "Select one territory to set its quota.")
+            )
             return
         index = selected[0]
         metric = str(self.metric_combo.currentData() or "revenue")
         current = float(annual_quotas(plan, metric)[index])
         value, ok = QInputDialog.getDouble(
             self,
-            "Set quota",
-            f"Annual {metric_info(metric).label.lower()} quota of "
-            f"{plan.territory_label(index)} ({quota_level(plan, metric)}):",
+            translate("PerformancePanel", "Set quota"),
+            translate("PerformancePanel", "Annual {metric} quota of {territory} ({level}):").format(
+                metric=metric_label(metric).lower(),
+                territory=plan.territory_label(index),
+                level=metric_level_label(quota_level(plan, metric)),
+            ),
             current if np.isfinite(current) else 0.0,
             0.0,
             1e13,
@@ -395,7 +439,9 @@ class PerformancePanel(QWidget):
 def install(window: MainWindow) -> PerformancePanel:
     """The Performance dock, tabbed with the balance panel and listed in View."""
     panel = PerformancePanel(window)
-    panel.dock = add_panel_dock(window.context, "Performance", panel, "performanceDock")
+    panel.dock = add_panel_dock(
+        window.context, translate("PerformancePanel", "Performance"), panel, "performanceDock"
+    )
     return panel
 
 

@@ -69,6 +69,8 @@ class ProblemsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.problems: list[Problem] = []
+        #: The plan the listed problems were found on.
+        self._checked: Plan | None = None
         #: The dock holding the panel (set by :func:`install`).
         self.dock: QDockWidget | None = None
         self.summary = QLabel(translate("ProblemsPanel", "No plan"), self)
@@ -84,9 +86,15 @@ class ProblemsPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree)
 
-    def show_problems(self, plan: Plan) -> list[Problem]:
-        """Check ``plan`` and list what was found; returns the problems."""
-        problems = find_problems(plan)
+    def show_problems(self, plan: Plan, touched: frozenset[int] | None = None) -> list[Problem]:
+        """Check ``plan`` and list what was found; returns the problems.
+
+        ``touched``: after a move between territories, the territories it touched; the
+        pieces of the others are not looked for again.
+        """
+        previous = self.problems if touched is not None and self._checked is plan else None
+        problems = find_problems(plan, previous, touched if previous is not None else None)
+        self._checked = plan
         self.set_problems(problems)
         return problems
 
@@ -191,7 +199,8 @@ def install(ctx: AppContext) -> ProblemsPanel:
         # Problems come from the assignment and the territories, not from stored tables,
         # routes or locks.
         if r.full or any(isinstance(e, _PROBLEM_EVENTS) for e in r.events):
-            panel.show_problems(r.plan)
+            moves_only = all(isinstance(e, AssignmentChanged) for e in r.events)
+            panel.show_problems(r.plan, r.territories if moves_only and not r.full else None)
 
     ctx.refresh.add_view(refresh, previews=False, widget=panel)
     return panel

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 class SetQuotasCommand(QUndoCommand):
     """Set every territory's quota at once."""
 
-    def __init__(self, plan: Plan, quotas: np.ndarray, text: str = "Set quotas") -> None:
-        super().__init__(text)
+    def __init__(self, plan: Plan, quotas: np.ndarray, text: str = "") -> None:
+        super().__init__(text or translate("QuotaDialog", "Set quotas"))
         self.plan = plan
         self.quotas = np.asarray(quotas, dtype=float)
         self.previous = plan.territories["quota"].to_numpy(dtype=float).copy()
@@ -71,9 +71,9 @@ class QuotaDialog(QDialog):
         self.target.setValue(round(history * 1.1, -3))
         self.method = QComboBox(self)
         for text, key in (
-            ("Share of potential", "potential"),
-            ("Share of history (L12M revenue)", "history"),
-            ("Blend", "blend"),
+            (translate("QuotaDialog", "Share of potential"), "potential"),
+            (translate("QuotaDialog", "Share of history (L12M revenue)"), "history"),
+            (translate("QuotaDialog", "Blend"), "blend"),
         ):
             self.method.addItem(text, key)
         self.blend = QDoubleSpinBox(self)
@@ -288,7 +288,7 @@ class RepMatchDialog(QDialog):
         plan = self.plan
         stack = self.ctx.undo_stack
         changed = 0
-        stack.beginMacro("Assign reps from matching")
+        stack.beginMacro(translate("RepMatchDialog", "Assign reps from matching"))
         for r, s in enumerate(self.suggestions):
             check = self.table.item(r, 0)
             if check is None or check.checkState() != Qt.CheckState.Checked:

@@ -20,6 +20,7 @@ and refreshed in full when it is shown.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -115,11 +116,22 @@ class _Registration:
     stale: bool = False
 
 
+def view_name(view: View) -> str:
+    """``module.qualified_name`` of a registered view, e.g. ``balance_chart.install.<locals>.refresh``."""
+    module = str(getattr(view, "__module__", "") or "").rsplit(".", 1)[-1]
+    name = getattr(view, "__qualname__", type(view).__name__)
+    return f"{module}.{name}".replace(".<locals>", "")
+
+
 def touched_territories(change: Change) -> set[int]:
     """Territory indices a change moves anything into or out of (Unassigned left out)."""
     parts = [change.account_before, change.account_after, change.unit_before, change.unit_after]
-    touched = np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
-    return {int(t) for t in touched if t >= 0}
+    values = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts])
+    if not len(values):
+        return set()
+    # A count per territory instead of a sort: 100,000 moved accounts in a millisecond.
+    seen = np.bincount(values + 1, minlength=1)
+    return {int(t) - 1 for t in np.flatnonzero(seen[1:]) + 1}
 
 
 class RefreshScheduler(QObject):
@@ -145,6 +157,9 @@ class RefreshScheduler(QObject):
         self._preview_dirty = False
         #: Flushes run (for tests and benchmarks: one per burst, not one per event).
         self.flushes = 0
+        #: When a dict, each view's CPU seconds are added to it under the view's name
+        #: (benchmarks set it to see where a refresh goes).
+        self.view_seconds: dict[str, float] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -295,6 +310,7 @@ class RefreshScheduler(QObject):
                 registration.stale = True
                 continue
             registration.stale = False
+            started = time.process_time() if self.view_seconds is not None else 0.0
             if stale and not full:
                 # Missed refreshes while hidden: it catches up on everything at once.
                 if whole is None:
@@ -302,6 +318,10 @@ class RefreshScheduler(QObject):
                 registration.view(whole if registration.previews else without_preview(whole))
             else:
                 registration.view(refresh if registration.previews else without_preview(refresh))
+            if self.view_seconds is not None:
+                name = view_name(registration.view)
+                spent = time.process_time() - started
+                self.view_seconds[name] = self.view_seconds.get(name, 0.0) + spent
         self.refreshed.emit()
 
 

@@ -48,7 +48,9 @@ from planner.ui.folders import start_folder
 from planner.ui.i18n import QT_TRANSLATE_NOOP, translate
 from planner.ui.worker import Task
 
-WORKBOOK_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+WORKBOOK_FILTER = QT_TRANSLATE_NOOP(
+    "ReviewDialog", "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+)
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -332,7 +334,10 @@ def open_dialog(ctx: AppContext) -> Task | None:
         return None
     start = str(start_folder(ctx.settings, "dirs/exports", ctx.path))
     name, _ = QFileDialog.getOpenFileName(
-        ctx.parent, translate("ReviewDialog", "Review edited workbook"), start, WORKBOOK_FILTER
+        ctx.parent,
+        translate("ReviewDialog", "Review edited workbook"),
+        start,
+        translate("ReviewDialog", WORKBOOK_FILTER),
     )
     if not name:
         return None

@@ -694,7 +694,7 @@ class RoutesPanel(QWidget):
                 raise Cancelled()
             return result
 
-        who = "all reps" if rep == ALL else self._names.get(rep, rep)
+        who = translate("RoutesPanel", "all reps") if rep == ALL else self._names.get(rep, rep)
         self.run_button.setEnabled(False)
         self.clear_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -723,7 +723,9 @@ class RoutesPanel(QWidget):
         """Remove the routes (one undoable step)."""
         if self.plan is None or ROUTES_LAYER not in self.plan.layers:
             return
-        self._push(ApplyRoutesCommand(self.plan, None, "Clear visit routes"))
+        self._push(
+            ApplyRoutesCommand(self.plan, None, translate("RoutesPanel", "Clear visit routes"))
+        )
 
     def _push(self, command: QUndoCommand) -> None:
         self.ctx.push(command)
@@ -1008,7 +1010,9 @@ class RoutesPanel(QWidget):
             )
             self.itineraries_written.emit(files)
 
-        return self.ctx.run_task(work, "Writing itineraries", done, show_dialog=False)
+        return self.ctx.run_task(
+            work, translate("RoutesPanel", "Writing itineraries"), done, show_dialog=False
+        )
 
     def _rep_colors(self) -> dict[str, QColor]:
         colors: dict[str, QColor] = {}

@@ -122,6 +122,10 @@ class ScenariosPanel(QWidget):
         #: Figures of the scenarios other than "current", kept between edits.
         self._figures: dict[str, ScenarioFigures] = {}
         self._figures_plan: Plan | None = None
+        #: The current alignment's account-to-home distances, measured again only where
+        #: an edit moved accounts.
+        self._distances: dict[str, np.ndarray] = {}
+        self._distances_plan: Plan | None = None
         self._compare_timer = QTimer(self)
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(0)
@@ -180,7 +184,10 @@ class ScenariosPanel(QWidget):
         if plan is not self._figures_plan:
             self._figures.clear()
             self._figures_plan = plan
-        comparison = compare_scenarios(plan, names, self._figures)
+        if plan is not self._distances_plan:
+            self._distances = {}
+            self._distances_plan = plan
+        comparison = compare_scenarios(plan, names, self._figures, self._distances)
         rows = comparison.rows()
         self.table.clear()
         self.table.setRowCount(len(rows))

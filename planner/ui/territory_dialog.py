@@ -94,7 +94,9 @@ class TerritoryDialog(QDialog):
         self.color_button.setStyleSheet(f"background-color: {self.color.name()};")
 
     def _pick_color(self) -> None:
-        color = QColorDialog.getColor(self.color, self, "Territory colour")
+        color = QColorDialog.getColor(
+            self.color, self, translate("TerritoryDialog", "Territory colour")
+        )
         if color.isValid():
             self.color = color
             self._show_color()

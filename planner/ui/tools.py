@@ -185,10 +185,13 @@ class _GestureTool(MapTool):
         self.xy: list[tuple[float, float]] = []
         self.active = False
         self._last_preview = 0.0
+        #: Widget area the path covered at its last repaint.
+        self._painted: QRectF | None = None
 
     def begin(self, e: MapEvent) -> None:
         self.active = True
         self.lon, self.lat, self.xy = [e.lon], [e.lat], [(e.x, e.y)]
+        self._painted = None
 
     def extend(self, e: MapEvent) -> bool:
         last = self.xy[-1]
@@ -245,6 +248,24 @@ class _GestureTool(MapTool):
                 translate("_GestureTool", "Lasso ignored: {exc}").format(exc=exc), 6000
             )
             return None
+
+    def update_path_area(self) -> None:
+        """Repaint the area the path covers (and covered at the last move), not the map.
+
+        A lasso grows by a few pixels a move; repainting the whole canvas for it (base
+        image, every label) was most of the map's part of a move.
+        """
+        if not self.xy:
+            self.canvas.update()
+            return
+        xy = np.asarray(self.xy, dtype=float)
+        box = QRectF(
+            QPointF(float(xy[:, 0].min()), float(xy[:, 1].min())),
+            QPointF(float(xy[:, 0].max()), float(xy[:, 1].max())),
+        ).adjusted(-4, -4, 4, 4)
+        area = box.united(self._painted) if self._painted is not None else box
+        self._painted = box
+        self.canvas.update(area.toAlignedRect())
 
     def paint_path(self, painter: QPainter, closed: bool) -> None:
         if len(self.xy) < 2:
@@ -312,7 +333,7 @@ class LassoAssignTool(_GestureTool):
                     if self._proposal is not None:
                         self.change = self._proposal[0]
                         self.show_preview(self.change)
-        self.canvas.update()
+        self.update_path_area()
         return True
 
     def release(self, e: MapEvent) -> bool:
@@ -346,7 +367,11 @@ class LassoAssignTool(_GestureTool):
         plan = self.ctx.plan
         assert plan is not None
         target = plan.territory_label(self.ctx.editing.target)
-        note = f"; {held} locked or pinned items kept" if held else ""
+        note = (
+            translate("LassoAssignTool", "; {held} locked or pinned items kept").format(held=held)
+            if held
+            else ""
+        )
         if change.is_empty:
             self.ctx.refresh.clear_preview()
             self.ctx.show_status(
@@ -356,7 +381,13 @@ class LassoAssignTool(_GestureTool):
                 6000,
             )
             return True
-        text = f"Lasso {len(change.unit_indices)} units, {len(change.account_indices)} accounts to {target}"
+        text = translate(
+            "LassoAssignTool", "Lasso {units} units, {accounts} accounts to {target}"
+        ).format(
+            units=num(len(change.unit_indices)),
+            accounts=num(len(change.account_indices)),
+            target=target,
+        )
         self.ctx.push(ApplyChangeCommand(plan, change, text))
         self.ctx.show_status(text + note, 6000)
         return True
@@ -430,7 +461,10 @@ class BrushTool(_GestureTool):
         if change.is_empty:
             self.ctx.refresh.clear_preview()
             return True
-        text = f"Brush {len(change.unit_indices)} units to {plan.territory_label(self.ctx.editing.target)}"
+        text = translate("BrushTool", "Brush {units} units to {target}").format(
+            units=num(len(change.unit_indices)),
+            target=plan.territory_label(self.ctx.editing.target),
+        )
         self.ctx.push(ApplyChangeCommand(plan, change, text))
         self.canvas.update()
         return True
@@ -566,7 +600,7 @@ class DrawTerritoryTool(_GestureTool):
         tid = plan.new_territory_id()
         row = {
             "territory_id": tid,
-            "name": f"New territory {tid}",
+            "name": translate("DrawTerritoryTool", "New territory {tid}").format(tid=tid),
             "color": palette_color(plan.n_territories),
             "geometry_source": "drawn",
             "locked": False,
@@ -698,7 +732,13 @@ class VertexEditTool(MapTool):
             if hit is not None and not self._refuse_locked(hit[0]):
                 i, part, after = hit
                 new = insert_vertex(plan.territories.geometry.iloc[i], part, after, e.lon, e.lat)
-                self._push_shape(i, new, f"Insert corner in {plan.territory_label(i)}")
+                self._push_shape(
+                    i,
+                    new,
+                    translate("VertexEditTool", "Insert corner in {territory}").format(
+                        territory=plan.territory_label(i)
+                    ),
+                )
             return True
         hit = self._nearest_vertex(e)
         if hit is None:
@@ -714,7 +754,13 @@ class VertexEditTool(MapTool):
                     translate("VertexEditTool", "Corner kept: {exc}").format(exc=exc), 6000
                 )
                 return True
-            self._push_shape(i, new, f"Delete corner of {plan.territory_label(i)}")
+            self._push_shape(
+                i,
+                new,
+                translate("VertexEditTool", "Delete corner of {territory}").format(
+                    territory=plan.territory_label(i)
+                ),
+            )
             return True
         self.drag = (i, part, vertex)
         self.original = self.geometry = plan.territories.geometry.iloc[i]
@@ -745,7 +791,13 @@ class VertexEditTool(MapTool):
         if change is not None and geometry is not None:
             self.ctx.push(
                 EditShapeCommand(
-                    plan, i, geometry, change, f"Move corner of {plan.territory_label(i)}"
+                    plan,
+                    i,
+                    geometry,
+                    change,
+                    translate("VertexEditTool", "Move corner of {territory}").format(
+                        territory=plan.territory_label(i)
+                    ),
                 )
             )
         return True
@@ -837,7 +889,9 @@ class SplitTool(_GestureTool):
         tid = plan.new_territory_id()
         row = {
             "territory_id": tid,
-            "name": f"{plan.territory_label(territory)} (split)",
+            "name": translate("SplitTool", "{territory} (split)").format(
+                territory=plan.territory_label(territory)
+            ),
             "color": palette_color(plan.n_territories),
             "geometry_source": "units",
             "locked": False,
@@ -984,7 +1038,9 @@ class PinTool(_LassoActionTool):
             self.ctx.show_status(translate("PinTool", "Refused: {exc}").format(exc=exc), 6000)
             return
         held = len(accounts) - len(pins)
-        note = f"; {held} locked accounts kept" if held else ""
+        note = (
+            translate("PinTool", "; {held} locked accounts kept").format(held=held) if held else ""
+        )
         name = plan.territory_label(target)
         if change.is_empty and plan.account_pinned[pins].all():
             self.ctx.show_status(
@@ -992,7 +1048,9 @@ class PinTool(_LassoActionTool):
                 6000,
             )
             return
-        text = f"Pin {len(pins)} accounts to {name}"
+        text = translate("PinTool", "Pin {n} accounts to {name}").format(
+            n=num(len(pins)), name=name
+        )
         self.ctx.push(PinAccountsCommand(plan, change, pins, text))
         self.ctx.show_status(text + note, 6000)
 

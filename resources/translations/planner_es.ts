@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
+    <name>ActualsDialog</name>
+    <message>
+        <source>(automatic: numbers kept as a metric)</source>
+        <translation>(automático: los números se guardan como métrica)</translation>
+    </message>
+    <message>
+        <source>Import actuals {periods}</source>
+        <translation>Importar resultados reales {periods}</translation>
+    </message>
+    <message>
+        <source>Account id</source>
+        <translation>ID de cuenta</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periodo</translation>
+    </message>
+    <message>
+        <source>{metric} ({level})</source>
+        <translation>{metric} ({level})</translation>
+    </message>
+    <message>
+        <source>Import actuals</source>
+        <translation>Importar resultados reales</translation>
+    </message>
+    <message>
+        <source>Actuals (CSV or XLSX)</source>
+        <translation>Resultados reales (CSV o XLSX)</translation>
+    </message>
+    <message>
+        <source>from the period column, or e.g. 2026-Q3</source>
+        <translation>de la columna de periodo, o p. ej. 2026-Q3</translation>
+    </message>
+    <message>
+        <source>The period of every row when the file has no period column (a quarter such as 2026-Q3 or a month such as 2026-07)</source>
+        <translation>El periodo de todas las filas cuando el archivo no tiene columna de periodo (un trimestre como 2026-Q3 o un mes como 2026-07)</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Archivo:</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Periodo:</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <source>First values</source>
+        <translation>Primeros valores</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>Importada como</translation>
+    </message>
+    <message>
+        <source>Choose a file of results per account (and period).</source>
+        <translation>Elija un archivo de resultados por cuenta (y periodo).</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importar</translation>
+    </message>
+    <message>
+        <source>Columns (detected from the header; correct them if needed):</source>
+        <translation>Columnas (detectadas a partir del encabezado; corríjalas si hace falta):</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cannot read:&lt;/b&gt; {exc}</source>
+        <translation>&lt;b&gt;No se puede leer:&lt;/b&gt; {exc}</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>Ignorar</translation>
+    </message>
+    <message>
+        <source>{rows} rows, {columns} columns.</source>
+        <translation>{rows} filas, {columns} columnas.</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>Columnas</translation>
+    </message>
+    <message>
+        <source>Two columns feed {fields}: choose one.</source>
+        <translation>Dos columnas alimentan {fields}: elija una.</translation>
+    </message>
+    <message>
+        <source>Actuals import report</source>
+        <translation>Informe de importación de resultados reales</translation>
+    </message>
+    <message>
+        <source>Importing {name}</source>
+        <translation>Importando {name}</translation>
+    </message>
+    <message>
+        <source>Open a plan first.</source>
+        <translation>Abra primero un plan.</translation>
+    </message>
+    <message>
+        <source>Import &amp;Actuals…</source>
+        <translation>Importar &amp;resultados reales…</translation>
+    </message>
+    <message>
+        <source>Import results per account and period (revenue, margin, deals, visits...) from a CRM export; a stored period is replaced (undoable)</source>
+        <translation>Importar resultados por cuenta y periodo (ingresos, margen, operaciones, visitas...) desde una exportación del CRM; un periodo ya guardado se sustituye (se puede deshacer)</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Open plan</source>
@@ -17,11 +128,27 @@
     </message>
 </context>
 <context>
+    <name>AttainmentMap</name>
+    <message>
+        <source>≤ 70 % of quota</source>
+        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. The words of the attainment legend (planner.ui.attainment_map.LEGEND, Qt-free), for lupdate.</extracomment>
+        <translation>≤ 70 % de la cuota</translation>
+    </message>
+    <message>
+        <source>no quota</source>
+        <translation>sin cuota</translation>
+    </message>
+</context>
+<context>
     <name>BalanceChart</name>
     <message>
         <source>PREVIEW</source>
-        <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
+        <extracomment>Above this many territories the bars are not named under the chart. A scale that no longer fits is changed this long after the last update. Deviations shown beyond this (a zero target) are drawn at the edge of the panel. The dock holding the chart (set by :func:`install`).</extracomment>
         <translation>VISTA PREVIA</translation>
+    </message>
+    <message>
+        <source>{k} territories, in plan order</source>
+        <translation>{k} territorios, en el orden del plan</translation>
     </message>
     <message>
         <source>Balance chart</source>
@@ -32,7 +159,7 @@
     <name>BalancePanel</name>
     <message>
         <source>Territory</source>
-        <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
+        <extracomment>What a row is: &quot;Territory&quot;, or a hierarchy level (&quot;District&quot;, &quot;Region&quot;...). Utilisation per row (fraction; NaN when the plan balances no workload). Rows told to repaint by the last in-place update (tests count them).</extracomment>
         <translation>Territorio</translation>
     </message>
     <message>
@@ -48,7 +175,7 @@
         <translation>Utilización</translation>
     </message>
     <message>
-        <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
+        <source>Workload ÷ the rep&apos;s capacity (hours a year; the plan&apos;s default capacity without a rep). ! = over 100 %</source>
         <translation>Carga de trabajo ÷ capacidad del representante (horas al año; la capacidad por defecto del plan si no hay representante). ! = más del 100 %</translation>
     </message>
     <message>
@@ -88,6 +215,30 @@
         <translation>disrupción {accounts} cuentas ({accounts_share}), {revenue} de ingresos ({revenue_share})</translation>
     </message>
     <message>
+        <source>Estimated since edits moved accounts in or out (plan routes again, or undo the edits, to use routed travel): {names}</source>
+        <translation>Estimado porque las ediciones movieron cuentas hacia dentro o fuera (vuelva a planificar las rutas, o deshaga las ediciones, para usar los tiempos de ruta): {names}</translation>
+    </message>
+    <message>
+        <source> (grouped by parent_id only)</source>
+        <translation> (agrupado solo por parent_id)</translation>
+    </message>
+    <message>
+        <source> and {n} more</source>
+        <translation> y {n} más</translation>
+    </message>
+    <message>
+        <source>hierarchy: {problem}{more}{fallback}</source>
+        <translation>jerarquía: {problem}{more}{fallback}</translation>
+    </message>
+    <message>
+        <source>Hierarchy table problems:</source>
+        <translation>Problemas de la tabla de jerarquía:</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>VISTA PREVIA — </translation>
+    </message>
+    <message>
         <source>Territories</source>
         <translation>Territorios</translation>
     </message>
@@ -100,7 +251,7 @@
         <translation>{name}: {share} de {capacity} h al año (dentro de la capacidad)</translation>
     </message>
     <message>
-        <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
+        <source>One row per territory, or per district, region... of the plan&apos;s hierarchy, with the totals of the territories under it</source>
         <translation>Una fila por territorio, o por distrito, región… de la jerarquía del plan, con los totales de sus territorios</translation>
     </message>
     <message>
@@ -126,6 +277,10 @@
     <message>
         <source>Refused: {exc}</source>
         <translation>Rechazado: {exc}</translation>
+    </message>
+    <message>
+        <source>Brush {units} units to {target}</source>
+        <translation>Pincel: {units} unidades a {target}</translation>
     </message>
     <message>
         <source>Brush size {radius_km} km</source>
@@ -242,8 +397,12 @@
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
+        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table. Items per territory index (their table rows move when sorted). The figures the cells show, (territories, 4), NaN where none yet. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>Sin plan</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>VISTA PREVIA — </translation>
     </message>
     <message>
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({accounts_pct} %) and &lt;b&gt;{revenue_moved}&lt;/b&gt; of {revenue_total} revenue ({revenue_pct} %) moved against the baseline</source>
@@ -258,11 +417,16 @@
     <name>DrawTerritoryTool</name>
     <message>
         <source>Click the next corners; Enter finishes, Esc cancels.</source>
+        <extracomment>The pointer left the press spot during this press (a closed freehand loop ends where it began, so the release position alone cannot tell a drag from a click).</extracomment>
         <translation>Pulse las siguientes esquinas; Intro termina, Esc cancela.</translation>
     </message>
     <message>
         <source>Territory not drawn: {exc}</source>
         <translation>Territorio no dibujado: {exc}</translation>
+    </message>
+    <message>
+        <source>New territory {tid}</source>
+        <translation>Territorio nuevo {tid}</translation>
     </message>
     <message>
         <source>Draw territory {tid}</source>
@@ -284,9 +448,57 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <source>Exported {names} to {parent}</source>
+        <source>Excel workbook for managers</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
+        <translation>Libro de Excel para responsables</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Libros de Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Interactive map (HTML)</source>
+        <translation>Mapa interactivo (HTML)</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html)</source>
+        <translation>Páginas web (*.html)</translation>
+    </message>
+    <message>
+        <source>CSV for CRM upload</source>
+        <translation>CSV para cargar en el CRM</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Map picture as shown (PNG)</source>
+        <translation>Imagen del mapa tal como se ve (PNG)</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>Imágenes PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Map book for managers (PDF, a page per territory)</source>
+        <translation>Cuaderno de mapas para responsables (PDF, una página por territorio)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Archivos PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Copying the plan</source>
+        <translation>Copiando el plan</translation>
+    </message>
+    <message>
+        <source>Exported {names} to {parent}</source>
         <translation>Exportado {names} a {parent}</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Exportando</translation>
     </message>
     <message>
         <source>Export</source>
@@ -301,11 +513,11 @@
         <translation>CSV de CRM para cargadores (ids sin cambios, sin protección de fórmulas)</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>Escribe cada id tal como está en el plan, para un cargador de CRM que nunca evalúa celdas. Sin esta opción, las celdas que empiezan por = + - @ llevan un ' delante para que una hoja de cálculo las muestre como texto.</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>Escribe cada id tal como está en el plan, para un cargador de CRM que nunca evalúa celdas. Sin esta opción, las celdas que empiezan por = + - @ llevan un &apos; delante para que una hoja de cálculo las muestre como texto.</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>El libro tiene un resumen, el territorio y el representante de cada cuenta, las rutas y los cambios respecto a la línea base. Los gerentes pueden editar la columna ID de territorio y devolverlo (Archivo &gt; Revisar libro editado…).</translation>
     </message>
     <message>
@@ -327,7 +539,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>&amp;Exportar…</translation>
     </message>
     <message>
-        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>Escribir el libro para gerentes, un mapa HTML, CSV de CRM o una imagen del mapa</translation>
     </message>
 </context>
@@ -338,9 +550,21 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Su primer plan</translation>
     </message>
     <message>
+        <source>Skip the guide</source>
+        <translation>Saltar la guía</translation>
+    </message>
+    <message>
+        <source>from the units file</source>
+        <translation>del archivo de unidades</translation>
+    </message>
+    <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>El plan tiene {n} representantes: se propone un territorio para cada uno; cambie el número para ver otro reparto.</translation>
+    </message>
+    <message>
+        <source>Create territories</source>
+        <translation>Crear territorios</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
@@ -368,10 +592,73 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
 </context>
 <context>
+    <name>HeatLayer</name>
+    <message>
+        <source>Heat: {measure} (low → high in this view)</source>
+        <extracomment>Screen pixels per density cell, and the smoothing radius in cells. Extra area rendered on each side, as a share of the view, so pans reuse the image. Paints closer together than this are one movement (a drag, a key held down). Renders put off until the view rested (counted for the benchmark).</extracomment>
+        <translation>Calor: {measure} (bajo → alto en esta vista)</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <extracomment>The account measures&apos; labels (heat_render.ACCOUNT_MEASURES), marked for lupdate.</extracomment>
+        <translation>Potencial</translation>
+    </message>
+    <message>
+        <source>Revenue (L12M)</source>
+        <translation>Ingresos (últ. 12 meses)</translation>
+    </message>
+    <message>
+        <source>White space (potential − revenue)</source>
+        <translation>Espacio en blanco (potencial − ingresos)</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Cuentas</translation>
+    </message>
+    <message>
+        <source>Actual {metric} ({period})</source>
+        <translation>Valor real de {metric} ({period})</translation>
+    </message>
+    <message>
+        <source>&amp;Heat Layer</source>
+        <translation>Capa de &amp;calor</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Desactivada</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
+        <source>(not in file)</source>
+        <translation>(no está en el archivo)</translation>
+    </message>
+    <message>
+        <source>ZIP areas (built in, offline)</source>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label).</extracomment>
+        <translation>Áreas de código postal (integradas, sin conexión)</translation>
+    </message>
+    <message>
+        <source>Counties (built in, offline)</source>
+        <translation>Condados (integrados, sin conexión)</translation>
+    </message>
+    <message>
+        <source>States (built in, offline)</source>
+        <translation>Estados (integrados, sin conexión)</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)</source>
+        <extracomment>File filters (translated where a file chooser shows them).</extracomment>
+        <translation>Tablas (*.csv *.txt *.xlsx *.xlsm);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)</source>
+        <translation>Archivos vectoriales (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;Todos los archivos (*)</translation>
+    </message>
+    <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <extracomment>Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>Examinar…</translation>
     </message>
     <message>
@@ -381,6 +668,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <message>
         <source>Files</source>
         <translation>Archivos</translation>
+    </message>
+    <message>
+        <source>Accounts (CSV or XLSX)</source>
+        <translation>Cuentas (CSV o XLSX)</translation>
     </message>
     <message>
         <source>Accounts:</source>
@@ -401,6 +692,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <message>
         <source>Units:</source>
         <translation>Unidades:</translation>
+    </message>
+    <message>
+        <source>Reps (optional: CSV or XLSX)</source>
+        <translation>Representantes (opcional: CSV o XLSX)</translation>
     </message>
     <message>
         <source>Reps:</source>
@@ -478,7 +773,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Predeterminado del sistema</translation>
     </message>
     <message>
-        <source>The system's language</source>
+        <source>The system&apos;s language</source>
         <translation>El idioma del sistema</translation>
     </message>
     <message>
@@ -494,6 +789,7 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <name>LassoAssignTool</name>
     <message>
         <source>Lasso ignored: {exc}</source>
+        <extracomment>The change and held count of the path as it is, from the last move (None: stale). How many times a change was computed from the path (a release reuses the last).</extracomment>
         <translation>Lazo ignorado: {exc}</translation>
     </message>
     <message>
@@ -501,8 +797,42 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Rechazado: {exc}</translation>
     </message>
     <message>
+        <source>; {held} locked or pinned items kept</source>
+        <translation>; se mantienen {held} elementos bloqueados o fijados</translation>
+    </message>
+    <message>
         <source>Nothing to move to {target}{note}</source>
         <translation>Nada que mover a {target}{note}</translation>
+    </message>
+    <message>
+        <source>Lasso {units} units, {accounts} accounts to {target}</source>
+        <translation>Lazo: {units} unidades, {accounts} cuentas a {target}</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <source>… {n} more (View ▸ Legend)</source>
+        <extracomment>Longest label shown in the box (the panel shows labels whole). Columns of ``(label, colour or None)`` entries, top to bottom.</extracomment>
+        <translation>… {n} más (Ver ▸ Leyenda)</translation>
+    </message>
+    <message>
+        <source>No plan open</source>
+        <translation>Ningún plan abierto</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>Leyenda</translation>
+    </message>
+</context>
+<context>
+    <name>LegendPanel</name>
+    <message numerus="yes">
+        <source>%n entries</source>
+        <translation>
+            <numerusform>%n entrada</numerusform>
+            <numerusform>%n entradas</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -551,8 +881,12 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Territory plans (*.gpkg);;All files (*)</source>
+        <translation>Planes de territorios (*.gpkg);;Todos los archivos (*)</translation>
+    </message>
+    <message>
         <source>Balance</source>
-        <extracomment>Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key ("file", "edit", "view", "plan", "help") for features to add actions to.</extracomment>
+        <extracomment>The open plan; :attr:`plan` and :attr:`path` read it. Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key (&quot;file&quot;, &quot;edit&quot;, &quot;view&quot;, &quot;plan&quot;, &quot;help&quot;) for features to add actions to. The one path from plan events and previews to every view.</extracomment>
         <translation>Equilibrio</translation>
     </message>
     <message>
@@ -700,6 +1034,14 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Seleccione primero territorios.</translation>
     </message>
     <message>
+        <source>Lock {names}</source>
+        <translation>Bloquear {names}</translation>
+    </message>
+    <message>
+        <source>Unlock {names}</source>
+        <translation>Desbloquear {names}</translation>
+    </message>
+    <message>
         <source>&amp;Merge Selected Territories</source>
         <translation>&amp;Fusionar territorios seleccionados</translation>
     </message>
@@ -724,12 +1066,40 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Permitir de nuevo editar los territorios seleccionados</translation>
     </message>
     <message>
+        <source>Plan as opened</source>
+        <translation>Plan tal como se abrió</translation>
+    </message>
+    <message>
         <source>Undo history</source>
         <translation>Historial de deshacer</translation>
     </message>
     <message>
         <source>Colour Territories By</source>
         <translation>Colorear territorios por</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>Territorio</translation>
+    </message>
+    <message>
+        <source>Deviation of {measure}</source>
+        <translation>Desviación de {measure}</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>Carga de trabajo</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <translation>Potencial</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Ingresos</translation>
+    </message>
+    <message>
+        <source>Attainment (latest period)</source>
+        <translation>Cumplimiento (último periodo)</translation>
     </message>
     <message>
         <source>Unassigned</source>
@@ -768,6 +1138,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Abriendo {name}…</translation>
     </message>
     <message>
+        <source>Opening {name}</source>
+        <translation>Abriendo {name}</translation>
+    </message>
+    <message>
         <source>{name} not opened; nothing changed</source>
         <translation>{name} no se abrió; no ha cambiado nada</translation>
     </message>
@@ -777,7 +1151,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     </message>
     <message numerus="yes">
         <source>%n repair(s) made; Save writes them: </source>
-        <translation><numerusform>%n reparación hecha; Guardar la escribe: </numerusform><numerusform>%n reparaciones hechas; Guardar las escribe: </numerusform></translation>
+        <translation>
+            <numerusform>%n reparación hecha; Guardar la escribe: </numerusform>
+            <numerusform>%n reparaciones hechas; Guardar las escribe: </numerusform>
+        </translation>
     </message>
     <message>
         <source>Problems in the plan file</source>
@@ -786,6 +1163,10 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
     <message>
         <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
         <translation>{name} tiene {n_problems} problema(s). No se ha cambiado nada en el archivo. Ábralo en solo lectura (Guardar pide otra ubicación) o repárelo (las reparaciones se hacen ahora; Guardar las escribe; la línea base nunca cambia).</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… y {n} más</translation>
     </message>
     <message>
         <source>Open read-only</source>
@@ -800,11 +1181,35 @@ El archivo anterior se conserva hasta que el nuevo esté completo.</translation>
         <translation>Abrir plan</translation>
     </message>
     <message>
+        <source>Reading {name}</source>
+        <translation>Leyendo {name}</translation>
+    </message>
+    <message>
+        <source>from {name}</source>
+        <translation>de {name}</translation>
+    </message>
+    <message>
+        <source>Choosing the units that cover the accounts</source>
+        <translation>Eligiendo las unidades que cubren las cuentas</translation>
+    </message>
+    <message>
+        <source>bundled US geography: {level}</source>
+        <translation>geografía de EE. UU. incluida: {level}</translation>
+    </message>
+    <message>
+        <source>Building the plan</source>
+        <translation>Creando el plan</translation>
+    </message>
+    <message>
+        <source>Importing {name}</source>
+        <translation>Importando {name}</translation>
+    </message>
+    <message>
         <source>Save plan as</source>
         <translation>Guardar plan como</translation>
     </message>
     <message>
-        <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
+        <source>{parent} is the application&apos;s own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
         <translation>{parent} es la carpeta de la propia aplicación, que contiene el plan de demostración. Elija otra carpeta (p. ej., sus documentos).</translation>
     </message>
     <message>
@@ -859,8 +1264,28 @@ El último archivo guardado no ha cambiado.</translation>
 <context>
     <name>MapPresenter</name>
     <message>
+        <source>no quota</source>
+        <extracomment>``&quot;territory&quot;`` (each territory its colour), ``(&quot;level&quot;, level)`` (one colour per district, region...), ``(&quot;deviation&quot;, measure_key)`` or ``(&quot;attainment&quot;, period)`` (``&quot;&quot;`` = the latest period; see :mod:`planner.ui.attainment_map`). The territory each account is coloured by on the map (None: colours follow something else, e.g. the deviation), so a recolour touches only what differs. Unit and account palettes a preview reuses (built again for each applied state).</extracomment>
+        <translation>sin cuota</translation>
+    </message>
+    <message>
+        <source>{pct} % of quota</source>
+        <translation>{pct} % de la cuota</translation>
+    </message>
+    <message>
+        <source>Below target by more than {band}</source>
+        <translation>Por debajo del objetivo en más de {band}</translation>
+    </message>
+    <message>
+        <source>Within ±{band} of target</source>
+        <translation>Dentro de ±{band} del objetivo</translation>
+    </message>
+    <message>
+        <source>Above target by more than {band}</source>
+        <translation>Por encima del objetivo en más de {band}</translation>
+    </message>
+    <message>
         <source>Unassigned unit</source>
-        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. ``"territory"`` (each territory its colour), ``("level", level)`` (one colour per district, region...) or ``("deviation", measure_key)``.</extracomment>
         <translation>Unidad sin asignar</translation>
     </message>
     <message>
@@ -872,7 +1297,7 @@ El último archivo guardado no ha cambiado.</translation>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
         <translation>Carga de trabajo (h/año)</translation>
     </message>
     <message>
@@ -886,6 +1311,62 @@ El último archivo guardado no ha cambiado.</translation>
     <message>
         <source>Accounts</source>
         <translation>Cuentas</translation>
+    </message>
+</context>
+<context>
+    <name>Metrics</name>
+    <message>
+        <source>Revenue</source>
+        <extracomment>The actuals&apos; known metrics and their levels (planner.models.actuals.METRICS), marked for lupdate: a column the import does not know shows its own name.</extracomment>
+        <translation>Ingresos</translation>
+    </message>
+    <message>
+        <source>Gross margin</source>
+        <translation>Margen bruto</translation>
+    </message>
+    <message>
+        <source>Profit</source>
+        <translation>Beneficio</translation>
+    </message>
+    <message>
+        <source>Deals won</source>
+        <translation>Operaciones ganadas</translation>
+    </message>
+    <message>
+        <source>Deals lost</source>
+        <translation>Operaciones perdidas</translation>
+    </message>
+    <message>
+        <source>Visits held</source>
+        <translation>Visitas realizadas</translation>
+    </message>
+    <message>
+        <source>Calls made</source>
+        <translation>Llamadas realizadas</translation>
+    </message>
+    <message>
+        <source>Opportunities created</source>
+        <translation>Oportunidades creadas</translation>
+    </message>
+    <message>
+        <source>Pipeline value</source>
+        <translation>Valor del pipeline</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>resultado</translation>
+    </message>
+    <message>
+        <source>activity</source>
+        <translation>actividad</translation>
+    </message>
+    <message>
+        <source>pipeline</source>
+        <translation>pipeline</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>otra</translation>
     </message>
 </context>
 <context>
@@ -908,10 +1389,11 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>Create mode: how many territories to fill</source>
+        <extracomment>The last run&apos;s result (not ``result``: that is QDialog&apos;s exit code).</extracomment>
         <translation>Modo crear: cuántos territorios llenar</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
         <translation>Modo subconjunto: los territorios seleccionados en la tabla de equilibrio, o todos los de un distrito o región de la jerarquía del plan</translation>
     </message>
     <message>
@@ -948,12 +1430,40 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Limitar cada representante a</translation>
     </message>
     <message>
-        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
         <translation>Parte máxima de las cuentas de referencia de cada territorio que puede perder más ganar (0 % deja las cuentas de cada representante como están)</translation>
     </message>
     <message>
         <source> s</source>
         <translation> s</translation>
+    </message>
+    <message>
+        <source>Required: every territory in one piece</source>
+        <translation>Obligatoria: cada territorio de una sola pieza</translation>
+    </message>
+    <message>
+        <source>Preferred: in pieces only where a band needs it</source>
+        <translation>Preferida: en piezas solo donde una banda lo exija</translation>
+    </message>
+    <message>
+        <source>Off: territories may be in pieces</source>
+        <translation>Desactivada: los territorios pueden quedar en piezas</translation>
+    </message>
+    <message>
+        <source>Whether territories must stay connected across shared unit borders</source>
+        <translation>Si los territorios deben quedar conectados a través de los límites compartidos entre unidades</translation>
+    </message>
+    <message>
+        <source>Total distance to the territory centres</source>
+        <translation>Distancia total a los centros de los territorios</translation>
+    </message>
+    <message>
+        <source>Largest territory diameter (min-max)</source>
+        <translation>Mayor diámetro de territorio (mín-máx)</translation>
+    </message>
+    <message>
+        <source>What the optimiser keeps small; the result reports both figures</source>
+        <translation>Lo que el optimizador mantiene pequeño; el resultado informa de ambas cifras</translation>
     </message>
     <message>
         <source>of its accounts, lost plus gained</source>
@@ -982,6 +1492,14 @@ El último archivo guardado no ha cambiado.</translation>
     <message>
         <source>Per rep</source>
         <translation>Por representante</translation>
+    </message>
+    <message>
+        <source>&amp;Contiguity</source>
+        <translation>&amp;Contigüidad</translation>
+    </message>
+    <message>
+        <source>Com&amp;pactness</source>
+        <translation>Com&amp;pacidad</translation>
     </message>
     <message>
         <source>Time limit</source>
@@ -1037,7 +1555,10 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation><numerusform>%n territorio</numerusform><numerusform>%n territorios</numerusform></translation>
+        <translation>
+            <numerusform>%n territorio</numerusform>
+            <numerusform>%n territorios</numerusform>
+        </translation>
     </message>
     <message>
         <source>none</source>
@@ -1088,8 +1609,40 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>valor {before} → {after} (objetivo {target})</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({accounts_pct} %), {revenue_pct} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante.  Contiguos: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</translation>
+        <source>Every band met.</source>
+        <translation>Todas las bandas se cumplen.</translation>
+    </message>
+    <message>
+        <source>Some bands are not met (see below).</source>
+        <translation>Algunas bandas no se cumplen (vea abajo).</translation>
+    </message>
+    <message>
+        <source>Some territories are in pieces.</source>
+        <translation>Algunos territorios están en piezas.</translation>
+    </message>
+    <message>
+        <source>Stopped: this is the best plan found so far.</source>
+        <translation>Detenido: este es el mejor plan encontrado hasta ahora.</translation>
+    </message>
+    <message>
+        <source>The request cannot be served; nothing would change.</source>
+        <translation>No se puede atender la petición; no cambiaría nada.</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>obligatoria</translation>
+    </message>
+    <message>
+        <source>preferred</source>
+        <translation>preferida</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>desactivada</translation>
+    </message>
+    <message>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home; largest territory {diameter_before_km} → {diameter_after_km} km across.  Contiguous: {contiguous_before} → {contiguous_after} (contiguity {contiguity}).  ({elapsed} s)</source>
+        <translation>{verdict}  Territorios en banda: {in_band_before} → {in_band_after} de {n_optimised}.  Disrupción: {accounts_moved} cuentas ({accounts_pct} %), {revenue_pct} % de los ingresos, {units_moved} unidades.  Compacidad: {compactness_before_km} → {compactness_after_km} km de media al domicilio del representante; territorio más extenso {diameter_before_km} → {diameter_after_km} km de diámetro.  Contiguos: {contiguous_before} → {contiguous_after} (contigüidad {contiguity}).  ({elapsed} s)</translation>
     </message>
     <message>
         <source>Disruption {budget}</source>
@@ -1120,8 +1673,16 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>El plan cambió mientras se ejecutaba el optimizador y su propuesta ya no encaja. Vuelva a ejecutarlo.</translation>
     </message>
     <message>
+        <source>Optimise territories ({mode})</source>
+        <translation>Optimizar territorios ({mode})</translation>
+    </message>
+    <message>
         <source>Applied. Edit ▸ Undo takes the whole run back.</source>
         <translation>Aplicado. Edición ▸ Deshacer revierte toda la ejecución.</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Sin asignar</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
@@ -1137,6 +1698,128 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
 </context>
 <context>
+    <name>PerformancePanel</name>
+    <message>
+        <source>Import actuals (Plan ▸ Import Actuals…) to review them.</source>
+        <translation>Importe resultados reales (Plan ▸ Importar resultados reales…) para revisarlos.</translation>
+    </message>
+    <message>
+        <source>Set {metric} quota of {territory}</source>
+        <translation>Fijar cuota de {metric} de {territory}</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>Cuota</translation>
+    </message>
+    <message>
+        <source>Actual</source>
+        <translation>Real</translation>
+    </message>
+    <message>
+        <source>Att. %</source>
+        <translation>Cumpl. %</translation>
+    </message>
+    <message>
+        <source>YTD %</source>
+        <translation>Acum. año %</translation>
+    </message>
+    <message>
+        <source>Visits %</source>
+        <translation>Visitas %</translation>
+    </message>
+    <message>
+        <source>Expected %</source>
+        <translation>Esperado %</translation>
+    </message>
+    <message>
+        <source>Candidate: why</source>
+        <translation>Candidato: motivo</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>Territorio</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>Representante</translation>
+    </message>
+    <message>
+        <source>Colour map</source>
+        <translation>Colorear mapa</translation>
+    </message>
+    <message>
+        <source>Colour territories by attainment: red below quota, blue above</source>
+        <translation>Colorear los territorios por cumplimiento: rojo por debajo de la cuota, azul por encima</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Métrica</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periodo</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Por</translation>
+    </message>
+    <message>
+        <source>Set Quota…</source>
+        <translation>Fijar cuota…</translation>
+    </message>
+    <message>
+        <source>Set the selected territory&apos;s annual quota of this metric (one undo step)</source>
+        <translation>Fijar la cuota anual de esta métrica del territorio seleccionado (un solo paso de deshacer)</translation>
+    </message>
+    <message>
+        <source>{metric} ({level})</source>
+        <translation>{metric} ({level})</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n candidate(s) for the redesign.</source>
+        <translation>
+            <numerusform>%n candidato para el rediseño.</numerusform>
+            <numerusform>%n candidatos para el rediseño.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Expected attainment: {model}.</source>
+        <translation>Cumplimiento esperado: {model}.</translation>
+    </message>
+    <message>
+        <source>Attainment %</source>
+        <translation>Cumplimiento %</translation>
+    </message>
+    <message>
+        <source>{metric}: attainment per period</source>
+        <translation>{metric}: cumplimiento por periodo</translation>
+    </message>
+    <message>
+        <source>{metric}: attainment per period (select territories to follow them)</source>
+        <translation>{metric}: cumplimiento por periodo (seleccione territorios para seguirlos)</translation>
+    </message>
+    <message>
+        <source>Select one territory to set its quota.</source>
+        <translation>Seleccione un territorio para fijar su cuota.</translation>
+    </message>
+    <message>
+        <source>Set quota</source>
+        <translation>Fijar cuota</translation>
+    </message>
+    <message>
+        <source>Annual {metric} quota of {territory} ({level}):</source>
+        <translation>Cuota anual de {metric} de {territory} ({level}):</translation>
+    </message>
+    <message>
+        <source>Performance</source>
+        <translation>Desempeño</translation>
+    </message>
+</context>
+<context>
     <name>PinTool</name>
     <message>
         <source>No accounts inside the lasso</source>
@@ -1147,14 +1830,23 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Rechazado: {exc}</translation>
     </message>
     <message>
+        <source>; {held} locked accounts kept</source>
+        <translation>; se mantienen {held} cuentas bloqueadas</translation>
+    </message>
+    <message>
         <source>Nothing to pin to {name}{note}</source>
         <translation>Nada que fijar a {name}{note}</translation>
+    </message>
+    <message>
+        <source>Pin {n} accounts to {name}</source>
+        <translation>Fijar {n} cuentas a {name}</translation>
     </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
     <message>
         <source>Overlapping territories</source>
+        <extracomment>Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.</extracomment>
         <translation>Territorios superpuestos</translation>
     </message>
     <message>
@@ -1183,16 +1875,22 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. The plan the listed problems were found on. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>Sin plan</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation><numerusform>%n unidad</numerusform><numerusform>%n unidades</numerusform></translation>
+        <translation>
+            <numerusform>%n unidad</numerusform>
+            <numerusform>%n unidades</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation><numerusform>%n cuenta</numerusform><numerusform>%n cuentas</numerusform></translation>
+        <translation>
+            <numerusform>%n cuenta</numerusform>
+            <numerusform>%n cuentas</numerusform>
+        </translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -1204,7 +1902,10 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation><numerusform>%n problema</numerusform><numerusform>%n problemas</numerusform></translation>
+        <translation>
+            <numerusform>%n problema</numerusform>
+            <numerusform>%n problemas</numerusform>
+        </translation>
     </message>
     <message>
         <source>Problems</source>
@@ -1214,8 +1915,24 @@ El último archivo guardado no ha cambiado.</translation>
 <context>
     <name>QuotaDialog</name>
     <message>
+        <source>Set quotas</source>
+        <translation>Fijar cuotas</translation>
+    </message>
+    <message>
         <source>Quotas</source>
         <translation>Cuotas</translation>
+    </message>
+    <message>
+        <source>Share of potential</source>
+        <translation>Proporción del potencial</translation>
+    </message>
+    <message>
+        <source>Share of history (L12M revenue)</source>
+        <translation>Proporción del histórico (ingresos últ. 12 meses)</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>Mezcla</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
@@ -1387,12 +2104,20 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Las filas marcadas dan al territorio el representante sugerido (un paso de deshacer).</translation>
     </message>
     <message>
+        <source>Assign reps from matching</source>
+        <translation>Asignar representantes según la asignación propuesta</translation>
+    </message>
+    <message>
         <source>{changed} territories got a new rep</source>
         <translation>{changed} territorios tienen nuevo representante</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>Libros de Excel (*.xlsx *.xlsm);;Todos los archivos (*)</translation>
+    </message>
     <message>
         <source>Unassigned</source>
         <translation>Sin asignar</translation>
@@ -1475,7 +2200,10 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation><numerusform>Aplicar %n cambio</numerusform><numerusform>Aplicar %n cambios</numerusform></translation>
+        <translation>
+            <numerusform>Aplicar %n cambio</numerusform>
+            <numerusform>Aplicar %n cambios</numerusform>
+        </translation>
     </message>
     <message>
         <source>Review</source>
@@ -1483,7 +2211,10 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation><numerusform>Aplicar %n cambio de {workbook}</numerusform><numerusform>Aplicar %n cambios de {workbook}</numerusform></translation>
+        <translation>
+            <numerusform>Aplicar %n cambio de {workbook}</numerusform>
+            <numerusform>Aplicar %n cambios de {workbook}</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -1498,7 +2229,7 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Revisar &amp;libro editado…</translation>
     </message>
     <message>
-        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
         <translation>Ver los cambios de un gerente en un libro exportado y aplicar los que acepte</translation>
     </message>
 </context>
@@ -1506,7 +2237,7 @@ El último archivo guardado no ha cambiado.</translation>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>The dock and the Plan menu action (set by :func:`install`). Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>Planificar y mostrar un representante o todos</translation>
     </message>
     <message>
@@ -1518,7 +2249,7 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Horizonte de planificación: el ciclo de visitas se repite después</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
         <translation>Lunes en que empieza el horizonte (se guarda con el plan); otro día elige el lunes de su semana</translation>
     </message>
     <message>
@@ -1526,7 +2257,7 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>US, US:CA, CA:ON, GB, none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>Festivos sin visitas: un código de país, opcionalmente :estado o :provincia, o none (se guarda con el plan). Días libres de cada representante: la columna days_off de representantes, p. ej. 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -1542,7 +2273,7 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Planificar rutas</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
         <translation>Elegir los días de visita y planificar la ruta de cada día para los representantes elegidos, en segundo plano</translation>
     </message>
     <message>
@@ -1559,7 +2290,7 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>Representante</translation>
     </message>
     <message>
@@ -1667,6 +2398,10 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Planificando rutas de visita para {who}</translation>
     </message>
     <message>
+        <source>Clear visit routes</source>
+        <translation>Borrar rutas de visita</translation>
+    </message>
+    <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
         <translation>Mientras tanto se abrió otro plan: las rutas no se aplicaron.</translation>
     </message>
@@ -1735,6 +2470,10 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Se escribieron {n_files} itinerarios en {target}.</translation>
     </message>
     <message>
+        <source>Writing itineraries</source>
+        <translation>Escribiendo itinerarios</translation>
+    </message>
+    <message>
         <source>Visit routes</source>
         <translation>Rutas de visita</translation>
     </message>
@@ -1743,7 +2482,7 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Planificar &amp;rutas de visita…</translation>
     </message>
     <message>
-        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
         <translation>Planificar los días de visita y las rutas diarias de cada representante; la carga de trabajo las usa después</translation>
     </message>
 </context>
@@ -1790,6 +2529,7 @@ El último archivo guardado no ha cambiado.</translation>
     </message>
     <message>
         <source>Scenarios</source>
+        <extracomment>Figures of the scenarios other than &quot;current&quot;, kept between edits. The current alignment&apos;s account-to-home distances, measured again only where an edit moved accounts.</extracomment>
         <translation>Escenarios</translation>
     </message>
     <message>
@@ -1864,6 +2604,10 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>No dividido: {exc}</translation>
     </message>
     <message>
+        <source>{territory} (split)</source>
+        <translation>{territory} (división)</translation>
+    </message>
+    <message>
         <source>Split {n_left} units into {value}</source>
         <translation>Divididas {n_left} unidades en {value}</translation>
     </message>
@@ -1902,8 +2646,12 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>El {value} al que pertenece este territorio (su parent_id); los niveles superiores vienen de la tabla de jerarquía del plan</translation>
+    </message>
+    <message>
+        <source>Territory colour</source>
+        <translation>Color del territorio</translation>
     </message>
     <message>
         <source>Edit territory {name}</source>
@@ -1922,7 +2670,7 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Renombrar un territorio, cambiar su representante o color (se puede deshacer)</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
         <translation>Muestre los territorios en el panel Equilibrio para editar sus propiedades.</translation>
     </message>
 </context>
@@ -1930,7 +2678,7 @@ El último archivo guardado no ha cambiado.</translation>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>Teselas de mapa base en línea</translation>
     </message>
     <message>
@@ -2020,8 +2768,20 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>Rechazado: {value} está bloqueado</translation>
     </message>
     <message>
+        <source>Insert corner in {territory}</source>
+        <translation>Insertar esquina en {territory}</translation>
+    </message>
+    <message>
         <source>Corner kept: {exc}</source>
         <translation>Esquina conservada: {exc}</translation>
+    </message>
+    <message>
+        <source>Delete corner of {territory}</source>
+        <translation>Borrar esquina de {territory}</translation>
+    </message>
+    <message>
+        <source>Move corner of {territory}</source>
+        <translation>Mover esquina de {territory}</translation>
     </message>
 </context>
 <context>
@@ -2031,7 +2791,7 @@ El último archivo guardado no ha cambiado.</translation>
         <translation>2. Cuántos territorios</translation>
     </message>
     <message>
-        <source>From the accounts' workload and a rep's working hours a year.</source>
+        <source>From the accounts&apos; workload and a rep&apos;s working hours a year.</source>
         <translation>A partir de la carga de trabajo de las cuentas y las horas anuales de un representante.</translation>
     </message>
     <message>
@@ -2097,6 +2857,7 @@ El último archivo guardado no ha cambiado.</translation>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
+        <extracomment>Widget area the path covered at its last repaint.</extracomment>
         <translation>{label} cancelado; no ha cambiado nada</translation>
     </message>
     <message>

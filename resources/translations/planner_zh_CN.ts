@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>ActualsDialog</name>
+    <message>
+        <source>(automatic: numbers kept as a metric)</source>
+        <translation>（自动：数值列保留为指标）</translation>
+    </message>
+    <message>
+        <source>Import actuals {periods}</source>
+        <translation>导入实际业绩 {periods}</translation>
+    </message>
+    <message>
+        <source>Account id</source>
+        <translation>客户 ID</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>{metric} ({level})</source>
+        <translation>{metric}（{level}）</translation>
+    </message>
+    <message>
+        <source>Import actuals</source>
+        <translation>导入实际业绩</translation>
+    </message>
+    <message>
+        <source>Actuals (CSV or XLSX)</source>
+        <translation>实际业绩（CSV 或 XLSX）</translation>
+    </message>
+    <message>
+        <source>from the period column, or e.g. 2026-Q3</source>
+        <translation>取自期间列，或例如 2026-Q3</translation>
+    </message>
+    <message>
+        <source>The period of every row when the file has no period column (a quarter such as 2026-Q3 or a month such as 2026-07)</source>
+        <translation>文件没有期间列时，每一行所属的期间（季度如 2026-Q3，或月份如 2026-07）</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>期间：</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>First values</source>
+        <translation>前几个值</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <source>Choose a file of results per account (and period).</source>
+        <translation>请选择按客户（及期间）列出结果的文件。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Columns (detected from the header; correct them if needed):</source>
+        <translation>列（根据标题行识别；如有需要请更正）：</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cannot read:&lt;/b&gt; {exc}</source>
+        <translation>&lt;b&gt;无法读取：&lt;/b&gt;{exc}</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>{rows} rows, {columns} columns.</source>
+        <translation>{rows} 行，{columns} 列。</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Two columns feed {fields}: choose one.</source>
+        <translation>有两列都对应到 {fields}：请只选一列。</translation>
+    </message>
+    <message>
+        <source>Actuals import report</source>
+        <translation>实际业绩导入报告</translation>
+    </message>
+    <message>
+        <source>Importing {name}</source>
+        <translation>正在导入 {name}</translation>
+    </message>
+    <message>
+        <source>Open a plan first.</source>
+        <translation>请先打开计划。</translation>
+    </message>
+    <message>
+        <source>Import &amp;Actuals…</source>
+        <translation>导入实际业绩(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Import results per account and period (revenue, margin, deals, visits...) from a CRM export; a stored period is replaced (undoable)</source>
+        <translation>从 CRM 导出文件导入各客户、各期间的结果（营收、毛利、成交、拜访…）；已存的期间会被替换（可撤销）</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Open plan</source>
@@ -17,11 +128,27 @@
     </message>
 </context>
 <context>
+    <name>AttainmentMap</name>
+    <message>
+        <source>≤ 70 % of quota</source>
+        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. The words of the attainment legend (planner.ui.attainment_map.LEGEND, Qt-free), for lupdate.</extracomment>
+        <translation>≤ 配额的 70 %</translation>
+    </message>
+    <message>
+        <source>no quota</source>
+        <translation>无配额</translation>
+    </message>
+</context>
+<context>
     <name>BalanceChart</name>
     <message>
         <source>PREVIEW</source>
-        <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
+        <extracomment>Above this many territories the bars are not named under the chart. A scale that no longer fits is changed this long after the last update. Deviations shown beyond this (a zero target) are drawn at the edge of the panel. The dock holding the chart (set by :func:`install`).</extracomment>
         <translation>预览</translation>
+    </message>
+    <message>
+        <source>{k} territories, in plan order</source>
+        <translation>{k} 个销售区域，按计划顺序</translation>
     </message>
     <message>
         <source>Balance chart</source>
@@ -32,7 +159,7 @@
     <name>BalancePanel</name>
     <message>
         <source>Territory</source>
-        <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
+        <extracomment>What a row is: &quot;Territory&quot;, or a hierarchy level (&quot;District&quot;, &quot;Region&quot;...). Utilisation per row (fraction; NaN when the plan balances no workload). Rows told to repaint by the last in-place update (tests count them).</extracomment>
         <translation>销售区域</translation>
     </message>
     <message>
@@ -48,7 +175,7 @@
         <translation>利用率</translation>
     </message>
     <message>
-        <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
+        <source>Workload ÷ the rep&apos;s capacity (hours a year; the plan&apos;s default capacity without a rep). ! = over 100 %</source>
         <translation>工作负荷 ÷ 代表产能（每年小时数；无代表时用计划默认产能）。! = 超过 100 %</translation>
     </message>
     <message>
@@ -88,6 +215,30 @@
         <translation>调整影响 {accounts} 个客户（{accounts_share}），营收 {revenue}（{revenue_share}）</translation>
     </message>
     <message>
+        <source>Estimated since edits moved accounts in or out (plan routes again, or undo the edits, to use routed travel): {names}</source>
+        <translation>因编辑将客户移入或移出，此为估计值（重新规划拜访路线，或撤销这些编辑，即改用路线的实际行车时间）：{names}</translation>
+    </message>
+    <message>
+        <source> (grouped by parent_id only)</source>
+        <translation>（仅按 parent_id 分组）</translation>
+    </message>
+    <message>
+        <source> and {n} more</source>
+        <translation>，另有 {n} 项</translation>
+    </message>
+    <message>
+        <source>hierarchy: {problem}{more}{fallback}</source>
+        <translation>层级：{problem}{more}{fallback}</translation>
+    </message>
+    <message>
+        <source>Hierarchy table problems:</source>
+        <translation>层级表问题：</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>预览 — </translation>
+    </message>
+    <message>
         <source>Territories</source>
         <translation>销售区域</translation>
     </message>
@@ -100,7 +251,7 @@
         <translation>{name}：每年 {capacity} 小时的 {share}（在产能内）</translation>
     </message>
     <message>
-        <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
+        <source>One row per territory, or per district, region... of the plan&apos;s hierarchy, with the totals of the territories under it</source>
         <translation>每个销售区域一行，或按计划层级的每个片区、大区…一行，并显示其下属销售区域的合计</translation>
     </message>
     <message>
@@ -126,6 +277,10 @@
     <message>
         <source>Refused: {exc}</source>
         <translation>已拒绝：{exc}</translation>
+    </message>
+    <message>
+        <source>Brush {units} units to {target}</source>
+        <translation>画笔：{units} 个地理单元移至 {target}</translation>
     </message>
     <message>
         <source>Brush size {radius_km} km</source>
@@ -242,8 +397,12 @@
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
+        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table. Items per territory index (their table rows move when sorted). The figures the cells show, (territories, 4), NaN where none yet. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>没有计划</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>预览 — </translation>
     </message>
     <message>
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({accounts_pct} %) and &lt;b&gt;{revenue_moved}&lt;/b&gt; of {revenue_total} revenue ({revenue_pct} %) moved against the baseline</source>
@@ -258,11 +417,16 @@
     <name>DrawTerritoryTool</name>
     <message>
         <source>Click the next corners; Enter finishes, Esc cancels.</source>
+        <extracomment>The pointer left the press spot during this press (a closed freehand loop ends where it began, so the release position alone cannot tell a drag from a click).</extracomment>
         <translation>点击下一个角点；Enter 完成，Esc 取消。</translation>
     </message>
     <message>
         <source>Territory not drawn: {exc}</source>
         <translation>未绘制销售区域：{exc}</translation>
+    </message>
+    <message>
+        <source>New territory {tid}</source>
+        <translation>新销售区域 {tid}</translation>
     </message>
     <message>
         <source>Draw territory {tid}</source>
@@ -284,9 +448,57 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <source>Exported {names} to {parent}</source>
+        <source>Excel workbook for managers</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
+        <translation>给主管的 Excel 工作簿</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Interactive map (HTML)</source>
+        <translation>交互式地图（HTML）</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html)</source>
+        <translation>网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>CSV for CRM upload</source>
+        <translation>供 CRM 上传的 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Map picture as shown (PNG)</source>
+        <translation>当前显示的地图图片（PNG）</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Map book for managers (PDF, a page per territory)</source>
+        <translation>给主管的地图册（PDF，每个销售区域一页）</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Copying the plan</source>
+        <translation>正在复制计划</translation>
+    </message>
+    <message>
+        <source>Exported {names} to {parent}</source>
         <translation>已导出 {names} 到 {parent}</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在导出</translation>
     </message>
     <message>
         <source>Export</source>
@@ -301,11 +513,11 @@
         <translation>供导入工具用的 CRM CSV（原始 ID，不防公式）</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>完全按计划写出每个 ID，供从不计算单元格的 CRM 导入工具使用。不勾选时，以 = + - @ 开头的单元格会加上前导 '，使电子表格打开 CSV 时将其视为文本。</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>完全按计划写出每个 ID，供从不计算单元格的 CRM 导入工具使用。不勾选时，以 = + - @ 开头的单元格会加上前导 &apos;，使电子表格打开 CSV 时将其视为文本。</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>工作簿包含摘要、每个客户的销售区域和销售代表、路线，以及相对于基准的变更。经理可编辑“区域 ID”列后发回（文件 &gt; 审阅已编辑的工作簿…）。</translation>
     </message>
     <message>
@@ -327,7 +539,7 @@ The old file is kept until the new one is complete.</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>写出经理用工作簿、HTML 地图、CRM CSV 或地图图片</translation>
     </message>
 </context>
@@ -338,9 +550,21 @@ The old file is kept until the new one is complete.</source>
         <translation>您的第一个计划</translation>
     </message>
     <message>
+        <source>Skip the guide</source>
+        <translation>跳过向导</translation>
+    </message>
+    <message>
+        <source>from the units file</source>
+        <translation>来自地理单元文件</translation>
+    </message>
+    <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>计划有 {n} 位销售代表：建议每人一个销售区域；更改数量可查看其他划分。</translation>
+    </message>
+    <message>
+        <source>Create territories</source>
+        <translation>创建销售区域</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
@@ -368,10 +592,73 @@ The old file is kept until the new one is complete.</source>
     </message>
 </context>
 <context>
+    <name>HeatLayer</name>
+    <message>
+        <source>Heat: {measure} (low → high in this view)</source>
+        <extracomment>Screen pixels per density cell, and the smoothing radius in cells. Extra area rendered on each side, as a share of the view, so pans reuse the image. Paints closer together than this are one movement (a drag, a key held down). Renders put off until the view rested (counted for the benchmark).</extracomment>
+        <translation>热力：{measure}（本视图中 低 → 高）</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <extracomment>The account measures&apos; labels (heat_render.ACCOUNT_MEASURES), marked for lupdate.</extracomment>
+        <translation>潜力</translation>
+    </message>
+    <message>
+        <source>Revenue (L12M)</source>
+        <translation>营收（近 12 个月）</translation>
+    </message>
+    <message>
+        <source>White space (potential − revenue)</source>
+        <translation>空白市场（潜力 − 营收）</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Actual {metric} ({period})</source>
+        <translation>实际{metric}（{period}）</translation>
+    </message>
+    <message>
+        <source>&amp;Heat Layer</source>
+        <translation>热力图层(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
+        <source>(not in file)</source>
+        <translation>（文件中没有）</translation>
+    </message>
+    <message>
+        <source>ZIP areas (built in, offline)</source>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label).</extracomment>
+        <translation>邮政编码区域（内置，离线可用）</translation>
+    </message>
+    <message>
+        <source>Counties (built in, offline)</source>
+        <translation>县（内置，离线可用）</translation>
+    </message>
+    <message>
+        <source>States (built in, offline)</source>
+        <translation>州（内置，离线可用）</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)</source>
+        <extracomment>File filters (translated where a file chooser shows them).</extracomment>
+        <translation>表格 (*.csv *.txt *.xlsx *.xlsm);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)</source>
+        <translation>矢量文件 (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <extracomment>Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>浏览…</translation>
     </message>
     <message>
@@ -381,6 +668,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Files</source>
         <translation>文件</translation>
+    </message>
+    <message>
+        <source>Accounts (CSV or XLSX)</source>
+        <translation>客户（CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Accounts:</source>
@@ -401,6 +692,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Units:</source>
         <translation>地理单元：</translation>
+    </message>
+    <message>
+        <source>Reps (optional: CSV or XLSX)</source>
+        <translation>销售代表（可选：CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Reps:</source>
@@ -478,7 +773,7 @@ The old file is kept until the new one is complete.</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <source>The system's language</source>
+        <source>The system&apos;s language</source>
         <translation>系统语言</translation>
     </message>
     <message>
@@ -494,6 +789,7 @@ The old file is kept until the new one is complete.</source>
     <name>LassoAssignTool</name>
     <message>
         <source>Lasso ignored: {exc}</source>
+        <extracomment>The change and held count of the path as it is, from the last move (None: stale). How many times a change was computed from the path (a release reuses the last).</extracomment>
         <translation>已忽略套索：{exc}</translation>
     </message>
     <message>
@@ -501,8 +797,41 @@ The old file is kept until the new one is complete.</source>
         <translation>已拒绝：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked or pinned items kept</source>
+        <translation>；保留 {held} 个已锁定或已固定的项目</translation>
+    </message>
+    <message>
         <source>Nothing to move to {target}{note}</source>
         <translation>没有可移到 {target} 的项目{note}</translation>
+    </message>
+    <message>
+        <source>Lasso {units} units, {accounts} accounts to {target}</source>
+        <translation>套索：{units} 个地理单元、{accounts} 个客户移至 {target}</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <source>… {n} more (View ▸ Legend)</source>
+        <extracomment>Longest label shown in the box (the panel shows labels whole). Columns of ``(label, colour or None)`` entries, top to bottom.</extracomment>
+        <translation>… 另有 {n} 项（视图 ▸ 图例）</translation>
+    </message>
+    <message>
+        <source>No plan open</source>
+        <translation>尚未打开计划</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+</context>
+<context>
+    <name>LegendPanel</name>
+    <message numerus="yes">
+        <source>%n entries</source>
+        <translation>
+            <numerusform>%n 个条目</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -551,8 +880,12 @@ The old file is kept until the new one is complete.</source>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Territory plans (*.gpkg);;All files (*)</source>
+        <translation>销售区域计划 (*.gpkg);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Balance</source>
-        <extracomment>Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key ("file", "edit", "view", "plan", "help") for features to add actions to.</extracomment>
+        <extracomment>The open plan; :attr:`plan` and :attr:`path` read it. Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key (&quot;file&quot;, &quot;edit&quot;, &quot;view&quot;, &quot;plan&quot;, &quot;help&quot;) for features to add actions to. The one path from plan events and previews to every view.</extracomment>
         <translation>均衡</translation>
     </message>
     <message>
@@ -700,6 +1033,14 @@ The old file is kept until the new one is complete.</source>
         <translation>请先选择销售区域。</translation>
     </message>
     <message>
+        <source>Lock {names}</source>
+        <translation>锁定 {names}</translation>
+    </message>
+    <message>
+        <source>Unlock {names}</source>
+        <translation>解锁 {names}</translation>
+    </message>
+    <message>
         <source>&amp;Merge Selected Territories</source>
         <translation>合并所选销售区域(&amp;M)</translation>
     </message>
@@ -724,12 +1065,40 @@ The old file is kept until the new one is complete.</source>
         <translation>重新允许编辑所选销售区域</translation>
     </message>
     <message>
+        <source>Plan as opened</source>
+        <translation>打开时的计划</translation>
+    </message>
+    <message>
         <source>Undo history</source>
         <translation>撤销历史</translation>
     </message>
     <message>
         <source>Colour Territories By</source>
         <translation>销售区域着色依据</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>销售区域</translation>
+    </message>
+    <message>
+        <source>Deviation of {measure}</source>
+        <translation>{measure}偏差</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>工作负荷</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <translation>潜力</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>营收</translation>
+    </message>
+    <message>
+        <source>Attainment (latest period)</source>
+        <translation>达成率（最近一期）</translation>
     </message>
     <message>
         <source>Unassigned</source>
@@ -768,6 +1137,10 @@ The old file is kept until the new one is complete.</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
+        <source>Opening {name}</source>
+        <translation>正在打开 {name}</translation>
+    </message>
+    <message>
         <source>{name} not opened; nothing changed</source>
         <translation>未打开 {name}；未做任何更改</translation>
     </message>
@@ -777,7 +1150,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n repair(s) made; Save writes them: </source>
-        <translation><numerusform>已进行 %n 项修复；保存时写入：</numerusform></translation>
+        <translation>
+            <numerusform>已进行 %n 项修复；保存时写入：</numerusform>
+        </translation>
     </message>
     <message>
         <source>Problems in the plan file</source>
@@ -786,6 +1161,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
         <translation>{name} 有 {n_problems} 个问题。文件未做任何更改。可以只读方式打开（保存时会询问新位置），或修复（现在进行修复；保存时写入；基准永不更改）。</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… 另有 {n} 项</translation>
     </message>
     <message>
         <source>Open read-only</source>
@@ -800,11 +1179,35 @@ The old file is kept until the new one is complete.</source>
         <translation>打开计划</translation>
     </message>
     <message>
+        <source>Reading {name}</source>
+        <translation>正在读取 {name}</translation>
+    </message>
+    <message>
+        <source>from {name}</source>
+        <translation>来自 {name}</translation>
+    </message>
+    <message>
+        <source>Choosing the units that cover the accounts</source>
+        <translation>正在选取覆盖客户的地理单元</translation>
+    </message>
+    <message>
+        <source>bundled US geography: {level}</source>
+        <translation>内置美国地理数据：{level}</translation>
+    </message>
+    <message>
+        <source>Building the plan</source>
+        <translation>正在创建计划</translation>
+    </message>
+    <message>
+        <source>Importing {name}</source>
+        <translation>正在导入 {name}</translation>
+    </message>
+    <message>
         <source>Save plan as</source>
         <translation>计划另存为</translation>
     </message>
     <message>
-        <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
+        <source>{parent} is the application&apos;s own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
         <translation>{parent} 是应用程序自身的文件夹，存放演示计划。请选择其他文件夹（例如您的文档）。</translation>
     </message>
     <message>
@@ -859,8 +1262,28 @@ The last saved file is unchanged.</source>
 <context>
     <name>MapPresenter</name>
     <message>
+        <source>no quota</source>
+        <extracomment>``&quot;territory&quot;`` (each territory its colour), ``(&quot;level&quot;, level)`` (one colour per district, region...), ``(&quot;deviation&quot;, measure_key)`` or ``(&quot;attainment&quot;, period)`` (``&quot;&quot;`` = the latest period; see :mod:`planner.ui.attainment_map`). The territory each account is coloured by on the map (None: colours follow something else, e.g. the deviation), so a recolour touches only what differs. Unit and account palettes a preview reuses (built again for each applied state).</extracomment>
+        <translation>无配额</translation>
+    </message>
+    <message>
+        <source>{pct} % of quota</source>
+        <translation>配额的 {pct} %</translation>
+    </message>
+    <message>
+        <source>Below target by more than {band}</source>
+        <translation>低于目标超过 {band}</translation>
+    </message>
+    <message>
+        <source>Within ±{band} of target</source>
+        <translation>在目标 ±{band} 以内</translation>
+    </message>
+    <message>
+        <source>Above target by more than {band}</source>
+        <translation>高于目标超过 {band}</translation>
+    </message>
+    <message>
         <source>Unassigned unit</source>
-        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. ``"territory"`` (each territory its colour), ``("level", level)`` (one colour per district, region...) or ``("deviation", measure_key)``.</extracomment>
         <translation>未分配地理单元</translation>
     </message>
     <message>
@@ -872,7 +1295,7 @@ The last saved file is unchanged.</source>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
         <translation>工作负荷（小时/年）</translation>
     </message>
     <message>
@@ -886,6 +1309,62 @@ The last saved file is unchanged.</source>
     <message>
         <source>Accounts</source>
         <translation>客户</translation>
+    </message>
+</context>
+<context>
+    <name>Metrics</name>
+    <message>
+        <source>Revenue</source>
+        <extracomment>The actuals&apos; known metrics and their levels (planner.models.actuals.METRICS), marked for lupdate: a column the import does not know shows its own name.</extracomment>
+        <translation>营收</translation>
+    </message>
+    <message>
+        <source>Gross margin</source>
+        <translation>毛利</translation>
+    </message>
+    <message>
+        <source>Profit</source>
+        <translation>利润</translation>
+    </message>
+    <message>
+        <source>Deals won</source>
+        <translation>赢单数</translation>
+    </message>
+    <message>
+        <source>Deals lost</source>
+        <translation>丢单数</translation>
+    </message>
+    <message>
+        <source>Visits held</source>
+        <translation>已完成拜访</translation>
+    </message>
+    <message>
+        <source>Calls made</source>
+        <translation>已拨电话</translation>
+    </message>
+    <message>
+        <source>Opportunities created</source>
+        <translation>新建商机</translation>
+    </message>
+    <message>
+        <source>Pipeline value</source>
+        <translation>销售管道金额</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>成果</translation>
+    </message>
+    <message>
+        <source>activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>pipeline</source>
+        <translation>销售管道</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
     </message>
 </context>
 <context>
@@ -908,10 +1387,11 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Create mode: how many territories to fill</source>
+        <extracomment>The last run&apos;s result (not ``result``: that is QDialog&apos;s exit code).</extracomment>
         <translation>创建模式：要生成多少个销售区域</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
         <translation>子集模式：平衡表中选中的销售区域，或计划层级中某个片区或大区下的所有销售区域</translation>
     </message>
     <message>
@@ -948,12 +1428,40 @@ The last saved file is unchanged.</source>
         <translation>每位代表上限</translation>
     </message>
     <message>
-        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
         <translation>每个销售区域的基准客户可减少加增加的最大比例（0 % 表示每位代表的客户保持不变）</translation>
     </message>
     <message>
         <source> s</source>
         <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Required: every territory in one piece</source>
+        <translation>必须：每个销售区域连成一片</translation>
+    </message>
+    <message>
+        <source>Preferred: in pieces only where a band needs it</source>
+        <translation>优先：仅在容差带需要时才分成多片</translation>
+    </message>
+    <message>
+        <source>Off: territories may be in pieces</source>
+        <translation>关闭：销售区域可分成多片</translation>
+    </message>
+    <message>
+        <source>Whether territories must stay connected across shared unit borders</source>
+        <translation>销售区域是否必须通过相邻地理单元的共同边界连成一体</translation>
+    </message>
+    <message>
+        <source>Total distance to the territory centres</source>
+        <translation>到销售区域中心的总距离</translation>
+    </message>
+    <message>
+        <source>Largest territory diameter (min-max)</source>
+        <translation>最大销售区域直径（最小化最大值）</translation>
+    </message>
+    <message>
+        <source>What the optimiser keeps small; the result reports both figures</source>
+        <translation>优化器要压低的指标；结果会同时列出两项数字</translation>
     </message>
     <message>
         <source>of its accounts, lost plus gained</source>
@@ -982,6 +1490,14 @@ The last saved file is unchanged.</source>
     <message>
         <source>Per rep</source>
         <translation>每位代表</translation>
+    </message>
+    <message>
+        <source>&amp;Contiguity</source>
+        <translation>连续性(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Com&amp;pactness</source>
+        <translation>紧凑度(&amp;P)</translation>
     </message>
     <message>
         <source>Time limit</source>
@@ -1037,7 +1553,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation><numerusform>%n 个销售区域</numerusform></translation>
+        <translation>
+            <numerusform>%n 个销售区域</numerusform>
+        </translation>
     </message>
     <message>
         <source>none</source>
@@ -1088,8 +1606,40 @@ The last saved file is unchanged.</source>
         <translation>数值 {before} → {after}（目标 {target}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation>{verdict}  在容差带内的销售区域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  调整影响：{accounts_moved} 个客户（{accounts_pct} %）、营收的 {revenue_pct} %、{units_moved} 个地理单元。  紧凑度：到代表住址平均距离 {compactness_before_km} → {compactness_after_km} 公里。  连续：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
+        <source>Every band met.</source>
+        <translation>所有容差带均已满足。</translation>
+    </message>
+    <message>
+        <source>Some bands are not met (see below).</source>
+        <translation>部分容差带未满足（见下方）。</translation>
+    </message>
+    <message>
+        <source>Some territories are in pieces.</source>
+        <translation>部分销售区域分成多片。</translation>
+    </message>
+    <message>
+        <source>Stopped: this is the best plan found so far.</source>
+        <translation>已停止：这是目前找到的最佳计划。</translation>
+    </message>
+    <message>
+        <source>The request cannot be served; nothing would change.</source>
+        <translation>无法满足此请求；不会有任何更改。</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>必须</translation>
+    </message>
+    <message>
+        <source>preferred</source>
+        <translation>优先</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home; largest territory {diameter_before_km} → {diameter_after_km} km across.  Contiguous: {contiguous_before} → {contiguous_after} (contiguity {contiguity}).  ({elapsed} s)</source>
+        <translation>{verdict}  在容差带内的销售区域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  调整影响：{accounts_moved} 个客户（{accounts_pct} %）、营收的 {revenue_pct} %、{units_moved} 个地理单元。  紧凑度：到代表住址平均距离 {compactness_before_km} → {compactness_after_km} 公里；最大销售区域直径 {diameter_before_km} → {diameter_after_km} 公里。  连续：{contiguous_before} → {contiguous_after}（连续性：{contiguity}）。  （{elapsed} 秒）</translation>
     </message>
     <message>
         <source>Disruption {budget}</source>
@@ -1120,8 +1670,16 @@ The last saved file is unchanged.</source>
         <translation>优化运行期间计划已更改，方案不再适用。请重新运行。</translation>
     </message>
     <message>
+        <source>Optimise territories ({mode})</source>
+        <translation>优化销售区域（{mode}）</translation>
+    </message>
+    <message>
         <source>Applied. Edit ▸ Undo takes the whole run back.</source>
         <translation>已应用。编辑 ▸ 撤销可撤回整次运行。</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未分配</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
@@ -1137,6 +1695,127 @@ The last saved file is unchanged.</source>
     </message>
 </context>
 <context>
+    <name>PerformancePanel</name>
+    <message>
+        <source>Import actuals (Plan ▸ Import Actuals…) to review them.</source>
+        <translation>请先导入实际业绩（计划 ▸ 导入实际业绩…）再进行复盘。</translation>
+    </message>
+    <message>
+        <source>Set {metric} quota of {territory}</source>
+        <translation>设置 {territory} 的{metric}配额</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>配额</translation>
+    </message>
+    <message>
+        <source>Actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>Att. %</source>
+        <translation>达成率 %</translation>
+    </message>
+    <message>
+        <source>YTD %</source>
+        <translation>年累计 %</translation>
+    </message>
+    <message>
+        <source>Visits %</source>
+        <translation>拜访 %</translation>
+    </message>
+    <message>
+        <source>Expected %</source>
+        <translation>预期 %</translation>
+    </message>
+    <message>
+        <source>Candidate: why</source>
+        <translation>候选：原因</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>销售区域</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>销售代表</translation>
+    </message>
+    <message>
+        <source>Colour map</source>
+        <translation>地图着色</translation>
+    </message>
+    <message>
+        <source>Colour territories by attainment: red below quota, blue above</source>
+        <translation>按达成率为销售区域着色：低于配额为红色，高于配额为蓝色</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>按</translation>
+    </message>
+    <message>
+        <source>Set Quota…</source>
+        <translation>设置配额…</translation>
+    </message>
+    <message>
+        <source>Set the selected territory&apos;s annual quota of this metric (one undo step)</source>
+        <translation>设置所选销售区域此指标的年度配额（一个撤销步骤）</translation>
+    </message>
+    <message>
+        <source>{metric} ({level})</source>
+        <translation>{metric}（{level}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n candidate(s) for the redesign.</source>
+        <translation>
+            <numerusform>%n 个重新规划候选。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Expected attainment: {model}.</source>
+        <translation>预期达成率：{model}。</translation>
+    </message>
+    <message>
+        <source>Attainment %</source>
+        <translation>达成率 %</translation>
+    </message>
+    <message>
+        <source>{metric}: attainment per period</source>
+        <translation>{metric}：各期达成率</translation>
+    </message>
+    <message>
+        <source>{metric}: attainment per period (select territories to follow them)</source>
+        <translation>{metric}：各期达成率（选择销售区域即可跟踪）</translation>
+    </message>
+    <message>
+        <source>Select one territory to set its quota.</source>
+        <translation>请选择一个销售区域以设置其配额。</translation>
+    </message>
+    <message>
+        <source>Set quota</source>
+        <translation>设置配额</translation>
+    </message>
+    <message>
+        <source>Annual {metric} quota of {territory} ({level}):</source>
+        <translation>{territory} 的年度{metric}配额（{level}）：</translation>
+    </message>
+    <message>
+        <source>Performance</source>
+        <translation>绩效</translation>
+    </message>
+</context>
+<context>
     <name>PinTool</name>
     <message>
         <source>No accounts inside the lasso</source>
@@ -1147,14 +1826,23 @@ The last saved file is unchanged.</source>
         <translation>已拒绝：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked accounts kept</source>
+        <translation>；保留 {held} 个已锁定的客户</translation>
+    </message>
+    <message>
         <source>Nothing to pin to {name}{note}</source>
         <translation>没有可固定到 {name} 的客户{note}</translation>
+    </message>
+    <message>
+        <source>Pin {n} accounts to {name}</source>
+        <translation>将 {n} 个客户固定到 {name}</translation>
     </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
     <message>
         <source>Overlapping territories</source>
+        <extracomment>Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.</extracomment>
         <translation>重叠的销售区域</translation>
     </message>
     <message>
@@ -1183,16 +1871,20 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. The plan the listed problems were found on. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>没有计划</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation><numerusform>%n 个地理单元</numerusform></translation>
+        <translation>
+            <numerusform>%n 个地理单元</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation><numerusform>%n 个客户</numerusform></translation>
+        <translation>
+            <numerusform>%n 个客户</numerusform>
+        </translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -1204,7 +1896,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation><numerusform>%n 个问题</numerusform></translation>
+        <translation>
+            <numerusform>%n 个问题</numerusform>
+        </translation>
     </message>
     <message>
         <source>Problems</source>
@@ -1214,8 +1908,24 @@ The last saved file is unchanged.</source>
 <context>
     <name>QuotaDialog</name>
     <message>
+        <source>Set quotas</source>
+        <translation>设置配额</translation>
+    </message>
+    <message>
         <source>Quotas</source>
         <translation>配额</translation>
+    </message>
+    <message>
+        <source>Share of potential</source>
+        <translation>按潜力占比</translation>
+    </message>
+    <message>
+        <source>Share of history (L12M revenue)</source>
+        <translation>按历史占比（近 12 个月营收）</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>混合</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
@@ -1387,12 +2097,20 @@ The last saved file is unchanged.</source>
         <translation>勾选的行会把建议代表分配给该销售区域（可一步撤销）。</translation>
     </message>
     <message>
+        <source>Assign reps from matching</source>
+        <translation>按匹配结果分配销售代表</translation>
+    </message>
+    <message>
         <source>{changed} territories got a new rep</source>
         <translation>{changed} 个销售区域换了新代表</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)</translation>
+    </message>
     <message>
         <source>Unassigned</source>
         <translation>未分配</translation>
@@ -1475,7 +2193,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation><numerusform>应用 %n 项变更</numerusform></translation>
+        <translation>
+            <numerusform>应用 %n 项变更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Review</source>
@@ -1483,7 +2203,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation><numerusform>应用 {workbook} 中的 %n 项变更</numerusform></translation>
+        <translation>
+            <numerusform>应用 {workbook} 中的 %n 项变更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -1498,7 +2220,7 @@ The last saved file is unchanged.</source>
         <translation>审阅已编辑的工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
         <translation>查看经理对导出工作簿的更改，并应用您接受的部分</translation>
     </message>
 </context>
@@ -1506,7 +2228,7 @@ The last saved file is unchanged.</source>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>The dock and the Plan menu action (set by :func:`install`). Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>规划并显示单个代表或所有代表</translation>
     </message>
     <message>
@@ -1518,7 +2240,7 @@ The last saved file is unchanged.</source>
         <translation>规划周期：拜访周期在此之后重复</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
         <translation>规划周期开始的星期一（随计划保存）；选择其他日期则取该周的星期一</translation>
     </message>
     <message>
@@ -1526,7 +2248,7 @@ The last saved file is unchanged.</source>
         <translation>US、US:CA、CA:ON、GB、none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>不安排拜访的公共假日：国家代码，可加 :州 或 :省，或 none（随计划保存）。代表个人休假：销售代表表的 days_off 列，例如 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -1542,7 +2264,7 @@ The last saved file is unchanged.</source>
         <translation>规划路线</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
         <translation>在后台为所选代表选择拜访日并规划每日路线</translation>
     </message>
     <message>
@@ -1559,7 +2281,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>销售代表</translation>
     </message>
     <message>
@@ -1667,6 +2389,10 @@ The last saved file is unchanged.</source>
         <translation>正在为 {who} 规划拜访路线</translation>
     </message>
     <message>
+        <source>Clear visit routes</source>
+        <translation>清除拜访路线</translation>
+    </message>
+    <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
         <translation>期间已打开另一个计划：路线未应用。</translation>
     </message>
@@ -1735,6 +2461,10 @@ The last saved file is unchanged.</source>
         <translation>已将 {n_files} 份行程表写入 {target}。</translation>
     </message>
     <message>
+        <source>Writing itineraries</source>
+        <translation>正在写入行程表</translation>
+    </message>
+    <message>
         <source>Visit routes</source>
         <translation>拜访路线</translation>
     </message>
@@ -1743,7 +2473,7 @@ The last saved file is unchanged.</source>
         <translation>规划拜访路线(&amp;R)…</translation>
     </message>
     <message>
-        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
         <translation>规划每位代表的拜访日和每日路线；工作负荷随后据此计算</translation>
     </message>
 </context>
@@ -1790,6 +2520,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Scenarios</source>
+        <extracomment>Figures of the scenarios other than &quot;current&quot;, kept between edits. The current alignment&apos;s account-to-home distances, measured again only where an edit moved accounts.</extracomment>
         <translation>方案</translation>
     </message>
     <message>
@@ -1864,6 +2595,10 @@ The last saved file is unchanged.</source>
         <translation>未拆分：{exc}</translation>
     </message>
     <message>
+        <source>{territory} (split)</source>
+        <translation>{territory}（拆分）</translation>
+    </message>
+    <message>
         <source>Split {n_left} units into {value}</source>
         <translation>将 {n_left} 个地理单元拆分到 {value}</translation>
     </message>
@@ -1902,8 +2637,12 @@ The last saved file is unchanged.</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>此销售区域归属的{value}（其 parent_id）；更上层级来自计划的层级表</translation>
+    </message>
+    <message>
+        <source>Territory colour</source>
+        <translation>销售区域颜色</translation>
     </message>
     <message>
         <source>Edit territory {name}</source>
@@ -1922,7 +2661,7 @@ The last saved file is unchanged.</source>
         <translation>重命名销售区域、更改其代表或颜色（可撤销）</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
         <translation>请在均衡面板中显示销售区域，以编辑其属性。</translation>
     </message>
 </context>
@@ -1930,7 +2669,7 @@ The last saved file is unchanged.</source>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>在线底图瓦片</translation>
     </message>
     <message>
@@ -2020,8 +2759,20 @@ The last saved file is unchanged.</source>
         <translation>已拒绝：{value} 已锁定</translation>
     </message>
     <message>
+        <source>Insert corner in {territory}</source>
+        <translation>在 {territory} 插入角点</translation>
+    </message>
+    <message>
         <source>Corner kept: {exc}</source>
         <translation>已保留角点：{exc}</translation>
+    </message>
+    <message>
+        <source>Delete corner of {territory}</source>
+        <translation>删除 {territory} 的角点</translation>
+    </message>
+    <message>
+        <source>Move corner of {territory}</source>
+        <translation>移动 {territory} 的角点</translation>
     </message>
 </context>
 <context>
@@ -2031,7 +2782,7 @@ The last saved file is unchanged.</source>
         <translation>2. 销售区域数量</translation>
     </message>
     <message>
-        <source>From the accounts' workload and a rep's working hours a year.</source>
+        <source>From the accounts&apos; workload and a rep&apos;s working hours a year.</source>
         <translation>按客户工作负荷和销售代表每年工作小时数计算。</translation>
     </message>
     <message>
@@ -2097,6 +2848,7 @@ The last saved file is unchanged.</source>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
+        <extracomment>Widget area the path covered at its last repaint.</extracomment>
         <translation>已取消{label}；未做任何更改</translation>
     </message>
     <message>

@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW" sourcelanguage="en">
 <context>
+    <name>ActualsDialog</name>
+    <message>
+        <source>(automatic: numbers kept as a metric)</source>
+        <translation>（自動：數值欄保留為指標）</translation>
+    </message>
+    <message>
+        <source>Import actuals {periods}</source>
+        <translation>匯入實績 {periods}</translation>
+    </message>
+    <message>
+        <source>Account id</source>
+        <translation>客戶 ID</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>{metric} ({level})</source>
+        <translation>{metric}（{level}）</translation>
+    </message>
+    <message>
+        <source>Import actuals</source>
+        <translation>匯入實績</translation>
+    </message>
+    <message>
+        <source>Actuals (CSV or XLSX)</source>
+        <translation>實績（CSV 或 XLSX）</translation>
+    </message>
+    <message>
+        <source>from the period column, or e.g. 2026-Q3</source>
+        <translation>取自期間欄，或例如 2026-Q3</translation>
+    </message>
+    <message>
+        <source>The period of every row when the file has no period column (a quarter such as 2026-Q3 or a month such as 2026-07)</source>
+        <translation>檔案沒有期間欄時，每一列所屬的期間（季度如 2026-Q3，或月份如 2026-07）</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>檔案：</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>期間：</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>欄位</translation>
+    </message>
+    <message>
+        <source>First values</source>
+        <translation>前幾個值</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>匯入為</translation>
+    </message>
+    <message>
+        <source>Choose a file of results per account (and period).</source>
+        <translation>請選擇按客戶（及期間）列出結果的檔案。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>匯入</translation>
+    </message>
+    <message>
+        <source>Columns (detected from the header; correct them if needed):</source>
+        <translation>欄位（依標題列偵測；如有需要請更正）：</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cannot read:&lt;/b&gt; {exc}</source>
+        <translation>&lt;b&gt;無法讀取：&lt;/b&gt;{exc}</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>{rows} rows, {columns} columns.</source>
+        <translation>{rows} 列，{columns} 欄。</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>欄位</translation>
+    </message>
+    <message>
+        <source>Two columns feed {fields}: choose one.</source>
+        <translation>有兩個欄位都對應到 {fields}：請只選一個。</translation>
+    </message>
+    <message>
+        <source>Actuals import report</source>
+        <translation>實績匯入報告</translation>
+    </message>
+    <message>
+        <source>Importing {name}</source>
+        <translation>正在匯入 {name}</translation>
+    </message>
+    <message>
+        <source>Open a plan first.</source>
+        <translation>請先開啟計畫。</translation>
+    </message>
+    <message>
+        <source>Import &amp;Actuals…</source>
+        <translation>匯入實績(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Import results per account and period (revenue, margin, deals, visits...) from a CRM export; a stored period is replaced (undoable)</source>
+        <translation>從 CRM 匯出檔匯入各客戶、各期間的結果（營收、毛利、成交、拜訪…）；已存的期間會被取代（可復原）</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Open plan</source>
@@ -17,11 +128,27 @@
     </message>
 </context>
 <context>
+    <name>AttainmentMap</name>
+    <message>
+        <source>≤ 70 % of quota</source>
+        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. The words of the attainment legend (planner.ui.attainment_map.LEGEND, Qt-free), for lupdate.</extracomment>
+        <translation>≤ 配額的 70 %</translation>
+    </message>
+    <message>
+        <source>no quota</source>
+        <translation>無配額</translation>
+    </message>
+</context>
+<context>
     <name>BalanceChart</name>
     <message>
         <source>PREVIEW</source>
-        <extracomment>Deviations shown beyond this (a zero target) are drawn at the edge of the panel.</extracomment>
+        <extracomment>Above this many territories the bars are not named under the chart. A scale that no longer fits is changed this long after the last update. Deviations shown beyond this (a zero target) are drawn at the edge of the panel. The dock holding the chart (set by :func:`install`).</extracomment>
         <translation>預覽</translation>
+    </message>
+    <message>
+        <source>{k} territories, in plan order</source>
+        <translation>{k} 個區域，依計畫順序</translation>
     </message>
     <message>
         <source>Balance chart</source>
@@ -32,7 +159,7 @@
     <name>BalancePanel</name>
     <message>
         <source>Territory</source>
-        <extracomment>What a row is: "Territory", or a hierarchy level ("District", "Region"...). Utilisation per row (fraction; NaN when the plan balances no workload).</extracomment>
+        <extracomment>What a row is: &quot;Territory&quot;, or a hierarchy level (&quot;District&quot;, &quot;Region&quot;...). Utilisation per row (fraction; NaN when the plan balances no workload). Rows told to repaint by the last in-place update (tests count them).</extracomment>
         <translation>區域</translation>
     </message>
     <message>
@@ -48,7 +175,7 @@
         <translation>使用率</translation>
     </message>
     <message>
-        <source>Workload ÷ the rep's capacity (hours a year; the plan's default capacity without a rep). ! = over 100 %</source>
+        <source>Workload ÷ the rep&apos;s capacity (hours a year; the plan&apos;s default capacity without a rep). ! = over 100 %</source>
         <translation>工作量 ÷ 代表產能（每年時數；無代表時用計畫預設產能）。! = 超過 100 %</translation>
     </message>
     <message>
@@ -88,6 +215,30 @@
         <translation>變動影響 {accounts} 個客戶（{accounts_share}），營收 {revenue}（{revenue_share}）</translation>
     </message>
     <message>
+        <source>Estimated since edits moved accounts in or out (plan routes again, or undo the edits, to use routed travel): {names}</source>
+        <translation>因編輯將客戶移入或移出，此為估計值（重新規劃拜訪路線，或復原這些編輯，即改用路線的實際行車時間）：{names}</translation>
+    </message>
+    <message>
+        <source> (grouped by parent_id only)</source>
+        <translation>（僅依 parent_id 分組）</translation>
+    </message>
+    <message>
+        <source> and {n} more</source>
+        <translation>，另有 {n} 項</translation>
+    </message>
+    <message>
+        <source>hierarchy: {problem}{more}{fallback}</source>
+        <translation>層級：{problem}{more}{fallback}</translation>
+    </message>
+    <message>
+        <source>Hierarchy table problems:</source>
+        <translation>層級表問題：</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>預覽 — </translation>
+    </message>
+    <message>
         <source>Territories</source>
         <translation>區域</translation>
     </message>
@@ -100,7 +251,7 @@
         <translation>{name}：每年 {capacity} 小時的 {share}（在產能內）</translation>
     </message>
     <message>
-        <source>One row per territory, or per district, region... of the plan's hierarchy, with the totals of the territories under it</source>
+        <source>One row per territory, or per district, region... of the plan&apos;s hierarchy, with the totals of the territories under it</source>
         <translation>每個區域一列，或依計畫層級的每個地區、大區…一列，並顯示其下轄區域的合計</translation>
     </message>
     <message>
@@ -126,6 +277,10 @@
     <message>
         <source>Refused: {exc}</source>
         <translation>已拒絕：{exc}</translation>
+    </message>
+    <message>
+        <source>Brush {units} units to {target}</source>
+        <translation>筆刷：{units} 個地理單元移至 {target}</translation>
     </message>
     <message>
         <source>Brush size {radius_km} km</source>
@@ -242,8 +397,12 @@
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table.</extracomment>
+        <extracomment>Rows of territories that changed are tinted, so the eye finds them in a long table. Items per territory index (their table rows move when sorted). The figures the cells show, (territories, 4), NaN where none yet. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>沒有計畫</translation>
+    </message>
+    <message>
+        <source>PREVIEW — </source>
+        <translation>預覽 — </translation>
     </message>
     <message>
         <source>&lt;b&gt;{accounts_moved}&lt;/b&gt; of {accounts_total} accounts ({accounts_pct} %) and &lt;b&gt;{revenue_moved}&lt;/b&gt; of {revenue_total} revenue ({revenue_pct} %) moved against the baseline</source>
@@ -258,11 +417,16 @@
     <name>DrawTerritoryTool</name>
     <message>
         <source>Click the next corners; Enter finishes, Esc cancels.</source>
+        <extracomment>The pointer left the press spot during this press (a closed freehand loop ends where it began, so the release position alone cannot tell a drag from a click).</extracomment>
         <translation>點選下一個角點；Enter 完成，Esc 取消。</translation>
     </message>
     <message>
         <source>Territory not drawn: {exc}</source>
         <translation>未繪製區域：{exc}</translation>
+    </message>
+    <message>
+        <source>New territory {tid}</source>
+        <translation>新區域 {tid}</translation>
     </message>
     <message>
         <source>Draw territory {tid}</source>
@@ -284,9 +448,57 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <source>Exported {names} to {parent}</source>
+        <source>Excel workbook for managers</source>
         <extracomment>Output kinds: (label, suffix, file filter).</extracomment>
+        <translation>給主管的 Excel 活頁簿</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 活頁簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Interactive map (HTML)</source>
+        <translation>互動式地圖（HTML）</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html)</source>
+        <translation>網頁 (*.html)</translation>
+    </message>
+    <message>
+        <source>CSV for CRM upload</source>
+        <translation>供 CRM 上傳的 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 檔 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Map picture as shown (PNG)</source>
+        <translation>目前畫面的地圖圖片（PNG）</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 圖片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Map book for managers (PDF, a page per territory)</source>
+        <translation>給主管的地圖冊（PDF，每區域一頁）</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 檔 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Copying the plan</source>
+        <translation>正在複製計畫</translation>
+    </message>
+    <message>
+        <source>Exported {names} to {parent}</source>
         <translation>已匯出 {names} 至 {parent}</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在匯出</translation>
     </message>
     <message>
         <source>Export</source>
@@ -301,11 +513,11 @@
         <translation>供匯入工具用的 CRM CSV（原始 ID，不防公式）</translation>
     </message>
     <message>
-        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading ' so a spreadsheet opening the CSV shows them as text.</source>
-        <translation>完全依計畫寫出每個 ID，供從不計算儲存格的 CRM 匯入工具使用。不勾選時，以 = + - @ 開頭的儲存格會加上前置 '，讓試算表開啟 CSV 時視為文字。</translation>
+        <source>Write every id exactly as in the plan, for a CRM loader that never evaluates cells. Without it, cells starting with = + - @ get a leading &apos; so a spreadsheet opening the CSV shows them as text.</source>
+        <translation>完全依計畫寫出每個 ID，供從不計算儲存格的 CRM 匯入工具使用。不勾選時，以 = + - @ 開頭的儲存格會加上前置 &apos;，讓試算表開啟 CSV 時視為文字。</translation>
     </message>
     <message>
-        <source>The workbook has a summary, every account's territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
+        <source>The workbook has a summary, every account&apos;s territory and rep, routes and the changes against the baseline. Managers can edit the Territory ID column and send it back (File &gt; Review Edited Workbook…).</source>
         <translation>活頁簿包含摘要、每個客戶的區域與業務代表、路線，以及相對於基準的變更。經理可編輯「區域 ID」欄後寄回（檔案 &gt; 審閱已編輯的活頁簿…）。</translation>
     </message>
     <message>
@@ -327,7 +539,7 @@ The old file is kept until the new one is complete.</source>
         <translation>匯出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Write the manager's workbook, an HTML map, CRM CSV or a map picture</source>
+        <source>Write the manager&apos;s workbook, an HTML map, CRM CSV or a map picture</source>
         <translation>寫出經理用活頁簿、HTML 地圖、CRM CSV 或地圖圖片</translation>
     </message>
 </context>
@@ -338,9 +550,21 @@ The old file is kept until the new one is complete.</source>
         <translation>您的第一個計畫</translation>
     </message>
     <message>
+        <source>Skip the guide</source>
+        <translation>略過導覽</translation>
+    </message>
+    <message>
+        <source>from the units file</source>
+        <translation>來自地理單元檔</translation>
+    </message>
+    <message>
         <source>The plan has {n} reps: one territory each is proposed; change the number to see another split.</source>
-        <extracomment>Seconds the optimiser may take (None: the optimiser dialog's default for the size).</extracomment>
+        <extracomment>Seconds the optimiser may take (None: the optimiser dialog&apos;s default for the size).</extracomment>
         <translation>計畫有 {n} 位業務代表：建議每人一個區域；變更數量可查看其他分法。</translation>
+    </message>
+    <message>
+        <source>Create territories</source>
+        <translation>建立區域</translation>
     </message>
     <message>
         <source>Creating {n} territories…</source>
@@ -368,10 +592,73 @@ The old file is kept until the new one is complete.</source>
     </message>
 </context>
 <context>
+    <name>HeatLayer</name>
+    <message>
+        <source>Heat: {measure} (low → high in this view)</source>
+        <extracomment>Screen pixels per density cell, and the smoothing radius in cells. Extra area rendered on each side, as a share of the view, so pans reuse the image. Paints closer together than this are one movement (a drag, a key held down). Renders put off until the view rested (counted for the benchmark).</extracomment>
+        <translation>熱度：{measure}（本視圖中 低 → 高）</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <extracomment>The account measures&apos; labels (heat_render.ACCOUNT_MEASURES), marked for lupdate.</extracomment>
+        <translation>潛力</translation>
+    </message>
+    <message>
+        <source>Revenue (L12M)</source>
+        <translation>營收（近 12 個月）</translation>
+    </message>
+    <message>
+        <source>White space (potential − revenue)</source>
+        <translation>未開發空間（潛力 − 營收）</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>客戶</translation>
+    </message>
+    <message>
+        <source>Actual {metric} ({period})</source>
+        <translation>實際{metric}（{period}）</translation>
+    </message>
+    <message>
+        <source>&amp;Heat Layer</source>
+        <translation>熱度圖層(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>關閉</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
+        <source>(not in file)</source>
+        <translation>（檔案中沒有）</translation>
+    </message>
+    <message>
+        <source>ZIP areas (built in, offline)</source>
+        <extracomment>Built-in geographies offered when no units file is given: (key, label).</extracomment>
+        <translation>郵遞區號區域（內建，離線可用）</translation>
+    </message>
+    <message>
+        <source>Counties (built in, offline)</source>
+        <translation>郡（內建，離線可用）</translation>
+    </message>
+    <message>
+        <source>States (built in, offline)</source>
+        <translation>州（內建，離線可用）</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm);;All files (*)</source>
+        <extracomment>File filters (translated where a file chooser shows them).</extracomment>
+        <translation>表格 (*.csv *.txt *.xlsx *.xlsm);;所有檔案 (*)</translation>
+    </message>
+    <message>
+        <source>Vector files (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;All files (*)</source>
+        <translation>向量檔 (*.gpkg *.shp *.geojson *.json *.fgb *.kml);;所有檔案 (*)</translation>
+    </message>
+    <message>
         <source>Browse…</source>
-        <extracomment>Built-in geographies offered when no units file is given: (key, label). Built-in geography when no units file is given: "zip", "county" or "state". Decimal mark of the numbers: None (detected per column), "." or ",". "auto": swap a latitude/longitude pair the ZIP shows is swapped (listed); "never".</extracomment>
+        <extracomment>Built-in geography when no units file is given: &quot;zip&quot;, &quot;county&quot; or &quot;state&quot;. Decimal mark of the numbers: None (detected per column), &quot;.&quot; or &quot;,&quot;. &quot;auto&quot;: swap a latitude/longitude pair the ZIP shows is swapped (listed); &quot;never&quot;.</extracomment>
         <translation>瀏覽…</translation>
     </message>
     <message>
@@ -381,6 +668,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Files</source>
         <translation>檔案</translation>
+    </message>
+    <message>
+        <source>Accounts (CSV or XLSX)</source>
+        <translation>客戶（CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Accounts:</source>
@@ -401,6 +692,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>Units:</source>
         <translation>地理單元：</translation>
+    </message>
+    <message>
+        <source>Reps (optional: CSV or XLSX)</source>
+        <translation>業務代表（選用：CSV 或 XLSX）</translation>
     </message>
     <message>
         <source>Reps:</source>
@@ -478,7 +773,7 @@ The old file is kept until the new one is complete.</source>
         <translation>系統預設</translation>
     </message>
     <message>
-        <source>The system's language</source>
+        <source>The system&apos;s language</source>
         <translation>系統語言</translation>
     </message>
     <message>
@@ -494,6 +789,7 @@ The old file is kept until the new one is complete.</source>
     <name>LassoAssignTool</name>
     <message>
         <source>Lasso ignored: {exc}</source>
+        <extracomment>The change and held count of the path as it is, from the last move (None: stale). How many times a change was computed from the path (a release reuses the last).</extracomment>
         <translation>已忽略套索：{exc}</translation>
     </message>
     <message>
@@ -501,8 +797,41 @@ The old file is kept until the new one is complete.</source>
         <translation>已拒絕：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked or pinned items kept</source>
+        <translation>；保留 {held} 個已鎖定或已固定的項目</translation>
+    </message>
+    <message>
         <source>Nothing to move to {target}{note}</source>
         <translation>沒有可移到 {target} 的項目{note}</translation>
+    </message>
+    <message>
+        <source>Lasso {units} units, {accounts} accounts to {target}</source>
+        <translation>套索：{units} 個地理單元、{accounts} 個客戶移至 {target}</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <source>… {n} more (View ▸ Legend)</source>
+        <extracomment>Longest label shown in the box (the panel shows labels whole). Columns of ``(label, colour or None)`` entries, top to bottom.</extracomment>
+        <translation>… 另有 {n} 項（檢視 ▸ 圖例）</translation>
+    </message>
+    <message>
+        <source>No plan open</source>
+        <translation>尚未開啟計畫</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>圖例</translation>
+    </message>
+</context>
+<context>
+    <name>LegendPanel</name>
+    <message numerus="yes">
+        <source>%n entries</source>
+        <translation>
+            <numerusform>%n 個項目</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -551,8 +880,12 @@ The old file is kept until the new one is complete.</source>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Territory plans (*.gpkg);;All files (*)</source>
+        <translation>區域計畫 (*.gpkg);;所有檔案 (*)</translation>
+    </message>
+    <message>
         <source>Balance</source>
-        <extracomment>Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key ("file", "edit", "view", "plan", "help") for features to add actions to.</extracomment>
+        <extracomment>The open plan; :attr:`plan` and :attr:`path` read it. Why the open plan may not be saved over its file (None: it may). Every edit of the plan goes through this stack (see planner.ui.commands). Menus by key (&quot;file&quot;, &quot;edit&quot;, &quot;view&quot;, &quot;plan&quot;, &quot;help&quot;) for features to add actions to. The one path from plan events and previews to every view.</extracomment>
         <translation>平衡</translation>
     </message>
     <message>
@@ -700,6 +1033,14 @@ The old file is kept until the new one is complete.</source>
         <translation>請先選取區域。</translation>
     </message>
     <message>
+        <source>Lock {names}</source>
+        <translation>鎖定 {names}</translation>
+    </message>
+    <message>
+        <source>Unlock {names}</source>
+        <translation>解除鎖定 {names}</translation>
+    </message>
+    <message>
         <source>&amp;Merge Selected Territories</source>
         <translation>合併所選區域(&amp;M)</translation>
     </message>
@@ -724,12 +1065,40 @@ The old file is kept until the new one is complete.</source>
         <translation>再次允許編輯所選區域</translation>
     </message>
     <message>
+        <source>Plan as opened</source>
+        <translation>開啟時的計畫</translation>
+    </message>
+    <message>
         <source>Undo history</source>
         <translation>復原記錄</translation>
     </message>
     <message>
         <source>Colour Territories By</source>
         <translation>區域著色依據</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>區域</translation>
+    </message>
+    <message>
+        <source>Deviation of {measure}</source>
+        <translation>{measure}偏差</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>工作量</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <translation>潛力</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>營收</translation>
+    </message>
+    <message>
+        <source>Attainment (latest period)</source>
+        <translation>達成率（最近一期）</translation>
     </message>
     <message>
         <source>Unassigned</source>
@@ -768,6 +1137,10 @@ The old file is kept until the new one is complete.</source>
         <translation>正在開啟 {name}…</translation>
     </message>
     <message>
+        <source>Opening {name}</source>
+        <translation>正在開啟 {name}</translation>
+    </message>
+    <message>
         <source>{name} not opened; nothing changed</source>
         <translation>未開啟 {name}；沒有任何變更</translation>
     </message>
@@ -777,7 +1150,9 @@ The old file is kept until the new one is complete.</source>
     </message>
     <message numerus="yes">
         <source>%n repair(s) made; Save writes them: </source>
-        <translation><numerusform>已進行 %n 項修復；儲存時寫入：</numerusform></translation>
+        <translation>
+            <numerusform>已進行 %n 項修復；儲存時寫入：</numerusform>
+        </translation>
     </message>
     <message>
         <source>Problems in the plan file</source>
@@ -786,6 +1161,10 @@ The old file is kept until the new one is complete.</source>
     <message>
         <source>{name} has {n_problems} problem(s). Nothing has been changed in the file. Open it read-only (Save asks for a new place), or repair it (the repairs are made now; Save writes them; the baseline is never changed).</source>
         <translation>{name} 有 {n_problems} 個問題。檔案沒有任何變更。可用唯讀方式開啟（儲存時會詢問新位置），或修復（現在進行修復；儲存時寫入；基準永不變更）。</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… 另有 {n} 項</translation>
     </message>
     <message>
         <source>Open read-only</source>
@@ -800,11 +1179,35 @@ The old file is kept until the new one is complete.</source>
         <translation>開啟計畫</translation>
     </message>
     <message>
+        <source>Reading {name}</source>
+        <translation>正在讀取 {name}</translation>
+    </message>
+    <message>
+        <source>from {name}</source>
+        <translation>來自 {name}</translation>
+    </message>
+    <message>
+        <source>Choosing the units that cover the accounts</source>
+        <translation>正在選取涵蓋客戶的地理單元</translation>
+    </message>
+    <message>
+        <source>bundled US geography: {level}</source>
+        <translation>內建美國地理資料：{level}</translation>
+    </message>
+    <message>
+        <source>Building the plan</source>
+        <translation>正在建立計畫</translation>
+    </message>
+    <message>
+        <source>Importing {name}</source>
+        <translation>正在匯入 {name}</translation>
+    </message>
+    <message>
         <source>Save plan as</source>
         <translation>計畫另存新檔</translation>
     </message>
     <message>
-        <source>{parent} is the application's own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
+        <source>{parent} is the application&apos;s own folder, which holds the demo plan. Choose another folder (e.g. your documents).</source>
         <translation>{parent} 是應用程式本身的資料夾，存放示範計畫。請選擇其他資料夾（例如您的文件）。</translation>
     </message>
     <message>
@@ -859,8 +1262,28 @@ The last saved file is unchanged.</source>
 <context>
     <name>MapPresenter</name>
     <message>
+        <source>no quota</source>
+        <extracomment>``&quot;territory&quot;`` (each territory its colour), ``(&quot;level&quot;, level)`` (one colour per district, region...), ``(&quot;deviation&quot;, measure_key)`` or ``(&quot;attainment&quot;, period)`` (``&quot;&quot;`` = the latest period; see :mod:`planner.ui.attainment_map`). The territory each account is coloured by on the map (None: colours follow something else, e.g. the deviation), so a recolour touches only what differs. Unit and account palettes a preview reuses (built again for each applied state).</extracomment>
+        <translation>無配額</translation>
+    </message>
+    <message>
+        <source>{pct} % of quota</source>
+        <translation>配額的 {pct} %</translation>
+    </message>
+    <message>
+        <source>Below target by more than {band}</source>
+        <translation>低於目標超過 {band}</translation>
+    </message>
+    <message>
+        <source>Within ±{band} of target</source>
+        <translation>在目標 ±{band} 以內</translation>
+    </message>
+    <message>
+        <source>Above target by more than {band}</source>
+        <translation>高於目標超過 {band}</translation>
+    </message>
+    <message>
         <source>Unassigned unit</source>
-        <extracomment>Colour by deviation: near white inside the tolerance band, then light to deep blue (under target) or red (over target), deepest at three band widths beyond the band. ``"territory"`` (each territory its colour), ``("level", level)`` (one colour per district, region...) or ``("deviation", measure_key)``.</extracomment>
         <translation>未指派地理單元</translation>
     </message>
     <message>
@@ -872,7 +1295,7 @@ The last saved file is unchanged.</source>
     <name>Measures</name>
     <message>
         <source>Workload (h/yr)</source>
-        <extracomment>QSettings key of the language chosen in View ▸ Language ("" = the system's). The translators installed now (kept referenced: Qt does not own them). The default measures' labels (planner.models.settings.default_measures), marked for lupdate: a plan's own measure names show as the planner typed them.</extracomment>
+        <extracomment>QSettings key of the language chosen in View ▸ Language (&quot;&quot; = the system&apos;s). The translators installed now (kept referenced: Qt does not own them). The default measures&apos; labels (planner.models.settings.default_measures), marked for lupdate: a plan&apos;s own measure names show as the planner typed them.</extracomment>
         <translation>工作量（小時／年）</translation>
     </message>
     <message>
@@ -886,6 +1309,62 @@ The last saved file is unchanged.</source>
     <message>
         <source>Accounts</source>
         <translation>客戶</translation>
+    </message>
+</context>
+<context>
+    <name>Metrics</name>
+    <message>
+        <source>Revenue</source>
+        <extracomment>The actuals&apos; known metrics and their levels (planner.models.actuals.METRICS), marked for lupdate: a column the import does not know shows its own name.</extracomment>
+        <translation>營收</translation>
+    </message>
+    <message>
+        <source>Gross margin</source>
+        <translation>毛利</translation>
+    </message>
+    <message>
+        <source>Profit</source>
+        <translation>利潤</translation>
+    </message>
+    <message>
+        <source>Deals won</source>
+        <translation>成交案件</translation>
+    </message>
+    <message>
+        <source>Deals lost</source>
+        <translation>失單案件</translation>
+    </message>
+    <message>
+        <source>Visits held</source>
+        <translation>已完成拜訪</translation>
+    </message>
+    <message>
+        <source>Calls made</source>
+        <translation>已撥電話</translation>
+    </message>
+    <message>
+        <source>Opportunities created</source>
+        <translation>新建商機</translation>
+    </message>
+    <message>
+        <source>Pipeline value</source>
+        <translation>商機管道金額</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>成果</translation>
+    </message>
+    <message>
+        <source>activity</source>
+        <translation>活動</translation>
+    </message>
+    <message>
+        <source>pipeline</source>
+        <translation>商機管道</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
     </message>
 </context>
 <context>
@@ -908,10 +1387,11 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Create mode: how many territories to fill</source>
+        <extracomment>The last run&apos;s result (not ``result``: that is QDialog&apos;s exit code).</extracomment>
         <translation>建立模式：要填滿多少個區域</translation>
     </message>
     <message>
-        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan's hierarchy</source>
+        <source>Subset mode: the territories selected in the balance table, or every territory under a district or region of the plan&apos;s hierarchy</source>
         <translation>子集模式：平衡表中選取的區域，或計畫層級中某個地區或大區下的所有區域</translation>
     </message>
     <message>
@@ -948,12 +1428,40 @@ The last saved file is unchanged.</source>
         <translation>每位代表上限</translation>
     </message>
     <message>
-        <source>Largest share of each territory's baseline accounts it may lose plus gain (0 % keeps every rep's accounts as they are)</source>
+        <source>Largest share of each territory&apos;s baseline accounts it may lose plus gain (0 % keeps every rep&apos;s accounts as they are)</source>
         <translation>每個區域的基準客戶可失去加上獲得的最大比例（0 % 表示每位代表的客戶維持不變）</translation>
     </message>
     <message>
         <source> s</source>
         <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Required: every territory in one piece</source>
+        <translation>必須：每個區域連成一塊</translation>
+    </message>
+    <message>
+        <source>Preferred: in pieces only where a band needs it</source>
+        <translation>優先：只有容差帶需要時才分成多塊</translation>
+    </message>
+    <message>
+        <source>Off: territories may be in pieces</source>
+        <translation>關閉：區域可分成多塊</translation>
+    </message>
+    <message>
+        <source>Whether territories must stay connected across shared unit borders</source>
+        <translation>區域是否必須經由相鄰地理單元的共同邊界連成一體</translation>
+    </message>
+    <message>
+        <source>Total distance to the territory centres</source>
+        <translation>到區域中心的總距離</translation>
+    </message>
+    <message>
+        <source>Largest territory diameter (min-max)</source>
+        <translation>最大區域直徑（最小化最大值）</translation>
+    </message>
+    <message>
+        <source>What the optimiser keeps small; the result reports both figures</source>
+        <translation>最佳化要壓低的指標；結果會同時列出兩項數字</translation>
     </message>
     <message>
         <source>of its accounts, lost plus gained</source>
@@ -982,6 +1490,14 @@ The last saved file is unchanged.</source>
     <message>
         <source>Per rep</source>
         <translation>每位代表</translation>
+    </message>
+    <message>
+        <source>&amp;Contiguity</source>
+        <translation>連續性(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Com&amp;pactness</source>
+        <translation>緊密度(&amp;P)</translation>
     </message>
     <message>
         <source>Time limit</source>
@@ -1037,7 +1553,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>%n territory(s)</source>
-        <translation><numerusform>%n 個區域</numerusform></translation>
+        <translation>
+            <numerusform>%n 個區域</numerusform>
+        </translation>
     </message>
     <message>
         <source>none</source>
@@ -1088,8 +1606,40 @@ The last saved file is unchanged.</source>
         <translation>數值 {before} → {after}（目標 {target}）</translation>
     </message>
     <message>
-        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep's home.  Contiguous: {contiguous_before} → {contiguous_after}.  ({elapsed} s)</source>
-        <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{accounts_pct} %）、營收的 {revenue_pct} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}。  （{elapsed} 秒）</translation>
+        <source>Every band met.</source>
+        <translation>所有容差帶皆達成。</translation>
+    </message>
+    <message>
+        <source>Some bands are not met (see below).</source>
+        <translation>部分容差帶未達成（見下方）。</translation>
+    </message>
+    <message>
+        <source>Some territories are in pieces.</source>
+        <translation>部分區域分成多塊。</translation>
+    </message>
+    <message>
+        <source>Stopped: this is the best plan found so far.</source>
+        <translation>已停止：這是目前找到的最佳計畫。</translation>
+    </message>
+    <message>
+        <source>The request cannot be served; nothing would change.</source>
+        <translation>無法滿足此要求；不會有任何變更。</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>必須</translation>
+    </message>
+    <message>
+        <source>preferred</source>
+        <translation>優先</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>{verdict}  Territories in band: {in_band_before} → {in_band_after} of {n_optimised}.  Disruption: {accounts_moved} accounts ({accounts_pct} %), {revenue_pct} % of revenue, {units_moved} units.  Compactness: {compactness_before_km} → {compactness_after_km} km mean to the rep&apos;s home; largest territory {diameter_before_km} → {diameter_after_km} km across.  Contiguous: {contiguous_before} → {contiguous_after} (contiguity {contiguity}).  ({elapsed} s)</source>
+        <translation>{verdict}  在容差帶內的區域：{in_band_before} → {in_band_after}（共 {n_optimised}）。  變動影響：{accounts_moved} 個客戶（{accounts_pct} %）、營收的 {revenue_pct} %、{units_moved} 個地理單元。  緊密度：與代表住處平均距離 {compactness_before_km} → {compactness_after_km} 公里；最大區域直徑 {diameter_before_km} → {diameter_after_km} 公里。  連續：{contiguous_before} → {contiguous_after}（連續性：{contiguity}）。  （{elapsed} 秒）</translation>
     </message>
     <message>
         <source>Disruption {budget}</source>
@@ -1120,8 +1670,16 @@ The last saved file is unchanged.</source>
         <translation>最佳化執行期間計畫已變更，提案已不適用。請再執行一次。</translation>
     </message>
     <message>
+        <source>Optimise territories ({mode})</source>
+        <translation>最佳化區域（{mode}）</translation>
+    </message>
+    <message>
         <source>Applied. Edit ▸ Undo takes the whole run back.</source>
         <translation>已套用。編輯 ▸ 復原可撤回整次執行。</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>未指派</translation>
     </message>
     <message>
         <source>Open a plan first.</source>
@@ -1137,6 +1695,127 @@ The last saved file is unchanged.</source>
     </message>
 </context>
 <context>
+    <name>PerformancePanel</name>
+    <message>
+        <source>Import actuals (Plan ▸ Import Actuals…) to review them.</source>
+        <translation>請先匯入實績（計畫 ▸ 匯入實績…）再進行檢討。</translation>
+    </message>
+    <message>
+        <source>Set {metric} quota of {territory}</source>
+        <translation>設定 {territory} 的{metric}配額</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>配額</translation>
+    </message>
+    <message>
+        <source>Actual</source>
+        <translation>實績</translation>
+    </message>
+    <message>
+        <source>Att. %</source>
+        <translation>達成率 %</translation>
+    </message>
+    <message>
+        <source>YTD %</source>
+        <translation>年累計 %</translation>
+    </message>
+    <message>
+        <source>Visits %</source>
+        <translation>拜訪 %</translation>
+    </message>
+    <message>
+        <source>Expected %</source>
+        <translation>預期 %</translation>
+    </message>
+    <message>
+        <source>Candidate: why</source>
+        <translation>候選：原因</translation>
+    </message>
+    <message>
+        <source>Territory</source>
+        <translation>區域</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>業務代表</translation>
+    </message>
+    <message>
+        <source>Colour map</source>
+        <translation>地圖著色</translation>
+    </message>
+    <message>
+        <source>Colour territories by attainment: red below quota, blue above</source>
+        <translation>依達成率為區域著色：低於配額為紅色，高於配額為藍色</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>依</translation>
+    </message>
+    <message>
+        <source>Set Quota…</source>
+        <translation>設定配額…</translation>
+    </message>
+    <message>
+        <source>Set the selected territory&apos;s annual quota of this metric (one undo step)</source>
+        <translation>設定所選區域此指標的年度配額（一個復原步驟）</translation>
+    </message>
+    <message>
+        <source>{metric} ({level})</source>
+        <translation>{metric}（{level}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n candidate(s) for the redesign.</source>
+        <translation>
+            <numerusform>%n 個重新規劃候選。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Expected attainment: {model}.</source>
+        <translation>預期達成率：{model}。</translation>
+    </message>
+    <message>
+        <source>Attainment %</source>
+        <translation>達成率 %</translation>
+    </message>
+    <message>
+        <source>{metric}: attainment per period</source>
+        <translation>{metric}：各期達成率</translation>
+    </message>
+    <message>
+        <source>{metric}: attainment per period (select territories to follow them)</source>
+        <translation>{metric}：各期達成率（選取區域即可追蹤）</translation>
+    </message>
+    <message>
+        <source>Select one territory to set its quota.</source>
+        <translation>請選取一個區域以設定其配額。</translation>
+    </message>
+    <message>
+        <source>Set quota</source>
+        <translation>設定配額</translation>
+    </message>
+    <message>
+        <source>Annual {metric} quota of {territory} ({level}):</source>
+        <translation>{territory} 的年度{metric}配額（{level}）：</translation>
+    </message>
+    <message>
+        <source>Performance</source>
+        <translation>績效</translation>
+    </message>
+</context>
+<context>
     <name>PinTool</name>
     <message>
         <source>No accounts inside the lasso</source>
@@ -1147,14 +1826,23 @@ The last saved file is unchanged.</source>
         <translation>已拒絕：{exc}</translation>
     </message>
     <message>
+        <source>; {held} locked accounts kept</source>
+        <translation>；保留 {held} 個已鎖定的客戶</translation>
+    </message>
+    <message>
         <source>Nothing to pin to {name}{note}</source>
         <translation>沒有可固定到 {name} 的客戶{note}</translation>
+    </message>
+    <message>
+        <source>Pin {n} accounts to {name}</source>
+        <translation>將 {n} 個客戶固定至 {name}</translation>
     </message>
 </context>
 <context>
     <name>ProblemsPanel</name>
     <message>
         <source>Overlapping territories</source>
+        <extracomment>Group headings, in the order of :data:`planner.models.problems.PROBLEM_KINDS`.</extracomment>
         <translation>重疊的區域</translation>
     </message>
     <message>
@@ -1183,16 +1871,20 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>No plan</source>
-        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. Set by :func:`install`: keeps the list in step with the window's plan.</extracomment>
+        <extracomment>Data roles of a row: the box to zoom to, and (item kind, indices) to select. The plan the listed problems were found on. The dock holding the panel (set by :func:`install`).</extracomment>
         <translation>沒有計畫</translation>
     </message>
     <message numerus="yes">
         <source>%n unit(s)</source>
-        <translation><numerusform>%n 個地理單元</numerusform></translation>
+        <translation>
+            <numerusform>%n 個地理單元</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n account(s)</source>
-        <translation><numerusform>%n 個客戶</numerusform></translation>
+        <translation>
+            <numerusform>%n 個客戶</numerusform>
+        </translation>
     </message>
     <message>
         <source>Part {n}: {what}, {area} km²</source>
@@ -1204,7 +1896,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>%n problem(s)</source>
-        <translation><numerusform>%n 個問題</numerusform></translation>
+        <translation>
+            <numerusform>%n 個問題</numerusform>
+        </translation>
     </message>
     <message>
         <source>Problems</source>
@@ -1214,8 +1908,24 @@ The last saved file is unchanged.</source>
 <context>
     <name>QuotaDialog</name>
     <message>
+        <source>Set quotas</source>
+        <translation>設定配額</translation>
+    </message>
+    <message>
         <source>Quotas</source>
         <translation>配額</translation>
+    </message>
+    <message>
+        <source>Share of potential</source>
+        <translation>依潛力比例</translation>
+    </message>
+    <message>
+        <source>Share of history (L12M revenue)</source>
+        <translation>依歷史比例（近 12 個月營收）</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>混合</translation>
     </message>
     <message>
         <source>Weight of potential in the blend (the rest is history)</source>
@@ -1387,12 +2097,20 @@ The last saved file is unchanged.</source>
         <translation>勾選的列會把建議代表指派給該區域（可一次復原）。</translation>
     </message>
     <message>
+        <source>Assign reps from matching</source>
+        <translation>依配對結果指派業務代表</translation>
+    </message>
+    <message>
         <source>{changed} territories got a new rep</source>
         <translation>{changed} 個區域換了新代表</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
+    <message>
+        <source>Excel workbooks (*.xlsx *.xlsm);;All files (*)</source>
+        <translation>Excel 活頁簿 (*.xlsx *.xlsm);;所有檔案 (*)</translation>
+    </message>
     <message>
         <source>Unassigned</source>
         <translation>未指派</translation>
@@ -1475,7 +2193,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s)</source>
-        <translation><numerusform>套用 %n 項變更</numerusform></translation>
+        <translation>
+            <numerusform>套用 %n 項變更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Review</source>
@@ -1483,7 +2203,9 @@ The last saved file is unchanged.</source>
     </message>
     <message numerus="yes">
         <source>Apply %n change(s) from {workbook}</source>
-        <translation><numerusform>套用 {workbook} 的 %n 項變更</numerusform></translation>
+        <translation>
+            <numerusform>套用 {workbook} 的 %n 項變更</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reviewing {name}</source>
@@ -1498,7 +2220,7 @@ The last saved file is unchanged.</source>
         <translation>審閱已編輯的活頁簿(&amp;W)…</translation>
     </message>
     <message>
-        <source>See a manager's changes to an exported workbook and apply the ones you accept</source>
+        <source>See a manager&apos;s changes to an exported workbook and apply the ones you accept</source>
         <translation>檢視經理在匯出活頁簿中的變更，並套用您接受的部分</translation>
     </message>
 </context>
@@ -1506,7 +2228,7 @@ The last saved file is unchanged.</source>
     <name>RoutesPanel</name>
     <message>
         <source>Plan and show one rep, or every rep</source>
-        <extracomment>Options for runs beyond the panel's own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
+        <extracomment>The dock and the Plan menu action (set by :func:`install`). Options for runs beyond the panel&apos;s own (e.g. a shorter search in tests). What the last run planned (shown above the travel note until another plan opens).</extracomment>
         <translation>規劃並顯示單一代表或所有代表</translation>
     </message>
     <message>
@@ -1518,7 +2240,7 @@ The last saved file is unchanged.</source>
         <translation>規劃期間：拜訪週期在此之後重複</translation>
     </message>
     <message>
-        <source>Monday the horizon starts (saved with the plan); another day picks its week's Monday</source>
+        <source>Monday the horizon starts (saved with the plan); another day picks its week&apos;s Monday</source>
         <translation>規劃期間開始的星期一（隨計畫儲存）；選其他日期則取該週的星期一</translation>
     </message>
     <message>
@@ -1526,7 +2248,7 @@ The last saved file is unchanged.</source>
         <translation>US、US:CA、CA:ON、GB、none</translation>
     </message>
     <message>
-        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps' own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
+        <source>Public holidays with no visits: a country code, optionally :state or :province, or none (saved with the plan). Reps&apos; own days off: the reps column days_off, e.g. 2026-12-28..2026-12-31; 2027-01-08</source>
         <translation>不安排拜訪的國定假日：國家代碼，可加 :州 或 :省，或 none（隨計畫儲存）。代表個人休假：業務代表表格的 days_off 欄，例如 2026-12-28..2026-12-31; 2027-01-08</translation>
     </message>
     <message>
@@ -1542,7 +2264,7 @@ The last saved file is unchanged.</source>
         <translation>規劃路線</translation>
     </message>
     <message>
-        <source>Choose visit days and plan each day's route for the selected rep(s), in the background</source>
+        <source>Choose visit days and plan each day&apos;s route for the selected rep(s), in the background</source>
         <translation>在背景為所選代表選擇拜訪日並規劃每日路線</translation>
     </message>
     <message>
@@ -1559,7 +2281,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Rep</source>
-        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day's stops are numbered. The itinerary files written (a list of paths).</extracomment>
+        <extracomment>Day colours when one rep is shown (colour-blind friendly, distinct on the pale map). Above this many visible stops only the selected day&apos;s stops are numbered. The itinerary files written (a list of paths).</extracomment>
         <translation>業務代表</translation>
     </message>
     <message>
@@ -1667,6 +2389,10 @@ The last saved file is unchanged.</source>
         <translation>正在為 {who} 規劃拜訪路線</translation>
     </message>
     <message>
+        <source>Clear visit routes</source>
+        <translation>清除拜訪路線</translation>
+    </message>
+    <message>
         <source>Another plan was opened meanwhile: the routes were not applied.</source>
         <translation>期間已開啟另一個計畫：路線未套用。</translation>
     </message>
@@ -1735,6 +2461,10 @@ The last saved file is unchanged.</source>
         <translation>已將 {n_files} 份行程表寫入 {target}。</translation>
     </message>
     <message>
+        <source>Writing itineraries</source>
+        <translation>正在寫入行程表</translation>
+    </message>
+    <message>
         <source>Visit routes</source>
         <translation>拜訪路線</translation>
     </message>
@@ -1743,7 +2473,7 @@ The last saved file is unchanged.</source>
         <translation>規劃拜訪路線(&amp;R)…</translation>
     </message>
     <message>
-        <source>Plan each rep's visit days and day routes; workload then uses them</source>
+        <source>Plan each rep&apos;s visit days and day routes; workload then uses them</source>
         <translation>規劃每位代表的拜訪日與每日路線；工作量隨後以此計算</translation>
     </message>
 </context>
@@ -1790,6 +2520,7 @@ The last saved file is unchanged.</source>
     </message>
     <message>
         <source>Scenarios</source>
+        <extracomment>Figures of the scenarios other than &quot;current&quot;, kept between edits. The current alignment&apos;s account-to-home distances, measured again only where an edit moved accounts.</extracomment>
         <translation>方案</translation>
     </message>
     <message>
@@ -1864,6 +2595,10 @@ The last saved file is unchanged.</source>
         <translation>未分割：{exc}</translation>
     </message>
     <message>
+        <source>{territory} (split)</source>
+        <translation>{territory}（分割）</translation>
+    </message>
+    <message>
         <source>Split {n_left} units into {value}</source>
         <translation>將 {n_left} 個地理單元分割到 {value}</translation>
     </message>
@@ -1902,8 +2637,12 @@ The last saved file is unchanged.</source>
         <translation>（無）</translation>
     </message>
     <message>
-        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan's hierarchy table</source>
+        <source>The {value} this territory rolls up into (its parent_id); the levels above come from the plan&apos;s hierarchy table</source>
         <translation>此區域歸屬的{value}（其 parent_id）；更上層級來自計畫的層級表</translation>
+    </message>
+    <message>
+        <source>Territory colour</source>
+        <translation>區域顏色</translation>
     </message>
     <message>
         <source>Edit territory {name}</source>
@@ -1922,7 +2661,7 @@ The last saved file is unchanged.</source>
         <translation>重新命名區域、變更其代表或顏色（可復原）</translation>
     </message>
     <message>
-        <source>Show territories in the Balance panel to edit one's properties.</source>
+        <source>Show territories in the Balance panel to edit one&apos;s properties.</source>
         <translation>請在平衡面板中顯示區域，以編輯其屬性。</translation>
     </message>
 </context>
@@ -1930,7 +2669,7 @@ The last saved file is unchanged.</source>
     <name>TilesController</name>
     <message>
         <source>Online basemap tiles</source>
-        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: "ok", "missing" (HTTP 4xx, bad data), "offline". Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
+        <extracomment>Metres per pixel of zoom level 0 with 256-pixel tiles. Views needing more tiles than this are skipped (a tile set of the wrong zoom, or a wall). Decoded tiles kept in memory (256 x 256 x 4 bytes each: 512 tiles are 128 MB at most). Seconds before trying the network again after it failed. Disk tiles older than this are fetched again (and used as they are if that fails). key, image (QImage or None), outcome: &quot;ok&quot;, &quot;missing&quot; (HTTP 4xx, bad data), &quot;offline&quot;. Tiles requested from the pool so far (disk and network), for tests and diagnostics.</extracomment>
         <translation>線上底圖圖磚</translation>
     </message>
     <message>
@@ -2020,8 +2759,20 @@ The last saved file is unchanged.</source>
         <translation>已拒絕：{value} 已鎖定</translation>
     </message>
     <message>
+        <source>Insert corner in {territory}</source>
+        <translation>在 {territory} 插入角點</translation>
+    </message>
+    <message>
         <source>Corner kept: {exc}</source>
         <translation>已保留角點：{exc}</translation>
+    </message>
+    <message>
+        <source>Delete corner of {territory}</source>
+        <translation>刪除 {territory} 的角點</translation>
+    </message>
+    <message>
+        <source>Move corner of {territory}</source>
+        <translation>移動 {territory} 的角點</translation>
     </message>
 </context>
 <context>
@@ -2031,7 +2782,7 @@ The last saved file is unchanged.</source>
         <translation>2. 區域數量</translation>
     </message>
     <message>
-        <source>From the accounts' workload and a rep's working hours a year.</source>
+        <source>From the accounts&apos; workload and a rep&apos;s working hours a year.</source>
         <translation>依客戶工作量與業務代表每年工作時數計算。</translation>
     </message>
     <message>
@@ -2097,6 +2848,7 @@ The last saved file is unchanged.</source>
     <name>_GestureTool</name>
     <message>
         <source>{label} cancelled; nothing changed</source>
+        <extracomment>Widget area the path covered at its last repaint.</extracomment>
         <translation>已取消{label}；沒有任何變更</translation>
     </message>
     <message>

@@ -172,3 +172,120 @@ def test_command_line_reports_in_the_language_asked_for(
     assert i18n.current_language() == "en", "main() leaves the caller's language as it was"
     assert main(["--lang", "tlh", "report", str(path)]) == 2
     assert "tlh" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("language", EXPORTED)
+def test_performance_sheet_speaks_the_language_and_review_reads_the_workbook(
+    language: str, tmp_path: Path
+) -> None:
+    """A plan with actuals gets a Performance sheet in the export's language; the review of
+    the edited workbook still reads it (the extra sheet is no obstacle)."""
+    import pandas as pd
+
+    from planner.models.actuals import replace_periods
+
+    plan = make_plan(n_accounts=200, grid=5, n_territories=3, seed=8)
+    ids = plan.accounts["account_id"].astype(str)
+    rng = np.random.default_rng(3)
+    rows = pd.concat(
+        [
+            pd.DataFrame({"account_id": ids, "period": q, "revenue": rng.gamma(2, 5000, len(ids))})
+            for q in ("2026-Q2", "2026-Q3")
+        ],
+        ignore_index=True,
+    )
+    replace_periods(plan, ["2026-Q2", "2026-Q3"], rows)
+    for i in range(plan.n_territories):
+        plan.set_territory_field(i, "quota", 400_000.0)
+    book = tmp_path / f"perf_{language}.xlsx"
+    with using_language(language):
+        write_workbook(plan, book, map_png=tiny_png())
+        title, territory = i18n.gettext("Performance"), i18n.gettext("Territory")
+        expected = i18n.gettext("Expected")
+        tid_header, accounts_title = i18n.gettext("Territory ID"), i18n.gettext("Accounts")
+    assert title != "Performance" and expected != "Expected"
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[1] == title
+    cells = [[c.value for c in r] for r in wb[title].iter_rows()]
+    header = next(r for r in cells if r[0] == territory)
+    assert expected in header and "Expected" not in header
+    texts = " ".join(str(v) for r in cells for v in r if isinstance(v, str))
+    assert "Quarterly review" not in texts and "attainment" not in texts
+    ws = wb[accounts_title]
+    (moved,) = free_accounts(plan, 0, 1)
+    account_id = plan.accounts["account_id"].iloc[moved]
+    ws.cell(row_of(ws, account_id), col(ws, tid_header)).value = "T2"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    review = read_review(plan, edited)
+    assert review.conflicts == []
+    assert [(c.item_id, c.before, c.after) for c in review.changes] == [(account_id, 0, 1)]
+
+
+def test_performance_report_in_the_language_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``planner performance``: headers, sentences and numbers in the language and locale."""
+    from planner.cli import main
+    from planner.io.planfile import save_plan
+    from tests.test_performance import plan_with_actuals
+
+    path = tmp_path / "p.gpkg"
+    save_plan(plan_with_actuals(), path)
+    assert main(["performance", str(path)]) == 0
+    english = capsys.readouterr().out
+    assert "Expected attainment:" in english and "Top-down" in english
+    assert main(["--lang", "es", "performance", str(path)]) == 0
+    spanish = capsys.readouterr().out
+    assert "Cumplimiento esperado:" in spanish and "De arriba abajo" in spanish
+    assert "Expected attainment" not in spanish and "Top-down" not in spanish
+    # es_ES groups thousands with a point (2.397.920), never a comma
+    import re
+
+    assert re.search(r"\d\.\d{3}\b", spanish) and not re.search(r"\d,\d{3}\b", spanish)
+    assert "por territorio" in spanish
+    assert main(["--lang", "zh_TW", "performance", str(path)]) == 0
+    chinese = capsys.readouterr().out
+    assert "預期達成率" in chinese and "配額" in chinese
+
+
+def test_actuals_import_report_in_the_language(tmp_path: Path) -> None:
+    """The actuals import report (the window's report dialog, ``planner actuals``) frames its
+    counts and sections in the language, digits grouped by the locale."""
+    from planner.io.actuals_import import import_actuals
+
+    ids = [f"A{i}" for i in range(1500)]
+    lines = ["account_id,period,revenue", *[f"{a},2026-Q3,100" for a in ids], "GHOST,2026-Q3,5"]
+    csv = tmp_path / "q3.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with using_language("es", "es_ES"):
+        report = import_actuals(csv, ids).report
+        text = report.format()
+    assert "1.501 filas leídas, 1.501 cargadas, 0 rechazadas" in text
+    assert "ID de cuenta que no están en el plan" in text and "rows read" not in text
+    with using_language("zh_TW"):
+        assert "讀取 1,501 列" in report.summary()
+    assert "1,501 rows read, 1,501 loaded, 0 rejected" in report.summary()
+
+
+def test_optimiser_report_in_the_language() -> None:
+    """The optimiser's report (``planner optimise``, the dialog's notes) follows the language:
+    its status, disruption, compactness and contiguity lines and the locale's decimal sign."""
+    from planner.optimise.plan_optimiser import OptimiseOptions, optimise_plan, snapshot_plan
+
+    plan = make_plan(n_accounts=300, grid=6, n_territories=3, seed=3)
+    options = OptimiseOptions(
+        mode="rebalance", time_limit=2.0, contiguity="off", compactness="diameter"
+    )
+    options.validate(plan.settings, plan.n_territories)
+    result = optimise_plan(snapshot_plan(plan), options)
+    english = "\n".join(result.summary_lines())
+    assert "compactness (mean km" in english and "contiguity off" in english
+    with using_language("es", "es_ES"):
+        spanish = "\n".join(result.summary_lines())
+        budget = result.budget_line()
+    assert "compacidad (km medios" in spanish and "contigüidad off" in spanish
+    assert "compactness" not in spanish and "disruption:" not in spanish
+    assert "respecto a la línea base" in budget
+    elapsed = next(line for line in spanish.splitlines() if line.startswith("estado:"))
+    assert "," in elapsed and "." not in elapsed.split("(")[1], elapsed

@@ -248,3 +248,19 @@ def test_colour_by_deviation_uses_a_diverging_palette(qtbot, window: MainWindow)
     assert label.startswith("Territory 1\n") and "%" in label
     presenter.set_color_mode("territory")
     assert np.array_equal(presenter.unit_colors(), presenter._palette(150)[plan.unit_territory + 1])
+
+
+def test_shown_band_follows_the_rounded_rule_cell_by_cell() -> None:
+    from planner.io.export_xlsx import shown_in_band
+    from planner.models.balance import BalanceTable
+    from planner.models.settings import MeasureSpec
+    from planner.ui.balance_panel import shown_band
+
+    rng = np.random.default_rng(5)
+    edges = np.array([0.1, -0.1, 0.1004, 0.1005, 0.1006, -0.1005, 0.0995, 0.0994])
+    deviation = np.r_[rng.normal(0, 0.15, 400), edges, [np.nan, np.inf, -np.inf, 0.0]]
+    deviation = np.column_stack([deviation, deviation[::-1]])
+    measures = [MeasureSpec("accounts", "Accounts", tolerance=0.1)] * 2
+    table = BalanceTable(measures, deviation, None, np.ones(2), deviation, None, None)  # type: ignore[arg-type]
+    expected = [[shown_in_band(float(d), 0.1) for d in row] for row in deviation]
+    assert shown_band(table).tolist() == expected

@@ -41,7 +41,8 @@ TEXT_METHODS = {
     "addItem", "addItems", "insertItem", "getSaveFileName", "getOpenFileName",
     "getExistingDirectory", "getText", "getInt", "getDouble", "getItem", "information",
     "warning", "critical", "question", "about", "setAccessibleName", "setSubTitle",
-    "_action", "_undo_stack_action",
+    "_action", "_undo_stack_action", "setEmptyLabel", "beginMacro", "getColor", "setButtonText",
+    "show_status", "run_task", "report",
 }  # fmt: skip
 #: Widgets and items built with their text.
 TEXT_CONSTRUCTORS = {
@@ -353,5 +354,36 @@ def test_pseudo_localisation_cuts_no_button_or_header(qtbot, tmp_path: Path, spe
                     where = header.parent().objectName()
                     problems.append(f"{where} header {text!r}: {header.sectionSize(j)} < {need} px")
         assert problems == [], "\n".join(problems)
+    finally:
+        _close(w)
+
+
+def test_the_review_features_speak_the_language(qtbot, tmp_path: Path, speaking) -> None:  # type: ignore[no-untyped-def]
+    """The Performance dock, the heat layer menu, the legend dock and the optimiser's
+    contiguity choices follow the language like the rest of the window."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget, QMenu
+
+    from planner.ui.optimise_dialog import OptimiseDialog
+
+    speaking("es")
+    w = _window(qtbot, tmp_path)
+    try:
+        table = w.findChild(QTableView, "performanceTable")
+        assert table is not None
+        model = table.model()
+        headers = [
+            model.headerData(j, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            for j in range(model.columnCount())
+        ]
+        assert headers[:2] == ["Nombre", "Cuota"]
+        heat = w.findChild(QMenu, "heatMenu")
+        assert heat is not None and heat.title() == "Capa de &calor"
+        docks = {d.objectName(): d.windowTitle() for d in w.findChildren(QDockWidget)}
+        assert docks["legendDock"] == "Leyenda" and docks["performanceDock"] == "Desempeño"
+        dialog = OptimiseDialog(w.context)
+        assert dialog.contiguity.itemText(0).startswith("Obligatoria")
+        assert dialog.compactness.itemText(0).startswith("Distancia total")
+        dialog.deleteLater()
     finally:
         _close(w)

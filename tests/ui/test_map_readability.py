@@ -294,7 +294,14 @@ def test_far_out_the_combined_paths_draw_the_same_map_as_one_path_per_unit(qtbot
     assert (grouped == per_unit).mean() > 0.98
 
 
-def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(qtbot) -> None:
+@pytest.mark.parametrize("per_unit", [False, True])
+def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(
+    qtbot, monkeypatch, per_unit: bool
+) -> None:
+    import planner.ui.canvas as canvas_module
+
+    if per_unit:  # few units in view: one full-detail path each, not the grouped paths
+        monkeypatch.setattr(canvas_module, "PER_UNIT_MAX", 10**9)
     units, rgba = _national_like()
     canvas = MapCanvas()
     qtbot.addWidget(canvas)
@@ -314,6 +321,7 @@ def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(q
     full = _pixels(canvas.render_image(500, 400))
     assert (patched == full).mean() > 0.999
     assert (patched != before).sum() > 60  # the six units (about 25 px each) changed colour
+    assert canvas.patched_units == 6
 
 
 def test_cell_occupancy_counts_each_cell_including_the_ragged_edge() -> None:
@@ -341,3 +349,53 @@ def test_colouring_by_deviation_lists_its_classes_in_the_legend(qtbot, window: M
     window.presenter.set_color_mode("territory")
     labels = [label for label, _ in window.canvas.legend_entries()]
     assert labels[0] == window.plan.territory_label(0)
+
+
+def _map_with_accounts(qtbot) -> tuple[MapCanvas, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Units, outlines and accounts dense in one corner, sparse elsewhere."""
+    units, rgba = _national_like(40)
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(500, 400)
+    canvas.set_units(units)
+    canvas.set_unit_colors(rgba)
+    rng = np.random.default_rng(3)
+    lon = np.r_[rng.uniform(-100, -98, 3000), rng.normal(-99.5, 0.1, 20000)]
+    lat = np.r_[rng.uniform(35, 37, 3000), rng.normal(35.5, 0.1, 20000)]
+    colors = np.tile(np.array([[30, 30, 160, 255]], dtype=np.uint8), (len(lon), 1))
+    colors[len(lon) // 2 :] = (160, 30, 30, 255)
+    canvas.set_accounts(lon, lat, colors)
+    canvas.set_territory_outlines(
+        [shapely.box(-100, 35, -99, 37), shapely.box(-99, 35, -98, 37)], ["A", "B"]
+    )
+    canvas.zoom_to_extent()
+    return canvas, lon, lat
+
+
+def test_recolouring_a_few_accounts_patches_the_map_to_what_a_full_redraw_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
+    canvas, lon, lat = _map_with_accounts(qtbot)
+    before = _pixels(canvas.render_image(500, 400))
+    version = canvas._base_version
+    # Sparse ones in one place and dense ones in another, to a colour the map already has.
+    moved = np.r_[np.flatnonzero((lon < -99.6) & (lat > 36.5))[:40], np.arange(3000, 3400)]
+    canvas.recolour_accounts(moved, np.tile([[160, 30, 30, 255]], (len(moved), 1)))
+    patched = _pixels(canvas.render_image(500, 400))
+    assert canvas._base_version == version  # patched in place, not composed again
+    assert 0 < canvas.patched_pixels < 500 * 400 / 2
+    canvas.refresh()
+    full = _pixels(canvas.render_image(500, 400))
+    assert (patched == full).mean() > 0.999
+    assert (patched != before).sum() > 40
+
+
+def test_recolouring_units_under_accounts_patches_what_a_full_redraw_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
+    canvas, _lon, _lat = _map_with_accounts(qtbot)
+    canvas.render_image(500, 400)
+    rgba = canvas._unit_rgba.copy()
+    rgba[[41, 42, 81, 82]] = (250, 250, 0, 190)
+    canvas.set_unit_colors(rgba)
+    patched = _pixels(canvas.render_image(500, 400))
+    assert canvas.patched_pixels > 0
+    canvas.refresh()
+    full = _pixels(canvas.render_image(500, 400))
+    assert (patched == full).mean() > 0.999

@@ -1,0 +1,104 @@
+"""The map during an edit: a lasso previews on the map, a release redraws only what it touched."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from planner.ui.main_window import MainWindow
+from tests.ui.test_tools import BOX_2x2, drag, screen, set_target
+
+
+def _pixel(window: MainWindow, lon: float, lat: float) -> int:
+    canvas = window.canvas
+    image = canvas.render_image(canvas.width(), canvas.height())
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    p = screen(window, lon, lat)
+    return int(image.pixel(p.x(), p.y())) & 0xFFFFFF
+
+
+def _clear_spot(window: MainWindow) -> tuple[float, float]:
+    """A point inside unit U00 (moved by BOX_2x2) away from every account dot."""
+    plan = window.plan
+    assert plan is not None
+    lon, lat = plan.accounts["lon"].to_numpy(), plan.accounts["lat"].to_numpy()
+    grid = [(x, y) for x in np.linspace(-87.98, -87.92, 7) for y in np.linspace(41.52, 41.58, 7)]
+    return max(grid, key=lambda g: float(np.min(np.hypot(lon - g[0], lat - g[1]))))
+
+
+def test_a_lasso_in_progress_colours_what_it_would_move_and_escape_restores(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    spot = _clear_spot(window)
+    before = _pixel(window, *spot)
+    unit_rgba = window.canvas._unit_rgba.copy()
+    target_rgba = window.presenter.unit_colors()[plan.unit_territory == 3][0]
+    drag(qtbot, window, BOX_2x2, release=False)
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    # Nothing applied, yet the enclosed units and accounts show the target's colour.
+    preview = window.context.refresh.preview
+    assert preview is not None and len(preview.unit_indices) >= 4
+    assert (plan.unit_territory[preview.unit_indices] != 3).all()
+    assert (window.canvas._unit_rgba[preview.unit_indices] == target_rgba).all()
+    shown = window.presenter._shown_accounts
+    assert shown is not None and (shown[preview.account_indices] == 3).all()
+    during = _pixel(window, *spot)
+    assert during != before
+    assert window.canvas.patched_units > 0  # painted in place, not a redraw of the map
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.balance.model.preview)
+    assert np.array_equal(window.canvas._unit_rgba, unit_rgba)
+    assert _pixel(window, *spot) == before
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[-1]))
+    assert window.undo_stack.count() == 0
+
+
+def test_a_release_keeps_the_previewed_colours_and_rebuilds_only_touched_outlines(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2, release=False)
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    during = window.canvas._unit_rgba.copy()
+    rebuilt = window.canvas.outlines_rebuilt
+    composed = window.canvas._base_version
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[-1]))
+    qtbot.waitUntil(lambda: not window.balance.model.preview)
+    assert window.undo_stack.count() == 1
+    # T1 lost units to T4: two of the four outlines are new, the other two are kept.
+    assert window.canvas.outlines_rebuilt - rebuilt == 2
+    assert plan.n_territories == 4
+    assert window.canvas._base_version == composed  # patched around them, not composed again
+    assert np.array_equal(window.canvas._unit_rgba, during)
+    # Undo restores the colours through the same path.
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    assert np.array_equal(window.canvas._unit_rgba, window.presenter.unit_colors())
+
+
+def test_a_preview_after_a_colour_change_shows_the_new_colour(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, BOX_2x2[:3], release=False)  # a first preview caches the palettes
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[2]))
+    plan.set_territory_field(3, "color", "#00ff00")
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    drag(qtbot, window, BOX_2x2, release=False)
+    qtbot.waitUntil(lambda: window.context.refresh.preview is not None)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    preview = window.context.refresh.preview
+    assert preview is not None
+    assert (window.canvas._unit_rgba[preview.unit_indices, :3] == (0, 255, 0)).all()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
