@@ -7,7 +7,8 @@ shrinks by region (a smooth random field, ±25 % at most) and a tenth of the acc
 their visit frequency, so many territories leave their bands. The optimiser rebalances the
 three measures (workload, potential, accounts) within ±10 % with at most 10 % of the
 accounts changing territory (counted against the baseline) and the default per-rep limit,
-decomposed into parts solved in parallel worker processes. Printed: wall time with the CPU
+by transfers across the territory graph (``planner.optimise.transfer``) and the boundary
+repair of ``planner.optimise.decompose``. Printed: wall time with the CPU
 time of the process and its workers, peak memory, load average, territories in band before
 and after per measure with the worst deviation, contiguity, disruption against the
 baseline, the worst rep's churn.

@@ -15,9 +15,13 @@ How the parts are made (see ``docs/national.md`` for the options weighed):
   sides hold the same share of every measure as of territories (the cut with the smallest
   largest difference over the measures); small pieces a cut separates from their side are
   given to the other side, so every part is a connected region.
-- **Rebalance** (a current alignment): recursive bisection of the territories by their
-  centroids; each part holds whole territories, so a part's moves stay within it and the
-  disruption budget is shared out by the parts' weights.
+- **Rebalance** of a complete alignment: no parts. :func:`transfer_rounds` plans which
+  border units go to which neighbour as one linear programme over the territory graph
+  (:mod:`planner.optimise.transfer`), so a regional surplus travels across several
+  territories, then the boundary repair finishes. Of an incomplete alignment: recursive
+  bisection of the territories by their centroids; each part holds whole territories, so
+  a part's moves stay within it and the disruption budget is shared out by the parts'
+  weights.
 
 Determinism: every part has a counted work limit (the core's deterministic clock) and its
 own seed derived from the run's seed and the part's index, and the results are combined in
@@ -47,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from planner.models.graph import Adjacency, connected_components
+from planner.models.graph import Adjacency, articulation_points, connected_components
 from planner.models.progress import TaskState
 from planner.optimise import districting
 from planner.optimise.districting import (
@@ -91,6 +95,26 @@ CHAIN_TRIES = 6
 CHAIN_MAX_COST = 1.0
 #: Plans already this much in band (refinements of a decomposed run) are only repaired.
 POLISH_IN_BAND = 0.95
+#: Transfers across the territory graph (rebalance): rounds of the unit-level flow
+#: programme, the fraction from which a planned move is made, and the share of the
+#: candidate moves below which a round's made moves end the rounds.
+TRANSFER_ROUNDS = 8
+#: Share of the disruption budget (total and per territory) the first transfers may spend.
+TRANSFER_BUDGET_SHARE = 0.85
+#: Rebalance of a complete alignment: whether the parts are solved after the transfers.
+#: Measured on the national rebalance (docs/national.md): two of the eight parts took
+#: 640 s at load 11 and the parts added 13 territories in band before the transfers
+#: existed, while the transfers bring 139 → ~180 in about a minute; the transfers and the
+#: boundary repair therefore replace them.
+REBALANCE_PARTS = False
+#: Boundary repair after transfers: scored moves per second of time limit.
+REPAIR_EVALS_AFTER_TRANSFERS = 400
+TRANSFER_MAKE = 0.5
+TRANSFER_MIN_MADE = 0.002
+#: Re-solves of each round's programme with prices reweighted towards a count in band.
+TRANSFER_REWEIGHT = 2
+#: Counted work per candidate move and solve (about the simplex's CPU time on this box).
+TRANSFER_WORK_PER_CANDIDATE = 1.0
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -549,9 +573,41 @@ def optimise_decomposed(
     part_territories = part_territories or PART_TERRITORIES
     # Islands count as joined to their nearest unit, in the parts and in the repair.
     adjacency = link_islands(adjacency, xy)
-    # 1. Parts.
-    report(0.0, f"splitting {n:,} units and {k} territories into parts")
     rebalance = mode == "rebalance" and begin is not None and bool((begin >= 0).any())
+    total_w = float(dweight.sum())
+    budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
+    transfers = 0
+    by_transfers = rebalance and cur is not None and begin is not None and bool((begin >= 0).all())
+    if by_transfers:
+        assert begin is not None
+        # 0. Transfers across the territory graph: a regional surplus travels to where
+        # there is room before the parts (which keep whole territories) see it.
+        report(0.0, "planning transfers between neighbouring territories")
+        coarse = BoundaryRepair(
+            adjacency,
+            x,
+            begin,
+            k,
+            lo,
+            hi,
+            fixed=fixed,
+            current=cur,
+            dweight=dweight,
+            budget=budget_total * TRANSFER_BUDGET_SHARE,
+            churn_budget=None if churn is None else churn * TRANSFER_BUDGET_SHARE,
+            travel=travel,
+        )
+        kept = _Best(coarse, lo, hi)
+        transfers = transfer_rounds(
+            coarse,
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+            report=lambda message: report(0.01, message),
+            each_round=kept.offer,
+        )
+        begin = kept.assignment
+    # 1. Parts.
+    if not (by_transfers and not REBALANCE_PARTS):
+        report(0.0, f"splitting {n:,} units and {k} territories into parts")
     if rebalance:
         assert begin is not None
         parts = split_territories(adjacency, xy, begin, k, part_territories)
@@ -566,7 +622,7 @@ def optimise_decomposed(
     if begin is not None and (begin >= 0).all():
         values = _values(x, begin, k, travel)
         share = float(np.mean(np.all((values >= lo) & (values <= hi), axis=1)))
-        polish = share >= POLISH_IN_BAND
+        polish = share >= POLISH_IN_BAND or (by_transfers and not REBALANCE_PARTS)
     adj_edges = adjacency.edges()
     part_of_u = np.empty(n, dtype=np.int64)
     for p, part in enumerate(parts):
@@ -574,8 +630,6 @@ def optimise_decomposed(
 
     # 2. Tasks: counted work per part, planned for PLANNED_PARALLELISM processes.
     solve_work = time_limit * SOLVE_SHARE * PLANNED_PARALLELISM
-    total_w = float(dweight.sum())
-    budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
     moved_now = (
         np.zeros(n, dtype=bool) if cur is None or begin is None else (begin != cur) & (cur >= -1)
     )
@@ -635,13 +689,15 @@ def optimise_decomposed(
     n_workers = default_workers() if workers is None else max(1, int(workers))
     n_workers = min(n_workers, len(tasks)) if executor is None else len(tasks)
     where = f"{n_workers} process(es)" if executor is None else type(executor).__name__
-    report(0.03, f"solving {len(parts)} parts on {where}")
+    if tasks:
+        report(0.03, f"solving {len(parts)} parts on {where}")
     solved: list[tuple[IntArray, str] | None] = [None] * len(tasks)
     ticks_of = [0.0] * len(tasks)
     worker_peak = 0.0
     cancelled = False
     if not tasks:
-        report(0.03, f"{100 * POLISH_IN_BAND:g} % or more in band already: repair only")
+        if not (by_transfers and not REBALANCE_PARTS):
+            report(0.03, f"{100 * POLISH_IN_BAND:g} % or more in band already: repair only")
     elif n_workers == 1 and executor is None:
         for p, task in enumerate(tasks):
             sub = (
@@ -706,7 +762,7 @@ def optimise_decomposed(
     assignment = np.full(n, -1, dtype=np.int64) if begin is None else begin.copy()
     statuses = []
     for p, part in enumerate(parts):
-        got = solved[p]
+        got = solved[p] if p < len(solved) else None
         if got is None:
             continue
         a, status = got
@@ -744,12 +800,36 @@ def optimise_decomposed(
         churn_budget=churn,
         travel=travel,
     )
+    best = _Best(repair, lo, hi)
+    if not cancelled and rebalance and cur is not None:
+        transfers += transfer_rounds(
+            repair,
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+            report=lambda message: report(0.9, message),
+            each_round=best.offer,
+        )
+    transfer_moves = repair.moves
+    best.offer(repair)
     if not cancelled:
+        evals = REPAIR_EVALS_AFTER_TRANSFERS if by_transfers else REPAIR_EVALS_PER_SECOND
         repair.run(
-            max_evals=int(REPAIR_EVALS_PER_SECOND * time_limit),
+            max_evals=repair.evals + int(evals * time_limit),
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
         )
-    assignment = repair.assignment()
+        best.offer(repair)
+    if by_transfers and not cancelled:
+        # The repair minimises how far out of band territories lie, which can push one
+        # out to bring two nearer; transfers once more, and the best alignment is kept.
+        before = repair.moves
+        transfers += transfer_rounds(
+            repair,
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+            report=lambda message: report(0.95, message),
+            each_round=best.offer,
+        )
+        transfer_moves += repair.moves - before
+        best.offer(repair)
+    assignment = best.assignment
     cancelled = cancelled or (state is not None and state.is_cancelled())
     result = _result(
         x, adjacency, xy, assignment, k, lo, hi, mid, centre_xy, cweight, cur, dweight, travel
@@ -789,9 +869,15 @@ def optimise_decomposed(
         text = f"solved in {len(parts)} parts of {sizes} territories on {where}"
         if worker_peak:
             text += f" (largest worker {worker_peak:,.0f} MB)"
+    elif by_transfers and not REBALANCE_PARTS:
+        text = "rebalanced across the territory graph"
     else:
         text = f"{100 * POLISH_IN_BAND:g} % or more in band already: repaired only"
-    result.messages.append(f"{text}; the boundary repair made {repair.moves:,} moves")
+    if transfers:
+        text += f"; {transfers:,} units moved by transfers across the territory graph"
+    result.messages.append(
+        f"{text}; the boundary repair made {repair.moves - transfer_moves:,} moves"
+    )
     if cancelled:
         result.status = "cancelled"
     result.elapsed = time.perf_counter() - t0
@@ -833,6 +919,7 @@ class BoundaryRepair:
     ) -> None:
         n = adjacency.n
         self.lists = adjacency.to_lists()
+        self.edges = adjacency.edges()
         self.x = x
         self.k = k
         self.a = assignment.copy()
@@ -915,10 +1002,23 @@ class BoundaryRepair:
         delta = w * (float(s != c) - float(t != c))
         if delta > 0 and self.spent + delta > self.budget + 1e-9:
             return False
-        if self.churn_budget is not None and delta > 0:
-            # Moving away from home: home territory loses, the receiver gains.
-            for terr in {c, s} if c != s else set():
-                if terr >= 0 and self.churn[terr] + w > self.churn_budget[terr] + 1e-9:
+        if self.churn_budget is not None:
+            # The churn a move changes (as _churn_add counts it): every territory whose
+            # churn grows must stay within its limit, whether the unit leaves home or
+            # moves on from a territory it already joined.
+            change: dict[int, float] = {}
+            if c != t:
+                for terr in (c, t):
+                    change[terr] = change.get(terr, 0.0) - w
+            if c != s:
+                for terr in (c, s):
+                    change[terr] = change.get(terr, 0.0) + w
+            for terr, d in change.items():
+                if (
+                    terr >= 0
+                    and d > 1e-12
+                    and self.churn[terr] + d > self.churn_budget[terr] + 1e-9
+                ):
                     return False
         return True
 
@@ -1040,8 +1140,209 @@ class BoundaryRepair:
             if not moved:
                 return
 
+    def values(self) -> FloatArray:
+        """Measure values per territory now (travel included)."""
+        out = self.sums.copy()
+        if self.travel is not None and self.agg is not None:
+            out[:, self.travel.measure] += self.travel.hours(self.agg, np.arange(self.k))
+        return out
+
+    def border_moves(
+        self, depth: int = 1
+    ) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray]:
+        """Moves of free units to a neighbouring territory: unit, from, to, passed, parent.
+
+        Depth 1 are the units on the border with the territory they would join; a unit of
+        depth ``d + 1`` touches one of depth ``d`` of the same pair and may only move with
+        it: ``parent`` is the index of that move (-1 at depth 1), so the units that go form
+        a region grown from the border. Units whose leaving alone would split their
+        territory are left out. ``passed`` is what the move takes from the one territory to
+        the other per measure (the travel term's change counted as the mean of the two
+        territories').
+        """
+        a, lists, fixed = self.a, self.lists, self.fixed
+        cut = np.zeros(a.size, dtype=bool)
+        for t in range(self.k):
+            members = self.members[t]
+            if len(members) <= 1:
+                cut[list(members)] = True
+            elif members:
+                cut[list(articulation_points(lists, members))] = True
+        e = self.edges
+        both = np.concatenate([e, e[:, ::-1]])
+        u, v = both[:, 0], both[:, 1]
+        keep = (a[u] >= 0) & (a[v] >= 0) & (a[u] != a[v]) & (fixed[u] < 0) & ~cut[u]
+        first = np.unique(np.column_stack([a[u[keep]], a[v[keep]], u[keep]]), axis=0)
+        units_l: list[int] = []
+        to_l: list[int] = []
+        parent_l: list[int] = []
+        start = 0
+        while start < first.shape[0]:
+            t, s_ = int(first[start, 0]), int(first[start, 1])
+            stop = start
+            while stop < first.shape[0] and first[stop, 0] == t and first[stop, 1] == s_:
+                stop += 1
+            layer = first[start:stop, 2].tolist()
+            index_of: dict[int, int] = {}
+            for w in layer:
+                index_of[w] = len(units_l)
+                units_l.append(w)
+                to_l.append(s_)
+                parent_l.append(-1)
+            for _ in range(depth - 1):
+                nxt: list[int] = []
+                for w in layer:
+                    for y in lists[w]:
+                        if y not in index_of and a[y] == t and fixed[y] < 0 and not cut[y]:
+                            index_of[y] = len(units_l)
+                            units_l.append(y)
+                            to_l.append(s_)
+                            parent_l.append(index_of[w])
+                            nxt.append(y)
+                layer = nxt
+            start = stop
+        units = np.asarray(units_l, dtype=np.int64)
+        to = np.asarray(to_l, dtype=np.int64)
+        parent = np.asarray(parent_l, dtype=np.int64)
+        frm = a[units].astype(np.int64)
+        passed = self.x[units].copy()
+        if units.size and self.travel is not None and self.agg is not None:
+            tr, j = self.travel, self.travel.measure
+            ct = tr.contribution(units, frm)
+            cs = tr.contribution(units, to)
+            lost = tr.hours(self.agg[frm], frm) - tr.hours(self.agg[frm] - ct, frm)
+            gained = tr.hours(self.agg[to] + cs, to) - tr.hours(self.agg[to], to)
+            passed[:, j] += 0.5 * (lost + gained)
+        self.evals += units.size
+        return units, frm, to, passed, parent
+
+    def move_cost(self, units: IntArray, frm: IntArray, to: IntArray) -> FloatArray:
+        """Disruption each move adds (negative: a unit going back to where it was)."""
+        if self.cur is None:
+            return np.zeros(units.size)
+        c = self.cur[units]
+        return self.dw[units] * ((to != c).astype(float) - (frm != c).astype(float))
+
+    def make(
+        self,
+        units: IntArray,
+        frm: IntArray,
+        to: IntArray,
+        order: IntArray,
+        parent: IntArray | None = None,
+        improving: bool = False,
+    ) -> int:
+        """Make the moves in ``order`` that are still possible; returns how many were made.
+
+        A move is skipped when its unit already moved, its ``parent`` move was not made,
+        it would disconnect the territory it leaves, or it would exceed a disruption budget;
+        with ``improving``, also when it does not lower the objective of the two
+        territories it touches.
+        """
+        made = 0
+        done: set[int] = set()
+        for i in order.tolist():
+            u, f, t = int(units[i]), int(frm[i]), int(to[i])
+            if u in done or self.a[u] != f:
+                continue
+            if parent is not None and parent[i] >= 0 and self.a[units[parent[i]]] != t:
+                continue
+            if not any(self.a[v] == t for v in self.lists[u]):
+                continue  # its neighbour there moved on: it would land apart
+            if improving and self._delta(u, f, t) >= -1e-12:
+                continue
+            if self._budget_ok(u, f, t) and self._can_leave(u, f):
+                self._apply(u, f, t)
+                done.add(u)
+                made += 1
+        return made
+
     def assignment(self) -> IntArray:
         return self.a.copy()
+
+
+def transfer_rounds(
+    repair: BoundaryRepair,
+    rounds: int = TRANSFER_ROUNDS,
+    cancelled: Callable[[], bool] | None = None,
+    report: Callable[[str], None] | None = None,
+    each_round: Callable[[BoundaryRepair], None] | None = None,
+) -> int:
+    """Carry surpluses and deficits across the territory graph; returns the moves made.
+
+    Each round asks :func:`planner.optimise.transfer.plan_unit_moves` which border units
+    should go to which neighbour so that every territory ends in band (chains across
+    several territories included) within what is left of the disruption budgets, then
+    makes the planned moves (fraction ≥ :data:`TRANSFER_MAKE`, largest first) that keep
+    the territories they leave connected. The next round plans again from the new
+    borders; ``each_round`` is called with the repair after every round (to keep the best
+    alignment: the programme lowers how far territories lie out of band, which can leave
+    fewer in band than a round before). Deterministic: a simplex with a fixed order, ties broken by index.
+    """
+    from planner.optimise.transfer import plan_unit_moves
+
+    total = 0
+    lower, upper = repair.mid - repair.half, repair.mid + repair.half
+    for _ in range(rounds):
+        if cancelled is not None and cancelled():
+            break
+        values = repair.values()
+        units, frm, to, passed, parent = repair.border_moves()
+        if units.size == 0:
+            break
+        churn_left = None
+        if repair.churn_budget is not None:
+            churn_left = repair.churn_budget - repair.churn
+        share = plan_unit_moves(
+            values,
+            lower,
+            upper,
+            units,
+            frm,
+            to,
+            passed,
+            repair.dw[units],
+            budget=repair.budget - repair.spent,
+            churn_left=churn_left,
+            parent=parent,
+            reweight=TRANSFER_REWEIGHT,
+        )
+        # Counted work: the programme's size (its simplex is deterministic).
+        _charge_caller(TRANSFER_WORK_PER_CANDIDATE * units.size * (1 + TRANSFER_REWEIGHT))
+        order = np.lexsort((np.arange(share.size), -share))
+        made = repair.make(units, frm, to, order[share[order] >= TRANSFER_MAKE], parent)
+        # Moves planned only in part: made where they pay on their own.
+        partly = order[(share[order] > 1e-6) & (share[order] < TRANSFER_MAKE)]
+        made += repair.make(units, frm, to, partly, parent, improving=True)
+        total += made
+        if each_round is not None:
+            each_round(repair)
+        if report is not None:
+            now = repair.values()
+            inside = int(np.all((now >= lower) & (now <= upper), axis=1).sum())
+            report(f"transfers: {total:,} units moved, {inside} of {repair.k} territories in band")
+        if made <= TRANSFER_MIN_MADE * units.size:
+            break
+    return total
+
+
+class _Best:
+    """The best alignment offered: most territories in band, then least out of band."""
+
+    def __init__(self, repair: BoundaryRepair, lower: FloatArray, upper: FloatArray) -> None:
+        self.lower, self.upper = lower, upper
+        self.score = self._score(repair)
+        self.assignment = repair.assignment()
+
+    def _score(self, repair: BoundaryRepair) -> tuple[int, float]:
+        values = repair.values()
+        inside = int(np.all((values >= self.lower) & (values <= self.upper), axis=1).sum())
+        return -inside, sum(repair.out_of_band(t) for t in range(repair.k))
+
+    def offer(self, repair: BoundaryRepair) -> None:
+        score = self._score(repair)
+        if score < self.score:
+            self.score, self.assignment = score, repair.assignment()
 
 
 # ------------------------------------------------------------------------------------------

@@ -10,8 +10,11 @@ solutions until the time limit (iterated local search). Small instances can be s
 a MIP (HiGHS or SCIP through OR-Tools), which also proves optimality.
 
 Capacitated: for a set of medians, the assignment is a generalised assignment problem, solved
-by CP-SAT. Medians are improved by relocating each one within its cluster and by swaps, and small
-instances are closed by the exact MIP warm-started from the heuristic.
+by CP-SAT. Medians are improved by relocating each one within its cluster and by swaps; then
+groups of neighbouring clusters are re-solved exactly by CP-SAT (a matheuristic: a centre and
+its nearest centres, with their customers, as a small capacitated p-median; and shifts of a
+centre from one region to another), and the exact MIP, warm-started from that plan, finishes
+(the full model up to 60 customers, each customer's nearest candidates above).
 """
 
 from __future__ import annotations
@@ -203,6 +206,8 @@ def _pmedian_mip(
     time_limit: float,
     hint: list[int] | None,
     capacity: tuple[FloatArray, FloatArray] | None = None,
+    nearest: int | None = None,
+    hint_assignment: IntArray | None = None,
 ) -> tuple[list[int] | None, IntArray | None, bool, float]:
     """Exact (capacitated) p-median MIP; returns (medians, assignment, optimal, bound)."""
     from ortools.linear_solver import pywraplp
@@ -223,30 +228,54 @@ def _pmedian_mip(
     # Uncapacitated: with y integral some optimal x is integral, so x can stay continuous.
     # Capacitated: a customer cannot be split between centres, so x must be integral.
     make = solver.BoolVar if capacity is not None else (lambda name: solver.NumVar(0, 1, name))
-    x = [[make(f"x{i}_{j}") for j in range(c)] for i in range(n)]
+    # Each customer may use its ``nearest`` closest candidates only (all by default): with
+    # the capacitated hint assignment kept available, a far centre never pays.
+    if nearest is None or nearest >= c:
+        allowed = [list(range(c)) for _ in range(n)]
+    else:
+        order = np.argsort(dist, axis=1, kind="stable")[:, :nearest]
+        allowed = [sorted(set(order[i].tolist())) for i in range(n)]
+        if hint_assignment is not None:
+            for i in range(n):
+                if int(hint_assignment[i]) not in allowed[i]:
+                    allowed[i] = sorted([*allowed[i], int(hint_assignment[i])])
+    x = [{j: make(f"x{i}_{j}") for j in allowed[i]} for i in range(n)]
     solver.Add(solver.Sum(y) == p)
     for i in range(n):
-        solver.Add(solver.Sum(x[i]) == 1)
-        for j in range(c):
-            solver.Add(x[i][j] <= y[j])
+        solver.Add(solver.Sum(x[i].values()) == 1)
+        for j, v in x[i].items():
+            solver.Add(v <= y[j])
     if capacity is not None:
         demand, cap = capacity
         for j in range(c):
-            solver.Add(solver.Sum(demand[i] * x[i][j] for i in range(n)) <= cap[j] * y[j])
+            served = [demand[i] * x[i][j] for i in range(n) if j in x[i]]
+            solver.Add(solver.Sum(served) <= cap[j] * y[j])
     objective = solver.Objective()
     for i in range(n):
-        for j in range(c):
-            objective.SetCoefficient(x[i][j], float(weights[i] * dist[i, j]))
+        for j, v in x[i].items():
+            objective.SetCoefficient(v, float(weights[i] * dist[i, j]))
     objective.SetMinimization()
     if hint is not None:
-        solver.SetHint(y, [1.0 if j in set(hint) else 0.0 for j in range(c)])
+        hint_vars = list(y)
+        hint_values = [1.0 if j in set(hint) else 0.0 for j in range(c)]
+        if hint_assignment is not None:
+            for i in range(n):
+                for j, v in x[i].items():
+                    hint_vars.append(v)
+                    hint_values.append(1.0 if j == int(hint_assignment[i]) else 0.0)
+        solver.SetHint(hint_vars, hint_values)
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None, None, False, 0.0
     meds = [j for j in range(c) if y[j].solution_value() > 0.5]
-    values = np.array([[x[i][j].solution_value() for j in range(c)] for i in range(n)])
-    assignment = values.argmax(axis=1).astype(np.int64)
-    return meds, assignment, status == pywraplp.Solver.OPTIMAL, float(objective.BestBound())
+    assignment = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        values = {j: v.solution_value() for j, v in x[i].items()}
+        assignment[i] = max(values, key=values.__getitem__)
+    # Optimal over the restricted candidates only; not a proof for the full problem.
+    proven = status == pywraplp.Solver.OPTIMAL and (nearest is None or nearest >= c)
+    bound = float(objective.BestBound()) if nearest is None or nearest >= c else 0.0
+    return meds, assignment, proven, bound
 
 
 def solve_pmedian(
@@ -282,7 +311,7 @@ def solve_pmedian(
     rounds : int, optional
         Run exactly this many perturbation rounds (counted work, so the same inputs give
         the same medians on a busy machine); ``time_limit`` is then only a safety net.
-        Default: as many rounds as fit in the time limit, up to ``50 + 2000 // p``.
+        Default: as many rounds as fit in the time limit, up to ``200 + 8000 // p``.
 
     Returns
     -------
@@ -298,7 +327,7 @@ def solve_pmedian(
     def heuristic_done() -> bool:
         return budget.used() > heuristic_share
 
-    max_rounds = 50 + 2000 // max(1, p) if rounds is None else max(0, int(rounds))
+    max_rounds = 200 + 8000 // max(1, p) if rounds is None else max(0, int(rounds))
     rng = np.random.default_rng(seed)
     search = _Interchange(d, w)
     best, best_cost = search.local_search(search.greedy(p), heuristic_done)
@@ -394,6 +423,189 @@ def _gap_assignment(
     return assignment, float(dist[np.arange(n), assignment].sum())
 
 
+# Cluster neighbourhoods: how many neighbouring clusters one subproblem frees (tried in turn,
+# growing after a round without a gain), the deterministic seconds each may take, and the
+# share of the time limit the whole neighbourhood search may use (CP-SAT deterministic seconds).
+LNS_CLUSTERS = (2, 3, 4, 5)
+LNS_SUB_TIME = 1.0
+LNS_SHARE = 0.8
+# Seconds charged per assignment variable for building a subproblem (Python's share of the
+# cost, about a third of the total on the 2-core machine; counted, not timed).
+LNS_BUILD_COST = 1e-4
+# With the MIP after it (up to EXACT_MAX_UNITS customers), the neighbourhoods get this share;
+# above FULL_MIP_UNITS the MIP offers each customer its MIP_NEAREST nearest candidates only
+# (n = 100: 2,500 instead of 10,000 assignment variables, which SCIP explores several times
+# faster).
+LNS_SHARE_BEFORE_MIP = 0.2
+EXACT_MAX_UNITS = 200
+FULL_MIP_UNITS = 60
+MIP_NEAREST = 15
+# Share of the time limit for the relocation and swap search before the neighbourhoods.
+HEURISTIC_SHARE = 0.1
+
+
+def _sub_cpmp(
+    dist: FloatArray,
+    demand: FloatArray,
+    capacity: FloatArray,
+    customers: IntArray,
+    p: int,
+    hint: tuple[list[int], IntArray],
+    time_limit: float,
+) -> tuple[list[int] | None, IntArray | None, float]:
+    """Capacitated p-median over ``customers`` alone (its candidates are the same units).
+
+    CP-SAT, one worker on deterministic time, warm-started from ``hint`` (medians, and the
+    median of each customer). Returns (medians, assignment as unit ids, deterministic time).
+    """
+    from ortools.sat.python import cp_model
+
+    idx = customers.tolist()
+    scale = 1.0 if np.allclose(dist, np.round(dist)) else 1000.0
+    dem_scale = 1.0 if np.allclose(demand, np.round(demand)) else 1000.0
+    cost = np.round(dist[np.ix_(customers, customers)] * scale).astype(np.int64)
+    dem = np.round(demand[customers] * dem_scale).astype(np.int64)
+    cap = np.floor(capacity[customers] * dem_scale + 1e-9).astype(np.int64)
+    m = len(idx)
+    model = cp_model.CpModel()
+    y = [model.new_bool_var(f"y{j}") for j in range(m)]
+    x = [[model.new_bool_var(f"x{i}_{j}") for j in range(m)] for i in range(m)]
+    model.add(sum(y) == p)
+    for i in range(m):
+        model.add_exactly_one(x[i])
+        for j in range(m):
+            model.add_implication(x[i][j], y[j])
+    for j in range(m):
+        model.add(sum(int(dem[i]) * x[i][j] for i in range(m)) <= int(cap[j]) * y[j])
+    model.minimize(sum(int(cost[i, j]) * x[i][j] for i in range(m) for j in range(m)))
+    meds0, assign0 = hint
+    pos = {u: j for j, u in enumerate(idx)}
+    for j, u in enumerate(idx):
+        model.add_hint(y[j], u in meds0)
+    for i in range(m):
+        for j in range(m):
+            model.add_hint(x[i][j], pos.get(int(assign0[i]), -1) == j)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    solver.parameters.max_deterministic_time = max(0.05, time_limit)
+    solver.parameters.max_time_in_seconds = 10.0 * max(0.05, time_limit) + 30.0
+    status = solver.solve(model)
+    used = float(solver.response_proto.deterministic_time) + LNS_BUILD_COST * m * m
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None, used
+    meds = [idx[j] for j in range(m) if solver.value(y[j])]
+    assign = np.array(
+        [idx[next(j for j in range(m) if solver.value(x[i][j]))] for i in range(m)],
+        dtype=np.int64,
+    )
+    return meds, assign, used
+
+
+def _cluster_lns(
+    dist: FloatArray,
+    demand: FloatArray,
+    capacity: FloatArray,
+    medians: list[int],
+    assignment: IntArray,
+    rng: np.random.Generator,
+    budget_seconds: float,
+    state: TaskState | None = None,
+) -> tuple[list[int], IntArray, float]:
+    """Re-solve groups of neighbouring clusters exactly while it pays (a matheuristic).
+
+    A subproblem frees a centre, the ``q - 1`` centres nearest to it and every customer they
+    serve, and re-solves that capacitated p-median with ``q`` centres by CP-SAT; the rest of
+    the plan stays. A subproblem's optimum can only lower the cost (the current clusters are
+    a solution of it), and it moves centres and customers jointly, which the swap search
+    cannot. ``q`` grows when a full round over the centres brings no gain. Bounded by
+    CP-SAT's deterministic time, so the result does not depend on the machine's load.
+    """
+    meds = list(medians)
+    assign = assignment.copy()
+    n = dist.shape[0]
+    cost = float(dist[np.arange(n), assign].sum())
+    spent = 0.0
+    level = 0
+    p = len(meds)
+    solved: set[tuple[int, tuple[int, ...], bytes, bytes]] = set()
+
+    def group(centre: int, q: int) -> list[int]:
+        return sorted(meds, key=lambda c: (dist[centre, c], c))[:q]
+
+    def resolve(near: list[int], p_sub: int) -> tuple[list[int], IntArray, IntArray, float] | None:
+        """Best ``p_sub`` centres for the customers of the clusters ``near`` (None: no gain
+        possible, already tried, or infeasible)."""
+        nonlocal spent
+        customers = np.flatnonzero(np.isin(assign, near))
+        # A subproblem solved before, with the same clusters, cannot gain again.
+        key = (p_sub, tuple(sorted(near)), customers.tobytes(), assign[customers].tobytes())
+        if key in solved or spent >= budget_seconds:
+            return None
+        solved.add(key)
+        sub_meds, sub_assign, used = _sub_cpmp(
+            dist,
+            demand,
+            capacity,
+            customers,
+            p_sub,
+            (near, assign[customers]),
+            min(LNS_SUB_TIME, budget_seconds - spent),
+        )
+        spent += used
+        if sub_meds is None or sub_assign is None:
+            return None
+        delta = float(dist[customers, sub_assign].sum() - dist[customers, assign[customers]].sum())
+        return sub_meds, customers, sub_assign, delta
+
+    def apply(near: list[int], found: tuple[list[int], IntArray, IntArray, float]) -> None:
+        nonlocal meds, cost
+        sub_meds, customers, sub_assign, delta = found
+        meds = [c for c in meds if c not in near] + sub_meds
+        assign[customers] = sub_assign
+        cost += delta
+
+    while level < len(LNS_CLUSTERS) and spent < budget_seconds:
+        if state is not None and state.is_cancelled():
+            break
+        q = min(LNS_CLUSTERS[level], p)
+        gained = False
+        for r in rng.permutation(p).tolist():
+            if r >= len(meds):
+                continue
+            near = group(meds[r], q)
+            found = resolve(near, q)
+            if found is not None and found[3] < -1e-9:
+                apply(near, found)
+                gained = True
+        if not gained and p >= 5:
+            # Shift a centre between regions: one group of three clusters keeps two centres,
+            # a group of two elsewhere gets three (a fixed-count subproblem never moves a
+            # centre across the map).
+            for r in rng.permutation(p).tolist():
+                if spent >= budget_seconds:
+                    break
+                gain = group(meds[r], 2)
+                others = [c for c in meds if c not in gain]
+                donor_centre = others[int(rng.integers(len(others)))]
+                donor = group(donor_centre, 3)
+                if set(donor) & set(gain):
+                    continue
+                lose = resolve(donor, 2)
+                if lose is None:
+                    continue
+                win = resolve(gain, 3)
+                if win is not None and lose[3] + win[3] < -1e-9:
+                    apply(donor, lose)
+                    apply(gain, win)
+                    gained = True
+                    break
+        if q >= p:
+            break
+        level = 0 if gained else level + 1
+    return meds, assign, spent
+
+
 def solve_capacitated_pmedian(
     dist: ArrayLike,
     p: int,
@@ -444,7 +656,10 @@ def solve_capacitated_pmedian(
     cap = np.broadcast_to(np.asarray(capacity, dtype=np.float64), (n,)).copy()
     budget = _Budget(time_limit)
     if exact is None:
-        exact = n <= 60
+        exact = n <= EXACT_MAX_UNITS
+    # Small instances: the full MIP after the swap search. Larger ones: the swap search, the
+    # cluster neighbourhoods, then the MIP over each customer's nearest candidates.
+    small = n <= FULL_MIP_UNITS
     rng = np.random.default_rng(seed)
     gap_time = 2.0
 
@@ -462,7 +677,7 @@ def solve_capacitated_pmedian(
     if best_assign is None:
         best_meds = by_capacity
         best_assign, best_cost = evaluate(best_meds)
-    heuristic_share = (0.5 if exact else 0.95) * time_limit
+    heuristic_share = (0.5 if exact and small else HEURISTIC_SHARE) * time_limit
     improved = best_assign is not None
     tried: set[tuple[int, ...]] = {tuple(sorted(best_meds))}
     # Relocation: move each centre to the member of its cluster that serves the cluster best,
@@ -502,6 +717,17 @@ def solve_capacitated_pmedian(
                 best_meds, best_assign, best_cost = trial, assign, cost
                 improved = True
                 break
+    cancelled = state is not None and state.is_cancelled()
+    if not small and best_assign is not None and not cancelled and budget.left() > 0.2:
+        if state is not None:
+            state.report(0.3, "capacitated p-median: re-solving neighbouring clusters")
+        share = LNS_SHARE_BEFORE_MIP if exact else LNS_SHARE
+        best_meds, best_assign, spent = _cluster_lns(
+            d, q, cap, best_meds, best_assign, rng, min(share * time_limit, budget.left()), state
+        )
+        # One CP-SAT worker runs in this thread: its time is in the thread's CPU time already.
+        del spent
+        best_cost = float(d[np.arange(n), best_assign].sum())
     optimal, bound = False, 0.0
     cancelled = state is not None and state.is_cancelled()
     if exact and not cancelled and budget.left() > 0.2:
@@ -512,6 +738,8 @@ def solve_capacitated_pmedian(
             budget.left(),
             hint=best_meds if best_assign is not None else None,
             capacity=(q, cap),
+            nearest=None if small else MIP_NEAREST,
+            hint_assignment=best_assign,
         )
         if meds is not None and assign is not None:
             cost = float(d[np.arange(n), assign].sum())

@@ -14,6 +14,7 @@ from planner.optimise.decompose import (
     split_territories,
     split_units,
     territory_pieces,
+    transfer_rounds,
     use_decomposition,
 )
 from planner.optimise.plan_optimiser import (
@@ -22,6 +23,7 @@ from planner.optimise.plan_optimiser import (
     optimise_plan,
     snapshot_plan,
 )
+from planner.optimise.transfer import plan_unit_moves
 from tests.conftest import make_plan
 
 
@@ -242,3 +244,161 @@ def test_bands_left_unmet_are_reported_with_what_blocks_them() -> None:
     missed = {(s.territory, s.measure) for s in result.shortfalls}
     assert missed == {(int(t), int(j)) for t, j in zip(*np.nonzero(~result.in_band), strict=True)}
     assert all(s.blockers and s.amount > 0 for s in result.shortfalls)
+
+
+def block_plan(
+    bw: int = 6, bh: int = 4, size: int = 8, seed: int = 0
+) -> tuple[Adjacency, np.ndarray, np.ndarray, np.ndarray, int]:
+    """A balanced plan of ``bw`` × ``bh`` square territories of ``size`` × ``size`` cells.
+
+    Measures: workload about 1 per cell, potential varying from cell to cell (lognormal),
+    accounts 20–40. Returns the graph, points, measures, the alignment and k.
+    """
+    adj, xy = grid(bw * size, bh * size)
+    rng = np.random.default_rng(seed)
+    x = np.column_stack(
+        [
+            rng.uniform(0.9, 1.1, adj.n),
+            rng.lognormal(0.0, 0.35, adj.n),
+            rng.integers(20, 41, adj.n),
+        ]
+    ).astype(float)
+    col = (xy[:, 0] // (10 * size)).astype(np.int64)
+    row = (xy[:, 1] // (10 * size)).astype(np.int64)
+    return adj, xy, x, row * bw + col, bw * bh
+
+
+def market_change(x: np.ndarray, xy: np.ndarray, centre: tuple[float, float]) -> np.ndarray:
+    """Potential up by as much as 35 % around ``centre`` (a radius of about 1.5 territories)."""
+    d2 = ((xy - np.asarray(centre)) ** 2).sum(axis=1)
+    out = x.copy()
+    out[:, 1] *= 1.0 + 0.35 * np.exp(-d2 / (2 * 110.0**2))
+    return out
+
+
+def in_band(x: np.ndarray, a: np.ndarray, k: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    values = np.column_stack(
+        [np.bincount(a, weights=x[:, j], minlength=k) for j in range(x.shape[1])]
+    )
+    return np.all((values >= lo) & (values <= hi), axis=1)
+
+
+def test_transfers_carry_a_regional_surplus_across_several_territories() -> None:
+    adj, xy, x0, a, k = block_plan()
+    x = market_change(x0, xy, (80.0, 80.0))  # the corner territories gain potential
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    lo, hi = target * 0.9, target * 1.1
+    weight = x[:, 2]
+    budget = 0.10 * weight.sum()
+    assert in_band(x, a, k, lo, hi).sum() < k  # the change pushes some out of band
+    repair = BoundaryRepair(adj, x, a.copy(), k, lo, hi, current=a, dweight=weight, budget=budget)
+    made = transfer_rounds(repair)
+    assert made > 0
+    assert in_band(x, repair.assignment(), k, lo, hi).sum() > in_band(x, a, k, lo, hi).sum()
+    repair.run(max_evals=100_000)  # whole units: the last steps the programme planned in part
+    after = repair.assignment()
+    assert in_band(x, after, k, lo, hi).all()
+    assert weight[after != a].sum() <= budget + 1e-9
+    assert territory_pieces(adj, after, k).tolist() == [1] * k
+    # The surplus travelled: units also moved between two territories both in band before
+    # (a link of a chain), not only out of the territories the change pushed out.
+    was_in = in_band(x, a, k, lo, hi)
+    moved = np.flatnonzero(after != a)
+    assert (was_in[a[moved]] & was_in[after[moved]]).any()
+
+
+def test_the_flow_programme_respects_the_budget_and_each_unit_moves_once() -> None:
+    adj, xy, x0, a, k = block_plan(4, 2, 6, seed=2)
+    x = market_change(x0, xy, (30.0, 30.0))
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    lo, hi = target * 0.9, target * 1.1
+    repair = BoundaryRepair(adj, x, a.copy(), k, lo, hi, current=a, dweight=x[:, 2])
+    units, frm, to, passed, parent = repair.border_moves(depth=2)
+    assert (a[units] == frm).all() and (frm != to).all()
+    share = plan_unit_moves(
+        repair.values(),
+        lo,
+        hi,
+        units,
+        frm,
+        to,
+        passed,
+        x[units, 2],
+        budget=100.0,
+        parent=parent,
+    )
+    assert ((share >= -1e-9) & (share <= 1 + 1e-9)).all()
+    assert (share * x[units, 2]).sum() <= 100.0 + 1e-6
+    assert (np.bincount(units, weights=share, minlength=adj.n) <= 1 + 1e-9).all()
+    deeper = parent >= 0
+    assert (share[deeper] <= share[parent[deeper]] + 1e-9).all()
+
+
+@pytest.fixture(scope="module")
+def rebalanced() -> dict[str, object]:
+    adj, xy, x0, a, k = block_plan()
+    x = market_change(x0, xy, (80.0, 80.0))
+    common = {
+        "mode": "rebalance",
+        "current": a,
+        "tolerance": 0.10,
+        "max_disruption": 0.10,
+        "disruption_weight": x[:, 2],
+        "time_limit": 2.0,
+        "seed": 3,
+        "part_territories": 6,
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        # The parts are solved after the transfers, even when they bring 95 % in band.
+        mp.setattr("planner.optimise.decompose.POLISH_IN_BAND", 1.01)
+        mp.setattr("planner.optimise.decompose.REBALANCE_PARTS", True)
+        serial = optimise_decomposed(x, adj, xy, k, workers=1, **common)
+        parallel = optimise_decomposed(x, adj, xy, k, workers=2, **common)
+    return {"adj": adj, "x": x, "a": a, "k": k, "serial": serial, "parallel": parallel}
+
+
+def test_regional_change_is_repaired_across_parts_within_the_budget(
+    rebalanced: dict[str, object],
+) -> None:
+    result, adj, x, a, k = (rebalanced[key] for key in ("serial", "adj", "x", "a", "k"))
+    assert result is not None and isinstance(adj, Adjacency)
+    assert isinstance(x, np.ndarray) and isinstance(a, np.ndarray) and isinstance(k, int)
+    after = result.assignment  # type: ignore[attr-defined]
+    assert result.in_band.all(), result.deviation_pct  # type: ignore[attr-defined]
+    assert x[after != a, 2].sum() <= 0.10 * x[:, 2].sum() + 1e-9
+    assert territory_pieces(adj, after, k).tolist() == [1] * k
+    message = result.messages[-1]  # type: ignore[attr-defined]
+    assert "solved in 4 parts" in message and "transfers" in message
+
+
+def test_rebalance_serial_and_parallel_give_the_same_plan(rebalanced: dict[str, object]) -> None:
+    serial, parallel = rebalanced["serial"], rebalanced["parallel"]
+    assert serial is not None and parallel is not None
+    assert np.array_equal(serial.assignment, parallel.assignment)  # type: ignore[attr-defined]
+
+
+def test_rebalance_of_a_complete_alignment_is_made_by_transfers_and_repair() -> None:
+    adj, xy, x0, a, k = block_plan(seed=4)
+    x = market_change(x0, xy, (400.0, 240.0))  # the opposite corner this time
+    weight = x[:, 2]
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    assert not in_band(x, a, k, target * 0.9, target * 1.1).all()
+    result = optimise_decomposed(
+        x,
+        adj,
+        xy,
+        k,
+        mode="rebalance",
+        current=a,
+        tolerance=0.10,
+        max_disruption=0.05,
+        disruption_weight=weight,
+        time_limit=2.0,
+        workers=1,
+        part_territories=6,
+    )
+    assert result is not None
+    assert "rebalanced across the territory graph" in result.messages[-1]
+    assert result.in_band.all(), result.deviation_pct
+    assert weight[result.assignment != a].sum() <= 0.05 * weight.sum() + 1e-9
+    assert territory_pieces(adj, result.assignment, k).tolist() == [1] * k

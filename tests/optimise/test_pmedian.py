@@ -101,3 +101,70 @@ def test_capacitated_pmedian_reports_infeasible_capacity() -> None:
     q = np.full(6, 10.0)
     result = solve_capacitated_pmedian(dist, 2, q, capacity=20.0, time_limit=2)
     assert not result.feasible
+
+
+def _capacitated_instance(seed: int, n: int, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    dist = euclidean(rng, n)
+    q = rng.integers(1, 20, n).astype(float)
+    cap = np.full(n, float(np.ceil(q.sum() / p * 1.15)))
+    return dist, q, cap
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cluster_neighbourhoods_reach_the_mip_optimum_from_a_poor_start(seed: int) -> None:
+    from planner.optimise.pmedian import _cluster_lns, _gap_assignment, _pmedian_mip
+
+    n, p = 24, 3
+    dist, q, cap = _capacitated_instance(200 + seed, n, p)
+    # A poor start: the three mutually farthest-apart units as centres.
+    start = [0, int(np.argmax(dist[0])), int(np.argmax(dist[0] + dist[int(np.argmax(dist[0]))]))]
+    assign, start_cost = _gap_assignment(dist, q, cap, start, 5.0)
+    assert assign is not None
+    meds, out, spent = _cluster_lns(
+        dist, q, cap, start, assign, np.random.default_rng(seed), budget_seconds=20.0
+    )
+    cost = float(dist[np.arange(n), out].sum())
+    load = np.bincount(out, weights=q, minlength=n)
+    assert np.all(load <= cap + 1e-9)
+    assert set(out.tolist()) <= set(meds) and len(meds) == p
+    assert cost <= start_cost
+    # With every cluster freed at once the neighbourhood is the whole problem: the optimum.
+    _, mip_assign, optimal, _ = _pmedian_mip(dist, p, np.ones(n), 30.0, None, capacity=(q, cap))
+    assert optimal and mip_assign is not None
+    assert cost == pytest.approx(float(dist[np.arange(n), mip_assign].sum()))
+    assert spent > 0
+
+
+def test_cluster_neighbourhoods_give_the_same_plan_on_a_busy_machine() -> None:
+    from planner.optimise.pmedian import _cluster_lns, _gap_assignment
+    from tests.optimise.test_reproducible import quiet_and_busy
+
+    n, p = 60, 6
+    dist, q, cap = _capacitated_instance(7, n, p)
+    start = list(range(p))
+    assign, _ = _gap_assignment(dist, q, cap, start, 5.0)
+    assert assign is not None
+
+    def run() -> np.ndarray:
+        # A budget the search uses up (deterministic seconds, not the wall clock).
+        _, out, _ = _cluster_lns(dist, q, cap, start, assign, np.random.default_rng(1), 1.5)
+        return out
+
+    quiet, busy = quiet_and_busy(run)
+    assert np.array_equal(quiet, busy)
+
+
+def test_capacitated_pmedian_above_the_full_mip_size_keeps_capacities() -> None:
+    n, p = 80, 6
+    dist, q, cap = _capacitated_instance(9, n, p)
+    heuristic = solve_capacitated_pmedian(dist, p, q, cap, seed=0, time_limit=3, exact=False)
+    result = solve_capacitated_pmedian(dist, p, q, cap, seed=0, time_limit=6)
+    for r in (heuristic, result):
+        assert r.feasible and r.medians.size == p
+        load = np.bincount(r.assignment, weights=q, minlength=n)
+        assert np.all(load <= cap + 1e-9)
+        assert set(r.assignment.tolist()) <= set(r.medians.tolist())
+        assert r.cost == pytest.approx(float(dist[np.arange(n), r.assignment].sum()))
+    # The restricted MIP proves nothing about the full problem.
+    assert not result.optimal or result.lower_bound == pytest.approx(result.cost)

@@ -1,0 +1,193 @@
+"""Transfers across the territory graph: which border units go to which neighbour.
+
+A rebalance after a regional market change (potential up a quarter in one region, down in
+another) leaves whole groups of neighbouring territories out of band on the same side. No
+move between two neighbours fixes that: the surplus has to travel across several
+territories to where there is room, and a rebalance part (which keeps whole territories)
+cannot carry it past its own border.
+
+:func:`plan_unit_moves` plans those journeys as one linear programme (OR-Tools GLOP) over
+the candidate moves of border units to a neighbouring territory: each candidate has the
+measures it carries and the disruption it costs, the programme chooses how much of each
+to make so that every territory ends in (the inner part of) its band at the least
+disruption, within the total and per-territory budgets. A territory may take units from
+one neighbour and give others to the next, so chains across several territories come out
+of it by themselves, with the real mix of measures the border units carry (a territory
+short of potential but full of accounts swaps low-potential units for high-potential
+ones). :func:`planner.optimise.decompose.transfer_rounds` makes the planned moves that keep
+the territories connected and plans again from the new borders.
+
+(A programme over territories alone, flows of each measure per shared border, was tried
+first: it ignores that a unit carries all measures at once, and realising its flows unit by
+unit stalled; see ``docs/national.md``.)
+
+Everything is deterministic: the simplex runs on a fixed order of variables and ties are
+broken by index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+#: Share of the band (half-width) the plan aims inside: room for the units' granularity.
+INNER = 0.6
+#: Price of lying outside the band, per band half-width.
+OUTSIDE_PRICE = 1000.0
+#: Price of a unit of disruption weight (an account) moved, per band half-width of the
+#: measure it is counted in: one half-width's worth of accounts costs ``MOVE_PRICE``.
+MOVE_PRICE = 1.0
+#: Price of lying outside the inner band (per half-width) in the unit-level programme.
+INNER_PRICE_UNITS = 1.0
+
+
+def plan_unit_moves(
+    values: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    units: IntArray,
+    source: IntArray,
+    target: IntArray,
+    passed: FloatArray,
+    weight: FloatArray,
+    *,
+    budget: float = np.inf,
+    churn_left: FloatArray | None = None,
+    inner: float = INNER,
+    weight_measure: int | None = None,
+    parent: IntArray | None = None,
+    reweight: int = 0,
+) -> FloatArray:
+    """How much of every candidate move to make (0–1): the unit-level flow programme.
+
+    Candidate ``c`` moves unit ``units[c]`` from territory ``source[c]`` to its neighbour
+    ``target[c]``, passing ``passed[c]`` (per measure) and costing ``weight[c]`` of
+    disruption. The linear programme (OR-Tools GLOP) chooses fractions of the candidates
+    (each unit at most once in all; no territory planned further outside its band than it
+    lies now) so that every territory ends within the inner
+    ``inner`` of its bands where it can (outside the band priced :data:`OUTSIDE_PRICE` per
+    half-width, outside the inner band :data:`INNER_PRICE_UNITS`), at the least
+    disruption (:data:`MOVE_PRICE` per half-width's worth of ``weight_measure``, by default
+    the measure whose total is nearest the disruption weight's), within ``budget`` and the
+    territories' ``churn_left`` (a move counts against both territories it touches).
+    Chains across several territories come out of it by themselves: a territory may take
+    units from one neighbour and give others to the next. ``parent[c]`` (-1 for none): a
+    move that may only be made as far as that other move is (a unit deeper inside goes
+    only with the unit between it and the border). ``reweight``: solves again that many
+    times with every territory's price for lying outside its band divided by how far
+    outside the previous solution left it (plus one half-width), so that a budget too
+    small for every territory goes to those it can bring in rather than a little to each
+    (reweighted L1, a standard approximation of counting territories in band). Returns the
+    fraction per candidate.
+    """
+    from ortools.linear_solver import pywraplp
+
+    k, m = values.shape
+    nc = int(units.size)
+    out = np.zeros(nc)
+    if nc == 0:
+        return out
+    mid = 0.5 * (lower + upper)
+    half = np.maximum(0.5 * (upper - lower), 1e-9 * (np.abs(mid) + 1.0))
+    h = np.median(half, axis=0)
+    h = np.where(h > 0, h, 1.0)
+    if weight_measure is None:
+        totals = values.sum(axis=0)
+        weight_measure = int(
+            np.argmin(np.abs(np.log(np.maximum(totals, 1e-12) / max(weight.sum(), 1e-12))))
+        )
+    # Disruption weight per half-width of the weight measure.
+    per_half = float(h[weight_measure]) * float(
+        weight.sum() / max(passed[:, weight_measure].sum(), 1e-12)
+    )
+    price = MOVE_PRICE / max(per_half, 1e-12)
+    v, lo_in, hi_in = values / h, (mid - inner * half) / h, (mid + inner * half) / h
+    band = (1.0 - inner) * half / h
+    p = passed / h
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:  # pragma: no cover - OR-Tools always has GLOP
+        return out
+    inf = solver.infinity()
+    lam = [solver.NumVar(0.0, 1.0, "") for _ in range(nc)]
+    objective = solver.Objective()
+    for c in range(nc):
+        objective.SetCoefficient(lam[c], float(weight[c]) * price + 1e-6)
+    if parent is not None:
+        for c in np.flatnonzero(parent >= 0).tolist():
+            follow = solver.Constraint(-inf, 0.0)
+            follow.SetCoefficient(lam[c], 1.0)
+            follow.SetCoefficient(lam[int(parent[c])], -1.0)
+    # Each unit moves at most once.
+    order = np.argsort(units, kind="stable")
+    su = units[order]
+    starts = np.flatnonzero(np.r_[True, su[1:] != su[:-1]])
+    ends = np.r_[starts[1:], su.size]
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if b - a > 1:
+            once = solver.Constraint(0.0, 1.0)
+            for c in order[a:b].tolist():
+                once.SetCoefficient(lam[c], 1.0)
+    if np.isfinite(budget):
+        cap = solver.Constraint(0.0, max(float(budget), 0.0))
+        for c in range(nc):
+            cap.SetCoefficient(lam[c], float(weight[c]))
+    outside: list[tuple[int, Any, Any]] = []
+    touching: list[list[tuple[int, float]]] = [[] for _ in range(k)]
+    for c, (f, t) in enumerate(zip(source.tolist(), target.tolist(), strict=True)):
+        touching[f].append((c, -1.0))
+        touching[t].append((c, 1.0))
+    for t in range(k):
+        if not touching[t]:
+            continue
+        if churn_left is not None and np.isfinite(churn_left[t]):
+            churn = solver.Constraint(0.0, max(float(churn_left[t]), 0.0))
+            for c, _ in touching[t]:
+                churn.SetCoefficient(lam[c], float(weight[c]))
+        for j in range(m):
+            # value after = v + Σ sign · passed; within the inner band up to the slacks.
+            after = solver.NumVar(-inf, inf, "")
+            define = solver.Constraint(float(v[t, j]), float(v[t, j]))
+            define.SetCoefficient(after, 1.0)
+            for c, sign in touching[t]:
+                if p[c, j] != 0.0:
+                    define.SetCoefficient(lam[c], -sign * float(p[c, j]))
+            up_in = solver.NumVar(0.0, float(band[t, j]), "")
+            dn_in = solver.NumVar(0.0, float(band[t, j]), "")
+            # No territory is planned further outside its band than it lies now.
+            over = max(float(v[t, j] - (mid[t, j] + half[t, j]) / h[j]), 0.0)
+            under = max(float((mid[t, j] - half[t, j]) / h[j] - v[t, j]), 0.0)
+            up_out = solver.NumVar(0.0, over + 1e-9, "")
+            dn_out = solver.NumVar(0.0, under + 1e-9, "")
+            objective.SetCoefficient(up_in, INNER_PRICE_UNITS)
+            objective.SetCoefficient(dn_in, INNER_PRICE_UNITS)
+            objective.SetCoefficient(up_out, OUTSIDE_PRICE)
+            objective.SetCoefficient(dn_out, OUTSIDE_PRICE)
+            outside.append((t, up_out, dn_out))
+            hi_c = solver.Constraint(-inf, float(hi_in[t, j]))
+            hi_c.SetCoefficient(after, 1.0)
+            hi_c.SetCoefficient(up_in, -1.0)
+            hi_c.SetCoefficient(up_out, -1.0)
+            lo_c = solver.Constraint(float(lo_in[t, j]), inf)
+            lo_c.SetCoefficient(after, 1.0)
+            lo_c.SetCoefficient(dn_in, 1.0)
+            lo_c.SetCoefficient(dn_out, 1.0)
+    objective.SetMinimization()
+    for attempt in range(reweight + 1):
+        if attempt:
+            miss = np.zeros(k)
+            for t, up, dn in outside:
+                miss[t] += up.solution_value() + dn.solution_value()
+            for t, up, dn in outside:
+                objective.SetCoefficient(up, OUTSIDE_PRICE / (1.0 + miss[t]))
+                objective.SetCoefficient(dn, OUTSIDE_PRICE / (1.0 + miss[t]))
+        status = solver.Solve()
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return out
+        out = np.array([lam[c].solution_value() for c in range(nc)])
+    return out
