@@ -123,8 +123,9 @@ def cmd_routes(argv: list[str]) -> int:
         type=number_option("--iterations", int, low=1, high=100_000),
         default=1500,
         help=(
-            "routing engine iterations per rep: the work limit, so the same plan on a busy "
-            "machine (default 1500)"
+            "most routing engine iterations per rep (each rep gets 5 per due visit, at least "
+            "500, up to this): a counted work limit, so the same plan on a busy machine "
+            "(default 1500)"
         ),
     )
     parser.add_argument(
