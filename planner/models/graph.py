@@ -380,24 +380,31 @@ class ContiguityCache:
         return n_pieces(self.lists, self.members.get(territory, ())) <= 1
 
 
-def n_pieces(lists: list[list[int]], members: Iterable[int]) -> int:
-    """Number of connected pieces of the subgraph induced by ``members``."""
-    inside = set(members)
+def pieces(lists: list[list[int]], members: Iterable[int]) -> list[list[int]]:
+    """Connected pieces of the subgraph induced by ``members``, each from its first member."""
+    ordered = list(members)
+    inside = set(ordered)
     seen: set[int] = set()
-    pieces = 0
-    for start in inside:
+    out = []
+    for start in ordered:
         if start in seen:
             continue
-        pieces += 1
         seen.add(start)
-        stack = [start]
+        piece, stack = [start], [start]
         while stack:
             u = stack.pop()
             for v in lists[u]:
                 if v in inside and v not in seen:
                     seen.add(v)
+                    piece.append(v)
                     stack.append(v)
-    return pieces
+        out.append(piece)
+    return out
+
+
+def n_pieces(lists: list[list[int]], members: Iterable[int]) -> int:
+    """Number of connected pieces of the subgraph induced by ``members``."""
+    return len(pieces(lists, members))
 
 
 def cut_edges(adjacency: Adjacency, assignment: ArrayLike) -> int:

@@ -32,6 +32,7 @@ import time
 
 import numpy as np
 
+from planner.models.graph import pieces as graph_pieces
 from planner.optimise.districting.problem import (
     WORK,
     WORK_PER_SECOND,
@@ -241,7 +242,7 @@ def split_exact(
         split = False
         for t in terr:
             members = [i for i in pool if out[i] == t]
-            pieces = _pieces(prob.lists, members)
+            pieces = graph_pieces(prob.lists, members)
             if len(pieces) < 2:
                 continue
             split = True
@@ -264,23 +265,3 @@ def split_exact(
         if prob.out_of_time():
             break
     return None, False
-
-
-def _pieces(lists: list[list[int]], members: list[int]) -> list[list[int]]:
-    inside = set(members)
-    seen: set[int] = set()
-    out = []
-    for s in members:
-        if s in seen:
-            continue
-        seen.add(s)
-        piece, stack = [s], [s]
-        while stack:
-            u = stack.pop()
-            for v in lists[u]:
-                if v in inside and v not in seen:
-                    seen.add(v)
-                    piece.append(v)
-                    stack.append(v)
-        out.append(piece)
-    return out

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from planner.models.graph import pieces as graph_pieces
 from planner.optimise.districting.problem import (
     BUDGET_RELAX,
     CHAIN_BUDGET_PRICE,
@@ -658,7 +659,7 @@ def reattach_pieces(prob: Problem, assignment: IntArray) -> IntArray:
         members = sorted(st.cache.members.get(t, ()))
         if len(members) < 2:
             continue
-        pieces = _pieces(prob.lists, members)
+        pieces = graph_pieces(prob.lists, members)
         if len(pieces) < 2:
             continue
         pieces.sort(key=len)
@@ -683,23 +684,3 @@ def reattach_pieces(prob: Problem, assignment: IntArray) -> IntArray:
                 for u in piece:
                     st.apply(u, best_target)
     return st.a.copy()
-
-
-def _pieces(lists: list[list[int]], members: list[int]) -> list[list[int]]:
-    inside = set(members)
-    seen: set[int] = set()
-    out = []
-    for s in members:
-        if s in seen:
-            continue
-        seen.add(s)
-        piece, stack = [s], [s]
-        while stack:
-            u = stack.pop()
-            for v in lists[u]:
-                if v in inside and v not in seen:
-                    seen.add(v)
-                    piece.append(v)
-                    stack.append(v)
-        out.append(piece)
-    return out
