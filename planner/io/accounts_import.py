@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -244,29 +244,47 @@ def parse_map_options(options: Iterable[str], columns: list[str], file: str = ""
         On an option without ``=``, an unknown column or field, or two columns
         mapped to the same field; the message lists the valid ones.
     """
-    where = f"{file}: " if file else ""
     valid_fields = ", ".join([f.key for f in FIELDS] + [IGNORE])
-    valid_columns = ", ".join(repr(c) for c in columns)
+    return map_options(options, columns, file, _find_field, valid_fields, "Revenue 12m=revenue")
+
+
+def map_options(
+    options: Iterable[str],
+    columns: list[str],
+    file: str,
+    find_field: Callable[[str], str | None],
+    fields_text: str,
+    example: str,
+) -> dict[str, str]:
+    """``COLUMN=field`` options -> ``column -> field key`` through ``find_field``.
+
+    The column may differ from a header in case and spacing when that is unambiguous;
+    ``find_field`` names the field a target stands for (None: no such field) and
+    ``fields_text`` lists the valid ones for the message. Raises :class:`InputFileError`
+    on an option without ``=``, an unknown column or field, or two columns mapped to one
+    field (``ignore`` excepted).
+    """
+    where = f"{file}: " if file else ""
     out: dict[str, str] = {}
     for option in options:
         column, sep, target = option.rpartition("=")
         column, target = column.strip(), target.strip()
         if not sep or not column or not target:
             raise InputFileError(
-                f"{where}--map {option!r}: expected COLUMN=field, e.g. --map 'Revenue 12m=revenue'"
+                f"{where}--map {option!r}: expected COLUMN=field, e.g. --map '{example}'"
             )
         if column not in columns:
             matches = [c for c in columns if _norm_header(c) == _norm_header(column)]
             if len(matches) != 1:
                 raise InputFileError(
                     f"{where}--map {option!r}: no column {column!r} in the file "
-                    f"(columns: {valid_columns})"
+                    f"(columns: {', '.join(repr(c) for c in columns)})"
                 )
             column = matches[0]
-        key = _find_field(target)
+        key = find_field(target)
         if key is None:
             raise InputFileError(
-                f"{where}--map {option!r}: {target!r} is not a field (fields: {valid_fields})"
+                f"{where}--map {option!r}: {target!r} is not a field (fields: {fields_text})"
             )
         if key != IGNORE:
             taken = [c for c, k in out.items() if k == key and c != column]

@@ -28,6 +28,7 @@ from planner.io.accounts_import import (
     _missing,
     _norm_header,
     _text_values,
+    map_options,
 )
 from planner.io.numbers import COMMA, POINT, column_evidence, parse_number_column
 from planner.io.table_reader import InputFileError, Issue, RawTable, ReadLimits, read_table
@@ -135,42 +136,17 @@ def parse_actuals_map(options: Iterable[str], columns: list[str], file: str = ""
         On an option without ``=``, an unknown column, a field name that cannot be a
         metric, or two columns mapped to one field.
     """
-    where = f"{file}: " if file else ""
-    out: dict[str, str] = {}
-    for option in options:
-        column, sep, target = option.rpartition("=")
-        column, target = column.strip(), target.strip()
-        if not sep or not column or not target:
-            raise InputFileError(
-                f"{where}--map {option!r}: expected COLUMN=field, e.g. --map 'Net Sales=revenue'"
-            )
-        if column not in columns:
-            matches = [c for c in columns if _norm_header(c) == _norm_header(column)]
-            if len(matches) != 1:
-                raise InputFileError(
-                    f"{where}--map {option!r}: no column {column!r} in the file "
-                    f"(columns: {', '.join(repr(c) for c in columns)})"
-                )
-            column = matches[0]
-        key = target if target in ACTUAL_FIELDS or target == IGNORE else None
-        if key is None:
-            hit = _ALIASES.get(_norm_header(target))
-            key = hit[0] if hit else None
-        if key is None and _METRIC_NAME.match(target):
-            key = target
-        if key is None:
-            raise InputFileError(
-                f"{where}--map {option!r}: {target!r} is not a field (fields: "
-                f"{', '.join(ACTUAL_FIELDS)}, {IGNORE}, or a new metric name such as net_adds)"
-            )
-        if key != IGNORE:
-            taken = [c for c, k in out.items() if k == key and c != column]
-            if taken:
-                raise InputFileError(
-                    f"{where}--map {option!r}: {key} is already mapped to {taken[0]!r}"
-                )
-        out[column] = key
-    return out
+
+    def find_field(target: str) -> str | None:
+        if target in ACTUAL_FIELDS or target == IGNORE:
+            return target
+        hit = _ALIASES.get(_norm_header(target))
+        if hit:
+            return hit[0]
+        return target if _METRIC_NAME.match(target) else None
+
+    fields = f"{', '.join(ACTUAL_FIELDS)}, {IGNORE}, or a new metric name such as net_adds"
+    return map_options(options, columns, file, find_field, fields, "Net Sales=revenue")
 
 
 @dataclass
