@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -49,7 +49,14 @@ from PySide6.QtWidgets import QWidget
 from planner.models.geo import inverse_web_mercator, web_mercator
 from planner.ui.labels import place_labels
 from planner.ui.legend import legend_layout, paint_legend
-from planner.ui.lod import OutlineLevels, UnitLevels, level_for, path_from_bytes
+from planner.ui.lod import (
+    ELEMENT,
+    OutlineLevels,
+    UnitLevels,
+    elements_of,
+    level_for,
+    path_from_bytes,
+)
 from planner.ui.render import (
     cell_occupancy,
     color_codes,
@@ -92,8 +99,6 @@ DENSITY_CELL_PX = 24
 SMALL_DOTS_RES = 1500.0
 #: A recolour of at most this many units repaints just them onto the cached units layer.
 PATCH_MAX_UNITS = 1500
-
-_ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
 
 
 @dataclass(frozen=True)
@@ -143,41 +148,15 @@ def geometry_paths(geoms: Sequence[Any] | np.ndarray) -> list[QPainterPath | Non
     list of QPainterPath or None
     """
     geoms = np.asarray(list(geoms) if not isinstance(geoms, np.ndarray) else geoms, dtype=object)
-    n = len(geoms)
-    if n == 0:
+    if len(geoms) == 0:
         return []
-    parts, part_owner = shapely.get_parts(geoms, return_index=True)
-    kinds = shapely.get_type_id(parts)
-    polygon = kinds == 3
-    rings, ring_of = shapely.get_rings(parts[polygon], return_index=True)
-    line = (kinds == 1) | (kinds == 2)
-    pieces = np.concatenate([rings, parts[line]])
-    owners = np.concatenate([part_owner[polygon][ring_of], part_owner[line]])
-    order = np.argsort(owners, kind="stable")
-    pieces, owners = pieces[order], owners[order]
-    coords, piece_of = shapely.get_coordinates(pieces, return_index=True)
-    elements = np.empty(len(coords), dtype=_ELEMENT)
-    if len(coords):
-        first = np.r_[True, piece_of[1:] != piece_of[:-1]]
-        elements["type"] = np.where(first, 0, 1)  # MoveToElement, LineToElement
-        elements["x"], elements["y"] = web_mercator(coords[:, 0], coords[:, 1])
+    elements, bounds = elements_of(geoms, project=web_mercator)
     raw = elements.tobytes()
-    bounds = np.searchsorted(owners[piece_of], np.arange(n + 1))
-    size = _ELEMENT.itemsize
-    paths: list[QPainterPath | None] = []
-    for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if stop - start < 2:
-            paths.append(None)
-            continue
-        data = QByteArray(
-            (stop - start).to_bytes(4, "big") + raw[start * size : stop * size] + bytes(4)
-        )
-        stream = QDataStream(data, QIODevice.OpenModeFlag.ReadOnly)
-        path = QPainterPath()
-        stream >> path
-        path.setFillRule(Qt.FillRule.OddEvenFill)
-        paths.append(path if not path.isEmpty() else None)
-    return paths
+    size = ELEMENT.itemsize
+    return [
+        path_from_bytes(raw[start * size : stop * size], stop - start)
+        for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
 
 
 def _world_bounds(geoms: np.ndarray) -> np.ndarray:

@@ -17,6 +17,9 @@ simplification cannot be seen. See ``docs/canvas.md`` for the measurements.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import shapely
 from PySide6.QtCore import QByteArray, QDataStream, QIODevice, Qt
@@ -42,8 +45,12 @@ def level_for(metres_per_px: float) -> int:
     return best
 
 
-def elements_of(world_geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Path elements of every geometry (already in world metres) and each one's first element.
+def elements_of(
+    world_geoms: np.ndarray, project: Callable[..., tuple[Any, Any]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Path elements of every geometry (in world metres, or ``project``-ed there from the
+    coordinates it is given, e.g. :func:`web_mercator` for longitude/latitude) and each
+    one's first element.
 
     Polygon rings and lines become subpaths (a move-to then line-tos); points are ignored.
 
@@ -71,7 +78,10 @@ def elements_of(world_geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(coords):
         first = np.r_[True, piece_of[1:] != piece_of[:-1]]
         elements["type"] = np.where(first, 0, 1)  # MoveToElement, LineToElement
-        elements["x"], elements["y"] = coords[:, 0], coords[:, 1]
+        x, y = (
+            (coords[:, 0], coords[:, 1]) if project is None else project(coords[:, 0], coords[:, 1])
+        )
+        elements["x"], elements["y"] = x, y
     starts = np.searchsorted(owners[piece_of], np.arange(n + 1))
     return elements, starts
 
