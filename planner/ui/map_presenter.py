@@ -115,6 +115,7 @@ class PlanMapPresenter:
                 )
         self.color_mode = mode
         self._preview_palettes = None
+        self._attainment_cache = None
         if self.plan is not None:
             self.canvas.set_unit_colors(self.unit_colors())
             self.canvas.set_account_colors(self.account_colors())
@@ -151,6 +152,7 @@ class PlanMapPresenter:
         """Show a new plan and zoom to it."""
         self.plan = plan
         self._preview_palettes = None
+        self._attainment_cache = None
         self.canvas.set_units(plan.units.geometry.to_numpy())
         lon = plan.accounts["lon"].to_numpy(dtype=float)
         lat = plan.accounts["lat"].to_numpy(dtype=float)
@@ -177,9 +179,9 @@ class PlanMapPresenter:
         groups = self._level_groups() if key is None else None
         period = self._attainment_period()
         if period is not None:
-            from planner.ui.attainment_map import attainment_rgb, territory_attainment
+            from planner.ui.attainment_map import attainment_rgb
 
-            rgb = attainment_rgb(territory_attainment(self.plan, period))
+            rgb = attainment_rgb(self._attainment())
             colors = [tuple(int(v) for v in c) for c in rgb]
         elif key is not None:
             table = self.plan.balance()
@@ -225,7 +227,7 @@ class PlanMapPresenter:
         table = table if table is not None else self.plan.balance()
         key = self._deviation_key()
         if self._attainment_period() is not None:
-            pct = self._attainment_labels()[index]
+            pct = self._attainment()[index]
             if not np.isfinite(pct):
                 return name + "\n" + translate("MapPresenter", "no quota")
             return name + "\n" + translate("MapPresenter", "{pct} % of quota").format(pct=num(pct))
@@ -247,23 +249,20 @@ class PlanMapPresenter:
         dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
         return f"{name}\n{num(table.values[index, j])} h ({dev_text})"
 
-    def _attainment_labels(self) -> np.ndarray:
+    def _attainment(self) -> np.ndarray:
+        """Attainment % per territory of the coloured period, computed once per refresh."""
         assert self.plan is not None
         from planner.ui.attainment_map import territory_attainment
 
         cache = self._attainment_cache
         if cache is None or len(cache) != self.plan.n_territories:
             cache = territory_attainment(self.plan, self._attainment_period())
+            self._attainment_cache = cache
         return cache
 
     def refresh_outlines(self, table: BalanceTable | None = None) -> None:
         assert self.plan is not None
         plan = self.plan
-        if self._attainment_period() is not None:
-            from planner.ui.attainment_map import territory_attainment
-
-            # Once per refresh, not once per label.
-            self._attainment_cache = territory_attainment(plan, self._attainment_period())
         geoms = [plan.territory_geometry(i) for i in range(plan.n_territories)]
         if table is None:
             table = plan.balance()  # once per refresh, not once per label
@@ -376,6 +375,7 @@ class PlanMapPresenter:
             return
         if refresh.applied:
             self._preview_palettes = None  # colours may have changed
+            self._attainment_cache = None  # and attainment: actuals, quotas, assignment
         if not refresh.applied:
             if self._recolours_by_territory():
                 self.show_assignment(refresh.preview)
@@ -386,11 +386,11 @@ class PlanMapPresenter:
                 self.full_refresh()
             return
         events = refresh.events
-        if any(isinstance(e, ActualsChanged) for e in events):
-            self._attainment_cache = None
-            if self._attainment_period() is not None:
-                self.full_refresh()
-                return
+        if self._attainment_period() is not None and any(
+            isinstance(e, ActualsChanged) for e in events
+        ):
+            self.full_refresh()
+            return
         moved = [e.change for e in events if isinstance(e, AssignmentChanged)]
         properties = any(isinstance(e, TerritoriesChanged) for e in events)
         workload = any(isinstance(e, RoutedTravelChanged) for e in events)
@@ -419,6 +419,7 @@ class PlanMapPresenter:
         """Redraw every layer of the plan (after the territory list or settings changed)."""
         if self.plan is None:
             return
+        self._attainment_cache = None
         self.canvas.set_unit_colors(self.unit_colors())
         self.canvas.set_account_colors(self.account_colors())
         self.refresh_outlines()
