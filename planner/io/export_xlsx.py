@@ -1211,7 +1211,7 @@ def _page_setup(ws: Any, plan_name: str, title_rows: str | None = "1:1") -> None
     # of the sheet before unless the sheet says where it starts, and its &N counts the
     # whole workbook's pages: "page 3 of 213" on every sheet. "Accounts, page 3"
     # reads right in both.
-    ws.oddFooter.center.text = "&A, page &P"
+    ws.oddFooter.center.text = tr("&A, page &P")
     ws.page_setup.firstPageNumber = 1
     ws.page_setup.useFirstPageNumber = True
     if title_rows:
