@@ -1,4 +1,8 @@
-"""Run benchmarks: ``python -m bench [NAME ...] [--size N] [--data DIR]``."""
+"""Run benchmarks: ``python -m bench [NAME ...] [--size N] [--data DIR] [--busy]``.
+
+``--busy`` runs them while another process keeps one core busy (``while 1: pass``), so a
+figure can be read beside its quiet run: work limits that are counted give the same result.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import importlib
 import pkgutil
 import sys
 import traceback
+from contextlib import ExitStack
 from pathlib import Path
 
 
@@ -22,12 +27,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"one of: {', '.join(names)}")
     parser.add_argument("--size", type=int, default=None, help="problem size (e.g. accounts)")
     parser.add_argument("--data", type=Path, default=None, help="folder of instance files")
+    parser.add_argument(
+        "--busy", action="store_true", help="keep one core busy in another process meanwhile"
+    )
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in names]
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(names)}")
+    with ExitStack() as stack:
+        if args.busy:
+            from bench._routing import busy_core
+
+            stack.enter_context(busy_core())
+        return _run_all(args.names or names, args)
+
+
+def _run_all(selected: list[str], args: argparse.Namespace) -> int:
     failed = 0
-    for name in args.names or names:
+    for name in selected:
         module = importlib.import_module(f"bench.{name}")
         try:
             module.run(args.size, args.data)
