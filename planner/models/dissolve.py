@@ -17,6 +17,14 @@ about twice the time and snapping leaves new slivers of its own (14 on the demo 
 1e-7°), and ``buffer(eps).buffer(-eps)`` moves every vertex and can add spikes at
 sharp corners. Dropping thin rings touches nothing else and costs almost nothing
 beyond the union itself.
+
+After an edit that moves a few units between territories, :func:`redissolve` updates a
+territory's shape from its previous one instead of dissolving all its units again: the
+units it gained are added, the ones it lost are cut out, and what the cut leaves of the
+filled gaps between them (slivers thinner than the tolerance) is dropped. Adding and
+cutting a tenth of a territory's units costs a fifth of a full dissolve (0.5 ms against
+2.5–3.2 ms per territory on the benchmark plans) and gives the same shape within the
+width of a gap between units (a test compares it with a full dissolve after random edits).
 """
 
 from __future__ import annotations
@@ -104,6 +112,149 @@ def fill_sliver_holes(geometry: Any, keep: Any = None, width: float = SLIVER_WID
     return shapely.MultiPolygon(rebuilt)
 
 
+def drop_sliver_parts(geometry: Any, width: float = SLIVER_WIDTH_DEG) -> Any:
+    """Drop polygons thinner than ``width`` on average from a (multi)polygon.
+
+    What cutting units out of a dissolved shape leaves of the filled gaps between them.
+    A unit is kilometres wide; a part a metre wide on average is never one.
+    Returns the same object when nothing is dropped.
+    """
+    if geometry is None or geometry.geom_type != "MultiPolygon":
+        return geometry
+    parts = shapely.get_parts(geometry)
+    length = shapely.length(shapely.get_exterior_ring(parts))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_width = np.where(length > 0, 2.0 * shapely.area(parts) / length, 0.0)
+    keep = mean_width >= width
+    if keep.all():
+        return geometry
+    kept = parts[keep]
+    if not len(kept):
+        return shapely.MultiPolygon()
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(list(kept))
+
+
+def _polygonal(shape: Any) -> Any:
+    """The areas of an overlay's result (a cut can leave lines where units only touched)."""
+    if shape is None or shape.geom_type in ("Polygon", "MultiPolygon"):
+        return shape
+    polygons = [p for p in shapely.get_parts(shape) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polygons) if polygons else shapely.MultiPolygon()
+
+
+def _union(units: np.ndarray) -> Any:
+    units = units[~shapely.is_missing(units)]
+    return shapely.union_all(units) if len(units) else None
+
+
+def redissolve(
+    previous: dict[int, tuple[Any, np.ndarray]],
+    members: dict[int, np.ndarray],
+    units: np.ndarray,
+    owner: np.ndarray,
+    width: float = SLIVER_WIDTH_DEG,
+) -> dict[int, Any]:
+    """Territories' shapes after an edit, from their shapes before it.
+
+    A lasso moves a few hundred units from a few territories into one. Dissolving the
+    target again unions all its units; here each territory that lost units is cut
+    (by the union of the units it lost, or, when it kept fewer than it lost, by the
+    dissolve of the ones it kept: whichever is fewer units), and the piece cut out goes
+    whole to the territory that gained those units. Overlays of two shapes cost in
+    proportion to their outlines, so a territory gaining 200 units costs two overlays
+    instead of a union of 200 polygons.
+
+    Parameters
+    ----------
+    previous : dict
+        Territory → (its shape before the edit, its units then); territories without an
+        entry are dissolved from scratch.
+    members : dict
+        Territory → its units now (sorted indices into ``units``), for every territory to
+        update: every territory that lost or gained units.
+    units : ndarray of shapely geometries
+        Every unit's geometry.
+    owner : ndarray of int
+        Every unit's territory now (-1: none).
+    width : float
+        As for :func:`dissolve_units`.
+
+    Returns
+    -------
+    dict
+        Territory → shape: the same as ``dissolve_units(units[members[t]])`` within the width
+        of a gap between units (what the cut leaves of the filled gaps is dropped); ``None``
+        for a territory with no units.
+    """
+    out: dict[int, Any] = {}
+    # Where each moved unit was before (-1: in no territory updated here, or unknown).
+    before_owner = np.full(len(units), -1, dtype=np.int64)
+    for t, (_shape, was) in previous.items():
+        if t in members:
+            before_owner[was] = t
+    pieces: dict[int, list[Any]] = {t: [] for t in members}
+    gained: dict[int, list[np.ndarray]] = {t: [] for t in members}
+    base: dict[int, Any] = {}
+    for t, now in members.items():
+        prev = previous.get(t)
+        if prev is None or prev[0] is None or shapely.is_empty(prev[0]):
+            continue
+        shape, was = prev
+        removed = np.setdiff1d(was, now, assume_unique=True)
+        if not len(removed):
+            base[t] = shape
+            continue
+        kept = np.intersect1d(was, now, assume_unique=True)
+        if len(kept) < len(removed):
+            rest = dissolve_units(units[kept], width) if len(kept) else None
+            cut = shape if rest is None else _polygonal(shapely.difference(shape, rest))
+            cut = drop_sliver_parts(cut, width)
+        else:
+            cut = _union(units[removed])
+            rest = None if cut is None else _polygonal(shapely.difference(shape, cut))
+            if rest is None:
+                rest = shape
+            elif shapely.is_empty(rest):
+                rest = None
+        base[t] = rest if rest is not None else shapely.MultiPolygon()
+        # The piece goes whole to the one territory that took every unit of it.
+        taken_by = np.unique(owner[removed])
+        if len(taken_by) == 1 and int(taken_by[0]) in members and cut is not None:
+            pieces[int(taken_by[0])].append(cut)
+            before_owner[removed] = -2  # delivered as one piece
+    for t, now in members.items():
+        if t not in base:
+            out[t] = dissolve_units(units[now], width) if len(now) else None
+            continue
+        was = previous[t][1]
+        added = np.setdiff1d(now, was, assume_unique=True)
+        loose = added[before_owner[added] != -2]
+        if len(loose):
+            gained[t].append(loose)
+        shape = base[t]
+        extra = [*pieces[t], *(u for u in (_union(units[g]) for g in gained[t]) if u is not None)]
+        if extra:
+            shape = (
+                shapely.union_all([shape, *extra])
+                if not shapely.is_empty(shape)
+                else (shapely.union_all(extra))
+            )
+        if not len(now):
+            out[t] = None
+            continue
+        shape = drop_sliver_parts(_polygonal(shape), width)
+        if shape is None or shapely.is_empty(shape):
+            out[t] = dissolve_units(units[now], width)
+            continue
+        if shape is previous[t][0]:
+            out[t] = shape
+            continue
+        kept_units = units[now]
+        keep = _unit_holes(kept_units[~shapely.is_missing(kept_units)])
+        out[t] = fill_sliver_holes(shape, keep=keep, width=width)
+    return out
+
+
 def dissolve_units(units: Any, width: float = SLIVER_WIDTH_DEG) -> Any:
     """The union of unit polygons with the sliver holes between them filled.
 
@@ -130,4 +281,11 @@ def dissolve_units(units: Any, width: float = SLIVER_WIDTH_DEG) -> Any:
     return fill_sliver_holes(merged, keep=_unit_holes(geoms), width=width)
 
 
-__all__ = ["SLIVER_WIDTH_DEG", "dissolve_units", "fill_sliver_holes", "ring_mean_width"]
+__all__ = [
+    "SLIVER_WIDTH_DEG",
+    "dissolve_units",
+    "drop_sliver_parts",
+    "fill_sliver_holes",
+    "redissolve",
+    "ring_mean_width",
+]

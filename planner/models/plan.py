@@ -19,7 +19,7 @@ import shapely
 
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.balance import COL_REVENUE, AccountWeights, BalanceEngine, BalanceTable
-from planner.models.dissolve import dissolve_units
+from planner.models.dissolve import dissolve_units, redissolve
 from planner.models.events import (
     AssignmentChanged,
     EventEmitter,
@@ -202,7 +202,13 @@ class Plan:
         self.unit_area_km2 = area_km2(units.geometry.to_numpy()) if len(units) else np.zeros(0)
         self.account_unit = self._locate_accounts()
 
-        self._geometry_cache: dict[int, Any] = {}
+        #: Dissolved shape per territory and the units it was dissolved from; a territory
+        #: an edit touched is in ``_geometry_stale`` until its shape is asked for again, and
+        #: then updated from the units it gained and lost (see ``dissolve.redissolve``).
+        self._geometry_cache: dict[int, tuple[Any, np.ndarray]] = {}
+        self._geometry_stale: set[int] = set()
+        self._unit_geoms: np.ndarray | None = None
+        self._territory_drawn: np.ndarray | None = None
         home_lon, home_lat = self._homes()
         self.engine = BalanceEngine(
             self._weights(),
@@ -554,8 +560,8 @@ class Plan:
         self.unit_territory[change.unit_indices] = change.unit_after
         self.engine.apply(change, self.account_territory)
         if len(change.unit_indices):
-            for t in np.unique(np.concatenate([change.unit_before, change.unit_after])):
-                self._geometry_cache.pop(int(t), None)
+            touched = np.unique(np.concatenate([change.unit_before, change.unit_after]))
+            self._geometry_stale.update(int(t) for t in touched if t >= 0)
         self.events.emit(AssignmentChanged(change))
 
     def balance(self) -> BalanceTable:
@@ -647,6 +653,7 @@ class Plan:
             raise KeyError(f"territories have no editable field {field_name!r}")
         previous = self.territories.at[index, field_name]
         self.territories.at[index, field_name] = value
+        self._territory_drawn = None
         if field_name == "rep_id":
             self._refresh_homes()
         self.events.emit(TerritoriesChanged((index,), (field_name,)))
@@ -772,6 +779,8 @@ class Plan:
         self.territory_index = {tid: i for i, tid in enumerate(self.territories["territory_id"])}
         self.baseline_territory = self._baseline_indices()
         self._geometry_cache.clear()
+        self._geometry_stale.clear()
+        self._territory_drawn = None
         self.set_settings(self.settings)
         # Routed travel follows each territory by id: the territories left keep theirs.
         hours = np.full(self.n_territories, np.nan)
@@ -791,6 +800,7 @@ class Plan:
         geoms[index] = geometry
         self.territories = self.territories.set_geometry(gpd.GeoSeries(geoms, crs=WGS84))
         self._geometry_cache.pop(index, None)
+        self._territory_drawn = None
         self._refresh_drawn_areas()
         self.events.emit(TerritoriesChanged((index,), ("geometry",)))
         return previous
@@ -856,14 +866,44 @@ class Plan:
         """The territory's shape: drawn geometry, or the dissolve of its units (cached).
 
         The dissolve fills the sliver gaps between units (see :mod:`planner.models.dissolve`).
+        After an edit, a territory's shape is updated from the units it gained and lost
+        rather than dissolved again (``redissolve``: the same shape within the width of a
+        gap between units, a fifth of the time).
         """
-        # Column lookups: materialising the row (iloc) costs a millisecond per territory.
-        if self.territories["geometry_source"].iat[index] == "drawn":
+        drawn = self._territory_drawn
+        if drawn is None:
+            # Column lookups on the frame cost 0.1 ms each: one array for all territories.
+            drawn = (self.territories["geometry_source"] == "drawn").to_numpy()
+            self._territory_drawn = drawn
+        if drawn[index]:
             return self.territories.geometry.iat[index]
-        if index not in self._geometry_cache:
-            members = self.units.geometry.to_numpy()[self.unit_territory == index]
-            self._geometry_cache[index] = dissolve_units(members)
-        return self._geometry_cache[index]
+        if self._unit_geoms is None:
+            self._unit_geoms = self.units.geometry.to_numpy()
+        if index in self._geometry_stale:
+            self._update_stale_geometries()
+        cached = self._geometry_cache.get(index)
+        if cached is None:
+            members = np.flatnonzero(self.unit_territory == index)
+            cached = (dissolve_units(self._unit_geoms[members]), members)
+            self._geometry_cache[index] = cached
+        return cached[0]
+
+    def _update_stale_geometries(self) -> None:
+        """Update the shapes of every territory an edit touched, together (the pieces one
+        territory lost are the ones another gained: see :func:`dissolve.redissolve`)."""
+        assert self._unit_geoms is not None
+        stale = sorted(self._geometry_stale)
+        self._geometry_stale.clear()
+        order = np.argsort(self.unit_territory, kind="stable")
+        first = np.asarray(stale, dtype=np.int64)
+        bounds = np.searchsorted(self.unit_territory[order], np.vstack([first, first + 1]))
+        members = {
+            t: np.sort(order[lo:hi]) for t, lo, hi in zip(stale, bounds[0], bounds[1], strict=True)
+        }
+        previous = {t: self._geometry_cache[t] for t in stale if t in self._geometry_cache}
+        shapes = redissolve(previous, members, self._unit_geoms, self.unit_territory)
+        for t in stale:
+            self._geometry_cache[t] = (shapes[t], members[t])
 
     def accounts_frame(self) -> pd.DataFrame:
         """Accounts with ``territory_id`` filled from the live assignment."""
