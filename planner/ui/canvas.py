@@ -219,14 +219,39 @@ def _label_fonts() -> list[QFont]:
 
 #: Halo offsets: every pixel within two of the glyphs, rounded off at the corners.
 _HALO = [(dx, dy) for dx in range(-2, 3) for dy in range(-2, 3) if 0 < dx * dx + dy * dy < 8]
+#: Opacity of the halo's white (of 255).
+_HALO_ALPHA = 235
+
+
+def _halo(alpha: np.ndarray) -> np.ndarray:
+    """The maximum of ``alpha`` over the :data:`_HALO` offsets (and the pixel itself).
+
+    The offsets are a 5×3 and a 3×5 rectangle together, so the maximum is taken in
+    separable runs along rows and columns (a dozen array operations, not twenty).
+    """
+    h, w = alpha.shape
+    pad = np.zeros((h + 4, w + 4), dtype=alpha.dtype)
+    pad[2:-2, 2:-2] = alpha
+    # Across: runs of 3 and of 5 (rows keep their padding for the next step).
+    three = np.maximum(np.maximum(pad[:, 1 : w + 1], pad[:, 2 : w + 2]), pad[:, 3 : w + 3])
+    five = np.maximum(np.maximum(three, pad[:, 0:w]), pad[:, 4 : w + 4])
+    # Down: 3 over the 5-wide runs, 5 over the 3-wide ones.
+    wide = np.maximum(np.maximum(five[1 : h + 1], five[2 : h + 2]), five[3 : h + 3])
+    tall = np.maximum(np.maximum(three[1 : h + 1], three[2 : h + 2]), three[3 : h + 3])
+    np.maximum(tall, three[0:h], out=tall)
+    np.maximum(tall, three[4 : h + 4], out=tall)
+    return np.maximum(wide, tall)
 
 
 def text_sprite(lines: Sequence[str], fonts: Sequence[QFont], centred: bool = True) -> QImage:
     """Text lines with a white halo, pre-rendered into a transparent image.
 
-    A halo stroked along glyph outlines costs about 5 ms per label; drawing the text at a ring
-    of offsets uses Qt's glyph cache (0.1 ms), and blitting the finished sprite on every paint
-    costs almost nothing.
+    The text is drawn once; the halo is its coverage spread to every pixel within two of
+    the glyphs (the maximum over the :data:`_HALO` offsets, in numpy), laid under it in
+    white. Drawing the text again at each of the twenty offsets cost 0.46 ms a label,
+    and a release at national scale relabels a hundred territories; stroking the glyph
+    outlines cost about 5 ms. Blitting the finished sprite on every paint costs almost
+    nothing.
 
     Parameters
     ----------
@@ -251,16 +276,28 @@ def text_sprite(lines: Sequence[str], fonts: Sequence[QFont], centred: bool = Tr
     image.fill(0)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    for color, offsets in ((QColor(255, 255, 255, 235), _HALO), (QColor(20, 20, 20), [(0, 0)])):
-        painter.setPen(color)
-        y = 3.0
-        for text, font, m, w in zip(lines, pick, metrics, widths, strict=True):
-            painter.setFont(font)
-            x = (width - w) / 2 if centred else 3.0
-            for dx, dy in offsets:
-                painter.drawText(QPointF(x + dx, y + m.ascent() + dy), text)
-            y += m.height()
+    painter.setPen(QColor(20, 20, 20))
+    y = 3.0
+    for text, font, m, w in zip(lines, pick, metrics, widths, strict=True):
+        painter.setFont(font)
+        x = (width - w) / 2 if centred else 3.0
+        painter.drawText(QPointF(x, y + m.ascent()), text)
+        y += m.height()
     painter.end()
+    h, stride = image.height(), image.bytesPerLine() // 4
+    pixels = np.frombuffer(image.bits(), dtype=np.uint32).reshape(h, stride)
+    halo = _halo(np.ascontiguousarray((pixels >> 24).astype(np.uint8))).astype(np.int32)
+    text_alpha = (pixels >> 24).astype(np.int32)
+    # White at 235 of 255 under the text: premultiplied, each channel is the alpha.
+    under = (halo * _HALO_ALPHA // 255) * (255 - text_alpha) // 255
+    alpha = text_alpha + under
+    grey = ((pixels >> 16) & 255).astype(np.int32) + under
+    pixels[...] = (
+        (alpha.astype(np.uint32) << 24)
+        | (grey.astype(np.uint32) << 16)
+        | (grey.astype(np.uint32) << 8)
+        | grey.astype(np.uint32)
+    )
     return image
 
 

@@ -399,3 +399,38 @@ def test_recolouring_units_under_accounts_patches_what_a_full_redraw_draws(qtbot
     canvas.refresh()
     full = _pixels(canvas.render_image(500, 400))
     assert (patched == full).mean() > 0.999
+
+
+def test_label_halo_reaches_every_offset_and_only_those(qapp) -> None:
+    """The halo's separable maximum is the maximum over the listed offsets."""
+    from planner.ui.canvas import _HALO, _halo
+
+    rng = np.random.default_rng(3)
+    alpha = ((rng.random((30, 50)) > 0.97) * rng.integers(1, 256, (30, 50))).astype(np.uint8)
+    expected = alpha.copy()
+    padded = np.pad(alpha, 2)
+    for dx, dy in _HALO:
+        expected = np.maximum(expected, padded[2 + dy : 32 + dy, 2 + dx : 52 + dx])
+    assert np.array_equal(_halo(alpha), expected)
+    # A corner two pixels across and two down is outside the rounded halo.
+    dot = np.zeros((9, 9), dtype=np.uint8)
+    dot[4, 4] = 255
+    spread = _halo(dot)
+    assert spread[4, 6] == spread[6, 5] == 255 and spread[6, 6] == 0 and spread[4, 7] == 0
+
+
+def test_label_sprite_is_dark_text_on_a_white_halo(qapp) -> None:
+    from planner.ui.canvas import _label_fonts, text_sprite
+
+    sprite = text_sprite(["Territory 1", "12 %"], _label_fonts())
+    w, h = sprite.width(), sprite.height()
+    raw = np.frombuffer(sprite.constBits(), dtype=np.uint32, count=sprite.bytesPerLine() // 4 * h)
+    px = raw.reshape(h, -1)[:, :w]
+    alpha, grey = px >> 24, (px >> 16) & 255
+    assert (((px >> 8) & 255) == grey).all() and ((px & 255) == grey).all()
+    assert (grey <= alpha).all()  # premultiplied
+    ink = alpha == 255
+    assert (ink & (grey < 60)).sum() > 50  # the glyphs, dark
+    halo = (alpha > 200) & (grey > 200)
+    assert halo.sum() > ink.sum()  # a white rim wider than the glyphs
+    assert alpha[0].max() == 0 and alpha[:, 0].max() == 0  # a transparent margin
