@@ -414,18 +414,29 @@ def _figures(
     w = engine.weights
     rows = np.where(accounts < 0, k, accounts)
     dist = _home_distances(engine, accounts, k, distances)
-    totals = np.empty((k + 1, w.shape[1]))
-    for j in range(w.shape[1]):
-        col = np.nan_to_num(dist) * w[:, COL_VISITS] if j == COL_HOME_KM else w[:, j]
-        totals[:, j] = np.bincount(rows, weights=col, minlength=k + 1)
-    unit_rows = np.where(units < 0, k, units)
-    unit_area = np.bincount(unit_rows, weights=engine.unit_area, minlength=k + 1).astype(float)
-
-    # Routed travel counts for every territory whose accounts are the ones it was routed
-    # with, in whichever scenario: the fingerprint of the scenario's alignment says which.
-    fingerprint = (
-        membership_fingerprints(engine.keys, rows, k + 1) if engine.has_routed_travel() else None
-    )
+    if name == CURRENT:
+        # The live alignment's totals are the balance engine's, kept up to date by every
+        # edit: summing every column over all accounts again was most of this figure's
+        # time after an edit (the balance table shows the same totals).
+        totals = engine.totals
+        unit_area = engine.unit_area_totals
+        fingerprint = engine.fingerprint if engine.has_routed_travel() else None
+    else:
+        totals = np.empty((k + 1, w.shape[1]))
+        for j in range(w.shape[1]):
+            col = np.nan_to_num(dist) * w[:, COL_VISITS] if j == COL_HOME_KM else w[:, j]
+            totals[:, j] = np.bincount(rows, weights=col, minlength=k + 1)
+        unit_rows = np.where(units < 0, k, units)
+        unit_area = np.bincount(unit_rows, weights=engine.unit_area, minlength=k + 1).astype(
+            float
+        )
+        # Routed travel counts for every territory whose accounts are the ones it was
+        # routed with, in whichever scenario: the fingerprint of the alignment says which.
+        fingerprint = (
+            membership_fingerprints(engine.keys, rows, k + 1)
+            if engine.has_routed_travel()
+            else None
+        )
     # A shallow copy reads the same weights; only its per-scenario areas differ.
     view: BalanceEngine = copy.copy(engine)
     if name != CURRENT and engine.unit_area.size == 0:
