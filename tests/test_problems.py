@@ -247,5 +247,14 @@ def test_problems_after_a_move_reuse_the_untouched_territories_pieces() -> None:
     assert [(p.kind, p.territories, p.message) for p in again] == [
         (p.kind, p.territories, p.message) for p in fresh
     ]
+
+    def pieces(found: list) -> list:  # type: ignore[type-arg]
+        return [
+            (p.bbox, p.items.tolist(), [(q.items.tolist(), q.bbox, q.area_km2) for q in p.parts])
+            for p in found
+            if p.kind == "non_contiguous"
+        ]
+
+    assert pieces(again) == pieces(fresh)
     kept = [p for p in before if p.kind == "non_contiguous" and p.territories[0] not in touched]
     assert kept and all(any(p is q for q in again) for p in kept)  # the same objects

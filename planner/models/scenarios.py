@@ -427,9 +427,7 @@ def _figures(
             col = np.nan_to_num(dist) * w[:, COL_VISITS] if j == COL_HOME_KM else w[:, j]
             totals[:, j] = np.bincount(rows, weights=col, minlength=k + 1)
         unit_rows = np.where(units < 0, k, units)
-        unit_area = np.bincount(unit_rows, weights=engine.unit_area, minlength=k + 1).astype(
-            float
-        )
+        unit_area = np.bincount(unit_rows, weights=engine.unit_area, minlength=k + 1).astype(float)
         # Routed travel counts for every territory whose accounts are the ones it was
         # routed with, in whichever scenario: the fingerprint of the alignment says which.
         fingerprint = (
