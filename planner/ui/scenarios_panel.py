@@ -126,6 +126,9 @@ class ScenariosPanel(QWidget):
         #: an edit moved accounts.
         self._distances: dict[str, np.ndarray] = {}
         self._distances_plan: Plan | None = None
+        #: Column and row headers of the table as filled (its cells are updated in place
+        #: while they stay the same).
+        self._shown_layout: tuple[list[str], list[str]] | None = None
         self._compare_timer = QTimer(self)
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(0)
@@ -180,6 +183,7 @@ class ScenariosPanel(QWidget):
         names = self.checked()
         if plan is None or not names:
             self.table.clear()
+            self._shown_layout = None
             return
         if plan is not self._figures_plan:
             self._figures.clear()
@@ -189,24 +193,65 @@ class ScenariosPanel(QWidget):
             self._distances_plan = plan
         comparison = compare_scenarios(plan, names, self._figures, self._distances)
         rows = comparison.rows()
+        headers = [s.name for s in comparison.scenarios]
+        labels = [label for _key, label, _values in rows]
+        cells = []
+        for _key, _label, values in rows:
+            arr = np.asarray(values, dtype=float)
+            best = np.nanmin(arr) if np.isfinite(arr).any() else np.nan
+            cells.append(
+                [
+                    (
+                        "–" if not np.isfinite(value) else f"{value:,.1f}",
+                        bool(np.isfinite(value) and value == best and len(arr) > 1),
+                    )
+                    for value in arr
+                ]
+            )
+        if (headers, labels) == self._shown_layout:
+            # After an edit only "current" changes: set the cells whose text or best mark
+            # differs (clearing and refilling the table laid out and repainted it whole).
+            self._update_cells(cells)
+            return
+        self._shown_layout = (headers, labels)
         self.table.clear()
         self.table.setRowCount(len(rows))
         self.table.setColumnCount(len(names))
-        self.table.setHorizontalHeaderLabels([s.name for s in comparison.scenarios])
-        self.table.setVerticalHeaderLabels([label for _key, label, _values in rows])
-        bold = QFont()
-        bold.setBold(True)
-        for r, (_key, _label, values) in enumerate(rows):
-            arr = np.asarray(values, dtype=float)
-            best = np.nanmin(arr) if np.isfinite(arr).any() else np.nan
-            for c, value in enumerate(arr):
-                item = QTableWidgetItem("–" if not np.isfinite(value) else f"{value:,.1f}")
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setVerticalHeaderLabels(labels)
+        for r, row in enumerate(cells):
+            for c, (text, best) in enumerate(row):
+                item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if np.isfinite(value) and value == best and len(arr) > 1:
-                    item.setBackground(QBrush(BEST))
-                    item.setFont(bold)
+                self._mark_best(item, best)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+
+    def _mark_best(self, item: QTableWidgetItem, best: bool) -> None:
+        if best:
+            item.setBackground(QBrush(BEST))
+            bold = QFont()
+            bold.setBold(True)
+            item.setFont(bold)
+        else:
+            item.setBackground(QBrush())
+            item.setFont(QFont())
+
+    def _update_cells(self, cells: list[list[tuple[str, bool]]]) -> None:
+        wider = False
+        for r, row in enumerate(cells):
+            for c, (text, best) in enumerate(row):
+                item = self.table.item(r, c)
+                if item is None:
+                    continue
+                if item.text() != text:
+                    wider |= len(text) > len(item.text())
+                    item.setText(text)
+                if (item.background().style() != Qt.BrushStyle.NoBrush) != best:
+                    self._mark_best(item, best)
+                    wider = True  # bold is wider
+        if wider:
+            self.table.resizeColumnsToContents()
 
     # -- actions (each one undoable) ----------------------------------------------------
 

@@ -13,10 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QSettings, Qt
 
+from planner.models.dissolve import dissolve_units
+from planner.models.problems import find_problems
+from planner.models.scenarios import compare_scenarios
 from planner.ui.balance_chart import MAX_SHOWN_PERCENT
 from planner.ui.balance_panel import SORT_ROLE
 from planner.ui.main_window import MainWindow
@@ -33,7 +37,12 @@ def shown_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore
     w.resize(1200, 800)
     w.show()
     qtbot.waitExposed(w)
-    for dock in (w.balance_chart_dock, w.disruption_dock):
+    for dock in (
+        w.balance_chart_dock,
+        w.disruption_dock,
+        w.problems_dock,
+        w.scenarios_panel.parentWidget(),
+    ):
         dock.setFloating(True)
         dock.show()
     yield w
@@ -70,6 +79,34 @@ def assert_views_agree(window: MainWindow) -> None:
         )
     palette = window.presenter._palette(150)
     assert np.array_equal(window.canvas._unit_rgba, palette[plan.unit_territory + 1])
+    # Outlines (updated from the pieces an edit moved) cover what a full dissolve covers,
+    # and every label reads the territory's numbers now.
+    canvas = window.canvas
+    units = plan.units.geometry.to_numpy()
+    for t, shown in enumerate(canvas._terr_geoms):
+        full = dissolve_units(units[plan.unit_territory == t])
+        if full is None:
+            assert shown is None
+        else:
+            assert shapely.area(shapely.symmetric_difference(shown, full)) < 1e-9 * full.area
+    names = plan.territory_names()
+    assert canvas._terr_texts == [window.presenter.label(i, table, n) for i, n in enumerate(names)]
+    # The comparison of scenarios and the problems list, as a fresh computation gives them.
+    panel = window.scenarios_panel
+    checked = panel.checked()
+    if checked:
+        fresh = compare_scenarios(plan, checked)
+        shown_cells = [
+            [panel.table.item(r, c).text() for c in range(panel.table.columnCount())]
+            for r in range(panel.table.rowCount())
+        ]
+        expected = [
+            ["–" if not np.isfinite(v) else f"{v:,.1f}" for v in values]
+            for _key, _label, values in fresh.rows()
+        ]
+        assert shown_cells == expected
+    problems = window.problems_panel
+    assert [p.message for p in problems.problems] == [p.message for p in find_problems(plan)]
 
 
 blocks = st.tuples(
