@@ -99,7 +99,16 @@ class ProblemsPanel(QWidget):
         return problems
 
     def set_problems(self, problems: list[Problem]) -> None:
-        """List these problems, keeping which groups the planner had collapsed."""
+        """List these problems, keeping which groups the planner had collapsed.
+
+        When the list reads the same as the one shown (an edit that changed no problem's
+        text, the usual case), the rows stay and only the units or accounts they select
+        are replaced: clearing and refilling the tree laid it out and repainted it whole.
+        """
+        if self._same_rows(problems):
+            self._set_row_items(problems)
+            self.problems = list(problems)
+            return
         groups = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         collapsed = {
             group.data(0, Qt.ItemDataRole.UserRole)
@@ -143,6 +152,52 @@ class ProblemsPanel(QWidget):
             if total == 0
             else self.tr("%n problem(s)", "", total)
         )
+
+    @staticmethod
+    def _texts(problem: Problem) -> tuple[object, ...]:
+        """What a problem's rows show and zoom to (not the items they select)."""
+        bbox = tuple(problem.bbox) if problem.bbox is not None else None
+        parts = tuple(
+            (len(part.items), round(part.area_km2, 6), tuple(part.bbox)) for part in problem.parts
+        )
+        return (problem.kind, problem.message, bbox, tuple(problem.territories), parts)
+
+    def _same_rows(self, problems: list[Problem]) -> bool:
+        if len(problems) != len(self.problems) or not self.tree.topLevelItemCount():
+            return False
+        return all(
+            new is old or self._texts(new) == self._texts(old)
+            for new, old in zip(problems, self.problems, strict=True)
+        )
+
+    def _set_row_items(self, problems: list[Problem]) -> None:
+        """Give the rows of problems that are new objects their (maybe new) items."""
+        changed = [
+            (i, new)
+            for i, (new, old) in enumerate(zip(problems, self.problems, strict=True))
+            if new is not old
+        ]
+        if not changed:
+            return
+        # The rows are grouped by kind, in the order set_problems adds them.
+        row_of: dict[int, QTreeWidgetItem] = {}
+        for kind in PROBLEM_KINDS:
+            group = self.group_item(kind)
+            if group is None:
+                continue
+            of_kind = [i for i, p in enumerate(problems) if p.kind == kind]
+            for r, i in enumerate(of_kind):
+                child = group.child(r)
+                if child is not None:
+                    row_of[i] = child
+        for i, problem in changed:
+            row = row_of[i]
+            row.setData(0, ITEMS_ROLE, (problem.item_kind, np.asarray(problem.items, np.int64)))
+            for n, part in enumerate(problem.parts):
+                child = row.child(n)
+                if child is not None:
+                    items = np.asarray(part.items, dtype=np.int64)
+                    child.setData(0, ITEMS_ROLE, (problem.item_kind, items))
 
     @staticmethod
     def _row(

@@ -15,7 +15,7 @@ from planner.ui import balance_chart, basemap, disruption_panel
 from planner.ui.balance_chart import BalanceChart
 from planner.ui.main_window import MainWindow
 from planner.ui.map_presenter import PlanMapPresenter
-from planner.ui.problems_panel import ProblemsPanel
+from planner.ui.problems_panel import ITEMS_ROLE, ProblemsPanel
 from tests.conftest import make_plan
 
 LON0, LAT0, STEP = -88.0, 41.5, 0.1
@@ -87,6 +87,36 @@ def test_clicking_a_part_emits_its_box_and_its_units(qtbot) -> None:  # type: ig
         click(qtbot, panel, part)
     assert blocker.args == pytest.approx([LON0 + 0.5, LAT0, LON0 + 0.6, LAT0 + STEP])
     assert selected == [("units", [far])]
+
+
+def test_problems_reading_the_same_keep_their_rows_and_select_the_new_items(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    plan, far = split_plan()
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    problems = panel.show_problems(plan)
+    split = panel.group_item("non_contiguous")
+    assert split is not None
+    row = split.child(0)
+    # The same texts, other items (an edit that swapped units but no count): rows stay.
+    moved = [
+        replace(
+            p,
+            items=p.items + 100,
+            parts=tuple(replace(q, items=q.items + 100) for q in p.parts),
+        )
+        for p in problems
+    ]
+    panel.set_problems(moved)
+    assert panel.group_item("non_contiguous") is split and split.child(0) is row
+    assert list(row.data(0, ITEMS_ROLE)[1]) == list(moved[0].items)
+    assert list(row.child(1).data(0, ITEMS_ROLE)[1]) == [far + 100]
+    # A new text rebuilds the list.
+    plan.apply(plan.propose_account_move(np.array([0, 1]), -1))
+    panel.show_problems(plan)
+    groups = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    assert groups == ["Unassigned accounts (1)", "Territories in separate parts (1)"]
 
 
 def test_installed_problems_panel_follows_edits_and_zooms_the_map(
