@@ -258,3 +258,18 @@ def test_problems_after_a_move_reuse_the_untouched_territories_pieces() -> None:
     assert pieces(again) == pieces(fresh)
     kept = [p for p in before if p.kind == "non_contiguous" and p.territories[0] not in touched]
     assert kept and all(any(p is q for q in again) for p in kept)  # the same objects
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_components_in_numpy_are_the_walks_components(seed: int) -> None:
+    from planner.models.graph import Adjacency, connected_components
+    from planner.models.problems import _components
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    m = int(rng.integers(0, 2 * n))
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = a != b
+    edges = np.unique(np.sort(np.column_stack([a[keep], b[keep]]), axis=1), axis=0)
+    adjacency = Adjacency.from_edges(n, edges)
+    assert np.array_equal(_components(adjacency), connected_components(adjacency))
