@@ -195,6 +195,7 @@ def redissolve(
     pieces: dict[int, list[Any]] = {t: [] for t in members}
     gained: dict[int, list[np.ndarray]] = {t: [] for t in members}
     base: dict[int, Any] = {}
+    finished: set[int] = set()
     for t, now in members.items():
         prev = previous.get(t)
         if prev is None or prev[0] is None or shapely.is_empty(prev[0]):
@@ -207,6 +208,8 @@ def redissolve(
         kept = np.intersect1d(was, now, assume_unique=True)
         if len(kept) < len(removed):
             rest = dissolve_units(units[kept], width) if len(kept) else None
+            if len(kept) == len(now):
+                finished.add(t)  # the dissolve of all its units now: nothing to add
             cut = shape if rest is None else _polygonal(shapely.difference(shape, rest))
             cut = drop_sliver_parts(cut, width)
         else:
@@ -232,6 +235,9 @@ def redissolve(
         if len(loose):
             gained[t].append(loose)
         shape = base[t]
+        if t in finished:
+            out[t] = shape if len(now) else None
+            continue
         extra = [*pieces[t], *(u for u in (_union(units[g]) for g in gained[t]) if u is not None)]
         if extra:
             shape = (

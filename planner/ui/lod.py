@@ -233,7 +233,11 @@ class OutlineLevels:
     """
 
     def __init__(self) -> None:
-        self._by_id: dict[int, tuple[object, dict[int, QPainterPath | None]]] = {}
+        #: Per geometry (by identity): the geometry, its path per level and the path's
+        #: elements per level (for :meth:`changed_boxes`).
+        self._by_id: dict[
+            int, tuple[object, dict[int, QPainterPath | None], dict[int, np.ndarray]]
+        ] = {}
         self._current: list[object | None] = []
 
     def set_geometries(self, geoms: list[object | None]) -> None:
@@ -241,21 +245,79 @@ class OutlineLevels:
         kept = {id(g): self._by_id[id(g)] for g in geoms if g is not None and id(g) in self._by_id}
         for g in geoms:
             if g is not None and id(g) not in kept:
-                kept[id(g)] = (g, {})
+                kept[id(g)] = (g, {}, {})
         self._by_id = kept
         self._current = list(geoms)
+
+    def _build(self, todo: list[object], level: int) -> None:
+        """Project, simplify and make the paths of ``todo`` (geometries known here)."""
+        world = project(np.asarray(todo, dtype=object))
+        tolerance = LEVEL_TOLERANCE[level]
+        if tolerance > 0:
+            world = shapely.simplify(world, tolerance)
+        elements, starts = elements_of(world)
+        raw = elements.tobytes()
+        size = ELEMENT.itemsize
+        for g, lo, hi in zip(todo, starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+            entry = self._by_id[id(g)]
+            entry[1][level] = path_from_bytes(raw[lo * size : hi * size], hi - lo)
+            entry[2][level] = elements[lo:hi]
+
+    def changed_boxes(
+        self, old: list[object | None], new: list[object | None], level: int
+    ) -> np.ndarray:
+        """World boxes ``(x0, y0, x1, y1)`` of the line segments that the paths of ``old``
+        draw at ``level`` and those of ``new`` do not, or the other way round.
+
+        Call it before :meth:`set_geometries` hands the new geometries over (the old ones'
+        paths are still known then). Where a territory changed, the pixels of its outline
+        can only change along these segments: an edit moving a few units changes a short
+        stretch of a long outline, and the map is composed again around that stretch only.
+        """
+
+        def segments(geoms: list[object | None]) -> np.ndarray:
+            rows = []
+            for g in geoms:
+                if g is None:
+                    continue
+                if id(g) not in self._by_id:
+                    self._by_id[id(g)] = (g, {}, {})
+                entry = self._by_id[id(g)]
+                if level not in entry[2]:
+                    self._build([g], level)
+                el = entry[2][level]
+                line = np.flatnonzero(el["type"][1:] == 1) + 1  # a line-to ends a segment
+                x = el["x"].astype(float)
+                y = el["y"].astype(float)
+                a = np.column_stack([x[line - 1], y[line - 1]])
+                b = np.column_stack([x[line], y[line]])
+                swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+                a[swap], b[swap] = b[swap], a[swap].copy()
+                rows.append(np.column_stack([a, b]))
+            return np.vstack(rows) if rows else np.zeros((0, 4))
+
+        before, after = segments(old), segments(new)
+        both = np.vstack([before, after])
+        if not len(both):
+            return np.zeros((0, 4))
+        _rows, index, counts = np.unique(both, axis=0, return_inverse=True, return_counts=True)
+        index = index.reshape(-1)
+        side = np.r_[np.zeros(len(before), dtype=np.int64), np.ones(len(after), dtype=np.int64)]
+        in_after = np.bincount(index, weights=side, minlength=len(counts))
+        in_before = np.bincount(index, weights=1 - side, minlength=len(counts))
+        changed = both[(in_after[index] == 0) | (in_before[index] == 0)]
+        return np.column_stack(
+            [
+                np.minimum(changed[:, 0], changed[:, 2]),
+                np.minimum(changed[:, 1], changed[:, 3]),
+                np.maximum(changed[:, 0], changed[:, 2]),
+                np.maximum(changed[:, 1], changed[:, 3]),
+            ]
+        )
 
     def paths(self, level: int) -> list[QPainterPath | None]:
         """One path per territory at ``level`` (built for the territories that lack one)."""
         todo = [g for g in self._current if g is not None and level not in self._by_id[id(g)][1]]
         if todo:
-            world = project(np.asarray(todo, dtype=object))
-            tolerance = LEVEL_TOLERANCE[level]
-            if tolerance > 0:
-                world = shapely.simplify(world, tolerance)
-            elements, starts = elements_of(world)
-            raw = elements.tobytes()
-            size = ELEMENT.itemsize
-            for g, lo, hi in zip(todo, starts[:-1].tolist(), starts[1:].tolist(), strict=True):
-                self._by_id[id(g)][1][level] = path_from_bytes(raw[lo * size : hi * size], hi - lo)
+            self._build(todo, level)
         return [None if g is None else self._by_id[id(g)][1][level] for g in self._current]

@@ -434,3 +434,23 @@ def test_label_sprite_is_dark_text_on_a_white_halo(qapp) -> None:
     halo = (alpha > 200) & (grey > 200)
     assert halo.sum() > ink.sum()  # a white rim wider than the glyphs
     assert alpha[0].max() == 0 and alpha[:, 0].max() == 0  # a transparent margin
+
+
+def test_new_outlines_patch_the_map_to_what_a_full_redraw_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A unit-sized corner moves from A to B: the map is composed again around the
+    stretch of outline that changed (not the two territories' boxes), as a redraw draws."""
+    canvas, _lon, _lat = _map_with_accounts(qtbot)
+    a, b = shapely.box(-100, 35, -99, 37), shapely.box(-99, 35, -98, 37)
+    corner = shapely.box(-99.2, 36.6, -99.0, 36.8)
+    canvas.set_territory_outlines([a, b], ["A", "B"])
+    before = _pixels(canvas.render_image(500, 400))
+    version, patched_before = canvas._base_version, canvas.patched_pixels
+    canvas.set_territory_outlines([a.difference(corner), b.union(corner)], ["A", "B"])
+    patched = _pixels(canvas.render_image(500, 400))
+    assert canvas._base_version == version  # patched in place
+    area = canvas.patched_pixels - patched_before
+    assert 0 < area < 500 * 400 / 8  # around the changed edges, not around A and B
+    canvas.refresh()
+    full = _pixels(canvas.render_image(500, 400))
+    assert np.array_equal(patched, full)
+    assert (patched != before).sum() > 20
