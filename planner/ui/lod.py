@@ -275,42 +275,67 @@ class OutlineLevels:
         stretch of a long outline, and the map is composed again around that stretch only.
         """
 
+        missing: list[object] = []
+        for g in [*old, *new]:
+            if g is None:
+                continue
+            entry = self._by_id.setdefault(id(g), (g, {}, {}))
+            if level not in entry[2] and all(m is not g for m in missing):
+                missing.append(g)
+        if missing:
+            self._build(missing, level)  # in one go (new shapes are drawn next anyway)
+
         def segments(geoms: list[object | None]) -> np.ndarray:
-            rows = []
-            for g in geoms:
-                if g is None:
-                    continue
-                if id(g) not in self._by_id:
-                    self._by_id[id(g)] = (g, {}, {})
-                entry = self._by_id[id(g)]
-                if level not in entry[2]:
-                    self._build([g], level)
-                el = entry[2][level]
-                line = np.flatnonzero(el["type"][1:] == 1) + 1  # a line-to ends a segment
-                x = el["x"].astype(float)
-                y = el["y"].astype(float)
-                a = np.column_stack([x[line - 1], y[line - 1]])
-                b = np.column_stack([x[line], y[line]])
-                swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-                a[swap], b[swap] = b[swap], a[swap].copy()
-                rows.append(np.column_stack([a, b]))
-            return np.vstack(rows) if rows else np.zeros((0, 4))
+            """Segment rows ``x0, y0, x1, y1``, each with its lower end first."""
+            parts = [self._by_id[id(g)][2][level] for g in geoms if g is not None]
+            if not parts:
+                return np.zeros((0, 4))
+            # Every path starts with a move-to, so no segment joins two territories.
+            el = np.concatenate(parts)
+            line = np.flatnonzero(el["type"][1:] == 1) + 1  # a line-to ends a segment
+            x = el["x"].astype(float)
+            y = el["y"].astype(float)
+            ax, ay, bx, by = x[line - 1], y[line - 1], x[line], y[line]
+            swap = (ax > bx) | ((ax == bx) & (ay > by))
+            return np.column_stack(
+                [
+                    np.where(swap, bx, ax),
+                    np.where(swap, by, ay),
+                    np.where(swap, ax, bx),
+                    np.where(swap, ay, by),
+                ]
+            )
 
         before, after = segments(old), segments(new)
-        both = np.vstack([before, after])
-        if not len(both):
+        rows = np.vstack([before, after])
+        if not len(rows):
             return np.zeros((0, 4))
-        _rows, index, counts = np.unique(both, axis=0, return_inverse=True, return_counts=True)
-        index = index.reshape(-1)
-        side = np.r_[np.zeros(len(before), dtype=np.int64), np.ones(len(after), dtype=np.int64)]
-        in_after = np.bincount(index, weights=side, minlength=len(counts))
-        in_before = np.bincount(index, weights=1 - side, minlength=len(counts))
-        changed = both[(in_after[index] == 0) | (in_before[index] == 0)]
+        # A segment is unchanged when both versions draw it (once or more: a border of two
+        # touched territories is in both their paths). Rows are grouped by a hash of their
+        # bits and then compared exactly: a collision can only mark a row as changed.
+        bits = rows.view(np.uint64)
+        key = (
+            (bits[:, 0] * np.uint64(0x9E3779B97F4A7C15))
+            ^ (bits[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F))
+            ^ (bits[:, 2] * np.uint64(0x165667B19E3779F9))
+            ^ (bits[:, 3] * np.uint64(0x27D4EB2F165667C5))
+        )
+        order = np.argsort(key)
+        sorted_key, sorted_rows = key[order], rows[order]
+        first = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
+        run = np.cumsum(first) - 1
+        head = np.flatnonzero(first)
+        same = (sorted_rows == sorted_rows[head[run]]).all(axis=1)
+        late = (order >= len(before)).astype(float)
+        in_after = np.bincount(run, weights=late * same) > 0
+        in_before = np.bincount(run, weights=(1.0 - late) * same) > 0
+        unchanged = same & in_after[run] & in_before[run]
+        changed = sorted_rows[~unchanged]
         return np.column_stack(
             [
-                np.minimum(changed[:, 0], changed[:, 2]),
+                changed[:, 0],
                 np.minimum(changed[:, 1], changed[:, 3]),
-                np.maximum(changed[:, 0], changed[:, 2]),
+                changed[:, 2],
                 np.maximum(changed[:, 1], changed[:, 3]),
             ]
         )

@@ -454,3 +454,23 @@ def test_new_outlines_patch_the_map_to_what_a_full_redraw_draws(qtbot) -> None: 
     full = _pixels(canvas.render_image(500, 400))
     assert np.array_equal(patched, full)
     assert (patched != before).sum() > 20
+
+
+def test_changed_outline_segments_are_the_ones_one_version_draws_alone(qapp) -> None:
+    from planner.models.geo import web_mercator
+    from planner.ui.lod import OutlineLevels
+
+    a, b = shapely.box(-100, 35, -99, 37), shapely.box(-99, 35, -98, 37)
+    levels = OutlineLevels()
+    levels.set_geometries([a, b])
+    # The same shapes as new objects: every segment is drawn by both versions.
+    assert len(levels.changed_boxes([a, b], [shapely.box(-100, 35, -99, 37), b], 0)) == 0
+    corner = shapely.box(-99.2, 36.6, -99.0, 36.8)
+    boxes = levels.changed_boxes([a, b], [a.difference(corner), b.union(corner)], 0)
+    x0, y0 = web_mercator(np.array([-99.2]), np.array([35.0]))
+    x1, y1 = web_mercator(np.array([-99.0]), np.array([37.0]))
+    assert len(boxes)
+    # Only along the shared border and around the corner; A's and B's far edges are kept.
+    assert (boxes[:, 0] >= x0[0] - 1e-6).all() and (boxes[:, 2] <= x1[0] + 1e-6).all()
+    assert (boxes[:, 1] >= y0[0] - 1e-6).all() and (boxes[:, 3] <= y1[0] + 1e-6).all()
+    assert (boxes[:, 0] <= boxes[:, 2]).all() and (boxes[:, 1] <= boxes[:, 3]).all()
