@@ -733,16 +733,7 @@ class MapCanvas(QWidget):
         if not shapes and not texts:
             return True
         self.outlines_rebuilt += len(shapes)
-        # Where the drawn outlines differ: the segments one version draws and the other
-        # does not, at the level the composed map was drawn (a lasso changes a stretch of
-        # each touched outline; their whole boxes were most of a national map).
-        redraw = (
-            self._outlines.changed_boxes(
-                [old[i] for i in shapes], [geoms[i] for i in shapes], level_for(self._res)
-            )
-            if shapes
-            else np.zeros((0, 4))
-        )
+        old_bounds = self._terr_bounds[shapes].copy()
         self._outlines.set_geometries(list(geoms))
         self._terr_paths = self._outlines.paths(0)
         self._terr_geoms = list(geoms)
@@ -775,8 +766,8 @@ class MapCanvas(QWidget):
         self._terr_texts = list(labels)
         self._labels_version += 1
         if shapes:
-            boxes = redraw[np.isfinite(redraw).all(axis=1)]
-            if len(boxes) and not self._patch_composed(boxes):
+            boxes = np.vstack([old_bounds, self._terr_bounds[shapes]])
+            if not self._patch_composed(boxes[np.isfinite(boxes).all(axis=1)]):
                 self._base_changed()
         self.update()  # labels may move anywhere on the map
         return True

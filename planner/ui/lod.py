@@ -233,11 +233,7 @@ class OutlineLevels:
     """
 
     def __init__(self) -> None:
-        #: Per geometry (by identity): the geometry, its path per level and the path's
-        #: elements per level (for :meth:`changed_boxes`).
-        self._by_id: dict[
-            int, tuple[object, dict[int, QPainterPath | None], dict[int, np.ndarray]]
-        ] = {}
+        self._by_id: dict[int, tuple[object, dict[int, QPainterPath | None]]] = {}
         self._current: list[object | None] = []
 
     def set_geometries(self, geoms: list[object | None]) -> None:
@@ -245,104 +241,21 @@ class OutlineLevels:
         kept = {id(g): self._by_id[id(g)] for g in geoms if g is not None and id(g) in self._by_id}
         for g in geoms:
             if g is not None and id(g) not in kept:
-                kept[id(g)] = (g, {}, {})
+                kept[id(g)] = (g, {})
         self._by_id = kept
         self._current = list(geoms)
-
-    def _build(self, todo: list[object], level: int) -> None:
-        """Project, simplify and make the paths of ``todo`` (geometries known here)."""
-        world = project(np.asarray(todo, dtype=object))
-        tolerance = LEVEL_TOLERANCE[level]
-        if tolerance > 0:
-            world = shapely.simplify(world, tolerance)
-        elements, starts = elements_of(world)
-        raw = elements.tobytes()
-        size = ELEMENT.itemsize
-        for g, lo, hi in zip(todo, starts[:-1].tolist(), starts[1:].tolist(), strict=True):
-            entry = self._by_id[id(g)]
-            entry[1][level] = path_from_bytes(raw[lo * size : hi * size], hi - lo)
-            entry[2][level] = elements[lo:hi]
-
-    def changed_boxes(
-        self, old: list[object | None], new: list[object | None], level: int
-    ) -> np.ndarray:
-        """World boxes ``(x0, y0, x1, y1)`` of the line segments that the paths of ``old``
-        draw at ``level`` and those of ``new`` do not, or the other way round.
-
-        Call it before :meth:`set_geometries` hands the new geometries over (the old ones'
-        paths are still known then). Where a territory changed, the pixels of its outline
-        can only change along these segments: an edit moving a few units changes a short
-        stretch of a long outline, and the map is composed again around that stretch only.
-        """
-
-        missing: list[object] = []
-        for g in [*old, *new]:
-            if g is None:
-                continue
-            entry = self._by_id.setdefault(id(g), (g, {}, {}))
-            if level not in entry[2] and all(m is not g for m in missing):
-                missing.append(g)
-        if missing:
-            self._build(missing, level)  # in one go (new shapes are drawn next anyway)
-
-        def segments(geoms: list[object | None]) -> np.ndarray:
-            """Segment rows ``x0, y0, x1, y1``, each with its lower end first."""
-            parts = [self._by_id[id(g)][2][level] for g in geoms if g is not None]
-            if not parts:
-                return np.zeros((0, 4))
-            # Every path starts with a move-to, so no segment joins two territories.
-            el = np.concatenate(parts)
-            line = np.flatnonzero(el["type"][1:] == 1) + 1  # a line-to ends a segment
-            x = el["x"].astype(float)
-            y = el["y"].astype(float)
-            ax, ay, bx, by = x[line - 1], y[line - 1], x[line], y[line]
-            swap = (ax > bx) | ((ax == bx) & (ay > by))
-            return np.column_stack(
-                [
-                    np.where(swap, bx, ax),
-                    np.where(swap, by, ay),
-                    np.where(swap, ax, bx),
-                    np.where(swap, ay, by),
-                ]
-            )
-
-        before, after = segments(old), segments(new)
-        rows = np.vstack([before, after])
-        if not len(rows):
-            return np.zeros((0, 4))
-        # A segment is unchanged when both versions draw it (once or more: a border of two
-        # touched territories is in both their paths). Rows are grouped by a hash of their
-        # bits and then compared exactly: a collision can only mark a row as changed.
-        bits = rows.view(np.uint64)
-        key = (
-            (bits[:, 0] * np.uint64(0x9E3779B97F4A7C15))
-            ^ (bits[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F))
-            ^ (bits[:, 2] * np.uint64(0x165667B19E3779F9))
-            ^ (bits[:, 3] * np.uint64(0x27D4EB2F165667C5))
-        )
-        order = np.argsort(key)
-        sorted_key, sorted_rows = key[order], rows[order]
-        first = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
-        run = np.cumsum(first) - 1
-        head = np.flatnonzero(first)
-        same = (sorted_rows == sorted_rows[head[run]]).all(axis=1)
-        late = (order >= len(before)).astype(float)
-        in_after = np.bincount(run, weights=late * same) > 0
-        in_before = np.bincount(run, weights=(1.0 - late) * same) > 0
-        unchanged = same & in_after[run] & in_before[run]
-        changed = sorted_rows[~unchanged]
-        return np.column_stack(
-            [
-                changed[:, 0],
-                np.minimum(changed[:, 1], changed[:, 3]),
-                changed[:, 2],
-                np.maximum(changed[:, 1], changed[:, 3]),
-            ]
-        )
 
     def paths(self, level: int) -> list[QPainterPath | None]:
         """One path per territory at ``level`` (built for the territories that lack one)."""
         todo = [g for g in self._current if g is not None and level not in self._by_id[id(g)][1]]
         if todo:
-            self._build(todo, level)
+            world = project(np.asarray(todo, dtype=object))
+            tolerance = LEVEL_TOLERANCE[level]
+            if tolerance > 0:
+                world = shapely.simplify(world, tolerance)
+            elements, starts = elements_of(world)
+            raw = elements.tobytes()
+            size = ELEMENT.itemsize
+            for g, lo, hi in zip(todo, starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+                self._by_id[id(g)][1][level] = path_from_bytes(raw[lo * size : hi * size], hi - lo)
         return [None if g is None else self._by_id[id(g)][1][level] for g in self._current]
