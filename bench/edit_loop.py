@@ -118,6 +118,71 @@ def national_plan_path(k: int = NATIONAL_TERRITORIES) -> Path:
     return path
 
 
+LAYOUTS = ("docked", "floated")
+
+
+def layout() -> str:
+    """The dock layout of the run: ``EDIT_LOOP_LAYOUT`` (``docked`` unless set)."""
+    chosen = os.environ.get("EDIT_LOOP_LAYOUT", "docked")
+    if chosen not in LAYOUTS:
+        raise ValueError(f"EDIT_LOOP_LAYOUT must be one of {', '.join(LAYOUTS)}, not {chosen!r}")
+    return chosen
+
+
+def arrange_docks(window: object, docks: list, how: str) -> None:
+    """Show every dock: side by side in a large window, or each floated as its own window.
+
+    ``docked``: a 2560 × 1440 window (a large screen) with the map in the middle, the legend
+    on the left, balance, chart and disruption split on the right and the other panels side
+    by side along the bottom; no dock is tabbed behind another. ``floated``: a 1400 × 900
+    window and every dock a top-level window of its own beside it (each flushed separately).
+    """
+    from PySide6.QtCore import Qt
+
+    win = window  # a MainWindow
+    if how == "floated":
+        win.resize(1400, 900)  # type: ignore[attr-defined]
+        win.show()  # type: ignore[attr-defined]
+        for i, dock in enumerate(docks):
+            dock.setFloating(True)
+            dock.resize(520, 360)
+            dock.move(1420 + 40 * (i % 4), 40 + 90 * i)
+            dock.show()
+        return
+    right = Qt.DockWidgetArea.RightDockWidgetArea
+    bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    names = {d.objectName(): d for d in docks}
+    side = [names.pop(n) for n in ("balanceDock", "balanceChartDock", "disruptionDock")]
+    legend = [names.pop(n) for n in ("legendDock",) if n in names]
+    below = list(names.values())
+    for dock in legend:
+        win.addDockWidget(left, dock)  # type: ignore[attr-defined]
+    for dock in side:
+        win.addDockWidget(right, dock, Qt.Orientation.Vertical)  # type: ignore[attr-defined]
+    for dock in below:
+        win.addDockWidget(bottom, dock, Qt.Orientation.Horizontal)  # type: ignore[attr-defined]
+    for dock in docks:
+        dock.setFloating(False)
+        dock.show()
+    win.resize(2560, 1440)  # type: ignore[attr-defined]
+    win.show()  # type: ignore[attr-defined]
+    win.resizeDocks(side, [560, 560, 560], Qt.Orientation.Horizontal)  # type: ignore[attr-defined]
+    win.resizeDocks(side, [520, 360, 300], Qt.Orientation.Vertical)  # type: ignore[attr-defined]
+    win.resizeDocks(below[:1], [360], Qt.Orientation.Vertical)  # type: ignore[attr-defined]
+
+
+def check_visible(docks: list, how: str) -> None:
+    """Every dock is shown (a dock tabbed behind another is not) at a readable size."""
+    hidden = [
+        d.objectName()
+        for d in docks
+        if not d.widget().isVisible() or min(d.widget().width(), d.widget().height()) < 80
+    ]
+    if hidden:
+        raise RuntimeError(f"docks not visible in the {how} layout: {', '.join(hidden)}")
+
+
 def p95(values: list[float]) -> float:
     return float(np.percentile(values, 95))
 
@@ -157,14 +222,8 @@ def run_size(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings)
-        window.resize(1400, 900)
-        window.show()
         docks = [d for d in window.findChildren(QDockWidget)]
-        for i, dock in enumerate(docks):
-            dock.setFloating(True)
-            dock.resize(520, 360)
-            dock.move(1420 + 40 * (i % 4), 40 + 90 * i)
-            dock.show()
+        arrange_docks(window, docks, layout())
         window.set_plan(plan, None)
         window.canvas.zoom_to_extent()
         canvas = window.canvas
@@ -176,6 +235,9 @@ def run_size(n: int) -> None:
                 app.processEvents()
 
         settle()
+        check_visible(docks, layout())
+        if os.environ.get("EDIT_LOOP_SHOT"):
+            window.grab().save(os.environ["EDIT_LOOP_SHOT"])
         window.set_tool("lasso")
         # The target: a territory away from the lasso's centre, so the lasso moves accounts.
         target = int(np.bincount(plan.account_territory[plan.account_territory >= 0]).argmin())
