@@ -122,8 +122,8 @@ LAYOUTS = ("docked", "floated")
 
 
 def layout() -> str:
-    """The dock layout of the run: ``EDIT_LOOP_LAYOUT`` (``docked`` unless set)."""
-    chosen = os.environ.get("EDIT_LOOP_LAYOUT", "docked")
+    """The dock layout of the run: ``EDIT_LOOP_LAYOUT`` (``floated`` unless set)."""
+    chosen = os.environ.get("EDIT_LOOP_LAYOUT", "floated")
     if chosen not in LAYOUTS:
         raise ValueError(f"EDIT_LOOP_LAYOUT must be one of {', '.join(LAYOUTS)}, not {chosen!r}")
     return chosen

@@ -99,6 +99,9 @@ DENSITY_CELL_PX = 24
 SMALL_DOTS_RES = 1500.0
 #: A recolour of at most this many units repaints just them onto the cached units layer.
 PATCH_MAX_UNITS = 1500
+#: A patch draws the units in its area one path each up to this many (else the combined
+#: paths of the colour groups that reach into it).
+PATCH_UNIT_PATHS = 4000
 
 
 @dataclass(frozen=True)
@@ -1402,6 +1405,11 @@ class MapCanvas(QWidget):
         """
         assert self._unit_levels is not None
         levels = self._unit_levels
+        if clip is not None:
+            units = self._visible(self._unit_bounds, *clip)
+            if len(units) <= PATCH_UNIT_PATHS:
+                self._draw_units_of_groups(painter, level, opaque, units)
+                return
         paths = levels.group_paths(level)
         keys = list(paths)
         if clip is not None:
@@ -1413,6 +1421,25 @@ class MapCanvas(QWidget):
                 color = int(key) & 0xFFFFFFFF
                 painter.setBrush(_over_background(color) if opaque else QColor.fromRgba(color))
                 painter.drawPath(path)
+
+    def _draw_units_of_groups(
+        self, painter: QPainter, level: int, opaque: bool, units: np.ndarray
+    ) -> None:
+        """A patch's few units at ``level``, each its own path, colour group after group
+        (the order the combined paths are drawn in, so the same colour ends on top)."""
+        assert self._unit_levels is not None
+        brush_of = self._unit_brush_of
+        order = units[np.argsort(brush_of[units], kind="stable")]
+        brushes = self._unit_brushes_opaque if opaque else self._unit_brushes
+        current = -1
+        for i, path in zip(order.tolist(), self._unit_levels.unit_paths(level, order), strict=True):
+            if path is None:
+                continue
+            b = brush_of[i]
+            if b != current:
+                painter.setBrush(brushes[b])
+                current = b
+            painter.drawPath(path)
 
     def _draw_accounts(self, pixels: np.ndarray, left: float, top: float) -> None:
         """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts).
