@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWidget
 
 from planner.ui.balance_panel import IN_BAND, OVER, UNDER, BalancePanel
-from planner.ui.summary_line import SummaryLine
+from planner.ui.summary_line import SummaryLine, tabular_digits
 from tests.conftest import make_plan
 
 
@@ -120,6 +120,15 @@ def test_a_summary_line_asks_for_a_layout_only_when_its_height_changes(qtbot) ->
     line.setText("another short line")
     assert line.height() == height and line.relayouts == relayouts
     assert line.text() == "another short line"
+    # Digits all of one width: new figures wrap as the old ones did and are not measured.
+    line.setText("<b>1,234</b> of 98,765 moved")
+    measured = line.measured
+    line.setText("<b>9,870</b> of 12,345 moved")
+    same = tabular_digits(line.font())  # the fonts here have tabular digits; else measured
+    assert line.measured == measured + (0 if same else 1)
+    assert line.text() == "<b>9,870</b> of 12,345 moved"
+    line.setText("<b>9,870</b> of 12,345 moved away")
+    assert line.measured == measured + (1 if same else 2)
     line.setText(" ".join(["a much longer summary that wraps"] * 6))
     assert line.height() > height and line.relayouts == relayouts + 1
     line.setToolTip("the details")
