@@ -20,7 +20,8 @@ method takes or returns WGS84 longitude/latitude in degrees.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -421,6 +422,8 @@ class MapCanvas(QWidget):
         self._acc_rank = np.zeros(0, dtype=np.intp)
         #: Pixels repainted by in-place patches of the composed layer (tests count them).
         self.patched_pixels = 0
+        #: Inside :meth:`one_patch`: the areas to compose again once it ends.
+        self._pending_boxes: list[np.ndarray] | None = None
         #: Units repainted by recolour patches so far (tests count them).
         self.patched_units = 0
         #: Units layer + accounts + outlines over the units layer's area (pans crop it).
@@ -1137,6 +1140,26 @@ class MapCanvas(QWidget):
                     painter.drawPath(path)
         painter.end()
 
+    @contextmanager
+    def one_patch(self) -> Iterator[None]:
+        """Recolour units and accounts inside, and compose the map around them once after.
+
+        The units and the accounts a lasso would move cover the same area: composed again
+        for each (dots, outlines) it cost two passes over the accounts there.
+        """
+        if self._pending_boxes is not None:
+            yield
+            return
+        self._pending_boxes = []
+        try:
+            yield
+        finally:
+            boxes, self._pending_boxes = self._pending_boxes, None
+            if boxes and not self._patch_composed(np.concatenate(boxes)):
+                # The composed layer is rebuilt from the (patched) units layer.
+                self._units_patch += 1
+                self._base_changed()
+
     def _patch_composed(self, boxes: np.ndarray) -> bool:
         """Compose the map again over world ``boxes`` only (their union), in place.
 
@@ -1145,6 +1168,9 @@ class MapCanvas(QWidget):
         and the outlines are drawn over it. False when there is no composed layer to patch
         (the next paint composes everything anyway) or the area is most of it.
         """
+        if self._pending_boxes is not None:
+            self._pending_boxes.append(np.asarray(boxes, dtype=float).reshape(-1, 4))
+            return True  # composed once :meth:`one_patch` ends
         composed, units = self._composed, self._units_layer
         if composed is None or units is None or not self._composed_key:
             return False

@@ -355,14 +355,16 @@ class PlanMapPresenter:
             cached = (self._palette(UNIT_ALPHA), self._account_palette())
         self._preview_palettes = cached
         unit_palette, account_palette = cached
-        self.canvas.set_unit_colors(unit_palette[units + 1])
         shown = self._shown_accounts
-        if shown is None or shown.shape != accounts.shape:
-            self.canvas.set_account_colors(account_palette[accounts + 1])
-        else:
-            differ = np.flatnonzero(shown != accounts)
-            if len(differ):
-                self.canvas.recolour_accounts(differ, account_palette[accounts[differ] + 1])
+        # Units and accounts recoloured, then the map around them composed once.
+        with self.canvas.one_patch():
+            self.canvas.set_unit_colors(unit_palette[units + 1])
+            if shown is None or shown.shape != accounts.shape:
+                self.canvas.set_account_colors(account_palette[accounts + 1])
+            else:
+                differ = np.flatnonzero(shown != accounts)
+                if len(differ):
+                    self.canvas.recolour_accounts(differ, account_palette[accounts[differ] + 1])
         self._shown_accounts = accounts.copy()
 
     def refresh(self, refresh: Refresh) -> None:

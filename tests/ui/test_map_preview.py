@@ -102,3 +102,31 @@ def test_a_preview_after_a_colour_change_shows_the_new_colour(qtbot, window: Mai
     assert preview is not None
     assert (window.canvas._unit_rgba[preview.unit_indices, :3] == (0, 255, 0)).all()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+
+
+def test_a_preview_move_composes_the_map_once_for_units_and_accounts(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    canvas = window.canvas
+    drag(qtbot, window, BOX_2x2[:3], release=False)
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    patches, units = canvas._composed_patch, canvas.patched_units
+    preview = window.context.refresh.preview
+    qtbot.mouseMove(canvas, screen(window, *BOX_2x2[3]))
+    qtbot.waitUntil(lambda: window.context.refresh.preview is not preview)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    now = window.context.refresh.preview
+    assert now is not None and len(now.account_indices) > len(preview.account_indices)
+    assert canvas.patched_units > units  # units recoloured ...
+    assert canvas._composed_patch == patches + 1  # ... and accounts: one composition
+    # The patched map is what a full redraw draws.
+    patched = canvas.render_image(canvas.width(), canvas.height())
+    canvas.refresh()
+    full = canvas.render_image(canvas.width(), canvas.height())
+    assert patched == full
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
