@@ -422,6 +422,10 @@ class MapCanvas(QWidget):
         self._acc_rank = np.zeros(0, dtype=np.intp)
         #: Pixels repainted by in-place patches of the composed layer (tests count them).
         self.patched_pixels = 0
+        #: Territory label sprites drawn so far (tests count them).
+        self.label_sprites_drawn = 0
+        #: The widget area a paint event repaints (None outside one: exports draw all).
+        self._paint_area: QRectF | None = None
         #: Inside :meth:`one_patch`: the areas to compose again once it ends.
         self._pending_boxes: list[np.ndarray] | None = None
         #: Units repainted by recolour patches so far (tests count them).
@@ -898,7 +902,13 @@ class MapCanvas(QWidget):
         else:
             base = self._render_base(w, h)
         painter.drawImage(QRectF(shift.x(), shift.y(), w, h), base.image, QRectF(PAD, PAD, w, h))
-        self._paint_overlays(painter, w, h, legend=self.legend_box)
+        # A lasso move repaints a small area: labels outside it are not drawn (Qt would
+        # clip them away, at some 15 µs a sprite).
+        self._paint_area = QRectF(event.rect()).adjusted(-1, -1, 1, 1)
+        try:
+            self._paint_overlays(painter, w, h, legend=self.legend_box)
+        finally:
+            self._paint_area = None
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -1699,6 +1709,7 @@ class MapCanvas(QWidget):
         if self._label_cache is None or self._label_cache[0] != key:
             self._label_cache = (key, self._place_labels(left, top, w, h))
         n, choice, boxes, rx, ry, stars, full_star = self._label_cache[1]
+        area = self._paint_area
         marker = self._rep_marker
         half = marker.width() / 2 if marker is not None else 0.0
         self.drawn_territory_labels = {}
@@ -1707,16 +1718,19 @@ class MapCanvas(QWidget):
             if sprite is None:
                 continue
             x0, y0, x1, y1 = boxes[i]
-            painter.drawImage(
-                QPointF(
-                    round((x0 + x1) / 2 - sprite.width() / 2),
-                    round((y0 + y1) / 2 - sprite.height() / 2),
-                ),
-                sprite,
-            )
             rect = QRectF(x0, y0, x1 - x0, y1 - y0)
             self.drawn_label_rects.append(("territory", rect))
             self.drawn_territory_labels[i] = rect
+            at = QPointF(
+                round((x0 + x1) / 2 - sprite.width() / 2),
+                round((y0 + y1) / 2 - sprite.height() / 2),
+            )
+            if area is not None and not area.intersects(
+                QRectF(at.x(), at.y(), sprite.width(), sprite.height())
+            ):
+                continue
+            painter.drawImage(at, sprite)
+            self.label_sprites_drawn += 1
         if marker is None:
             return
         painter.setPen(QPen(QColor(20, 20, 20), 1))

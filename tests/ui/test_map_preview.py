@@ -130,3 +130,26 @@ def test_a_preview_move_composes_the_map_once_for_units_and_accounts(
     full = canvas.render_image(canvas.width(), canvas.height())
     assert patched == full
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+
+
+def test_a_small_repaint_draws_only_the_labels_that_reach_into_it(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QRect
+
+    canvas = window.canvas
+    canvas.repaint()
+    labelled = dict(canvas.drawn_territory_labels)
+    assert len(labelled) >= 2
+    drawn = canvas.label_sprites_drawn
+    canvas.repaint()
+    assert canvas.label_sprites_drawn - drawn == len(labelled)
+    first = next(iter(labelled.values())).toAlignedRect()
+    area = QRect(first.center().x(), first.center().y(), 2, 2)
+    meeting = [
+        r for r in labelled.values() if r.toAlignedRect().adjusted(-4, -4, 4, 4).intersects(area)
+    ]
+    drawn = canvas.label_sprites_drawn
+    canvas.repaint(area)
+    assert 1 <= canvas.label_sprites_drawn - drawn <= len(meeting) < len(labelled)
+    assert canvas.drawn_territory_labels == labelled  # placed as before, drawn where needed
