@@ -240,8 +240,11 @@ class BalanceModel(QAbstractTableModel):
             self._background_cache.pop(r, None)
         last = self.columnCount() - 1
         # Consecutive rows in one signal; a table of 300 rows repaints the few that moved.
+        # Only the figures' columns: name, rep and quota stay while accounts move.
         for run in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if len(rows) else []:
-            self.dataChanged.emit(self.index(int(run[0]), 0), self.index(int(run[-1]), last))
+            self.dataChanged.emit(
+                self.index(int(run[0]), self.FIXED), self.index(int(run[-1]), last)
+            )
         # The targets (mean workload...) move with every preview, but a header shows them
         # only in its tooltip, asked for when shown: announcing them made the header size
         # its sections again and the table repaint a second time per move.

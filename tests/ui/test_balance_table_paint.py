@@ -87,6 +87,10 @@ def test_a_preview_changes_no_header_and_lays_out_nothing(qtbot) -> None:  # typ
     qtbot.waitUntil(lambda: panel.delegate.painted > 0)
     headers: list[tuple[object, ...]] = []
     panel.model.headerDataChanged.connect(lambda *a: headers.append(a))
+    changed: list[tuple[int, int, int, int]] = []
+    panel.model.dataChanged.connect(
+        lambda tl, br, *_: changed.append((tl.row(), tl.column(), br.row(), br.column()))
+    )
     relayouts = panel.summary.relayouts
     table = plan.balance()
     col = panel.model.FIXED
@@ -101,6 +105,8 @@ def test_a_preview_changes_no_header_and_lays_out_nothing(qtbot) -> None:  # typ
     )
     panel.show_balance(plan, moved, preview=True)
     assert headers == [], "the header shows no target: nothing to announce"
+    # Every row's figures moved; names, reps and quotas did not (not repainted).
+    assert changed == [(0, panel.model.FIXED, len(table.values) - 1, panel.model.columnCount() - 1)]
     assert panel.summary.text().startswith("PREVIEW")
     assert panel.summary.relayouts == relayouts, "a text of the same height lays out nothing"
     shown = panel.model.cell(busiest, col)[0]
