@@ -153,3 +153,42 @@ def test_a_small_repaint_draws_only_the_labels_that_reach_into_it(
     canvas.repaint(area)
     assert 1 <= canvas.label_sprites_drawn - drawn <= len(meeting) < len(labelled)
     assert canvas.drawn_territory_labels == labelled  # placed as before, drawn where needed
+
+
+def test_previews_moving_on_and_ending_show_exactly_the_previewed_accounts(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    """Only the last preview's and this one's accounts are compared as a preview moves on."""
+    from planner.ui.canvas import pack_rgba
+
+    plan = window.plan
+    assert plan is not None
+    scheduler, presenter, canvas = window.context.refresh, window.presenter, window.canvas
+    palette = presenter._account_palette()
+
+    def shown_on_map() -> np.ndarray:
+        current = np.zeros(canvas._acc_count, dtype=np.uint32)
+        current[canvas._acc_order] = canvas._acc_palette[canvas._acc_colors]
+        return current
+
+    def expect(territories: np.ndarray) -> None:
+        assert np.array_equal(presenter._shown_accounts, territories)
+        drawn = canvas._acc_rank >= 0
+        wanted = pack_rgba(palette[territories + 1])
+        assert np.array_equal(shown_on_map()[drawn], wanted[drawn])
+
+    rng = np.random.default_rng(5)
+    big = plan.propose_account_move(rng.choice(plan.n_accounts, 120, replace=False), 3)
+    # The next preview keeps some of those accounts, drops others and adds new ones.
+    kept = big.account_indices[::2]
+    small = plan.propose_account_move(
+        np.concatenate([kept, rng.choice(plan.n_accounts, 30, replace=False)]), 1
+    )
+    for change in (big, small, None):
+        scheduler.set_preview(change)
+        scheduler.flush()
+        territories = plan.account_territory.copy()
+        if change is not None:
+            territories[change.account_indices] = change.account_after
+        expect(territories)
+    assert np.array_equal(presenter._shown_accounts, plan.account_territory)
