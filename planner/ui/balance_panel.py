@@ -478,13 +478,21 @@ class BalanceDelegate(QStyledItemDelegate):
     widths (``sizeHint``) still come from the base class.
     """
 
-    MARGIN = 4
     SWATCH = 14
 
     def __init__(self, panel: BalancePanel) -> None:
         super().__init__(panel.view)
         self._model = panel.model
         self._proxy = panel.proxy
+        #: The text margin the style gives an item (the base class sizes columns with it).
+        self.margin = (
+            panel.view.style().pixelMetric(
+                QStyle.PixelMetric.PM_FocusFrameHMargin, None, panel.view
+            )
+            + 1
+        )
+        #: Texts elided because their column was too narrow (tests count them).
+        self.elided = 0
         #: Laid-out text and its width per string (cleared when the font changes).
         self._texts: dict[str, tuple[QStaticText, int]] = {}
         #: Source row per proxy row, asked of the proxy once until its rows change.
@@ -540,16 +548,18 @@ class BalanceDelegate(QStyledItemDelegate):
                 painter.fillRect(rect, background)
             painter.setPen(palette.color(_ACTIVE, _TEXT))
         x, top, height = rect.x(), rect.y(), rect.height()
-        left = x + self.MARGIN
+        margin = self.margin
+        left = x + margin
         if swatch is not None:
             size = self.SWATCH
             painter.fillRect(left, top + (height - size) // 2, size, size, swatch)
-            left += size + self.MARGIN
-        width = x + rect.width() - self.MARGIN - left
+            left += size + margin
+        width = x + rect.width() - margin - left
         if width > 0:
             metrics = option.fontMetrics
             laid, advance = self._laid_out(text, metrics)
             if advance > width:
+                self.elided += 1
                 laid, advance = self._laid_out(
                     metrics.elidedText(text, Qt.TextElideMode.ElideRight, width), metrics
                 )

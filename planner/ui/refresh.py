@@ -289,7 +289,7 @@ class RefreshScheduler(QObject):
         return super().event(event)
 
     def flush(self) -> None:
-        """Refresh the views now (the timer calls this; tests and benchmarks may too)."""
+        """Refresh the views now (its posted event calls this; tests and benchmarks may too)."""
         self._pending = False
         plan = self.plan
         if plan is None:

@@ -16,6 +16,8 @@ from tests.conftest import make_plan
 
 def _panel(qtbot, n_territories: int = 6):  # type: ignore[no-untyped-def]
     plan = make_plan(n_accounts=600, grid=6, n_territories=n_territories, seed=3)
+    # Rep names wider than the column's header: the column is as wide as they are.
+    plan.reps["name"] = [f"Representative {i} of the plan" for i in range(len(plan.reps))]
     panel = BalancePanel()
     qtbot.addWidget(panel)
     panel.resize(900, 400)
@@ -80,6 +82,8 @@ def test_the_delegate_draws_the_text_colour_and_swatch_the_model_gives(qtbot) ->
         assert any(dark) == bool(text.strip()), (source.row(), source.column(), text)
         checked += 1
     assert checked > 20 and delegate.painted > 0
+    # Columns sized to their contents by the base class: no text is cut short.
+    assert delegate.elided == 0
 
 
 def test_a_preview_changes_no_header_and_lays_out_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
