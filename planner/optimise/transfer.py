@@ -268,24 +268,24 @@ def choose_chain_moves(
     if price is None:
         price = move_price(values, h, passed, weight)
     model = cp_model.CpModel()
-    z = {int(c): model.NewBoolVar("") for c in support.tolist()}
+    z = {int(c): model.new_bool_var("") for c in support.tolist()}
     moves_of_unit: dict[int, list[int]] = {}
     for c in support.tolist():
         moves_of_unit.setdefault(int(units[c]), []).append(int(c))
     for cs in moves_of_unit.values():
         if len(cs) > 1:
-            model.AddAtMostOne(z[c] for c in cs)
+            model.add_at_most_one(z[c] for c in cs)
     if parent is not None:
         for c in support.tolist():
             p = int(parent[c])
             if p >= 0:
                 if p in z:
-                    model.AddImplication(z[c], z[p])
+                    model.add_implication(z[c], z[p])
                 else:
-                    model.Add(z[c] == 0)
+                    model.add(z[c] == 0)
     wint = {c: math.ceil(float(weight[c]) - 1e-9) for c in z}
     if np.isfinite(budget):
-        model.Add(sum(wint[c] * z[c] for c in z) <= math.floor(max(budget, 0.0) + 1e-9))
+        model.add(sum(wint[c] * z[c] for c in z) <= math.floor(max(budget, 0.0) + 1e-9))
     touching: dict[int, list[tuple[int, int]]] = {}
     for c in z:
         touching.setdefault(int(source[c]), []).append((c, -1))
@@ -294,7 +294,7 @@ def choose_chain_moves(
         for t, cs in touching.items():
             if np.isfinite(churn_left[t]):
                 cap = math.floor(max(float(churn_left[t]), 0.0) + 1e-9)
-                model.Add(sum(wint[c] * z[c] for c, _ in cs) <= cap)
+                model.add(sum(wint[c] * z[c] for c, _ in cs) <= cap)
     # Landing: the unit touches its new territory afterwards.
     arriving: dict[tuple[int, int], list[int]] = {}
     for c in z:
@@ -316,13 +316,13 @@ def choose_chain_moves(
         arrive = [
             z[c2] for v in neighbours[u] if assignment[v] != t for c2 in arriving.get((v, t), [])
         ]
-        model.Add(z[c] <= expr + sum(arrive))
+        model.add(z[c] <= expr + sum(arrive))
     # Territories: values after, distance out of band, in band or not.
     inband: list[Any] = []
     dist: list[Any] = []
     pint = np.rint(passed / h * s_).astype(np.int64)
     for t, cs in sorted(touching.items()):
-        b = model.NewBoolVar("")
+        b = model.new_bool_var("")
         inband.append(b)
         for j in range(m):
             v0 = round(float(values[t, j]) / h[j] * s_)
@@ -331,30 +331,32 @@ def choose_chain_moves(
             terms = [(sign * int(pint[c, j]), z[c]) for c, sign in cs if pint[c, j] != 0]
             after = v0 + sum(a * var for a, var in terms)
             now_out = max(v0 - hi, lo - v0, 0)
-            d = model.NewIntVar(0, now_out + 10 * CHAIN_SCALE, "")
-            model.Add(d >= after - hi)
-            model.Add(d >= lo - after)
-            model.Add(d <= now_out)
+            d = model.new_int_var(0, now_out + 10 * CHAIN_SCALE, "")
+            model.add(d >= after - hi)
+            model.add(d >= lo - after)
+            model.add(d <= now_out)
             dist.append(d)
-            model.Add(after <= hi).OnlyEnforceIf(b)
-            model.Add(after >= lo).OnlyEnforceIf(b)
+            model.add(after <= hi).only_enforce_if(b)
+            model.add(after >= lo).only_enforce_if(b)
     worth = int(CHAIN_IN_BAND_WORTH * CHAIN_SCALE)
     prices = [round(price * float(weight[c]) * s_) for c in z]
-    model.Maximize(
+    model.maximize(
         worth * sum(inband) - sum(dist) - sum(p * z[c] for p, c in zip(prices, z, strict=True))
     )
     # The linear programme's rounding as a hint.
     for c in z:
-        model.AddHint(z[c], bool(share[c] >= 0.5))
+        model.add_hint(z[c], bool(share[c] >= 0.5))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = float(deterministic_time)
-    status = solver.Solve(model)
+    # A safety net only: the deterministic time decides (the same choice under any load).
+    solver.parameters.max_time_in_seconds = 10.0 * float(deterministic_time) + 30.0
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return np.zeros(0, dtype=np.int64), -1
-    chosen = [c for c in z if solver.Value(z[c])]
-    expected = int(sum(solver.Value(b) for b in inband))
+    chosen = [c for c in z if solver.value(z[c])]
+    expected = int(sum(solver.value(b) for b in inband))
     # Order: a move whose landing needs an arriving neighbour after that neighbour's move
     # (depth-first over "lands on"), parents before children; otherwise by index.
     chosen_set = set(chosen)
