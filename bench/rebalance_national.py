@@ -8,7 +8,8 @@ rebalances the three measures (workload, potential, accounts) within ±10 % with
 per-rep limit (25 %), by transfers across the territory graph
 (``planner.optimise.transfer``) and the boundary repair of ``planner.optimise.decompose``.
 
-Market changes (``NATIONAL_MARKET=severe|annual|held-out|all``, default ``all``):
+Market changes (``NATIONAL_MARKET=severe|annual|held-out|all``, default ``all``;
+``NATIONAL_MARKET_SEEDS=101,102`` keeps only those seeds):
 
 - ``severe`` (figures ``rebalance_national.*``, the benchmark's original change): potential
   grows or shrinks by region by up to ±25 % (40 Gaussian bumps of 150–550 km, the factor
@@ -182,6 +183,10 @@ def market_cases() -> list[tuple[str, str, int]]:
         cases += [(f"{NAME}.annual_{s}", "annual", s) for s in ANNUAL_SEEDS]
     if market in ("held-out", "all"):
         cases += [(f"{NAME}.annual_{s}", "held-out", s) for s in HELD_OUT_SEEDS]
+    only = os.environ.get("NATIONAL_MARKET_SEEDS")
+    if only:
+        keep = {int(s) for s in only.split(",")}
+        cases = [case for case in cases if case[2] in keep]
     return cases
 
 
@@ -242,7 +247,7 @@ def rebalance(name: str, plan: object, snapshot: object) -> None:
             f"of {plan.n_territories}: one-hop relaxation (fractions, no contiguity, same "
             f"budget and per-rep limit); all in band reachable: "
             f"{'yes' if r.all_reachable else 'no'}; {r.in_band_now} in band in its start; "
-            f"{100 * r.disruption:.1f} % disruption; {r.candidates:,} candidates, "
+            f"{100 * r.disruption:.2f} % disruption; {r.candidates:,} candidates, "
             f"{relaxations[0][1]:.0f} s wall / {relaxations[0][2]:.0f} s CPU (not counted "
             "in the time below)",
         )
