@@ -291,10 +291,10 @@ def choose_chain_moves(
         touching.setdefault(int(source[c]), []).append((c, -1))
         touching.setdefault(int(target[c]), []).append((c, 1))
     if churn_left is not None:
-        for t, cs in touching.items():
+        for t, pairs in touching.items():
             if np.isfinite(churn_left[t]):
                 cap = math.floor(max(float(churn_left[t]), 0.0) + 1e-9)
-                model.add(sum(wint[c] * z[c] for c, _ in cs) <= cap)
+                model.add(sum(wint[c] * z[c] for c, _ in pairs) <= cap)
     # Landing: the unit touches its new territory afterwards.
     arriving: dict[tuple[int, int], list[int]] = {}
     for c in z:
@@ -321,14 +321,14 @@ def choose_chain_moves(
     inband: list[Any] = []
     dist: list[Any] = []
     pint = np.rint(passed / h * s_).astype(np.int64)
-    for t, cs in sorted(touching.items()):
+    for t, pairs in sorted(touching.items()):
         b = model.new_bool_var("")
         inband.append(b)
         for j in range(m):
             v0 = round(float(values[t, j]) / h[j] * s_)
             lo = math.ceil(float(lower[t, j]) / h[j] * s_ + CHAIN_MARGIN * s_)
             hi = math.floor(float(upper[t, j]) / h[j] * s_ - CHAIN_MARGIN * s_)
-            terms = [(sign * int(pint[c, j]), z[c]) for c, sign in cs if pint[c, j] != 0]
+            terms = [(sign * int(pint[c, j]), z[c]) for c, sign in pairs if pint[c, j] != 0]
             after = v0 + sum(a * var for a, var in terms)
             now_out = max(v0 - hi, lo - v0, 0)
             d = model.new_int_var(0, now_out + 10 * CHAIN_SCALE, "")
