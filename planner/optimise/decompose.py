@@ -53,7 +53,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.models.graph import Adjacency, articulation_points, connected_components
 from planner.models.progress import TaskState
-from planner.optimise import districting
 from planner.optimise.districting import (
     Blocker,
     DistrictingResult,
@@ -62,6 +61,7 @@ from planner.optimise.districting import (
     optimise_territories,
     work_ticks,
 )
+from planner.optimise.districting.problem import charge
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event as EventType
@@ -475,9 +475,7 @@ def _solve_part(
 
 def _charge_caller(ticks: float) -> None:
     """Count the parts' work on the calling thread too (its time budget spans them)."""
-    charge = getattr(districting, "_charge", None)
-    if charge is not None:
-        charge(ticks)
+    charge(ticks)
 
 
 def _slice_travel(travel: Travel, units: IntArray, ts: IntArray) -> Travel:
