@@ -53,7 +53,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.models.graph import Adjacency, articulation_points, connected_components
 from planner.models.progress import TaskState
-from planner.optimise import districting
 from planner.optimise.districting import (
     Blocker,
     DistrictingResult,
@@ -62,6 +61,7 @@ from planner.optimise.districting import (
     optimise_territories,
     work_ticks,
 )
+from planner.optimise.districting.problem import charge
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event as EventType
@@ -115,6 +115,18 @@ TRANSFER_MIN_MADE = 0.002
 TRANSFER_REWEIGHT = 2
 #: Counted work per candidate move and solve (about the simplex's CPU time on this box).
 TRANSFER_WORK_PER_CANDIDATE = 1.0
+#: Each round's planned moves are chosen whole by an integer programme over the chains
+#: the linear programme used (``planner.optimise.transfer.choose_chain_moves``), before
+#: the rounding of the rest; its counted work per solve (its limit is CP-SAT's
+#: deterministic time).
+TRANSFER_CHAINS = False
+#: Depth of the regions grown from a border a round's programme may move (1: border units).
+TRANSFER_DEPTH = 1
+#: A list to have every rebalance by transfers append the one-hop relaxation of its
+#: starting state (:func:`transfer_relaxation`, with its wall and CPU seconds) before it
+#: plans; ``None`` (default) skips it. For benchmarks: whether a target is reachable.
+RELAXATION_REPORT: list[tuple[Relaxation, float, float]] | None = None
+TRANSFER_WORK_PER_CHAIN_SOLVE = 160_000.0
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -463,9 +475,7 @@ def _solve_part(
 
 def _charge_caller(ticks: float) -> None:
     """Count the parts' work on the calling thread too (its time budget spans them)."""
-    charge = getattr(districting, "_charge", None)
-    if charge is not None:
-        charge(ticks)
+    charge(ticks)
 
 
 def _slice_travel(travel: Travel, units: IntArray, ts: IntArray) -> Travel:
@@ -597,6 +607,15 @@ def optimise_decomposed(
             churn_budget=None if churn is None else churn * TRANSFER_BUDGET_SHARE,
             travel=travel,
         )
+        if RELAXATION_REPORT is not None:
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            RELAXATION_REPORT.append(
+                (
+                    transfer_relaxation(coarse),
+                    time.perf_counter() - wall0,
+                    time.process_time() - cpu0,
+                )
+            )
         kept = _Best(coarse, lo, hi)
         transfers = transfer_rounds(
             coarse,
@@ -1216,6 +1235,41 @@ class BoundaryRepair:
         self.evals += units.size
         return units, frm, to, passed, parent
 
+    def all_moves(self) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+        """Moves of every free unit to every territory bordering its own: unit, from, to,
+        passed (as :meth:`border_moves` counts it). The candidates of the one-hop
+        relaxation (:func:`transfer_relaxation`): a unit deep inside its territory may go
+        to any neighbour of the territory, as if the units between went too."""
+        a, fixed = self.a, self.fixed
+        e = self.edges
+        ta, tb = a[e[:, 0]], a[e[:, 1]]
+        ok = (ta >= 0) & (tb >= 0) & (ta != tb)
+        pairs = np.unique(
+            np.concatenate([np.column_stack([ta[ok], tb[ok]]), np.column_stack([tb[ok], ta[ok]])]),
+            axis=0,
+        )
+        nbr: list[list[int]] = [[] for _ in range(self.k)]
+        for t, s_ in pairs.tolist():
+            nbr[t].append(s_)
+        units_l: list[int] = []
+        to_l: list[int] = []
+        for u in np.flatnonzero((a >= 0) & (fixed < 0)).tolist():
+            for s_ in nbr[int(a[u])]:
+                units_l.append(u)
+                to_l.append(s_)
+        units = np.asarray(units_l, dtype=np.int64)
+        to = np.asarray(to_l, dtype=np.int64)
+        frm = a[units].astype(np.int64)
+        passed = self.x[units].copy()
+        if units.size and self.travel is not None and self.agg is not None:
+            tr, j = self.travel, self.travel.measure
+            ct = tr.contribution(units, frm)
+            cs = tr.contribution(units, to)
+            lost = tr.hours(self.agg[frm], frm) - tr.hours(self.agg[frm] - ct, frm)
+            gained = tr.hours(self.agg[to] + cs, to) - tr.hours(self.agg[to], to)
+            passed[:, j] += 0.5 * (lost + gained)
+        return units, frm, to, passed
+
     def move_cost(self, units: IntArray, frm: IntArray, to: IntArray) -> FloatArray:
         """Disruption each move adds (negative: a unit going back to where it was)."""
         if self.cur is None:
@@ -1279,7 +1333,7 @@ def transfer_rounds(
     alignment: the programme lowers how far territories lie out of band, which can leave
     fewer in band than a round before). Deterministic: a simplex with a fixed order, ties broken by index.
     """
-    from planner.optimise.transfer import plan_unit_moves
+    from planner.optimise.transfer import choose_chain_moves, plan_unit_moves
 
     total = 0
     lower, upper = repair.mid - repair.half, repair.mid + repair.half
@@ -1287,7 +1341,7 @@ def transfer_rounds(
         if cancelled is not None and cancelled():
             break
         values = repair.values()
-        units, frm, to, passed, parent = repair.border_moves()
+        units, frm, to, passed, parent = repair.border_moves(TRANSFER_DEPTH)
         if units.size == 0:
             break
         churn_left = None
@@ -1310,7 +1364,34 @@ def transfer_rounds(
         # Counted work: the programme's size (its simplex is deterministic).
         _charge_caller(TRANSFER_WORK_PER_CANDIDATE * units.size * (1 + TRANSFER_REWEIGHT))
         order = np.lexsort((np.arange(share.size), -share))
-        made = repair.make(units, frm, to, order[share[order] >= TRANSFER_MAKE], parent)
+        made = 0
+        if TRANSFER_CHAINS:
+            # The interlocking chains the programme planned, chosen whole (CP-SAT).
+            chosen, _ = choose_chain_moves(
+                values,
+                lower,
+                upper,
+                units,
+                frm,
+                to,
+                passed,
+                repair.dw[units],
+                share,
+                repair.lists,
+                repair.a,
+                budget=repair.budget - repair.spent,
+                churn_left=churn_left,
+                parent=parent,
+            )
+            _charge_caller(TRANSFER_WORK_PER_CHAIN_SOLVE)
+            # A few passes: a move refused now (its landing neighbour not yet there) may
+            # be possible once the others are made.
+            for _ in range(4):
+                got = repair.make(units, frm, to, chosen, parent)
+                made += got
+                if got == 0:
+                    break
+        made += repair.make(units, frm, to, order[share[order] >= TRANSFER_MAKE], parent)
         # Moves planned only in part: made where they pay on their own.
         partly = order[(share[order] > 1e-6) & (share[order] < TRANSFER_MAKE)]
         made += repair.make(units, frm, to, partly, parent, improving=True)
@@ -1324,6 +1405,75 @@ def transfer_rounds(
         if made <= TRANSFER_MIN_MADE * units.size:
             break
     return total
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """What the one-hop relaxation allows (see :func:`transfer_relaxation`)."""
+
+    #: Every territory in band is possible in the relaxation.
+    all_reachable: bool
+    #: Territories in band in the relaxation's plan that aims at a count (reweighted).
+    in_band: int
+    #: Territories in band now.
+    in_band_now: int
+    #: Disruption weight that plan uses, as a share of the total.
+    disruption: float
+    #: Candidate moves in the programme.
+    candidates: int
+
+
+def transfer_relaxation(repair: BoundaryRepair, reweight: int = TRANSFER_REWEIGHT) -> Relaxation:
+    """How far any rebalance could get by one-hop moves: a bound on reachability.
+
+    The linear programme of :func:`planner.optimise.transfer.plan_unit_moves` over every
+    free unit's move to every territory bordering its own (fractions of units, no
+    contiguity, each unit once), within what is left of the disruption budget and of every
+    territory's churn (``repair``'s). First with the bands themselves as the aim: whether
+    every territory can end in band (``all_reachable``; when not, no plan of one-hop
+    moves reaches the target); then reweighted towards a count (``in_band``: what the
+    relaxation's plan reaches, a guide, not a proof; a contiguous plan can also move a
+    unit several territories on when the units between move too). Deterministic (GLOP).
+    """
+    from planner.optimise.transfer import plan_unit_moves
+
+    values = repair.values()
+    lower, upper = repair.mid - repair.half, repair.mid + repair.half
+    inside_now = int(np.all((values >= lower) & (values <= upper), axis=1).sum())
+    units, frm, to, passed = repair.all_moves()
+    churn_left = None if repair.churn_budget is None else repair.churn_budget - repair.churn
+    dw = repair.dw[units]
+    out: list[tuple[int, float]] = []
+    for rw in (0, reweight):
+        share = plan_unit_moves(
+            values,
+            lower,
+            upper,
+            units,
+            frm,
+            to,
+            passed,
+            dw,
+            budget=repair.budget - repair.spent,
+            churn_left=churn_left,
+            inner=1.0,
+            reweight=rw,
+        )
+        after = values.copy()
+        np.add.at(after, to, share[:, None] * passed)
+        np.subtract.at(after, frm, share[:, None] * passed)
+        tol = 1e-6 * repair.half
+        inside = int(np.all((after >= lower - tol) & (after <= upper + tol), axis=1).sum())
+        out.append((inside, float((share * dw).sum())))
+    total = float(repair.dw.sum())
+    best = max(out, key=lambda r: r[0])
+    return Relaxation(
+        all_reachable=out[0][0] == repair.k,
+        in_band=best[0],
+        in_band_now=inside_now,
+        disruption=(repair.spent + best[1]) / total if total > 0 else 0.0,
+        candidates=int(units.size),
+    )
 
 
 class _Best:

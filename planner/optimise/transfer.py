@@ -27,6 +27,7 @@ broken by index.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,27 @@ OUTSIDE_PRICE = 1000.0
 MOVE_PRICE = 1.0
 #: Price of lying outside the inner band (per half-width) in the unit-level programme.
 INNER_PRICE_UNITS = 1.0
+
+
+def move_price(
+    values: FloatArray,
+    h: FloatArray,
+    passed: FloatArray,
+    weight: FloatArray,
+    weight_measure: int | None = None,
+) -> float:
+    """Price of one unit of disruption weight: :data:`MOVE_PRICE` per half-width's worth
+    (``h``) of ``weight_measure``, by default the measure whose total is nearest the
+    disruption weight's."""
+    if weight_measure is None:
+        totals = values.sum(axis=0)
+        weight_measure = int(
+            np.argmin(np.abs(np.log(np.maximum(totals, 1e-12) / max(weight.sum(), 1e-12))))
+        )
+    per_half = float(h[weight_measure]) * float(
+        weight.sum() / max(passed[:, weight_measure].sum(), 1e-12)
+    )
+    return MOVE_PRICE / max(per_half, 1e-12)
 
 
 def plan_unit_moves(
@@ -96,16 +118,7 @@ def plan_unit_moves(
     half = np.maximum(0.5 * (upper - lower), 1e-9 * (np.abs(mid) + 1.0))
     h = np.median(half, axis=0)
     h = np.where(h > 0, h, 1.0)
-    if weight_measure is None:
-        totals = values.sum(axis=0)
-        weight_measure = int(
-            np.argmin(np.abs(np.log(np.maximum(totals, 1e-12) / max(weight.sum(), 1e-12))))
-        )
-    # Disruption weight per half-width of the weight measure.
-    per_half = float(h[weight_measure]) * float(
-        weight.sum() / max(passed[:, weight_measure].sum(), 1e-12)
-    )
-    price = MOVE_PRICE / max(per_half, 1e-12)
+    price = move_price(values, h, passed, weight, weight_measure)
     v, lo_in, hi_in = values / h, (mid - inner * half) / h, (mid + inner * half) / h
     band = (1.0 - inner) * half / h
     p = passed / h
@@ -191,3 +204,188 @@ def plan_unit_moves(
             return out
         out = np.array([lam[c].solution_value() for c in range(nc)])
     return out
+
+
+#: Integer scale of the chain programme: measures in thousandths of a band half-width.
+CHAIN_SCALE = 1000
+#: Worth of one more territory in band in the chain programme, in band half-widths of
+#: distance out of band (so a count wins over nearly any distance).
+CHAIN_IN_BAND_WORTH = 20.0
+#: Margin inside the band the chain programme aims at (half-widths): room for the
+#: rounding of the integer measures.
+CHAIN_MARGIN = 0.02
+#: Deterministic time (CP-SAT's own counted work, not seconds) per chain programme.
+CHAIN_DETERMINISTIC_TIME = 4.0
+
+
+def choose_chain_moves(
+    values: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    units: IntArray,
+    source: IntArray,
+    target: IntArray,
+    passed: FloatArray,
+    weight: FloatArray,
+    share: FloatArray,
+    neighbours: list[list[int]],
+    assignment: IntArray,
+    *,
+    budget: float = np.inf,
+    churn_left: FloatArray | None = None,
+    parent: IntArray | None = None,
+    price: float | None = None,
+    deterministic_time: float = CHAIN_DETERMINISTIC_TIME,
+) -> tuple[IntArray, int]:
+    """Which of the planned moves to make together, whole: the interlocking chains as one
+    integer programme (CP-SAT, one worker, a deterministic time limit).
+
+    The linear programme of :func:`plan_unit_moves` plans fractions; rounding them one
+    move at a time breaks the chains it planned (a territory passes potential on only
+    if the one before passes it in). This programme takes every candidate the linear one
+    used (``share`` > 0) and chooses a whole set of them: most territories in band first
+    (:data:`CHAIN_IN_BAND_WORTH` half-widths each), then least distance out of band
+    (half-widths), then ``price`` per unit of disruption weight; each unit at most once, a
+    ``parent`` move before its child, within ``budget`` and every territory's
+    ``churn_left``, no territory further out of its band than now, and a unit only lands
+    where it will touch its new territory (a neighbour there that stays, or one that
+    moves there too). Whether the territories a set leaves stay connected is checked when
+    the moves are made. Returns the chosen candidates (in an order that makes landings
+    possible: moves onto a unit that arrives come after it) and the number of territories
+    the programme expects in band among those it touches (-1 when it found nothing).
+    """
+    from ortools.sat.python import cp_model
+
+    support = np.flatnonzero(share > 1e-6)
+    if support.size == 0:
+        return np.zeros(0, dtype=np.int64), -1
+    _k, m = values.shape
+    mid = 0.5 * (lower + upper)
+    half = np.maximum(0.5 * (upper - lower), 1e-9 * (np.abs(mid) + 1.0))
+    h = np.median(half, axis=0)
+    h = np.where(h > 0, h, 1.0)
+    s_ = float(CHAIN_SCALE)
+    if price is None:
+        price = move_price(values, h, passed, weight)
+    model = cp_model.CpModel()
+    z = {int(c): model.new_bool_var("") for c in support.tolist()}
+    moves_of_unit: dict[int, list[int]] = {}
+    for c in support.tolist():
+        moves_of_unit.setdefault(int(units[c]), []).append(int(c))
+    for cs in moves_of_unit.values():
+        if len(cs) > 1:
+            model.add_at_most_one(z[c] for c in cs)
+    if parent is not None:
+        for c in support.tolist():
+            p = int(parent[c])
+            if p >= 0:
+                if p in z:
+                    model.add_implication(z[c], z[p])
+                else:
+                    model.add(z[c] == 0)
+    wint = {c: math.ceil(float(weight[c]) - 1e-9) for c in z}
+    if np.isfinite(budget):
+        model.add(sum(wint[c] * z[c] for c in z) <= math.floor(max(budget, 0.0) + 1e-9))
+    touching: dict[int, list[tuple[int, int]]] = {}
+    for c in z:
+        touching.setdefault(int(source[c]), []).append((c, -1))
+        touching.setdefault(int(target[c]), []).append((c, 1))
+    if churn_left is not None:
+        for t, pairs in touching.items():
+            if np.isfinite(churn_left[t]):
+                cap = math.floor(max(float(churn_left[t]), 0.0) + 1e-9)
+                model.add(sum(wint[c] * z[c] for c, _ in pairs) <= cap)
+    # Landing: the unit touches its new territory afterwards.
+    arriving: dict[tuple[int, int], list[int]] = {}
+    for c in z:
+        arriving.setdefault((int(units[c]), int(target[c])), []).append(c)
+    for c in z:
+        u, t = int(units[c]), int(target[c])
+        stay_terms = []
+        sure = False
+        for v in neighbours[u]:
+            if assignment[v] == t:
+                if v not in moves_of_unit:
+                    sure = True
+                    break
+                stay_terms.append(v)
+        if sure:
+            continue
+        rhs = [(1, v) for v in stay_terms]
+        expr = sum(1 - sum(z[c2] for c2 in moves_of_unit[v]) for _, v in rhs)
+        arrive = [
+            z[c2] for v in neighbours[u] if assignment[v] != t for c2 in arriving.get((v, t), [])
+        ]
+        model.add(z[c] <= expr + sum(arrive))
+    # Territories: values after, distance out of band, in band or not.
+    inband: list[Any] = []
+    dist: list[Any] = []
+    pint = np.rint(passed / h * s_).astype(np.int64)
+    for t, pairs in sorted(touching.items()):
+        b = model.new_bool_var("")
+        inband.append(b)
+        for j in range(m):
+            v0 = round(float(values[t, j]) / h[j] * s_)
+            lo = math.ceil(float(lower[t, j]) / h[j] * s_ + CHAIN_MARGIN * s_)
+            hi = math.floor(float(upper[t, j]) / h[j] * s_ - CHAIN_MARGIN * s_)
+            terms = [(sign * int(pint[c, j]), z[c]) for c, sign in pairs if pint[c, j] != 0]
+            after = v0 + sum(a * var for a, var in terms)
+            now_out = max(v0 - hi, lo - v0, 0)
+            d = model.new_int_var(0, now_out + 10 * CHAIN_SCALE, "")
+            model.add(d >= after - hi)
+            model.add(d >= lo - after)
+            model.add(d <= now_out)
+            dist.append(d)
+            model.add(after <= hi).only_enforce_if(b)
+            model.add(after >= lo).only_enforce_if(b)
+    worth = int(CHAIN_IN_BAND_WORTH * CHAIN_SCALE)
+    prices = [round(price * float(weight[c]) * s_) for c in z]
+    model.maximize(
+        worth * sum(inband) - sum(dist) - sum(p * z[c] for p, c in zip(prices, z, strict=True))
+    )
+    # The linear programme's rounding as a hint.
+    for c in z:
+        model.add_hint(z[c], bool(share[c] >= 0.5))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = float(deterministic_time)
+    # A safety net only: the deterministic time decides (the same choice under any load).
+    solver.parameters.max_time_in_seconds = 10.0 * float(deterministic_time) + 30.0
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return np.zeros(0, dtype=np.int64), -1
+    chosen = [c for c in z if solver.value(z[c])]
+    expected = int(sum(solver.value(b) for b in inband))
+    # Order: a move whose landing needs an arriving neighbour after that neighbour's move
+    # (depth-first over "lands on"), parents before children; otherwise by index.
+    chosen_set = set(chosen)
+    after_of: dict[int, list[int]] = {c: [] for c in chosen}
+    for c in chosen:
+        u, t = int(units[c]), int(target[c])
+        for v in neighbours[u]:
+            for c2 in arriving.get((v, t), []):
+                if c2 in chosen_set and c2 != c:
+                    after_of[c].append(c2)
+        if parent is not None and int(parent[c]) in chosen_set:
+            after_of[c].append(int(parent[c]))
+    order: list[int] = []
+    state: dict[int, int] = {}
+    for c in sorted(chosen):
+        stack = [(c, 0)]
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                if state.get(node):
+                    continue
+                state[node] = 1
+            deps = after_of[node]
+            if i < len(deps):
+                stack.append((node, i + 1))
+                if not state.get(deps[i]):
+                    stack.append((deps[i], 0))
+            else:
+                if state[node] == 1:
+                    state[node] = 2
+                    order.append(node)
+    return np.asarray(order, dtype=np.int64), expected

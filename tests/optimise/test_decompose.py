@@ -17,6 +17,7 @@ from planner.optimise.decompose import (
     transfer_rounds,
     use_decomposition,
 )
+from planner.optimise.districting import work_ticks
 from planner.optimise.plan_optimiser import (
     OptimiseOptions,
     OptionsError,
@@ -163,6 +164,22 @@ def test_serial_and_parallel_parts_give_the_same_plan(solved: dict[str, object])
     serial, parallel = solved["serial"], solved["parallel"]
     assert serial is not None and parallel is not None
     assert np.array_equal(serial.assignment, parallel.assignment)  # type: ignore[union-attr]
+
+
+def test_the_callers_counted_work_is_the_same_with_workers_or_without() -> None:
+    """The caller's work clock advances by the parts' work whether they ran here or in
+    worker processes: otherwise a plan optimiser's rounds, which stop on that clock, would
+    run until the wall-clock safety net whenever the parts ran elsewhere."""
+    adj, xy = grid(24, 16)
+    x = measures(adj.n, seed=4)
+    common = {"tolerance": 0.10, "time_limit": 0.5, "seed": 2, "part_territories": 4}
+    counted = []
+    for workers in (1, 2):
+        before = work_ticks()
+        optimise_decomposed(x, adj, xy, 8, workers=workers, **common)
+        counted.append(work_ticks() - before)
+    assert counted[1] > 0
+    assert counted[0] == pytest.approx(counted[1], rel=1e-9)
 
 
 def test_stitched_plan_is_contiguous_across_part_borders(solved: dict[str, object]) -> None:
