@@ -13,8 +13,11 @@ Capacitated: for a set of medians, the assignment is a generalised assignment pr
 by CP-SAT. Medians are improved by relocating each one within its cluster and by swaps; then
 groups of neighbouring clusters are re-solved exactly by CP-SAT (a matheuristic: a centre and
 its nearest centres, with their customers, as a small capacitated p-median; and shifts of a
-centre from one region to another), and the exact MIP, warm-started from that plan, finishes
-(the full model up to 60 customers, each customer's nearest candidates above).
+centre from one region to another), and the exact model, warm-started from that plan, finishes
+on CP-SAT (the full model up to 60 customers, each customer's nearest candidates above).
+
+Every limit is counted work (swap evaluations, CP-SAT deterministic time, SCIP nodes), so the
+same inputs and seed give the same result on a busy machine; the wall clock is a safety net.
 """
 
 from __future__ import annotations
@@ -119,40 +122,59 @@ def pmedian_cost(dist: ArrayLike, medians: ArrayLike, weights: ArrayLike | None 
     return float(w @ d[:, np.asarray(medians, dtype=np.int64)].min(axis=1))
 
 
-class _Budget:
-    """Time a solve has spent, counted so that a busy machine does not shorten it.
+# Counted work, in seconds of this machine's CPU time measured once (2-core machine, load 8):
+# one swap evaluation of the interchange costs about 1e-9 s per (customer, candidate) cell.
+SWAP_CELL_COST = 1.2e-9
+# The wall clock is only a safety net: this many times the limit, plus SAFETY_EXTRA seconds.
+# At load 19-23 on the 2-core machine a 10 s solve took 100-130 s of wall clock, so ten times
+# the limit cut runs short there and made them differ.
+SAFETY_FACTOR = 30.0
+SAFETY_EXTRA = 30.0
 
-    The heuristics run in the calling thread, so their cost is this thread's CPU time; SCIP
-    runs in the calling thread too (on a CPU clock, ``timing/clocktype = 1``); CP-SAT's
-    workers run elsewhere and are charged their deterministic time. The wall clock (ten
-    times the limit plus 30 s) is only a safety net. Wall-clock deadlines made the search
-    do a tenth of its work at load 15-20 on two cores (capacitated n = 100: 3-10 % above
-    the optimum instead of 1-4 %).
+
+class _Budget:
+    """Work a solve has done, counted, so that a busy machine neither shortens nor changes it.
+
+    Every phase charges what it did: the interchange its swap evaluations (cells of the
+    distance matrix it read, at ``SWAP_CELL_COST``), CP-SAT its deterministic time plus a
+    counted cost of building the model. The same inputs and seed therefore do the same work
+    and give the same result however loaded the machine is. The wall clock (``SAFETY_FACTOR``
+    times the limit plus ``SAFETY_EXTRA`` seconds) is only a safety net. Thread CPU time was
+    used before: repeatable on a quiet machine, but a solve cut by its limit still differed
+    between runs (p10100-18: 1.44 % and 2.01 % above the optimum in two runs).
     """
 
     def __init__(self, limit: float) -> None:
         self.limit = limit
-        self.cpu0 = time.thread_time()
-        self.extra = 0.0
-        self.wall_deadline = time.perf_counter() + 10.0 * limit + 30.0
+        self.work = 0.0
+        self.wall_deadline = time.perf_counter() + SAFETY_FACTOR * limit + SAFETY_EXTRA
+
+    def charge(self, seconds: float) -> None:
+        self.work += seconds
 
     def used(self) -> float:
         if time.perf_counter() > self.wall_deadline:
             return math.inf
-        return time.thread_time() - self.cpu0 + self.extra
+        return self.work
 
     def left(self) -> float:
         return self.limit - self.used()
+
+    def wall_left(self) -> float:
+        return max(0.0, self.wall_deadline - time.perf_counter())
 
 
 class _Interchange:
     """Teitz-Bart interchange with vectorised swap gains (Whitaker's fast interchange)."""
 
-    def __init__(self, dist: FloatArray, weights: FloatArray) -> None:
+    def __init__(
+        self, dist: FloatArray, weights: FloatArray, charge: Callable[[float], None] | None = None
+    ) -> None:
         self.d = dist
         self.w = weights
-        # Distances weighted once, so a swap evaluation is one minimum and one weighted sum.
         self.n, self.c = dist.shape
+        # Where the counted work goes (seconds at SWAP_CELL_COST per distance cell read).
+        self.charge = charge if charge is not None else (lambda seconds: None)
 
     def greedy(self, p: int, first: int | None = None) -> list[int]:
         """Add medians one at a time, each the one that lowers the cost most."""
@@ -164,6 +186,7 @@ class _Interchange:
             medians.append(first)
             nearest = d[:, first].copy()
         while len(medians) < p:
+            self.charge(SWAP_CELL_COST * self.n * self.c)
             costs = w @ d if np.isinf(nearest).all() else w @ np.minimum(d, nearest[:, None])
             costs[medians] = np.inf
             best = int(np.argmin(costs))
@@ -176,6 +199,8 @@ class _Interchange:
         d, w = self.d, self.w
         meds = list(medians)
         while True:
+            # One pass reads the distance matrix once per median, plus the sort of ``sub``.
+            self.charge(SWAP_CELL_COST * (len(meds) + 1) * self.n * self.c)
             sub = d[:, meds]
             order = np.argsort(sub, axis=1)[:, :2]
             rows = np.arange(self.n)
@@ -208,8 +233,13 @@ def _pmedian_mip(
     capacity: tuple[FloatArray, FloatArray] | None = None,
     nearest: int | None = None,
     hint_assignment: IntArray | None = None,
+    nodes: int | None = None,
 ) -> tuple[list[int] | None, IntArray | None, bool, float]:
-    """Exact (capacitated) p-median MIP; returns (medians, assignment, optimal, bound)."""
+    """Exact (capacitated) p-median MIP; returns (medians, assignment, optimal, bound).
+
+    ``nodes`` bounds SCIP's branch-and-bound nodes (counted work: with it the result does
+    not depend on the machine's load); ``time_limit`` is wall-clock seconds, a safety net.
+    """
     from ortools.linear_solver import pywraplp
 
     n, c = dist.shape
@@ -221,9 +251,9 @@ def _pmedian_mip(
     if solver is None:
         return None, None, False, 0.0
     solver.SetTimeLimit(max(1, int(time_limit * 1000)))
-    if solver.SolverVersion().upper().startswith("SCIP"):
-        # CPU time of this thread, not wall time: a busy machine does not cut the search.
-        solver.SetSolverSpecificParametersAsString("timing/clocktype = 1\n")
+    if nodes is not None and solver.SolverVersion().upper().startswith("SCIP"):
+        # A node count, not a clock: a busy machine neither cuts the search nor changes it.
+        solver.SetSolverSpecificParametersAsString(f"limits/totalnodes = {int(nodes)}\n")
     y = [solver.BoolVar(f"y{j}") for j in range(c)]
     # Uncapacitated: with y integral some optimal x is integral, so x can stay continuous.
     # Capacitated: a customer cannot be split between centres, so x must be integral.
@@ -322,25 +352,44 @@ def solve_pmedian(
     budget = _Budget(time_limit)
     if exact is None:
         exact = n * c <= 12_000
+    return _solve_pmedian(d, w, p, budget, seed=seed, exact=exact, state=state, rounds=rounds)
+
+
+def _solve_pmedian(
+    d: FloatArray,
+    w: FloatArray,
+    p: int,
+    budget: _Budget,
+    *,
+    seed: int,
+    exact: bool,
+    state: TaskState | None,
+    rounds: int | None,
+) -> PMedianResult:
+    """``solve_pmedian`` charging its work to ``budget`` (see there)."""
+    n, c = d.shape
+    time_limit = budget.limit
     heuristic_share = (0.5 if exact else 1.0) * time_limit
 
     def heuristic_done() -> bool:
+        if rounds is not None:
+            return budget.wall_left() <= 0.0
         return budget.used() > heuristic_share
 
     max_rounds = 200 + 8000 // max(1, p) if rounds is None else max(0, int(rounds))
     rng = np.random.default_rng(seed)
-    search = _Interchange(d, w)
+    search = _Interchange(d, w, budget.charge)
     best, best_cost = search.local_search(search.greedy(p), heuristic_done)
     current, current_cost = list(best), best_cost
-    rounds = 0
+    done = 0
     # Iterated local search: perturb a few medians of the incumbent and descend again. The
     # interchange is a strong local optimum already, so a few hundred rounds usually suffice.
-    while rounds < max_rounds and not heuristic_done():
+    while done < max_rounds and not heuristic_done():
         if state is not None:
             if state.is_cancelled():
                 break
-            state.report(min(0.9, rounds / max_rounds), "p-median: local search")
-        rounds += 1
+            state.report(min(0.9, done / max_rounds), "p-median: local search")
+        done += 1
         trial = list(current)
         kick = int(rng.integers(1, max(2, min(p, 3)) + 1))
         outside = np.setdiff1d(np.arange(c), trial)
@@ -358,7 +407,9 @@ def solve_pmedian(
     optimal, bound = False, 0.0
     cancelled = state is not None and state.is_cancelled()
     if exact and not cancelled and budget.left() > 0.1:
-        meds, _, optimal, bound = _pmedian_mip(d, p, w, budget.left(), hint=best)
+        meds, _, optimal, bound = _pmedian_mip(
+            d, p, w, budget.wall_left(), hint=best, nodes=_mip_nodes(budget.left())
+        )
         if meds is not None and len(meds) == p:
             cost = pmedian_cost(d, meds, w)
             if cost < best_cost - 1e-9:
@@ -376,6 +427,16 @@ def solve_pmedian(
         optimal=bool(optimal),
         lower_bound=float(bound),
     )
+
+
+# SCIP's branch-and-bound nodes per second of budget left (counted work in place of its
+# clock) for the uncapacitated MIP, whose LP is nearly integral: OR-Library pmed1-5
+# (n = 100) close in 1-2 nodes.
+NODES_PER_SECOND = 20
+
+
+def _mip_nodes(seconds: float) -> int:
+    return max(1, int(NODES_PER_SECOND * seconds))
 
 
 def _gap_assignment(
@@ -413,7 +474,7 @@ def _gap_assignment(
     solver.parameters.num_workers = 1
     status = solver.solve(model)
     if budget is not None:
-        budget.extra += float(solver.response_proto.deterministic_time)
+        budget.charge(float(solver.response_proto.deterministic_time) + LNS_BUILD_COST * n * p)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, np.inf
     assignment = np.array(
@@ -432,10 +493,12 @@ LNS_SHARE = 0.8
 # Seconds charged per assignment variable for building a subproblem (Python's share of the
 # cost, about a third of the total on the 2-core machine; counted, not timed).
 LNS_BUILD_COST = 1e-4
-# With the MIP after it (up to EXACT_MAX_UNITS customers), the neighbourhoods get this share;
-# above FULL_MIP_UNITS the MIP offers each customer its MIP_NEAREST nearest candidates only
-# (n = 100: 2,500 instead of 10,000 assignment variables, which SCIP explores several times
-# faster).
+# With the exact model after it (up to EXACT_MAX_UNITS customers), the neighbourhoods get
+# this share; above FULL_MIP_UNITS the model offers each customer its MIP_NEAREST nearest
+# candidates only (n = 100: 1,500 instead of 10,000 assignment variables). On CP-SAT (one
+# worker, deterministic time) it reached the optimum of p10100-11..13 in 10 s where SCIP on
+# the same model needed 7-45 s of CPU; the full model reached them too but took 14-16 s of
+# CPU for the 10 s limit (building 10,000 variables in Python is not in deterministic time).
 LNS_SHARE_BEFORE_MIP = 0.2
 EXACT_MAX_UNITS = 200
 FULL_MIP_UNITS = 60
@@ -606,6 +669,87 @@ def _cluster_lns(
     return meds, assign, spent
 
 
+def _cpmp_cpsat(
+    dist: FloatArray,
+    demand: FloatArray,
+    capacity: FloatArray,
+    p: int,
+    nearest: int | None,
+    hint: tuple[list[int], IntArray] | None,
+    work: float,
+    wall: float,
+    seed: int,
+) -> tuple[list[int] | None, IntArray | None, bool, float, float]:
+    """Capacitated p-median by CP-SAT, one worker on deterministic time.
+
+    Each customer may use its ``nearest`` closest candidates (all when None) and its centre
+    in ``hint``; the hint (medians, assignment) warm-starts the search. Returns (medians,
+    assignment, proven optimal, lower bound, deterministic seconds used); optimality and the
+    bound hold for the full problem only when every candidate was allowed.
+    """
+    from ortools.sat.python import cp_model
+
+    n, c = dist.shape
+    scale = 1.0 if np.allclose(dist, np.round(dist)) else 1000.0
+    dem_scale = 1.0 if np.allclose(demand, np.round(demand)) else 1000.0
+    cost = np.round(dist * scale).astype(np.int64)
+    dem = np.round(demand * dem_scale).astype(np.int64)
+    cap = np.floor(capacity * dem_scale + 1e-9).astype(np.int64)
+    if nearest is None or nearest >= c:
+        allowed = [list(range(c)) for _ in range(n)]
+    else:
+        order = np.argsort(dist, axis=1, kind="stable")[:, :nearest]
+        allowed = [sorted(set(order[i].tolist())) for i in range(n)]
+        if hint is not None:
+            for i in range(n):
+                if int(hint[1][i]) not in allowed[i]:
+                    allowed[i] = sorted([*allowed[i], int(hint[1][i])])
+    model = cp_model.CpModel()
+    y = [model.new_bool_var(f"y{j}") for j in range(c)]
+    x = [{j: model.new_bool_var(f"x{i}_{j}") for j in allowed[i]} for i in range(n)]
+    served: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in range(c)]
+    for i in range(n):
+        model.add_exactly_one(x[i].values())
+        for j, v in x[i].items():
+            model.add_implication(v, y[j])
+            served[j].append((i, v))
+    model.add(sum(y) == p)
+    for j in range(c):
+        if served[j]:
+            model.add(sum(int(dem[i]) * v for i, v in served[j]) <= int(cap[j]) * y[j])
+        else:
+            model.add(y[j] == 0)
+    # Redundant: the open centres must hold the whole demand (tightens the LP).
+    model.add(sum(int(cap[j]) * y[j] for j in range(c)) >= int(dem.sum()))
+    model.minimize(sum(int(cost[i, j]) * v for i in range(n) for j, v in x[i].items()))
+    if hint is not None:
+        meds0 = set(hint[0])
+        for j in range(c):
+            model.add_hint(y[j], j in meds0)
+        for i in range(n):
+            for j, v in x[i].items():
+                model.add_hint(v, j == int(hint[1][i]))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = 2
+    solver.parameters.max_deterministic_time = max(0.05, work)
+    solver.parameters.max_time_in_seconds = max(1.0, wall)
+    status = solver.solve(model)
+    size = sum(len(a) for a in allowed)
+    used = float(solver.response_proto.deterministic_time) + LNS_BUILD_COST * size
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None, False, 0.0, used
+    meds = [j for j in range(c) if solver.value(y[j])]
+    assignment = np.array(
+        [next(j for j, v in x[i].items() if solver.value(v)) for i in range(n)], dtype=np.int64
+    )
+    full = nearest is None or nearest >= c
+    proven = full and status == cp_model.OPTIMAL
+    bound = float(solver.best_objective_bound) / scale if full else 0.0
+    return meds, assignment, proven, bound, used
+
+
 def solve_capacitated_pmedian(
     dist: ArrayLike,
     p: int,
@@ -670,7 +814,11 @@ def solve_capacitated_pmedian(
         return _gap_assignment(d, q, cap, meds, min(gap_time, max(0.05, left)), budget)
 
     # Start from the demand-weighted uncapacitated optimum: capacity reshapes it only locally.
-    seed_result = solve_pmedian(d, p, q, seed=seed, time_limit=min(1.0, 0.1 * time_limit))
+    seed_budget = _Budget(min(1.0, 0.1 * time_limit))
+    seed_result = _solve_pmedian(
+        d, q, p, seed_budget, seed=seed, exact=False, state=None, rounds=None
+    )
+    budget.charge(seed_budget.work)
     by_capacity = np.argsort(-cap, kind="stable")[:p].tolist()
     best_meds: list[int] = seed_result.medians.tolist()
     best_assign, best_cost = evaluate(best_meds)
@@ -687,6 +835,8 @@ def solve_capacitated_pmedian(
             break
         improved = False
         assert best_assign is not None
+        # Building the candidate list reads each cluster's distance block and sorts p rows.
+        budget.charge(SWAP_CELL_COST * (n * n + p * n * 8))
         candidates: list[list[int]] = []
         for r, m in enumerate(best_meds):
             members = np.flatnonzero(best_assign == m)
@@ -725,22 +875,25 @@ def solve_capacitated_pmedian(
         best_meds, best_assign, spent = _cluster_lns(
             d, q, cap, best_meds, best_assign, rng, min(share * time_limit, budget.left()), state
         )
-        # One CP-SAT worker runs in this thread: its time is in the thread's CPU time already.
-        del spent
+        budget.charge(spent)
         best_cost = float(d[np.arange(n), best_assign].sum())
     optimal, bound = False, 0.0
     cancelled = state is not None and state.is_cancelled()
     if exact and not cancelled and budget.left() > 0.2:
-        meds, assign, optimal, bound = _pmedian_mip(
+        if state is not None:
+            state.report(0.6, "capacitated p-median: exact model")
+        meds, assign, optimal, bound, det = _cpmp_cpsat(
             d,
+            q,
+            cap,
             p,
-            np.ones(n),
+            None if small else MIP_NEAREST,
+            (best_meds, best_assign) if best_assign is not None else None,
             budget.left(),
-            hint=best_meds if best_assign is not None else None,
-            capacity=(q, cap),
-            nearest=None if small else MIP_NEAREST,
-            hint_assignment=best_assign,
+            budget.wall_left(),
+            seed,
         )
+        budget.charge(det)
         if meds is not None and assign is not None:
             cost = float(d[np.arange(n), assign].sum())
             if cost < best_cost - 1e-9:

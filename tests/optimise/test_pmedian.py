@@ -168,3 +168,64 @@ def test_capacitated_pmedian_above_the_full_mip_size_keeps_capacities() -> None:
         assert r.cost == pytest.approx(float(dist[np.arange(n), r.assignment].sum()))
     # The restricted MIP proves nothing about the full problem.
     assert not result.optimal or result.lower_bound == pytest.approx(result.cost)
+
+
+def test_pmedian_cut_by_its_work_limit_gives_the_same_medians_on_a_busy_machine() -> None:
+    from tests.optimise.test_reproducible import quiet_and_busy
+
+    dist = euclidean(np.random.default_rng(11), 100)
+    # Far more rounds than the limit allows, then the exact MIP on a node budget: both
+    # limits bind, and both are counted work, not a clock.
+    costs = []
+
+    def run() -> np.ndarray:
+        result = solve_pmedian(dist, 12, seed=3, time_limit=0.4, exact=True)
+        costs.append(result.cost)
+        return result.medians
+
+    quiet, busy = quiet_and_busy(run)
+    assert np.array_equal(quiet, busy)
+    assert costs[0] == costs[1]
+
+
+def test_pmedian_work_limit_binds_before_the_round_cap() -> None:
+    from planner.optimise.pmedian import _Budget, _solve_pmedian
+
+    dist = euclidean(np.random.default_rng(12), 120)
+    budget = _Budget(0.05)
+    _solve_pmedian(dist, np.ones(120), 15, budget, seed=0, exact=False, state=None, rounds=None)
+    # Counted work stops the search just past its limit (one descent at most beyond it).
+    assert 0.05 <= budget.work < 0.5
+
+
+def test_capacitated_pmedian_cut_by_its_work_limit_gives_the_same_plan_on_a_busy_machine() -> None:
+    from tests.optimise.test_reproducible import quiet_and_busy
+
+    # Above the full-model size: relocation, cluster neighbourhoods and the CP-SAT model over
+    # the nearest candidates all run, and the limit cuts the last.
+    n, p = 70, 6
+    dist, q, cap = _capacitated_instance(21, n, p)
+
+    def run() -> np.ndarray:
+        result = solve_capacitated_pmedian(dist, p, q, cap, seed=2, time_limit=1.5)
+        assert result.feasible and not result.optimal
+        return result.assignment
+
+    quiet, busy = quiet_and_busy(run)
+    assert np.array_equal(quiet, busy)
+
+
+def test_capacitated_exact_model_proves_the_optimum_of_a_small_instance() -> None:
+    from planner.optimise.pmedian import _cpmp_cpsat, _pmedian_mip
+
+    n, p = 24, 3
+    dist, q, cap = _capacitated_instance(31, n, p)
+    meds, assign, optimal, bound, used = _cpmp_cpsat(dist, q, cap, p, None, None, 30.0, 60.0, 0)
+    assert optimal and meds is not None and assign is not None and used > 0
+    load = np.bincount(assign, weights=q, minlength=n)
+    assert np.all(load <= cap + 1e-9)
+    cost = float(dist[np.arange(n), assign].sum())
+    assert bound == pytest.approx(cost)
+    _, mip_assign, mip_optimal, _ = _pmedian_mip(dist, p, np.ones(n), 30.0, None, capacity=(q, cap))
+    assert mip_optimal and mip_assign is not None
+    assert cost == pytest.approx(float(dist[np.arange(n), mip_assign].sum()))
