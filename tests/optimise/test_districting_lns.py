@@ -162,7 +162,7 @@ def test_the_search_gives_the_same_plan_on_a_busy_machine(monkeypatch: pytest.Mo
     quiet = run()
     # The exact neighbourhoods ran (descent and perturbations), so the equality below is
     # theirs: deterministic time and counted model building, not a search that never ran.
-    assert len(calls) > 10
+    assert len(calls) >= 5
     with busy_machine():
         busy = run()
     assert np.array_equal(quiet, busy)

@@ -180,7 +180,10 @@ def optimise_territories(
         :mod:`.recombination`) until no split improves or three quarters of ``time_limit``
         are used. Default: in create mode without travel, up to ``RECOMBINE_MAX_UNITS``
         movable units (above that a pair of territories is too large a subproblem for a
-        fraction of a second, and the local search's plans are already close).
+        fraction of a second, and the local search's plans are already close). With the
+        ``cut_edges`` objective and contiguity required this is the exact large-neighbourhood
+        search of :mod:`.lns` instead (descent over pairs and triples, then perturbations,
+        until nine tenths of ``time_limit``; the exact phase after it runs on one worker).
     travel : Travel, optional
         Travel added to one measure (a rep's workload): scored exactly per move from the
         territories' visits, stops, area and the commute to the receiving territory's home,
