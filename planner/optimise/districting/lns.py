@@ -334,13 +334,15 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
     while not prob.out_of_time() and WORK.ticks < work_limit:
         nbrs = territory_graph(prob.lists, current, descent.active)
         size = 2 if prob.rng.random() < 0.5 or prob.k < 3 else 3
-        groups = groups_of(nbrs, size) or groups_of(nbrs, 2)
+        groups = [
+            g
+            for g in groups_of(nbrs, size) or groups_of(nbrs, 2)
+            if int(np.count_nonzero(np.isin(current, g))) <= MAX_GROUP_UNITS
+        ]
         if not groups:
             break
         group = groups[int(prob.rng.integers(len(groups)))]
         pool = np.flatnonzero(np.isin(current, group))
-        if pool.size > MAX_GROUP_UNITS:
-            continue
         weights = {
             (i, j): int(prob.rng.integers(1, 11))
             for i in pool.tolist()
