@@ -2,8 +2,11 @@
 
 ``lasso_preview`` times the model alone; this times what the planner waits for. The real
 :class:`~planner.ui.main_window.MainWindow` (offscreen) opens a generated plan with every
-dock shown (each floated beside the window, so none hides behind a tab), the Lasso tool is
-chosen and real mouse events go to the map canvas. Each figure runs from the mouse event
+dock shown, none tabbed behind another, the Lasso tool is chosen and real mouse events go
+to the map canvas. ``EDIT_LOOP_LAYOUT`` chooses how the docks are shown: ``floated`` (the
+default, as the figures before were measured: each dock a window of its own beside a
+1400 × 900 main window) or ``docked`` (side by side in a 2560 × 1440 window, as on a
+large screen; the map is larger). Each figure runs from the mouse event
 until the event loop is idle again: the preview or the applied edit has reached the balance
 table, the chart, the disruption and problems panels, the map and the routes panel, and
 everything has painted (``repaint()`` of every visible dock and of the canvas).
@@ -118,6 +121,71 @@ def national_plan_path(k: int = NATIONAL_TERRITORIES) -> Path:
     return path
 
 
+LAYOUTS = ("docked", "floated")
+
+
+def layout() -> str:
+    """The dock layout of the run: ``EDIT_LOOP_LAYOUT`` (``floated`` unless set)."""
+    chosen = os.environ.get("EDIT_LOOP_LAYOUT", "floated")
+    if chosen not in LAYOUTS:
+        raise ValueError(f"EDIT_LOOP_LAYOUT must be one of {', '.join(LAYOUTS)}, not {chosen!r}")
+    return chosen
+
+
+def arrange_docks(window: object, docks: list, how: str) -> None:
+    """Show every dock: side by side in a large window, or each floated as its own window.
+
+    ``docked``: a 2560 × 1440 window (a large screen) with the map in the middle, the legend
+    on the left, balance, chart and disruption split on the right and the other panels side
+    by side along the bottom; no dock is tabbed behind another. ``floated``: a 1400 × 900
+    window and every dock a top-level window of its own beside it (each flushed separately).
+    """
+    from PySide6.QtCore import Qt
+
+    win = window  # a MainWindow
+    if how == "floated":
+        win.resize(1400, 900)  # type: ignore[attr-defined]
+        win.show()  # type: ignore[attr-defined]
+        for i, dock in enumerate(docks):
+            dock.setFloating(True)
+            dock.resize(520, 360)
+            dock.move(1420 + 40 * (i % 4), 40 + 90 * i)
+            dock.show()
+        return
+    right = Qt.DockWidgetArea.RightDockWidgetArea
+    bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    names = {d.objectName(): d for d in docks}
+    side = [names.pop(n) for n in ("balanceDock", "balanceChartDock", "disruptionDock")]
+    legend = [names.pop(n) for n in ("legendDock",) if n in names]
+    below = list(names.values())
+    for dock in legend:
+        win.addDockWidget(left, dock)  # type: ignore[attr-defined]
+    for dock in side:
+        win.addDockWidget(right, dock, Qt.Orientation.Vertical)  # type: ignore[attr-defined]
+    for dock in below:
+        win.addDockWidget(bottom, dock, Qt.Orientation.Horizontal)  # type: ignore[attr-defined]
+    for dock in docks:
+        dock.setFloating(False)
+        dock.show()
+    win.resize(2560, 1440)  # type: ignore[attr-defined]
+    win.show()  # type: ignore[attr-defined]
+    win.resizeDocks(side, [560, 560, 560], Qt.Orientation.Horizontal)  # type: ignore[attr-defined]
+    win.resizeDocks(side, [520, 360, 300], Qt.Orientation.Vertical)  # type: ignore[attr-defined]
+    win.resizeDocks(below[:1], [360], Qt.Orientation.Vertical)  # type: ignore[attr-defined]
+
+
+def check_visible(docks: list, how: str) -> None:
+    """Every dock is shown (a dock tabbed behind another is not) at a readable size."""
+    hidden = [
+        d.objectName()
+        for d in docks
+        if not d.widget().isVisible() or min(d.widget().width(), d.widget().height()) < 80
+    ]
+    if hidden:
+        raise RuntimeError(f"docks not visible in the {how} layout: {', '.join(hidden)}")
+
+
 def p95(values: list[float]) -> float:
     return float(np.percentile(values, 95))
 
@@ -157,14 +225,8 @@ def run_size(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings)
-        window.resize(1400, 900)
-        window.show()
         docks = [d for d in window.findChildren(QDockWidget)]
-        for i, dock in enumerate(docks):
-            dock.setFloating(True)
-            dock.resize(520, 360)
-            dock.move(1420 + 40 * (i % 4), 40 + 90 * i)
-            dock.show()
+        arrange_docks(window, docks, layout())
         window.set_plan(plan, None)
         window.canvas.zoom_to_extent()
         canvas = window.canvas
@@ -176,6 +238,9 @@ def run_size(n: int) -> None:
                 app.processEvents()
 
         settle()
+        check_visible(docks, layout())
+        if os.environ.get("EDIT_LOOP_SHOT"):
+            window.grab().save(os.environ["EDIT_LOOP_SHOT"])
         window.set_tool("lasso")
         # The target: a territory away from the lasso's centre, so the lasso moves accounts.
         target = int(np.bincount(plan.account_territory[plan.account_territory >= 0]).argmin())
@@ -263,7 +328,7 @@ def run_size(n: int) -> None:
     budgets = BUDGETS_MS.get(n, BUDGETS_MS[100_000])
     note = (
         f"{plan.n_accounts:,} accounts, {plan.n_units:,} units, {plan.n_territories} territories; "
-        f"load {load}"
+        f"docks {layout()}; load {load}"
     )
     ratio(f"edit_loop.move_{label}", statistics.median(moves) * 1000, budgets["move"], "ms")
     ratio(f"edit_loop.move_{label}_p95", p95(moves) * 1000, budgets["move_p95"], "ms")

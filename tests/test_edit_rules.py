@@ -86,3 +86,21 @@ def test_held_masks_are_the_rule_propose_moves_follow() -> None:
     moved = plan.propose_account_move(inside, 3).account_indices
     assert set(moved.tolist()) == set(inside[~held].tolist())
     assert plan.held_accounts(inside, pins_hold=False).sum() == 3
+
+
+def test_accounts_inside_finds_what_a_test_of_every_account_finds() -> None:
+    """The latitude index gives the same ascending indices as testing every account."""
+    plan = make_plan(n_accounts=3000, grid=8)
+    plan.accounts.loc[[5, 17, 2999], ["lon", "lat"]] = np.nan  # unplaced accounts
+    lon = plan.accounts["lon"].to_numpy(dtype=float)
+    lat = plan.accounts["lat"].to_numpy(dtype=float)
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        cx, cy = rng.uniform(-88.0, -87.2), rng.uniform(41.5, 42.3)
+        t = np.linspace(0, 2 * np.pi, 17)[:-1]
+        r = rng.uniform(0.02, 0.5) * (1 + 0.3 * np.sin(5 * t))
+        polygon = shapely.Polygon(np.column_stack([cx + r * np.cos(t), cy + r * np.sin(t)]))
+        everywhere = np.flatnonzero(shapely.contains_xy(polygon, lon, lat))
+        found = accounts_inside(plan, polygon)
+        assert np.array_equal(found, everywhere)
+        assert found.dtype == np.int64

@@ -193,3 +193,29 @@ def test_disruption_preview_equals_recount_for_random_changes() -> None:
         np.testing.assert_array_equal(preview.gained_accounts, after.gained_accounts)
         np.testing.assert_array_equal(preview.lost_accounts, after.lost_accounts)
         np.testing.assert_allclose(preview.gained_revenue, after.gained_revenue)
+
+
+def test_the_plan_s_own_disruption_is_kept_until_the_plan_changes() -> None:
+    """Previews reuse the plan's own counts; any change, a new baseline or undo refreshes them."""
+    plan = make_plan()
+
+    def recount() -> tuple[int, float]:
+        moved = plan.account_territory != plan.baseline_territory
+        return int(moved.sum()), float(plan._revenue()[moved].sum())
+
+    first = plan.disruption()
+    cached = plan._disruption_cache
+    assert cached is not None
+    change = plan.propose_account_move(np.flatnonzero(plan.account_territory == 1)[:9], 2)
+    preview = plan.disruption(change)
+    assert plan._disruption_cache is cached, "a preview reuses the plan's own counts"
+    assert preview.accounts_moved == 9 and first.accounts_moved == 0
+    plan.apply(change)
+    assert (plan.disruption().accounts_moved, plan.disruption().revenue_moved) == pytest.approx(
+        recount()
+    )
+    assert plan._disruption_cache is not cached
+    plan.set_baseline_to_current()  # no event: the baseline array is a new one
+    assert plan.disruption().accounts_moved == 0 == recount()[0]
+    plan.apply(change.inverse())
+    assert plan.disruption().accounts_moved == 9 == recount()[0]

@@ -60,17 +60,41 @@ def lasso_polygon(lon: np.ndarray, lat: np.ndarray) -> Lasso:
     return Lasso(polygon, repaired)
 
 
+def account_points(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Accounts' lon, lat, their order by latitude and the sorted latitudes (cached).
+
+    Accounts do not move once a plan is built, so the order is made once per plan: a
+    bounding-box query then reads one band of latitudes instead of comparing every
+    account four times (a million accounts on every move of a lasso).
+    """
+    cached = getattr(plan, "_account_points", None)
+    if cached is None or len(cached[0]) != plan.n_accounts:
+        lon = plan.accounts["lon"].to_numpy(dtype=float)
+        lat = plan.accounts["lat"].to_numpy(dtype=float)
+        order = np.argsort(lat, kind="stable")  # NaN (unplaced) last
+        cached = (lon, lat, order, lat[order])
+        plan._account_points = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def accounts_inside(plan: Plan, polygon: shapely.Geometry) -> np.ndarray:
-    """Indices of placed accounts inside ``polygon`` (bounding-box prefilter, then exact)."""
-    lon = plan.accounts["lon"].to_numpy(dtype=float)
-    lat = plan.accounts["lat"].to_numpy(dtype=float)
+    """Indices of placed accounts inside ``polygon``, ascending (bounding box, then exact)."""
+    lon, lat, order, sorted_lat = account_points(plan)
     x0, y0, x1, y1 = shapely.bounds(polygon).tolist()
-    candidates = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+    band = order[
+        np.searchsorted(sorted_lat, y0, side="left") : np.searchsorted(sorted_lat, y1, side="right")
+    ]
+    candidates = band[(lon[band] >= x0) & (lon[band] <= x1)]
     if len(candidates) == 0:
-        return candidates
+        return candidates.astype(np.int64)
     shapely.prepare(polygon)
-    inside = shapely.contains_xy(polygon, lon[candidates], lat[candidates])
-    return candidates[inside]
+    inside = candidates[shapely.contains_xy(polygon, lon[candidates], lat[candidates])]
+    # Ascending, as callers expect, by a mask rather than a sort of up to 200,000 indices.
+    if len(inside) * 20 < plan.n_accounts:
+        return np.sort(inside).astype(np.int64)
+    mask = np.zeros(plan.n_accounts, dtype=bool)
+    mask[inside] = True
+    return np.flatnonzero(mask)
 
 
 def unit_centroids(plan: Plan) -> tuple[np.ndarray, np.ndarray]:

@@ -84,6 +84,9 @@ class EventEmitter:
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        #: Events emitted so far: the plan announces every change, so a figure derived
+        #: from its state stays valid while this count stays (caches key on it).
+        self.emitted = 0
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(event)`` after every change."""
@@ -96,5 +99,6 @@ class EventEmitter:
 
     def emit(self, event: PlanEvent) -> None:
         """Deliver ``event`` to every listener in subscription order."""
+        self.emitted += 1
         for listener in list(self._listeners):
             listener(event)

@@ -203,6 +203,8 @@ class Plan:
         self.account_unit = self._locate_accounts()
 
         self._geometry_cache: dict[int, Any] = {}
+        #: The plan's own disruption counts, with what they were computed from.
+        self._disruption_cache: tuple[Any, ...] | None = None
         home_lon, home_lat = self._homes()
         self.engine = BalanceEngine(
             self._weights(),
@@ -807,22 +809,48 @@ class Plan:
         revenue = self._revenue()
         base = self.baseline_territory
         now = self.account_territory
-        moved = now != base
-        now_rows = np.where(now < 0, k, now)
-        base_rows = np.where(base < 0, k, base)
-        # float throughout: bincount of an empty selection returns ints.
-        counts = [
-            np.bincount(now_rows[moved], minlength=k + 1).astype(float),
-            np.bincount(base_rows[moved], minlength=k + 1).astype(float),
-            np.bincount(now_rows[moved], weights=revenue[moved], minlength=k + 1).astype(float),
-            np.bincount(base_rows[moved], weights=revenue[moved], minlength=k + 1).astype(float),
-        ]
-        total_a, total_r = float(moved.sum()), float(revenue[moved].sum())
+        # The plan's own figures are kept while nothing changed (every change announces
+        # itself): a lasso previews 30 times a second against the same plan, and these
+        # passes over every account were most of a preview's disruption at 1M accounts.
+        key = (self.events.emitted, k, len(now))
+        cached = self._disruption_cache
+        if (
+            cached is not None
+            and cached[0] == key
+            and cached[1] is now
+            and cached[2] is base
+            and cached[3] is self.engine.weights
+        ):
+            counts = [c.copy() for c in cached[4]]
+            total_a, total_r, revenue_total = cached[5]
+        else:
+            moved = now != base
+            now_rows = np.where(now < 0, k, now)
+            base_rows = np.where(base < 0, k, base)
+            # float throughout: bincount of an empty selection returns ints.
+            counts = [
+                np.bincount(now_rows[moved], minlength=k + 1).astype(float),
+                np.bincount(base_rows[moved], minlength=k + 1).astype(float),
+                np.bincount(now_rows[moved], weights=revenue[moved], minlength=k + 1).astype(float),
+                np.bincount(base_rows[moved], weights=revenue[moved], minlength=k + 1).astype(
+                    float
+                ),
+            ]
+            total_a, total_r = float(moved.sum()), float(revenue[moved].sum())
+            revenue_total = float(revenue.sum())
+            self._disruption_cache = (
+                key,
+                now,
+                base,
+                self.engine.weights,  # ``revenue`` is a new view of it on every call
+                [c.copy() for c in counts],
+                (total_a, total_r, revenue_total),
+            )
         if change is not None and len(change.account_indices):
             idx = change.account_indices
             b = base[idx]
             r = revenue[idx]
-            brow = base_rows[idx]
+            brow = np.where(b < 0, k, b)
             for territory, sign in ((change.account_before, -1.0), (change.account_after, 1.0)):
                 m = territory != b
                 rows = np.where(territory < 0, k, territory)[m]
@@ -836,7 +864,7 @@ class Plan:
             round(total_a),
             total_r,
             self.n_accounts,
-            float(revenue.sum()),
+            revenue_total,
             np.rint(counts[0][:k]).astype(np.int64),
             np.rint(counts[1][:k]).astype(np.int64),
             counts[2][:k],

@@ -5,21 +5,28 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionFocusRect,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +40,7 @@ from planner.models.i18n import gettext as export_text
 from planner.models.plan import Disruption, Plan
 from planner.models.settings import format_value
 from planner.ui.i18n import measure_label, money, num, percent, translate
+from planner.ui.summary_line import SummaryLine
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 IN_BAND = QColor("#d9f0d3")
@@ -41,6 +49,7 @@ UNDER = QColor("#c6dbef")
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _IN_BAND_BRUSH, _OVER_BRUSH, _UNDER_BRUSH = QBrush(IN_BAND), QBrush(OVER), QBrush(UNDER)
 
 
@@ -217,7 +226,6 @@ class BalanceModel(QAbstractTableModel):
         )
         self.utilisation, self.over_capacity = utilisation(load, self.capacity)
         self.preview = preview
-        same_targets = np.array_equal(old.targets, table.targets, equal_nan=True)
         changed = ~(_same(old.values, table.values) & _same(old.deviation, table.deviation)).all(
             axis=1
         )
@@ -232,9 +240,15 @@ class BalanceModel(QAbstractTableModel):
             self._background_cache.pop(r, None)
         last = self.columnCount() - 1
         # Consecutive rows in one signal; a table of 300 rows repaints the few that moved.
+        # Only the figures' columns: name, rep and quota stay while accounts move.
         for run in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if len(rows) else []:
-            self.dataChanged.emit(self.index(int(run[0]), 0), self.index(int(run[-1]), last))
-        if not same_targets or not headers_same:
+            self.dataChanged.emit(
+                self.index(int(run[0]), self.FIXED), self.index(int(run[-1]), last)
+            )
+        # The targets (mean workload...) move with every preview, but a header shows them
+        # only in its tooltip, asked for when shown: announcing them made the header size
+        # its sections again and the table repaint a second time per move.
+        if not headers_same:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -369,6 +383,30 @@ class BalanceModel(QAbstractTableModel):
             )
         return None
 
+    def cell(self, row: int, col: int) -> tuple[str, int, QBrush | None, QColor | None]:
+        """What a cell shows: text, alignment, background (None: the view's) and swatch.
+
+        The delegate draws exactly this; ``data()`` answers the same for each role.
+        """
+        if col == 2:
+            quota = float(self.quotas[row]) if row < len(self.quotas) else float("nan")
+            return money(quota, self.currency), _RIGHT, None, None
+        if col < self.FIXED:
+            if col == 0:
+                return self.names[row], _LEFT, None, QColor(self.colors[row])
+            return self.reps[row], _LEFT, None, None
+        if col == self.utilisation_column():
+            text = self._utilisation_data(row, Qt.ItemDataRole.DisplayRole)
+            over = bool(self.over_capacity[row]) if row < len(self.over_capacity) else False
+            return str(text), _RIGHT, _OVER_BRUSH if over else None, None
+        j, is_dev = self._measure(col)
+        return (
+            self._texts(row)[col - self.FIXED],
+            _RIGHT,
+            self._backgrounds(row)[j] if is_dev else None,
+            None,
+        )
+
     def _texts(self, row: int) -> list[str]:
         """Display texts of a row's measure columns, formatted once per table shown.
 
@@ -415,7 +453,7 @@ class BalanceModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and over:
-            return QBrush(OVER)
+            return _OVER_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and np.isfinite(share):
             cap = float(self.capacity[row])
             return (
@@ -426,6 +464,135 @@ class BalanceModel(QAbstractTableModel):
                 )
             ).format(name=self.names[row], share=percent(share, 0), capacity=num(cap))
         return None
+
+
+class BalanceDelegate(QStyledItemDelegate):
+    """Draws a balance cell from the model's pre-formatted text, band colour and swatch.
+
+    ``QStyledItemDelegate`` asked the model for about ten roles per cell on each paint
+    (each a call from Qt into Python) and laid its text out through the style, 40 µs a
+    cell; a preview repaints most of the table on every mouse move. Here one call per cell
+    reads the model's cached cell and draws it: background (the selection's, else the band
+    colour), the territory's colour swatch and the text, kept as laid-out ``QStaticText``
+    per distinct string and elided at the right when the column is too narrow. Column
+    widths (``sizeHint``) still come from the base class.
+    """
+
+    SWATCH = 14
+
+    def __init__(self, panel: BalancePanel) -> None:
+        super().__init__(panel.view)
+        self._model = panel.model
+        self._proxy = panel.proxy
+        #: The text margin the style gives an item (the base class sizes columns with it).
+        self.margin = (
+            panel.view.style().pixelMetric(
+                QStyle.PixelMetric.PM_FocusFrameHMargin, None, panel.view
+            )
+            + 1
+        )
+        #: Texts elided because their column was too narrow (tests count them).
+        self.elided = 0
+        #: Laid-out text and its width per string (cleared when the font changes).
+        self._texts: dict[str, tuple[QStaticText, int]] = {}
+        #: Source row per proxy row, asked of the proxy once until its rows change.
+        self._rows: dict[int, int] = {}
+        #: Cells drawn (tests count them).
+        self.painted = 0
+        for signal in (
+            self._proxy.layoutChanged,
+            self._proxy.modelReset,
+            self._proxy.rowsInserted,
+            self._proxy.rowsRemoved,
+            self._proxy.rowsMoved,
+        ):
+            signal.connect(self._rows.clear)
+        panel.view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FontChange:
+            self._texts.clear()
+        return False
+
+    def source_row(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        """The model row behind a row of the (sorted) view; -1 when there is none."""
+        row = index.row()
+        source = self._rows.get(row)
+        if source is None:
+            mapped = self._proxy.mapToSource(index)
+            source = mapped.row() if mapped.isValid() else -1
+            self._rows[row] = source
+        return source
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        model = self._model
+        row = self.source_row(index)
+        if model.table is None or row < 0 or row >= len(model.names):
+            return
+        self.painted += 1
+        text, align, background, swatch = model.cell(row, index.column())
+        rect = option.rect
+        state = option.state.value
+        palette = option.palette
+        if state & _SELECTED:
+            group = _ACTIVE if state & _WINDOW_ACTIVE else _INACTIVE
+            painter.fillRect(rect, palette.brush(group, _HIGHLIGHT))
+            painter.setPen(palette.color(group, _HIGHLIGHTED_TEXT))
+        else:
+            if background is not None:
+                painter.fillRect(rect, background)
+            painter.setPen(palette.color(_ACTIVE, _TEXT))
+        x, top, height = rect.x(), rect.y(), rect.height()
+        margin = self.margin
+        left = x + margin
+        if swatch is not None:
+            size = self.SWATCH
+            painter.fillRect(left, top + (height - size) // 2, size, size, swatch)
+            left += size + margin
+        width = x + rect.width() - margin - left
+        if width > 0:
+            metrics = option.fontMetrics
+            laid, advance = self._laid_out(text, metrics)
+            if advance > width:
+                self.elided += 1
+                laid, advance = self._laid_out(
+                    metrics.elidedText(text, Qt.TextElideMode.ElideRight, width), metrics
+                )
+            if align & _ALIGN_RIGHT:
+                left += width - advance
+            painter.drawStaticText(left, top + (height - metrics.height()) // 2, laid)
+        if state & _HAS_FOCUS:
+            focus = QStyleOptionFocusRect()
+            focus.rect = rect
+            focus.state = option.state
+            focus.palette = palette
+            widget = option.widget
+            style = widget.style() if widget is not None else QApplication.style()
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus, painter)
+
+    def _laid_out(self, text: str, metrics: QFontMetrics) -> tuple[QStaticText, int]:
+        laid = self._texts.get(text)
+        if laid is None:
+            if len(self._texts) > 8192:
+                self._texts.clear()
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            laid = self._texts[text] = (static, metrics.horizontalAdvance(text))
+        return laid
+
+
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_WINDOW_ACTIVE = QStyle.StateFlag.State_Active.value
+_HAS_FOCUS = QStyle.StateFlag.State_HasFocus.value
+_ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight.value
+_ACTIVE, _INACTIVE = QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive
+_HIGHLIGHT, _HIGHLIGHTED_TEXT = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText
+_TEXT = QPalette.ColorRole.Text
 
 
 class BalancePanel(QWidget):
@@ -448,6 +615,8 @@ class BalancePanel(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName("balanceTable")
         self.view.setModel(self.proxy)
+        self.delegate = BalanceDelegate(self)
+        self.view.setItemDelegate(self.delegate)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -474,9 +643,9 @@ class BalancePanel(QWidget):
         self.members: list[list[int]] | None = None
         self._last: tuple[Plan, BalanceTable, Disruption | None, bool] | None = None
         self._sized_for: tuple[Plan, str] | None = None
-        self.summary = QLabel(self)
+        # A new text lays out the dock only when it needs another height.
+        self.summary = SummaryLine("", self)
         self.summary.setObjectName("balanceSummary")
-        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()

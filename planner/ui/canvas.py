@@ -20,7 +20,8 @@ method takes or returns WGS84 longitude/latitude in degrees.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,9 @@ DENSITY_CELL_PX = 24
 SMALL_DOTS_RES = 1500.0
 #: A recolour of at most this many units repaints just them onto the cached units layer.
 PATCH_MAX_UNITS = 1500
+#: A patch draws the units in its area one path each up to this many (else the combined
+#: paths of the colour groups that reach into it).
+PATCH_UNIT_PATHS = 4000
 
 
 @dataclass(frozen=True)
@@ -418,6 +422,12 @@ class MapCanvas(QWidget):
         self._acc_rank = np.zeros(0, dtype=np.intp)
         #: Pixels repainted by in-place patches of the composed layer (tests count them).
         self.patched_pixels = 0
+        #: Territory label sprites drawn so far (tests count them).
+        self.label_sprites_drawn = 0
+        #: The widget area a paint event repaints (None outside one: exports draw all).
+        self._paint_area: QRectF | None = None
+        #: Inside :meth:`one_patch`: the areas to compose again once it ends.
+        self._pending_boxes: list[np.ndarray] | None = None
         #: Units repainted by recolour patches so far (tests count them).
         self.patched_units = 0
         #: Units layer + accounts + outlines over the units layer's area (pans crop it).
@@ -892,7 +902,13 @@ class MapCanvas(QWidget):
         else:
             base = self._render_base(w, h)
         painter.drawImage(QRectF(shift.x(), shift.y(), w, h), base.image, QRectF(PAD, PAD, w, h))
-        self._paint_overlays(painter, w, h, legend=self.legend_box)
+        # A lasso move repaints a small area: labels outside it are not drawn (Qt would
+        # clip them away, at some 15 µs a sprite).
+        self._paint_area = QRectF(event.rect()).adjusted(-1, -1, 1, 1)
+        try:
+            self._paint_overlays(painter, w, h, legend=self.legend_box)
+        finally:
+            self._paint_area = None
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -1134,6 +1150,26 @@ class MapCanvas(QWidget):
                     painter.drawPath(path)
         painter.end()
 
+    @contextmanager
+    def one_patch(self) -> Iterator[None]:
+        """Recolour units and accounts inside, and compose the map around them once after.
+
+        The units and the accounts a lasso would move cover the same area: composed again
+        for each (dots, outlines) it cost two passes over the accounts there.
+        """
+        if self._pending_boxes is not None:
+            yield
+            return
+        self._pending_boxes = []
+        try:
+            yield
+        finally:
+            boxes, self._pending_boxes = self._pending_boxes, None
+            if boxes and not self._patch_composed(np.concatenate(boxes)):
+                # The composed layer is rebuilt from the (patched) units layer.
+                self._units_patch += 1
+                self._base_changed()
+
     def _patch_composed(self, boxes: np.ndarray) -> bool:
         """Compose the map again over world ``boxes`` only (their union), in place.
 
@@ -1142,6 +1178,9 @@ class MapCanvas(QWidget):
         and the outlines are drawn over it. False when there is no composed layer to patch
         (the next paint composes everything anyway) or the area is most of it.
         """
+        if self._pending_boxes is not None:
+            self._pending_boxes.append(np.asarray(boxes, dtype=float).reshape(-1, 4))
+            return True  # composed once :meth:`one_patch` ends
         composed, units = self._composed, self._units_layer
         if composed is None or units is None or not self._composed_key:
             return False
@@ -1402,6 +1441,11 @@ class MapCanvas(QWidget):
         """
         assert self._unit_levels is not None
         levels = self._unit_levels
+        if clip is not None:
+            units = self._visible(self._unit_bounds, *clip)
+            if len(units) <= PATCH_UNIT_PATHS:
+                self._draw_units_of_groups(painter, level, opaque, units)
+                return
         paths = levels.group_paths(level)
         keys = list(paths)
         if clip is not None:
@@ -1413,6 +1457,25 @@ class MapCanvas(QWidget):
                 color = int(key) & 0xFFFFFFFF
                 painter.setBrush(_over_background(color) if opaque else QColor.fromRgba(color))
                 painter.drawPath(path)
+
+    def _draw_units_of_groups(
+        self, painter: QPainter, level: int, opaque: bool, units: np.ndarray
+    ) -> None:
+        """A patch's few units at ``level``, each its own path, colour group after group
+        (the order the combined paths are drawn in, so the same colour ends on top)."""
+        assert self._unit_levels is not None
+        brush_of = self._unit_brush_of
+        order = units[np.argsort(brush_of[units], kind="stable")]
+        brushes = self._unit_brushes_opaque if opaque else self._unit_brushes
+        current = -1
+        for i, path in zip(order.tolist(), self._unit_levels.unit_paths(level, order), strict=True):
+            if path is None:
+                continue
+            b = brush_of[i]
+            if b != current:
+                painter.setBrush(brushes[b])
+                current = b
+            painter.drawPath(path)
 
     def _draw_accounts(self, pixels: np.ndarray, left: float, top: float) -> None:
         """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts).
@@ -1646,6 +1709,7 @@ class MapCanvas(QWidget):
         if self._label_cache is None or self._label_cache[0] != key:
             self._label_cache = (key, self._place_labels(left, top, w, h))
         n, choice, boxes, rx, ry, stars, full_star = self._label_cache[1]
+        area = self._paint_area
         marker = self._rep_marker
         half = marker.width() / 2 if marker is not None else 0.0
         self.drawn_territory_labels = {}
@@ -1654,16 +1718,19 @@ class MapCanvas(QWidget):
             if sprite is None:
                 continue
             x0, y0, x1, y1 = boxes[i]
-            painter.drawImage(
-                QPointF(
-                    round((x0 + x1) / 2 - sprite.width() / 2),
-                    round((y0 + y1) / 2 - sprite.height() / 2),
-                ),
-                sprite,
-            )
             rect = QRectF(x0, y0, x1 - x0, y1 - y0)
             self.drawn_label_rects.append(("territory", rect))
             self.drawn_territory_labels[i] = rect
+            at = QPointF(
+                round((x0 + x1) / 2 - sprite.width() / 2),
+                round((y0 + y1) / 2 - sprite.height() / 2),
+            )
+            if area is not None and not area.intersects(
+                QRectF(at.x(), at.y(), sprite.width(), sprite.height())
+            ):
+                continue
+            painter.drawImage(at, sprite)
+            self.label_sprites_drawn += 1
         if marker is None:
             return
         painter.setPen(QPen(QColor(20, 20, 20), 1))

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
-    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from planner.ui.context import AppContext
 from planner.ui.i18n import QT_TRANSLATE_NOOP, money, num, translate
 from planner.ui.problems_panel import add_panel_dock
 from planner.ui.refresh import Refresh
+from planner.ui.summary_line import SummaryLine
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("DisruptionPanel", "Territory"),
@@ -63,9 +63,9 @@ class DisruptionPanel(QWidget):
         #: The dock holding the panel (set by :func:`install`).
         self.dock: QDockWidget | None = None
         self.currency = "$"
-        self.summary = QLabel(translate("DisruptionPanel", "No plan"), self)
+        # A new text lays out the dock only when it needs another height.
+        self.summary = SummaryLine(translate("DisruptionPanel", "No plan"), self)
         self.summary.setObjectName("disruptionSummary")
-        self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("disruptionTable")
         self.table.setHorizontalHeaderLabels([translate("DisruptionPanel", c) for c in COLUMNS])

@@ -146,6 +146,9 @@ class UnitLevels:
         self._group_boxes: dict[
             tuple[int, int], tuple[object, tuple[float, float, float, float]]
         ] = {}
+        #: level -> each unit's own path (None until built), for patches
+        self._unit_paths: dict[int, list[QPainterPath | None]] = {}
+        self._unit_built: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self._world)
@@ -200,6 +203,31 @@ class UnitLevels:
         shift = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
         index = np.arange(total) + shift
         return path_from_bytes(elements[index].tobytes(), total, winding=winding)
+
+    def unit_paths(self, level: int, units: np.ndarray) -> list[QPainterPath | None]:
+        """Each unit's own path at ``level`` (built on first use, then cached).
+
+        A patch of the map (a recolour of a few units) draws the few units in its area
+        this way: the combined path of a colour group reaches across the map, is rebuilt
+        whenever a unit joins or leaves it, and Qt walks all of it however small the clip.
+        """
+        cache = self._unit_paths.get(level)
+        if cache is None:
+            cache = self._unit_paths[level] = [None] * len(self._world)
+            self._unit_built[level] = np.zeros(len(self._world), dtype=bool)
+        built = self._unit_built[level]
+        units = np.asarray(units, dtype=np.intp)
+        todo = units[~built[units]]
+        if len(todo):
+            elements, starts = self.elements(level)
+            raw = elements.tobytes()
+            size = elements.itemsize
+            for i, lo, hi in zip(
+                todo.tolist(), starts[todo].tolist(), starts[todo + 1].tolist(), strict=True
+            ):
+                cache[i] = path_from_bytes(raw[lo * size : hi * size], hi - lo, winding=True)
+            built[todo] = True
+        return [cache[i] for i in units.tolist()]
 
     def group_bounds(self, level: int, key: int) -> tuple[float, float, float, float]:
         """World box ``(x0, y0, x1, y1)`` of a colour group's path (NaN when it has none)."""

@@ -84,6 +84,9 @@ class PlanMapPresenter:
         #: The territory each account is coloured by on the map (None: colours follow
         #: something else, e.g. the deviation), so a recolour touches only what differs.
         self._shown_accounts: np.ndarray | None = None
+        #: Accounts the map shows in another territory than the plan's (a preview's):
+        #: everywhere else ``_shown_accounts`` is the plan's own assignment.
+        self._shown_moved = np.zeros(0, dtype=np.intp)
         #: Unit and account palettes a preview reuses (built again for each applied state).
         self._preview_palettes: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -213,6 +216,7 @@ class PlanMapPresenter:
         assert self.plan is not None
         by_territory = self._recolours_by_territory()
         self._shown_accounts = self.plan.account_territory.copy() if by_territory else None
+        self._shown_moved = np.zeros(0, dtype=np.intp)
         return self._account_palette()[self.plan.account_territory + 1]
 
     # -- outlines, labels, legend ----------------------------------------------------
@@ -335,10 +339,17 @@ class PlanMapPresenter:
         """Whether an item's colour follows its territory alone (not the balance)."""
         return self._deviation_key() is None and self._attainment_period() is None
 
-    def show_assignment(self, preview: Change | None = None) -> None:
+    def show_assignment(
+        self, preview: Change | None = None, *, since_preview: bool = False
+    ) -> None:
         """Colour units and accounts by the territory they are in, or would be in after
         ``preview``; only the items whose territory differs from what the map shows are
-        recoloured (on the map's buffers, in place)."""
+        recoloured (on the map's buffers, in place).
+
+        ``since_preview``: the plan has not changed since the map last showed it (a preview
+        moves on or ends), so only the accounts the last preview and this one move can
+        differ; they alone are compared (not every account: 1M at national scale).
+        """
         plan = self.plan
         assert plan is not None
         units = plan.unit_territory
@@ -346,24 +357,68 @@ class PlanMapPresenter:
         if preview is not None:
             units = units.copy()
             units[preview.unit_indices] = preview.unit_after
+        shown = self._shown_accounts
+        if since_preview and shown is not None and shown.shape == accounts.shape:
+            self._show_preview_accounts(preview, units)
+            return
+        if preview is not None:
             accounts = accounts.copy()
             accounts[preview.account_indices] = preview.account_after
+        unit_palette, account_palette = self._palettes(preview)
+        # Units and accounts recoloured, then the map around them composed once.
+        with self.canvas.one_patch():
+            self.canvas.set_unit_colors(unit_palette[units + 1])
+            if shown is None or shown.shape != accounts.shape:
+                self.canvas.set_account_colors(account_palette[accounts + 1])
+            else:
+                differ = np.flatnonzero(shown != accounts)
+                if len(differ):
+                    self.canvas.recolour_accounts(differ, account_palette[accounts[differ] + 1])
+        self._shown_accounts = accounts.copy()
+        self._shown_moved = (
+            np.asarray(preview.account_indices, dtype=np.intp)
+            if preview is not None
+            else np.zeros(0, dtype=np.intp)
+        )
+
+    def _palettes(self, preview: Change | None) -> tuple[np.ndarray, np.ndarray]:
         # A preview changes no territory's colour: the palettes of the last applied state
         # are kept while it moves (rebuilding them was a third of the map's part of a move).
         cached = self._preview_palettes if preview is not None else None
         if cached is None:
             cached = (self._palette(UNIT_ALPHA), self._account_palette())
         self._preview_palettes = cached
-        unit_palette, account_palette = cached
-        self.canvas.set_unit_colors(unit_palette[units + 1])
+        return cached
+
+    def _show_preview_accounts(self, preview: Change | None, units: np.ndarray) -> None:
+        """Recolour what a preview moving on (or ending) changes: units, and the accounts
+        of the last preview and of this one whose shown territory differs."""
+        plan = self.plan
         shown = self._shown_accounts
-        if shown is None or shown.shape != accounts.shape:
-            self.canvas.set_account_colors(account_palette[accounts + 1])
-        else:
-            differ = np.flatnonzero(shown != accounts)
-            if len(differ):
-                self.canvas.recolour_accounts(differ, account_palette[accounts[differ] + 1])
-        self._shown_accounts = accounts.copy()
+        assert plan is not None and shown is not None
+        unit_palette, account_palette = self._palettes(preview)
+        moved = (
+            np.asarray(preview.account_indices, dtype=np.intp)
+            if preview is not None
+            else np.zeros(0, dtype=np.intp)
+        )
+        last = self._shown_moved
+        if len(last) and len(moved):
+            again = np.zeros(len(shown), dtype=bool)
+            again[moved] = True
+            last = last[~again[last]]  # each account once: this preview's value wins
+        candidates = np.concatenate([last, moved])
+        wanted = plan.account_territory[candidates]
+        if preview is not None:
+            wanted[len(last) :] = preview.account_after
+        differ = shown[candidates] != wanted
+        with self.canvas.one_patch():
+            self.canvas.set_unit_colors(unit_palette[units + 1])
+            if differ.any():
+                idx, territory = candidates[differ], wanted[differ]
+                self.canvas.recolour_accounts(idx, account_palette[territory + 1])
+                shown[idx] = territory
+        self._shown_moved = moved
 
     def refresh(self, refresh: Refresh) -> None:
         """Redraw what ``refresh`` says changed: colours of moved items, touched outlines.
@@ -378,7 +433,9 @@ class PlanMapPresenter:
             self._attainment_cache = None  # and attainment: actuals, quotas, assignment
         if not refresh.applied:
             if self._recolours_by_territory():
-                self.show_assignment(refresh.preview)
+                # Nothing applied since the map last showed the plan (that would be an
+                # applied refresh): only the previews' accounts can differ.
+                self.show_assignment(refresh.preview, since_preview=True)
             return
         if refresh.full:
             # A new plan was drawn by set_plan; the territory list or settings changed.

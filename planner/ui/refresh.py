@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from planner.models.assignment import Change
@@ -41,6 +41,9 @@ from planner.models.events import (
     TerritoriesChanged,
 )
 from planner.models.plan import Disruption, Plan
+
+#: The event a scheduler posts itself to flush on the next turn of the event loop.
+_FLUSH = QEvent.Type(QEvent.registerEventType())
 
 
 @dataclass
@@ -160,10 +163,7 @@ class RefreshScheduler(QObject):
         #: When a dict, each view's CPU seconds are added to it under the view's name
         #: (benchmarks set it to see where a refresh goes).
         self.view_seconds: dict[str, float] | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.flush)
+        self._pending = False
 
     # -- registration ----------------------------------------------------------------
 
@@ -187,13 +187,13 @@ class RefreshScheduler(QObject):
             widget.installEventFilter(self)
         if self.plan is not None:
             registration.stale = True
-            self._timer.start()
+            self._schedule()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show:
             for registration in self._views:
                 if registration.widget is watched and registration.stale:
-                    self._timer.start()
+                    self._schedule()
         return False
 
     # -- inputs ------------------------------------------------------------------------
@@ -210,7 +210,7 @@ class RefreshScheduler(QObject):
         self._full = True
         if plan is not None:
             plan.events.subscribe(self._on_plan_event)
-            self._timer.start()
+            self._schedule()
 
     def set_preview(self, change: Change | None) -> None:
         """Show ``change`` as a preview in every view that previews (nothing is applied)."""
@@ -222,7 +222,7 @@ class RefreshScheduler(QObject):
             self._touched |= touched_territories(change)
         self.preview = change
         self._preview_dirty = True
-        self._timer.start()
+        self._schedule()
 
     def clear_preview(self) -> None:
         """End the preview: the views show the plan as it is."""
@@ -258,18 +258,39 @@ class RefreshScheduler(QObject):
             pass  # stored tables: no territory changed; the views that show them look
         else:  # the territory list or the settings: everything
             self._full = True
-        self._timer.start()
+        self._schedule()
 
     # -- output ------------------------------------------------------------------------
 
     @property
     def pending(self) -> bool:
         """A refresh is waiting for the next turn of the event loop."""
-        return self._timer.isActive()
+        return self._pending
+
+    def _schedule(self) -> None:
+        """Flush on the next turn of the event loop, before the paints this turn asked for.
+
+        A posted event, not a 0 ms timer: Qt delivers posted events before timers, and the
+        update requests of widgets are posted at low priority, so the refresh runs first
+        and its repaints join the ones the input already asked for (one paint of the map
+        per mouse move, not two: one for the lasso line, one for the recolour).
+        """
+        if not self._pending:
+            self._pending = True
+            QCoreApplication.postEvent(
+                self, QEvent(_FLUSH), int(Qt.EventPriority.NormalEventPriority.value)
+            )
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _FLUSH:
+            if self._pending:
+                self.flush()
+            return True
+        return super().event(event)
 
     def flush(self) -> None:
-        """Refresh the views now (the timer calls this; tests and benchmarks may too)."""
-        self._timer.stop()
+        """Refresh the views now (its posted event calls this; tests and benchmarks may too)."""
+        self._pending = False
         plan = self.plan
         if plan is None:
             return

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget
 
@@ -143,8 +144,11 @@ def test_chart_updates_bar_heights_in_place(qtbot) -> None:  # type: ignore[no-u
     assert not np.allclose(chart.heights(), before.deviation * 100)
     # The drawn bars themselves: the top of territory 4's workload bar.
     j = after.column("workload")
-    top = chart.bars[j].get_paths()[3].vertices[:, 1].max()
-    assert top == pytest.approx(max(after.deviation[3, j] * 100, 0.0))
+    drawn = chart.drawn_bars(j)
+    assert len(drawn) == plan.n_territories
+    left, top, _colour = drawn[3]
+    assert left == pytest.approx(3 - 0.375)
+    assert top == pytest.approx(after.deviation[3, j] * 100)
 
     chart.show(before, names)
     assert chart.preview_label.isHidden()
@@ -158,11 +162,15 @@ def test_chart_colours_bars_outside_the_band(qtbot) -> None:  # type: ignore[no-
     qtbot.addWidget(chart)
     table = plan.balance()
     chart.show(table, names)
-    for j, bars in enumerate(chart.bars):
-        colors = bars.get_facecolors()
-        for i in range(plan.n_territories):
-            grey = np.allclose(colors[i][:3], colors[i][0])
+    for j in range(len(chart.bars)):
+        drawn = chart.drawn_bars(j)  # sorted by left edge: territory order
+        assert len(drawn) == plan.n_territories
+        for i, (_left, top, colour) in enumerate(drawn):
+            rgb = to_rgb(colour)
+            grey = np.allclose(rgb, rgb[0])
             assert grey == bool(table.in_band[i, j])
+            if not grey:  # red above the band, blue below
+                assert (rgb[0] > rgb[2]) == (top > 0)
 
 
 def test_chart_rejects_names_that_do_not_fit(qtbot) -> None:  # type: ignore[no-untyped-def]

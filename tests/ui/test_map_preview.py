@@ -102,3 +102,93 @@ def test_a_preview_after_a_colour_change_shows_the_new_colour(qtbot, window: Mai
     assert preview is not None
     assert (window.canvas._unit_rgba[preview.unit_indices, :3] == (0, 255, 0)).all()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+
+
+def test_a_preview_move_composes_the_map_once_for_units_and_accounts(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    canvas = window.canvas
+    drag(qtbot, window, BOX_2x2[:3], release=False)
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    patches, units = canvas._composed_patch, canvas.patched_units
+    preview = window.context.refresh.preview
+    qtbot.mouseMove(canvas, screen(window, *BOX_2x2[3]))
+    qtbot.waitUntil(lambda: window.context.refresh.preview is not preview)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    now = window.context.refresh.preview
+    assert now is not None and len(now.account_indices) > len(preview.account_indices)
+    assert canvas.patched_units > units  # units recoloured ...
+    assert canvas._composed_patch == patches + 1  # ... and accounts: one composition
+    # The patched map is what a full redraw draws.
+    patched = canvas.render_image(canvas.width(), canvas.height())
+    canvas.refresh()
+    full = canvas.render_image(canvas.width(), canvas.height())
+    assert patched == full
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+
+
+def test_a_small_repaint_draws_only_the_labels_that_reach_into_it(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QRect
+
+    canvas = window.canvas
+    canvas.repaint()
+    labelled = dict(canvas.drawn_territory_labels)
+    assert len(labelled) >= 2
+    drawn = canvas.label_sprites_drawn
+    canvas.repaint()
+    assert canvas.label_sprites_drawn - drawn == len(labelled)
+    first = next(iter(labelled.values())).toAlignedRect()
+    area = QRect(first.center().x(), first.center().y(), 2, 2)
+    meeting = [
+        r for r in labelled.values() if r.toAlignedRect().adjusted(-4, -4, 4, 4).intersects(area)
+    ]
+    drawn = canvas.label_sprites_drawn
+    canvas.repaint(area)
+    assert 1 <= canvas.label_sprites_drawn - drawn <= len(meeting) < len(labelled)
+    assert canvas.drawn_territory_labels == labelled  # placed as before, drawn where needed
+
+
+def test_previews_moving_on_and_ending_show_exactly_the_previewed_accounts(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    """Only the last preview's and this one's accounts are compared as a preview moves on."""
+    from planner.ui.canvas import pack_rgba
+
+    plan = window.plan
+    assert plan is not None
+    scheduler, presenter, canvas = window.context.refresh, window.presenter, window.canvas
+    palette = presenter._account_palette()
+
+    def shown_on_map() -> np.ndarray:
+        current = np.zeros(canvas._acc_count, dtype=np.uint32)
+        current[canvas._acc_order] = canvas._acc_palette[canvas._acc_colors]
+        return current
+
+    def expect(territories: np.ndarray) -> None:
+        assert np.array_equal(presenter._shown_accounts, territories)
+        drawn = canvas._acc_rank >= 0
+        wanted = pack_rgba(palette[territories + 1])
+        assert np.array_equal(shown_on_map()[drawn], wanted[drawn])
+
+    rng = np.random.default_rng(5)
+    big = plan.propose_account_move(rng.choice(plan.n_accounts, 120, replace=False), 3)
+    # The next preview keeps some of those accounts, drops others and adds new ones.
+    kept = big.account_indices[::2]
+    small = plan.propose_account_move(
+        np.concatenate([kept, rng.choice(plan.n_accounts, 30, replace=False)]), 1
+    )
+    for change in (big, small, None):
+        scheduler.set_preview(change)
+        scheduler.flush()
+        territories = plan.account_territory.copy()
+        if change is not None:
+            territories[change.account_indices] = change.account_after
+        expect(territories)
+    assert np.array_equal(presenter._shown_accounts, plan.account_territory)

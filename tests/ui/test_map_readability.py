@@ -294,14 +294,16 @@ def test_far_out_the_combined_paths_draw_the_same_map_as_one_path_per_unit(qtbot
     assert (grouped == per_unit).mean() > 0.98
 
 
-@pytest.mark.parametrize("per_unit", [False, True])
+@pytest.mark.parametrize(("per_unit", "patch_paths"), [(False, True), (False, False), (True, True)])
 def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(
-    qtbot, monkeypatch, per_unit: bool
+    qtbot, monkeypatch, per_unit: bool, patch_paths: bool
 ) -> None:
     import planner.ui.canvas as canvas_module
 
     if per_unit:  # few units in view: one full-detail path each, not the grouped paths
         monkeypatch.setattr(canvas_module, "PER_UNIT_MAX", 10**9)
+    if not patch_paths:  # the patch draws the combined paths of the groups reaching into it
+        monkeypatch.setattr(canvas_module, "PATCH_UNIT_PATHS", 0)
     units, rgba = _national_like()
     canvas = MapCanvas()
     qtbot.addWidget(canvas)
@@ -322,6 +324,12 @@ def test_recolouring_a_few_units_patches_the_layer_to_what_a_full_redraw_draws(
     assert (patched == full).mean() > 0.999
     assert (patched != before).sum() > 60  # the six units (about 25 px each) changed colour
     assert canvas.patched_units == 6
+    if not per_unit:
+        levels = canvas._unit_levels
+        assert levels is not None
+        built = sum(int(b.sum()) for b in levels._unit_built.values())
+        # Units grouped far out: the patch drew the units in its area, each its own path.
+        assert (built > 0) == patch_paths
 
 
 def test_cell_occupancy_counts_each_cell_including_the_ragged_edge() -> None:

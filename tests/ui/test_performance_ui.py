@@ -40,6 +40,8 @@ def _import(qtbot, window: MainWindow, path: Path) -> None:  # type: ignore[no-u
     try:
         run_import(window, path, None, {}, None)
         qtbot.waitUntil(lambda: window.undo_stack.count() > before, timeout=20_000)
+        # The views (the colour menu among them) follow on the event loop's next turn.
+        qtbot.waitUntil(lambda: not window.refresh.pending)
     finally:
         actuals_dialog.ReportDialog.exec = original  # type: ignore[method-assign]
     assert shown and "rows read" in shown[0]
