@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from planner.optimise.districting import optimise_territories
+from planner.optimise.districting import WORK_PER_SECOND, optimise_territories, work_ticks
 from planner.optimise.districting.lns import cut_count, exact_lns, split_flow
 from planner.optimise.districting.problem import Problem
 from planner.optimise.graph import Adjacency, connected_components, cut_edges
@@ -122,7 +122,8 @@ def test_lns_reaches_the_optimum_from_the_worst_start() -> None:
     optimum, worst = brute_force(adj, x, k, lower, upper, with_worst=True)
     prob = cut_problem(adj, x, k, lower, upper)
     assert cut_edges(adj, worst) > optimum
-    prob.work_limit = 5.0 * 40_000.0
+    # The work counter is per thread and cumulative: the limit is counted from now.
+    prob.work_limit = work_ticks() + 5.0 * WORK_PER_SECOND
     out = exact_lns(prob, worst, prob.work_limit)
     assert cut_count(prob.lists, out) == cut_edges(adj, out) == optimum
     assert contiguous(adj, out, k)
