@@ -7,6 +7,8 @@ The package's parts share one problem model, public to them all:
 - :mod:`.state`: the search state (an assignment with running values, centres, disruption);
 - :mod:`.seeding`: start solutions (seed units, region growing);
 - :mod:`.search`: the local search (moves, swaps, ejection chains, restarts, budgets);
+- :mod:`.recombination`: exact re-splits of neighbouring territories (distance objective);
+- :mod:`.lns`: exact large-neighbourhood search for the fewest cut edges;
 - :mod:`.exact`: the exact CP-SAT model;
 - :mod:`.border_mip`: the mixed-integer model of the borders for budgeted rebalancing;
 - :mod:`.results`: the result, shortfalls and explained moves;

@@ -73,6 +73,12 @@ MIP_SHARE = 0.6
 # of the time is used (it usually converges well before); the exact model gets the rest.
 RECOMBINE_SHARE = 0.75
 RECOMBINE_MAX_UNITS = 1200
+# With the cut-edge objective the exact large-neighbourhood search (lns.py) takes over from
+# recombination and runs until this share of the time; the whole-problem exact model gets
+# the rest (it proves optimality on the small graphs and rarely improves on larger ones).
+LNS_SHARE = 0.9
+# ... and the local search's restarts get this share of the time before it (instead of 25 %).
+LNS_RESTART_SHARE = 0.05
 CENTRE_PULL = 0.02
 DISRUPTION_WEIGHT = 0.3
 # Create mode restarts: at most this many, stopping after RESTART_PATIENCE without a gain.

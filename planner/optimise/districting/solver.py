@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
     from planner.models.progress import TaskState
 
-from planner.optimise.districting import recombination
+from planner.optimise.districting import lns, recombination
 from planner.optimise.districting.border_mip import solve_rebalance_mip
 from planner.optimise.districting.exact import solve_exact
 from planner.optimise.districting.problem import (
     COMPACTNESS,
     CONTIGUITY,
+    LNS_RESTART_SHARE,
+    LNS_SHARE,
     MIP_SHARE,
     RECOMBINE_MAX_UNITS,
     RECOMBINE_SHARE,
@@ -178,7 +180,10 @@ def optimise_territories(
         :mod:`.recombination`) until no split improves or three quarters of ``time_limit``
         are used. Default: in create mode without travel, up to ``RECOMBINE_MAX_UNITS``
         movable units (above that a pair of territories is too large a subproblem for a
-        fraction of a second, and the local search's plans are already close).
+        fraction of a second, and the local search's plans are already close). With the
+        ``cut_edges`` objective and contiguity required this is the exact large-neighbourhood
+        search of :mod:`.lns` instead (descent over pairs and triples, then perturbations,
+        until nine tenths of ``time_limit``; the exact phase after it runs on one worker).
     travel : Travel, optional
         Travel added to one measure (a rep's workload): scored exactly per move from the
         territories' visits, stops, area and the commute to the receiving territory's home,
@@ -416,11 +421,22 @@ def optimise_territories(
         assignment = soft_budget_search(prob, assignment, progress=(0.1, 0.8))
     else:
         assignment = local_search(prob, assignment, progress=(0.1, 0.5))
+    n_free = int(np.count_nonzero(movable))
+    if recombine is None:
+        recombine = mode is Mode.CREATE and travel is None and n_free <= RECOMBINE_MAX_UNITS
+    # Fewest cut edges, contiguous: the exact large-neighbourhood search repairs bands and
+    # improves far more per unit of work than restarts and kicks of the local search, so
+    # those get a small share (restarts) or none (persist).
+    use_lns = bool(recombine) and objective == "cut_edges" and contiguity == "required"
     if mode is Mode.CREATE:
         assignment = restart_search(
-            prob, assignment, work_start, time_limit, restarts, progress=(0.5, 0.8)
+            prob,
+            assignment,
+            work_start,
+            (LNS_RESTART_SHARE / 0.25 if use_lns else 1.0) * time_limit,
+            restarts,
+            progress=(0.5, 0.8),
         )
-    n_free = int(np.count_nonzero(movable))
     if exact is None:
         exact = n_free <= 150 and k <= 12
     # While bands are missed, the search goes on (kicks and restarts from the best plan) for
@@ -429,7 +445,8 @@ def optimise_territories(
     persist_until = work_start + (0.75 if exact else 1.0) * time_limit * WORK_PER_SECOND
     if contiguity == "preferred":
         persist_until = work_start + 0.6 * time_limit * WORK_PER_SECOND
-    assignment = persist(prob, assignment, persist_until, progress=(0.5, 0.9))
+    if not use_lns:
+        assignment = persist(prob, assignment, persist_until, progress=(0.5, 0.9))
     if contiguity == "preferred" and not prob.out_of_time() and bands_missed_of(prob, assignment):
         if state is not None:
             state.report(0.9, "territories: bands missed; letting territories split")
@@ -441,18 +458,26 @@ def optimise_territories(
             progress=(0.6, 0.9),
         )
         assignment = reattach_pieces(prob, assignment)
-    if recombine is None:
-        recombine = mode is Mode.CREATE and travel is None and n_free <= RECOMBINE_MAX_UNITS
     if recombine and not prob.out_of_time():
         if state is not None:
             state.report(0.7, "territories: recombining neighbouring territories")
         stop_at = work_start + RECOMBINE_SHARE * time_limit * WORK_PER_SECOND
-        assignment = recombination.recombine(prob, assignment, stop_at)
+        if use_lns:
+            # Exact large-neighbourhood search: pairs and triples re-split to optimality,
+            # perturbed and descended again, for the time the exact model does not need.
+            stop_at = work_start + LNS_SHARE * time_limit * WORK_PER_SECOND
+            assignment = lns.exact_lns(prob, assignment, stop_at)
+        else:
+            assignment = recombination.recombine(prob, assignment, stop_at)
 
     proven = proven_infeasible = False
     if exact and not prob.out_of_time():
         if state is not None:
             state.report(0.8, "territories: exact model")
+        if use_lns:
+            # One worker on deterministic time, like the search before it: the portfolio's
+            # plans differed between runs, and after the search it only proves optimality.
+            prob.reproducible = True
         exact_assignment, proven, proven_infeasible = solve_exact(prob, assignment)
         if (
             exact_assignment is not None

@@ -1,0 +1,370 @@
+"""Exact large-neighbourhood search for the fewest cut edges (county districting).
+
+The pair and triple re-splits of :mod:`.recombination` stop at a local optimum: every two
+(three) neighbouring territories are split as well as their units allow. On the county graphs
+that local optimum sat 4-19 % above the proven optimum, and whole-problem CP-SAT models did
+not get closer in 120 s on one worker (docs/optimiser.md, "Exact districting probes"). Here:
+
+1. **Descent.** Re-split every pair of adjacent territories, then every connected triple,
+   exactly (CP-SAT, :func:`split_flow`), until none improves: a local optimum with respect to
+   exact re-optimisation of any two or three neighbours. A group whose territories did not
+   change since it was solved to optimality is not solved again.
+2. **Perturbation.** Re-split a random pair or triple with random edge weights (a feasible,
+   contiguous, balanced split that is usually a little worse), then descend again. The
+   result replaces the best plan when it has no more cut edges (equal plans are accepted, so
+   the search walks across the wide plateaus of this objective); after a number of
+   perturbations without a gain, the search restarts from the best plan.
+
+The subproblem (:func:`split_flow`): the units of the group's territories are free, all
+others fixed; each unit takes one of the group's territories; every territory's measures
+stay in their bands; contiguity by a single-commodity flow: the lowest-index unit of each
+territory is its root (root variables ``r[i, t]`` defined by prefix-or variables, so exactly
+one root per territory and no symmetric copies), flow may pass only along uncut edges, and
+every non-root unit consumes one unit of flow. With interchangeable territories (equal bands,
+no fixed units) the labels are ordered by their roots. Minimise the (weighted) cut edges
+inside the group; edges to fixed units are cut whatever the split. Tens of units solve in
+hundredths to tenths of a second.
+
+Every CP-SAT call runs on one worker, bounded by deterministic time, and the model building is
+charged to the work counter by its size, so the same seed gives the same plan under any load;
+a wall clock (the problem's safety deadline) only guards against a runaway solve.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+
+import numpy as np
+
+from planner.optimise.districting.problem import (
+    WORK,
+    WORK_PER_SECOND,
+    IntArray,
+    Problem,
+    band_z,
+)
+
+#: Deterministic seconds per subproblem in the descent (pairs, triples) and per perturbation.
+PAIR_LIMIT = 2.0
+TRIPLE_LIMIT = 4.0
+PERTURB_LIMIT = 0.5
+#: Groups larger than this many units are skipped.
+MAX_GROUP_UNITS = 160
+#: Perturbations without a gain before the walk goes back to the best plan.
+WALK_PATIENCE = 12
+#: Work charged for building a subproblem, per model element (variables and constraints),
+#: in work-counter units (25 us each). Building the model in Python costs more than solving
+#: it: pairs of 20-30 units took 50-130 ms of CPU for 10-70 ms of deterministic time. At
+#: 0.8 a 60 s run on AL used 80 s of CPU; 3 (about 75 us per element) brings CPU time back
+#: to about the limit.
+WORK_PER_ELEMENT = 3.0
+
+
+def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
+    """Number of edges whose ends are in different territories."""
+    return sum(
+        1 for i, js in enumerate(lists) for j in js if i < j and assignment[i] != assignment[j]
+    )
+
+
+def territory_graph(
+    lists: list[list[int]], assignment: IntArray, active: set[int]
+) -> dict[int, set[int]]:
+    """Territories sharing a border, per active territory."""
+    out: dict[int, set[int]] = {t: set() for t in active}
+    for i, js in enumerate(lists):
+        a = int(assignment[i])
+        if a not in active:
+            continue
+        for j in js:
+            b = int(assignment[j])
+            if b != a and b in active:
+                out[a].add(b)
+    return out
+
+
+def groups_of(nbrs: dict[int, set[int]], size: int) -> list[tuple[int, ...]]:
+    """Adjacent pairs (size 2) or connected triples (size 3) of territories, sorted."""
+    if size == 2:
+        return sorted({(s, d) for s, ds in nbrs.items() for d in ds if s < d})
+    return sorted(
+        {
+            (*sorted((s, d, e)),)
+            for s, ds in nbrs.items()
+            for d, e in itertools.combinations(sorted(ds), 2)
+        }
+    )
+
+
+def split_flow(
+    prob: Problem,
+    plan: IntArray,
+    group: tuple[int, ...],
+    limit: float,
+    *,
+    weights: dict[tuple[int, int], int] | None = None,
+    improve: bool = False,
+    seed: int = 0,
+) -> tuple[IntArray | None, bool]:
+    """Best contiguous, balanced split of ``group``'s units among its territories.
+
+    Minimises the cut edges among the group's units (each weighted by ``weights[i, j]``,
+    ``i < j``, default 1). ``improve`` asks only for a split with strictly fewer cut edges
+    than ``plan`` (so a proof that none exists ends the solve early). ``limit`` is CP-SAT's
+    deterministic time. Returns ``(plan or None, proven optimal)``; None when no split (or no
+    better one) was found.
+    """
+    from ortools.sat.python import cp_model
+
+    terr = list(group)
+    n_t = len(terr)
+    pool = np.flatnonzero(np.isin(plan, terr)).tolist()
+    pool_set = set(pool)
+    n = len(pool)
+    m = prob.x.shape[1]
+    model = cp_model.CpModel()
+    xv: dict[tuple[int, int], cp_model.IntVar] = {}
+    for i in pool:
+        opts = range(n_t) if prob.movable[i] else [terr.index(int(plan[i]))]
+        for r in opts:
+            xv[i, r] = model.new_bool_var("")
+        model.add_exactly_one(xv[i, r] for r in opts)
+
+    def var(i: int, r: int) -> cp_model.IntVar | int:
+        return xv.get((i, r), 0)
+
+    for j in range(m):
+        col = prob.x[pool, j]
+        total = max(float(col.sum()), 1e-12)
+        integral = bool(np.allclose(col, np.round(col))) and total < 2**40
+        s = 1.0 if integral else 1e7 / total
+        coef = np.round(col * s).astype(np.int64).tolist()
+        for r, t in enumerate(terr):
+            expr = sum(int(c) * var(i, r) for i, c in zip(pool, coef, strict=True) if c)
+            model.add(expr >= math.ceil(prob.lower[t, j] * s - 1e-9))
+            model.add(expr <= math.floor(prob.upper[t, j] * s + 1e-9))
+    edges = [(i, j) for i in pool for j in prob.lists[i] if j in pool_set and i < j]
+    cut: dict[tuple[int, int], cp_model.IntVar] = {}
+    for i, j in edges:
+        c = model.new_bool_var("")
+        for r in range(n_t):
+            model.add(var(i, r) - var(j, r) <= c)
+            model.add(var(j, r) - var(i, r) <= c)
+        cut[i, j] = c
+    symmetric = all(prob.movable[i] for i in pool) and bool(
+        np.allclose(prob.lower[terr], prob.lower[terr[0]])
+        and np.allclose(prob.upper[terr], prob.upper[terr[0]])
+    )
+    # prefix[pos][r]: some unit among pool[:pos + 1] is in territory r.
+    prefix: list[list[cp_model.IntVar | int]] = []
+    roots: list[cp_model.IntVar | int] = []
+    for pos, i in enumerate(pool):
+        row: list[cp_model.IntVar | int] = []
+        root_terms = []
+        for r in range(n_t):
+            x_ir = var(i, r)
+            before = prefix[pos - 1][r] if pos else 0
+            if isinstance(x_ir, int) and x_ir == 0:
+                row.append(before)
+                continue
+            p = model.new_bool_var("")
+            model.add(p >= x_ir)
+            if not isinstance(before, int):
+                model.add(p >= before)
+                model.add(p <= before + x_ir)
+            else:
+                model.add(p <= x_ir)
+            row.append(p)
+            # Unit i is territory r's root when it is in r and no earlier unit is.
+            root = model.new_bool_var("")
+            model.add(root <= x_ir)
+            if not isinstance(before, int):
+                model.add(root <= 1 - before)
+                model.add(root >= x_ir - before)
+            else:
+                model.add(root >= x_ir)
+            root_terms.append(root)
+        prefix.append(row)
+        roots.append(sum(root_terms) if root_terms else 0)
+    if symmetric and n_t > 1:
+        # Interchangeable labels: territory r's first unit comes after territory r-1's.
+        model.add(xv[pool[0], 0] == 1)
+        for pos, i in enumerate(pool):
+            for r in range(1, n_t):
+                model.add(xv[i, r] <= (prefix[pos - 1][r - 1] if pos else 0))
+    n_elements = len(xv) * 4 + len(edges) * (2 * n_t + 3)
+    if prob.keeps_contiguity:
+        flow: dict[tuple[int, int], cp_model.IntVar] = {}
+        for i, j in edges:
+            for a, b in ((i, j), (j, i)):
+                f = model.new_int_var(0, n - 1, "")
+                model.add(f == 0).only_enforce_if(cut[i, j])
+                flow[a, b] = f
+        inflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in pool}
+        outflow: dict[int, list[cp_model.IntVar]] = {i: [] for i in pool}
+        for (a, b), f in flow.items():
+            outflow[a].append(f)
+            inflow[b].append(f)
+        for pos, i in enumerate(pool):
+            model.add(sum(inflow[i]) - sum(outflow[i]) >= 1 - n * roots[pos])
+        n_elements += len(flow) * 2 + n
+    w = weights or {}
+    objective = sum(int(w.get(e, 1)) * c for e, c in cut.items())
+    model.minimize(objective)
+    if improve:
+        current = sum(int(w.get(e, 1)) for e in edges if plan[e[0]] != plan[e[1]])
+        model.add(objective <= current - 1)
+    # The plan as a hint, its labels ordered as the symmetry breaking wants them.
+    order = sorted(terr, key=lambda t: int(np.flatnonzero(plan == t).min())) if symmetric else terr
+    label = {t: r for r, t in enumerate(order)}
+    for (i, r), v in xv.items():
+        model.add_hint(v, label[int(plan[i])] == r)
+    WORK.ticks += WORK_PER_ELEMENT * n_elements
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = max(limit, 0.01)
+    solver.parameters.max_time_in_seconds = max(0.1, prob.wall_deadline - time.perf_counter())
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    WORK.ticks += float(solver.response_proto.deterministic_time) * WORK_PER_SECOND
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status == cp_model.INFEASIBLE
+    out = plan.copy()
+    for (i, r), v in xv.items():
+        if solver.value(v):
+            out[i] = order[r] if symmetric else terr[r]
+    return out, status == cp_model.OPTIMAL
+
+
+class _Descent:
+    """Pairs then triples until none improves; remembers groups proven optimal."""
+
+    def __init__(self, prob: Problem) -> None:
+        self.prob = prob
+        self.active = {int(t) for t in np.flatnonzero(prob.active)}
+        self.solved: set[tuple[tuple[int, ...], bytes]] = set()
+        #: Set when a group holding every active territory was solved to optimality: then
+        #: the plan is optimal for the whole problem (k = 2, or k = 3 with triples).
+        self.global_optimal = False
+
+    def key(self, plan: IntArray, group: tuple[int, ...]) -> tuple[tuple[int, ...], bytes]:
+        members = np.isin(plan, group)
+        # The group's units and their territories identify the subproblem exactly.
+        return group, np.where(members, plan, -1).astype(
+            np.int8 if self.prob.k < 127 else np.int64
+        ).tobytes()
+
+    def run(self, plan: IntArray, work_limit: float) -> IntArray:
+        prob = self.prob
+        best = plan.copy()
+        cuts = cut_count(prob.lists, best)
+        size = 2
+        while size <= 3:
+            improved = False
+            nbrs = territory_graph(prob.lists, best, self.active)
+            groups = groups_of(nbrs, size)
+            for gi in prob.rng.permutation(len(groups)).tolist():
+                group = groups[gi]
+                if prob.out_of_time() or WORK.ticks >= work_limit:
+                    return best
+                key = self.key(best, group)
+                if key in self.solved:
+                    continue
+                if int(np.count_nonzero(np.isin(best, group))) > MAX_GROUP_UNITS:
+                    continue
+                limit = PAIR_LIMIT if size == 2 else TRIPLE_LIMIT
+                limit = min(limit, (work_limit - WORK.ticks) / WORK_PER_SECOND)
+                # A group with a territory outside its band takes any balanced split (the
+                # bands are hard in the subproblem); one in band only a better one.
+                repair = not group_in_band(prob, best, group)
+                out, proven = split_flow(prob, best, group, limit, improve=not repair)
+                whole = len(group) == len(self.active)
+                if out is None:
+                    if proven:
+                        self.solved.add(key)
+                        if whole and not repair:
+                            self.global_optimal = True
+                            return best
+                    continue
+                if whole and proven:
+                    self.global_optimal = True
+                    return out
+                new = cut_count(prob.lists, out)
+                if new < cuts or repair:
+                    best, cuts = out, new
+                    improved = True
+                    if size == 3:
+                        break  # back to the (cheaper) pairs
+            size = 2 if improved else size + 1
+        return best
+
+
+def _territories_in_band(prob: Problem, plan: IntArray) -> np.ndarray:
+    values = np.zeros((prob.k, prob.x.shape[1]))
+    np.add.at(values, plan[plan >= 0], prob.x[plan >= 0])
+    z = np.abs(band_z(values, prob.lower, prob.upper))
+    return np.asarray(np.all(z <= 1.0 + 1e-9, axis=1))
+
+
+def group_in_band(prob: Problem, plan: IntArray, group: tuple[int, ...]) -> bool:
+    """Whether every territory of ``group`` is within its bands."""
+    return bool(_territories_in_band(prob, plan)[list(group)].all())
+
+
+def in_band(prob: Problem, plan: IntArray) -> bool:
+    """Whether every active territory is within its bands."""
+    return bool(_territories_in_band(prob, plan)[prob.active].all())
+
+
+def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArray:
+    """Fewest cut edges by exact descent and perturbation (see the module's docstring) until
+    ``work_limit`` on the work counter. Returns the best plan (``assignment`` if nothing
+    better, contiguous and in band, was found)."""
+    if prob.k < 2:
+        return assignment
+    descent = _Descent(prob)
+    best = descent.run(assignment, work_limit)
+    best_cuts = cut_count(prob.lists, best)
+    if descent.global_optimal or not in_band(prob, best):
+        return best
+    current, current_cuts = best, best_cuts
+    stale = 0
+    while not prob.out_of_time() and WORK.ticks < work_limit:
+        nbrs = territory_graph(prob.lists, current, descent.active)
+        size = 2 if prob.rng.random() < 0.5 or prob.k < 3 else 3
+        groups = [
+            g
+            for g in groups_of(nbrs, size) or groups_of(nbrs, 2)
+            if int(np.count_nonzero(np.isin(current, g))) <= MAX_GROUP_UNITS
+        ]
+        if not groups:
+            break
+        group = groups[int(prob.rng.integers(len(groups)))]
+        pool = np.flatnonzero(np.isin(current, group))
+        weights = {
+            (i, j): int(prob.rng.integers(1, 11))
+            for i in pool.tolist()
+            for j in prob.lists[i]
+            if i < j and current[j] in group
+        }
+        limit = min(PERTURB_LIMIT, (work_limit - WORK.ticks) / WORK_PER_SECOND)
+        kicked, _ = split_flow(
+            prob, current, group, limit, weights=weights, seed=int(prob.rng.integers(1 << 30))
+        )
+        if kicked is None:
+            continue
+        trial = descent.run(kicked, work_limit)
+        if descent.global_optimal:
+            return trial
+        trial_cuts = cut_count(prob.lists, trial)
+        if trial_cuts <= current_cuts:
+            current, current_cuts = trial, trial_cuts
+        if trial_cuts < best_cuts:
+            best, best_cuts, stale = trial, trial_cuts, 0
+        else:
+            stale += 1
+            if stale >= WALK_PATIENCE:
+                current, current_cuts, stale = best, best_cuts, 0
+    return best
