@@ -278,7 +278,10 @@ def run_size(n: int) -> None:
             send(QEvent.Type.MouseButtonPress, sx[0], sy[0], Qt.MouseButton.LeftButton)
             settle()
             for m in range(1, MOVES + 1):
-                k = min(4 * m, len(sx) - 1)
+                # The moves spread over the whole path, so the last one ends where the
+                # button is released, as a real mouse does: the release comes at the
+                # cursor's position, which the last move event put there.
+                k = round(m * (len(sx) - 1) / MOVES)
                 wall, cpu = time.perf_counter(), time.process_time()
                 if move_profile:
                     move_profile.enable()
