@@ -1224,6 +1224,13 @@ class BoundaryRepair:
         to = np.asarray(to_l, dtype=np.int64)
         parent = np.asarray(parent_l, dtype=np.int64)
         frm = a[units].astype(np.int64)
+        passed = self._passed(units, frm, to)
+        self.evals += units.size
+        return units, frm, to, passed, parent
+
+    def _passed(self, units: IntArray, frm: IntArray, to: IntArray) -> FloatArray:
+        """The measures each move carries from ``frm`` to ``to``: the units' own, and for the
+        travel measure the mean of what the giver loses and the taker gains."""
         passed = self.x[units].copy()
         if units.size and self.travel is not None and self.agg is not None:
             tr, j = self.travel, self.travel.measure
@@ -1232,8 +1239,7 @@ class BoundaryRepair:
             lost = tr.hours(self.agg[frm], frm) - tr.hours(self.agg[frm] - ct, frm)
             gained = tr.hours(self.agg[to] + cs, to) - tr.hours(self.agg[to], to)
             passed[:, j] += 0.5 * (lost + gained)
-        self.evals += units.size
-        return units, frm, to, passed, parent
+        return passed
 
     def all_moves(self) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
         """Moves of every free unit to every territory bordering its own: unit, from, to,
@@ -1260,14 +1266,7 @@ class BoundaryRepair:
         units = np.asarray(units_l, dtype=np.int64)
         to = np.asarray(to_l, dtype=np.int64)
         frm = a[units].astype(np.int64)
-        passed = self.x[units].copy()
-        if units.size and self.travel is not None and self.agg is not None:
-            tr, j = self.travel, self.travel.measure
-            ct = tr.contribution(units, frm)
-            cs = tr.contribution(units, to)
-            lost = tr.hours(self.agg[frm], frm) - tr.hours(self.agg[frm] - ct, frm)
-            gained = tr.hours(self.agg[to] + cs, to) - tr.hours(self.agg[to], to)
-            passed[:, j] += 0.5 * (lost + gained)
+        passed = self._passed(units, frm, to)
         return units, frm, to, passed
 
     def move_cost(self, units: IntArray, frm: IntArray, to: IntArray) -> FloatArray:

@@ -1438,16 +1438,9 @@ class MapCanvas(QWidget):
         brush_of = self._unit_brush_of
         self._build_unit_paths(order)
         paths = self._unit_paths
-        current = -1
-        for i in order.tolist():
-            path = paths[i]
-            if path is None:
-                continue
-            b = brush_of[i]
-            if b != current:
-                painter.setBrush(brushes[b])
-                current = b
-            painter.drawPath(path)
+        _draw_by_brush(
+            painter, order.tolist(), [paths[i] for i in order.tolist()], brush_of, brushes
+        )
 
     def _build_unit_paths(self, units: np.ndarray) -> None:
         """Build the per-unit paths of ``units`` that are not built yet (full detail)."""
@@ -1504,15 +1497,10 @@ class MapCanvas(QWidget):
         brush_of = self._unit_brush_of
         order = units[np.argsort(brush_of[units], kind="stable")]
         brushes = self._unit_brushes_opaque if opaque else self._unit_brushes
-        current = -1
-        for i, path in zip(order.tolist(), self._unit_levels.unit_paths(level, order), strict=True):
-            if path is None:
-                continue
-            b = brush_of[i]
-            if b != current:
-                painter.setBrush(brushes[b])
-                current = b
-            painter.drawPath(path)
+        indices = order.tolist()
+        _draw_by_brush(
+            painter, indices, self._unit_levels.unit_paths(level, order), brush_of, brushes
+        )
 
     def _draw_accounts(self, pixels: np.ndarray, left: float, top: float) -> None:
         """Rasterise the account dots into ``pixels`` (numpy only, no loop over accounts).
@@ -1823,3 +1811,23 @@ class MapCanvas(QWidget):
         painter.drawLine(QPointF(x0, y0 - 5), QPointF(x0, y0 + 1))
         painter.drawLine(QPointF(x0 + length_px, y0 - 5), QPointF(x0 + length_px, y0 + 1))
         painter.drawText(QPointF(x0 + length_px + 6, y0 + 4), text)
+
+
+def _draw_by_brush(
+    painter: QPainter,
+    indices: list[int],
+    paths: Sequence[QPainterPath | None],
+    brush_of: np.ndarray,
+    brushes: Sequence[QBrush],
+) -> None:
+    """Draw unit paths in order, setting the brush only when it changes (units come
+    sorted by brush, so a colour group costs one ``setBrush``)."""
+    current = -1
+    for i, path in zip(indices, paths, strict=True):
+        if path is None:
+            continue
+        b = brush_of[i]
+        if b != current:
+            painter.setBrush(brushes[b])
+            current = b
+        painter.drawPath(path)
