@@ -375,11 +375,7 @@ class PlanMapPresenter:
                 if len(differ):
                     self.canvas.recolour_accounts(differ, account_palette[accounts[differ] + 1])
         self._shown_accounts = accounts.copy()
-        self._shown_moved = (
-            np.asarray(preview.account_indices, dtype=np.intp)
-            if preview is not None
-            else np.zeros(0, dtype=np.intp)
-        )
+        self._shown_moved = _moved_accounts(preview)
 
     def _palettes(self, preview: Change | None) -> tuple[np.ndarray, np.ndarray]:
         # A preview changes no territory's colour: the palettes of the last applied state
@@ -397,11 +393,7 @@ class PlanMapPresenter:
         shown = self._shown_accounts
         assert plan is not None and shown is not None
         unit_palette, account_palette = self._palettes(preview)
-        moved = (
-            np.asarray(preview.account_indices, dtype=np.intp)
-            if preview is not None
-            else np.zeros(0, dtype=np.intp)
-        )
+        moved = _moved_accounts(preview)
         last = self._shown_moved
         if len(last) and len(moved):
             again = np.zeros(len(shown), dtype=bool)
@@ -481,3 +473,10 @@ class PlanMapPresenter:
         self.canvas.set_account_colors(self.account_colors())
         self.refresh_outlines()
         self.refresh_legend()
+
+
+def _moved_accounts(preview: Change | None) -> np.ndarray:
+    """The accounts a preview shows elsewhere than the plan (none without a preview)."""
+    if preview is None:
+        return np.zeros(0, dtype=np.intp)
+    return np.asarray(preview.account_indices, dtype=np.intp)

@@ -280,11 +280,10 @@ class _GestureTool(MapTool):
             painter.drawPolygon(poly)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(QColor(20, 20, 20), 2, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         if closed:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPolygon(poly)
         else:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPolyline(poly)
 
 
