@@ -11,7 +11,12 @@ import pytest
 
 from planner.optimise.districting import WORK_PER_SECOND, optimise_territories, work_ticks
 from planner.optimise.districting.lns import cut_count, exact_lns, split_flow
-from planner.optimise.districting.problem import Problem
+from planner.optimise.districting.problem import (
+    CPU_PER_DETERMINISTIC_SECOND,
+    Problem,
+    charge_cp_sat,
+    deterministic_budget,
+)
 from planner.optimise.graph import Adjacency, connected_components, cut_edges
 from tests.optimise.test_districting import grid, measures
 from tests.optimise.test_reproducible import busy_machine
@@ -167,3 +172,61 @@ def test_the_search_gives_the_same_plan_on_a_busy_machine(monkeypatch: pytest.Mo
     with busy_machine():
         busy = run()
     assert np.array_equal(quiet, busy)
+
+
+def test_split_without_the_lp_reaches_the_same_optimum() -> None:
+    # The descent's second, longer solve of a hard group runs at linearization level 0.
+    adj, _ = grid(3, 4)
+    x = np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8], dtype=float)
+    k, lower, upper = 3, 52 / 3 - 2, 52 / 3 + 2
+    optimum = brute_force(adj, x, k, lower, upper)
+    prob = cut_problem(adj, x, k, lower, upper)
+    start = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 2, 2])
+    out, optimal = split_flow(prob, start, (0, 1, 2), 10.0, linearization=0)
+    assert out is not None and optimal
+    assert cut_edges(adj, out) == optimum
+    assert contiguous(adj, out, k)
+
+
+def test_a_group_cut_by_its_limit_is_solved_once_more_without_the_lp_then_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.optimise.districting import lns
+
+    calls: list[tuple[tuple[int, ...], int]] = []
+
+    def timed_out(prob, plan, group, limit, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((tuple(group), kwargs.get("linearization", 1)))
+        charge_cp_sat(limit / 100, kwargs.get("linearization", 1))
+        return None, False  # neither a better split nor a proof within the limit
+
+    monkeypatch.setattr(lns, "split_flow", timed_out)
+    adj, _ = grid(3, 4)
+    x = np.ones(12)
+    prob = cut_problem(adj, x, 3, 4.0, 4.0)
+    plan = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 2, 2])
+    descent = lns._Descent(prob)
+    limit = work_ticks() + 1000.0 * WORK_PER_SECOND
+    assert np.array_equal(descent.run(plan, limit), plan)
+    first = list(calls)
+    groups = {g for g, _ in first}
+    # Every pair and the triple: once with the LP, once more without it.
+    assert sorted(first) == sorted([(g, 1) for g in groups] + [(g, 0) for g in groups])
+    assert (0, 1, 2) in groups
+    calls.clear()
+    descent.run(plan, limit)
+    assert calls == []  # nothing solved again on an unchanged plan
+
+
+def test_cp_sat_is_charged_by_deterministic_time_at_the_measured_cpu_rate() -> None:
+    before = work_ticks()
+    charge_cp_sat(2.0, 1)
+    with_lp = work_ticks() - before
+    charge_cp_sat(2.0, 0)
+    without = work_ticks() - before - with_lp
+    assert with_lp == pytest.approx(2.0 * CPU_PER_DETERMINISTIC_SECOND[1] * WORK_PER_SECOND)
+    assert without == pytest.approx(2.0 * CPU_PER_DETERMINISTIC_SECOND[0] * WORK_PER_SECOND)
+    # A deterministic budget charged at that rate ends on the work limit.
+    limit = work_ticks() + 3.0 * WORK_PER_SECOND
+    charge_cp_sat(deterministic_budget(limit, 1), 1)
+    assert work_ticks() == pytest.approx(limit)

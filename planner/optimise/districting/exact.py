@@ -9,11 +9,11 @@ import time
 import numpy as np
 
 from planner.optimise.districting.problem import (
+    CPU_PER_DETERMINISTIC_SECOND,
     DISRUPTION_WEIGHT,
-    WORK,
-    WORK_PER_SECOND,
     IntArray,
     Problem,
+    charge_cp_sat,
 )
 from planner.optimise.districting.state import State
 
@@ -179,7 +179,7 @@ def solve_exact(prob: Problem, hint: IntArray) -> tuple[IntArray | None, bool, b
         # Deterministic time does not depend on machine load, so one worker bounded by it
         # gives the same plan on every run; the wall-time bound above only guards the deadline.
         solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = max(0.1, left)
+        solver.parameters.max_deterministic_time = max(0.1, left / CPU_PER_DETERMINISTIC_SECOND[1])
         solver.parameters.max_time_in_seconds = max(0.1, prob.wall_deadline - time.perf_counter())
     else:
         # Two workers (portfolio) find far better cut-edge plans than one or an interleaved
@@ -197,7 +197,7 @@ def solve_exact(prob: Problem, hint: IntArray) -> tuple[IntArray | None, bool, b
 
     status = solver.solve(model, _Stop())
     # Charged by deterministic time, so the work counter does not depend on the load.
-    WORK.ticks += float(solver.response_proto.deterministic_time) * WORK_PER_SECOND
+    charge_cp_sat(solver.response_proto.deterministic_time)
     if prob.state is not None and prob.state.is_cancelled():
         prob.stopped = True
     if status == cp_model.INFEASIBLE:

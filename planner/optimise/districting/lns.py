@@ -8,7 +8,10 @@ not get closer in 120 s on one worker (docs/optimiser.md, "Exact districting pro
 1. **Descent.** Re-split every pair of adjacent territories, then every connected triple,
    exactly (CP-SAT, :func:`split_flow`), until none improves: a local optimum with respect to
    exact re-optimisation of any two or three neighbours. A group whose territories did not
-   change since it was solved to optimality is not solved again.
+   change since it was solved to optimality is not solved again; one that reached its limit
+   is solved once more, for longer and without CP-SAT's LP (which finds improving splits
+   fast but proves nothing here), then left until it changes. Then connected quadruples, the
+   same way (with k = 4 the quadruple is the whole problem).
 2. **Perturbation.** Re-split a random pair or triple with random edge weights (a feasible,
    contiguous, balanced split that is usually a little worse), then descend again. The
    result replaces the best plan when it has no more cut edges (equal plans are accepted, so
@@ -25,9 +28,11 @@ no fixed units) the labels are ordered by their roots. Minimise the (weighted) c
 inside the group; edges to fixed units are cut whatever the split. Tens of units solve in
 hundredths to tenths of a second.
 
-Every CP-SAT call runs on one worker, bounded by deterministic time, and the model building is
-charged to the work counter by its size, so the same seed gives the same plan under any load;
-a wall clock (the problem's safety deadline) only guards against a runaway solve.
+Every CP-SAT call runs on one worker, bounded by deterministic time, charged to the work
+counter at the CPU rate measured per deterministic second (:func:`.problem.charge_cp_sat`),
+and the model building is charged by its size, so the same seed gives the same plan under any
+load and a run's CPU time stays within its limit; a wall clock (the problem's safety deadline)
+only guards against a runaway solve.
 """
 
 from __future__ import annotations
@@ -40,16 +45,31 @@ import numpy as np
 
 from planner.optimise.districting.problem import (
     WORK,
-    WORK_PER_SECOND,
     IntArray,
     Problem,
     band_z,
+    charge_cp_sat,
+    deterministic_budget,
 )
 
 #: Deterministic seconds per subproblem in the descent (pairs, triples) and per perturbation.
+#: Triples were 4; with the longer solve without the LP for the hard ones (HARD_LIMIT), a short
+#: first try lets the first descent end sooner: AL at 120 s reached the optimum (55) with
+#: either, with no perturbation at 4 and 22 at 1.5.
 PAIR_LIMIT = 2.0
-TRIPLE_LIMIT = 4.0
+TRIPLE_LIMIT = 1.5
 PERTURB_LIMIT = 0.5
+#: Deterministic seconds of the second, longer solve of a group that reached its limit, without
+#: the LP (linearization level 0). The LP finds improving splits fast (the descent's first
+#: passes) but does not help to prove that none exists: its bound stays at 0-3 cut edges
+#: whatever the split. On AL's local optimum (57 cut edges) at the same CPU (about 5 s per
+#: triple), level 1 proved none of 7 hard triples, level 0 proved 2 and improved one (57 -> 56).
+HARD_LIMIT = 8.0
+#: Connected quadruples of territories after the triples (at HARD_LIMIT, without the LP). On
+#: AL's local optimum of pairs and triples (57), 4 of 8 quadruples of 29-47 counties were
+#: proven optimal within the limit and one improved (57 -> 56). With four territories
+#: (k = 4) the quadruple is the whole problem.
+QUADRUPLES = True
 #: Groups larger than this many units are skipped.
 MAX_GROUP_UNITS = 160
 #: Perturbations without a gain before the walk goes back to the best plan.
@@ -86,16 +106,20 @@ def territory_graph(
 
 
 def groups_of(nbrs: dict[int, set[int]], size: int) -> list[tuple[int, ...]]:
-    """Adjacent pairs (size 2) or connected triples (size 3) of territories, sorted."""
+    """Adjacent pairs (size 2), connected triples (3) or connected quadruples (4) of
+    territories, each sorted."""
     if size == 2:
         return sorted({(s, d) for s, ds in nbrs.items() for d in ds if s < d})
-    return sorted(
-        {
-            (*sorted((s, d, e)),)
-            for s, ds in nbrs.items()
-            for d, e in itertools.combinations(sorted(ds), 2)
-        }
-    )
+    if size == 3:
+        return sorted(
+            {
+                (*sorted((s, d, e)),)
+                for s, ds in nbrs.items()
+                for d, e in itertools.combinations(sorted(ds), 2)
+            }
+        )
+    smaller = groups_of(nbrs, size - 1)
+    return sorted({(*sorted((*g, d)),) for g in smaller for t in g for d in nbrs[t] if d not in g})
 
 
 def split_flow(
@@ -107,6 +131,7 @@ def split_flow(
     weights: dict[tuple[int, int], int] | None = None,
     improve: bool = False,
     seed: int = 0,
+    linearization: int = 1,
 ) -> tuple[IntArray | None, bool]:
     """Best contiguous, balanced split of ``group``'s units among its territories.
 
@@ -114,7 +139,7 @@ def split_flow(
     ``i < j``, default 1). ``improve`` asks only for a split with strictly fewer cut edges
     than ``plan`` (so a proof that none exists ends the solve early). ``limit`` is CP-SAT's
     deterministic time. Returns ``(plan or None, proven optimal)``; None when no split (or no
-    better one) was found.
+    better one) was found. ``linearization`` is CP-SAT's linearization level.
     """
     from ortools.sat.python import cp_model
 
@@ -227,8 +252,9 @@ def split_flow(
     solver.parameters.max_deterministic_time = max(limit, 0.01)
     solver.parameters.max_time_in_seconds = max(0.1, prob.wall_deadline - time.perf_counter())
     solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = linearization
     status = solver.solve(model)
-    WORK.ticks += float(solver.response_proto.deterministic_time) * WORK_PER_SECOND
+    charge_cp_sat(solver.response_proto.deterministic_time, linearization)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status == cp_model.INFEASIBLE
     out = plan.copy()
@@ -245,6 +271,13 @@ class _Descent:
         self.prob = prob
         self.active = {int(t) for t in np.flatnonzero(prob.active)}
         self.solved: set[tuple[tuple[int, ...], bytes]] = set()
+        #: Groups whose solve reached its limit without a better split or a proof. Tried again
+        #: in every later descent, they cost a full limit each time for nothing (on AL, 10 of
+        #: 22 triples: a 60 s run made a single perturbation). They get one longer solve
+        #: without the LP (see HARD_LIMIT) once the descent has converged.
+        self.tried: set[tuple[tuple[int, ...], bytes]] = set()
+        #: Groups that also reached the longer limit.
+        self.hard: set[tuple[tuple[int, ...], bytes]] = set()
         #: Set when a group holding every active territory was solved to optimality: then
         #: the plan is optimal for the whole problem (k = 2, or k = 3 with triples).
         self.global_optimal = False
@@ -260,26 +293,40 @@ class _Descent:
         prob = self.prob
         best = plan.copy()
         cuts = cut_count(prob.lists, best)
-        size = 2
-        while size <= 3:
+        # Levels: 2 = pairs, 3 = triples, 4 = the pairs and triples that reached their limit,
+        # solved again for longer without the LP, 5 = connected quadruples (without the LP, as
+        # long). Back to the pairs after any gain.
+        level = 2
+        while level <= 5:
             improved = False
             nbrs = territory_graph(prob.lists, best, self.active)
-            groups = groups_of(nbrs, size)
+            if level == 4:
+                groups = groups_of(nbrs, 2) + groups_of(nbrs, 3)
+            elif level == 5:
+                groups = groups_of(nbrs, 4) if QUADRUPLES else []
+            else:
+                groups = groups_of(nbrs, level)
+            hard = level >= 4
             for gi in prob.rng.permutation(len(groups)).tolist():
                 group = groups[gi]
                 if prob.out_of_time() or WORK.ticks >= work_limit:
                     return best
                 key = self.key(best, group)
-                if key in self.solved:
+                if key in self.solved or (key in self.hard if hard else key in self.tried):
+                    continue
+                if level == 4 and key not in self.tried:
                     continue
                 if int(np.count_nonzero(np.isin(best, group))) > MAX_GROUP_UNITS:
                     continue
-                limit = PAIR_LIMIT if size == 2 else TRIPLE_LIMIT
-                limit = min(limit, (work_limit - WORK.ticks) / WORK_PER_SECOND)
                 # A group with a territory outside its band takes any balanced split (the
                 # bands are hard in the subproblem); one in band only a better one.
                 repair = not group_in_band(prob, best, group)
-                out, proven = split_flow(prob, best, group, limit, improve=not repair)
+                lin = 0 if hard and not repair else 1
+                limit = HARD_LIMIT if hard else PAIR_LIMIT if len(group) == 2 else TRIPLE_LIMIT
+                limit = min(limit, deterministic_budget(work_limit, lin))
+                out, proven = split_flow(
+                    prob, best, group, limit, improve=not repair, linearization=lin
+                )
                 whole = len(group) == len(self.active)
                 if out is None:
                     if proven:
@@ -287,6 +334,8 @@ class _Descent:
                         if whole and not repair:
                             self.global_optimal = True
                             return best
+                    elif WORK.ticks < work_limit:  # cut by its own limit, not the run's
+                        (self.hard if hard else self.tried).add(key)
                     continue
                 if whole and proven:
                     self.global_optimal = True
@@ -295,9 +344,9 @@ class _Descent:
                 if new < cuts or repair:
                     best, cuts = out, new
                     improved = True
-                    if size == 3:
+                    if len(group) >= 3 or hard:
                         break  # back to the (cheaper) pairs
-            size = 2 if improved else size + 1
+            level = 2 if improved else level + 1
         return best
 
 
@@ -349,7 +398,7 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             for j in prob.lists[i]
             if i < j and current[j] in group
         }
-        limit = min(PERTURB_LIMIT, (work_limit - WORK.ticks) / WORK_PER_SECOND)
+        limit = min(PERTURB_LIMIT, deterministic_budget(work_limit))
         kicked, _ = split_flow(
             prob, current, group, limit, weights=weights, seed=int(prob.rng.integers(1 << 30))
         )
