@@ -453,14 +453,17 @@ class PlanMapPresenter:
         if not moved and not properties:
             return
         recolour_all = self._deviation_key() is not None or self._attainment_period() is not None
-        if properties or recolour_all:
-            # A property (colour, name...) or, colouring by deviation, any move (targets
-            # shift) changes colours beyond the moved items.
-            self.canvas.set_unit_colors(self.unit_colors())
-            self.canvas.set_account_colors(self.account_colors())
-        else:
-            self.show_assignment()
-        self.refresh_outlines(refresh.balance)
+        # The recoloured items and the changed outlines lie around the same place (a
+        # lasso's region): the map there is composed once for both, not once for each.
+        with self.canvas.one_patch():
+            if properties or recolour_all:
+                # A property (colour, name...) or, colouring by deviation, any move
+                # (targets shift) changes colours beyond the moved items.
+                self.canvas.set_unit_colors(self.unit_colors())
+                self.canvas.set_account_colors(self.account_colors())
+            else:
+                self.show_assignment()
+            self.refresh_outlines(refresh.balance)
         if properties:
             self.refresh_legend()
 
