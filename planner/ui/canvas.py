@@ -247,6 +247,13 @@ def _halo(alpha: np.ndarray) -> np.ndarray:
     return np.maximum(wide, tall)
 
 
+def _sprite_size(widths: Sequence[float], heights: Sequence[float]) -> tuple[int, int]:
+    """Pixel size of a text sprite whose lines have these advances and heights."""
+    width = math.ceil(max(widths, default=0)) + 6
+    height = math.ceil(sum(heights)) + 6
+    return max(width, 1), max(height, 1)
+
+
 def text_sprite(lines: Sequence[str], fonts: Sequence[QFont], centred: bool = True) -> QImage:
     """Text lines with a white halo, pre-rendered into a transparent image.
 
@@ -274,9 +281,8 @@ def text_sprite(lines: Sequence[str], fonts: Sequence[QFont], centred: bool = Tr
     pick = [fonts[min(i, len(fonts) - 1)] for i in range(len(lines))]
     metrics = [QFontMetricsF(f) for f in pick]
     widths = [m.horizontalAdvance(t) for m, t in zip(metrics, lines, strict=True)]
-    width = math.ceil(max(widths, default=0)) + 6
-    height = math.ceil(sum(m.height() for m in metrics)) + 6
-    image = QImage(max(width, 1), max(height, 1), QImage.Format.Format_ARGB32_Premultiplied)
+    width, height = _sprite_size(widths, [m.height() for m in metrics])
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(0)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -411,9 +417,10 @@ class MapCanvas(QWidget):
         self._outlines = OutlineLevels()
         self._terr_bounds = np.zeros((0, 4))
         self._terr_anchor = np.zeros((0, 2))
-        self._terr_labels: list[QImage | None] = []
+        #: Each territory label's size with its numbers, and with its name alone (the
+        #: text's size without the halo; from the font metrics: the sprite of a label is
+        #: drawn only when the label is placed, see :meth:`_sprite`).
         self._terr_label_size = np.zeros((0, 2))
-        self._terr_short_labels: list[QImage | None] = []
         self._terr_short_size = np.zeros((0, 2))
         self._terr_area = np.zeros(0)
         #: The geometries and label texts last set (identity tells what an edit changed).
@@ -429,6 +436,10 @@ class MapCanvas(QWidget):
         self._labels_version = 0
         self._label_cache: tuple[Any, ...] | None = None
         self._sprites: dict[str, QImage] = {}
+        #: Label fonts and their metrics (made once), and the advance of each line drawn
+        #: in them (a territory's name line stays the same while its numbers change).
+        self._label_metrics: list[tuple[QFont, QFontMetricsF, float]] = []
+        self._line_widths: dict[tuple[int, str], float] = {}
         self._highlight: set[int] = set()
         # Reps.
         self._rep_xy = np.zeros((0, 2))
@@ -700,22 +711,11 @@ class MapCanvas(QWidget):
             ax, ay = web_mercator(shapely.get_x(points), shapely.get_y(points))
             anchor[present] = np.column_stack([ax, ay])
         self._terr_anchor = anchor
-        self._terr_labels = [self._sprite(str(text)) if text else None for text in labels]
-        sizes = np.zeros((n, 2))
-        for i, sprite in enumerate(self._terr_labels):
-            if sprite is not None:
-                sizes[i] = sprite.width() - 6, sprite.height() - 6
-        self._terr_label_size = sizes
+        self._terr_label_size = np.zeros((n, 2))
         # A label that does not fit with its numbers may still fit with its name alone.
-        self._terr_short_labels = [
-            self._sprite(str(text).split("\n")[0]) if text and "\n" in str(text) else None
-            for text in labels
-        ]
-        short = np.zeros((n, 2))
-        for i, sprite in enumerate(self._terr_short_labels):
-            if sprite is not None:
-                short[i] = sprite.width() - 6, sprite.height() - 6
-        self._terr_short_size = short
+        self._terr_short_size = np.zeros((n, 2))
+        for i, text in enumerate(self._terr_texts):
+            self._size_label(i, text)
         # Label priority: area on the map (Mercator stretches area by 1/cos² of latitude).
         area = np.zeros(n)
         if n:
@@ -762,17 +762,7 @@ class MapCanvas(QWidget):
             self._terr_anchor[shapes] = anchor
             self._terr_area[shapes] = np.nan_to_num(area)
         for i in texts:
-            text = labels[i]
-            sprite = self._sprite(text) if text else None
-            self._terr_labels[i] = sprite
-            self._terr_label_size[i] = (
-                (sprite.width() - 6, sprite.height() - 6) if sprite is not None else (0, 0)
-            )
-            short = self._sprite(text.split("\n")[0]) if text and "\n" in text else None
-            self._terr_short_labels[i] = short
-            self._terr_short_size[i] = (
-                (short.width() - 6, short.height() - 6) if short is not None else (0, 0)
-            )
+            self._size_label(i, labels[i])
         self._terr_texts = list(labels)
         self._labels_version += 1
         if shapes:
@@ -1048,6 +1038,41 @@ class MapCanvas(QWidget):
             sprite = text_sprite(lines, _label_fonts() if centred else _label_fonts()[1:], centred)
             self._sprites[key] = sprite
         return sprite
+
+    def _label_box(self, text: str) -> tuple[float, float]:
+        """Size of a territory label's text without its halo: the size of its sprite, from
+        the font metrics alone (a release at national scale relabels a hundred territories,
+        and drawing every sprite cost 22 ms where only the placed labels are seen)."""
+        fonts = self._label_metrics
+        if not fonts:
+            fonts = self._label_metrics = [
+                (f, QFontMetricsF(f), QFontMetricsF(f).height()) for f in _label_fonts()
+            ]
+        widths = self._line_widths
+        if len(widths) > 20000:
+            widths.clear()
+        last = len(fonts) - 1
+        widest, height, row = 0.0, 0.0, 0
+        for line in text.split("\n"):
+            if not line:
+                continue
+            font = row if row < last else last
+            width = widths.get((font, line))
+            if width is None:
+                width = widths[(font, line)] = fonts[font][1].horizontalAdvance(line)
+            widest = width if width > widest else widest
+            height += fonts[font][2]
+            row += 1
+        if not row:  # no text: the sprite of one empty line
+            height = fonts[0][2]
+        w, h = _sprite_size([widest], [height])
+        return w - 6, h - 6
+
+    def _size_label(self, index: int, text: str) -> None:
+        """Sizes of territory ``index``'s label with its numbers and with its name alone."""
+        self._terr_label_size[index] = self._label_box(text) if text else (0, 0)
+        short = text.split("\n", 1)[0] if text and "\n" in text else ""
+        self._terr_short_size[index] = self._label_box(short) if short else (0, 0)
 
     def _size(self) -> tuple[int, int]:
         """Widget size, or 640x480 before the widget has one (fits made before show)."""
@@ -1656,7 +1681,7 @@ class MapCanvas(QWidget):
     def _place_labels(self, left: float, top: float, w: int, h: int) -> tuple[Any, ...]:
         """Where labels, rep names and stars go for this view (cached by :meth:`_paint_labels`:
         a paint that only moves a tool's rubber band reuses it)."""
-        n, k = len(self._terr_labels), 1.0 / self._res
+        n, k = len(self._terr_texts), 1.0 / self._res
         sx = (self._terr_anchor[:, 0] - left) * k
         sy = (top - self._terr_anchor[:, 1]) * k
         bw = (self._terr_bounds[:, 2] - self._terr_bounds[:, 0]) * k
@@ -1739,21 +1764,21 @@ class MapCanvas(QWidget):
         half = marker.width() / 2 if marker is not None else 0.0
         self.drawn_territory_labels = {}
         for i in np.flatnonzero(choice[:n] >= 0).tolist():
-            sprite = (self._terr_labels if choice[i] < 3 else self._terr_short_labels)[i]
-            if sprite is None:
+            text = self._terr_texts[i]
+            if not text:
                 continue
+            whole = choice[i] < 3
+            # The sprite's size is the text's and the halo's (as the label was placed by).
+            sw, sh = (self._terr_label_size if whole else self._terr_short_size)[i] + 6
             x0, y0, x1, y1 = boxes[i]
             rect = QRectF(x0, y0, x1 - x0, y1 - y0)
             self.drawn_label_rects.append(("territory", rect))
             self.drawn_territory_labels[i] = rect
-            at = QPointF(
-                round((x0 + x1) / 2 - sprite.width() / 2),
-                round((y0 + y1) / 2 - sprite.height() / 2),
-            )
-            if area is not None and not area.intersects(
-                QRectF(at.x(), at.y(), sprite.width(), sprite.height())
-            ):
+            at = QPointF(round((x0 + x1) / 2 - sw / 2), round((y0 + y1) / 2 - sh / 2))
+            if area is not None and not area.intersects(QRectF(at.x(), at.y(), sw, sh)):
                 continue
+            # Drawn (or taken from the cache) only now that the label is placed and seen.
+            sprite = self._sprite(text if whole else text.split("\n")[0])
             painter.drawImage(at, sprite)
             self.label_sprites_drawn += 1
         if marker is None:
