@@ -19,7 +19,7 @@ import shapely
 
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.balance import COL_REVENUE, AccountWeights, BalanceEngine, BalanceTable
-from planner.models.dissolve import dissolve_units, redissolve
+from planner.models.dissolve import dissolve_units, holed_units, redissolve
 from planner.models.events import (
     AssignmentChanged,
     EventEmitter,
@@ -945,6 +945,7 @@ class Plan:
             return self.territories.geometry.iat[index]
         if self._unit_geoms is None:
             self._unit_geoms = self.units.geometry.to_numpy()
+            holed_units(self._unit_geoms)  # found once, with the first shapes, for every edit
         if index in self._geometry_stale:
             self._update_stale_geometries()
         cached = self._geometry_cache.get(index)
