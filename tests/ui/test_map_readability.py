@@ -472,3 +472,29 @@ def test_only_the_labels_placed_get_a_sprite(crowded) -> None:
     crowded.render_image(600, 400)
     assert "1Territory renamed\n0 accounts" not in crowded._sprites
     assert set(crowded.drawn_territory_labels) == placed
+
+
+def test_new_outlines_are_laid_over_the_kept_dots_as_a_full_redraw_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A release changes outlines where the preview already recoloured the items: the
+    outlines are drawn again over the units and dots kept from before them, and the
+    accounts there are not dotted again; the map is what a full redraw draws."""
+    canvas, _lon, _lat = _map_with_accounts(qtbot)
+    canvas.render_image(500, 400)
+    dotted: list[int] = []
+    real = canvas._dot_accounts
+
+    def dot_accounts(*args, **kwargs):  # type: ignore[no-untyped-def]
+        dotted.append(1)
+        return real(*args, **kwargs)
+
+    canvas._dot_accounts = dot_accounts  # type: ignore[method-assign]
+    version, patches = canvas._base_version, canvas._composed_patch
+    canvas.set_territory_outlines(
+        [shapely.box(-100, 35, -99.3, 37), shapely.box(-99.3, 35, -98, 37)], ["A", "B"]
+    )
+    patched = _pixels(canvas.render_image(500, 400))
+    assert canvas._base_version == version and canvas._composed_patch == patches + 1
+    assert dotted == []
+    canvas.refresh()
+    full = _pixels(canvas.render_image(500, 400))
+    assert (patched == full).all()
