@@ -413,7 +413,6 @@ class MapCanvas(QWidget):
         self.account_dot_px = 3
         self.account_ring = True
         # Territories.
-        self._terr_paths: list[QPainterPath | None] = []
         self._outlines = OutlineLevels()
         self._terr_bounds = np.zeros((0, 4))
         self._terr_anchor = np.zeros((0, 2))
@@ -706,7 +705,6 @@ class MapCanvas(QWidget):
         self._terr_geoms = list(geoms_arr)
         self._terr_texts = [str(t) for t in labels]
         self._outlines.set_geometries(list(geoms_arr))
-        self._terr_paths = self._outlines.paths(0)
         n = len(geoms_arr)
         self._terr_bounds = _world_bounds(geoms_arr) if n else np.zeros((0, 4))
         anchor = np.full((n, 2), np.nan)
@@ -749,8 +747,9 @@ class MapCanvas(QWidget):
             return True
         self.outlines_rebuilt += len(shapes)
         old_bounds = self._terr_bounds[shapes].copy()
+        # Paths are built per level when drawn (the full-detail ones were built here for
+        # every changed territory and never read).
         self._outlines.set_geometries(list(geoms))
-        self._terr_paths = self._outlines.paths(0)
         self._terr_geoms = list(geoms)
         if shapes:
             changed = np.asarray([geoms[i] for i in shapes], dtype=object)
