@@ -384,6 +384,8 @@ class MapCanvas(QWidget):
         self._unit_alpha = 255
         self._unit_brush_of = np.zeros(0, dtype=np.intp)
         self._unit_draw_order = np.zeros(0, dtype=np.intp)
+        #: The distinct unit colours (packed, sorted): brush ``i`` is colour ``i``.
+        self._unit_keys = np.zeros(0, dtype=np.uint32)
         self._unit_pen = QPen(QColor(40, 40, 40, 70), 0)
         self._unit_pen.setCosmetic(True)
         self._basemap_path: QPainterPath | None = None
@@ -533,6 +535,7 @@ class MapCanvas(QWidget):
         alpha = packed >> 24
         self._unit_alpha = int(np.median(alpha)) if len(alpha) else 255
         self._unit_brush_of = brush_of.reshape(-1)
+        self._unit_keys = distinct
         # Drawing units grouped by colour saves a setBrush call per unit.
         self._unit_draw_order = np.argsort(self._unit_brush_of, kind="stable")
         if self._unit_levels is not None:
@@ -547,6 +550,62 @@ class MapCanvas(QWidget):
                     self._base_changed()
             return
         self._units_changed()
+
+    def recolour_units(self, indices: np.ndarray, rgba: np.ndarray) -> None:
+        """Give units ``indices`` new colours ``(len(indices), 4)`` RGBA, in place.
+
+        A preview moving on recolours the few units that entered or left the lasso:
+        their colour groups are updated by those units alone (not a sort of every unit's
+        colour, 33,000 at national scale, as :meth:`set_unit_colors` does), and the map is
+        repainted around them. A colour new to the map, a change of transparency or too
+        many units go through :meth:`set_unit_colors`.
+        """
+        indices = np.asarray(indices, dtype=np.intp)
+        rgba = np.asarray(rgba, dtype=np.uint8).reshape(-1, 4)
+        if not len(indices):
+            return
+        differ = (self._unit_rgba[indices] != rgba).any(axis=1)
+        indices, rgba = indices[differ], rgba[differ]
+        if not len(indices):
+            return
+        keys = self._unit_keys
+        packed = pack_rgba(rgba)
+        group = np.minimum(np.searchsorted(keys, packed), max(len(keys) - 1, 0))
+        known = len(keys) > 0 and bool(np.all(keys[group] == packed))
+        same_alpha = bool(np.all(rgba[:, 3] == self._unit_rgba[indices, 3]))
+        if (
+            not known
+            or not same_alpha
+            or self._units_layer is None
+            or len(indices) > PATCH_MAX_UNITS
+            or len(np.unique(indices)) != len(indices)
+        ):
+            colours = self._unit_rgba.copy()
+            colours[indices] = rgba
+            self.set_unit_colors(colours)
+            return
+        n = len(self._unit_rgba)
+        left = self._unit_brush_of[indices]
+        self._unit_rgba[indices] = rgba
+        self._unit_brush_of[indices] = group
+        # The draw order stays "by group, then by unit" (a stable sort by group): the
+        # recoloured units leave their places and are inserted at their new ones.
+        moving = np.zeros(n, dtype=bool)
+        moving[indices] = True
+        order = self._unit_draw_order
+        rest = order[~moving[order]]
+        rest_key = self._unit_brush_of[rest].astype(np.int64) * n + rest
+        new_key = np.sort(group.astype(np.int64) * n + indices)
+        self._unit_draw_order = np.insert(rest, np.searchsorted(rest_key, new_key), new_key % n)
+        if self._unit_levels is not None:
+            touched = np.union1d(left, group)
+            self._unit_levels.regroup(
+                keys, self._unit_brush_of, self._unit_draw_order, keys[touched]
+            )
+        self._patch_units_layer(indices)
+        if not self._patch_composed(self._unit_bounds[indices]):
+            self._units_patch += 1
+            self._base_changed()
 
     def set_basemap(self, geoms: Sequence[Any] | np.ndarray, color: str = "#9a9a9a") -> None:
         """Set background lines drawn under the units (state or county boundaries).
