@@ -73,11 +73,12 @@ def assert_same(got: object, want: object) -> None:
     assert np.all(np.diff(change.account_indices) > 0)
 
 
-def replay_step(change: Change) -> None:
+def replay_step(change: Change, last: Change | None) -> None:
     """previous + entered - left names the same items as the change itself."""
     step = change.step
     if step is None:
         return
+    assert step.previous is last is not None
     names = set(step.previous.account_indices.tolist())
     entered = set(step.entered.account_indices.tolist())
     left = set(step.left.account_indices.tolist())
@@ -121,13 +122,17 @@ def test_tracker_matches_the_full_lasso_on_every_move(
         xy = np.array(path, dtype=float)
         tracker = LassoTracker(plan, target, scope)
         k = 1
+        last: Change | None = None
         for step in [*steps, len(xy)]:
             k = min(len(xy), k + step)
             want = full(plan, xy[:k, 0], xy[:k, 1], target, scope)
             got = tracked(tracker, xy[:k, 0], xy[:k, 1])
             assert_same(got, want)
             if not isinstance(got, type):
-                replay_step(got[0])  # type: ignore[index]
+                replay_step(got[0], last)  # type: ignore[index]
+                last = got[0]  # type: ignore[index]
+            else:
+                last = None
             if k == len(xy):
                 break
     finally:
@@ -165,6 +170,21 @@ def test_a_self_crossing_lasso_is_computed_in_full_and_still_agrees() -> None:
             tracked(tracker, xy[:k, 0], xy[:k, 1]), full(PLAN, xy[:k, 0], xy[:k, 1], 1, "both")
         )
     assert repaired > 0 and tracker.full_updates > repaired
+
+
+def test_an_applied_change_does_not_keep_the_previews_before_it() -> None:
+    import gc
+    import weakref
+
+    xy = circle(40)
+    tracker = LassoTracker(PLAN, 2, "both")
+    first, _ = tracker.update(xy[:20, 0], xy[:20, 1])
+    watch = weakref.ref(first)
+    second, _ = tracker.update(xy[:30, 0], xy[:30, 1])
+    assert second.step is not None and second.step.previous is first
+    del first
+    gc.collect()
+    assert watch() is None and second.step.previous is None
 
 
 def test_a_plan_change_between_moves_is_not_carried_over() -> None:

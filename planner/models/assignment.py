@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,15 +79,26 @@ class Change:
         return Change(a_idx[keep], a_b[keep], a_a[keep], u_idx[ukeep], u_b[ukeep], u_a[ukeep])
 
 
-@dataclass(frozen=True)
 class ChangeStep:
     """A change as the one before it plus the items that entered and less those that left.
 
     ``previous + entered - left`` holds the same items, with the same before and after
     territories, as the change carrying the step: ``entered`` are the items that change
     names and ``previous`` does not, ``left`` the items of ``previous`` it no longer names.
+
+    The previous change is held weakly: whoever still shows it (a view's last preview)
+    keeps it, and a change applied and kept for undo does not keep the whole chain of
+    the previews before it (at 1M accounts, 100,000 accounts each).
     """
 
-    previous: Change
-    entered: Change
-    left: Change
+    __slots__ = ("_previous", "entered", "left")
+
+    def __init__(self, previous: Change, entered: Change, left: Change) -> None:
+        self._previous = weakref.ref(previous)
+        self.entered = entered
+        self.left = left
+
+    @property
+    def previous(self) -> Change | None:
+        """The change this one grew from, or None once nothing holds it any more."""
+        return self._previous()

@@ -360,6 +360,7 @@ class PlanMapPresenter:
         if (
             since_preview
             and step is not None
+            and self._shown_preview is not None
             and step.previous is self._shown_preview
             and shown is not None
             and shown.shape == plan.account_territory.shape
