@@ -225,17 +225,20 @@ def _accounts_of_units(plan: Plan, units: np.ndarray) -> np.ndarray:
     return order[np.arange(total) + shift].astype(np.int64)
 
 
-def _in_fan(x: np.ndarray, y: np.ndarray, apex: np.ndarray, path: np.ndarray) -> np.ndarray:
+def _in_fan(
+    x: np.ndarray, y: np.ndarray, apex: np.ndarray, path: np.ndarray, margin: float = 0.0
+) -> np.ndarray:
     """Which points may lie in a closed triangle ``(apex, path[j], path[j + 1])`` (a superset).
 
     A point in none of them is off every edge of the ring ``path[0] .. path[-1], apex`` and
     encloses nothing there by the even-odd rule, whose parity is the XOR of the triangles'.
     The test leans to inclusion: a point within about 1e-9 of the coordinates' scale from
-    an edge counts as inside, so rounding can only add points (which are then tested
-    exactly), never leave one out.
+    an edge (or within ``margin`` of a triangle) counts as inside, so rounding can only
+    add points (which are then tested exactly), never leave one out.
     """
     hit = np.zeros(len(x), dtype=bool)
     scale = 1e-9 * max(1.0, float(np.abs(path).max()), float(np.abs(apex).max()))
+    scale = max(scale, margin)
     for j in range(len(path) - 1):
         tri = (apex, path[j], path[j + 1])
         tx = np.array([p[0] for p in tri])
@@ -256,6 +259,68 @@ def _in_fan(x: np.ndarray, y: np.ndarray, apex: np.ndarray, path: np.ndarray) ->
             neg |= cross < -tol
         hit[sel[~(pos & neg)]] = True
     return hit
+
+
+class _PointGrid:
+    """Points bucketed in a square grid of cells, to find those near a few triangles.
+
+    A lasso's fan is a few long thin triangles from the lasso's first point: the band of
+    latitudes they span holds a third of a national plan's accounts, the cells they cross
+    a few thousand.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, per_cell: int = 16) -> None:
+        placed = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        self.n = len(x)
+        size = max(1, min(1024, int(np.sqrt(max(len(placed), 1) / per_cell))))
+        self.size = size
+        if len(placed):
+            self.x0, self.y0 = float(x[placed].min()), float(y[placed].min())
+            x1, y1 = float(x[placed].max()), float(y[placed].max())
+        else:
+            self.x0 = self.y0 = x1 = y1 = 0.0
+        self.width = max((x1 - self.x0) / size, 1e-9)
+        self.height = max((y1 - self.y0) / size, 1e-9)
+        ix = np.clip(((x[placed] - self.x0) / self.width).astype(np.int64), 0, size - 1)
+        iy = np.clip(((y[placed] - self.y0) / self.height).astype(np.int64), 0, size - 1)
+        cell = iy * size + ix
+        order = np.argsort(cell, kind="stable")
+        self.order = placed[order]
+        self.starts = np.searchsorted(cell[order], np.arange(size * size + 1))
+
+    def near_fan(self, apex: np.ndarray, path: np.ndarray) -> np.ndarray:
+        """Indices of the points in the cells that the fan's triangles may reach."""
+        size = self.size
+        corners = np.vstack([path, apex[None, :]])
+        lo = np.floor((corners.min(axis=0) - (self.x0, self.y0)) / (self.width, self.height))
+        hi = np.floor((corners.max(axis=0) - (self.x0, self.y0)) / (self.width, self.height))
+        ix0, iy0 = np.clip(lo.astype(np.int64) - 1, 0, size - 1).tolist()
+        ix1, iy1 = np.clip(hi.astype(np.int64) + 1, 0, size - 1).tolist()
+        ix = np.arange(ix0, ix1 + 1)
+        iy = np.arange(iy0, iy1 + 1)
+        gx, gy = np.meshgrid(ix, iy)
+        cx = self.x0 + (gx.ravel() + 0.5) * self.width
+        cy = self.y0 + (gy.ravel() + 0.5) * self.height
+        # A cell meets a triangle only if its centre is within half its diagonal of it.
+        reach = 0.5 * float(np.hypot(self.width, self.height)) * (1 + 1e-6)
+        cells = (gy.ravel() * size + gx.ravel())[_in_fan(cx, cy, apex, path, reach)]
+        lo_i, hi_i = self.starts[cells], self.starts[cells + 1]
+        sizes = hi_i - lo_i
+        total = int(sizes.sum())
+        if total == 0:
+            return np.empty(0, np.int64)
+        shift = np.repeat(lo_i - (np.cumsum(sizes) - sizes), sizes)
+        return self.order[np.arange(total) + shift].astype(np.int64)
+
+
+def _grid(plan: Plan, name: str, x: np.ndarray, y: np.ndarray) -> _PointGrid:
+    """The plan's grid of accounts or of unit points (made once: neither moves)."""
+    grids = plan.__dict__.setdefault("_point_grids", {})
+    grid = grids.get(name)
+    if grid is None or grid.n != len(x):
+        grid = _PointGrid(x, y)
+        grids[name] = grid
+    return grid
 
 
 class LassoTracker:
@@ -443,7 +508,8 @@ class LassoTracker:
         flipped_units = none
         if self.units_scope and plan.n_units:
             ux, uy = unit_centroids(plan)
-            maybe = np.flatnonzero(_in_fan(ux, uy, apex, fan))
+            near = _grid(plan, "units", ux, uy).near_fan(apex, fan)
+            maybe = near[_in_fan(ux[near], uy[near], apex, fan)]
             if len(maybe):
                 shapely.prepare(polygon)
                 now = shapely.contains_xy(polygon, ux[maybe], uy[maybe])
@@ -495,18 +561,9 @@ class LassoTracker:
         self, polygon: shapely.Geometry, apex: np.ndarray, fan: np.ndarray
     ) -> np.ndarray:
         """Accounts whose side of the lasso differs from the last move's (tested exactly)."""
-        lon, lat, order, sorted_lat = account_points(self.plan)
-        points = np.vstack([fan, apex[None, :]])
-        x0, y0 = points.min(axis=0).tolist()
-        x1, y1 = points.max(axis=0).tolist()
-        pad = 1e-9 * max(1.0, float(np.abs(points).max()))
-        band = order[
-            np.searchsorted(sorted_lat, y0 - pad, side="left") : np.searchsorted(
-                sorted_lat, y1 + pad, side="right"
-            )
-        ]
-        band = band[(lon[band] >= x0 - pad) & (lon[band] <= x1 + pad)]
-        maybe = band[_in_fan(lon[band], lat[band], apex, fan)]
+        lon, lat, _, _ = account_points(self.plan)
+        near = _grid(self.plan, "accounts", lon, lat).near_fan(apex, fan)
+        maybe = near[_in_fan(lon[near], lat[near], apex, fan)]
         if len(maybe) == 0:
             return maybe.astype(np.int64)
         shapely.prepare(polygon)

@@ -123,6 +123,8 @@ class BalanceModel(QAbstractTableModel):
         self.over_capacity = np.zeros(0, dtype=bool)
         self.capacity = np.zeros(0)
         self._text_cache: dict[int, list[str]] = {}
+        #: Rows the view shows (None: not known); a preview compares only their texts.
+        self.visible_rows: frozenset[int] | None = None
         self._background_cache: dict[int, list[QBrush]] = {}
         self._plan: Plan | None = None
         #: Rows told to repaint by the last in-place update (tests count them).
@@ -240,12 +242,19 @@ class BalanceModel(QAbstractTableModel):
         util = self.utilisation_column()
         # Only the cells whose text or colour changed: a workload target that moves a
         # little moves every row's deviation, but few of them show another figure. A
-        # row painted before (its texts kept) is compared; the others are repainted.
+        # row in view painted before (its texts kept) is compared; the others are
+        # announced whole (formatting 300 rows to compare them cost more than painting).
         spans: list[tuple[int, int, int]] = []
+        visible = self.visible_rows
         for r in rows.tolist():
             texts = self._text_cache.pop(r, None)
             brushes = self._background_cache.pop(r, None)
-            if texts is None or brushes is None or r >= len(old_share):
+            if (
+                texts is None
+                or brushes is None
+                or r >= len(old_share)
+                or (visible is not None and r not in visible)
+            ):
                 spans.append((r, self.FIXED, last))
                 continue
             columns = [
@@ -694,6 +703,16 @@ class BalancePanel(QWidget):
         self._syncing = False
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
+    def _rows_in_view(self) -> frozenset[int]:
+        """The model rows the table shows now (about 20 of 300 territories)."""
+        view, proxy = self.view, self.proxy
+        top = view.rowAt(0)
+        if top < 0:
+            return frozenset()
+        bottom = view.rowAt(view.viewport().height() - 1)
+        bottom = proxy.rowCount() - 1 if bottom < 0 else bottom
+        return frozenset(proxy.mapToSource(proxy.index(r, 0)).row() for r in range(top, bottom + 1))
+
     def show_balance(
         self,
         plan: Plan,
@@ -709,6 +728,7 @@ class BalancePanel(QWidget):
         self.proxy.setDynamicSortFilter(not preview)
         tree = hierarchy(plan)
         self._fill_levels(tree)
+        self.model.visible_rows = self._rows_in_view()
         level = self.level()
         if level != TERRITORY_LEVEL:
             rolled = rollup(plan, table, level, tree)

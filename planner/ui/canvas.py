@@ -100,6 +100,10 @@ DENSITY_CELL_PX = 24
 SMALL_DOTS_RES = 1500.0
 #: A recolour of at most this many units repaints just them onto the cached units layer.
 PATCH_MAX_UNITS = 1500
+#: Screen tile by which a clustered patch groups the items it recolours (pixels).
+PATCH_TILE_PX = 128
+#: Vertical strips of the account index that patches read (plans of 4,096+ accounts).
+ACCOUNT_STRIPS = 256
 #: A patch draws the units in its area one path each up to this many (else the combined
 #: paths of the colour groups that reach into it).
 PATCH_UNIT_PATHS = 4000
@@ -459,6 +463,10 @@ class MapCanvas(QWidget):
         self._acc_sparse = True
         #: Placed accounts' position in the drawing order (-1 when not drawn), for recolours.
         self._acc_rank = np.zeros(0, dtype=np.intp)
+        self._strip_rank = np.zeros(0, dtype=np.intp)
+        self._strip_starts = np.zeros(2, dtype=np.intp)
+        self._strip_neg_y = np.zeros(0, dtype=np.float32)
+        self._strip_x0, self._strip_width = 0.0, 1.0
         #: Pixels repainted by in-place patches of the composed layer (tests count them).
         self.patched_pixels = 0
         #: Territory label sprites drawn so far (tests count them).
@@ -602,8 +610,8 @@ class MapCanvas(QWidget):
             self._unit_levels.regroup(
                 keys, self._unit_brush_of, self._unit_draw_order, keys[touched]
             )
-        self._patch_units_layer(indices)
-        if not self._patch_composed(self._unit_bounds[indices]):
+        self._patch_units_layer(indices, clustered=True)
+        if not self._patch_composed(self._unit_bounds[indices], clustered=True):
             self._units_patch += 1
             self._base_changed()
 
@@ -665,6 +673,22 @@ class MapCanvas(QWidget):
         self._acc_count = len(lon)
         self._acc_rank = np.full(len(lon), -1, dtype=np.intp)
         self._acc_rank[self._acc_order] = np.arange(len(self._acc_order))
+        # The drawing order again, by vertical strips and down each strip: a patch finds
+        # its accounts in the strips it spans, not in the whole width of its rows (a
+        # band across the country at national scale).
+        strips = ACCOUNT_STRIPS if len(x) >= ACCOUNT_STRIPS * 16 else 1
+        if len(x):
+            width = max(float(self._acc_x.max() - self._acc_x.min()), 1e-9) / strips
+            strip = np.clip(
+                ((self._acc_x - self._acc_x.min()) / width).astype(np.int64), 0, strips - 1
+            )
+            self._strip_x0, self._strip_width = float(self._acc_x.min()), width
+        else:
+            strip = np.zeros(0, dtype=np.int64)
+            self._strip_x0, self._strip_width = 0.0, 1.0
+        self._strip_rank = np.argsort(strip, kind="stable")
+        self._strip_starts = np.searchsorted(strip[self._strip_rank], np.arange(strips + 1))
+        self._strip_neg_y = self._acc_neg_y[self._strip_rank]
         self.set_account_colors(rgba)
 
     def set_account_colors(self, rgba: np.ndarray) -> None:
@@ -708,7 +732,8 @@ class MapCanvas(QWidget):
         self._acc_colors[rank] = np.asarray(codes, dtype=self._acc_colors.dtype)
         x = self._acc_x[rank].astype(float) + self._acc_origin[0]
         y = self._acc_y[rank].astype(float) + self._acc_origin[1]
-        box = np.array([[x.min(), y.min(), x.max(), y.max()]])
+        # Each dot's own point: one box around them all unless the patch is clustered.
+        box = np.column_stack([x, y, x, y])
         if not self._patch_composed(box):
             self._base_changed()
 
@@ -1247,11 +1272,13 @@ class MapCanvas(QWidget):
         painter.end()
 
     @contextmanager
-    def one_patch(self) -> Iterator[None]:
+    def one_patch(self, clustered: bool = False) -> Iterator[None]:
         """Recolour units and accounts inside, and compose the map around them once after.
 
         The units and the accounts a lasso would move cover the same area: composed again
         for each (dots, outlines) it cost two passes over the accounts there.
+        ``clustered``: compose the areas of nearby items apart, not the box around all
+        (see :meth:`_clusters`).
         """
         if self._pending_boxes is not None:
             yield
@@ -1261,18 +1288,37 @@ class MapCanvas(QWidget):
             yield
         finally:
             boxes, self._pending_boxes = self._pending_boxes, None
-            if boxes and not self._patch_composed(np.concatenate(boxes)):
+            if boxes and not self._patch_composed(np.concatenate(boxes), clustered=clustered):
                 # The composed layer is rebuilt from the (patched) units layer.
                 self._units_patch += 1
                 self._base_changed()
 
-    def _patch_composed(self, boxes: np.ndarray) -> bool:
+    def _clusters(self, boxes: np.ndarray) -> list[np.ndarray]:
+        """Rows of world ``boxes`` grouped by the screen tile of their centre.
+
+        The units and accounts a lasso's move recolours lie along the thin triangles
+        between its first point and the cursor: the one box around them all covered a
+        thousand units at national scale, the tiles they fall in a few dozen.
+        """
+        finite = np.flatnonzero(np.isfinite(boxes).all(axis=1))
+        if len(finite) <= 1:
+            return [finite]
+        tile = PATCH_TILE_PX * self._res
+        cx = np.floor((boxes[finite, 0] + boxes[finite, 2]) / (2 * tile)).astype(np.int64)
+        cy = np.floor((boxes[finite, 1] + boxes[finite, 3]) / (2 * tile)).astype(np.int64)
+        keys = (cx - cx.min()) * (int(cy.max() - cy.min()) + 1) + (cy - cy.min())
+        order = np.argsort(keys, kind="stable")
+        cuts = np.flatnonzero(np.diff(keys[order])) + 1
+        return [finite[group] for group in np.split(order, cuts)]
+
+    def _patch_composed(self, boxes: np.ndarray, clustered: bool = False) -> bool:
         """Compose the map again over world ``boxes`` only (their union), in place.
 
         The units layer there is copied again, the accounts in and around it are dotted
         the way the full composition dotted them (the same density cells and ring choice)
         and the outlines are drawn over it. False when there is no composed layer to patch
         (the next paint composes everything anyway) or the area is most of it.
+        ``clustered``: the union of each cluster of boxes (:meth:`_clusters`) instead.
         """
         if self._pending_boxes is not None:
             self._pending_boxes.append(np.asarray(boxes, dtype=float).reshape(-1, 4))
@@ -1288,12 +1334,26 @@ class MapCanvas(QWidget):
         left = float(self._units_key[2]) + c0 * self._res
         top = float(self._units_key[3]) - r0 * self._res
         dot = 5  # the widest dot with its ring reaches 4 px from its pixel
-        inner = self._pixel_rect(np.asarray(boxes, dtype=float), left, top, composed, grow=dot)
-        if inner is None:
+        boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        groups = self._clusters(boxes) if clustered else [np.arange(len(boxes))]
+        rects = [self._pixel_rect(boxes[g], left, top, composed, grow=dot) for g in groups]
+        inners = [r for r in rects if r is not None]
+        if not inners:
             return True  # nothing of it is in the composed area
-        x0, y0, x1, y1 = inner
-        if (x1 - x0) * (y1 - y0) > 0.6 * cw * ch:
+        if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in inners) > 0.6 * cw * ch:
             return False
+        for inner in inners:
+            self._compose_area(inner, left, top)
+        self._composed_patch += 1
+        return True
+
+    def _compose_area(self, inner: tuple[int, int, int, int], left: float, top: float) -> None:
+        """Compose pixel box ``inner`` of the composed layer again (see _patch_composed)."""
+        composed, units = self._composed, self._units_layer
+        assert composed is not None and units is not None
+        _versions, (c0, r0, cw, ch) = self._composed_key
+        dot = 5
+        x0, y0, x1, y1 = inner
         cell = DENSITY_CELL_PX
         # Every dot that reaches the inner box comes from a pixel at most ``dot`` away; cells
         # align with the full composition's so each dot keeps its density class.
@@ -1312,7 +1372,6 @@ class MapCanvas(QWidget):
         composed.pixels[y0:y1, x0:x1] = region[y0 - ry0 : y1 - ry0, x0 - rx0 : x1 - rx0]
         self._draw_outlines(composed, left, top, (x0, y0, x1, y1))
         self.patched_pixels += (x1 - x0) * (y1 - y0)
-        self._composed_patch += 1
         # Only the patched area of the widget is painted again.
         w, h = self._size()
         view_left = self._cx - w / 2 * self._res
@@ -1320,7 +1379,6 @@ class MapCanvas(QWidget):
         sx = (left - view_left) / self._res
         sy = (view_top - top) / self._res
         self.update(math.floor(sx + x0) - 1, math.floor(sy + y0) - 1, x1 - x0 + 3, y1 - y0 + 3)
-        return True
 
     def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
         """Indices of boxes that meet the image area (NaN boxes never do)."""
@@ -1374,31 +1432,35 @@ class MapCanvas(QWidget):
         self._paint_units(painter, layer, left, top, in_view, style, patch=False)
         painter.end()
 
-    def _patch_units_layer(self, units: np.ndarray) -> None:
+    def _patch_units_layer(self, units: np.ndarray, clustered: bool = False) -> None:
         """Repaint ``units`` (new colours) onto the cached units layer, as it was drawn.
 
         Everything inside the pixel rectangle around them is painted again (background,
         tiles, basemap lines and every unit that reaches into it, the way the layer was
         drawn) under a rectangular clip: fills may be translucent, and a rectangle clips for
         free where a clip path of the units cost Qt half a millisecond per unit drawn.
+        ``clustered``: a rectangle around each cluster of them (:meth:`_clusters`).
         """
         layer = self._units_layer
         if layer is None or self._unit_levels is None:
             return
         left, top = float(self._units_key[2]), float(self._units_key[3])
-        rect = self._pixel_rect(self._unit_bounds[units], left, top, layer)
-        if rect is None:
-            return
-        x0, y0, x1, y1 = rect
+        bounds = self._unit_bounds[units]
+        groups = self._clusters(bounds) if clustered else [np.arange(len(units))]
         res = self._res
-        world = (left + x0 * res, top - y0 * res, x1 - x0, y1 - y0)
-        inside = self._visible(self._unit_bounds, world[0], world[1], world[2], world[3])
-        painter = QPainter(layer.image)
-        painter.setClipRect(x0, y0, x1 - x0, y1 - y0)
-        self._paint_units(
-            painter, layer, left, top, inside, self._units_layer_style, patch=True, clip=world
-        )
-        painter.end()
+        for group in groups:
+            rect = self._pixel_rect(bounds[group], left, top, layer)
+            if rect is None:
+                continue
+            x0, y0, x1, y1 = rect
+            world = (left + x0 * res, top - y0 * res, x1 - x0, y1 - y0)
+            inside = self._visible(self._unit_bounds, world[0], world[1], world[2], world[3])
+            painter = QPainter(layer.image)
+            painter.setClipRect(x0, y0, x1 - x0, y1 - y0)
+            self._paint_units(
+                painter, layer, left, top, inside, self._units_layer_style, patch=True, clip=world
+            )
+            painter.end()
         self.patched_units += len(units)
 
     def _pixel_rect(
@@ -1591,11 +1653,31 @@ class MapCanvas(QWidget):
         neg = self._acc_neg_y
         a = int(np.searchsorted(neg, -hi_y, side="left"))
         b = int(np.searchsorted(neg, -lo_y, side="right"))
-        points = self._scatter_accounts(bw, bh, left, top, slice(a, b))
+        part: slice | np.ndarray = slice(a, b)
+        strips = len(self._strip_starts) - 1
+        if strips > 1:
+            ox = self._acc_origin[0]
+            s0 = int((left - ox - self._res - self._strip_x0) // self._strip_width)
+            s1 = int((left + bw * self._res - ox + self._res - self._strip_x0) // self._strip_width)
+            s0, s1 = max(s0, 0), min(s1, strips - 1)
+            if s1 < s0:
+                return
+            if (s1 - s0 + 1) * 2 < strips:
+                # The rows of the area within the strips it spans, in the drawing order
+                # (the last dot written to a pixel shows, as in the full composition).
+                starts, negs = self._strip_starts, self._strip_neg_y
+                pieces = []
+                for k_strip in range(s0, s1 + 1):
+                    lo, hi = int(starts[k_strip]), int(starts[k_strip + 1])
+                    sa = lo + int(np.searchsorted(negs[lo:hi], -hi_y, side="left"))
+                    sb = lo + int(np.searchsorted(negs[lo:hi], -lo_y, side="right"))
+                    pieces.append(self._strip_rank[sa:sb])
+                part = np.sort(np.concatenate(pieces)) if pieces else np.zeros(0, np.intp)
+        points = self._scatter_accounts(bw, bh, left, top, part)
         self._composite_accounts(pixels, points, density, sparse)
 
     def _scatter_accounts(
-        self, bw: int, bh: int, left: float, top: float, part: slice = slice(None)
+        self, bw: int, bh: int, left: float, top: float, part: slice | np.ndarray = slice(None)
     ) -> np.ndarray:
         k = 1.0 / self._res
         ox, oy = self._acc_origin

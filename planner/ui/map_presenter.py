@@ -405,7 +405,7 @@ class PlanMapPresenter:
         unit_territory = np.concatenate([entered.unit_after, left.unit_before])
         accounts = np.concatenate([entered.account_indices, left.account_indices])
         territory = np.concatenate([entered.account_after, left.account_before])
-        with self.canvas.one_patch():
+        with self.canvas.one_patch(clustered=True):
             self.canvas.recolour_units(units, unit_palette[unit_territory + 1])
             differ = shown[accounts] != territory
             if differ.any():

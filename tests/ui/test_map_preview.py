@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
@@ -194,16 +195,27 @@ def test_previews_moving_on_and_ending_show_exactly_the_previewed_accounts(
     assert np.array_equal(presenter._shown_accounts, plan.account_territory)
 
 
+@pytest.mark.parametrize("strips", [None, 16])
 def test_a_growing_lasso_recolours_by_difference_and_applies_the_full_change(
-    qtbot, window: MainWindow
+    qtbot, window: MainWindow, monkeypatch, strips: int | None
 ) -> None:  # type: ignore[no-untyped-def]
     """Moves after the first update the tracker, balance and map by what entered or left;
     the map's colour groups then are what a full recolour makes, and the release applies
-    exactly the change the full lasso computes."""
+    exactly the change the full lasso computes. With ``strips``, patches find their
+    accounts through the strip index (made for large plans) and still draw what a full
+    composition draws."""
     from planner.models.editing import lasso_change, lasso_polygon
+    from planner.ui import canvas as canvas_module
 
     plan = window.plan
     assert plan is not None
+    if strips is not None:
+        monkeypatch.setattr(canvas_module, "ACCOUNT_STRIPS", strips)
+        lon, lat = plan.accounts["lon"].to_numpy(), plan.accounts["lat"].to_numpy()
+        window.canvas.set_accounts(lon, lat, window.presenter.account_colors())
+        assert len(window.canvas._strip_starts) == strips + 1
+        window.canvas.refresh()
+        window.canvas.repaint()
     window.set_tool("lasso")
     set_target(window, 3)
     canvas, presenter = window.canvas, window.presenter
