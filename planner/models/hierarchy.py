@@ -338,22 +338,8 @@ def build_hierarchy(
 
 
 def hierarchy(plan: Plan) -> Hierarchy:
-    """The validated hierarchy of a plan (see :func:`build_hierarchy`).
-
-    Kept until the plan announces a change (the balance views ask on every preview).
-    """
-    table = plan.tables.get(HIERARCHY_TABLE)
-    cached = plan.__dict__.get("_hierarchy_cache")
-    if (
-        cached is not None
-        and cached[0] == plan.events.emitted
-        and cached[1] is plan.territories
-        and cached[2] is table
-    ):
-        return cached[3]
-    tree = build_hierarchy(list(plan.territories["parent_id"]), table)
-    plan._hierarchy_cache = (plan.events.emitted, plan.territories, table, tree)  # type: ignore[attr-defined]
-    return tree
+    """The validated hierarchy of a plan (see :func:`build_hierarchy`)."""
+    return build_hierarchy(list(plan.territories["parent_id"]), plan.tables.get(HIERARCHY_TABLE))
 
 
 def levels(plan: Plan) -> list[str]:
