@@ -38,7 +38,10 @@ Before each instance is optimised, the one-hop relaxation of the rebalance
 (``planner.optimise.decompose.transfer_relaxation``: fractions of units, every unit may go
 to any territory bordering its own, no contiguity, the same budget and per-rep limit) is
 printed: whether every territory can reach its band at all, and how many its count-aimed
-plan brings in. Printed per instance: wall time with the CPU time of the process and its
+plan brings in; and the any-move relaxation (every unit may go to any territory at all):
+when even that cannot bring every territory in band, no plan exists, and the benchmark
+says so. ``NATIONAL_RELAXATION_HOPS=1,2`` adds the two-hop relaxation when the one-hop
+one cannot (minutes of CPU). Printed per instance: wall time with the CPU time of the process and its
 workers, peak memory, load average, territories in band before and after per measure with
 the worst deviation, contiguity, disruption against the baseline, the worst rep's churn.
 
@@ -226,6 +229,9 @@ def rebalance(name: str, plan: object, snapshot: object) -> None:
     )
     relaxations: list[tuple[decompose.Relaxation, float, float]] = []
     decompose.RELAXATION_REPORT = relaxations
+    hops = os.environ.get("NATIONAL_RELAXATION_HOPS")
+    if hops:
+        decompose.RELAXATION_HOPS = tuple(int(h) for h in hops.split(","))
     load_before = os.getloadavg()[0]
     wall0, (cpu0, _, _) = time.perf_counter(), cn.usage()
     try:

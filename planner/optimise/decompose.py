@@ -128,8 +128,9 @@ TRANSFER_DEPTH = 1
 #: plans; ``None`` (default) skips it. For benchmarks: whether a target is reachable.
 RELAXATION_REPORT: list[tuple[Relaxation, float, float]] | None = None
 #: The relaxations the report holds: moves of up to this many hops across the territory
-#: graph, the next only when the one before cannot bring every territory in band.
-RELAXATION_HOPS = (1, 2)
+#: graph, the next only when the one before cannot bring every territory in band (the
+#: benchmark's ``NATIONAL_RELAXATION_HOPS``; two hops cost minutes on the national plan).
+RELAXATION_HOPS: tuple[int, ...] = (1,)
 TRANSFER_WORK_PER_CHAIN_SOLVE = 160_000.0
 
 
