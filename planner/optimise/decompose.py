@@ -123,9 +123,10 @@ TRANSFER_WORK_PER_CANDIDATE = 1.0
 TRANSFER_CHAINS = False
 #: Depth of the regions grown from a border a round's programme may move (1: border units).
 TRANSFER_DEPTH = 1
-#: A list to have every rebalance by transfers append the one-hop relaxation of its
-#: starting state (:func:`transfer_relaxation`, with its wall and CPU seconds) before it
-#: plans; ``None`` (default) skips it. For benchmarks: whether a target is reachable.
+#: A list to have the first rebalance by transfers that finds it empty append the
+#: relaxations of its starting state (:func:`transfer_relaxation`, with their wall and CPU
+#: seconds) before it plans; ``None`` (default) skips them. For benchmarks: whether a
+#: target is reachable.
 RELAXATION_REPORT: list[tuple[Relaxation, float, float]] | None = None
 #: The relaxations the report holds: moves of up to this many hops across the territory
 #: graph, the next only when the one before cannot bring every territory in band (the
@@ -612,8 +613,9 @@ def optimise_decomposed(
             churn_budget=None if churn is None else churn * TRANSFER_BUDGET_SHARE,
             travel=travel,
         )
-        if RELAXATION_REPORT is not None:
-            # On the whole budgets (the transfers start on a share of them): a bound on
+        if RELAXATION_REPORT is not None and not RELAXATION_REPORT:
+            # Once per report (the planner's later rounds start elsewhere than the
+            # baseline), on the whole budgets (the transfers start on a share of them): a bound on
             # what the run may do, not on what its first step may.
             full = BoundaryRepair(
                 adjacency,
