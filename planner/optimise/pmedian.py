@@ -503,6 +503,10 @@ LNS_BUILD_COST = 1e-4
 # the same model needed 7-45 s of CPU; the full model reached them too but took 14-16 s of
 # CPU for the 10 s limit (building 10,000 variables in Python is not in deterministic time).
 LNS_SHARE_BEFORE_MIP = 0.2
+# CPU seconds per CP-SAT deterministic second in the exact model (1,000-1,700 assignment
+# variables at n = 100: 1.3-1.4 at load 5-6 on the 2-core machine, where the budget was
+# overrun by 10-25 % when it counted one for one).
+EXACT_CPU_PER_DET = 1.35
 EXACT_MAX_UNITS = 200
 FULL_MIP_UNITS = 60
 MIP_NEAREST = 15
@@ -770,11 +774,12 @@ def _cpmp_cpsat(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = max(0.05, work)
+    size = sum(len(a) for a in allowed)
+    build = LNS_BUILD_COST * size
+    solver.parameters.max_deterministic_time = max(0.05, (work - build) / EXACT_CPU_PER_DET)
     solver.parameters.max_time_in_seconds = max(1.0, wall)
     status = solver.solve(model)
-    size = sum(len(a) for a in allowed)
-    used = float(solver.response_proto.deterministic_time) + LNS_BUILD_COST * size
+    used = EXACT_CPU_PER_DET * float(solver.response_proto.deterministic_time) + build
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, None, False, 0.0, used
     meds = [j for j in range(c) if solver.value(y[j])]
