@@ -477,7 +477,8 @@ def _gap_assignment(
     solver.parameters.num_workers = 1
     status = solver.solve(model)
     if budget is not None:
-        budget.charge(float(solver.response_proto.deterministic_time) + LNS_BUILD_COST * n * p)
+        det = float(solver.response_proto.deterministic_time)
+        budget.charge(GAP_CPU_PER_WORK * (det + LNS_BUILD_COST * n * p))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, np.inf
     assignment = np.array(
@@ -497,16 +498,22 @@ LNS_SHARE = 0.8
 # cost, about a third of the total on the 2-core machine; counted, not timed).
 LNS_BUILD_COST = 1e-4
 # With the exact model after it (up to EXACT_MAX_UNITS customers), the neighbourhoods get
-# this share; above FULL_MIP_UNITS the model offers each customer its MIP_NEAREST nearest
-# candidates only (n = 100: 1,500 instead of 10,000 assignment variables). On CP-SAT (one
-# worker, deterministic time) it reached the optimum of p10100-11..13 in 10 s where SCIP on
-# the same model needed 7-45 s of CPU; the full model reached them too but took 14-16 s of
-# CPU for the 10 s limit (building 10,000 variables in Python is not in deterministic time).
-LNS_SHARE_BEFORE_MIP = 0.2
+# this share (0.1; 0.2 before the Lagrangian stages, which find better plans per second
+# than further neighbourhoods: with 0.2 and the CPU-calibrated charges p10100-11 ended at
+# 1.09 %, with 0.1 at its proven optimum). Without the Lagrangian (LAGRANGIAN = False) the
+# model offers each customer its MIP_NEAREST nearest candidates only (n = 100: 1,500
+# instead of 10,000 assignment variables); the full model took 14-16 s of CPU for the 10 s
+# limit (building 10,000 variables in Python is not in deterministic time).
+LNS_SHARE_BEFORE_MIP = 0.1
 # CPU seconds per CP-SAT deterministic second in the exact model (1,000-1,700 assignment
 # variables at n = 100: 1.3-1.4 at load 5-6 on the 2-core machine, where the budget was
 # overrun by 10-25 % when it counted one for one).
 EXACT_CPU_PER_DET = 1.35
+# The same for the other phases of the capacitated solve, CPU seconds per counted second
+# (g100-102 and p10100-12 at load 5-6): the uncapacitated seed (its interchange is counted
+# at rates measured at load 8) took 2.2, the assignments by generalised assignment 1.15.
+SEED_CPU_PER_WORK = 2.0
+GAP_CPU_PER_WORK = 1.15
 EXACT_MAX_UNITS = 200
 FULL_MIP_UNITS = 60
 MIP_NEAREST = 15
@@ -525,7 +532,7 @@ LAG_KEEP = 0.4
 # customer's NEAR_PAIRS pairs among them with the lowest forced bound) gets NEAR_SHARE of
 # what is left; the exact model (every surviving pair) the rest, when it has at most
 # EXACT_PAIRS_MAX pairs (else the quick model again, without a proof).
-NEAR_SHARE = 0.4
+NEAR_SHARE = 0.5
 NEAR_CENTRES = 3
 NEAR_PAIRS = 12
 EXACT_PAIRS_MAX = 4000
@@ -975,7 +982,7 @@ def solve_capacitated_pmedian(
     seed_result = _solve_pmedian(
         d, q, p, seed_budget, seed=seed, exact=False, state=None, rounds=None
     )
-    budget.charge(seed_budget.work)
+    budget.charge(SEED_CPU_PER_WORK * seed_budget.work)
     by_capacity = np.argsort(-cap, kind="stable")[:p].tolist()
     best_meds: list[int] = seed_result.medians.tolist()
     best_assign, best_cost = evaluate(best_meds)
