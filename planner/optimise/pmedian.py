@@ -14,7 +14,10 @@ by CP-SAT. Medians are improved by relocating each one within its cluster and by
 groups of neighbouring clusters are re-solved exactly by CP-SAT (a matheuristic: a centre and
 its nearest centres, with their customers, as a small capacitated p-median; and shifts of a
 centre from one region to another), and the exact model, warm-started from that plan, finishes
-on CP-SAT (the full model up to 60 customers, each customer's nearest candidates above).
+on CP-SAT: the full model up to 60 customers; above, the Lagrangian bound (``cpmp_lagrange``)
+fixes the variables no better plan uses and ranks the rest, a quick model over the best-ranked
+ones improves the plan, and the model over every surviving variable proves the optimum when
+it closes.
 
 Every limit is counted work (swap evaluations, CP-SAT deterministic time, SCIP nodes), so the
 same inputs and seed give the same result on a busy machine; the wall clock is a safety net.
