@@ -155,3 +155,27 @@ def test_thin_parts_are_dropped_and_real_ones_kept() -> None:
     assert drop_sliver_parts(shapely.MultiPolygon([real, sliver])).equals(real)
     both = shapely.MultiPolygon([real, shapely.box(2, 0, 3, 1)])
     assert drop_sliver_parts(both) is both
+
+
+def test_a_thin_hole_of_a_moved_unit_itself_is_kept() -> None:
+    """A unit's own hole (a lake) stays a hole in the territory that gains the unit, and
+    the territory that loses it keeps none, however thin: the units with holes are found
+    once per unit array, not among each territory's units on every edit."""
+    lake = shapely.box(4.4, 0.4, 4.4 + SLIVER_WIDTH_DEG / 10, 0.6)
+    units = np.array(
+        [shapely.box(i, 0, i + 1, 1) for i in range(4)]
+        + [shapely.box(4, 0, 5, 1).difference(lake), shapely.box(5, 0, 6, 1)],
+        dtype=object,
+    )
+    before = {0: np.array([0, 1, 2]), 1: np.array([3, 4, 5])}
+    start = {t: (dissolve_units(units[m]), m) for t, m in before.items()}
+    assert _holes(start[1][0]) == 1
+    for moved in ([4], [4, 5], [3, 4]):
+        owner = np.array([0, 0, 0, 1, 1, 1])
+        owner[moved] = 0
+        after = {t: np.flatnonzero(owner == t) for t in (0, 1)}
+        shapes = redissolve(start, after, units, owner)
+        for t, m in after.items():
+            full = dissolve_units(units[m])
+            _assert_same_shape(shapes[t], full, f"{moved} T{t}")
+        assert _holes(shapes[0]) == 1 and _holes(shapes[1]) == 0

@@ -247,21 +247,53 @@ def test_kept_figures_of_other_scenarios_compare_the_same_after_an_edit(small_pl
     assert any(values[0] != values[2] for _key, _label, values in fresh)
 
 
-def test_current_distances_are_measured_again_only_for_moved_accounts(small_plan: Plan) -> None:
-    from planner.models.scenarios import compare_scenarios
+def test_current_is_figured_from_what_every_edit_keeps(small_plan: Plan) -> None:
+    """ "current" takes its totals, home distances and disruption from what the plan keeps
+    up to date: the same figures as a stored copy of the alignment computed from scratch,
+    after edits, an undo and a new baseline."""
+    from planner.models.geo import haversine_km
+    from planner.models.scenarios import compare_scenarios, write_scenario
 
     plan = small_plan
-    distances: dict = {}
-    compare_scenarios(plan, ["current"], None, distances)
-    kept = distances["distances"]
-    change = plan.propose_unit_move(np.array([0, 1, 6, 7]), 3)
-    plan.apply(change)
-    after = compare_scenarios(plan, ["current"], None, distances).rows()
-    assert after == compare_scenarios(plan, ["current"]).rows()
-    moved = np.zeros(plan.n_accounts, dtype=bool)
-    moved[change.account_indices] = True
-    assert moved.any()
-    # Accounts the edit left where they were keep the very values measured before it.
-    same = ~moved & np.isfinite(kept)
-    assert np.array_equal(distances["distances"][same], kept[same])
-    assert np.array_equal(distances["alignment"], plan.account_territory)
+    kept: dict = {}
+    engine = plan.engine
+    before = engine.home_distances.copy()
+    done: list = []
+    edits = [
+        lambda: plan.propose_unit_move(np.array([0, 1, 6, 7]), 3),
+        lambda: plan.propose_unit_move(np.array([12, 13, 20]), 0),
+        lambda: plan.propose_account_move(np.arange(0, 400, 7), -1),
+        lambda: done.pop().inverse(),
+        None,
+    ]
+    for step, edit in enumerate(edits):
+        if edit is None:
+            plan.set_baseline_to_current()
+        else:
+            change = edit()
+            done.append(change)
+            plan.preview(change)  # a previewed change brings its delta to the release
+            plan.apply(change)
+        write_scenario(plan, "Copy", plan.account_territory, plan.unit_territory)
+        figures = compare_scenarios(plan, ["current", "Copy"], None, kept).scenarios
+        current, copy = figures
+        np.testing.assert_allclose(current.values, copy.values, rtol=1e-9)
+        assert current.compactness_km == pytest.approx(copy.compactness_km, rel=1e-12)
+        assert current.disruption_accounts == copy.disruption_accounts
+        assert current.disruption_revenue == pytest.approx(copy.disruption_revenue, rel=1e-12)
+        np.testing.assert_array_equal(
+            current.disruption_per_territory, copy.disruption_per_territory
+        )
+        assert current.travel_km == pytest.approx(copy.travel_km, rel=1e-12)
+        if step == 0:
+            # Accounts the first edit left where they were keep the distances measured before.
+            moved = np.zeros(plan.n_accounts, dtype=bool)
+            moved[change.account_indices] = True
+            assert moved.any() and not moved.all()
+            assert np.array_equal(engine.home_distances[~moved], before[~moved], equal_nan=True)
+    # And the kept distances are every account's distance to its rep's home now.
+    t = plan.account_territory
+    safe = np.maximum(t, 0)
+    fresh = haversine_km(engine.lon, engine.lat, engine.home_lon[safe], engine.home_lat[safe])
+    fresh = np.where(t < 0, np.nan, fresh)
+    np.testing.assert_allclose(engine.home_distances, fresh, rtol=1e-12, equal_nan=True)

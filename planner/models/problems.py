@@ -10,6 +10,7 @@ traversal over the units.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,6 +19,7 @@ import numpy as np
 import shapely
 
 from planner.models.assignment import UNASSIGNED
+from planner.models.balance import COL_ACCOUNTS
 from planner.models.geo import area_km2
 from planner.models.graph import Adjacency, unit_adjacency
 
@@ -154,11 +156,33 @@ def _plural(n: int, word: str) -> str:
 # -- the checks ----------------------------------------------------------------------------
 
 
+#: Per plan: the accounts without a location and the placed accounts outside every unit,
+#: with the coordinate and unit arrays they were found in (a plan's accounts keep their
+#: places: two passes over a million accounts saved on every edit).
+_PLACES: weakref.WeakKeyDictionary[Plan, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def _unplaced_and_outside(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    lon, lat, unit = plan.engine.lon, plan.engine.lat, plan.account_unit
+    kept = _PLACES.get(plan)
+    if kept is not None and kept[0] is lon and kept[1] is lat and kept[2] is unit:
+        return kept[3], kept[4]
+    placed = np.isfinite(lon) & np.isfinite(lat)
+    unplaced = np.flatnonzero(~placed)
+    outside = np.flatnonzero(placed & (unit < 0)) if plan.n_units else np.zeros(0, np.int64)
+    _PLACES[plan] = (lon, lat, unit, unplaced, outside)
+    return unplaced, outside
+
+
 def _unassigned_and_unplaced(plan: Plan) -> list[Problem]:
     problems = []
-    lon = plan.accounts["lon"].to_numpy(dtype=float)
-    lat = plan.accounts["lat"].to_numpy(dtype=float)
-    unassigned = np.flatnonzero(plan.account_territory == UNASSIGNED)
+    # The balance engine's copy of the coordinates (the frame's columns cost a conversion).
+    lon, lat = plan.engine.lon, plan.engine.lat
+    # The engine counts the Unassigned accounts with every edit: look for them only if any.
+    if plan.engine.totals[plan.n_territories, COL_ACCOUNTS] > 0:
+        unassigned = np.flatnonzero(plan.account_territory == UNASSIGNED)
+    else:
+        unassigned = np.zeros(0, dtype=np.int64)
     if len(unassigned):
         n_unplaced = int((~np.isfinite(lon[unassigned]) | ~np.isfinite(lat[unassigned])).sum())
         note = f" ({n_unplaced:,} without a location)" if n_unplaced else ""
@@ -171,7 +195,7 @@ def _unassigned_and_unplaced(plan: Plan) -> list[Problem]:
                 bbox=_points_bbox(lon[unassigned], lat[unassigned]),
             )
         )
-    unplaced = np.flatnonzero(~np.isfinite(lon) | ~np.isfinite(lat))
+    unplaced, outside = _unplaced_and_outside(plan)
     if len(unplaced):
         problems.append(
             Problem(
@@ -182,21 +206,19 @@ def _unassigned_and_unplaced(plan: Plan) -> list[Problem]:
                 item_kind="accounts",
             )
         )
-    if plan.n_units:
-        # A unit move cannot carry these accounts: the planner must assign them by hand or
-        # fix the units (see planner.io.coverage for the likely cause when there are many).
-        outside = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat) & (plan.account_unit < 0))
-        if len(outside):
-            problems.append(
-                Problem(
-                    "outside_units",
-                    f"{_plural(len(outside), 'account')} outside every unit "
-                    "(unit edits do not move them; assign them directly or fix the units)",
-                    items=outside,
-                    item_kind="accounts",
-                    bbox=_points_bbox(lon[outside], lat[outside]),
-                )
+    # A unit move cannot carry the accounts outside every unit: the planner must assign them
+    # by hand or fix the units (see planner.io.coverage for the likely cause when many are).
+    if plan.n_units and len(outside):
+        problems.append(
+            Problem(
+                "outside_units",
+                f"{_plural(len(outside), 'account')} outside every unit "
+                "(unit edits do not move them; assign them directly or fix the units)",
+                items=outside,
+                item_kind="accounts",
+                bbox=_points_bbox(lon[outside], lat[outside]),
             )
+        )
     # Units are the building blocks of unit-based territories only; in a plan of drawn
     # territories every unit is unassigned and saying so would be noise.
     unit_based = (plan.territories["geometry_source"] == "units").to_numpy()
@@ -410,8 +432,8 @@ def _drawn_pieces(plan: Plan, drawn: np.ndarray) -> list[Problem]:
 
 def _empty_territories(plan: Plan, drawn: np.ndarray) -> list[Problem]:
     k = plan.n_territories
-    assigned = plan.account_territory[plan.account_territory >= 0]
-    counts = np.bincount(assigned, minlength=k)[:k]
+    # Accounts per territory: the balance engine's count, kept up to date by every edit.
+    counts = np.rint(plan.engine.totals[:k, COL_ACCOUNTS]).astype(np.int64)
     unit_counts = np.bincount(plan.unit_territory[plan.unit_territory >= 0], minlength=k)[:k]
     problems = []
     for t in np.flatnonzero(counts == 0).tolist():

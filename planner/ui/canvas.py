@@ -247,6 +247,13 @@ def _halo(alpha: np.ndarray) -> np.ndarray:
     return np.maximum(wide, tall)
 
 
+def _sprite_size(widths: Sequence[float], heights: Sequence[float]) -> tuple[int, int]:
+    """Pixel size of a text sprite whose lines have these advances and heights."""
+    width = math.ceil(max(widths, default=0)) + 6
+    height = math.ceil(sum(heights)) + 6
+    return max(width, 1), max(height, 1)
+
+
 def text_sprite(lines: Sequence[str], fonts: Sequence[QFont], centred: bool = True) -> QImage:
     """Text lines with a white halo, pre-rendered into a transparent image.
 
@@ -274,9 +281,8 @@ def text_sprite(lines: Sequence[str], fonts: Sequence[QFont], centred: bool = Tr
     pick = [fonts[min(i, len(fonts) - 1)] for i in range(len(lines))]
     metrics = [QFontMetricsF(f) for f in pick]
     widths = [m.horizontalAdvance(t) for m, t in zip(metrics, lines, strict=True)]
-    width = math.ceil(max(widths, default=0)) + 6
-    height = math.ceil(sum(m.height() for m in metrics)) + 6
-    image = QImage(max(width, 1), max(height, 1), QImage.Format.Format_ARGB32_Premultiplied)
+    width, height = _sprite_size(widths, [m.height() for m in metrics])
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(0)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -407,13 +413,13 @@ class MapCanvas(QWidget):
         self.account_dot_px = 3
         self.account_ring = True
         # Territories.
-        self._terr_paths: list[QPainterPath | None] = []
         self._outlines = OutlineLevels()
         self._terr_bounds = np.zeros((0, 4))
         self._terr_anchor = np.zeros((0, 2))
-        self._terr_labels: list[QImage | None] = []
+        #: Each territory label's size with its numbers, and with its name alone (the
+        #: text's size without the halo; from the font metrics: the sprite of a label is
+        #: drawn only when the label is placed, see :meth:`_sprite`).
         self._terr_label_size = np.zeros((0, 2))
-        self._terr_short_labels: list[QImage | None] = []
         self._terr_short_size = np.zeros((0, 2))
         self._terr_area = np.zeros(0)
         #: The geometries and label texts last set (identity tells what an edit changed).
@@ -429,6 +435,10 @@ class MapCanvas(QWidget):
         self._labels_version = 0
         self._label_cache: tuple[Any, ...] | None = None
         self._sprites: dict[str, QImage] = {}
+        #: Label fonts and their metrics (made once), and the advance of each line drawn
+        #: in them (a territory's name line stays the same while its numbers change).
+        self._label_metrics: list[tuple[QFont, QFontMetricsF, float]] = []
+        self._line_widths: dict[tuple[int, str], float] = {}
         self._highlight: set[int] = set()
         # Reps.
         self._rep_xy = np.zeros((0, 2))
@@ -465,6 +475,11 @@ class MapCanvas(QWidget):
         self._paint_area: QRectF | None = None
         #: Inside :meth:`one_patch`: the areas to compose again once it ends.
         self._pending_boxes: list[np.ndarray] | None = None
+        #: Whether a pending patch recolours items (dots again), not only outlines.
+        self._pending_dots = False
+        #: The composed layer's pixels before the outlines (units and dots): new outlines
+        #: are laid over a copy of it, without dotting the accounts there again.
+        self._dotted: np.ndarray | None = None
         #: Units repainted by recolour patches so far (tests count them).
         self.patched_units = 0
         #: Units layer + accounts + outlines over the units layer's area (pans crop it).
@@ -690,7 +705,6 @@ class MapCanvas(QWidget):
         self._terr_geoms = list(geoms_arr)
         self._terr_texts = [str(t) for t in labels]
         self._outlines.set_geometries(list(geoms_arr))
-        self._terr_paths = self._outlines.paths(0)
         n = len(geoms_arr)
         self._terr_bounds = _world_bounds(geoms_arr) if n else np.zeros((0, 4))
         anchor = np.full((n, 2), np.nan)
@@ -700,22 +714,11 @@ class MapCanvas(QWidget):
             ax, ay = web_mercator(shapely.get_x(points), shapely.get_y(points))
             anchor[present] = np.column_stack([ax, ay])
         self._terr_anchor = anchor
-        self._terr_labels = [self._sprite(str(text)) if text else None for text in labels]
-        sizes = np.zeros((n, 2))
-        for i, sprite in enumerate(self._terr_labels):
-            if sprite is not None:
-                sizes[i] = sprite.width() - 6, sprite.height() - 6
-        self._terr_label_size = sizes
+        self._terr_label_size = np.zeros((n, 2))
         # A label that does not fit with its numbers may still fit with its name alone.
-        self._terr_short_labels = [
-            self._sprite(str(text).split("\n")[0]) if text and "\n" in str(text) else None
-            for text in labels
-        ]
-        short = np.zeros((n, 2))
-        for i, sprite in enumerate(self._terr_short_labels):
-            if sprite is not None:
-                short[i] = sprite.width() - 6, sprite.height() - 6
-        self._terr_short_size = short
+        self._terr_short_size = np.zeros((n, 2))
+        for i, text in enumerate(self._terr_texts):
+            self._size_label(i, text)
         # Label priority: area on the map (Mercator stretches area by 1/cos² of latitude).
         area = np.zeros(n)
         if n:
@@ -744,8 +747,9 @@ class MapCanvas(QWidget):
             return True
         self.outlines_rebuilt += len(shapes)
         old_bounds = self._terr_bounds[shapes].copy()
+        # Paths are built per level when drawn (the full-detail ones were built here for
+        # every changed territory and never read).
         self._outlines.set_geometries(list(geoms))
-        self._terr_paths = self._outlines.paths(0)
         self._terr_geoms = list(geoms)
         if shapes:
             changed = np.asarray([geoms[i] for i in shapes], dtype=object)
@@ -762,22 +766,13 @@ class MapCanvas(QWidget):
             self._terr_anchor[shapes] = anchor
             self._terr_area[shapes] = np.nan_to_num(area)
         for i in texts:
-            text = labels[i]
-            sprite = self._sprite(text) if text else None
-            self._terr_labels[i] = sprite
-            self._terr_label_size[i] = (
-                (sprite.width() - 6, sprite.height() - 6) if sprite is not None else (0, 0)
-            )
-            short = self._sprite(text.split("\n")[0]) if text and "\n" in text else None
-            self._terr_short_labels[i] = short
-            self._terr_short_size[i] = (
-                (short.width() - 6, short.height() - 6) if short is not None else (0, 0)
-            )
+            self._size_label(i, labels[i])
         self._terr_texts = list(labels)
         self._labels_version += 1
         if shapes:
             boxes = np.vstack([old_bounds, self._terr_bounds[shapes]])
-            if not self._patch_composed(boxes[np.isfinite(boxes).all(axis=1)]):
+            # Only outlines changed here (a recolour patches the units and dots itself).
+            if not self._patch_composed(boxes[np.isfinite(boxes).all(axis=1)], dots=False):
                 self._base_changed()
         self.update()  # labels may move anywhere on the map
         return True
@@ -1049,6 +1044,41 @@ class MapCanvas(QWidget):
             self._sprites[key] = sprite
         return sprite
 
+    def _label_box(self, text: str) -> tuple[float, float]:
+        """Size of a territory label's text without its halo: the size of its sprite, from
+        the font metrics alone (a release at national scale relabels a hundred territories,
+        and drawing every sprite cost 22 ms where only the placed labels are seen)."""
+        fonts = self._label_metrics
+        if not fonts:
+            fonts = self._label_metrics = [
+                (f, QFontMetricsF(f), QFontMetricsF(f).height()) for f in _label_fonts()
+            ]
+        widths = self._line_widths
+        if len(widths) > 20000:
+            widths.clear()
+        last = len(fonts) - 1
+        widest, height, row = 0.0, 0.0, 0
+        for line in text.split("\n"):
+            if not line:
+                continue
+            font = row if row < last else last
+            width = widths.get((font, line))
+            if width is None:
+                width = widths[(font, line)] = fonts[font][1].horizontalAdvance(line)
+            widest = width if width > widest else widest
+            height += fonts[font][2]
+            row += 1
+        if not row:  # no text: the sprite of one empty line
+            height = fonts[0][2]
+        w, h = _sprite_size([widest], [height])
+        return w - 6, h - 6
+
+    def _size_label(self, index: int, text: str) -> None:
+        """Sizes of territory ``index``'s label with its numbers and with its name alone."""
+        self._terr_label_size[index] = self._label_box(text) if text else (0, 0)
+        short = text.split("\n", 1)[0] if text and "\n" in text else ""
+        self._terr_short_size[index] = self._label_box(short) if short else (0, 0)
+
     def _size(self) -> tuple[int, int]:
         """Widget size, or 640x480 before the widget has one (fits made before show)."""
         w, h = self.width(), self.height()
@@ -1154,6 +1184,7 @@ class MapCanvas(QWidget):
         self._acc_density = None
         if len(self._acc_x):
             self._draw_accounts(layer.pixels, left, top)
+        self._dotted = layer.pixels.copy()
         self._draw_outlines(layer, left, top, (0, 0, lw, lh))
         return layer
 
@@ -1197,26 +1228,32 @@ class MapCanvas(QWidget):
         if self._pending_boxes is not None:
             yield
             return
-        self._pending_boxes = []
+        self._pending_boxes, self._pending_dots = [], False
         try:
             yield
         finally:
             boxes, self._pending_boxes = self._pending_boxes, None
-            if boxes and not self._patch_composed(np.concatenate(boxes)):
+            dots = self._pending_dots
+            if boxes and not self._patch_composed(np.concatenate(boxes), dots=dots):
                 # The composed layer is rebuilt from the (patched) units layer.
                 self._units_patch += 1
                 self._base_changed()
 
-    def _patch_composed(self, boxes: np.ndarray) -> bool:
+    def _patch_composed(self, boxes: np.ndarray, dots: bool = True) -> bool:
         """Compose the map again over world ``boxes`` only (their union), in place.
 
         The units layer there is copied again, the accounts in and around it are dotted
         the way the full composition dotted them (the same density cells and ring choice)
-        and the outlines are drawn over it. False when there is no composed layer to patch
-        (the next paint composes everything anyway) or the area is most of it.
+        and the outlines are drawn over it. ``dots=False``: only outlines changed there
+        (a release: the preview already showed the new colours), so the units and dots
+        are copied from the layer kept before the outlines (at national scale, dotting the
+        lasso's 100,000 accounts again was 15 ms of a release). False when there is no
+        composed layer to patch (the next paint composes everything anyway) or the area
+        is most of it.
         """
         if self._pending_boxes is not None:
             self._pending_boxes.append(np.asarray(boxes, dtype=float).reshape(-1, 4))
+            self._pending_dots |= dots
             return True  # composed once :meth:`one_patch` ends
         composed, units = self._composed, self._units_layer
         if composed is None or units is None or not self._composed_key:
@@ -1224,7 +1261,10 @@ class MapCanvas(QWidget):
         versions, (c0, r0, cw, ch) = self._composed_key
         if versions != (self._units_key, self._units_patch, self._base_version):
             return False
-        if len(self._acc_x) and self._acc_density is None:
+        dotted = self._dotted
+        if dotted is None or dotted.shape != composed.pixels.shape:
+            dots = True
+        if dots and len(self._acc_x) and self._acc_density is None:
             return False
         left = float(self._units_key[2]) + c0 * self._res
         top = float(self._units_key[3]) - r0 * self._res
@@ -1235,6 +1275,11 @@ class MapCanvas(QWidget):
         x0, y0, x1, y1 = inner
         if (x1 - x0) * (y1 - y0) > 0.6 * cw * ch:
             return False
+        if not dots:
+            assert dotted is not None
+            composed.pixels[y0:y1, x0:x1] = dotted[y0:y1, x0:x1]
+            self._finish_patch(composed, left, top, (x0, y0, x1, y1))
+            return True
         cell = DENSITY_CELL_PX
         # Every dot that reaches the inner box comes from a pixel at most ``dot`` away; cells
         # align with the full composition's so each dot keeps its density class.
@@ -1251,6 +1296,16 @@ class MapCanvas(QWidget):
                 region, left + rx0 * self._res, top - ry0 * self._res, cells, self._acc_sparse
             )
         composed.pixels[y0:y1, x0:x1] = region[y0 - ry0 : y1 - ry0, x0 - rx0 : x1 - rx0]
+        if dotted is not None and dotted.shape == composed.pixels.shape:
+            dotted[y0:y1, x0:x1] = composed.pixels[y0:y1, x0:x1]
+        self._finish_patch(composed, left, top, (x0, y0, x1, y1))
+        return True
+
+    def _finish_patch(
+        self, composed: _Layer, left: float, top: float, rect: tuple[int, int, int, int]
+    ) -> None:
+        """Outlines over a patched rectangle of the composed layer, and its repaint."""
+        x0, y0, x1, y1 = rect
         self._draw_outlines(composed, left, top, (x0, y0, x1, y1))
         self.patched_pixels += (x1 - x0) * (y1 - y0)
         self._composed_patch += 1
@@ -1261,7 +1316,6 @@ class MapCanvas(QWidget):
         sx = (left - view_left) / self._res
         sy = (view_top - top) / self._res
         self.update(math.floor(sx + x0) - 1, math.floor(sy + y0) - 1, x1 - x0 + 3, y1 - y0 + 3)
-        return True
 
     def _visible(self, bounds: np.ndarray, left: float, top: float, w: int, h: int) -> np.ndarray:
         """Indices of boxes that meet the image area (NaN boxes never do)."""
@@ -1640,7 +1694,10 @@ class MapCanvas(QWidget):
         for width, color in ((7.0, QColor(20, 20, 20, 200)), (3.5, QColor(255, 204, 0))):
             pen = QPen(color, width)
             pen.setCosmetic(True)
-            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            # Bevelled corners: on a lasso's territory at national scale (450 path elements)
+            # round joins made the two antialiased strokes cost 9 ms a paint, bevels 4.5 ms;
+            # on a line 3.5-7 px wide the corners look the same.
+            pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
             painter.setPen(pen)
             # The first pass also lightens the fill so the selected units stand out.
             painter.setBrush(QColor(255, 255, 255, 70) if width > 5 else Qt.BrushStyle.NoBrush)
@@ -1656,7 +1713,7 @@ class MapCanvas(QWidget):
     def _place_labels(self, left: float, top: float, w: int, h: int) -> tuple[Any, ...]:
         """Where labels, rep names and stars go for this view (cached by :meth:`_paint_labels`:
         a paint that only moves a tool's rubber band reuses it)."""
-        n, k = len(self._terr_labels), 1.0 / self._res
+        n, k = len(self._terr_texts), 1.0 / self._res
         sx = (self._terr_anchor[:, 0] - left) * k
         sy = (top - self._terr_anchor[:, 1]) * k
         bw = (self._terr_bounds[:, 2] - self._terr_bounds[:, 0]) * k
@@ -1739,21 +1796,21 @@ class MapCanvas(QWidget):
         half = marker.width() / 2 if marker is not None else 0.0
         self.drawn_territory_labels = {}
         for i in np.flatnonzero(choice[:n] >= 0).tolist():
-            sprite = (self._terr_labels if choice[i] < 3 else self._terr_short_labels)[i]
-            if sprite is None:
+            text = self._terr_texts[i]
+            if not text:
                 continue
+            whole = choice[i] < 3
+            # The sprite's size is the text's and the halo's (as the label was placed by).
+            sw, sh = (self._terr_label_size if whole else self._terr_short_size)[i] + 6
             x0, y0, x1, y1 = boxes[i]
             rect = QRectF(x0, y0, x1 - x0, y1 - y0)
             self.drawn_label_rects.append(("territory", rect))
             self.drawn_territory_labels[i] = rect
-            at = QPointF(
-                round((x0 + x1) / 2 - sprite.width() / 2),
-                round((y0 + y1) / 2 - sprite.height() / 2),
-            )
-            if area is not None and not area.intersects(
-                QRectF(at.x(), at.y(), sprite.width(), sprite.height())
-            ):
+            at = QPointF(round((x0 + x1) / 2 - sw / 2), round((y0 + y1) / 2 - sh / 2))
+            if area is not None and not area.intersects(QRectF(at.x(), at.y(), sw, sh)):
                 continue
+            # Drawn (or taken from the cache) only now that the label is placed and seen.
+            sprite = self._sprite(text if whole else text.split("\n")[0])
             painter.drawImage(at, sprite)
             self.label_sprites_drawn += 1
         if marker is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import shapely
 from PySide6.QtCore import QTimer
@@ -15,6 +17,7 @@ from planner.models.events import (
     TerritoriesChanged,
 )
 from planner.models.hierarchy import HierarchyError, group_colors, hierarchy
+from planner.models.i18n import current_language, format_locale
 from planner.models.plan import Plan
 from planner.ui.canvas import MapCanvas
 from planner.ui.i18n import QT_TRANSLATE_NOOP, num, translate
@@ -89,6 +92,9 @@ class PlanMapPresenter:
         self._shown_moved = np.zeros(0, dtype=np.intp)
         #: Unit and account palettes a preview reuses (built again for each applied state).
         self._preview_palettes: tuple[np.ndarray, np.ndarray] | None = None
+        #: Workload hours as the labels write them, per value, for the locale they were
+        #: written in (see :meth:`_labels`).
+        self._number_texts: tuple[tuple[str, str], dict[float, str]] = (("", ""), {})
 
     def set_color_mode(self, mode: str | tuple[str, str]) -> None:
         """Colour territories by their own colour, by a hierarchy level, or by deviation.
@@ -270,10 +276,38 @@ class PlanMapPresenter:
         geoms = [plan.territory_geometry(i) for i in range(plan.n_territories)]
         if table is None:
             table = plan.balance()  # once per refresh, not once per label
-        names = plan.territory_names()
-        self.canvas.set_territory_outlines(
-            geoms, [self.label(i, table, name) for i, name in enumerate(names)]
+        self.canvas.set_territory_outlines(geoms, self._labels(table, plan.territory_names()))
+
+    def _labels(self, table: BalanceTable, names: list[str]) -> list[str]:
+        """Every territory's :meth:`label`: in the usual colouring, with the workload's
+        numbers written once per value (a release at national scale relabels all 300
+        territories, their deviations move with the target, and formatting every number
+        again was a third of the labels' time; untouched territories keep their hours)."""
+        plain = (
+            self._label_numbers
+            and self._deviation_key() is None
+            and self._attainment_period() is None
+            and "workload" in [m.key for m in table.measures]
         )
+        if not plain:
+            return [self.label(i, table, name) for i, name in enumerate(names)]
+        j = table.column("workload")
+        locale = (format_locale(), current_language())
+        if self._number_texts[0] != locale:
+            self._number_texts = (locale, {})
+        written = self._number_texts[1]
+        if len(written) > 10000:
+            written.clear()
+        out = []
+        for name, value, dev in zip(
+            names, table.values[:, j].tolist(), table.deviation[:, j].tolist(), strict=True
+        ):
+            text = written.get(value)
+            if text is None:
+                text = written[value] = num(value)
+            dev_text = f"{dev * 100:+.0f}%" if math.isfinite(dev) else "–"
+            out.append(f"{name}\n{text} h ({dev_text})")
+        return out
 
     def refresh_legend(self) -> None:
         """Territory (or group) colours, then the symbols' meaning.
@@ -453,14 +487,17 @@ class PlanMapPresenter:
         if not moved and not properties:
             return
         recolour_all = self._deviation_key() is not None or self._attainment_period() is not None
-        if properties or recolour_all:
-            # A property (colour, name...) or, colouring by deviation, any move (targets
-            # shift) changes colours beyond the moved items.
-            self.canvas.set_unit_colors(self.unit_colors())
-            self.canvas.set_account_colors(self.account_colors())
-        else:
-            self.show_assignment()
-        self.refresh_outlines(refresh.balance)
+        # The recoloured items and the changed outlines lie around the same place (a
+        # lasso's region): the map there is composed once for both, not once for each.
+        with self.canvas.one_patch():
+            if properties or recolour_all:
+                # A property (colour, name...) or, colouring by deviation, any move
+                # (targets shift) changes colours beyond the moved items.
+                self.canvas.set_unit_colors(self.unit_colors())
+                self.canvas.set_account_colors(self.account_colors())
+            else:
+                self.show_assignment()
+            self.refresh_outlines(refresh.balance)
         if properties:
             self.refresh_legend()
 

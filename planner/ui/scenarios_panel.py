@@ -122,9 +122,9 @@ class ScenariosPanel(QWidget):
         #: Figures of the scenarios other than "current", kept between edits.
         self._figures: dict[str, ScenarioFigures] = {}
         self._figures_plan: Plan | None = None
-        #: The current alignment's account-to-home distances, measured again only where
-        #: an edit moved accounts.
-        self._distances: dict[str, np.ndarray] = {}
+        #: What comparing "current" keeps between edits (the baseline's accounts per
+        #: territory; see compare_scenarios).
+        self._distances: dict[str, object] = {}
         self._distances_plan: Plan | None = None
         #: Column and row headers of the table as filled (its cells are updated in place
         #: while they stay the same).

@@ -70,9 +70,13 @@ def test_a_release_keeps_the_previewed_colours_and_rebuilds_only_touched_outline
     during = window.canvas._unit_rgba.copy()
     rebuilt = window.canvas.outlines_rebuilt
     composed = window.canvas._base_version
+    patches = window.canvas._composed_patch
     qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[-1]))
     qtbot.waitUntil(lambda: not window.balance.model.preview)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
     assert window.undo_stack.count() == 1
+    # The recoloured items and the new outlines: the map around them composed once.
+    assert window.canvas._composed_patch == patches + 1
     # T1 lost units to T4: two of the four outlines are new, the other two are kept.
     assert window.canvas.outlines_rebuilt - rebuilt == 2
     assert plan.n_territories == 4
@@ -82,6 +86,33 @@ def test_a_release_keeps_the_previewed_colours_and_rebuilds_only_touched_outline
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: not window.context.refresh.pending)
     assert np.array_equal(window.canvas._unit_rgba, window.presenter.unit_colors())
+
+
+def test_a_release_beyond_the_last_preview_composes_the_map_once(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Released away from the last move, the lasso applies more than it previewed: units
+    to recolour and outlines to draw, around the same place, composed once for both."""
+    plan = window.plan
+    assert plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    canvas = window.canvas
+    drag(qtbot, window, BOX_2x2[:3], release=False)
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    preview = window.context.refresh.preview
+    assert preview is not None
+    patches, composed = canvas._composed_patch, canvas._base_version
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=screen(window, *BOX_2x2[3]))
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    applied = window.undo_stack.command(0).change  # type: ignore[attr-defined]
+    assert len(applied.unit_indices) > len(preview.unit_indices)
+    assert canvas._composed_patch == patches + 1
+    assert canvas._base_version == composed
+    # The patched map is what a full redraw draws.
+    patched = canvas.render_image(canvas.width(), canvas.height())
+    canvas.refresh()
+    assert patched == canvas.render_image(canvas.width(), canvas.height())
 
 
 def test_a_preview_after_a_colour_change_shows_the_new_colour(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

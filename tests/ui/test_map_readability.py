@@ -442,3 +442,59 @@ def test_label_sprite_is_dark_text_on_a_white_halo(qapp) -> None:
     halo = (alpha > 200) & (grey > 200)
     assert halo.sum() > ink.sum()  # a white rim wider than the glyphs
     assert alpha[0].max() == 0 and alpha[:, 0].max() == 0  # a transparent margin
+
+
+def test_label_sizes_from_the_font_metrics_are_the_sprites_sizes(crowded) -> None:
+    """Labels are placed by sizes from the font metrics, before any sprite is drawn: they
+    must be the sizes the sprites then have (less the halo's three pixels a side)."""
+    from planner.ui.canvas import _label_fonts, text_sprite
+
+    for text in ["Territory number 7\n259 accounts", "Nord-Est & Île\n1 234 h (+12%)", "T", ""]:
+        lines = [line for line in text.split("\n") if line] or [""]
+        sprite = text_sprite(lines, _label_fonts())
+        assert crowded._label_box(text) == (sprite.width() - 6, sprite.height() - 6)
+
+
+def test_only_the_labels_placed_get_a_sprite(crowded) -> None:
+    """A hundred labels, a few dozen placed: only those are drawn into sprites, and a new
+    text for a label that is not placed draws none."""
+    crowded._sprites.clear()
+    crowded.render_image(600, 400)
+    placed = set(crowded.drawn_territory_labels)
+    assert 0 < len(placed) < 100
+    texts = crowded._terr_texts
+    drawn = {key[1:] for key in crowded._sprites if key.startswith("1")}
+    assert drawn <= {texts[i] for i in placed} | {texts[i].split("\n")[0] for i in placed}
+    hidden = next(i for i in range(100) if i not in placed)
+    labels = list(texts)
+    labels[hidden] = "Territory renamed\n0 accounts"
+    crowded.set_territory_outlines(list(crowded._terr_geoms), labels)
+    crowded.render_image(600, 400)
+    assert "1Territory renamed\n0 accounts" not in crowded._sprites
+    assert set(crowded.drawn_territory_labels) == placed
+
+
+def test_new_outlines_are_laid_over_the_kept_dots_as_a_full_redraw_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A release changes outlines where the preview already recoloured the items: the
+    outlines are drawn again over the units and dots kept from before them, and the
+    accounts there are not dotted again; the map is what a full redraw draws."""
+    canvas, _lon, _lat = _map_with_accounts(qtbot)
+    canvas.render_image(500, 400)
+    dotted: list[int] = []
+    real = canvas._dot_accounts
+
+    def dot_accounts(*args, **kwargs):  # type: ignore[no-untyped-def]
+        dotted.append(1)
+        return real(*args, **kwargs)
+
+    canvas._dot_accounts = dot_accounts  # type: ignore[method-assign]
+    version, patches = canvas._base_version, canvas._composed_patch
+    canvas.set_territory_outlines(
+        [shapely.box(-100, 35, -99.3, 37), shapely.box(-99.3, 35, -98, 37)], ["A", "B"]
+    )
+    patched = _pixels(canvas.render_image(500, 400))
+    assert canvas._base_version == version and canvas._composed_patch == patches + 1
+    assert dotted == []
+    canvas.refresh()
+    full = _pixels(canvas.render_image(500, 400))
+    assert (patched == full).all()
