@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,11 @@ class Change:
     unit_indices: np.ndarray = field(default_factory=_empty)
     unit_before: np.ndarray = field(default_factory=_empty32)
     unit_after: np.ndarray = field(default_factory=_empty32)
+    #: How this change differs from a change previewed just before it against the same
+    #: plan state (a lasso growing move by move), or None. Views may update what they
+    #: showed for ``step.previous`` by the few items that entered or left, rather than
+    #: recompute everything; it plays no part in applying the change.
+    step: ChangeStep | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_empty(self) -> bool:
@@ -71,3 +77,28 @@ class Change:
             u_a = np.asarray(unit_after, dtype=np.int32)
         ukeep = u_b != u_a
         return Change(a_idx[keep], a_b[keep], a_a[keep], u_idx[ukeep], u_b[ukeep], u_a[ukeep])
+
+
+class ChangeStep:
+    """A change as the one before it plus the items that entered and less those that left.
+
+    ``previous + entered - left`` holds the same items, with the same before and after
+    territories, as the change carrying the step: ``entered`` are the items that change
+    names and ``previous`` does not, ``left`` the items of ``previous`` it no longer names.
+
+    The previous change is held weakly: whoever still shows it (a view's last preview)
+    keeps it, and a change applied and kept for undo does not keep the whole chain of
+    the previews before it (at 1M accounts, 100,000 accounts each).
+    """
+
+    __slots__ = ("_previous", "entered", "left")
+
+    def __init__(self, previous: Change, entered: Change, left: Change) -> None:
+        self._previous = weakref.ref(previous)
+        self.entered = entered
+        self.left = left
+
+    @property
+    def previous(self) -> Change | None:
+        """The change this one grew from, or None once nothing holds it any more."""
+        return self._previous()

@@ -196,7 +196,7 @@ class BalanceEngine:
         self._state = 0
         #: The change last previewed, the state it was computed on and its delta (totals,
         #: unit areas, home km, fingerprints): applying that change reuses them.
-        self._previewed: tuple[Change, int, tuple[np.ndarray, ...]] | None = None
+        self._previewed: tuple[Change, int, tuple[np.ndarray | None, ...]] | None = None
         self.recompute(account_territory, unit_territory)
 
     # -- full and incremental ---------------------------------------------------------
@@ -269,24 +269,71 @@ class BalanceEngine:
         (:meth:`home_distance`) after ``change``, as copies."""
         totals = self.totals.copy()
         areas = self.unit_area_totals.copy()
+        new_home_km = self._move(totals, areas, change, 1.0)
+        return totals, areas, new_home_km
+
+    def _move(
+        self, totals: np.ndarray, areas: np.ndarray, change: Change, sign: float
+    ) -> np.ndarray:
+        """Add a change's moves to ``totals`` and ``areas`` in place (``sign`` -1 takes
+        them back); returns the moved accounts' home-km in their new territory."""
         idx = change.account_indices
         new_distance = self.home_distance(idx, change.account_after)
         new_home_km = self._home_km(idx, new_distance)
+        size = self.k + 1
         if len(idx):
             # One bincount per column (much faster than np.add.at on large moves).
             before = self._rows(change.account_before)
             after = self._rows(change.account_after)
-            size = self.k + 1
             for col in range(self.weights.shape[1]):
                 w = self.weights[idx, col]
                 w_new = new_home_km if col == COL_HOME_KM else w
-                totals[:, col] -= np.bincount(before, weights=w, minlength=size)
-                totals[:, col] += np.bincount(after, weights=w_new, minlength=size)
+                totals[:, col] -= sign * np.bincount(before, weights=w, minlength=size)
+                totals[:, col] += sign * np.bincount(after, weights=w_new, minlength=size)
         if len(change.unit_indices):
             ua = self.unit_area[change.unit_indices]
-            areas -= np.bincount(self._rows(change.unit_before), weights=ua, minlength=self.k + 1)
-            areas += np.bincount(self._rows(change.unit_after), weights=ua, minlength=self.k + 1)
-        return totals, areas, new_distance
+            areas -= sign * np.bincount(self._rows(change.unit_before), weights=ua, minlength=size)
+            areas += sign * np.bincount(self._rows(change.unit_after), weights=ua, minlength=size)
+        return new_distance
+
+    def preview_state(self, change: Change) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Totals, unit-area totals and fingerprints after ``change`` (for :meth:`table`).
+
+        Kept with the change: applying it reuses them (see :meth:`apply`).
+        """
+        totals, areas, distance = self.delta(change)
+        fingerprint = self.fingerprint_after(change)
+        self._previewed = (change, self._state, (totals, areas, distance, fingerprint))
+        return totals, areas, fingerprint
+
+    def step(
+        self,
+        state: tuple[np.ndarray, np.ndarray, np.ndarray],
+        change: Change,
+        entered: Change,
+        left: Change,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The preview state of a change, from the state of the change it grew from.
+
+        ``state`` is :meth:`preview_state` of the earlier change; ``entered`` and
+        ``left`` are the items the new change adds to it and takes from it. The totals
+        are the earlier ones plus and minus those items (a sum in another order than a
+        full :meth:`delta`: equal to within rounding); fingerprints are exact. Applying
+        ``change`` reuses them; the moved accounts' distances to their new rep's home are
+        then computed, as the step does not keep them for every account.
+        """
+        totals, areas, fingerprint = (a.copy() for a in state)
+        self._move(totals, areas, entered, 1.0)
+        self._move(totals, areas, left, -1.0)
+        for part, sign in ((entered, 1), (left, -1)):
+            idx = part.account_indices
+            if len(idx):
+                keys = self.keys[idx]
+                add, sub = (np.add, np.subtract) if sign > 0 else (np.subtract, np.add)
+                add.at(fingerprint, self._rows(part.account_after), keys)
+                sub.at(fingerprint, self._rows(part.account_before), keys)
+        self._previewed = (change, self._state, (totals, areas, None, fingerprint))
+        return totals, areas, fingerprint
 
     def fingerprint_after(self, change: Change) -> np.ndarray:
         """Membership fingerprints after ``change``, as a copy (only the moved keys count)."""
@@ -307,7 +354,15 @@ class BalanceEngine:
         """
         previewed, self._previewed = self._previewed, None
         if previewed is not None and previewed[0] is change and previewed[1] == self._state:
-            totals, areas, new_distance, fingerprint = previewed[2]
+            kept_totals, kept_areas, kept_distance, kept_fingerprint = previewed[2]
+            assert kept_totals is not None and kept_areas is not None
+            assert kept_fingerprint is not None
+            totals, areas, fingerprint = kept_totals, kept_areas, kept_fingerprint
+            new_distance = (
+                kept_distance
+                if kept_distance is not None  # a step keeps no distances (see :meth:`step`)
+                else self.home_distance(change.account_indices, change.account_after)
+            )
         else:
             totals, areas, new_distance = self.delta(change)
             fingerprint = self.fingerprint_after(change)
@@ -480,10 +535,7 @@ class BalanceEngine:
 
     def preview(self, change: Change) -> BalanceTable:
         """The balance table as it would be after ``change``, without applying it."""
-        totals, areas, distance = self.delta(change)
-        fingerprint = self.fingerprint_after(change)
-        self._previewed = (change, self._state, (totals, areas, distance, fingerprint))
-        return self.table(totals, areas, fingerprint)
+        return self.table(*self.preview_state(change))
 
 
 def utilisation(

@@ -62,6 +62,7 @@ from planner.optimise.districting import (
     work_ticks,
 )
 from planner.optimise.districting.problem import charge
+from planner.optimise.transfer import AnyMoveBound
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event as EventType
@@ -122,10 +123,15 @@ TRANSFER_WORK_PER_CANDIDATE = 1.0
 TRANSFER_CHAINS = False
 #: Depth of the regions grown from a border a round's programme may move (1: border units).
 TRANSFER_DEPTH = 1
-#: A list to have every rebalance by transfers append the one-hop relaxation of its
-#: starting state (:func:`transfer_relaxation`, with its wall and CPU seconds) before it
-#: plans; ``None`` (default) skips it. For benchmarks: whether a target is reachable.
+#: A list to have the first rebalance by transfers that finds it empty append the
+#: relaxations of its starting state (:func:`transfer_relaxation`, with their wall and CPU
+#: seconds) before it plans; ``None`` (default) skips them. For benchmarks: whether a
+#: target is reachable.
 RELAXATION_REPORT: list[tuple[Relaxation, float, float]] | None = None
+#: The relaxations the report holds: moves of up to this many hops across the territory
+#: graph, the next only when the one before cannot bring every territory in band (the
+#: benchmark's ``NATIONAL_RELAXATION_HOPS``; two hops cost minutes on the national plan).
+RELAXATION_HOPS: tuple[int, ...] = (1,)
 TRANSFER_WORK_PER_CHAIN_SOLVE = 160_000.0
 
 
@@ -607,15 +613,32 @@ def optimise_decomposed(
             churn_budget=None if churn is None else churn * TRANSFER_BUDGET_SHARE,
             travel=travel,
         )
-        if RELAXATION_REPORT is not None:
-            wall0, cpu0 = time.perf_counter(), time.process_time()
-            RELAXATION_REPORT.append(
-                (
-                    transfer_relaxation(coarse),
-                    time.perf_counter() - wall0,
-                    time.process_time() - cpu0,
-                )
+        if RELAXATION_REPORT is not None and not RELAXATION_REPORT:
+            # Once per report (the planner's later rounds start elsewhere than the
+            # baseline), on the whole budgets (the transfers start on a share of them): a bound on
+            # what the run may do, not on what its first step may.
+            full = BoundaryRepair(
+                adjacency,
+                x,
+                begin,
+                k,
+                lo,
+                hi,
+                fixed=fixed,
+                current=cur,
+                dweight=dweight,
+                budget=budget_total,
+                churn_budget=churn,
+                travel=travel,
             )
+            for hops in RELAXATION_HOPS:
+                wall0, cpu0 = time.perf_counter(), time.process_time()
+                relaxation = transfer_relaxation(full, hops=hops, any_move=hops == 1)
+                RELAXATION_REPORT.append(
+                    (relaxation, time.perf_counter() - wall0, time.process_time() - cpu0)
+                )
+                if relaxation.all_reachable:
+                    break
         kept = _Best(coarse, lo, hi)
         transfers = transfer_rounds(
             coarse,
@@ -1241,11 +1264,11 @@ class BoundaryRepair:
             passed[:, j] += 0.5 * (lost + gained)
         return passed
 
-    def all_moves(self) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-        """Moves of every free unit to every territory bordering its own: unit, from, to,
-        passed (as :meth:`border_moves` counts it). The candidates of the one-hop
-        relaxation (:func:`transfer_relaxation`): a unit deep inside its territory may go
-        to any neighbour of the territory, as if the units between went too."""
+    def all_moves(self, hops: int = 1) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+        """Moves of every free unit to every territory at most ``hops`` territories from its
+        own (1: bordering it): unit, from, to, passed (as :meth:`border_moves` counts it).
+        The candidates of the relaxations of :func:`transfer_relaxation`: a unit deep inside
+        its territory may go to any such territory, as if the units between went too."""
         a, fixed = self.a, self.fixed
         e = self.edges
         ta, tb = a[e[:, 0]], a[e[:, 1]]
@@ -1254,9 +1277,13 @@ class BoundaryRepair:
             np.concatenate([np.column_stack([ta[ok], tb[ok]]), np.column_stack([tb[ok], ta[ok]])]),
             axis=0,
         )
-        nbr: list[list[int]] = [[] for _ in range(self.k)]
+        near: list[set[int]] = [set() for _ in range(self.k)]
         for t, s_ in pairs.tolist():
-            nbr[t].append(s_)
+            near[t].add(s_)
+        reach = [set(row) for row in near]
+        for _ in range(max(1, hops) - 1):
+            reach = [row.union(*(near[r] for r in row)) - {t} for t, row in enumerate(reach)]
+        nbr = [sorted(row) for row in reach]
         units_l: list[int] = []
         to_l: list[int] = []
         for u in np.flatnonzero((a >= 0) & (fixed < 0)).tolist():
@@ -1408,7 +1435,7 @@ def transfer_rounds(
 
 @dataclass(frozen=True)
 class Relaxation:
-    """What the one-hop relaxation allows (see :func:`transfer_relaxation`)."""
+    """What a relaxation of the rebalance allows (see :func:`transfer_relaxation`)."""
 
     #: Every territory in band is possible in the relaxation.
     all_reachable: bool
@@ -1420,26 +1447,43 @@ class Relaxation:
     disruption: float
     #: Candidate moves in the programme.
     candidates: int
+    #: Largest number of territories a unit may pass over (1: to a bordering territory).
+    hops: int = 1
+    #: The any-move relaxation of the same start (any unit to any territory): when it
+    #: finds no plan, no plan exists at all (see
+    #: :func:`planner.optimise.transfer.any_move_relaxation`); ``None`` when not computed.
+    any_move: AnyMoveBound | None = None
+    #: Whether the start is the baseline (the any-move bound is then a proof).
+    at_baseline: bool = True
 
 
-def transfer_relaxation(repair: BoundaryRepair, reweight: int = TRANSFER_REWEIGHT) -> Relaxation:
-    """How far any rebalance could get by one-hop moves: a bound on reachability.
+def transfer_relaxation(
+    repair: BoundaryRepair,
+    reweight: int = TRANSFER_REWEIGHT,
+    hops: int = 1,
+    any_move: bool = False,
+) -> Relaxation:
+    """How far any rebalance could get by moves of up to ``hops`` territories: a bound.
 
     The linear programme of :func:`planner.optimise.transfer.plan_unit_moves` over every
-    free unit's move to every territory bordering its own (fractions of units, no
-    contiguity, each unit once), within what is left of the disruption budget and of every
-    territory's churn (``repair``'s). First with the bands themselves as the aim: whether
-    every territory can end in band (``all_reachable``; when not, no plan of one-hop
-    moves reaches the target); then reweighted towards a count (``in_band``: what the
-    relaxation's plan reaches, a guide, not a proof; a contiguous plan can also move a
-    unit several territories on when the units between move too). Deterministic (GLOP).
+    free unit's move to every territory at most ``hops`` from its own (1: bordering it;
+    fractions of units, no contiguity, each unit once), within what is left of the
+    disruption budget and of every territory's churn (``repair``'s). First with the bands
+    themselves as the aim: whether every territory can end in band (``all_reachable``;
+    when not, no plan of such moves reaches the target); then reweighted towards a count
+    (``in_band``: what the relaxation's plan reaches, a guide, not a proof; a contiguous
+    plan can also move a unit several territories on when the units between move too).
+    With ``any_move``, also the weakest relaxation, any unit to any territory
+    (:func:`planner.optimise.transfer.any_move_relaxation`, on the measures that are sums
+    over units): the one whose failure proves that no plan at all exists. Deterministic
+    (GLOP).
     """
-    from planner.optimise.transfer import plan_unit_moves
+    from planner.optimise.transfer import any_move_relaxation, plan_unit_moves
 
     values = repair.values()
     lower, upper = repair.mid - repair.half, repair.mid + repair.half
     inside_now = int(np.all((values >= lower) & (values <= upper), axis=1).sum())
-    units, frm, to, passed = repair.all_moves()
+    units, frm, to, passed = repair.all_moves(hops)
     churn_left = None if repair.churn_budget is None else repair.churn_budget - repair.churn
     dw = repair.dw[units]
     out: list[tuple[int, float]] = []
@@ -1464,14 +1508,39 @@ def transfer_relaxation(repair: BoundaryRepair, reweight: int = TRANSFER_REWEIGH
         tol = 1e-6 * repair.half
         inside = int(np.all((after >= lower - tol) & (after <= upper + tol), axis=1).sum())
         out.append((inside, float((share * dw).sum())))
+        if rw == 0 and inside == repair.k:
+            break
     total = float(repair.dw.sum())
     best = max(out, key=lambda r: r[0])
+    bound = None
+    at_baseline = repair.cur is None or bool(np.array_equal(repair.cur, repair.a))
+    if any_move:
+        linear = tuple(
+            j
+            for j in range(repair.x.shape[1])
+            if repair.travel is None or j != repair.travel.measure
+        )
+        bound = any_move_relaxation(
+            repair.x,
+            repair.a,
+            repair.k,
+            lower,
+            upper,
+            repair.dw,
+            measures=linear,
+            budget=repair.budget - repair.spent,
+            churn_left=churn_left,
+            movable=repair.fixed < 0,
+        )
     return Relaxation(
         all_reachable=out[0][0] == repair.k,
         in_band=best[0],
         in_band_now=inside_now,
         disruption=(repair.spent + best[1]) / total if total > 0 else 0.0,
         candidates=int(units.size),
+        hops=hops,
+        any_move=bound,
+        at_baseline=at_baseline,
     )
 
 

@@ -14,7 +14,10 @@ by CP-SAT. Medians are improved by relocating each one within its cluster and by
 groups of neighbouring clusters are re-solved exactly by CP-SAT (a matheuristic: a centre and
 its nearest centres, with their customers, as a small capacitated p-median; and shifts of a
 centre from one region to another), and the exact model, warm-started from that plan, finishes
-on CP-SAT (the full model up to 60 customers, each customer's nearest candidates above).
+on CP-SAT: the full model up to 60 customers; above, the Lagrangian bound (``cpmp_lagrange``)
+fixes the variables no better plan uses and ranks the rest, a quick model over the best-ranked
+ones improves the plan, and the model over every surviving variable proves the optimum when
+it closes.
 
 Every limit is counted work (swap evaluations, CP-SAT deterministic time, SCIP nodes), so the
 same inputs and seed give the same result on a busy machine; the wall clock is a safety net.
@@ -30,6 +33,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from planner.optimise.cpmp_lagrange import fixed_variables, forced_bounds, lagrangian_bound
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -474,7 +480,8 @@ def _gap_assignment(
     solver.parameters.num_workers = 1
     status = solver.solve(model)
     if budget is not None:
-        budget.charge(float(solver.response_proto.deterministic_time) + LNS_BUILD_COST * n * p)
+        det = float(solver.response_proto.deterministic_time)
+        budget.charge(GAP_CPU_PER_WORK * (det + LNS_BUILD_COST * n * p))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, np.inf
     assignment = np.array(
@@ -494,15 +501,44 @@ LNS_SHARE = 0.8
 # cost, about a third of the total on the 2-core machine; counted, not timed).
 LNS_BUILD_COST = 1e-4
 # With the exact model after it (up to EXACT_MAX_UNITS customers), the neighbourhoods get
-# this share; above FULL_MIP_UNITS the model offers each customer its MIP_NEAREST nearest
-# candidates only (n = 100: 1,500 instead of 10,000 assignment variables). On CP-SAT (one
-# worker, deterministic time) it reached the optimum of p10100-11..13 in 10 s where SCIP on
-# the same model needed 7-45 s of CPU; the full model reached them too but took 14-16 s of
-# CPU for the 10 s limit (building 10,000 variables in Python is not in deterministic time).
-LNS_SHARE_BEFORE_MIP = 0.2
+# this share (0.1; 0.2 before the Lagrangian stages, which find better plans per second
+# than further neighbourhoods: with 0.2 and the CPU-calibrated charges p10100-11 ended at
+# 1.09 %, with 0.1 at its proven optimum). Without the Lagrangian (LAGRANGIAN = False) the
+# model offers each customer its MIP_NEAREST nearest candidates only (n = 100: 1,500
+# instead of 10,000 assignment variables); the full model took 14-16 s of CPU for the 10 s
+# limit (building 10,000 variables in Python is not in deterministic time).
+LNS_SHARE_BEFORE_MIP = 0.1
+# CPU seconds per CP-SAT deterministic second in the exact model (1,000-1,700 assignment
+# variables at n = 100: 1.3-1.4 at load 5-6 on the 2-core machine, where the budget was
+# overrun by 10-25 % when it counted one for one).
+EXACT_CPU_PER_DET = 1.35
+# The same for the other phases of the capacitated solve, CPU seconds per counted second
+# (g100-102 and p10100-12 at load 5-6): the uncapacitated seed (its interchange is counted
+# at rates measured at load 8) took 2.2, the assignments by generalised assignment 1.15.
+SEED_CPU_PER_WORK = 2.0
+GAP_CPU_PER_WORK = 1.15
 EXACT_MAX_UNITS = 200
 FULL_MIP_UNITS = 60
 MIP_NEAREST = 15
+# Above FULL_MIP_UNITS the exact phase starts with the Lagrangian bound (``cpmp_lagrange``):
+# at most LAG_ITERATIONS subgradient steps; the LAG_SETS best centre sets of the relaxation
+# are assigned within capacity (a Lagrangian heuristic) while LAG_KEEP of the limit is left;
+# then CP-SAT over the variables the bound keeps. False: the model over each customer's
+# MIP_NEAREST nearest candidates instead (the previous method, kept for comparison).
+LAGRANGIAN = True
+# Where the exact phase reports its stages (the benchmark prints them); None: nowhere.
+TRACE: Callable[[str], None] | None = None
+LAG_ITERATIONS = 300
+LAG_SETS = 10
+LAG_KEEP = 0.4
+# The quick model (the NEAR_CENTRES * p centres with the lowest knapsack values, each
+# customer's NEAR_PAIRS pairs among them with the lowest forced bound) gets NEAR_SHARE of
+# what is left; the exact model (every surviving pair) the rest, when it has at most
+# EXACT_PAIRS_MAX pairs (else the quick model again, without a proof).
+NEAR_SHARE = 0.5
+NEAR_CENTRES = 3
+NEAR_PAIRS = 12
+EXACT_PAIRS_MAX = 4000
 # Share of the time limit for the relocation and swap search before the neighbourhoods.
 HEURISTIC_SHARE = 0.1
 
@@ -679,13 +715,18 @@ def _cpmp_cpsat(
     work: float,
     wall: float,
     seed: int,
+    reduction: tuple[BoolArray, BoolArray, BoolArray] | None = None,
 ) -> tuple[list[int] | None, IntArray | None, bool, float, float]:
     """Capacitated p-median by CP-SAT, one worker on deterministic time.
 
     Each customer may use its ``nearest`` closest candidates (all when None) and its centre
-    in ``hint``; the hint (medians, assignment) warm-starts the search. Returns (medians,
+    in ``hint``; the hint (medians, assignment) warm-starts the search. ``reduction``
+    (centres that may open, centres that must open, pairs that may be used), from the
+    Lagrangian bound, replaces ``nearest``: it removes only variables no plan cheaper than
+    the hint uses, so optimality then holds for the full problem. Returns (medians,
     assignment, proven optimal, lower bound, deterministic seconds used); optimality and the
-    bound hold for the full problem only when every candidate was allowed.
+    bound hold for the full problem only when every candidate was allowed or the reduction
+    was exact.
     """
     from ortools.sat.python import cp_model
 
@@ -695,17 +736,27 @@ def _cpmp_cpsat(
     cost = np.round(dist * scale).astype(np.int64)
     dem = np.round(demand * dem_scale).astype(np.int64)
     cap = np.floor(capacity * dem_scale + 1e-9).astype(np.int64)
-    if nearest is None or nearest >= c:
+    if reduction is not None:
+        may_open, _, may_pair = reduction
+        allowed = [np.flatnonzero(may_pair[i] & may_open).tolist() for i in range(n)]
+    elif nearest is None or nearest >= c:
         allowed = [list(range(c)) for _ in range(n)]
     else:
         order = np.argsort(dist, axis=1, kind="stable")[:, :nearest]
         allowed = [sorted(set(order[i].tolist())) for i in range(n)]
-        if hint is not None:
-            for i in range(n):
-                if int(hint[1][i]) not in allowed[i]:
-                    allowed[i] = sorted([*allowed[i], int(hint[1][i])])
+    if hint is not None and (reduction is not None or not (nearest is None or nearest >= c)):
+        for i in range(n):
+            if int(hint[1][i]) not in allowed[i]:
+                allowed[i] = sorted([*allowed[i], int(hint[1][i])])
     model = cp_model.CpModel()
     y = [model.new_bool_var(f"y{j}") for j in range(c)]
+    if reduction is not None:
+        keep = set(hint[0]) if hint is not None else set()
+        for j in range(c):
+            if not reduction[0][j] and j not in keep:
+                model.add(y[j] == 0)
+            elif reduction[1][j]:
+                model.add(y[j] == 1)
     x = [{j: model.new_bool_var(f"x{i}_{j}") for j in allowed[i]} for i in range(n)]
     served: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in range(c)]
     for i in range(n):
@@ -733,21 +784,137 @@ def _cpmp_cpsat(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = max(0.05, work)
+    size = sum(len(a) for a in allowed)
+    build = LNS_BUILD_COST * size
+    solver.parameters.max_deterministic_time = max(0.05, (work - build) / EXACT_CPU_PER_DET)
     solver.parameters.max_time_in_seconds = max(1.0, wall)
     status = solver.solve(model)
-    size = sum(len(a) for a in allowed)
-    used = float(solver.response_proto.deterministic_time) + LNS_BUILD_COST * size
+    used = EXACT_CPU_PER_DET * float(solver.response_proto.deterministic_time) + build
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, None, False, 0.0, used
     meds = [j for j in range(c) if solver.value(y[j])]
     assignment = np.array(
         [next(j for j, v in x[i].items() if solver.value(v)) for i in range(n)], dtype=np.int64
     )
-    full = nearest is None or nearest >= c
+    full = reduction is not None or nearest is None or nearest >= c
     proven = full and status == cp_model.OPTIMAL
     bound = float(solver.best_objective_bound) / scale if full else 0.0
     return meds, assignment, proven, bound, used
+
+
+def _lagrangian_exact(
+    d: FloatArray,
+    q: FloatArray,
+    cap: FloatArray,
+    p: int,
+    incumbent: tuple[list[int], IntArray, float],
+    tried: set[tuple[int, ...]],
+    budget: _Budget,
+    seed: int,
+    state: TaskState | None,
+) -> tuple[list[int], IntArray, float, bool, float]:
+    """Lagrangian bound, its heuristic, then CP-SAT over the variables the bound keeps.
+
+    Returns (medians, assignment, cost, proven optimal, lower bound). First the subgradient
+    bound; then the relaxation's best centre sets assigned within capacity; then CP-SAT over
+    the surviving pairs among each customer's nearest candidates (a quick improvement), the
+    variables fixed again against the better plan, and CP-SAT over every surviving pair: an
+    exact model, so an optimum there is the optimum (and its bound a bound) of the whole
+    problem.
+    """
+    n = d.shape[0]
+    meds, assign, cost = incumbent
+    integral = bool(np.allclose(d, np.round(d)))
+
+    def closed(bound: float) -> bool:
+        return (math.ceil(bound - 1e-6) if integral else bound) >= cost - 1e-9
+
+    def cancelled() -> bool:
+        return state is not None and state.is_cancelled()
+
+    lag = lagrangian_bound(
+        d,
+        q,
+        cap,
+        p,
+        cost,
+        LAG_ITERATIONS,
+        budget.charge,
+        lambda: budget.left() <= 0.2 or cancelled(),
+    )
+    bound = lag.bound
+    limit = budget.limit
+    # Lagrangian heuristic: the relaxation's best centre sets, assigned within capacity.
+    for key in lag.centre_sets[:LAG_SETS]:
+        if closed(bound) or budget.left() <= LAG_KEEP * limit or cancelled():
+            break
+        if key in tried:
+            continue
+        tried.add(key)
+        if cap[list(key)].sum() < q.sum() - 1e-9:
+            continue
+        trial, trial_cost = _gap_assignment(d, q, cap, list(key), 2.0, budget)
+        if trial is not None and trial_cost < cost - 1e-9:
+            meds, assign, cost = list(key), trial, trial_cost
+    if closed(bound):
+        return meds, assign, cost, True, cost
+    # The quick model: the NEAR_CENTRES * p centres the relaxation likes best (lowest rho),
+    # and each customer's NEAR_PAIRS pairs among them with the lowest forced bound. On the
+    # tuning instances every optimal centre ranked within 2.5 p and every optimal pair within
+    # 12; each customer's 15 nearest candidates missed optimal pairs of g100-102, -103, -105.
+    _, _, pair_bound = forced_bounds(d, q, cap, p, lag)
+    top = np.argsort(lag.rho, kind="stable")[: min(n, NEAR_CENTRES * p)]
+    ranked = np.full((n, n), np.inf)
+    ranked[:, top] = pair_bound[:, top]
+    keep = np.argsort(ranked, axis=1, kind="stable")[:, :NEAR_PAIRS]
+    near = np.zeros((n, n), dtype=bool)
+    near[np.arange(n)[:, None], keep] = True
+    near[:, np.setdiff1d(np.arange(n), top)] = False
+    optimal = False
+    for stage in ("near", "exact"):
+        if cancelled() or budget.left() <= 0.2:
+            break
+        may_open, must_open, may_pair = fixed_variables(d, q, cap, p, lag, cost)
+        pairs = int((may_pair & may_open[None, :]).sum())
+        exact_model = stage == "exact" and pairs <= EXACT_PAIRS_MAX
+        if not exact_model:
+            may_pair = may_pair & near
+        work = budget.left() * (NEAR_SHARE if stage == "near" else 1.0)
+        if state is not None:
+            state.report(0.6 if stage == "near" else 0.8, "capacitated p-median: exact model")
+        found, found_assign, proven, cp_bound, det = _cpmp_cpsat(
+            d,
+            q,
+            cap,
+            p,
+            None,
+            (meds, assign),
+            work,
+            budget.wall_left(),
+            seed,
+            (may_open, must_open, may_pair),
+        )
+        budget.charge(det)
+        cost_in = cost
+        if found is not None and found_assign is not None:
+            found_cost = float(d[np.arange(n), found_assign].sum())
+            if found_cost < cost - 1e-9:
+                meds, assign, cost = found, found_assign, found_cost
+        if TRACE is not None:
+            TRACE(
+                f"{stage}: bound {lag.bound:.1f}, plan {cost_in:g} -> {cost:g}, "
+                f"{int(may_open.sum())} centres and {pairs} pairs survive, model of "
+                f"{int((may_pair & may_open[None, :]).sum())} pairs, exact {exact_model}, "
+                f"optimal {proven}, {det:.2f} det-s, work {budget.work:.2f} s"
+            )
+        if exact_model:
+            # Over an exact reduction: no plan cheaper than the hint lies outside the model.
+            if proven:
+                return meds, assign, cost, True, cost
+            bound = max(bound, min(cp_bound, cost))
+        if closed(bound):
+            return meds, assign, cost, True, cost
+    return meds, assign, cost, optimal, bound
 
 
 def solve_capacitated_pmedian(
@@ -818,7 +985,7 @@ def solve_capacitated_pmedian(
     seed_result = _solve_pmedian(
         d, q, p, seed_budget, seed=seed, exact=False, state=None, rounds=None
     )
-    budget.charge(seed_budget.work)
+    budget.charge(SEED_CPU_PER_WORK * seed_budget.work)
     by_capacity = np.argsort(-cap, kind="stable")[:p].tolist()
     best_meds: list[int] = seed_result.medians.tolist()
     best_assign, best_cost = evaluate(best_meds)
@@ -879,7 +1046,13 @@ def solve_capacitated_pmedian(
         best_cost = float(d[np.arange(n), best_assign].sum())
     optimal, bound = False, 0.0
     cancelled = state is not None and state.is_cancelled()
-    if exact and not cancelled and budget.left() > 0.2:
+    if exact and not small and best_assign is not None and not cancelled and LAGRANGIAN:
+        if state is not None:
+            state.report(0.5, "capacitated p-median: Lagrangian bound")
+        best_meds, best_assign, best_cost, optimal, bound = _lagrangian_exact(
+            d, q, cap, p, (best_meds, best_assign, best_cost), tried, budget, seed, state
+        )
+    elif exact and not cancelled and budget.left() > 0.2:
         if state is not None:
             state.report(0.6, "capacitated p-median: exact model")
         meds, assign, optimal, bound, det = _cpmp_cpsat(

@@ -28,6 +28,7 @@ broken by index.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -389,3 +390,201 @@ def choose_chain_moves(
                     state[node] = 2
                     order.append(node)
     return np.asarray(order, dtype=np.int64), expected
+
+
+#: Classes of units by their ratio of a measure to their disruption weight in the any-move
+#: relaxation: more classes give a tighter bound at a larger programme.
+ANY_MOVE_CLASSES = 64
+#: Least total distance out of band (band half-widths summed) the any-move relaxation
+#: must find before it calls every band out of reach: far above the simplex's tolerances.
+ANY_MOVE_PROOF_MARGIN = 1e-3
+
+
+@dataclass(frozen=True)
+class AnyMoveBound:
+    """What the any-move relaxation allows (see :func:`any_move_relaxation`)."""
+
+    #: No plan whatever brings every territory in band within the budgets (a proof, up to
+    #: :data:`ANY_MOVE_PROOF_MARGIN`, when the start is the baseline: see the function).
+    infeasible: bool
+    #: The least total distance out of band any plan of the relaxation leaves (band
+    #: half-widths summed over territories and measures).
+    violation: float
+    #: Territories out of band in the relaxation's plan of least violation.
+    short: int
+    #: Disruption weight that plan moves.
+    moved: float
+    #: The measures modelled (those that are sums over units).
+    measures: tuple[int, ...]
+
+
+def any_move_relaxation(
+    x: FloatArray,
+    assignment: IntArray,
+    k: int,
+    lower: FloatArray,
+    upper: FloatArray,
+    weight: FloatArray,
+    *,
+    measures: tuple[int, ...] | None = None,
+    budget: float = np.inf,
+    churn_left: FloatArray | None = None,
+    movable: NDArray[np.bool_] | None = None,
+    classes: int = ANY_MOVE_CLASSES,
+) -> AnyMoveBound:
+    """Whether any plan at all could bring every territory in band: the weakest relaxation.
+
+    Every movable unit may go, in fractions, to any territory whatever (no contiguity, no
+    adjacency, no number of hops), within ``budget`` of disruption weight and every
+    territory's ``churn_left`` (a move counts its weight against both territories it
+    touches, as the per-rep limit does). Only ``measures`` (default: all) are balanced:
+    leave out any that is not a sum over units (workload with a travel term), and the
+    programme stays a relaxation. Every real rebalance from ``assignment`` is a solution
+    of it, so when it cannot bring every territory in band, no plan can (provided
+    ``assignment`` is the baseline: a unit already away from it would refund disruption
+    by going back, which this programme does not count).
+
+    To stay small (33,000 units and 300 territories give 10 million unit-territory pairs)
+    it pools what leaves: every unit's leaving fraction is a variable, and what arrives at
+    a territory is drawn from ``classes`` pools of units of similar ratio (by quantiles of
+    the most varied measure per unit of weight), each territory taking any mix of a pool
+    whose ratio of every measure to weight lies between the pool's least and largest.
+    Every real plan's arrivals satisfy that, so pooling only loosens the relaxation.
+    Solved once (GLOP) for the least total distance out of band.
+    """
+    from ortools.linear_solver import pywraplp
+
+    n, m = x.shape
+    cols = tuple(range(m)) if measures is None else tuple(int(j) for j in measures)
+    w = np.asarray(weight, dtype=np.float64)
+    ok = (assignment >= 0) & (np.ones(n, dtype=bool) if movable is None else movable)
+    if cols:
+        ok &= (w > 0) | np.any(x[:, list(cols)] != 0, axis=1)
+    use = np.flatnonzero(ok)
+    a = assignment.astype(np.int64)
+    values = np.zeros((k, m))
+    placed = assignment >= 0
+    for j in range(m):
+        values[:, j] = np.bincount(a[placed], weights=x[placed, j], minlength=k)[:k]
+    mid = 0.5 * (lower + upper)
+    half = np.maximum(0.5 * (upper - lower), 1e-9 * (np.abs(mid) + 1.0))
+    scale = np.where(np.median(half, axis=0) > 0, np.median(half, axis=0), 1.0)
+    wscale = max(float(np.median(w[use])) if use.size else 1.0, 1e-12)
+    # Pools: by quantiles of the measure whose ratio to weight varies most; units without
+    # weight form a pool of their own (they move free, in any mix).
+    heavy = use[w[use] > 0]
+    free = use[w[use] <= 0]
+    pool_of = np.full(n, -1, dtype=np.int64)
+    n_pools = 0
+    if heavy.size and cols:
+        ratio = x[heavy][:, list(cols)] / w[heavy, None]
+        spread = ratio.std(axis=0) / np.maximum(np.abs(ratio.mean(axis=0)), 1e-12)
+        key = ratio[:, int(np.argmax(spread))]
+        edges = np.unique(np.quantile(key, np.linspace(0.0, 1.0, max(1, classes) + 1)))
+        pool_of[heavy] = np.clip(np.searchsorted(edges, key, side="right") - 1, 0, None)
+        pool_of[heavy] = np.unique(pool_of[heavy], return_inverse=True)[1]
+        n_pools = int(pool_of[heavy].max()) + 1
+    if free.size:
+        pool_of[free] = n_pools
+        n_pools += 1
+    lo_r = np.zeros((n_pools, m))
+    hi_r = np.zeros((n_pools, m))
+    has_weight = np.zeros(n_pools, dtype=bool)
+    signed = np.zeros((n_pools, m), dtype=bool)
+    for p in range(n_pools):
+        members = use[pool_of[use] == p]
+        signed[p] = np.any(x[members] < 0, axis=0) if members.size else False
+        if members.size and w[members].min() > 0:
+            r = x[members] / w[members, None]
+            lo_r[p], hi_r[p] = r.min(axis=0), r.max(axis=0)
+            has_weight[p] = True
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:  # pragma: no cover - OR-Tools always has GLOP
+        raise RuntimeError("GLOP is not available")
+    inf = solver.infinity()
+    y = [solver.NumVar(0.0, 1.0, "") for _ in range(use.size)]
+    arrive_w = [[solver.NumVar(0.0, inf, "") for _ in range(n_pools)] for _ in range(k)]
+    arrive_x = [
+        [
+            {j: solver.NumVar(-inf if signed[p, j] else 0.0, inf, "") for j in cols}
+            for p in range(n_pools)
+        ]
+        for _ in range(k)
+    ]
+    for t in range(k):
+        for p in range(n_pools):
+            for j in cols:
+                if has_weight[p]:
+                    # lo_r · weight ≤ arriving measure ≤ hi_r · weight (scaled).
+                    c1 = solver.Constraint(-inf, 0.0)
+                    c1.SetCoefficient(arrive_x[t][p][j], 1.0 / scale[j])
+                    c1.SetCoefficient(arrive_w[t][p], -hi_r[p, j] * wscale / scale[j])
+                    c2 = solver.Constraint(0.0, inf)
+                    c2.SetCoefficient(arrive_x[t][p][j], 1.0 / scale[j])
+                    c2.SetCoefficient(arrive_w[t][p], -lo_r[p, j] * wscale / scale[j])
+    # What leaves a pool arrives somewhere: weight and every measure.
+    for p in range(n_pools):
+        members = np.flatnonzero(pool_of[use] == p)
+        cw = solver.Constraint(0.0, 0.0)
+        for i in members.tolist():
+            cw.SetCoefficient(y[i], float(w[use[i]]) / wscale)
+        for t in range(k):
+            cw.SetCoefficient(arrive_w[t][p], -1.0)
+        for j in cols:
+            cx = solver.Constraint(0.0, 0.0)
+            for i in members.tolist():
+                if x[use[i], j] != 0:
+                    cx.SetCoefficient(y[i], float(x[use[i], j]) / scale[j])
+            for t in range(k):
+                cx.SetCoefficient(arrive_x[t][p][j], -1.0 / scale[j])
+    if np.isfinite(budget):
+        cap = solver.Constraint(-inf, max(float(budget), 0.0) / wscale)
+        for i, u in enumerate(use.tolist()):
+            cap.SetCoefficient(y[i], float(w[u]) / wscale)
+    own: list[list[int]] = [[] for _ in range(k)]
+    for i, u in enumerate(use.tolist()):
+        own[int(a[u])].append(i)
+    objective = solver.Objective()
+    slacks: list[tuple[int, Any, Any]] = []
+    for t in range(k):
+        if churn_left is not None and np.isfinite(churn_left[t]):
+            churn = solver.Constraint(-inf, max(float(churn_left[t]), 0.0) / wscale)
+            for i in own[t]:
+                churn.SetCoefficient(y[i], float(w[use[i]]) / wscale)
+            for p in range(n_pools):
+                churn.SetCoefficient(arrive_w[t][p], 1.0)
+        for j in cols:
+            # (value − what leaves + what arrives) / half ∈ [lower, upper] / half ± slack.
+            below = solver.NumVar(0.0, inf, "")
+            above = solver.NumVar(0.0, inf, "")
+            objective.SetCoefficient(below, 1.0)
+            objective.SetCoefficient(above, 1.0)
+            slacks.append((t, below, above))
+            hw = float(half[t, j])
+            lo_c = solver.Constraint(float((lower[t, j] - values[t, j]) / hw), inf)
+            hi_c = solver.Constraint(-inf, float((upper[t, j] - values[t, j]) / hw))
+            for c in (lo_c, hi_c):
+                for i in own[t]:
+                    if x[use[i], j] != 0:
+                        c.SetCoefficient(y[i], -float(x[use[i], j]) / hw)
+                for p in range(n_pools):
+                    c.SetCoefficient(arrive_x[t][p][j], 1.0 / hw)
+            lo_c.SetCoefficient(below, 1.0)
+            hi_c.SetCoefficient(above, -1.0)
+    objective.SetMinimization()
+    status = solver.Solve()
+    if status != pywraplp.Solver.OPTIMAL:  # pragma: no cover - the slacks make it feasible
+        raise RuntimeError(f"the any-move relaxation ended with status {status}")
+    violation = float(objective.Value())
+    out = np.zeros(k)
+    for t, below, above in slacks:
+        out[t] += below.solution_value() + above.solution_value()
+    moved = float(sum(y[i].solution_value() * float(w[u]) for i, u in enumerate(use.tolist())))
+    return AnyMoveBound(
+        infeasible=violation > ANY_MOVE_PROOF_MARGIN,
+        violation=violation,
+        short=int(np.count_nonzero(out > 1e-9)),
+        moved=moved,
+        measures=cols,
+    )

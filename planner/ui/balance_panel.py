@@ -123,6 +123,8 @@ class BalanceModel(QAbstractTableModel):
         self.over_capacity = np.zeros(0, dtype=bool)
         self.capacity = np.zeros(0)
         self._text_cache: dict[int, list[str]] = {}
+        #: Rows the view shows (None: not known); a preview compares only their texts.
+        self.visible_rows: frozenset[int] | None = None
         self._background_cache: dict[int, list[QBrush]] = {}
         self._plan: Plan | None = None
         #: Rows told to repaint by the last in-place update (tests count them).
@@ -224,6 +226,7 @@ class BalanceModel(QAbstractTableModel):
             if "workload" in keys
             else np.full(len(self.capacity), np.nan)
         )
+        old_share, old_over = self.utilisation, self.over_capacity
         self.utilisation, self.over_capacity = utilisation(load, self.capacity)
         self.preview = preview
         changed = ~(_same(old.values, table.values) & _same(old.deviation, table.deviation)).all(
@@ -235,16 +238,52 @@ class BalanceModel(QAbstractTableModel):
         self.table = table
         rows = np.flatnonzero(changed)
         self.last_changed_rows = rows
-        for r in rows.tolist():
-            self._text_cache.pop(r, None)
-            self._background_cache.pop(r, None)
         last = self.columnCount() - 1
-        # Consecutive rows in one signal; a table of 300 rows repaints the few that moved.
-        # Only the figures' columns: name, rep and quota stay while accounts move.
-        for run in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1) if len(rows) else []:
-            self.dataChanged.emit(
-                self.index(int(run[0]), self.FIXED), self.index(int(run[-1]), last)
-            )
+        util = self.utilisation_column()
+        # Only the cells whose text or colour changed: a workload target that moves a
+        # little moves every row's deviation, but few of them show another figure. A
+        # row in view painted before (its texts kept) is compared; the others are
+        # announced whole (formatting 300 rows to compare them cost more than painting).
+        spans: list[tuple[int, int, int]] = []
+        visible = self.visible_rows
+        for r in rows.tolist():
+            texts = self._text_cache.pop(r, None)
+            brushes = self._background_cache.pop(r, None)
+            if (
+                texts is None
+                or brushes is None
+                or r >= len(old_share)
+                or (visible is not None and r not in visible)
+            ):
+                spans.append((r, self.FIXED, last))
+                continue
+            columns = [
+                self.FIXED + i
+                for i, (a, b) in enumerate(zip(texts, self._texts(r), strict=True))
+                if a != b
+            ]
+            columns += [
+                self.FIXED + 2 * j + 1
+                for j, (a, b) in enumerate(zip(brushes, self._backgrounds(r), strict=True))
+                if a is not b
+            ]
+            if _utilisation_text(old_share[r], old_over[r]) != _utilisation_text(
+                self.utilisation[r], self.over_capacity[r]
+            ):
+                columns.append(util)
+            ordered = sorted(set(columns))
+            runs = np.split(ordered, np.flatnonzero(np.diff(ordered) > 1) + 1) if ordered else []
+            spans += [(r, int(run[0]), int(run[-1])) for run in runs]
+        # Consecutive rows with the same columns in one signal; name, rep and quota stay
+        # while accounts move.
+        i = 0
+        while i < len(spans):
+            r, c0, c1 = spans[i]
+            j = i + 1
+            while j < len(spans) and spans[j] == (spans[j - 1][0] + 1, c0, c1):
+                j += 1
+            self.dataChanged.emit(self.index(r, c0), self.index(spans[j - 1][0], c1))
+            i = j
         # The targets (mean workload...) move with every preview, but a header shows them
         # only in its tooltip, asked for when shown: announcing them made the header size
         # its sections again and the table repaint a second time per move.
@@ -446,8 +485,7 @@ class BalanceModel(QAbstractTableModel):
         share = float(self.utilisation[row]) if row < len(self.utilisation) else float("nan")
         over = bool(self.over_capacity[row]) if row < len(self.over_capacity) else False
         if role == Qt.ItemDataRole.DisplayRole:
-            shown = num(share * 100, grouping=False)
-            return f"{shown} %{' !' if over else ''}" if np.isfinite(share) else "–"
+            return _utilisation_text(share, over)
         if role == SORT_ROLE:
             return share if np.isfinite(share) else -1.0
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -464,6 +502,13 @@ class BalanceModel(QAbstractTableModel):
                 )
             ).format(name=self.names[row], share=percent(share, 0), capacity=num(cap))
         return None
+
+
+def _utilisation_text(share: float, over: bool) -> str:
+    """The utilisation cell's text (workload as a share of capacity)."""
+    if not np.isfinite(share):
+        return "–"
+    return f"{num(float(share) * 100, grouping=False)} %{' !' if over else ''}"
 
 
 class BalanceDelegate(QStyledItemDelegate):
@@ -656,7 +701,19 @@ class BalancePanel(QWidget):
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
         self._syncing = False
+        #: The hierarchy of the last refresh: plan, its event count, the tree.
+        self._tree: tuple[Plan, int, Hierarchy] | None = None
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+    def _rows_in_view(self) -> frozenset[int]:
+        """The model rows the table shows now (about 20 of 300 territories)."""
+        view, proxy = self.view, self.proxy
+        top = view.rowAt(0)
+        if top < 0:
+            return frozenset()
+        bottom = view.rowAt(view.viewport().height() - 1)
+        bottom = proxy.rowCount() - 1 if bottom < 0 else bottom
+        return frozenset(proxy.mapToSource(proxy.index(r, 0)).row() for r in range(top, bottom + 1))
 
     def show_balance(
         self,
@@ -671,8 +728,16 @@ class BalancePanel(QWidget):
         # While a gesture previews, rows keep their places (no re-sort under the cursor);
         # the order follows the values again once the edit is applied or cancelled.
         self.proxy.setDynamicSortFilter(not preview)
-        tree = hierarchy(plan)
+        # A preview changes no territory: the hierarchy of the last refresh holds while the
+        # plan announces nothing (building it read the territories frame, 0.5 ms a move).
+        kept = self._tree
+        if preview and kept is not None and kept[0] is plan and kept[1] == plan.events.emitted:
+            tree = kept[2]
+        else:
+            tree = hierarchy(plan)
+            self._tree = (plan, plan.events.emitted, tree)
         self._fill_levels(tree)
+        self.model.visible_rows = self._rows_in_view()
         level = self.level()
         if level != TERRITORY_LEVEL:
             rolled = rollup(plan, table, level, tree)

@@ -100,6 +100,10 @@ DENSITY_CELL_PX = 24
 SMALL_DOTS_RES = 1500.0
 #: A recolour of at most this many units repaints just them onto the cached units layer.
 PATCH_MAX_UNITS = 1500
+#: Screen tile by which a clustered patch groups the items it recolours (pixels).
+PATCH_TILE_PX = 128
+#: Vertical strips of the account index that patches read (plans of 4,096+ accounts).
+ACCOUNT_STRIPS = 256
 #: A patch draws the units in its area one path each up to this many (else the combined
 #: paths of the colour groups that reach into it).
 PATCH_UNIT_PATHS = 4000
@@ -390,6 +394,8 @@ class MapCanvas(QWidget):
         self._unit_alpha = 255
         self._unit_brush_of = np.zeros(0, dtype=np.intp)
         self._unit_draw_order = np.zeros(0, dtype=np.intp)
+        #: The distinct unit colours (packed, sorted): brush ``i`` is colour ``i``.
+        self._unit_keys = np.zeros(0, dtype=np.uint32)
         self._unit_pen = QPen(QColor(40, 40, 40, 70), 0)
         self._unit_pen.setCosmetic(True)
         self._basemap_path: QPainterPath | None = None
@@ -467,6 +473,10 @@ class MapCanvas(QWidget):
         self._acc_sparse = True
         #: Placed accounts' position in the drawing order (-1 when not drawn), for recolours.
         self._acc_rank = np.zeros(0, dtype=np.intp)
+        self._strip_rank = np.zeros(0, dtype=np.intp)
+        self._strip_starts = np.zeros(2, dtype=np.intp)
+        self._strip_neg_y = np.zeros(0, dtype=np.float32)
+        self._strip_x0, self._strip_width = 0.0, 1.0
         #: Pixels repainted by in-place patches of the composed layer (tests count them).
         self.patched_pixels = 0
         #: Territory label sprites drawn so far (tests count them).
@@ -548,6 +558,7 @@ class MapCanvas(QWidget):
         alpha = packed >> 24
         self._unit_alpha = int(np.median(alpha)) if len(alpha) else 255
         self._unit_brush_of = brush_of.reshape(-1)
+        self._unit_keys = distinct
         # Drawing units grouped by colour saves a setBrush call per unit.
         self._unit_draw_order = np.argsort(self._unit_brush_of, kind="stable")
         if self._unit_levels is not None:
@@ -562,6 +573,62 @@ class MapCanvas(QWidget):
                     self._base_changed()
             return
         self._units_changed()
+
+    def recolour_units(self, indices: np.ndarray, rgba: np.ndarray) -> None:
+        """Give units ``indices`` new colours ``(len(indices), 4)`` RGBA, in place.
+
+        A preview moving on recolours the few units that entered or left the lasso:
+        their colour groups are updated by those units alone (not a sort of every unit's
+        colour, 33,000 at national scale, as :meth:`set_unit_colors` does), and the map is
+        repainted around them. A colour new to the map, a change of transparency or too
+        many units go through :meth:`set_unit_colors`.
+        """
+        indices = np.asarray(indices, dtype=np.intp)
+        rgba = np.asarray(rgba, dtype=np.uint8).reshape(-1, 4)
+        if not len(indices):
+            return
+        differ = (self._unit_rgba[indices] != rgba).any(axis=1)
+        indices, rgba = indices[differ], rgba[differ]
+        if not len(indices):
+            return
+        keys = self._unit_keys
+        packed = pack_rgba(rgba)
+        group = np.minimum(np.searchsorted(keys, packed), max(len(keys) - 1, 0))
+        known = len(keys) > 0 and bool(np.all(keys[group] == packed))
+        same_alpha = bool(np.all(rgba[:, 3] == self._unit_rgba[indices, 3]))
+        if (
+            not known
+            or not same_alpha
+            or self._units_layer is None
+            or len(indices) > PATCH_MAX_UNITS
+            or len(np.unique(indices)) != len(indices)
+        ):
+            colours = self._unit_rgba.copy()
+            colours[indices] = rgba
+            self.set_unit_colors(colours)
+            return
+        n = len(self._unit_rgba)
+        left = self._unit_brush_of[indices]
+        self._unit_rgba[indices] = rgba
+        self._unit_brush_of[indices] = group
+        # The draw order stays "by group, then by unit" (a stable sort by group): the
+        # recoloured units leave their places and are inserted at their new ones.
+        moving = np.zeros(n, dtype=bool)
+        moving[indices] = True
+        order = self._unit_draw_order
+        rest = order[~moving[order]]
+        rest_key = self._unit_brush_of[rest].astype(np.int64) * n + rest
+        new_key = np.sort(group.astype(np.int64) * n + indices)
+        self._unit_draw_order = np.insert(rest, np.searchsorted(rest_key, new_key), new_key % n)
+        if self._unit_levels is not None:
+            touched = np.union1d(left, group)
+            self._unit_levels.regroup(
+                keys, self._unit_brush_of, self._unit_draw_order, keys[touched]
+            )
+        self._patch_units_layer(indices, clustered=True)
+        if not self._patch_composed(self._unit_bounds[indices], clustered=True):
+            self._units_patch += 1
+            self._base_changed()
 
     def set_basemap(self, geoms: Sequence[Any] | np.ndarray, color: str = "#9a9a9a") -> None:
         """Set background lines drawn under the units (state or county boundaries).
@@ -621,6 +688,22 @@ class MapCanvas(QWidget):
         self._acc_count = len(lon)
         self._acc_rank = np.full(len(lon), -1, dtype=np.intp)
         self._acc_rank[self._acc_order] = np.arange(len(self._acc_order))
+        # The drawing order again, by vertical strips and down each strip: a patch finds
+        # its accounts in the strips it spans, not in the whole width of its rows (a
+        # band across the country at national scale).
+        strips = ACCOUNT_STRIPS if len(x) >= ACCOUNT_STRIPS * 16 else 1
+        if len(x):
+            width = max(float(self._acc_x.max() - self._acc_x.min()), 1e-9) / strips
+            strip = np.clip(
+                ((self._acc_x - self._acc_x.min()) / width).astype(np.int64), 0, strips - 1
+            )
+            self._strip_x0, self._strip_width = float(self._acc_x.min()), width
+        else:
+            strip = np.zeros(0, dtype=np.int64)
+            self._strip_x0, self._strip_width = 0.0, 1.0
+        self._strip_rank = np.argsort(strip, kind="stable")
+        self._strip_starts = np.searchsorted(strip[self._strip_rank], np.arange(strips + 1))
+        self._strip_neg_y = self._acc_neg_y[self._strip_rank]
         self.set_account_colors(rgba)
 
     def set_account_colors(self, rgba: np.ndarray) -> None:
@@ -664,7 +747,8 @@ class MapCanvas(QWidget):
         self._acc_colors[rank] = np.asarray(codes, dtype=self._acc_colors.dtype)
         x = self._acc_x[rank].astype(float) + self._acc_origin[0]
         y = self._acc_y[rank].astype(float) + self._acc_origin[1]
-        box = np.array([[x.min(), y.min(), x.max(), y.max()]])
+        # Each dot's own point: one box around them all unless the patch is clustered.
+        box = np.column_stack([x, y, x, y])
         if not self._patch_composed(box):
             self._base_changed()
 
@@ -1219,11 +1303,13 @@ class MapCanvas(QWidget):
         painter.end()
 
     @contextmanager
-    def one_patch(self) -> Iterator[None]:
+    def one_patch(self, clustered: bool = False) -> Iterator[None]:
         """Recolour units and accounts inside, and compose the map around them once after.
 
         The units and the accounts a lasso would move cover the same area: composed again
         for each (dots, outlines) it cost two passes over the accounts there.
+        ``clustered``: compose the areas of nearby items apart, not the box around all
+        (see :meth:`_clusters`).
         """
         if self._pending_boxes is not None:
             yield
@@ -1234,12 +1320,34 @@ class MapCanvas(QWidget):
         finally:
             boxes, self._pending_boxes = self._pending_boxes, None
             dots = self._pending_dots
-            if boxes and not self._patch_composed(np.concatenate(boxes), dots=dots):
+            if boxes and not self._patch_composed(
+                np.concatenate(boxes), dots=dots, clustered=clustered
+            ):
                 # The composed layer is rebuilt from the (patched) units layer.
                 self._units_patch += 1
                 self._base_changed()
 
-    def _patch_composed(self, boxes: np.ndarray, dots: bool = True) -> bool:
+    def _clusters(self, boxes: np.ndarray) -> list[np.ndarray]:
+        """Rows of world ``boxes`` grouped by the screen tile of their centre.
+
+        The units and accounts a lasso's move recolours lie along the thin triangles
+        between its first point and the cursor: the one box around them all covered a
+        thousand units at national scale, the tiles they fall in a few dozen.
+        """
+        finite = np.flatnonzero(np.isfinite(boxes).all(axis=1))
+        if len(finite) <= 1:
+            return [finite]
+        tile = PATCH_TILE_PX * self._res
+        cx = np.floor((boxes[finite, 0] + boxes[finite, 2]) / (2 * tile)).astype(np.int64)
+        cy = np.floor((boxes[finite, 1] + boxes[finite, 3]) / (2 * tile)).astype(np.int64)
+        keys = (cx - cx.min()) * (int(cy.max() - cy.min()) + 1) + (cy - cy.min())
+        order = np.argsort(keys, kind="stable")
+        cuts = np.flatnonzero(np.diff(keys[order])) + 1
+        return [finite[group] for group in np.split(order, cuts)]
+
+    def _patch_composed(
+        self, boxes: np.ndarray, dots: bool = True, clustered: bool = False
+    ) -> bool:
         """Compose the map again over world ``boxes`` only (their union), in place.
 
         The units layer there is copied again, the accounts in and around it are dotted
@@ -1247,9 +1355,10 @@ class MapCanvas(QWidget):
         and the outlines are drawn over it. ``dots=False``: only outlines changed there
         (a release: the preview already showed the new colours), so the units and dots
         are copied from the layer kept before the outlines (at national scale, dotting the
-        lasso's 100,000 accounts again was 15 ms of a release). False when there is no
-        composed layer to patch (the next paint composes everything anyway) or the area
-        is most of it.
+        lasso's 100,000 accounts again was 15 ms of a release). ``clustered``: the union of
+        each cluster of boxes (:meth:`_clusters`) instead. False when there is no composed
+        layer to patch (the next paint composes everything anyway) or the area is most
+        of it.
         """
         if self._pending_boxes is not None:
             self._pending_boxes.append(np.asarray(boxes, dtype=float).reshape(-1, 4))
@@ -1269,17 +1378,34 @@ class MapCanvas(QWidget):
         left = float(self._units_key[2]) + c0 * self._res
         top = float(self._units_key[3]) - r0 * self._res
         dot = 5  # the widest dot with its ring reaches 4 px from its pixel
-        inner = self._pixel_rect(np.asarray(boxes, dtype=float), left, top, composed, grow=dot)
-        if inner is None:
+        boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        groups = self._clusters(boxes) if clustered else [np.arange(len(boxes))]
+        rects = [self._pixel_rect(boxes[g], left, top, composed, grow=dot) for g in groups]
+        inners = [r for r in rects if r is not None]
+        if not inners:
             return True  # nothing of it is in the composed area
-        x0, y0, x1, y1 = inner
-        if (x1 - x0) * (y1 - y0) > 0.6 * cw * ch:
+        if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in inners) > 0.6 * cw * ch:
             return False
+        for inner in inners:
+            self._compose_area(inner, left, top, dots)
+        self._composed_patch += 1
+        return True
+
+    def _compose_area(
+        self, inner: tuple[int, int, int, int], left: float, top: float, dots: bool
+    ) -> None:
+        """Compose pixel box ``inner`` of the composed layer again (see _patch_composed)."""
+        composed, units = self._composed, self._units_layer
+        assert composed is not None and units is not None
+        _versions, (c0, r0, cw, ch) = self._composed_key
+        dot = 5
+        x0, y0, x1, y1 = inner
+        dotted = self._dotted
         if not dots:
             assert dotted is not None
             composed.pixels[y0:y1, x0:x1] = dotted[y0:y1, x0:x1]
             self._finish_patch(composed, left, top, (x0, y0, x1, y1))
-            return True
+            return
         cell = DENSITY_CELL_PX
         # Every dot that reaches the inner box comes from a pixel at most ``dot`` away; cells
         # align with the full composition's so each dot keeps its density class.
@@ -1299,7 +1425,6 @@ class MapCanvas(QWidget):
         if dotted is not None and dotted.shape == composed.pixels.shape:
             dotted[y0:y1, x0:x1] = composed.pixels[y0:y1, x0:x1]
         self._finish_patch(composed, left, top, (x0, y0, x1, y1))
-        return True
 
     def _finish_patch(
         self, composed: _Layer, left: float, top: float, rect: tuple[int, int, int, int]
@@ -1308,7 +1433,6 @@ class MapCanvas(QWidget):
         x0, y0, x1, y1 = rect
         self._draw_outlines(composed, left, top, (x0, y0, x1, y1))
         self.patched_pixels += (x1 - x0) * (y1 - y0)
-        self._composed_patch += 1
         # Only the patched area of the widget is painted again.
         w, h = self._size()
         view_left = self._cx - w / 2 * self._res
@@ -1369,31 +1493,35 @@ class MapCanvas(QWidget):
         self._paint_units(painter, layer, left, top, in_view, style, patch=False)
         painter.end()
 
-    def _patch_units_layer(self, units: np.ndarray) -> None:
+    def _patch_units_layer(self, units: np.ndarray, clustered: bool = False) -> None:
         """Repaint ``units`` (new colours) onto the cached units layer, as it was drawn.
 
         Everything inside the pixel rectangle around them is painted again (background,
         tiles, basemap lines and every unit that reaches into it, the way the layer was
         drawn) under a rectangular clip: fills may be translucent, and a rectangle clips for
         free where a clip path of the units cost Qt half a millisecond per unit drawn.
+        ``clustered``: a rectangle around each cluster of them (:meth:`_clusters`).
         """
         layer = self._units_layer
         if layer is None or self._unit_levels is None:
             return
         left, top = float(self._units_key[2]), float(self._units_key[3])
-        rect = self._pixel_rect(self._unit_bounds[units], left, top, layer)
-        if rect is None:
-            return
-        x0, y0, x1, y1 = rect
+        bounds = self._unit_bounds[units]
+        groups = self._clusters(bounds) if clustered else [np.arange(len(units))]
         res = self._res
-        world = (left + x0 * res, top - y0 * res, x1 - x0, y1 - y0)
-        inside = self._visible(self._unit_bounds, world[0], world[1], world[2], world[3])
-        painter = QPainter(layer.image)
-        painter.setClipRect(x0, y0, x1 - x0, y1 - y0)
-        self._paint_units(
-            painter, layer, left, top, inside, self._units_layer_style, patch=True, clip=world
-        )
-        painter.end()
+        for group in groups:
+            rect = self._pixel_rect(bounds[group], left, top, layer)
+            if rect is None:
+                continue
+            x0, y0, x1, y1 = rect
+            world = (left + x0 * res, top - y0 * res, x1 - x0, y1 - y0)
+            inside = self._visible(self._unit_bounds, world[0], world[1], world[2], world[3])
+            painter = QPainter(layer.image)
+            painter.setClipRect(x0, y0, x1 - x0, y1 - y0)
+            self._paint_units(
+                painter, layer, left, top, inside, self._units_layer_style, patch=True, clip=world
+            )
+            painter.end()
         self.patched_units += len(units)
 
     def _pixel_rect(
@@ -1586,11 +1714,31 @@ class MapCanvas(QWidget):
         neg = self._acc_neg_y
         a = int(np.searchsorted(neg, -hi_y, side="left"))
         b = int(np.searchsorted(neg, -lo_y, side="right"))
-        points = self._scatter_accounts(bw, bh, left, top, slice(a, b))
+        part: slice | np.ndarray = slice(a, b)
+        strips = len(self._strip_starts) - 1
+        if strips > 1:
+            ox = self._acc_origin[0]
+            s0 = int((left - ox - self._res - self._strip_x0) // self._strip_width)
+            s1 = int((left + bw * self._res - ox + self._res - self._strip_x0) // self._strip_width)
+            s0, s1 = max(s0, 0), min(s1, strips - 1)
+            if s1 < s0:
+                return
+            if (s1 - s0 + 1) * 2 < strips:
+                # The rows of the area within the strips it spans, in the drawing order
+                # (the last dot written to a pixel shows, as in the full composition).
+                starts, negs = self._strip_starts, self._strip_neg_y
+                pieces = []
+                for k_strip in range(s0, s1 + 1):
+                    lo, hi = int(starts[k_strip]), int(starts[k_strip + 1])
+                    sa = lo + int(np.searchsorted(negs[lo:hi], -hi_y, side="left"))
+                    sb = lo + int(np.searchsorted(negs[lo:hi], -lo_y, side="right"))
+                    pieces.append(self._strip_rank[sa:sb])
+                part = np.sort(np.concatenate(pieces)) if pieces else np.zeros(0, np.intp)
+        points = self._scatter_accounts(bw, bh, left, top, part)
         self._composite_accounts(pixels, points, density, sparse)
 
     def _scatter_accounts(
-        self, bw: int, bh: int, left: float, top: float, part: slice = slice(None)
+        self, bw: int, bh: int, left: float, top: float, part: slice | np.ndarray = slice(None)
     ) -> np.ndarray:
         k = 1.0 / self._res
         ox, oy = self._acc_origin

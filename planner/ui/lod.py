@@ -190,6 +190,18 @@ class UnitLevels:
                 cache.pop(k, None)
         self._members = members
 
+    def regroup(
+        self, keys: np.ndarray, group_of: np.ndarray, order: np.ndarray, touched: np.ndarray
+    ) -> None:
+        """Like :meth:`set_groups` when only the groups of colours ``touched`` changed
+        members (a few units recoloured with colours the map already has)."""
+        bounds = np.searchsorted(group_of[order], np.arange(len(keys) + 1))
+        where = np.searchsorted(keys, touched)
+        for key, i in zip(touched.tolist(), where.tolist(), strict=True):
+            self._members[int(key)] = order[bounds[i] : bounds[i + 1]]
+            for cache in self._groups.values():
+                cache.pop(int(key), None)
+
     def path_of(self, level: int, units: np.ndarray, winding: bool = True) -> QPainterPath | None:
         """One path of the given units at ``level`` (their element ranges concatenated)."""
         elements, starts = self.elements(level)

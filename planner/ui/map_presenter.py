@@ -92,6 +92,8 @@ class PlanMapPresenter:
         self._shown_moved = np.zeros(0, dtype=np.intp)
         #: Unit and account palettes a preview reuses (built again for each applied state).
         self._preview_palettes: tuple[np.ndarray, np.ndarray] | None = None
+        #: The preview the map shows (None: the plan as it is, or not known).
+        self._shown_preview: Change | None = None
         #: Workload hours as the labels write them, per value, for the locale they were
         #: written in (see :meth:`_labels`).
         self._number_texts: tuple[tuple[str, str], dict[float, str]] = (("", ""), {})
@@ -223,6 +225,7 @@ class PlanMapPresenter:
         by_territory = self._recolours_by_territory()
         self._shown_accounts = self.plan.account_territory.copy() if by_territory else None
         self._shown_moved = np.zeros(0, dtype=np.intp)
+        self._shown_preview = None
         return self._account_palette()[self.plan.account_territory + 1]
 
     # -- outlines, labels, legend ----------------------------------------------------
@@ -386,12 +389,24 @@ class PlanMapPresenter:
         """
         plan = self.plan
         assert plan is not None
+        shown = self._shown_accounts
+        step = preview.step if preview is not None else None
+        if (
+            since_preview
+            and step is not None
+            and self._shown_preview is not None
+            and step.previous is self._shown_preview
+            and shown is not None
+            and shown.shape == plan.account_territory.shape
+        ):
+            self._show_preview_step(preview)
+            return
+        self._shown_preview = None
         units = plan.unit_territory
         accounts = plan.account_territory
         if preview is not None:
             units = units.copy()
             units[preview.unit_indices] = preview.unit_after
-        shown = self._shown_accounts
         if since_preview and shown is not None and shown.shape == accounts.shape:
             self._show_preview_accounts(preview, units)
             return
@@ -410,6 +425,29 @@ class PlanMapPresenter:
                     self.canvas.recolour_accounts(differ, account_palette[accounts[differ] + 1])
         self._shown_accounts = accounts.copy()
         self._shown_moved = _moved_accounts(preview)
+        self._shown_preview = preview
+
+    def _show_preview_step(self, preview: Change | None) -> None:
+        """Recolour what a lasso's next move changes: the units and accounts that entered
+        its change (in the target's colour) or left it (back in their own), no others."""
+        assert preview is not None and preview.step is not None
+        shown = self._shown_accounts
+        assert shown is not None
+        entered, left = preview.step.entered, preview.step.left
+        unit_palette, account_palette = self._palettes(preview)
+        units = np.concatenate([entered.unit_indices, left.unit_indices])
+        unit_territory = np.concatenate([entered.unit_after, left.unit_before])
+        accounts = np.concatenate([entered.account_indices, left.account_indices])
+        territory = np.concatenate([entered.account_after, left.account_before])
+        with self.canvas.one_patch(clustered=True):
+            self.canvas.recolour_units(units, unit_palette[unit_territory + 1])
+            differ = shown[accounts] != territory
+            if differ.any():
+                idx, territory = accounts[differ], territory[differ]
+                self.canvas.recolour_accounts(idx, account_palette[territory + 1])
+                shown[idx] = territory
+        self._shown_moved = _moved_accounts(preview)
+        self._shown_preview = preview
 
     def _palettes(self, preview: Change | None) -> tuple[np.ndarray, np.ndarray]:
         # A preview changes no territory's colour: the palettes of the last applied state
@@ -445,6 +483,7 @@ class PlanMapPresenter:
                 self.canvas.recolour_accounts(idx, account_palette[territory + 1])
                 shown[idx] = territory
         self._shown_moved = moved
+        self._shown_preview = preview
 
     def refresh(self, refresh: Refresh) -> None:
         """Redraw what ``refresh`` says changed: colours of moved items, touched outlines.

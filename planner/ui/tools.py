@@ -18,10 +18,10 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 from planner.models.assignment import UNASSIGNED, Change
 from planner.models.editing import (
     GestureError,
+    LassoTracker,
     boundary_change,
     delete_vertex,
     insert_vertex,
-    lasso_change,
     lasso_polygon,
     move_vertex,
     ring_vertices,
@@ -306,22 +306,33 @@ class LassoAssignTool(_GestureTool):
         self._proposal: tuple[Change, int] | None = None
         #: How many times a change was computed from the path (a release reuses the last).
         self.proposals = 0
+        #: The lasso's enclosed items, kept between the moves of one gesture.
+        self._tracker: LassoTracker | None = None
 
     def begin(self, e: MapEvent) -> None:
         super().begin(e)
-        self.change, self._proposal = None, None
+        self.change, self._proposal, self._tracker = None, None, None
 
     def cancel(self) -> None:
-        self.change, self._proposal = None, None
+        self.change, self._proposal, self._tracker = None, None, None
         super().cancel()
 
     def proposed(self) -> tuple[Change, int] | None:
         plan = self.ctx.plan
         if plan is None:
             return None
-        lasso = lasso_polygon(np.array(self.lon), np.array(self.lat))
+        target, scope = self.ctx.editing.target, self.ctx.editing.scope
+        tracker = self._tracker
+        if (
+            tracker is None
+            or tracker.plan is not plan
+            or tracker.territory != target
+            or tracker.scope != scope
+        ):
+            # The tracker carries the lasso from move to move (by difference where sure).
+            tracker = self._tracker = LassoTracker(plan, target, scope)
         self.proposals += 1
-        return lasso_change(plan, lasso.polygon, self.ctx.editing.target, self.ctx.editing.scope)
+        return tracker.update(np.array(self.lon), np.array(self.lat))
 
     def move(self, e: MapEvent) -> bool:
         if not self.active:
@@ -365,7 +376,7 @@ class LassoAssignTool(_GestureTool):
             return True
         self.active = False
         self.lon, self.lat, self.xy = [], [], []
-        self.change, self._proposal = None, None
+        self.change, self._proposal, self._tracker = None, None, None
         self.ctx.refresh.clear_preview()
         self.canvas.update()
         assert result is not None

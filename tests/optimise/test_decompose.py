@@ -419,3 +419,49 @@ def test_rebalance_of_a_complete_alignment_is_made_by_transfers_and_repair() -> 
     assert result.in_band.all(), result.deviation_pct
     assert weight[result.assignment != a].sum() <= 0.05 * weight.sum() + 1e-9
     assert territory_pieces(adj, result.assignment, k).tolist() == [1] * k
+
+
+def test_the_relaxation_report_is_made_once_from_the_baseline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planner.optimise.decompose as dec
+
+    adj, xy, x0, a, k = block_plan(seed=4)
+    x = market_change(x0, xy, (400.0, 240.0))
+    weight = x[:, 2]
+    report: list[tuple[dec.Relaxation, float, float]] = []
+    monkeypatch.setattr(dec, "RELAXATION_REPORT", report)
+    monkeypatch.setattr(dec, "RELAXATION_HOPS", (1, 2))
+
+    def run(budget: float) -> None:
+        optimise_decomposed(
+            x,
+            adj,
+            xy,
+            k,
+            mode="rebalance",
+            current=a,
+            tolerance=0.10,
+            max_disruption=budget,
+            disruption_weight=weight,
+            time_limit=1.0,
+            workers=1,
+            part_territories=6,
+        )
+
+    run(0.0)  # no budget: nothing can move, however far a unit may go
+    first = [r for r, _, _ in report]
+    assert [r.hops for r in first] == [1, 2]  # two hops asked for: one hop cannot
+    assert not first[0].all_reachable and first[0].in_band == first[0].in_band_now
+    bound = first[0].any_move
+    assert bound is not None and bound.infeasible and first[0].at_baseline
+    assert bound.short == k - first[0].in_band_now and bound.moved == 0.0
+    # Once per report: another run with the list already filled adds nothing.
+    run(0.05)
+    assert len(report) == 2
+    # With 5 % every band is in reach (the transfers bring them all in, see the test
+    # above): one hop suffices and the two-hop programme is not run.
+    report.clear()
+    run(0.05)
+    assert report[0][0].all_reachable and len(report) == 1
+    assert report[0][0].any_move is not None and not report[0][0].any_move.infeasible

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from planner.models.graph import Adjacency
 from planner.optimise.decompose import BoundaryRepair, territory_pieces, transfer_relaxation
-from planner.optimise.transfer import choose_chain_moves
+from planner.optimise.transfer import any_move_relaxation, choose_chain_moves
 from tests.optimise.test_decompose import block_plan, in_band, market_change
 
 
@@ -94,3 +95,80 @@ def test_the_relaxation_says_whether_every_territory_can_reach_its_band() -> Non
     assert free.all_reachable and free.in_band == k and free.in_band_now == now
     stuck = relax(0.0)
     assert not stuck.all_reachable and stuck.in_band == now and stuck.disruption == 0.0
+
+
+def test_the_any_move_relaxation_proves_a_band_out_of_reach_and_finds_the_least_miss() -> None:
+    # A (6 units of 2) is 2 over its band of 9–11, C (4 units) 2 under: one unit from A to
+    # C (any distance: the relaxation has no contiguity) brings both in. In fractions,
+    # f units move 2 f: A and C each lie 1 − 2 f outside until f = 1/2.
+    _adj, x, a, k = chain_of_three()
+    lo, hi = np.full((k, 1), 9.0), np.full((k, 1), 11.0)
+    weight = np.ones(a.size)
+    enough = any_move_relaxation(x, a, k, lo, hi, weight, budget=0.5)
+    assert not enough.infeasible and enough.violation < 1e-9 and enough.short == 0
+    assert enough.moved == pytest.approx(0.5)
+    short = any_move_relaxation(x, a, k, lo, hi, weight, budget=0.25)
+    assert short.infeasible and short.short == 2
+    assert short.violation == pytest.approx(2 * (1 - 2 * 0.25))
+    # The per-rep limit binds as the budget does: C may take a quarter of a unit (8.5,
+    # half a half-width short); A unloads the rest onto B (10 → 11, its upper edge).
+    churn = np.array([np.inf, np.inf, 0.25])
+    capped = any_move_relaxation(x, a, k, lo, hi, weight, churn_left=churn)
+    assert capped.infeasible and capped.short == 1
+    assert capped.violation == pytest.approx(0.5)
+    # A measure left out is not balanced: with only a measure every territory meets, the
+    # relaxation has nothing to do.
+    two = np.column_stack([x[:, 0], 1.0 / np.bincount(a)[a]])  # 1 per territory
+    lo2 = np.column_stack([lo, np.full((k, 1), 0.5)])
+    hi2 = np.column_stack([hi, np.full((k, 1), 1.5)])
+    only = any_move_relaxation(two, a, k, lo2, hi2, weight, measures=(1,), budget=0.0)
+    assert not only.infeasible and only.measures == (1,)
+
+
+def test_the_any_move_relaxation_pools_units_without_losing_a_plan() -> None:
+    # Units of very different ratios (potential per account): the territory short of
+    # potential is brought in only by the high-ratio units, which the pools must keep
+    # apart from the low-ratio ones (a pool mixing them would still allow it: a bound).
+    rng = np.random.default_rng(3)
+    n, k = 60, 3
+    a = np.repeat(np.arange(k), n // k).astype(np.int64)
+    accounts = rng.integers(5, 15, n).astype(float)
+    ratio = np.where(rng.random(n) < 0.2, 5.0, 1.0)
+    x = np.column_stack([accounts * ratio, accounts])
+    values = np.column_stack([np.bincount(a, weights=x[:, j], minlength=k) for j in range(2)])
+    target = values.mean(axis=0)
+    lo, hi = np.tile(target * 0.97, (k, 1)), np.tile(target * 1.03, (k, 1))
+    free = any_move_relaxation(x, a, k, lo, hi, accounts)
+    assert not free.infeasible
+    none = any_move_relaxation(x, a, k, lo, hi, accounts, budget=0.0)
+    outside = np.maximum(values - hi, 0) + np.maximum(lo - values, 0)
+    assert none.violation == pytest.approx(float((outside / (0.03 * target)).sum()), rel=1e-6)
+    assert none.infeasible == bool(outside.sum() > 0)
+    # Deterministic.
+    assert any_move_relaxation(x, a, k, lo, hi, accounts, budget=50.0) == any_move_relaxation(
+        x, a, k, lo, hi, accounts, budget=50.0
+    )
+
+
+def test_relaxations_of_more_hops_reach_further() -> None:
+    # B may not change at all (per-rep limit 0): no one-hop plan moves anything from A to
+    # C, while a unit passing over B (two hops), or any unit anywhere, brings both in.
+    adj, x, a, k = chain_of_three()
+    lo, hi = np.full((k, 1), 9.0), np.full((k, 1), 11.0)
+    repair = BoundaryRepair(
+        adj,
+        x,
+        a.copy(),
+        k,
+        lo,
+        hi,
+        current=a,
+        dweight=np.ones(adj.n),
+        churn_budget=np.array([10.0, 0.0, 10.0]),
+    )
+    one = transfer_relaxation(repair, any_move=True)
+    assert one.hops == 1 and not one.all_reachable and one.at_baseline
+    assert one.any_move is not None and not one.any_move.infeasible
+    two = transfer_relaxation(repair, hops=2)
+    assert two.hops == 2 and two.all_reachable and two.in_band == k
+    assert two.candidates > one.candidates

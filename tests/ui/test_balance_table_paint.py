@@ -182,3 +182,29 @@ def test_a_lasso_move_paints_the_map_once(qtbot, window) -> None:  # type: ignor
         assert scheduler.flushes == flushes + 1
         assert len(paints) == 1, f"{len(paints)} paints of the map for one move"
     canvas.removeEventFilter(counter)
+
+
+def test_a_preview_repaints_only_the_cells_whose_text_or_colour_changed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    plan, panel = _panel(qtbot)
+    model = panel.model
+    qtbot.waitUntil(lambda: panel.delegate.painted > 0)
+    for r in range(model.rowCount()):
+        model.cell(r, model.FIXED)  # every row painted once: its texts are kept
+    changed: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda tl, br, *_: changed.append((tl.row(), tl.column(), br.row(), br.column()))
+    )
+    table = plan.balance()
+    # Every deviation moves by far less than the shown digits; one row's second measure
+    # value moves by a lot (its deviation too).
+    values, deviation = table.values.copy(), table.deviation + 1e-9
+    values[2, 1] *= 1.5
+    deviation[2, 1] += 0.5
+    panel.show_balance(
+        plan, dataclasses.replace(table, values=values, deviation=deviation), preview=True
+    )
+    value_col, dev_col = model.FIXED + 2, model.FIXED + 3
+    assert changed == [(2, value_col, 2, dev_col)]
+    assert model.cell(2, value_col)[0] == model.data(
+        model.index(2, value_col), Qt.ItemDataRole.DisplayRole
+    )

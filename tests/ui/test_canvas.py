@@ -259,3 +259,42 @@ def test_empty_canvas_draws_background_and_survives_resize(qtbot):
     widget.resize(500, 250)
     qtbot.waitUntil(lambda: widget.width() == 500)
     assert widget.render_image(500, 250).width() == 500
+
+
+def test_a_patch_dots_the_same_accounts_through_the_strip_index(canvas) -> None:  # type: ignore[no-untyped-def]
+    """Large plans' patches read accounts by vertical strips; the dots are those the rows
+    of the area give, in the same order (the last dot written to a pixel shows)."""
+    from planner.ui.canvas import ACCOUNT_STRIPS
+
+    rng = np.random.default_rng(7)
+    n = ACCOUNT_STRIPS * 16
+    x0, y0, x1, y1 = shapely.total_bounds(SQUARES)
+    lon = rng.uniform(x0, x1, n)
+    lat = rng.uniform(y0, y1, n)
+    rgba = np.zeros((n, 4), dtype=np.uint8)
+    rgba[:, 3] = 255
+    rgba[:, 0] = rng.integers(1, 255, n)
+    canvas.set_accounts(lon, lat, rgba)
+    assert len(canvas._strip_starts) == ACCOUNT_STRIPS + 1
+    canvas.repaint()  # composed once: density cells as a patch uses them
+    density, sparse = canvas._acc_density, canvas._acc_sparse
+    assert density is not None
+    res = canvas._res
+    full_left = canvas._cx - canvas.width() / 2 * res
+    full_top = canvas._cy + canvas.height() / 2 * res
+    dotted = 0
+    for _ in range(20):
+        w, h = (int(v) for v in rng.integers(8, 120, 2))
+        left = full_left + float(rng.uniform(-20, canvas.width())) * res
+        top = full_top - float(rng.uniform(-20, canvas.height())) * res
+        cells = np.full((h // 24 + 2, w // 24 + 2), 0.01, dtype=density.dtype)  # sparse
+        by_strips = np.zeros((h, w), dtype=np.uint32)
+        canvas._dot_accounts(by_strips, left, top, cells, sparse)
+        strips = canvas._strip_starts
+        canvas._strip_starts = np.array([0, n])  # one strip: the rows of the area
+        by_rows = np.zeros((h, w), dtype=np.uint32)
+        canvas._dot_accounts(by_rows, left, top, cells, sparse)
+        canvas._strip_starts = strips
+        assert np.array_equal(by_strips, by_rows)
+        dotted += bool(by_rows.any())
+    assert dotted >= 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
@@ -223,3 +224,67 @@ def test_previews_moving_on_and_ending_show_exactly_the_previewed_accounts(
             territories[change.account_indices] = change.account_after
         expect(territories)
     assert np.array_equal(presenter._shown_accounts, plan.account_territory)
+
+
+@pytest.mark.parametrize("strips", [None, 16])
+def test_a_growing_lasso_recolours_by_difference_and_applies_the_full_change(
+    qtbot, window: MainWindow, monkeypatch, strips: int | None
+) -> None:  # type: ignore[no-untyped-def]
+    """Moves after the first update the tracker, balance and map by what entered or left;
+    the map's colour groups then are what a full recolour makes, and the release applies
+    exactly the change the full lasso computes. With ``strips``, patches find their
+    accounts through the strip index (made for large plans) and still draw what a full
+    composition draws."""
+    from planner.models.editing import lasso_change, lasso_polygon
+    from planner.ui import canvas as canvas_module
+
+    plan = window.plan
+    assert plan is not None
+    if strips is not None:
+        monkeypatch.setattr(canvas_module, "ACCOUNT_STRIPS", strips)
+        lon, lat = plan.accounts["lon"].to_numpy(), plan.accounts["lat"].to_numpy()
+        window.canvas.set_accounts(lon, lat, window.presenter.account_colors())
+        assert len(window.canvas._strip_starts) == strips + 1
+        window.canvas.refresh()
+        window.canvas.repaint()
+    window.set_tool("lasso")
+    set_target(window, 3)
+    canvas, presenter = window.canvas, window.presenter
+    t = np.linspace(0, 2 * np.pi, 24)
+    path = list(zip(-87.75 + 0.2 * np.cos(t), 41.75 + 0.2 * np.sin(t), strict=True))
+    canvas._unit_levels.group_paths(1)  # as a far-out view would have cached them
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=screen(window, *path[0]))
+    for lon, lat in path[1:]:
+        # One move a turn of the event loop, as a mouse gives them: each is shown.
+        qtbot.mouseMove(canvas, screen(window, lon, lat))
+        qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    tool = window.tools["lasso"]
+    assert tool._tracker.step_updates > 10
+    preview = window.context.refresh.preview
+    assert preview is not None and preview.step is not None
+    assert presenter._shown_preview is preview  # the map followed the steps
+    order, groups, rgba = canvas._unit_draw_order.copy(), canvas._unit_brush_of.copy(), None
+    rgba = canvas._unit_rgba.copy()
+    keys = canvas._unit_keys.copy()
+    members = dict(canvas._unit_levels._members)
+    # The combined paths of far-out zooms are those of the groups' current members.
+    levels = canvas._unit_levels
+    for key, combined in levels.group_paths(1).items():
+        fresh = levels.path_of(1, members[key])
+        assert (combined.elementCount() if combined else 0) == (
+            fresh.elementCount() if fresh else 0
+        )
+    patched = canvas.render_image(canvas.width(), canvas.height())
+    canvas.set_unit_colors(rgba)  # the full regrouping of the same colours
+    assert np.array_equal(keys[groups], canvas._unit_keys[canvas._unit_brush_of])
+    assert np.array_equal(order, canvas._unit_draw_order)
+    for key, units in canvas._unit_levels._members.items():
+        assert np.array_equal(members.get(key, np.zeros(0, int)), units)
+    canvas.refresh()
+    assert patched == canvas.render_image(canvas.width(), canvas.height())
+    lon, lat = np.array(tool.lon), np.array(tool.lat)
+    want, _ = lasso_change(plan, lasso_polygon(lon, lat).polygon, 3, window.editing.scope)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=screen(window, *path[-1]))
+    applied = window.undo_stack.command(window.undo_stack.index() - 1).change
+    assert sorted(applied.account_indices.tolist()) == sorted(want.account_indices.tolist())
+    assert sorted(applied.unit_indices.tolist()) == sorted(want.unit_indices.tolist())
