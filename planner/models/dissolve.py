@@ -292,12 +292,8 @@ def redissolve(
 def _dissolve_some(units: np.ndarray, idx: np.ndarray, width: float) -> Any:
     """``dissolve_units(units[idx])``, finding the units' own holes through
     :func:`holed_units` instead of a pass over every unit's parts."""
-    geoms = units[idx]
-    geoms = geoms[~shapely.is_missing(geoms)] if len(geoms) else geoms
-    if not len(geoms):
-        return None
-    merged = shapely.union_all(geoms)
-    if shapely.is_empty(merged):
+    merged = _union_present(units[idx])
+    if merged is None or shapely.is_empty(merged):
         return merged
     holed = idx[holed_units(units)[idx]]
     keep = _unit_holes(units[holed]) if len(holed) else None
@@ -321,13 +317,19 @@ def dissolve_units(units: Any, width: float = SLIVER_WIDTH_DEG) -> Any:
         ``None`` when there are no units.
     """
     geoms = np.asarray(units, dtype=object)
+    merged = _union_present(geoms)
+    if merged is None or shapely.is_empty(merged):
+        return merged
+    geoms = geoms[~shapely.is_missing(geoms)]
+    return fill_sliver_holes(merged, keep=_unit_holes(geoms), width=width)
+
+
+def _union_present(geoms: np.ndarray) -> Any:
+    """The union of the geometries that are not missing; ``None`` when none is."""
     geoms = geoms[~shapely.is_missing(geoms)] if len(geoms) else geoms
     if not len(geoms):
         return None
-    merged = shapely.union_all(geoms)
-    if shapely.is_empty(merged):
-        return merged
-    return fill_sliver_holes(merged, keep=_unit_holes(geoms), width=width)
+    return shapely.union_all(geoms)
 
 
 __all__ = [

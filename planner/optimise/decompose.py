@@ -599,25 +599,11 @@ def optimise_decomposed(
         # 0. Transfers across the territory graph: a regional surplus travels to where
         # there is room before the parts (which keep whole territories) see it.
         report(0.0, "planning transfers between neighbouring territories")
-        coarse = BoundaryRepair(
-            adjacency,
-            x,
-            begin,
-            k,
-            lo,
-            hi,
-            fixed=fixed,
-            current=cur,
-            dweight=dweight,
-            budget=budget_total * TRANSFER_BUDGET_SHARE,
-            churn_budget=None if churn is None else churn * TRANSFER_BUDGET_SHARE,
-            travel=travel,
-        )
-        if RELAXATION_REPORT is not None and not RELAXATION_REPORT:
-            # Once per report (the planner's later rounds start elsewhere than the
-            # baseline), on the whole budgets (the transfers start on a share of them): a bound on
-            # what the run may do, not on what its first step may.
-            full = BoundaryRepair(
+
+        def repair_on(share: float) -> BoundaryRepair:
+            # The transfers from the start, on a share of the budget and per-rep limit.
+            assert begin is not None
+            return BoundaryRepair(
                 adjacency,
                 x,
                 begin,
@@ -627,10 +613,17 @@ def optimise_decomposed(
                 fixed=fixed,
                 current=cur,
                 dweight=dweight,
-                budget=budget_total,
-                churn_budget=churn,
+                budget=budget_total * share,
+                churn_budget=None if churn is None else churn * share,
                 travel=travel,
             )
+
+        coarse = repair_on(TRANSFER_BUDGET_SHARE)
+        if RELAXATION_REPORT is not None and not RELAXATION_REPORT:
+            # Once per report (the planner's later rounds start elsewhere than the
+            # baseline), on the whole budgets (the transfers start on a share of them): a bound on
+            # what the run may do, not on what its first step may.
+            full = repair_on(1.0)
             for hops in RELAXATION_HOPS:
                 wall0, cpu0 = time.perf_counter(), time.process_time()
                 relaxation = transfer_relaxation(full, hops=hops, any_move=hops == 1)
