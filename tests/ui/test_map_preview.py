@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+from planner.ui.canvas import MapCanvas
 from planner.ui.main_window import MainWindow
 from tests.ui.test_tools import BOX_2x2, drag, screen, set_target
 
@@ -89,17 +90,21 @@ def test_a_release_keeps_the_previewed_colours_and_rebuilds_only_touched_outline
     assert np.array_equal(window.canvas._unit_rgba, window.presenter.unit_colors())
 
 
+def preview_lasso(qtbot, window: MainWindow, points) -> MapCanvas:  # type: ignore[no-untyped-def]
+    """A lasso for territory 3 over ``points``, held (not released) until its preview shows."""
+    assert window.plan is not None
+    window.set_tool("lasso")
+    set_target(window, 3)
+    drag(qtbot, window, points, release=False)
+    qtbot.waitUntil(lambda: window.balance.model.preview)
+    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    return window.canvas
+
+
 def test_a_release_beyond_the_last_preview_composes_the_map_once(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     """Released away from the last move, the lasso applies more than it previewed: units
     to recolour and outlines to draw, around the same place, composed once for both."""
-    plan = window.plan
-    assert plan is not None
-    window.set_tool("lasso")
-    set_target(window, 3)
-    canvas = window.canvas
-    drag(qtbot, window, BOX_2x2[:3], release=False)
-    qtbot.waitUntil(lambda: window.balance.model.preview)
-    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    canvas = preview_lasso(qtbot, window, BOX_2x2[:3])
     preview = window.context.refresh.preview
     assert preview is not None
     patches, composed = canvas._composed_patch, canvas._base_version
@@ -139,14 +144,7 @@ def test_a_preview_after_a_colour_change_shows_the_new_colour(qtbot, window: Mai
 def test_a_preview_move_composes_the_map_once_for_units_and_accounts(
     qtbot, window: MainWindow
 ) -> None:  # type: ignore[no-untyped-def]
-    plan = window.plan
-    assert plan is not None
-    window.set_tool("lasso")
-    set_target(window, 3)
-    canvas = window.canvas
-    drag(qtbot, window, BOX_2x2[:3], release=False)
-    qtbot.waitUntil(lambda: window.balance.model.preview)
-    qtbot.waitUntil(lambda: not window.context.refresh.pending)
+    canvas = preview_lasso(qtbot, window, BOX_2x2[:3])
     patches, units = canvas._composed_patch, canvas.patched_units
     preview = window.context.refresh.preview
     qtbot.mouseMove(canvas, screen(window, *BOX_2x2[3]))
