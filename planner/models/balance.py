@@ -325,25 +325,26 @@ class BalanceEngine:
         totals, areas, fingerprint = (a.copy() for a in state)
         self._move(totals, areas, entered, 1.0)
         self._move(totals, areas, left, -1.0)
-        for part, sign in ((entered, 1), (left, -1)):
-            idx = part.account_indices
-            if len(idx):
-                keys = self.keys[idx]
-                add, sub = (np.add, np.subtract) if sign > 0 else (np.subtract, np.add)
-                add.at(fingerprint, self._rows(part.account_after), keys)
-                sub.at(fingerprint, self._rows(part.account_before), keys)
+        self._move_keys(fingerprint, entered, 1)
+        self._move_keys(fingerprint, left, -1)
         self._previewed = (change, self._state, (totals, areas, None, fingerprint))
         return totals, areas, fingerprint
 
     def fingerprint_after(self, change: Change) -> np.ndarray:
         """Membership fingerprints after ``change``, as a copy (only the moved keys count)."""
         fingerprint = self.fingerprint.copy()
+        self._move_keys(fingerprint, change, 1)
+        return fingerprint
+
+    def _move_keys(self, fingerprint: np.ndarray, change: Change, sign: int) -> None:
+        """Move a change's account keys between fingerprints in place (``sign`` -1 takes
+        them back); the sums wrap, so the order of the moves does not matter."""
         idx = change.account_indices
         if len(idx):
             keys = self.keys[idx]
-            np.subtract.at(fingerprint, self._rows(change.account_before), keys)
-            np.add.at(fingerprint, self._rows(change.account_after), keys)
-        return fingerprint
+            add, sub = (np.add, np.subtract) if sign > 0 else (np.subtract, np.add)
+            sub.at(fingerprint, self._rows(change.account_before), keys)
+            add.at(fingerprint, self._rows(change.account_after), keys)
 
     def apply(self, change: Change, account_territory: np.ndarray) -> None:
         """Update totals for a change already applied to ``account_territory``.

@@ -215,8 +215,13 @@ def _accounts_of_units(plan: Plan, units: np.ndarray) -> np.ndarray:
     if len(units) == 0:
         return np.empty(0, np.int64)
     order, starts = accounts_by_unit(plan)
-    lo, hi = starts[units], starts[units + 1]
-    sizes = hi - lo
+    return _gather(order, starts, units)
+
+
+def _gather(order: np.ndarray, starts: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``order[starts[g]:starts[g + 1]]`` for every group ``g``, concatenated (int64)."""
+    lo = starts[groups]
+    sizes = starts[groups + 1] - lo
     total = int(sizes.sum())
     if total == 0:
         return np.empty(0, np.int64)
@@ -304,13 +309,7 @@ class _PointGrid:
         # A cell meets a triangle only if its centre is within half its diagonal of it.
         reach = 0.5 * float(np.hypot(self.width, self.height)) * (1 + 1e-6)
         cells = (gy.ravel() * size + gx.ravel())[_in_fan(cx, cy, apex, path, reach)]
-        lo_i, hi_i = self.starts[cells], self.starts[cells + 1]
-        sizes = hi_i - lo_i
-        total = int(sizes.sum())
-        if total == 0:
-            return np.empty(0, np.int64)
-        shift = np.repeat(lo_i - (np.cumsum(sizes) - sizes), sizes)
-        return self.order[np.arange(total) + shift].astype(np.int64)
+        return _gather(self.order, self.starts, cells)
 
 
 def _grid(plan: Plan, name: str, x: np.ndarray, y: np.ndarray) -> _PointGrid:

@@ -226,13 +226,13 @@ class Plan:
         self._territory_drawn: np.ndarray | None = None
         #: The plan's own disruption counts, with what they were computed from.
         self._disruption_cache: tuple[Any, ...] | None = None
-        #: The last previewed change's disruption counts and balance totals, with the
-        #: plan state they hold for (see :func:`cached_key`): the next preview of a lasso
-        #: is that one plus and minus a few accounts (``Change.step``).
-        self._disruption_preview: tuple[Any, ...] | None = None
+        #: The last previewed change's balance totals, with the plan state they hold for
+        #: (see :func:`cached_key`): the next preview of a lasso is that one plus and
+        #: minus a few accounts (``Change.step``).
         self._balance_preview: tuple[Any, ...] | None = None
-        #: The change last previewed by :meth:`disruption` and its counts: applying that
-        #: change makes them the plan's own (see :meth:`apply`).
+        #: The change last previewed by :meth:`disruption`, the plan state it was
+        #: computed on and its counts: the next preview of a lasso starts from them, and
+        #: applying that change makes them the plan's own (see :meth:`apply`).
         self._disruption_previewed: tuple[Any, ...] | None = None
         home_lon, home_lat = self._homes()
         self.engine = BalanceEngine(
@@ -947,28 +947,25 @@ class Plan:
         if change is not None:
             # A preview moving on from the last one (a lasso's next move) adjusts that
             # preview's figures by the accounts that entered or left it, not by all of them.
-            last = self._disruption_preview
+            last = self._disruption_previewed
             step = change.step
-            preview_key = cached_key(self)
             if (
                 step is not None
                 and last is not None
-                and last[0] == preview_key
-                and last[1] is step.previous
+                and last[0] is step.previous
+                and last[1] == key
+                and last[2] is now
+                and last[3] is base
+                and last[4] is self.engine.weights
             ):
-                counts = [c.copy() for c in last[2]]
-                total_a, total_r = last[3]
+                counts = [c.copy() for c in last[5]]
+                total_a, total_r = last[6][:2]
                 total_a, total_r = self._disrupt(counts, total_a, total_r, step.entered, 1.0)
                 total_a, total_r = self._disrupt(counts, total_a, total_r, step.left, -1.0)
             else:
                 total_a, total_r = self._disrupt(counts, total_a, total_r, change, 1.0)
-            self._disruption_preview = (
-                preview_key,
-                change,
-                [c.copy() for c in counts],
-                (total_a, total_r),
-            )
-            # Applying this change takes these counts as the plan's own (see apply).
+            # The next move starts from these counts; applying this change takes them as
+            # the plan's own (see apply).
             self._disruption_previewed = (
                 change,
                 key,
