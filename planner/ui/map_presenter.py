@@ -249,7 +249,7 @@ class PlanMapPresenter:
 
             j = table.column(key)
             dev = table.deviation[index, j]
-            dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
+            dev_text = _deviation_text(dev)
             value = format_value(
                 table.values[index, j], table.measures[j], self.plan.settings.currency
             )
@@ -259,7 +259,7 @@ class PlanMapPresenter:
         except ValueError:
             return name
         dev = table.deviation[index, j]
-        dev_text = f"{dev * 100:+.0f}%" if np.isfinite(dev) else "–"
+        dev_text = _deviation_text(dev)
         return f"{name}\n{num(table.values[index, j])} h ({dev_text})"
 
     def _attainment(self) -> np.ndarray:
@@ -308,7 +308,7 @@ class PlanMapPresenter:
             text = written.get(value)
             if text is None:
                 text = written[value] = num(value)
-            dev_text = f"{dev * 100:+.0f}%" if math.isfinite(dev) else "–"
+            dev_text = _deviation_text(dev)
             out.append(f"{name}\n{text} h ({dev_text})")
         return out
 
@@ -556,3 +556,8 @@ def _moved_accounts(preview: Change | None) -> np.ndarray:
     if preview is None:
         return np.zeros(0, dtype=np.intp)
     return np.asarray(preview.account_indices, dtype=np.intp)
+
+
+def _deviation_text(dev: float) -> str:
+    """A label's deviation from target, as a whole signed percentage ("–" when unknown)."""
+    return f"{dev * 100:+.0f}%" if math.isfinite(dev) else "–"
