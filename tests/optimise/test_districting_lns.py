@@ -230,3 +230,52 @@ def test_cp_sat_is_charged_by_deterministic_time_at_the_measured_cpu_rate() -> N
     limit = work_ticks() + 3.0 * WORK_PER_SECOND
     charge_cp_sat(deterministic_budget(limit, 1), 1)
     assert work_ticks() == pytest.approx(limit)
+
+
+def test_the_walk_solves_hard_groups_and_quadruples_only_once_it_is_stuck(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.optimise.districting import lns
+
+    calls: list[str] = []
+    split = lns.split_flow
+
+    def recorded(prob, plan, group, limit, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("weights") is not None:
+            calls.append("perturb")
+        elif kwargs.get("linearization", 1) == 0 or len(group) == 4:
+            calls.append("deep")
+        elif len(group) == 3:
+            assert limit <= lns.WALK_TRIPLE_LIMIT + 1e-9
+            calls.append("triple")
+        else:
+            calls.append("pair")
+        return split(prob, plan, group, limit, **kwargs)
+
+    monkeypatch.setattr(lns, "split_flow", recorded)
+    monkeypatch.setattr(lns, "WALK_PATIENCE", 3)
+    monkeypatch.setattr(lns, "DEEP_FIRST_MAX_K", 3)  # four territories here
+    adj, _ = grid(4, 5)
+    x = measures(20, seed=3)[:, 0]
+    k = 4
+    prob = cut_problem(adj, x, k, 0.9 * x.sum() / k, 1.1 * x.sum() / k)
+    start = optimise_territories(
+        x,
+        adj,
+        np.zeros((20, 2)),
+        k,
+        tolerance=0.1,
+        objective="cut_edges",
+        seed=1,
+        time_limit=0.5,
+        exact=False,
+        recombine=False,
+    ).assignment
+    calls.clear()
+    prob.work_limit = work_ticks() + 4.0 * WORK_PER_SECOND
+    out = exact_lns(prob, start, prob.work_limit)
+    assert contiguous(adj, out, k) and cut_count(prob.lists, out) <= cut_count(prob.lists, start)
+    assert "triple" in calls and "deep" in calls
+    # Not in the first descent, and only after WALK_PATIENCE perturbations without a gain.
+    first_deep = calls.index("deep")
+    assert calls[:first_deep].count("perturb") >= lns.WALK_PATIENCE

@@ -60,6 +60,15 @@ from planner.optimise.districting.problem import (
 PAIR_LIMIT = 2.0
 TRIPLE_LIMIT = 4.0
 PERTURB_LIMIT = 0.5
+#: Deterministic seconds per triple in the walk's descents (a triple holding every territory
+#: keeps TRIPLE_LIMIT). See "Districting, third round" in docs/optimiser.md.
+WALK_TRIPLE_LIMIT = 1.0
+#: Territories up to which the first descent goes to the hard groups and quadruples at once
+#: (with four territories a quadruple is the whole problem, so its solve can prove the
+#: optimum); with more, the walk's descents stop after the triples and the deeper levels run
+#: only on the best plan once the walk is stuck (on OK, k = 5, they took 70 of 110 s of CPU
+#: in the first descent and gained nothing).
+DEEP_FIRST_MAX_K = 4
 #: Deterministic seconds of the second, longer solve of a group that reached its limit, without
 #: the LP (linearization level 0). The LP finds improving splits fast (the descent's first
 #: passes) but does not help to prove that none exists: its bound stays at 0-3 cut edges
@@ -282,6 +291,10 @@ class _Descent:
         #: Set when a group holding every active territory was solved to optimality: then
         #: the plan is optimal for the whole problem (k = 2, or k = 3 with triples).
         self.global_optimal = False
+        #: Highest level the descent goes to (see :meth:`run`): 3 stops after the triples.
+        self.max_level = 5
+        #: Deterministic seconds per triple (``TRIPLE_LIMIT``; whole-problem groups keep it).
+        self.triple_limit = TRIPLE_LIMIT
 
     def key(self, plan: IntArray, group: tuple[int, ...]) -> tuple[tuple[int, ...], bytes]:
         members = np.isin(plan, group)
@@ -298,7 +311,7 @@ class _Descent:
         # solved again for longer without the LP, 5 = connected quadruples (without the LP, as
         # long). Back to the pairs after any gain.
         level = 2
-        while level <= 5:
+        while level <= self.max_level:
             improved = False
             nbrs = territory_graph(prob.lists, best, self.active)
             if level == 4:
@@ -323,12 +336,20 @@ class _Descent:
                 # bands are hard in the subproblem); one in band only a better one.
                 repair = not group_in_band(prob, best, group)
                 lin = 0 if hard and not repair else 1
-                limit = HARD_LIMIT if hard else PAIR_LIMIT if len(group) == 2 else TRIPLE_LIMIT
+                whole = len(group) == len(self.active)
+                limit = (
+                    HARD_LIMIT
+                    if hard
+                    else PAIR_LIMIT
+                    if len(group) == 2
+                    else TRIPLE_LIMIT
+                    if whole
+                    else self.triple_limit
+                )
                 limit = min(limit, deterministic_budget(work_limit, lin))
                 out, proven = split_flow(
                     prob, best, group, limit, improve=not repair, linearization=lin
                 )
-                whole = len(group) == len(self.active)
                 if out is None:
                     if proven:
                         self.solved.add(key)
@@ -375,13 +396,32 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
     if prob.k < 2:
         return assignment
     descent = _Descent(prob)
+    if len(descent.active) > DEEP_FIRST_MAX_K:
+        descent.max_level, descent.triple_limit = 3, WALK_TRIPLE_LIMIT
     best = descent.run(assignment, work_limit)
+    descent.max_level, descent.triple_limit = 3, WALK_TRIPLE_LIMIT
     best_cuts = cut_count(prob.lists, best)
     if descent.global_optimal or not in_band(prob, best):
         return best
     current, current_cuts = best, best_cuts
     stale = 0
+    # Plans whose hard groups and quadruples were solved (by the first descent when it went deep).
+    deepened = {best.tobytes()} if len(descent.active) <= DEEP_FIRST_MAX_K else set()
     while not prob.out_of_time() and WORK.ticks < work_limit:
+        if stale >= WALK_PATIENCE:
+            stale = 0
+            if best.tobytes() not in deepened:
+                # The walk is stuck: the hard groups and the quadruples of the best plan.
+                deepened.add(best.tobytes())
+                descent.max_level, descent.triple_limit = 5, TRIPLE_LIMIT
+                deep = descent.run(best, work_limit)
+                descent.max_level, descent.triple_limit = 3, WALK_TRIPLE_LIMIT
+                if descent.global_optimal:
+                    return deep
+                if cut_count(prob.lists, deep) < best_cuts:
+                    best, best_cuts = deep, cut_count(prob.lists, deep)
+                    deepened.add(best.tobytes())
+            current, current_cuts = best, best_cuts
         nbrs = territory_graph(prob.lists, current, descent.active)
         size = 2 if prob.rng.random() < 0.5 or prob.k < 3 else 3
         groups = [
@@ -415,6 +455,4 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             best, best_cuts, stale = trial, trial_cuts, 0
         else:
             stale += 1
-            if stale >= WALK_PATIENCE:
-                current, current_cuts, stale = best, best_cuts, 0
     return best

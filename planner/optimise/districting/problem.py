@@ -79,6 +79,9 @@ RECOMBINE_MAX_UNITS = 1200
 LNS_SHARE = 0.9
 # ... and the local search's restarts get this share of the time before it (instead of 25 %).
 LNS_RESTART_SHARE = 0.05
+# ... and the local search before it is charged at this share of its counted work (its CPU
+# time per counted second with the cut-edge objective, the upper end of what was measured).
+LNS_LOCAL_SEARCH_RATE = 0.45
 CENTRE_PULL = 0.02
 DISRUPTION_WEIGHT = 0.3
 # Create mode restarts: at most this many, stopping after RESTART_PATIENCE without a gain.
