@@ -13,6 +13,7 @@ from planner.optimise.districting import WORK_PER_SECOND, optimise_territories, 
 from planner.optimise.districting.lns import cut_count, exact_lns, split_flow
 from planner.optimise.districting.problem import (
     CPU_PER_DETERMINISTIC_SECOND,
+    LNS_LOCAL_SEARCH_RATE,
     Problem,
     charge_cp_sat,
     deterministic_budget,
@@ -279,3 +280,41 @@ def test_the_walk_solves_hard_groups_and_quadruples_only_once_it_is_stuck(
     # Not in the first descent, and only after WALK_PATIENCE perturbations without a gain.
     first_deep = calls.index("deep")
     assert calls[:first_deep].count("perturb") >= lns.WALK_PATIENCE
+
+
+def test_the_local_search_before_the_exact_search_is_charged_at_its_cpu_rate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.optimise.districting import lns, solver
+
+    adj, xy = grid(5, 5)
+    x = measures(25, seed=2)[:, 0]
+    counted: list[float] = []
+
+    def record(prob, assignment, work_limit):  # type: ignore[no-untyped-def]
+        counted.append(work_ticks() - (prob.work_limit - 3.0 * WORK_PER_SECOND))
+        return assignment
+
+    monkeypatch.setattr(lns, "exact_lns", record)
+
+    def run() -> None:
+        optimise_territories(
+            x,
+            adj,
+            xy,
+            3,
+            tolerance=0.05,
+            objective="cut_edges",
+            seed=4,
+            time_limit=3.0,
+            exact=False,
+        )
+
+    run()
+    monkeypatch.setattr(solver, "LNS_LOCAL_SEARCH_RATE", 1.0)
+    run()
+    charged, counted_in_full = counted
+    assert counted_in_full > 0
+    # The same deterministic local search both times: only its charge differs.
+    assert charged == pytest.approx(LNS_LOCAL_SEARCH_RATE * counted_in_full)
+    assert LNS_LOCAL_SEARCH_RATE < 1.0
