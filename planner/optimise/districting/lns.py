@@ -87,9 +87,11 @@ WALK_PATIENCE = 12
 #: Work charged for building a subproblem, per model element (variables and constraints),
 #: in work-counter units (25 us each). Building the model in Python costs more than solving
 #: it: pairs of 20-30 units took 50-130 ms of CPU for 10-70 ms of deterministic time. At
-#: 0.8 a 60 s run on AL used 80 s of CPU; 3 (about 75 us per element) brings CPU time back
-#: to about the limit.
-WORK_PER_ELEMENT = 3.0
+#: 0.8 a 60 s run on AL used 80 s of CPU; 3 (about 75 us per element) brought CPU time back
+#: to about the limit. Measured per solve later, building took 0.1-0.2 ms of CPU per element;
+#: with the walk's many small solves (15-25 perturbations on OK, was none) 3 let a "120 s"
+#: run take 127 s of CPU (load 6-7), so 6 (150 us, the middle of what was measured).
+WORK_PER_ELEMENT = 6.0
 
 
 def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
