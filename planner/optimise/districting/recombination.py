@@ -44,6 +44,7 @@ from planner.models.graph import pieces as graph_pieces
 from planner.optimise.districting.problem import (
     WORK,
     WORK_PER_SECOND,
+    BoolArray,
     IntArray,
     Problem,
     band_z,
@@ -66,20 +67,30 @@ MAX_SUBPROBLEM_UNITS = 400
 # score 0.08-0.1 ms per unit. The constants below charge 1.00-1.40 times the CPU measured
 # per instance, so that CPU stays within the limit. One deterministic second charged as one
 # second (with presolve, 1.7-2.1 s of CPU per deterministic second plus 11 ms a solve) let
-# a "60 s" run take 68 s of CPU.
+# a "60 s" run take 68 s of CPU. Cuts cost besides (building them, and copying the larger
+# model every later round): 15 us per term of the cuts added, measured on the soft-band
+# splits of a tuning grid (grid-5, 263 subproblems, load 5-11; a second run, 7 % more
+# CPU than charged at 20 us, says 22 us), charged at 30 us.
 SOLVE_CPU_PER_DETERMINISTIC_SECOND = 1.5
 CPU_PER_ROUND = 0.009
 CPU_PER_UNIT = 1.1e-4
+CPU_PER_CUT_TERM = 3e-5
 #: Scale of a measure in the soft-band model: one band half-width is this many integer units
-#: (rounding leaves the model's violation within about 0.01 half-widths of the true one; a
-#: split is kept only when the true score improves).
-SOFT_SCALE = 1_000
+#: (the model's bands are narrowed by the rounding's largest sum, about 0.5 % of a
+#: half-width on 200 units; a split is kept only when the true score improves).
+SOFT_SCALE = 10_000
 
 
 def charge_solve(deterministic_time: float) -> None:
     """Charge one round of a subproblem (a solve and its cuts) at its measured CPU cost."""
     cpu = CPU_PER_ROUND + max(float(deterministic_time), 0.0) * SOLVE_CPU_PER_DETERMINISTIC_SECOND
     WORK.ticks += cpu * WORK_PER_SECOND
+
+
+def charge_cuts(terms: int) -> None:
+    """Charge adding cuts of ``terms`` terms in all (building them, and the larger model
+    every later round of the same subproblem copies and solves)."""
+    WORK.ticks += CPU_PER_CUT_TERM * terms * WORK_PER_SECOND
 
 
 def charge_build(units: int) -> None:
@@ -92,6 +103,35 @@ def solve_budget(work_limit: float, cap: float) -> float:
     included) ends by ``work_limit``; at most ``cap``."""
     left = (work_limit - WORK.ticks) / WORK_PER_SECOND - CPU_PER_ROUND
     return min(cap, left / SOLVE_CPU_PER_DETERMINISTIC_SECOND)
+
+
+#: With soft bands only units this many steps or fewer from another territory of the group
+#: may change, first the nearer, then (if that did not improve) the farther: a core anchored
+#: in each territory keeps the splits CP-SAT finds in one piece (few rounds of cuts).
+SOFT_REACHES = (2, 4)
+
+
+def near_border(
+    prob: Problem, assignment: IntArray, group: tuple[int, ...], reach: int
+) -> BoolArray:
+    """Units of ``group`` at most ``reach`` steps (inside the group) from a unit of another of
+    its territories."""
+    inside = np.isin(assignment, group)
+    dist = np.full(assignment.size, -1, dtype=np.int64)
+    frontier = []
+    for i in np.flatnonzero(inside).tolist():
+        if any(inside[j] and assignment[j] != assignment[i] for j in prob.lists[i]):
+            dist[i] = 0
+            frontier.append(i)
+    for step in range(1, reach + 1):
+        nxt = []
+        for i in frontier:
+            for j in prob.lists[i]:
+                if inside[j] and dist[j] < 0:
+                    dist[j] = step
+                    nxt.append(j)
+        frontier = nxt
+    return dist >= 0
 
 
 def neighbour_territories(prob: Problem, assignment: IntArray) -> dict[int, set[int]]:
@@ -151,7 +191,8 @@ def recombine(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             key = (group, tuple(int(version[t]) for t in group))
             if key in solved:
                 continue
-            # A group out of band is split with soft bands (least distance outside them).
+            # A group out of band is split with soft bands (least distance outside them),
+            # first near its borders only, then deeper.
             soft = not in_band[list(group)].all()
             members = np.isin(best, group)
             units = int(np.count_nonzero(members))
@@ -159,32 +200,40 @@ def recombine(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
                 continue
             active = np.zeros(prob.k, dtype=bool)
             active[list(group)] = True
-            charge_build(units)
-            limit = solve_budget(work_limit, PAIR_LIMIT if size == 2 else TRIPLE_LIMIT)
-            if limit <= 0.05:
-                return best
-            sub = dataclasses.replace(
-                prob,
-                movable=prob.movable & members,
-                active=active,
-                exact_time_limit=limit,
-                reproducible=True,
-            )
-            out, optimal = split_exact(sub, best, group, limit, soft=soft)
-            prob.stopped = prob.stopped or sub.stopped
-            if out is None:
-                continue
-            changed = [t for t in group if np.any((out == t) != (best == t))]
-            trial = State(prob, out)
-            score = score_of(trial)
-            if changed and score < best_score:
-                best, best_score = out, score
-                z = np.abs(band_z(trial.values, prob.lower, prob.upper))
-                in_band = np.all(z <= 1.0 + 1e-9, axis=1)
-                for t in changed:
-                    version[t] += 1
-                improved = True
-            elif optimal:
+            settled = True
+            for reach in SOFT_REACHES if soft else (None,):
+                charge_build(units)
+                limit = solve_budget(work_limit, PAIR_LIMIT if size == 2 else TRIPLE_LIMIT)
+                if limit <= 0.05:
+                    return best
+                movable = prob.movable & members
+                if reach is not None:
+                    movable &= near_border(prob, best, group, reach)
+                sub = dataclasses.replace(
+                    prob,
+                    movable=movable,
+                    active=active,
+                    exact_time_limit=limit,
+                    reproducible=True,
+                )
+                out, optimal = split_exact(sub, best, group, limit, soft)
+                prob.stopped = prob.stopped or sub.stopped
+                settled = settled and optimal
+                if out is None:
+                    continue
+                changed = [t for t in group if np.any((out == t) != (best == t))]
+                trial = State(prob, out)
+                score = score_of(trial)
+                if changed and score < best_score:
+                    best, best_score = out, score
+                    z = np.abs(band_z(trial.values, prob.lower, prob.upper))
+                    in_band = np.all(z <= 1.0 + 1e-9, axis=1)
+                    for t in changed:
+                        version[t] += 1
+                    improved = True
+                    settled = False
+                    break
+            if settled:
                 solved.add(key)
         if improved:
             size = 2
@@ -234,10 +283,15 @@ def split_exact(
             integral = np.allclose(col, np.round(col)) and total < 2**40
             s = 1.0 if integral else 1e7 / total
         coef = np.round(col * s).astype(np.int64)
+        slack = math.ceil(float(np.abs(coef - col * s).sum()))
         for t in terr:
             expr = sum(int(c) * var(i, t) for i, c in zip(pool, coef.tolist(), strict=True))
             low = math.ceil(prob.lower[t, j] * s - 1e-9)
             high = math.floor(prob.upper[t, j] * s + 1e-9)
+            if soft:
+                # Inside the band by the most the rounding can add up to, so that a split
+                # the model finds in band is in band.
+                low, high = low + slack, high - slack
             if soft:
                 span = int(coef.sum()) + abs(low) + abs(high) + 1
                 over = model.new_int_var(0, span, f"o{t}_{j}")
@@ -331,6 +385,7 @@ def split_exact(
         if not prob.keeps_contiguity:
             return out, status == cp_model.OPTIMAL
         split = False
+        added = 0
         for t in terr:
             members = [i for i in pool if out[i] == t]
             pieces = graph_pieces(prob.lists, members)
@@ -351,6 +406,8 @@ def split_exact(
                     b = other[0]
                     for a in c_piece:
                         model.add(var(a, t) + var(b, t) - 1 <= around)
+                    added += len(c_piece) * (len(border) + 2)
+        charge_cuts(added)
         if not split:
             return out, status == cp_model.OPTIMAL
         if prob.out_of_time():
