@@ -61,7 +61,7 @@ from planner.optimise.districting import (
     optimise_territories,
     work_ticks,
 )
-from planner.optimise.districting.problem import charge
+from planner.optimise.districting.problem import WORK_PER_SECOND, charge
 from planner.optimise.transfer import AnyMoveBound
 
 if TYPE_CHECKING:
@@ -139,6 +139,9 @@ TRANSFER_WORK_PER_CHAIN_SOLVE = 160_000.0
 #: CPU for the 15,000 candidates of the national plan).
 TRANSFER_COUNT_ROUNDS = 8
 TRANSFER_WORK_PER_COUNT_CANDIDATE = 28.0
+#: Share of a rebalance's time limit the counting programme may take (counted work, over
+#: all its rounds); the linear programme plans the rounds after it.
+TRANSFER_COUNT_SHARE = 0.6
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -600,6 +603,8 @@ def optimise_decomposed(
     budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
     transfers = 0
     by_transfers = rebalance and cur is not None and begin is not None and bool((begin >= 0).all())
+    # The counting programme's share of the time limit, as counted work.
+    count_work = [TRANSFER_COUNT_SHARE * time_limit * WORK_PER_SECOND]
     if by_transfers:
         assert begin is not None
         # 0. Transfers across the territory graph: a regional surplus travels to where
@@ -642,6 +647,7 @@ def optimise_decomposed(
         transfers = transfer_rounds(
             coarse,
             count_rounds=TRANSFER_COUNT_ROUNDS,
+            count_work=count_work,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.01, message),
             each_round=kept.offer,
@@ -847,6 +853,7 @@ def optimise_decomposed(
         transfers += transfer_rounds(
             repair,
             count_rounds=TRANSFER_COUNT_ROUNDS if by_transfers else 0,
+            count_work=count_work,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.9, message),
             each_round=best.offer,
@@ -867,6 +874,7 @@ def optimise_decomposed(
         transfers += transfer_rounds(
             repair,
             count_rounds=TRANSFER_COUNT_ROUNDS,
+            count_work=count_work,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.95, message),
             each_round=best.offer,
@@ -1347,6 +1355,7 @@ def transfer_rounds(
     repair: BoundaryRepair,
     rounds: int = TRANSFER_ROUNDS,
     count_rounds: int = 0,
+    count_work: list[float] | None = None,
     cancelled: Callable[[], bool] | None = None,
     report: Callable[[str], None] | None = None,
     each_round: Callable[[BoundaryRepair], None] | None = None,
@@ -1363,8 +1372,10 @@ def transfer_rounds(
     fewer in band than a round before). The first ``count_rounds`` rounds plan with
     :func:`planner.optimise.transfer.plan_count_moves` instead, which maximises the number
     of territories in band (a mixed-integer programme, HiGHS on one thread with a gap and
-    node limit), and stop once every territory is in band. Deterministic: a simplex with
-    a fixed order, ties broken by index.
+    node limit), and stop once every territory is in band; ``count_work`` (a one-item
+    list, shared by calls) is the counted work they may still spend: once it is used up
+    the linear programme plans the remaining rounds. Deterministic: a simplex with a fixed
+    order, ties broken by index, and the counting programme's work counted, not timed.
     """
     from planner.optimise.transfer import choose_chain_moves, plan_count_moves, plan_unit_moves
 
@@ -1383,7 +1394,8 @@ def transfer_rounds(
         if repair.churn_budget is not None:
             churn_left = repair.churn_budget - repair.churn
         planned = -1
-        if r < count_rounds:
+        cost = TRANSFER_WORK_PER_COUNT_CANDIDATE * units.size
+        if r < count_rounds and (count_work is None or count_work[0] >= cost):
             # Most territories in band, as a mixed-integer programme on a node limit.
             share, planned = plan_count_moves(
                 values,
@@ -1399,7 +1411,9 @@ def transfer_rounds(
                 parent=parent,
             )
             # Counted work: the model's size (about 10 s of CPU for 15,000 candidates).
-            _charge_caller(TRANSFER_WORK_PER_COUNT_CANDIDATE * units.size)
+            _charge_caller(cost)
+            if count_work is not None:
+                count_work[0] -= cost
         if planned < 0:
             share = plan_unit_moves(
                 values,

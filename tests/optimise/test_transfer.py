@@ -261,3 +261,30 @@ def test_counted_transfers_bring_a_regional_change_in_band_within_the_budgets() 
     assert territory_pieces(adj, after, k).tolist() == [1] * k
     # Once every territory is in band the rounds stop: no move for its own sake.
     assert transfer_rounds(repair, count_rounds=8) == 0
+
+
+def test_the_counting_programme_stops_when_its_counted_work_is_spent() -> None:
+    adj, xy, x0, a, k = block_plan(4, 3, 6, seed=1)
+    x = market_change(x0, xy, (30.0, 30.0))
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    lo, hi = target * 0.9, target * 1.1
+    weight = x[:, 2]
+
+    def repair() -> BoundaryRepair:
+        return BoundaryRepair(
+            adj, x, a.copy(), k, lo, hi, current=a, dweight=weight, budget=0.01 * weight.sum()
+        )
+
+    linear, spent, counted = repair(), repair(), repair()
+    transfer_rounds(linear)
+    # (A budget too small for every territory: the rounds do not stop for being done.)
+    assert not in_band(x, linear.assignment(), k, lo, hi).all()
+    # No work left: the linear programme plans every round, the same plan as without.
+    left = [0.0]
+    transfer_rounds(spent, count_rounds=8, count_work=left)
+    assert left == [0.0]
+    assert np.array_equal(spent.assignment(), linear.assignment())
+    # With work left, the counting programme plans and its work is taken from what is left.
+    left = [1e12]
+    transfer_rounds(counted, count_rounds=8, count_work=left)
+    assert left[0] < 1e12
