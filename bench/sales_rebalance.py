@@ -8,8 +8,11 @@ moving at most 10 % of the accounts. Targets: every territory in band, disruptio
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
+
+import numpy as np
 
 from bench._common import figure, load_average, ratio
 
@@ -78,5 +81,11 @@ def run(size: int | None, data: Path | None) -> None:
         f"mean unit to rep home, was {result.compactness_before_km:.1f} km",
     )
     figure("sales_rebalance.shortfalls", len(result.shortfalls), "count", result.status)
+    change = result.change
+    digest = hashlib.sha1(
+        np.concatenate([change.unit_indices, change.unit_after]).astype(np.int64).tobytes()
+    ).hexdigest()[:8]
+    # The same seed gives the same plan on any load: compare this fingerprint between runs.
+    figure("sales_rebalance.moved_units", len(change.unit_indices), "count", f"plan {digest}")
     figure("sales_rebalance.cpu", cpu, "s", f"load {load_average():.2f} at the end")
     ratio("sales_rebalance.time", elapsed, TIME_LIMIT_S, "s")

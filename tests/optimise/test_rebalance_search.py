@@ -176,7 +176,7 @@ def test_cancelling_during_the_mixed_integer_model_returns_promptly() -> None:
 def test_the_mixed_integer_model_gives_the_same_plan_every_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Many plans tie on disruption alone; compactness breaks the ties, so SCIP's choice
+    # Many plans tie on disruption alone; compactness breaks the ties, so the solver's choice
     # among them cannot vary between runs.
     adj, xy = grid(8, 8)
     x = measures(64, seed=3)

@@ -127,3 +127,58 @@ def test_recombination_and_split_contiguity_give_the_same_plan_under_load(
     assert np.array_equal(quiet, busy)
     quiet, busy = quiet_and_busy(run_preferred)
     assert np.array_equal(quiet, busy)
+
+
+def test_border_model_cut_by_its_node_limit_gives_the_same_plan_under_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planner.optimise.districting.border_mip as border_mip
+    import planner.optimise.districting.solver as solver
+    from tests.optimise.test_districting import striped
+
+    # Treat the model as a large one: one branch-and-bound node, so the plan is whatever
+    # the root and its heuristics reach, not a proven optimum that any solver would repeat.
+    monkeypatch.setattr(border_mip, "MIP_SMALL_MODEL", 100)
+    monkeypatch.setattr(border_mip, "MIP_NODES_PER_SECOND", 0.0)
+    outcomes = []
+    solve_with_highs = border_mip.solve_with_highs
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outcome = solve_with_highs(*args, **kwargs)
+        outcomes.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(border_mip, "solve_with_highs", recorded)
+    plans: list[np.ndarray] = []
+    solve = border_mip.solve_rebalance_mip
+
+    def quiet_then_busy(prob, assignment, **kw):  # type: ignore[no-untyped-def]
+        quiet, busy = quiet_and_busy(lambda: solve(prob, assignment, **kw))
+        plans.extend([quiet, busy])
+        return quiet
+
+    monkeypatch.setattr(solver, "solve_rebalance_mip", quiet_then_busy)
+    adj, xy = grid(16, 16)
+    x = measures(256, seed=9)
+    current = striped(16, 16, [1, 2, 3, 4, 6])
+    optimise_territories(
+        x,
+        adj,
+        xy,
+        mode="rebalance",
+        current=current,
+        tolerance=0.02,
+        max_disruption=0.15,
+        disruption_weight=x[:, 1],
+        exact=False,
+        time_limit=1.0,
+        seed=1,
+        reproducible=True,
+    )
+    assert len(plans) == 2 and plans[0] is not None
+    assert np.array_equal(plans[0], plans[1])
+    assert outcomes[0].status == "feasible" and outcomes[0].nodes >= 1
+    assert (outcomes[0].lp_iterations, outcomes[0].objective) == (
+        outcomes[1].lp_iterations,
+        outcomes[1].objective,
+    )

@@ -4,8 +4,8 @@ The local search moves one unit (or a short chain) at a time. With a disruption 
 is tight it spends the budget on the first gains it finds and then cannot afford the long
 chains of moves a territory at the far end of the map needs (docs/optimiser.md). This model
 decides every border unit at once: each unit takes one territory among its own and those
-within a few hops, and it is linear, so an LP-based branch-and-bound solver (SCIP, shipped
-with OR-Tools) finds plans that use the budget far better.
+within a few hops, and it is linear, so an LP-based branch-and-bound solver (HiGHS) finds
+plans that use the budget far better.
 
 - Contiguity, "star" form: every territory has a root unit (its deepest interior unit
   today); a unit may belong to a territory only if one of its neighbours that is closer to
@@ -23,7 +23,6 @@ The result is then polished by the local search on the exact travel model.
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from typing import Any
 
@@ -38,28 +37,26 @@ from planner.optimise.districting.problem import (
     charge,
 )
 from planner.optimise.districting.state import State
+from planner.optimise.highs_mip import solve_with_highs
 
-# SCIP has no deterministic time limit, and a wall-clock limit made the plan depend on the
-# machine's load. The model is bounded by work instead: at most MIP_SEPARATION_ROUNDS rounds
-# of cuts at the root (the root node then takes about 14 s on the demo plan, 2,469 units and
-# about 6,400 binaries, on a quiet 2-core machine, against 44 s with SCIP's default; the
-# plans were as good) and MIP_NODES_PER_SECOND branch-and-bound nodes per second of the
-# share it is given (a node takes one to two seconds after the root there). The root is
-# always finished, so a model much larger than the demo's takes longer than its share.
-# Note: on models this large, SCIP as shipped with OR-Tools returned different plans for
-# the same model within one process (no time limit involved), so the border model of a
-# large plan is not yet reproducible; small models, solved to optimality, are. Its work is charged to the search by LP iterations at
-# MIP_ITERATIONS_PER_SECOND (the rate measured on the same run) plus MIP_WORK_PER_VARIABLE
-# for building the model. The wall clock (WALL_SAFETY times the share plus WALL_GRACE) is a
-# safety net.
-MIP_SEPARATION_ROUNDS = 5
+# HiGHS (planner.optimise.highs_mip) has no deterministic time limit, and a wall-clock
+# limit made the plan depend on the machine's load. The model is bounded by work instead:
+# MIP_NODES_PER_SECOND branch-and-bound nodes per second of the share it is given, after
+# the root (which HiGHS always finishes: about 13 s of CPU on the demo plan, 2,469 units and
+# about 6,000 binaries, so a model much larger than the demo's takes longer than its share).
+# HiGHS gives the same plan on every run, loaded or not; SCIP as shipped with OR-Tools,
+# used here before, did not (docs/optimiser.md, "The border model on HiGHS"). Its work is
+# charged to the search by simplex iterations at MIP_ITERATIONS_PER_SECOND (the lower end of
+# the CPU rates measured on the demo's model, 920-1,620 a second, so the charge covers the
+# CPU) plus MIP_WORK_PER_VARIABLE for building the model. The wall clock (WALL_SAFETY times
+# the share plus WALL_GRACE) is a safety net.
 MIP_NODES_PER_SECOND = 0.1
 #: Models with at most this many binaries take MIP_SMALL_NODES_PER_SECOND instead: they
 #: solve to optimality in a few hundred nodes well under a second, and a proven optimum
 #: (unique, compactness breaks the ties) is the same plan on every run.
 MIP_SMALL_MODEL = 2000
 MIP_SMALL_NODES_PER_SECOND = 1000.0
-MIP_ITERATIONS_PER_SECOND = 2300.0
+MIP_ITERATIONS_PER_SECOND = 900.0
 MIP_WORK_PER_VARIABLE = 10.0
 
 
@@ -103,37 +100,6 @@ def _root(lists: list[list[int]], members: list[int]) -> int:
     return max(members, key=lambda u: (depth.get(u, 0), -u))
 
 
-def _exact_gap() -> Any:
-    """Solve to optimality (no relative gap), so where the model finishes it is reproducible."""
-    from ortools.linear_solver import pywraplp
-
-    params = pywraplp.MPSolverParameters()
-    params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
-    return params
-
-
-def _solve_interruptibly(solver: Any, prob: Problem) -> int:
-    """``solver.Solve()``, interrupted from a watcher thread when the run is cancelled."""
-    state = prob.state
-    if state is None:
-        return int(solver.Solve(_exact_gap()))
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.1):
-            if state.is_cancelled():
-                solver.InterruptSolve()
-                return
-
-    watcher = threading.Thread(target=watch, name="rebalance-mip-cancel", daemon=True)
-    watcher.start()
-    try:
-        return int(solver.Solve(_exact_gap()))
-    finally:
-        done.set()
-        watcher.join()
-
-
 def solve_rebalance_mip(
     prob: Problem,
     assignment: IntArray,
@@ -149,9 +115,8 @@ def solve_rebalance_mip(
     """
     from ortools.linear_solver import pywraplp
 
-    solver = pywraplp.Solver.CreateSolver("SCIP")
-    if solver is None:
-        return None
+    # The model is built with pywraplp and solved by HiGHS (planner.optimise.highs_mip).
+    solver = pywraplp.Solver("border", pywraplp.Solver.CBC_MIXED_INTEGER_PROGRAMMING)
     k = prob.k
     n, m = prob.x.shape
     lists = prob.lists
@@ -253,29 +218,29 @@ def solve_rebalance_mip(
                 solver.Add(solver.Sum([*lost, *gained]) <= limit + 1e-9)
     mean_dw = max(float(prob.dweight.mean()), 1e-12)
     # Compactness last: it also makes the optimum unique, so the same plan comes back on
-    # every run (with only disruption below the bands, many plans tie and SCIP's choice
+    # every run (with only disruption below the bands, many plans tie and the solver's choice
     # among them varied between runs).
     compact = solver.Sum([float(st.dcost[u, t]) * v for (u, t), v in x.items()])
     solver.Minimize(1000.0 * solver.Sum(slack) + 0.01 * moved / mean_dw + 1e-3 * compact)
     hint_vars = list(x.values())
     hint_vals = [1.0 if int(a[u]) == t else 0.0 for (u, t) in x]
-    solver.SetHint(hint_vars, hint_vals)
     charge(MIP_WORK_PER_VARIABLE * len(x))
     per_second = MIP_NODES_PER_SECOND if len(x) > MIP_SMALL_MODEL else MIP_SMALL_NODES_PER_SECOND
-    nodes = max(1, int(per_second * time_limit))
-    solver.SetSolverSpecificParametersAsString(
-        f"limits/nodes = {nodes}\nseparating/maxroundsroot = {MIP_SEPARATION_ROUNDS}\n"
+    state = prob.state
+    outcome = solve_with_highs(
+        solver,
+        node_limit=max(1, int(per_second * time_limit)),
+        hint=(hint_vars, hint_vals),
+        cancelled=None if state is None else state.is_cancelled,
+        wall_limit=WALL_SAFETY * time_limit + WALL_GRACE,
     )
-    # A fixed value: SCIP passes what is left of it to its sub-MIP heuristics, so a limit
-    # that depended on how long building the model took changed the plan.
-    solver.SetTimeLimit(int(1000 * (WALL_SAFETY * time_limit + WALL_GRACE)))
-    status = _solve_interruptibly(solver, prob)
-    used = min(time_limit, solver.iterations() / MIP_ITERATIONS_PER_SECOND)
+    used = min(time_limit, outcome.lp_iterations / MIP_ITERATIONS_PER_SECOND)
     charge(used * WORK_PER_SECOND)
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    if outcome.values is None:
         return None
+    values = outcome.values
     out = a.copy()
     for (u, t), v in x.items():
-        if v.solution_value() > 0.5:
+        if values[v.index()] > 0.5:
             out[u] = t
     return out
