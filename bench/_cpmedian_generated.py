@@ -5,7 +5,9 @@ uniform in [1, 100]^2, integer demands uniform in [1, 20], every customer a cand
 with the same capacity, distances Euclidean rounded down. n = 100, p = 10 and capacity 120,
 as p10100-11 ... 20 (their total demand is 1,000-1,050; a generated instance with more demand
 than 90 % of the p centres' capacity is redrawn so that it stays as tight as the set), and
-n = 200, p = 20 with the same capacity (twice the customers, twice the centres).
+n = 200, p = 20 with the same capacity (twice the customers, twice the centres), and n = 50,
+p = 5 as p550-1 ... 10, whose total demand is 490-574 of the 600 the five centres hold (up to
+96 %, the tightest of them the slowest to solve): a draw above 96 % is redrawn.
 
 ``python -m bench._cpmedian_generated DIR N SEED...`` writes ``gN-SEED.txt`` files in the S1
 format and proves each optimum with CP-SAT over the full model (every customer may use every
@@ -23,6 +25,10 @@ from pathlib import Path
 import numpy as np
 
 CAPACITY = 120.0
+# Largest share of the p centres' capacity the total demand may take, by n (p550: up to 96 %,
+# p10100: up to 88 %).
+TIGHTEST = {50: 0.96}
+TIGHTEST_DEFAULT = 0.9
 
 
 def generate(seed: int, n: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -33,7 +39,7 @@ def generate(seed: int, n: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarra
         rng = np.random.default_rng(10_000 * (n // 100) + draw)
         points = rng.integers(1, 101, size=(n, 2)).astype(np.float64)
         demand = rng.integers(1, 21, size=n).astype(np.float64)
-        if demand.sum() <= 0.9 * p * CAPACITY:
+        if demand.sum() <= TIGHTEST.get(n, TIGHTEST_DEFAULT) * p * CAPACITY:
             break
         draw += 1_000
     diff = points[:, None, :] - points[None, :, :]

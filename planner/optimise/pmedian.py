@@ -14,7 +14,7 @@ by CP-SAT. Medians are improved by relocating each one within its cluster and by
 groups of neighbouring clusters are re-solved exactly by CP-SAT (a matheuristic: a centre and
 its nearest centres, with their customers, as a small capacitated p-median; and shifts of a
 centre from one region to another), and the exact model, warm-started from that plan, finishes
-on CP-SAT: the full model up to 60 customers; above, the Lagrangian bound (``cpmp_lagrange``)
+on CP-SAT: the full model up to 40 customers; above, the Lagrangian bound (``cpmp_lagrange``)
 fixes the variables no better plan uses and ranks the rest, a quick model over the best-ranked
 ones improves the plan, and the model over every surviving variable proves the optimum when
 it closes.
@@ -128,9 +128,16 @@ def pmedian_cost(dist: ArrayLike, medians: ArrayLike, weights: ArrayLike | None 
     return float(w @ d[:, np.asarray(medians, dtype=np.int64)].min(axis=1))
 
 
-# Counted work, in seconds of this machine's CPU time measured once (2-core machine, load 8):
-# one swap evaluation of the interchange costs about 1e-9 s per (customer, candidate) cell.
-SWAP_CELL_COST = 1.2e-9
+# Counted work, in seconds of this machine's CPU time: one pass of the interchange costs
+# PASS_COST, plus COLUMN_COST for each median it scans (one numpy product each), plus
+# SWAP_CELL_COST per (customer, candidate) cell it reads. Fitted by least squares on
+# 300-round searches of eight generated instances, n = 50-300, p = 5-30 (2-core machine,
+# load 4): within 10 % of the CPU on each. The cells alone (1.2e-9 s a cell, measured at
+# n >= 100) counted an n = 50 search at an eighth of its CPU: numpy's fixed cost per call
+# is most of a pass there.
+SWAP_CELL_COST = 0.9e-9
+PASS_COST = 45e-6
+COLUMN_COST = 15e-6
 # The wall clock is only a safety net: this many times the limit, plus SAFETY_EXTRA seconds.
 # At load 19-23 on the 2-core machine a 10 s solve took 100-130 s of wall clock, so ten times
 # the limit cut runs short there and made them differ.
@@ -179,7 +186,7 @@ class _Interchange:
         self.d = dist
         self.w = weights
         self.n, self.c = dist.shape
-        # Where the counted work goes (seconds at SWAP_CELL_COST per distance cell read).
+        # Where the counted work goes (seconds: PASS_COST, COLUMN_COST, SWAP_CELL_COST).
         self.charge = charge if charge is not None else (lambda seconds: None)
 
     def greedy(self, p: int, first: int | None = None) -> list[int]:
@@ -192,7 +199,7 @@ class _Interchange:
             medians.append(first)
             nearest = d[:, first].copy()
         while len(medians) < p:
-            self.charge(SWAP_CELL_COST * self.n * self.c)
+            self.charge(PASS_COST + COLUMN_COST + SWAP_CELL_COST * self.n * self.c)
             costs = w @ d if np.isinf(nearest).all() else w @ np.minimum(d, nearest[:, None])
             costs[medians] = np.inf
             best = int(np.argmin(costs))
@@ -206,7 +213,8 @@ class _Interchange:
         meds = list(medians)
         while True:
             # One pass reads the distance matrix once per median, plus the sort of ``sub``.
-            self.charge(SWAP_CELL_COST * (len(meds) + 1) * self.n * self.c)
+            columns = len(meds) + 1
+            self.charge(PASS_COST + columns * (COLUMN_COST + SWAP_CELL_COST * self.n * self.c))
             sub = d[:, meds]
             order = np.argsort(sub, axis=1)[:, :2]
             rows = np.arange(self.n)
@@ -508,17 +516,33 @@ LNS_BUILD_COST = 1e-4
 # instead of 10,000 assignment variables); the full model took 14-16 s of CPU for the 10 s
 # limit (building 10,000 variables in Python is not in deterministic time).
 LNS_SHARE_BEFORE_MIP = 0.1
-# CPU seconds per CP-SAT deterministic second in the exact model (1,000-1,700 assignment
-# variables at n = 100: 1.3-1.4 at load 5-6 on the 2-core machine, where the budget was
-# overrun by 10-25 % when it counted one for one).
-EXACT_CPU_PER_DET = 1.35
+# CPU seconds per CP-SAT deterministic second in the Lagrangian stages' models. One rate
+# for both was 1.35 (1.3-1.4 on g100-102 and p10100-12 at load 5-6), but per instance the
+# solves ranged 1.1-1.6 (g100-105 took 11.2-11.5 s of CPU at load 4-5) because the two
+# models differ: measured per solve on p10100-11..13, g100-101..105 (load 5-7), the quick
+# model (NEAR_CENTRES * p centres, each customer's NEAR_PAIRS pairs) took 1.8-2.6 s of CPU
+# per deterministic second, the model over every surviving pair 1.0-1.6 (past its build).
+EXACT_CPU_PER_DET = 1.5
+NEAR_CPU_PER_DET = 2.2
+# The same for the full model (every customer may use every candidate, n <= FULL_MIP_UNITS):
+# 1.85-2.05 in solves of 1-6 deterministic seconds of the generated n = 50 tuning instances
+# g50-103, -104, -110 and -112 (load 4; 2.2 on the ones proven within 1.3 det-s), so
+# p550-10 took 11.7 s of CPU on a quiet machine while charged at 1.35.
+FULL_CPU_PER_DET = 2.0
 # The same for the other phases of the capacitated solve, CPU seconds per counted second
-# (g100-102 and p10100-12 at load 5-6): the uncapacitated seed (its interchange is counted
-# at rates measured at load 8) took 2.2, the assignments by generalised assignment 1.15.
-SEED_CPU_PER_WORK = 2.0
-GAP_CPU_PER_WORK = 1.15
+# (g100-102 and p10100-12 at load 5-6): the assignments by generalised assignment took
+# 1.15 (1.03-1.2 at load 4-5 on g100-102, -105 and p10100-12; 1.3 counts the highest). The uncapacitated seed's interchange is counted at its CPU cost (PASS_COST ...);
+# it was charged at 2.0 x its cells, which counted the n = 50 seed (0.8 s of CPU) as 0.2.
+SEED_CPU_PER_WORK = 1.0
+GAP_CPU_PER_WORK = 1.3
 EXACT_MAX_UNITS = 200
-FULL_MIP_UNITS = 60
+# Up to FULL_MIP_UNITS customers the exact phase is the full model after the relocation
+# search (half the limit); above, the neighbourhoods and the Lagrangian stages. It was 60:
+# on the n = 50 tuning instances (g50-101 ... 112) the full model, charged at its CPU cost,
+# left g50-103 at 1.23 % and g50-110 at 1.36 % above the optimum in 9 s of CPU, the
+# Lagrangian stages proved 11 of the 12 optimal in 1.8-3.5 s and g50-103 ended at its
+# optimum (see NEAR_CENTRES_MIN). Between 24 and 50 customers nothing was measured.
+FULL_MIP_UNITS = 40
 MIP_NEAREST = 15
 # Above FULL_MIP_UNITS the exact phase starts with the Lagrangian bound (``cpmp_lagrange``):
 # at most LAG_ITERATIONS subgradient steps; the LAG_SETS best centre sets of the relaxation
@@ -535,8 +559,14 @@ LAG_KEEP = 0.4
 # customer's NEAR_PAIRS pairs among them with the lowest forced bound) gets NEAR_SHARE of
 # what is left; the exact model (every surviving pair) the rest, when it has at most
 # EXACT_PAIRS_MAX pairs (else the quick model again, without a proof).
-NEAR_SHARE = 0.5
+# 0.6 since the quick model is charged at its own, higher rate (NEAR_CPU_PER_DET): at 0.5
+# g100-102 ended 0.10 % above its optimum; at 0.6 it and g100-105, p10100-11, -12 (the
+# tuning instances that use the whole limit) are at their optima.
+NEAR_SHARE = 0.6
 NEAR_CENTRES = 3
+# ... and at least NEAR_CENTRES_MIN centres: with p = 5 (n = 50), 3p = 15 centres left out
+# an optimal one of g50-103 (815 for 811); 20 reach it. n >= 100, p >= 10: unchanged.
+NEAR_CENTRES_MIN = 20
 NEAR_PAIRS = 12
 EXACT_PAIRS_MAX = 4000
 # Share of the time limit for the relocation and swap search before the neighbourhoods.
@@ -716,6 +746,7 @@ def _cpmp_cpsat(
     wall: float,
     seed: int,
     reduction: tuple[BoolArray, BoolArray, BoolArray] | None = None,
+    rate: float | None = None,
 ) -> tuple[list[int] | None, IntArray | None, bool, float, float]:
     """Capacitated p-median by CP-SAT, one worker on deterministic time.
 
@@ -786,10 +817,13 @@ def _cpmp_cpsat(
     solver.parameters.linearization_level = 2
     size = sum(len(a) for a in allowed)
     build = LNS_BUILD_COST * size
-    solver.parameters.max_deterministic_time = max(0.05, (work - build) / EXACT_CPU_PER_DET)
+    # The full model costs more CPU per deterministic second than a reduced one.
+    if rate is None:
+        rate = FULL_CPU_PER_DET if size >= n * c else EXACT_CPU_PER_DET
+    solver.parameters.max_deterministic_time = max(0.05, (work - build) / rate)
     solver.parameters.max_time_in_seconds = max(1.0, wall)
     status = solver.solve(model)
-    used = EXACT_CPU_PER_DET * float(solver.response_proto.deterministic_time) + build
+    used = rate * float(solver.response_proto.deterministic_time) + build
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, None, False, 0.0, used
     meds = [j for j in range(c) if solver.value(y[j])]
@@ -858,12 +892,13 @@ def _lagrangian_exact(
             meds, assign, cost = list(key), trial, trial_cost
     if closed(bound):
         return meds, assign, cost, True, cost
-    # The quick model: the NEAR_CENTRES * p centres the relaxation likes best (lowest rho),
-    # and each customer's NEAR_PAIRS pairs among them with the lowest forced bound. On the
+    # The quick model: the NEAR_CENTRES * p centres (at least NEAR_CENTRES_MIN) the
+    # relaxation likes best (lowest rho), and each customer's NEAR_PAIRS pairs among them
+    # with the lowest forced bound. On the
     # tuning instances every optimal centre ranked within 2.5 p and every optimal pair within
     # 12; each customer's 15 nearest candidates missed optimal pairs of g100-102, -103, -105.
     _, _, pair_bound = forced_bounds(d, q, cap, p, lag)
-    top = np.argsort(lag.rho, kind="stable")[: min(n, NEAR_CENTRES * p)]
+    top = np.argsort(lag.rho, kind="stable")[: min(n, max(NEAR_CENTRES * p, NEAR_CENTRES_MIN))]
     ranked = np.full((n, n), np.inf)
     ranked[:, top] = pair_bound[:, top]
     keep = np.argsort(ranked, axis=1, kind="stable")[:, :NEAR_PAIRS]
@@ -893,6 +928,7 @@ def _lagrangian_exact(
             budget.wall_left(),
             seed,
             (may_open, must_open, may_pair),
+            EXACT_CPU_PER_DET if exact_model else NEAR_CPU_PER_DET,
         )
         budget.charge(det)
         cost_in = cost
@@ -945,8 +981,8 @@ def solve_capacitated_pmedian(
     time_limit : float
         Seconds for the whole call.
     exact : bool, optional
-        Finish with the exact MIP, warm-started from the heuristic. ``None`` (default) runs it
-        when ``n <= 60``.
+        Finish with the exact model, warm-started from the heuristic. ``None`` (default) runs
+        it when ``n <= EXACT_MAX_UNITS`` (200).
     state : TaskState, optional
         Progress and cancellation; on cancel the best solution so far is returned.
 

@@ -189,6 +189,27 @@ def test_pmedian_cut_by_its_work_limit_gives_the_same_medians_on_a_busy_machine(
     assert costs[0] == costs[1]
 
 
+def test_pmedian_both_phases_cut_by_counted_work_give_the_same_plan_when_busy() -> None:
+    from tests.optimise.test_reproducible import quiet_and_busy
+
+    dist = euclidean(np.random.default_rng(11), 100)
+
+    def run(limit: float, exact: bool) -> tuple[np.ndarray, float, bool]:
+        result = solve_pmedian(dist, 20, seed=3, time_limit=limit, exact=exact)
+        return result.medians, result.cost, result.optimal
+
+    # The interchange alone, stopped by its counted work long before its round cap: more
+    # work gives a better plan, so the limit binds, and the plan does not depend on the load.
+    quiet, busy = quiet_and_busy(lambda: run(0.02, False))
+    assert np.array_equal(quiet[0], busy[0]) and quiet[1] == busy[1]
+    assert run(0.06, False)[1] < quiet[1]
+    # Then the exact MIP on SCIP's node limit (not its clock): one node does not prove the
+    # optimum that four nodes do, and the busy run stops at the same node with the same plan.
+    quiet, busy = quiet_and_busy(lambda: run(0.1, True))
+    assert np.array_equal(quiet[0], busy[0]) and quiet[1:] == busy[1:]
+    assert not quiet[2] and run(0.4, True)[2]
+
+
 def test_pmedian_work_limit_binds_before_the_round_cap() -> None:
     from planner.optimise.pmedian import _Budget, _solve_pmedian
 
@@ -215,6 +236,25 @@ def test_capacitated_pmedian_cut_by_its_work_limit_gives_the_same_plan_on_a_busy
 
     quiet, busy = quiet_and_busy(run)
     assert np.array_equal(quiet, busy)
+
+
+def test_capacitated_pmedian_of_50_units_reaches_the_full_models_optimum() -> None:
+    from planner.optimise.pmedian import FULL_MIP_UNITS, _cpmp_cpsat
+
+    # Above FULL_MIP_UNITS the Lagrangian stages run instead of the full model; what they
+    # return must be the optimum the full model proves (tight capacity, as p550).
+    n, p = 50, 5
+    assert n > FULL_MIP_UNITS
+    rng = np.random.default_rng(41)
+    dist = euclidean(rng, n)
+    q = rng.integers(1, 21, n).astype(float)
+    cap = np.full(n, float(np.ceil(q.sum() / p / 0.93)))
+    result = solve_capacitated_pmedian(dist, p, q, cap, seed=0, time_limit=10)
+    _, assign, optimal, _, _ = _cpmp_cpsat(dist, q, cap, p, None, None, 120.0, 600.0, 0)
+    assert optimal and assign is not None
+    assert result.feasible
+    assert result.cost == pytest.approx(float(dist[np.arange(n), assign].sum()))
+    assert not result.optimal or result.lower_bound == pytest.approx(result.cost)
 
 
 def test_capacitated_exact_model_proves_the_optimum_of_a_small_instance() -> None:
