@@ -61,7 +61,7 @@ from planner.optimise.districting import (
     optimise_territories,
     work_ticks,
 )
-from planner.optimise.districting.problem import charge
+from planner.optimise.districting.problem import WORK_PER_SECOND, charge
 from planner.optimise.transfer import AnyMoveBound
 
 if TYPE_CHECKING:
@@ -133,6 +133,20 @@ RELAXATION_REPORT: list[tuple[Relaxation, float, float]] | None = None
 #: benchmark's ``NATIONAL_RELAXATION_HOPS``; two hops cost minutes on the national plan).
 RELAXATION_HOPS: tuple[int, ...] = (1,)
 TRANSFER_WORK_PER_CHAIN_SOLVE = 160_000.0
+#: Rounds of a rebalance's transfers planned by the counting programme
+#: (``transfer.plan_count_moves``: most territories in band, not least distance out of
+#: band) before the linear one, and its counted work per candidate move (about 10 s of
+#: CPU for the 15,000 candidates of the national plan).
+TRANSFER_COUNT_ROUNDS = 8
+TRANSFER_WORK_PER_COUNT_CANDIDATE = 28.0
+#: Share of a rebalance's time limit the counting programme may take (counted work, over
+#: all its rounds); the linear programme plans the rounds after it.
+TRANSFER_COUNT_SHARE = 0.6
+#: Plans with fewer territories keep the linear programme: measured on the national plan
+#: (300 territories) only; on a test plan of 24 territories and a 5 % budget the counting
+#: programme spent the whole budget on the bands' margins and left one territory out where
+#: the linear one brought every territory in.
+TRANSFER_COUNT_MIN_TERRITORIES = 60
 
 
 def use_decomposition(option: str, n_units: int, k: int) -> bool:
@@ -594,6 +608,11 @@ def optimise_decomposed(
     budget_total = math.inf if max_disruption is None or cur is None else max_disruption * total_w
     transfers = 0
     by_transfers = rebalance and cur is not None and begin is not None and bool((begin >= 0).all())
+    # The counting programme's share of the time limit, as counted work; on plans of
+    # national size only (see TRANSFER_COUNT_MIN_TERRITORIES).
+    count_work = [TRANSFER_COUNT_SHARE * time_limit * WORK_PER_SECOND]
+    counting = by_transfers and k >= TRANSFER_COUNT_MIN_TERRITORIES
+    count_rounds = TRANSFER_COUNT_ROUNDS if counting else 0
     if by_transfers:
         assert begin is not None
         # 0. Transfers across the territory graph: a regional surplus travels to where
@@ -635,6 +654,8 @@ def optimise_decomposed(
         kept = _Best(coarse, lo, hi)
         transfers = transfer_rounds(
             coarse,
+            count_rounds=count_rounds,
+            count_work=count_work,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.01, message),
             each_round=kept.offer,
@@ -839,6 +860,8 @@ def optimise_decomposed(
     if not cancelled and rebalance and cur is not None:
         transfers += transfer_rounds(
             repair,
+            count_rounds=count_rounds,
+            count_work=count_work,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.9, message),
             each_round=best.offer,
@@ -858,6 +881,8 @@ def optimise_decomposed(
         before = repair.moves
         transfers += transfer_rounds(
             repair,
+            count_rounds=count_rounds,
+            count_work=count_work,
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
             report=lambda message: report(0.95, message),
             each_round=best.offer,
@@ -1337,6 +1362,8 @@ class BoundaryRepair:
 def transfer_rounds(
     repair: BoundaryRepair,
     rounds: int = TRANSFER_ROUNDS,
+    count_rounds: int = 0,
+    count_work: list[float] | None = None,
     cancelled: Callable[[], bool] | None = None,
     report: Callable[[str], None] | None = None,
     each_round: Callable[[BoundaryRepair], None] | None = None,
@@ -1350,38 +1377,68 @@ def transfer_rounds(
     the territories they leave connected. The next round plans again from the new
     borders; ``each_round`` is called with the repair after every round (to keep the best
     alignment: the programme lowers how far territories lie out of band, which can leave
-    fewer in band than a round before). Deterministic: a simplex with a fixed order, ties broken by index.
+    fewer in band than a round before). The first ``count_rounds`` rounds plan with
+    :func:`planner.optimise.transfer.plan_count_moves` instead, which maximises the number
+    of territories in band (a mixed-integer programme, HiGHS on one thread with a gap and
+    node limit), and stop once every territory is in band; ``count_work`` (a one-item
+    list, shared by calls) is the counted work they may still spend: once it is used up
+    the linear programme plans the remaining rounds. Deterministic: a simplex with a fixed
+    order, ties broken by index, and the counting programme's work counted, not timed.
     """
-    from planner.optimise.transfer import choose_chain_moves, plan_unit_moves
+    from planner.optimise.transfer import choose_chain_moves, plan_count_moves, plan_unit_moves
 
     total = 0
     lower, upper = repair.mid - repair.half, repair.mid + repair.half
-    for _ in range(rounds):
+    for r in range(rounds):
         if cancelled is not None and cancelled():
             break
         values = repair.values()
+        if count_rounds and np.all((values >= lower) & (values <= upper)):
+            break  # every territory in band: nothing to count
         units, frm, to, passed, parent = repair.border_moves(TRANSFER_DEPTH)
         if units.size == 0:
             break
         churn_left = None
         if repair.churn_budget is not None:
             churn_left = repair.churn_budget - repair.churn
-        share = plan_unit_moves(
-            values,
-            lower,
-            upper,
-            units,
-            frm,
-            to,
-            passed,
-            repair.dw[units],
-            budget=repair.budget - repair.spent,
-            churn_left=churn_left,
-            parent=parent,
-            reweight=TRANSFER_REWEIGHT,
-        )
-        # Counted work: the programme's size (its simplex is deterministic).
-        _charge_caller(TRANSFER_WORK_PER_CANDIDATE * units.size * (1 + TRANSFER_REWEIGHT))
+        planned = -1
+        cost = TRANSFER_WORK_PER_COUNT_CANDIDATE * units.size
+        if r < count_rounds and (count_work is None or count_work[0] >= cost):
+            # Most territories in band, as a mixed-integer programme on a node limit.
+            share, planned = plan_count_moves(
+                values,
+                lower,
+                upper,
+                units,
+                frm,
+                to,
+                passed,
+                repair.dw[units],
+                budget=repair.budget - repair.spent,
+                churn_left=churn_left,
+                parent=parent,
+            )
+            # Counted work: the model's size (about 10 s of CPU for 15,000 candidates).
+            _charge_caller(cost)
+            if count_work is not None:
+                count_work[0] -= cost
+        if planned < 0:
+            share = plan_unit_moves(
+                values,
+                lower,
+                upper,
+                units,
+                frm,
+                to,
+                passed,
+                repair.dw[units],
+                budget=repair.budget - repair.spent,
+                churn_left=churn_left,
+                parent=parent,
+                reweight=TRANSFER_REWEIGHT,
+            )
+            # Counted work: the programme's size (its simplex is deterministic).
+            _charge_caller(TRANSFER_WORK_PER_CANDIDATE * units.size * (1 + TRANSFER_REWEIGHT))
         order = np.lexsort((np.arange(share.size), -share))
         made = 0
         if TRANSFER_CHAINS:

@@ -207,6 +207,151 @@ def plan_unit_moves(
     return out
 
 
+#: Share of the band (half-width) a territory counted in band aims inside, in the counting
+#: programme: room for rounding the fractions to whole units.
+COUNT_AIM = 0.8
+#: Price of lying outside the band (per half-width) for a territory the counting programme
+#: leaves out: it still moves towards its band where nothing else pays for it.
+COUNT_OUTSIDE_PRICE = 0.01
+#: Branch-and-bound nodes of the counting programme (HiGHS; a counted limit, so the same
+#: model gives the same plan on a busy machine) and its wall-clock safety in seconds.
+COUNT_NODES = 200
+COUNT_SAFETY_S = 600.0
+#: Relative gap at which the counting programme stops (of the count: 1 % of 250 in band
+#: is 2.5 territories); the sub-MIP heuristics are off (RINS took 60 of 100 s for one).
+COUNT_GAP = 0.01
+
+
+def plan_count_moves(
+    values: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    units: IntArray,
+    source: IntArray,
+    target: IntArray,
+    passed: FloatArray,
+    weight: FloatArray,
+    *,
+    budget: float = np.inf,
+    churn_left: FloatArray | None = None,
+    parent: IntArray | None = None,
+    aim: float = COUNT_AIM,
+    nodes: int = COUNT_NODES,
+) -> tuple[FloatArray, int]:
+    """How much of every candidate move to make so that the most territories end in band.
+
+    The candidates, budgets and ``parent`` rule are those of :func:`plan_unit_moves`; the
+    programme is a mixed-integer one (HiGHS, one thread, ``nodes`` branch-and-bound nodes):
+    a binary per territory says it ends inside the inner ``aim`` of every band, and the
+    number of such territories is maximised first, then the distance out of band of the
+    others (:data:`COUNT_OUTSIDE_PRICE` per half-width), then the disruption (the whole
+    budget's worth costs less than one territory). Every territory stays within its band
+    or, if outside, no further out than it lies now (the binary's big-M is exactly that
+    distance, so the relaxation is as tight as the band allows). Chains over several
+    territories come out of it as in the linear programme, but the programme spends the
+    budgets on the territories it can bring in whole, not on a little of each. Returns the
+    fraction per candidate and the number of territories the plan has in band (-1 when
+    the solver found nothing).
+    """
+    from ortools.linear_solver import pywraplp
+
+    k, m = values.shape
+    nc = int(units.size)
+    out = np.zeros(nc)
+    if nc == 0:
+        return out, -1
+    mid = 0.5 * (lower + upper)
+    half = np.maximum(0.5 * (upper - lower), 1e-9 * (np.abs(mid) + 1.0))
+    h = np.median(half, axis=0)
+    h = np.where(h > 0, h, 1.0)
+    v, p = values / h, passed / h
+    lo_b, hi_b = (mid - half) / h, (mid + half) / h
+    lo_aim, hi_aim = (mid - aim * half) / h, (mid + aim * half) / h
+    lo_any, hi_any = np.minimum(lo_b, v), np.maximum(hi_b, v)
+    total_w = float(weight.sum())
+    cap_w = min(float(budget), total_w) if np.isfinite(budget) else total_w
+    price = 0.5 / max(cap_w, 1e-12)
+
+    solver = pywraplp.Solver.CreateSolver("HIGHS")
+    if solver is None:  # pragma: no cover - OR-Tools ships HiGHS
+        return out, -1
+    solver.SetNumThreads(1)
+    solver.SetTimeLimit(int(COUNT_SAFETY_S * 1000))
+    solver.SetSolverSpecificParametersAsString(
+        f"mip_max_nodes = {int(nodes)}\nmip_rel_gap = {COUNT_GAP}\n"
+        "mip_heuristic_run_rins = false\nmip_heuristic_run_rens = false\n"
+        "mip_heuristic_run_root_reduced_cost = false\n"
+        "random_seed = 0\nthreads = 1\noutput_flag = false\nlog_to_console = false\n"
+    )
+    inf = solver.infinity()
+    lam = [solver.NumVar(0.0, 1.0, "") for _ in range(nc)]
+    objective = solver.Objective()
+    for c in range(nc):
+        objective.SetCoefficient(lam[c], float(weight[c]) * price)
+    if parent is not None:
+        for c in np.flatnonzero(parent >= 0).tolist():
+            follow = solver.Constraint(-inf, 0.0)
+            follow.SetCoefficient(lam[c], 1.0)
+            follow.SetCoefficient(lam[int(parent[c])], -1.0)
+    order = np.argsort(units, kind="stable")
+    su = units[order]
+    starts = np.flatnonzero(np.r_[True, su[1:] != su[:-1]])
+    ends = np.r_[starts[1:], su.size]
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if b - a > 1:
+            once = solver.Constraint(0.0, 1.0)
+            for c in order[a:b].tolist():
+                once.SetCoefficient(lam[c], 1.0)
+    if np.isfinite(budget):
+        cap = solver.Constraint(0.0, max(float(budget), 0.0))
+        for c in range(nc):
+            cap.SetCoefficient(lam[c], float(weight[c]))
+    touching: list[list[tuple[int, float]]] = [[] for _ in range(k)]
+    for c, (f, t) in enumerate(zip(source.tolist(), target.tolist(), strict=True)):
+        touching[f].append((c, -1.0))
+        touching[t].append((c, 1.0))
+    z: list[Any] = [None] * k
+    for t in range(k):
+        if not touching[t]:
+            continue
+        if churn_left is not None and np.isfinite(churn_left[t]):
+            churn = solver.Constraint(0.0, max(float(churn_left[t]), 0.0))
+            for c, _ in touching[t]:
+                churn.SetCoefficient(lam[c], float(weight[c]))
+        z[t] = solver.BoolVar("")
+        objective.SetCoefficient(z[t], -1.0)
+        for j in range(m):
+            # after = v + Σ sign · passed, within [lo_any, hi_any] always and within the
+            # aimed band when z: after ≥ lo_aim − (lo_aim − lo_any)(1 − z), and above.
+            terms = [(lam[c], sign * float(p[c, j])) for c, sign in touching[t] if p[c, j]]
+            dn = solver.NumVar(0.0, inf, "")
+            up = solver.NumVar(0.0, inf, "")
+            objective.SetCoefficient(dn, COUNT_OUTSIDE_PRICE)
+            objective.SetCoefficient(up, COUNT_OUTSIDE_PRICE)
+            gap_lo = float(lo_aim[t, j] - lo_any[t, j])
+            gap_hi = float(hi_any[t, j] - hi_aim[t, j])
+            low = solver.Constraint(float(lo_aim[t, j] - v[t, j]) - gap_lo, inf)
+            high = solver.Constraint(-inf, float(hi_aim[t, j] - v[t, j]) + gap_hi)
+            soft_lo = solver.Constraint(float(lo_b[t, j] - v[t, j]), inf)
+            soft_hi = solver.Constraint(-inf, float(hi_b[t, j] - v[t, j]))
+            any_lo = solver.Constraint(float(lo_any[t, j] - v[t, j]), inf)
+            any_hi = solver.Constraint(-inf, float(hi_any[t, j] - v[t, j]))
+            for var, coef in terms:
+                for row in (low, high, soft_lo, soft_hi, any_lo, any_hi):
+                    row.SetCoefficient(var, coef)
+            low.SetCoefficient(z[t], -gap_lo)
+            high.SetCoefficient(z[t], gap_hi)
+            soft_lo.SetCoefficient(dn, 1.0)
+            soft_hi.SetCoefficient(up, -1.0)
+    objective.SetMinimization()
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return out, -1
+    out = np.array([lam[c].solution_value() for c in range(nc)])
+    counted = sum(1 for t in range(k) if z[t] is not None and z[t].solution_value() > 0.5)
+    return out, counted
+
+
 #: Integer scale of the chain programme: measures in thousandths of a band half-width.
 CHAIN_SCALE = 1000
 #: Worth of one more territory in band in the chain programme, in band half-widths of

@@ -182,3 +182,32 @@ def test_border_model_cut_by_its_node_limit_gives_the_same_plan_under_load(
         outcomes[1].lp_iterations,
         outcomes[1].objective,
     )
+
+
+def test_counted_transfers_cut_by_their_work_give_the_same_plan_under_load() -> None:
+    from planner.optimise.decompose import (
+        TRANSFER_WORK_PER_COUNT_CANDIDATE,
+        BoundaryRepair,
+        transfer_rounds,
+    )
+    from tests.optimise.test_decompose import block_plan, market_change
+
+    adj, xy, x0, a, k = block_plan()
+    x = market_change(x0, xy, (80.0, 80.0))
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    lo, hi = target * 0.9, target * 1.1
+    weight = x[:, 2]
+
+    def run(solves: float = 1.5) -> np.ndarray:
+        repair = BoundaryRepair(
+            adj, x, a.copy(), k, lo, hi, current=a, dweight=weight, budget=0.1 * weight.sum()
+        )
+        # Work for one counting solve and a half (about 600 candidates each): the rounds
+        # after the first are planned by the linear programme.
+        work = [solves * TRANSFER_WORK_PER_COUNT_CANDIDATE * 600]
+        transfer_rounds(repair, count_rounds=8, count_work=work)
+        return repair.assignment()
+
+    quiet, busy = quiet_and_busy(run)
+    assert np.array_equal(quiet, busy)
+    assert not np.array_equal(quiet, run(0.0))

@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 
 from planner.models.graph import Adjacency
-from planner.optimise.decompose import BoundaryRepair, territory_pieces, transfer_relaxation
-from planner.optimise.transfer import any_move_relaxation, choose_chain_moves
+from planner.optimise.decompose import (
+    BoundaryRepair,
+    territory_pieces,
+    transfer_relaxation,
+    transfer_rounds,
+)
+from planner.optimise.transfer import any_move_relaxation, choose_chain_moves, plan_count_moves
 from tests.optimise.test_decompose import block_plan, in_band, market_change
 
 
@@ -172,3 +177,114 @@ def test_relaxations_of_more_hops_reach_further() -> None:
     two = transfer_relaxation(repair, hops=2)
     assert two.hops == 2 and two.all_reachable and two.in_band == k
     assert two.candidates > one.candidates
+
+
+def test_the_counting_programme_plans_a_chain_and_brings_every_territory_in() -> None:
+    adj, x, a, k = chain_of_three()
+    lo, hi = np.full((k, 1), 9.0), np.full((k, 1), 11.0)
+    repair = BoundaryRepair(adj, x, a.copy(), k, lo, hi, current=a, dweight=np.ones(adj.n))
+    units, frm, to, passed, parent = repair.border_moves()
+    args = (repair.values(), lo, hi, units, frm, to, passed, np.ones(units.size))
+    share, counted = plan_count_moves(*args, parent=parent)
+    assert counted == 3
+    order = np.lexsort((np.arange(share.size), -share))
+    repair.make(units, frm, to, order[share[order] >= 0.5], parent)
+    after = repair.assignment()
+    assert in_band(x, after, k, lo[:, 0], hi[:, 0]).all()
+    assert territory_pieces(adj, after, k).tolist() == [1, 1, 1]
+    # A budget of one unit cannot pay for the chain (in fractions, C can be brought in
+    # with B staying in band, not all three); nothing is planned that pushes B out.
+    share, counted = plan_count_moves(*args, budget=1.0, parent=parent)
+    assert counted == 2
+    assert (share * 1.0).sum() <= 1.0 + 1e-6
+    after_values = repair_values_after(args[0], frm, to, passed, share)
+    assert 9.0 - 1e-6 <= after_values[1, 0] <= 11.0 + 1e-6
+    # Deterministic: the same model gives the same plan.
+    again, _ = plan_count_moves(*args, budget=1.0, parent=parent)
+    assert np.array_equal(share, again)
+
+
+def repair_values_after(
+    values: np.ndarray, frm: np.ndarray, to: np.ndarray, passed: np.ndarray, share: np.ndarray
+) -> np.ndarray:
+    after = values.copy()
+    np.add.at(after, frm, -share[:, None] * passed)
+    np.add.at(after, to, share[:, None] * passed)
+    return after
+
+
+def test_the_counting_programme_brings_whole_territories_in_with_a_small_budget() -> None:
+    """Two pairs of territories, each 2 out of band (12 and 8 against 9–11): one unit
+    across each pair's border brings both of the pair in; the budget pays for one unit.
+    The count is won by moving a whole unit of one pair, not half a unit of each."""
+    n = 20
+    edges = [[i, i + 1] for i in range(9)] + [[i, i + 1] for i in range(10, 19)]
+    adj = Adjacency.from_edges(n, np.array(edges))
+    a = np.array([0] * 6 + [1] * 4 + [2] * 6 + [3] * 4, dtype=np.int64)
+    x = np.full((n, 1), 2.0)
+    k = 4
+    lo, hi = np.full((k, 1), 9.0), np.full((k, 1), 11.0)
+    repair = BoundaryRepair(adj, x, a.copy(), k, lo, hi, current=a, dweight=np.ones(n))
+    units, frm, to, passed, parent = repair.border_moves()
+    share, counted = plan_count_moves(
+        repair.values(), lo, hi, units, frm, to, passed, np.ones(units.size), budget=1.0
+    )
+    assert counted == 2
+    assert (share * 1.0).sum() <= 1.0 + 1e-6
+    order = np.lexsort((np.arange(share.size), -share))
+    made = repair.make(units, frm, to, order[share[order] >= 0.5], parent)
+    assert made == 1
+    assert in_band(x, repair.assignment(), k, lo[:, 0], hi[:, 0]).sum() == 2
+
+
+def test_counted_transfers_bring_a_regional_change_in_band_within_the_budgets() -> None:
+    adj, xy, x0, a, k = block_plan()
+    x = market_change(x0, xy, (80.0, 80.0))
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    lo, hi = target * 0.9, target * 1.1
+    weight = x[:, 2]
+    budget = 0.10 * weight.sum()
+    churn = np.full(k, 0.25 * weight.sum() / k)
+    before = in_band(x, a, k, lo, hi).sum()
+    assert before < k
+    repair = BoundaryRepair(
+        adj, x, a.copy(), k, lo, hi, current=a, dweight=weight, budget=budget, churn_budget=churn
+    )
+    made = transfer_rounds(repair, count_rounds=8)
+    assert made > 0
+    assert in_band(x, repair.assignment(), k, lo, hi).sum() >= k - 2
+    repair.run(max_evals=100_000)  # whole units: the last steps the programme planned in part
+    after = repair.assignment()
+    assert in_band(x, after, k, lo, hi).all()
+    assert weight[after != a].sum() <= budget + 1e-9
+    assert (repair.churn <= churn + 1e-9).all()
+    assert territory_pieces(adj, after, k).tolist() == [1] * k
+    # Once every territory is in band the rounds stop: no move for its own sake.
+    assert transfer_rounds(repair, count_rounds=8) == 0
+
+
+def test_the_counting_programme_stops_when_its_counted_work_is_spent() -> None:
+    adj, xy, x0, a, k = block_plan(4, 3, 6, seed=1)
+    x = market_change(x0, xy, (30.0, 30.0))
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    lo, hi = target * 0.9, target * 1.1
+    weight = x[:, 2]
+
+    def repair() -> BoundaryRepair:
+        return BoundaryRepair(
+            adj, x, a.copy(), k, lo, hi, current=a, dweight=weight, budget=0.01 * weight.sum()
+        )
+
+    linear, spent, counted = repair(), repair(), repair()
+    transfer_rounds(linear)
+    # (A budget too small for every territory: the rounds do not stop for being done.)
+    assert not in_band(x, linear.assignment(), k, lo, hi).all()
+    # No work left: the linear programme plans every round, the same plan as without.
+    left = [0.0]
+    transfer_rounds(spent, count_rounds=8, count_work=left)
+    assert left == [0.0]
+    assert np.array_equal(spent.assignment(), linear.assignment())
+    # With work left, the counting programme plans and its work is taken from what is left.
+    left = [1e12]
+    transfer_rounds(counted, count_rounds=8, count_work=left)
+    assert left[0] < 1e12
