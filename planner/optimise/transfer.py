@@ -69,6 +69,47 @@ def move_price(
     return MOVE_PRICE / max(per_half, 1e-12)
 
 
+def _move_rows(
+    solver: Any,
+    lam: list[Any],
+    parent: IntArray | None,
+    units: IntArray,
+    weight: FloatArray,
+    budget: float,
+    source: IntArray,
+    target: IntArray,
+    k: int,
+) -> list[list[tuple[int, float]]]:
+    """The rows both transfer programmes share; the moves touching each territory (+1 in).
+
+    A move follows its parent (it goes only as far as the move before it in its chain),
+    each unit moves at most once, and the moves' weight stays within ``budget``.
+    """
+    if parent is not None:
+        for c in np.flatnonzero(parent >= 0).tolist():
+            follow = solver.Constraint(-solver.infinity(), 0.0)
+            follow.SetCoefficient(lam[c], 1.0)
+            follow.SetCoefficient(lam[int(parent[c])], -1.0)
+    order = np.argsort(units, kind="stable")
+    su = units[order]
+    starts = np.flatnonzero(np.r_[True, su[1:] != su[:-1]])
+    ends = np.r_[starts[1:], su.size]
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if b - a > 1:
+            once = solver.Constraint(0.0, 1.0)
+            for c in order[a:b].tolist():
+                once.SetCoefficient(lam[c], 1.0)
+    if np.isfinite(budget):
+        cap = solver.Constraint(0.0, max(float(budget), 0.0))
+        for c in range(len(lam)):
+            cap.SetCoefficient(lam[c], float(weight[c]))
+    touching: list[list[tuple[int, float]]] = [[] for _ in range(k)]
+    for c, (f, t) in enumerate(zip(source.tolist(), target.tolist(), strict=True)):
+        touching[f].append((c, -1.0))
+        touching[t].append((c, 1.0))
+    return touching
+
+
 def plan_unit_moves(
     values: FloatArray,
     lower: FloatArray,
@@ -132,30 +173,8 @@ def plan_unit_moves(
     objective = solver.Objective()
     for c in range(nc):
         objective.SetCoefficient(lam[c], float(weight[c]) * price + 1e-6)
-    if parent is not None:
-        for c in np.flatnonzero(parent >= 0).tolist():
-            follow = solver.Constraint(-inf, 0.0)
-            follow.SetCoefficient(lam[c], 1.0)
-            follow.SetCoefficient(lam[int(parent[c])], -1.0)
-    # Each unit moves at most once.
-    order = np.argsort(units, kind="stable")
-    su = units[order]
-    starts = np.flatnonzero(np.r_[True, su[1:] != su[:-1]])
-    ends = np.r_[starts[1:], su.size]
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        if b - a > 1:
-            once = solver.Constraint(0.0, 1.0)
-            for c in order[a:b].tolist():
-                once.SetCoefficient(lam[c], 1.0)
-    if np.isfinite(budget):
-        cap = solver.Constraint(0.0, max(float(budget), 0.0))
-        for c in range(nc):
-            cap.SetCoefficient(lam[c], float(weight[c]))
+    touching = _move_rows(solver, lam, parent, units, weight, budget, source, target, k)
     outside: list[tuple[int, Any, Any]] = []
-    touching: list[list[tuple[int, float]]] = [[] for _ in range(k)]
-    for c, (f, t) in enumerate(zip(source.tolist(), target.tolist(), strict=True)):
-        touching[f].append((c, -1.0))
-        touching[t].append((c, 1.0))
     for t in range(k):
         if not touching[t]:
             continue
@@ -288,28 +307,7 @@ def plan_count_moves(
     objective = solver.Objective()
     for c in range(nc):
         objective.SetCoefficient(lam[c], float(weight[c]) * price)
-    if parent is not None:
-        for c in np.flatnonzero(parent >= 0).tolist():
-            follow = solver.Constraint(-inf, 0.0)
-            follow.SetCoefficient(lam[c], 1.0)
-            follow.SetCoefficient(lam[int(parent[c])], -1.0)
-    order = np.argsort(units, kind="stable")
-    su = units[order]
-    starts = np.flatnonzero(np.r_[True, su[1:] != su[:-1]])
-    ends = np.r_[starts[1:], su.size]
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        if b - a > 1:
-            once = solver.Constraint(0.0, 1.0)
-            for c in order[a:b].tolist():
-                once.SetCoefficient(lam[c], 1.0)
-    if np.isfinite(budget):
-        cap = solver.Constraint(0.0, max(float(budget), 0.0))
-        for c in range(nc):
-            cap.SetCoefficient(lam[c], float(weight[c]))
-    touching: list[list[tuple[int, float]]] = [[] for _ in range(k)]
-    for c, (f, t) in enumerate(zip(source.tolist(), target.tolist(), strict=True)):
-        touching[f].append((c, -1.0))
-        touching[t].append((c, 1.0))
+    touching = _move_rows(solver, lam, parent, units, weight, budget, source, target, k)
     z: list[Any] = [None] * k
     for t in range(k):
         if not touching[t]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import math
+import time
+from typing import Any
 
 import numpy as np
 import pytest
 
 from planner.models.progress import TaskState
 from planner.optimise.districting import DistrictingResult, optimise_territories
+from planner.optimise.districting.problem import Problem
 from planner.optimise.graph import Adjacency, connected_components, cut_edges
 
 
@@ -125,6 +129,48 @@ def striped(rows: int, cols: int, widths: list[int]) -> np.ndarray:
     """Territories as vertical stripes of the given column widths (deliberately unbalanced)."""
     col_owner = np.repeat(np.arange(len(widths)), widths)
     return np.tile(col_owner, rows)
+
+
+def bare_problem(
+    x: np.ndarray,
+    adj: Adjacency,
+    coords: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    targets: np.ndarray,
+    **fields: Any,
+) -> Problem:
+    """A search problem with nothing locked, no budget and unit weights; ``fields`` override."""
+    n, k = adj.n, lower.shape[0]
+    values: dict[str, Any] = {
+        "x": x,
+        "adjacency": adj,
+        "lists": adj.to_lists(),
+        "coords": coords,
+        "k": k,
+        "lower": lower,
+        "upper": upper,
+        "targets": targets,
+        "fixed": np.full(n, -1),
+        "movable": np.ones(n, dtype=bool),
+        "active": np.ones(k, dtype=bool),
+        "current": None,
+        "budget": math.inf,
+        "territory_budget": None,
+        "dweight": np.ones(n),
+        "cweight": np.ones(n),
+        "cweight_mean": 1.0,
+        "scale": 1.0,
+        "objective": "distance",
+        "fixed_centres": None,
+        "names": [f"T{t}" for t in range(k)],
+        "rng": np.random.default_rng(0),
+        "work_limit": math.inf,
+        "wall_deadline": time.perf_counter() + 600,
+        "state": None,
+    }
+    values.update(fields)
+    return Problem(**values)
 
 
 def test_rebalance_stays_within_disruption_budget_and_explains_moves() -> None:

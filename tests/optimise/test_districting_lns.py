@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 import time
 
 import numpy as np
@@ -19,38 +18,21 @@ from planner.optimise.districting.problem import (
     deterministic_budget,
 )
 from planner.optimise.graph import Adjacency, connected_components, cut_edges
-from tests.optimise.test_districting import grid, measures
+from tests.optimise.test_districting import bare_problem, grid, measures
 from tests.optimise.test_reproducible import busy_machine
 
 
 def cut_problem(adj: Adjacency, x: np.ndarray, k: int, lower: float, upper: float) -> Problem:
     n = adj.n
-    return Problem(
-        x=x.reshape(n, 1),
-        adjacency=adj,
-        lists=adj.to_lists(),
-        coords=np.zeros((n, 2)),
-        k=k,
-        lower=np.full((k, 1), lower),
-        upper=np.full((k, 1), upper),
-        targets=np.full((k, 1), 0.5 * (lower + upper)),
-        fixed=np.full(n, -1),
-        movable=np.ones(n, dtype=bool),
-        active=np.ones(k, dtype=bool),
-        current=None,
-        budget=math.inf,
-        territory_budget=None,
-        dweight=np.ones(n),
-        cweight=np.ones(n),
-        cweight_mean=1.0,
-        scale=1.0,
+    return bare_problem(
+        x.reshape(n, 1),
+        adj,
+        np.zeros((n, 2)),
+        np.full((k, 1), lower),
+        np.full((k, 1), upper),
+        np.full((k, 1), 0.5 * (lower + upper)),
         objective="cut_edges",
-        fixed_centres=None,
-        names=[f"T{t}" for t in range(k)],
-        rng=np.random.default_rng(0),
-        work_limit=math.inf,
         wall_deadline=time.perf_counter() + 60,
-        state=None,
     )
 
 

@@ -16,7 +16,7 @@ from planner.optimise.districting.problem import Problem
 from planner.optimise.districting.search import ejection_chains
 from planner.optimise.districting.state import State
 from planner.optimise.graph import Adjacency, connected_components
-from tests.optimise.test_districting import grid, measures, striped
+from tests.optimise.test_districting import bare_problem, grid, measures, striped
 
 
 def assert_contiguous(adj: Adjacency, assignment: np.ndarray, k: int) -> None:
@@ -99,32 +99,16 @@ def path_problem(assignment: np.ndarray, x: np.ndarray, budget: float = math.inf
     edges = np.column_stack([np.arange(n - 1), np.arange(1, n)])
     adj = Adjacency.from_edges(n, edges)
     k = int(assignment.max()) + 1
-    return Problem(
-        x=x.reshape(n, 1),
-        adjacency=adj,
-        lists=adj.to_lists(),
-        coords=np.column_stack([np.arange(n, dtype=float), np.zeros(n)]),
-        k=k,
-        lower=np.full((k, 1), 3.0),
-        upper=np.full((k, 1), 3.0),
-        targets=np.full((k, 1), 3.0),
-        fixed=np.full(n, -1),
-        movable=np.ones(n, dtype=bool),
-        active=np.ones(k, dtype=bool),
+    return bare_problem(
+        x.reshape(n, 1),
+        adj,
+        np.column_stack([np.arange(n, dtype=float), np.zeros(n)]),
+        np.full((k, 1), 3.0),
+        np.full((k, 1), 3.0),
+        np.full((k, 1), 3.0),
         current=assignment.copy(),
         budget=budget,
-        territory_budget=None,
-        dweight=np.ones(n),
-        cweight=np.ones(n),
-        cweight_mean=1.0,
-        scale=1.0,
-        objective="distance",
-        fixed_centres=None,
-        names=[f"T{t}" for t in range(k)],
-        rng=np.random.default_rng(0),
-        work_limit=math.inf,
         wall_deadline=time.perf_counter() + 30,
-        state=None,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-import time
 
 import numpy as np
 
@@ -23,38 +22,18 @@ from planner.optimise.districting.recombination import (
 )
 from planner.optimise.districting.state import State
 from planner.optimise.graph import Adjacency, connected_components
-from tests.optimise.test_districting import grid
+from tests.optimise.test_districting import bare_problem, grid
 
 
 def distance_problem(adj: Adjacency, xy: np.ndarray, x: np.ndarray, k: int, tol: float) -> Problem:
-    n = x.shape[0]
     mean = x.sum(axis=0) / k
-    return Problem(
-        x=x,
-        adjacency=adj,
-        lists=adj.to_lists(),
-        coords=xy,
-        k=k,
-        lower=np.tile(mean * (1 - tol), (k, 1)),
-        upper=np.tile(mean * (1 + tol), (k, 1)),
-        targets=np.tile(mean, (k, 1)),
-        fixed=np.full(n, -1),
-        movable=np.ones(n, dtype=bool),
-        active=np.ones(k, dtype=bool),
-        current=None,
-        budget=math.inf,
-        territory_budget=None,
-        dweight=np.ones(n),
-        cweight=np.ones(n),
-        cweight_mean=1.0,
-        scale=1.0,
-        objective="distance",
-        fixed_centres=None,
-        names=[f"T{t}" for t in range(k)],
-        rng=np.random.default_rng(0),
-        work_limit=math.inf,
-        wall_deadline=time.perf_counter() + 600,
-        state=None,
+    return bare_problem(
+        x,
+        adj,
+        xy,
+        np.tile(mean * (1 - tol), (k, 1)),
+        np.tile(mean * (1 + tol), (k, 1)),
+        np.tile(mean, (k, 1)),
     )
 
 
