@@ -1402,21 +1402,14 @@ def transfer_rounds(
         if repair.churn_budget is not None:
             churn_left = repair.churn_budget - repair.churn
         planned = -1
+        # The candidates and what is left of the budgets, as both programmes take them.
+        moves = (values, lower, upper, units, frm, to, passed, repair.dw[units])
+        left = repair.budget - repair.spent
         cost = TRANSFER_WORK_PER_COUNT_CANDIDATE * units.size
         if r < count_rounds and (count_work is None or count_work[0] >= cost):
             # Most territories in band, as a mixed-integer programme on a node limit.
             share, planned = plan_count_moves(
-                values,
-                lower,
-                upper,
-                units,
-                frm,
-                to,
-                passed,
-                repair.dw[units],
-                budget=repair.budget - repair.spent,
-                churn_left=churn_left,
-                parent=parent,
+                *moves, budget=left, churn_left=churn_left, parent=parent
             )
             # Counted work: the model's size (about 10 s of CPU for 15,000 candidates).
             _charge_caller(cost)
@@ -1424,15 +1417,8 @@ def transfer_rounds(
                 count_work[0] -= cost
         if planned < 0:
             share = plan_unit_moves(
-                values,
-                lower,
-                upper,
-                units,
-                frm,
-                to,
-                passed,
-                repair.dw[units],
-                budget=repair.budget - repair.spent,
+                *moves,
+                budget=left,
                 churn_left=churn_left,
                 parent=parent,
                 reweight=TRANSFER_REWEIGHT,
