@@ -43,6 +43,7 @@ import time
 
 import numpy as np
 
+from planner.optimise.districting.anchors import anchored
 from planner.optimise.districting.problem import (
     WORK,
     IntArray,
@@ -92,6 +93,10 @@ WALK_PATIENCE = 12
 #: with the walk's many small solves (15-25 perturbations on OK, was none) 3 let a "120 s"
 #: run take 127 s of CPU (load 6-7), so 6 (150 us, the middle of what was measured).
 WORK_PER_ELEMENT = 6.0
+#: Share of the work the search gets before it restarts from anchored territories' sets
+#: with fewer border edges (see :func:`exact_lns`), and how many such restarts at most.
+ANCHOR_MAIN_SHARE = 0.3
+ANCHOR_RESTARTS = 2
 
 
 def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
@@ -144,6 +149,7 @@ def split_flow(
     improve: bool = False,
     seed: int = 0,
     linearization: int = 1,
+    choices: dict[int, list[frozenset[int]]] | None = None,
 ) -> tuple[IntArray | None, bool]:
     """Best contiguous, balanced split of ``group``'s units among its territories.
 
@@ -152,13 +158,23 @@ def split_flow(
     than ``plan`` (so a proof that none exists ends the solve early). ``limit`` is CP-SAT's
     deterministic time. Returns ``(plan or None, proven optimal)``; None when no split (or no
     better one) was found. ``linearization`` is CP-SAT's linearization level.
+
+    ``choices`` maps a territory of the group to every unit set it may take (an anchor's
+    feasible sets, :func:`.anchors.feasible_sets`, all holding the anchor): the territory
+    then takes one of those that lie within the group (one Boolean per set), which states
+    the same problem with the anchor's territory chosen whole instead of unit by unit.
     """
     from ortools.sat.python import cp_model
 
-    terr = list(group)
-    n_t = len(terr)
-    pool = np.flatnonzero(np.isin(plan, terr)).tolist()
+    pool = np.flatnonzero(np.isin(plan, list(group))).tolist()
     pool_set = set(pool)
+    chosen = {
+        t: [s for s in sets if s <= pool_set] for t, sets in (choices or {}).items() if t in group
+    }
+    # Territories with choices take the first labels; the others stay interchangeable.
+    terr = [t for t in group if t in chosen] + [t for t in group if t not in chosen]
+    n_fixed_labels = len(chosen)
+    n_t = len(terr)
     n = len(pool)
     m = prob.x.shape[1]
     model = cp_model.CpModel()
@@ -227,10 +243,25 @@ def split_flow(
         roots.append(sum(root_terms) if root_terms else 0)
     if symmetric and n_t > 1:
         # Interchangeable labels: territory r's first unit comes after territory r-1's.
-        model.add(xv[pool[0], 0] == 1)
+        if not n_fixed_labels:
+            model.add(xv[pool[0], 0] == 1)
         for pos, i in enumerate(pool):
-            for r in range(1, n_t):
+            for r in range(n_fixed_labels + 1, n_t):
                 model.add(xv[i, r] <= (prefix[pos - 1][r - 1] if pos else 0))
+    for t, sets in chosen.items():
+        r = terr.index(t)
+        current_set = frozenset(np.flatnonzero(plan == t).tolist())
+        pick = [model.new_bool_var("") for _ in sets]
+        model.add_exactly_one(pick)
+        holding: dict[int, list[cp_model.IntVar]] = {i: [] for i in pool}
+        for s_var, members in zip(pick, sets, strict=True):
+            model.add_hint(s_var, members == current_set)
+            for i in members:
+                holding[i].append(s_var)
+        for i in pool:
+            model.add(var(i, r) == sum(holding[i]))
+        n_elements_choices = sum(len(members) for members in sets) + len(pool)
+        WORK.ticks += WORK_PER_ELEMENT * n_elements_choices
     n_elements = len(xv) * 4 + len(edges) * (2 * n_t + 3)
     if prob.keeps_contiguity:
         flow: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -254,7 +285,12 @@ def split_flow(
         current = sum(int(w.get(e, 1)) for e in edges if plan[e[0]] != plan[e[1]])
         model.add(objective <= current - 1)
     # The plan as a hint, its labels ordered as the symmetry breaking wants them.
-    order = sorted(terr, key=lambda t: int(np.flatnonzero(plan == t).min())) if symmetric else terr
+    order = (
+        terr[:n_fixed_labels]
+        + sorted(terr[n_fixed_labels:], key=lambda t: int(np.flatnonzero(plan == t).min()))
+        if symmetric
+        else terr
+    )
     label = {t: r for r, t in enumerate(order)}
     for (i, r), v in xv.items():
         model.add_hint(v, label[int(plan[i])] == r)
@@ -297,6 +333,8 @@ class _Descent:
         self.max_level = 5
         #: Deterministic seconds per triple (``TRIPLE_LIMIT``; whole-problem groups keep it).
         self.triple_limit = TRIPLE_LIMIT
+        #: Anchored territories' feasible unit sets (see :func:`split_flow`'s ``choices``).
+        self.choices: dict[int, list[frozenset[int]]] = {}
 
     def key(self, plan: IntArray, group: tuple[int, ...]) -> tuple[tuple[int, ...], bytes]:
         members = np.isin(plan, group)
@@ -350,7 +388,13 @@ class _Descent:
                 )
                 limit = min(limit, deterministic_budget(work_limit, lin))
                 out, proven = split_flow(
-                    prob, best, group, limit, improve=not repair, linearization=lin
+                    prob,
+                    best,
+                    group,
+                    limit,
+                    improve=not repair,
+                    linearization=lin,
+                    choices=self.choices,
                 )
                 if out is None:
                     if proven:
@@ -394,11 +438,153 @@ def in_band(prob: Problem, plan: IntArray) -> bool:
 def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArray:
     """Fewest cut edges by exact descent and perturbation (see the module's docstring) until
     ``work_limit`` on the work counter. Returns the best plan (``assignment`` if nothing
-    better, contiguous and in band, was found)."""
+    better, contiguous and in band, was found).
+
+    Anchors (:mod:`.anchors`): a territory the bands decide is fixed for the search and takes
+    no part in its groups; an anchored territory with few feasible sets takes one of them
+    whole in every re-split, and after ANCHOR_MAIN_SHARE of the work the search restarts
+    from the anchored territories' sets with the fewest border edges (see
+    :func:`_anchor_restart`).
+    """
     if prob.k < 2:
         return assignment
+    decided, choices = anchored(prob, assignment) if in_band(prob, assignment) else ([], {})
+    n_territories = int(np.count_nonzero(prob.active))
+    movable, active = prob.movable.copy(), prob.active.copy()
+    try:
+        for t, members in decided:
+            prob.movable[members] = False
+            prob.active[t] = False
+        if int(np.count_nonzero(prob.active)) < 2:
+            return assignment
+        if not choices:
+            return _exact_lns(prob, assignment, work_limit, choices, n_territories)
+        start = WORK.ticks
+        best = _exact_lns(
+            prob,
+            assignment,
+            start + ANCHOR_MAIN_SHARE * (work_limit - start),
+            choices,
+            n_territories,
+        )
+        best_cuts = cut_count(prob.lists, best)
+        candidates = _restart_sets(prob, best, choices)
+        for pos, (t, chosen_set) in enumerate(candidates):
+            if prob.out_of_time() or WORK.ticks >= work_limit:
+                break
+            share = (work_limit - WORK.ticks) / (len(candidates) - pos)
+            trial = _anchor_restart(
+                prob, best, t, chosen_set, WORK.ticks + share, choices, n_territories
+            )
+            if trial is not None and cut_count(prob.lists, trial) < best_cuts:
+                best, best_cuts = trial, cut_count(prob.lists, trial)
+        return best
+    finally:
+        prob.movable[:] = movable
+        prob.active[:] = active
+
+
+def border_edges(lists: list[list[int]], members: frozenset[int]) -> int:
+    """Edges between ``members`` and the other units."""
+    return sum(1 for i in members for j in lists[i] if j not in members)
+
+
+def _restart_sets(
+    prob: Problem, plan: IntArray, choices: dict[int, list[frozenset[int]]]
+) -> list[tuple[int, frozenset[int]]]:
+    """At most ANCHOR_RESTARTS (territory, set) pairs: an anchored territory's feasible sets
+    with fewer border edges than its set in ``plan``, fewest first (ties by their units)."""
+    out: list[tuple[int, int, tuple[int, ...], frozenset[int]]] = []
+    for t, sets in choices.items():
+        now = border_edges(prob.lists, frozenset(np.flatnonzero(plan == t).tolist()))
+        WORK.ticks += WORK_PER_ELEMENT * sum(len(s) for s in sets)
+        for members in sets:
+            b = border_edges(prob.lists, members)
+            if b < now:
+                out.append((b, t, tuple(sorted(members)), members))
+    out.sort(key=lambda row: row[:3])
+    return [(t, members) for _, t, _, members in out[:ANCHOR_RESTARTS]]
+
+
+def connected(lists: list[list[int]], plan: IntArray, t: int) -> bool:
+    """Whether territory ``t``'s units form one connected piece (True when it has none)."""
+    members = np.flatnonzero(plan == t).tolist()
+    if not members:
+        return True
+    seen = {members[0]}
+    stack = [members[0]]
+    while stack:
+        i = stack.pop()
+        for j in lists[i]:
+            if j not in seen and plan[j] == t:
+                seen.add(j)
+                stack.append(j)
+    return len(seen) == len(members)
+
+
+def _anchor_restart(
+    prob: Problem,
+    plan: IntArray,
+    t: int,
+    members: frozenset[int],
+    work_limit: float,
+    choices: dict[int, list[frozenset[int]]],
+    n_territories: int,
+) -> IntArray | None:
+    """Territory ``t`` takes ``members`` (one of its anchor's feasible sets) and keeps it; the
+    units it gives up join a neighbouring territory, the local search brings the others back
+    into their bands, and the exact search continues on the rest until ``work_limit``. None
+    when the local search cannot make the plan feasible."""
+    from planner.optimise.districting.search import local_search
+
+    trial = plan.copy()
+    given_up = set(np.flatnonzero(plan == t).tolist()) - members
+    trial[list(members)] = t
+    while given_up:
+        placed = False
+        for i in sorted(given_up):
+            near = sorted(
+                int(trial[j])
+                for j in prob.lists[i]
+                if j not in given_up and trial[j] != t and prob.active[trial[j]]
+            )
+            if near:
+                trial[i] = near[0]
+                given_up.discard(i)
+                placed = True
+        if not placed:
+            return None
+    movable, active = prob.movable.copy(), prob.active.copy()
+    try:
+        prob.movable[list(members)] = False
+        prob.active[t] = False
+        trial = local_search(prob, trial, progress=(0.7, 0.7))
+        terr = np.flatnonzero(prob.active).tolist()
+        if not in_band(prob, trial) or not all(connected(prob.lists, trial, u) for u in terr):
+            return None
+        rest = {u: sets for u, sets in choices.items() if u != t}
+        out = _exact_lns(prob, trial, work_limit, rest, n_territories)
+    finally:
+        prob.movable[:] = movable
+        prob.active[:] = active
+    if not in_band(prob, out) or not all(
+        connected(prob.lists, out, u) for u in np.flatnonzero(prob.active).tolist()
+    ):
+        return None
+    return out
+
+
+def _exact_lns(
+    prob: Problem,
+    assignment: IntArray,
+    work_limit: float,
+    choices: dict[int, list[frozenset[int]]] | None = None,
+    n_territories: int | None = None,
+) -> IntArray:
     descent = _Descent(prob)
-    if len(descent.active) > DEEP_FIRST_MAX_K:
+    descent.choices = dict(choices or {})
+    deep_first = (n_territories or len(descent.active)) <= DEEP_FIRST_MAX_K
+    if not deep_first:
         descent.max_level, descent.triple_limit = 3, WALK_TRIPLE_LIMIT
     best = descent.run(assignment, work_limit)
     descent.max_level, descent.triple_limit = 3, WALK_TRIPLE_LIMIT
@@ -408,7 +594,7 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
     current, current_cuts = best, best_cuts
     stale = 0
     # Plans whose hard groups and quadruples were solved (by the first descent when it went deep).
-    deepened = {best.tobytes()} if len(descent.active) <= DEEP_FIRST_MAX_K else set()
+    deepened = {best.tobytes()} if deep_first else set()
     while not prob.out_of_time() and WORK.ticks < work_limit:
         if stale >= WALK_PATIENCE:
             stale = 0
@@ -425,7 +611,7 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
                     deepened.add(best.tobytes())
             current, current_cuts = best, best_cuts
         nbrs = territory_graph(prob.lists, current, descent.active)
-        size = 2 if prob.rng.random() < 0.5 or prob.k < 3 else 3
+        size = 2 if prob.rng.random() < 0.5 or len(descent.active) < 3 else 3
         groups = [
             g
             for g in groups_of(nbrs, size) or groups_of(nbrs, 2)
@@ -443,7 +629,13 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
         }
         limit = min(PERTURB_LIMIT, deterministic_budget(work_limit))
         kicked, _ = split_flow(
-            prob, current, group, limit, weights=weights, seed=int(prob.rng.integers(1 << 30))
+            prob,
+            current,
+            group,
+            limit,
+            weights=weights,
+            seed=int(prob.rng.integers(1 << 30)),
+            choices=descent.choices,
         )
         if kicked is None:
             continue
