@@ -28,11 +28,12 @@ from planner.optimise.districting.problem import WORK, IntArray, Problem
 #: A unit is an anchor when its measures reach this share of the lower band in some measure.
 ANCHOR_SHARE = 0.5
 #: Enumeration stops (the anchor is left undecided) after this many sets ...
-MAX_SETS = 20_000
+MAX_SETS = 5_000
 #: ... or this many extension steps; each step is charged to the work counter.
 MAX_STEPS = 400_000
-#: Work-counter units per extension step (about 5 us of Python each).
-WORK_PER_STEP = 0.2
+#: Work-counter units per extension step (about 11 us of CPU each, measured on the county
+#: graphs: 0.2-0.7 s for the enumerations that reach their limit).
+WORK_PER_STEP = 0.45
 
 
 def anchor_units(prob: Problem) -> list[int]:
@@ -45,8 +46,8 @@ def anchor_units(prob: Problem) -> list[int]:
     upper = prob.upper[terr]
     if not (np.allclose(lower, lower[0]) and np.allclose(upper, upper[0])):
         return []
-    if np.any(prob.fixed >= 0) or not prob.movable.all():
-        return []
+    if np.any(prob.fixed >= 0) or not prob.movable.all() or np.any(prob.x < 0):
+        return []  # locked units, or measures that can shrink a set as it grows
     lo = lower[0]
     share = np.where(lo > 0, prob.x / np.maximum(lo, 1e-12), 0.0).max(axis=1)
     units = np.flatnonzero(share > ANCHOR_SHARE)

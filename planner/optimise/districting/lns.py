@@ -458,15 +458,17 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
         if int(np.count_nonzero(prob.active)) < 2:
             return assignment
         if not choices:
-            return _exact_lns(prob, assignment, work_limit, choices, n_territories)
+            return _exact_lns(prob, assignment, work_limit, choices, n_territories)[0]
         start = WORK.ticks
-        best = _exact_lns(
+        best, proven = _exact_lns(
             prob,
             assignment,
             start + ANCHOR_MAIN_SHARE * (work_limit - start),
             choices,
             n_territories,
         )
+        if proven:
+            return best
         best_cuts = cut_count(prob.lists, best)
         candidates = _restart_sets(prob, best, choices)
         for pos, (t, chosen_set) in enumerate(candidates):
@@ -563,7 +565,7 @@ def _anchor_restart(
         if not in_band(prob, trial) or not all(connected(prob.lists, trial, u) for u in terr):
             return None
         rest = {u: sets for u, sets in choices.items() if u != t}
-        out = _exact_lns(prob, trial, work_limit, rest, n_territories)
+        out = _exact_lns(prob, trial, work_limit, rest, n_territories)[0]
     finally:
         prob.movable[:] = movable
         prob.active[:] = active
@@ -580,7 +582,9 @@ def _exact_lns(
     work_limit: float,
     choices: dict[int, list[frozenset[int]]] | None = None,
     n_territories: int | None = None,
-) -> IntArray:
+) -> tuple[IntArray, bool]:
+    """The search of :func:`exact_lns` on the active territories; returns the best plan and
+    whether it was proven optimal (a group holding every active territory was solved)."""
     descent = _Descent(prob)
     descent.choices = dict(choices or {})
     deep_first = (n_territories or len(descent.active)) <= DEEP_FIRST_MAX_K
@@ -590,7 +594,7 @@ def _exact_lns(
     descent.max_level, descent.triple_limit = 3, WALK_TRIPLE_LIMIT
     best_cuts = cut_count(prob.lists, best)
     if descent.global_optimal or not in_band(prob, best):
-        return best
+        return best, descent.global_optimal
     current, current_cuts = best, best_cuts
     stale = 0
     # Plans whose hard groups and quadruples were solved (by the first descent when it went deep).
@@ -605,7 +609,7 @@ def _exact_lns(
                 deep = descent.run(best, work_limit)
                 descent.max_level, descent.triple_limit = 3, WALK_TRIPLE_LIMIT
                 if descent.global_optimal:
-                    return deep
+                    return deep, True
                 if cut_count(prob.lists, deep) < best_cuts:
                     best, best_cuts = deep, cut_count(prob.lists, deep)
                     deepened.add(best.tobytes())
@@ -641,7 +645,7 @@ def _exact_lns(
             continue
         trial = descent.run(kicked, work_limit)
         if descent.global_optimal:
-            return trial
+            return trial, True
         trial_cuts = cut_count(prob.lists, trial)
         if trial_cuts <= current_cuts:
             current, current_cuts = trial, trial_cuts
@@ -649,4 +653,4 @@ def _exact_lns(
             best, best_cuts, stale = trial, trial_cuts, 0
         else:
             stale += 1
-    return best
+    return best, False
