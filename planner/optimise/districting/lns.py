@@ -17,6 +17,12 @@ not get closer in 120 s on one worker (docs/optimiser.md, "Exact districting pro
    result replaces the best plan when it has no more cut edges (equal plans are accepted, so
    the search walks across the wide plateaus of this objective); after a number of
    perturbations without a gain, the search restarts from the best plan.
+3. **Anchors** (:mod:`.anchors`). A unit holding more than half a band leaves its territory
+   few feasible shapes. A territory with a single one is fixed and left out of the groups;
+   one with at most a few thousand takes one of them whole in every re-split; and after
+   ANCHOR_MAIN_SHARE of the work the search restarts (up to ANCHOR_RESTARTS times) with the
+   anchored territory fixed to its feasible sets with the fewest border edges, the other
+   territories brought back into their bands by the local search, and keeps the best plan.
 
 The subproblem (:func:`split_flow`): the units of the group's territories are free, all
 others fixed; each unit takes one of the group's territories; every territory's measures
@@ -52,6 +58,7 @@ from planner.optimise.districting.problem import (
     charge_cp_sat,
     deterministic_budget,
 )
+from planner.optimise.districting.search import local_search
 
 #: Deterministic seconds per subproblem in the descent (pairs, triples) and per perturbation.
 #: Triples at 1.5 (so that the first descent ends sooner, the hard ones going to HARD_LIMIT)
@@ -537,8 +544,6 @@ def _anchor_restart(
     units it gives up join a neighbouring territory, the local search brings the others back
     into their bands, and the exact search continues on the rest until ``work_limit``. None
     when the local search cannot make the plan feasible."""
-    from planner.optimise.districting.search import local_search
-
     trial = plan.copy()
     given_up = set(np.flatnonzero(plan == t).tolist()) - members
     trial[list(members)] = t
