@@ -49,6 +49,7 @@ import time
 
 import numpy as np
 
+from planner.models.graph import pieces as graph_pieces
 from planner.optimise.districting.anchors import anchored
 from planner.optimise.districting.problem import (
     WORK,
@@ -101,9 +102,12 @@ WALK_PATIENCE = 12
 #: run take 127 s of CPU (load 6-7), so 6 (150 us, the middle of what was measured).
 WORK_PER_ELEMENT = 6.0
 #: Share of the work the search gets before it restarts from anchored territories' sets
-#: with fewer border edges (see :func:`exact_lns`), and how many such restarts at most.
+#: with fewer border edges (see :func:`exact_lns`), and how many such restarts at most. On OK
+#: (seed 2) two restarts sharing the rest gave 41 and 45; one with all of it 41 as well (40
+#: with seeds 0 and 1, where there was a single candidate): one, so that the set with the
+#: fewest border edges gets the whole rest of the work.
 ANCHOR_MAIN_SHARE = 0.3
-ANCHOR_RESTARTS = 2
+ANCHOR_RESTARTS = 1
 
 
 def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
@@ -487,6 +491,9 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             )
             if trial is not None and cut_count(prob.lists, trial) < best_cuts:
                 best, best_cuts = trial, cut_count(prob.lists, trial)
+        if not prob.out_of_time() and WORK.ticks < work_limit:
+            # No restart was possible (or none kept the bands): the search goes on.
+            best = _exact_lns(prob, best, work_limit, choices, n_territories)[0]
         return best
     finally:
         prob.movable[:] = movable
@@ -547,6 +554,14 @@ def _anchor_restart(
     trial = plan.copy()
     given_up = set(np.flatnonzero(plan == t).tolist()) - members
     trial[list(members)] = t
+    # A territory that lost units to ``members`` may be split: its smaller pieces are given
+    # up too (the piece with the most of the first measure stays).
+    for u in sorted(set(plan[list(members)].tolist()) - {t}):
+        units = np.flatnonzero(trial == u).tolist()
+        pieces = graph_pieces(prob.lists, units) if units else []
+        pieces.sort(key=lambda piece: (-float(prob.x[piece, 0].sum()), min(piece)))
+        for piece in pieces[1:]:
+            given_up.update(piece)
     while given_up:
         placed = False
         for i in sorted(given_up):
