@@ -105,6 +105,13 @@ def solve_budget(work_limit: float, cap: float) -> float:
     return min(cap, left / SOLVE_CPU_PER_DETERMINISTIC_SECOND)
 
 
+#: Create mode, bands missed after the local search's restarts: the kicks (``persist``) end at
+#: this share of the time limit and the recombination gets the rest (see ``solver.py``).
+MISSED_PERSIST_SHARE = 0.5
+
+#: While any band is missed, only groups with a territory out of band are re-split.
+REPAIR_FIRST = True
+
 #: With soft bands only units this many steps or fewer from another territory of the group
 #: may change, first the nearer, then (if that did not improve) the farther: a core anchored
 #: in each territory keeps the splits CP-SAT finds in one piece (few rounds of cuts).
@@ -194,6 +201,9 @@ def recombine(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             # A group out of band is split with soft bands (least distance outside them),
             # first near its borders only, then deeper.
             soft = not in_band[list(group)].all()
+            if REPAIR_FIRST and not soft and not in_band[prob.active].all():
+                # While bands are missed, only the groups that can repair them.
+                continue
             members = np.isin(best, group)
             units = int(np.count_nonzero(members))
             if units > MAX_SUBPROBLEM_UNITS:
