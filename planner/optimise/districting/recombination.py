@@ -79,6 +79,7 @@ CPU_PER_CUT_TERM = 3e-5
 #: (the model's bands are narrowed by the rounding's largest sum, about 0.5 % of a
 #: half-width on 200 units; a split is kept only when the true score improves).
 SOFT_SCALE = 10_000
+SOFT_MIN_HALF = 1e-3
 
 
 def charge_solve(deterministic_time: float) -> None:
@@ -286,9 +287,12 @@ def split_exact(
         col = prob.x[pool, j]
         total = max(float(col.sum()), 1e-12)
         if soft:
-            # One half-width (the group's narrowest) is SOFT_SCALE units.
-            half = float(np.min(np.maximum(prob.upper[terr, j] - prob.lower[terr, j], 0.0))) / 2
-            s = SOFT_SCALE / max(half, 1e-9 * total, 1e-12)
+            # One half-width (the group's narrowest) is SOFT_SCALE units; a band narrower
+            # than SOFT_MIN_HALF of its middle (tolerance 0) counts as that wide, or the
+            # scaled measures overflow CP-SAT's 64-bit sums and no split is found.
+            lo_t, hi_t = prob.lower[terr, j], prob.upper[terr, j]
+            halves = np.maximum(0.5 * (hi_t - lo_t), SOFT_MIN_HALF * np.abs(0.5 * (lo_t + hi_t)))
+            s = SOFT_SCALE / max(float(np.min(halves)), 1e-9 * total, 1e-12)
         else:
             integral = np.allclose(col, np.round(col)) and total < 2**40
             s = 1.0 if integral else 1e7 / total
