@@ -28,7 +28,10 @@ run take 68 s of CPU.
 A group with a territory out of band is re-split too, with the bands soft: the split then
 minimises the distance outside the bands (in half-widths, as the search's violation), so a
 surplus on one side of a border can pay a shortfall on the other by whole subtrees, which
-single moves on a sparse graph (articulation points everywhere) cannot do.
+single moves on a sparse graph (articulation points everywhere) cannot do. In create mode
+``solver.py`` stops the local search and its kicks at ``MISSED_PERSIST_SHARE`` of the limit
+while bands are missed and gives this repair the rest; until every band is met only the
+groups out of band are re-split.
 """
 
 from __future__ import annotations
