@@ -180,7 +180,8 @@ def optimise_territories(
         Re-split adjacent pairs and triples of territories exactly (see
         :mod:`.recombination`) until no split improves or three quarters of ``time_limit``
         are used; while bands are missed in create mode, the search stops at half the limit
-        and the recombination repairs the bands (soft-band re-splits) until its end. Default: in create mode without travel, up to ``RECOMBINE_MAX_UNITS``
+        and the recombination repairs the bands (soft-band re-splits) until its end.
+        Default: in create mode without travel, up to ``RECOMBINE_MAX_UNITS``
         movable units (above that a pair of territories is too large a subproblem for a
         fraction of a second, and the local search's plans are already close). With the
         ``cut_edges`` objective and contiguity required this is the exact large-neighbourhood
