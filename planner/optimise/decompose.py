@@ -141,7 +141,18 @@ TRANSFER_COUNT_ROUNDS = 8
 TRANSFER_WORK_PER_COUNT_CANDIDATE = 28.0
 #: Share of a rebalance's time limit the counting programme may take (counted work, over
 #: all its rounds); the linear programme plans the rounds after it.
-TRANSFER_COUNT_SHARE = 0.6
+TRANSFER_COUNT_SHARE = 0.8
+#: Counting rounds stop after this many rounds in a row that bring no more territories in
+#: band than the best round before them (the programme bounds a round from its own start;
+#: once rounds stop gaining, more of them only spend the budgets).
+TRANSFER_COUNT_PATIENCE = 2
+#: Whole-unit counting rounds (``plan_count_moves(whole=True)``, every move a binary, the
+#: true bands aimed at) from the best alignment of the fractional ones, in place of the
+#: boundary repair, which lowers the count (docs/optimiser.md, "National rebalance,
+#: fourth round"); at most this many, and their counted work: simplex iterations times
+#: candidates (6e-8 s of CPU each on the national plan).
+TRANSFER_WHOLE_ROUNDS = 4
+TRANSFER_WHOLE_SECONDS_PER_ITERATION_CANDIDATE = 6e-8
 #: Plans with fewer territories keep the linear programme: measured on the national plan
 #: (300 territories) only; on a test plan of 24 territories and a 5 % budget the counting
 #: programme spent the whole budget on the bands' margins and left one territory out where
@@ -868,14 +879,45 @@ def optimise_decomposed(
         )
     transfer_moves = repair.moves
     best.offer(repair)
-    if not cancelled:
+    whole = counting and not cancelled and count_work[0] > 0
+    if whole:
+        # Whole-unit counting rounds from the best alignment, in place of the repair and
+        # the transfers after it: the repair lowers how far territories lie out of band,
+        # which lowered the count on the national plan (231 -> 204, docs/optimiser.md).
+        repair = BoundaryRepair(
+            adjacency,
+            x,
+            best.assignment,
+            k,
+            lo,
+            hi,
+            fixed=fixed,
+            current=cur,
+            dweight=dweight,
+            budget=budget_total,
+            churn_budget=churn,
+            travel=travel,
+        )
+        transfers += transfer_rounds(
+            repair,
+            rounds=TRANSFER_WHOLE_ROUNDS,
+            count_rounds=TRANSFER_WHOLE_ROUNDS,
+            count_work=count_work,
+            cancelled=(lambda: state.is_cancelled()) if state is not None else None,
+            report=lambda message: report(0.95, message),
+            each_round=best.offer,
+            whole=True,
+        )
+        transfer_moves = repair.moves
+        best.offer(repair)
+    elif not cancelled:
         evals = REPAIR_EVALS_AFTER_TRANSFERS if by_transfers else REPAIR_EVALS_PER_SECOND
         repair.run(
             max_evals=repair.evals + int(evals * time_limit),
             cancelled=(lambda: state.is_cancelled()) if state is not None else None,
         )
         best.offer(repair)
-    if by_transfers and not cancelled:
+    if by_transfers and not cancelled and not whole:
         # The repair minimises how far out of band territories lie, which can push one
         # out to bring two nearer; transfers once more, and the best alignment is kept.
         before = repair.moves
@@ -1367,6 +1409,7 @@ def transfer_rounds(
     cancelled: Callable[[], bool] | None = None,
     report: Callable[[str], None] | None = None,
     each_round: Callable[[BoundaryRepair], None] | None = None,
+    whole: bool = False,
 ) -> int:
     """Carry surpluses and deficits across the territory graph; returns the moves made.
 
@@ -1382,13 +1425,23 @@ def transfer_rounds(
     of territories in band (a mixed-integer programme, HiGHS on one thread with a gap and
     node limit), and stop once every territory is in band; ``count_work`` (a one-item
     list, shared by calls) is the counted work they may still spend: once it is used up
-    the linear programme plans the remaining rounds. Deterministic: a simplex with a fixed
-    order, ties broken by index, and the counting programme's work counted, not timed.
+    the linear programme plans the remaining rounds. Counting rounds also stop after
+    :data:`TRANSFER_COUNT_PATIENCE` rounds in a row without a new best count. ``whole``:
+    the counting programme chooses whole moves for the true bands (no linear rounds then:
+    the rounds end with the counted work), its work counted by simplex iterations.
+    Deterministic: a simplex with a fixed order, ties broken by index, and the counting
+    programme's work counted, not timed.
     """
-    from planner.optimise.transfer import choose_chain_moves, plan_count_moves, plan_unit_moves
+    from planner.optimise.transfer import (
+        COUNT_AIM,
+        choose_chain_moves,
+        plan_count_moves,
+        plan_unit_moves,
+    )
 
     total = 0
     lower, upper = repair.mid - repair.half, repair.mid + repair.half
+    best_count, idle = -1, 0
     for r in range(rounds):
         if cancelled is not None and cancelled():
             break
@@ -1408,13 +1461,33 @@ def transfer_rounds(
         cost = TRANSFER_WORK_PER_COUNT_CANDIDATE * units.size
         if r < count_rounds and (count_work is None or count_work[0] >= cost):
             # Most territories in band, as a mixed-integer programme on a node limit.
+            stats: dict[str, int] = {}
             share, planned = plan_count_moves(
-                *moves, budget=left, churn_left=churn_left, parent=parent
+                *moves,
+                budget=left,
+                churn_left=churn_left,
+                parent=parent,
+                cancelled=cancelled,
+                whole=whole,
+                aim=1.0 if whole else COUNT_AIM,
+                stats=stats,
             )
+            if whole:
+                # Counted work: the simplex iterations (deterministic) times the model's size.
+                cost = (
+                    TRANSFER_WHOLE_SECONDS_PER_ITERATION_CANDIDATE
+                    * WORK_PER_SECOND
+                    * stats.get("lp_iterations", 0)
+                    * units.size
+                )
             # Counted work: the model's size (about 10 s of CPU for 15,000 candidates).
             _charge_caller(cost)
             if count_work is not None:
                 count_work[0] -= cost
+        elif whole:
+            break  # whole rounds only while the counting programme has work left
+        if planned < 0 and whole:
+            break
         if planned < 0:
             share = plan_unit_moves(
                 *moves,
@@ -1460,12 +1533,16 @@ def transfer_rounds(
         total += made
         if each_round is not None:
             each_round(repair)
+        now = repair.values()
+        inside = int(np.all((now >= lower) & (now <= upper), axis=1).sum())
         if report is not None:
-            now = repair.values()
-            inside = int(np.all((now >= lower) & (now <= upper), axis=1).sum())
             report(f"transfers: {total:,} units moved, {inside} of {repair.k} territories in band")
         if made <= TRANSFER_MIN_MADE * units.size:
             break
+        if r < count_rounds:
+            best_count, idle = (inside, 0) if inside > best_count else (best_count, idle + 1)
+            if idle >= TRANSFER_COUNT_PATIENCE:
+                break
     return total
 
 

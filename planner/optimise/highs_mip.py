@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,12 +131,15 @@ def solve_with_highs(
     cancelled: Callable[[], bool] | None = None,
     wall_limit: float | None = None,
     rel_gap: float = 0.0,
+    options: Mapping[str, bool | int | float | str] | None = None,
 ) -> MipOutcome:
     """Solve the model built in the ``pywraplp`` ``solver`` with HiGHS on one thread.
 
     ``hint``: variables of the model and their values, a (partial) start that HiGHS
     completes. ``node_limit`` bounds the branch and bound; ``wall_limit`` (seconds) is a
-    safety net that makes the result depend on the machine, so give it room.
+    safety net that makes the result depend on the machine, so give it room. ``options``:
+    further HiGHS options by name (e.g. ``mip_heuristic_run_rins``), set after the ones
+    above; an unknown name or a value HiGHS refuses raises :class:`ValueError`.
     """
     import highspy
 
@@ -145,6 +148,9 @@ def solve_with_highs(
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", float(rel_gap))
     h.setOptionValue("mip_max_nodes", max(int(node_limit), 0))
+    for name, value in (options or {}).items():
+        if h.setOptionValue(name, value) != highspy.HighsStatus.kOk:
+            raise ValueError(f"HiGHS refused the option {name} = {value!r}")
     _to_highs(h, solver)
     if hint is not None:
         variables, start = hint

@@ -1137,7 +1137,7 @@ def optimise_plan(
     """
     import time
 
-    from planner.optimise.decompose import solve_territories
+    from planner.optimise.decompose import solve_territories, use_decomposition
     from planner.optimise.districting import (
         WALL_GRACE,
         WALL_SAFETY,
@@ -1418,6 +1418,18 @@ def optimise_plan(
     best: tuple[tuple[int, float], np.ndarray, np.ndarray, np.ndarray, BalanceTable] | None = None
     result = None
     rounds = 1 if "workload" not in balanced else MAX_ROUNDS
+    # A rebalance of a national plan (decomposed: transfers across the territory graph)
+    # with the exact travel term: one round on the whole limit. The later rounds only
+    # re-centre the workload target; on the national rebalance they planned fewer in band
+    # than the first and cost 190-300 s of wall for nothing (docs/optimiser.md, "National
+    # rebalance, fourth round").
+    one_round = (
+        options.mode == "rebalance"
+        and travel is not None
+        and use_decomposition(options.decompose, int(np.count_nonzero(fixed < 0)), k)
+    )
+    if one_round:
+        rounds = 1
     for r in range(rounds):
         # Rounds share the time limit as counted work (the core's deterministic clock), so
         # the machine's load does not change how the time is shared, nor the plan; the wall
@@ -1431,7 +1443,7 @@ def optimise_plan(
             break
         # Later rounds recalibrate the workload estimate; with the exact travel term there is
         # nothing to recalibrate and the first round takes nearly all the time.
-        first = 0.6 if travel is None else 0.9
+        first = 0.6 if travel is None else 1.0 if one_round else 0.9
         share = first if r == 0 else 1.0 / (rounds - r)
         limit = max(0.5, left * share)
         values = per_account_values(align_at)

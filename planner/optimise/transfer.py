@@ -28,11 +28,14 @@ broken by index.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from planner.optimise.highs_mip import solve_with_highs
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -239,6 +242,13 @@ COUNT_SAFETY_S = 600.0
 #: Relative gap at which the counting programme stops (of the count: 1 % of 250 in band
 #: is 2.5 territories); the sub-MIP heuristics are off (RINS took 60 of 100 s for one).
 COUNT_GAP = 0.01
+#: HiGHS options of the counting programme beyond those :func:`solve_with_highs` sets
+#: (one thread, seed 0, the node limit and gap): the sub-MIP heuristics are off.
+COUNT_HIGHS_OPTIONS: dict[str, bool | int | float | str] = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+}
 
 
 def plan_count_moves(
@@ -256,6 +266,9 @@ def plan_count_moves(
     parent: IntArray | None = None,
     aim: float = COUNT_AIM,
     nodes: int = COUNT_NODES,
+    cancelled: Callable[[], bool] | None = None,
+    whole: bool = False,
+    stats: dict[str, int] | None = None,
 ) -> tuple[FloatArray, int]:
     """How much of every candidate move to make so that the most territories end in band.
 
@@ -268,9 +281,15 @@ def plan_count_moves(
     or, if outside, no further out than it lies now (the binary's big-M is exactly that
     distance, so the relaxation is as tight as the band allows). Chains over several
     territories come out of it as in the linear programme, but the programme spends the
-    budgets on the territories it can bring in whole, not on a little of each. Returns the
-    fraction per candidate and the number of territories the plan has in band (-1 when
-    the solver found nothing).
+    budgets on the territories it can bring in whole, not on a little of each. With
+    ``whole`` every candidate is made whole or not at all (a binary, not a fraction: no
+    rounding loses what the plan counts, so ``aim`` may be 1); the solve starts from no
+    move at all (the territories already inside the aimed bands counted), so the node
+    limit leaves at least that plan. Solved through :func:`solve_with_highs` (highspy), which
+    keeps the best plan found when the node limit stops it; ``stats`` (when given) receives
+    its ``lp_iterations`` and ``nodes`` (the counted work). Returns the fraction per
+    candidate and the number of territories the plan has in band (-1 when the solver found
+    nothing).
     """
     from ortools.linear_solver import pywraplp
 
@@ -291,19 +310,11 @@ def plan_count_moves(
     cap_w = min(float(budget), total_w) if np.isfinite(budget) else total_w
     price = 0.5 / max(cap_w, 1e-12)
 
-    solver = pywraplp.Solver.CreateSolver("HIGHS")
-    if solver is None:  # pragma: no cover - OR-Tools ships HiGHS
-        return out, -1
-    solver.SetNumThreads(1)
-    solver.SetTimeLimit(int(COUNT_SAFETY_S * 1000))
-    solver.SetSolverSpecificParametersAsString(
-        f"mip_max_nodes = {int(nodes)}\nmip_rel_gap = {COUNT_GAP}\n"
-        "mip_heuristic_run_rins = false\nmip_heuristic_run_rens = false\n"
-        "mip_heuristic_run_root_reduced_cost = false\n"
-        "random_seed = 0\nthreads = 1\noutput_flag = false\nlog_to_console = false\n"
-    )
+    # Built with pywraplp, solved by HiGHS through highspy (planner.optimise.highs_mip),
+    # which keeps the best plan when the node limit stops it and prints nothing.
+    solver = pywraplp.Solver("count", pywraplp.Solver.CBC_MIXED_INTEGER_PROGRAMMING)
     inf = solver.infinity()
-    lam = [solver.NumVar(0.0, 1.0, "") for _ in range(nc)]
+    lam = [solver.IntVar(0.0, 1.0, "") if whole else solver.NumVar(0.0, 1.0, "") for _ in range(nc)]
     objective = solver.Objective()
     for c in range(nc):
         objective.SetCoefficient(lam[c], float(weight[c]) * price)
@@ -342,11 +353,28 @@ def plan_count_moves(
             soft_lo.SetCoefficient(dn, 1.0)
             soft_hi.SetCoefficient(up, -1.0)
     objective.SetMinimization()
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    # Start: no move, every territory already inside the aimed bands counted.
+    now_in = np.all((v >= lo_aim - 1e-9) & (v <= hi_aim + 1e-9), axis=1)
+    hint_vars = list(lam) + [z[t] for t in range(k) if z[t] is not None]
+    hint_vals = [0.0] * nc + [float(now_in[t]) for t in range(k) if z[t] is not None]
+    outcome = solve_with_highs(
+        solver,
+        node_limit=nodes,
+        hint=(hint_vars, hint_vals),
+        rel_gap=COUNT_GAP,
+        wall_limit=COUNT_SAFETY_S,
+        cancelled=cancelled,
+        options=COUNT_HIGHS_OPTIONS,
+    )
+    if stats is not None:
+        stats["lp_iterations"] = outcome.lp_iterations
+        stats["nodes"] = outcome.nodes
+        stats["optimal"] = int(outcome.status == "optimal")
+    if outcome.values is None:
         return out, -1
-    out = np.array([lam[c].solution_value() for c in range(nc)])
-    counted = sum(1 for t in range(k) if z[t] is not None and z[t].solution_value() > 0.5)
+    got = outcome.values
+    out = np.clip(np.array([got[lam[c].index()] for c in range(nc)]), 0.0, 1.0)
+    counted = sum(1 for t in range(k) if z[t] is not None and got[z[t].index()] > 0.5)
     return out, counted
 
 

@@ -7,6 +7,7 @@ import itertools
 import math
 
 import numpy as np
+import pytest
 
 from planner.optimise.districting import WORK_PER_SECOND, work_ticks
 from planner.optimise.districting.problem import Problem, band_z
@@ -125,3 +126,117 @@ def test_recombination_charges_its_measured_cost_and_stops_at_its_limit() -> Non
     recombine(dataclasses.replace(prob, rng=np.random.default_rng(0)), start, stop)
     # It stops within one round's fixed charge of its limit.
     assert work_ticks() <= stop + 2 * CPU_PER_ROUND * WORK_PER_SECOND
+
+
+def sparse_grid(rows: int, cols: int, seed: int) -> tuple[Adjacency, np.ndarray, np.ndarray]:
+    """A grid thinned to a random spanning tree plus a few other edges (mean degree about
+    2.3, articulation points everywhere, as the sparse grid-like graphs of the benchmark),
+    with three measures per unit."""
+    rng = np.random.default_rng(seed)
+    full, xy = grid(rows, cols)
+    edges = full.edges()[rng.permutation(len(full.edges()))]
+    parent = list(range(rows * cols))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    tree, rest = [], []
+    for i, j in edges.tolist():
+        if find(i) != find(j):
+            parent[find(i)] = find(j)
+            tree.append((i, j))
+        else:
+            rest.append((i, j))
+    adj = Adjacency.from_edges(rows * cols, np.array(tree + rest[: rows * cols // 6]))
+    accounts = rng.poisson(6.0, rows * cols) + 1.0
+    x = np.column_stack(
+        [
+            accounts * rng.uniform(0.6, 1.8, len(accounts)),
+            accounts * rng.lognormal(0, 0.6, len(accounts)),
+            accounts,
+        ]
+    )
+    return adj, xy, x
+
+
+def test_create_mode_out_of_band_gives_the_recombination_the_second_half(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.optimise.districting import optimise_territories, recombination
+
+    adj, xy, x = sparse_grid(12, 12, seed=1)
+    calls: list[tuple[float, float, int]] = []
+    repair = recombination.recombine
+
+    def recorded(prob: Problem, assignment: np.ndarray, work_limit: float) -> np.ndarray:
+        missed = int(
+            np.count_nonzero(
+                np.abs(band_z(State(prob, assignment).values, prob.lower, prob.upper)) > 1 + 1e-9
+            )
+        )
+        calls.append((work_ticks(), work_limit, missed))
+        return repair(prob, assignment, work_limit)
+
+    monkeypatch.setattr(recombination, "recombine", recorded)
+    limit = 2.0
+    start = work_ticks()
+    # Bands of +/-0.2 %: out of reach of single moves on this graph for the whole limit.
+    optimise_territories(x, adj, xy, 4, tolerance=0.002, seed=0, time_limit=limit, exact=False)
+    assert len(calls) == 1
+    at, until, missed = calls[0]
+    assert missed > 0
+    # The search ends at the share (one descent's overshoot at most); the rest is the repair's.
+    share = recombination.MISSED_PERSIST_SHARE
+    assert (at - start) / WORK_PER_SECOND < (share + 0.1) * limit
+    assert math.isclose((until - start) / WORK_PER_SECOND, limit)
+    # In band, the recombination keeps its three quarters (and the search its time) as before.
+    calls.clear()
+    start = work_ticks()
+    optimise_territories(x, adj, xy, 4, tolerance=0.3, seed=0, time_limit=limit, exact=False)
+    assert len(calls) == 1 and calls[0][2] == 0
+    assert math.isclose((calls[0][1] - start) / WORK_PER_SECOND, 0.75 * limit)
+
+
+def test_create_mode_out_of_band_repairs_more_than_the_search_alone() -> None:
+    from planner.optimise.districting import optimise_territories
+
+    adj, xy, x = sparse_grid(12, 12, seed=0)
+
+    def excess(recombine: bool | None) -> float:
+        result = optimise_territories(
+            x, adj, xy, 5, tolerance=0.05, seed=0, time_limit=3.0, recombine=recombine, exact=False
+        )
+        assert result.contiguous.all()
+        return float(np.maximum(np.abs(result.deviation_pct) - 5.0, 0.0).sum())
+
+    alone = excess(False)
+    assert alone > 0.0, "the search alone meets every band: the test shows nothing"
+    # Half the limit of kicks, then soft-band re-splits: the same time, far less outside.
+    assert excess(None) < 0.6 * alone
+
+
+def test_soft_band_repair_gives_the_same_plan_under_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.optimise.districting import optimise_territories, recombination
+    from tests.optimise.test_reproducible import quiet_and_busy
+
+    soft: list[bool] = []
+    split = recombination.split_exact
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        soft.append(bool(args[4] if len(args) > 4 else kwargs.get("soft", False)))
+        return split(*args, **kwargs)
+
+    monkeypatch.setattr(recombination, "split_exact", counted)
+    adj, xy, x = sparse_grid(12, 12, seed=1)
+
+    def run() -> np.ndarray:
+        return optimise_territories(
+            x, adj, xy, 5, tolerance=0.05, seed=0, time_limit=2.0, exact=False
+        ).assignment
+
+    quiet, busy = quiet_and_busy(run)
+    assert any(soft), "the run did not reach the soft-band re-splits"
+    assert np.array_equal(quiet, busy)

@@ -211,3 +211,24 @@ def test_counted_transfers_cut_by_their_work_give_the_same_plan_under_load() -> 
     quiet, busy = quiet_and_busy(run)
     assert np.array_equal(quiet, busy)
     assert not np.array_equal(quiet, run(0.0))
+
+
+def test_the_whole_counting_programme_cut_by_its_node_limit_gives_the_same_plan_under_load() -> (
+    None
+):
+    from planner.optimise.transfer import plan_count_moves
+    from tests.optimise.test_transfer import counting_case
+
+    _, args, kw, _, _ = counting_case()
+    stats: list[dict[str, int]] = []
+
+    def run(nodes: int = 2) -> np.ndarray:
+        got: dict[str, int] = {}
+        share, counted = plan_count_moves(*args, **kw, whole=True, aim=0.6, nodes=nodes, stats=got)
+        stats.append(got)
+        return np.append(share, counted)
+
+    quiet, busy = quiet_and_busy(run)
+    assert np.array_equal(quiet, busy)
+    assert stats[0] == stats[1]
+    assert stats[0]["optimal"] == 0  # cut by the node limit, not a proven optimum

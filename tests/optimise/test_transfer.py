@@ -288,3 +288,97 @@ def test_the_counting_programme_stops_when_its_counted_work_is_spent() -> None:
     left = [1e12]
     transfer_rounds(counted, count_rounds=8, count_work=left)
     assert left[0] < 1e12
+
+
+def counting_case() -> tuple[BoundaryRepair, tuple, dict, np.ndarray, int]:
+    """The block plan after a regional change (14 of 24 in band), 10 % budget, 25 % per rep."""
+    adj, xy, x0, a, k = block_plan()
+    x = market_change(x0, xy, (80.0, 80.0))
+    target = np.tile(x.sum(axis=0) / k, (k, 1))
+    lo, hi = target * 0.9, target * 1.1
+    weight = x[:, 2]
+    repair = BoundaryRepair(
+        adj,
+        x,
+        a.copy(),
+        k,
+        lo,
+        hi,
+        current=a,
+        dweight=weight,
+        budget=0.1 * weight.sum(),
+        churn_budget=np.full(k, 0.25 * weight.sum() / k),
+    )
+    units, frm, to, passed, parent = repair.border_moves()
+    args = (repair.values(), lo, hi, units, frm, to, passed, weight[units])
+    kw = {"budget": repair.budget, "churn_left": repair.churn_budget - repair.churn}
+    kw["parent"] = parent
+    return repair, args, kw, x, int(in_band(x, a, k, lo, hi).sum())
+
+
+def test_the_whole_counting_programme_keeps_its_plan_when_the_node_limit_stops_it() -> None:
+    _, args, kw, _, now = counting_case()
+    assert now == 14
+    # Stopped before any node: the start it was given (no move; the territories in band
+    # now counted) is kept, not lost (OR-Tools' wrapper returned no solution there).
+    stats: dict[str, int] = {}
+    share, counted = plan_count_moves(*args, **kw, whole=True, aim=1.0, nodes=0, stats=stats)
+    assert (counted, stats["nodes"], stats["optimal"]) == (now, 0, 0)
+    assert not share.any()
+    # With nodes to spend: whole moves (no fraction) that bring every territory in.
+    share, counted = plan_count_moves(*args, **kw, whole=True, aim=1.0, stats=stats)
+    assert counted == 24 and stats["optimal"] == 1
+    assert np.all((np.abs(share) < 1e-9) | (np.abs(share - 1.0) < 1e-9))
+
+
+def test_whole_counting_rounds_make_their_plan_and_stop_without_counted_work() -> None:
+    repair, _, _, x, now = counting_case()
+    k = repair.k
+    lo, hi = repair.mid - repair.half, repair.mid + repair.half
+    start = repair.assignment()
+    assert transfer_rounds(repair, count_rounds=4, count_work=[0.0], whole=True) == 0
+    assert np.array_equal(repair.assignment(), start)
+    left = [1e12]
+    made = transfer_rounds(repair, count_rounds=4, count_work=left, whole=True)
+    assert made > 0 and left[0] < 1e12
+    after = repair.assignment()
+    assert in_band(x, after, k, lo, hi).sum() > now
+    assert (repair.churn <= repair.churn_budget + 1e-9).all()
+    assert repair.spent <= repair.budget + 1e-9
+    assert territory_pieces(repair_adjacency(repair), after, k).tolist() == [1] * k
+
+
+def repair_adjacency(repair: BoundaryRepair) -> Adjacency:
+    return Adjacency.from_edges(len(repair.lists), repair.edges)
+
+
+def test_the_counting_programme_prints_nothing() -> None:
+    """HiGHS prints a banner when the first solver of a process is made: a process of its
+    own, so nothing else has made one before."""
+    code = (
+        "from tests.optimise.test_transfer import counting_case\n"
+        "from planner.optimise.transfer import plan_count_moves\n"
+        "_, args, kw, _, _ = counting_case()\n"
+        "assert plan_count_moves(*args, **kw)[1] >= 0\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout == ""
+
+
+def test_solve_with_highs_refuses_an_unknown_option() -> None:
+    from ortools.linear_solver import pywraplp
+
+    from planner.optimise.highs_mip import solve_with_highs
+
+    solver = pywraplp.Solver("t", pywraplp.Solver.CBC_MIXED_INTEGER_PROGRAMMING)
+    v = solver.IntVar(0.0, 3.0, "")
+    solver.Maximize(v)
+    got = solve_with_highs(solver, node_limit=10, options={"mip_heuristic_run_rins": False})
+    assert got.status == "optimal" and got.objective == pytest.approx(3.0)
+    with pytest.raises(ValueError, match="no_such_option"):
+        solve_with_highs(solver, node_limit=10, options={"no_such_option": 1})

@@ -28,7 +28,10 @@ run take 68 s of CPU.
 A group with a territory out of band is re-split too, with the bands soft: the split then
 minimises the distance outside the bands (in half-widths, as the search's violation), so a
 surplus on one side of a border can pay a shortfall on the other by whole subtrees, which
-single moves on a sparse graph (articulation points everywhere) cannot do.
+single moves on a sparse graph (articulation points everywhere) cannot do. In create mode
+``solver.py`` stops the local search and its kicks at ``MISSED_PERSIST_SHARE`` of the limit
+while bands are missed and gives this repair the rest; until every band is met only the
+groups out of band are re-split.
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ CPU_PER_CUT_TERM = 3e-5
 #: (the model's bands are narrowed by the rounding's largest sum, about 0.5 % of a
 #: half-width on 200 units; a split is kept only when the true score improves).
 SOFT_SCALE = 10_000
+SOFT_MIN_HALF = 1e-3
 
 
 def charge_solve(deterministic_time: float) -> None:
@@ -104,6 +108,13 @@ def solve_budget(work_limit: float, cap: float) -> float:
     left = (work_limit - WORK.ticks) / WORK_PER_SECOND - CPU_PER_ROUND
     return min(cap, left / SOLVE_CPU_PER_DETERMINISTIC_SECOND)
 
+
+#: Create mode, bands missed after the local search's restarts: the kicks (``persist``) end at
+#: this share of the time limit and the recombination gets the rest (see ``solver.py``).
+MISSED_PERSIST_SHARE = 0.5
+
+#: While any band is missed, only groups with a territory out of band are re-split.
+REPAIR_FIRST = True
 
 #: With soft bands only units this many steps or fewer from another territory of the group
 #: may change, first the nearer, then (if that did not improve) the farther: a core anchored
@@ -194,6 +205,9 @@ def recombine(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             # A group out of band is split with soft bands (least distance outside them),
             # first near its borders only, then deeper.
             soft = not in_band[list(group)].all()
+            if REPAIR_FIRST and not soft and not in_band[prob.active].all():
+                # While bands are missed, only the groups that can repair them.
+                continue
             members = np.isin(best, group)
             units = int(np.count_nonzero(members))
             if units > MAX_SUBPROBLEM_UNITS:
@@ -276,9 +290,12 @@ def split_exact(
         col = prob.x[pool, j]
         total = max(float(col.sum()), 1e-12)
         if soft:
-            # One half-width (the group's narrowest) is SOFT_SCALE units.
-            half = float(np.min(np.maximum(prob.upper[terr, j] - prob.lower[terr, j], 0.0))) / 2
-            s = SOFT_SCALE / max(half, 1e-9 * total, 1e-12)
+            # One half-width (the group's narrowest) is SOFT_SCALE units; a band narrower
+            # than SOFT_MIN_HALF of its middle (tolerance 0) counts as that wide, or the
+            # scaled measures overflow CP-SAT's 64-bit sums and no split is found.
+            lo_t, hi_t = prob.lower[terr, j], prob.upper[terr, j]
+            halves = np.maximum(0.5 * (hi_t - lo_t), SOFT_MIN_HALF * np.abs(0.5 * (lo_t + hi_t)))
+            s = SOFT_SCALE / max(float(np.min(halves)), 1e-9 * total, 1e-12)
         else:
             integral = np.allclose(col, np.round(col)) and total < 2**40
             s = 1.0 if integral else 1e7 / total

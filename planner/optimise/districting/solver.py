@@ -179,7 +179,9 @@ def optimise_territories(
     recombine : bool, optional
         Re-split adjacent pairs and triples of territories exactly (see
         :mod:`.recombination`) until no split improves or three quarters of ``time_limit``
-        are used. Default: in create mode without travel, up to ``RECOMBINE_MAX_UNITS``
+        are used; while bands are missed in create mode, the search stops at half the limit
+        and the recombination repairs the bands (soft-band re-splits) until its end.
+        Default: in create mode without travel, up to ``RECOMBINE_MAX_UNITS``
         movable units (above that a pair of territories is too large a subproblem for a
         fraction of a second, and the local search's plans are already close). With the
         ``cut_edges`` objective and contiguity required this is the exact large-neighbourhood
@@ -412,6 +414,20 @@ def optimise_territories(
     budgeted = mode is not Mode.CREATE and cur is not None and math.isfinite(budget)
     if border_model is None:
         border_model = start_from is None
+    n_free = int(np.count_nonzero(movable))
+    if recombine is None:
+        recombine = mode is Mode.CREATE and travel is None and n_free <= RECOMBINE_MAX_UNITS
+    # Create mode with recombination (not the exact search of the cut-edge objective): while
+    # bands are missed, the local search and its kicks end at a share of the limit and the
+    # recombination, whose soft-band re-splits move whole subtrees across a border, gets the
+    # rest; on sparse graphs single moves and kicks stall out of band for the whole limit.
+    repairable = (
+        bool(recombine)
+        and mode is Mode.CREATE
+        and contiguity != "preferred"
+        and not (objective == "cut_edges" and contiguity == "required")
+    )
+    repair_at = work_start + recombination.MISSED_PERSIST_SHARE * time_limit * WORK_PER_SECOND
     if budgeted and border_model:
         if state is not None:
             state.report(0.1, "territories: mixed-integer model of the borders")
@@ -420,11 +436,19 @@ def optimise_territories(
         assignment = local_search(prob, assignment if mip is None else mip, progress=(0.5, 0.8))
     elif budgeted:
         assignment = soft_budget_search(prob, assignment, progress=(0.1, 0.8))
+    elif repairable:
+        run_limit = prob.work_limit
+        prob.work_limit = min(run_limit, repair_at)
+        try:
+            assignment = local_search(prob, assignment, progress=(0.1, 0.5))
+        finally:
+            prob.work_limit = run_limit
+            prob.stopped = bool(prob.state is not None and prob.state.is_cancelled())
+        if not bands_missed_of(prob, assignment) and WORK.ticks >= repair_at:
+            # Cut short in band: the search goes on as it did without the share.
+            assignment = local_search(prob, assignment, progress=(0.1, 0.5))
     else:
         assignment = local_search(prob, assignment, progress=(0.1, 0.5))
-    n_free = int(np.count_nonzero(movable))
-    if recombine is None:
-        recombine = mode is Mode.CREATE and travel is None and n_free <= RECOMBINE_MAX_UNITS
     # Fewest cut edges, contiguous: the exact large-neighbourhood search repairs bands and
     # improves far more per unit of work than restarts and kicks of the local search, so
     # those get a small share (restarts) or none (persist).
@@ -452,8 +476,10 @@ def optimise_territories(
     persist_until = work_start + (0.75 if exact else 1.0) * time_limit * WORK_PER_SECOND
     if contiguity == "preferred":
         persist_until = work_start + 0.6 * time_limit * WORK_PER_SECOND
+    repair = repairable and bands_missed_of(prob, assignment) > 0
     if not use_lns:
-        assignment = persist(prob, assignment, persist_until, progress=(0.5, 0.9))
+        until = min(persist_until, repair_at) if repair else persist_until
+        assignment = persist(prob, assignment, until, progress=(0.5, 0.9))
     if contiguity == "preferred" and not prob.out_of_time() and bands_missed_of(prob, assignment):
         if state is not None:
             state.report(0.9, "territories: bands missed; letting territories split")
@@ -475,6 +501,9 @@ def optimise_territories(
             stop_at = work_start + LNS_SHARE * time_limit * WORK_PER_SECOND
             assignment = lns.exact_lns(prob, assignment, stop_at)
         else:
+            if repair and bands_missed_of(prob, assignment) > 0:
+                # Bands still missed: the recombination repairs them until the end.
+                stop_at = persist_until
             assignment = recombination.recombine(prob, assignment, stop_at)
 
     proven = proven_infeasible = False
