@@ -853,20 +853,25 @@ def optimise_decomposed(
 
     # 5. Boundary repair.
     report(0.9, "repairing the bands across part borders")
-    repair = BoundaryRepair(
-        adjacency,
-        x,
-        assignment,
-        k,
-        lo,
-        hi,
-        fixed=fixed,
-        current=cur,
-        dweight=dweight,
-        budget=budget_total,
-        churn_budget=churn,
-        travel=travel,
-    )
+
+    def repair_from(start: IntArray) -> BoundaryRepair:
+        # The repair (and its transfers) on the whole budget and per-rep limit.
+        return BoundaryRepair(
+            adjacency,
+            x,
+            start,
+            k,
+            lo,
+            hi,
+            fixed=fixed,
+            current=cur,
+            dweight=dweight,
+            budget=budget_total,
+            churn_budget=churn,
+            travel=travel,
+        )
+
+    repair = repair_from(assignment)
     best = _Best(repair, lo, hi)
     if not cancelled and rebalance and cur is not None:
         transfers += transfer_rounds(
@@ -884,20 +889,7 @@ def optimise_decomposed(
         # Whole-unit counting rounds from the best alignment, in place of the repair and
         # the transfers after it: the repair lowers how far territories lie out of band,
         # which lowered the count on the national plan (231 -> 204, docs/optimiser.md).
-        repair = BoundaryRepair(
-            adjacency,
-            x,
-            best.assignment,
-            k,
-            lo,
-            hi,
-            fixed=fixed,
-            current=cur,
-            dweight=dweight,
-            budget=budget_total,
-            churn_budget=churn,
-            travel=travel,
-        )
+        repair = repair_from(best.assignment)
         transfers += transfer_rounds(
             repair,
             rounds=TRANSFER_WHOLE_ROUNDS,
