@@ -49,6 +49,7 @@ import time
 
 import numpy as np
 
+from planner.models.graph import n_pieces
 from planner.models.graph import pieces as graph_pieces
 from planner.optimise.districting.anchors import anchored
 from planner.optimise.districting.problem import (
@@ -524,18 +525,7 @@ def _restart_sets(
 
 def connected(lists: list[list[int]], plan: IntArray, t: int) -> bool:
     """Whether territory ``t``'s units form one connected piece (True when it has none)."""
-    members = np.flatnonzero(plan == t).tolist()
-    if not members:
-        return True
-    seen = {members[0]}
-    stack = [members[0]]
-    while stack:
-        i = stack.pop()
-        for j in lists[i]:
-            if j not in seen and plan[j] == t:
-                seen.add(j)
-                stack.append(j)
-    return len(seen) == len(members)
+    return n_pieces(lists, np.flatnonzero(plan == t).tolist()) <= 1
 
 
 def _anchor_restart(

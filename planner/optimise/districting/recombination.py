@@ -113,9 +113,6 @@ def solve_budget(work_limit: float, cap: float) -> float:
 #: this share of the time limit and the recombination gets the rest (see ``solver.py``).
 MISSED_PERSIST_SHARE = 0.5
 
-#: While any band is missed, only groups with a territory out of band are re-split.
-REPAIR_FIRST = True
-
 #: With soft bands only units this many steps or fewer from another territory of the group
 #: may change, first the nearer, then (if that did not improve) the farther: a core anchored
 #: in each territory keeps the splits CP-SAT finds in one piece (few rounds of cuts).
@@ -205,7 +202,7 @@ def recombine(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             # A group out of band is split with soft bands (least distance outside them),
             # first near its borders only, then deeper.
             soft = not in_band[list(group)].all()
-            if REPAIR_FIRST and not soft and not in_band[prob.active].all():
+            if not soft and not in_band[prob.active].all():
                 # While bands are missed, only the groups that can repair them.
                 continue
             members = np.isin(best, group)
@@ -342,6 +339,17 @@ def split_exact(
         for r in range(1, len(terr)):
             for pos, i in enumerate(pool):
                 model.add(xv[i, terr[r]] <= sum(xv[j, terr[r - 1]] for j in pool[:pos]))
+
+    def cut_vars() -> list[cp_model.IntVar]:
+        # One Boolean per edge of the group, true when its ends are in different territories.
+        out = []
+        for i, j in edges:
+            c = model.new_bool_var(f"c{i}_{j}")
+            for t in terr:
+                model.add(var(i, t) - var(j, t) <= c)
+            out.append(c)
+        return out
+
     if soft:
         # Each unit needs a neighbour in its territory (a territory's part of the group has
         # more than one unit): without it the bands alone leave scattered single units,
@@ -351,12 +359,7 @@ def split_exact(
         # Least distance outside the bands first; among those, the run's objective, so the
         # split is compact (a scattered one needs many rounds of cuts to become connected).
         if prob.objective == "cut_edges":
-            tie = []
-            for i, j in edges:
-                c = model.new_bool_var(f"c{i}_{j}")
-                for t in terr:
-                    model.add(var(i, t) - var(j, t) <= c)
-                tie.append((1, c))
+            tie = [(1, c) for c in cut_vars()]
             spread = len(edges)
         else:
             cost = np.round(State(prob, hint).dcost * 1000).astype(np.int64)
@@ -366,13 +369,7 @@ def split_exact(
         weight = spread + 1
         model.minimize(weight * sum(outside) + sum(c * v for c, v in tie))
     elif prob.objective == "cut_edges":
-        cuts = []
-        for i, j in edges:
-            c = model.new_bool_var(f"c{i}_{j}")
-            for t in terr:
-                model.add(var(i, t) - var(j, t) <= c)
-            cuts.append(c)
-        model.minimize(sum(cuts))
+        model.minimize(sum(cut_vars()))
     else:
         st = State(prob, hint)
         cost = np.round(st.dcost * 1000).astype(np.int64)
