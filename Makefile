@@ -52,7 +52,6 @@ lock:
 	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
 	{ sed -n '/^#/p' constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt && rm -rf .venv-lock
-	touch constraints.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
