@@ -300,3 +300,28 @@ def test_the_local_search_before_the_exact_search_is_charged_at_its_cpu_rate(
     # The same deterministic local search both times: only its charge differs.
     assert charged == pytest.approx(LNS_LOCAL_SEARCH_RATE * counted_in_full)
     assert LNS_LOCAL_SEARCH_RATE < 1.0
+
+
+def test_the_exact_phase_never_returns_a_plan_worse_than_the_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.optimise.districting import solver
+
+    adj, xy = grid(4, 4)
+    x = np.ones(16)
+    calls: list[int] = []
+
+    def worse(prob, hint):  # type: ignore[no-untyped-def]
+        # A contiguous, balanced plan with 8 cut edges (the search finds 4), as CP-SAT
+        # returns when its limit cuts it before it has completed the hint.
+        calls.append(cut_count(prob.lists, hint))
+        comb = np.array([0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 1])
+        assert contiguous(adj, comb, 2) and cut_edges(adj, comb) == 8
+        return comb, False, False
+
+    monkeypatch.setattr(solver, "solve_exact", worse)
+    result = optimise_territories(
+        x, adj, xy, 2, tolerance=0.0, objective="cut_edges", seed=1, time_limit=2.0, exact=True
+    )
+    assert calls and result.feasible
+    assert cut_edges(adj, result.assignment) == calls[0] == 4
