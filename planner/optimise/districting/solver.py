@@ -526,6 +526,7 @@ def optimise_territories(
             exact_assignment is not None
             and not proven
             and objective == "cut_edges"
+            and prob.current is None  # no disruption terms: the model minimises cut edges only
             and lns.cut_count(prob.lists, exact_assignment) > lns.cut_count(prob.lists, assignment)
             and lns.in_band(prob, assignment)
             and (
