@@ -275,9 +275,9 @@ def test_the_local_search_before_the_exact_search_is_charged_at_its_cpu_rate(
 
     def record(prob, assignment, work_limit):  # type: ignore[no-untyped-def]
         counted.append(work_ticks() - (prob.work_limit - 3.0 * WORK_PER_SECOND))
-        return assignment
+        return assignment, False
 
-    monkeypatch.setattr(lns, "exact_lns", record)
+    monkeypatch.setattr(lns, "exact_lns_proven", record)
 
     def run() -> None:
         optimise_territories(

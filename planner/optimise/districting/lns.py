@@ -51,6 +51,7 @@ import numpy as np
 
 from planner.models.graph import n_pieces
 from planner.models.graph import pieces as graph_pieces
+from planner.optimise.districting import whole_mip
 from planner.optimise.districting.anchors import anchored
 from planner.optimise.districting.problem import (
     WORK,
@@ -90,6 +91,10 @@ HARD_LIMIT = 8.0
 #: proven optimal within the limit and one improved (57 -> 56). With four territories
 #: (k = 4) the quadruple is the whole problem.
 QUADRUPLES = True
+#: Share of the work left after the first descent that the whole-problem model on HiGHS
+#: may take when at most ``whole_mip.MAX_TERRITORIES`` territories are active (it proved
+#: three-territory county graphs in 15-37 s of CPU; see :mod:`.whole_mip`).
+WHOLE_MIP_SHARE = 0.6
 #: Groups larger than this many units are skipped.
 MAX_GROUP_UNITS = 160
 #: Perturbations without a gain before the walk goes back to the best plan.
@@ -450,7 +455,16 @@ def in_band(prob: Problem, plan: IntArray) -> bool:
 def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArray:
     """Fewest cut edges by exact descent and perturbation (see the module's docstring) until
     ``work_limit`` on the work counter. Returns the best plan (``assignment`` if nothing
-    better, contiguous and in band, was found).
+    better, contiguous and in band, was found); :func:`exact_lns_proven` also says whether
+    it was proven optimal."""
+    return exact_lns_proven(prob, assignment, work_limit)[0]
+
+
+def exact_lns_proven(
+    prob: Problem, assignment: IntArray, work_limit: float
+) -> tuple[IntArray, bool]:
+    """:func:`exact_lns`, and whether the plan it returns was proven optimal (a group holding
+    every territory the bands do not decide was solved to optimality).
 
     Anchors (:mod:`.anchors`): a territory the bands decide is fixed for the search and takes
     no part in its groups; an anchored territory with few feasible sets takes one of them
@@ -459,7 +473,7 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
     :func:`_anchor_restart`).
     """
     if prob.k < 2:
-        return assignment
+        return assignment, False
     decided, choices = anchored(prob, assignment) if in_band(prob, assignment) else ([], {})
     n_territories = int(np.count_nonzero(prob.active))
     movable, active = prob.movable.copy(), prob.active.copy()
@@ -468,9 +482,9 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             prob.movable[members] = False
             prob.active[t] = False
         if int(np.count_nonzero(prob.active)) < 2:
-            return assignment
+            return assignment, False
         if not choices:
-            return _exact_lns(prob, assignment, work_limit, choices, n_territories)[0]
+            return _exact_lns(prob, assignment, work_limit, choices, n_territories)
         start = WORK.ticks
         best, proven = _exact_lns(
             prob,
@@ -480,7 +494,7 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
             n_territories,
         )
         if proven:
-            return best
+            return best, True
         best_cuts = cut_count(prob.lists, best)
         candidates = _restart_sets(prob, best, choices)
         for pos, (t, chosen_set) in enumerate(candidates):
@@ -495,7 +509,7 @@ def exact_lns(prob: Problem, assignment: IntArray, work_limit: float) -> IntArra
         if not prob.out_of_time() and WORK.ticks < work_limit:
             # No restart was possible (or none kept the bands): the search goes on.
             best = _exact_lns(prob, best, work_limit, choices, n_territories)[0]
-        return best
+        return best, False
     finally:
         prob.movable[:] = movable
         prob.active[:] = active
@@ -605,6 +619,16 @@ def _exact_lns(
     best_cuts = cut_count(prob.lists, best)
     if descent.global_optimal or not in_band(prob, best):
         return best, descent.global_optimal
+    if len(descent.active) <= whole_mip.MAX_TERRITORIES and not prob.out_of_time():
+        # Few territories: the whole problem on HiGHS, which proves what CP-SAT does not.
+        out, proven = whole_mip.solve_whole(
+            prob, best, WORK.ticks + WHOLE_MIP_SHARE * max(work_limit - WORK.ticks, 0.0)
+        )
+        if out is not None and in_band(prob, out) and cut_count(prob.lists, out) <= best_cuts:
+            if proven:
+                return out, True
+            if cut_count(prob.lists, out) < best_cuts:
+                best, best_cuts = out, cut_count(prob.lists, out)
     current, current_cuts = best, best_cuts
     stale = 0
     # Plans whose hard groups and quadruples were solved (by the first descent when it went deep).

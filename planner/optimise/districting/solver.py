@@ -453,6 +453,7 @@ def optimise_territories(
     # improves far more per unit of work than restarts and kicks of the local search, so
     # those get a small share (restarts) or none (persist).
     use_lns = bool(recombine) and objective == "cut_edges" and contiguity == "required"
+    lns_proven = False
     if mode is Mode.CREATE:
         assignment = restart_search(
             prob,
@@ -499,7 +500,7 @@ def optimise_territories(
             # Exact large-neighbourhood search: pairs and triples re-split to optimality,
             # perturbed and descended again, for the time the exact model does not need.
             stop_at = work_start + LNS_SHARE * time_limit * WORK_PER_SECOND
-            assignment = lns.exact_lns(prob, assignment, stop_at)
+            assignment, lns_proven = lns.exact_lns_proven(prob, assignment, stop_at)
         else:
             if repair and bands_missed_of(prob, assignment) > 0:
                 # Bands still missed: the recombination repairs them until the end.
@@ -507,6 +508,9 @@ def optimise_territories(
             assignment = recombination.recombine(prob, assignment, stop_at)
 
     proven = proven_infeasible = False
+    if lns_proven:
+        # The search solved a group holding every territory to optimality: nothing to add.
+        proven, exact = True, False
     if exact and not prob.out_of_time():
         if state is not None:
             state.report(0.8, "territories: exact model")
