@@ -133,3 +133,48 @@ def test_the_search_proves_a_three_territory_optimum_with_the_model(
     )
     assert result.feasible and result.proven_optimal
     assert calls == [True]
+
+
+def test_a_triple_cp_sat_cannot_settle_is_solved_on_highs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.optimise.districting import lns
+
+    adj, _ = grid(4, 6)
+    x = np.random.default_rng(5).integers(1, 10, size=24).astype(float)
+    k = 4
+    lower, upper = x.sum() / k * 0.9, x.sum() / k * 1.1
+    prob = cut_problem(adj, x, k, lower, upper)
+    split = lns.split_flow
+    triples: list[tuple[int, ...]] = []
+
+    def no_triples(prob, plan, group, limit, **kwargs):  # type: ignore[no-untyped-def]
+        if len(group) >= 3:
+            return None, False  # CP-SAT cut by its limit on every triple
+        return split(prob, plan, group, limit, **kwargs)
+
+    solve = whole_mip.solve_whole
+
+    def counted(prob, plan, work_limit, group=None):  # type: ignore[no-untyped-def]
+        triples.append(group)
+        return solve(prob, plan, work_limit, group=group)
+
+    # A contiguous plan in band, far from the fewest cut edges: a split with random weights.
+    rng = np.random.default_rng(0)
+    weights = {(i, j): int(rng.integers(1, 11)) for i in range(24) for j in prob.lists[i] if i < j}
+    start, _ = split(prob, np.repeat(np.arange(4), 6), (0, 1, 2, 3), 10.0, weights=weights)
+    assert start is not None
+    monkeypatch.setattr(lns, "split_flow", no_triples)
+    monkeypatch.setattr(whole_mip, "solve_whole", counted)
+    descent = lns._Descent(prob)
+    descent.max_level = 4
+    out = descent.run(start, work_ticks() + 200 * WORK_PER_SECOND)
+    assert triples and all(g is not None and len(g) == 3 for g in triples)
+    assert contiguous(adj, out, k) and in_band(x, out, k, lower, upper)
+    # Every connected triple of the result is now settled: HiGHS finds nothing better.
+    monkeypatch.setattr(whole_mip, "solve_whole", solve)
+    nbrs = lns.territory_graph(prob.lists, out, set(range(k)))
+    for group in lns.groups_of(nbrs, 3):
+        better, proven = whole_mip.solve_whole(
+            prob, out, work_ticks() + 60 * WORK_PER_SECOND, group=group
+        )
+        assert proven and better is not None
+        assert cut_edges(adj, better) == cut_edges(adj, out)

@@ -101,9 +101,11 @@ def _fixings(
     return rootless, rooted
 
 
-def solve_whole(prob: Problem, plan: IntArray, work_limit: float) -> tuple[IntArray | None, bool]:
-    """Fewest cut edges over the active territories, from ``plan`` (their units, in band and
-    contiguous) until ``work_limit`` on the work counter. Returns ``(plan or None,
+def solve_whole(
+    prob: Problem, plan: IntArray, work_limit: float, group: tuple[int, ...] | None = None
+) -> tuple[IntArray | None, bool]:
+    """Fewest cut edges over the active territories (or those of ``group``), from ``plan``
+    (their units, in band and contiguous) until ``work_limit`` on the work counter. Returns ``(plan or None,
     proven optimal)``: the model's best plan when it has fewer cut edges than ``plan`` or
     is proven optimal, else None. Only for interchangeable territories (every unit movable,
     the same bands) and measures that are not negative; otherwise ``(None, False)``."""
@@ -111,7 +113,7 @@ def solve_whole(prob: Problem, plan: IntArray, work_limit: float) -> tuple[IntAr
 
     from planner.optimise.highs_mip import solve_with_highs
 
-    terr = [int(t) for t in np.flatnonzero(prob.active)]
+    terr = [int(t) for t in np.flatnonzero(prob.active)] if group is None else list(group)
     pool = np.flatnonzero(np.isin(plan, terr)).tolist()
     n_t, n = len(terr), len(pool)
     if n_t < 2 or not n:
