@@ -14,7 +14,8 @@ from planner.optimise.districting import (
     work_ticks,
 )
 from planner.optimise.districting.lns import split_flow
-from planner.optimise.graph import cut_edges
+from planner.optimise.districting.problem import Problem
+from planner.optimise.graph import Adjacency, cut_edges
 from tests.optimise.test_districting import grid
 from tests.optimise.test_districting_lns import brute_force, contiguous, cut_problem
 from tests.optimise.test_reproducible import busy_machine
@@ -23,6 +24,16 @@ from tests.optimise.test_reproducible import busy_machine
 def in_band(x: np.ndarray, a: np.ndarray, k: int, lower: float, upper: float) -> bool:
     sums = np.bincount(a, weights=x, minlength=k)
     return bool(np.all((sums >= lower - 1e-9) & (sums <= upper + 1e-9)))
+
+
+def random_problem(
+    rows: int, cols: int, k: int, tolerance: float, seed: int, high: int = 10
+) -> tuple[Adjacency, np.ndarray, float, float, Problem]:
+    """A rows x cols grid with random whole measures and bands of +-``tolerance``."""
+    adj, _ = grid(rows, cols)
+    x = np.random.default_rng(seed).integers(1, high, size=rows * cols).astype(float)
+    lower, upper = x.sum() / k * (1 - tolerance), x.sum() / k * (1 + tolerance)
+    return adj, x, lower, upper, cut_problem(adj, x, k, lower, upper)
 
 
 @pytest.mark.parametrize(
@@ -48,11 +59,8 @@ def test_the_model_proves_the_brute_force_optimum_from_the_worst_plan(x: np.ndar
 
 
 def test_the_model_agrees_with_the_cp_sat_split_on_a_larger_grid() -> None:
-    adj, _ = grid(4, 6)
-    x = np.random.default_rng(3).integers(1, 10, size=24).astype(float)
     k = 3
-    lower, upper = x.sum() / k * 0.97, x.sum() / k * 1.03
-    prob = cut_problem(adj, x, k, lower, upper)
+    adj, x, lower, upper, prob = random_problem(4, 6, k, 0.03, seed=3)
     start = np.repeat(np.arange(3), 8)  # columns 0-1, 2-3, 4-5 of each row: not contiguous
     exact, exact_proven = split_flow(prob, start, (0, 1, 2), 60.0)
     assert exact is not None and exact_proven
@@ -85,11 +93,7 @@ def test_territories_that_are_not_interchangeable_are_left_to_the_search() -> No
 
 
 def test_the_node_limit_gives_the_same_outcome_and_charge_on_a_busy_machine() -> None:
-    adj, _ = grid(6, 7)
-    x = np.random.default_rng(11).integers(1, 20, size=42).astype(float)
-    k = 3
-    lower, upper = x.sum() / k * 0.995, x.sum() / k * 1.005
-    prob = cut_problem(adj, x, k, lower, upper)
+    _, _, _, _, prob = random_problem(6, 7, 3, 0.005, seed=11, high=20)
     plan = np.repeat(np.arange(3), 14)
     seed, _ = split_flow(prob, plan, (0, 1, 2), 5.0)
     assert seed is not None
@@ -138,11 +142,8 @@ def test_the_search_proves_a_three_territory_optimum_with_the_model(
 def test_a_triple_cp_sat_cannot_settle_is_solved_on_highs(monkeypatch: pytest.MonkeyPatch) -> None:
     from planner.optimise.districting import lns
 
-    adj, _ = grid(4, 6)
-    x = np.random.default_rng(5).integers(1, 10, size=24).astype(float)
     k = 4
-    lower, upper = x.sum() / k * 0.9, x.sum() / k * 1.1
-    prob = cut_problem(adj, x, k, lower, upper)
+    adj, x, lower, upper, prob = random_problem(4, 6, k, 0.1, seed=5)
     split = lns.split_flow
     triples: list[tuple[int, ...]] = []
 
