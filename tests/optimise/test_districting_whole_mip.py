@@ -179,3 +179,25 @@ def test_a_triple_cp_sat_cannot_settle_is_solved_on_highs(monkeypatch: pytest.Mo
         )
         assert proven and better is not None
         assert cut_edges(adj, better) == cut_edges(adj, out)
+
+
+def test_a_hard_triple_with_a_locked_unit_stays_on_cp_sat(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.optimise.districting import lns
+
+    adj, _ = grid(3, 4)
+    prob = cut_problem(adj, np.ones(12), 3, 4.0, 4.0)
+    prob.movable[0] = False  # the territories are no longer interchangeable
+    plan = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 2, 2])
+    calls: list[tuple[int, int]] = []
+
+    def timed_out(prob, plan, group, limit, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((len(group), kwargs.get("linearization", 1)))
+        return None, False
+
+    def not_here(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the model cannot state this triple")
+
+    monkeypatch.setattr(lns, "split_flow", timed_out)
+    monkeypatch.setattr(whole_mip, "solve_whole", not_here)
+    lns._Descent(prob).run(plan, work_ticks() + 100 * WORK_PER_SECOND)
+    assert (3, 1) in calls and (3, 0) in calls  # the second solve is CP-SAT's, without the LP

@@ -411,7 +411,13 @@ class _Descent:
                     else self.triple_limit
                 )
                 limit = min(limit, deterministic_budget(work_limit, lin))
-                if level == 4 and len(group) == 3 and not repair and not self.choices:
+                if (
+                    level == 4
+                    and len(group) == 3
+                    and not repair
+                    and not self.choices
+                    and whole_mip.applicable(prob, best, group)
+                ):
                     # A triple CP-SAT could not settle: on HiGHS, which proves most of them.
                     out, proven = whole_mip.solve_whole(
                         prob,

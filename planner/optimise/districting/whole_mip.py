@@ -101,6 +101,20 @@ def _fixings(
     return rootless, rooted
 
 
+def applicable(prob: Problem, plan: IntArray, terr: list[int] | tuple[int, ...]) -> bool:
+    """Whether the model states the problem of territories ``terr``: they are
+    interchangeable (every unit of theirs movable, the same bands) and no measure is
+    negative (the fixings add measures along paths)."""
+    pool = np.flatnonzero(np.isin(plan, list(terr)))
+    return bool(
+        pool.size
+        and np.all(prob.movable[pool])
+        and np.allclose(prob.lower[list(terr)], prob.lower[terr[0]])
+        and np.allclose(prob.upper[list(terr)], prob.upper[terr[0]])
+        and np.all(prob.x[pool] >= 0)
+    )
+
+
 def solve_whole(
     prob: Problem, plan: IntArray, work_limit: float, group: tuple[int, ...] | None = None
 ) -> tuple[IntArray | None, bool]:
@@ -118,12 +132,7 @@ def solve_whole(
     n_t, n = len(terr), len(pool)
     if n_t < 2 or not n:
         return None, False
-    if not (
-        all(prob.movable[i] for i in pool)
-        and np.allclose(prob.lower[terr], prob.lower[terr[0]])
-        and np.allclose(prob.upper[terr], prob.upper[terr[0]])
-        and bool(np.all(prob.x[pool] >= 0))
-    ):
+    if not applicable(prob, plan, terr):
         return None, False
     pool.sort(key=lambda i: (-float(prob.x[i, 0]), i))
     pool_set = set(pool)
