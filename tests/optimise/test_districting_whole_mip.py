@@ -201,3 +201,14 @@ def test_a_hard_triple_with_a_locked_unit_stays_on_cp_sat(monkeypatch: pytest.Mo
     monkeypatch.setattr(whole_mip, "solve_whole", not_here)
     lns._Descent(prob).run(plan, work_ticks() + 100 * WORK_PER_SECOND)
     assert (3, 1) in calls and (3, 0) in calls  # the second solve is CP-SAT's, without the LP
+
+
+def test_a_unit_past_the_upper_band_gives_no_plan_not_an_error() -> None:
+    adj, _ = grid(3, 4)
+    x = np.array([30, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], dtype=float)
+    prob = cut_problem(adj, x, 3, 12.0, 15.0)  # unit 0 alone passes the upper band
+    plan = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 2, 2])
+    assert whole_mip.solve_whole(prob, plan, work_ticks() + 20 * WORK_PER_SECOND) == (
+        None,
+        False,
+    )

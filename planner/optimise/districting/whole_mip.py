@@ -80,7 +80,7 @@ def _fixings(
     upper = float(prob.upper[terr, 0].min())
     w = prob.x[:, 0]
     rooted: dict[int, set[int]] = {}
-    for r in range(n_t):
+    for r in range(min(n_t, len(pool))):
         v = pool[r]
         dist = {v: float(w[v])}
         heap = [(float(w[v]), v)]
@@ -119,10 +119,11 @@ def solve_whole(
     prob: Problem, plan: IntArray, work_limit: float, group: tuple[int, ...] | None = None
 ) -> tuple[IntArray | None, bool]:
     """Fewest cut edges over the active territories (or those of ``group``), from ``plan``
-    (their units, in band and contiguous) until ``work_limit`` on the work counter. Returns ``(plan or None,
-    proven optimal)``: the model's best plan when it has fewer cut edges than ``plan`` or
-    is proven optimal, else None. Only for interchangeable territories (every unit movable,
-    the same bands) and measures that are not negative; otherwise ``(None, False)``."""
+    (their units, in band and contiguous) until ``work_limit`` on the work counter.
+
+    Returns ``(plan or None, proven optimal)``: the model's best plan (which the caller
+    compares with ``plan``: cut by its limit it may be no better), or None without one.
+    Only where :func:`applicable`; otherwise ``(None, False)``."""
     from ortools.linear_solver import pywraplp
 
     from planner.optimise.highs_mip import solve_with_highs
@@ -157,6 +158,10 @@ def solve_whole(
                 root[i, r] = solver.BoolVar("")
                 solver.Add(root[i, r] <= x[i, r])
     for r in rooted:
+        if (pool[r], r) not in root:
+            # Its own reach cannot fill a band, yet it can share a territory with no larger
+            # unit: no plan exists.
+            return None, False
         solver.Add(root[pool[r], r] == 1)
     for i in pool:
         solver.Add(sum(x[i, r] for r in range(n_t) if (i, r) in x) == 1)
