@@ -648,11 +648,12 @@ def _exact_lns(
         out, proven = whole_mip.solve_whole(
             prob, best, WORK.ticks + WHOLE_MIP_SHARE * max(work_limit - WORK.ticks, 0.0)
         )
-        if out is not None and in_band(prob, out) and cut_count(prob.lists, out) <= best_cuts:
-            if proven:
+        if out is not None and in_band(prob, out):
+            out_cuts = cut_count(prob.lists, out)
+            if proven and out_cuts <= best_cuts:
                 return out, True
-            if cut_count(prob.lists, out) < best_cuts:
-                best, best_cuts = out, cut_count(prob.lists, out)
+            if out_cuts < best_cuts:
+                best, best_cuts = out, out_cuts
     current, current_cuts = best, best_cuts
     stale = 0
     # Plans whose hard groups and quadruples were solved (by the first descent when it went deep).
