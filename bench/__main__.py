@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 import traceback
@@ -43,6 +44,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_all(selected: list[str], args: argparse.Namespace) -> int:
+    from planner.optimise import machine
+
+    # The time limits below are counted at this speed (planner/optimise/machine.py).
+    cal = machine.stored()
+    if os.environ.get(machine.ENV):
+        where = f"from {machine.ENV}"
+    elif cal is not None:
+        where = f"calibrated {cal.measured_at} at load {cal.load}"
+    else:
+        where = "not calibrated: run `planner calibrate`"
+    print(f"# machine speed {machine.speed():.3f} s of CPU per counted second, {where}")
     failed = 0
     for name in selected:
         module = importlib.import_module(f"bench.{name}")

@@ -11,6 +11,7 @@ import numpy as np
 from planner.optimise.districting.problem import (
     CPU_PER_DETERMINISTIC_SECOND,
     DISRUPTION_WEIGHT,
+    WORK,
     IntArray,
     Problem,
     charge_cp_sat,
@@ -179,7 +180,9 @@ def solve_exact(prob: Problem, hint: IntArray) -> tuple[IntArray | None, bool, b
         # Deterministic time does not depend on machine load, so one worker bounded by it
         # gives the same plan on every run; the wall-time bound above only guards the deadline.
         solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = max(0.1, left / CPU_PER_DETERMINISTIC_SECOND[1])
+        solver.parameters.max_deterministic_time = max(
+            0.1, left / (CPU_PER_DETERMINISTIC_SECOND[1] * WORK.speed)
+        )
         solver.parameters.max_time_in_seconds = max(0.1, prob.wall_deadline - time.perf_counter())
     else:
         # Two workers (portfolio) find far better cut-edge plans than one or an interleaved

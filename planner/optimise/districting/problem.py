@@ -112,10 +112,18 @@ WORK_PER_UNIT = 0.01  # a fresh state or re-centring, per unit
 
 
 class WorkCounter(threading.local):
-    """Work done by the search on this thread (each run has its own thread's count)."""
+    """Work done by the search on this thread (each run has its own thread's count).
+
+    ``speed``: CPU seconds a solver's counted second takes on this machine
+    (:func:`planner.optimise.machine.speed`, set by ``optimise_territories`` for its run;
+    1 elsewhere). The solvers' charges (CP-SAT's deterministic time, HiGHS's iterations)
+    are multiplied by it, their budgets divided by it; the local search's steps are not
+    (measured here, they cost less CPU than they are charged: docs/optimiser.md,
+    "Districting, ninth round")."""
 
     def __init__(self) -> None:
         self.ticks = 0.0
+        self.speed = 1.0
 
 
 WORK = WorkCounter()
@@ -142,7 +150,10 @@ def charge_cp_sat(deterministic_time: float, linearization: int = 1) -> None:
     """Charge a CP-SAT solve to the work counter by its deterministic time (which does not
     depend on the load), at the CPU rate measured for its linearization level."""
     WORK.ticks += (
-        float(deterministic_time) * CPU_PER_DETERMINISTIC_SECOND[linearization] * WORK_PER_SECOND
+        float(deterministic_time)
+        * CPU_PER_DETERMINISTIC_SECOND[linearization]
+        * WORK.speed
+        * WORK_PER_SECOND
     )
 
 
@@ -150,7 +161,7 @@ def deterministic_budget(work_limit: float, linearization: int = 1) -> float:
     """The deterministic time a CP-SAT solve may take so that its charge ends at
     ``work_limit`` on the work counter."""
     left = (work_limit - WORK.ticks) / WORK_PER_SECOND
-    return left / CPU_PER_DETERMINISTIC_SECOND[linearization]
+    return left / (CPU_PER_DETERMINISTIC_SECOND[linearization] * WORK.speed)
 
 
 class Mode(StrEnum):

@@ -87,7 +87,9 @@ SOFT_MIN_HALF = 1e-3
 
 def charge_solve(deterministic_time: float) -> None:
     """Charge one round of a subproblem (a solve and its cuts) at its measured CPU cost."""
-    cpu = CPU_PER_ROUND + max(float(deterministic_time), 0.0) * SOLVE_CPU_PER_DETERMINISTIC_SECOND
+    cpu = CPU_PER_ROUND + max(float(deterministic_time), 0.0) * (
+        SOLVE_CPU_PER_DETERMINISTIC_SECOND * WORK.speed
+    )
     WORK.ticks += cpu * WORK_PER_SECOND
 
 
@@ -106,7 +108,7 @@ def solve_budget(work_limit: float, cap: float) -> float:
     """Deterministic seconds a subproblem may use so that its charge (one round's fixed cost
     included) ends by ``work_limit``; at most ``cap``."""
     left = (work_limit - WORK.ticks) / WORK_PER_SECOND - CPU_PER_ROUND
-    return min(cap, left / SOLVE_CPU_PER_DETERMINISTIC_SECOND)
+    return min(cap, left / (SOLVE_CPU_PER_DETERMINISTIC_SECOND * WORK.speed))
 
 
 #: Create mode, bands missed after the local search's restarts: the kicks (``persist``) end at

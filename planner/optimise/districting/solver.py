@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from planner.optimise.graph import Adjacency
+from planner.optimise.machine import speed as machine_speed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -160,7 +161,10 @@ def optimise_territories(
         Seed of every random choice: the same inputs and seed give the same result (unless the
         time limit cuts the search short).
     time_limit : float
-        Seconds; on timeout or cancel the best assignment so far is returned.
+        Seconds; on timeout or cancel the best assignment so far is returned. Counted as
+        work, its solvers' part at this machine's speed (:func:`planner.optimise.machine.speed`,
+        measured once by ``planner calibrate``), so the same seed gives the same plan under
+        any load and the run takes about this many seconds of CPU here.
     exact : bool, optional
         Finish with the exact CP-SAT model; default when at most 150 units move.
     exact_time_limit : float, optional
@@ -206,6 +210,8 @@ def optimise_territories(
     """
     start = time.perf_counter()
     work_start = WORK.ticks
+    # The solvers' work is charged at this machine's speed (planner.optimise.machine).
+    WORK.speed = machine_speed()
     mode = Mode(mode)
     x = np.asarray(measures, dtype=np.float64)
     if x.ndim == 1:

@@ -220,7 +220,7 @@ def solve_whole(
     hint = (list(start), list(start.values())) if start else None
 
     left = (work_limit - WORK.ticks) / WORK_PER_SECOND
-    nodes = int(left / (CPU_PER_NODE_COLUMN * n_cols))
+    nodes = int(left / (CPU_PER_NODE_COLUMN * WORK.speed * n_cols))
     if nodes < MIN_NODES:
         return None, False
     outcome = solve_with_highs(
@@ -230,7 +230,9 @@ def solve_whole(
         cancelled=(lambda: prob.state is not None and prob.state.is_cancelled()),
         wall_limit=max(prob.wall_deadline - time.perf_counter(), 0.1),
     )
-    WORK.ticks += outcome.lp_iterations * CPU_PER_ITERATION_COLUMN * n_cols * WORK_PER_SECOND
+    WORK.ticks += (
+        outcome.lp_iterations * CPU_PER_ITERATION_COLUMN * WORK.speed * n_cols * WORK_PER_SECOND
+    )
     if outcome.values is None:
         return None, False
     out = plan.copy()
