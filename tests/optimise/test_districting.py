@@ -431,3 +431,35 @@ def test_travel_term_is_scored_exactly_on_the_territories_it_depends_on() -> Non
         )
         assert result.values[t, 0] == pytest.approx(expected)
     assert_contiguous(adj, a, k)
+
+
+def test_restarts_go_on_past_their_share_while_the_plan_misses_a_band() -> None:
+    """The exact cut-edge search improves plans in band only, so its restarts continue past
+    their share (up to ``missed_until``) until a plan meets every band."""
+    from planner.optimise.districting.problem import WORK, WORK_PER_SECOND
+    from planner.optimise.districting.search import bands_missed_of, restart_search
+
+    adj, xy = grid(6, 6)
+    x = measures(36)[:, :1]
+    k = 3
+    target = float(x.sum()) / k
+    prob = bare_problem(
+        x,
+        adj,
+        xy,
+        np.full((k, 1), 0.95 * target),
+        np.full((k, 1), 1.05 * target),
+        np.full((k, 1), target),
+        objective="cut_edges",
+    )
+    bad = np.zeros(36, dtype=np.int64)
+    bad[-1], bad[-2] = 2, 1
+    assert bands_missed_of(prob, bad) > 0
+    start = WORK.ticks
+    kept = restart_search(prob, bad, start, 0.0, 20, (0.0, 1.0))
+    assert np.array_equal(kept, bad)  # no share: no restart
+    out = restart_search(
+        prob, bad, start, 0.0, 20, (0.0, 1.0), missed_until=start + 30 * WORK_PER_SECOND
+    )
+    assert bands_missed_of(prob, out) == 0
+    assert_contiguous(adj, out, k)

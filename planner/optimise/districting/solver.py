@@ -468,6 +468,9 @@ def optimise_territories(
             (LNS_RESTART_SHARE / 0.25 if use_lns else 1.0) * time_limit,
             restarts,
             progress=(0.5, 0.8),
+            # The exact search improves plans in band only: restarts until one is, up to
+            # the share they have without it.
+            missed_until=work_start + 0.25 * time_limit * WORK_PER_SECOND if use_lns else None,
         )
     if use_lns and mode is Mode.CREATE and not budgeted:
         # The local search's step rates were measured on the demo plan (distance objective);
