@@ -6,8 +6,8 @@ and seed give the same plan whatever else the machine runs (a CP-SAT solve is ch
 its deterministic time, a HiGHS solve by its iterations, a local-search step by its kind,
 each at the CPU rate measured per unit of work). Those rates were measured on one machine,
 the *reference*. On a slower one a counted second takes more than a second of CPU, and a
-"120 s" run took 137-168 s of CPU on the 2.4 GHz machine the figures of December 2026 were
-measured on (docs/optimiser.md, "Districting, ninth round").
+"120 s" cut-edge run took 137-196 s of CPU on the 2.4 GHz machine the figures of December
+2026 were measured on (docs/optimiser.md, "Districting, ninth round").
 
 :func:`speed` is the CPU seconds a solver's counted second takes here, against the
 reference: ``optimise_territories`` multiplies the charges of its solvers (CP-SAT's
@@ -24,7 +24,7 @@ their own rates. It comes, first that applies, from:
 3. ``1.0``.
 
 The factor is measured once and then fixed, so a machine keeps giving the same plans for
-the same seed under any load (the figure the issue asks); a busy machine at calibration
+the same seed under any load (what counted work is for); a busy machine at calibration
 time only makes every later run a little shorter. :func:`calibrate` times CP-SAT (which
 does most of the counted work) on a fixed model: CPU per deterministic second, the least
 of five solves of one deterministic second (a burst of other work only raises a solve's
