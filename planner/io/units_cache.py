@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import geopandas as gpd
 import shapely
 
 from planner.models.geo import WGS84
+from planner.models.paths import user_cache_dir
 
 #: Environment variable naming the cache folder outright (tests, shared installations).
 CACHE_ENV = "TERRITORY_PLANNER_CACHE_DIR"
@@ -47,13 +47,7 @@ def cache_dir() -> Path:
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override)
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "territory-planner" / "units"
+    return user_cache_dir() / "units"
 
 
 @functools.cache

@@ -41,6 +41,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from planner.models.paths import user_cache_dir
+
 ENV = "TERRITORY_PLANNER_SPEED"
 #: The factor is kept within these bounds (a wrong file or variable cannot stop the search
 #: or make it run for ever).
@@ -77,9 +79,9 @@ class Calibration:
 
 
 def calibration_path() -> Path:
-    """The calibration file: under ``$XDG_CACHE_HOME`` (default ``~/.cache``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "territory-planner" / "machine.json"
+    """The calibration file, in the planner's cache folder (``~/.cache/territory-planner``
+    on Linux; :func:`planner.models.paths.user_cache_dir`)."""
+    return user_cache_dir() / "machine.json"
 
 
 def machine_key() -> str:

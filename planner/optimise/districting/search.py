@@ -572,11 +572,10 @@ def restart_search(
     stop_at = work_start + 0.25 * time_limit * WORK_PER_SECOND
     free = np.flatnonzero(prob.movable)
     stale = 0
+    missed_stop = stop_at if missed_until is None else missed_until
     missed = missed_until is not None and bands_missed_of(prob, best) > 0
     for r in range(rounds):
-        if prob.out_of_time() or WORK.ticks > (
-            missed_until if missed and missed_until is not None else stop_at
-        ):
+        if prob.out_of_time() or WORK.ticks > (missed_stop if missed else stop_at):
             break
         if prob.state is not None:
             prob.state.report(
