@@ -47,7 +47,7 @@ def test_bisection_cuts_a_square_into_quadrants() -> None:
     prob = uniform_problem(adj, coords, 4, 9.0)
     # The start is a plan of strips: the bisection ignores its layout.
     strips = np.repeat(np.arange(4), 9)
-    out = bisect(prob, strips, 10.0)
+    out = bisect(prob, strips, 10.0, split_flow)
     assert out is not None
     assert np.bincount(out, minlength=4).tolist() == [9, 9, 9, 9]
     assert all(connected_components(adj, out == t).max() == 0 for t in range(4))
@@ -60,12 +60,12 @@ def test_bisection_leaves_locked_units_alone() -> None:
     prob = uniform_problem(adj, coords, 4, 4.0)
     plan = np.repeat(np.arange(4), 4)
     prob.movable[0] = False
-    assert bisect(prob, plan, 10.0) is None
+    assert bisect(prob, plan, 10.0, split_flow) is None
     # Territories outside the active ones keep their units.
     prob.movable[0] = True
     prob.active[3] = False
     prob.lower[:2] = prob.upper[:2] = 4.0
-    out = bisect(prob, plan, 10.0)
+    out = bisect(prob, plan, 10.0, split_flow)
     assert out is not None
     assert (out[plan == 3] == 3).all()
     assert np.bincount(out, minlength=4).tolist() == [4, 4, 4, 4]

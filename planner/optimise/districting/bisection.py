@@ -18,17 +18,34 @@ round"): the search takes the bisection's plan as its start only with four terri
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
-from planner.optimise.districting import lns
 from planner.optimise.districting.problem import IntArray, Problem
 
 
-def bisect(prob: Problem, plan: IntArray, limit: float) -> IntArray | None:
-    """A plan of the active territories by recursive bisection, each split solved by CP-SAT
-    within ``limit`` deterministic seconds; None when a split finds no plan (its part cannot
-    be brought into its bands, or not within the limit), or when a unit of an active
-    territory is not free to move. The other territories and their units keep ``plan``.
+class Split(Protocol):
+    """:func:`.lns.split_flow`'s signature, as far as the bisection uses it (passed in, so
+    that the two modules do not import each other)."""
+
+    def __call__(
+        self,
+        prob: Problem,
+        plan: IntArray,
+        group: tuple[int, ...],
+        limit: float,
+        *,
+        bands: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
+    ) -> tuple[IntArray | None, bool]: ...
+
+
+def bisect(prob: Problem, plan: IntArray, limit: float, split_flow: Split) -> IntArray | None:
+    """A plan of the active territories by recursive bisection, each split solved by
+    ``split_flow`` (:func:`.lns.split_flow`) within ``limit`` deterministic seconds; None
+    when a split finds no plan (its part cannot be brought into its bands, or not within the
+    limit), or when a unit of an active territory is not free to move. The other
+    territories and their units keep ``plan``.
     """
     terr = np.flatnonzero(prob.active).tolist()
     pool = np.flatnonzero(np.isin(plan, terr))
@@ -51,7 +68,7 @@ def bisect(prob: Problem, plan: IntArray, limit: float) -> IntArray | None:
         share = float(bands[lead][1][0] / (bands[lead][1][0] + bands[other][1][0]))
         trial = np.full_like(plan, -1)
         trial[units] = np.where(_cut_across(prob, units, share), lead, other)
-        split, _ = lns.split_flow(prob, trial, (lead, other), limit, bands=bands)
+        split, _ = split_flow(prob, trial, (lead, other), limit, bands=bands)
         if split is None:
             return None
         stack.append((units[split[units] == other], rest))

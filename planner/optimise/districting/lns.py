@@ -660,7 +660,7 @@ def _exact_lns(
     ):
         # A start of another layout: recursive bisection, kept when it cuts fewer edges.
         start = bisection.bisect(
-            prob, assignment, min(BISECTION_LIMIT, deterministic_budget(work_limit))
+            prob, assignment, min(BISECTION_LIMIT, deterministic_budget(work_limit)), split_flow
         )
         if (
             start is not None
