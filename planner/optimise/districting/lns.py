@@ -130,6 +130,10 @@ BISECTION_TERRITORIES = (4,)
 #: Deterministic seconds per split of the bisection. IA's first split (99 counties into two
 #: halves) found the quadrants' border at 10 and not at 3.
 BISECTION_LIMIT = 10.0
+#: The bisection's splits together take at most this share of the run's deterministic
+#: budget, so that a short run still has the rest for its descent (at 120 s the share is
+#: over ``BISECTION_LIMIT`` a split, about 57-62 deterministic seconds left at this point).
+BISECTION_SHARE = 0.6
 
 
 def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
@@ -659,9 +663,9 @@ def _exact_lns(
         and in_band(prob, assignment)
     ):
         # A start of another layout: recursive bisection, kept when it cuts fewer edges.
-        start = bisection.bisect(
-            prob, assignment, min(BISECTION_LIMIT, deterministic_budget(work_limit)), split_flow
-        )
+        n_splits = len(descent.active) - 1
+        per_split = BISECTION_SHARE * deterministic_budget(work_limit) / n_splits
+        start = bisection.bisect(prob, assignment, min(BISECTION_LIMIT, per_split), split_flow)
         if (
             start is not None
             and in_band(prob, start)
