@@ -64,7 +64,6 @@ def test_bisection_leaves_locked_units_alone() -> None:
     # Territories outside the active ones keep their units.
     prob.movable[0] = True
     prob.active[3] = False
-    prob.lower[:2] = prob.upper[:2] = 4.0
     out = bisect(prob, plan, 10.0, split_flow)
     assert out is not None
     assert (out[plan == 3] == 3).all()
