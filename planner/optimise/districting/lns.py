@@ -51,7 +51,7 @@ import numpy as np
 
 from planner.models.graph import n_pieces
 from planner.models.graph import pieces as graph_pieces
-from planner.optimise.districting import bisection, whole_mip
+from planner.optimise.districting import bisection, relink, whole_mip
 from planner.optimise.districting.anchors import anchored
 from planner.optimise.districting.problem import (
     WORK,
@@ -134,6 +134,10 @@ BISECTION_LIMIT = 10.0
 #: budget, so that a short run still has the rest for its descent (at 120 s the share is
 #: over ``BISECTION_LIMIT`` a split, about 57-62 deterministic seconds left at this point).
 BISECTION_SHARE = 0.6
+#: Territories from which the walk relinks each new best plan with the elite, its first
+#: local optimum and its earlier bests (:func:`.relink.relink_chain`). With four the first
+#: descent's quadruple is the whole problem already.
+RELINK_MIN_TERRITORIES = 5
 
 
 def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
@@ -690,6 +694,30 @@ def _exact_lns(
                 best, best_cuts = out, out_cuts
     current, current_cuts = best, best_cuts
     stale = 0
+    # Path relinking: each new best of the walk is relinked with the elite (the first local
+    # optimum, the walk's earlier bests and what relinks made). A relinked plan does not
+    # replace the walk's own best, so that the walk keeps making other local optima to relink.
+    relinking = len(descent.active) >= RELINK_MIN_TERRITORIES and not descent.choices
+    elite = [best.copy()]
+    tried: set[tuple[bytes, bytes]] = set()
+    top, top_cuts = best, best_cuts
+
+    def feasible(plan: IntArray) -> bool:
+        return in_band(prob, plan) and all(
+            connected(prob.lists, plan, t) for t in sorted(descent.active)
+        )
+
+    def relink_new(plan: IntArray) -> None:
+        nonlocal top, top_cuts
+        if not relinking:
+            return
+        out = relink.relink_chain(prob, plan, elite, tried, work_limit, accept=feasible)
+        for found in (plan, out):
+            if found is not None and not any(np.array_equal(found, e) for e in elite):
+                elite.append(found.copy())
+        if out is not None and cut_count(prob.lists, out) < top_cuts:
+            top, top_cuts = out, cut_count(prob.lists, out)
+
     # Plans whose hard groups and quadruples were solved (by the first descent when it went deep).
     deepened = {best.tobytes()} if deep_first else set()
     while not prob.out_of_time() and WORK.ticks < work_limit:
@@ -706,6 +734,9 @@ def _exact_lns(
                 if cut_count(prob.lists, deep) < best_cuts:
                     best, best_cuts = deep, cut_count(prob.lists, deep)
                     deepened.add(best.tobytes())
+                    if best_cuts < top_cuts:
+                        top, top_cuts = best, best_cuts
+                    relink_new(best)
             current, current_cuts = best, best_cuts
         nbrs = territory_graph(prob.lists, current, descent.active)
         size = 2 if prob.rng.random() < 0.5 or len(descent.active) < 3 else 3
@@ -744,6 +775,11 @@ def _exact_lns(
             current, current_cuts = trial, trial_cuts
         if trial_cuts < best_cuts:
             best, best_cuts, stale = trial, trial_cuts, 0
+            if best_cuts < top_cuts:
+                top, top_cuts = best, best_cuts
+            relink_new(best)
         else:
             stale += 1
+    if top_cuts < best_cuts:
+        return top, False
     return best, False
