@@ -17,7 +17,13 @@ not get closer in 120 s on one worker (docs/optimiser.md, "Exact districting pro
    result replaces the best plan when it has no more cut edges (equal plans are accepted, so
    the search walks across the wide plateaus of this objective); after a number of
    perturbations without a gain, the search restarts from the best plan.
-3. **Anchors** (:mod:`.anchors`). A unit holding more than half a band leaves its territory
+3. **Relinking** (:mod:`.relink`). With five territories or more and no anchors, every new
+   best of the walk is relinked with the elite (the first local optimum, the walk's earlier
+   bests and what relinks made): every territory re-split at once, each unit limited to the
+   territories it or a neighbour has in either plan. A relinked plan is kept aside (the
+   walk goes on from its own plans, which keep making partners) and returned when it is
+   the best found.
+4. **Anchors** (:mod:`.anchors`). A unit holding more than half a band leaves its territory
    few feasible shapes. A territory with a single one is fixed and left out of the groups;
    one with at most a few thousand takes one of them whole in every re-split; and after
    ANCHOR_MAIN_SHARE of the work the search restarts (up to ANCHOR_RESTARTS times) with the

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
@@ -248,7 +249,7 @@ def relink_chain(
     elite: list[IntArray],
     tried: set[tuple[bytes, bytes]],
     work_limit: float,
-    accept: object = None,
+    accept: Callable[[IntArray], bool] | None = None,
 ) -> IntArray | None:
     """Chained relinking: ``best`` with every plan of ``elite`` it was not relinked with yet
     (``tried`` holds the pairs done, fewest cut edges first); a plan a relink improves on
@@ -272,7 +273,7 @@ def relink_chain(
                 break
             tried.add(key)
             out, _ = relink(prob, current, partner, work_limit)
-            if out is None or (callable(accept) and not accept(out)):
+            if out is None or (accept is not None and not accept(out)):
                 continue
             out_cuts = cut_count(prob.lists, out)
             if out_cuts < current_cuts:
