@@ -35,6 +35,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from planner.models.graph import pieces
 from planner.optimise.districting.problem import (
     WORK,
     IntArray,
@@ -77,22 +78,11 @@ def match_labels(weight: np.ndarray, plan: IntArray, other: IntArray, terr: list
 
 def _largest_piece(lists: list[list[int]], units: set[int]) -> set[int]:
     """The largest connected set among ``units`` (ties: the one with the lowest unit)."""
-    best: set[int] = set()
-    left = set(units)
-    while left:
-        start = min(left)
-        piece = {start}
-        stack = [start]
-        while stack:
-            u = stack.pop()
-            for v in lists[u]:
-                if v in left and v not in piece:
-                    piece.add(v)
-                    stack.append(v)
-        left -= piece
+    best: list[int] = []
+    for piece in pieces(lists, sorted(units)):
         if len(piece) > len(best):
             best = piece
-    return best
+    return set(best)
 
 
 def relink(
