@@ -15,6 +15,7 @@ from planner.optimise.districting.problem import (
     IntArray,
     Problem,
     charge_cp_sat,
+    measure_scale,
 )
 from planner.optimise.districting.state import State
 
@@ -43,8 +44,7 @@ def solve_exact(prob: Problem, hint: IntArray) -> tuple[IntArray | None, bool, b
     travel_coef = np.zeros((0, k), dtype=np.int64)
     for j in range(m):
         col = prob.x[:, j]
-        total = max(float(col.sum()), 1e-12)
-        s = 1.0 if np.allclose(col, np.round(col)) and total < 2**40 else 1e7 / total
+        s = measure_scale(col)
         if tr is not None and j == tr.measure:
             hs = State(prob, hint)
             tour = np.where(np.isfinite(tr.fixed), 0.0, 1.0) if tr.fixed is not None else 1.0

@@ -66,7 +66,9 @@ from planner.optimise.districting.problem import (
     Problem,
     band_z,
     charge_cp_sat,
+    cut_count,
     deterministic_budget,
+    measure_scale,
 )
 from planner.optimise.districting.search import local_search
 
@@ -144,13 +146,6 @@ BISECTION_SHARE = 0.6
 #: local optimum and its earlier bests (:func:`.relink.relink_chain`). With four the first
 #: descent's quadruple is the whole problem already.
 RELINK_MIN_TERRITORIES = 5
-
-
-def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
-    """Number of edges whose ends are in different territories."""
-    return sum(
-        1 for i, js in enumerate(lists) for j in js if i < j and assignment[i] != assignment[j]
-    )
 
 
 def territory_graph(
@@ -244,9 +239,7 @@ def split_flow(
 
     for j in range(m):
         col = prob.x[pool, j]
-        total = max(float(col.sum()), 1e-12)
-        integral = bool(np.allclose(col, np.round(col))) and total < 2**40
-        s = 1.0 if integral else 1e7 / total
+        s = measure_scale(col)
         coef = np.round(col * s).astype(np.int64).tolist()
         for r in range(n_t):
             expr = sum(int(c) * var(i, r) for i, c in zip(pool, coef, strict=True) if c)

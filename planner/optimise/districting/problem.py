@@ -146,6 +146,20 @@ def work_ticks() -> float:
 CPU_PER_DETERMINISTIC_SECOND = {0: 0.9, 1: 1.45, 2: 1.45}
 
 
+def measure_scale(col: FloatArray) -> float:
+    """The factor that makes a measure's values integers for CP-SAT: 1 when they are whole
+    numbers (summing below 2**40), else 1e7 over their total."""
+    total = max(float(col.sum()), 1e-12)
+    return 1.0 if bool(np.allclose(col, np.round(col))) and total < 2**40 else 1e7 / total
+
+
+def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
+    """Number of edges whose ends are in different territories."""
+    return sum(
+        1 for i, js in enumerate(lists) for j in js if i < j and assignment[i] != assignment[j]
+    )
+
+
 def charge_cp_sat(deterministic_time: float, linearization: int = 1) -> None:
     """Charge a CP-SAT solve to the work counter by its deterministic time (which does not
     depend on the load), at the CPU rate measured for its linearization level."""

@@ -51,6 +51,7 @@ from planner.optimise.districting.problem import (
     IntArray,
     Problem,
     band_z,
+    measure_scale,
 )
 from planner.optimise.districting.state import State, score_of
 
@@ -296,8 +297,7 @@ def split_exact(
             halves = np.maximum(0.5 * (hi_t - lo_t), SOFT_MIN_HALF * np.abs(0.5 * (lo_t + hi_t)))
             s = SOFT_SCALE / max(float(np.min(halves)), 1e-9 * total, 1e-12)
         else:
-            integral = np.allclose(col, np.round(col)) and total < 2**40
-            s = 1.0 if integral else 1e7 / total
+            s = measure_scale(col)
         coef = np.round(col * s).astype(np.int64)
         slack = math.ceil(float(np.abs(coef - col * s).sum()))
         for t in terr:

@@ -41,7 +41,9 @@ from planner.optimise.districting.problem import (
     IntArray,
     Problem,
     charge_cp_sat,
+    cut_count,
     deterministic_budget,
+    measure_scale,
 )
 
 #: Deterministic seconds per relink at most. On LA the relinks that found 50 and 49 took
@@ -54,8 +56,8 @@ WORK_PER_ELEMENT = 6.0
 
 def match_labels(weight: np.ndarray, plan: IntArray, other: IntArray, terr: list[int]) -> IntArray:
     """``other`` with its territories ``terr`` renamed to those of ``plan`` they share the most
-    ``weight`` with (an assignment problem, OR-Tools' linear sum assignment)."""
-    from ortools.graph.python import linear_sum_assignment
+    ``weight`` with (an assignment problem, :func:`.rep_matching.solve_assignment`)."""
+    from planner.optimise.rep_matching import solve_assignment
 
     k = len(terr)
     pos = {t: r for r, t in enumerate(terr)}
@@ -63,16 +65,9 @@ def match_labels(weight: np.ndarray, plan: IntArray, other: IntArray, terr: list
     inside = np.isin(plan, terr) & np.isin(other, terr)
     for i in np.flatnonzero(inside).tolist():
         overlap[pos[int(other[i])], pos[int(plan[i])]] += float(weight[i])
-    scale = 1e6 / max(float(overlap.max()), 1e-9)
-    solver = linear_sum_assignment.SimpleLinearSumAssignment()
-    for a in range(k):
-        for b in range(k):
-            solver.add_arc_with_cost(a, b, -round(float(overlap[a, b]) * scale))
-    if solver.solve() != solver.OPTIMAL:
-        return other.copy()
     out = other.copy()
-    for a in range(k):
-        out[other == terr[a]] = terr[solver.right_mate(a)]
+    for a, b in solve_assignment(-overlap / max(float(overlap.max()), 1e-9)):
+        out[other == terr[a]] = terr[b]
     return out
 
 
@@ -130,9 +125,7 @@ def relink(
         model.add_exactly_one(x[i, t] for t in domain[i])
     for j in range(prob.x.shape[1]):
         col = prob.x[pool, j]
-        total = max(float(col.sum()), 1e-12)
-        integral = bool(np.allclose(col, np.round(col))) and total < 2**40
-        s = 1.0 if integral else 1e7 / total
+        s = measure_scale(col)
         coef = dict(zip(pool, np.round(col * s).astype(np.int64).tolist(), strict=True))
         for t in terr:
             expr = sum(int(coef[i]) * var for (i, u), var in x.items() if u == t and coef[i])
@@ -224,13 +217,6 @@ def relink(
         if solver.value(x_var):
             out[i] = t
     return out, status == cp_model.OPTIMAL
-
-
-def cut_count(lists: list[list[int]], assignment: IntArray) -> int:
-    """Number of edges whose ends are in different territories."""
-    return sum(
-        1 for i, nbrs in enumerate(lists) for j in nbrs if i < j and assignment[i] != assignment[j]
-    )
 
 
 def relink_chain(
