@@ -53,6 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.models.graph import Adjacency, articulation_points, connected_components
 from planner.models.progress import TaskState
+from planner.optimise.band_proof import BandProof, prove_out_of_reach
 from planner.optimise.districting import (
     Blocker,
     DistrictingResult,
@@ -132,6 +133,12 @@ RELAXATION_REPORT: list[tuple[Relaxation, float, float]] | None = None
 #: graph, the next only when the one before cannot bring every territory in band (the
 #: benchmark's ``NATIONAL_RELAXATION_HOPS``; two hops cost minutes on the national plan).
 RELAXATION_HOPS: tuple[int, ...] = (1,)
+#: A list to have a rebalance by transfers prove, for every territory it leaves out of
+#: band, whether any contiguous plan within the per-rep limits and the budget could bring
+#: it in (:func:`planner.optimise.band_proof.prove_out_of_reach`, with its wall and CPU
+#: seconds); ``None`` (default) skips it. A proven territory's shortfall then says so.
+#: For benchmarks: a bound on how many territories any plan can bring in band.
+BAND_PROOF_REPORT: list[tuple[BandProof, float, float]] | None = None
 TRANSFER_WORK_PER_CHAIN_SOLVE = 160_000.0
 #: Rounds of a rebalance's transfers planned by the counting programme
 #: (``transfer.plan_count_moves``: most territories in band, not least distance out of
@@ -941,6 +948,34 @@ def optimise_decomposed(
             "of its band",
         )
     )
+    proven: set[int] = set()
+    if BAND_PROOF_REPORT is not None and by_transfers and cur is not None and not cancelled:
+        for t in np.flatnonzero(~result.in_band.all(axis=1)).tolist():
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            proof = prove_out_of_reach(
+                x,
+                adjacency,
+                cur,
+                t,
+                lo,
+                hi,
+                dweight,
+                churn_limit=churn,
+                budget=budget_total,
+                travel=travel,
+                movable=fixed < 0,
+            )
+            BAND_PROOF_REPORT.append(
+                (proof, time.perf_counter() - wall0, time.process_time() - cpu0)
+            )
+            if proof.out_of_reach:
+                proven.add(t)
+    out_of_reach = Blocker(
+        "proven_infeasible",
+        (),
+        "no contiguous plan within the per-rep limits and the budget brings it in band "
+        "(proved by a relaxation of the territory alone)",
+    )
     names = list(measure_names) if measure_names is not None else []
     for t, j in zip(*np.nonzero(~result.in_band), strict=True):
         value, low, high = float(result.values[t, j]), float(lo[t, j]), float(hi[t, j])
@@ -955,7 +990,7 @@ def optimise_decomposed(
                 upper=high,
                 amount=value - high if value > high else low - value,
                 deviation_pct=float(result.deviation_pct[t, j]),
-                blockers=(blocker,),
+                blockers=(out_of_reach,) if int(t) in proven else (blocker,),
             )
         )
     sizes = f"{min(len(p.territories) for p in parts)}–{max(len(p.territories) for p in parts)}"

@@ -17,7 +17,7 @@ from planner.optimise.decompose import (
     transfer_rounds,
     use_decomposition,
 )
-from planner.optimise.districting import work_ticks
+from planner.optimise.districting import DistrictingResult, work_ticks
 from planner.optimise.plan_optimiser import (
     OptimiseOptions,
     OptionsError,
@@ -465,3 +465,46 @@ def test_the_relaxation_report_is_made_once_from_the_baseline(
     run(0.05)
     assert report[0][0].all_reachable and len(report) == 1
     assert report[0][0].any_move is not None and not report[0][0].any_move.infeasible
+
+
+def test_the_band_proof_report_proves_what_no_budget_can_move(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planner.optimise.decompose as dec
+
+    adj, xy, x0, a, k = block_plan(seed=4)
+    x = market_change(x0, xy, (400.0, 240.0))
+    weight = x[:, 2]
+    report: list[tuple[dec.BandProof, float, float]] = []
+    monkeypatch.setattr(dec, "BAND_PROOF_REPORT", report)
+
+    def run(budget: float) -> DistrictingResult:
+        result = optimise_decomposed(
+            x,
+            adj,
+            xy,
+            k,
+            mode="rebalance",
+            current=a,
+            tolerance=0.10,
+            max_disruption=budget,
+            disruption_weight=weight,
+            time_limit=1.0,
+            workers=1,
+            part_territories=6,
+        )
+        assert result is not None
+        return result
+
+    # No budget: nothing can move, so every territory out of band at the baseline is
+    # proved out of reach, and its shortfalls say so.
+    result = run(0.0)
+    out = np.flatnonzero(~result.in_band.all(axis=1))
+    assert out.size and [p.territory for p, _, _ in report] == out.tolist()
+    assert all(p.out_of_reach and p.margin < 0 for p, _, _ in report)
+    kinds = {s.territory: s.blockers[0].kind for s in result.shortfalls}
+    assert set(kinds.values()) == {"proven_infeasible"}
+    # With 5 % every territory is brought in band: nothing is left to prove.
+    report.clear()
+    result = run(0.05)
+    assert result.in_band.all() and report == []
