@@ -50,14 +50,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from planner.models.graph import Adjacency
-from planner.optimise.districting import Travel
-
-IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
+from planner.optimise.districting.problem import BoolArray, FloatArray, IntArray, Travel
 
 #: Rounds (programme, elimination, separator rows) per case of the area's range.
 ROUNDS = 12

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import numpy as np
 
 from planner.models.graph import Adjacency
-from planner.optimise.band_proof import prove_out_of_reach
+from planner.optimise.band_proof import BandProof, prove_out_of_reach
 from planner.optimise.districting import Travel
 
 ROWS, COLS = 4, 4
@@ -58,6 +59,21 @@ def instance(seed: int) -> dict:
     )
 
 
+def prove(inst: dict, t: int, **changes: Any) -> BandProof:
+    """The proof for territory ``t`` of ``inst`` on the grid, ``changes`` replacing inputs."""
+    args = {
+        "x": inst["x"],
+        "lower": inst["lo"],
+        "upper": inst["hi"],
+        "churn_limit": inst["churn"],
+        "travel": inst["travel"],
+    }
+    args.update(changes)
+    return prove_out_of_reach(
+        args.pop("x"), grid(), BASE, t, args.pop("lower"), args.pop("upper"), inst["w"], **args
+    )
+
+
 def feasible_sets(inst: dict, t: int, adjacency: Adjacency) -> list[int]:
     """Every connected set of units that could be territory ``t`` in band, as bit masks."""
     x, w, tv = inst["x"], inst["w"], inst["travel"]
@@ -95,17 +111,7 @@ def test_the_proof_never_excludes_a_contiguous_plan_and_proves_where_none_exists
     for seed in range(24):
         inst = instance(seed)
         for t in range(inst["k"]):
-            result = prove_out_of_reach(
-                inst["x"],
-                adjacency,
-                BASE,
-                t,
-                inst["lo"],
-                inst["hi"],
-                inst["w"],
-                churn_limit=inst["churn"],
-                travel=inst["travel"],
-            )
+            result = prove(inst, t)
             if result.reason:
                 continue
             tried += 1
@@ -146,55 +152,19 @@ def test_contiguity_is_what_proves_it() -> None:
 
 def test_refuses_what_it_cannot_prove() -> None:
     inst = instance(0)
-    adjacency = grid()
     big = inst["churn"].copy()
     big[0] = 1e9
-    r = prove_out_of_reach(
-        inst["x"],
-        adjacency,
-        BASE,
-        0,
-        inst["lo"] * 0 - 1e9,
-        inst["hi"] * 0 + 1e9,
-        inst["w"],
-        churn_limit=inst["churn"],
-        travel=inst["travel"],
-    )
+    r = prove(inst, 0, lower=inst["lo"] * 0 - 1e9, upper=inst["hi"] * 0 + 1e9)
     assert r.reason == "in band at the baseline" and not r.out_of_reach
     lo = inst["lo"].copy()
     lo[0, 1] = inst["x"][BASE == 0, 1].sum() * 2
-    r = prove_out_of_reach(
-        inst["x"],
-        adjacency,
-        BASE,
-        0,
-        lo,
-        inst["hi"] * 10,
-        inst["w"],
-        churn_limit=big,
-        travel=inst["travel"],
-        measure=1,
-    )
+    r = prove(inst, 0, lower=lo, upper=inst["hi"] * 10, churn_limit=big, measure=1)
     assert "leave all its units" in r.reason and not r.out_of_reach
 
 
 def test_same_inputs_same_verdict() -> None:
     inst = instance(3)
-    adjacency = grid()
-    runs = [
-        prove_out_of_reach(
-            inst["x"],
-            adjacency,
-            BASE,
-            t,
-            inst["lo"],
-            inst["hi"],
-            inst["w"],
-            churn_limit=inst["churn"],
-            travel=inst["travel"],
-        )
-        for t in (0, 1, 2, 0, 1, 2)
-    ]
+    runs = [prove(inst, t) for t in (0, 1, 2, 0, 1, 2)]
     assert runs[:3] == runs[3:]
     assert all(math.isnan(r.margin) or r.solves > 0 or r.reason for r in runs)
 
@@ -205,16 +175,7 @@ def test_without_travel() -> None:
     for seed, t in itertools.product(range(6), range(3)):
         inst = instance(seed)
         x = inst["x"][:, 1:]
-        r = prove_out_of_reach(
-            x,
-            adjacency,
-            BASE,
-            t,
-            inst["lo"][:, 1:],
-            inst["hi"][:, 1:],
-            inst["w"],
-            churn_limit=inst["churn"],
-        )
+        r = prove(inst, t, x=x, lower=inst["lo"][:, 1:], upper=inst["hi"][:, 1:], travel=None)
         if r.out_of_reach:
             proved += 1
             inst2 = dict(

@@ -400,6 +400,20 @@ def test_rebalance_of_a_complete_alignment_is_made_by_transfers_and_repair() -> 
     weight = x[:, 2]
     target = np.tile(x.sum(axis=0) / k, (k, 1))
     assert not in_band(x, a, k, target * 0.9, target * 1.1).all()
+    result, _ = rebalance_block(0.05, time_limit=2.0)
+    assert "rebalanced across the territory graph" in result.messages[-1]
+    assert result.in_band.all(), result.deviation_pct
+    assert weight[result.assignment != a].sum() <= 0.05 * weight.sum() + 1e-9
+    assert territory_pieces(adj, result.assignment, k).tolist() == [1] * k
+
+
+def rebalance_block(budget: float, time_limit: float = 1.0) -> tuple[DistrictingResult, int]:
+    """A one-second rebalance by transfers of the block plan after a change in a corner.
+
+    Disruption is counted in accounts (column 2); returns the result and the territories.
+    """
+    adj, xy, x0, a, k = block_plan(seed=4)
+    x = market_change(x0, xy, (400.0, 240.0))
     result = optimise_decomposed(
         x,
         adj,
@@ -408,17 +422,14 @@ def test_rebalance_of_a_complete_alignment_is_made_by_transfers_and_repair() -> 
         mode="rebalance",
         current=a,
         tolerance=0.10,
-        max_disruption=0.05,
-        disruption_weight=weight,
-        time_limit=2.0,
+        max_disruption=budget,
+        disruption_weight=x[:, 2],
+        time_limit=time_limit,
         workers=1,
         part_territories=6,
     )
     assert result is not None
-    assert "rebalanced across the territory graph" in result.messages[-1]
-    assert result.in_band.all(), result.deviation_pct
-    assert weight[result.assignment != a].sum() <= 0.05 * weight.sum() + 1e-9
-    assert territory_pieces(adj, result.assignment, k).tolist() == [1] * k
+    return result, k
 
 
 def test_the_relaxation_report_is_made_once_from_the_baseline(
@@ -426,30 +437,11 @@ def test_the_relaxation_report_is_made_once_from_the_baseline(
 ) -> None:
     import planner.optimise.decompose as dec
 
-    adj, xy, x0, a, k = block_plan(seed=4)
-    x = market_change(x0, xy, (400.0, 240.0))
-    weight = x[:, 2]
     report: list[tuple[dec.Relaxation, float, float]] = []
     monkeypatch.setattr(dec, "RELAXATION_REPORT", report)
     monkeypatch.setattr(dec, "RELAXATION_HOPS", (1, 2))
-
-    def run(budget: float) -> None:
-        optimise_decomposed(
-            x,
-            adj,
-            xy,
-            k,
-            mode="rebalance",
-            current=a,
-            tolerance=0.10,
-            max_disruption=budget,
-            disruption_weight=weight,
-            time_limit=1.0,
-            workers=1,
-            part_territories=6,
-        )
-
-    run(0.0)  # no budget: nothing can move, however far a unit may go
+    run = rebalance_block
+    _, k = run(0.0)  # no budget: nothing can move, however far a unit may go
     first = [r for r, _, _ in report]
     assert [r.hops for r in first] == [1, 2]  # two hops asked for: one hop cannot
     assert not first[0].all_reachable and first[0].in_band == first[0].in_band_now
@@ -472,33 +464,11 @@ def test_the_band_proof_report_proves_what_no_budget_can_move(
 ) -> None:
     import planner.optimise.decompose as dec
 
-    adj, xy, x0, a, k = block_plan(seed=4)
-    x = market_change(x0, xy, (400.0, 240.0))
-    weight = x[:, 2]
     report: list[tuple[dec.BandProof, float, float]] = []
     monkeypatch.setattr(dec, "BAND_PROOF_REPORT", report)
-
-    def run(budget: float) -> DistrictingResult:
-        result = optimise_decomposed(
-            x,
-            adj,
-            xy,
-            k,
-            mode="rebalance",
-            current=a,
-            tolerance=0.10,
-            max_disruption=budget,
-            disruption_weight=weight,
-            time_limit=1.0,
-            workers=1,
-            part_territories=6,
-        )
-        assert result is not None
-        return result
-
     # No budget: nothing can move, so every territory out of band at the baseline is
     # proved out of reach, and its shortfalls say so.
-    result = run(0.0)
+    result, _ = rebalance_block(0.0)
     out = np.flatnonzero(~result.in_band.all(axis=1))
     assert out.size and [p.territory for p, _, _ in report] == out.tolist()
     assert all(p.out_of_reach and p.margin < 0 for p, _, _ in report)
@@ -506,5 +476,5 @@ def test_the_band_proof_report_proves_what_no_budget_can_move(
     assert set(kinds.values()) == {"proven_infeasible"}
     # With 5 % every territory is brought in band: nothing is left to prove.
     report.clear()
-    result = run(0.05)
+    result, _ = rebalance_block(0.05)
     assert result.in_band.all() and report == []
