@@ -162,7 +162,16 @@ def prove_out_of_reach(
         out = [(max(lo_t[j] - vals[j], vals[j] - hi_t[j]) / half[j], j) for j in additive]
         out = [o for o in out if o[0] > 0]
         if not out:
-            return BandProof(t, -1, False, False, math.nan, 0, 0, "in band at the baseline")
+            return BandProof(
+                t,
+                -1,
+                False,
+                False,
+                math.nan,
+                0,
+                0,
+                "every measure it tries is in band at the baseline",
+            )
         measure = max(out)[1]
     j = int(measure)
     short = bool(vals[j] < lo_t[j])
@@ -527,10 +536,9 @@ class _Prover:
         for r in range(rounds):
             R = np.flatnonzero(allowed)
             if r % 3 == 0:
-                tightened = self._tighten(R, case, j, passes=1)
-                if tightened is None:
-                    return -math.inf
-                case = tightened
+                # An empty range says no plan exists, but only at the solver's tolerances:
+                # the programme below gives the margin from its duals, which is exact.
+                case = self._tighten(R, case, j, passes=1) or case
             out = self._solve(R, case, sign * x[R, j], -sign * x[B, j], far)
             if out is None:
                 return -math.inf
@@ -561,10 +569,8 @@ class _Prover:
             hi_v = self.v0 + float(self.vis[R].sum())
             hi_a = self.a0 + float(self.area[R].sum())
             hi_n = self.n0 + float(self.stops[R].sum())
-            tight = self._tighten(R, _Case((0.0, hi_v), (0.0, hi_a), hi_n), j)
-            if tight is None:
-                return BandProof(self.t, j, short, True, -math.inf, 1, self.solves)
-            case = tight
+            start = _Case((0.0, hi_v), (0.0, hi_a), hi_n)
+            case = self._tighten(R, start, j) or start
         stack = [(case.a, 0)]
         cases, worst = 0, -math.inf
         while stack:

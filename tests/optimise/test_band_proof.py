@@ -155,7 +155,7 @@ def test_refuses_what_it_cannot_prove() -> None:
     big = inst["churn"].copy()
     big[0] = 1e9
     r = prove(inst, 0, lower=inst["lo"] * 0 - 1e9, upper=inst["hi"] * 0 + 1e9)
-    assert r.reason == "in band at the baseline" and not r.out_of_reach
+    assert r.reason == "every measure it tries is in band at the baseline" and not r.out_of_reach
     lo = inst["lo"].copy()
     lo[0, 1] = inst["x"][BASE == 0, 1].sum() * 2
     r = prove(inst, 0, lower=lo, upper=inst["hi"] * 10, churn_limit=big, measure=1)
