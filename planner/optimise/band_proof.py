@@ -546,11 +546,14 @@ class _Prover:
             best = now - bound if short else now + bound
             slack = best - float(self.lo[j]) if short else float(self.hi[j]) - best
             margin = slack / half
-            if slack < 0:
+            # A proof must clear rounding in the bound's sums by far (1e-6 half-widths);
+            # a unit leaves only when its path costs clearly more than the slack.
+            if margin < -1e-6:
                 return margin
+            margin = max(margin, 0.0)
             cost = np.full(self.adj.n, np.inf)
             cost[R] = np.maximum(rc, 0.0)
-            keep = allowed & (self._dijkstra(cost, allowed) <= slack * (1 - 1e-9))
+            keep = allowed & (self._dijkstra(cost, allowed) <= slack + 1e-6 * half)
             new = self._separators(R, y, allowed)
             case.separators += new
             if keep.sum() == allowed.sum() and not new:
