@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.models.graph import Adjacency
+from planner.models.graph import Adjacency, connected_components
 from planner.optimise.districting.problem import BoolArray, FloatArray, IntArray, Travel
 
 #: Rounds (programme, elimination, separator rows) per case of the area's range.
@@ -194,8 +194,7 @@ def prove_out_of_reach(
         or (travel.area_fixed is not None and np.isfinite(travel.area_fixed[t]))
     ):
         return nothing("the territory's travel is set, not estimated")
-    prover = _Prover(x, adjacency, base, t, lo_t, hi_t, w, churn_limit, budget, travel, mov)
-    prover.limit = limit
+    prover = _Prover(x, adjacency, base, t, lo_t, hi_t, w, churn_limit, limit, travel, mov)
     return prover.run(j, short, rounds, depth, give_up)
 
 
@@ -210,22 +209,21 @@ class _Prover:
         hi: FloatArray,
         w: FloatArray,
         churn_limit: FloatArray | None,
-        budget: float,
+        limit: float,
         travel: Travel | None,
         movable: BoolArray,
     ) -> None:
+        """``limit``: what the territory's churn may reach (its per-rep limit and the budget)."""
         self.x, self.adj, self.base, self.t = x, adjacency, base, t
         self.lo, self.hi, self.w = lo, hi, w
         self.churn = None if churn_limit is None else np.asarray(churn_limit, dtype=np.float64)
-        self.budget = float(budget)
         self.travel = travel
-        self.limit = math.inf
+        self.limit = limit
         n = adjacency.n
         own = base == t
         self.B = np.flatnonzero(own)
         self.keep_fixed = own & ~movable
         self.movable = movable
-        self.in_b = own
         adj_b = np.zeros(n, dtype=bool)
         for u in self.B.tolist():
             adj_b[adjacency.indices[adjacency.indptr[u] : adjacency.indptr[u + 1]]] = True
@@ -295,10 +293,10 @@ class _Prover:
         m = x.shape[1]
         tm = None if self.travel is None else int(self.travel.measure)
         for j in range(m):
-            delta = np.concatenate([x[R, j], -x[B, j]])
-            now = float(x[B, j].sum())
             if j == tm:
                 continue
+            delta = np.concatenate([x[R, j], -x[B, j]])
+            now = float(x[B, j].sum())
             if objective_row is not None and j == objective_row[0]:
                 add(both, delta, objective_row[1] - now, objective_row[2] - now)
             else:
@@ -456,25 +454,15 @@ class _Prover:
         in_s = np.zeros(n, dtype=bool)
         in_s[support] = True
         found: list[tuple[int, IntArray]] = []
-        comp = np.full(n, -1)
-        for c_id, s in enumerate(support.tolist()):
-            if comp[s] >= 0:
-                continue
-            stack, members = [s], []
-            comp[s] = c_id
-            while stack:
-                u = stack.pop()
-                members.append(u)
-                for v in ix[ip[u] : ip[u + 1]].tolist():
-                    if in_s[v] and comp[v] < 0:
-                        comp[v] = c_id
-                        stack.append(v)
-            mem = np.asarray(members)
-            if not self.adj_b[mem].any():
-                # A piece that touches nothing next to the territory: its border is a cut.
-                nb = np.unique(np.concatenate([ix[ip[u] : ip[u + 1]] for u in members]))
-                nb = nb[allowed[nb] & ~in_s[nb]]
-                found += [(u, nb) for u in members]
+        comp = connected_components(self.adj, in_s)
+        near = np.zeros(int(comp.max()) + 1, dtype=bool)
+        near[comp[self.adj_b & in_s]] = True
+        for c_id in np.flatnonzero(~near).tolist():
+            # A piece that touches nothing next to the territory: its border is a cut.
+            members = np.flatnonzero(comp == c_id)
+            nb = np.unique(np.concatenate([ix[ip[u] : ip[u + 1]] for u in members.tolist()]))
+            nb = nb[allowed[nb] & ~in_s[nb]]
+            found += [(u, nb) for u in members.tolist()]
         if found:
             return found
         loc = np.full(n, -1)
@@ -563,7 +551,7 @@ class _Prover:
 
     def run(self, j: int, short: bool, rounds: int, depth: int, give_up: float) -> BandProof:
         w = self.w
-        allowed = ~self.in_b & self.movable
+        allowed = (self.base != self.t) & self.movable
         reach = self._dijkstra(w, allowed)
         allowed &= reach <= self.limit + 1e-9
         case = _Case((0.0, math.inf), (0.0, math.inf), math.inf)
